@@ -1,0 +1,166 @@
+package io.jgrad;
+
+/**
+ * The kernel boundary: a backend owns memory on one device and runs coarse kernels on it. It is the only code that
+ * knows where bytes live. Every backend passes the one conformance suite (core's test-jar, {@code
+ * io.jgrad.conformance.BackendConformanceTest}).
+ *
+ * <p>Conventions, for every method: buffers are contiguous row-major; a kernel writes every element of its output
+ * (the conformance suite poisons outputs with NaN to prove it); element-wise kernels allow the output to be one of
+ * the inputs (in place); FLOAT32 kernels may compute internally in higher precision. Shapes use the legend
+ * {@code B = batch, M/N/K = GEMM dimensions, R = rows, C = columns/classes}. Argument errors are
+ * IllegalArgumentException naming the kernel; a buffer from another backend is an error.
+ */
+public interface Backend extends AutoCloseable {
+
+  /** "cpu-scalar", "cpu", "cuda". */
+  String name();
+
+  /** Whether tensors of this dtype can live here (every backend supports FLOAT32 and INT32). */
+  boolean supports(DType dtype);
+
+  // ---- memory ----
+
+  /** A buffer of {@code length} elements; its contents are unspecified. */
+  Buffer allocate(DType dtype, long length);
+
+  /** Returns the buffer's memory to the backend (its pool); the buffer must not be used again. */
+  void free(Buffer buffer);
+
+  /** dst[i] = src[i]; lengths must match. */
+  void upload(Buffer dst, float[] src);
+
+  void upload(Buffer dst, double[] src);
+
+  void upload(Buffer dst, int[] src);
+
+  /** dst[i] = src[i]; lengths must match. */
+  void download(Buffer src, float[] dst);
+
+  void download(Buffer src, double[] dst);
+
+  void download(Buffer src, int[] dst);
+
+  /** dst[dstOffset + i] = src[srcOffset + i] for i &lt; length (same dtype). */
+  void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long length);
+
+  /** dst[i] = value for every element. */
+  void fill(Buffer dst, double value);
+
+  MemoryStats memoryStats();
+
+  /** Starts a new peak measurement at the current live bytes. */
+  void resetPeak();
+
+  // ---- GEMM ----
+
+  /**
+   * For each b &lt; batch: C_b = alpha·op(A_b)·op(B_b) + beta·C_b, row-major. op(A_b) is M×K (A_b is stored K×M when
+   * transA), op(B_b) is K×N (stored N×K when transB), C_b is M×N. Matrix b of X starts at element b·strideX; a
+   * stride of 0 broadcasts one matrix over the batch. beta = 0 ignores C's old contents (NaN included).
+   */
+  void gemm(
+      boolean transA,
+      boolean transB,
+      int batch,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      Buffer a,
+      long strideA,
+      Buffer b,
+      long strideB,
+      double beta,
+      Buffer c,
+      long strideC);
+
+  // ---- element-wise ----
+
+  /** y[i] = op(x[i]; alpha). */
+  void unary(UnaryOp op, double alpha, Buffer x, Buffer y);
+
+  /**
+   * dx[i] = dy[i]·op'(…): {@code saved} is the forward's input or output as {@link UnaryOp#saves()} says (null when
+   * it saves nothing). Writes dx (no accumulation); dx may be dy.
+   */
+  void unaryBackward(UnaryOp op, double alpha, Buffer saved, Buffer dy, Buffer dx);
+
+  /** out = op(a, b) with NumPy broadcasting of aShape and bShape to outShape. */
+  void binary(BinaryOp op, Buffer a, Shape aShape, Buffer b, Shape bShape, Buffer out, Shape outShape);
+
+  /**
+   * The fused MLP epilogue: y[r,c] = act(x[r,c] + bias[c]) for x, y of R×C and bias of C. {@code act}'s backward
+   * must need nothing or the output (not GELU).
+   */
+  void biasActivation(UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer y, int rows, int cols);
+
+  /** dx[r,c] = dy[r,c]·act'(y[r,c]); dbias[c] = Σ_r dx[r,c] (written, not accumulated). dx may be dy. */
+  void biasActivationBackward(UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias, int rows, int cols);
+
+  // ---- reductions ----
+
+  /** x viewed as [outer, n, inner] reduced over n into out [outer, inner]. */
+  void reduce(ReduceOp op, Buffer x, int outer, int n, int inner, Buffer out);
+
+  // ---- fused loss ----
+
+  /**
+   * Stable softmax cross-entropy per row. logits R×C, labels INT32[R] in [0, C). probs[r,c] = softmax(logits[r])[c];
+   * loss[r] = −Σ_c t[r,c]·log probs[r,c] with t = (1 − s)·onehot(label) + s/C (s = label smoothing). An
+   * out-of-range label is an error.
+   */
+  void softmaxCrossEntropy(Buffer logits, Buffer labels, int rows, int cols, double smoothing, Buffer probs, Buffer loss);
+
+  /** dlogits[r,c] = dloss[r]·(probs[r,c] − t[r,c]), t as in the forward. */
+  void softmaxCrossEntropyBackward(
+      Buffer probs, Buffer labels, Buffer dloss, int rows, int cols, double smoothing, Buffer dlogits);
+
+  // ---- optimizer steps, in place ----
+
+  /**
+   * PyTorch's SGD, for every element: g = grad + wd·p; if momentum ≠ 0: v = firstStep ? g : momentum·v + (1 −
+   * dampening)·g, and g = nesterov ? g + momentum·v : v; p −= lr·g. {@code velocity} is null when momentum = 0.
+   */
+  void sgdStep(
+      Buffer param,
+      Buffer grad,
+      Buffer velocity,
+      double lr,
+      double momentum,
+      double dampening,
+      double weightDecay,
+      boolean nesterov,
+      boolean firstStep);
+
+  /**
+   * Adam (decoupled = false: g += wd·p) or AdamW (decoupled = true: p −= lr·wd·p first), at 1-based {@code step}: m
+   * = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; p −= lr·(m / (1 − β1^step)) / (sqrt(v / (1 − β2^step)) + eps).
+   */
+  void adamStep(
+      Buffer param,
+      Buffer grad,
+      Buffer m,
+      Buffer v,
+      double lr,
+      double beta1,
+      double beta2,
+      double eps,
+      double weightDecay,
+      boolean decoupled,
+      long step);
+
+  // ---- random ----
+
+  /**
+   * Counter-based random numbers, identical on every backend: element i is drawn from Philox4x32-10 with key =
+   * (low, high 32 bits of seed) and counter = (low, high 32 bits of offset + i, 0, 0), giving x0, x1. UNIFORM: a +
+   * (b − a)·x0·2⁻³²; NORMAL: a + b·sqrt(−2·ln((x0 + 1)·2⁻³²))·cos(2π·x1·2⁻³²). Computed in double, then rounded to
+   * the buffer's dtype. See {@link Philox} for the reference.
+   */
+  void random(Distribution dist, double a, double b, long seed, long offset, Buffer out);
+
+  /** Frees every cached and live buffer and the device resources; the backend must not be used again. */
+  @Override
+  void close();
+}

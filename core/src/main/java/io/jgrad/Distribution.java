@@ -1,0 +1,7 @@
+package io.jgrad;
+
+/** Distributions of {@link Backend#random}: UNIFORM on [a, b), NORMAL with mean a and standard deviation b. */
+public enum Distribution {
+  UNIFORM,
+  NORMAL
+}
