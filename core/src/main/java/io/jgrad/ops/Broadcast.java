@@ -4,6 +4,7 @@ import io.jgrad.BinaryOp;
 import io.jgrad.ReduceOp;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import java.util.Arrays;
 
 /** Shape plumbing shared by the ops: argument checks, broadcast outputs, and the reverse of a broadcast. */
 public final class Broadcast {
@@ -71,6 +72,13 @@ public final class Broadcast {
     Tensor out = Tensor.zeros(g.backend(), g.dtype(), shape);
     out.backend().binary(BinaryOp.ADD, out.buffer(), shape, g.buffer(), g.shape(), out.buffer(), shape);
     return out;
+  }
+
+  /** A shape of the same rank with every dimension 1: a full reduction that still broadcasts against the input. */
+  static Shape onesLike(Shape s) {
+    int[] ones = new int[s.rank()];
+    Arrays.fill(ones, 1);
+    return Shape.of(ones);
   }
 
   /** Reduces along one axis, keeping it as size 1; records nothing. */

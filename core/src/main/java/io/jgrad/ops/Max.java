@@ -25,10 +25,9 @@ public final class Max extends Function {
   }
 
   public static Tensor all(Tensor x) {
-    try (Tensor flat = x.view(Shape.of(Math.toIntExact(x.size())))) {
-      Tensor kept = Broadcast.reduceKeepDim(ReduceOp.MAX, flat, 0);
-      return finish(x, kept, Shape.scalar(), -1);
-    }
+    Tensor kept = Tensor.empty(x.backend(), x.dtype(), Broadcast.onesLike(x.shape()));
+    x.backend().reduce(ReduceOp.MAX, x.buffer(), 1, Math.toIntExact(x.size()), 1, kept.buffer());
+    return finish(x, kept, Shape.scalar(), -1);
   }
 
   /** Index of the first maximum along {@code axis}, in x's dtype, the axis removed. Records nothing. */

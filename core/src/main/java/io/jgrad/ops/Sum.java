@@ -24,7 +24,7 @@ public final class Sum extends Function {
 
   /** Over all elements, giving a scalar. */
   public static Tensor all(Tensor x, boolean mean) {
-    Tensor kept = Tensor.empty(x.backend(), x.dtype(), Shape.of(1));
+    Tensor kept = Tensor.empty(x.backend(), x.dtype(), Broadcast.onesLike(x.shape()));
     x.backend().reduce(mean ? ReduceOp.MEAN : ReduceOp.SUM, x.buffer(), 1, Math.toIntExact(x.size()), 1, kept.buffer());
     return finish(x, kept, Shape.scalar(), mean ? 1.0 / x.size() : 1.0);
   }
