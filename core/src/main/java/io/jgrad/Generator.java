@@ -29,8 +29,12 @@ public final class Generator {
     this.offset = offset;
   }
 
-  /** Reserves {@code n} counters and returns the first. */
+  /** Reserves {@code n} counters and returns the first (inside a {@link RandomTape} replay: the recorded first). */
   public synchronized long advance(long n) {
+    long replayed = RandomTape.intercept(this, offset, n);
+    if (replayed >= 0) {
+      return replayed;
+    }
     long first = offset;
     offset += n;
     return first;
