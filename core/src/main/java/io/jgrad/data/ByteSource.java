@@ -87,10 +87,10 @@ final class ByteSource implements Closeable {
 
   /** A big-endian int32 header field. */
   int readInt(String field) {
+    long at = offset;
     byte[] bytes = new byte[4];
-    int got = read(bytes, 0, 4);
-    if (got < 4) {
-      throw fail("file ends at offset " + (offset) + " inside " + field + ", expected a 4-byte header field");
+    if (read(bytes, 0, 4) < 4) {
+      throw fail("file ends at offset " + offset + " inside " + field + " (4 bytes at offset " + at + ")");
     }
     return ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
   }
