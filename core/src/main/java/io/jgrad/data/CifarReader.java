@@ -54,6 +54,9 @@ public final class CifarReader {
   private static byte[] readRecords(Path file) {
     try (ByteSource source = ByteSource.open(file)) {
       byte[] records = source.readAllRecords(RECORD_BYTES, "record");
+      if (records.length == 0) {
+        throw source.fail("no records");
+      }
       for (int r = 0; r < records.length / RECORD_BYTES; r++) {
         int label = records[r * RECORD_BYTES] & 0xff;
         if (label >= CLASSES) {
