@@ -24,7 +24,7 @@ import java.util.zip.ZipException;
  */
 final class ByteSource implements Closeable {
   private static final int BUFFER_BYTES = 1 << 16;
-  private static final int FIRST_CHUNK_BYTES = 1 << 20;
+  private static final int FIRST_CHUNK_BYTES = 1 << 16;
   /** The largest byte[] every JVM allocates. */
   static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 

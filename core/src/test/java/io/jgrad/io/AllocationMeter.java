@@ -2,19 +2,15 @@ package io.jgrad.io;
 
 import java.lang.management.ManagementFactory;
 
-/** Bytes the current thread allocates while a piece of code runs (HotSpot's per-thread counter). */
+/** HotSpot's count of the bytes the current thread has allocated, to bound what a reader allocates. */
 public final class AllocationMeter {
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
   private AllocationMeter() {}
 
-  /** Runs {@code body}, which may throw, and returns how many bytes this thread allocated meanwhile. */
-  public static long bytesAllocatedBy(Runnable body) {
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long before = threads.getCurrentThreadAllocatedBytes();
-    try {
-      body.run();
-    } catch (RuntimeException expected) {
-      // Callers assert on the outcome separately; here only the allocation counts.
-    }
-    return threads.getCurrentThreadAllocatedBytes() - before;
+  /** Bytes allocated by this thread so far; the difference of two readings is what ran between them. */
+  public static long threadAllocatedBytes() {
+    return THREADS.getCurrentThreadAllocatedBytes();
   }
 }
