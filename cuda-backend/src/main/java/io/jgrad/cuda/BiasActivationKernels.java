@@ -1,0 +1,53 @@
+package io.jgrad.cuda;
+
+import io.jgrad.UnaryOp;
+
+/**
+ * Launchers of bias_activation.cu: y = act(x + bias) and its backward with dbias. Shapes: x, y, dy, dx [R, C];
+ * bias, dbias [C].
+ */
+final class BiasActivationKernels {
+  private final Kernel forward;
+  private final Kernel backward;
+
+  BiasActivationKernels(CudaContext context) {
+    forward = context.kernel(PtxModule.BIAS_ACTIVATION, "bias_activation_forward");
+    backward = context.kernel(PtxModule.BIAS_ACTIVATION, "bias_activation_backward");
+  }
+
+  void forward(UnaryOp act, double alpha, CudaBuffer x, CudaBuffer bias, CudaBuffer y, int rows, int cols) {
+    checkAct("biasActivation", act, rows, cols);
+    Check.floats("biasActivation", "x", x, (long) rows * cols);
+    Check.floats("biasActivation", "bias", bias, cols);
+    Check.floats("biasActivation", "y", y, (long) rows * cols);
+    forward.launch(
+        Grid.elementwise((long) rows * cols),
+        new KernelArgs()
+            .i32(act.ordinal()).f32(alpha).ptr(x.pointer()).ptr(bias.pointer()).ptr(y.pointer())
+            .i32(rows).i32(cols));
+  }
+
+  void backward(
+      UnaryOp act, double alpha, CudaBuffer y, CudaBuffer dy, CudaBuffer dx, CudaBuffer dbias, int rows, int cols) {
+    checkAct("biasActivationBackward", act, rows, cols);
+    Check.floats("biasActivationBackward", "y", y, (long) rows * cols);
+    Check.floats("biasActivationBackward", "dy", dy, (long) rows * cols);
+    Check.floats("biasActivationBackward", "dx", dx, (long) rows * cols);
+    Check.floats("biasActivationBackward", "dbias", dbias, cols);
+    backward.launch(
+        Grid.biasColumns(cols),
+        new KernelArgs()
+            .i32(act.ordinal()).f32(alpha).ptr(y.pointer()).ptr(dy.pointer()).ptr(dx.pointer())
+            .ptr(dbias.pointer()).i32(rows).i32(cols));
+  }
+
+  /** The fused kernel keeps only y, so the activation's gradient must be computable from the output. */
+  private static void checkAct(String kernel, UnaryOp act, int rows, int cols) {
+    Check.that(
+        act.saves() != UnaryOp.Saves.INPUT && act != UnaryOp.DROPOUT_MASK,
+        kernel,
+        act + " needs its input for the gradient; use bias add and unary instead");
+    Check.nonNegative(kernel, "rows", rows);
+    Check.nonNegative(kernel, "cols", cols);
+  }
+}

@@ -1,0 +1,147 @@
+package io.jgrad.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuInit;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuModuleUnload;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+import jcuda.CudaException;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasMath;
+import jcuda.runtime.cudaStream_t;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns one device's resources: its primary context, the one stream every kernel and copy runs on (so work is
+ * ordered without events), the PTX modules and, when the CUDA 12 cuBLAS library loads, a cuBLAS handle bound to
+ * that stream. Closing releases them in reverse order.
+ */
+final class CudaContext implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CudaContext.class);
+
+  private final CUdevice device;
+  private final CUcontext context;
+  private final CUstream stream;
+  private final Map<PtxModule, CUmodule> modules;
+  private final cublasHandle cublas;
+  private final String deviceName;
+
+  private CudaContext(
+      CUdevice device, CUcontext context, CUstream stream, Map<PtxModule, CUmodule> modules, cublasHandle cublas,
+      String deviceName) {
+    this.device = device;
+    this.context = context;
+    this.stream = stream;
+    this.modules = modules;
+    this.cublas = cublas;
+    this.deviceName = deviceName;
+  }
+
+  /**
+   * @param ordinal the device number
+   * @param tf32 whether cuBLAS may use TF32 tensor cores for float32 GEMM
+   */
+  static CudaContext open(int ordinal, boolean tf32) {
+    JCudaDriver.setExceptionsEnabled(true);
+    cuInit(0);
+    CUdevice device = new CUdevice();
+    cuDeviceGet(device, ordinal);
+    CUcontext context = new CUcontext();
+    cuDevicePrimaryCtxRetain(context, device);
+    cuCtxSetCurrent(context);
+    CUstream stream = new CUstream();
+    cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
+    Map<PtxModule, CUmodule> modules = new EnumMap<>(PtxModule.class);
+    for (PtxModule m : PtxModule.values()) {
+      CUmodule module = new CUmodule();
+      cuModuleLoadData(module, m.source());
+      modules.put(m, module);
+    }
+    byte[] name = new byte[256];
+    cuDeviceGetName(name, name.length, device);
+    String deviceName = new String(name, StandardCharsets.US_ASCII).trim().replace("\0", "");
+    return new CudaContext(device, context, stream, modules, createCublas(stream, tf32), deviceName);
+  }
+
+  /**
+   * A cuBLAS handle on {@code stream}, or null when JCublas2's native library cannot load — it needs
+   * libcublas.so.12, which a CUDA-13-only machine lacks. Like {@link CudaProbe}, this catches LinkageError.
+   */
+  private static cublasHandle createCublas(CUstream stream, boolean tf32) {
+    try {
+      JCublas2.setExceptionsEnabled(true);
+      cublasHandle handle = new cublasHandle();
+      JCublas2.cublasCreate(handle);
+      JCublas2.cublasSetStream(handle, new cudaStream_t(stream));
+      JCublas2.cublasSetMathMode(
+          handle, tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH);
+      return handle;
+    } catch (LinkageError | CudaException e) {
+      LOG.warn(
+          "cuBLAS 12 did not load (libcublas.so.12); GEMM uses jgrad's slower tiled kernel. For cuBLAS, install"
+              + " the CUDA 12 cuBLAS runtime (e.g. `pip install nvidia-cublas-cu12`) and add its lib directory to"
+              + " LD_LIBRARY_PATH.");
+      return null;
+    }
+  }
+
+  /** Makes this context current on the calling thread (the driver API binds contexts per thread). */
+  void bind() {
+    cuCtxSetCurrent(context);
+  }
+
+  Kernel kernel(PtxModule module, String name) {
+    CUfunction function = new CUfunction();
+    cuModuleGetFunction(function, modules.get(module), name);
+    return new Kernel(name, function, stream);
+  }
+
+  CUstream stream() {
+    return stream;
+  }
+
+  /** The cuBLAS handle, or null when cuBLAS did not load. */
+  cublasHandle cublas() {
+    return cublas;
+  }
+
+  String deviceName() {
+    return deviceName;
+  }
+
+  void synchronize() {
+    cuStreamSynchronize(stream);
+  }
+
+  @Override
+  public void close() {
+    bind();
+    synchronize();
+    if (cublas != null) {
+      JCublas2.cublasDestroy(cublas);
+    }
+    modules.values().forEach(m -> cuModuleUnload(m));
+    cuStreamDestroy(stream);
+    cuDevicePrimaryCtxRelease(device);
+  }
+}

@@ -1,0 +1,31 @@
+package io.jgrad.cuda;
+
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+
+import jcuda.CudaException;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUresult;
+
+/** cuMemAlloc and cuMemFree in the current context: the system allocator under the caching allocator. */
+final class CudaDeviceMemory implements DeviceMemory<CUdeviceptr> {
+
+  @Override
+  public CUdeviceptr malloc(long bytes) {
+    CUdeviceptr pointer = new CUdeviceptr();
+    try {
+      cuMemAlloc(pointer, bytes);
+      return pointer;
+    } catch (CudaException e) {
+      if (e.getMessage() != null && e.getMessage().contains(CUresult.stringFor(CUresult.CUDA_ERROR_OUT_OF_MEMORY))) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void free(CUdeviceptr pointer) {
+    cuMemFree(pointer);
+  }
+}

@@ -1,0 +1,64 @@
+package io.jgrad.cuda;
+
+/**
+ * Launch geometry of one kernel: grid and block dimensions. Each factory matches one kernel family's indexing in
+ * {@code native/kernels}; the block constants mirror the {@code #define}s there (KernelSourceTest checks them).
+ * An empty grid (no blocks) means there is no work, and {@link Kernel#launch} skips it.
+ */
+record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ) {
+  /** Threads per block of element-wise kernels. */
+  static final int THREADS = 256;
+  /** Blocks are capped here; kernels grid-stride over the rest, and this many already fill any GPU. */
+  static final int MAX_BLOCKS = 65_535;
+  /** block.cuh's BLOCK_MAX_THREADS: the shared-memory size of the block reductions. */
+  static final int BLOCK_MAX_THREADS = 256;
+  /** bias_activation.cu's BA_COLS × BA_ROWS block. */
+  static final int BIAS_COLS = 32;
+  static final int BIAS_ROWS = 8;
+  /** gemm.cu's TILE_M = TILE_N, computed by 16 × 16 threads. */
+  static final int GEMM_TILE = 64;
+  static final int GEMM_THREADS_PER_SIDE = 16;
+
+  /** One thread per element of an [n] loop. */
+  static Grid elementwise(long n) {
+    return new Grid(blocks(n, THREADS), 1, 1, THREADS, 1, 1);
+  }
+
+  /**
+   * One block per item (a row, an output element) for {@code items} items of {@code width} elements each: the
+   * block is the smallest power of two ≥ width, between 32 (a warp) and {@link #BLOCK_MAX_THREADS}.
+   */
+  static Grid blockPerItem(long items, long width) {
+    int threads = 32;
+    while (threads < width && threads < BLOCK_MAX_THREADS) {
+      threads *= 2;
+    }
+    return new Grid((int) Math.min(items, MAX_BLOCKS), 1, 1, threads, 1, 1);
+  }
+
+  /** bias_activation_backward: one block per {@link #BIAS_COLS} columns. */
+  static Grid biasColumns(int cols) {
+    return new Grid(ceilDiv(cols, BIAS_COLS), 1, 1, BIAS_COLS, BIAS_ROWS, 1);
+  }
+
+  /** sgemm_tiled: one block per 64×64 tile of C, blockIdx.z = batch index. */
+  static Grid gemmTiles(int m, int n, int batch) {
+    if (batch > MAX_BLOCKS) {
+      throw new IllegalArgumentException("gemm: batch " + batch + " exceeds the tiled kernel's " + MAX_BLOCKS);
+    }
+    int side = GEMM_THREADS_PER_SIDE;
+    return new Grid(ceilDiv(n, GEMM_TILE), ceilDiv(m, GEMM_TILE), batch, side, side, 1);
+  }
+
+  boolean isEmpty() {
+    return (long) gridX * gridY * gridZ == 0;
+  }
+
+  private static int blocks(long n, int threads) {
+    return (int) Math.min((n + threads - 1) / threads, MAX_BLOCKS);
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+}

@@ -1,0 +1,48 @@
+package io.jgrad.cuda;
+
+/** Launchers of optimizers.cu: fused in-place SGD and Adam/AdamW steps. Shapes: every buffer [n]. */
+final class OptimizerKernels {
+  private final Kernel sgd;
+  private final Kernel adam;
+
+  OptimizerKernels(CudaContext context) {
+    sgd = context.kernel(PtxModule.OPTIMIZERS, "sgd_step");
+    adam = context.kernel(PtxModule.OPTIMIZERS, "adam_step");
+  }
+
+  void sgd(
+      CudaBuffer param, CudaBuffer grad, CudaBuffer velocity, double lr, double momentum, double dampening,
+      double weightDecay, boolean nesterov, boolean firstStep) {
+    long n = param.length();
+    Check.floats("sgdStep", "param", param, n);
+    Check.floats("sgdStep", "grad", grad, n);
+    Check.that((velocity == null) == (momentum == 0), "sgdStep", "velocity must be given exactly when momentum ≠ 0");
+    if (velocity != null) {
+      Check.floats("sgdStep", "velocity", velocity, n);
+    }
+    sgd.launch(
+        Grid.elementwise(n),
+        new KernelArgs()
+            .ptr(param.pointer()).ptr(grad.pointer()).ptr(velocity == null ? null : velocity.pointer())
+            .f32(lr).f32(momentum).f32(dampening).f32(weightDecay).i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0)
+            .i64(n));
+  }
+
+  /** The bias corrections 1 − β^step are computed here in double: β^step underflows gracefully, float may not. */
+  void adam(
+      CudaBuffer param, CudaBuffer grad, CudaBuffer m, CudaBuffer v, double lr, double beta1, double beta2,
+      double eps, double weightDecay, boolean decoupled, long step) {
+    long n = param.length();
+    Check.that(step >= 1, "adamStep", "step is 1-based, got " + step);
+    Check.floats("adamStep", "param", param, n);
+    Check.floats("adamStep", "grad", grad, n);
+    Check.floats("adamStep", "m", m, n);
+    Check.floats("adamStep", "v", v, n);
+    adam.launch(
+        Grid.elementwise(n),
+        new KernelArgs()
+            .ptr(param.pointer()).ptr(grad.pointer()).ptr(m.pointer()).ptr(v.pointer())
+            .f32(lr).f32(beta1).f32(beta2).f32(eps).f32(weightDecay).i32(decoupled ? 1 : 0)
+            .f32(1 - Math.pow(beta1, step)).f32(1 - Math.pow(beta2, step)).i64(n));
+  }
+}

@@ -1,0 +1,40 @@
+package io.jgrad.cuda;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** The PTX files built by native/build-ptx.sh, one per {@code native/kernels/<name>.cu}, loaded from the class path. */
+enum PtxModule {
+  UNARY("unary"),
+  BIAS_ACTIVATION("bias_activation"),
+  BINARY("binary"),
+  REDUCE("reduce"),
+  SOFTMAX_CROSS_ENTROPY("softmax_cross_entropy"),
+  OPTIMIZERS("optimizers"),
+  RANDOM("random"),
+  GEMM("gemm");
+
+  private final String fileName;
+
+  PtxModule(String fileName) {
+    this.fileName = fileName;
+  }
+
+  /** The class-path resource, e.g. "unary.ptx" next to this class. */
+  String resource() {
+    return fileName + ".ptx";
+  }
+
+  String source() {
+    try (InputStream in = PtxModule.class.getResourceAsStream(resource())) {
+      if (in == null) {
+        throw new IllegalStateException("missing PTX resource io/jgrad/cuda/" + resource() + "; run native/build-ptx.sh");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package io.jgrad.cuda;
+
+import io.jgrad.Distribution;
+
+/** Launcher of random.cu: Philox4x32-10 draws identical to {@link io.jgrad.Philox}. Shapes: out [n]. */
+final class RandomKernels {
+  private final Kernel random;
+
+  RandomKernels(CudaContext context) {
+    random = context.kernel(PtxModule.RANDOM, "philox_random");
+  }
+
+  void run(Distribution dist, double a, double b, long seed, long offset, CudaBuffer out) {
+    long n = out.length();
+    Check.floats("random", "out", out, n);
+    random.launch(
+        Grid.elementwise(n),
+        new KernelArgs()
+            .i32(dist == Distribution.UNIFORM ? 0 : 1).f64(a).f64(b)
+            .i32((int) seed).i32((int) (seed >>> 32)).i64(offset).ptr(out.pointer()).i64(n));
+  }
+}

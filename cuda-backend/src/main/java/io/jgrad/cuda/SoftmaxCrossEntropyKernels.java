@@ -1,0 +1,99 @@
+package io.jgrad.cuda;
+
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemAllocHost;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
+
+import io.jgrad.DType;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * Launchers of softmax_cross_entropy.cu. Shapes: logits, probs, dlogits [R, C]; labels (int32), loss, dloss [R].
+ *
+ * <p>A kernel that meets a label outside [0, C) writes row + 1 into a device-side error word. The launcher reads
+ * the word back after every launch (a 4-byte copy that waits for the kernel: the one synchronisation per training
+ * step, where the loss is read anyway) and throws naming the row and the label, then clears the word.
+ */
+final class SoftmaxCrossEntropyKernels implements AutoCloseable {
+  private final CudaContext context;
+  private final Kernel forward;
+  private final Kernel backward;
+  private final CUdeviceptr error = new CUdeviceptr();
+  /** Pinned: [0] the error word, [1] the offending label. */
+  private final Pointer readback = new Pointer();
+
+  SoftmaxCrossEntropyKernels(CudaContext context) {
+    this.context = context;
+    forward = context.kernel(PtxModule.SOFTMAX_CROSS_ENTROPY, "softmax_cross_entropy_forward");
+    backward = context.kernel(PtxModule.SOFTMAX_CROSS_ENTROPY, "softmax_cross_entropy_backward");
+    cuMemAlloc(error, 4);
+    cuMemsetD32Async(error, 0, 1, context.stream());
+    cuMemAllocHost(readback, 8);
+  }
+
+  void forward(
+      CudaBuffer logits, CudaBuffer labels, int rows, int cols, double smoothing, CudaBuffer probs, CudaBuffer loss) {
+    String kernel = "softmaxCrossEntropy";
+    checkShapes(kernel, labels, rows, cols, smoothing);
+    Check.floats(kernel, "logits", logits, (long) rows * cols);
+    Check.floats(kernel, "probs", probs, (long) rows * cols);
+    Check.floats(kernel, "loss", loss, rows);
+    forward.launch(
+        Grid.blockPerItem(rows, cols),
+        new KernelArgs()
+            .ptr(logits.pointer()).ptr(labels.pointer()).i32(rows).i32(cols).f32(smoothing)
+            .ptr(probs.pointer()).ptr(loss.pointer()).ptr(error));
+    throwOnBadLabel(kernel, labels, cols);
+  }
+
+  void backward(
+      CudaBuffer probs, CudaBuffer labels, CudaBuffer dloss, int rows, int cols, double smoothing,
+      CudaBuffer dlogits) {
+    String kernel = "softmaxCrossEntropyBackward";
+    checkShapes(kernel, labels, rows, cols, smoothing);
+    Check.floats(kernel, "probs", probs, (long) rows * cols);
+    Check.floats(kernel, "dloss", dloss, rows);
+    Check.floats(kernel, "dlogits", dlogits, (long) rows * cols);
+    backward.launch(
+        Grid.elementwise((long) rows * cols),
+        new KernelArgs()
+            .ptr(probs.pointer()).ptr(labels.pointer()).ptr(dloss.pointer()).i32(rows).i32(cols).f32(smoothing)
+            .ptr(dlogits.pointer()).ptr(error));
+    throwOnBadLabel(kernel, labels, cols);
+  }
+
+  private static void checkShapes(String kernel, CudaBuffer labels, int rows, int cols, double smoothing) {
+    Check.nonNegative(kernel, "rows", rows);
+    Check.that(cols > 0, kernel, "cols must be positive, got " + cols);
+    Check.that(smoothing >= 0 && smoothing <= 1, kernel, "smoothing must be in [0, 1], got " + smoothing);
+    Check.typed(kernel, "labels", labels, DType.INT32, rows);
+  }
+
+  private void throwOnBadLabel(String kernel, CudaBuffer labels, int cols) {
+    IntBuffer words = readback.getByteBuffer(0, 8).order(ByteOrder.nativeOrder()).asIntBuffer();
+    cuMemcpyDtoHAsync(readback, error, 4, context.stream());
+    context.synchronize();
+    int rowPlusOne = words.get(0);
+    if (rowPlusOne == 0) {
+      return;
+    }
+    int row = rowPlusOne - 1;
+    cuMemsetD32Async(error, 0, 1, context.stream());
+    cuMemcpyDtoHAsync(readback.withByteOffset(4), labels.at(row), 4, context.stream());
+    context.synchronize();
+    throw new IllegalArgumentException(
+        kernel + ": label " + words.get(1) + " at row " + row + " is outside [0, " + cols + ")");
+  }
+
+  @Override
+  public void close() {
+    cuMemFree(error);
+    cuMemFreeHost(readback);
+  }
+}

@@ -1,0 +1,48 @@
+package io.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Launch geometry, checked on the host: every kernel's indexing relies on these numbers. */
+class GridTest {
+
+  @Test
+  void elementwiseCoversEveryElementAndCapsTheGrid() {
+    assertTrue(Grid.elementwise(0).isEmpty());
+    assertEquals(new Grid(1, 1, 1, 256, 1, 1), Grid.elementwise(1));
+    assertEquals(1, Grid.elementwise(256).gridX());
+    assertEquals(2, Grid.elementwise(257).gridX());
+    assertEquals(Grid.MAX_BLOCKS, Grid.elementwise(10_000_000_000L).gridX());
+  }
+
+  @Test
+  void blockPerItemUsesAPowerOfTwoFromAWarpToTheSharedMemorySize() {
+    assertEquals(32, Grid.blockPerItem(5, 1).blockX());
+    assertEquals(32, Grid.blockPerItem(5, 32).blockX());
+    assertEquals(64, Grid.blockPerItem(5, 33).blockX());
+    assertEquals(256, Grid.blockPerItem(5, 1023).blockX());
+    assertEquals(5, Grid.blockPerItem(5, 10).gridX());
+    assertEquals(Grid.MAX_BLOCKS, Grid.blockPerItem(1L << 40, 10).gridX());
+    assertTrue(Grid.blockPerItem(0, 10).isEmpty());
+  }
+
+  @Test
+  void biasColumnsGiveOneBlockPer32Columns() {
+    assertEquals(new Grid(1, 1, 1, 32, 8, 1), Grid.biasColumns(1));
+    assertEquals(2, Grid.biasColumns(33).gridX());
+    assertTrue(Grid.biasColumns(0).isEmpty());
+  }
+
+  @Test
+  void gemmTilesCoverCAndTheBatch() {
+    Grid g = Grid.gemmTiles(65, 64, 3);
+    assertEquals(new Grid(1, 2, 3, 16, 16, 1), g);
+    assertEquals(new Grid(17, 1, 1, 16, 16, 1), Grid.gemmTiles(1, 1023 + 64, 1));
+    assertFalse(Grid.gemmTiles(1, 1, 1).isEmpty());
+    assertThrows(IllegalArgumentException.class, () -> Grid.gemmTiles(1, 1, Grid.MAX_BLOCKS + 1));
+  }
+}

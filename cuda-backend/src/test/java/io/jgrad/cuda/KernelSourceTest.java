@@ -1,0 +1,93 @@
+package io.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jgrad.BinaryOp;
+import io.jgrad.ReduceOp;
+import io.jgrad.UnaryOp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the Java launchers and the CUDA sources must agree on, checked without a GPU: op codes (Java passes
+ * {@code ordinal()}), block constants, one PTX module per .cu file, and every launched kernel name.
+ */
+class KernelSourceTest {
+  static final Path KERNELS = Path.of("..", "native", "kernels");
+  static final Path SOURCES = Path.of("src", "main", "java", "io", "jgrad", "cuda");
+
+  @Test
+  void opEnumsListJavasConstantsInOrder() throws IOException {
+    String ops = Files.readString(KERNELS.resolve("ops.cuh"));
+    assertEquals(names(UnaryOp.values()), cudaEnum(ops, "UnaryOp"));
+    assertEquals(names(BinaryOp.values()), cudaEnum(ops, "BinaryOp"));
+    assertEquals(names(ReduceOp.values()), cudaEnum(ops, "ReduceOp"));
+  }
+
+  @Test
+  void blockConstantsMatchTheKernels() throws IOException {
+    assertEquals(Grid.BLOCK_MAX_THREADS, define("block.cuh", "BLOCK_MAX_THREADS"));
+    assertEquals(Grid.BIAS_COLS, define("bias_activation.cu", "BA_COLS"));
+    assertEquals(Grid.BIAS_ROWS, define("bias_activation.cu", "BA_ROWS"));
+    assertEquals(Grid.GEMM_TILE, define("gemm.cu", "TILE_M"));
+    assertEquals(Grid.GEMM_TILE, define("gemm.cu", "TILE_N"));
+    assertEquals(Grid.GEMM_THREADS_PER_SIDE * Grid.GEMM_THREADS_PER_SIDE, define("gemm.cu", "THREADS"));
+    assertEquals(BinaryKernels.MAX_RANK, define("binary.cu", "MAX_RANK"));
+  }
+
+  @Test
+  void everyCudaFileHasAPtxModule() throws IOException {
+    try (Stream<Path> files = Files.list(KERNELS)) {
+      List<String> cu =
+          files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cu"))
+              .map(n -> n.replace(".cu", ".ptx")).sorted().collect(Collectors.toList());
+      List<String> modules =
+          Arrays.stream(PtxModule.values()).map(PtxModule::resource).sorted().collect(Collectors.toList());
+      assertEquals(cu, modules);
+    }
+  }
+
+  /** Each {@code context.kernel(PtxModule.X, "name")} in the launchers names an entry of X's PTX. */
+  @Test
+  void everyLaunchedKernelIsInItsModule() throws IOException {
+    Pattern call = Pattern.compile("kernel\\(PtxModule\\.(\\w+), \"(\\w+)\"\\)");
+    int found = 0;
+    try (Stream<Path> files = Files.list(SOURCES)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Matcher m = call.matcher(Files.readString(file));
+        while (m.find()) {
+          String ptx = PtxModule.valueOf(m.group(1)).source();
+          assertTrue(ptx.contains(".entry " + m.group(2) + "("), m.group(2) + " is not in " + m.group(1));
+          found++;
+        }
+      }
+    }
+    assertEquals(13, found, "kernels launched from Java");
+  }
+
+  private static List<String> names(Enum<?>[] values) {
+    return Arrays.stream(values).map(Enum::name).collect(Collectors.toList());
+  }
+
+  private static List<String> cudaEnum(String source, String name) {
+    Matcher m = Pattern.compile("enum class " + name + " \\{([^}]*)\\}").matcher(source);
+    assertTrue(m.find(), "enum class " + name + " in ops.cuh");
+    return Arrays.stream(m.group(1).split(",")).map(String::trim).collect(Collectors.toList());
+  }
+
+  private static int define(String file, String name) throws IOException {
+    Matcher m = Pattern.compile("#define " + name + " (\\d+)").matcher(Files.readString(KERNELS.resolve(file)));
+    assertTrue(m.find(), "#define " + name + " in " + file);
+    return Integer.parseInt(m.group(1));
+  }
+
+}

@@ -1,0 +1,52 @@
+// Philox4x32-10 random numbers, bit-identical to io.jgrad.Philox: element i uses key (k0, k1) = seed and counter
+// (lo, hi of offset + i, 0, 0). The value is computed in double with explicit round-to-nearest operations (no FMA
+// contraction, as in Java), then rounded to float. Shapes: out [n].
+#include "ops.cuh"
+
+#define PHILOX_M0 0xD2511F53u
+#define PHILOX_M1 0xCD9E8D57u
+#define PHILOX_W0 0x9E3779B9u
+#define PHILOX_W1 0xBB67AE85u
+#define TWO_POW_MINUS_32 2.3283064365386963e-10  // 2^-32, exact
+#define TWO_PI 6.283185307179586                    // 2.0 * Math.PI, exact in double as Java computes it
+
+// The first two outputs (x0, x1) of Philox4x32-10.
+__device__ __forceinline__ uint2 philox(unsigned k0, unsigned k1, unsigned long long counter) {
+  unsigned c0 = (unsigned) counter;
+  unsigned c1 = (unsigned) (counter >> 32);
+  unsigned c2 = 0;
+  unsigned c3 = 0;
+  for (int round = 0; round < 10; round++) {
+    unsigned hi0 = __umulhi(PHILOX_M0, c0);
+    unsigned lo0 = PHILOX_M0 * c0;
+    unsigned hi1 = __umulhi(PHILOX_M1, c2);
+    unsigned lo1 = PHILOX_M1 * c2;
+    c0 = hi1 ^ c1 ^ k0;
+    c1 = lo1;
+    c2 = hi0 ^ c3 ^ k1;
+    c3 = lo0;
+    k0 += PHILOX_W0;
+    k1 += PHILOX_W1;
+  }
+  return make_uint2(c0, c1);
+}
+
+// ---- kernels ----
+
+// uniform (dist 0): a + (b − a)·x0·2⁻³²;  normal (dist 1): a + b·sqrt(−2·ln((x0 + 1)·2⁻³²))·cos(2π·x1·2⁻³²).
+extern "C" __global__ void philox_random(
+    int dist, double a, double b, unsigned k0, unsigned k1, unsigned long long offset, float* out, long long n) {
+  FOR_EACH_INDEX(i, n) {
+    uint2 x = philox(k0, k1, offset + (unsigned long long) i);
+    double value;
+    if (dist == 0) {
+      value = __dadd_rn(a, __dmul_rn(__dsub_rn(b, a), x.x * TWO_POW_MINUS_32));
+    } else {
+      double u1 = __dmul_rn((double) x.x + 1.0, TWO_POW_MINUS_32);
+      double u2 = x.y * TWO_POW_MINUS_32;
+      double radius = sqrt(__dmul_rn(-2.0, log(u1)));
+      value = __dadd_rn(a, __dmul_rn(__dmul_rn(b, radius), cos(__dmul_rn(TWO_PI, u2))));
+    }
+    out[i] = (float) value;
+  }
+}
