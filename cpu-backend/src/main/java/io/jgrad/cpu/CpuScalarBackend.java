@@ -126,11 +126,10 @@ public final class CpuScalarBackend extends ArrayBackend {
 
   @Override
   public void binary(BinaryOp op, Buffer a, Shape aShape, Buffer b, Shape bShape, Buffer out, Shape outShape) {
-    CpuBuffer ca = floating("binary", "a", a);
-    CpuBuffer cb = ofType("binary", "b", b, ca.dtype());
-    CpuBuffer co = matching("binary", "out", out, ca, outShape.size());
-    broadcastable("binary", "a", ca, aShape, outShape);
-    broadcastable("binary", "b", cb, bShape, outShape);
+    CpuBuffer[] operands = binaryOperands(a, aShape, b, bShape, out, outShape);
+    CpuBuffer ca = operands[0];
+    CpuBuffer cb = operands[1];
+    CpuBuffer co = operands[2];
     long[] sa = aShape.broadcastStrides(outShape);
     long[] sb = bShape.broadcastStrides(outShape);
     int[] dims = outShape.dims();
@@ -147,6 +146,16 @@ public final class CpuScalarBackend extends ArrayBackend {
       }
       co.set(o, ElementMath.binary(op, ca.get((int) ia), cb.get((int) ib)));
     }
+  }
+
+  /** Checks binary's arguments; returns a, b, out as CpuBuffers of one floating dtype. */
+  final CpuBuffer[] binaryOperands(Buffer a, Shape aShape, Buffer b, Shape bShape, Buffer out, Shape outShape) {
+    CpuBuffer ca = floating("binary", "a", a);
+    CpuBuffer cb = ofType("binary", "b", b, ca.dtype());
+    CpuBuffer co = matching("binary", "out", out, ca, outShape.size());
+    broadcastable("binary", "a", ca, aShape, outShape);
+    broadcastable("binary", "b", cb, bShape, outShape);
+    return new CpuBuffer[] {ca, cb, co};
   }
 
   @Override
