@@ -1,7 +1,6 @@
 package io.jgrad.nn;
 
 import io.jgrad.Backend;
-import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -106,9 +105,7 @@ public abstract class Module {
     for (Tensor[] slot : namedBuffers().values()) {
       Tensor old = slot[0];
       if (old.backend() != backend) {
-        try (Scope ignored = Scope.detached()) {
-          slot[0] = Tensor.of(backend, old.toFloatArray(), old.shape().dims());
-        }
+        slot[0] = Parameter.detachedCopy(old, backend); // keeps the dtype: float64 buffers stay float64
         old.close();
       }
     }

@@ -43,17 +43,21 @@ public final class Parameter {
     if (value.backend() == backend) {
       return;
     }
-    Tensor moved;
-    try (Scope ignored = Scope.detached()) {
-      moved = switch (value.dtype()) {
-        case FLOAT32 -> Tensor.of(backend, value.toFloatArray(), value.shape().dims());
-        case FLOAT64 -> Tensor.of(backend, value.toDoubleArray(), value.shape().dims());
-        case INT32 -> throw new IllegalStateException("int32 parameters do not exist");
-      };
-    }
+    Tensor moved = detachedCopy(value, backend);
     value.setGrad(null);
     value.close();
     value = moved.requiresGrad(true);
+  }
+
+  /** A copy of {@code t} on {@code backend}, same dtype, owned by no scope (parameters and module buffers). */
+  static Tensor detachedCopy(Tensor t, Backend backend) {
+    try (Scope ignored = Scope.detached()) {
+      return switch (t.dtype()) {
+        case FLOAT32 -> Tensor.of(backend, t.toFloatArray(), t.shape().dims());
+        case FLOAT64 -> Tensor.of(backend, t.toDoubleArray(), t.shape().dims());
+        case INT32 -> Tensor.of(backend, t.toIntArray(), t.shape().dims());
+      };
+    }
   }
 
   /** Drops the gradient's contents by filling it with zeros (keeps the buffer: no allocation per step). */
