@@ -1,6 +1,7 @@
 package io.jgrad.cpu;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -140,7 +141,7 @@ final class VectorGemm {
           microKernel(w.a, ir * kc, w.b, jr * kc, kc, op.c, cOff, op.n, op.alpha);
         } else {
           // Edge tile: compute a full tile into scratch, then add only the part inside C.
-          java.util.Arrays.fill(w.tile, 0f);
+          Arrays.fill(w.tile, 0f);
           microKernel(w.a, ir * kc, w.b, jr * kc, kc, w.tile, 0, NR, op.alpha);
           for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) {
