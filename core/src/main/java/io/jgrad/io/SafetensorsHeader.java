@@ -121,8 +121,9 @@ final class SafetensorsHeader {
       }
       validateLayout(fail, entries, dataLength);
     } catch (JsonProcessingException e) {
-      throw new InvalidFileException(
-          file, "invalid JSON header: " + e.getOriginalMessage() + " at header byte " + e.getLocation().getByteOffset());
+      // Jackson appends where an unclosed object started, with a long "[Source: ...]": the byte offset says enough.
+      String what = e.getOriginalMessage().replaceAll(" \\(start marker at .*", "");
+      throw new InvalidFileException(file, "invalid JSON header: " + what + " at header byte " + e.getLocation().getByteOffset());
     } catch (IOException e) {
       throw new IllegalStateException("parsing JSON from memory cannot fail", e);
     }
