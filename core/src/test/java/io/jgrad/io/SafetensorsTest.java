@@ -90,14 +90,16 @@ class SafetensorsTest {
     assertError("header length 256 at offset 0 runs past the end of the file (24 bytes)", write(concat(new byte[] {0, 1, 0, 0, 0, 0, 0, 0}, new byte[16])));
     assertError("header length -1 at offset 0, expected 2..100000000", write(concat(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}, new byte[16])));
     assertError("no such file", dir.resolve("absent.safetensors"));
+    // 00 00 00 7b would make Jackson guess UTF-32; the format is UTF-8 only.
+    assertError("header is not valid UTF-8", write(new byte[] {4, 0, 0, 0, 0, 0, 0, 0, '{', (byte) 0xff, '}', ' '}));
   }
 
   @Test
   void rejectsBadHeaders() {
     assertHeaderError("header is not a JSON object", "[1]", 0);
-    assertHeaderError("invalid JSON header: Unexpected end-of-input: expected close marker for Object at header byte 6", "{\"a\":{", 0);
+    assertHeaderError("invalid JSON header: Unexpected end-of-input: expected close marker for Object at header char 6", "{\"a\":{", 0);
     assertHeaderError("invalid JSON header: Unexpected character ('x' (code 120)): was expecting double-quote to start field name"
-        + " at header byte 1", "{x}", 0);
+        + " at header char 1", "{x}", 0);
     assertHeaderError("header has content after its JSON object", "{} {}", 0);
     assertHeaderError("tensor 'w': unsupported dtype 'BF16', expected one of [F32, F64, I32, I64]", entry("BF16", "[2]", "[0,4]"), 4);
     assertHeaderError("tensor 'w': data_offsets [0, 4] hold 4 bytes but F32 shape [2] needs 8", entry("F32", "[2]", "[0,4]"), 4);
