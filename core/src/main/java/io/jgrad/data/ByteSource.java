@@ -187,7 +187,8 @@ final class ByteSource implements Closeable {
 
   private InvalidFileException fail(IOException e) {
     String kind = e instanceof ZipException || e instanceof EOFException ? "corrupt gzip stream" : "cannot read";
-    return new InvalidFileException(name, kind + " at offset " + offset + ": " + e.getMessage(), e);
+    String what = e.getMessage() == null ? "unexpected end of data" : e.getMessage(); // EOFException has none
+    return new InvalidFileException(name, kind + " at offset " + offset + ": " + what, e);
   }
 
   @Override

@@ -32,6 +32,10 @@ public final class CifarReader {
     return decode(List.of(readRecords(file)));
   }
 
+  static LabeledData readBatch(ByteSource source) {
+    return decode(List.of(readRecords(source)));
+  }
+
   /** The five training batches and the test batch from {@code dir} or its {@code cifar-10-batches-bin}. */
   public static TrainTestSplit load(Path dir) {
     Path base = Files.isDirectory(dir.resolve(ARCHIVE_DIR)) ? dir.resolve(ARCHIVE_DIR) : dir;
@@ -50,22 +54,26 @@ public final class CifarReader {
     return file;
   }
 
-  /** The file's records, after checking every label. */
   private static byte[] readRecords(Path file) {
     try (ByteSource source = ByteSource.open(file)) {
-      byte[] records = source.readAllRecords(RECORD_BYTES, "record");
-      if (records.length == 0) {
-        throw source.fail("no records");
-      }
-      for (int r = 0; r < records.length / RECORD_BYTES; r++) {
-        int label = records[r * RECORD_BYTES] & 0xff;
-        if (label >= CLASSES) {
-          throw source.fail(
-              "label " + label + " at offset " + (long) r * RECORD_BYTES + " (record " + r + "), expected 0.." + (CLASSES - 1));
-        }
-      }
-      return records;
+      return readRecords(source);
     }
+  }
+
+  /** The source's records, after checking every label. */
+  private static byte[] readRecords(ByteSource source) {
+    byte[] records = source.readAllRecords(RECORD_BYTES, "record");
+    if (records.length == 0) {
+      throw source.fail("no records");
+    }
+    for (int r = 0; r < records.length / RECORD_BYTES; r++) {
+      int label = records[r * RECORD_BYTES] & 0xff;
+      if (label >= CLASSES) {
+        throw source.fail(
+            "label " + label + " at offset " + (long) r * RECORD_BYTES + " (record " + r + "), expected 0.." + (CLASSES - 1));
+      }
+    }
+    return records;
   }
 
   private static LabeledData decode(List<byte[]> batches) {

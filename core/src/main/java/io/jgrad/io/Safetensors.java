@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -68,41 +69,7 @@ public final class Safetensors {
   public static SafetensorsFile read(Path file) {
     String name = file.toString();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = channel.size();
-      if (size < 8) {
-        throw new InvalidFileException(name, "file is " + size + " bytes, too short for the 8-byte header length");
-      }
-      long headerLength = ByteBuffer.wrap(readAt(name, channel, 0, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
-      if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
-        throw new InvalidFileException(
-            name, "header length " + headerLength + " at offset 0, expected 2.." + MAX_HEADER_BYTES);
-      }
-      if (headerLength > size - 8) {
-        throw new InvalidFileException(
-            name, "header length " + headerLength + " at offset 0 runs past the end of the file (" + size + " bytes)");
-      }
-      byte[] json = readAt(name, channel, 8, (int) headerLength);
-      long dataStart = 8 + headerLength;
-      SafetensorsHeader header = SafetensorsHeader.parse(name, json, size - dataStart);
-
-      // Data order is file order, so the checksum sees the data region front to back.
-      Map<String, byte[]> data = new LinkedHashMap<>();
-      CRC32C crc = new CRC32C();
-      for (SafetensorsHeader.Entry e : header.entriesByOffset()) {
-        byte[] bytes = readAt(name, channel, dataStart + e.begin(), e.byteCount());
-        crc.update(bytes);
-        data.put(e.name(), bytes);
-      }
-      String stored = header.metadata().get(CHECKSUM_KEY);
-      if (stored != null && !stored.equals(hex(crc))) {
-        throw new InvalidFileException(
-            name, "checkpoint corrupt: checksum mismatch (" + CHECKSUM_KEY + " " + stored + ", data " + hex(crc) + ")");
-      }
-      Map<String, TensorData> tensors = new LinkedHashMap<>();
-      for (SafetensorsHeader.Entry e : header.entries()) {
-        tensors.put(e.name(), new TensorData(e.dtype(), e.shape(), data.get(e.name())));
-      }
-      return new SafetensorsFile(tensors, header.metadata());
+      return read(name, channel);
     } catch (NoSuchFileException e) {
       throw new InvalidFileException(name, "no such file", e);
     } catch (IOException e) {
@@ -110,11 +77,52 @@ public final class Safetensors {
     }
   }
 
+  /** Reads a whole file from {@code channel}, called {@code name} in errors. */
+  static SafetensorsFile read(String name, SeekableByteChannel channel) throws IOException {
+    long size = channel.size();
+    if (size < 8) {
+      throw new InvalidFileException(name, "file is " + size + " bytes, too short for the 8-byte header length");
+    }
+    long headerLength = ByteBuffer.wrap(readAt(name, channel, 0, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
+      throw new InvalidFileException(
+          name, "header length " + headerLength + " at offset 0, expected 2.." + MAX_HEADER_BYTES);
+    }
+    if (headerLength > size - 8) {
+      throw new InvalidFileException(
+          name, "header length " + headerLength + " at offset 0 runs past the end of the file (" + size + " bytes)");
+    }
+    byte[] json = readAt(name, channel, 8, (int) headerLength);
+    long dataStart = 8 + headerLength;
+    SafetensorsHeader header = SafetensorsHeader.parse(name, json, size - dataStart);
+
+    // Data order is file order, so the checksum sees the data region front to back.
+    Map<String, byte[]> data = new LinkedHashMap<>();
+    CRC32C crc = new CRC32C();
+    for (SafetensorsHeader.Entry e : header.entriesByOffset()) {
+      byte[] bytes = readAt(name, channel, dataStart + e.begin(), e.byteCount());
+      crc.update(bytes);
+      data.put(e.name(), bytes);
+    }
+    String stored = header.metadata().get(CHECKSUM_KEY);
+    if (stored != null && !stored.equals(hex(crc))) {
+      throw new InvalidFileException(
+          name, "checkpoint corrupt: checksum mismatch (" + CHECKSUM_KEY + " " + stored + ", data " + hex(crc) + ")");
+    }
+    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    for (SafetensorsHeader.Entry e : header.entries()) {
+      tensors.put(e.name(), new TensorData(e.dtype(), e.shape(), data.get(e.name())));
+    }
+    return new SafetensorsFile(tensors, header.metadata());
+  }
+
   /** Exactly {@code length} bytes at {@code position}; the caller has checked they lie inside the file. */
-  private static byte[] readAt(String name, FileChannel channel, long position, int length) throws IOException {
+  private static byte[] readAt(String name, SeekableByteChannel channel, long position, int length)
+      throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(length);
+    channel.position(position);
     while (buffer.hasRemaining()) {
-      if (channel.read(buffer, position + buffer.position()) < 0) {
+      if (channel.read(buffer) < 0) {
         throw new InvalidFileException(name, "file ended at offset " + (position + buffer.position()) + " while reading");
       }
     }

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -96,10 +99,17 @@ final class SafetensorsHeader {
    * header) is {@code dataLength} bytes long.
    */
   static SafetensorsHeader parse(String file, byte[] json, long dataLength) {
+    Fail fail = new Fail(file);
+    String text;
+    try {
+      // The format says UTF-8; left to itself, Jackson would guess UTF-16 or UTF-32 from the first bytes.
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(json)).toString();
+    } catch (CharacterCodingException e) {
+      throw fail.at("header is not valid UTF-8");
+    }
     List<Entry> entries = new ArrayList<>();
     Map<String, String> metadata = new LinkedHashMap<>();
-    try (JsonParser parser = JSON.createParser(json)) {
-      Fail fail = new Fail(file);
+    try (JsonParser parser = JSON.createParser(text)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw fail.at("header is not a JSON object");
       }
@@ -121,10 +131,11 @@ final class SafetensorsHeader {
       }
       validateLayout(fail, entries, dataLength);
     } catch (JsonProcessingException e) {
-      throw new InvalidFileException(
-          file, "invalid JSON header: " + e.getOriginalMessage() + " at header byte " + e.getLocation().getByteOffset());
+      // Jackson appends where an unclosed object started, with a long "[Source: ...]": the byte offset says enough.
+      String what = e.getOriginalMessage().replaceAll(" \\(start marker at .*", "");
+      throw fail.at("invalid JSON header: " + what + " at header char " + e.getLocation().getCharOffset());
     } catch (IOException e) {
-      throw new IllegalStateException("parsing JSON from memory cannot fail", e);
+      throw fail.at("invalid JSON header: " + e.getMessage());
     }
     return new SafetensorsHeader(List.copyOf(entries), metadata);
   }

@@ -2,6 +2,7 @@ package io.jgrad.cpu;
 
 import io.jgrad.BinaryOp;
 import io.jgrad.UnaryOp;
+import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -117,7 +118,7 @@ final class VectorKernels implements FloatKernels {
   @Override
   public void biasActivationBackward(UnaryOp act, float alpha, float[] y, float[] dy, float[] dx, float[] dbias,
       int rows, int cols) {
-    java.util.Arrays.fill(dbias, 0, cols, 0f);
+    Arrays.fill(dbias, 0, cols, 0f);
     boolean vector = hasVectorGradient(act);
     for (int r = 0; r < rows; r++) {
       int off = r * cols;
