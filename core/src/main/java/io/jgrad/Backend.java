@@ -160,6 +160,9 @@ public interface Backend extends AutoCloseable {
    */
   void random(Distribution dist, double a, double b, long seed, long offset, Buffer out);
 
+  /** Waits until every kernel launched so far has finished (device backends run asynchronously). For timing. */
+  default void synchronize() {}
+
   /** Frees every cached and live buffer and the device resources; the backend must not be used again. */
   @Override
   void close();

@@ -31,6 +31,16 @@ public final class Sequential extends Module {
     return layers.get(index);
   }
 
+  /** This stack run in {@code k} gradient-checkpointed segments (see {@link CheckpointedSequential}). */
+  public CheckpointedSequential checkpointed(int k) {
+    return new CheckpointedSequential(this, k);
+  }
+
+  /** Checkpointed in √n segments, which minimises k + n/k, the activations kept. */
+  public CheckpointedSequential checkpointed() {
+    return checkpointed(Math.max(1, (int) Math.round(Math.sqrt(size()))));
+  }
+
   @Override
   public Tensor forward(Tensor x) {
     Tensor h = x;

@@ -300,6 +300,12 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
+  public void synchronize() {
+    context.bind();
+    context.synchronize();
+  }
+
+  @Override
   public void close() {
     context.bind();
     context.synchronize();

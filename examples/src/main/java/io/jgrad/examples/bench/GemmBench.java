@@ -1,8 +1,6 @@
-package io.jgrad.cpu.bench;
+package io.jgrad.examples.bench;
 
 import io.jgrad.Backend;
-import io.jgrad.BackendOptions;
-import io.jgrad.Backends;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
@@ -30,12 +28,17 @@ public final class GemmBench {
 
   private GemmBench() {}
 
-  /** Runs every case on {@code backendName} and hands each JSON line to {@code out}. */
-  public static void run(String backendName, int threads, Consumer<String> out) {
-    try (Backend backend = Backends.create(backendName, new BackendOptions(threads))) {
-      for (int s : SQUARES) {
-        out.accept(measure(backend, s, s, s, false, false));
-      }
+  /** The default square sizes. */
+  public static int[] defaultSquares() {
+    return SQUARES.clone();
+  }
+
+  /** Runs the square sizes, then (if {@code mlp}) the MLP shapes, handing each JSON line to {@code out}. */
+  public static void run(Backend backend, int[] squares, boolean mlp, Consumer<String> out) {
+    for (int s : squares) {
+      out.accept(measure(backend, s, s, s, false, false));
+    }
+    if (mlp) {
       for (int[] c : MLP_SHAPES) {
         out.accept(measure(backend, c[0], c[1], c[2], c[3] != 0, c[4] != 0));
       }
@@ -58,6 +61,7 @@ public final class GemmBench {
         gemm.run();
         calls++;
       }
+      backend.synchronize();
       double once = 0.3 / calls;
       int reps = (int) Math.max(1, Math.min(1000, TARGET_SECONDS / 5 / once));
       List<Double> times = new ArrayList<>();
@@ -66,6 +70,7 @@ public final class GemmBench {
         for (int r = 0; r < reps; r++) {
           gemm.run();
         }
+        backend.synchronize();
         times.add((System.nanoTime() - t0) / 1e6 / reps);
       }
       double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -80,21 +85,5 @@ public final class GemmBench {
       backend.free(b);
       backend.free(c);
     }
-  }
-
-  /** {@code java --add-modules jdk.incubator.vector -cp … io.jgrad.cpu.bench.GemmBench [backend] [threads] [m n k]}. */
-  public static void main(String[] args) {
-    String name = args.length > 0 ? args[0] : "cpu";
-    int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
-    if (args.length >= 5) {
-      try (Backend backend = Backends.create(name, new BackendOptions(threads))) {
-        int m = Integer.parseInt(args[2]);
-        int n = Integer.parseInt(args[3]);
-        int k = Integer.parseInt(args[4]);
-        System.out.println(measure(backend, m, n, k, false, false));
-      }
-      return;
-    }
-    run(name, threads, System.out::println);
   }
 }

@@ -1,0 +1,82 @@
+package io.jgrad.io;
+
+import io.jgrad.DType;
+import io.jgrad.Tensor;
+import io.jgrad.nn.Module;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A module's weights (parameters and state buffers, by dotted name) as safetensors, the format PyTorch and Hugging
+ * Face tools read. Loading checks every name and shape first and changes nothing unless all match.
+ */
+public final class ModelWeights {
+  private ModelWeights() {}
+
+  /** Parameters then buffers, by name, as host copies. */
+  public static Map<String, TensorData> export(Module model) {
+    Map<String, TensorData> out = new LinkedHashMap<>();
+    model.namedParameters().forEach((name, p) -> out.put(name, toData(p.value())));
+    model.namedBuffers().forEach((name, slot) -> out.put(name, toData(slot[0])));
+    return out;
+  }
+
+  public static TensorData toData(Tensor t) {
+    int[] shape = t.shape().dims();
+    return switch (t.dtype()) {
+      case FLOAT32 -> TensorData.ofFloats(shape, t.toFloatArray());
+      case FLOAT64 -> TensorData.ofDoubles(shape, t.toDoubleArray());
+      case INT32 -> TensorData.ofInts(shape, t.toIntArray());
+    };
+  }
+
+  /** Writes the weights atomically, with {@code metadata}. */
+  public static void save(Module model, Path file, Map<String, String> metadata) throws IOException {
+    Safetensors.write(file, export(model), metadata);
+  }
+
+  /** Reads {@code file} and copies its tensors into the model (see {@link #apply}). */
+  public static void load(Module model, Path file) {
+    apply(model, Safetensors.read(file).tensors(), file.toString(), "");
+  }
+
+  /**
+   * Copies {@code tensors[prefix + name]} into each parameter and buffer of the model, converting float precision
+   * where needed. Every model name must be present with its shape and no other name may start with the prefix;
+   * otherwise nothing is copied and the error lists every mismatch.
+   */
+  public static void apply(Module model, Map<String, TensorData> tensors, String source, String prefix) {
+    Map<String, Tensor> targets = new LinkedHashMap<>();
+    model.namedParameters().forEach((name, p) -> targets.put(name, p.value()));
+    model.namedBuffers().forEach((name, slot) -> targets.put(name, slot[0]));
+    List<String> problems = new ArrayList<>();
+    targets.forEach((name, t) -> {
+      TensorData d = tensors.get(prefix + name);
+      if (d == null) {
+        problems.add("missing " + name + " " + t.shape());
+      } else if (!Arrays.equals(d.shape(), t.shape().dims())) {
+        problems.add(name + ": file has " + Arrays.toString(d.shape()) + ", model has " + t.shape());
+      }
+    });
+    tensors.keySet().stream()
+        .filter(k -> k.startsWith(prefix) && !targets.containsKey(k.substring(prefix.length())))
+        .forEach(k -> problems.add("unexpected " + k.substring(prefix.length()) + " (not in the model)"));
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          source + " does not match the model: " + problems.size() + " mismatch(es): " + String.join("; ", problems));
+    }
+    targets.forEach((name, t) -> {
+      TensorData d = tensors.get(prefix + name);
+      if (t.dtype() == DType.FLOAT64) {
+        t.backend().upload(t.buffer(), d.toDoubles());
+      } else {
+        t.backend().upload(t.buffer(), d.toFloats());
+      }
+    });
+  }
+}

@@ -1,0 +1,57 @@
+package io.jgrad.nn;
+
+import io.jgrad.Tensor;
+import io.jgrad.autograd.Checkpoint;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link Sequential} run in k segments with gradient checkpointing: every segment but the last keeps only its input
+ * and is recomputed in backward (the last would be recomputed at once, so it runs normally, as in PyTorch's
+ * checkpoint_sequential). Peak activation memory falls from n layers' worth to about k + n/k; the price is one more
+ * forward of all but the last segment. Parameter names are the plain stack's ("0.weight"), so checkpoints are
+ * interchangeable.
+ */
+public final class CheckpointedSequential extends Module {
+  private final List<Sequential> segments = new ArrayList<>();
+
+  CheckpointedSequential(Sequential stack, int k) {
+    int n = stack.size();
+    if (k < 1 || k > n) {
+      throw new IllegalArgumentException("checkpoint segments must be in [1, " + n + "] for " + n + " layers, got " + k);
+    }
+    List<Module> layers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      layers.add(stack.get(i));
+      registerModule(Integer.toString(i), stack.get(i));
+    }
+    int from = 0;
+    for (int s = 1; s <= k; s++) {
+      int to = s == k ? n : Math.max(from + 1, (int) Math.round((double) s * n / k));
+      // Never split a Linear from the activation fused into it.
+      while (to < n && layers.get(to - 1) instanceof Linear && layers.get(to) instanceof Activation) {
+        to++;
+      }
+      if (from < to) {
+        segments.add(new Sequential(layers.subList(from, to).toArray(new Module[0])));
+      }
+      from = to;
+    }
+  }
+
+  /** How many segments the stack was cut into. */
+  public int segments() {
+    return segments.size();
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    Tensor h = x;
+    for (int s = 0; s < segments.size(); s++) {
+      Sequential segment = segments.get(s);
+      boolean last = s == segments.size() - 1;
+      h = last ? segment.forward(h) : Checkpoint.apply(segment::forward, h);
+    }
+    return h;
+  }
+}

@@ -1,0 +1,73 @@
+package io.jgrad.train;
+
+import io.jgrad.Tensor;
+import io.jgrad.autograd.NoGrad;
+import io.jgrad.nn.Parameter;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-layer gradient norms after each backward: warns once per layer when a layer's norm falls under {@link
+ * #VANISHING} or rises above {@link #EXPLODING}, and reports whether every gradient is finite (the trainer skips the
+ * step otherwise). A layer is a parameter's module path: "0.weight" and "0.bias" are layer "0".
+ */
+public final class GradNormMonitor {
+  public static final double VANISHING = 1e-7;
+  public static final double EXPLODING = 1e3;
+
+  private static final Logger log = LoggerFactory.getLogger(GradNormMonitor.class);
+
+  private final Map<String, Parameter> params;
+  private final Map<String, Double> norms = new LinkedHashMap<>();
+  private final Set<String> warned = new HashSet<>();
+
+  public GradNormMonitor(Map<String, Parameter> params) {
+    this.params = params;
+  }
+
+  /**
+   * Measures every layer's gradient norm. Returns null when all are finite, otherwise the layers (in forward order)
+   * whose gradients hold a NaN or an infinity.
+   */
+  public String inspect() {
+    Map<String, Double> squares = new LinkedHashMap<>();
+    try (NoGrad ignored = NoGrad.enter()) {
+      params.forEach((name, p) -> {
+        Tensor g = p.grad();
+        if (g != null) {
+          try (Tensor sq = g.mul(g); Tensor s = sq.sum()) {
+            squares.merge(layer(name), s.item(), Double::sum);
+          }
+        }
+      });
+    }
+    norms.clear();
+    StringBuilder bad = new StringBuilder();
+    squares.forEach((layer, sq) -> {
+      double norm = Math.sqrt(sq);
+      norms.put(layer, norm);
+      if (!Double.isFinite(norm)) {
+        bad.append(bad.length() == 0 ? "" : ", ").append(layer);
+      } else if (norm < VANISHING && warned.add(layer + "/vanishing")) {
+        log.warn("vanishing gradient: layer {} has gradient norm {} (< {})", layer, norm, VANISHING);
+      } else if (norm > EXPLODING && warned.add(layer + "/exploding")) {
+        log.warn("exploding gradient: layer {} has gradient norm {} (> {})", layer, norm, EXPLODING);
+      }
+    });
+    return bad.length() == 0 ? null : bad.toString();
+  }
+
+  /** The norms measured by the last {@link #inspect()}, by layer. */
+  public Map<String, Double> norms() {
+    return Map.copyOf(norms);
+  }
+
+  static String layer(String parameterName) {
+    int dot = parameterName.lastIndexOf('.');
+    return dot < 0 ? parameterName : parameterName.substring(0, dot);
+  }
+}

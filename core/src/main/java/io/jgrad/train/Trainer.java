@@ -1,0 +1,152 @@
+package io.jgrad.train;
+
+import io.jgrad.Scope;
+import io.jgrad.Tensor;
+import io.jgrad.autograd.ActivationMemory;
+import io.jgrad.data.Batch;
+import io.jgrad.data.DataLoader;
+import io.jgrad.loss.Loss;
+import io.jgrad.nn.Module;
+import io.jgrad.optim.GradClip;
+import io.jgrad.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs epochs of mini-batch training: forward, loss, zero the gradients, backward, check them, clip, step — one memory
+ * scope per step, so a step's activations and temporaries go back to the backend's pool when it ends. Evaluates on a
+ * test set after each epoch and tells its listeners.
+ */
+public final class Trainer {
+  private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
+  private final Module model;
+  private final Optimizer optimizer;
+  private final Loss loss;
+  private final GradNormMonitor monitor;
+  private final List<TrainListener> listeners = new ArrayList<>();
+  private double clipNorm;
+  private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.SKIP;
+  private EarlyStopping earlyStopping;
+  private int completedEpochs;
+  private int skippedSteps;
+
+  public Trainer(Module model, Optimizer optimizer, Loss loss) {
+    this.model = model;
+    this.optimizer = optimizer;
+    this.loss = loss;
+    this.monitor = new GradNormMonitor(optimizer.parameters());
+  }
+
+  public Trainer listener(TrainListener l) {
+    listeners.add(l);
+    return this;
+  }
+
+  /** Clips gradients to this global L2 norm before each step (0: off). */
+  public Trainer clipNorm(double maxNorm) {
+    if (!(maxNorm >= 0)) {
+      throw new IllegalArgumentException("clip norm must be >= 0, got " + maxNorm);
+    }
+    this.clipNorm = maxNorm;
+    return this;
+  }
+
+  public Trainer nonFinitePolicy(NonFinitePolicy policy) {
+    this.nonFinitePolicy = policy;
+    return this;
+  }
+
+  public Trainer earlyStopping(EarlyStopping stopping) {
+    this.earlyStopping = stopping;
+    return this;
+  }
+
+  /** Epochs already trained (restored from a checkpoint, the next {@link #fit} continues after them). */
+  public int completedEpochs() {
+    return completedEpochs;
+  }
+
+  public void setCompletedEpochs(int epochs) {
+    this.completedEpochs = epochs;
+  }
+
+  /**
+   * Trains until {@code epochs} epochs are complete in all (counting those already done) or early stopping says
+   * enough. Epoch e's batches depend only on the loader's seed and e, so a resumed run continues exactly.
+   *
+   * @param test evaluated after each epoch; may be null
+   */
+  public List<EpochMetrics> fit(DataLoader train, DataLoader test, int epochs) {
+    List<EpochMetrics> history = new ArrayList<>();
+    while (completedEpochs < epochs) {
+      int epoch = completedEpochs + 1;
+      int steps = train.batchesPerEpoch();
+      listeners.forEach(l -> l.epochStarted(epoch, epochs, steps));
+      long start = System.nanoTime();
+      ActivationMemory.resetPeak();
+      int skippedBefore = skippedSteps;
+      double lossSum = 0;
+      long examples = 0;
+      model.train(true);
+      int step = 0;
+      for (Iterator<Batch> it = train.epoch(completedEpochs); it.hasNext(); step++) {
+        try (Batch batch = it.next()) {
+          double l = step(batch);
+          lossSum += l * batch.size();
+          examples += batch.size();
+          int s = step;
+          listeners.forEach(li -> li.stepFinished(epoch, s, l, batch.size()));
+        }
+      }
+      double trainSeconds = (System.nanoTime() - start) / 1e9;
+      Evaluation eval = test == null ? new Evaluation(Double.NaN, Double.NaN) : Evaluation.of(model, loss, test);
+      completedEpochs = epoch;
+      EpochMetrics m = new EpochMetrics(
+          epoch, lossSum / examples, eval.loss(), eval.accuracy(), optimizer.lr(), examples / trainSeconds,
+          (System.nanoTime() - start) / 1e9, ActivationMemory.peakBytes(), skippedSteps - skippedBefore,
+          monitor.norms());
+      history.add(m);
+      listeners.forEach(l -> l.epochFinished(m));
+      if (earlyStopping != null && earlyStopping.shouldStop(m)) {
+        log.info("early stopping after epoch {}", epoch);
+        break;
+      }
+    }
+    return history;
+  }
+
+  /** One optimisation step on one batch; returns its loss. The model is unchanged when the step is skipped. */
+  public double step(Batch batch) {
+    try (Scope ignored = Scope.open()) {
+      Tensor output = model.forward(batch.features());
+      Tensor l = loss.apply(output, batch.labels());
+      optimizer.zeroGrad();
+      l.backward();
+      double value = l.item();
+      String nonFinite = Double.isFinite(value) ? monitor.inspect() : "the loss";
+      if (nonFinite != null) {
+        refuse(nonFinite, value);
+        return value;
+      }
+      if (clipNorm > 0) {
+        GradClip.byNorm(optimizer.parameters().values(), clipNorm);
+      }
+      optimizer.step();
+      return value;
+    }
+  }
+
+  private void refuse(String where, double lossValue) {
+    String message = "non-finite gradient (loss " + lossValue + ") first in " + where + " at optimizer step "
+        + (optimizer.steps() + 1) + ": step skipped, model unchanged";
+    if (nonFinitePolicy == NonFinitePolicy.STOP) {
+      throw new NonFiniteGradientException(message);
+    }
+    skippedSteps++;
+    log.warn(message);
+  }
+}

@@ -1,0 +1,152 @@
+package io.jgrad.train;
+
+import io.jgrad.Backend;
+import io.jgrad.Generator;
+import io.jgrad.Tensor;
+import io.jgrad.io.InvalidFileException;
+import io.jgrad.io.ModelWeights;
+import io.jgrad.io.Safetensors;
+import io.jgrad.io.SafetensorsFile;
+import io.jgrad.io.TensorData;
+import io.jgrad.nn.Module;
+import io.jgrad.optim.Optimizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A training checkpoint in one safetensors file: the model's weights ("model.*"), the optimizer's state
+ * ("optimizer.*"), and in the metadata the epochs done, the optimizer's step count, the random generators' positions
+ * and the run's configuration. Written atomically with a checksum (see {@link Safetensors}), so a crash mid-save leaves
+ * the previous checkpoint intact and a damaged file is reported, never half-loaded.
+ */
+public final class TrainingCheckpoint {
+  private static final Logger log = LoggerFactory.getLogger(TrainingCheckpoint.class);
+
+  static final String MODEL = "model.";
+  static final String OPTIMIZER = "optimizer.";
+  static final String EPOCHS = "jgrad.epochs";
+  static final String STEPS = "jgrad.optimizer_steps";
+  static final String RNG = "jgrad.rng.";
+  static final String CONFIG = "jgrad.config.";
+
+  /** The run's configuration and progress as restored from a checkpoint. */
+  public record Restored(int epochs, long optimizerSteps, Map<String, String> config) {}
+
+  private TrainingCheckpoint() {}
+
+  /**
+   * @param rngs the generators whose positions make the run replayable (dropout), by name
+   * @param config the run's settings, stored so a resume can check it continues the same run
+   */
+  public static void save(
+      Path file, Module model, Optimizer optimizer, int epochs, Map<String, Generator> rngs, Map<String, String> config)
+      throws IOException {
+    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    ModelWeights.export(model).forEach((name, data) -> tensors.put(MODEL + name, data));
+    optimizer.state().forEach((name, t) -> tensors.put(OPTIMIZER + name, ModelWeights.toData(t)));
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put(EPOCHS, Integer.toString(epochs));
+    meta.put(STEPS, Long.toString(optimizer.steps()));
+    rngs.forEach((name, g) -> meta.put(RNG + name, g.seed() + ":" + g.offset()));
+    config.forEach((k, v) -> meta.put(CONFIG + k, v));
+    Safetensors.write(file, tensors, meta);
+  }
+
+  /** Restores model, optimizer and generators from {@code file}; changes nothing if any part does not match. */
+  public static Restored load(Path file, Module model, Optimizer optimizer, Map<String, Generator> rngs) {
+    SafetensorsFile f = Safetensors.read(file);
+    Map<String, String> meta = f.metadata();
+    int epochs = (int) longField(file, meta, EPOCHS);
+    long steps = longField(file, meta, STEPS);
+    long[] offsets = new long[rngs.size()];
+    int i = 0;
+    for (Map.Entry<String, Generator> e : rngs.entrySet()) {
+      String v = meta.get(RNG + e.getKey());
+      String expected = e.getValue().seed() + ":";
+      if (v == null || !v.startsWith(expected)) {
+        throw new InvalidFileException(
+            file.toString(), "random generator '" + e.getKey() + "' is " + v + ", expected seed " + e.getValue().seed());
+      }
+      offsets[i++] = Long.parseLong(v.substring(expected.length()));
+    }
+    ModelWeights.apply(model, f.tensors(), file.toString(), MODEL);
+    Map<String, Tensor> state = new LinkedHashMap<>();
+    try {
+      f.tensors().forEach((name, data) -> {
+        if (name.startsWith(OPTIMIZER)) {
+          state.put(name.substring(OPTIMIZER.length()), toTensor(data, optimizer));
+        }
+      });
+      optimizer.loadState(state, steps);
+    } finally {
+      state.values().forEach(Tensor::close);
+    }
+    i = 0;
+    for (Generator g : rngs.values()) {
+      g.setOffset(offsets[i++]);
+    }
+    Map<String, String> config = new LinkedHashMap<>();
+    meta.forEach((k, v) -> {
+      if (k.startsWith(CONFIG)) {
+        config.put(k.substring(CONFIG.length()), v);
+      }
+    });
+    return new Restored(epochs, steps, config);
+  }
+
+  /**
+   * The newest checkpoint in {@code dir} (by modification time) that reads back whole; damaged ones
+   * are reported in the log and passed over.
+   */
+  public static Path newestValid(Path dir) {
+    List<Path> candidates;
+    try (Stream<Path> files = Files.list(dir)) {
+      candidates = files
+          .filter(p -> p.getFileName().toString().endsWith(".safetensors"))
+          .sorted(Comparator.comparing(TrainingCheckpoint::modified).reversed())
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list checkpoints in " + dir + ": " + e.getMessage(), e);
+    }
+    for (Path p : candidates) {
+      try {
+        Safetensors.read(p);
+        return p;
+      } catch (InvalidFileException e) {
+        log.warn("skipping damaged checkpoint: {}", e.getMessage());
+      }
+    }
+    throw new InvalidFileException(dir.toString(), "no valid checkpoint (*.safetensors) in the directory");
+  }
+
+  private static long modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toMillis();
+    } catch (IOException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+
+  private static Tensor toTensor(TensorData d, Optimizer optimizer) {
+    Backend backend = optimizer.parameters().values().iterator().next().value().backend();
+    return Tensor.of(backend, d.toFloats(), d.shape());
+  }
+
+  private static long longField(Path file, Map<String, String> meta, String key) {
+    String v = meta.get(key);
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new InvalidFileException(file.toString(), "metadata " + key + " is " + v + ", expected an integer");
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.jgrad.examples;
+
+import io.jgrad.train.EpochMetrics;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** PNG charts: training curves per epoch ({@code train --plot}) and a fitted curve ({@code regression --plot}). */
+final class CurvePlot {
+  private CurvePlot() {}
+
+  /** Train and test loss (left axis) and test accuracy (right axis) per epoch. */
+  static void trainingCurves(List<EpochMetrics> history, String title, Path png) throws IOException {
+    double[] epochs = history.stream().mapToDouble(EpochMetrics::epoch).toArray();
+    XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("epoch").build();
+    chart.setYAxisGroupTitle(0, "loss");
+    chart.setYAxisGroupTitle(1, "test accuracy");
+    chart.addSeries("train loss", epochs, history.stream().mapToDouble(EpochMetrics::trainLoss).toArray());
+    chart.addSeries("test loss", epochs, history.stream().mapToDouble(EpochMetrics::testLoss).toArray());
+    XYSeries acc = chart.addSeries("test accuracy", epochs,
+        history.stream().mapToDouble(EpochMetrics::testAccuracy).toArray());
+    acc.setYAxisGroup(1);
+    chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+    save(chart, png);
+  }
+
+  /** The true curve as a line and the model's predictions as points. */
+  static void fit(double[] x, double[] truth, double[] predicted, String title, Path png) throws IOException {
+    XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("x").yAxisTitle("y").build();
+    chart.addSeries("true curve", x, truth).setMarker(SeriesMarkers.NONE);
+    chart.addSeries("model", x, predicted).setMarker(SeriesMarkers.NONE);
+    save(chart, png);
+  }
+
+  private static void save(XYChart chart, Path png) throws IOException {
+    String name = png.toString();
+    BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
+        BitmapEncoder.BitmapFormat.PNG);
+  }
+}

@@ -1,0 +1,64 @@
+package io.jgrad.examples;
+
+import io.jgrad.data.CifarReader;
+import io.jgrad.data.MnistDataset;
+import io.jgrad.data.TrainTestSplit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The data sets {@code jgrad train --dataset} knows, and where each is read from. */
+enum Datasets {
+  /** The bundled 8,000 + 2,000 MNIST digits: works on a fresh machine with no download. */
+  DIGITS(1),
+  MNIST(1),
+  FASHION_MNIST(1),
+  CIFAR10(3);
+
+  /** Where Debian's dataset-fashion-mnist package installs the files. */
+  static final Path FASHION_MNIST_DEFAULT = Path.of("/usr/share/datasets/fashion-mnist");
+
+  /** Colour planes, for per-channel standardisation. */
+  final int channels;
+
+  Datasets(int channels) {
+    this.channels = channels;
+  }
+
+  static Datasets named(String name) {
+    for (Datasets d : values()) {
+      if (d.label().equals(name)) {
+        return d;
+      }
+    }
+    throw new IllegalArgumentException("unknown dataset '" + name + "'; expected digits, mnist, fashion-mnist or cifar10");
+  }
+
+  String label() {
+    return name().toLowerCase().replace('_', '-');
+  }
+
+  /** Loads the train and test parts from {@code dir} (null: the data set's default place). */
+  TrainTestSplit load(Path dir) {
+    return switch (this) {
+      case DIGITS -> MnistDataset.loadResources(Datasets.class.getClassLoader(), "io/jgrad/examples/digits");
+      case MNIST -> MnistDataset.load(required(dir, "mnist"));
+      case FASHION_MNIST -> MnistDataset.load(dir != null ? dir : installed(FASHION_MNIST_DEFAULT));
+      case CIFAR10 -> CifarReader.load(required(dir, "cifar10"));
+    };
+  }
+
+  private static Path required(Path dir, String name) {
+    if (dir == null) {
+      throw new IllegalArgumentException("--dataset " + name + " needs --data DIR (the directory holding its files)");
+    }
+    return dir;
+  }
+
+  private static Path installed(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(
+          dir + " does not exist: install it with 'apt-get install dataset-fashion-mnist' or pass --data DIR");
+    }
+    return dir;
+  }
+}

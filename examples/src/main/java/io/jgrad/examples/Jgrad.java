@@ -1,0 +1,44 @@
+package io.jgrad.examples;
+
+import io.jgrad.examples.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jgrad} command line: train, xor, regression, bench. */
+@Command(
+    name = "jgrad",
+    mixinStandardHelpOptions = true,
+    version = "jgrad 0.1.0",
+    description = "Train neural networks with reverse-mode autodiff on the CPU or an NVIDIA GPU.",
+    subcommands = {TrainCommand.class, XorCommand.class, RegressionCommand.class, BenchCommand.class})
+public final class Jgrad implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this). */
+  public static int run(String... args) {
+    return new CommandLine(new Jgrad())
+        .setExecutionExceptionHandler(Jgrad::oneLineError)
+        .execute(args);
+  }
+
+  /**
+   * A user's mistake (a missing file, a bad option value, a corrupt dataset) is one line on stderr, not a stack trace.
+   * Set JGRAD_DEBUG=1 to see the trace.
+   */
+  private static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    cmd.getErr().println("jgrad " + cmd.getCommandName() + ": " + message.replace('\n', ' '));
+    if (System.getenv("JGRAD_DEBUG") != null) {
+      e.printStackTrace(cmd.getErr());
+    }
+    return 1;
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}

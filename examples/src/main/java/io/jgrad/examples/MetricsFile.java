@@ -1,0 +1,53 @@
+package io.jgrad.examples;
+
+import io.jgrad.train.EpochMetrics;
+import io.jgrad.train.TrainListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Appends one JSON object per epoch to a file ({@code --metrics FILE.jsonl}). */
+final class MetricsFile implements TrainListener {
+  private final Path file;
+  private final Map<String, Object> context;
+
+  /** @param context fields repeated on every line (dataset, backend) */
+  MetricsFile(Path file, Map<String, Object> context) {
+    this.file = file;
+    this.context = context;
+  }
+
+  static Map<String, Object> fields(EpochMetrics m) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("epoch", m.epoch());
+    f.put("train_loss", m.trainLoss());
+    f.put("test_loss", m.testLoss());
+    f.put("test_accuracy", m.testAccuracy());
+    f.put("lr", m.lr());
+    f.put("samples_per_sec", m.samplesPerSec());
+    f.put("seconds", m.seconds());
+    f.put("peak_activation_bytes", m.peakActivationBytes());
+    f.put("skipped_steps", m.skippedSteps());
+    f.put("grad_norms", new LinkedHashMap<>(m.gradNorms()));
+    return f;
+  }
+
+  @Override
+  public void epochFinished(EpochMetrics m) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("event", "epoch");
+    line.putAll(context);
+    line.putAll(fields(m));
+    try {
+      Files.writeString(file, JsonLine.of(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to metrics file " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
