@@ -1,0 +1,162 @@
+package io.jgrad.autograd;
+
+import io.jgrad.BinaryOp;
+import io.jgrad.Scope;
+import io.jgrad.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The reverse-mode executor. Orders the graph topologically without recursion (a 10,000-op chain must not overflow
+ * the stack), seeds dL/dL, runs each function's backward once in reverse order, sums gradients where a value fans out,
+ * accumulates into leaves' {@code .grad}, and frees each function's saved tensors as soon as it has run.
+ */
+public final class Backward {
+  private Backward() {}
+
+  /**
+   * @param gradOut dL/droot, or null for a one-element root (then 1)
+   */
+  public static void run(Tensor root, Tensor gradOut, boolean retainGraph) {
+    if (!root.requiresGrad()) {
+      throw new IllegalStateException("backward: tensor " + root.shape() + " does not require grad (no input requires it)");
+    }
+    Tensor seed;
+    if (gradOut == null) {
+      if (root.size() != 1) {
+        throw new IllegalArgumentException(
+            "backward: tensor of shape " + root.shape() + " is not a scalar; pass its gradient explicitly");
+      }
+      seed = Tensor.full(root.backend(), root.dtype(), root.shape(), 1);
+    } else {
+      check("backward", 0, gradOut, root);
+      seed = gradOut;
+    }
+    if (root.isLeaf()) {
+      accumulateLeaf(root, seed);
+      if (seed != gradOut) {
+        seed.close();
+      }
+      return;
+    }
+    Map<Function, Tensor> pending = new IdentityHashMap<>();
+    Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    pending.put(root.gradFn(), seed);
+    if (seed != gradOut) {
+      owned.add(seed);
+    }
+    List<Function> order = topologicalOrder(root.gradFn());
+    for (int idx = order.size() - 1; idx >= 0; idx--) {
+      Function fn = order.get(idx);
+      Tensor g = pending.remove(fn);
+      if (g == null) {
+        continue;
+      }
+      Tensor[] grads;
+      try (NoGrad ignored = NoGrad.enter()) { // backward formulas may use tensor ops; they must not record
+        grads = fn.runBackward(g);
+      }
+      Tensor[] inputs = fn.inputs();
+      if (grads.length != inputs.length) {
+        throw new IllegalStateException(
+            "backward of " + fn.name() + " returned " + grads.length + " gradients for " + inputs.length + " inputs");
+      }
+      owned.remove(g);
+      for (int i = 0; i < inputs.length; i++) {
+        Tensor input = inputs[i];
+        Tensor gi = grads[i];
+        if (gi == null || input == null || !input.requiresGrad()) {
+          continue;
+        }
+        check(fn.name(), i, gi, input);
+        if (input.isLeaf()) {
+          accumulateLeaf(input, gi);
+        } else {
+          Tensor existing = pending.get(input.gradFn());
+          if (existing == null) {
+            // One tensor may come back for two inputs (x + x) or be gradOut itself: each pending entry owns its own.
+            boolean exclusive = gi != gradOut && owned.add(gi);
+            pending.put(input.gradFn(), exclusive ? gi : copyOwned(gi, owned));
+          } else {
+            existing.backend().binary(
+                BinaryOp.ADD, existing.buffer(), existing.shape(), gi.buffer(), gi.shape(), existing.buffer(),
+                existing.shape());
+          }
+        }
+      }
+      if (!retainGraph) {
+        fn.release();
+      }
+      // Gradients not handed on (consumed by a leaf or an existing sum) go back to the pool now, not at scope end.
+      closeUnlessKept(g, gradOut, owned);
+      for (Tensor gi : grads) {
+        closeUnlessKept(gi, gradOut, owned);
+      }
+    }
+  }
+
+  private static void closeUnlessKept(Tensor t, Tensor gradOut, Set<Tensor> owned) {
+    if (t != null && t != gradOut && !owned.contains(t)) {
+      t.close();
+    }
+  }
+
+  private static Tensor copyOwned(Tensor t, Set<Tensor> owned) {
+    Tensor c = t.copy();
+    owned.add(c);
+    return c;
+  }
+
+  private static void accumulateLeaf(Tensor leaf, Tensor g) {
+    Tensor acc = leaf.grad();
+    if (acc == null) {
+      try (Scope ignored = Scope.detached()) {
+        leaf.setGrad(g.copy());
+      }
+    } else {
+      acc.backend().binary(BinaryOp.ADD, acc.buffer(), acc.shape(), g.buffer(), g.shape(), acc.buffer(), acc.shape());
+    }
+  }
+
+  private static void check(String op, int input, Tensor grad, Tensor expected) {
+    if (!grad.shape().equals(expected.shape()) || grad.dtype() != expected.dtype()) {
+      throw new IllegalStateException(
+          "backward of " + op + ": gradient for input " + input + " is " + grad.shape() + " " + grad.dtype().label()
+              + ", expected " + expected.shape() + " " + expected.dtype().label());
+    }
+    if (grad.backend() != expected.backend()) {
+      throw new IllegalStateException("backward of " + op + ": gradient for input " + input + " is on another backend");
+    }
+  }
+
+  /** Depth-first post-order with an explicit stack: inputs come before the functions that use them. */
+  static List<Function> topologicalOrder(Function root) {
+    List<Function> order = new ArrayList<>();
+    Set<Function> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<Object[]> stack = new ArrayDeque<>(); // {function, next input index}
+    stack.push(new Object[] {root, 0});
+    visited.add(root);
+    while (!stack.isEmpty()) {
+      Object[] top = stack.peek();
+      Function fn = (Function) top[0];
+      int next = (Integer) top[1];
+      Tensor[] inputs = fn.inputs();
+      if (next < inputs.length) {
+        top[1] = next + 1;
+        Tensor in = inputs[next];
+        if (in != null && in.gradFn() != null && visited.add(in.gradFn())) {
+          stack.push(new Object[] {in.gradFn(), 0});
+        }
+      } else {
+        stack.pop();
+        order.add(fn);
+      }
+    }
+    return order;
+  }
+}

@@ -1,0 +1,2 @@
+/** Numerical gradient checking: {@link io.jgrad.check.GradCheck}. */
+package io.jgrad.check;

@@ -1,0 +1,133 @@
+package io.jgrad.data;
+
+import io.jgrad.Backend;
+import io.jgrad.Tensor;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Mini-batches of a {@link LabeledData} as tensors on a backend. Shuffling is seeded per epoch (the order of epoch e
+ * depends only on (seed, e)), so a resumed run sees the same batches as an uninterrupted one. While the caller trains
+ * on one batch, a background thread gathers the next one's rows on the host.
+ */
+public final class DataLoader implements AutoCloseable {
+  private final LabeledData data;
+  private final int batchSize;
+  private final boolean shuffle;
+  private final boolean dropLast;
+  private final long seed;
+  private final Backend backend;
+  private final ExecutorService prefetcher;
+
+  /** Host-side rows of one batch, gathered off the training thread. */
+  private record HostBatch(float[] features, int[] labels, int index) {}
+
+  public DataLoader(LabeledData data, int batchSize, boolean shuffle, boolean dropLast, long seed, Backend backend) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+    }
+    this.data = data;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.seed = seed;
+    this.backend = backend;
+    this.prefetcher = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "jgrad-prefetch");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public int batchesPerEpoch() {
+    return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
+  }
+
+  public LabeledData data() {
+    return data;
+  }
+
+  /**
+   * The batches of epoch {@code epoch} from batch {@code first} on (to resume mid-epoch). Each batch's tensors are
+   * created in the caller's current scope; close them or let the scope do it.
+   */
+  public Iterator<Batch> epoch(int epoch, int first) {
+    int[] order = order(epoch);
+    int count = batchesPerEpoch();
+    return new Iterator<>() {
+      private int next = first;
+      private CompletableFuture<HostBatch> pending = next < count ? gather(order, next) : null;
+
+      @Override
+      public boolean hasNext() {
+        return next < count;
+      }
+
+      @Override
+      public Batch next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        HostBatch host = pending.join();
+        next++;
+        pending = next < count ? gather(order, next) : null;
+        return upload(host);
+      }
+    };
+  }
+
+  public Iterator<Batch> epoch(int epoch) {
+    return epoch(epoch, 0);
+  }
+
+  /** The example order of an epoch: a seeded Fisher–Yates shuffle, or 0..n−1. */
+  int[] order(int epoch) {
+    int n = data.size();
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    if (shuffle) {
+      SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+      for (int i = n - 1; i > 0; i--) {
+        int j = rng.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    return order;
+  }
+
+  private CompletableFuture<HostBatch> gather(int[] order, int index) {
+    return CompletableFuture.supplyAsync(() -> {
+      int from = index * batchSize;
+      int rows = Math.min(batchSize, data.size() - from);
+      int f = data.featureSize();
+      float[] features = new float[rows * f];
+      int[] labels = new int[rows];
+      for (int r = 0; r < rows; r++) {
+        int example = order[from + r];
+        System.arraycopy(data.features(), example * f, features, r * f, f);
+        labels[r] = data.labels()[example];
+      }
+      return new HostBatch(features, labels, index);
+    }, prefetcher);
+  }
+
+  private Batch upload(HostBatch host) {
+    int rows = host.labels().length;
+    Tensor x = Tensor.of(backend, host.features(), rows, data.featureSize());
+    Tensor y = Tensor.of(backend, host.labels(), rows);
+    return new Batch(x, y, host.index());
+  }
+
+  @Override
+  public void close() {
+    prefetcher.shutdownNow();
+  }
+}

@@ -1,0 +1,81 @@
+package io.jgrad.data;
+
+/**
+ * Mean/standard-deviation standardisation, x → (x − mean) / std, with statistics fitted on a training
+ * set. Features are split into {@code channels} equal contiguous planes (CIFAR's R, G, B planes of 1,024
+ * pixels each) with one mean and std per plane; {@code channels = 1} is the global standardisation of
+ * DESIGN.md's "train standardises inputs".
+ */
+public final class Standardizer {
+  private final int featureSize;
+  private final double[] mean;
+  private final double[] std;
+
+  private Standardizer(int featureSize, double[] mean, double[] std) {
+    this.featureSize = featureSize;
+    this.mean = mean;
+    this.std = std;
+  }
+
+  /** Population mean and std of each channel plane of {@code train}'s features, in double. */
+  public static Standardizer fit(LabeledData train, int channels) {
+    int featureSize = train.featureSize();
+    if (channels <= 0 || featureSize % channels != 0) {
+      throw new IllegalArgumentException(featureSize + " features do not split into " + channels + " channels");
+    }
+    if (train.size() == 0) {
+      throw new IllegalArgumentException("cannot fit a standardizer on an empty dataset");
+    }
+    int plane = featureSize / channels;
+    float[] x = train.features();
+    double count = (double) train.size() * plane;
+    double[] mean = new double[channels];
+    double[] std = new double[channels];
+    for (int i = 0; i < x.length; i++) {
+      mean[(i % featureSize) / plane] += x[i];
+    }
+    for (int c = 0; c < channels; c++) {
+      mean[c] /= count;
+    }
+    // Second pass over the deviations: sum-of-squares minus squared mean cancels badly in float data.
+    for (int i = 0; i < x.length; i++) {
+      double d = x[i] - mean[(i % featureSize) / plane];
+      std[(i % featureSize) / plane] += d * d;
+    }
+    for (int c = 0; c < channels; c++) {
+      std[c] = Math.sqrt(std[c] / count);
+      // A constant channel carries no information; dividing by 1 keeps it finite (zero after centring).
+      if (std[c] == 0) {
+        std[c] = 1;
+      }
+    }
+    return new Standardizer(featureSize, mean, std);
+  }
+
+  /** Rewrites {@code data}'s features in place. */
+  public void applyInPlace(LabeledData data) {
+    if (data.featureSize() != featureSize) {
+      throw new IllegalArgumentException("data has " + data.featureSize() + " features, fitted on " + featureSize);
+    }
+    int plane = featureSize / mean.length;
+    float[] x = data.features();
+    for (int i = 0; i < x.length; i++) {
+      int c = (i % featureSize) / plane;
+      x[i] = (float) ((x[i] - mean[c]) / std[c]);
+    }
+  }
+
+  public int channels() {
+    return mean.length;
+  }
+
+  /** Per-channel means (a copy). */
+  public double[] mean() {
+    return mean.clone();
+  }
+
+  /** Per-channel standard deviations (a copy; 1 for a constant channel). */
+  public double[] std() {
+    return std.clone();
+  }
+}

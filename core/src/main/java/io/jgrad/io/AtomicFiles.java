@@ -1,0 +1,72 @@
+package io.jgrad.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Replaces a file so that, whatever happens, the path holds either the complete old content or the
+ * complete new content: write a temporary file in the same directory, force it to disk, rename it over
+ * the target atomically, then force the directory so the rename itself survives a power cut.
+ *
+ * <p>A crash before the rename leaves the old file untouched (and possibly a stale {@code .NAME.*.tmp}
+ * beside it, which no reader looks at).
+ */
+public final class AtomicFiles {
+
+  /** Writes a file's whole content; the stream is closed by {@link #write}. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private AtomicFiles() {}
+
+  /** Atomically replaces (or creates) {@code target} with what {@code content} writes. */
+  public static void write(Path target, Content content) throws IOException {
+    write(target, content, () -> {});
+  }
+
+  /** As {@link #write(Path, Content)}; {@code beforeRename} runs between fsync and rename (tests crash there). */
+  static void write(Path target, Content content, Runnable beforeRename) throws IOException {
+    Path absolute = target.toAbsolutePath();
+    Path dir = absolute.getParent();
+    // Same directory: a rename across file systems could not be atomic.
+    Path temp =
+        dir.resolve(
+            "." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    boolean renamed = false;
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        // Not closed here: closing the stream would close the channel before force().
+        OutputStream out = Channels.newOutputStream(channel);
+        content.writeTo(out);
+        out.flush();
+        channel.force(true);
+      }
+      beforeRename.run();
+      Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      renamed = true;
+      forceDirectory(dir);
+    } finally {
+      if (!renamed) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  private static void forceDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some platforms (Windows) cannot open a directory; the rename is still atomic, only its
+      // durability across a power cut then rests on the file system's own journal.
+    }
+  }
+}

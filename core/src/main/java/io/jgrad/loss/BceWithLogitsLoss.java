@@ -1,0 +1,22 @@
+package io.jgrad.loss;
+
+import io.jgrad.Tensor;
+
+/**
+ * Binary cross-entropy of logits x against targets y in [0, 1], as PyTorch's BCEWithLogitsLoss, in the stable form
+ * max(x, 0) − x·y + log(1 + exp(−|x|)): exp never sees a positive argument, so logits of ±1e4 give finite losses
+ * and gradients (σ(x) − y), where log(σ(x)) would give −∞.
+ */
+public record BceWithLogitsLoss(Reduction reduction) implements Loss {
+
+  public BceWithLogitsLoss() {
+    this(Reduction.MEAN);
+  }
+
+  @Override
+  public Tensor apply(Tensor logits, Tensor targets) {
+    Losses.checkSameShape("bce_with_logits", logits, targets);
+    Tensor softplusOfMinusAbs = logits.abs().neg().exp().add(1).log();
+    return reduction.reduce(logits.relu().sub(logits.mul(targets)).add(softplusOfMinusAbs));
+  }
+}

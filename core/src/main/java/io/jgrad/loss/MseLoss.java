@@ -1,0 +1,18 @@
+package io.jgrad.loss;
+
+import io.jgrad.Tensor;
+
+/** Mean (or summed) squared error, Σ(output − target)² / n over every element, as PyTorch's MSELoss. */
+public record MseLoss(Reduction reduction) implements Loss {
+
+  public MseLoss() {
+    this(Reduction.MEAN);
+  }
+
+  @Override
+  public Tensor apply(Tensor output, Tensor target) {
+    Losses.checkSameShape("mse", output, target);
+    Tensor diff = output.sub(target);
+    return reduction.reduce(diff.mul(diff));
+  }
+}

@@ -1,0 +1,40 @@
+package io.jgrad.nn;
+
+import io.jgrad.Generator;
+import io.jgrad.Tensor;
+import io.jgrad.UnaryOp;
+
+/**
+ * Inverted dropout: in training, each element is zeroed with probability p and the survivors are scaled by 1/(1 − p),
+ * so evaluation (where this is the identity) needs no rescaling. The mask comes from the counter-based generator:
+ * the same seed and offset give the same mask on every backend, and a checkpoint that saves the generator's offset
+ * replays it.
+ */
+public final class Dropout extends Module {
+  private final double p;
+  private final Generator gen;
+
+  /** @param p the drop probability, in [0, 1) */
+  public Dropout(double p, Generator gen) {
+    if (!(p >= 0 && p < 1)) {
+      throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
+    }
+    this.p = p;
+    this.gen = gen;
+  }
+
+  public double p() {
+    return p;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    if (!isTraining() || p == 0) {
+      return x;
+    }
+    try (Tensor mask = Tensor.rand(x.backend(), x.dtype(), x.shape(), gen, 0, 1)) {
+      x.backend().unary(UnaryOp.DROPOUT_MASK, p, mask.buffer(), mask.buffer()); // in place: u ≥ p ? 1/(1 − p) : 0
+      return x.mul(mask);
+    }
+  }
+}

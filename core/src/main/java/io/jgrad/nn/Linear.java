@@ -1,0 +1,91 @@
+package io.jgrad.nn;
+
+import io.jgrad.Backend;
+import io.jgrad.DType;
+import io.jgrad.Generator;
+import io.jgrad.Scope;
+import io.jgrad.Shape;
+import io.jgrad.Tensor;
+import io.jgrad.UnaryOp;
+import io.jgrad.init.Initializer;
+import io.jgrad.ops.Unary;
+
+/**
+ * A fully connected layer, y = x·Wᵀ + b for x [B, in].
+ *
+ * <p>W is stored [out, in] and b [out], as PyTorch's nn.Linear, so state dicts carry over between the two. The
+ * transpose is a GEMM flag (forward x·Wᵀ, backward dY·W and dYᵀ·x), never a copy.
+ *
+ * <p>Defaults: W is He-uniform (U(±√(6/in)), for ReLU-family stacks; pass Xavier for tanh/sigmoid ones); b starts at
+ * zero, not PyTorch's U(±1/√in): a zero bias is the usual choice with He init and keeps the first forward centred.
+ */
+public final class Linear extends Module {
+  private final int in;
+  private final int out;
+  private final Parameter weight;
+  private final Parameter bias;
+
+  /** A float32 layer with a bias and He-uniform weights. */
+  public Linear(Backend backend, int in, int out, Generator gen) {
+    this(backend, DType.FLOAT32, in, out, true, Initializer.heUniform(), gen);
+  }
+
+  public Linear(Backend backend, DType dtype, int in, int out, boolean bias, Initializer init, Generator gen) {
+    if (in <= 0 || out <= 0) {
+      throw new IllegalArgumentException("Linear: in and out features must be > 0, got " + in + " and " + out);
+    }
+    this.in = in;
+    this.out = out;
+    try (Scope ignored = Scope.detached()) {
+      weight = registerParameter("weight", init.create(backend, dtype, Shape.of(out, in), in, out, gen));
+      this.bias = bias ? registerParameter("bias", Tensor.zeros(backend, dtype, Shape.of(out))) : null;
+    }
+  }
+
+  public int inFeatures() {
+    return in;
+  }
+
+  public int outFeatures() {
+    return out;
+  }
+
+  /** [out, in]. */
+  public Parameter weight() {
+    return weight;
+  }
+
+  /** [out], or null for a layer without bias. */
+  public Parameter bias() {
+    return bias;
+  }
+
+  /** x [B, in] → [B, out]. */
+  @Override
+  public Tensor forward(Tensor x) {
+    return forward(x, UnaryOp.IDENTITY, 0);
+  }
+
+  /**
+   * act(x·Wᵀ + b): bias and activation in one fused kernel after the GEMM, the MLP's fast path. {@code act} is any
+   * activation op or IDENTITY.
+   */
+  public Tensor forward(Tensor x, UnaryOp act, double alpha) {
+    if (x.rank() != 2 || x.dim(1) != in) {
+      throw new IllegalArgumentException("Linear(" + in + ", " + out + "): input must be [batch, " + in + "], got "
+          + x.shape());
+    }
+    if (bias != null) {
+      try (Tensor xw = x.matmul(false, weight.value(), true)) {
+        return xw.biasActivation(bias.value(), act, alpha);
+      }
+    }
+    Tensor xw = x.matmul(false, weight.value(), true);
+    if (act == UnaryOp.IDENTITY) {
+      return xw;
+    }
+    try (xw) {
+      return Unary.apply(act, alpha, xw);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.jgrad.nn;
+
+import io.jgrad.Backend;
+import io.jgrad.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A layer or a network of layers, as in PyTorch: it registers its parameters, state buffers (running statistics) and
+ * child modules under names, so {@link #namedParameters()} gives stable dotted names ("0.weight", "2.bias") for
+ * optimizers and safetensors files.
+ */
+public abstract class Module {
+  private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+  private final Map<String, Tensor[]> buffers = new LinkedHashMap<>();
+  private final Map<String, Module> children = new LinkedHashMap<>();
+  private boolean training = true;
+
+  public abstract Tensor forward(Tensor x);
+
+  protected final Parameter registerParameter(String name, Tensor value) {
+    Parameter p = new Parameter(value);
+    parameters.put(checkName(name), p);
+    return p;
+  }
+
+  /**
+   * Registers non-trainable state saved with the model (e.g. running mean). The one-element array is the slot the
+   * module reads and replaces, so loading a checkpoint can swap the tensor.
+   */
+  protected final void registerBuffer(String name, Tensor[] slot) {
+    buffers.put(checkName(name), slot);
+  }
+
+  protected final <M extends Module> M registerModule(String name, M child) {
+    children.put(checkName(name), child);
+    return child;
+  }
+
+  private String checkName(String name) {
+    if (name.isEmpty() || name.contains(".") || parameters.containsKey(name) || buffers.containsKey(name)
+        || children.containsKey(name)) {
+      throw new IllegalArgumentException("bad or duplicate name '" + name + "' in " + getClass().getSimpleName());
+    }
+    return name;
+  }
+
+  /** Every parameter of this module and its descendants, keyed by dotted path, in registration order. */
+  public final Map<String, Parameter> namedParameters() {
+    Map<String, Parameter> out = new LinkedHashMap<>();
+    collectParameters("", out);
+    return out;
+  }
+
+  private void collectParameters(String prefix, Map<String, Parameter> out) {
+    parameters.forEach((n, p) -> out.put(prefix + n, p));
+    children.forEach((n, c) -> c.collectParameters(prefix + n + ".", out));
+  }
+
+  public final List<Parameter> parameters() {
+    return new ArrayList<>(namedParameters().values());
+  }
+
+  /** Every state buffer's slot, keyed by dotted path. */
+  public final Map<String, Tensor[]> namedBuffers() {
+    Map<String, Tensor[]> out = new LinkedHashMap<>();
+    collectBuffers("", out);
+    return out;
+  }
+
+  private void collectBuffers(String prefix, Map<String, Tensor[]> out) {
+    buffers.forEach((n, b) -> out.put(prefix + n, b));
+    children.forEach((n, c) -> c.collectBuffers(prefix + n + ".", out));
+  }
+
+  public final Map<String, Module> children() {
+    return Collections.unmodifiableMap(children);
+  }
+
+  /** Training mode (dropout active, batch statistics) for this module and its descendants. Returns this. */
+  public Module train(boolean on) {
+    training = on;
+    children.values().forEach(c -> c.train(on));
+    return this;
+  }
+
+  public final Module eval() {
+    return train(false);
+  }
+
+  public final boolean isTraining() {
+    return training;
+  }
+
+  public final void zeroGrad() {
+    parameters().forEach(Parameter::zeroGrad);
+  }
+
+  /** Moves every parameter and buffer to {@code backend}. Returns this. */
+  public Module to(Backend backend) {
+    parameters().forEach(p -> p.to(backend));
+    for (Tensor[] slot : namedBuffers().values()) {
+      Tensor old = slot[0];
+      if (old.backend() != backend) {
+        slot[0] = Parameter.detachedCopy(old, backend); // keeps the dtype: float64 buffers stay float64
+        old.close();
+      }
+    }
+    return this;
+  }
+
+  /** Frees every parameter and buffer. */
+  public void close() {
+    parameters().forEach(Parameter::close);
+    namedBuffers().values().forEach(slot -> slot[0].close());
+  }
+
+  /** Total number of trainable elements. */
+  public final long parameterCount() {
+    return parameters().stream().mapToLong(p -> p.value().size()).sum();
+  }
+}

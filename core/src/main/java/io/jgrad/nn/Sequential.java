@@ -1,0 +1,48 @@
+package io.jgrad.nn;
+
+import io.jgrad.Tensor;
+import java.util.List;
+
+/**
+ * Modules applied in order, named "0", "1", … as PyTorch's nn.Sequential, so a stack's parameters are "0.weight",
+ * "2.bias" in both.
+ *
+ * <p>A {@link Linear} directly followed by an {@link Activation} runs as one layer whose bias and activation share a
+ * fused kernel ({@link Linear#forward(Tensor, io.jgrad.UnaryOp, double)}) — the speed edge of an MLP, as it saves a
+ * pass over the activations and a saved tensor. The result is the one the modules give one by one: bit-identical in
+ * float64; in float32 the fused kernel may skip rounding x·Wᵀ + b before a smooth activation (tanh, sigmoid, ELU), a
+ * difference in the last bit.
+ */
+public final class Sequential extends Module {
+  private final List<Module> layers;
+
+  public Sequential(Module... modules) {
+    layers = List.of(modules);
+    for (int i = 0; i < modules.length; i++) {
+      registerModule(Integer.toString(i), modules[i]);
+    }
+  }
+
+  public int size() {
+    return layers.size();
+  }
+
+  public Module get(int index) {
+    return layers.get(index);
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    Tensor h = x;
+    for (int i = 0; i < layers.size(); i++) {
+      Module m = layers.get(i);
+      if (m instanceof Linear linear && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation act) {
+        h = linear.forward(h, act.op(), act.alpha());
+        i++; // the activation ran inside the fused kernel
+      } else {
+        h = m.forward(h);
+      }
+    }
+    return h;
+  }
+}

@@ -1,0 +1,24 @@
+package io.jgrad.ops;
+
+import io.jgrad.BinaryOp;
+import io.jgrad.Tensor;
+import io.jgrad.autograd.Function;
+
+/** out = a + b, broadcasting. Saves nothing: d/da = d/db = 1, summed over broadcast dimensions. */
+public final class Add extends Function {
+
+  public static Tensor apply(Tensor a, Tensor b) {
+    Tensor out = Broadcast.binary("add", BinaryOp.ADD, a, b);
+    if (isRecording(a, b)) {
+      new Add().connect(out, a, b);
+    }
+    return out;
+  }
+
+  @Override
+  protected Tensor[] backward(Tensor g) {
+    return new Tensor[] {
+      needsGrad(0) ? Broadcast.sumTo(g, inputShape(0)) : null, needsGrad(1) ? Broadcast.sumTo(g, inputShape(1)) : null
+    };
+  }
+}

@@ -1,0 +1,34 @@
+package io.jgrad.ops;
+
+import io.jgrad.ReduceOp;
+import io.jgrad.Tensor;
+
+/**
+ * softmax and log-softmax along an axis, composed from primitives (their backward comes from the primitives). The
+ * row maximum is subtracted first for stability; it is detached because softmax is shift-invariant, so its gradient
+ * through the maximum is exactly zero.
+ */
+public final class Softmax {
+  private Softmax() {}
+
+  public static Tensor softmax(Tensor x, int axis) {
+    try (Tensor shifted = shifted(x, axis); Tensor e = shifted.exp(); Tensor s = e.sum(axis, true)) {
+      return e.div(s);
+    }
+  }
+
+  public static Tensor logSoftmax(Tensor x, int axis) {
+    try (Tensor shifted = shifted(x, axis);
+        Tensor e = shifted.exp();
+        Tensor s = e.sum(axis, true);
+        Tensor logSum = s.log()) {
+      return shifted.sub(logSum);
+    }
+  }
+
+  private static Tensor shifted(Tensor x, int axis) {
+    try (Tensor m = Broadcast.reduceKeepDim(ReduceOp.MAX, x, x.shape().normalizeAxis(axis))) {
+      return x.sub(m);
+    }
+  }
+}

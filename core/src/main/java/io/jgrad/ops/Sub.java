@@ -1,0 +1,25 @@
+package io.jgrad.ops;
+
+import io.jgrad.BinaryOp;
+import io.jgrad.Tensor;
+import io.jgrad.autograd.Function;
+
+/** out = a − b, broadcasting. Saves nothing: d/da = 1, d/db = −1. */
+public final class Sub extends Function {
+
+  public static Tensor apply(Tensor a, Tensor b) {
+    Tensor out = Broadcast.binary("sub", BinaryOp.SUB, a, b);
+    if (isRecording(a, b)) {
+      new Sub().connect(out, a, b);
+    }
+    return out;
+  }
+
+  @Override
+  protected Tensor[] backward(Tensor g) {
+    return new Tensor[] {
+      needsGrad(0) ? Broadcast.sumTo(g, inputShape(0)) : null,
+      needsGrad(1) ? Broadcast.sumToConsuming(g.neg(), inputShape(1)) : null
+    };
+  }
+}

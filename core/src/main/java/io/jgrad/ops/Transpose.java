@@ -1,0 +1,48 @@
+package io.jgrad.ops;
+
+import io.jgrad.Shape;
+import io.jgrad.Tensor;
+import io.jgrad.autograd.Function;
+
+/**
+ * Materialised transpose of a 2-D tensor R×C, computed as Xᵀ·I on the GEMM kernel (the SPI has no copy kernel with
+ * strides, and MLPs never need this: matmul takes transposes as flags). Saves nothing: the gradient is gᵀ.
+ */
+public final class Transpose extends Function {
+
+  public static Tensor apply(Tensor x) {
+    Tensor out = transposed(x);
+    if (isRecording(x)) {
+      new Transpose().connect(out, x);
+    }
+    return out;
+  }
+
+  @Override
+  protected Tensor[] backward(Tensor g) {
+    return new Tensor[] {transposed(g)};
+  }
+
+  private static Tensor transposed(Tensor x) {
+    if (x.rank() != 2) {
+      throw new IllegalArgumentException("transpose: needs a 2-D tensor, got " + x.shape());
+    }
+    int rows = x.dim(0);
+    int cols = x.dim(1);
+    Tensor out = Tensor.empty(x.backend(), x.dtype(), Shape.of(cols, rows));
+    try (Tensor eye = identity(x, rows)) {
+      x.backend().gemm(true, false, 1, cols, rows, rows, 1.0, x.buffer(), 0, eye.buffer(), 0, 0.0, out.buffer(), 0);
+    }
+    return out;
+  }
+
+  private static Tensor identity(Tensor like, int n) {
+    Tensor eye = Tensor.zeros(like.backend(), like.dtype(), Shape.of(n, n));
+    for (int i = 0; i < n; i++) {
+      try (Tensor one = Tensor.full(like.backend(), like.dtype(), Shape.of(1), 1)) {
+        like.backend().copy(one.buffer(), 0, eye.buffer(), (long) i * n + i, 1);
+      }
+    }
+    return eye;
+  }
+}

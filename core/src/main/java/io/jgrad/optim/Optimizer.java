@@ -1,0 +1,164 @@
+package io.jgrad.optim;
+
+import io.jgrad.DType;
+import io.jgrad.Scope;
+import io.jgrad.Tensor;
+import io.jgrad.nn.Parameter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Updates parameters from their gradients, one fused backend kernel per parameter and step (never a chain of tensor
+ * ops: an update touches each element once). Parameters are named (a module's {@code namedParameters()}), so the
+ * optimizer's state exports as named tensors ("0.weight.exp_avg", PyTorch's state names) for a checkpoint.
+ *
+ * <p>State tensors are created lazily at a parameter's first update, outside every scope, and freed by {@link
+ * #close()}. A parameter without a gradient is skipped, its state untouched.
+ */
+public abstract class Optimizer implements AutoCloseable {
+  private final Map<String, Parameter> params;
+  private final Map<String, Tensor> state = new LinkedHashMap<>();
+  private double lr;
+  private long steps;
+  private LrSchedule schedule;
+
+  protected Optimizer(Map<String, Parameter> params, double lr) {
+    if (params.isEmpty()) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimise");
+    }
+    this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    setLr(lr);
+  }
+
+  /** The learning rate of the next step (or of the last one, once a schedule has set it). */
+  public final double lr() {
+    return lr;
+  }
+
+  public final void setLr(double lr) {
+    if (!(lr > 0) || Double.isInfinite(lr)) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be > 0, got " + lr);
+    }
+    this.lr = lr;
+  }
+
+  /**
+   * From now on each {@link #step()} first sets the learning rate to {@code schedule.lr(steps())}. Because the
+   * schedule is a function of the step count, a resumed run (which restores the count) continues it exactly.
+   */
+  public final void setSchedule(LrSchedule schedule) {
+    this.schedule = schedule;
+  }
+
+  /** Updates taken so far. */
+  public final long steps() {
+    return steps;
+  }
+
+  public final Map<String, Parameter> parameters() {
+    return params;
+  }
+
+  /** One update of every parameter that has a gradient. */
+  public final void step() {
+    if (schedule != null) {
+      setLr(schedule.lr(steps));
+    }
+    steps++;
+    params.forEach((name, p) -> {
+      Tensor g = p.grad();
+      if (g != null) {
+        update(name, p.value(), g);
+      }
+    });
+  }
+
+  /**
+   * Updates {@code param} in place from {@code grad} with the backend's fused kernel. {@link #steps()} is already
+   * this step's 1-based number.
+   */
+  protected abstract void update(String name, Tensor param, Tensor grad);
+
+  /** The kinds of state tensor this optimizer keeps per parameter ("momentum_buffer", "exp_avg", …). */
+  protected abstract Set<String> stateKinds();
+
+  public final void zeroGrad() {
+    params.values().forEach(Parameter::zeroGrad);
+  }
+
+  /** The state tensor {@code kind} of parameter {@code name}, or null before its first update. */
+  protected final Tensor state(String name, String kind) {
+    return state.get(name + "." + kind);
+  }
+
+  /** Creates the state tensor {@code kind} of a parameter: zeros of its shape and dtype, owned by this optimizer. */
+  protected final Tensor createState(String name, String kind, Tensor param) {
+    try (Scope ignored = Scope.detached()) {
+      Tensor t = Tensor.zeros(param.backend(), param.dtype(), param.shape());
+      state.put(name + "." + kind, t);
+      return t;
+    }
+  }
+
+  /** Every state tensor by "parameter.kind". The tensors stay owned by the optimizer: copy what must outlive it. */
+  public final Map<String, Tensor> state() {
+    return Collections.unmodifiableMap(state);
+  }
+
+  /**
+   * Replaces the state and step count with a checkpoint's (copies the values; the caller keeps its tensors). Every
+   * name must be "parameter.kind" for a parameter of this optimizer, a kind it keeps, and the parameter's shape;
+   * otherwise nothing changes and the error lists every mismatch.
+   */
+  public final void loadState(Map<String, Tensor> saved, long steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("optimizer step count must be >= 0, got " + steps);
+    }
+    List<String> problems = new ArrayList<>();
+    saved.forEach((key, t) -> {
+      int dot = key.lastIndexOf('.');
+      Parameter p = dot < 0 ? null : params.get(key.substring(0, dot));
+      if (p == null || !stateKinds().contains(key.substring(dot + 1))) {
+        problems.add(key + ": no such parameter state (kinds: " + stateKinds() + ")");
+      } else if (!p.value().shape().equals(t.shape())) {
+        problems.add(key + ": shape " + t.shape() + ", parameter is " + p.value().shape());
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + " state does not match its parameters:\n  " + String.join("\n  ", problems));
+    }
+    clearState();
+    saved.forEach((key, t) -> state.put(key, detachedCopy(t, params.get(key.substring(0, key.lastIndexOf('.'))))));
+    this.steps = steps;
+  }
+
+  /** A copy of {@code src}'s values with the parameter's backend and dtype (a checkpoint may come from elsewhere). */
+  private static Tensor detachedCopy(Tensor src, Parameter like) {
+    Tensor p = like.value();
+    try (Scope ignored = Scope.detached()) {
+      Tensor t = Tensor.empty(p.backend(), p.dtype(), p.shape());
+      if (p.dtype() == DType.FLOAT64) {
+        p.backend().upload(t.buffer(), src.toDoubleArray());
+      } else {
+        p.backend().upload(t.buffer(), src.toFloatArray());
+      }
+      return t;
+    }
+  }
+
+  private void clearState() {
+    state.values().forEach(Tensor::close);
+    state.clear();
+  }
+
+  /** Frees the state tensors (the parameters belong to their module). */
+  @Override
+  public void close() {
+    clearState();
+  }
+}

@@ -1,0 +1,62 @@
+package io.jgrad.optim;
+
+import io.jgrad.Tensor;
+import io.jgrad.nn.Parameter;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Stochastic gradient descent with PyTorch's semantics ({@link io.jgrad.Backend#sgdStep}): g = grad + wd·p; with
+ * momentum, v = momentum·v + (1 − dampening)·g (v = g at the first step) and g = v, or g + momentum·v for Nesterov;
+ * p −= lr·g.
+ */
+public final class SGD extends Optimizer {
+  private static final String VELOCITY = "momentum_buffer";
+
+  private final double momentum;
+  private final double dampening;
+  private final double weightDecay;
+  private final boolean nesterov;
+
+  /** Plain SGD: p −= lr·grad. */
+  public SGD(Map<String, Parameter> params, double lr) {
+    this(params, lr, 0, 0, 0, false);
+  }
+
+  public SGD(
+      Map<String, Parameter> params, double lr, double momentum, double dampening, double weightDecay,
+      boolean nesterov) {
+    super(params, lr);
+    if (!(momentum >= 0) || !(dampening >= 0 && dampening <= 1) || !(weightDecay >= 0)) {
+      throw new IllegalArgumentException("SGD: needs momentum >= 0, dampening in [0, 1], weight decay >= 0; got "
+          + momentum + ", " + dampening + ", " + weightDecay);
+    }
+    if (nesterov && (momentum == 0 || dampening != 0)) {
+      throw new IllegalArgumentException("SGD: Nesterov momentum needs momentum > 0 and dampening 0");
+    }
+    this.momentum = momentum;
+    this.dampening = dampening;
+    this.weightDecay = weightDecay;
+    this.nesterov = nesterov;
+  }
+
+  @Override
+  protected void update(String name, Tensor param, Tensor grad) {
+    Tensor velocity = null;
+    boolean firstStep = false;
+    if (momentum != 0) {
+      velocity = state(name, VELOCITY);
+      if (velocity == null) {
+        velocity = createState(name, VELOCITY, param);
+        firstStep = true; // the kernel sets v = g rather than decaying the zeros
+      }
+    }
+    param.backend().sgdStep(param.buffer(), grad.buffer(), velocity == null ? null : velocity.buffer(), lr(), momentum,
+        dampening, weightDecay, nesterov, firstStep);
+  }
+
+  @Override
+  protected Set<String> stateKinds() {
+    return momentum == 0 ? Set.of() : Set.of(VELOCITY);
+  }
+}

@@ -1,0 +1,207 @@
+package io.jgrad.cpu;
+
+import io.jgrad.Backend;
+import io.jgrad.Buffer;
+import io.jgrad.DType;
+import io.jgrad.MemoryStats;
+import io.jgrad.Shape;
+import java.util.function.IntToDoubleFunction;
+
+/**
+ * What both CPU backends share: Java arrays from an {@link ArrayPool}, the memory kernels (upload, download, copy,
+ * fill) and the argument checks, which name the kernel and the buffer at fault.
+ */
+abstract class ArrayBackend implements Backend {
+  private final ArrayPool pool;
+  private volatile boolean closed;
+
+  ArrayBackend(ArrayPool pool) {
+    this.pool = pool;
+  }
+
+  final ArrayPool pool() {
+    return pool;
+  }
+
+  @Override
+  public final boolean supports(DType dtype) {
+    return true;
+  }
+
+  @Override
+  public final Buffer allocate(DType dtype, long length) {
+    if (closed) {
+      throw new IllegalStateException("allocate: backend " + name() + " is closed");
+    }
+    return pool.allocate(dtype, length);
+  }
+
+  @Override
+  public final void free(Buffer buffer) {
+    pool.release(owned("free", "buffer", buffer));
+  }
+
+  @Override
+  public final void upload(Buffer dst, float[] src) {
+    uploadEach(dst, src.length, i -> src[i]);
+  }
+
+  @Override
+  public final void upload(Buffer dst, double[] src) {
+    uploadEach(dst, src.length, i -> src[i]);
+  }
+
+  /** Float and double arrays go into either floating dtype, rounded to it. */
+  private void uploadEach(Buffer dst, int length, IntToDoubleFunction src) {
+    CpuBuffer d = floating("upload", "dst", dst);
+    sameLength("upload", d, length);
+    for (int i = 0; i < length; i++) {
+      d.set(i, src.applyAsDouble(i));
+    }
+  }
+
+  @Override
+  public final void upload(Buffer dst, int[] src) {
+    CpuBuffer d = ofType("upload", "dst", dst, DType.INT32);
+    sameLength("upload", d, src.length);
+    System.arraycopy(src, 0, d.ints(), 0, src.length);
+  }
+
+  @Override
+  public final void download(Buffer src, float[] dst) {
+    CpuBuffer s = floating("download", "src", src);
+    sameLength("download", s, dst.length);
+    for (int i = 0; i < dst.length; i++) {
+      dst[i] = (float) s.get(i);
+    }
+  }
+
+  @Override
+  public final void download(Buffer src, double[] dst) {
+    CpuBuffer s = floating("download", "src", src);
+    sameLength("download", s, dst.length);
+    for (int i = 0; i < dst.length; i++) {
+      dst[i] = s.get(i);
+    }
+  }
+
+  @Override
+  public final void download(Buffer src, int[] dst) {
+    CpuBuffer s = ofType("download", "src", src, DType.INT32);
+    sameLength("download", s, dst.length);
+    System.arraycopy(s.ints(), 0, dst, 0, dst.length);
+  }
+
+  @Override
+  public final void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long length) {
+    CpuBuffer s = owned("copy", "src", src);
+    CpuBuffer d = owned("copy", "dst", dst);
+    if (s.dtype() != d.dtype()) {
+      throw new IllegalArgumentException("copy: src is " + s.dtype().label() + " but dst is " + d.dtype().label());
+    }
+    if (length < 0 || srcOffset < 0 || dstOffset < 0 || srcOffset + length > s.length() || dstOffset + length > d.length()) {
+      throw new IllegalArgumentException(
+          "copy: range [" + srcOffset + ", +" + length + ") of " + s + " to [" + dstOffset + ", +" + length + ") of " + d
+              + " is out of bounds");
+    }
+    System.arraycopy(s.array(), (int) srcOffset, d.array(), (int) dstOffset, (int) length);
+  }
+
+  @Override
+  public final void fill(Buffer dst, double value) {
+    CpuBuffer d = owned("fill", "dst", dst);
+    for (int i = 0; i < d.size(); i++) {
+      d.set(i, value);
+    }
+  }
+
+  @Override
+  public final MemoryStats memoryStats() {
+    return pool.stats();
+  }
+
+  @Override
+  public final void resetPeak() {
+    pool.resetPeak();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    pool.clear();
+  }
+
+  // ---- argument checks: each names the kernel and the argument ----
+
+  /** The buffer as this backend's own, live CpuBuffer. */
+  final CpuBuffer owned(String kernel, String name, Buffer buffer) {
+    if (buffer == null) {
+      throw new IllegalArgumentException(kernel + ": " + name + " is null");
+    }
+    if (!(buffer instanceof CpuBuffer) || ((CpuBuffer) buffer).owner() != pool) {
+      throw new IllegalArgumentException(kernel + ": " + name + " " + buffer + " belongs to another backend");
+    }
+    CpuBuffer b = (CpuBuffer) buffer;
+    if (b.isFreed()) {
+      throw new IllegalArgumentException(kernel + ": " + name + " " + b + " was already freed");
+    }
+    return b;
+  }
+
+  final CpuBuffer floating(String kernel, String name, Buffer buffer) {
+    CpuBuffer b = owned(kernel, name, buffer);
+    if (!b.dtype().isFloating()) {
+      throw new IllegalArgumentException(kernel + ": " + name + " must be float32 or float64, got " + b.dtype().label());
+    }
+    return b;
+  }
+
+  final CpuBuffer ofType(String kernel, String name, Buffer buffer, DType dtype) {
+    CpuBuffer b = owned(kernel, name, buffer);
+    if (b.dtype() != dtype) {
+      throw new IllegalArgumentException(
+          kernel + ": " + name + " must be " + dtype.label() + ", got " + b.dtype().label());
+    }
+    return b;
+  }
+
+  /** A floating buffer of {@code like}'s dtype holding exactly {@code length} elements. */
+  final CpuBuffer matching(String kernel, String name, Buffer buffer, CpuBuffer like, long length) {
+    CpuBuffer b = ofType(kernel, name, buffer, like.dtype());
+    if (b.length() != length) {
+      throw new IllegalArgumentException(kernel + ": " + name + " has " + b.length() + " elements, expected " + length);
+    }
+    return b;
+  }
+
+  static void sameLength(String kernel, CpuBuffer buffer, int arrayLength) {
+    if (buffer.length() != arrayLength) {
+      throw new IllegalArgumentException(
+          kernel + ": buffer has " + buffer.length() + " elements but the array has " + arrayLength);
+    }
+  }
+
+  /** Checks that {@code shape} describes {@code buffer} and broadcasts to {@code out}. */
+  static void broadcastable(String kernel, String name, CpuBuffer buffer, Shape shape, Shape out) {
+    if (shape.size() != buffer.length()) {
+      throw new IllegalArgumentException(
+          kernel + ": " + name + " shape " + shape + " has " + shape.size() + " elements, buffer " + buffer.length());
+    }
+    if (!Shape.broadcast(kernel, shape, out).equals(out)) {
+      throw new IllegalArgumentException(kernel + ": " + name + " shape " + shape + " does not broadcast to " + out);
+    }
+  }
+
+  /** Checks that a batch of matrices of {@code rows·cols} elements, {@code stride} apart, fits in the buffer. */
+  static void fitsBatch(String kernel, String name, CpuBuffer buffer, int batch, long stride, long rows, long cols) {
+    if (stride < 0) {
+      throw new IllegalArgumentException(kernel + ": negative stride " + stride + " for " + name);
+    }
+    long needed = batch == 0 ? 0 : (batch - 1) * stride + rows * cols;
+    if (needed > buffer.length()) {
+      throw new IllegalArgumentException(
+          kernel + ": " + name + " needs " + needed + " elements (" + batch + " x " + rows + "x" + cols + ", stride "
+              + stride + ") but has " + buffer.length());
+    }
+  }
+}

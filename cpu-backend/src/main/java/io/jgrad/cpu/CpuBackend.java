@@ -1,0 +1,208 @@
+package io.jgrad.cpu;
+
+import io.jgrad.BackendOptions;
+import io.jgrad.BinaryOp;
+import io.jgrad.Buffer;
+import io.jgrad.DType;
+import io.jgrad.Distribution;
+import io.jgrad.ReduceOp;
+import io.jgrad.Shape;
+import io.jgrad.UnaryOp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * "cpu": the float32 kernels MLP training spends its time in run as SIMD {@link FloatKernels} (a packed,
+ * multithreaded GEMM; element-wise, bias+activation, row sums, optimizer steps); float64 and the rare or tiny kernels
+ * (softmax-CE over a few classes, general broadcasting, random) go to the reference loops of {@link
+ * CpuScalarBackend}, which shares this backend's array pool. Without jdk.incubator.vector every kernel runs the
+ * reference loops, and one log line says so.
+ */
+public final class CpuBackend extends ArrayBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(CpuBackend.class);
+
+  private final CpuScalarBackend reference;
+  /** Null when the Vector API is absent: then every kernel runs the reference loops. */
+  private final FloatKernels simd;
+
+  public CpuBackend(BackendOptions options) {
+    this(options, ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+  }
+
+  /** @param vectorApi whether to use the SIMD kernels (tests force false to check the fallback) */
+  CpuBackend(BackendOptions options, boolean vectorApi) {
+    super(new ArrayPool());
+    this.reference = new CpuScalarBackend(pool());
+    if (!vectorApi) {
+      LOG.info("jdk.incubator.vector is absent: the cpu backend runs plain loops (java --add-modules "
+          + "jdk.incubator.vector makes it fast)");
+    }
+    // Named only here, behind the check, so VectorKernels (and the incubator classes) never load without the module.
+    this.simd = vectorApi ? new VectorKernels(options.threads()) : null;
+  }
+
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  /** Whether this kernel call runs in SIMD: float32 buffers with the Vector API present. */
+  private boolean fast(CpuBuffer b) {
+    return simd != null && b.dtype() == DType.FLOAT32;
+  }
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha, Buffer a,
+      long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC) {
+    CpuBuffer[] ops = reference.gemmOperands("gemm", batch, m, n, k, a, strideA, b, strideB, c, strideC);
+    if (!fast(ops[0])) {
+      reference.gemm(transA, transB, batch, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC);
+      return;
+    }
+    for (int i = 0; i < batch; i++) {
+      simd.gemm(transA, transB, m, n, k, (float) alpha, ops[0].floats(), (int) (i * strideA), ops[1].floats(),
+          (int) (i * strideB), (float) beta, ops[2].floats(), (int) (i * strideC));
+    }
+  }
+
+  @Override
+  public void unary(UnaryOp op, double alpha, Buffer x, Buffer y) {
+    CpuBuffer cx = floating("unary", "x", x);
+    CpuBuffer cy = matching("unary", "y", y, cx, cx.length());
+    if (!fast(cx)) {
+      reference.unary(op, alpha, x, y);
+      return;
+    }
+    simd.unary(op, (float) alpha, cx.floats(), cy.floats(), cx.size());
+  }
+
+  @Override
+  public void unaryBackward(UnaryOp op, double alpha, Buffer saved, Buffer dy, Buffer dx) {
+    CpuBuffer cdy = floating("unaryBackward", "dy", dy);
+    CpuBuffer cdx = matching("unaryBackward", "dx", dx, cdy, cdy.length());
+    CpuBuffer cs = reference.savedOperand("unaryBackward", op, saved, cdy);
+    if (!fast(cdy)) {
+      reference.unaryBackward(op, alpha, saved, dy, dx);
+      return;
+    }
+    simd.unaryBackward(op, (float) alpha, cs == null ? null : cs.floats(), cdy.floats(), cdx.floats(), cdy.size());
+  }
+
+  @Override
+  public void binary(BinaryOp op, Buffer a, Shape aShape, Buffer b, Shape bShape, Buffer out, Shape outShape) {
+    CpuBuffer[] operands = reference.binaryOperands(a, aShape, b, bShape, out, outShape);
+    CpuBuffer ca = operands[0];
+    CpuBuffer cb = operands[1];
+    CpuBuffer co = operands[2];
+    boolean same = aShape.equals(outShape) && bShape.equals(outShape);
+    int cols = outShape.rank() == 0 ? 1 : outShape.dim(-1);
+    // A bias row: b has the last dimension of out and is 1 (or absent) everywhere else.
+    boolean row = aShape.equals(outShape) && bShape.size() == cols && bShape.rank() > 0 && bShape.dim(-1) == cols;
+    if (!fast(ca) || !(same || row)) {
+      reference.binary(op, a, aShape, b, bShape, out, outShape);
+      return;
+    }
+    int rows = (int) (outShape.size() / Math.max(cols, 1));
+    simd.binary(op, ca.floats(), cb.floats(), !same, co.floats(), rows, cols);
+  }
+
+  @Override
+  public void biasActivation(UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer y, int rows, int cols) {
+    CpuScalarBackend.fusableActivation("biasActivation", act);
+    CpuBuffer cx = floating("biasActivation", "x", x);
+    matching("biasActivation", "x", x, cx, (long) rows * cols);
+    CpuBuffer cbias = matching("biasActivation", "bias", bias, cx, cols);
+    CpuBuffer cy = matching("biasActivation", "y", y, cx, (long) rows * cols);
+    if (!fast(cx)) {
+      reference.biasActivation(act, alpha, x, bias, y, rows, cols);
+      return;
+    }
+    simd.biasActivation(act, (float) alpha, cx.floats(), cbias.floats(), cy.floats(), rows, cols);
+  }
+
+  @Override
+  public void biasActivationBackward(UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias,
+      int rows, int cols) {
+    CpuScalarBackend.fusableActivation("biasActivationBackward", act);
+    CpuBuffer cy = floating("biasActivationBackward", "y", y);
+    long size = (long) rows * cols;
+    matching("biasActivationBackward", "y", y, cy, size);
+    CpuBuffer cdy = matching("biasActivationBackward", "dy", dy, cy, size);
+    CpuBuffer cdx = matching("biasActivationBackward", "dx", dx, cy, size);
+    CpuBuffer cdb = matching("biasActivationBackward", "dbias", dbias, cy, cols);
+    if (!fast(cy)) {
+      reference.biasActivationBackward(act, alpha, y, dy, dx, dbias, rows, cols);
+      return;
+    }
+    simd.biasActivationBackward(act, (float) alpha, cy.floats(), cdy.floats(), cdx.floats(), cdb.floats(), rows, cols);
+  }
+
+  @Override
+  public void reduce(ReduceOp op, Buffer x, int outer, int n, int inner, Buffer out) {
+    CpuBuffer cx = floating("reduce", "x", x);
+    CpuScalarBackend.reduceShape(op, cx, outer, n, inner);
+    CpuBuffer co = matching("reduce", "out", out, cx, (long) outer * inner);
+    boolean rowSums = inner == 1 && (op == ReduceOp.SUM || op == ReduceOp.MEAN);
+    if (!fast(cx) || !rowSums || n == 0) {
+      reference.reduce(op, x, outer, n, inner, out);
+      return;
+    }
+    simd.rowSums(cx.floats(), co.floats(), outer, n, op == ReduceOp.MEAN);
+  }
+
+  /** Loss rows are a handful of classes wide: the reference loop is already a rounding error of a step's time. */
+  @Override
+  public void softmaxCrossEntropy(Buffer logits, Buffer labels, int rows, int cols, double smoothing, Buffer probs,
+      Buffer loss) {
+    reference.softmaxCrossEntropy(logits, labels, rows, cols, smoothing, probs, loss);
+  }
+
+  @Override
+  public void softmaxCrossEntropyBackward(Buffer probs, Buffer labels, Buffer dloss, int rows, int cols,
+      double smoothing, Buffer dlogits) {
+    reference.softmaxCrossEntropyBackward(probs, labels, dloss, rows, cols, smoothing, dlogits);
+  }
+
+  @Override
+  public void sgdStep(Buffer param, Buffer grad, Buffer velocity, double lr, double momentum, double dampening,
+      double weightDecay, boolean nesterov, boolean firstStep) {
+    CpuBuffer p = floating("sgdStep", "param", param);
+    CpuBuffer g = matching("sgdStep", "grad", grad, p, p.length());
+    CpuBuffer v = momentum == 0 ? null : matching("sgdStep", "velocity", velocity, p, p.length());
+    if (!fast(p)) {
+      reference.sgdStep(param, grad, velocity, lr, momentum, dampening, weightDecay, nesterov, firstStep);
+      return;
+    }
+    simd.sgdStep(p.floats(), g.floats(), v == null ? null : v.floats(), p.size(), (float) lr, (float) momentum,
+        (float) dampening, (float) weightDecay, nesterov, firstStep);
+  }
+
+  @Override
+  public void adamStep(Buffer param, Buffer grad, Buffer m, Buffer v, double lr, double beta1, double beta2,
+      double eps, double weightDecay, boolean decoupled, long step) {
+    CpuBuffer p = floating("adamStep", "param", param);
+    CpuBuffer g = matching("adamStep", "grad", grad, p, p.length());
+    CpuBuffer cm = matching("adamStep", "m", m, p, p.length());
+    CpuBuffer cv = matching("adamStep", "v", v, p, p.length());
+    if (!fast(p) || step < 1) {
+      reference.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+      return;
+    }
+    simd.adamStep(p.floats(), g.floats(), cm.floats(), cv.floats(), p.size(), (float) lr, (float) beta1,
+        (float) beta2, (float) eps, (float) weightDecay, decoupled, (float) (1 - Math.pow(beta1, step)),
+        (float) (1 - Math.pow(beta2, step)));
+  }
+
+  @Override
+  public void random(Distribution dist, double a, double b, long seed, long offset, Buffer out) {
+    reference.random(dist, a, b, seed, offset, out);
+  }
+
+  @Override
+  public void close() {
+    super.close();
+    if (simd != null) {
+      simd.close();
+    }
+  }
+}

@@ -1,0 +1,405 @@
+package io.jgrad.cpu;
+
+import io.jgrad.BinaryOp;
+import io.jgrad.Buffer;
+import io.jgrad.DType;
+import io.jgrad.Distribution;
+import io.jgrad.Philox;
+import io.jgrad.ReduceOp;
+import io.jgrad.Shape;
+import io.jgrad.UnaryOp;
+
+/**
+ * "cpu-scalar": every kernel as the plainest loop that computes it, in double, for float32 and float64 alike. It is
+ * the reference the other backends are compared with, so clarity wins over speed in every method here.
+ */
+public final class CpuScalarBackend extends ArrayBackend {
+
+  public CpuScalarBackend() {
+    this(new ArrayPool());
+  }
+
+  /** Shares {@code pool} with a faster backend that hands some kernels (float64, rare ones) to this one. */
+  CpuScalarBackend(ArrayPool pool) {
+    super(pool);
+  }
+
+  @Override
+  public String name() {
+    return "cpu-scalar";
+  }
+
+  // ---- GEMM ----
+
+  @Override
+  public void gemm(
+      boolean transA,
+      boolean transB,
+      int batch,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      Buffer a,
+      long strideA,
+      Buffer b,
+      long strideB,
+      double beta,
+      Buffer c,
+      long strideC) {
+    CpuBuffer[] operands = gemmOperands("gemm", batch, m, n, k, a, strideA, b, strideB, c, strideC);
+    CpuBuffer ca = operands[0];
+    CpuBuffer cb = operands[1];
+    CpuBuffer cc = operands[2];
+    for (int bi = 0; bi < batch; bi++) {
+      int offA = (int) (bi * strideA);
+      int offB = (int) (bi * strideB);
+      int offC = (int) (bi * strideC);
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          double sum = 0;
+          for (int p = 0; p < k; p++) {
+            double aip = ca.get(offA + (transA ? p * m + i : i * k + p)); // A is K×M when transposed
+            double bpj = cb.get(offB + (transB ? j * k + p : p * n + j)); // B is N×K when transposed
+            sum += aip * bpj;
+          }
+          int ij = offC + i * n + j;
+          // beta = 0 must ignore C entirely: 0·NaN would be NaN.
+          cc.set(ij, alpha * sum + (beta == 0 ? 0.0 : beta * cc.get(ij)));
+        }
+      }
+    }
+  }
+
+  /** Checks every GEMM argument; returns A, B, C as CpuBuffers of one floating dtype. */
+  final CpuBuffer[] gemmOperands(
+      String kernel, int batch, int m, int n, int k, Buffer a, long strideA, Buffer b, long strideB, Buffer c,
+      long strideC) {
+    if (batch < 0 || m < 0 || n < 0 || k < 0) {
+      throw new IllegalArgumentException(
+          kernel + ": negative size (batch " + batch + ", m " + m + ", n " + n + ", k " + k + ")");
+    }
+    CpuBuffer ca = floating(kernel, "A", a);
+    CpuBuffer cb = ofType(kernel, "B", b, ca.dtype());
+    CpuBuffer cc = ofType(kernel, "C", c, ca.dtype());
+    fitsBatch(kernel, "A", ca, batch, strideA, m, k);
+    fitsBatch(kernel, "B", cb, batch, strideB, k, n);
+    fitsBatch(kernel, "C", cc, batch, strideC, m, n);
+    return new CpuBuffer[] {ca, cb, cc};
+  }
+
+  // ---- element-wise ----
+
+  @Override
+  public void unary(UnaryOp op, double alpha, Buffer x, Buffer y) {
+    CpuBuffer cx = floating("unary", "x", x);
+    CpuBuffer cy = matching("unary", "y", y, cx, cx.length());
+    for (int i = 0; i < cx.size(); i++) {
+      cy.set(i, ElementMath.unary(op, alpha, cx.get(i)));
+    }
+  }
+
+  @Override
+  public void unaryBackward(UnaryOp op, double alpha, Buffer saved, Buffer dy, Buffer dx) {
+    CpuBuffer cdy = floating("unaryBackward", "dy", dy);
+    CpuBuffer cdx = matching("unaryBackward", "dx", dx, cdy, cdy.length());
+    CpuBuffer cs = savedOperand("unaryBackward", op, saved, cdy);
+    for (int i = 0; i < cdy.size(); i++) {
+      double s = cs == null ? 0.0 : cs.get(i);
+      cdx.set(i, cdy.get(i) * ElementMath.derivative(op, alpha, s));
+    }
+  }
+
+  /** The saved tensor unaryBackward needs, or null when the op saves nothing. */
+  final CpuBuffer savedOperand(String kernel, UnaryOp op, Buffer saved, CpuBuffer dy) {
+    if (op == UnaryOp.DROPOUT_MASK) {
+      throw new IllegalArgumentException(kernel + ": DROPOUT_MASK has no gradient");
+    }
+    if (op.saves() == UnaryOp.Saves.NOTHING) {
+      return null;
+    }
+    if (saved == null) {
+      throw new IllegalArgumentException(kernel + ": " + op + " needs its saved " + op.saves().name().toLowerCase());
+    }
+    return matching(kernel, "saved", saved, dy, dy.length());
+  }
+
+  @Override
+  public void binary(BinaryOp op, Buffer a, Shape aShape, Buffer b, Shape bShape, Buffer out, Shape outShape) {
+    CpuBuffer[] operands = binaryOperands(a, aShape, b, bShape, out, outShape);
+    CpuBuffer ca = operands[0];
+    CpuBuffer cb = operands[1];
+    CpuBuffer co = operands[2];
+    long[] sa = aShape.broadcastStrides(outShape);
+    long[] sb = bShape.broadcastStrides(outShape);
+    int[] dims = outShape.dims();
+    for (int o = 0; o < co.size(); o++) {
+      // Walk o's coordinates from the last dimension, summing each operand's offset along the way.
+      long ia = 0;
+      long ib = 0;
+      int rest = o;
+      for (int d = dims.length - 1; d >= 0; d--) {
+        int coord = rest % dims[d];
+        rest /= dims[d];
+        ia += coord * sa[d];
+        ib += coord * sb[d];
+      }
+      co.set(o, ElementMath.binary(op, ca.get((int) ia), cb.get((int) ib)));
+    }
+  }
+
+  /** Checks binary's arguments; returns a, b, out as CpuBuffers of one floating dtype. */
+  final CpuBuffer[] binaryOperands(Buffer a, Shape aShape, Buffer b, Shape bShape, Buffer out, Shape outShape) {
+    CpuBuffer ca = floating("binary", "a", a);
+    CpuBuffer cb = ofType("binary", "b", b, ca.dtype());
+    CpuBuffer co = matching("binary", "out", out, ca, outShape.size());
+    broadcastable("binary", "a", ca, aShape, outShape);
+    broadcastable("binary", "b", cb, bShape, outShape);
+    return new CpuBuffer[] {ca, cb, co};
+  }
+
+  @Override
+  public void biasActivation(UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer y, int rows, int cols) {
+    fusableActivation("biasActivation", act);
+    CpuBuffer cx = floating("biasActivation", "x", x);
+    matching("biasActivation", "x", x, cx, (long) rows * cols);
+    CpuBuffer cbias = matching("biasActivation", "bias", bias, cx, cols);
+    CpuBuffer cy = matching("biasActivation", "y", y, cx, (long) rows * cols);
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        int i = r * cols + c;
+        cy.set(i, ElementMath.unary(act, alpha, cx.get(i) + cbias.get(c)));
+      }
+    }
+  }
+
+  @Override
+  public void biasActivationBackward(
+      UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias, int rows, int cols) {
+    fusableActivation("biasActivationBackward", act);
+    CpuBuffer cy = floating("biasActivationBackward", "y", y);
+    long size = (long) rows * cols;
+    matching("biasActivationBackward", "y", y, cy, size);
+    CpuBuffer cdy = matching("biasActivationBackward", "dy", dy, cy, size);
+    CpuBuffer cdx = matching("biasActivationBackward", "dx", dx, cy, size);
+    CpuBuffer cdb = matching("biasActivationBackward", "dbias", dbias, cy, cols);
+    double[] sums = new double[cols];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        int i = r * cols + c;
+        double g = cdy.get(i) * ElementMath.derivative(act, alpha, cy.get(i));
+        cdx.set(i, g);
+        sums[c] += g;
+      }
+    }
+    for (int c = 0; c < cols; c++) {
+      cdb.set(c, sums[c]);
+    }
+  }
+
+  /** The fused epilogue's backward sees only the output, so activations that need their input cannot fuse. */
+  static void fusableActivation(String kernel, UnaryOp act) {
+    if (act.saves() == UnaryOp.Saves.INPUT || act == UnaryOp.DROPOUT_MASK) {
+      throw new IllegalArgumentException(kernel + ": " + act + " cannot be fused (its backward needs the input)");
+    }
+  }
+
+  // ---- reductions ----
+
+  @Override
+  public void reduce(ReduceOp op, Buffer x, int outer, int n, int inner, Buffer out) {
+    CpuBuffer cx = floating("reduce", "x", x);
+    reduceShape(op, cx, outer, n, inner);
+    CpuBuffer co = matching("reduce", "out", out, cx, (long) outer * inner);
+    for (int o = 0; o < outer; o++) {
+      for (int in = 0; in < inner; in++) {
+        int base = o * n * inner + in;
+        double sum = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        int argmax = 0;
+        for (int j = 0; j < n; j++) {
+          double v = cx.get(base + j * inner);
+          sum += v;
+          if (v > max || j == 0) {
+            max = v;
+            argmax = j;
+          }
+        }
+        double result;
+        switch (op) {
+          case SUM:
+            result = sum;
+            break;
+          case MEAN:
+            result = sum / n;
+            break;
+          case MAX:
+            result = max;
+            break;
+          default:
+            result = argmax;
+        }
+        co.set(o * inner + in, result);
+      }
+    }
+  }
+
+  /** x must hold outer·n·inner elements; max and argmax of nothing are undefined. */
+  static void reduceShape(ReduceOp op, CpuBuffer x, int outer, int n, int inner) {
+    if (outer < 0 || n < 0 || inner < 0 || (long) outer * n * inner != x.length()) {
+      throw new IllegalArgumentException(
+          "reduce: [" + outer + ", " + n + ", " + inner + "] does not describe x of " + x.length() + " elements");
+    }
+    if (n == 0 && op != ReduceOp.SUM) {
+      throw new IllegalArgumentException("reduce: " + op + " over an empty axis");
+    }
+  }
+
+  // ---- fused loss ----
+
+  @Override
+  public void softmaxCrossEntropy(
+      Buffer logits, Buffer labels, int rows, int cols, double smoothing, Buffer probs, Buffer loss) {
+    CpuBuffer cz = floating("softmaxCrossEntropy", "logits", logits);
+    matching("softmaxCrossEntropy", "logits", logits, cz, (long) rows * cols);
+    int[] lab = labels("softmaxCrossEntropy", labels, rows, cols);
+    CpuBuffer cp = matching("softmaxCrossEntropy", "probs", probs, cz, (long) rows * cols);
+    CpuBuffer cl = matching("softmaxCrossEntropy", "loss", loss, cz, rows);
+    for (int r = 0; r < rows; r++) {
+      int base = r * cols;
+      // Max-subtracted so that exp never overflows (logits of ±1e4 stay finite).
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < cols; c++) {
+        max = Math.max(max, cz.get(base + c));
+      }
+      double sumExp = 0;
+      for (int c = 0; c < cols; c++) {
+        sumExp += Math.exp(cz.get(base + c) - max);
+      }
+      double logSum = Math.log(sumExp);
+      double l = 0;
+      for (int c = 0; c < cols; c++) {
+        // log p from the shifted logit, never log(p): p underflows to 0 where log p is merely very negative.
+        double logP = cz.get(base + c) - max - logSum;
+        cp.set(base + c, Math.exp(logP));
+        l -= target(lab[r], c, cols, smoothing) * logP;
+      }
+      cl.set(r, l);
+    }
+  }
+
+  @Override
+  public void softmaxCrossEntropyBackward(
+      Buffer probs, Buffer labels, Buffer dloss, int rows, int cols, double smoothing, Buffer dlogits) {
+    CpuBuffer cp = floating("softmaxCrossEntropyBackward", "probs", probs);
+    matching("softmaxCrossEntropyBackward", "probs", probs, cp, (long) rows * cols);
+    int[] lab = labels("softmaxCrossEntropyBackward", labels, rows, cols);
+    CpuBuffer cdl = matching("softmaxCrossEntropyBackward", "dloss", dloss, cp, rows);
+    CpuBuffer cdz = matching("softmaxCrossEntropyBackward", "dlogits", dlogits, cp, (long) rows * cols);
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        int i = r * cols + c;
+        cdz.set(i, cdl.get(r) * (cp.get(i) - target(lab[r], c, cols, smoothing)));
+      }
+    }
+  }
+
+  /** t[c] = (1 − s)·[c == label] + s/C. */
+  static double target(int label, int c, int cols, double smoothing) {
+    return (c == label ? 1.0 - smoothing : 0.0) + smoothing / cols;
+  }
+
+  /** The INT32 labels, each checked to lie in [0, cols). */
+  final int[] labels(String kernel, Buffer labels, int rows, int cols) {
+    if (rows < 0 || cols < 1) {
+      throw new IllegalArgumentException(kernel + ": " + rows + " rows of " + cols + " classes");
+    }
+    CpuBuffer cl = ofType(kernel, "labels", labels, DType.INT32);
+    if (cl.length() != rows) {
+      throw new IllegalArgumentException(kernel + ": labels has " + cl.length() + " elements, expected " + rows);
+    }
+    int[] lab = cl.ints();
+    for (int r = 0; r < rows; r++) {
+      if (lab[r] < 0 || lab[r] >= cols) {
+        throw new IllegalArgumentException(
+            kernel + ": label " + lab[r] + " in row " + r + " is outside [0, " + cols + ")");
+      }
+    }
+    return lab;
+  }
+
+  // ---- optimizer steps ----
+
+  @Override
+  public void sgdStep(
+      Buffer param,
+      Buffer grad,
+      Buffer velocity,
+      double lr,
+      double momentum,
+      double dampening,
+      double weightDecay,
+      boolean nesterov,
+      boolean firstStep) {
+    CpuBuffer p = floating("sgdStep", "param", param);
+    CpuBuffer g = matching("sgdStep", "grad", grad, p, p.length());
+    CpuBuffer v = momentum == 0 ? null : matching("sgdStep", "velocity", velocity, p, p.length());
+    for (int i = 0; i < p.size(); i++) {
+      double gi = g.get(i) + weightDecay * p.get(i);
+      if (v != null) {
+        double vi = firstStep ? gi : momentum * v.get(i) + (1 - dampening) * gi;
+        v.set(i, vi);
+        gi = nesterov ? gi + momentum * vi : vi;
+      }
+      p.set(i, p.get(i) - lr * gi);
+    }
+  }
+
+  @Override
+  public void adamStep(
+      Buffer param,
+      Buffer grad,
+      Buffer m,
+      Buffer v,
+      double lr,
+      double beta1,
+      double beta2,
+      double eps,
+      double weightDecay,
+      boolean decoupled,
+      long step) {
+    CpuBuffer p = floating("adamStep", "param", param);
+    CpuBuffer g = matching("adamStep", "grad", grad, p, p.length());
+    CpuBuffer cm = matching("adamStep", "m", m, p, p.length());
+    CpuBuffer cv = matching("adamStep", "v", v, p, p.length());
+    if (step < 1) {
+      throw new IllegalArgumentException("adamStep: step is 1-based, got " + step);
+    }
+    double bias1 = 1 - Math.pow(beta1, step);
+    double bias2 = 1 - Math.pow(beta2, step);
+    for (int i = 0; i < p.size(); i++) {
+      double pi = p.get(i);
+      double gi = g.get(i);
+      if (decoupled) {
+        pi -= lr * weightDecay * pi;
+      } else {
+        gi += weightDecay * pi;
+      }
+      double mi = beta1 * cm.get(i) + (1 - beta1) * gi;
+      double vi = beta2 * cv.get(i) + (1 - beta2) * gi * gi;
+      cm.set(i, mi);
+      cv.set(i, vi);
+      p.set(i, pi - lr * (mi / bias1) / (Math.sqrt(vi / bias2) + eps));
+    }
+  }
+
+  // ---- random ----
+
+  @Override
+  public void random(Distribution dist, double a, double b, long seed, long offset, Buffer out) {
+    CpuBuffer co = floating("random", "out", out);
+    for (int i = 0; i < co.size(); i++) {
+      co.set(i, Philox.sample(dist, a, b, seed, offset + i));
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.jgrad.cpu;
+
+import io.jgrad.BinaryOp;
+import io.jgrad.UnaryOp;
+
+/**
+ * The element-wise functions in double, written once: the reference kernels loop over them and the SIMD kernels use
+ * them for their scalar tails, so both backends agree on every edge case (zeros, kinks, comparisons).
+ */
+final class ElementMath {
+  /** √(2/π), the GELU tanh-form constant. */
+  private static final double GELU_C = Math.sqrt(2.0 / Math.PI);
+
+  private static final double GELU_CUBIC = 0.044715;
+
+  private ElementMath() {}
+
+  /** y = op(x; alpha), as {@link UnaryOp} documents each constant. */
+  static double unary(UnaryOp op, double alpha, double x) {
+    switch (op) {
+      case NEG:
+        return -x;
+      case EXP:
+        return Math.exp(x);
+      case LOG:
+        return Math.log(x);
+      case SQRT:
+        return Math.sqrt(x);
+      case ABS:
+        return Math.abs(x);
+      case RELU:
+        return x > 0 ? x : 0.0;
+      case LEAKY_RELU:
+        return x > 0 ? x : alpha * x;
+      case ELU:
+        return x > 0 ? x : alpha * (Math.exp(x) - 1.0);
+      case SIGMOID:
+        return 1.0 / (1.0 + Math.exp(-x));
+      case TANH:
+        return Math.tanh(x);
+      case GELU:
+        return 0.5 * x * (1.0 + Math.tanh(GELU_C * (x + GELU_CUBIC * x * x * x)));
+      case ADD_SCALAR:
+        return x + alpha;
+      case MUL_SCALAR:
+        return alpha * x;
+      case POW_SCALAR:
+        return Math.pow(x, alpha);
+      case CLAMP:
+        return Math.min(Math.max(x, -alpha), alpha);
+      case DROPOUT_MASK:
+        return x >= alpha ? 1.0 / (1.0 - alpha) : 0.0;
+      case IDENTITY:
+        return x;
+      default:
+        throw new AssertionError(op);
+    }
+  }
+
+  /**
+   * dy/dx from what the forward saved: its input or its output as {@link UnaryOp#saves()} says (ignored for ops that
+   * save nothing).
+   *
+   * @throws IllegalArgumentException for DROPOUT_MASK, which has no gradient
+   */
+  static double derivative(UnaryOp op, double alpha, double saved) {
+    switch (op) {
+      case NEG:
+        return -1.0;
+      case EXP:
+        return saved;
+      case LOG:
+        return 1.0 / saved;
+      case SQRT:
+        return 0.5 / saved;
+      case ABS:
+        return Math.signum(saved);
+      case RELU:
+        return saved > 0 ? 1.0 : 0.0;
+      case LEAKY_RELU:
+        return saved > 0 ? 1.0 : alpha;
+      case ELU:
+        return saved > 0 ? 1.0 : saved + alpha;
+      case SIGMOID:
+        return saved * (1.0 - saved);
+      case TANH:
+        return 1.0 - saved * saved;
+      case GELU:
+        return geluDerivative(saved);
+      case ADD_SCALAR:
+      case IDENTITY:
+        return 1.0;
+      case MUL_SCALAR:
+        return alpha;
+      case POW_SCALAR:
+        return alpha * Math.pow(saved, alpha - 1.0);
+      case CLAMP:
+        return Math.abs(saved) < alpha ? 1.0 : 0.0;
+      case DROPOUT_MASK:
+        throw new IllegalArgumentException("unaryBackward: DROPOUT_MASK has no gradient");
+      default:
+        throw new AssertionError(op);
+    }
+  }
+
+  private static double geluDerivative(double x) {
+    double t = Math.tanh(GELU_C * (x + GELU_CUBIC * x * x * x));
+    return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_CUBIC * x * x);
+  }
+
+  /** op(a, b); comparisons give 1 or 0. */
+  static double binary(BinaryOp op, double a, double b) {
+    switch (op) {
+      case ADD:
+        return a + b;
+      case SUB:
+        return a - b;
+      case MUL:
+        return a * b;
+      case DIV:
+        return a / b;
+      case MAX:
+        return Math.max(a, b);
+      case MIN:
+        return Math.min(a, b);
+      case POW:
+        return Math.pow(a, b);
+      case EQ:
+        return a == b ? 1.0 : 0.0;
+      case GE:
+        return a >= b ? 1.0 : 0.0;
+      case GT:
+        return a > b ? 1.0 : 0.0;
+      default:
+        throw new AssertionError(op);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.jgrad.cpu;
+
+import io.jgrad.BinaryOp;
+import io.jgrad.UnaryOp;
+
+/**
+ * The float32 kernels {@link CpuBackend} runs in SIMD, on bare arrays whose sizes it has already checked. An interface
+ * so that CpuBackend never names a class that touches jdk.incubator.vector: {@link VectorKernels} is loaded only when
+ * that module is present.
+ */
+interface FloatKernels extends AutoCloseable {
+
+  /** C[m×n] = alpha·op(A)·op(B) + beta·C, row-major, each operand starting at its offset. */
+  void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int offA, float[] b, int offB,
+      float beta, float[] c, int offC);
+
+  /** y[i] = op(x[i]; alpha) for i &lt; n; y may be x. */
+  void unary(UnaryOp op, float alpha, float[] x, float[] y, int n);
+
+  /** dx[i] = dy[i]·op'(saved[i]); saved is null when the op saves nothing; dx may be dy. */
+  void unaryBackward(UnaryOp op, float alpha, float[] saved, float[] dy, float[] dx, int n);
+
+  /** out[r, c] = op(a[r, c], b[r, c]) when bRow is false, op(a[r, c], b[c]) when it is (a bias row). */
+  void binary(BinaryOp op, float[] a, float[] b, boolean bRow, float[] out, int rows, int cols);
+
+  /** y[r, c] = act(x[r, c] + bias[c]). */
+  void biasActivation(UnaryOp act, float alpha, float[] x, float[] bias, float[] y, int rows, int cols);
+
+  /** dx[r, c] = dy[r, c]·act'(y[r, c]); dbias[c] = Σ_r dx[r, c]. */
+  void biasActivationBackward(UnaryOp act, float alpha, float[] y, float[] dy, float[] dx, float[] dbias, int rows,
+      int cols);
+
+  /** out[r] = Σ_c x[r, c] (the mean when {@code mean}). */
+  void rowSums(float[] x, float[] out, int rows, int cols, boolean mean);
+
+  /** In-place SGD, the equations of {@link io.jgrad.Backend#sgdStep}; velocity is null without momentum. */
+  void sgdStep(float[] p, float[] g, float[] velocity, int n, float lr, float momentum, float dampening,
+      float weightDecay, boolean nesterov, boolean firstStep);
+
+  /** In-place Adam/AdamW, the equations of {@link io.jgrad.Backend#adamStep}; bias corrections precomputed. */
+  void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2, float eps,
+      float weightDecay, boolean decoupled, float bias1, float bias2);
+
+  /** Stops the worker threads. */
+  @Override
+  void close();
+}

@@ -1,0 +1,304 @@
+package io.jgrad.cpu;
+
+import io.jgrad.BinaryOp;
+import io.jgrad.UnaryOp;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float32 kernels in the Vector API: each loop is a {@code loopBound} vector body plus a scalar tail, and the
+ * tail (in {@link ElementMath}, shared with the reference) also serves the ops that have no vector body here, so
+ * every op is computed and the rare ones stay correct without SIMD code of their own.
+ */
+final class VectorKernels implements FloatKernels {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final int L = F.length();
+
+  private final ExecutorService workers;
+  private final VectorGemm gemm;
+
+  /** @param threads GEMM threads: the caller plus {@code threads − 1} workers owned by this object */
+  VectorKernels(int threads) {
+    AtomicInteger count = new AtomicInteger();
+    this.workers =
+        threads == 1
+            ? null
+            : Executors.newFixedThreadPool(
+                threads - 1,
+                r -> {
+                  Thread t = new Thread(r, "jgrad-cpu-" + count.incrementAndGet());
+                  t.setDaemon(true); // an unclosed backend must not keep the JVM alive
+                  return t;
+                });
+    this.gemm = new VectorGemm(workers, threads);
+  }
+
+  @Override
+  public void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int offA, float[] b, int offB,
+      float beta, float[] c, int offC) {
+    gemm.gemm(ta, tb, m, n, k, alpha, a, offA, b, offB, beta, c, offC);
+  }
+
+  @Override
+  public void unary(UnaryOp op, float alpha, float[] x, float[] y, int n) {
+    int i = 0;
+    if (hasVectorForm(op)) {
+      for (; i < F.loopBound(n); i += L) {
+        activate(op, alpha, FloatVector.fromArray(F, x, i)).intoArray(y, i);
+      }
+    }
+    for (; i < n; i++) {
+      y[i] = (float) ElementMath.unary(op, alpha, x[i]);
+    }
+  }
+
+  @Override
+  public void unaryBackward(UnaryOp op, float alpha, float[] saved, float[] dy, float[] dx, int n) {
+    int i = 0;
+    if (hasVectorGradient(op)) {
+      for (; i < F.loopBound(n); i += L) {
+        FloatVector s = saved == null ? null : FloatVector.fromArray(F, saved, i);
+        gradient(op, alpha, s, FloatVector.fromArray(F, dy, i)).intoArray(dx, i);
+      }
+    }
+    for (; i < n; i++) {
+      dx[i] = (float) (dy[i] * ElementMath.derivative(op, alpha, saved == null ? 0 : saved[i]));
+    }
+  }
+
+  @Override
+  public void binary(BinaryOp op, float[] a, float[] b, boolean bRow, float[] out, int rows, int cols) {
+    if (!bRow) {
+      binaryRange(op, a, b, 0, out, 0, rows * cols);
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      binaryRange(op, a, b, r * cols, out, 0, cols); // a and out advance by rows, the bias row b stays at 0
+    }
+  }
+
+  /** out[off + i] = op(a[off + i], b[bOff + i]) for i &lt; n. */
+  private static void binaryRange(BinaryOp op, float[] a, float[] b, int off, float[] out, int bOff, int n) {
+    VectorOperators.Binary vop = vectorOperator(op);
+    int i = 0;
+    if (vop != null) {
+      for (; i < F.loopBound(n); i += L) {
+        FloatVector va = FloatVector.fromArray(F, a, off + i);
+        va.lanewise(vop, FloatVector.fromArray(F, b, bOff + i)).intoArray(out, off + i);
+      }
+    }
+    for (; i < n; i++) {
+      out[off + i] = (float) ElementMath.binary(op, a[off + i], b[bOff + i]);
+    }
+  }
+
+  @Override
+  public void biasActivation(UnaryOp act, float alpha, float[] x, float[] bias, float[] y, int rows, int cols) {
+    boolean vector = hasVectorForm(act);
+    for (int r = 0; r < rows; r++) {
+      int off = r * cols;
+      int c = 0;
+      if (vector) {
+        for (; c < F.loopBound(cols); c += L) {
+          FloatVector v = FloatVector.fromArray(F, x, off + c).add(FloatVector.fromArray(F, bias, c));
+          activate(act, alpha, v).intoArray(y, off + c);
+        }
+      }
+      for (; c < cols; c++) {
+        y[off + c] = (float) ElementMath.unary(act, alpha, x[off + c] + bias[c]);
+      }
+    }
+  }
+
+  @Override
+  public void biasActivationBackward(UnaryOp act, float alpha, float[] y, float[] dy, float[] dx, float[] dbias,
+      int rows, int cols) {
+    java.util.Arrays.fill(dbias, 0, cols, 0f);
+    boolean vector = hasVectorGradient(act);
+    for (int r = 0; r < rows; r++) {
+      int off = r * cols;
+      int c = 0;
+      if (vector) {
+        for (; c < F.loopBound(cols); c += L) {
+          FloatVector g = gradient(act, alpha, FloatVector.fromArray(F, y, off + c), FloatVector.fromArray(F, dy, off + c));
+          g.intoArray(dx, off + c);
+          g.add(FloatVector.fromArray(F, dbias, c)).intoArray(dbias, c);
+        }
+      }
+      for (; c < cols; c++) {
+        float g = (float) (dy[off + c] * ElementMath.derivative(act, alpha, y[off + c]));
+        dx[off + c] = g;
+        dbias[c] += g;
+      }
+    }
+  }
+
+  @Override
+  public void rowSums(float[] x, float[] out, int rows, int cols, boolean mean) {
+    for (int r = 0; r < rows; r++) {
+      int off = r * cols;
+      FloatVector acc = FloatVector.zero(F);
+      int c = 0;
+      for (; c < F.loopBound(cols); c += L) {
+        acc = acc.add(FloatVector.fromArray(F, x, off + c));
+      }
+      double sum = acc.reduceLanes(VectorOperators.ADD);
+      for (; c < cols; c++) {
+        sum += x[off + c];
+      }
+      out[r] = (float) (mean ? sum / cols : sum);
+    }
+  }
+
+  @Override
+  public void sgdStep(float[] p, float[] g, float[] velocity, int n, float lr, float momentum, float dampening,
+      float weightDecay, boolean nesterov, boolean firstStep) {
+    int i = 0;
+    for (; i < F.loopBound(n); i += L) {
+      FloatVector pv = FloatVector.fromArray(F, p, i);
+      FloatVector gv = pv.mul(weightDecay).add(FloatVector.fromArray(F, g, i));
+      if (velocity != null) {
+        FloatVector v = firstStep ? gv : FloatVector.fromArray(F, velocity, i).mul(momentum).add(gv.mul(1 - dampening));
+        v.intoArray(velocity, i);
+        gv = nesterov ? v.mul(momentum).add(gv) : v;
+      }
+      pv.sub(gv.mul(lr)).intoArray(p, i);
+    }
+    for (; i < n; i++) {
+      float gi = g[i] + weightDecay * p[i];
+      if (velocity != null) {
+        float v = firstStep ? gi : momentum * velocity[i] + (1 - dampening) * gi;
+        velocity[i] = v;
+        gi = nesterov ? gi + momentum * v : v;
+      }
+      p[i] -= lr * gi;
+    }
+  }
+
+  @Override
+  public void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2, float eps,
+      float weightDecay, boolean decoupled, float bias1, float bias2) {
+    float shrink = decoupled ? 1 - lr * weightDecay : 1; // AdamW's p −= lr·wd·p, as one product
+    float coupled = decoupled ? 0 : weightDecay;
+    float stepSize = lr / bias1;
+    float invBias2 = 1 / bias2;
+    int i = 0;
+    for (; i < F.loopBound(n); i += L) {
+      FloatVector pv = FloatVector.fromArray(F, p, i);
+      FloatVector gv = pv.mul(coupled).add(FloatVector.fromArray(F, g, i));
+      FloatVector mv = FloatVector.fromArray(F, m, i).mul(beta1).add(gv.mul(1 - beta1));
+      FloatVector vv = FloatVector.fromArray(F, v, i).mul(beta2).add(gv.mul(gv).mul(1 - beta2));
+      mv.intoArray(m, i);
+      vv.intoArray(v, i);
+      FloatVector denom = vv.mul(invBias2).sqrt().add(eps);
+      pv.mul(shrink).sub(mv.mul(stepSize).div(denom)).intoArray(p, i);
+    }
+    for (; i < n; i++) {
+      float gi = g[i] + coupled * p[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * gi;
+      v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+      p[i] = p[i] * shrink - stepSize * m[i] / ((float) Math.sqrt(v[i] * invBias2) + eps);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (workers != null) {
+      workers.shutdownNow();
+    }
+  }
+
+  // ---- the vector forms of the ops MLPs spend their time in; the rest run the scalar tail ----
+
+  private static boolean hasVectorForm(UnaryOp op) {
+    switch (op) {
+      case RELU:
+      case LEAKY_RELU:
+      case IDENTITY:
+      case NEG:
+      case ADD_SCALAR:
+      case MUL_SCALAR:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private static FloatVector activate(UnaryOp op, float alpha, FloatVector x) {
+    switch (op) {
+      case RELU:
+        // Blend rather than max(x, 0): NaN and −0 come out as the reference's x > 0 ? x : 0 gives.
+        return FloatVector.zero(F).blend(x, x.compare(VectorOperators.GT, 0f));
+      case LEAKY_RELU:
+        return x.mul(alpha).blend(x, x.compare(VectorOperators.GT, 0f));
+      case NEG:
+        return x.neg();
+      case ADD_SCALAR:
+        return x.add(alpha);
+      case MUL_SCALAR:
+        return x.mul(alpha);
+      default:
+        return x;
+    }
+  }
+
+  private static boolean hasVectorGradient(UnaryOp op) {
+    switch (op) {
+      case RELU:
+      case LEAKY_RELU:
+      case IDENTITY:
+      case ADD_SCALAR:
+      case NEG:
+      case MUL_SCALAR:
+      case SIGMOID:
+      case TANH:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** dy·op'(saved) for the ops {@link #hasVectorGradient} accepts. */
+  private static FloatVector gradient(UnaryOp op, float alpha, FloatVector saved, FloatVector dy) {
+    switch (op) {
+      case RELU:
+        return FloatVector.zero(F).blend(dy, saved.compare(VectorOperators.GT, 0f));
+      case LEAKY_RELU:
+        return dy.mul(alpha).blend(dy, saved.compare(VectorOperators.GT, 0f));
+      case NEG:
+        return dy.neg();
+      case MUL_SCALAR:
+        return dy.mul(alpha);
+      case SIGMOID:
+        return dy.mul(saved).mul(saved.neg().add(1f));
+      case TANH:
+        return dy.mul(saved.mul(saved).neg().add(1f));
+      default:
+        return dy;
+    }
+  }
+
+  /** The lane-wise form of op, or null when it has none here (POW and the comparisons run the scalar loop). */
+  private static VectorOperators.Binary vectorOperator(BinaryOp op) {
+    switch (op) {
+      case ADD:
+        return VectorOperators.ADD;
+      case SUB:
+        return VectorOperators.SUB;
+      case MUL:
+        return VectorOperators.MUL;
+      case DIV:
+        return VectorOperators.DIV;
+      case MAX:
+        return VectorOperators.MAX;
+      case MIN:
+        return VectorOperators.MIN;
+      default:
+        return null;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.jgrad.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jgrad.Backend;
+import io.jgrad.Backends;
+import io.jgrad.DType;
+import io.jgrad.Generator;
+import io.jgrad.Scope;
+import io.jgrad.Shape;
+import io.jgrad.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The executor's contract: order, fan-out, accumulation, freeing, grad mode, and its errors. */
+class BackwardTest {
+  private static Backend backend;
+
+  @BeforeAll
+  static void open() {
+    backend = Backends.create("cpu-scalar");
+  }
+
+  @AfterAll
+  static void close() {
+    backend.close();
+  }
+
+  @Test
+  void tenThousandOpChainDoesNotOverflowTheStack() {
+    Tensor x = Tensor.of(backend, new double[] {1.0}).requiresGrad(true);
+    try (Scope ignored = Scope.open()) {
+      Tensor y = x;
+      for (int i = 0; i < 10_000; i++) {
+        y = y.mul(1.0001);
+      }
+      y.sum().backward();
+    }
+    assertEquals(Math.pow(1.0001, 10_000), x.grad().item(), 1e-9);
+  }
+
+  @Test
+  void leavesAccumulateAcrossCallsUntilZeroed() {
+    Tensor x = Tensor.of(backend, new double[] {3.0}).requiresGrad(true);
+    x.mul(x).sum().backward();
+    x.mul(x).sum().backward();
+    assertEquals(12.0, x.grad().item(), 0);
+    x.setGrad(null);
+    assertNull(x.grad());
+    x.mul(5).sum().backward();
+    assertEquals(5.0, x.grad().item(), 0);
+  }
+
+  @Test
+  void secondBackwardThroughAFreedGraphIsAnError() {
+    Tensor x = Tensor.of(backend, new double[] {2.0}).requiresGrad(true);
+    Tensor y = x.exp().sum();
+    y.backward();
+    IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+    assertTrue(e.getMessage().contains("retainGraph"), e.getMessage());
+  }
+
+  @Test
+  void retainGraphAllowsASecondBackward() {
+    Tensor x = Tensor.of(backend, new double[] {2.0}).requiresGrad(true);
+    Tensor y = x.exp().sum();
+    Tensor one = Tensor.of(backend, new double[] {1.0});
+    y.backward(one.view(Shape.scalar()), true);
+    y.backward(one.view(Shape.scalar()), false);
+    assertEquals(2 * Math.exp(2.0), x.grad().item(), 1e-12);
+  }
+
+  @Test
+  void noGradRecordsNothingAndDetachCutsTheGraph() {
+    Tensor x = Tensor.of(backend, new double[] {2.0}).requiresGrad(true);
+    try (NoGrad ignored = NoGrad.enter()) {
+      Tensor y = x.mul(3);
+      assertFalse(y.requiresGrad());
+      assertNull(y.gradFn());
+    }
+    assertTrue(NoGrad.isGradEnabled());
+    Tensor d = x.mul(3).detach();
+    assertFalse(d.requiresGrad());
+    Tensor z = x.mul(d).sum(); // d is a constant 6
+    z.backward();
+    assertEquals(6.0, x.grad().item(), 0);
+  }
+
+  @Test
+  void requiresGradPropagatesOnlyFromInputsThatNeedIt() {
+    Tensor a = Tensor.of(backend, new double[] {1, 2}, 2);
+    Tensor b = Tensor.of(backend, new double[] {3, 4}, 2).requiresGrad(true);
+    assertFalse(a.add(a).requiresGrad());
+    Tensor c = a.mul(b);
+    assertTrue(c.requiresGrad());
+    c.sum().backward();
+    assertNull(a.grad());
+    assertArrayEquals(new double[] {1, 2}, b.grad().toDoubleArray(), 0);
+  }
+
+  @Test
+  void backwardOnANonScalarNeedsItsGradient() {
+    Tensor x = Tensor.of(backend, new double[] {1, 2}, 2).requiresGrad(true);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> x.mul(2).backward());
+    assertTrue(e.getMessage().contains("[2]"), e.getMessage());
+  }
+
+  @Test
+  void shapeErrorsNameTheOpAndBothShapes() {
+    Tensor a = Tensor.zeros(backend, 2, 3);
+    Tensor b = Tensor.zeros(backend, 4, 5);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.matmul(b));
+    assertEquals("matmul: [2,3] x [4,5]: inner dimensions 3 and 4 differ", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> a.add(b));
+    assertTrue(e.getMessage().startsWith("add: shapes [2,3] and [4,5] do not broadcast"), e.getMessage());
+  }
+
+  @Test
+  void mixingDtypesIsAnErrorNotAConversion() {
+    Tensor f = Tensor.zeros(backend, 2);
+    Tensor d = Tensor.zeros(backend, DType.FLOAT64, Shape.of(2));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.mul(d));
+    assertEquals("mul: dtypes differ (float32 and float64); convert explicitly", e.getMessage());
+  }
+
+  @Test
+  void savedTensorsAreFreedAfterBackwardAndCounted() {
+    Tensor w = Tensor.randn(backend, DType.FLOAT32, Shape.of(8, 8), new Generator(1), 0, 1).requiresGrad(true);
+    long before = backend.memoryStats().liveBytes();
+    ActivationMemory.resetPeak();
+    try (Scope ignored = Scope.open()) {
+      Tensor x = Tensor.ones(backend, 4, 8);
+      Tensor h = x.matmul(w).tanh(); // saves x (matmul) and h (tanh); w is a parameter, not an activation
+      assertEquals(2 * 4 * 8 * 4, ActivationMemory.currentBytes());
+      h.sum().backward();
+      assertEquals(0, ActivationMemory.currentBytes());
+    }
+    assertEquals(2 * 4 * 8 * 4, ActivationMemory.peakBytes());
+    // Only w's new .grad survives the scope.
+    assertEquals(before + w.bytes(), backend.memoryStats().liveBytes());
+  }
+
+  @Test
+  void closedTensorsSayWhatTheyWere() {
+    Tensor t = Tensor.zeros(backend, 2, 2);
+    t.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class, t::toFloatArray);
+    assertEquals("tensor [2,2] float32 was closed and cannot be used", e.getMessage());
+  }
+}

@@ -1,0 +1,110 @@
+package io.jgrad.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jgrad.Backend;
+import io.jgrad.Backends;
+import io.jgrad.Scope;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DataLoaderTest {
+  private static Backend backend;
+
+  /** 10 examples of 2 features; example i is (i, −i) with label i mod 3. */
+  private static final LabeledData DATA;
+
+  static {
+    float[] f = new float[20];
+    int[] l = new int[10];
+    for (int i = 0; i < 10; i++) {
+      f[2 * i] = i;
+      f[2 * i + 1] = -i;
+      l[i] = i % 3;
+    }
+    DATA = new LabeledData(f, l, 2, 3);
+  }
+
+  @BeforeAll
+  static void open() {
+    backend = Backends.create("cpu-scalar");
+  }
+
+  @AfterAll
+  static void close() {
+    backend.close();
+  }
+
+  /** The example ids of each batch, checking that features and labels travel together. */
+  private static List<int[]> batches(DataLoader loader, int epoch, int first) {
+    List<int[]> out = new ArrayList<>();
+    try (Scope ignored = Scope.open()) {
+      for (Iterator<Batch> it = loader.epoch(epoch, first); it.hasNext(); ) {
+        try (Batch b = it.next()) {
+          float[] x = b.features().toFloatArray();
+          int[] y = b.labels().toIntArray();
+          int[] ids = new int[b.size()];
+          for (int r = 0; r < ids.length; r++) {
+            ids[r] = (int) x[2 * r];
+            assertEquals(-ids[r], x[2 * r + 1], 0f);
+            assertEquals(ids[r] % 3, y[r]);
+          }
+          out.add(ids);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyExampleOncePerEpochWithAShortLastBatch() {
+    try (DataLoader loader = new DataLoader(DATA, 4, true, false, 1, backend)) {
+      List<int[]> b = batches(loader, 0, 0);
+      assertEquals(3, loader.batchesPerEpoch());
+      assertEquals(List.of(4, 4, 2), b.stream().map(a -> a.length).toList());
+      int[] all = b.stream().flatMapToInt(Arrays::stream).sorted().toArray();
+      assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, all);
+    }
+  }
+
+  @Test
+  void shuffleIsSeededPerEpochAndResumable() {
+    try (DataLoader a = new DataLoader(DATA, 3, true, true, 42, backend);
+        DataLoader b = new DataLoader(DATA, 3, true, true, 42, backend)) {
+      assertEquals(3, a.batchesPerEpoch());
+      List<int[]> e0 = batches(a, 0, 0);
+      List<int[]> e1 = batches(a, 1, 0);
+      assertFalse(Arrays.equals(e0.get(0), e1.get(0)) && Arrays.equals(e0.get(1), e1.get(1)), "epochs differ");
+      List<int[]> again = batches(b, 1, 0);
+      for (int i = 0; i < e1.size(); i++) {
+        assertArrayEquals(e1.get(i), again.get(i));
+      }
+      List<int[]> resumed = batches(b, 1, 1);
+      assertEquals(2, resumed.size());
+      assertArrayEquals(e1.get(1), resumed.get(0));
+      assertArrayEquals(e1.get(2), resumed.get(1));
+    }
+  }
+
+  @Test
+  void withoutShuffleTheOrderIsTheDatasetsOrder() {
+    try (DataLoader loader = new DataLoader(DATA, 5, false, false, 0, backend)) {
+      assertArrayEquals(new int[] {0, 1, 2, 3, 4}, batches(loader, 3, 0).get(0));
+    }
+  }
+
+  @Test
+  void batchSizeMustBePositive() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new DataLoader(DATA, 0, true, false, 0, backend));
+    assertEquals("batch size must be at least 1, got 0", e.getMessage());
+  }
+}
