@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.Buffer;
 import io.jgrad.DType;
@@ -15,9 +14,9 @@ import io.jgrad.UnaryOp;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,26 +26,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * has: both GEMM paths, the device-side label check, Philox bit-equality, the allocator on a real device.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(RequiresGpu.class)
 class CudaBackendGpuTest {
   /** float32 GEMM (no TF32) against a double reference, relative to the sum of |products|. */
   static final double GEMM_TOLERANCE = 1e-5;
 
-  private final String noGpu = new CudaProvider().unavailableReason();
   private CudaBackend cublas;
   private CudaBackend tiled;
 
   @BeforeAll
   void openDevice() {
-    if (noGpu == null) {
+    if (new CudaProvider().unavailableReason() == null) {
       cublas = CudaBackend.open(0, false);
       tiled = CudaBackend.open(0, false, false);
     }
-  }
-
-  /** Per test, not in @BeforeAll, so that every skipped test reports the reason. */
-  @BeforeEach
-  void requireGpu() {
-    assumeTrue(noGpu == null, "GPU test skipped: " + noGpu);
   }
 
   @AfterAll
