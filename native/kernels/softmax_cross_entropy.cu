@@ -48,7 +48,9 @@ extern "C" __global__ void softmax_cross_entropy_forward(
     }
     if (threadIdx.x == 0) {
       if (ok) {
-        loss[r] = -((1.f - smoothing) * (zLabel - m - logSum) + smoothing / cols * (shifted - cols * logSum));
+        // Without smoothing the uniform term is skipped, not multiplied by 0: a −inf logit would make it NaN.
+        float uniform = smoothing == 0.f ? 0.f : smoothing / cols * (shifted - cols * logSum);
+        loss[r] = -((1.f - smoothing) * (zLabel - m - logSum) + uniform);
       } else {
         loss[r] = JGRAD_NAN;
         report_bad_label(error, r);

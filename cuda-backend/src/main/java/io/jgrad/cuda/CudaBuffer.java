@@ -22,7 +22,7 @@ final class CudaBuffer extends Buffer {
   /** The device address of element 0. */
   CUdeviceptr pointer() {
     if (block == null) {
-      throw new IllegalStateException("buffer used after free");
+      throw new IllegalArgumentException("buffer used after free");
     }
     return block.pointer();
   }
@@ -36,7 +36,7 @@ final class CudaBuffer extends Buffer {
   CachingAllocator.Block<CUdeviceptr> detach() {
     CachingAllocator.Block<CUdeviceptr> b = block;
     if (b == null) {
-      throw new IllegalStateException("buffer freed twice");
+      throw new IllegalArgumentException("buffer freed twice");
     }
     block = null;
     return b;

@@ -74,7 +74,8 @@ final class CudaContext implements AutoCloseable {
     Map<PtxModule, CUmodule> modules = new EnumMap<>(PtxModule.class);
     for (PtxModule m : PtxModule.values()) {
       CUmodule module = new CUmodule();
-      cuModuleLoadData(module, m.source());
+      // The driver reads the image as a C string: it must end with a NUL byte.
+      cuModuleLoadData(module, (m.source() + '\0').getBytes(StandardCharsets.US_ASCII));
       modules.put(m, module);
     }
     byte[] name = new byte[256];

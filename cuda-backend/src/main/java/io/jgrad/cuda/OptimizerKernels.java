@@ -24,11 +24,11 @@ final class OptimizerKernels {
         Grid.elementwise(n),
         new KernelArgs()
             .ptr(param.pointer()).ptr(grad.pointer()).ptr(velocity == null ? null : velocity.pointer())
-            .f32(lr).f32(momentum).f32(dampening).f32(weightDecay).i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0)
+            .f64(lr).f64(momentum).f64(dampening).f64(weightDecay).i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0)
             .i64(n));
   }
 
-  /** The bias corrections 1 − β^step are computed here in double: β^step underflows gracefully, float may not. */
+  /** The bias corrections 1 − β^step are computed once here rather than per element. */
   void adam(
       CudaBuffer param, CudaBuffer grad, CudaBuffer m, CudaBuffer v, double lr, double beta1, double beta2,
       double eps, double weightDecay, boolean decoupled, long step) {
@@ -42,7 +42,7 @@ final class OptimizerKernels {
         Grid.elementwise(n),
         new KernelArgs()
             .ptr(param.pointer()).ptr(grad.pointer()).ptr(m.pointer()).ptr(v.pointer())
-            .f32(lr).f32(beta1).f32(beta2).f32(eps).f32(weightDecay).i32(decoupled ? 1 : 0)
-            .f32(1 - Math.pow(beta1, step)).f32(1 - Math.pow(beta2, step)).i64(n));
+            .f64(lr).f64(beta1).f64(beta2).f64(eps).f64(weightDecay).i32(decoupled ? 1 : 0)
+            .f64(1 - Math.pow(beta1, step)).f64(1 - Math.pow(beta2, step)).i64(n));
   }
 }

@@ -1,0 +1,209 @@
+package io.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jgrad.Buffer;
+import io.jgrad.DType;
+import io.jgrad.Distribution;
+import io.jgrad.Philox;
+import io.jgrad.ReduceOp;
+import io.jgrad.UnaryOp;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Smoke tests of the CUDA backend on a real device, against host arithmetic; they skip, saying why, where no
+ * device answers. The full kernel-by-kernel check is the shared conformance suite; these cover what only CUDA
+ * has: both GEMM paths, the device-side label check, Philox bit-equality, the allocator on a real device.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(RequiresGpu.class)
+class CudaBackendGpuTest {
+  /** float32 GEMM (no TF32) against a double reference, relative to the sum of |products|. */
+  static final double GEMM_TOLERANCE = 1e-5;
+
+  private CudaBackend cublas;
+  private CudaBackend tiled;
+
+  @BeforeAll
+  void openDevice() {
+    if (new CudaProvider().unavailableReason() == null) {
+      cublas = CudaBackend.open(0, false);
+      tiled = CudaBackend.open(0, false, false);
+    }
+  }
+
+  @AfterAll
+  void closeDevice() {
+    if (cublas != null) {
+      cublas.close();
+      tiled.close();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void gemmMatchesTheDoubleReferenceForEveryTransposeAndABroadcastBatch(boolean useCublas) {
+    CudaBackend backend = useCublas ? cublas : tiled;
+    int batch = 3;
+    int m = 33;
+    int n = 7;
+    int k = 65;
+    Random random = new Random(1);
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        float[] a = randoms(random, batch * m * k);
+        float[] b = randoms(random, k * n);  // stride 0: one B for the whole batch
+        float[] c = randoms(random, batch * m * n);
+        float[] out = run(backend, ta, tb, batch, m, n, k, a, b, c);
+        for (int z = 0; z < batch; z++) {
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              double sum = 0;
+              double scale = 0;
+              for (int p = 0; p < k; p++) {
+                double x = a[z * m * k + (ta ? p * m + i : i * k + p)] * (double) b[tb ? j * k + p : p * n + j];
+                sum += x;
+                scale += Math.abs(x);
+              }
+              double expected = 0.5 * sum + 2.0 * c[z * m * n + i * n + j];
+              double got = out[z * m * n + i * n + j];
+              assertEquals(expected, got, GEMM_TOLERANCE * (scale + 1), "ta=" + ta + " tb=" + tb);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static float[] run(
+      CudaBackend backend, boolean ta, boolean tb, int batch, int m, int n, int k, float[] a, float[] b, float[] c) {
+    Buffer da = upload(backend, a);
+    Buffer db = upload(backend, b);
+    Buffer dc = upload(backend, c);
+    backend.gemm(ta, tb, batch, m, n, k, 0.5, da, (long) m * k, db, 0, 2.0, dc, (long) m * n);
+    float[] out = new float[c.length];
+    backend.download(dc, out);
+    backend.free(da);
+    backend.free(db);
+    backend.free(dc);
+    return out;
+  }
+
+  @Test
+  void randomIsBitIdenticalToTheReferencePhilox() {
+    for (Distribution dist : Distribution.values()) {
+      Buffer out = cublas.allocate(DType.FLOAT32, 1023);
+      cublas.random(dist, 0.5, 2.0, 0x1234_5678_9ABCL, (1L << 32) - 5, out);
+      float[] got = new float[1023];
+      cublas.download(out, got);
+      for (int i = 0; i < got.length; i++) {
+        assertEquals((float) Philox.sample(dist, 0.5, 2.0, 0x1234_5678_9ABCL, (1L << 32) - 5 + i), got[i], dist + "@" + i);
+      }
+      cublas.free(out);
+    }
+  }
+
+  @Test
+  void anOutOfRangeLabelIsReportedWithItsRow() {
+    Buffer logits = upload(cublas, new float[6]);
+    Buffer labels = cublas.allocate(DType.INT32, 2);
+    cublas.upload(labels, new int[] {1, 3});
+    Buffer probs = cublas.allocate(DType.FLOAT32, 6);
+    Buffer loss = cublas.allocate(DType.FLOAT32, 2);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> cublas.softmaxCrossEntropy(logits, labels, 2, 3, 0.0, probs, loss));
+    assertEquals("softmaxCrossEntropy: label 3 at row 1 is outside [0, 3)", e.getMessage());
+    cublas.upload(labels, new int[] {1, 2});
+    cublas.softmaxCrossEntropy(logits, labels, 2, 3, 0.0, probs, loss);  // the error word was cleared
+    float[] l = new float[2];
+    cublas.download(loss, l);
+    assertArrayEquals(new float[] {(float) Math.log(3), (float) Math.log(3)}, l, 1e-6f);
+    for (Buffer x : new Buffer[] {logits, labels, probs, loss}) {
+      cublas.free(x);
+    }
+  }
+
+  @Test
+  void reductionsFindTheFirstMaximumAndSumAlongTheMiddleAxis() {
+    float[] x = {1, 5, 5, 2, 0, -1};  // [outer 1, n 3, inner 2]
+    Buffer dx = upload(cublas, x);
+    Buffer out = cublas.allocate(DType.FLOAT32, 2);
+    float[] got = new float[2];
+    cublas.reduce(ReduceOp.SUM, dx, 1, 3, 2, out);
+    cublas.download(out, got);
+    assertArrayEquals(new float[] {6, 6}, got);
+    cublas.reduce(ReduceOp.ARGMAX, dx, 1, 3, 2, out);
+    cublas.download(out, got);
+    assertArrayEquals(new float[] {1, 0}, got);
+    cublas.free(dx);
+    cublas.free(out);
+  }
+
+  @Test
+  void fusedBiasReluBackwardWritesDbias() {
+    int rows = 37;
+    int cols = 33;
+    float[] y = randoms(new Random(2), rows * cols);
+    float[] dy = randoms(new Random(3), rows * cols);
+    Buffer dY = upload(cublas, y);
+    Buffer dDy = upload(cublas, dy);
+    Buffer dbias = upload(cublas, new float[cols]);
+    cublas.biasActivationBackward(UnaryOp.RELU, 0, dY, dDy, dDy, dbias, rows, cols);  // dx in place of dy
+    float[] dx = new float[rows * cols];
+    float[] db = new float[cols];
+    cublas.download(dDy, dx);
+    cublas.download(dbias, db);
+    for (int c = 0; c < cols; c++) {
+      double sum = 0;
+      for (int r = 0; r < rows; r++) {
+        float expected = y[r * cols + c] > 0 ? dy[r * cols + c] : 0;
+        assertEquals(expected, dx[r * cols + c]);
+        sum += expected;
+      }
+      assertEquals(sum, db[c], 1e-5);
+    }
+    for (Buffer x : new Buffer[] {dY, dDy, dbias}) {
+      cublas.free(x);
+    }
+  }
+
+  @Test
+  void repeatedStepsReuseCachedBlocks() {
+    Buffer warm = cublas.allocate(DType.FLOAT32, 100_000);
+    cublas.free(warm);
+    long before = cublas.memoryStats().systemAllocations();
+    for (int i = 0; i < 10; i++) {
+      Buffer b = cublas.allocate(DType.FLOAT32, 100_000);
+      cublas.fill(b, 1.5);
+      cublas.free(b);
+    }
+    assertEquals(before, cublas.memoryStats().systemAllocations());
+    assertTrue(cublas.memoryStats().cachedBytes() >= 400_000);
+  }
+
+  private static Buffer upload(CudaBackend backend, float[] values) {
+    Buffer b = backend.allocate(DType.FLOAT32, values.length);
+    backend.upload(b, values);
+    return b;
+  }
+
+  private static float[] randoms(Random random, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    return x;
+  }
+}
