@@ -13,6 +13,7 @@ import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.NoGrad;
 import io.jgrad.init.Initializer;
 import java.util.List;
 import java.util.function.Supplier;
@@ -41,7 +42,8 @@ class LinearTest {
     Linear lin = new Linear(backend, DType.FLOAT64, 3, 2, true, Initializer.zeros(), new Generator(1));
     lin.weight().set(Tensor.of(backend, new double[] {1, 2, 3, -1, 0, 1}, 2, 3)); // [out, in], as PyTorch
     lin.bias().set(Tensor.of(backend, new double[] {0.5, -0.5}, 2));
-    try (Scope ignored = Scope.open()) {
+    try (Scope ignored = Scope.open();
+        NoGrad noGrad = NoGrad.enter()) {
       Tensor y = lin.forward(Tensor.of(backend, new double[] {1, 1, 1, 2, 0, -1}, 2, 3));
       assertArrayEquals(new double[] {6.5, -0.5, -0.5, -3.5}, y.toDoubleArray(), 1e-12);
       assertEquals(Shape.of(2, 2), y.shape());

@@ -10,6 +10,7 @@ import io.jgrad.Backends;
 import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.NoGrad;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +40,8 @@ class NormTest {
   @Test
   void batchNormTrainingUsesBatchStatisticsAndUpdatesRunningOnes() {
     BatchNorm1d bn = new BatchNorm1d(backend, DType.FLOAT64, 2);
-    try (Scope ignored = Scope.open()) {
+    try (Scope ignored = Scope.open();
+        NoGrad noGrad = NoGrad.enter()) {
       double s0 = Math.sqrt(8.0 / 3 + EPS);
       double s1 = Math.sqrt(32.0 / 3 + EPS);
       assertArrayEquals(new double[] {-2 / s0, -4 / s1, 0, 0, 2 / s0, 4 / s1},
@@ -56,7 +58,8 @@ class NormTest {
     BatchNorm1d bn = new BatchNorm1d(backend, DType.FLOAT64, 2);
     bn.namedParameters().get("weight").set(Tensor.of(backend, new double[] {2, -1}, 2));
     bn.namedParameters().get("bias").set(Tensor.of(backend, new double[] {0.5, 1}, 2));
-    try (Scope ignored = Scope.open()) {
+    try (Scope ignored = Scope.open();
+        NoGrad noGrad = NoGrad.enter()) {
       bn.forward(batch());
       bn.eval();
       Tensor y = bn.forward(Tensor.of(backend, new double[] {1.3, 0.6}, 1, 2)); // one sample is fine in eval
@@ -70,7 +73,8 @@ class NormTest {
   @Test
   void batchNormBuffersAreNamedAndMoveWithTheirDtype() {
     BatchNorm1d bn = new BatchNorm1d(backend, DType.FLOAT64, 2);
-    try (Scope ignored = Scope.open()) {
+    try (Scope ignored = Scope.open();
+        NoGrad noGrad = NoGrad.enter()) {
       bn.forward(batch());
     }
     assertEquals(List.of("running_mean", "running_var"), List.copyOf(bn.namedBuffers().keySet()));
@@ -88,7 +92,8 @@ class NormTest {
   @Test
   void batchNormRejectsOneSampleInTrainingAndWrongWidths() {
     BatchNorm1d bn = new BatchNorm1d(backend, DType.FLOAT64, 2);
-    try (Scope ignored = Scope.open()) {
+    try (Scope ignored = Scope.open();
+        NoGrad noGrad = NoGrad.enter()) {
       assertThrows(IllegalArgumentException.class, () -> bn.forward(Tensor.of(backend, new double[] {1, 2}, 1, 2)));
       assertThrows(IllegalArgumentException.class, () -> bn.forward(Tensor.of(backend, new double[] {1, 2, 3}, 1, 3)));
     }
@@ -101,7 +106,8 @@ class NormTest {
     LayerNorm ln = new LayerNorm(backend, DType.FLOAT64, 4);
     ln.namedParameters().get("weight").set(Tensor.of(backend, new double[] {1, 2, 0.5, -1}, 4));
     ln.namedParameters().get("bias").set(Tensor.of(backend, new double[] {0, 1, 0, 0.5}, 4));
-    try (Scope ignored = Scope.open()) {
+    try (Scope ignored = Scope.open();
+        NoGrad noGrad = NoGrad.enter()) {
       // Row 0: mean 3, variance (4 + 1 + 0 + 9)/4 = 3.5. Row 1 is row 0 shifted by 10: the same output.
       Tensor y = ln.forward(Tensor.of(backend, new double[] {1, 2, 3, 6, 11, 12, 13, 16}, 2, 4));
       double s = Math.sqrt(3.5 + EPS);

@@ -5,6 +5,7 @@ import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.NoGrad;
 import io.jgrad.init.Initializer;
 import io.jgrad.loss.Loss;
 import io.jgrad.loss.MseLoss;
@@ -59,7 +60,9 @@ final class CurveFitProblem {
           adam.step();
         }
       }
-      return mse.apply(model.forward(x), y).item();
+      try (NoGrad noGrad = NoGrad.enter()) {
+        return mse.apply(model.forward(x), y).item();
+      }
     } finally {
       model.close();
     }

@@ -5,6 +5,7 @@ import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.NoGrad;
 import io.jgrad.init.Initializer;
 import io.jgrad.loss.BceWithLogitsLoss;
 import io.jgrad.loss.Loss;
@@ -46,7 +47,8 @@ final class XorProblem {
           adam.step();
         }
       }
-      try (Scope ignored = Scope.open()) {
+      try (Scope ignored = Scope.open();
+          NoGrad noGrad = NoGrad.enter()) {
         return model.forward(x).sigmoid().toFloatArray();
       } finally {
         x.close();
