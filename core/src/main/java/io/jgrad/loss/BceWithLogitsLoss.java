@@ -16,7 +16,11 @@ public record BceWithLogitsLoss(Reduction reduction) implements Loss {
   @Override
   public Tensor apply(Tensor logits, Tensor targets) {
     Losses.checkSameShape("bce_with_logits", logits, targets);
-    Tensor softplusOfMinusAbs = logits.abs().neg().exp().add(1).log();
-    return reduction.reduce(logits.relu().sub(logits.mul(targets)).add(softplusOfMinusAbs));
+    Tensor abs = logits.abs();
+    // max(x, 0) written as (x + |x|)/2: at x = 0 the kinks of |x| here and in log(1 + exp(−|x|)) cancel with
+    // sign(0) = 0, giving the true gradient σ(0) − y; relu's one-sided derivative would give −y.
+    Tensor positivePart = logits.add(abs).mul(0.5);
+    Tensor softplusOfMinusAbs = abs.neg().exp().add(1).log();
+    return reduction.reduce(positivePart.sub(logits.mul(targets)).add(softplusOfMinusAbs));
   }
 }

@@ -60,7 +60,8 @@ public final class BatchNorm1d extends Module {
     Tensor var;
     if (isTraining()) {
       if (x.dim(0) < 2) {
-        throw new IllegalArgumentException("BatchNorm1d: training needs more than 1 sample per batch, got " + x.shape());
+        throw new IllegalArgumentException(
+            "BatchNorm1d: training needs more than 1 sample per batch, got " + x.shape());
       }
       Tensor mean = x.mean(0, false);
       centred = x.sub(mean);
