@@ -1,5 +1,6 @@
 package io.jgrad;
 
+import io.jgrad.autograd.Backward;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,7 +12,8 @@ import java.util.Set;
  * A memory scope (try-with-resources): every tensor created on this thread while the scope is innermost is closed when
  * the scope closes, except the ones {@link #keep kept}. Parameters, their gradients and optimizer state are created
  * {@link #detached() outside} any scope. The trainer opens one scope per step, so a step's activations and temporaries
- * are returned to the backend's pool as soon as the step ends.
+ * are returned to the backend's pool as soon as the step ends. Closing a scope also frees the saved activations of
+ * graphs recorded inside it that no kept tensor leads back to (a forward that was never backpropagated).
  */
 public final class Scope implements AutoCloseable {
   private static final ThreadLocal<ArrayDeque<Scope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
@@ -65,6 +67,13 @@ public final class Scope implements AutoCloseable {
     }
     stack.pop();
     Scope outer = stack.peek();
+    List<Tensor> dropped = new ArrayList<>(owned.size());
+    for (Tensor t : owned) {
+      if (!kept.contains(t)) {
+        dropped.add(t);
+      }
+    }
+    Backward.freeGraphs(dropped, kept);
     for (Tensor t : owned) {
       if (kept.contains(t)) {
         if (outer != null && !outer.detached) {

@@ -5,6 +5,7 @@ import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -131,6 +132,26 @@ public final class Backward {
     }
     if (grad.backend() != expected.backend()) {
       throw new IllegalStateException("backward of " + op + ": gradient for input " + input + " is on another backend");
+    }
+  }
+
+  /**
+   * Frees the saved tensors of the graphs behind {@code dropped} tensors that no backward will run through: every
+   * function not reachable from a {@code survivor}. Called when a {@link Scope} closes, so a forward pass recorded but
+   * never backpropagated (an evaluation without NoGrad) does not hold its activations forever.
+   */
+  public static void freeGraphs(List<Tensor> dropped, Collection<Tensor> survivors) {
+    Set<Function> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Tensor t : survivors) {
+      if (t.gradFn() != null && !live.contains(t.gradFn())) {
+        live.addAll(topologicalOrder(t.gradFn()));
+      }
+    }
+    for (Tensor t : dropped) {
+      Function fn = t.gradFn();
+      if (fn != null && !live.contains(fn)) {
+        fn.release();
+      }
     }
   }
 

@@ -1,0 +1,162 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end, as a user or a script sees it: exit code, stdout's JSON, one-line errors. */
+class JgradCliTest {
+  @TempDir Path dir;
+
+  /** A command's exit code, stdout and stderr. */
+  record Result(int code, String out, String err) {
+    List<String> lines() {
+      return out.lines().toList();
+    }
+
+    /** The top-level fields of the last line of stdout, parsed as JSON. */
+    Map<String, String> summary() throws IOException {
+      List<String> lines = lines();
+      Map<String, String> fields = new HashMap<>();
+      try (JsonParser p = new JsonFactory().createParser(lines.get(lines.size() - 1))) {
+        assertEquals(JsonToken.START_OBJECT, p.nextToken());
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.getCurrentName();
+          JsonToken value = p.nextToken();
+          if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+            p.skipChildren();
+          } else {
+            fields.put(name, p.getValueAsString());
+          }
+        }
+      }
+      return fields;
+    }
+  }
+
+  static synchronized Result jgrad(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Jgrad.run(args);
+      return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void trainOnTheBundledDigitsEndsWithAJsonSummary() throws IOException {
+    Path metrics = dir.resolve("m.jsonl");
+    Result r = jgrad("train", "--epochs", "1", "--hidden", "64", "--lr", "0.003", "--no-progress", "--backend", "cpu",
+        "--metrics", metrics.toString());
+    assertEquals(0, r.code(), r.err());
+    Map<String, String> s = r.summary();
+    assertEquals("summary", s.get("event"));
+    assertEquals("digits", s.get("dataset"));
+    assertEquals("cpu", s.get("backend"));
+    assertEquals("1", s.get("epochs"));
+    assertTrue(Double.parseDouble(s.get("test_accuracy")) > 0.85, s.toString());
+    for (String key : List.of("train_loss", "samples_per_sec", "peak_activation_bytes", "wall_seconds")) {
+      assertTrue(Double.parseDouble(s.get(key)) > 0, key + " in " + s);
+    }
+    List<String> epochs = Files.readAllLines(metrics);
+    assertEquals(1, epochs.size());
+    assertTrue(epochs.get(0).startsWith("{\"event\":\"epoch\",\"dataset\":\"digits\",\"backend\":\"cpu\",\"epoch\":1,"),
+        epochs.get(0));
+  }
+
+  @Test
+  void saveThenResumeContinuesTheRunAndPlots() throws IOException {
+    Path ckpt = dir.resolve("run.safetensors");
+    Path png = dir.resolve("curves.png");
+    String[] common = {"--hidden", "32", "--no-progress", "--backend", "cpu", "--save", ckpt.toString()};
+    Result first = jgrad(concat(new String[] {"train", "--epochs", "1"}, common));
+    assertEquals(0, first.code(), first.err());
+    Result second = jgrad(concat(new String[] {"train", "--epochs", "2", "--resume", dir.toString(), "--plot",
+        png.toString()}, common));
+    assertEquals(0, second.code(), second.err());
+    assertTrue(second.err().contains("after epoch 1"), second.err());
+    assertEquals("2", second.summary().get("epochs"));
+    assertTrue(second.lines().stream().anyMatch(l -> l.startsWith("epoch 2/2")), second.out());
+    assertFalse(second.lines().stream().anyMatch(l -> l.startsWith("epoch 1/2")), "epoch 1 is not trained again");
+    byte[] header = Files.readAllBytes(png);
+    assertEquals((byte) 0x89, header[0]);
+    assertEquals('P', header[1]);
+  }
+
+  @Test
+  void cifar10TrainsFromFilesInTheBinaryFormat() throws IOException {
+    for (String name : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+        "data_batch_5.bin", "test_batch.bin")) {
+      Files.write(dir.resolve(name), syntheticCifar(40, name.hashCode()));
+    }
+    Result r = jgrad("train", "--dataset", "cifar10", "--data", dir.toString(), "--epochs", "1", "--hidden", "16",
+        "--no-progress", "--backend", "cpu");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("cifar10", r.summary().get("dataset"));
+  }
+
+  @Test
+  void mistakesAreOneLineErrors() throws IOException {
+    Result noData = jgrad("train", "--dataset", "mnist");
+    assertEquals(1, noData.code());
+    assertEquals("jgrad train: --dataset mnist needs --data DIR (the directory holding its files)",
+        noData.err().strip());
+    Files.write(dir.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+    Result corrupt = jgrad("train", "--dataset", "mnist", "--data", dir.toString());
+    assertEquals(1, corrupt.code());
+    assertEquals(1, corrupt.err().strip().lines().count(), corrupt.err());
+    assertTrue(corrupt.err().contains("train-images-idx3-ubyte"), corrupt.err());
+    Result badBackend = jgrad("train", "--backend", "tpu");
+    assertEquals(1, badBackend.code());
+    assertTrue(badBackend.err().startsWith("jgrad train: unknown backend tpu"), badBackend.err());
+  }
+
+  @Test
+  void xorIsSolved() throws IOException {
+    Result r = jgrad("xor");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("true", r.summary().get("solved"));
+  }
+
+  /** Records of 1 label byte + 3,072 pixel bytes; the label shifts the red plane so the data is learnable. */
+  private static byte[] syntheticCifar(int records, long seed) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    byte[] b = new byte[records * 3073];
+    for (int r = 0; r < records; r++) {
+      int label = r % 10;
+      b[r * 3073] = (byte) label;
+      for (int i = 1; i < 3073; i++) {
+        b[r * 3073 + i] = (byte) (rng.nextInt(64) + (i <= 1024 ? label * 19 : 0));
+      }
+    }
+    return b;
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
