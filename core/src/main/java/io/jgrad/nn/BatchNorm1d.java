@@ -5,6 +5,7 @@ import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.Checkpoint;
 import io.jgrad.autograd.NoGrad;
 
 /**
@@ -66,7 +67,9 @@ public final class BatchNorm1d extends Module {
       Tensor mean = x.mean(0, false);
       centred = x.sub(mean);
       var = centred.mul(centred).mean(0, false);
-      updateRunningStatistics(mean, var, x.dim(0));
+      if (!Checkpoint.isRecomputing()) { // a checkpoint's replay must not count the batch twice
+        updateRunningStatistics(mean, var, x.dim(0));
+      }
     } else {
       centred = x.sub(runningMean[0]);
       var = runningVar[0];
