@@ -1,6 +1,7 @@
 package io.jgrad.io;
 
 import io.jgrad.DType;
+import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Module;
 import java.io.IOException;
@@ -60,7 +61,7 @@ public final class ModelWeights {
       if (d == null) {
         problems.add("missing " + name + " " + t.shape());
       } else if (!Arrays.equals(d.shape(), t.shape().dims())) {
-        problems.add(name + ": file has " + Arrays.toString(d.shape()) + ", model has " + t.shape());
+        problems.add(name + ": file has " + Shape.of(d.shape()) + ", model has " + t.shape());
       }
     });
     tensors.keySet().stream()

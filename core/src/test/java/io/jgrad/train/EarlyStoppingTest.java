@@ -1,0 +1,38 @@
+package io.jgrad.train;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EarlyStoppingTest {
+  private static EpochMetrics epoch(int n, double testLoss, double accuracy) {
+    return new EpochMetrics(n, 1, testLoss, accuracy, 1e-3, 1, 1, 0, 0, Map.of());
+  }
+
+  @Test
+  void stopsAfterPatienceEpochsWithoutImprovementOnTestLoss() {
+    EarlyStopping s = EarlyStopping.onTestLoss(2, 0.01);
+    assertFalse(s.shouldStop(epoch(1, 1.0, 0)));
+    assertFalse(s.shouldStop(epoch(2, 0.8, 0)));
+    assertFalse(s.shouldStop(epoch(3, 0.795, 0))); // within minDelta: stale 1
+    assertTrue(s.shouldStop(epoch(4, 0.9, 0))); // stale 2
+  }
+
+  @Test
+  void anImprovementResetsThePatience() {
+    EarlyStopping s = EarlyStopping.onAccuracy(2, 0);
+    assertFalse(s.shouldStop(epoch(1, 0, 0.5)));
+    assertFalse(s.shouldStop(epoch(2, 0, 0.4)));
+    assertFalse(s.shouldStop(epoch(3, 0, 0.6)));
+    assertFalse(s.shouldStop(epoch(4, 0, 0.6)));
+    assertTrue(s.shouldStop(epoch(5, 0, 0.55)));
+  }
+
+  @Test
+  void patienceMustBePositive() {
+    assertThrows(IllegalArgumentException.class, () -> EarlyStopping.onTestLoss(0, 0));
+  }
+}

@@ -1,0 +1,74 @@
+package io.jgrad.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jgrad.Backend;
+import io.jgrad.Backends;
+import io.jgrad.DType;
+import io.jgrad.Generator;
+import io.jgrad.nn.BatchNorm1d;
+import io.jgrad.nn.Linear;
+import io.jgrad.nn.ReLU;
+import io.jgrad.nn.Sequential;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelWeightsTest {
+  private static Backend backend;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void open() {
+    backend = Backends.create("cpu-scalar");
+  }
+
+  @AfterAll
+  static void close() {
+    backend.close();
+  }
+
+  private static Sequential model(int hidden, long seed) {
+    Generator g = new Generator(seed);
+    return new Sequential(new Linear(backend, 4, hidden, g), new BatchNorm1d(backend, DType.FLOAT32, hidden),
+        new ReLU(), new Linear(backend, hidden, 2, g));
+  }
+
+  @Test
+  void savedWeightsAndBuffersLoadIntoAFreshModel() throws IOException {
+    Sequential a = model(8, 1);
+    Path file = dir.resolve("w.safetensors");
+    ModelWeights.save(a, file, Map.of("note", "test"));
+    assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "3.weight", "3.bias", "1.running_mean",
+        "1.running_var"), List.copyOf(Safetensors.read(file).tensors().keySet()));
+    Sequential b = model(8, 2);
+    ModelWeights.load(b, file);
+    for (int i = 0; i < a.parameters().size(); i++) {
+      assertArrayEquals(a.parameters().get(i).value().toFloatArray(), b.parameters().get(i).value().toFloatArray());
+    }
+  }
+
+  @Test
+  void aFileThatDoesNotMatchListsEveryMismatchAndChangesNothing() throws IOException {
+    Path file = dir.resolve("w.safetensors");
+    ModelWeights.save(model(8, 1), file, Map.of());
+    Sequential other = new Sequential(new Linear(backend, 4, 16, new Generator(3)), new ReLU(),
+        new Linear(backend, 16, 2, new Generator(3)), new ReLU(), new Linear(backend, 2, 2, new Generator(3)));
+    float[] before = other.parameters().get(0).value().toFloatArray();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelWeights.load(other, file));
+    assertEquals(file + " does not match the model: 12 mismatch(es): 0.weight: file has [8,4], model has [16,4];"
+        + " 0.bias: file has [8], model has [16]; missing 2.weight [2,16]; missing 2.bias [2]; missing 4.weight [2,2];"
+        + " missing 4.bias [2]; unexpected 1.weight (not in the model); unexpected 1.bias (not in the model);"
+        + " unexpected 3.weight (not in the model); unexpected 3.bias (not in the model);"
+        + " unexpected 1.running_mean (not in the model); unexpected 1.running_var (not in the model)", e.getMessage());
+    assertArrayEquals(before, other.parameters().get(0).value().toFloatArray());
+  }
+}
