@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs jgrad on this machine's GPU with the bundled JRE: it needs an NVIDIA driver (libcuda.so.1) and nothing
+# else — no JDK, no Maven, no network. cuBLAS is used when libcublas.so.12 is on the library path
+# (LD_LIBRARY_PATH); otherwise GEMM runs on jgrad's tiled kernel and the log says so.
+#
+#   ./run-gpu-tests.sh            the CUDA tests (conformance suite on both GEMM paths, GPU training), then
+#                                 jgrad train on digits (cuda and cpu), then jgrad bench gemm|train --backend cuda
+#   ./run-gpu-tests.sh tests      the tests only
+#
+# JUnit XML goes to ./results/, and each command's output to ./results/*.txt and *.jsonl.
+set -uo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+java="$here/jre/bin/java"
+classpath="$(printf '%s:' "$here"/lib/*.jar)"
+results="$here/results"
+mkdir -p "$results"
+jgrad() { "$java" --add-modules jdk.incubator.vector -cp "$classpath" io.jgrad.examples.Jgrad "$@"; }
+
+if command -v nvidia-smi > /dev/null; then
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$results/gpu.txt"
+else
+  echo "nvidia-smi not found: the CUDA tests will skip unless libcuda.so.1 loads"
+fi
+
+# The source-tree checks (committed PTX vs native/, kernel names) belong to the build, not to the device.
+"$java" --add-modules jdk.incubator.vector -Xss4m \
+  -jar "$here/tools/junit-platform-console-standalone.jar" execute \
+  --class-path "$classpath" \
+  --select-package io.jgrad.cuda \
+  --exclude-classname '.*\.(PtxBuildTest|KernelSourceTest)' \
+  --reports-dir "$results" \
+  --details tree 2>&1 | tee "$results/tests.txt"
+status=${PIPESTATUS[0]}
+[ "${1:-all}" = tests ] && exit "$status"
+
+jgrad train --backend cuda --no-progress --metrics "$results/train-cuda.jsonl" 2>&1 | tee "$results/train-cuda.txt"
+jgrad train --backend cpu --no-progress --metrics "$results/train-cpu.jsonl" 2>&1 | tee "$results/train-cpu.txt"
+jgrad bench gemm --backend cuda --sizes 1024,2048,4096 2>&1 | tee "$results/bench-gemm-cuda.jsonl"
+jgrad bench train --backend cuda --hidden 512,256 --batch 128 2>&1 | tee "$results/bench-train-cuda.jsonl"
+jgrad bench train --backend cuda --hidden 4096,4096 --batch 1024 2>&1 | tee "$results/bench-train-cuda-wide.jsonl"
+if command -v python3 > /dev/null && [ -d "$here/bench" ]; then
+  for script in "$here"/bench/*.py; do
+    python3 "$script" --device cuda 2>&1 | tee "$results/$(basename "$script" .py)-cuda.jsonl"
+  done
+fi
+exit "$status"
