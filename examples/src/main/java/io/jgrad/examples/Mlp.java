@@ -11,13 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The multi-layer perceptron {@code jgrad train} builds: [Linear, activation, Dropout] per hidden width, then Linear. */
-final class Mlp {
+public final class Mlp {
   private Mlp() {}
 
   /**
    * @param checkpointSegments 0 for a plain stack, else the number of checkpointed segments
    */
-  static Module build(Backend backend, int inputs, int[] hidden, String activation, double dropout, int classes,
+  public static Module build(Backend backend, int inputs, int[] hidden, String activation, double dropout, int classes,
       int checkpointSegments, Generator init, Generator dropoutRng) {
     List<Module> layers = new ArrayList<>();
     int width = inputs;

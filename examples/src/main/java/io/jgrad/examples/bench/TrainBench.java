@@ -7,19 +7,15 @@ import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.examples.JsonLine;
+import io.jgrad.examples.Mlp;
 import io.jgrad.loss.CrossEntropyLoss;
-import io.jgrad.nn.Linear;
 import io.jgrad.nn.Module;
-import io.jgrad.nn.ReLU;
-import io.jgrad.nn.Sequential;
 import io.jgrad.optim.Adam;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,15 +53,7 @@ final class TrainBench implements Runnable {
   public void run() {
     try (Backend b = backend.open()) {
       Generator gen = new Generator(1);
-      List<Module> layers = new ArrayList<>();
-      int width = INPUTS;
-      for (int h : hidden) {
-        layers.add(new Linear(b, width, h, gen));
-        layers.add(new ReLU());
-        width = h;
-      }
-      layers.add(new Linear(b, width, CLASSES, gen));
-      Sequential model = new Sequential(layers.toArray(new Module[0]));
+      Module model = Mlp.build(b, INPUTS, hidden, "relu", 0, CLASSES, 0, gen, gen);
       Tensor[] x = new Tensor[PRELOADED_BATCHES];
       Tensor[] y = new Tensor[PRELOADED_BATCHES];
       try (Scope data = Scope.detached()) {
