@@ -137,12 +137,16 @@ final class VectorGemm {
       for (int ir = 0; ir < mc; ir += MR) {
         int mr = Math.min(MR, mc - ir);
         int cOff = op.offC + (ic + ir) * op.n + jc + jr;
-        if (mr == MR && nr == NR) {
-          microKernel(w.a, ir * kc, w.b, jr * kc, kc, op.c, cOff, op.n, op.alpha);
-        } else {
-          // Edge tile: compute a full tile into scratch, then add only the part inside C.
+        // An edge tile is computed in full into scratch, then only its part inside C is added. One call site for
+        // both, so the JIT compiles one micro-kernel: a second site for edges ran C1 code that boxed every vector
+        // (2 MB of garbage per MLP training step, whose 10-wide output layer is all edge tiles).
+        boolean full = mr == MR && nr == NR;
+        if (!full) {
           Arrays.fill(w.tile, 0f);
-          microKernel(w.a, ir * kc, w.b, jr * kc, kc, w.tile, 0, NR, op.alpha);
+        }
+        microKernel(w.a, ir * kc, w.b, jr * kc, kc, full ? op.c : w.tile, full ? cOff : 0, full ? op.n : NR,
+            op.alpha);
+        if (!full) {
           for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) {
               op.c[cOff + r * op.n + j] += w.tile[r * NR + j];
