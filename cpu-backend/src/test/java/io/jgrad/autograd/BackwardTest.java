@@ -7,31 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The executor's contract: order, fan-out, accumulation, freeing, grad mode, and its errors. */
-class BackwardTest {
-  private static Backend backend;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
-
+class BackwardTest extends ReferenceBackendTest {
   @Test
   void tenThousandOpChainDoesNotOverflowTheStack() {
     Tensor x = Tensor.of(backend, new double[] {1.0}).requiresGrad(true);

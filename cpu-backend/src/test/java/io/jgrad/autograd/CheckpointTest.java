@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
@@ -23,27 +22,13 @@ import io.jgrad.ops.Unary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Checkpointed segments give bit-identical gradients and keep fewer activations. */
-class CheckpointTest {
+class CheckpointTest extends ReferenceBackendTest {
   private static final int BATCH = 16;
   private static final int WIDTH = 32;
   private static final int LAYERS = 8;
-
-  private static Backend backend;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
 
   /** A ReLU MLP with dropout drawn from {@code dropoutGen}; weights from a fixed seed. */
   private static final class Net {

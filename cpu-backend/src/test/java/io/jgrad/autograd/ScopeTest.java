@@ -5,28 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Memory scopes: what they free, what they keep, and graphs that nobody backpropagates. */
-class ScopeTest {
-  private static Backend backend;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
-
+class ScopeTest extends ReferenceBackendTest {
   @Test
   void closesWhatWasCreatedInsideExceptWhatIsKept() {
     long before = backend.memoryStats().liveBytes();

@@ -3,36 +3,21 @@ package io.jgrad.autograd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Tensor;
 import io.jgrad.UnaryOp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The classic worked examples of backprop as exact tests, in float64. The expected values come from exact arithmetic
  * (printed walkthroughs round intermediates; these do not).
  */
-class WorkedExamplesTest {
+class WorkedExamplesTest extends ReferenceBackendTest {
   /** float64 kernels round differently from the printed decimals only in the last place or so. */
   private static final double EXACT = 1e-12;
 
   /** The sigmoid example's values are given to 7 decimals. */
   private static final double SEVEN_DECIMALS = 5e-8;
-
-  private static Backend backend;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
 
   private static Tensor leaf(double v) {
     return Tensor.of(backend, new double[] {v}).requiresGrad(true);

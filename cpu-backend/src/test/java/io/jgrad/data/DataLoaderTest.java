@@ -5,20 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Scope;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class DataLoaderTest {
-  private static Backend backend;
-
+class DataLoaderTest extends ReferenceBackendTest {
   /** 10 examples of 2 features; example i is (i, −i) with label i mod 3. */
   private static final LabeledData DATA;
 
@@ -31,16 +26,6 @@ class DataLoaderTest {
       l[i] = i % 3;
     }
     DATA = new LabeledData(f, l, 2, 3);
-  }
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
   }
 
   /** The example ids of each batch, checking that features and labels travel together. */

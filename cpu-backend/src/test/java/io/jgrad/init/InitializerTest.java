@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
 import io.jgrad.Generator;
@@ -15,20 +14,16 @@ import io.jgrad.Scope;
 import io.jgrad.Shape;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class InitializerTest {
+class InitializerTest extends ReferenceBackendTest {
   private static final int FAN_IN = 400;
   private static final int FAN_OUT = 200;
 
   /** 80,000 draws: the sample std's relative error is about 1/√(2n) ≈ 0.25%; allow 2%. */
   private static final double STD_TOLERANCE = 0.02;
-
-  private static Backend backend;
 
   /** An initialiser and the standard deviation its formula promises for a 400 → 200 layer. */
   record Case(String name, Initializer init, double std, boolean uniform) {
@@ -46,16 +41,6 @@ class InitializerTest {
         new Case("xavier_uniform", Initializer.xavierUniform(), Math.sqrt(2.0 / (FAN_IN + FAN_OUT)), true),
         new Case("lecun_normal", Initializer.lecunNormal(), Math.sqrt(1.0 / FAN_IN), false),
         new Case("lecun_uniform", Initializer.lecunUniform(), Math.sqrt(1.0 / FAN_IN), true));
-  }
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
   }
 
   private static double[] draw(Initializer init, long seed) {

@@ -6,29 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class DropoutTest {
+class DropoutTest extends ReferenceBackendTest {
   private static final int N = 100_000;
-  private static Backend backend;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
 
   private static float[] dropOnes(double p, long seed) {
     try (Scope ignored = Scope.open()) {

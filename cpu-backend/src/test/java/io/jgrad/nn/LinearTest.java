@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
@@ -17,26 +16,12 @@ import io.jgrad.autograd.NoGrad;
 import io.jgrad.init.Initializer;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Linear's layout and values, Sequential's names, and the fused Linear + activation path against the unfused one. */
-class LinearTest {
-  private static Backend backend;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
-
+class LinearTest extends ReferenceBackendTest {
   @Test
   void computesXTimesWeightTransposedPlusBias() {
     Linear lin = new Linear(backend, DType.FLOAT64, 3, 2, true, Initializer.zeros(), new Generator(1));

@@ -2,8 +2,7 @@ package io.jgrad.nn;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Shape;
@@ -14,8 +13,6 @@ import io.jgrad.init.Initializer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,9 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every module's gradients, with respect to its input and every parameter, against central differences in float64:
  * one table of cases, one generic test (as OpGradCheckTest for ops).
  */
-class ModuleGradCheckTest {
-  private static Backend backend;
-
+class ModuleGradCheckTest extends ReferenceBackendTest {
   /** A module built for the test, the input's shape and value range (kept away from kinks). */
   record ModuleCase(String name, Function<Generator, Module> build, double low, double high, int... inputShape) {
     @Override
@@ -101,16 +96,6 @@ class ModuleGradCheckTest {
       gen.setOffset(offset);
       return inner.forward(x);
     }
-  }
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Backend;
 import io.jgrad.Backends;
 import io.jgrad.DType;
@@ -12,25 +13,12 @@ import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.NoGrad;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** BatchNorm1d and LayerNorm against values worked out by hand from PyTorch's definitions. */
-class NormTest {
+class NormTest extends ReferenceBackendTest {
   private static final double EPS = 1e-5;
   private static final double EXACT = 1e-12;
-  private static Backend backend;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
 
   /** Three samples of two features: means 3 and 6, biased variances 8/3 and 32/3, unbiased 4 and 16. */
   private static Tensor batch() {

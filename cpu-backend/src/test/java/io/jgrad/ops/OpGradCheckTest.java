@@ -2,8 +2,7 @@ package io.jgrad.ops;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Shape;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,9 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every op's analytical gradient against central differences in float64, on random inputs away from kinks, with
  * broadcasting and fan-out: one table of cases (OpInfo style), one generic test.
  */
-class OpGradCheckTest {
-  private static Backend backend;
-
+class OpGradCheckTest extends ReferenceBackendTest {
   /**
    * One case: a function of tensors and the inputs' shapes and value range (kept away from kinks and domain edges).
    *
@@ -110,16 +105,6 @@ class OpGradCheckTest {
         new OpCase("fan_out", null, x -> x[0].mul(x[0]).add(x[0].exp()).mul(x[0]), -1, 1, new int[] {3, 4}),
         binary("mlp_layer", x -> x[0].matmul(x[1]).tanh().sum(1, false).mul(x[0].sum(1, false)), -1, 1,
             new int[] {3, 4}, new int[] {4, 2}));
-  }
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -5,29 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class GradClipTest {
+class GradClipTest extends ReferenceBackendTest {
   private static final double EXACT = 1e-12;
-  private static Backend backend;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
 
   /** Parameters with the given gradients (and one without a gradient, which clipping must skip). */
   private static List<Parameter> withGrads(double[]... grads) {

@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,23 +19,11 @@ import org.junit.jupiter.api.Test;
  * equations (PyTorch's documentation of SGD, Adam and AdamW) evaluated here in plain Java, plus the first steps'
  * values worked out by hand.
  */
-class OptimizerStepTest {
+class OptimizerStepTest extends ReferenceBackendTest {
   private static final double EXACT = 1e-12;
   private static final double[] P0 = {1.0, -2.0};
   private static final double[][] GRADS = {{0.5, -0.25}, {0.1, 0.4}, {-0.3, 0.2}};
   private static final double LR = 0.1;
-
-  private static Backend backend;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
 
   private static Map<String, Parameter> parameter() {
     try (Scope ignored = Scope.detached()) {

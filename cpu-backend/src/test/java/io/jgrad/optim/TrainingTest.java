@@ -2,27 +2,12 @@ package io.jgrad.optim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** End-to-end training from fixed seeds on the reference backend: the seed walkthroughs of the command line. */
-class TrainingTest {
-  private static Backend backend;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
-
+class TrainingTest extends ReferenceBackendTest {
   /** Reaches about [0.001, 0.998, 0.998, 0.003] in 500 Adam steps. */
   @Test
   void xorNetworkPutsAllFourOutputsOnTheRightSide() {

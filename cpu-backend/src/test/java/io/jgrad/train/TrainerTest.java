@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Generator;
 import io.jgrad.MemoryStats;
 import io.jgrad.Tensor;
@@ -30,30 +29,16 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The training loop's promises: it learns, resumes exactly, survives bad steps, and leaks nothing. */
-class TrainerTest {
+class TrainerTest extends ReferenceBackendTest {
   private static final int FEATURES = 16;
   private static final int CLASSES = 4;
   private static final int EPOCHS = 4;
 
-  private static Backend backend;
-
   @TempDir Path dir;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
 
   /** 256 points in 4 Gaussian clusters around the axes: learnable, but not in one step. */
   static LabeledData clusters(int n, long seed) {
