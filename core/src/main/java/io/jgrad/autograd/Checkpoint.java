@@ -1,6 +1,7 @@
 package io.jgrad.autograd;
 
 import io.jgrad.RandomTape;
+import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import java.util.function.UnaryOperator;
 
@@ -31,8 +32,10 @@ public final class Checkpoint extends Function {
     }
     Checkpoint f = new Checkpoint(segment);
     Tensor out;
-    try (NoGrad ignored = NoGrad.enter(); RandomTape tape = RandomTape.record()) {
-      out = segment.apply(x);
+    // The segment's own scope frees its intermediate activations now, not when the caller's step ends: that is the
+    // memory checkpointing exists to save.
+    try (NoGrad ignored = NoGrad.enter(); RandomTape tape = RandomTape.record(); Scope scope = Scope.open()) {
+      out = scope.keep(segment.apply(x));
       f.tape = tape;
     }
     // Recorded even when x needs no gradient: the parameters inside the segment do.
@@ -54,12 +57,11 @@ public final class Checkpoint extends Function {
     boolean[] recomputing = RECOMPUTING.get();
     boolean outer = recomputing[0];
     recomputing[0] = true;
-    try (NoGrad ignored = NoGrad.enableGrad(); RandomTape replay = tape.replay()) {
+    try (NoGrad ignored = NoGrad.enableGrad(); RandomTape replay = tape.replay(); Scope scope = Scope.open()) {
       Tensor y = segment.apply(x);
       if (y.requiresGrad()) {
         y.backward(gradOut, false);
       }
-      y.close();
     } finally {
       recomputing[0] = outer;
     }
