@@ -3,8 +3,10 @@ package io.jgrad.train;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.NoGrad;
 import io.jgrad.nn.Parameter;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -24,6 +26,7 @@ public final class GradNormMonitor {
   private final Map<String, Parameter> params;
   private final Map<String, Double> norms = new LinkedHashMap<>();
   private final Set<String> warned = new HashSet<>();
+  private final List<String> warnings = new ArrayList<>();
 
   public GradNormMonitor(Map<String, Parameter> params) {
     this.params = params;
@@ -53,12 +56,22 @@ public final class GradNormMonitor {
       if (!Double.isFinite(norm)) {
         bad.append(bad.length() == 0 ? "" : ", ").append(layer);
       } else if (norm < VANISHING && warned.add(layer + "/vanishing")) {
-        log.warn("vanishing gradient: layer {} has gradient norm {} (< {})", layer, norm, VANISHING);
+        warn("vanishing gradient: layer " + layer + " has gradient norm " + norm + " (< " + VANISHING + ")");
       } else if (norm > EXPLODING && warned.add(layer + "/exploding")) {
-        log.warn("exploding gradient: layer {} has gradient norm {} (> {})", layer, norm, EXPLODING);
+        warn("exploding gradient: layer " + layer + " has gradient norm " + norm + " (> " + EXPLODING + ")");
       }
     });
     return bad.length() == 0 ? null : bad.toString();
+  }
+
+  private void warn(String message) {
+    warnings.add(message);
+    log.warn(message);
+  }
+
+  /** Every warning given so far (each layer's vanishing or exploding gradient once), oldest first. */
+  public List<String> warnings() {
+    return List.copyOf(warnings);
   }
 
   /** The norms measured by the last {@link #inspect()}, by layer. */
