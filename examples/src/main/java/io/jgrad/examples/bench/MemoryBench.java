@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 /**
  * Activation memory of a deep ReLU MLP (depth × Linear(W, W) + ReLU) at batch B, with and without gradient
  * checkpointing: peak bytes saved for backward, peak bytes live on the backend, and the step time (forward +
- * backward). Also prints the theoretical minimum without checkpointing: each layer's input, which is the previous
+ * backward; with checkpointing, also of the plain stack in alternation). Also prints the theoretical minimum without checkpointing: each layer's input, which is the previous
  * layer's ReLU output, saved once — (depth + 1)·B·W floats.
  */
 @Command(name = "memory", mixinStandardHelpOptions = true, description = "Activation memory with/without checkpointing.")
@@ -56,30 +56,34 @@ final class MemoryBench implements Runnable {
         layers.add(new ReLU());
       }
       Sequential stack = new Sequential(layers.toArray(new Module[0]));
-      Module model = segments > 0 ? stack.checkpointed(segments) : stack;
+      // With checkpointing, the plain stack (same weights) is timed in alternation: the ratio of medians is fair on
+      // a noisy machine where separate runs minutes apart are not.
+      List<Module> models = segments > 0 ? List.of(stack.checkpointed(segments), stack) : List.of(stack);
       try (Scope data = Scope.detached()) {
         Tensor x = Tensor.randn(b, DType.FLOAT32, Shape.of(batch, width), gen, 0, 1);
-        double[] ms = new double[steps];
-        long peakActivations = 0;
-        long peakLive = 0;
+        double[][] ms = new double[models.size()][steps];
+        long[] peakActivations = new long[models.size()];
+        long[] peakLive = new long[models.size()];
         for (int s = -1; s < steps; s++) {
-          model.zeroGrad();
-          b.synchronize();
-          ActivationMemory.resetPeak();
-          b.resetPeak();
-          long t0 = System.nanoTime();
-          try (Scope step = Scope.open()) {
-            model.forward(x).mean().backward();
-          }
-          b.synchronize();
-          if (s >= 0) {
-            ms[s] = (System.nanoTime() - t0) / 1e6;
-            peakActivations = Math.max(peakActivations, ActivationMemory.peakBytes());
-            peakLive = Math.max(peakLive, b.memoryStats().peakBytes());
+          for (int m = 0; m < models.size(); m++) {
+            Module model = models.get(m);
+            model.zeroGrad();
+            b.synchronize();
+            ActivationMemory.resetPeak();
+            b.resetPeak();
+            long t0 = System.nanoTime();
+            try (Scope step = Scope.open()) {
+              model.forward(x).mean().backward();
+            }
+            b.synchronize();
+            if (s >= 0) {
+              ms[m][s] = (System.nanoTime() - t0) / 1e6;
+              peakActivations[m] = Math.max(peakActivations[m], ActivationMemory.peakBytes());
+              peakLive[m] = Math.max(peakLive[m], b.memoryStats().peakBytes());
+            }
           }
         }
         x.close();
-        Arrays.sort(ms);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("bench", "memory");
         f.put("backend", b.name());
@@ -87,15 +91,28 @@ final class MemoryBench implements Runnable {
         f.put("width", width);
         f.put("batch", batch);
         f.put("checkpoint_segments", segments);
-        f.put("peak_activation_bytes", peakActivations);
+        f.put("peak_activation_bytes", peakActivations[0]);
         f.put("theoretical_min_activation_bytes", (long) (depth + 1) * batch * width * 4);
-        f.put("peak_total_bytes", peakLive);
-        f.put("parameter_bytes", model.parameterCount() * 4);
-        f.put("median_step_ms", ms[steps / 2]);
+        f.put("peak_total_bytes", peakLive[0]);
+        f.put("parameter_bytes", stack.parameterCount() * 4);
+        f.put("median_step_ms", median(ms[0]));
+        if (segments > 0) {
+          f.put("plain_peak_activation_bytes", peakActivations[1]);
+          f.put("plain_peak_total_bytes", peakLive[1]);
+          f.put("plain_median_step_ms", median(ms[1]));
+          f.put("activation_ratio", (double) peakActivations[0] / peakActivations[1]);
+          f.put("time_ratio", median(ms[0]) / median(ms[1]));
+        }
         System.out.println(JsonLine.of(f));
       } finally {
-        model.close();
+        stack.close();
       }
     }
+  }
+
+  private static double median(double[] v) {
+    double[] sorted = v.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 }
