@@ -58,9 +58,12 @@ public final class DataLoader implements AutoCloseable {
   public Iterator<Batch> epoch(int epoch, int first) {
     int[] order = order(epoch);
     int count = batchesPerEpoch();
+    // Two host buffers in turn: one is gathered in the background while the other is uploaded, so a steady epoch
+    // allocates no new arrays (upload copies, so a buffer is free again once its batch has been handed out).
+    HostBatch[] buffers = new HostBatch[2];
     return new Iterator<>() {
       private int next = first;
-      private CompletableFuture<HostBatch> pending = next < count ? gather(order, next) : null;
+      private CompletableFuture<HostBatch> pending = next < count ? gather(order, next, buffers) : null;
 
       @Override
       public boolean hasNext() {
@@ -74,7 +77,7 @@ public final class DataLoader implements AutoCloseable {
         }
         HostBatch host = pending.join();
         next++;
-        pending = next < count ? gather(order, next) : null;
+        pending = next < count ? gather(order, next, buffers) : null;
         return upload(host);
       }
     };
@@ -103,19 +106,22 @@ public final class DataLoader implements AutoCloseable {
     return order;
   }
 
-  private CompletableFuture<HostBatch> gather(int[] order, int index) {
+  private CompletableFuture<HostBatch> gather(int[] order, int index, HostBatch[] buffers) {
     return CompletableFuture.supplyAsync(() -> {
       int from = index * batchSize;
       int rows = Math.min(batchSize, data.size() - from);
       int f = data.featureSize();
-      float[] features = new float[rows * f];
-      int[] labels = new int[rows];
+      HostBatch reuse = buffers[index % 2];
+      boolean fits = reuse != null && reuse.labels().length == rows;
+      float[] features = fits ? reuse.features() : new float[rows * f];
+      int[] labels = fits ? reuse.labels() : new int[rows];
       for (int r = 0; r < rows; r++) {
         int example = order[from + r];
         System.arraycopy(data.features(), example * f, features, r * f, f);
         labels[r] = data.labels()[example];
       }
-      return new HostBatch(features, labels, index);
+      buffers[index % 2] = new HostBatch(features, labels, index);
+      return buffers[index % 2];
     }, prefetcher);
   }
 
