@@ -27,14 +27,17 @@ public interface Backend extends AutoCloseable {
   /** Returns the buffer's memory to the backend (its pool); the buffer must not be used again. */
   void free(Buffer buffer);
 
-  /** dst[i] = src[i]; lengths must match. */
+  /**
+   * dst[i] = src[i]; lengths must match. float[] and double[] fill either floating dtype (rounded to float32 or
+   * widened); int[] fills INT32 only.
+   */
   void upload(Buffer dst, float[] src);
 
   void upload(Buffer dst, double[] src);
 
   void upload(Buffer dst, int[] src);
 
-  /** dst[i] = src[i]; lengths must match. */
+  /** dst[i] = src[i]; lengths must match; the same dtype pairs as upload. */
   void download(Buffer src, float[] dst);
 
   void download(Buffer src, double[] dst);

@@ -37,12 +37,12 @@ public final class Transpose extends Function {
   }
 
   private static Tensor identity(Tensor like, int n) {
-    Tensor eye = Tensor.zeros(like.backend(), like.dtype(), Shape.of(n, n));
+    double[] eye = new double[n * n];
     for (int i = 0; i < n; i++) {
-      try (Tensor one = Tensor.full(like.backend(), like.dtype(), Shape.of(1), 1)) {
-        like.backend().copy(one.buffer(), 0, eye.buffer(), (long) i * n + i, 1);
-      }
+      eye[i * n + i] = 1;
     }
-    return eye;
+    Tensor t = Tensor.empty(like.backend(), like.dtype(), Shape.of(n, n));
+    like.backend().upload(t.buffer(), eye);
+    return t;
   }
 }
