@@ -4,6 +4,7 @@ import io.jgrad.Tensor;
 import io.jgrad.autograd.NoGrad;
 import io.jgrad.nn.Parameter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,9 +75,9 @@ public final class GradNormMonitor {
     return List.copyOf(warnings);
   }
 
-  /** The norms measured by the last {@link #inspect()}, by layer. */
+  /** The norms measured by the last {@link #inspect()}, by layer, in forward order. */
   public Map<String, Double> norms() {
-    return Map.copyOf(norms);
+    return Collections.unmodifiableMap(new LinkedHashMap<>(norms));
   }
 
   static String layer(String parameterName) {
