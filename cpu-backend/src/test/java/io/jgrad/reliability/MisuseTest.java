@@ -20,6 +20,7 @@ import io.jgrad.nn.Dropout;
 import io.jgrad.nn.LayerNorm;
 import io.jgrad.nn.Linear;
 import io.jgrad.nn.Module;
+import io.jgrad.nn.Parameter;
 import io.jgrad.optim.Adam;
 import io.jgrad.optim.AdamW;
 import io.jgrad.optim.ExponentialLR;
@@ -31,6 +32,7 @@ import io.jgrad.optim.StepLR;
 import io.jgrad.optim.WarmupCosineLR;
 import io.jgrad.train.Trainer;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,21 +111,23 @@ class MisuseTest {
         // Modules.
         ise("a closed model run again", "was closed", MisuseTest::forwardAfterClose),
         iae("Linear with zero outputs", "> 0", () -> new Linear(scalar, 3, 0, g)),
-        iae("Linear fed the wrong width", "input must be [batch, 4], got [2,5]", () -> new Linear(scalar, 4, 3, g).forward(m(2, 5))),
+        iae("Linear fed the wrong width", "input must be [batch, 4], got [2,5]",
+            () -> new Linear(scalar, 4, 3, g).forward(m(2, 5))),
         iae("Dropout p = 1", "[0, 1)", () -> new Dropout(1, g)),
         iae("Dropout p < 0", "[0, 1)", () -> new Dropout(-0.1, g)),
         iae("Dropout p NaN", "[0, 1)", () -> new Dropout(Double.NaN, g)),
         iae("BatchNorm1d with no features", "features", () -> new BatchNorm1d(scalar, DType.FLOAT32, 0)),
         iae("BatchNorm1d fed the wrong width", "input must be [batch, 4], got [2,5]",
             () -> new BatchNorm1d(scalar, DType.FLOAT32, 4).forward(m(2, 5))),
-        iae("LayerNorm fed the wrong width", "last axis must be 4, got [2,5]", () -> new LayerNorm(scalar, DType.FLOAT32, 4).forward(m(2, 5))),
+        iae("LayerNorm fed the wrong width", "last axis must be 4, got [2,5]",
+            () -> new LayerNorm(scalar, DType.FLOAT32, 4).forward(m(2, 5))),
         // Optimizers and schedules.
         iae("SGD lr 0", "learning rate must be > 0", () -> new SGD(params(), 0)),
         iae("Adam lr NaN", "learning rate must be > 0", () -> new Adam(params(), Double.NaN)),
         iae("Adam beta1 = 1", "betas", () -> new Adam(params(), 1e-3, 1, 0.999, 1e-8, 0)),
         iae("AdamW negative weight decay", "weight decay", () -> new AdamW(params(), 1e-3, 0.9, 0.999, 1e-8, -1)),
         iae("SGD negative momentum", "momentum", () -> new SGD(params(), 0.1, -0.5, 0, 0, false)),
-        iae("an optimizer over no parameters", "parameters", () -> new SGD(java.util.Map.of(), 0.1)),
+        iae("an optimizer over no parameters", "parameters", () -> new SGD(Map.of(), 0.1)),
         iae("setLr to a negative rate", "learning rate", () -> new SGD(params(), 0.1).setLr(-1)),
         iae("warmup longer than the schedule", "warmup", () -> new WarmupCosineLR(1e-3, 10, 5, 0)),
         iae("StepLR step size 0", "step", () -> new StepLR(0.1, 0, 0.5)),
@@ -138,11 +142,13 @@ class MisuseTest {
         iae("labels for another batch size", "labels", () -> new CrossEntropyLoss().apply(m(2, 3), labels(0, 1, 2))),
         iae("MSE of mismatched shapes", "[2,3] float32 and target [3,2]", () -> new MseLoss().apply(m(2, 3), m(3, 2))),
         // Data and training.
-        iae("features not a multiple of the feature size", "feature", () -> new LabeledData(new float[7], new int[2], 3, 2)),
+        iae("features not a multiple of the feature size", "feature",
+            () -> new LabeledData(new float[7], new int[2], 3, 2)),
         iae("a label outside the classes", "label", () -> new LabeledData(new float[6], new int[] {0, 5}, 3, 2)),
         iae("batch size 0", "batch size", () -> new DataLoader(data(), 0, true, false, 0, scalar)),
         iae("a negative clip norm", "clip norm", () -> trainer().clipNorm(-1)),
-        new Case("a null non-finite policy", NullPointerException.class, "policy", () -> trainer().nonFinitePolicy(null)),
+        new Case("a null non-finite policy", NullPointerException.class, "policy",
+            () -> trainer().nonFinitePolicy(null)),
         iae("negative completed epochs", "epochs", () -> trainer().setCompletedEpochs(-1)));
   }
 
@@ -185,7 +191,7 @@ class MisuseTest {
     opt.step();
   }
 
-  private static java.util.Map<String, io.jgrad.nn.Parameter> params() {
+  private static Map<String, Parameter> params() {
     return new Linear(scalar, 2, 2, new Generator(2)).namedParameters();
   }
 

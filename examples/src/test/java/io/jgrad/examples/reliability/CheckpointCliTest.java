@@ -55,7 +55,8 @@ class CheckpointCliTest {
 
     Cli direct = train("--epochs", "3", "--resume", newer.toString());
     assertEquals(1, direct.code());
-    assertEquals("jgrad train: " + newer + ": checkpoint corrupt: checksum mismatch", direct.errorLine().split(" \\(")[0]);
+    assertTrue(direct.errorLine().startsWith("jgrad train: " + newer + ": checkpoint corrupt: checksum mismatch ("),
+        direct.err());
 
     assertResumesFromOlder();
   }

@@ -71,6 +71,8 @@ class CrashResumeTest {
       kills += killed ? 1 : 0;
       int stale = tempFiles(crashed).size();
       midSave += killed && stale > midSave ? 1 : 0; // a kill inside a write leaves its temporary file behind
+      assertTrue(lastEpoch == 0 || Files.exists(checkpoint(crashed)),
+          "the checkpoint of epoch " + lastEpoch + " was lost");
       if (Files.exists(checkpoint(crashed))) {
         SafetensorsFile f = Safetensors.read(TrainingCheckpoint.newestValid(crashed));
         int epoch = Integer.parseInt(f.metadata().get("jgrad.epochs"));
