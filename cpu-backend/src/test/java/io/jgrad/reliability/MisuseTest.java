@@ -99,6 +99,8 @@ class MisuseTest {
         ise("item of a non-scalar", "item", () -> m(2, 3).item()),
         iae("backward from a non-scalar", "backward", () -> m(2, 3).requiresGrad(true).mul(2).backward()),
         ise("backward through nothing that needs a gradient", "backward", () -> m(1, 1).sum().backward()),
+        ise("backward twice through a freed graph", "backward", MisuseTest::backwardTwice),
+        new Case("a null backend", NullPointerException.class, "backend", () -> Tensor.zeros(null, 2)),
         ise("a closed tensor used in an op", "was closed", () -> closed().add(m(2, 2))),
         ise("a closed tensor read back", "was closed", () -> closed().toFloatArray()),
         ise("a closed tensor as an argument", "was closed", () -> m(2, 2).mul(closed())),
@@ -177,6 +179,13 @@ class MisuseTest {
     Tensor t = Tensor.zeros(b, 2, 2);
     b.close();
     t.add(t);
+  }
+
+  private static void backwardTwice() {
+    Tensor w = m(2, 2).requiresGrad(true);
+    Tensor loss = w.mul(w).sum();
+    loss.backward();
+    loss.backward();
   }
 
   private static void forwardAfterClose() {
