@@ -25,6 +25,7 @@ public abstract class Optimizer implements AutoCloseable {
   private double lr;
   private long steps;
   private LrSchedule schedule;
+  private boolean closed;
 
   protected Optimizer(Map<String, Parameter> params, double lr) {
     if (params.isEmpty()) {
@@ -65,6 +66,10 @@ public abstract class Optimizer implements AutoCloseable {
 
   /** One update of every parameter that has a gradient. */
   public final void step() {
+    if (closed) {
+      // Its state is gone: stepping would silently restart momentum and Adam's moments from zero.
+      throw new IllegalStateException(getClass().getSimpleName() + ": the optimizer was closed and cannot step");
+    }
     if (schedule != null) {
       setLr(schedule.lr(steps));
     }
@@ -159,6 +164,7 @@ public abstract class Optimizer implements AutoCloseable {
   /** Frees the state tensors (the parameters belong to their module). */
   @Override
   public void close() {
+    closed = true;
     clearState();
   }
 }

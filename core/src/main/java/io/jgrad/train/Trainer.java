@@ -12,6 +12,7 @@ import io.jgrad.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class Trainer {
   }
 
   public Trainer nonFinitePolicy(NonFinitePolicy policy) {
-    this.nonFinitePolicy = policy;
+    this.nonFinitePolicy = Objects.requireNonNull(policy, "non-finite policy");
     return this;
   }
 
@@ -71,6 +72,9 @@ public final class Trainer {
   }
 
   public void setCompletedEpochs(int epochs) {
+    if (epochs < 0) {
+      throw new IllegalArgumentException("completed epochs must be >= 0, got " + epochs);
+    }
     this.completedEpochs = epochs;
   }
 

@@ -16,6 +16,7 @@ import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
 import io.jgrad.optim.WarmupCosineLR;
 import io.jgrad.train.EpochMetrics;
+import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.Trainer;
 import io.jgrad.train.TrainingCheckpoint;
 import java.nio.file.Files;
@@ -108,9 +109,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "plain progress lines instead of a progress bar")
   boolean noProgress;
 
+  @Option(names = "--on-nonfinite", defaultValue = "skip",
+      description = "when the loss or a gradient is NaN/Inf: skip the step and warn, or stop (default: ${DEFAULT-VALUE})")
+  String onNonFinite;
+
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
+    NonFinitePolicy policy = checkOptions();
     Datasets ds = Datasets.named(dataset);
     TrainTestSplit split = ds.load(data);
     split.standardize(ds.channels);
@@ -122,9 +128,11 @@ final class TrainCommand implements Callable<Integer> {
           split.train().numClasses(), checkpointSegments, init, dropoutRng);
       try (DataLoader train = new DataLoader(split.train(), batch, true, false, seed, backend);
           DataLoader test = new DataLoader(split.test(), 1000, false, false, 0, backend);
-          Optimizer opt = optimizer(model, (long) epochs * train.batchesPerEpoch())) {
+          // With --epochs 0 no step is taken; one epoch's length keeps the schedule well-formed.
+          Optimizer opt = optimizer(model, (long) Math.max(1, epochs) * train.batchesPerEpoch())) {
         Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
-        Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, labelSmoothing)).clipNorm(clipNorm);
+        Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, labelSmoothing)).clipNorm(clipNorm)
+            .nonFinitePolicy(policy);
         if (resume != null) {
           Path file = Files.isDirectory(resume) ? TrainingCheckpoint.newestValid(resume) : resume;
           trainer.setCompletedEpochs(TrainingCheckpoint.load(file, model, opt, rngs).epochs());
@@ -150,6 +158,27 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Rejects option values that the library would reject later, or silently misread, naming the option. */
+  private NonFinitePolicy checkOptions() {
+    if (epochs < 0) {
+      throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
+    }
+    if (Arrays.stream(hidden).anyMatch(h -> h < 1)) {
+      throw new IllegalArgumentException("--hidden widths must be >= 1, got " + Arrays.toString(hidden));
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
+    }
+    if (checkpointSegments < 0) {
+      throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
+    }
+    return switch (onNonFinite) {
+      case "skip" -> NonFinitePolicy.SKIP;
+      case "stop" -> NonFinitePolicy.STOP;
+      default -> throw new IllegalArgumentException("unknown --on-nonfinite '" + onNonFinite + "'; expected skip or stop");
+    };
   }
 
   private Optimizer optimizer(Module model, long totalSteps) {

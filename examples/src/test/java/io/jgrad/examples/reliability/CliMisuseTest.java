@@ -1,0 +1,59 @@
+package io.jgrad.examples.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every bad {@code jgrad train} option value is exit code 1 and one line on stderr saying what is wrong. */
+class CliMisuseTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      --epochs -1                     | --epochs must be >= 0, got -1
+      --hidden 32,0                   | --hidden widths must be >= 1, got [32, 0]
+      --dropout 1                     | --dropout must be in [0, 1), got 1.0
+      --dropout -0.1                  | --dropout must be in [0, 1), got -0.1
+      --checkpoint-segments -1        | --checkpoint-segments must be >= 0, got -1
+      --on-nonfinite maybe            | unknown --on-nonfinite 'maybe'; expected skip or stop
+      --batch 0                       | batch size must be at least 1, got 0
+      --threads 0                     | threads must be at least 1, got 0
+      --lr 0                          | learning rate must be > 0, got 0.0
+      --lr NaN                        | learning rate must be > 0, got NaN
+      --label-smoothing 1             | label smoothing must be in [0, 1), got 1.0
+      --clip-norm -1                  | clip norm must be >= 0, got -1.0
+      --weight-decay -1               | weight decay >= 0
+      --optimizer sgd --momentum -1   | momentum >= 0
+      --optimizer rmsprop             | unknown optimizer 'rmsprop'; expected sgd, adam or adamw
+      --schedule linear               | unknown schedule 'linear'; expected cosine, onecycle or constant
+      --activation swish              | unknown activation 'swish'
+      --backend tpu                   | unknown backend tpu
+      --dataset imagenet              | imagenet
+      --dataset mnist                 | --dataset mnist needs --data DIR
+      --resume /nonexistent/ckpt.safetensors | /nonexistent/ckpt.safetensors: no such file
+      """)
+  void aBadOptionIsAOneLineError(String options, String fragment) {
+    // Each value is rejected before the first training step, so the defaults cost only the data loading.
+    Cli r = Cli.run(("train --no-progress " + options).split(" +"));
+    assertEquals(1, r.code(), r.out());
+    String line = r.errorLine();
+    assertEquals(1, line.lines().count(), r.err());
+    assertTrue(line.startsWith("jgrad train: ") && line.contains(fragment), line);
+  }
+
+  @ParameterizedTest(name = "--on-nonfinite {0}")
+  @CsvSource({"stop, 1", "skip, 0"})
+  void aDivergingRunStopsOrSkipsAsAsked(String policy, int code) {
+    // Step 1 at lr 1e30 leaves finite but huge weights; step 2's loss is NaN.
+    Cli r = Cli.run("train", "--epochs", "1", "--hidden", "8", "--no-progress", "--backend", "cpu", "--optimizer",
+        "sgd", "--lr", "1e30", "--schedule", "constant", "--on-nonfinite", policy);
+    assertEquals(code, r.code(), r.err());
+    if (code == 1) {
+      assertEquals("jgrad train: non-finite gradient (loss NaN) first in the loss at optimizer step 2: step skipped,"
+          + " model unchanged", r.errorLine());
+    } else {
+      assertTrue(r.out().lines().reduce((a, b) -> b).orElseThrow().contains("\"train_loss\":null"), r.out());
+    }
+  }
+}
