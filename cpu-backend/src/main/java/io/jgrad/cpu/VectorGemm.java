@@ -123,22 +123,24 @@ final class VectorGemm {
 
   private void sharedB(int part, int parts) {
     Workspace w = workspaces[part];
-    int rowBlocks = (op.m + MC - 1) / MC;
+    int mcStep = blockSize(op.m, MC, MR);
+    int rowBlocks = (op.m + mcStep - 1) / mcStep;
     for (int i = part; i < rowBlocks; i += parts) {
-      scaleC(op, i * MC, Math.min(op.m, (i + 1) * MC), 0, op.n);
+      scaleC(op, i * mcStep, Math.min(op.m, (i + 1) * mcStep), 0, op.n);
     }
+    int kcStep = blockSize(op.k, KC, 1);
     for (int jc = 0; jc < op.n; jc += NC) {
       int nc = Math.min(NC, op.n - jc);
-      for (int pc = 0; pc < op.k; pc += KC) {
-        int kc = Math.min(KC, op.k - pc);
+      for (int pc = 0; pc < op.k; pc += kcStep) {
+        int kc = Math.min(kcStep, op.k - pc);
         int panels = (nc + NR - 1) / NR;
         int p0 = panels * part / parts;
         int p1 = panels * (part + 1) / parts;
         packB(op, pc, kc, jc + p0 * NR, Math.min(nc, p1 * NR) - p0 * NR, shared, p0 * NR * kc);
         team.await(); // B block complete
         for (int i; (i = nextRowBlock.getAndIncrement()) < rowBlocks; ) {
-          int ic = i * MC;
-          int mc = Math.min(MC, op.m - ic);
+          int ic = i * mcStep;
+          int mc = Math.min(mcStep, op.m - ic);
           packA(op, ic, mc, pc, kc, w.a);
           macroKernel(op, w, shared, ic, mc, jc, nc, kc);
         }
@@ -153,18 +155,30 @@ final class VectorGemm {
   /** C[i0:i1, j0:j1] in full: scaled by beta once, then every K block added. */
   private static void block(Operands op, Workspace w, int i0, int i1, int j0, int j1) {
     scaleC(op, i0, i1, j0, j1);
+    int kcStep = blockSize(op.k, KC, 1);
+    int mcStep = blockSize(i1 - i0, MC, MR);
     for (int jc = j0; jc < j1; jc += NC) {
       int nc = Math.min(NC, j1 - jc);
-      for (int pc = 0; pc < op.k; pc += KC) {
-        int kc = Math.min(KC, op.k - pc);
+      for (int pc = 0; pc < op.k; pc += kcStep) {
+        int kc = Math.min(kcStep, op.k - pc);
         packB(op, pc, kc, jc, nc, w.b, 0);
-        for (int ic = i0; ic < i1; ic += MC) {
-          int mc = Math.min(MC, i1 - ic);
+        for (int ic = i0; ic < i1; ic += mcStep) {
+          int mc = Math.min(mcStep, i1 - ic);
           packA(op, ic, mc, pc, kc, w.a);
           macroKernel(op, w, w.b, ic, mc, jc, nc, kc);
         }
       }
     }
+  }
+
+  /**
+   * The step that cuts extent into as few blocks of at most max as possible, all about equal and a multiple of unit:
+   * k = 784 runs as 4 × 196 rather than 3 × 256 + 16, whose 16-step block paid a whole pass over C for little work.
+   */
+  private static int blockSize(int extent, int max, int unit) {
+    int blocks = Math.max(1, (extent + max - 1) / max);
+    int step = (extent + blocks - 1) / blocks;
+    return (step + unit - 1) / unit * unit;
   }
 
   /** beta = 0 overwrites C (so NaN in the old C never leaks in); otherwise C ·= beta before accumulating. */
