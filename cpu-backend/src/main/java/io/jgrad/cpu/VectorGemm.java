@@ -1,11 +1,7 @@
 package io.jgrad.cpu;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Float32 GEMM in the Vector API, after Goto and van de Geijn ("Anatomy of high-performance matrix multiplication",
  * 2008): B is packed into KC×NR panels and A into MR×KC panels, zero-padded at the edges, and a register-blocked
  * micro-kernel multiplies one A panel by one B panel into an MR×NR tile of C held in 8 vector registers. Transposes
- * are absorbed by the packing, so NN, NT, TN and TT run the same kernel. The C matrix is split between threads by
- * rows or columns; each thread packs its own panels into its own workspace.
+ * are absorbed by the packing, so NN, NT, TN and TT run the same kernel. The threads of a {@link WorkerTeam} share
+ * the packed B block and take row blocks of C in turn, or (for wide C) split its columns (see {@link #part}).
  *
  * <p>Only loaded when jdk.incubator.vector is present (see {@link CpuBackend}).
  */
@@ -33,89 +29,156 @@ final class VectorGemm {
   private static final int MC = 96;
   /** Column block: the packed KC×NC B block (512 KB) fits a Zen 4 core's 1 MB L2 beside the A block. */
   private static final int NC = 512;
-  /** Below about 64³ multiply-adds a second thread costs more than it saves. */
-  private static final long PARALLEL_WORK = 1L << 18;
+  /**
+   * Below about 4M multiply-adds (~100 µs on one core) waking a second thread costs more than it saves on this
+   * shared machine: with 2^18, the MLP's 10-wide output layer (128×10×256) ran 5× slower on two threads than on one.
+   */
+  private static final long PARALLEL_WORK = 1L << 22;
 
-  /** Per-thread packing buffers, allocated once per thread: a steady-state GEMM allocates no arrays. */
+  /** Packing buffers, one per thread of the team, allocated once: a steady-state GEMM allocates nothing. */
   private static final class Workspace {
     final float[] a = new float[MC * KC];
     final float[] b = new float[KC * NC];
     final float[] tile = new float[MR * NR];
   }
 
-  private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
-  private final ExecutorService pool;
-  private final int threads;
+  /** The operands of the call in progress: one reused object, since calls are serialized. */
+  private static final class Operands {
+    boolean ta;
+    boolean tb;
+    int m;
+    int n;
+    int k;
+    float alpha;
+    float[] a;
+    int offA;
+    float[] b;
+    int offB;
+    float beta;
+    float[] c;
+    int offC;
+  }
 
-  VectorGemm(ExecutorService pool, int threads) {
-    this.pool = pool;
-    this.threads = threads;
+  private final WorkerTeam team;
+  private final Workspace[] workspaces;
+  private final Operands op = new Operands();
+  private final WorkerTeam.Task part = this::part;
+  /** The KC×NC block of B that all threads share when they split C by rows. */
+  private final float[] shared = new float[KC * NC];
+  private final AtomicInteger nextRowBlock = new AtomicInteger();
+
+  VectorGemm(WorkerTeam team) {
+    this.team = team;
+    this.workspaces = new Workspace[team.threads()];
+    for (int i = 0; i < workspaces.length; i++) {
+      workspaces[i] = new Workspace();
+    }
   }
 
   /** One row-major C[m×n] = alpha·op(A)·op(B) + beta·C, operands starting at the given offsets. */
-  void gemm(
+  synchronized void gemm(
       boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int offA, float[] b, int offB, float beta,
       float[] c, int offC) {
-    Operands op = new Operands(ta, tb, m, n, k, alpha, a, offA, b, offB, beta, c, offC);
-    int parts = (long) m * n * k < PARALLEL_WORK ? 1 : threads;
-    // Split the longer side of C, in whole micro-tiles, so every part gets full tiles to chew on.
-    boolean byRows = m >= n;
-    int unit = byRows ? MR : NR;
-    int tiles = ((byRows ? m : n) + unit - 1) / unit;
-    parts = Math.max(1, Math.min(parts, tiles));
-    if (parts == 1) {
-      block(op, 0, m, 0, n);
-      return;
+    op.ta = ta;
+    op.tb = tb;
+    op.m = m;
+    op.n = n;
+    op.k = k;
+    op.alpha = alpha;
+    op.a = a;
+    op.offA = offA;
+    op.b = b;
+    op.offB = offB;
+    op.beta = beta;
+    op.c = c;
+    op.offC = offC;
+    if ((long) m * n * k < PARALLEL_WORK || team.threads() == 1) {
+      block(op, workspaces[0], 0, m, 0, n);
+    } else {
+      team.run(part);
     }
-    List<Future<?>> running = new ArrayList<>(parts - 1);
-    int done = 0;
-    for (int t = 0; t < parts; t++) {
-      int from = done;
-      int to = Math.min(byRows ? m : n, (int) ((long) tiles * (t + 1) / parts) * unit);
-      done = to;
-      Runnable part = byRows ? () -> block(op, from, to, 0, n) : () -> block(op, 0, m, from, to);
-      if (t < parts - 1) {
-        running.add(pool.submit(part));
-      } else {
-        part.run();
-      }
-    }
-    await(running);
+    op.a = null; // hold no caller arrays between calls
+    op.b = null;
+    op.c = null;
   }
 
-  private record Operands(
-      boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int offA, float[] b, int offB, float beta,
-      float[] c, int offC) {}
+  /**
+   * One thread's share of C. Tall C (m ≥ n): the threads pack each KC×NC block of B together into one shared buffer,
+   * then take MC-row blocks of A from a counter, so a thread the OS delays costs the others little (this machine is
+   * shared). Wide C (the MLP's 128-row products): the columns are split in whole micro-tiles and each thread packs its
+   * own part of B.
+   */
+  private void part(int part, int parts) {
+    if (op.m >= op.n) {
+      sharedB(part, parts);
+      return;
+    }
+    int tiles = (op.n + NR - 1) / NR;
+    int from = Math.min(op.n, (int) ((long) tiles * part / parts) * NR);
+    int to = Math.min(op.n, (int) ((long) tiles * (part + 1) / parts) * NR);
+    if (from < to) {
+      block(op, workspaces[part], 0, op.m, from, to);
+    }
+  }
 
-  private static void await(List<Future<?>> running) {
-    try {
-      for (Future<?> f : running) {
-        f.get();
+  private void sharedB(int part, int parts) {
+    Workspace w = workspaces[part];
+    int mcStep = blockSize(op.m, MC, MR);
+    int rowBlocks = (op.m + mcStep - 1) / mcStep;
+    for (int i = part; i < rowBlocks; i += parts) {
+      scaleC(op, i * mcStep, Math.min(op.m, (i + 1) * mcStep), 0, op.n);
+    }
+    int kcStep = blockSize(op.k, KC, 1);
+    for (int jc = 0; jc < op.n; jc += NC) {
+      int nc = Math.min(NC, op.n - jc);
+      for (int pc = 0; pc < op.k; pc += kcStep) {
+        int kc = Math.min(kcStep, op.k - pc);
+        int panels = (nc + NR - 1) / NR;
+        int p0 = panels * part / parts;
+        int p1 = panels * (part + 1) / parts;
+        packB(op, pc, kc, jc + p0 * NR, Math.min(nc, p1 * NR) - p0 * NR, shared, p0 * NR * kc);
+        team.await(); // B block complete
+        for (int i; (i = nextRowBlock.getAndIncrement()) < rowBlocks; ) {
+          int ic = i * mcStep;
+          int mc = Math.min(mcStep, op.m - ic);
+          packA(op, ic, mc, pc, kc, w.a);
+          macroKernel(op, w, shared, ic, mc, jc, nc, kc);
+        }
+        team.await(); // everyone is done with this B block and the counter
+        if (part == 0) {
+          nextRowBlock.set(0); // nobody takes a row block before the next B block's first await
+        }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("gemm: interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("gemm: a worker failed", e.getCause());
     }
   }
 
   /** C[i0:i1, j0:j1] in full: scaled by beta once, then every K block added. */
-  private void block(Operands op, int i0, int i1, int j0, int j1) {
+  private static void block(Operands op, Workspace w, int i0, int i1, int j0, int j1) {
     scaleC(op, i0, i1, j0, j1);
-    Workspace w = workspace.get();
+    int kcStep = blockSize(op.k, KC, 1);
+    int mcStep = blockSize(i1 - i0, MC, MR);
     for (int jc = j0; jc < j1; jc += NC) {
       int nc = Math.min(NC, j1 - jc);
-      for (int pc = 0; pc < op.k; pc += KC) {
-        int kc = Math.min(KC, op.k - pc);
-        packB(op, pc, kc, jc, nc, w.b);
-        for (int ic = i0; ic < i1; ic += MC) {
-          int mc = Math.min(MC, i1 - ic);
+      for (int pc = 0; pc < op.k; pc += kcStep) {
+        int kc = Math.min(kcStep, op.k - pc);
+        packB(op, pc, kc, jc, nc, w.b, 0);
+        for (int ic = i0; ic < i1; ic += mcStep) {
+          int mc = Math.min(mcStep, i1 - ic);
           packA(op, ic, mc, pc, kc, w.a);
-          macroKernel(op, w, ic, mc, jc, nc, kc);
+          macroKernel(op, w, w.b, ic, mc, jc, nc, kc);
         }
       }
     }
+  }
+
+  /**
+   * The step that cuts extent into as few blocks of at most max as possible, all about equal and a multiple of unit:
+   * k = 784 runs as 4 × 196 rather than 3 × 256 + 16, whose 16-step block paid a whole pass over C for little work.
+   */
+  private static int blockSize(int extent, int max, int unit) {
+    int blocks = Math.max(1, (extent + max - 1) / max);
+    int step = (extent + blocks - 1) / blocks;
+    return (step + unit - 1) / unit * unit;
   }
 
   /** beta = 0 overwrites C (so NaN in the old C never leaks in); otherwise C ·= beta before accumulating. */
@@ -125,13 +188,22 @@ final class VectorGemm {
     }
     for (int i = i0; i < i1; i++) {
       int row = op.offC + i * op.n;
-      for (int j = j0; j < j1; j++) {
-        op.c[row + j] = op.beta == 0 ? 0 : op.beta * op.c[row + j];
+      if (op.beta == 0) {
+        Arrays.fill(op.c, row + j0, row + j1, 0f);
+      } else {
+        int j = j0;
+        for (; j < j0 + S.loopBound(j1 - j0); j += L) {
+          FloatVector.fromArray(S, op.c, row + j).mul(op.beta).intoArray(op.c, row + j);
+        }
+        for (; j < j1; j++) {
+          op.c[row + j] *= op.beta;
+        }
       }
     }
   }
 
-  private static void macroKernel(Operands op, Workspace w, int ic, int mc, int jc, int nc, int kc) {
+  /** C[ic:ic+mc, jc:jc+nc] += the packed A block in w times the packed B block bp. */
+  private static void macroKernel(Operands op, Workspace w, float[] bp, int ic, int mc, int jc, int nc, int kc) {
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
       for (int ir = 0; ir < mc; ir += MR) {
@@ -144,7 +216,7 @@ final class VectorGemm {
         if (!full) {
           Arrays.fill(w.tile, 0f);
         }
-        microKernel(w.a, ir * kc, w.b, jr * kc, kc, full ? op.c : w.tile, full ? cOff : 0, full ? op.n : NR,
+        microKernel(w.a, ir * kc, bp, jr * kc, kc, full ? op.c : w.tile, full ? cOff : 0, full ? op.n : NR,
             op.alpha);
         if (!full) {
           for (int r = 0; r < mr; r++) {
@@ -201,39 +273,62 @@ final class VectorGemm {
     v1.fma(alpha, FloatVector.fromArray(S, c, i + L)).intoArray(c, i + L);
   }
 
-  /** Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-row panels, each laid out step by step (MR values per k), zero-padded. */
+  /**
+   * Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-row panels, each laid out step by step (MR values per k), zero-padded. Each
+   * loop order reads A along its rows: A by rows of op(A), Aᵀ (stored K×M) by steps.
+   */
   private static void packA(Operands op, int ic, int mc, int pc, int kc, float[] dst) {
     for (int ir = 0; ir < mc; ir += MR) {
       int base = ir * kc;
-      for (int r = 0; r < MR; r++) {
-        int i = ic + ir + r;
-        boolean inside = ir + r < mc;
+      int mr = Math.min(MR, mc - ir);
+      if (!op.ta) {
+        for (int r = 0; r < mr; r++) {
+          int src = op.offA + (ic + ir + r) * op.k + pc;
+          for (int p = 0; p < kc; p++) {
+            dst[base + p * MR + r] = op.a[src + p];
+          }
+        }
+      } else {
         for (int p = 0; p < kc; p++) {
           // op(A)[i, p] is A[p, i] when A is stored transposed (K×M).
-          float v = !inside ? 0f : op.ta ? op.a[op.offA + (pc + p) * op.m + i] : op.a[op.offA + i * op.k + pc + p];
-          dst[base + p * MR + r] = v;
+          int src = op.offA + (pc + p) * op.m + ic + ir;
+          for (int r = 0; r < mr; r++) {
+            dst[base + p * MR + r] = op.a[src + r];
+          }
+        }
+      }
+      for (int r = mr; r < MR; r++) {
+        for (int p = 0; p < kc; p++) {
+          dst[base + p * MR + r] = 0f;
         }
       }
     }
   }
 
-  /** Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-column panels, each laid out step by step (NR values per k). */
-  private static void packB(Operands op, int pc, int kc, int jc, int nc, float[] dst) {
+  /**
+   * Packs op(B)[pc:pc+kc, jc:jc+nc] from dst[dstOff] on as NR-column panels, each laid out step by step (NR values per k), zero-padded.
+   * Each loop order reads B along its rows: B by steps, Bᵀ (stored N×K) by columns of op(B).
+   */
+  private static void packB(Operands op, int pc, int kc, int jc, int nc, float[] dst, int dstOff) {
     for (int jr = 0; jr < nc; jr += NR) {
-      int base = jr * kc;
+      int base = dstOff + jr * kc;
       int nr = Math.min(NR, nc - jr);
-      for (int p = 0; p < kc; p++) {
-        int o = base + p * NR;
-        if (!op.tb) {
-          System.arraycopy(op.b, op.offB + (pc + p) * op.n + jc + jr, dst, o, nr);
-        } else {
+      if (!op.tb) {
+        for (int p = 0; p < kc; p++) {
+          System.arraycopy(op.b, op.offB + (pc + p) * op.n + jc + jr, dst, base + p * NR, nr);
+        }
+      } else {
+        for (int j = 0; j < nr; j++) {
           // op(B)[p, j] is B[j, p] when B is stored transposed (N×K).
-          for (int j = 0; j < nr; j++) {
-            dst[o + j] = op.b[op.offB + (jc + jr + j) * op.k + pc + p];
+          int src = op.offB + (jc + jr + j) * op.k + pc;
+          for (int p = 0; p < kc; p++) {
+            dst[base + p * NR + j] = op.b[src + p];
           }
         }
-        for (int j = nr; j < NR; j++) {
-          dst[o + j] = 0f;
+      }
+      if (nr < NR) {
+        for (int p = 0; p < kc; p++) {
+          Arrays.fill(dst, base + p * NR + nr, base + (p + 1) * NR, 0f);
         }
       }
     }

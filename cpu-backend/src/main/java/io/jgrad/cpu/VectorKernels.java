@@ -3,9 +3,6 @@ package io.jgrad.cpu;
 import io.jgrad.BinaryOp;
 import io.jgrad.UnaryOp;
 import java.util.Arrays;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -19,23 +16,13 @@ final class VectorKernels implements FloatKernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int L = F.length();
 
-  private final ExecutorService workers;
+  private final WorkerTeam team;
   private final VectorGemm gemm;
 
-  /** @param threads GEMM threads: the caller plus {@code threads − 1} workers owned by this object */
+  /** @param threads kernel threads: the caller plus {@code threads − 1} workers owned by this object */
   VectorKernels(int threads) {
-    AtomicInteger count = new AtomicInteger();
-    this.workers =
-        threads == 1
-            ? null
-            : Executors.newFixedThreadPool(
-                threads - 1,
-                r -> {
-                  Thread t = new Thread(r, "jgrad-cpu-" + count.incrementAndGet());
-                  t.setDaemon(true); // an unclosed backend must not keep the JVM alive
-                  return t;
-                });
-    this.gemm = new VectorGemm(workers, threads);
+    this.team = new WorkerTeam(threads);
+    this.gemm = new VectorGemm(team);
   }
 
   @Override
@@ -207,9 +194,7 @@ final class VectorKernels implements FloatKernels {
 
   @Override
   public void close() {
-    if (workers != null) {
-      workers.shutdownNow();
-    }
+    team.close();
   }
 
   // ---- the vector forms of the ops MLPs spend their time in; the rest run the scalar tail ----

@@ -5,7 +5,10 @@ import io.jgrad.BackendOptions;
 import io.jgrad.conformance.BackendConformanceTest;
 import java.util.Arrays;
 
-/** The SIMD backend on two threads, with GEMM shapes that cross every edge of its blocking (MR, NR, KC, MC, NC). */
+/**
+ * The SIMD backend on two threads, with GEMM shapes that cross every edge of its blocking (MR, NR, KC, MC, NC) on
+ * each of its paths: one thread (below 4M multiply-adds), tall C over a shared B block, wide C split by columns.
+ */
 class CpuConformanceTest extends BackendConformanceTest {
   @Override
   protected Backend createBackend() {
@@ -15,7 +18,9 @@ class CpuConformanceTest extends BackendConformanceTest {
   @Override
   protected int[][] gemmShapes() {
     int[][] common = super.gemmShapes();
-    int[][] edges = {{1023, 5, 3}, {97, 600, 257}, {6, 32, 256}, {193, 33, 513}};
+    int[][] edges = {
+      {1023, 5, 3}, {97, 600, 257}, {6, 32, 256}, {193, 33, 513}, {385, 200, 300}, {700, 530, 40}, {300, 1030, 20}
+    };
     int[][] all = Arrays.copyOf(common, common.length + edges.length);
     System.arraycopy(edges, 0, all, common.length, edges.length);
     return all;

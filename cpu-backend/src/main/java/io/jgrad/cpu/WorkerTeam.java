@@ -1,0 +1,137 @@
+package io.jgrad.cpu;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fork-join for the kernels that allocates nothing per call: {@link #run} hands parts 1…n−1 of a task to parked
+ * worker threads, runs part 0 on the caller, and returns once every part is done. It replaces an executor's submit
+ * and Future.get, which allocated a task, a future and queue nodes on every GEMM and took tens of microseconds to
+ * wake a worker through a blocking queue. Every run uses every thread, so a worker never has to decide whether a run
+ * is meant for it. Calls from several threads are serialized.
+ */
+final class WorkerTeam implements AutoCloseable {
+  /** One part of a parallel loop. */
+  interface Task {
+    void run(int part, int parts);
+  }
+
+  /**
+   * Spins before parking, about 20 µs: long enough to catch the next kernel of a training step without a park/unpark
+   * round trip, short enough not to steal a shared core from other work.
+   */
+  private static final int SPINS = 1 << 12;
+
+  private final Thread[] workers;
+  private final AtomicInteger unfinished = new AtomicInteger();
+  /** Bumped once per run; a worker runs its part when it sees a generation it has not run yet. */
+  private volatile long generation;
+  private volatile boolean closed;
+  private volatile Thread caller;
+  /** Written before the generation bump and read after it, so plain fields suffice. */
+  private Task task;
+  private volatile Throwable failure;
+  private final AtomicInteger arrived = new AtomicInteger();
+  private volatile int phase;
+
+  /** @param threads the caller plus {@code threads − 1} daemon workers owned by this team */
+  WorkerTeam(int threads) {
+    workers = new Thread[threads - 1];
+    for (int i = 0; i < workers.length; i++) {
+      int part = i + 1;
+      workers[i] = new Thread(() -> work(part), "jgrad-cpu-" + part);
+      workers[i].setDaemon(true); // an unclosed backend must not keep the JVM alive
+      workers[i].start();
+    }
+  }
+
+  /** The number of parts {@link #run} splits a task into: the caller and every worker. */
+  int threads() {
+    return workers.length + 1;
+  }
+
+  /** Runs task(part, threads()) for every part &lt; threads(), part 0 on the calling thread. */
+  synchronized void run(Task task) {
+    this.task = task;
+    this.caller = Thread.currentThread();
+    failure = null;
+    unfinished.set(workers.length);
+    generation++; // volatile write: publishes task to the workers
+    for (Thread w : workers) {
+      LockSupport.unpark(w);
+    }
+    try {
+      task.run(0, threads());
+    } finally {
+      for (int spin = 0; unfinished.get() > 0; spin++) {
+        if (spin < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      this.task = null;
+    }
+    if (failure != null) {
+      throw new IllegalStateException("a jgrad-cpu worker failed", failure);
+    }
+  }
+
+  /**
+   * Waits inside a running task until every part has called it (a barrier); then all go on. Every part of the task
+   * must call it the same number of times.
+   */
+  void await() {
+    int ph = phase;
+    if (arrived.incrementAndGet() == threads()) {
+      arrived.set(0);
+      phase = ph + 1;
+      LockSupport.unpark(caller);
+      for (Thread w : workers) {
+        LockSupport.unpark(w);
+      }
+      return;
+    }
+    for (int spin = 0; phase == ph; spin++) {
+      if (spin < SPINS) {
+        Thread.onSpinWait();
+      } else {
+        LockSupport.park(this);
+      }
+    }
+  }
+
+  private void work(int part) {
+    long seen = 0;
+    while (true) {
+      long g;
+      for (int spin = 0; (g = generation) == seen && !closed; spin++) {
+        if (spin < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      if (closed) {
+        return;
+      }
+      seen = g;
+      try {
+        task.run(part, workers.length + 1);
+      } catch (Throwable t) {
+        failure = t;
+      }
+      if (unfinished.decrementAndGet() == 0) {
+        LockSupport.unpark(caller);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (Thread w : workers) {
+      LockSupport.unpark(w);
+    }
+  }
+}
