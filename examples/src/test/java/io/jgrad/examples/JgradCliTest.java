@@ -4,16 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,52 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 class JgradCliTest {
   @TempDir Path dir;
 
-  /** A command's exit code, stdout and stderr. */
-  record Result(int code, String out, String err) {
-    List<String> lines() {
-      return out.lines().toList();
-    }
-
-    /** The top-level fields of the last line of stdout, parsed as JSON. */
-    Map<String, String> summary() throws IOException {
-      List<String> lines = lines();
-      Map<String, String> fields = new HashMap<>();
-      try (JsonParser p = new JsonFactory().createParser(lines.get(lines.size() - 1))) {
-        assertEquals(JsonToken.START_OBJECT, p.nextToken());
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.getCurrentName();
-          JsonToken value = p.nextToken();
-          if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-            p.skipChildren();
-          } else {
-            fields.put(name, p.getValueAsString());
-          }
-        }
-      }
-      return fields;
-    }
-  }
-
-  static synchronized Result jgrad(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = Jgrad.run(args);
-      return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void trainOnTheBundledDigitsEndsWithAJsonSummary() throws IOException {
     Path metrics = dir.resolve("m.jsonl");
-    Result r = jgrad("train", "--epochs", "1", "--hidden", "64", "--lr", "0.003", "--no-progress", "--backend", "cpu",
+    CliRun r = CliRun.run("train", "--epochs", "1", "--hidden", "64", "--lr", "0.003", "--no-progress", "--backend",
+        "cpu",
         "--metrics", metrics.toString());
     assertEquals(0, r.code(), r.err());
     Map<String, String> s = r.summary();
@@ -91,9 +43,9 @@ class JgradCliTest {
     Path ckpt = dir.resolve("run.safetensors");
     Path png = dir.resolve("curves.png");
     String[] common = {"--hidden", "32", "--no-progress", "--backend", "cpu", "--save", ckpt.toString()};
-    Result first = jgrad(concat(new String[] {"train", "--epochs", "1"}, common));
+    CliRun first = CliRun.run(concat(new String[] {"train", "--epochs", "1"}, common));
     assertEquals(0, first.code(), first.err());
-    Result second = jgrad(concat(new String[] {"train", "--epochs", "2", "--resume", dir.toString(), "--plot",
+    CliRun second = CliRun.run(concat(new String[] {"train", "--epochs", "2", "--resume", dir.toString(), "--plot",
         png.toString()}, common));
     assertEquals(0, second.code(), second.err());
     assertTrue(second.err().contains("after epoch 1"), second.err());
@@ -111,7 +63,7 @@ class JgradCliTest {
         "data_batch_5.bin", "test_batch.bin")) {
       Files.write(dir.resolve(name), syntheticCifar(40, name.hashCode()));
     }
-    Result r = jgrad("train", "--dataset", "cifar10", "--data", dir.toString(), "--epochs", "1", "--hidden", "16",
+    CliRun r = CliRun.run("train", "--dataset", "cifar10", "--data", dir.toString(), "--epochs", "1", "--hidden", "16",
         "--no-progress", "--backend", "cpu");
     assertEquals(0, r.code(), r.err());
     assertEquals("cifar10", r.summary().get("dataset"));
@@ -119,23 +71,23 @@ class JgradCliTest {
 
   @Test
   void mistakesAreOneLineErrors() throws IOException {
-    Result noData = jgrad("train", "--dataset", "mnist");
+    CliRun noData = CliRun.run("train", "--dataset", "mnist");
     assertEquals(1, noData.code());
     assertEquals("jgrad train: --dataset mnist needs --data DIR (the directory holding its files)",
         noData.err().strip());
     Files.write(dir.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
-    Result corrupt = jgrad("train", "--dataset", "mnist", "--data", dir.toString());
+    CliRun corrupt = CliRun.run("train", "--dataset", "mnist", "--data", dir.toString());
     assertEquals(1, corrupt.code());
     assertEquals(1, corrupt.err().strip().lines().count(), corrupt.err());
     assertTrue(corrupt.err().contains("train-images-idx3-ubyte"), corrupt.err());
-    Result badBackend = jgrad("train", "--backend", "tpu");
+    CliRun badBackend = CliRun.run("train", "--backend", "tpu");
     assertEquals(1, badBackend.code());
     assertTrue(badBackend.err().startsWith("jgrad train: unknown backend tpu"), badBackend.err());
   }
 
   @Test
   void xorIsSolved() throws IOException {
-    Result r = jgrad("xor");
+    CliRun r = CliRun.run("xor");
     assertEquals(0, r.code(), r.err());
     assertEquals("true", r.summary().get("solved"));
   }

@@ -1,5 +1,6 @@
 package io.jgrad.examples.reliability;
 
+import io.jgrad.examples.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,9 +33,9 @@ class CheckpointCliTest {
   /** Two checkpoints of one run, trained once for all tests: after epoch 1 and after epoch 2. */
   @BeforeAll
   static void twoCheckpoints() {
-    Cli first = train("--epochs", "1", "--save", trained.resolve(OLDER).toString());
+    CliRun first = train("--epochs", "1", "--save", trained.resolve(OLDER).toString());
     assertEquals(0, first.code(), first.err());
-    Cli second = train("--epochs", "2", "--resume", trained.resolve(OLDER).toString(), "--save",
+    CliRun second = train("--epochs", "2", "--resume", trained.resolve(OLDER).toString(), "--save",
         trained.resolve(NEWER).toString());
     assertEquals(0, second.code(), second.err());
   }
@@ -53,7 +54,7 @@ class CheckpointCliTest {
     bytes[bytes.length / 2] ^= 0x10; // one bit in the weights
     Files.write(newer, bytes);
 
-    Cli direct = train("--epochs", "3", "--resume", newer.toString());
+    CliRun direct = train("--epochs", "3", "--resume", newer.toString());
     assertEquals(1, direct.code());
     assertTrue(direct.errorLine().startsWith("jgrad train: " + newer + ": checkpoint corrupt: checksum mismatch ("),
         direct.err());
@@ -66,7 +67,7 @@ class CheckpointCliTest {
     byte[] bytes = Files.readAllBytes(newer);
     Files.write(newer, Arrays.copyOf(bytes, bytes.length - 1_000)); // a write cut short, as by a full disk
 
-    Cli direct = train("--epochs", "3", "--resume", newer.toString());
+    CliRun direct = train("--epochs", "3", "--resume", newer.toString());
     assertEquals(1, direct.code());
     assertTrue(direct.errorLine().startsWith("jgrad train: " + newer + ": "), direct.err());
     assertEquals(1, direct.errorLine().lines().count(), direct.err());
@@ -79,7 +80,7 @@ class CheckpointCliTest {
     // What SIGKILL inside AtomicFiles.write leaves: a partial ".NAME.*.tmp", newer than any checkpoint.
     byte[] bytes = Files.readAllBytes(newer);
     Files.write(dir.resolve(".epoch3.safetensors.1f2e3d.tmp"), Arrays.copyOf(bytes, bytes.length / 3));
-    Cli resumed = train("--epochs", "3", "--resume", dir.toString());
+    CliRun resumed = train("--epochs", "3", "--resume", dir.toString());
     assertEquals(0, resumed.code(), resumed.err());
     assertTrue(resumed.err().contains("resumed from " + newer + " after epoch 2"), resumed.err());
   }
@@ -88,20 +89,20 @@ class CheckpointCliTest {
   void aDirectoryWithNoValidCheckpointIsAOneLineError() throws IOException {
     Files.write(newer, new byte[] {1, 2, 3});
     Files.delete(older);
-    Cli r = train("--epochs", "3", "--resume", dir.toString());
+    CliRun r = train("--epochs", "3", "--resume", dir.toString());
     assertEquals(1, r.code());
     assertEquals("jgrad train: " + dir + ": no valid checkpoint (*.safetensors) in the directory", r.errorLine());
   }
 
   private void assertResumesFromOlder() {
-    Cli resumed = train("--epochs", "3", "--resume", dir.toString());
+    CliRun resumed = train("--epochs", "3", "--resume", dir.toString());
     assertEquals(0, resumed.code(), resumed.err());
     assertTrue(resumed.err().contains("resumed from " + older + " after epoch 1"), resumed.err());
   }
 
-  private static Cli train(String... args) {
+  private static CliRun train(String... args) {
     String[] all = Arrays.copyOf(TRAIN, TRAIN.length + args.length);
     System.arraycopy(args, 0, all, TRAIN.length, args.length);
-    return Cli.run(all);
+    return CliRun.run(all);
   }
 }

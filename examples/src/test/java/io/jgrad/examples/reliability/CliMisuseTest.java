@@ -1,5 +1,6 @@
 package io.jgrad.examples.reliability;
 
+import io.jgrad.examples.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +36,7 @@ class CliMisuseTest {
       """)
   void aBadOptionIsAOneLineError(String options, String fragment) {
     // Each value is rejected before the first training step, so the defaults cost only the data loading.
-    Cli r = Cli.run(("train --no-progress " + options).split(" +"));
+    CliRun r = CliRun.run(("train --no-progress " + options).split(" +"));
     assertEquals(1, r.code(), r.out());
     String line = r.errorLine();
     assertEquals(1, line.lines().count(), r.err());
@@ -46,7 +47,7 @@ class CliMisuseTest {
   @CsvSource({"stop, 1", "skip, 0"})
   void aDivergingRunStopsOrSkipsAsAsked(String policy, int code) {
     // Step 1 at lr 1e30 leaves finite but huge weights; step 2's loss is NaN.
-    Cli r = Cli.run("train", "--epochs", "1", "--hidden", "8", "--no-progress", "--backend", "cpu", "--optimizer",
+    CliRun r = CliRun.run("train", "--epochs", "1", "--hidden", "8", "--no-progress", "--backend", "cpu", "--optimizer",
         "sgd", "--lr", "1e30", "--schedule", "constant", "--on-nonfinite", policy);
     assertEquals(code, r.code(), r.err());
     if (code == 1) {

@@ -1,0 +1,63 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A {@code jgrad} command run in this JVM, as a user or a script sees it: exit code, stdout, stderr. */
+public record CliRun(int code, String out, String err) {
+
+  /** Runs {@code jgrad args...}; synchronized because it swaps the process-wide System.out and System.err. */
+  public static synchronized CliRun run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Jgrad.run(args);
+      return new CliRun(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  public List<String> lines() {
+    return out.lines().toList();
+  }
+
+  /** The error lines that jgrad itself printed ("jgrad train: ..."), without log lines or JVM warnings. */
+  public String errorLine() {
+    return err.lines().filter(l -> l.startsWith("jgrad ")).reduce((a, b) -> a + "\n" + b).orElse("");
+  }
+
+  /** The top-level fields of the last line of stdout, parsed as JSON. */
+  public Map<String, String> summary() throws IOException {
+    List<String> lines = lines();
+    Map<String, String> fields = new HashMap<>();
+    try (JsonParser p = new JsonFactory().createParser(lines.get(lines.size() - 1))) {
+      assertEquals(JsonToken.START_OBJECT, p.nextToken());
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.getCurrentName();
+        JsonToken value = p.nextToken();
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+          p.skipChildren();
+        } else {
+          fields.put(name, p.getValueAsString());
+        }
+      }
+    }
+    return fields;
+  }
+}
