@@ -39,9 +39,8 @@ jgrad train --backend cpu --no-progress --metrics "$results/train-cpu.jsonl" 2>&
 jgrad bench gemm --backend cuda --sizes 1024,2048,4096 2>&1 | tee "$results/bench-gemm-cuda.jsonl"
 jgrad bench train --backend cuda --hidden 512,256 --batch 128 2>&1 | tee "$results/bench-train-cuda.jsonl"
 jgrad bench train --backend cuda --hidden 4096,4096 --batch 1024 2>&1 | tee "$results/bench-train-cuda-wide.jsonl"
-if command -v python3 > /dev/null && [ -d "$here/bench" ]; then
-  for script in "$here"/bench/*.py; do
-    python3 "$script" --device cuda 2>&1 | tee "$results/$(basename "$script" .py)-cuda.jsonl"
-  done
+# PyTorch on the same GPU, the reference of the speed targets (skipped where python3 has no torch).
+if python3 -c 'import torch' 2> /dev/null; then
+  python3 "$here/bench/torch_gpu.py" --device cuda 2>&1 | tee "$results/bench-torch-cuda.jsonl"
 fi
 exit "$status"
