@@ -5,6 +5,7 @@ import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.MemoryStats;
 import io.jgrad.Shape;
+import java.util.Arrays;
 import java.util.function.IntToDoubleFunction;
 
 /**
@@ -110,8 +111,17 @@ abstract class ArrayBackend implements Backend {
   @Override
   public final void fill(Buffer dst, double value) {
     CpuBuffer d = owned("fill", "dst", dst);
-    for (int i = 0; i < d.size(); i++) {
-      d.set(i, value);
+    // Arrays.fill is a vectorized intrinsic; a set(i) per element (a dtype switch each) was 3.5% of a training step,
+    // which zeroes every gradient.
+    switch (d.dtype()) {
+      case FLOAT32:
+        Arrays.fill(d.floats(), 0, d.size(), (float) value);
+        break;
+      case FLOAT64:
+        Arrays.fill(d.doubles(), 0, d.size(), value);
+        break;
+      default:
+        Arrays.fill(d.ints(), 0, d.size(), (int) value);
     }
   }
 
