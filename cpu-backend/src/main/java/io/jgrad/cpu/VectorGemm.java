@@ -20,8 +20,8 @@ final class VectorGemm {
   /**
    * Micro-tile rows: 4 rows × 2 vectors = 8 accumulators. Measured here with 256-bit vectors (16 registers), one
    * thread, 1024³, thread CPU time, on JDK 17 and 25 alike: 4×16 about 60 GFLOP/s, 8×8 54, 5×16 51, 3×24 40, and the
-   * 12-accumulator tiles 6×16 and 4×24 about 30 (C2 keeps every broadcast of a step live at once, so 12 + 2 or 3 B
-   * vectors + 4 to 6 broadcasts spill).
+   * 12-accumulator tiles 6×16 and 4×24 about 30 (most likely spilling: 12 accumulators + 2 or 3 B vectors leave no
+   * room for a step's 4 to 6 broadcasts if C2 keeps them live at once).
    */
   private static final int MR = 4;
   private static final int NR = 2 * L;
@@ -308,8 +308,9 @@ final class VectorGemm {
   }
 
   /**
-   * Packs op(B)[pc:pc+kc, jc:jc+nc] from dst[dstOff] on as NR-column panels, each laid out step by step (NR values per k), zero-padded.
-   * Each loop order reads B along its rows: B by steps, Bᵀ (stored N×K) by columns of op(B).
+   * Packs op(B)[pc:pc+kc, jc:jc+nc] into dst from dstOff on as NR-column panels, each laid out step by step (NR
+   * values per k), zero-padded. Each loop order reads B along its rows: B by steps, Bᵀ (stored N×K) by columns of
+   * op(B).
    */
   private static void packB(Operands op, int pc, int kc, int jc, int nc, float[] dst, int dstOff) {
     for (int jr = 0; jr < nc; jr += NR) {
