@@ -55,6 +55,7 @@ final class WorkerTeam implements AutoCloseable {
     this.task = task;
     this.caller = Thread.currentThread();
     failure = null;
+    arrived.set(0); // a failed run may have left parts counted at its barrier
     unfinished.set(workers.length);
     generation++; // volatile write: publishes task to the workers
     for (Thread w : workers) {
@@ -62,6 +63,8 @@ final class WorkerTeam implements AutoCloseable {
     }
     try {
       task.run(0, threads());
+    } catch (RuntimeException | Error e) {
+      fail(e);
     } finally {
       for (int spin = 0; unfinished.get() > 0; spin++) {
         if (spin < SPINS) {
@@ -72,8 +75,35 @@ final class WorkerTeam implements AutoCloseable {
       }
       this.task = null;
     }
-    if (failure != null) {
-      throw new IllegalStateException("a jgrad-cpu worker failed", failure);
+    Throwable f = failure; // the first failure of the run: never the PartFailedException it caused elsewhere
+    if (f instanceof RuntimeException e) {
+      throw e;
+    }
+    if (f instanceof Error e) {
+      throw e;
+    }
+  }
+
+  /**
+   * Records the first failure of a run and wakes every part: those waiting at the barrier must not wait for a part
+   * that will never arrive (that was a deadlock).
+   */
+  private void fail(Throwable t) {
+    if (failure == null) {
+      failure = t;
+    }
+    LockSupport.unpark(caller);
+    for (Thread w : workers) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  /** Thrown at the barrier of the parts that did not fail when another part did. */
+  private static final class PartFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PartFailedException() {
+      super("another part of this parallel kernel failed", null, false, false);
     }
   }
 
@@ -93,6 +123,9 @@ final class WorkerTeam implements AutoCloseable {
       return;
     }
     for (int spin = 0; phase == ph; spin++) {
+      if (failure != null) {
+        throw new PartFailedException();
+      }
       if (spin < SPINS) {
         Thread.onSpinWait();
       } else {
@@ -119,7 +152,7 @@ final class WorkerTeam implements AutoCloseable {
       try {
         task.run(part, workers.length + 1);
       } catch (Throwable t) {
-        failure = t;
+        fail(t);
       }
       if (unfinished.decrementAndGet() == 0) {
         LockSupport.unpark(caller);

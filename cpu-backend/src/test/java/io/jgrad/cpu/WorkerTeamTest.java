@@ -1,0 +1,51 @@
+package io.jgrad.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class WorkerTeamTest {
+
+  @Test
+  void everyPartRunsOncePerRun() {
+    try (WorkerTeam team = new WorkerTeam(3)) {
+      AtomicInteger sum = new AtomicInteger();
+      for (int i = 0; i < 100; i++) {
+        team.run((part, parts) -> sum.addAndGet(part + 1));
+      }
+      assertEquals(100 * (1 + 2 + 3), sum.get());
+    }
+  }
+
+  /** A part that fails before the barrier must not leave the others waiting there forever. */
+  @Test
+  void aFailingPartReleasesTheBarrierAndTheTeamStaysUsable() {
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      try (WorkerTeam team = new WorkerTeam(2)) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> team.run((part, parts) -> {
+          if (part == 1) {
+            throw new IllegalArgumentException("part 1 broke");
+          }
+          team.await();
+        }));
+        assertEquals("part 1 broke", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> team.run((part, parts) -> {
+          if (part == 0) {
+            throw new IllegalStateException("the caller's part broke");
+          }
+          team.await();
+        }));
+        AtomicInteger passed = new AtomicInteger();
+        team.run((part, parts) -> {
+          team.await();
+          passed.incrementAndGet();
+        });
+        assertEquals(2, passed.get());
+      }
+    });
+  }
+}
