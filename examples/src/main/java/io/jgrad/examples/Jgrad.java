@@ -30,7 +30,7 @@ public final class Jgrad implements Runnable {
    */
   private static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    cmd.getErr().println("jgrad " + cmd.getCommandName() + ": " + message.replace('\n', ' '));
+    cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message.replace('\n', ' '));
     if (System.getenv("JGRAD_DEBUG") != null) {
       e.printStackTrace(cmd.getErr());
     }
