@@ -1,6 +1,7 @@
 package io.jgrad.autograd;
 
 import io.jgrad.BinaryOp;
+import io.jgrad.Buffer;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import java.util.ArrayDeque;
@@ -80,9 +81,9 @@ public final class Backward {
         } else {
           Tensor existing = pending.get(input.gradFn());
           if (existing == null) {
-            // One tensor may come back for two inputs (x + x) or be gradOut itself: each pending entry owns its own.
-            boolean exclusive = gi != gradOut && owned.add(gi);
-            pending.put(input.gradFn(), exclusive ? gi : copyOwned(gi, owned));
+            // A gradient may come back for two inputs (x + x), be gradOut itself or a view of it (reshape): a pending
+            // sum is added to in place, so each one must own its storage.
+            pending.put(input.gradFn(), exclusive(gi, gradOut, owned) ? gi : copyOwned(gi, owned));
           } else {
             existing.backend().binary(
                 BinaryOp.ADD, existing.buffer(), existing.shape(), gi.buffer(), gi.shape(), existing.buffer(),
@@ -105,6 +106,20 @@ public final class Backward {
     if (t != null && t != gradOut && !owned.contains(t)) {
       t.close();
     }
+  }
+
+  /** Whether {@code gi} shares its storage with nothing that must not change; if so, it becomes owned. */
+  private static boolean exclusive(Tensor gi, Tensor gradOut, Set<Tensor> owned) {
+    Buffer storage = gi.buffer();
+    if (gradOut != null && gradOut.buffer() == storage) {
+      return false;
+    }
+    for (Tensor o : owned) {
+      if (o.buffer() == storage) {
+        return false;
+      }
+    }
+    return owned.add(gi);
   }
 
   private static Tensor copyOwned(Tensor t, Set<Tensor> owned) {

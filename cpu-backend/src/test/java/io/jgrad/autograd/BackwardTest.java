@@ -62,6 +62,17 @@ class BackwardTest extends ReferenceBackendTest {
   }
 
   @Test
+  void summingIntoAViewOfTheCallersGradientLeavesItUnchanged() {
+    Tensor x = Tensor.of(backend, new double[] {1, 2, 3, 4}, 2, 2).requiresGrad(true);
+    Tensor h = x.mul(1.0); // non-leaf, used twice below
+    Tensor y = h.add(h).reshape(4); // reshape hands add a view of gradOut, which add hands to h twice
+    Tensor gradOut = Tensor.of(backend, new double[] {1, 1, 1, 1}, 4);
+    y.backward(gradOut, false);
+    assertArrayEquals(new double[] {1, 1, 1, 1}, gradOut.toDoubleArray(), 0);
+    assertArrayEquals(new double[] {2, 2, 2, 2}, x.grad().toDoubleArray(), 0);
+  }
+
+  @Test
   void noGradRecordsNothingAndDetachCutsTheGraph() {
     Tensor x = Tensor.of(backend, new double[] {2.0}).requiresGrad(true);
     try (NoGrad ignored = NoGrad.enter()) {
