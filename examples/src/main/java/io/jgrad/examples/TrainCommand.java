@@ -51,10 +51,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--activation", defaultValue = "relu", description = "relu, leaky-relu, elu, gelu, tanh or sigmoid")
   String activation;
 
-  @Option(names = "--epochs", defaultValue = "10")
+  @Option(names = "--epochs", defaultValue = "10", description = "epochs in all, counting resumed ones (default: ${DEFAULT-VALUE})")
   int epochs;
 
-  @Option(names = "--batch", defaultValue = "128")
+  @Option(names = "--batch", defaultValue = "128", description = "mini-batch size (default: ${DEFAULT-VALUE})")
   int batch;
 
   @Option(names = "--optimizer", defaultValue = "adamw", description = "sgd, adam or adamw (default: ${DEFAULT-VALUE})")
@@ -72,10 +72,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--schedule", defaultValue = "cosine", description = "cosine (with warmup), onecycle or constant")
   String schedule;
 
-  @Option(names = "--label-smoothing", defaultValue = "0.1")
+  @Option(names = "--label-smoothing", defaultValue = "0.1", description = "in [0, 1) (default: ${DEFAULT-VALUE})")
   double labelSmoothing;
 
-  @Option(names = "--dropout", defaultValue = "0.2")
+  @Option(names = "--dropout", defaultValue = "0.2", description = "dropout after each hidden layer, in [0, 1) (default: ${DEFAULT-VALUE})")
   double dropout;
 
   @Option(names = "--clip-norm", defaultValue = "0", description = "clip gradients to this global norm (0: off)")
@@ -88,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "gradient checkpointing: recompute the MLP in K segments in backward (0: off)")
   int checkpointSegments;
 
-  @Option(names = "--seed", defaultValue = "0")
+  @Option(names = "--seed", defaultValue = "0", description = "weights, dropout and shuffling (default: ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
