@@ -45,13 +45,15 @@ final class TrainCommand implements Callable<Integer> {
       + "/usr/share/datasets/fashion-mnist)")
   Path data;
 
-  @Option(names = "--hidden", defaultValue = "512,256", split = ",", description = "hidden layer widths (default: ${DEFAULT-VALUE})")
+  @Option(names = "--hidden", defaultValue = "512,256", split = ",",
+      description = "hidden layer widths (default: ${DEFAULT-VALUE})")
   int[] hidden;
 
   @Option(names = "--activation", defaultValue = "relu", description = "relu, leaky-relu, elu, gelu, tanh or sigmoid")
   String activation;
 
-  @Option(names = "--epochs", defaultValue = "10", description = "epochs in all, counting resumed ones (default: ${DEFAULT-VALUE})")
+  @Option(names = "--epochs", defaultValue = "10",
+      description = "epochs in all, counting resumed ones (default: ${DEFAULT-VALUE})")
   int epochs;
 
   @Option(names = "--batch", defaultValue = "128", description = "mini-batch size (default: ${DEFAULT-VALUE})")
@@ -75,7 +77,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--label-smoothing", defaultValue = "0.1", description = "in [0, 1) (default: ${DEFAULT-VALUE})")
   double labelSmoothing;
 
-  @Option(names = "--dropout", defaultValue = "0.2", description = "dropout after each hidden layer, in [0, 1) (default: ${DEFAULT-VALUE})")
+  @Option(names = "--dropout", defaultValue = "0.2",
+      description = "dropout after each hidden layer, in [0, 1) (default: ${DEFAULT-VALUE})")
   double dropout;
 
   @Option(names = "--clip-norm", defaultValue = "0", description = "clip gradients to this global norm (0: off)")
@@ -88,7 +91,8 @@ final class TrainCommand implements Callable<Integer> {
       description = "gradient checkpointing: recompute the MLP in K segments in backward (0: off)")
   int checkpointSegments;
 
-  @Option(names = "--seed", defaultValue = "0", description = "weights, dropout and shuffling (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "0",
+      description = "weights, dropout and shuffling (default: ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
@@ -100,7 +104,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--plot", description = "write loss and accuracy curves to this PNG")
   Path plot;
 
-  @Option(names = "--save", description = "write a training checkpoint (weights + optimizer + RNG) here after each epoch")
+  @Option(names = "--save",
+      description = "write a training checkpoint (weights + optimizer + RNG) here after each epoch")
   Path save;
 
   @Option(names = "--resume", description = "continue from a checkpoint file, or the newest valid one in a directory")
