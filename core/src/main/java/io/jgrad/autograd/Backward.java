@@ -26,7 +26,8 @@ public final class Backward {
    */
   public static void run(Tensor root, Tensor gradOut, boolean retainGraph) {
     if (!root.requiresGrad()) {
-      throw new IllegalStateException("backward: tensor " + root.shape() + " does not require grad (no input requires it)");
+      throw new IllegalStateException("backward: tensor " + root.shape()
+          + " does not require grad (no input requires it)");
     }
     Tensor seed;
     if (gradOut == null) {

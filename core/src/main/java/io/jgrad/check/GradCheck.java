@@ -52,7 +52,8 @@ public final class GradCheck {
   public static Result check(Function<Tensor[], Tensor> f, Tensor... inputs) {
     for (Tensor t : inputs) {
       if (t.dtype() != DType.FLOAT64) {
-        throw new IllegalArgumentException("GradCheck needs float64 inputs, got " + t.dtype().label() + " " + t.shape());
+        throw new IllegalArgumentException("GradCheck needs float64 inputs, got " + t.dtype().label() + " "
+            + t.shape());
       }
       t.requiresGrad(true);
       t.setGrad(null);

@@ -70,7 +70,8 @@ public final class CifarReader {
       int label = records[r * RECORD_BYTES] & 0xff;
       if (label >= CLASSES) {
         throw source.fail(
-            "label " + label + " at offset " + (long) r * RECORD_BYTES + " (record " + r + "), expected 0.." + (CLASSES - 1));
+            "label " + label + " at offset " + (long) r * RECORD_BYTES + " (record " + r + "), expected 0.."
+                + (CLASSES - 1));
       }
     }
     return records;

@@ -74,7 +74,8 @@ public final class IdxReader {
       labels[i] = bytes[i] & 0xff;
       if (labels[i] >= numClasses) {
         throw source.fail(
-            "label " + labels[i] + " at offset " + (start + i) + " (record " + i + "), expected 0.." + (numClasses - 1));
+            "label " + labels[i] + " at offset " + (start + i) + " (record " + i + "), expected 0.."
+                + (numClasses - 1));
       }
     }
     return labels;

@@ -23,7 +23,8 @@ public final class LabeledData {
     }
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= numClasses) {
-        throw new IllegalArgumentException("label " + labels[i] + " of example " + i + ", expected 0.." + (numClasses - 1));
+        throw new IllegalArgumentException("label " + labels[i] + " of example " + i + ", expected 0.."
+            + (numClasses - 1));
       }
     }
     this.features = features;

@@ -38,7 +38,8 @@ public final class MnistDataset {
     LabeledData test = loadPart(open, "t10k");
     if (train.featureSize() != test.featureSize()) {
       throw new InvalidFileException(
-          "t10k-images-idx3-ubyte", "images have " + test.featureSize() + " pixels, train images " + train.featureSize());
+          "t10k-images-idx3-ubyte", "images have " + test.featureSize() + " pixels, train images "
+              + train.featureSize());
     }
     return new TrainTestSplit(train, test);
   }
@@ -65,7 +66,8 @@ public final class MnistDataset {
         return ByteSource.open(file);
       }
     }
-    throw new InvalidFileException(dir.resolve(base) + "[.gz]", "missing: neither " + base + ".gz nor " + base + " is in " + dir);
+    throw new InvalidFileException(dir.resolve(base) + "[.gz]", "missing: neither " + base + ".gz nor " + base
+        + " is in " + dir);
   }
 
   private static ByteSource openResource(ClassLoader loader, String dir, String base) {

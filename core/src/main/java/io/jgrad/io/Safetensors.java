@@ -123,7 +123,8 @@ public final class Safetensors {
     channel.position(position);
     while (buffer.hasRemaining()) {
       if (channel.read(buffer) < 0) {
-        throw new InvalidFileException(name, "file ended at offset " + (position + buffer.position()) + " while reading");
+        throw new InvalidFileException(name, "file ended at offset " + (position + buffer.position())
+            + " while reading");
       }
     }
     return buffer.array();

@@ -173,7 +173,8 @@ final class SafetensorsHeader {
           String code = parser.getText();
           dtype =
               SafetensorsDtype.fromCode(code)
-                  .orElseThrow(() -> fail.at("unsupported dtype '" + code + "', expected one of " + Arrays.toString(SafetensorsDtype.values())));
+                  .orElseThrow(() -> fail.at("unsupported dtype '" + code + "', expected one of "
+                      + Arrays.toString(SafetensorsDtype.values())));
         }
         case "shape" -> shape = parseNaturals(parser, fail, field, shape, Integer.MAX_VALUE);
         case "data_offsets" -> offsets = parseNaturals(parser, fail, field, offsets, Long.MAX_VALUE);
@@ -231,7 +232,8 @@ final class SafetensorsHeader {
         throw at.at(range + " exceed the largest Java array");
       }
       if (e.begin() < next) {
-        throw at.at(range + " overlap tensor '" + previous.name() + "' [" + previous.begin() + ", " + previous.end() + "]");
+        throw at.at(range + " overlap tensor '" + previous.name() + "' [" + previous.begin() + ", " + previous.end()
+            + "]");
       }
       if (e.begin() > next) {
         throw fail.at("bytes " + next + ".." + e.begin() + " of the data region belong to no tensor");

@@ -18,7 +18,8 @@ public final class CheckpointedSequential extends Module {
   CheckpointedSequential(Sequential stack, int k) {
     int n = stack.size();
     if (k < 1 || k > n) {
-      throw new IllegalArgumentException("checkpoint segments must be in [1, " + n + "] for " + n + " layers, got " + k);
+      throw new IllegalArgumentException("checkpoint segments must be in [1, " + n + "] for " + n + " layers, got "
+          + k);
     }
     List<Module> layers = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -20,7 +20,8 @@ public final class Unary extends Function {
 
   public static Tensor apply(UnaryOp op, double alpha, Tensor x) {
     if (!x.dtype().isFloating()) {
-      throw new IllegalArgumentException(op.name().toLowerCase() + ": needs a floating-point tensor, got " + x.dtype().label());
+      throw new IllegalArgumentException(op.name().toLowerCase() + ": needs a floating-point tensor, got "
+          + x.dtype().label());
     }
     Tensor y = Tensor.empty(x.backend(), x.dtype(), x.shape());
     x.backend().unary(op, alpha, x.buffer(), y.buffer());

@@ -74,7 +74,8 @@ public final class TrainingCheckpoint {
       String expected = e.getValue().seed() + ":";
       if (v == null || !v.startsWith(expected)) {
         throw new InvalidFileException(
-            file.toString(), "random generator '" + e.getKey() + "' is " + v + ", expected seed " + e.getValue().seed());
+            file.toString(), "random generator '" + e.getKey() + "' is " + v + ", expected seed "
+                + e.getValue().seed());
       }
       offsets[i++] = Long.parseLong(v.substring(expected.length()));
     }

@@ -100,9 +100,11 @@ abstract class ArrayBackend implements Backend {
     if (s.dtype() != d.dtype()) {
       throw new IllegalArgumentException("copy: src is " + s.dtype().label() + " but dst is " + d.dtype().label());
     }
-    if (length < 0 || srcOffset < 0 || dstOffset < 0 || srcOffset + length > s.length() || dstOffset + length > d.length()) {
+    if (length < 0 || srcOffset < 0 || dstOffset < 0 || srcOffset + length > s.length() || dstOffset
+        + length > d.length()) {
       throw new IllegalArgumentException(
-          "copy: range [" + srcOffset + ", +" + length + ") of " + s + " to [" + dstOffset + ", +" + length + ") of " + d
+          "copy: range [" + srcOffset + ", +" + length + ") of " + s + " to [" + dstOffset + ", +" + length + ") of "
+              + d
               + " is out of bounds");
     }
     System.arraycopy(s.array(), (int) srcOffset, d.array(), (int) dstOffset, (int) length);
@@ -161,7 +163,8 @@ abstract class ArrayBackend implements Backend {
   final CpuBuffer floating(String kernel, String name, Buffer buffer) {
     CpuBuffer b = owned(kernel, name, buffer);
     if (!b.dtype().isFloating()) {
-      throw new IllegalArgumentException(kernel + ": " + name + " must be float32 or float64, got " + b.dtype().label());
+      throw new IllegalArgumentException(kernel + ": " + name + " must be float32 or float64, got "
+          + b.dtype().label());
     }
     return b;
   }

@@ -111,7 +111,8 @@ final class VectorKernels implements FloatKernels {
       int c = 0;
       if (vector) {
         for (; c < F.loopBound(cols); c += L) {
-          FloatVector g = gradient(act, alpha, FloatVector.fromArray(F, y, off + c), FloatVector.fromArray(F, dy, off + c));
+          FloatVector g = gradient(act, alpha, FloatVector.fromArray(F, y, off + c), FloatVector.fromArray(F, dy, off
+              + c));
           g.intoArray(dx, off + c);
           g.add(FloatVector.fromArray(F, dbias, c)).intoArray(dbias, c);
         }

@@ -30,7 +30,8 @@ enum PtxModule {
   String source() {
     try (InputStream in = PtxModule.class.getResourceAsStream(resource())) {
       if (in == null) {
-        throw new IllegalStateException("missing PTX resource io/jgrad/cuda/" + resource() + "; run native/build-ptx.sh");
+        throw new IllegalStateException("missing PTX resource io/jgrad/cuda/" + resource()
+            + "; run native/build-ptx.sh");
       }
       return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     } catch (IOException e) {

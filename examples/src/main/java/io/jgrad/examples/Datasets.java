@@ -30,7 +30,8 @@ enum Datasets {
         return d;
       }
     }
-    throw new IllegalArgumentException("unknown dataset '" + name + "'; expected digits, mnist, fashion-mnist or cifar10");
+    throw new IllegalArgumentException("unknown dataset '" + name
+        + "'; expected digits, mnist, fashion-mnist or cifar10");
   }
 
   String label() {

@@ -182,7 +182,8 @@ final class TrainCommand implements Callable<Integer> {
     return switch (onNonFinite) {
       case "skip" -> NonFinitePolicy.SKIP;
       case "stop" -> NonFinitePolicy.STOP;
-      default -> throw new IllegalArgumentException("unknown --on-nonfinite '" + onNonFinite + "'; expected skip or stop");
+      default -> throw new IllegalArgumentException("unknown --on-nonfinite '" + onNonFinite
+          + "'; expected skip or stop");
     };
   }
 
@@ -194,13 +195,15 @@ final class TrainCommand implements Callable<Integer> {
       case "adam" -> new Adam(params, peak, 0.9, 0.999, 1e-8, weightDecay != null ? weightDecay : 0);
       case "adamw" -> new AdamW(params, peak, 0.9, 0.999, 1e-8,
           weightDecay != null ? weightDecay : AdamW.DEFAULT_WEIGHT_DECAY);
-      default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; expected sgd, adam or adamw");
+      default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer
+          + "'; expected sgd, adam or adamw");
     };
     switch (schedule) {
       case "cosine" -> opt.setSchedule(new WarmupCosineLR(peak, Math.max(1, totalSteps / 20), totalSteps, peak / 100));
       case "onecycle" -> opt.setSchedule(new OneCycleLR(peak, totalSteps));
       case "constant" -> {}
-      default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "'; expected cosine, onecycle or constant");
+      default -> throw new IllegalArgumentException("unknown schedule '" + schedule
+          + "'; expected cosine, onecycle or constant");
     }
     return opt;
   }
