@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Generator;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.Function;
@@ -26,8 +25,6 @@ import io.jgrad.train.NonFiniteGradientException;
 import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.Trainer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,21 +32,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A NaN or an infinity in the loss or in one layer's gradient is caught before the optimizer step under both policies:
  * SKIP leaves the model and the optimizer exactly as they were and goes on; STOP throws, naming where it appeared.
  */
-class NonFiniteStepTest {
+class NonFiniteStepTest extends ReferenceBackendTest {
   private static final int FEATURES = 6;
   private static final int CLASSES = 3;
-
-  private static Backend backend;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
 
   /** Identity forward; backward multiplies the gradient by +Inf, as an op that overflows in backward would. */
   private static final class OverflowInBackward extends Module {
