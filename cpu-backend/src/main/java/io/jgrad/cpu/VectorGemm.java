@@ -20,8 +20,13 @@ final class VectorGemm {
   /**
    * Micro-tile rows: 4 rows × 2 vectors = 8 accumulators. Measured here with 256-bit vectors (16 registers), one
    * thread, 1024³, thread CPU time, on JDK 17 and 25 alike: 4×16 about 60 GFLOP/s, 8×8 54, 5×16 51, 3×24 40, and the
-   * 12-accumulator tiles 6×16 and 4×24 about 30 (most likely spilling: 12 accumulators + 2 or 3 B vectors leave no
-   * room for a step's 4 to 6 broadcasts if C2 keeps them live at once).
+   * 12-accumulator tiles 6×16 and 4×24 about 30. Why the 12-accumulator tiles lose (disassembled, see
+   * docs/benchmarks.md): on JDK 17 a 6×16 kernel that adds its six rows to C here pushes C2 past its inlining node
+   * budget (NodeCountInliningCutoff) and the last row's vectors are boxed, one allocation per step; written to a
+   * scratch tile instead it runs as fast as 4×16, no faster. On JDK 25 C2 issues all of a step's broadcasts at the
+   * top of the loop and keeps one accumulator on the stack (a load, FMA and store per step): half speed. The 4×16
+   * loop alone runs at this machine's measured FMA peak (about 85 GFLOP/s per core), so a larger tile has little to
+   * gain here anyway.
    */
   private static final int MR = 4;
   private static final int NR = 2 * L;
