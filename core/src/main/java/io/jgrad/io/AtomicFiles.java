@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * the target atomically, then force the directory so the rename itself survives a power cut.
  *
  * <p>A crash before the rename leaves the old file untouched (and possibly a stale {@code .NAME.*.tmp}
- * beside it, which no reader looks at).
+ * beside it, which no reader looks at); the next successful write of the same file removes such leftovers.
  */
 public final class AtomicFiles {
 
@@ -54,10 +55,25 @@ public final class AtomicFiles {
       Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       renamed = true;
       forceDirectory(dir);
+      deleteLeftovers(dir, "." + absolute.getFileName() + ".");
     } finally {
       if (!renamed) {
         Files.deleteIfExists(temp);
       }
+    }
+  }
+
+  /** Removes the temporary files of earlier writes of this file that a crash interrupted. Best effort. */
+  private static void deleteLeftovers(Path dir, String prefix) {
+    try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, p -> {
+      String name = p.getFileName().toString();
+      return name.startsWith(prefix) && name.endsWith(".tmp");
+    })) {
+      for (Path p : stale) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // A leftover that cannot be removed now is harmless: no reader looks at it, and a later write tries again.
     }
   }
 

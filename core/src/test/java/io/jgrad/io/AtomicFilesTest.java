@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,19 @@ class AtomicFilesTest {
         }));
     assertArrayEquals(new long[] {1}, Safetensors.read(file).tensors().get("step").toLongs());
     assertEquals(List.of(file), listDir(), "the temporary file is removed");
+  }
+
+  @Test
+  void theNextWriteRemovesTemporaryFilesThatACrashLeftBehind() throws IOException {
+    Path file = dir.resolve("ckpt.safetensors");
+    Path leftover = dir.resolve(".ckpt.safetensors.1f2e3d.tmp");
+    Path someoneElses = dir.resolve(".other.safetensors.1f2e3d.tmp");
+    Files.writeString(leftover, "partial");
+    Files.writeString(someoneElses, "partial");
+    AtomicFiles.write(file, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+    assertFalse(Files.exists(leftover));
+    assertTrue(Files.exists(someoneElses), "only this file's leftovers go");
+    assertEquals("new", Files.readString(file));
   }
 
   @Test
