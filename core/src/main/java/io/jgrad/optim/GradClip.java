@@ -21,10 +21,14 @@ public final class GradClip {
    * norm is returned and nothing is scaled: the caller decides (the trainer skips such a step).
    */
   public static double byNorm(Collection<Parameter> params, double maxNorm) {
+    return byNorm(params, maxNorm, globalNorm(params));
+  }
+
+  /** {@link #byNorm(Collection, double)} with the global norm already measured (the trainer's monitor has it). */
+  public static double byNorm(Collection<Parameter> params, double maxNorm, double norm) {
     if (!(maxNorm > 0)) {
       throw new IllegalArgumentException("clip by norm: max norm must be > 0, got " + maxNorm);
     }
-    double norm = globalNorm(params);
     if (norm > maxNorm && Double.isFinite(norm)) {
       double scale = maxNorm / (norm + NORM_EPS);
       forEachGrad(params, g -> g.backend().unary(UnaryOp.MUL_SCALAR, scale, g.buffer(), g.buffer()));

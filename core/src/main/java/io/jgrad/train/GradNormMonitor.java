@@ -75,6 +75,15 @@ public final class GradNormMonitor {
     return List.copyOf(warnings);
   }
 
+  /** The L2 norm of all gradients as one vector, from the last {@link #inspect()}'s layer norms. */
+  public double globalNorm() {
+    double squares = 0;
+    for (double n : norms.values()) {
+      squares += n * n;
+    }
+    return Math.sqrt(squares);
+  }
+
   /** The norms measured by the last {@link #inspect()}, by layer, in forward order. */
   public Map<String, Double> norms() {
     return Collections.unmodifiableMap(new LinkedHashMap<>(norms));

@@ -137,7 +137,7 @@ public final class Trainer {
         return value;
       }
       if (clipNorm > 0) {
-        GradClip.byNorm(optimizer.parameters().values(), clipNorm);
+        GradClip.byNorm(optimizer.parameters().values(), clipNorm, monitor.globalNorm()); // measured: no 2nd pass
       }
       optimizer.step();
       return value;

@@ -5,6 +5,7 @@ import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.MemoryStats;
 import io.jgrad.Shape;
+import io.jgrad.UnaryOp;
 import java.util.Arrays;
 import java.util.function.IntToDoubleFunction;
 
@@ -185,6 +186,20 @@ abstract class ArrayBackend implements Backend {
       throw new IllegalArgumentException(kernel + ": " + name + " has " + b.length() + " elements, expected " + length);
     }
     return b;
+  }
+
+  /** biasActivationBackward's buffers, checked: y, dy, dx hold R×C elements and dbias C, all of one floating dtype. */
+  record BiasBackwardBuffers(CpuBuffer y, CpuBuffer dy, CpuBuffer dx, CpuBuffer dbias) {}
+
+  final BiasBackwardBuffers biasBackwardBuffers(
+      UnaryOp act, Buffer y, Buffer dy, Buffer dx, Buffer dbias, int rows, int cols) {
+    String kernel = "biasActivationBackward";
+    CpuScalarBackend.fusableActivation(kernel, act);
+    CpuBuffer cy = floating(kernel, "y", y);
+    long size = (long) rows * cols;
+    matching(kernel, "y", y, cy, size);
+    return new BiasBackwardBuffers(cy, matching(kernel, "dy", dy, cy, size), matching(kernel, "dx", dx, cy, size),
+        matching(kernel, "dbias", dbias, cy, cols));
   }
 
   static void sameLength(String kernel, CpuBuffer buffer, int arrayLength) {

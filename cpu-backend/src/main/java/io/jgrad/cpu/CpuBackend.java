@@ -123,18 +123,13 @@ public final class CpuBackend extends ArrayBackend {
   @Override
   public void biasActivationBackward(UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias,
       int rows, int cols) {
-    CpuScalarBackend.fusableActivation("biasActivationBackward", act);
-    CpuBuffer cy = floating("biasActivationBackward", "y", y);
-    long size = (long) rows * cols;
-    matching("biasActivationBackward", "y", y, cy, size);
-    CpuBuffer cdy = matching("biasActivationBackward", "dy", dy, cy, size);
-    CpuBuffer cdx = matching("biasActivationBackward", "dx", dx, cy, size);
-    CpuBuffer cdb = matching("biasActivationBackward", "dbias", dbias, cy, cols);
-    if (!fast(cy)) {
+    BiasBackwardBuffers b = biasBackwardBuffers(act, y, dy, dx, dbias, rows, cols);
+    if (!fast(b.y())) {
       reference.biasActivationBackward(act, alpha, y, dy, dx, dbias, rows, cols);
       return;
     }
-    simd.biasActivationBackward(act, (float) alpha, cy.floats(), cdy.floats(), cdx.floats(), cdb.floats(), rows, cols);
+    simd.biasActivationBackward(
+        act, (float) alpha, b.y().floats(), b.dy().floats(), b.dx().floats(), b.dbias().floats(), rows, cols);
   }
 
   @Override

@@ -176,13 +176,11 @@ public final class CpuScalarBackend extends ArrayBackend {
   @Override
   public void biasActivationBackward(
       UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias, int rows, int cols) {
-    fusableActivation("biasActivationBackward", act);
-    CpuBuffer cy = floating("biasActivationBackward", "y", y);
-    long size = (long) rows * cols;
-    matching("biasActivationBackward", "y", y, cy, size);
-    CpuBuffer cdy = matching("biasActivationBackward", "dy", dy, cy, size);
-    CpuBuffer cdx = matching("biasActivationBackward", "dx", dx, cy, size);
-    CpuBuffer cdb = matching("biasActivationBackward", "dbias", dbias, cy, cols);
+    BiasBackwardBuffers b = biasBackwardBuffers(act, y, dy, dx, dbias, rows, cols);
+    CpuBuffer cy = b.y();
+    CpuBuffer cdy = b.dy();
+    CpuBuffer cdx = b.dx();
+    CpuBuffer cdb = b.dbias();
     double[] sums = new double[cols];
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {

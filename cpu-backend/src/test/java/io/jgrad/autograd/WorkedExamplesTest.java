@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Tensor;
 import io.jgrad.UnaryOp;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,12 +60,12 @@ class WorkedExamplesTest extends ReferenceBackendTest {
     assertEquals(0.1966119, w2.grad().item(), SEVEN_DECIMALS);
   }
 
-  @Test
-  void reluLayer() {
+  /** y = relu(xW + b), computed by {@code layer}; the bias has shape {@code biasDims}. */
+  private static void assertReluLayer(Function<Tensor[], Tensor> layer, int... biasDims) {
     Tensor x = leaf(new double[] {1, 2}, 1, 2);
     Tensor w = leaf(new double[] {0.5, -0.3, 0.8, 0.1}, 2, 2);
-    Tensor b = leaf(new double[] {0.1, -0.2}, 2);
-    Tensor y = x.matmul(w).biasActivation(b, UnaryOp.RELU, 0);
+    Tensor b = leaf(new double[] {0.1, -0.2}, biasDims);
+    Tensor y = layer.apply(new Tensor[] {x, w, b});
     y.backward(Tensor.of(backend, new double[] {1, 1}, 1, 2), false);
     assertArrayEquals(new double[] {2.2, 0}, y.toDoubleArray(), EXACT);
     assertArrayEquals(new double[] {1, 0, 2, 0}, w.grad().toDoubleArray(), EXACT);
@@ -73,16 +74,13 @@ class WorkedExamplesTest extends ReferenceBackendTest {
   }
 
   @Test
+  void reluLayer() {
+    assertReluLayer(t -> t[0].matmul(t[1]).biasActivation(t[2], UnaryOp.RELU, 0), 2);
+  }
+
+  @Test
   void reluLayerUnfused() {
-    Tensor x = leaf(new double[] {1, 2}, 1, 2);
-    Tensor w = leaf(new double[] {0.5, -0.3, 0.8, 0.1}, 2, 2);
-    Tensor b = leaf(new double[] {0.1, -0.2}, 1, 2);
-    Tensor y = x.matmul(w).add(b).relu();
-    y.backward(Tensor.of(backend, new double[] {1, 1}, 1, 2), false);
-    assertArrayEquals(new double[] {2.2, 0}, y.toDoubleArray(), EXACT);
-    assertArrayEquals(new double[] {1, 0, 2, 0}, w.grad().toDoubleArray(), EXACT);
-    assertArrayEquals(new double[] {1, 0}, b.grad().toDoubleArray(), EXACT);
-    assertArrayEquals(new double[] {0.5, 0.8}, x.grad().toDoubleArray(), EXACT);
+    assertReluLayer(t -> t[0].matmul(t[1]).add(t[2]).relu(), 1, 2);
   }
 
   @Test
