@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
@@ -19,6 +18,7 @@ import io.jgrad.nn.Module;
 import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
 import io.jgrad.ops.Unary;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;

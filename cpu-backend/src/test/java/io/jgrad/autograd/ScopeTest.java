@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
+import io.jgrad.testing.ReferenceBackendTest;
 import org.junit.jupiter.api.Test;
 
 /** Memory scopes: what they free, what they keep, and graphs that nobody backpropagates. */

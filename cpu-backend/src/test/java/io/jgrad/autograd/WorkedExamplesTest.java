@@ -3,9 +3,9 @@ package io.jgrad.autograd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Tensor;
 import io.jgrad.UnaryOp;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Scope;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;

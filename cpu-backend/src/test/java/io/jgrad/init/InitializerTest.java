@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.nn.BatchNorm1d;
 import io.jgrad.nn.Linear;
 import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
@@ -14,6 +13,7 @@ import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.NoGrad;
 import io.jgrad.init.Initializer;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;

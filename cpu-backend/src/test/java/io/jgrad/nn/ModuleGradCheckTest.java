@@ -2,7 +2,6 @@ package io.jgrad.nn;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Shape;
@@ -10,6 +9,7 @@ import io.jgrad.Tensor;
 import io.jgrad.autograd.NoGrad;
 import io.jgrad.check.GradCheck;
 import io.jgrad.init.Initializer;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Backend;
 import io.jgrad.Backends;
 import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.NoGrad;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,13 +2,13 @@ package io.jgrad.ops;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.UnaryOp;
 import io.jgrad.check.GradCheck;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

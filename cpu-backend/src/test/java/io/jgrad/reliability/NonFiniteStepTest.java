@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Generator;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.Function;
@@ -20,6 +19,7 @@ import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
 import io.jgrad.optim.Adam;
 import io.jgrad.optim.Optimizer;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.NonFiniteGradientException;
 import io.jgrad.train.NonFinitePolicy;

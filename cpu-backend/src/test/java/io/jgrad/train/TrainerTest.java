@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.Generator;
 import io.jgrad.MemoryStats;
 import io.jgrad.Tensor;
@@ -23,6 +22,7 @@ import io.jgrad.nn.Sequential;
 import io.jgrad.optim.AdamW;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.WarmupCosineLR;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
