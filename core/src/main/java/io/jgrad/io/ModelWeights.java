@@ -1,6 +1,5 @@
 package io.jgrad.io;
 
-import io.jgrad.DType;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Module;
@@ -73,7 +72,7 @@ public final class ModelWeights {
     }
     targets.forEach((name, t) -> {
       TensorData d = tensors.get(prefix + name);
-      if (t.dtype() == DType.FLOAT64) {
+      if (d.dtype() == SafetensorsDtype.F64) { // the backend rounds or widens to the tensor's dtype
         t.backend().upload(t.buffer(), d.toDoubles());
       } else {
         t.backend().upload(t.buffer(), d.toFloats());

@@ -6,6 +6,7 @@ import io.jgrad.Tensor;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.io.ModelWeights;
 import io.jgrad.io.Safetensors;
+import io.jgrad.io.SafetensorsDtype;
 import io.jgrad.io.SafetensorsFile;
 import io.jgrad.io.TensorData;
 import io.jgrad.nn.Module;
@@ -137,9 +138,12 @@ public final class TrainingCheckpoint {
     }
   }
 
+  /** In the precision it was saved in: a float64 model's optimizer state must resume bit for bit too. */
   private static Tensor toTensor(TensorData d, Optimizer optimizer) {
     Backend backend = optimizer.parameters().values().iterator().next().value().backend();
-    return Tensor.of(backend, d.toFloats(), d.shape());
+    return d.dtype() == SafetensorsDtype.F64
+        ? Tensor.of(backend, d.toDoubles(), d.shape())
+        : Tensor.of(backend, d.toFloats(), d.shape());
   }
 
   private static long longField(Path file, Map<String, String> meta, String key) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jgrad.DType;
 import io.jgrad.Generator;
+import io.jgrad.init.Initializer;
 import io.jgrad.nn.BatchNorm1d;
 import io.jgrad.nn.Linear;
 import io.jgrad.nn.ReLU;
@@ -39,6 +40,26 @@ class ModelWeightsTest extends ReferenceBackendTest {
     for (int i = 0; i < a.parameters().size(); i++) {
       assertArrayEquals(a.parameters().get(i).value().toFloatArray(), b.parameters().get(i).value().toFloatArray());
     }
+  }
+
+  @Test
+  void weightsLoadAcrossFloatPrecisions() throws IOException {
+    Generator g = new Generator(4);
+    Linear wide = new Linear(backend, DType.FLOAT64, 3, 2, true, Initializer.heNormal(), g);
+    Linear narrow = new Linear(backend, DType.FLOAT32, 3, 2, true, Initializer.zeros(), g);
+    Path f64 = dir.resolve("f64.safetensors");
+    ModelWeights.save(wide, f64, Map.of());
+    ModelWeights.load(narrow, f64);
+    double[] w = wide.weight().value().toDoubleArray();
+    float[] rounded = new float[w.length];
+    for (int i = 0; i < w.length; i++) {
+      rounded[i] = (float) w[i];
+    }
+    assertArrayEquals(rounded, narrow.weight().value().toFloatArray());
+    Path f32 = dir.resolve("f32.safetensors");
+    ModelWeights.save(narrow, f32, Map.of());
+    ModelWeights.load(wide, f32);
+    assertArrayEquals(narrow.weight().value().toDoubleArray(), wide.weight().value().toDoubleArray());
   }
 
   @Test
