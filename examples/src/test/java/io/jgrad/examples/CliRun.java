@@ -45,8 +45,13 @@ public record CliRun(int code, String out, String err) {
   /** The top-level fields of the last line of stdout, parsed as JSON. */
   public Map<String, String> summary() throws IOException {
     List<String> lines = lines();
+    return fields(lines.get(lines.size() - 1));
+  }
+
+  /** The top-level fields of one JSON line; nested objects and arrays are skipped. */
+  public static Map<String, String> fields(String line) throws IOException {
     Map<String, String> fields = new HashMap<>();
-    try (JsonParser p = new JsonFactory().createParser(lines.get(lines.size() - 1))) {
+    try (JsonParser p = new JsonFactory().createParser(line)) {
       assertEquals(JsonToken.START_OBJECT, p.nextToken());
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.getCurrentName();

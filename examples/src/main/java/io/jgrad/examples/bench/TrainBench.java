@@ -16,6 +16,7 @@ import io.jgrad.optim.SGD;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
 /**
  * Training throughput of an MLP (784-hidden…-10, ReLU, cross-entropy) with the data already on the backend: each
  * timed step is forward + backward + optimizer step. Prints one JSON line per timed window and a summary line with
- * the median, and the bytes the JVM allocated per step (all threads).
+ * the median, and the bytes the JVM allocated per step (all threads); with {@code --profile}, then one line per kernel
+ * (GEMMs by shape) with its time per step, measured in the same windows.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "MLP training samples/s, data preloaded.")
 final class TrainBench implements Runnable {
@@ -49,9 +51,14 @@ final class TrainBench implements Runnable {
   @Option(names = "--steps", defaultValue = "50", description = "steps per window")
   int steps;
 
+  @Option(names = "--profile", description = "also print where a step's time goes: one line per kernel and GEMM shape")
+  boolean profile;
+
   @Override
   public void run() {
-    try (Backend b = backend.open()) {
+    try (Backend opened = backend.open()) {
+      BackendProfile kernels = profile ? new BackendProfile(opened) : null;
+      Backend b = kernels != null ? kernels.backend() : opened;
       Generator gen = new Generator(1);
       Module model = Mlp.build(b, INPUTS, hidden, "relu", 0, CLASSES, 0, gen, gen);
       Tensor[] x = new Tensor[PRELOADED_BATCHES];
@@ -87,6 +94,9 @@ final class TrainBench implements Runnable {
           step.run(); // warm-up: JIT, pools, optimizer state
         }
         b.synchronize();
+        if (kernels != null) {
+          kernels.record();
+        }
         double[] rates = new double[windows];
         long allocated = 0;
         for (int w = 0; w < windows; w++) {
@@ -105,6 +115,9 @@ final class TrainBench implements Runnable {
         Arrays.sort(sorted);
         double median = sorted[windows / 2];
         System.out.println(line(b, "summary", median, batch * 1e3 / median, allocated / ((long) windows * steps)));
+        if (kernels != null) {
+          printProfile(b, kernels, (long) windows * steps);
+        }
       } finally {
         model.close();
         for (int i = 0; i < PRELOADED_BATCHES; i++) {
@@ -130,6 +143,23 @@ final class TrainBench implements Runnable {
       f.put("java", System.getProperty("java.version"));
     }
     return JsonLine.of(f);
+  }
+
+  /** One line per kernel key, the most time first: calls and milliseconds per step, and its share of all kernels. */
+  private static void printProfile(Backend b, BackendProfile kernels, long stepsTimed) {
+    List<BackendProfile.Entry> entries = kernels.entries();
+    double total = entries.stream().mapToLong(BackendProfile.Entry::nanos).sum();
+    for (BackendProfile.Entry e : entries) {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("bench", "train");
+      f.put("event", "profile");
+      f.put("backend", b.name());
+      f.put("kernel", e.key());
+      f.put("calls_per_step", Math.round(e.calls() * 1000.0 / stepsTimed) / 1000.0);
+      f.put("ms_per_step", Math.round(e.nanos() / 1e3 / stepsTimed) / 1000.0);
+      f.put("share", Math.round(e.nanos() / total * 1000) / 1000.0);
+      System.out.println(JsonLine.of(f));
+    }
   }
 
   /** Bytes allocated on the Java heap so far by all live threads (HotSpot's per-thread counters). */

@@ -1,0 +1,53 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** {@code jgrad bench train --profile}: one line per kernel, GEMMs by the shapes a 784-8-10 MLP's step runs. */
+class BenchTrainProfileTest {
+
+  @Test
+  void profileCountsEachKernelOfAStepUnderItsShape() throws IOException {
+    CliRun r = CliRun.run("bench", "train", "--backend", "cpu", "--threads", "1", "--hidden", "8", "--batch", "4",
+        "--windows", "2", "--steps", "3", "--profile");
+    assertEquals(0, r.code(), r.err());
+    List<Map<String, String>> profile = new ArrayList<>();
+    int summaries = 0;
+    for (String line : r.lines()) {
+      Map<String, String> f = CliRun.fields(line);
+      summaries += "summary".equals(f.get("event")) ? 1 : 0;
+      if ("profile".equals(f.get("event"))) {
+        profile.add(f);
+      }
+    }
+    assertEquals(1, summaries, r.out());
+    Map<String, String> callsPerStep = new TreeMap<>();
+    double share = 0;
+    for (Map<String, String> f : profile) {
+      callsPerStep.put(f.get("kernel"), f.get("calls_per_step"));
+      share += Double.parseDouble(f.get("share"));
+      assertTrue(Double.parseDouble(f.get("ms_per_step")) >= 0, f.toString());
+    }
+    // Linear keeps its weight as [out, in]: forward X·Wᵀ (NT), dW = dYᵀ·X (TN), dX = dY·W (NN); the first layer's
+    // input needs no gradient, so there is no NN product of width 784.
+    Map<String, String> gemms = new TreeMap<>();
+    callsPerStep.forEach((k, v) -> {
+      if (k.startsWith("gemm")) {
+        gemms.put(k, v);
+      }
+    });
+    assertEquals(Map.of("gemm NT 4x8x784", "1.0", "gemm NT 4x10x8", "1.0", "gemm TN 10x8x4", "1.0",
+        "gemm NN 4x8x10", "1.0", "gemm TN 8x784x4", "1.0"), gemms);
+    assertEquals("4.0", callsPerStep.get("sgdStep"), callsPerStep.toString()); // two weights, two biases
+    assertEquals("1.0", callsPerStep.get("softmaxCrossEntropy"), callsPerStep.toString());
+    assertTrue(!callsPerStep.containsKey("name") && !callsPerStep.containsKey("synchronize"), callsPerStep.toString());
+    assertEquals(1.0, share, 0.01);
+  }
+}
