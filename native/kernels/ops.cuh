@@ -21,6 +21,17 @@ enum class ReduceOp { SUM, MEAN, MAX, ARGMAX };
 // An unknown op code yields NaN, so a launcher bug shows up as poisoned output rather than plausible numbers.
 #define JGRAD_NAN __int_as_float(0x7fffffff)
 
+// Java's Math.max, Math.min and Math.pow, which the CPU backends compute: max/min are NaN when either operand is
+// (fmaxf/fminf return the other one, so clipping or max would hide a NaN), and pow is NaN for a base of ±1 with an
+// infinite or NaN exponent (powf gives 1).
+__device__ __forceinline__ float java_max(float a, float b) { return isnan(a) || isnan(b) ? JGRAD_NAN : fmaxf(a, b); }
+
+__device__ __forceinline__ float java_min(float a, float b) { return isnan(a) || isnan(b) ? JGRAD_NAN : fminf(a, b); }
+
+__device__ __forceinline__ float java_pow(float a, float b) {
+  return fabsf(a) == 1.f && !isfinite(b) ? JGRAD_NAN : powf(a, b);
+}
+
 // y = op(x; a)
 __device__ __forceinline__ float unary_value(int op, float a, float x) {
   switch (static_cast<UnaryOp>(op)) {
@@ -37,8 +48,8 @@ __device__ __forceinline__ float unary_value(int op, float a, float x) {
     case UnaryOp::GELU: return 0.5f * x * (1.f + tanhf(GELU_K * (x + GELU_C * x * x * x)));
     case UnaryOp::ADD_SCALAR: return x + a;
     case UnaryOp::MUL_SCALAR: return a * x;
-    case UnaryOp::POW_SCALAR: return powf(x, a);
-    case UnaryOp::CLAMP: return fminf(fmaxf(x, -a), a);
+    case UnaryOp::POW_SCALAR: return java_pow(x, a);
+    case UnaryOp::CLAMP: return java_min(java_max(x, -a), a);
     case UnaryOp::DROPOUT_MASK: return x >= a ? 1.f / (1.f - a) : 0.f;
     case UnaryOp::IDENTITY: return x;
   }
@@ -52,7 +63,7 @@ __device__ __forceinline__ float unary_gradient(int op, float a, float s, float 
     case UnaryOp::EXP: return dy * s;                              // s = y
     case UnaryOp::LOG: return dy / s;                              // s = x
     case UnaryOp::SQRT: return dy * 0.5f / s;                      // s = y
-    case UnaryOp::ABS: return dy * (float) ((s > 0.f) - (s < 0.f));  // s = x
+    case UnaryOp::ABS: return isnan(s) ? JGRAD_NAN : dy * (float) ((s > 0.f) - (s < 0.f));  // s = x (Math.signum)
     case UnaryOp::RELU: return s > 0.f ? dy : 0.f;                 // s = y
     case UnaryOp::LEAKY_RELU: return s > 0.f ? dy : a * dy;        // s = y
     case UnaryOp::ELU: return s > 0.f ? dy : dy * (s + a);         // s = y
@@ -65,7 +76,7 @@ __device__ __forceinline__ float unary_gradient(int op, float a, float s, float 
     }
     case UnaryOp::ADD_SCALAR: return dy;
     case UnaryOp::MUL_SCALAR: return a * dy;
-    case UnaryOp::POW_SCALAR: return dy * a * powf(s, a - 1.f);    // s = x
+    case UnaryOp::POW_SCALAR: return dy * a * java_pow(s, a - 1.f);  // s = x
     case UnaryOp::CLAMP: return fabsf(s) < a ? dy : 0.f;           // s = x
     case UnaryOp::DROPOUT_MASK: return JGRAD_NAN;                  // no gradient: launchers refuse it
     case UnaryOp::IDENTITY: return dy;
@@ -80,9 +91,9 @@ __device__ __forceinline__ float binary_value(int op, float a, float b) {
     case BinaryOp::SUB: return a - b;
     case BinaryOp::MUL: return a * b;
     case BinaryOp::DIV: return a / b;
-    case BinaryOp::MAX: return fmaxf(a, b);
-    case BinaryOp::MIN: return fminf(a, b);
-    case BinaryOp::POW: return powf(a, b);
+    case BinaryOp::MAX: return java_max(a, b);
+    case BinaryOp::MIN: return java_min(a, b);
+    case BinaryOp::POW: return java_pow(a, b);
     case BinaryOp::EQ: return a == b ? 1.f : 0.f;
     case BinaryOp::GE: return a >= b ? 1.f : 0.f;
     case BinaryOp::GT: return a > b ? 1.f : 0.f;

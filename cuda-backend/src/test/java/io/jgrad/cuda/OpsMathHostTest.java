@@ -1,0 +1,193 @@
+package io.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jgrad.Backend;
+import io.jgrad.Backends;
+import io.jgrad.BinaryOp;
+import io.jgrad.Buffer;
+import io.jgrad.DType;
+import io.jgrad.Shape;
+import io.jgrad.UnaryOp;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ops.cuh's scalar math, compiled for the host with a C++ compiler (its CUDA qualifiers defined away), against the
+ * CPU reference backend on the edge cases where C's math library and Java's disagree: NaN, infinities, ±1 and 0.
+ * The device's fmaxf/fminf/powf follow C99 as the host's do, so a divergence found here is one on the GPU. Only
+ * the classification (NaN, ±infinity) must match exactly; finite values agree to float precision. Skips where no
+ * g++ is on PATH.
+ */
+class OpsMathHostTest {
+  private static final float[] EDGES = {
+    Float.NaN, Float.NEGATIVE_INFINITY, -2.5f, -1f, -0.5f, 0f, 0.5f, 1f, 2.5f, Float.POSITIVE_INFINITY
+  };
+  private static final float ALPHA = 0.5f;
+
+  /** Reads "u op alpha x", "g op alpha s dy" or "b op a b" lines (floats as raw int bits), prints result bits. */
+  private static final String HARNESS = """
+      #include <math.h>
+      #include <stdio.h>
+      #include <string.h>
+      #define __device__
+      #define __forceinline__ inline
+      static inline float host_int_as_float(int i) { float f; memcpy(&f, &i, 4); return f; }
+      #define __int_as_float host_int_as_float
+      #include "ops.cuh"
+      static float bits(int i) { return host_int_as_float(i); }
+      int main() {
+        char kind;
+        int op, p, q, r;
+        while (scanf(" %c %d %d %d", &kind, &op, &p, &q) == 4) {
+          float out;
+          if (kind == 'u') out = unary_value(op, bits(p), bits(q));
+          else if (kind == 'b') out = binary_value(op, bits(p), bits(q));
+          else { if (scanf("%d", &r) != 1) return 2; out = unary_gradient(op, bits(p), bits(q), bits(r)); }
+          int o; memcpy(&o, &out, 4); printf("%d\\n", o);
+        }
+        return 0;
+      }
+      """;
+
+  private record Case(String label, String line, float expected) {}
+
+  @Test
+  void scalarMathMatchesTheCpuReferenceOnEdgeCases(@TempDir Path tmp) throws Exception {
+    assumeTrue(onPath("g++"), "g++ is not on PATH: skipping the host build of ops.cuh");
+    Path source = tmp.resolve("ops_host.cpp");
+    Files.writeString(source, HARNESS);
+    Path binary = tmp.resolve("ops_host");
+    Result built = run(null, "g++", "-std=c++17", "-O0", "-I", KernelSourceTest.KERNELS.toString(),
+        source.toString(), "-o", binary.toString());
+    assertEquals(0, built.exitCode(), "g++ ops.cuh:\n" + built.output());
+
+    List<Case> cases = new ArrayList<>();
+    try (Backend cpu = Backends.create("cpu-scalar")) {
+      for (UnaryOp op : UnaryOp.values()) {
+        for (float x : EDGES) {
+          cases.add(new Case("unary " + op + "(" + x + ")", line('u', op.ordinal(), ALPHA, x),
+              unary(cpu, op, x)));
+          if (op == UnaryOp.DROPOUT_MASK) {
+            continue;  // no gradient
+          }
+          for (float dy : new float[] {1.25f, -0.75f}) {
+            cases.add(new Case("unaryBackward " + op + "(saved " + x + ", dy " + dy + ")",
+                line('g', op.ordinal(), ALPHA, x) + " " + Float.floatToRawIntBits(dy),
+                unaryBackward(cpu, op, x, dy)));
+          }
+        }
+      }
+      for (BinaryOp op : BinaryOp.values()) {
+        for (float a : EDGES) {
+          for (float b : EDGES) {
+            cases.add(new Case("binary " + op + "(" + a + ", " + b + ")", line('b', op.ordinal(), a, b),
+                binary(cpu, op, a, b)));
+          }
+        }
+      }
+    }
+
+    StringBuilder input = new StringBuilder();
+    cases.forEach(c -> input.append(c.line()).append('\n'));
+    Result ran = run(input.toString(), binary.toString());
+    assertEquals(0, ran.exitCode(), ran.output());
+    String[] outputs = ran.output().trim().split("\\s+");
+    assertEquals(cases.size(), outputs.length, ran.output());
+    List<String> wrong = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      float got = Float.intBitsToFloat(Integer.parseInt(outputs[i]));
+      float expected = cases.get(i).expected();
+      if (!agree(expected, got)) {
+        wrong.add(cases.get(i).label() + ": ops.cuh " + got + ", cpu-scalar " + expected);
+      }
+    }
+    assertTrue(wrong.isEmpty(), wrong.size() + " disagreements:\n" + String.join("\n", wrong));
+  }
+
+  /** Same class (NaN, the same infinity), and finite values equal to float precision. */
+  private static boolean agree(float expected, float got) {
+    if (Float.isNaN(expected) || Float.isNaN(got) || Float.isInfinite(expected) || Float.isInfinite(got)) {
+      return Float.isNaN(expected) ? Float.isNaN(got) : expected == got;
+    }
+    return Math.abs(got - expected) <= 1e-5 * Math.max(1, Math.abs(expected));
+  }
+
+  private static String line(char kind, int op, float p, float q) {
+    return kind + " " + op + " " + Float.floatToRawIntBits(p) + " " + Float.floatToRawIntBits(q);
+  }
+
+  private static float unary(Backend cpu, UnaryOp op, float x) {
+    Buffer in = put(cpu, x);
+    Buffer out = cpu.allocate(DType.FLOAT32, 1);
+    cpu.unary(op, ALPHA, in, out);
+    return get(cpu, out, in);
+  }
+
+  private static float unaryBackward(Backend cpu, UnaryOp op, float saved, float dy) {
+    Buffer s = op.saves() == UnaryOp.Saves.NOTHING ? null : put(cpu, saved);
+    Buffer d = put(cpu, dy);
+    Buffer dx = cpu.allocate(DType.FLOAT32, 1);
+    cpu.unaryBackward(op, ALPHA, s, d, dx);
+    if (s != null) {
+      cpu.free(s);
+    }
+    return get(cpu, dx, d);
+  }
+
+  private static float binary(Backend cpu, BinaryOp op, float a, float b) {
+    Buffer ba = put(cpu, a);
+    Buffer bb = put(cpu, b);
+    Buffer out = cpu.allocate(DType.FLOAT32, 1);
+    cpu.binary(op, ba, Shape.of(1), bb, Shape.of(1), out, Shape.of(1));
+    cpu.free(bb);
+    return get(cpu, out, ba);
+  }
+
+  private static Buffer put(Backend cpu, float value) {
+    Buffer b = cpu.allocate(DType.FLOAT32, 1);
+    cpu.upload(b, new float[] {value});
+    return b;
+  }
+
+  /** Downloads out's one element and frees out and the input. */
+  private static float get(Backend cpu, Buffer out, Buffer input) {
+    float[] v = new float[1];
+    cpu.download(out, v);
+    cpu.free(out);
+    cpu.free(input);
+    return v[0];
+  }
+
+  private static boolean onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private record Result(int exitCode, String output) {}
+
+  private static Result run(String stdin, String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (stdin != null) {
+      p.getOutputStream().write(stdin.getBytes(StandardCharsets.US_ASCII));
+    }
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", command) + " timed out");
+    return new Result(p.exitValue(), output);
+  }
+}
