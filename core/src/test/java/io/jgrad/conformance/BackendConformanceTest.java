@@ -502,6 +502,22 @@ public abstract class BackendConformanceTest {
     }
   }
 
+  /** As torch.max: a NaN beats every number, and the first NaN along the axis is the one reported. */
+  @EachFloatType
+  void maxAndArgmaxPropagateTheFirstNaN(DType dtype) {
+    assumeSupported(dtype);
+    double nan = Double.NaN;
+    // Three rows of five, reduced along the rows: NaN in the middle (after a larger number), NaN first, no NaN.
+    double[] x = {1, 4, nan, 3, nan, nan, 2, 9, nan, 0, 1, 4, 2, 4, 0};
+    Buffer max = poisoned(dtype, 3);
+    Buffer argmax = poisoned(dtype, 3);
+    backend.reduce(ReduceOp.MAX, put(dtype, x), 3, 5, 1, max);
+    backend.reduce(ReduceOp.ARGMAX, put(dtype, x), 3, 5, 1, argmax);
+    double[] m = get(max);
+    assertTrue(Double.isNaN(m[0]) && Double.isNaN(m[1]) && m[2] == 4, "max " + Arrays.toString(m));
+    assertArrayEquals(new double[] {2, 0, 1}, get(argmax), "argmax");
+  }
+
   private static double reduceReference(ReduceOp op, double[] x, int start, int n, int stride) {
     double sum = 0;
     int best = 0;

@@ -218,7 +218,8 @@ public final class CpuScalarBackend extends ArrayBackend {
         for (int j = 0; j < n; j++) {
           double v = cx.get(base + j * inner);
           sum += v;
-          if (v > max || j == 0) {
+          // As torch.max: NaN beats every number, and the first NaN stays (v > NaN is false).
+          if (v > max || j == 0 || (Double.isNaN(v) && !Double.isNaN(max))) {
             max = v;
             argmax = j;
           }
