@@ -11,14 +11,10 @@ import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,11 +60,11 @@ class OpsMathHostTest {
 
   @Test
   void scalarMathMatchesTheCpuReferenceOnEdgeCases(@TempDir Path tmp) throws Exception {
-    assumeTrue(onPath("g++"), "g++ is not on PATH: skipping the host build of ops.cuh");
+    assumeTrue(HostTool.onPath("g++"), "g++ is not on PATH: skipping the host build of ops.cuh");
     Path source = tmp.resolve("ops_host.cpp");
     Files.writeString(source, HARNESS);
     Path binary = tmp.resolve("ops_host");
-    Result built = run(null, "g++", "-std=c++17", "-O0", "-I", KernelSourceTest.KERNELS.toString(),
+    HostTool built = HostTool.run(null, "g++", "-std=c++17", "-O0", "-I", KernelSourceTest.KERNELS.toString(),
         source.toString(), "-o", binary.toString());
     assertEquals(0, built.exitCode(), "g++ ops.cuh:\n" + built.output());
 
@@ -100,7 +96,7 @@ class OpsMathHostTest {
 
     StringBuilder input = new StringBuilder();
     cases.forEach(c -> input.append(c.line()).append('\n'));
-    Result ran = run(input.toString(), binary.toString());
+    HostTool ran = HostTool.run(input.toString(), binary.toString());
     assertEquals(0, ran.exitCode(), ran.output());
     String[] outputs = ran.output().trim().split("\\s+");
     assertEquals(cases.size(), outputs.length, ran.output());
@@ -167,27 +163,5 @@ class OpsMathHostTest {
     cpu.free(out);
     cpu.free(input);
     return v[0];
-  }
-
-  private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private record Result(int exitCode, String output) {}
-
-  private static Result run(String stdin, String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (stdin != null) {
-      p.getOutputStream().write(stdin.getBytes(StandardCharsets.US_ASCII));
-    }
-    p.getOutputStream().close();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", command) + " timed out");
-    return new Result(p.exitValue(), output);
   }
 }

@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -37,12 +34,13 @@ class PtxBuildTest {
 
   @Test
   void ptxasAssemblesEveryModuleForSm75AndSm90(@TempDir Path tmp) throws Exception {
-    assumeTrue(onPath("ptxas"), "ptxas is not on PATH: skipping the assembly check");
+    assumeTrue(HostTool.onPath("ptxas"), "ptxas is not on PATH: skipping the assembly check");
     for (PtxModule m : PtxModule.values()) {
       Path ptx = tmp.resolve(m.resource());
       Files.writeString(ptx, m.source());
       for (String arch : List.of("sm_75", "sm_90")) {
-        Result r = run("ptxas", "-arch=" + arch, ptx.toString(), "-o", tmp.resolve("out.cubin").toString());
+        HostTool r =
+            HostTool.run(null, "ptxas", "-arch=" + arch, ptx.toString(), "-o", tmp.resolve("out.cubin").toString());
         assertEquals(0, r.exitCode(), "ptxas -arch=" + arch + " " + m.resource() + ":\n" + r.output());
       }
     }
@@ -50,8 +48,8 @@ class PtxBuildTest {
 
   @Test
   void committedPtxMatchesAFreshBuild(@TempDir Path tmp) throws Exception {
-    assumeTrue(onPath("nvcc"), "nvcc is not on PATH: skipping the committed-PTX check");
-    Result built = run("bash", BUILD_SCRIPT.toString(), tmp.toString());
+    assumeTrue(HostTool.onPath("nvcc"), "nvcc is not on PATH: skipping the committed-PTX check");
+    HostTool built = HostTool.run(null, "bash", BUILD_SCRIPT.toString(), tmp.toString());
     assertEquals(0, built.exitCode(), built.output());
     for (PtxModule m : PtxModule.values()) {
       String fresh = Files.readString(tmp.resolve(m.resource()));
@@ -64,24 +62,5 @@ class PtxBuildTest {
 
   private static String compilerLine(String ptx) {
     return ptx.lines().filter(l -> l.startsWith("// Cuda compilation tools")).findFirst().orElse("?");
-  }
-
-  private static boolean onPath(String tool) {
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private record Result(int exitCode, String output) {}
-
-  private static Result run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", command) + " timed out");
-    return new Result(p.exitValue(), output);
   }
 }

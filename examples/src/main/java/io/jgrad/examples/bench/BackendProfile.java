@@ -21,6 +21,9 @@ final class BackendProfile {
   /** Time and calls summed under one key. */
   record Entry(String key, long nanos, long calls) {}
 
+  /** The bench's own calls, not a step's. */
+  private static final Set<String> UNMEASURED = Set.of("name", "synchronize", "close");
+
   private final Map<String, long[]> totals = new HashMap<>();
   private final Backend backend;
   private boolean recording;
@@ -65,7 +68,7 @@ final class BackendProfile {
   /** The kernels and memory calls of a step; not Object's methods, nor the bench's own name() and synchronize(). */
   private static boolean measured(Method method) {
     return method.getDeclaringClass() == Backend.class
-        && !Set.of("name", "synchronize", "close").contains(method.getName());
+        && !UNMEASURED.contains(method.getName());
   }
 
   private static Object call(Backend target, Method method, Object[] args) throws Throwable {
@@ -77,7 +80,7 @@ final class BackendProfile {
   }
 
   /** gemm by transposes and shape, kernels with an operator argument by operator, the rest by name. */
-  static String key(Method method, Object[] args) {
+  private static String key(Method method, Object[] args) {
     String name = method.getName();
     if (name.equals("gemm")) {
       int batch = (Integer) args[2];

@@ -129,10 +129,7 @@ final class TrainBench implements Runnable {
   }
 
   private String line(Backend b, String event, double samplesPerSec, double stepMs, long allocPerStep) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("bench", "train");
-    f.put("event", event);
-    f.put("backend", b.name());
+    Map<String, Object> f = header(b, event);
     f.put("hidden", Arrays.toString(hidden).replace(" ", ""));
     f.put("batch", batch);
     f.put("optimizer", optimizer);
@@ -145,15 +142,21 @@ final class TrainBench implements Runnable {
     return JsonLine.of(f);
   }
 
+  /** The fields every line of this bench starts with. */
+  private static Map<String, Object> header(Backend b, String event) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("bench", "train");
+    f.put("event", event);
+    f.put("backend", b.name());
+    return f;
+  }
+
   /** One line per kernel key, the most time first: calls and milliseconds per step, and its share of all kernels. */
   private static void printProfile(Backend b, BackendProfile kernels, long stepsTimed) {
     List<BackendProfile.Entry> entries = kernels.entries();
     double total = entries.stream().mapToLong(BackendProfile.Entry::nanos).sum();
     for (BackendProfile.Entry e : entries) {
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("bench", "train");
-      f.put("event", "profile");
-      f.put("backend", b.name());
+      Map<String, Object> f = header(b, "profile");
       f.put("kernel", e.key());
       f.put("calls_per_step", Math.round(e.calls() * 1000.0 / stepsTimed) / 1000.0);
       f.put("ms_per_step", Math.round(e.nanos() / 1e3 / stepsTimed) / 1000.0);
