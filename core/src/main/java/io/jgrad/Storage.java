@@ -19,6 +19,11 @@ final class Storage {
     return buffer;
   }
 
+  /** Whether another tensor (a view) or the graph holds this storage too. */
+  synchronized boolean isShared() {
+    return references > 1;
+  }
+
   synchronized void retain() {
     if (references == 0) {
       throw new IllegalStateException("storage already released");

@@ -28,12 +28,18 @@ import java.util.Arrays;
  */
 public final class Tensor implements AutoCloseable {
   private final Backend backend;
-  private final Storage storage;
+  /** Not final for one reason: {@link #accumulateGrad} may swap a gradient's storage with backward's temporary. */
+  private Storage storage;
   private final Shape shape;
   private final DType dtype;
   private boolean requiresGrad;
   private Function gradFn;
   private Tensor grad;
+  /**
+   * Set by {@link #zeroGrad()}: grad's contents stand for zeros. The next backward writes its gradient over them
+   * instead of adding to a buffer zeroed first, which saves a fill and an add per parameter and step.
+   */
+  private boolean gradIsZero;
   private boolean closed;
 
   private Tensor(Backend backend, Storage storage, Shape shape, DType dtype) {
@@ -263,6 +269,10 @@ public final class Tensor implements AutoCloseable {
 
   /** The accumulated gradient of a leaf, or null before any backward reached it. */
   public Tensor grad() {
+    if (gradIsZero) {
+      backend.fill(grad.buffer(), 0); // nobody accumulated since zeroGrad(): now the zeros are needed
+      gradIsZero = false;
+    }
     return grad;
   }
 
@@ -272,6 +282,45 @@ public final class Tensor implements AutoCloseable {
       grad.close();
     }
     grad = g;
+    gradIsZero = false;
+  }
+
+  /**
+   * Zeroes the accumulated gradient, keeping its buffer (no allocation per step). Lazily: the next {@link
+   * #accumulateGrad} overwrites it and {@link #grad()} fills it only if nothing did. So, as with PyTorch's default
+   * {@code zero_grad(set_to_none=True)}, a reference to the old gradient taken before this call keeps its values.
+   */
+  public void zeroGrad() {
+    gradIsZero = grad != null;
+  }
+
+  /**
+   * .grad += g, for backward on a leaf; the first gradient is copied into a new .grad owned by no scope. After {@link
+   * #zeroGrad()} it is written rather than added, and if g is a temporary of backward's that nothing else holds
+   * ({@code disposable}: no view, saved reference or other input shares it), .grad takes g's storage and hands g its
+   * old one, which backward frees with g: no copy, as PyTorch's AccumulateGrad steals a gradient it alone holds.
+   */
+  public void accumulateGrad(Tensor g, boolean disposable) {
+    if (grad == null) {
+      try (Scope ignored = Scope.detached()) {
+        grad = g.copy();
+      }
+      return;
+    }
+    if (!g.shape.equals(grad.shape) || g.dtype != grad.dtype || g.backend != grad.backend) {
+      throw new IllegalArgumentException("accumulateGrad: gradient " + g.shape + " " + g.dtype.label()
+          + " does not match .grad " + grad.shape + " " + grad.dtype.label() + " (or is on another backend)");
+    }
+    if (!gradIsZero) {
+      backend.binary(BinaryOp.ADD, grad.buffer(), grad.shape, g.buffer(), g.shape, grad.buffer(), grad.shape);
+    } else if (disposable && !g.closed && !g.storage.isShared()) {
+      Storage taken = g.storage;
+      g.storage = grad.storage;
+      grad.storage = taken;
+    } else {
+      backend.copy(g.buffer(), 0, grad.buffer(), 0, grad.size());
+    }
+    gradIsZero = false;
   }
 
   /** Backpropagates from this scalar: dL/dL = 1. */

@@ -41,7 +41,7 @@ public final class Backward {
       seed = gradOut;
     }
     if (root.isLeaf()) {
-      accumulateLeaf(root, seed);
+      root.accumulateGrad(seed, false);
       if (seed != gradOut) {
         seed.close();
       }
@@ -78,7 +78,8 @@ public final class Backward {
         }
         check(fn.name(), i, gi, input);
         if (input.isLeaf()) {
-          accumulateLeaf(input, gi);
+          // gi is freed below unless it is the caller's or another input's too; if so, the leaf may take its storage.
+          input.accumulateGrad(gi, gi != gradOut && !owned.contains(gi) && once(grads, gi));
         } else {
           Tensor existing = pending.get(input.gradFn());
           if (existing == null) {
@@ -101,6 +102,14 @@ public final class Backward {
         closeUnlessKept(gi, gradOut, owned);
       }
     }
+  }
+
+  private static boolean once(Tensor[] grads, Tensor g) {
+    int n = 0;
+    for (Tensor t : grads) {
+      n += t == g ? 1 : 0;
+    }
+    return n == 1;
   }
 
   private static void closeUnlessKept(Tensor t, Tensor gradOut, Set<Tensor> owned) {
@@ -127,17 +136,6 @@ public final class Backward {
     Tensor c = t.copy();
     owned.add(c);
     return c;
-  }
-
-  private static void accumulateLeaf(Tensor leaf, Tensor g) {
-    Tensor acc = leaf.grad();
-    if (acc == null) {
-      try (Scope ignored = Scope.detached()) {
-        leaf.setGrad(g.copy());
-      }
-    } else {
-      acc.backend().binary(BinaryOp.ADD, acc.buffer(), acc.shape(), g.buffer(), g.shape(), acc.buffer(), acc.shape());
-    }
   }
 
   private static void check(String op, int input, Tensor grad, Tensor expected) {

@@ -60,12 +60,9 @@ public final class Parameter {
     }
   }
 
-  /** Drops the gradient's contents by filling it with zeros (keeps the buffer: no allocation per step). */
+  /** Zeroes the gradient, keeping its buffer: see {@link Tensor#zeroGrad()}. */
   public void zeroGrad() {
-    Tensor g = value.grad();
-    if (g != null) {
-      g.backend().fill(g.buffer(), 0);
-    }
+    value.zeroGrad();
   }
 
   public void close() {

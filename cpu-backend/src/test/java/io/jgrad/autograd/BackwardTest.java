@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,58 @@ class BackwardTest extends ReferenceBackendTest {
     assertNull(x.grad());
     x.mul(5).sum().backward();
     assertEquals(5.0, x.grad().item(), 0);
+  }
+
+  @Test
+  void zeroGradMakesTheNextBackwardOverwriteTheGradientInItsBuffer() {
+    Tensor x = Tensor.of(backend, new double[] {3.0, -1.0}).requiresGrad(true);
+    x.mul(x).sum().backward();
+    Tensor before = x.grad();
+    assertArrayEquals(new double[] {6.0, -2.0}, before.toDoubleArray(), 0);
+    x.zeroGrad();
+    // The first gradient after zeroGrad replaces the old values (not added to them); x·x sends two, the second adds.
+    x.mul(x).sum().backward();
+    assertArrayEquals(new double[] {6.0, -2.0}, x.grad().toDoubleArray(), 0);
+    x.mul(5).sum().backward();
+    assertArrayEquals(new double[] {11.0, 3.0}, x.grad().toDoubleArray(), 0);
+    assertSame(before, x.grad(), "the gradient keeps its buffer across steps");
+    IllegalArgumentException e = assertThrows(
+        IllegalArgumentException.class, () -> x.accumulateGrad(Tensor.of(backend, new double[] {1.0}), false));
+    assertTrue(e.getMessage().contains("gradient [] float64 does not match .grad [2]"), e.getMessage());
+  }
+
+  @Test
+  void aGradientNoBackwardReachedAfterZeroGradReadsAsZeros() {
+    Tensor x = Tensor.of(backend, new double[] {3.0, -1.0}).requiresGrad(true);
+    x.mul(x).sum().backward();
+    x.zeroGrad();
+    assertArrayEquals(new double[] {0.0, 0.0}, x.grad().toDoubleArray(), 0);
+    x.mul(2).sum().backward();
+    assertArrayEquals(new double[] {2.0, 2.0}, x.grad().toDoubleArray(), 0);
+    x.zeroGrad();
+    x.setGrad(null);
+    x.zeroGrad();
+    assertNull(x.grad());
+  }
+
+  @Test
+  void aZeroedGradientNeverTakesStorageThatSomethingElseHolds() {
+    Tensor x = Tensor.of(backend, new double[] {1.0, 2.0}).requiresGrad(true);
+    x.mul(x).sum().backward();
+    x.zeroGrad();
+    x.add(x).sum().backward(); // add hands one tensor to both of its inputs
+    assertArrayEquals(new double[] {2.0, 2.0}, x.grad().toDoubleArray(), 0);
+    Tensor viewed = Tensor.of(backend, new double[] {1.0, 1.0}, 1, 2);
+    Tensor passed = Tensor.of(backend, new double[] {1.0, 1.0});
+    Tensor constant = Tensor.of(backend, new double[] {5.0, 5.0});
+    // The caller's gradient comes back as a view (reshape) and as itself (add): both are copied, never taken.
+    for (Tensor[] rootAndSeed : new Tensor[][] {{x.reshape(1, 2), viewed}, {x.add(constant), passed}}) {
+      x.zeroGrad();
+      rootAndSeed[0].backward(rootAndSeed[1], false);
+      x.mul(3).sum().backward();
+      assertArrayEquals(new double[] {4.0, 4.0}, x.grad().toDoubleArray(), 0);
+      assertArrayEquals(new double[] {1.0, 1.0}, rootAndSeed[1].toDoubleArray(), 0);
+    }
   }
 
   @Test
