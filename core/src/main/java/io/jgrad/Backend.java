@@ -85,7 +85,8 @@ public interface Backend extends AutoCloseable {
 
   /**
    * dx[i] = dy[i]·op'(…): {@code saved} is the forward's input or output as {@link UnaryOp#saves()} says (null when
-   * it saves nothing). Writes dx (no accumulation); dx may be dy.
+   * it saves nothing). Where RELU's or CLAMP's mask is 0, dx is 0 even for a NaN or infinite dy (as PyTorch). Writes
+   * dx (no accumulation); dx may be dy.
    */
   void unaryBackward(UnaryOp op, double alpha, Buffer saved, Buffer dy, Buffer dx);
 
@@ -98,7 +99,10 @@ public interface Backend extends AutoCloseable {
    */
   void biasActivation(UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer y, int rows, int cols);
 
-  /** dx[r,c] = dy[r,c]·act'(y[r,c]); dbias[c] = Σ_r dx[r,c] (written, not accumulated). dx may be dy. */
+  /**
+   * dx[r,c] = dy[r,c]·act'(y[r,c]), masks selecting 0 as in {@link #unaryBackward}; dbias[c] = Σ_r dx[r,c] (written,
+   * not accumulated). dx may be dy.
+   */
   void biasActivationBackward(UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias, int rows, int cols);
 
   // ---- reductions ----

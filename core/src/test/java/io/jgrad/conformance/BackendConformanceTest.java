@@ -288,6 +288,49 @@ public abstract class BackendConformanceTest {
     }
   }
 
+  private static final double[] NON_FINITE = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+
+  /**
+   * As PyTorch's threshold_backward and clamp_backward, a select: where RELU's or CLAMP's mask is 0, dx is 0 even for
+   * a NaN or infinite dy; inside it dy passes unchanged. LEAKY_RELU scales dy by its slope there (so NaN stays NaN),
+   * as leaky_relu_backward does. 3×33 runs a SIMD body and its scalar tail, unfused and fused with a bias.
+   */
+  @EachFloatType
+  void maskedGradientsAreZeroOutsideTheMaskEvenForNonFiniteDy(DType dtype) {
+    assumeSupported(dtype);
+    int rows = 3;
+    int cols = 33;
+    int n = rows * cols;
+    for (UnaryOp op : new UnaryOp[] {UnaryOp.RELU, UnaryOp.LEAKY_RELU, UnaryOp.CLAMP}) {
+      double alpha = tableRow(op).alpha();
+      // What the forward saved (RELU and LEAKY_RELU their output, CLAMP its input), inside and outside the mask.
+      double inside = op == UnaryOp.CLAMP ? alpha / 2 : 1.5;
+      double outside = op == UnaryOp.CLAMP ? 4 * alpha : op == UnaryOp.LEAKY_RELU ? -3 * alpha : 0;
+      double[] saved = new double[n];
+      double[] dy = new double[n];
+      double[] dx = new double[n];
+      double[] dbias = new double[cols];
+      for (int i = 0; i < n; i++) {
+        boolean in = i % 2 == 0;
+        saved[i] = round(dtype, in ? inside : outside);
+        dy[i] = NON_FINITE[i % 3];
+        dx[i] = in ? dy[i] : op == UnaryOp.LEAKY_RELU ? alpha * dy[i] : 0;
+        dbias[i % cols] += dx[i];
+      }
+      Buffer dxOut = poisoned(dtype, n);
+      backend.unaryBackward(op, alpha, put(dtype, saved), put(dtype, dy), dxOut);
+      tolerance().assertClose(dtype, op + " backward of a non-finite dy", dx, get(dxOut));
+      if (op.saves() == UnaryOp.Saves.OUTPUT) { // the fused epilogue takes only activations that save y
+        Buffer fusedDx = poisoned(dtype, n);
+        Buffer dbiasOut = poisoned(dtype, cols);
+        backend.biasActivationBackward(op, alpha, put(dtype, saved), put(dtype, dy), fusedDx, dbiasOut, rows, cols);
+        tolerance().assertClose(dtype, "biasActivationBackward dx " + op + " of a non-finite dy", dx, get(fusedDx));
+        tolerance().assertClose(dtype, "biasActivationBackward dbias " + op + " of a non-finite dy", dbias,
+            get(dbiasOut));
+      }
+    }
+  }
+
   // ---- binary ----
 
   /** Pairs of operand shapes: same shape, row broadcast, outer product, rank extension, scalars. */

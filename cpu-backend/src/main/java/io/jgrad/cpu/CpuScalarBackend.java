@@ -106,7 +106,7 @@ public final class CpuScalarBackend extends ArrayBackend {
     CpuBuffer cs = savedOperand("unaryBackward", op, saved, cdy);
     for (int i = 0; i < cdy.size(); i++) {
       double s = cs == null ? 0.0 : cs.get(i);
-      cdx.set(i, cdy.get(i) * ElementMath.derivative(op, alpha, s));
+      cdx.set(i, ElementMath.gradient(op, alpha, s, cdy.get(i)));
     }
   }
 
@@ -185,7 +185,7 @@ public final class CpuScalarBackend extends ArrayBackend {
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
         int i = r * cols + c;
-        double g = cdy.get(i) * ElementMath.derivative(act, alpha, cy.get(i));
+        double g = ElementMath.gradient(act, alpha, cy.get(i), cdy.get(i));
         cdx.set(i, g);
         sums[c] += g;
       }

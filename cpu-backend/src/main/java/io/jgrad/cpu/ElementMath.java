@@ -58,44 +58,46 @@ final class ElementMath {
   }
 
   /**
-   * dy/dx from what the forward saved: its input or its output as {@link UnaryOp#saves()} says (ignored for ops that
-   * save nothing).
+   * dx = dy·op'(saved), where saved is the forward's input or output as {@link UnaryOp#saves()} says (ignored for ops
+   * that save nothing). RELU and CLAMP select 0 outside their mask rather than multiply by it, as PyTorch's
+   * threshold_backward and clamp_backward do (and ops.cuh's unary_gradient): dy·0 would turn a NaN or infinite dy
+   * into NaN where the op passed no gradient at all. Every other op multiplies dy by its derivative.
    *
    * @throws IllegalArgumentException for DROPOUT_MASK, which has no gradient
    */
-  static double derivative(UnaryOp op, double alpha, double saved) {
+  static double gradient(UnaryOp op, double alpha, double saved, double dy) {
     switch (op) {
       case NEG:
-        return -1.0;
+        return -dy;
       case EXP:
-        return saved;
+        return dy * saved;
       case LOG:
-        return 1.0 / saved;
+        return dy * (1.0 / saved);
       case SQRT:
-        return 0.5 / saved;
+        return dy * (0.5 / saved);
       case ABS:
-        return Math.signum(saved);
+        return dy * Math.signum(saved);
       case RELU:
-        return saved > 0 ? 1.0 : 0.0;
+        return saved > 0 ? dy : 0.0;
       case LEAKY_RELU:
-        return saved > 0 ? 1.0 : alpha;
+        return saved > 0 ? dy : dy * alpha;
       case ELU:
-        return saved > 0 ? 1.0 : saved + alpha;
+        return saved > 0 ? dy : dy * (saved + alpha);
       case SIGMOID:
-        return saved * (1.0 - saved);
+        return dy * (saved * (1.0 - saved));
       case TANH:
-        return 1.0 - saved * saved;
+        return dy * (1.0 - saved * saved);
       case GELU:
-        return geluDerivative(saved);
+        return dy * geluDerivative(saved);
       case ADD_SCALAR:
       case IDENTITY:
-        return 1.0;
+        return dy;
       case MUL_SCALAR:
-        return alpha;
+        return dy * alpha;
       case POW_SCALAR:
-        return alpha * Math.pow(saved, alpha - 1.0);
+        return dy * (alpha * Math.pow(saved, alpha - 1.0));
       case CLAMP:
-        return Math.abs(saved) < alpha ? 1.0 : 0.0;
+        return Math.abs(saved) < alpha ? dy : 0.0;
       case DROPOUT_MASK:
         throw new IllegalArgumentException("unaryBackward: DROPOUT_MASK has no gradient");
       default:

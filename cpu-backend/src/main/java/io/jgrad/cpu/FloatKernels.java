@@ -17,7 +17,10 @@ interface FloatKernels extends AutoCloseable {
   /** y[i] = op(x[i]; alpha) for i &lt; n; y may be x. */
   void unary(UnaryOp op, float alpha, float[] x, float[] y, int n);
 
-  /** dx[i] = dy[i]·op'(saved[i]); saved is null when the op saves nothing; dx may be dy. */
+  /**
+   * dx[i] = dy[i]·op'(saved[i]), a mask selecting 0 as {@link ElementMath#gradient} does; saved is null when the op
+   * saves nothing; dx may be dy.
+   */
   void unaryBackward(UnaryOp op, float alpha, float[] saved, float[] dy, float[] dx, int n);
 
   /** out[r, c] = op(a[r, c], b[r, c]) when bRow is false, op(a[r, c], b[c]) when it is (a bias row). */

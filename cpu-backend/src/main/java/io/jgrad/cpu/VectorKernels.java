@@ -54,7 +54,7 @@ final class VectorKernels implements FloatKernels {
       }
     }
     for (; i < n; i++) {
-      dx[i] = (float) (dy[i] * ElementMath.derivative(op, alpha, saved == null ? 0 : saved[i]));
+      dx[i] = (float) ElementMath.gradient(op, alpha, saved == null ? 0 : saved[i], dy[i]);
     }
   }
 
@@ -118,7 +118,7 @@ final class VectorKernels implements FloatKernels {
         }
       }
       for (; c < cols; c++) {
-        float g = (float) (dy[off + c] * ElementMath.derivative(act, alpha, y[off + c]));
+        float g = (float) ElementMath.gradient(act, alpha, y[off + c], dy[off + c]);
         dx[off + c] = g;
         dbias[c] += g;
       }
