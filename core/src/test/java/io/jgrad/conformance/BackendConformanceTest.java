@@ -561,6 +561,22 @@ public abstract class BackendConformanceTest {
     assertArrayEquals(new double[] {2, 0, 1}, get(argmax), "argmax");
   }
 
+  /** As torch.empty(0, 3).mean(0) and .sum(0): the mean of nothing is 0/0 = NaN, the sum 0; max has no answer. */
+  @EachFloatType
+  void reduceOverAnEmptyAxis(DType dtype) {
+    assumeSupported(dtype);
+    Buffer x = backend.allocate(dtype, 0);
+    Buffer mean = put(dtype, filled(3, 7)); // not NaN-poisoned: NaN is the answer here
+    backend.reduce(ReduceOp.MEAN, x, 1, 0, 3, mean);
+    assertArrayEquals(filled(3, Double.NaN), get(mean), "mean over an empty axis");
+    Buffer sum = poisoned(dtype, 3);
+    backend.reduce(ReduceOp.SUM, x, 1, 0, 3, sum);
+    assertArrayEquals(filled(3, 0), get(sum), "sum over an empty axis");
+    for (ReduceOp op : new ReduceOp[] {ReduceOp.MAX, ReduceOp.ARGMAX}) {
+      assertThrows(IllegalArgumentException.class, () -> backend.reduce(op, x, 1, 0, 3, sum), op + " of nothing");
+    }
+  }
+
   private static double reduceReference(ReduceOp op, double[] x, int start, int n, int stride) {
     double sum = 0;
     int best = 0;

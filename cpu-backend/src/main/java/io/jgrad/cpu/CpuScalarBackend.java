@@ -243,13 +243,16 @@ public final class CpuScalarBackend extends ArrayBackend {
     }
   }
 
-  /** x must hold outer·n·inner elements; max and argmax of nothing are undefined. */
+  /**
+   * x must hold outer·n·inner elements. Max and argmax of nothing are undefined (torch.max refuses them too); the sum
+   * of nothing is 0 and its mean 0/0 = NaN, as torch.empty(0, 3).mean(0) gives.
+   */
   static void reduceShape(ReduceOp op, CpuBuffer x, int outer, int n, int inner) {
     if (outer < 0 || n < 0 || inner < 0 || (long) outer * n * inner != x.length()) {
       throw new IllegalArgumentException(
           "reduce: [" + outer + ", " + n + ", " + inner + "] does not describe x of " + x.length() + " elements");
     }
-    if (n == 0 && op != ReduceOp.SUM) {
+    if (n == 0 && (op == ReduceOp.MAX || op == ReduceOp.ARGMAX)) {
       throw new IllegalArgumentException("reduce: " + op + " over an empty axis");
     }
   }
