@@ -114,8 +114,9 @@ public interface Backend extends AutoCloseable {
 
   /**
    * Stable softmax cross-entropy per row. logits R×C, labels INT32[R] in [0, C). probs[r,c] = softmax(logits[r])[c];
-   * loss[r] = −Σ_c t[r,c]·log probs[r,c] with t = (1 − s)·onehot(label) + s/C (s = label smoothing). An
-   * out-of-range label is an error.
+   * loss[r] = −Σ_c t[r,c]·log probs[r,c] with t = (1 − s)·onehot(label) + s/C (s = label smoothing), terms with
+   * t = 0 left out (so a −inf logit off the label leaves the loss finite when s = 0, as in PyTorch). An out-of-range
+   * label is an error.
    */
   void softmaxCrossEntropy(Buffer logits, Buffer labels, int rows, int cols, double smoothing, Buffer probs, Buffer loss);
 

@@ -628,6 +628,20 @@ public abstract class BackendConformanceTest {
     softmaxCase(dtype, rows, cols, SMOOTHING, logits, new int[] {1, 2, 4, 5});
   }
 
+  /**
+   * As PyTorch: a −inf logit off the label gives a finite loss without smoothing (its log p is never read) and +inf
+   * with it; its gradient is p − t, finite either way (0 without smoothing).
+   */
+  @EachFloatType
+  void softmaxCrossEntropyWithAMinusInfinityLogitOffTheLabel(DType dtype) {
+    assumeSupported(dtype);
+    double inf = Double.NEGATIVE_INFINITY;
+    double[] logits = {1, inf, 0.5, -2, inf, 3, 0.25, 0.5, inf}; // 3 rows of 3 classes
+    for (double s : new double[] {0, SMOOTHING}) {
+      softmaxCase(dtype, 3, 3, s, logits, new int[] {0, 2, 1});
+    }
+  }
+
   @Test
   void softmaxCrossEntropyRejectsBadLabelsNamingRowAndLabel() {
     Buffer logits = backend.allocate(DType.FLOAT32, 6 * 5);
@@ -665,7 +679,7 @@ public abstract class BackendConformanceTest {
         double logP = logits[i] - max - Math.log(sum);
         double t = (c == labels[r] ? 1 - smoothing : 0) + smoothing / cols;
         probs[i] = Math.exp(logP);
-        loss[r] -= t * logP;
+        loss[r] -= t == 0 ? 0 : t * logP; // as PyTorch's nll_loss, which never reads log p off the target
         dlogits[i] = dloss[r] * (probs[i] - t);
       }
     }

@@ -284,7 +284,12 @@ public final class CpuScalarBackend extends ArrayBackend {
         // log p from the shifted logit, never log(p): p underflows to 0 where log p is merely very negative.
         double logP = cz.get(base + c) - max - logSum;
         cp.set(base + c, Math.exp(logP));
-        l -= target(lab[r], c, cols, smoothing) * logP;
+        double t = target(lab[r], c, cols, smoothing);
+        // Skipped, not multiplied, where the target is 0 (every class but the label when s = 0): a −inf logit has
+        // log p = −inf and 0·−inf would make the loss NaN, where PyTorch (and the CUDA kernel) give a finite one.
+        if (t != 0) {
+          l -= t * logP;
+        }
       }
       cl.set(r, l);
     }
