@@ -4,7 +4,8 @@
 // matrix b of X starts at X + b·strideX, and a stride of 0 broadcasts one matrix over the batch.
 // Tiling: a block of 16×16 threads computes a 64×64 tile of C, each thread a 4×4 micro-tile whose rows and
 // columns are 16 apart (so shared-memory reads and C writes are conflict-free and coalesced), stepping
-// through K 16 at a time.
+// through K 16 at a time. Row tiles are blockIdx.x, column tiles blockIdx.y: gridDim.x reaches 2^31 − 1, so any
+// int M launches, where gridDim.y (and z) stop at 65,535 (N up to 4,194,240; Grid.gemmTiles checks).
 
 #define TILE_M 64
 #define TILE_N 64
@@ -22,8 +23,8 @@ extern "C" __global__ void __launch_bounds__(THREADS) sgemm_tiled(
   A += blockIdx.z * strideA;
   B += blockIdx.z * strideB;
   C += blockIdx.z * strideC;
-  int row0 = blockIdx.y * TILE_M;
-  int col0 = blockIdx.x * TILE_N;
+  int row0 = blockIdx.x * TILE_M;
+  int col0 = blockIdx.y * TILE_N;
   int tx = threadIdx.x;
   int ty = threadIdx.y;
   int tid = ty * 16 + tx;

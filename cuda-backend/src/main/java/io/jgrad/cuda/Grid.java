@@ -10,6 +10,8 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
   static final int THREADS = 256;
   /** Blocks are capped here; kernels grid-stride over the rest, and this many already fill any GPU. */
   static final int MAX_BLOCKS = 65_535;
+  /** The hardware limit of gridDim.y and gridDim.z (gridDim.x's is 2^31 − 1). */
+  static final int MAX_GRID_YZ = 65_535;
   /** block.cuh's BLOCK_MAX_THREADS: the shared-memory size of the block reductions. */
   static final int BLOCK_MAX_THREADS = 256;
   /** bias_activation.cu's BA_COLS × BA_ROWS block. */
@@ -41,13 +43,21 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
     return new Grid(ceilDiv(cols, BIAS_COLS), 1, 1, BIAS_COLS, BIAS_ROWS, 1);
   }
 
-  /** sgemm_tiled: one block per 64×64 tile of C, blockIdx.z = batch index. */
+  /**
+   * sgemm_tiled: one block per 64×64 tile of C. Row tiles go on x, whose limit no int m reaches; column tiles on y
+   * and the batch on z, each limited to {@link #MAX_GRID_YZ}.
+   */
   static Grid gemmTiles(int m, int n, int batch) {
-    if (batch > MAX_BLOCKS) {
-      throw new IllegalArgumentException("gemm: batch " + batch + " exceeds the tiled kernel's " + MAX_BLOCKS);
+    int colTiles = ceilDiv(n, GEMM_TILE);
+    if (colTiles > MAX_GRID_YZ) {
+      throw new IllegalArgumentException(
+          "gemm: n " + n + " needs " + colTiles + " column tiles, more than the tiled kernel's " + MAX_GRID_YZ);
+    }
+    if (batch > MAX_GRID_YZ) {
+      throw new IllegalArgumentException("gemm: batch " + batch + " exceeds the tiled kernel's " + MAX_GRID_YZ);
     }
     int side = GEMM_THREADS_PER_SIDE;
-    return new Grid(ceilDiv(n, GEMM_TILE), ceilDiv(m, GEMM_TILE), batch, side, side, 1);
+    return new Grid(ceilDiv(m, GEMM_TILE), colTiles, batch, side, side, 1);
   }
 
   boolean isEmpty() {
@@ -58,7 +68,8 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
     return (int) Math.min((n + threads - 1) / threads, MAX_BLOCKS);
   }
 
+  /** In long: a + b − 1 overflows int for a near Integer.MAX_VALUE. */
   private static int ceilDiv(int a, int b) {
-    return (a + b - 1) / b;
+    return (int) ((a + (long) b - 1) / b);
   }
 }

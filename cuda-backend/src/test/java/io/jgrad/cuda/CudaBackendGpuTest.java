@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jgrad.Buffer;
 import io.jgrad.DType;
@@ -80,6 +81,25 @@ class CudaBackendGpuTest {
               assertEquals(expected, got, GEMM_TOLERANCE * (scale + 1), "ta=" + ta + " tb=" + tb);
             }
           }
+        }
+      }
+    }
+  }
+
+  /** m = 4,194,305 needs 65,537 row tiles, past gridDim.y's limit of 65,535, where the tiled kernel once put them. */
+  @Test
+  void theTiledGemmTakesMoreRowTilesThanGridDimYAllows() {
+    int m = 4_194_305;
+    int n = 3;
+    int k = 2;
+    float[] a = randoms(new Random(4), m * k);
+    float[] b = randoms(new Random(5), k * n);
+    float[] out = run(tiled, false, false, 1, m, n, k, a, b, new float[m * n]);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double expected = 0.5 * (a[i * k] * (double) b[j] + a[i * k + 1] * (double) b[n + j]);
+        if (Math.abs(out[i * n + j] - expected) > GEMM_TOLERANCE * (Math.abs(expected) + 1)) {
+          fail("C[" + i + ", " + j + "] is " + out[i * n + j] + ", expected " + expected);
         }
       }
     }

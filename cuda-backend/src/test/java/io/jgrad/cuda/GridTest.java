@@ -38,11 +38,22 @@ class GridTest {
   }
 
   @Test
-  void gemmTilesCoverCAndTheBatch() {
-    Grid g = Grid.gemmTiles(65, 64, 3);
-    assertEquals(new Grid(1, 2, 3, 16, 16, 1), g);
-    assertEquals(new Grid(17, 1, 1, 16, 16, 1), Grid.gemmTiles(1, 1023 + 64, 1));
+  void gemmTilesPutRowsOnXColumnsOnYAndTheBatchOnZ() {
+    assertEquals(new Grid(2, 1, 3, 16, 16, 1), Grid.gemmTiles(65, 64, 3));
+    assertEquals(new Grid(1, 17, 1, 16, 16, 1), Grid.gemmTiles(1, 1023 + 64, 1));
     assertFalse(Grid.gemmTiles(1, 1, 1).isEmpty());
-    assertThrows(IllegalArgumentException.class, () -> Grid.gemmTiles(1, 1, Grid.MAX_BLOCKS + 1));
+    assertTrue(Grid.gemmTiles(0, 5, 1).isEmpty());
+    assertThrows(IllegalArgumentException.class, () -> Grid.gemmTiles(1, 1, Grid.MAX_GRID_YZ + 1));
+  }
+
+  /** Rows on x: m = 4,194,241 needs 65,536 row tiles, one past y's limit, where the kernel once looked for them. */
+  @Test
+  void gemmTilesTakeEveryIntRowCountAndRefuseTooManyColumnTiles() {
+    assertEquals(65_536, Grid.gemmTiles(4_194_241, 1, 1).gridX());
+    assertEquals(33_554_432, Grid.gemmTiles(Integer.MAX_VALUE, 1, 1).gridX());
+    assertEquals(Grid.MAX_GRID_YZ, Grid.gemmTiles(1, Grid.GEMM_TILE * Grid.MAX_GRID_YZ, 1).gridY());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Grid.gemmTiles(1, Grid.GEMM_TILE * Grid.MAX_GRID_YZ + 1, 1));
+    assertTrue(e.getMessage().contains("column tiles"), e.getMessage());
   }
 }
