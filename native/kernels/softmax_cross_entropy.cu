@@ -4,14 +4,17 @@
 // computed stably as −((1 − s)·(z[label] − max − log S) + (s/C)·(Σ_c (z[r,c] − max) − C·log S)).
 // Backward: dlogits[r,c] = dloss[r]·(probs[r,c] − t[r,c]).
 // Shapes: logits, probs, dlogits [R, C]; labels (int32), loss, dloss [R]; error [1].
-// A label outside [0, C) makes the row's outputs NaN and records row + 1 in *error (first one wins), which the
-// launcher reads back and reports.
+// A label outside [0, C) makes the row's outputs NaN and lowers *error to the row, which the launcher reads back
+// and reports. atomicMin keeps the lowest bad row whichever block gets there first: the row the CPU reports.
 #include "block.cuh"
 #include "ops.cuh"
 
+// *error when every label is good: above any row index. The launcher sets and resets the word to it.
+#define NO_BAD_ROW 2147483647
+
 __device__ __forceinline__ bool label_ok(int label, int cols) { return label >= 0 && label < cols; }
 
-__device__ __forceinline__ void report_bad_label(int* error, int row) { atomicCAS(error, 0, row + 1); }
+__device__ __forceinline__ void report_bad_label(int* error, int row) { atomicMin(error, row); }
 
 // ---- kernels ----
 

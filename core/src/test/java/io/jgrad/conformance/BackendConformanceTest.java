@@ -660,6 +660,35 @@ public abstract class BackendConformanceTest {
     }
   }
 
+  /**
+   * Many bad labels: forward and backward name the lowest bad row and its label, in the same words on every backend
+   * (a GPU must not report whichever row got there first), and the next call with good labels succeeds.
+   */
+  @Test
+  void softmaxCrossEntropyNamesTheLowestBadRow() {
+    int rows = 1000;
+    int cols = 5;
+    int[] labels = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      labels[r] = r < 123 ? r % cols : cols + r; // every row from 123 on is bad
+    }
+    Buffer labelBuffer = backend.allocate(DType.INT32, rows);
+    backend.upload(labelBuffer, labels);
+    Buffer logits = put(DType.FLOAT32, filled(rows * cols, 0));
+    Buffer probs = poisoned(DType.FLOAT32, rows * cols);
+    Buffer loss = poisoned(DType.FLOAT32, rows);
+    IllegalArgumentException forward = assertThrows(IllegalArgumentException.class,
+        () -> backend.softmaxCrossEntropy(logits, labelBuffer, rows, cols, 0, probs, loss));
+    assertEquals("softmaxCrossEntropy: label 128 in row 123 is outside [0, 5)", forward.getMessage());
+    Buffer dloss = put(DType.FLOAT32, filled(rows, 1));
+    IllegalArgumentException backward = assertThrows(IllegalArgumentException.class,
+        () -> backend.softmaxCrossEntropyBackward(probs, labelBuffer, dloss, rows, cols, 0, logits));
+    assertEquals("softmaxCrossEntropyBackward: label 128 in row 123 is outside [0, 5)", backward.getMessage());
+    backend.upload(labelBuffer, new int[rows]);
+    backend.softmaxCrossEntropy(logits, labelBuffer, rows, cols, 0, probs, loss);
+    tolerance().assertClose(DType.FLOAT32, "loss after the error", filled(rows, Math.log(cols)), get(loss));
+  }
+
   private void softmaxCase(DType dtype, int rows, int cols, double smoothing, double[] logits, int[] labels) {
     double[] probs = new double[rows * cols];
     double[] loss = new double[rows];

@@ -16,14 +16,18 @@ import jcuda.driver.CUdeviceptr;
 /**
  * Launchers of softmax_cross_entropy.cu. Shapes: logits, probs, dlogits [R, C]; labels (int32), loss, dloss [R].
  *
- * <p>A kernel that meets a label outside [0, C) writes row + 1 into a device-side error word. The launcher reads
- * the word back after every launch (a 4-byte copy that waits for the kernel: the one synchronisation per training
- * step, where the loss is read anyway) and throws naming the row and the label, then clears the word.
+ * <p>A kernel that meets a label outside [0, C) lowers a device-side error word to the row (atomicMin: the lowest
+ * bad row, as the CPU backends report it, whichever block runs first). The launcher reads the word back after every
+ * launch (a 4-byte copy that waits for the kernel: the one synchronisation per training step, where the loss is
+ * read anyway) and throws naming the row and its label, in the CPU backends' words, then resets the word.
  */
 final class SoftmaxCrossEntropyKernels implements AutoCloseable {
   private final CudaContext context;
   private final Kernel forward;
   private final Kernel backward;
+  /** The error word's value while every label is good: softmax_cross_entropy.cu's NO_BAD_ROW. */
+  static final int NO_BAD_ROW = Integer.MAX_VALUE;
+
   private final CUdeviceptr error = new CUdeviceptr();
   /** Pinned: [0] the error word, [1] the offending label. */
   private final Pointer readback = new Pointer();
@@ -33,7 +37,7 @@ final class SoftmaxCrossEntropyKernels implements AutoCloseable {
     forward = context.kernel(PtxModule.SOFTMAX_CROSS_ENTROPY, "softmax_cross_entropy_forward");
     backward = context.kernel(PtxModule.SOFTMAX_CROSS_ENTROPY, "softmax_cross_entropy_backward");
     cuMemAlloc(error, 4);
-    cuMemsetD32Async(error, 0, 1, context.stream());
+    cuMemsetD32Async(error, NO_BAD_ROW, 1, context.stream());
     cuMemAllocHost(readback, 8);
   }
 
@@ -79,16 +83,15 @@ final class SoftmaxCrossEntropyKernels implements AutoCloseable {
     IntBuffer words = readback.getByteBuffer(0, 8).order(ByteOrder.nativeOrder()).asIntBuffer();
     cuMemcpyDtoHAsync(readback, error, 4, context.stream());
     context.synchronize();
-    int rowPlusOne = words.get(0);
-    if (rowPlusOne == 0) {
+    int row = words.get(0);
+    if (row == NO_BAD_ROW) {
       return;
     }
-    int row = rowPlusOne - 1;
-    cuMemsetD32Async(error, 0, 1, context.stream());
+    cuMemsetD32Async(error, NO_BAD_ROW, 1, context.stream());
     cuMemcpyDtoHAsync(readback.withByteOffset(4), labels.at(row), 4, context.stream());
     context.synchronize();
     throw new IllegalArgumentException(
-        kernel + ": label " + words.get(1) + " at row " + row + " is outside [0, " + cols + ")");
+        kernel + ": label " + words.get(1) + " in row " + row + " is outside [0, " + cols + ")");
   }
 
   @Override

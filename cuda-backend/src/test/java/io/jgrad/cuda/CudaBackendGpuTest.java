@@ -144,7 +144,7 @@ class CudaBackendGpuTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> cublas.softmaxCrossEntropy(logits, labels, 2, 3, 0.0, probs, loss));
-    assertEquals("softmaxCrossEntropy: label 3 at row 1 is outside [0, 3)", e.getMessage());
+    assertEquals("softmaxCrossEntropy: label 3 in row 1 is outside [0, 3)", e.getMessage());
     cublas.upload(labels, new int[] {1, 2});
     cublas.softmaxCrossEntropy(logits, labels, 2, 3, 0.0, probs, loss);  // the error word was cleared
     float[] l = new float[2];

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the Java launchers and the CUDA sources must agree on, checked without a GPU: op codes (Java passes
- * {@code ordinal()}), block constants, one PTX module per .cu file, and every launched kernel name.
+ * {@code ordinal()}), block constants, the softmax-CE error word's "no bad row" value, one PTX module per .cu file,
+ * and every launched kernel name.
  */
 class KernelSourceTest {
   static final Path KERNELS = Path.of("..", "native", "kernels");
@@ -42,6 +43,11 @@ class KernelSourceTest {
     assertEquals(Grid.GEMM_TILE, define("gemm.cu", "TILE_N"));
     assertEquals(Grid.GEMM_THREADS_PER_SIDE * Grid.GEMM_THREADS_PER_SIDE, define("gemm.cu", "THREADS"));
     assertEquals(BinaryKernels.MAX_RANK, define("binary.cu", "MAX_RANK"));
+  }
+
+  @Test
+  void theNoBadLabelWordMatchesTheKernel() throws IOException {
+    assertEquals(SoftmaxCrossEntropyKernels.NO_BAD_ROW, define("softmax_cross_entropy.cu", "NO_BAD_ROW"));
   }
 
   @Test
