@@ -34,7 +34,10 @@ final class VectorGemm {
   private static final int KC = 256;
   /** Row block: the packed MC×KC A block (96 KB) stays in L2. */
   private static final int MC = 96;
-  /** Column block: the packed KC×NC B block (512 KB) fits a Zen 4 core's 1 MB L2 beside the A block. */
+  /**
+   * Column block: the packed KC×NC B block (512 KB), streamed from L2 and L3 past the A block. Sized for a 1 MB L2;
+   * on this machine's 512 KB L2, NC 128 and 256 measured no faster (docs/benchmarks.md).
+   */
   private static final int NC = 512;
   /**
    * Below about 4M multiply-adds (~100 µs on one core) waking a second thread costs more than it saves on this

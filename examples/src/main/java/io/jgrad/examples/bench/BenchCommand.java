@@ -3,6 +3,8 @@ package io.jgrad.examples.bench;
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
 import io.jgrad.Backends;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +37,9 @@ public final class BenchCommand implements Runnable {
 
   @Command(name = "gemm", mixinStandardHelpOptions = true, description = "SGEMM GFLOP/s: square sizes and the MLP's products.")
   static final class Gemm implements Runnable {
+    private static final Pattern SHAPE =
+        Pattern.compile("([1-9]\\d{0,8})x([1-9]\\d{0,8})x([1-9]\\d{0,8})(?::([NT]{2}))?");
+
     @CommandLine.Mixin BackendChoice backend;
 
     @Option(names = "--sizes", split = ",", description = "square sizes (default: 128,256,512,1024,2048)")
@@ -43,10 +48,29 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--no-mlp", description = "skip the 784-512-256-10 MLP shapes")
     boolean noMlp;
 
+    @Option(names = "--trace", paramLabel = "SECONDS",
+        description = "instead: one product's GFLOP/s in 200 ms windows for this long (see --shape)")
+    Double trace;
+
+    @Option(names = "--shape", defaultValue = "128x512x784:NT", paramLabel = "MxNxK[:TT]",
+        description = "the traced product C[M×N] = op(A)·op(B), K inner, transposes N or T "
+            + "(default: ${DEFAULT-VALUE}, the MLP's first layer forward)")
+    String shape;
+
     @Override
     public void run() {
+      Matcher s = SHAPE.matcher(shape);
+      if (!s.matches()) {
+        throw new IllegalArgumentException("--shape: expected MxNxK or MxNxK:TT (T or N each), got '" + shape + "'");
+      }
       try (Backend b = backend.open()) {
-        GemmBench.run(b, sizes != null ? sizes : GemmBench.defaultSquares(), !noMlp, System.out::println);
+        if (trace != null) {
+          String t = s.group(4) != null ? s.group(4) : "NN";
+          GemmBench.trace(b, Integer.parseInt(s.group(1)), Integer.parseInt(s.group(2)), Integer.parseInt(s.group(3)),
+              t.charAt(0) == 'T', t.charAt(1) == 'T', trace, System.out::println);
+        } else {
+          GemmBench.run(b, sizes != null ? sizes : GemmBench.defaultSquares(), !noMlp, System.out::println);
+        }
       }
     }
   }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * SGEMM throughput of a backend as JSON lines ({@code {"bench":"gemm","backend":"cpu","m":1024,…,"gflops":…}}): square
@@ -47,21 +48,9 @@ public final class GemmBench {
 
   /** One case: warm-up, then the median of timed repetitions, as one JSON line. */
   public static String measure(Backend backend, int m, int n, int k, boolean ta, boolean tb) {
-    Buffer a = backend.allocate(DType.FLOAT32, (long) m * k);
-    Buffer b = backend.allocate(DType.FLOAT32, (long) k * n);
-    Buffer c = backend.allocate(DType.FLOAT32, (long) m * n);
-    try {
-      backend.random(Distribution.UNIFORM, -1, 1, 1, 0, a);
-      backend.random(Distribution.UNIFORM, -1, 1, 2, 0, b);
-      Runnable gemm = () -> backend.gemm(ta, tb, 1, m, n, k, 1, a, 0, b, 0, 0, c, 0);
+    return withOperands(backend, m, n, k, ta, tb, gemm -> {
       double flops = 2.0 * m * n * k;
-      long warmEnd = System.nanoTime() + 300_000_000L; // lets the JIT compile the kernels before timing
-      int calls = 0;
-      while (System.nanoTime() < warmEnd || calls < 2) {
-        gemm.run();
-        calls++;
-      }
-      backend.synchronize();
+      int calls = warmUp(backend, gemm);
       double once = 0.3 / calls;
       int reps = (int) Math.max(1, Math.min(1000, TARGET_SECONDS / 5 / once));
       List<Double> times = new ArrayList<>();
@@ -75,11 +64,68 @@ public final class GemmBench {
       }
       double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       double medianMs = sorted[sorted.length / 2];
-      return String.format(Locale.ROOT,
-          "{\"bench\":\"gemm\",\"backend\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"trans\":\"%s%s\",\"gflops\":%.1f,"
-              + "\"median_ms\":%.3f,\"times_ms\":%s}",
-          backend.name(), m, n, k, ta ? "T" : "N", tb ? "T" : "N", flops / medianMs / 1e6, medianMs,
+      return String.format(Locale.ROOT, "{%s,\"gflops\":%.1f,\"median_ms\":%.3f,\"times_ms\":%s}",
+          header(backend, null, m, n, k, ta, tb), flops / medianMs / 1e6, medianMs,
           Arrays.toString(sorted).replace(" ", ""));
+    });
+  }
+
+  /**
+   * One product's rate over time: after the warm-up, one JSON line per 200 ms window for {@code seconds}. On a shared
+   * machine the rate can halve for seconds and come back with nothing changed in the process; this shows when.
+   */
+  public static void trace(Backend backend, int m, int n, int k, boolean ta, boolean tb, double seconds,
+      Consumer<String> out) {
+    withOperands(backend, m, n, k, ta, tb, gemm -> {
+      warmUp(backend, gemm);
+      long start = System.nanoTime();
+      while (System.nanoTime() - start < seconds * 1e9) {
+        long t0 = System.nanoTime();
+        int calls = 0;
+        while (calls == 0 || System.nanoTime() - t0 < 200_000_000L) {
+          gemm.run();
+          calls++;
+          if (calls % 8 == 0) {
+            backend.synchronize(); // a GPU queues launches: wait now and then so a window measures its own work
+          }
+        }
+        backend.synchronize();
+        long t1 = System.nanoTime();
+        out.accept(String.format(Locale.ROOT, "{%s,\"t_s\":%.2f,\"gflops\":%.1f}",
+            header(backend, "trace", m, n, k, ta, tb), (t1 - start) / 1e9, 2.0 * m * n * k * calls / (t1 - t0)));
+      }
+      return null;
+    });
+  }
+
+  private static String header(Backend backend, String event, int m, int n, int k, boolean ta, boolean tb) {
+    return String.format(Locale.ROOT,
+        "\"bench\":\"gemm\",%s\"backend\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"trans\":\"%s%s\"",
+        event != null ? "\"event\":\"" + event + "\"," : "", backend.name(), m, n, k, ta ? "T" : "N", tb ? "T" : "N");
+  }
+
+  /** Lets the JIT compile the kernels before timing (300 ms, at least 2 calls); returns the calls made. */
+  private static int warmUp(Backend backend, Runnable gemm) {
+    long warmEnd = System.nanoTime() + 300_000_000L;
+    int calls = 0;
+    while (System.nanoTime() < warmEnd || calls < 2) {
+      gemm.run();
+      calls++;
+    }
+    backend.synchronize();
+    return calls;
+  }
+
+  /** Runs {@code body} with C = op(A)·op(B) on random operands as its argument, freeing them after. */
+  private static <T> T withOperands(
+      Backend backend, int m, int n, int k, boolean ta, boolean tb, Function<Runnable, T> body) {
+    Buffer a = backend.allocate(DType.FLOAT32, (long) m * k);
+    Buffer b = backend.allocate(DType.FLOAT32, (long) k * n);
+    Buffer c = backend.allocate(DType.FLOAT32, (long) m * n);
+    try {
+      backend.random(Distribution.UNIFORM, -1, 1, 1, 0, a);
+      backend.random(Distribution.UNIFORM, -1, 1, 2, 0, b);
+      return body.apply(() -> backend.gemm(ta, tb, 1, m, n, k, 1, a, 0, b, 0, 0, c, 0));
     } finally {
       backend.free(a);
       backend.free(b);

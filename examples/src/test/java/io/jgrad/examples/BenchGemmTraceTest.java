@@ -1,0 +1,37 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code jgrad bench gemm --trace}: one product's rate in 200 ms windows, for telling a slow machine from slow code. */
+class BenchGemmTraceTest {
+
+  @Test
+  void tracePrintsOneLinePerWindowOfTheGivenProduct() throws IOException {
+    CliRun r = CliRun.run("bench", "gemm", "--backend", "cpu-scalar", "--trace", "0.5", "--shape", "16x8x4:TN");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.lines().size() >= 2, r.out());
+    double last = 0;
+    for (String line : r.lines()) {
+      Map<String, String> f = CliRun.fields(line);
+      assertEquals(Map.of("bench", "gemm", "event", "trace", "backend", "cpu-scalar", "m", "16", "n", "8", "k", "4",
+          "trans", "TN"), Map.of("bench", f.get("bench"), "event", f.get("event"), "backend", f.get("backend"), "m",
+          f.get("m"), "n", f.get("n"), "k", f.get("k"), "trans", f.get("trans")));
+      double t = Double.parseDouble(f.get("t_s"));
+      assertTrue(t > last, line);
+      last = t;
+      assertTrue(Double.parseDouble(f.get("gflops")) > 0, line);
+    }
+  }
+
+  @Test
+  void aMalformedShapeIsAOneLineErrorNamingIt() {
+    CliRun r = CliRun.run("bench", "gemm", "--trace", "1", "--shape", "16x8:NT");
+    assertEquals(1, r.code(), r.out());
+    assertEquals("jgrad bench gemm: --shape: expected MxNxK or MxNxK:TT (T or N each), got '16x8:NT'", r.errorLine());
+  }
+}
