@@ -78,7 +78,7 @@ public final class Backward {
         }
         check(fn.name(), i, gi, input);
         if (input.isLeaf()) {
-          // gi is freed below unless it is the caller's or another input's too; if so, the leaf may take its storage.
+          // A gi that is neither the caller's nor another input's is freed below, so the leaf may take its storage.
           input.accumulateGrad(gi, gi != gradOut && !owned.contains(gi) && once(grads, gi));
         } else {
           Tensor existing = pending.get(input.gradFn());
