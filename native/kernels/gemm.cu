@@ -72,3 +72,183 @@ extern "C" __global__ void __launch_bounds__(THREADS) sgemm_tiled(
     }
   }
 }
+
+
+// sgemm_large: the same contract for large products. A block of 256 threads computes a 128×128 tile of C, each
+// thread an 8×8 micro-tile (rows ty·4 + {0..3} and 64 + ty·4 + {0..3}, columns likewise with tx), so every
+// shared-memory read is one 16-byte load that a warp either broadcasts (A) or reads from 256 contiguous bytes (B).
+// K advances 8 at a time through two shared-memory buffers: the next tile's global loads are in flight while the
+// current one is multiplied, and one barrier per step suffices. Two blocks fit on a multiprocessor (the register
+// cap of 128 costs a few spilled bytes), so one block's barrier wait is covered by the other's arithmetic.
+
+#define LARGE_TILE 128
+#ifndef LARGE_K
+#define LARGE_K 8
+#endif
+#ifndef LARGE_MIN_BLOCKS
+#define LARGE_MIN_BLOCKS 2
+#endif
+#define LARGE_PAD 4  // floats: the transposing stores of a K-contiguous input then hit 32 distinct banks
+
+typedef float LargeTile[LARGE_K][LARGE_TILE + LARGE_PAD];  // tile[p][x] = op(input)[p0 + p] along x
+
+// One input's share of the block's loads. Either input is a [K, 128] tile in shared memory, indexed (p, x) with x
+// along m for A and along n for B; in global memory its K axis is the contiguous one (A as stored, B transposed)
+// or the strided one. Consecutive threads walk the contiguous axis, WIDTH elements at a time (4: one 16-byte load,
+// when the launch checked alignment).
+template <int WIDTH>
+struct TileLoader {
+  static constexpr int LOADS = LARGE_TILE * LARGE_K / THREADS / WIDTH;
+  const float* next;     // this thread's first element of the tile to fetch
+  long long loadStride;  // elements between this thread's loads
+  long long kStride;     // elements between consecutive tiles
+  int x, p;              // load 0's element of the tile; load l is (p + l·pStep, x + l·xStep)
+  int xStep, pStep;
+  int xLimit;            // valid x are below this
+  bool kContiguous;
+  float value[LOADS][WIDTH];
+
+  __device__ TileLoader(const float* input, bool kContiguous, int size, int origin, int k) : kContiguous(kContiguous) {
+    int tid = threadIdx.x;
+    if (kContiguous) {  // stored [size, k]: a thread reads WIDTH consecutive p of one x
+      constexpr int perRow = LARGE_K / WIDTH;
+      x = tid / perRow;
+      p = tid % perRow * WIDTH;
+      xStep = THREADS / perRow;
+      pStep = 0;
+      next = input + (long long) (origin + x) * k + p;
+      loadStride = (long long) xStep * k;
+      kStride = LARGE_K;
+    } else {  // stored [k, size]: a thread reads WIDTH consecutive x at one p
+      constexpr int perRow = LARGE_TILE / WIDTH;
+      x = tid % perRow * WIDTH;
+      p = tid / perRow;
+      xStep = 0;
+      pStep = THREADS / perRow;
+      next = input + (long long) p * size + origin + x;
+      loadStride = (long long) pStep * size;
+      kStride = (long long) LARGE_K * size;
+    }
+    xLimit = size - origin;
+  }
+
+  // Global → registers for the tile starting at p0; elements outside the matrix read as 0. With WIDTH 4 the launch
+  // guaranteed that the contiguous extent is a multiple of 4, so a vector is wholly inside or wholly outside.
+  __device__ __forceinline__ void fetch(int p0, int k) {
+#pragma unroll
+    for (int l = 0; l < LOADS; l++) {
+      bool inside = x + l * xStep < xLimit && p0 + p + l * pStep < k;
+      const float* at = next + l * loadStride;
+      if (WIDTH == 4) {
+        float4 v = inside ? *reinterpret_cast<const float4*>(at) : make_float4(0.f, 0.f, 0.f, 0.f);
+        value[l][0] = v.x;
+        value[l][WIDTH > 1 ? 1 : 0] = v.y;
+        value[l][WIDTH > 2 ? 2 : 0] = v.z;
+        value[l][WIDTH > 3 ? 3 : 0] = v.w;
+      } else {
+        value[l][0] = inside ? *at : 0.f;
+      }
+    }
+    next += kStride;
+  }
+
+  // Registers → shared memory.
+  __device__ __forceinline__ void store(LargeTile& tile) const {
+#pragma unroll
+    for (int l = 0; l < LOADS; l++) {
+      int row = p + l * pStep;
+      int column = x + l * xStep;
+      if (WIDTH == 4 && !kContiguous) {  // x is a multiple of 4 and rows are 16-byte aligned: one store
+        *reinterpret_cast<float4*>(&tile[row][column]) =
+            make_float4(value[l][0], value[l][WIDTH > 1 ? 1 : 0], value[l][WIDTH > 2 ? 2 : 0], value[l][WIDTH - 1]);
+      } else {
+#pragma unroll
+        for (int w = 0; w < WIDTH; w++) {
+          tile[row + (kContiguous ? w : 0)][column + (kContiguous ? 0 : w)] = value[l][w];
+        }
+      }
+    }
+  }
+};
+
+template <int WIDTH>
+__device__ __forceinline__ void sgemm_large_tile(
+    int transA, int transB, int m, int n, int k, float alpha, const float* A, const float* B, float beta, float* C) {
+  __shared__ __align__(16) LargeTile As[2];  // As[.][p][i] = op(A)[row0 + i][p0 + p]
+  __shared__ __align__(16) LargeTile Bs[2];  // Bs[.][p][j] = op(B)[p0 + p][col0 + j]
+  int tx = threadIdx.x % 16;
+  int ty = threadIdx.x / 16;
+  int row0 = blockIdx.x * LARGE_TILE;
+  int col0 = blockIdx.y * LARGE_TILE;
+  TileLoader<WIDTH> a(A, !transA, m, row0, k);
+  TileLoader<WIDTH> b(B, transB, n, col0, k);
+
+  float acc[8][8] = {};
+  a.fetch(0, k);
+  b.fetch(0, k);
+  a.store(As[0]);
+  b.store(Bs[0]);
+  __syncthreads();
+  int buf = 0;
+  for (int p0 = 0; p0 < k; p0 += LARGE_K) {
+    bool more = p0 + LARGE_K < k;
+    if (more) {
+      a.fetch(p0 + LARGE_K, k);
+      b.fetch(p0 + LARGE_K, k);
+    }
+#pragma unroll
+    for (int p = 0; p < LARGE_K; p++) {
+      float4 a0 = *reinterpret_cast<const float4*>(&As[buf][p][ty * 4]);
+      float4 a1 = *reinterpret_cast<const float4*>(&As[buf][p][64 + ty * 4]);
+      float4 b0 = *reinterpret_cast<const float4*>(&Bs[buf][p][tx * 4]);
+      float4 b1 = *reinterpret_cast<const float4*>(&Bs[buf][p][64 + tx * 4]);
+      float av[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+      float bv[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
+#pragma unroll
+      for (int r = 0; r < 8; r++) {
+#pragma unroll
+        for (int c = 0; c < 8; c++) {
+          acc[r][c] += av[r] * bv[c];
+        }
+      }
+    }
+    if (more) {
+      a.store(As[buf ^ 1]);
+      b.store(Bs[buf ^ 1]);
+    }
+    __syncthreads();
+    buf ^= 1;
+  }
+
+#pragma unroll
+  for (int r = 0; r < 8; r++) {
+    int i = row0 + (r < 4 ? ty * 4 + r : 64 + ty * 4 + r - 4);
+#pragma unroll
+    for (int c = 0; c < 8; c++) {
+      int j = col0 + (c < 4 ? tx * 4 + c : 64 + tx * 4 + c - 4);
+      if (i < m && j < n) {
+        float* out = C + (long long) i * n + j;
+        *out = beta == 0.f ? alpha * acc[r][c] : alpha * acc[r][c] + beta * *out;
+      }
+    }
+  }
+}
+
+// True when every 16-byte load of this input is aligned and never straddles the matrix's edge.
+__device__ __forceinline__ bool vectorizable(const float* input, long long stride, int contiguousExtent) {
+  return reinterpret_cast<unsigned long long>(input) % 16 == 0 && stride % 4 == 0 && contiguousExtent % 4 == 0;
+}
+
+extern "C" __global__ void __launch_bounds__(THREADS, LARGE_MIN_BLOCKS) sgemm_large(
+    int transA, int transB, int m, int n, int k, float alpha, const float* A, long long strideA, const float* B,
+    long long strideB, float beta, float* C, long long strideC) {
+  bool vectors = vectorizable(A, strideA, transA ? m : k) && vectorizable(B, strideB, transB ? k : n);
+  A += blockIdx.z * strideA;
+  B += blockIdx.z * strideB;
+  C += blockIdx.z * strideC;
+  if (vectors) {
+    sgemm_large_tile<4>(transA, transB, m, n, k, alpha, A, B, beta, C);
+  } else {
+    sgemm_large_tile<1>(transA, transB, m, n, k, alpha, A, B, beta, C);
+  }
+}

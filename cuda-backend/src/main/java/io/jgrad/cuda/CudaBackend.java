@@ -65,6 +65,10 @@ public final class CudaBackend implements Backend {
     return new CudaBackend(CudaContext.open(device, tf32), useCublas);
   }
 
+  CudaContext context() {
+    return context;
+  }
+
   /** "cublas" or "tiled": which GEMM this backend runs. */
   public String gemmName() {
     return gemm.name();

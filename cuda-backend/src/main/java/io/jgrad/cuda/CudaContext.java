@@ -2,6 +2,7 @@ package io.jgrad.cuda;
 
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
@@ -19,6 +20,7 @@ import java.util.Map;
 import jcuda.CudaException;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
@@ -45,16 +47,18 @@ final class CudaContext implements AutoCloseable {
   private final Map<PtxModule, CUmodule> modules;
   private final cublasHandle cublas;
   private final String deviceName;
+  private final int multiprocessors;
 
   private CudaContext(
       CUdevice device, CUcontext context, CUstream stream, Map<PtxModule, CUmodule> modules, cublasHandle cublas,
-      String deviceName) {
+      String deviceName, int multiprocessors) {
     this.device = device;
     this.context = context;
     this.stream = stream;
     this.modules = modules;
     this.cublas = cublas;
     this.deviceName = deviceName;
+    this.multiprocessors = multiprocessors;
   }
 
   /**
@@ -81,7 +85,10 @@ final class CudaContext implements AutoCloseable {
     byte[] name = new byte[256];
     cuDeviceGetName(name, name.length, device);
     String deviceName = new String(name, StandardCharsets.US_ASCII).trim().replace("\0", "");
-    return new CudaContext(device, context, stream, modules, createCublas(stream, tf32), deviceName);
+    int[] multiprocessors = new int[1];
+    cuDeviceGetAttribute(multiprocessors, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
+    return new CudaContext(
+        device, context, stream, modules, createCublas(stream, tf32), deviceName, multiprocessors[0]);
   }
 
   /**
@@ -128,6 +135,11 @@ final class CudaContext implements AutoCloseable {
 
   String deviceName() {
     return deviceName;
+  }
+
+  /** Streaming multiprocessors: how many blocks run at once, give or take occupancy. */
+  int multiprocessors() {
+    return multiprocessors;
   }
 
   void synchronize() {

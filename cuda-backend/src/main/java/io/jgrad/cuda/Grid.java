@@ -20,6 +20,8 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
   /** gemm.cu's TILE_M = TILE_N, computed by 16 × 16 threads. */
   static final int GEMM_TILE = 64;
   static final int GEMM_THREADS_PER_SIDE = 16;
+  /** gemm.cu's LARGE_TILE: sgemm_large's tile side, computed by {@link #THREADS} threads in one dimension. */
+  static final int GEMM_LARGE_TILE = 128;
 
   /** One thread per element of an [n] loop. */
   static Grid elementwise(long n) {
@@ -44,11 +46,20 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
   }
 
   /**
-   * sgemm_tiled: one block per 64×64 tile of C. Row tiles go on x, whose limit no int m reaches; column tiles on y
-   * and the batch on z, each limited to {@link #MAX_GRID_YZ}.
+   * sgemm_tiled: one block of 16 × 16 threads per 64×64 tile of C. Row tiles go on x, whose limit no int m
+   * reaches; column tiles on y and the batch on z, each limited to {@link #MAX_GRID_YZ}.
    */
   static Grid gemmTiles(int m, int n, int batch) {
-    int colTiles = ceilDiv(n, GEMM_TILE);
+    return gemm(m, n, batch, GEMM_TILE, GEMM_THREADS_PER_SIDE, GEMM_THREADS_PER_SIDE);
+  }
+
+  /** sgemm_large: one block of {@link #THREADS} threads per 128×128 tile of C, laid out as {@link #gemmTiles}. */
+  static Grid gemmLargeTiles(int m, int n, int batch) {
+    return gemm(m, n, batch, GEMM_LARGE_TILE, THREADS, 1);
+  }
+
+  private static Grid gemm(int m, int n, int batch, int tile, int blockX, int blockY) {
+    int colTiles = ceilDiv(n, tile);
     if (colTiles > MAX_GRID_YZ) {
       throw new IllegalArgumentException(
           "gemm: n " + n + " needs " + colTiles + " column tiles, more than the tiled kernel's " + MAX_GRID_YZ);
@@ -56,8 +67,7 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
     if (batch > MAX_GRID_YZ) {
       throw new IllegalArgumentException("gemm: batch " + batch + " exceeds the tiled kernel's " + MAX_GRID_YZ);
     }
-    int side = GEMM_THREADS_PER_SIDE;
-    return new Grid(ceilDiv(m, GEMM_TILE), colTiles, batch, side, side, 1);
+    return new Grid(ceilDiv(m, tile), colTiles, batch, blockX, blockY, 1);
   }
 
   boolean isEmpty() {

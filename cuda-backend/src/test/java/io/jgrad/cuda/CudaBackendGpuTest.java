@@ -12,6 +12,7 @@ import io.jgrad.Distribution;
 import io.jgrad.Philox;
 import io.jgrad.ReduceOp;
 import io.jgrad.UnaryOp;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,27 +67,76 @@ class CudaBackendGpuTest {
         float[] b = randoms(random, k * n);  // stride 0: one B for the whole batch
         float[] c = randoms(random, batch * m * n);
         float[] out = run(backend, ta, tb, batch, m, n, k, a, b, c);
-        for (int z = 0; z < batch; z++) {
-          for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-              double sum = 0;
-              double scale = 0;
-              for (int p = 0; p < k; p++) {
-                double x = a[z * m * k + (ta ? p * m + i : i * k + p)] * (double) b[tb ? j * k + p : p * n + j];
-                sum += x;
-                scale += Math.abs(x);
-              }
-              double expected = 0.5 * sum + 2.0 * c[z * m * n + i * n + j];
-              double got = out[z * m * n + i * n + j];
-              assertEquals(expected, got, GEMM_TOLERANCE * (scale + 1), "ta=" + ta + " tb=" + tb);
-            }
+        assertMatchesReference("ta=" + ta + " tb=" + tb, ta, tb, batch, m, n, k, a, b, c, out);
+      }
+    }
+  }
+
+  /**
+   * Each kernel of the tiled path, whatever the shape would pick: sizes and strides that are multiples of 4 (so
+   * sgemm_large reads 16 bytes at a time), odd sizes and an A one float past an aligned address (scalar reads),
+   * partial edge tiles, k = 0 (C = beta·C) and a batch of two with B broadcast.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void bothTiledKernelsMatchTheDoubleReference(boolean useLarge) {
+    TiledGemm gemm = new TiledGemm(tiled.context());
+    int batch = 2;
+    Random random = new Random(7);
+    for (int[] shape : new int[][] {{256, 132, 36}, {130, 131, 67}, {5, 6, 0}, {1, 1, 1}}) {
+      int m = shape[0];
+      int n = shape[1];
+      int k = shape[2];
+      for (int offset : new int[] {0, 1}) {
+        for (boolean ta : new boolean[] {false, true}) {
+          for (boolean tb : new boolean[] {false, true}) {
+            float[] a = randoms(random, offset + batch * m * k);
+            float[] b = randoms(random, k * n);
+            float[] c = randoms(random, batch * m * n);
+            Buffer da = upload(tiled, a);
+            Buffer db = upload(tiled, b);
+            Buffer dc = upload(tiled, c);
+            gemm.run(useLarge, ta, tb, batch, m, n, k, 0.5f, ((CudaBuffer) da).pointer().withByteOffset(4L * offset),
+                (long) m * k, ((CudaBuffer) db).pointer(), 0, 2f, ((CudaBuffer) dc).pointer(), (long) m * n);
+            float[] out = new float[c.length];
+            tiled.download(dc, out);
+            tiled.free(da);
+            tiled.free(db);
+            tiled.free(dc);
+            String what = (useLarge ? "sgemm_large" : "sgemm_tiled") + " " + m + "x" + n + "x" + k + " offset " + offset
+                + " ta=" + ta + " tb=" + tb;
+            assertMatchesReference(what, ta, tb, batch, m, n, k, Arrays.copyOfRange(a, offset, a.length), b, c, out);
           }
         }
       }
     }
   }
 
-  /** m = 4,194,305 needs 65,537 row tiles, past gridDim.y's limit of 65,535, where the tiled kernel once put them. */
+  /** out = 0.5·op(A_z)·op(B) + 2·C_z for each z, B shared by the batch, to a tolerance scaled by Σ|products|. */
+  private static void assertMatchesReference(
+      String what, boolean ta, boolean tb, int batch, int m, int n, int k, float[] a, float[] b, float[] c,
+      float[] out) {
+    for (int z = 0; z < batch; z++) {
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          double sum = 0;
+          double scale = 0;
+          for (int p = 0; p < k; p++) {
+            double x = a[z * m * k + (ta ? p * m + i : i * k + p)] * (double) b[tb ? j * k + p : p * n + j];
+            sum += x;
+            scale += Math.abs(x);
+          }
+          double expected = 0.5 * sum + 2.0 * c[z * m * n + i * n + j];
+          assertEquals(expected, out[z * m * n + i * n + j], GEMM_TOLERANCE * (scale + 1), what);
+        }
+      }
+    }
+  }
+
+  /**
+   * m = 4,194,305 needs 32,769 row tiles of sgemm_large (65,537 of sgemm_tiled), past gridDim.y's limit of 65,535,
+   * where the tiled kernel once put them.
+   */
   @Test
   void theTiledGemmTakesMoreRowTilesThanGridDimYAllows() {
     int m = 4_194_305;
@@ -131,6 +181,30 @@ class CudaBackendGpuTest {
       }
       cublas.free(out);
     }
+  }
+
+  /**
+   * NORMAL goes through CUDA's double-precision log and cos, Java's through Math's: ten million draws must
+   * still agree bit for bit once rounded to float, or the two backends would train different models from one seed.
+   */
+  @Test
+  void tenMillionNormalDrawsAreBitIdenticalToTheReferencePhilox() {
+    int count = 10_000_000;
+    long seed = 0x5EED_0000_0042L;
+    Buffer out = cublas.allocate(DType.FLOAT32, count);
+    cublas.random(Distribution.NORMAL, 0, 1, seed, 0, out);
+    float[] got = new float[count];
+    cublas.download(out, got);
+    cublas.free(out);
+    int differ = 0;
+    int first = -1;
+    for (int i = 0; i < count; i++) {
+      if (Float.floatToIntBits(got[i]) != Float.floatToIntBits((float) Philox.sample(Distribution.NORMAL, 0, 1, seed, i))) {
+        differ++;
+        first = first < 0 ? i : first;
+      }
+    }
+    assertEquals(0, differ, differ + " of " + count + " draws differ, the first at " + first);
   }
 
   @Test

@@ -46,6 +46,26 @@ class GridTest {
     assertThrows(IllegalArgumentException.class, () -> Grid.gemmTiles(1, 1, Grid.MAX_GRID_YZ + 1));
   }
 
+  @Test
+  void gemmLargeTilesAreOneDimensionalBlocksOf128By128() {
+    assertEquals(new Grid(2, 1, 3, 256, 1, 1), Grid.gemmLargeTiles(129, 128, 3));
+    assertEquals(32_769, Grid.gemmLargeTiles(4_194_305, 3, 1).gridX());
+    assertEquals(Grid.MAX_GRID_YZ, Grid.gemmLargeTiles(1, Grid.GEMM_LARGE_TILE * Grid.MAX_GRID_YZ, 1).gridY());
+    assertThrows(
+        IllegalArgumentException.class, () -> Grid.gemmLargeTiles(1, Grid.GEMM_LARGE_TILE * Grid.MAX_GRID_YZ + 1, 1));
+  }
+
+  /** A quarter of a block per multiprocessor: 33 tiles of 128×128 on an H100's 132. */
+  @Test
+  void theTiledGemmTakesLargeTilesOnceTheyReachAQuarterOfTheMultiprocessors() {
+    assertTrue(TiledGemm.prefersLarge(1024, 1024, 1, 132));   // 64 tiles
+    assertTrue(TiledGemm.prefersLarge(128, 128, 33, 132));    // 33, by the batch
+    assertFalse(TiledGemm.prefersLarge(784, 512, 1, 132));    // 28
+    assertFalse(TiledGemm.prefersLarge(128, 4096, 1, 132));   // 32
+    assertTrue(TiledGemm.prefersLarge(1, 1, 1, 3));           // a tiny device: any product
+    assertTrue(TiledGemm.prefersLarge(Integer.MAX_VALUE, Integer.MAX_VALUE, 65_535, 132));  // no overflow
+  }
+
   /** Rows on x: m = 4,194,241 needs 65,536 row tiles, one past y's limit, where the kernel once looked for them. */
   @Test
   void gemmTilesTakeEveryIntRowCountAndRefuseTooManyColumnTiles() {

@@ -42,6 +42,8 @@ class KernelSourceTest {
     assertEquals(Grid.GEMM_TILE, define("gemm.cu", "TILE_M"));
     assertEquals(Grid.GEMM_TILE, define("gemm.cu", "TILE_N"));
     assertEquals(Grid.GEMM_THREADS_PER_SIDE * Grid.GEMM_THREADS_PER_SIDE, define("gemm.cu", "THREADS"));
+    assertEquals(Grid.THREADS, define("gemm.cu", "THREADS"));
+    assertEquals(Grid.GEMM_LARGE_TILE, define("gemm.cu", "LARGE_TILE"));
     assertEquals(BinaryKernels.MAX_RANK, define("binary.cu", "MAX_RANK"));
   }
 
@@ -77,7 +79,7 @@ class KernelSourceTest {
         }
       }
     }
-    assertEquals(13, found, "kernels launched from Java");
+    assertEquals(14, found, "kernels launched from Java");
   }
 
   private static List<String> names(Enum<?>[] values) {
