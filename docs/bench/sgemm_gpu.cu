@@ -1,4 +1,4 @@
-// Checks and times native/kernels/gemm.cu's kernels against cuBLAS (float32, TF32 off) on the GPU, outside the JVM:
+// Checks and times native/kernels/gemm.cu's kernels (each alone, then as TiledGemm picks and splits) against cuBLAS (float32, TF32 off) on the GPU, outside the JVM:
 // every case runs each kernel on fresh random inputs into a NaN-poisoned C, compares with cuBLAS by
 // ‖C − ref‖ / ‖ref‖, then times it with CUDA events (median of 7 rounds of 10 launches).
 //   nvcc -O3 -gencode arch=compute_75,code=compute_75 -I native/kernels docs/bench/sgemm_gpu.cu -lcublas -o sgemm_gpu
@@ -30,6 +30,35 @@ struct Case {
 
 static cublasHandle_t handle;
 
+static int multiprocessors;
+static float* workspace;
+
+static long long tiles(int m, int n, long long tile) { return (m + tile - 1) / tile * ((n + tile - 1) / tile); }
+
+// TiledGemm.prefersLarge, splits and chunk, for one matrix (batch 1).
+static bool prefers_large(const Case& c) { return tiles(c.m, c.n, 128) >= std::max(1, multiprocessors / 4); }
+
+static int splits_for(const Case& c, int tile) {
+  long long blocks = tiles(c.m, c.n, tile);
+  if (blocks >= multiprocessors) return 1;
+  long long wanted = std::min((multiprocessors + blocks - 1) / blocks, (long long) c.k / 64);
+  if (wanted <= 1) return 1;
+  int chunk = ((c.k + (int) wanted - 1) / (int) wanted + 15) / 16 * 16;
+  return (c.k + chunk - 1) / chunk;
+}
+
+static void launch(bool large, int splits, const Case& c, float alpha, const float* A, const float* B, float beta,
+                   float* C, long long strideC) {
+  if (large) {
+    dim3 grid((c.m + 127) / 128, (c.n + 127) / 128, splits);
+    sgemm_large<<<grid, 256>>>(c.ta, c.tb, c.m, c.n, c.k, splits, alpha, A, 0, B, 0, beta, C, strideC);
+  } else {
+    dim3 grid((c.m + 63) / 64, (c.n + 63) / 64, splits);
+    sgemm_tiled<<<grid, dim3(16, 16)>>>(c.ta, c.tb, c.m, c.n, c.k, splits, alpha, A, 0, B, 0, beta, C, strideC);
+  }
+}
+
+// 0: cuBLAS; 1: sgemm_tiled; 2: sgemm_large; 3: what TiledGemm runs (either, split along K when it would).
 static void run(int kernel, const Case& c, const float* A, const float* B, float* C) {
   if (kernel == 0) {
     cublasOperation_t opA = c.ta ? CUBLAS_OP_T : CUBLAS_OP_N;
@@ -37,16 +66,23 @@ static void run(int kernel, const Case& c, const float* A, const float* B, float
     float one = 1, zero = 0;
     // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ.
     cublasSgemm(handle, opB, opA, c.n, c.m, c.k, &one, B, c.tb ? c.k : c.n, A, c.ta ? c.m : c.k, &zero, C, c.n);
-  } else if (kernel == 1) {
-    dim3 grid((c.m + 63) / 64, (c.n + 63) / 64, 1);
-    sgemm_tiled<<<grid, dim3(16, 16)>>>(c.ta, c.tb, c.m, c.n, c.k, 1.f, A, 0, B, 0, 0.f, C, 0);
+  } else if (kernel < 3) {
+    launch(kernel == 2, 1, c, 1.f, A, B, 0.f, C, 0);
   } else {
-    dim3 grid((c.m + 127) / 128, (c.n + 127) / 128, 1);
-    sgemm_large<<<grid, 256>>>(c.ta, c.tb, c.m, c.n, c.k, 1.f, A, 0, B, 0, 0.f, C, 0);
+    bool large = prefers_large(c);
+    int splits = splits_for(c, large ? 128 : 64);
+    if (splits == 1) {
+      launch(large, 1, c, 1.f, A, B, 0.f, C, 0);
+    } else {
+      long long count = (long long) c.m * c.n;
+      launch(large, splits, c, 1.f, A, B, 0.f, workspace, count);
+      sgemm_sum_splits<<<(int) std::min((count + 255) / 256, 65535LL), 256>>>(count, 1, splits, 1.f, workspace, 0.f,
+                                                                              C, 0);
+    }
   }
 }
 
-static const char* NAMES[] = {"cublas", "tiled64", "large128"};
+static const char* NAMES[] = {"cublas", "tiled64", "large128", "jgrad"};
 
 __global__ void fill_random(float* x, size_t n, unsigned seed) {
   for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < n; i += (size_t) gridDim.x * blockDim.x) {
@@ -71,6 +107,8 @@ int main(int argc, char** argv) {
       {1000, 999, 1001, 0, 0},  {1000, 999, 1001, 0, 1},  {1000, 999, 1001, 1, 0},  {1000, 999, 1001, 1, 1},
       {129, 127, 9, 0, 0},      {1, 1, 1, 1, 1},          {3, 300, 5, 1, 0}};
   if (argc > 1) cases.resize(atoi(argv[1]));  // the first N cases only
+  cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, 0);
+  CHECK(cudaMalloc(&workspace, (size_t) 64 << 20));  // 16M floats: more than any split case here needs
   cublasCreate(&handle);
   cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH);  // pure float32: no TF32
   size_t most = 0;
@@ -86,7 +124,7 @@ int main(int argc, char** argv) {
   unsigned seed = 1;
   printf("%6s %6s %6s %5s %-9s %9s %9s %9s\n", "m", "n", "k", "trans", "kernel", "ms", "GFLOP/s", "relerr");
   for (auto& c : cases) {
-    for (int kernel = 0; kernel < 3; kernel++) {
+    for (int kernel = 0; kernel < 4; kernel++) {
       fill_random<<<1024, 256>>>(A, (size_t) c.m * c.k, seed++);
       fill_random<<<1024, 256>>>(B, (size_t) c.k * c.n, seed++);
       run(0, c, A, B, ref);

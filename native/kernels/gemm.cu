@@ -1,4 +1,4 @@
-// The fallback SGEMM, used when cuBLAS 12 does not load: for each batch b (blockIdx.z),
+// The fallback SGEMM, used when cuBLAS 12 does not load: for each batch b,
 //   C_b = alpha·op(A_b)·op(B_b) + beta·C_b, row-major, as Backend.gemm defines it.
 // Shapes: op(A) [M, K] (A stored [K, M] when transA), op(B) [K, N] (B stored [N, K] when transB), C [M, N];
 // matrix b of X starts at X + b·strideX, and a stride of 0 broadcasts one matrix over the batch.
@@ -6,22 +6,43 @@
 // columns are 16 apart (so shared-memory reads and C writes are conflict-free and coalesced), stepping
 // through K 16 at a time. Row tiles are blockIdx.x, column tiles blockIdx.y: gridDim.x reaches 2^31 − 1, so any
 // int M launches, where gridDim.y (and z) stop at 65,535 (N up to 4,194,240; Grid.gemmTiles checks).
+//
+// Split K: a product with too few tiles to fill the device, and a long K, is cut along K into `splits` chunks
+// (blockIdx.z = b·splits + s covers chunk s of matrix b). The launcher then passes a workspace as C, with alpha 1,
+// beta 0 and strideC = M·N, so each chunk writes its partial product to its own slice, and sgemm_sum_splits adds
+// the slices in order: the result does not depend on which block finished first.
 
 #define TILE_M 64
 #define TILE_N 64
 #define TILE_K 16
 #define THREADS 256  // 16 × 16
 #define MICRO 4      // TILE_M / 16
+#define SPLIT_ALIGN 16  // chunks of K are multiples of this (TILE_K, and LARGE_K's multiple)
+
+// Chunk s of matrix b along K, and where its operands and output start.
+struct Split {
+  int b;
+  int pBegin;
+  int pEnd;
+  __device__ Split(int k, int splits) {
+    int z = blockIdx.z;
+    b = z / splits;
+    int chunk = ((k + splits - 1) / splits + SPLIT_ALIGN - 1) / SPLIT_ALIGN * SPLIT_ALIGN;
+    pBegin = min(k, z % splits * chunk);
+    pEnd = min(k, pBegin + chunk);
+  }
+};
 
 // ---- kernels ----
 
 extern "C" __global__ void __launch_bounds__(THREADS) sgemm_tiled(
-    int transA, int transB, int m, int n, int k, float alpha, const float* A, long long strideA, const float* B,
-    long long strideB, float beta, float* C, long long strideC) {
+    int transA, int transB, int m, int n, int k, int splits, float alpha, const float* A, long long strideA,
+    const float* B, long long strideB, float beta, float* C, long long strideC) {
   __shared__ float As[TILE_K][TILE_M];  // As[p][i] = op(A)[row0 + i][p0 + p]
   __shared__ float Bs[TILE_K][TILE_N];  // Bs[p][j] = op(B)[p0 + p][col0 + j]
-  A += blockIdx.z * strideA;
-  B += blockIdx.z * strideB;
+  Split split(k, splits);
+  A += split.b * strideA;
+  B += split.b * strideB;
   C += blockIdx.z * strideC;
   int row0 = blockIdx.x * TILE_M;
   int col0 = blockIdx.y * TILE_N;
@@ -29,7 +50,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) sgemm_tiled(
   int ty = threadIdx.y;
   int tid = ty * 16 + tx;
   float acc[MICRO][MICRO] = {};
-  for (int p0 = 0; p0 < k; p0 += TILE_K) {
+  for (int p0 = split.pBegin; p0 < split.pEnd; p0 += TILE_K) {
     // Each thread loads 4 elements of each tile; consecutive threads walk the stored matrix's contiguous axis.
     for (int l = 0; l < (TILE_M * TILE_K) / THREADS; l++) {
       int e = tid + l * THREADS;
@@ -37,12 +58,12 @@ extern "C" __global__ void __launch_bounds__(THREADS) sgemm_tiled(
       int p = transA ? e / TILE_M : e % TILE_K;
       int gi = row0 + i;
       int gp = p0 + p;
-      As[p][i] = gi < m && gp < k ? A[transA ? (long long) gp * m + gi : (long long) gi * k + gp] : 0.f;
+      As[p][i] = gi < m && gp < split.pEnd ? A[transA ? (long long) gp * m + gi : (long long) gi * k + gp] : 0.f;
       int j = transB ? e / TILE_K : e % TILE_N;
       int q = transB ? e % TILE_K : e / TILE_N;
       int gj = col0 + j;
       int gq = p0 + q;
-      Bs[q][j] = gj < n && gq < k ? B[transB ? (long long) gj * k + gq : (long long) gq * n + gj] : 0.f;
+      Bs[q][j] = gj < n && gq < split.pEnd ? B[transB ? (long long) gj * k + gq : (long long) gq * n + gj] : 0.f;
     }
     __syncthreads();
     for (int p = 0; p < TILE_K; p++) {
@@ -108,7 +129,8 @@ struct TileLoader {
   bool kContiguous;
   float value[LOADS][WIDTH];
 
-  __device__ TileLoader(const float* input, bool kContiguous, int size, int origin, int k) : kContiguous(kContiguous) {
+  __device__ TileLoader(const float* input, bool kContiguous, int size, int origin, int k, int pBegin)
+      : kContiguous(kContiguous) {
     int tid = threadIdx.x;
     if (kContiguous) {  // stored [size, k]: a thread reads WIDTH consecutive p of one x
       constexpr int perRow = LARGE_K / WIDTH;
@@ -116,7 +138,7 @@ struct TileLoader {
       p = tid % perRow * WIDTH;
       xStep = THREADS / perRow;
       pStep = 0;
-      next = input + (long long) (origin + x) * k + p;
+      next = input + (long long) (origin + x) * k + pBegin + p;
       loadStride = (long long) xStep * k;
       kStride = LARGE_K;
     } else {  // stored [k, size]: a thread reads WIDTH consecutive x at one p
@@ -125,19 +147,20 @@ struct TileLoader {
       p = tid / perRow;
       xStep = 0;
       pStep = THREADS / perRow;
-      next = input + (long long) p * size + origin + x;
+      next = input + (long long) (pBegin + p) * size + origin + x;
       loadStride = (long long) pStep * size;
       kStride = (long long) LARGE_K * size;
     }
     xLimit = size - origin;
   }
 
-  // Global → registers for the tile starting at p0; elements outside the matrix read as 0. With WIDTH 4 the launch
-  // guaranteed that the contiguous extent is a multiple of 4, so a vector is wholly inside or wholly outside.
-  __device__ __forceinline__ void fetch(int p0, int k) {
+  // Global → registers for the tile starting at p0; elements outside the matrix or past the chunk's end read as 0.
+  // With WIDTH 4 the launch guaranteed that the contiguous extent is a multiple of 4, and chunks start at multiples
+  // of SPLIT_ALIGN, so a vector is wholly inside or wholly outside.
+  __device__ __forceinline__ void fetch(int p0, int pEnd) {
 #pragma unroll
     for (int l = 0; l < LOADS; l++) {
-      bool inside = x + l * xStep < xLimit && p0 + p + l * pStep < k;
+      bool inside = x + l * xStep < xLimit && p0 + p + l * pStep < pEnd;
       const float* at = next + l * loadStride;
       if (WIDTH == 4) {
         float4 v = inside ? *reinterpret_cast<const float4*>(at) : make_float4(0.f, 0.f, 0.f, 0.f);
@@ -173,28 +196,27 @@ struct TileLoader {
 
 template <int WIDTH>
 __device__ __forceinline__ void sgemm_large_tile(
-    int transA, int transB, int m, int n, int k, float alpha, const float* A, const float* B, float beta, float* C) {
-  __shared__ __align__(16) LargeTile As[2];  // As[.][p][i] = op(A)[row0 + i][p0 + p]
-  __shared__ __align__(16) LargeTile Bs[2];  // Bs[.][p][j] = op(B)[p0 + p][col0 + j]
+    int transA, int transB, int m, int n, int k, const Split& split, float alpha, const float* A, const float* B,
+    float beta, float* C, LargeTile* As, LargeTile* Bs) {
   int tx = threadIdx.x % 16;
   int ty = threadIdx.x / 16;
   int row0 = blockIdx.x * LARGE_TILE;
   int col0 = blockIdx.y * LARGE_TILE;
-  TileLoader<WIDTH> a(A, !transA, m, row0, k);
-  TileLoader<WIDTH> b(B, transB, n, col0, k);
+  TileLoader<WIDTH> a(A, !transA, m, row0, k, split.pBegin);
+  TileLoader<WIDTH> b(B, transB, n, col0, k, split.pBegin);
 
   float acc[8][8] = {};
-  a.fetch(0, k);
-  b.fetch(0, k);
+  a.fetch(split.pBegin, split.pEnd);
+  b.fetch(split.pBegin, split.pEnd);
   a.store(As[0]);
   b.store(Bs[0]);
   __syncthreads();
   int buf = 0;
-  for (int p0 = 0; p0 < k; p0 += LARGE_K) {
-    bool more = p0 + LARGE_K < k;
+  for (int p0 = split.pBegin; p0 < split.pEnd; p0 += LARGE_K) {
+    bool more = p0 + LARGE_K < split.pEnd;
     if (more) {
-      a.fetch(p0 + LARGE_K, k);
-      b.fetch(p0 + LARGE_K, k);
+      a.fetch(p0 + LARGE_K, split.pEnd);
+      b.fetch(p0 + LARGE_K, split.pEnd);
     }
 #pragma unroll
     for (int p = 0; p < LARGE_K; p++) {
@@ -240,15 +262,38 @@ __device__ __forceinline__ bool vectorizable(const float* input, long long strid
 }
 
 extern "C" __global__ void __launch_bounds__(THREADS, LARGE_MIN_BLOCKS) sgemm_large(
-    int transA, int transB, int m, int n, int k, float alpha, const float* A, long long strideA, const float* B,
-    long long strideB, float beta, float* C, long long strideC) {
+    int transA, int transB, int m, int n, int k, int splits, float alpha, const float* A, long long strideA,
+    const float* B, long long strideB, float beta, float* C, long long strideC) {
+  // In the kernel rather than the template, so that both instances share one allocation.
+  __shared__ __align__(16) LargeTile As[2];  // As[.][p][i] = op(A)[row0 + i][p0 + p]
+  __shared__ __align__(16) LargeTile Bs[2];  // Bs[.][p][j] = op(B)[p0 + p][col0 + j]
   bool vectors = vectorizable(A, strideA, transA ? m : k) && vectorizable(B, strideB, transB ? k : n);
-  A += blockIdx.z * strideA;
-  B += blockIdx.z * strideB;
+  Split split(k, splits);
+  A += split.b * strideA;
+  B += split.b * strideB;
   C += blockIdx.z * strideC;
   if (vectors) {
-    sgemm_large_tile<4>(transA, transB, m, n, k, alpha, A, B, beta, C);
+    sgemm_large_tile<4>(transA, transB, m, n, k, split, alpha, A, B, beta, C, As, Bs);
   } else {
-    sgemm_large_tile<1>(transA, transB, m, n, k, alpha, A, B, beta, C);
+    sgemm_large_tile<1>(transA, transB, m, n, k, split, alpha, A, B, beta, C, As, Bs);
+  }
+}
+
+// C_b = alpha·Σ_s partial[b·splits + s] + beta·C_b over the `count` = M·N elements of each of `batch` matrices,
+// the chunks added in order s = 0, 1, … so that the sum is the same on every run.
+extern "C" __global__ void sgemm_sum_splits(
+    long long count, int batch, int splits, float alpha, const float* partial, float beta, float* C,
+    long long strideC) {
+  for (long long e = blockIdx.x * (long long) blockDim.x + threadIdx.x; e < count * batch;
+       e += (long long) gridDim.x * blockDim.x) {
+    long long b = e / count;
+    long long i = e % count;
+    const float* chunks = partial + b * splits * count + i;
+    float sum = 0.f;
+    for (int s = 0; s < splits; s++) {
+      sum += chunks[s * count];
+    }
+    float* out = C + b * strideC + i;
+    *out = beta == 0.f ? alpha * sum : alpha * sum + beta * *out;
   }
 }

@@ -41,7 +41,7 @@ public final class CudaBackend implements Backend {
   private CudaBackend(CudaContext context, boolean useCublas) {
     this.context = context;
     staging = new PinnedStaging(context.stream());
-    gemm = useCublas && context.cublas() != null ? new CublasGemm(context.cublas()) : new TiledGemm(context);
+    gemm = useCublas && context.cublas() != null ? new CublasGemm(context.cublas()) : new TiledGemm(context, allocator);
     unary = new UnaryKernels(context);
     biasActivation = new BiasActivationKernels(context);
     binary = new BinaryKernels(context);
@@ -65,8 +65,8 @@ public final class CudaBackend implements Backend {
     return new CudaBackend(CudaContext.open(device, tf32), useCublas);
   }
 
-  CudaContext context() {
-    return context;
+  Gemm gemm() {
+    return gemm;
   }
 
   /** "cublas" or "tiled": which GEMM this backend runs. */

@@ -5,17 +5,28 @@ import jcuda.driver.CUdeviceptr;
 /**
  * {@link Gemm} through gemm.cu's kernels: the fallback when cuBLAS 12 does not load. sgemm_large's 128×128 tiles
  * reach 83% of cuBLAS at 4096³ on an H100 but give a small product few blocks; below a quarter of a block per
- * multiprocessor, sgemm_tiled's 64×64 tiles (four times the blocks) finish sooner.
+ * multiprocessor, sgemm_tiled's 64×64 tiles (four times the blocks) finish sooner. A product that still leaves
+ * multiprocessors idle and has a long K, as an MLP layer at batch 128 does, is split along K: each chunk's partial
+ * product goes to a workspace from the caching allocator and sgemm_sum_splits adds them in a fixed order.
  */
 final class TiledGemm implements Gemm {
+  /** gemm.cu's SPLIT_ALIGN: chunks of K are multiples of it. */
+  static final int SPLIT_ALIGN = 16;
+  /** The shortest chunk worth a block of its own: four steps of sgemm_tiled's K loop. */
+  static final int MIN_CHUNK = 64;
+
   private final Kernel small;
   private final Kernel large;
+  private final Kernel sumSplits;
   private final int multiprocessors;
+  private final CachingAllocator<CUdeviceptr> allocator;
 
-  TiledGemm(CudaContext context) {
+  TiledGemm(CudaContext context, CachingAllocator<CUdeviceptr> allocator) {
     this.small = context.kernel(PtxModule.GEMM, "sgemm_tiled");
     this.large = context.kernel(PtxModule.GEMM, "sgemm_large");
+    this.sumSplits = context.kernel(PtxModule.GEMM, "sgemm_sum_splits");
     this.multiprocessors = context.multiprocessors();
+    this.allocator = allocator;
   }
 
   @Override
@@ -25,28 +36,79 @@ final class TiledGemm implements Gemm {
 
   /** Whether sgemm_large's tiles of this product number at least a quarter of the multiprocessors. */
   static boolean prefersLarge(int m, int n, int batch, int multiprocessors) {
-    long tile = Grid.GEMM_LARGE_TILE;
-    long tiles = (m + tile - 1) / tile * ((n + tile - 1) / tile);
+    long tiles = tiles(m, n, Grid.GEMM_LARGE_TILE);
     long enough = Math.max(1, multiprocessors / 4);
     return tiles >= enough || tiles * batch >= enough;  // the first test keeps the product from overflowing
+  }
+
+  /**
+   * Chunks of K for a product whose blocks would leave multiprocessors idle: enough to give each one a block, no
+   * chunk shorter than {@link #MIN_CHUNK}, and never so many that the batch × chunks overflow gridDim.z.
+   */
+  static int splits(int m, int n, int k, int batch, int tile, int multiprocessors) {
+    long tiles = tiles(m, n, tile);
+    if (tiles >= multiprocessors || tiles * batch >= multiprocessors) {  // the first test keeps it from overflowing
+      return 1;
+    }
+    long blocks = tiles * batch;
+    long wanted = Math.min((multiprocessors + blocks - 1) / blocks, Math.min(k / MIN_CHUNK, Grid.MAX_GRID_YZ / batch));
+    if (wanted <= 1) {
+      return 1;
+    }
+    int chunk = chunk(k, (int) wanted);
+    return (k + chunk - 1) / chunk;  // rounding the chunk up may leave fewer, all non-empty
+  }
+
+  /** gemm.cu's Split: each chunk is ⌈k / splits⌉ rounded up to a multiple of {@link #SPLIT_ALIGN}. */
+  static int chunk(int k, int splits) {
+    int chunk = (k + splits - 1) / splits;
+    return (chunk + SPLIT_ALIGN - 1) / SPLIT_ALIGN * SPLIT_ALIGN;
+  }
+
+  private static long tiles(int m, int n, long tile) {
+    return (m + tile - 1) / tile * ((n + tile - 1) / tile);
   }
 
   @Override
   public void run(
       boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, CUdeviceptr a, long strideA,
       CUdeviceptr b, long strideB, float beta, CUdeviceptr c, long strideC) {
-    run(prefersLarge(m, n, batch, multiprocessors), transA, transB, batch, m, n, k, alpha, a, strideA, b, strideB,
-        beta, c, strideC);
+    boolean useLarge = prefersLarge(m, n, batch, multiprocessors);
+    int splits = splits(m, n, k, batch, useLarge ? Grid.GEMM_LARGE_TILE : Grid.GEMM_TILE, multiprocessors);
+    run(useLarge, splits, transA, transB, batch, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC);
   }
 
-  /** As {@link #run}, on the kernel named whatever the shape, so that tests cover both. */
+  /** As {@link #run}, on the kernel and with the chunks named, whatever the shape, so that tests cover each. */
   void run(
-      boolean useLarge, boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, CUdeviceptr a,
-      long strideA, CUdeviceptr b, long strideB, float beta, CUdeviceptr c, long strideC) {
+      boolean useLarge, int splits, boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
+      CUdeviceptr a, long strideA, CUdeviceptr b, long strideB, float beta, CUdeviceptr c, long strideC) {
+    if (splits == 1) {
+      launch(useLarge, 1, transA, transB, batch, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC);
+      return;
+    }
+    long count = (long) m * n;
+    CachingAllocator.Block<CUdeviceptr> partial = allocator.allocate(count * batch * splits * Float.BYTES);
+    try {
+      launch(useLarge, splits, transA, transB, batch, m, n, k, 1f, a, strideA, b, strideB, 0f, partial.pointer(),
+          count);
+      sumSplits.launch(
+          Grid.elementwise(count * batch),
+          new KernelArgs().i64(count).i32(batch).i32(splits).f32(alpha).ptr(partial.pointer()).f32(beta).ptr(c)
+              .i64(strideC));
+    } finally {
+      // Safe before the kernels finish: the next user of this block is queued behind them on the one stream.
+      allocator.release(partial);
+    }
+  }
+
+  private void launch(
+      boolean useLarge, int splits, boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
+      CUdeviceptr a, long strideA, CUdeviceptr b, long strideB, float beta, CUdeviceptr c, long strideC) {
+    int z = batch * splits;
     (useLarge ? large : small).launch(
-        useLarge ? Grid.gemmLargeTiles(m, n, batch) : Grid.gemmTiles(m, n, batch),
+        useLarge ? Grid.gemmLargeTiles(m, n, z) : Grid.gemmTiles(m, n, z),
         new KernelArgs()
-            .i32(transA ? 1 : 0).i32(transB ? 1 : 0).i32(m).i32(n).i32(k).f32(alpha)
+            .i32(transA ? 1 : 0).i32(transB ? 1 : 0).i32(m).i32(n).i32(k).i32(splits).f32(alpha)
             .ptr(a).i64(strideA).ptr(b).i64(strideB).f32(beta).ptr(c).i64(strideC));
   }
 }

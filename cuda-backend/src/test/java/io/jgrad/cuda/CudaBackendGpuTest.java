@@ -73,39 +73,42 @@ class CudaBackendGpuTest {
   }
 
   /**
-   * Each kernel of the tiled path, whatever the shape would pick: sizes and strides that are multiples of 4 (so
-   * sgemm_large reads 16 bytes at a time), odd sizes and an A one float past an aligned address (scalar reads),
-   * partial edge tiles, k = 0 (C = beta·C) and a batch of two with B broadcast.
+   * Each kernel of the tiled path, whole or split along K, whatever the shape would pick: sizes and strides that are
+   * multiples of 4 (so sgemm_large reads 16 bytes at a time), odd sizes and an A one float past an aligned address
+   * (scalar reads), partial edge tiles and chunks, k = 0 (C = beta·C) and a batch of two with B broadcast.
    */
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
-  void bothTiledKernelsMatchTheDoubleReference(boolean useLarge) {
-    TiledGemm gemm = new TiledGemm(tiled.context());
+  void bothTiledKernelsMatchTheDoubleReferenceWholeOrSplit(boolean useLarge) {
+    TiledGemm gemm = (TiledGemm) tiled.gemm();
     int batch = 2;
     Random random = new Random(7);
     for (int[] shape : new int[][] {{256, 132, 36}, {130, 131, 67}, {5, 6, 0}, {1, 1, 1}}) {
       int m = shape[0];
       int n = shape[1];
       int k = shape[2];
-      for (int offset : new int[] {0, 1}) {
-        for (boolean ta : new boolean[] {false, true}) {
-          for (boolean tb : new boolean[] {false, true}) {
-            float[] a = randoms(random, offset + batch * m * k);
-            float[] b = randoms(random, k * n);
-            float[] c = randoms(random, batch * m * n);
-            Buffer da = upload(tiled, a);
-            Buffer db = upload(tiled, b);
-            Buffer dc = upload(tiled, c);
-            gemm.run(useLarge, ta, tb, batch, m, n, k, 0.5f, ((CudaBuffer) da).pointer().withByteOffset(4L * offset),
-                (long) m * k, ((CudaBuffer) db).pointer(), 0, 2f, ((CudaBuffer) dc).pointer(), (long) m * n);
-            float[] out = new float[c.length];
-            tiled.download(dc, out);
-            tiled.free(da);
-            tiled.free(db);
-            tiled.free(dc);
-            String what = (useLarge ? "sgemm_large" : "sgemm_tiled") + " " + m + "x" + n + "x" + k + " offset " + offset
-                + " ta=" + ta + " tb=" + tb;
-            assertMatchesReference(what, ta, tb, batch, m, n, k, Arrays.copyOfRange(a, offset, a.length), b, c, out);
+      for (int splits : new int[] {1, 3}) {
+        for (int offset : new int[] {0, 1}) {
+          for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+              float[] a = randoms(random, offset + batch * m * k);
+              float[] b = randoms(random, k * n);
+              float[] c = randoms(random, batch * m * n);
+              Buffer da = upload(tiled, a);
+              Buffer db = upload(tiled, b);
+              Buffer dc = upload(tiled, c);
+              gemm.run(useLarge, splits, ta, tb, batch, m, n, k, 0.5f,
+                  ((CudaBuffer) da).pointer().withByteOffset(4L * offset), (long) m * k, ((CudaBuffer) db).pointer(),
+                  0, 2f, ((CudaBuffer) dc).pointer(), (long) m * n);
+              float[] out = new float[c.length];
+              tiled.download(dc, out);
+              tiled.free(da);
+              tiled.free(db);
+              tiled.free(dc);
+              String what = (useLarge ? "sgemm_large " : "sgemm_tiled ") + m + "x" + n + "x" + k + " in " + splits
+                  + " offset " + offset + " ta=" + ta + " tb=" + tb;
+              assertMatchesReference(what, ta, tb, batch, m, n, k, Arrays.copyOfRange(a, offset, a.length), b, c, out);
+            }
           }
         }
       }

@@ -66,6 +66,21 @@ class GridTest {
     assertTrue(TiledGemm.prefersLarge(Integer.MAX_VALUE, Integer.MAX_VALUE, 65_535, 132));  // no overflow
   }
 
+  /** An MLP layer at batch 128 on an H100: 16 tiles of 64×64 leave 116 of 132 multiprocessors idle. */
+  @Test
+  void aProductThatLeavesMultiprocessorsIdleIsSplitAlongK() {
+    assertEquals(9, TiledGemm.splits(128, 512, 784, 1, Grid.GEMM_TILE, 132));  // 16 tiles → 9 chunks of 96
+    assertEquals(96, TiledGemm.chunk(784, 9));
+    assertEquals(1, TiledGemm.splits(4096, 4096, 4096, 1, Grid.GEMM_LARGE_TILE, 132));  // the device is full
+    assertEquals(1, TiledGemm.splits(128, 512, 100, 1, Grid.GEMM_TILE, 132));  // K too short for two chunks of 64
+    assertEquals(2, TiledGemm.splits(128, 512, 128, 1, Grid.GEMM_TILE, 132));
+    assertEquals(1, TiledGemm.splits(64, 64, 4096, 200, Grid.GEMM_TILE, 132));  // the batch fills the device
+    // Rounding chunks up to 16 can leave fewer than asked, never an empty one: 9 asked, chunks of 80, 8 used.
+    assertEquals(80, TiledGemm.chunk(584, 9));
+    assertEquals(8, TiledGemm.splits(128, 512, 584, 1, Grid.GEMM_TILE, 132));
+    assertEquals(1, TiledGemm.splits(Integer.MAX_VALUE, Integer.MAX_VALUE, 1 << 20, 65_535, Grid.GEMM_TILE, 132));
+  }
+
   /** Rows on x: m = 4,194,241 needs 65,536 row tiles, one past y's limit, where the kernel once looked for them. */
   @Test
   void gemmTilesTakeEveryIntRowCountAndRefuseTooManyColumnTiles() {

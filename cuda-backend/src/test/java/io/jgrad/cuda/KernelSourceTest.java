@@ -44,6 +44,7 @@ class KernelSourceTest {
     assertEquals(Grid.GEMM_THREADS_PER_SIDE * Grid.GEMM_THREADS_PER_SIDE, define("gemm.cu", "THREADS"));
     assertEquals(Grid.THREADS, define("gemm.cu", "THREADS"));
     assertEquals(Grid.GEMM_LARGE_TILE, define("gemm.cu", "LARGE_TILE"));
+    assertEquals(TiledGemm.SPLIT_ALIGN, define("gemm.cu", "SPLIT_ALIGN"));
     assertEquals(BinaryKernels.MAX_RANK, define("binary.cu", "MAX_RANK"));
   }
 
@@ -79,7 +80,7 @@ class KernelSourceTest {
         }
       }
     }
-    assertEquals(14, found, "kernels launched from Java");
+    assertEquals(15, found, "kernels launched from Java");
   }
 
   private static List<String> names(Enum<?>[] values) {
