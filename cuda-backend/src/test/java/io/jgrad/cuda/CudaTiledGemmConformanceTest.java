@@ -13,9 +13,13 @@ class CudaTiledGemmConformanceTest extends BackendConformanceTest {
     return CudaBackend.open(0, false, false);
   }
 
-  /** The tile edges (64) and the K step (16), on both sides, beside the suite's shapes. */
+  /**
+   * sgemm_tiled's tile edges (64) and K step (16), on both sides; then products that
+   * TiledGemm splits along K on an H100: an MLP layer at batch 128 (sgemm_tiled, 9 chunks) and one wide enough for
+   * sgemm_large (2 chunks, the second row tile one row deep).
+   */
   @Override
-  protected int[][] gemmShapes() {
-    return new int[][] {{64, 64, 16}, {65, 63, 17}, {1, 129, 15}, {128, 1, 33}};
+  protected int[][] edgeGemmShapes() {
+    return new int[][] {{64, 64, 16}, {65, 63, 17}, {1, 129, 15}, {128, 1, 33}, {128, 512, 784}, {129, 4100, 200}};
   }
 }
