@@ -1,5 +1,7 @@
 package io.jgrad.train;
 
+import io.jgrad.Backend;
+import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.NoGrad;
 import io.jgrad.nn.Parameter;
@@ -38,16 +40,18 @@ public final class GradNormMonitor {
    * whose gradients hold a NaN or an infinity.
    */
   public String inspect() {
+    List<String> names = new ArrayList<>();
+    List<Tensor> grads = new ArrayList<>();
+    params.forEach((name, p) -> {
+      if (p.grad() != null) {
+        names.add(name);
+        grads.add(p.grad());
+      }
+    });
+    double[] sums = sumsOfSquares(grads);
     Map<String, Double> squares = new LinkedHashMap<>();
-    try (NoGrad ignored = NoGrad.enter()) {
-      params.forEach((name, p) -> {
-        Tensor g = p.grad();
-        if (g != null) {
-          try (Tensor sq = g.mul(g); Tensor s = sq.sum()) {
-            squares.merge(layer(name), s.item(), Double::sum);
-          }
-        }
-      });
+    for (int i = 0; i < sums.length; i++) {
+      squares.merge(layer(names.get(i)), sums[i], Double::sum);
     }
     norms.clear();
     StringBuilder bad = new StringBuilder();
@@ -63,6 +67,28 @@ public final class GradNormMonitor {
       }
     });
     return bad.length() == 0 ? null : bad.toString();
+  }
+
+  /**
+   * Σ g² of each gradient, gathered on the gradients' device and read back in one transfer: on a GPU, one
+   * synchronisation per step rather than one per parameter. The gradients share a backend and dtype, as a model's do.
+   */
+  private static double[] sumsOfSquares(List<Tensor> grads) {
+    if (grads.isEmpty()) {
+      return new double[0];
+    }
+    Tensor first = grads.get(0);
+    Backend backend = first.backend();
+    try (NoGrad ignored = NoGrad.enter();
+        Tensor sums = Tensor.zeros(backend, first.dtype(), Shape.of(grads.size()))) {
+      for (int i = 0; i < grads.size(); i++) {
+        Tensor g = grads.get(i);
+        try (Tensor sq = g.mul(g); Tensor s = sq.sum()) {
+          backend.copy(s.buffer(), 0, sums.buffer(), i, 1);
+        }
+      }
+      return sums.toDoubleArray();
+    }
   }
 
   private void warn(String message) {

@@ -45,7 +45,7 @@ public final class CudaBackend implements Backend {
     unary = new UnaryKernels(context);
     biasActivation = new BiasActivationKernels(context);
     binary = new BinaryKernels(context);
-    reduce = new ReduceKernels(context);
+    reduce = new ReduceKernels(context, allocator);
     softmaxCrossEntropy = new SoftmaxCrossEntropyKernels(context);
     optimizers = new OptimizerKernels(context);
     random = new RandomKernels(context);

@@ -1,13 +1,41 @@
 package io.jgrad.cuda;
 
 import io.jgrad.ReduceOp;
+import jcuda.driver.CUdeviceptr;
 
-/** Launcher of reduce.cu: x [outer, n, inner] reduced over n into out [outer, inner]; one block per output. */
+/**
+ * Launcher of reduce.cu: x [outer, n, inner] reduced over n into out [outer, inner]; one block per output, or, when
+ * there are fewer outputs than multiprocessors and the axis is long (a whole-tensor sum, a gradient's norm), one
+ * block per stretch of {@link #MIN_CHUNK} or more, whose partial results (in a workspace from the caching allocator)
+ * reduce_chunks combines in order.
+ */
 final class ReduceKernels {
-  private final Kernel reduce;
+  /** The shortest stretch worth a block of its own. */
+  static final int MIN_CHUNK = 16_384;
+  /** Blocks per multiprocessor that a chunked reduction aims for: enough loads in flight to near the bandwidth. */
+  static final int BLOCKS_PER_MULTIPROCESSOR = 8;
+  /** reduce.cu's Partial: double sum, float best, int index. */
+  static final int PARTIAL_BYTES = 16;
 
-  ReduceKernels(CudaContext context) {
+  private final Kernel reduce;
+  private final Kernel combine;
+  private final int multiprocessors;
+  private final CachingAllocator<CUdeviceptr> allocator;
+
+  ReduceKernels(CudaContext context, CachingAllocator<CUdeviceptr> allocator) {
     reduce = context.kernel(PtxModule.REDUCE, "reduce_axis");
+    combine = context.kernel(PtxModule.REDUCE, "reduce_chunks");
+    this.multiprocessors = context.multiprocessors();
+    this.allocator = allocator;
+  }
+
+  /** Stretches of the axis per output: 1 unless outputs are too few to fill the device and n is long. */
+  static int chunks(long outputs, int n, int multiprocessors) {
+    if (outputs == 0 || outputs >= multiprocessors || n < 2 * MIN_CHUNK) {
+      return 1;
+    }
+    long wanted = ((long) BLOCKS_PER_MULTIPROCESSOR * multiprocessors + outputs - 1) / outputs;
+    return (int) Math.min(wanted, n / MIN_CHUNK);
   }
 
   void run(ReduceOp op, CudaBuffer x, int outer, int n, int inner, CudaBuffer out) {
@@ -17,8 +45,29 @@ final class ReduceKernels {
     Check.nonNegative("reduce", "n", n);
     Check.floats("reduce", "x", x, (long) outer * n * inner);
     Check.floats("reduce", "out", out, (long) outer * inner);
-    reduce.launch(
-        Grid.blockPerItem((long) outer * inner, n),
-        new KernelArgs().i32(op.ordinal()).ptr(x.pointer()).i32(outer).i32(n).i32(inner).ptr(out.pointer()));
+    run(op, x, outer, n, inner, out, chunks((long) outer * inner, n, multiprocessors));
+  }
+
+  /** As {@link #run(ReduceOp, CudaBuffer, int, int, int, CudaBuffer)} with the chunks named, for tests. */
+  void run(ReduceOp op, CudaBuffer x, int outer, int n, int inner, CudaBuffer out, int chunks) {
+    long outputs = (long) outer * inner;
+    CachingAllocator.Block<CUdeviceptr> partial =
+        chunks == 1 ? null : allocator.allocate(outputs * chunks * PARTIAL_BYTES);
+    try {
+      reduce.launch(
+          Grid.blockPerItem(outputs * chunks, (n + chunks - 1L) / chunks),
+          new KernelArgs().i32(op.ordinal()).ptr(x.pointer()).i32(outer).i32(n).i32(inner).i32(chunks)
+              .ptr(partial == null ? null : partial.pointer()).ptr(out.pointer()));
+      if (partial != null) {
+        combine.launch(
+            Grid.elementwise(outputs),
+            new KernelArgs().i32(op.ordinal()).i64(outputs).i32(n).i32(chunks).ptr(partial.pointer())
+                .ptr(out.pointer()));
+      }
+    } finally {
+      if (partial != null) {
+        allocator.release(partial);  // the next user of the block is queued behind these kernels on the one stream
+      }
+    }
   }
 }

@@ -248,6 +248,59 @@ class CudaBackendGpuTest {
     cublas.free(out);
   }
 
+  /**
+   * Few outputs over a long axis run in chunks (6 of 16,385 for the first shape, 2 for the second): sums stay in
+   * double, and the first maximum, or the first NaN, wins across chunk boundaries.
+   */
+  @Test
+  void reductionsOverLongAxesMatchTheDoubleReferenceAcrossChunks() {
+    assertEquals(6, ReduceKernels.chunks(1, 98_309, 132));
+    assertEquals(2, ReduceKernels.chunks(6, 40_000, 132));
+    Random random = new Random(11);
+    for (int[] shape : new int[][] {{1, 98_309, 1}, {2, 40_000, 3}}) {
+      int outer = shape[0];
+      int n = shape[1];
+      int inner = shape[2];
+      for (boolean withNan : new boolean[] {false, true}) {
+        float[] x = randoms(random, outer * n * inner);
+        for (int o = 0; o < outer * inner; o++) {
+          int base = o / inner * n * inner + o % inner;
+          x[base + 20_000 * inner] = 7;  // a tie in two chunks: the first index must win
+          x[base + 36_000 * inner] = 7;
+          if (withNan) {
+            x[base + 30_000 * inner] = Float.NaN;
+            x[base + 39_000 * inner] = Float.NaN;
+          }
+        }
+        Buffer dx = upload(cublas, x);
+        Buffer out = cublas.allocate(DType.FLOAT32, outer * inner);
+        float[] got = new float[outer * inner];
+        for (ReduceOp op : ReduceOp.values()) {
+          cublas.reduce(op, dx, outer, n, inner, out);
+          cublas.download(out, got);
+          for (int o = 0; o < outer * inner; o++) {
+            int base = o / inner * n * inner + o % inner;
+            double sum = 0;
+            double scale = 0;
+            for (int j = 0; j < n; j++) {
+              sum += x[base + j * inner];
+              scale += Math.abs(x[base + j * inner]);
+            }
+            String what = op + " of output " + o + " of " + outer + "x" + n + "x" + inner + (withNan ? " with NaN" : "");
+            switch (op) {
+              case SUM -> assertEquals(sum, got[o], withNan ? 0 : 1e-6 * scale, what);
+              case MEAN -> assertEquals(sum / n, got[o], withNan ? 0 : 1e-6 * scale / n, what);
+              case MAX -> assertEquals(withNan ? Float.NaN : 7f, got[o], what);
+              case ARGMAX -> assertEquals(withNan ? 30_000 : 20_000, got[o], what);
+            }
+          }
+        }
+        cublas.free(dx);
+        cublas.free(out);
+      }
+    }
+  }
+
   @Test
   void fusedBiasReluBackwardWritesDbias() {
     int rows = 37;

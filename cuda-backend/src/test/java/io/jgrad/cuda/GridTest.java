@@ -81,6 +81,17 @@ class GridTest {
     assertEquals(1, TiledGemm.splits(Integer.MAX_VALUE, Integer.MAX_VALUE, 1 << 20, 65_535, Grid.GEMM_TILE, 132));
   }
 
+  /** A whole-tensor sum on an H100 (132 multiprocessors) gets 8 blocks per multiprocessor, each ≥ 16,384 long. */
+  @Test
+  void aLongReductionWithFewOutputsIsCutIntoChunks() {
+    assertEquals(1056, ReduceKernels.chunks(1, 100_000_000, 132));
+    assertEquals(6, ReduceKernels.chunks(1, 98_309, 132));   // no chunk under 16,384
+    assertEquals(1, ReduceKernels.chunks(1, 32_767, 132));   // two chunks would be too short
+    assertEquals(1, ReduceKernels.chunks(132, 1 << 20, 132));  // the outputs fill the device
+    assertEquals(1, ReduceKernels.chunks(0, 1 << 20, 132));
+    assertEquals(9, ReduceKernels.chunks(131, 1 << 20, 132));
+  }
+
   /** Rows on x: m = 4,194,241 needs 65,536 row tiles, one past y's limit, where the kernel once looked for them. */
   @Test
   void gemmTilesTakeEveryIntRowCountAndRefuseTooManyColumnTiles() {

@@ -80,7 +80,7 @@ class KernelSourceTest {
         }
       }
     }
-    assertEquals(15, found, "kernels launched from Java");
+    assertEquals(16, found, "kernels launched from Java");
   }
 
   private static List<String> names(Enum<?>[] values) {
