@@ -99,8 +99,9 @@ extern "C" __global__ void __launch_bounds__(THREADS) sgemm_tiled(
 // thread an 8×8 micro-tile (rows ty·4 + {0..3} and 64 + ty·4 + {0..3}, columns likewise with tx), so every
 // shared-memory read is one 16-byte load that a warp either broadcasts (A) or reads from 256 contiguous bytes (B).
 // K advances 8 at a time through two shared-memory buffers: the next tile's global loads are in flight while the
-// current one is multiplied, and one barrier per step suffices. Two blocks fit on a multiprocessor (the register
-// cap of 128 costs a few spilled bytes), so one block's barrier wait is covered by the other's arithmetic.
+// current one is multiplied, and one barrier per step suffices. Two blocks fit on a multiprocessor (a cap of 128
+// registers: no spill for sm_90, a few hundred bytes for sm_75), so one block's barrier wait is covered by the
+// other's arithmetic; on an H100 that took 4096³ from 26 to 37 TFLOP/s, and 16-byte loads to 42.
 
 #define LARGE_TILE 128
 #ifndef LARGE_K
