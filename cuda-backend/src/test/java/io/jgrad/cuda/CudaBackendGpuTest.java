@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.Buffer;
 import io.jgrad.DType;
@@ -113,6 +114,45 @@ class CudaBackendGpuTest {
         }
       }
     }
+  }
+
+  /**
+   * TF32 is opt-in and honoured: with it, cuBLAS rounds the inputs to 10 mantissa bits, so a 1024³ product (large
+   * enough that cuBLAS takes the tensor cores) lands near 1e-4 of the float64 reference, where float32 lands near
+   * 1e-7. Checked on the first 64 rows.
+   */
+  @Test
+  void tf32IsUsedOnlyWhenAskedFor() {
+    try (CudaBackend tf32 = CudaBackend.open(0, true)) {
+      assumeTrue(tf32.gemmName().equals("cublas"), "TF32 needs cuBLAS, and libcublas.so.12 did not load");
+      int size = 1024;
+      Random random = new Random(3);
+      float[] a = randoms(random, size * size);
+      float[] b = randoms(random, size * size);
+      double fp32 = relativeError(cublas, a, b, size);
+      double rounded = relativeError(tf32, a, b, size);
+      assertTrue(fp32 < 1e-6, "float32 GEMM: relative error " + fp32);
+      assertTrue(rounded > 1e-5 && rounded < 2e-3, "TF32 GEMM: relative error " + rounded);
+    }
+  }
+
+  /** ‖A·B − ref‖ / ‖ref‖ over the first 64 rows, for square A and B, against a float64 reference. */
+  private static double relativeError(CudaBackend backend, float[] a, float[] b, int size) {
+    float[] out = run(backend, false, false, 1, size, size, size, a, b, new float[size * size]);
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < 64; i++) {
+      for (int j = 0; j < size; j++) {
+        double ref = 0;
+        for (int p = 0; p < size; p++) {
+          ref += a[i * size + p] * (double) b[p * size + j];
+        }
+        double d = 2 * out[i * size + j] - ref;  // run() computes 0.5·A·B + 2·C with C = 0
+        num += d * d;
+        den += ref * ref;
+      }
+    }
+    return Math.sqrt(num / den);
   }
 
   /** out = 0.5·op(A_z)·op(B) + 2·C_z for each z, B shared by the batch, to a tolerance scaled by Σ|products|. */
