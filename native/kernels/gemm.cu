@@ -27,9 +27,11 @@ struct Split {
   __device__ Split(int k, int splits) {
     int z = blockIdx.z;
     b = z / splits;
-    int chunk = ((k + splits - 1) / splits + SPLIT_ALIGN - 1) / SPLIT_ALIGN * SPLIT_ALIGN;
-    pBegin = min(k, z % splits * chunk);
-    pEnd = min(k, pBegin + chunk);
+    // Unsigned: for k near 2^31 the chunk's start or end can pass INT_MAX, never UINT_MAX (a chunk is at most k/2 + 16
+    // when there are two or more, and k when there is one).
+    unsigned chunk = splits == 1 ? k : (k / splits + (k % splits != 0) + SPLIT_ALIGN - 1) / SPLIT_ALIGN * SPLIT_ALIGN;
+    pBegin = (int) min((unsigned) k, (unsigned) (z % splits) * chunk);
+    pEnd = (int) min((unsigned) k, pBegin + chunk);
   }
 };
 

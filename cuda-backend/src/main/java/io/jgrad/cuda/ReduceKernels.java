@@ -55,7 +55,7 @@ final class ReduceKernels {
         chunks == 1 ? null : allocator.allocate(outputs * chunks * PARTIAL_BYTES);
     try {
       reduce.launch(
-          Grid.blockPerItem(outputs * chunks, (n + chunks - 1L) / chunks),
+          Grid.blockPerItem(outputs * chunks, (n - 1L + chunks) / chunks),
           new KernelArgs().i32(op.ordinal()).ptr(x.pointer()).i32(outer).i32(n).i32(inner).i32(chunks)
               .ptr(partial == null ? null : partial.pointer()).ptr(out.pointer()));
       if (partial != null) {

@@ -56,13 +56,13 @@ final class TiledGemm implements Gemm {
       return 1;
     }
     int chunk = chunk(k, (int) wanted);
-    return (k + chunk - 1) / chunk;  // rounding the chunk up may leave fewer, all non-empty
+    return (int) ((k - 1L + chunk) / chunk);  // rounding the chunk up may leave fewer, all non-empty
   }
 
   /** gemm.cu's Split: each chunk is ⌈k / splits⌉ rounded up to a multiple of {@link #SPLIT_ALIGN}. */
   static int chunk(int k, int splits) {
-    int chunk = (k + splits - 1) / splits;
-    return (chunk + SPLIT_ALIGN - 1) / SPLIT_ALIGN * SPLIT_ALIGN;
+    long chunk = (k - 1L + splits) / splits;
+    return (int) ((chunk + SPLIT_ALIGN - 1) / SPLIT_ALIGN * SPLIT_ALIGN);
   }
 
   private static long tiles(int m, int n, long tile) {

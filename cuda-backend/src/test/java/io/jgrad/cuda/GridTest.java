@@ -79,6 +79,8 @@ class GridTest {
     assertEquals(80, TiledGemm.chunk(584, 9));
     assertEquals(8, TiledGemm.splits(128, 512, 584, 1, Grid.GEMM_TILE, 132));
     assertEquals(1, TiledGemm.splits(Integer.MAX_VALUE, Integer.MAX_VALUE, 1 << 20, 65_535, Grid.GEMM_TILE, 132));
+    assertEquals(132, TiledGemm.splits(1, 1, Integer.MAX_VALUE, 1, Grid.GEMM_TILE, 132));  // no int overflow
+    assertEquals(16_268_816, TiledGemm.chunk(Integer.MAX_VALUE, 132));
   }
 
   /** A whole-tensor sum on an H100 (132 multiprocessors) gets 8 blocks per multiprocessor, each ≥ 16,384 long. */
