@@ -21,6 +21,7 @@ struct Partial {
   float best;
   int at;
 };
+static_assert(sizeof(Partial) == 16, "ReduceKernels.PARTIAL_BYTES sizes the workspace");
 
 // The block reduces row[j·inner] for j in [begin, end); every thread gets the result. Scratch: three arrays of
 // BLOCK_MAX_THREADS in shared memory.

@@ -103,7 +103,8 @@ public interface Backend extends AutoCloseable {
    * dx[r,c] = dy[r,c]·act'(y[r,c]), masks selecting 0 as in {@link #unaryBackward}; dbias[c] = Σ_r dx[r,c] (written,
    * not accumulated). dx may be dy.
    */
-  void biasActivationBackward(UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias, int rows, int cols);
+  void biasActivationBackward(
+      UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias, int rows, int cols);
 
   // ---- reductions ----
 
@@ -118,7 +119,8 @@ public interface Backend extends AutoCloseable {
    * t = 0 left out (so a −inf logit off the label leaves the loss finite when s = 0, as in PyTorch). An out-of-range
    * label is an error.
    */
-  void softmaxCrossEntropy(Buffer logits, Buffer labels, int rows, int cols, double smoothing, Buffer probs, Buffer loss);
+  void softmaxCrossEntropy(
+      Buffer logits, Buffer labels, int rows, int cols, double smoothing, Buffer probs, Buffer loss);
 
   /** dlogits[r,c] = dloss[r]·(probs[r,c] − t[r,c]), t as in the forward. */
   void softmaxCrossEntropyBackward(

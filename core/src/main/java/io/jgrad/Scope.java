@@ -67,13 +67,7 @@ public final class Scope implements AutoCloseable {
     }
     stack.pop();
     Scope outer = stack.peek();
-    List<Tensor> dropped = new ArrayList<>(owned.size());
-    for (Tensor t : owned) {
-      if (!kept.contains(t)) {
-        dropped.add(t);
-      }
-    }
-    Backward.freeGraphs(dropped, kept);
+    Backward.freeGraphs(owned, kept);
     for (Tensor t : owned) {
       if (kept.contains(t)) {
         if (outer != null && !outer.detached) {

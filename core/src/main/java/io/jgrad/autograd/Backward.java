@@ -150,20 +150,21 @@ public final class Backward {
   }
 
   /**
-   * Frees the saved tensors of the graphs behind {@code dropped} tensors that no backward will run through: every
-   * function not reachable from a {@code survivor}. Called when a {@link Scope} closes, so a forward pass recorded but
-   * never backpropagated (an evaluation without NoGrad) does not hold its activations forever.
+   * Frees the saved tensors of the graphs behind the {@code owned} tensors that are not {@code survivors} and that no
+   * backward will run through: every function not reachable from a survivor. Called when a {@link Scope} closes, so
+   * a forward pass recorded but never backpropagated (an evaluation without NoGrad) does not hold its activations
+   * forever.
    */
-  public static void freeGraphs(List<Tensor> dropped, Collection<Tensor> survivors) {
+  public static void freeGraphs(Collection<Tensor> owned, Set<Tensor> survivors) {
     Set<Function> live = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Tensor t : survivors) {
       if (t.gradFn() != null && !live.contains(t.gradFn())) {
         live.addAll(topologicalOrder(t.gradFn()));
       }
     }
-    for (Tensor t : dropped) {
+    for (Tensor t : owned) {
       Function fn = t.gradFn();
-      if (fn != null && !live.contains(fn)) {
+      if (fn != null && !survivors.contains(t) && !live.contains(fn)) {
         fn.release();
       }
     }

@@ -39,7 +39,8 @@ public final class GradCheck {
     @Override
     public String toString() {
       return String.format(
-          "worst error %.3g at input %d element %d: analytic %.10g, numeric %.10g", error, input, index, analytic, numeric);
+          "worst error %.3g at input %d element %d: analytic %.10g, numeric %.10g", error, input, index, analytic,
+          numeric);
     }
   }
 

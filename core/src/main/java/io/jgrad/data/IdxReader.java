@@ -85,7 +85,8 @@ public final class IdxReader {
     long at = source.offset();
     int magic = source.readInt("the magic number");
     if (magic != expected) {
-      throw source.fail(String.format("bad magic 0x%08x at offset %d, expected 0x%08x (%s)", magic, at, expected, kind));
+      throw source.fail(
+          String.format("bad magic 0x%08x at offset %d, expected 0x%08x (%s)", magic, at, expected, kind));
     }
   }
 

@@ -1,11 +1,14 @@
 package io.jgrad.optim;
 
-import io.jgrad.Scope;
+import io.jgrad.Backend;
+import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.UnaryOp;
 import io.jgrad.autograd.NoGrad;
 import io.jgrad.nn.Parameter;
 import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /** Gradient clipping, in place on the parameters' gradients, between backward and the optimizer step. */
@@ -44,19 +47,35 @@ public final class GradClip {
     forEachGrad(params, g -> g.backend().unary(UnaryOp.CLAMP, limit, g.buffer(), g.buffer()));
   }
 
-  /** √(Σ over all gradients of Σ g²): the sum stays on the device and is read back once. */
+  /** √(Σ over all gradients of Σ g²), from {@link #sumsOfSquares}: one read-back. */
   public static double globalNorm(Collection<Parameter> params) {
-    try (Scope ignored = Scope.open();
-        NoGrad noGrad = NoGrad.enter()) {
-      Tensor sumOfSquares = null;
-      for (Parameter p : params) {
-        Tensor g = p.grad();
-        if (g != null) {
-          Tensor s = g.mul(g).sum();
-          sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
+    List<Tensor> grads = params.stream().map(Parameter::grad).filter(Objects::nonNull).toList();
+    double total = 0;
+    for (double s : sumsOfSquares(grads)) {
+      total += s;
+    }
+    return Math.sqrt(total);
+  }
+
+  /**
+   * Σ g² of each gradient, gathered on the gradients' device and read back in one transfer: on a GPU, one
+   * synchronisation rather than one per gradient. The gradients share a backend and dtype, as a model's do.
+   */
+  public static double[] sumsOfSquares(List<Tensor> grads) {
+    if (grads.isEmpty()) {
+      return new double[0];
+    }
+    Tensor first = grads.get(0);
+    Backend backend = first.backend();
+    try (NoGrad ignored = NoGrad.enter();
+        Tensor sums = Tensor.empty(backend, first.dtype(), Shape.of(grads.size()))) {
+      for (int i = 0; i < grads.size(); i++) {
+        Tensor g = grads.get(i);
+        try (Tensor sq = g.mul(g); Tensor s = sq.sum()) {
+          backend.copy(s.buffer(), 0, sums.buffer(), i, 1);  // every slot is written: no fill needed
         }
       }
-      return sumOfSquares == null ? 0 : Math.sqrt(sumOfSquares.item());
+      return sums.toDoubleArray();
     }
   }
 

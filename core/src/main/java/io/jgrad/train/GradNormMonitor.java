@@ -1,10 +1,8 @@
 package io.jgrad.train;
 
-import io.jgrad.Backend;
-import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.NoGrad;
 import io.jgrad.nn.Parameter;
+import io.jgrad.optim.GradClip;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -48,7 +46,7 @@ public final class GradNormMonitor {
         grads.add(p.grad());
       }
     });
-    double[] sums = sumsOfSquares(grads);
+    double[] sums = GradClip.sumsOfSquares(grads);
     Map<String, Double> squares = new LinkedHashMap<>();
     for (int i = 0; i < sums.length; i++) {
       squares.merge(layer(names.get(i)), sums[i], Double::sum);
@@ -67,28 +65,6 @@ public final class GradNormMonitor {
       }
     });
     return bad.length() == 0 ? null : bad.toString();
-  }
-
-  /**
-   * Σ g² of each gradient, gathered on the gradients' device and read back in one transfer: on a GPU, one
-   * synchronisation per step rather than one per parameter. The gradients share a backend and dtype, as a model's do.
-   */
-  private static double[] sumsOfSquares(List<Tensor> grads) {
-    if (grads.isEmpty()) {
-      return new double[0];
-    }
-    Tensor first = grads.get(0);
-    Backend backend = first.backend();
-    try (NoGrad ignored = NoGrad.enter();
-        Tensor sums = Tensor.zeros(backend, first.dtype(), Shape.of(grads.size()))) {
-      for (int i = 0; i < grads.size(); i++) {
-        Tensor g = grads.get(i);
-        try (Tensor sq = g.mul(g); Tensor s = sq.sum()) {
-          backend.copy(s.buffer(), 0, sums.buffer(), i, 1);
-        }
-      }
-      return sums.toDoubleArray();
-    }
   }
 
   private void warn(String message) {

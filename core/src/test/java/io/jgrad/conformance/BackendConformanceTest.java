@@ -19,8 +19,8 @@ import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.stream.Stream;
 import java.util.function.DoubleUnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every kernel of the {@link Backend} SPI against a float64 computation written here, on random inputs at odd sizes,
  * with outputs poisoned with NaN beforehand so that an unwritten element fails. A backend module runs it with a
- * subclass that implements {@link #createBackend()} (and may widen {@link #tolerance()} or add {@link #edgeGemmShapes()}).
+ * subclass that implements {@link #createBackend()} (and may widen {@link #tolerance()} or add {@link
+ * #edgeGemmShapes()}).
  */
 public abstract class BackendConformanceTest {
   /** Odd sizes: a single element, less than a vector, more than a vector, and one short of a power of two. */
@@ -63,7 +64,7 @@ public abstract class BackendConformanceTest {
 
   @AfterEach
   void close() {
-    if (backend != null) { // null when createBackend() skipped the test through an assumption
+    if (backend != null) { // null when createBackend() threw: let its exception be the one reported
       backend.close();
     }
   }
@@ -499,7 +500,8 @@ public abstract class BackendConformanceTest {
         Buffer dbiasOut = poisoned(dtype, cols);
         backend.biasActivationBackward(act, row.alpha(), yRounded, put(dtype, dy), dxOut, dbiasOut, rows, cols);
         tolerance().assertClose(dtype, "biasActivationBackward dx " + what, dx, get(dxOut));
-        tolerance().assertSumsClose(dtype, "biasActivationBackward dbias " + what, dbias, dbiasMagnitude, get(dbiasOut));
+        tolerance().assertSumsClose(
+            dtype, "biasActivationBackward dbias " + what, dbias, dbiasMagnitude, get(dbiasOut));
         Buffer inPlace = put(dtype, dy);
         backend.biasActivationBackward(act, row.alpha(), yRounded, inPlace, inPlace, dbiasOut, rows, cols);
         tolerance().assertClose(dtype, "biasActivationBackward in place " + what, dx, get(inPlace));
@@ -517,7 +519,9 @@ public abstract class BackendConformanceTest {
 
   // ---- reductions ----
 
-  private static final int[][] REDUCE_SHAPES = {{1, 1, 1}, {1, 1023, 1}, {7, 33, 1}, {3, 7, 33}, {33, 1, 7}, {1, 7, 33}};
+  private static final int[][] REDUCE_SHAPES = {
+    {1, 1, 1}, {1, 1023, 1}, {7, 33, 1}, {3, 7, 33}, {33, 1, 7}, {1, 7, 33}
+  };
 
   @EachFloatType
   void reduceEveryOpAlongEveryAxisPosition(DType dtype) {

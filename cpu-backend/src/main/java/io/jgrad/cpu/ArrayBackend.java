@@ -114,8 +114,8 @@ abstract class ArrayBackend implements Backend {
   @Override
   public final void fill(Buffer dst, double value) {
     CpuBuffer d = owned("fill", "dst", dst);
-    // Arrays.fill is a vectorized intrinsic; a set(i) per element (a dtype switch each) was 3.5% of a training step,
-    // which zeroes every gradient.
+    // Arrays.fill is a vectorized intrinsic; a set(i) per element (a dtype switch each) was 3.5% of a training step
+    // when every step zeroed every gradient (before zeroGrad became lazy).
     switch (d.dtype()) {
       case FLOAT32:
         Arrays.fill(d.floats(), 0, d.size(), (float) value);
@@ -188,18 +188,37 @@ abstract class ArrayBackend implements Backend {
     return b;
   }
 
+  /** biasActivation's buffers, checked: x and y hold R×C elements and bias C, all of one floating dtype. */
+  record BiasForwardBuffers(CpuBuffer x, CpuBuffer bias, CpuBuffer y) {}
+
+  final BiasForwardBuffers biasForwardBuffers(UnaryOp act, Buffer x, Buffer bias, Buffer y, int rows, int cols) {
+    String kernel = "biasActivation";
+    fusableActivation(kernel, act);
+    CpuBuffer cx = floating(kernel, "x", x);
+    long size = (long) rows * cols;
+    matching(kernel, "x", x, cx, size);
+    return new BiasForwardBuffers(cx, matching(kernel, "bias", bias, cx, cols), matching(kernel, "y", y, cx, size));
+  }
+
   /** biasActivationBackward's buffers, checked: y, dy, dx hold R×C elements and dbias C, all of one floating dtype. */
   record BiasBackwardBuffers(CpuBuffer y, CpuBuffer dy, CpuBuffer dx, CpuBuffer dbias) {}
 
   final BiasBackwardBuffers biasBackwardBuffers(
       UnaryOp act, Buffer y, Buffer dy, Buffer dx, Buffer dbias, int rows, int cols) {
     String kernel = "biasActivationBackward";
-    CpuScalarBackend.fusableActivation(kernel, act);
+    fusableActivation(kernel, act);
     CpuBuffer cy = floating(kernel, "y", y);
     long size = (long) rows * cols;
     matching(kernel, "y", y, cy, size);
     return new BiasBackwardBuffers(cy, matching(kernel, "dy", dy, cy, size), matching(kernel, "dx", dx, cy, size),
         matching(kernel, "dbias", dbias, cy, cols));
+  }
+
+  /** The fused epilogue's backward sees only the output, so activations that need their input cannot fuse. */
+  private static void fusableActivation(String kernel, UnaryOp act) {
+    if (act.saves() == UnaryOp.Saves.INPUT || act == UnaryOp.DROPOUT_MASK) {
+      throw new IllegalArgumentException(kernel + ": " + act + " cannot be fused (its backward needs the input)");
+    }
   }
 
   static void sameLength(String kernel, CpuBuffer buffer, int arrayLength) {

@@ -108,16 +108,12 @@ public final class CpuBackend extends ArrayBackend {
 
   @Override
   public void biasActivation(UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer y, int rows, int cols) {
-    CpuScalarBackend.fusableActivation("biasActivation", act);
-    CpuBuffer cx = floating("biasActivation", "x", x);
-    matching("biasActivation", "x", x, cx, (long) rows * cols);
-    CpuBuffer cbias = matching("biasActivation", "bias", bias, cx, cols);
-    CpuBuffer cy = matching("biasActivation", "y", y, cx, (long) rows * cols);
-    if (!fast(cx)) {
+    BiasForwardBuffers b = biasForwardBuffers(act, x, bias, y, rows, cols);
+    if (!fast(b.x())) {
       reference.biasActivation(act, alpha, x, bias, y, rows, cols);
       return;
     }
-    simd.biasActivation(act, (float) alpha, cx.floats(), cbias.floats(), cy.floats(), rows, cols);
+    simd.biasActivation(act, (float) alpha, b.x().floats(), b.bias().floats(), b.y().floats(), rows, cols);
   }
 
   @Override

@@ -160,11 +160,10 @@ public final class CpuScalarBackend extends ArrayBackend {
 
   @Override
   public void biasActivation(UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer y, int rows, int cols) {
-    fusableActivation("biasActivation", act);
-    CpuBuffer cx = floating("biasActivation", "x", x);
-    matching("biasActivation", "x", x, cx, (long) rows * cols);
-    CpuBuffer cbias = matching("biasActivation", "bias", bias, cx, cols);
-    CpuBuffer cy = matching("biasActivation", "y", y, cx, (long) rows * cols);
+    BiasForwardBuffers b = biasForwardBuffers(act, x, bias, y, rows, cols);
+    CpuBuffer cx = b.x();
+    CpuBuffer cbias = b.bias();
+    CpuBuffer cy = b.y();
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
         int i = r * cols + c;
@@ -192,13 +191,6 @@ public final class CpuScalarBackend extends ArrayBackend {
     }
     for (int c = 0; c < cols; c++) {
       cdb.set(c, sums[c]);
-    }
-  }
-
-  /** The fused epilogue's backward sees only the output, so activations that need their input cannot fuse. */
-  static void fusableActivation(String kernel, UnaryOp act) {
-    if (act.saves() == UnaryOp.Saves.INPUT || act == UnaryOp.DROPOUT_MASK) {
-      throw new IllegalArgumentException(kernel + ": " + act + " cannot be fused (its backward needs the input)");
     }
   }
 

@@ -40,7 +40,8 @@ class CheckpointTest extends ReferenceBackendTest {
       Generator init = new Generator(7);
       try (Scope ignored = Scope.detached()) {
         for (int i = 0; i < LAYERS; i++) {
-          w[i] = Tensor.randn(backend, DType.FLOAT32, Shape.of(WIDTH, WIDTH), init, 0, Math.sqrt(2.0 / WIDTH)).requiresGrad(true);
+          w[i] = Tensor.randn(backend, DType.FLOAT32, Shape.of(WIDTH, WIDTH), init, 0, Math.sqrt(2.0 / WIDTH))
+              .requiresGrad(true);
           b[i] = Tensor.randn(backend, DType.FLOAT32, Shape.of(WIDTH), init, 0, 0.1).requiresGrad(true);
         }
       }
@@ -112,7 +113,8 @@ class CheckpointTest extends ReferenceBackendTest {
     for (int i = 0; i < plain.length; i++) {
       assertArrayEquals(plain[i], ckpt[i], 0f, "gradient " + i);
     }
-    assertTrue(ckptPeak[0] < plainPeak[0], "checkpointing keeps fewer activations: " + ckptPeak[0] + " vs " + plainPeak[0]);
+    assertTrue(
+        ckptPeak[0] < plainPeak[0], "checkpointing keeps fewer activations: " + ckptPeak[0] + " vs " + plainPeak[0]);
     // and the memory really goes back: the segments' intermediates are freed, not only uncounted
     assertTrue(ckptPeak[1] < plainPeak[1], "peak live bytes " + ckptPeak[1] + " vs " + plainPeak[1]);
   }

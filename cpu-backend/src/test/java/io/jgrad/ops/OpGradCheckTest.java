@@ -97,9 +97,11 @@ class OpGradCheckTest extends ReferenceBackendTest {
             x -> SoftmaxCrossEntropy.apply(x[0], labels(x[0], 4, 3), 0.1), -2, 2, new int[] {4, 3}),
         binary("bias_relu", x -> x[0].biasActivation(x[1], UnaryOp.RELU, 0), 0.1, 2, new int[] {4, 3}, new int[] {3}),
         binary("bias_tanh", x -> x[0].biasActivation(x[1], UnaryOp.TANH, 0), -1, 1, new int[] {4, 3}, new int[] {3}),
-        binary("bias_sigmoid", x -> x[0].biasActivation(x[1], UnaryOp.SIGMOID, 0), -1, 1, new int[] {4, 3}, new int[] {3}),
+        binary("bias_sigmoid", x -> x[0].biasActivation(x[1], UnaryOp.SIGMOID, 0), -1, 1, new int[] {4, 3},
+            new int[] {3}),
         binary("bias_elu", x -> x[0].biasActivation(x[1], UnaryOp.ELU, 1.0), -1, 1, new int[] {4, 3}, new int[] {3}),
-        binary("bias_leaky", x -> x[0].biasActivation(x[1], UnaryOp.LEAKY_RELU, 0.01), -1, 1, new int[] {4, 3}, new int[] {3}),
+        binary("bias_leaky", x -> x[0].biasActivation(x[1], UnaryOp.LEAKY_RELU, 0.01), -1, 1, new int[] {4, 3},
+            new int[] {3}),
         binary("bias_gelu", x -> x[0].biasActivation(x[1], UnaryOp.GELU, 0), -1, 1, new int[] {4, 3}, new int[] {3}),
         // A value used twice gets the sum of both paths.
         new OpCase("fan_out", null, x -> x[0].mul(x[0]).add(x[0].exp()).mul(x[0]), -1, 1, new int[] {3, 4}),

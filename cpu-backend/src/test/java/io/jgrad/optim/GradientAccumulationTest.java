@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.Backend;
-import io.jgrad.Backends;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
@@ -18,10 +17,11 @@ import io.jgrad.nn.Linear;
 import io.jgrad.nn.Parameter;
 import io.jgrad.nn.Sequential;
 import io.jgrad.nn.Tanh;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-class GradientAccumulationTest {
+class GradientAccumulationTest extends ReferenceBackendTest {
   private static final double[] X = {
     0.1, -0.4, 0.9, 1.2, 0.3, -0.7, -1.1, 0.5, 0.2, 0.8, 0.8, -0.3, -0.2, 0.6, 1.5, 0.4, -0.9, 0.0, 1.0, 1.0, -1.0,
     -0.5, 0.7, 0.25
@@ -41,34 +41,32 @@ class GradientAccumulationTest {
   /** Two steps of SGD with momentum: two half-batches accumulated per step equal the full batch (mean MSE). */
   @Test
   void twoHalfBatchesEqualOneFullBatch() {
-    try (Backend backend = Backends.create("cpu-scalar")) {
-      MseLoss mse = new MseLoss();
-      Sequential full = model(backend);
-      SGD fullOpt = new SGD(full.namedParameters(), 0.1, 0.9, 0, 0, false);
-      Sequential accumulated = model(backend);
-      SGD accumulatedOpt = new SGD(accumulated.namedParameters(), 0.1, 0.9, 0, 0, false);
-      GradientAccumulation acc = new GradientAccumulation(accumulatedOpt, 2);
-      for (int step = 0; step < 2; step++) {
-        try (Scope ignored = Scope.open()) {
-          fullOpt.zeroGrad();
-          mse.apply(full.forward(rows(backend, X, 0, 8, 3)), rows(backend, Y, 0, 8, 1)).backward();
-          fullOpt.step();
-          assertFalse(acc.backward(mse.apply(accumulated.forward(rows(backend, X, 0, 4, 3)),
-              rows(backend, Y, 0, 4, 1))));
-          assertTrue(acc.backward(mse.apply(accumulated.forward(rows(backend, X, 4, 8, 3)),
-              rows(backend, Y, 4, 8, 1))));
-        }
+    MseLoss mse = new MseLoss();
+    Sequential full = model(backend);
+    SGD fullOpt = new SGD(full.namedParameters(), 0.1, 0.9, 0, 0, false);
+    Sequential accumulated = model(backend);
+    SGD accumulatedOpt = new SGD(accumulated.namedParameters(), 0.1, 0.9, 0, 0, false);
+    GradientAccumulation acc = new GradientAccumulation(accumulatedOpt, 2);
+    for (int step = 0; step < 2; step++) {
+      try (Scope ignored = Scope.open()) {
+        fullOpt.zeroGrad();
+        mse.apply(full.forward(rows(backend, X, 0, 8, 3)), rows(backend, Y, 0, 8, 1)).backward();
+        fullOpt.step();
+        assertFalse(acc.backward(mse.apply(accumulated.forward(rows(backend, X, 0, 4, 3)),
+            rows(backend, Y, 0, 4, 1))));
+        assertTrue(acc.backward(mse.apply(accumulated.forward(rows(backend, X, 4, 8, 3)),
+            rows(backend, Y, 4, 8, 1))));
       }
-      assertEquals(2, accumulatedOpt.steps());
-      for (String name : full.namedParameters().keySet()) {
-        Parameter a = accumulated.namedParameters().get(name);
-        assertArrayEquals(full.namedParameters().get(name).value().toDoubleArray(), a.value().toDoubleArray(), 1e-14,
-            name);
-        assertArrayEquals(new double[(int) a.value().size()], a.grad().toDoubleArray(), 0, "zeroed after the step");
-      }
-      full.close();
-      accumulated.close();
-      assertThrows(IllegalArgumentException.class, () -> new GradientAccumulation(fullOpt, 0));
     }
+    assertEquals(2, accumulatedOpt.steps());
+    for (String name : full.namedParameters().keySet()) {
+      Parameter a = accumulated.namedParameters().get(name);
+      assertArrayEquals(full.namedParameters().get(name).value().toDoubleArray(), a.value().toDoubleArray(), 1e-14,
+          name);
+      assertArrayEquals(new double[(int) a.value().size()], a.grad().toDoubleArray(), 0, "zeroed after the step");
+    }
+    full.close();
+    accumulated.close();
+    assertThrows(IllegalArgumentException.class, () -> new GradientAccumulation(fullOpt, 0));
   }
 }

@@ -3,16 +3,15 @@ package io.jgrad.optim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
+import io.jgrad.testing.ReferenceBackendTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Each schedule's value at known steps, worked out from its definition. */
-class LrScheduleTest {
+class LrScheduleTest extends ReferenceBackendTest {
   private static final double EXACT = 1e-12;
 
   @Test
@@ -68,8 +67,7 @@ class LrScheduleTest {
 
   @Test
   void optimizerTakesTheScheduledRateAtEachStep() {
-    try (Backend backend = Backends.create("cpu-scalar");
-        Scope ignored = Scope.detached()) {
+    try (Scope ignored = Scope.detached()) {
       Parameter p = new Parameter(Tensor.of(backend, new double[] {0}, 1));
       SGD sgd = new SGD(Map.of("p", p), 1);
       sgd.setSchedule(new StepLR(0.5, 1, 0.1));

@@ -16,6 +16,7 @@ import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
 import io.jgrad.optim.AdamW;
 import io.jgrad.optim.Optimizer;
+import io.jgrad.testing.ReferenceBackendTest;
 import io.jgrad.train.Trainer;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -67,7 +68,7 @@ class ConcurrentTrainingTest {
     try (DataLoader data = new DataLoader(dataset(seed), BATCH, true, false, seed, backend);
         Optimizer opt = new AdamW(model.namedParameters(), 1e-2)) {
       new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).fit(data, null, EPOCHS);
-      return model.parameters().stream().map(p -> p.value().toFloatArray()).toArray(float[][]::new);
+      return ReferenceBackendTest.weights(model);
     } finally {
       model.close();
     }

@@ -146,8 +146,4 @@ class NonFiniteStepTest extends ReferenceBackendTest {
     float[] x = {poison, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0};
     return Tensor.of(backend, x, 2, FEATURES);
   }
-
-  private static float[][] weights(Module model) {
-    return model.parameters().stream().map(p -> p.value().toFloatArray()).toArray(float[][]::new);
-  }
 }

@@ -2,6 +2,7 @@ package io.jgrad.testing;
 
 import io.jgrad.Backend;
 import io.jgrad.Backends;
+import io.jgrad.nn.Module;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -20,5 +21,10 @@ public abstract class ReferenceBackendTest {
   @AfterAll
   static void closeReferenceBackend() {
     backend.close();
+  }
+
+  /** A copy of every parameter's values, in {@link Module#parameters()} order: for comparing two runs bit for bit. */
+  public static float[][] weights(Module model) {
+    return model.parameters().stream().map(p -> p.value().toFloatArray()).toArray(float[][]::new);
   }
 }

@@ -74,10 +74,6 @@ class TrainerTest extends ReferenceBackendTest {
       trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1));
     }
 
-    float[][] weights() {
-      return model.parameters().stream().map(p -> p.value().toFloatArray()).toArray(float[][]::new);
-    }
-
     @Override
     public void close() {
       train.close();
@@ -106,7 +102,7 @@ class TrainerTest extends ReferenceBackendTest {
     float[][] straight;
     try (Run run = new Run()) {
       run.trainer.fit(run.train, null, EPOCHS);
-      straight = run.weights();
+      straight = weights(run.model);
     }
     Path file = dir.resolve("ckpt.safetensors");
     try (Run first = new Run()) {
@@ -120,7 +116,7 @@ class TrainerTest extends ReferenceBackendTest {
       assertEquals(Map.of("k", "v"), r.config());
       resumed.trainer.setCompletedEpochs(r.epochs());
       resumed.trainer.fit(resumed.train, null, EPOCHS);
-      float[][] w = resumed.weights();
+      float[][] w = weights(resumed.model);
       for (int i = 0; i < w.length; i++) {
         assertArrayEquals(straight[i], w[i], 0f, "parameter " + i);
       }
@@ -148,12 +144,13 @@ class TrainerTest extends ReferenceBackendTest {
   @Test
   void aNonFiniteStepIsSkippedAndLeavesTheModelUnchanged() {
     try (Run run = new Run()) {
-      float[][] before = run.weights();
+      float[][] before = weights(run.model);
       float[] nanFeatures = new float[2 * FEATURES];
       nanFeatures[3] = Float.NaN;
-      try (Batch batch = new Batch(Tensor.of(backend, nanFeatures, 2, FEATURES), Tensor.of(backend, new int[] {0, 1}, 2), 0)) {
+      try (Batch batch =
+          new Batch(Tensor.of(backend, nanFeatures, 2, FEATURES), Tensor.of(backend, new int[] {0, 1}, 2), 0)) {
         run.trainer.step(batch); // ReLU maps the NaN to 0 in forward; the first layer's weight gradient holds it
-        float[][] after = run.weights();
+        float[][] after = weights(run.model);
         for (int i = 0; i < before.length; i++) {
           assertArrayEquals(before[i], after[i], 0f);
         }

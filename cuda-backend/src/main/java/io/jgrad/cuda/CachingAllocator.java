@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Keeps freed device blocks in per-size-class free lists and hands them out again, so that a training loop, which
@@ -73,6 +74,19 @@ final class CachingAllocator<P> {
     liveBytes -= block.bytes();
     free.computeIfAbsent(block.sizeClass(), s -> new ArrayDeque<>()).push(block.pointer());
     cachedBytes += block.sizeClass();
+  }
+
+  /**
+   * Runs {@code launches} with a block of {@code bytes} as scratch, then releases it. The release does not wait for
+   * the kernels: every user of a block launches on the backend's one stream, so the next user is queued behind them.
+   */
+  void withWorkspace(long bytes, Consumer<P> launches) {
+    Block<P> block = allocate(bytes);
+    try {
+      launches.accept(block.pointer());
+    } finally {
+      release(block);
+    }
   }
 
   /** Gives every cached block back to the device. */

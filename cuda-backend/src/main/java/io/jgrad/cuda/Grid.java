@@ -75,11 +75,16 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
   }
 
   private static int blocks(long n, int threads) {
-    return (int) Math.min((n + threads - 1) / threads, MAX_BLOCKS);
+    return (int) Math.min(ceilDiv(n, threads), MAX_BLOCKS);
   }
 
   /** In long: a + b − 1 overflows int for a near Integer.MAX_VALUE. */
-  private static int ceilDiv(int a, int b) {
-    return (int) ((a + (long) b - 1) / b);
+  static int ceilDiv(int a, int b) {
+    return (int) ceilDiv((long) a, b);
+  }
+
+  /** ⌈a / b⌉ for a ≥ 0, b &gt; 0 (Math.ceilDiv arrives in Java 18). */
+  static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
   }
 }

@@ -12,9 +12,9 @@ import jcuda.driver.CUdeviceptr;
 final class ReduceKernels {
   /** The shortest stretch worth a block of its own. */
   static final int MIN_CHUNK = 16_384;
-  /** Blocks per multiprocessor that a chunked reduction aims for: enough loads in flight to near the bandwidth. */
+  /** Blocks per multiprocessor that a chunked reduction aims for (a choice, not a measured optimum). */
   static final int BLOCKS_PER_MULTIPROCESSOR = 8;
-  /** reduce.cu's Partial: double sum, float best, int index. */
+  /** reduce.cu's Partial: double sum, float best, int index (a static_assert there holds it to this size). */
   static final int PARTIAL_BYTES = 16;
 
   private final Kernel reduce;
@@ -34,7 +34,7 @@ final class ReduceKernels {
     if (outputs == 0 || outputs >= multiprocessors || n < 2 * MIN_CHUNK) {
       return 1;
     }
-    long wanted = ((long) BLOCKS_PER_MULTIPROCESSOR * multiprocessors + outputs - 1) / outputs;
+    long wanted = Grid.ceilDiv((long) BLOCKS_PER_MULTIPROCESSOR * multiprocessors, outputs);
     return (int) Math.min(wanted, n / MIN_CHUNK);
   }
 
@@ -51,23 +51,22 @@ final class ReduceKernels {
   /** As {@link #run(ReduceOp, CudaBuffer, int, int, int, CudaBuffer)} with the chunks named, for tests. */
   void run(ReduceOp op, CudaBuffer x, int outer, int n, int inner, CudaBuffer out, int chunks) {
     long outputs = (long) outer * inner;
-    CachingAllocator.Block<CUdeviceptr> partial =
-        chunks == 1 ? null : allocator.allocate(outputs * chunks * PARTIAL_BYTES);
-    try {
-      reduce.launch(
-          Grid.blockPerItem(outputs * chunks, (n - 1L + chunks) / chunks),
-          new KernelArgs().i32(op.ordinal()).ptr(x.pointer()).i32(outer).i32(n).i32(inner).i32(chunks)
-              .ptr(partial == null ? null : partial.pointer()).ptr(out.pointer()));
-      if (partial != null) {
-        combine.launch(
-            Grid.elementwise(outputs),
-            new KernelArgs().i32(op.ordinal()).i64(outputs).i32(n).i32(chunks).ptr(partial.pointer())
-                .ptr(out.pointer()));
-      }
-    } finally {
-      if (partial != null) {
-        allocator.release(partial);  // the next user of the block is queued behind these kernels on the one stream
-      }
+    Grid grid = Grid.blockPerItem(outputs * chunks, Grid.ceilDiv(n, chunks));
+    if (chunks == 1) {
+      reduce.launch(grid, args(op, x, outer, n, inner, 1, null, out));
+      return;
     }
+    allocator.withWorkspace(outputs * chunks * PARTIAL_BYTES, partial -> {
+      reduce.launch(grid, args(op, x, outer, n, inner, chunks, partial, out));
+      combine.launch(
+          Grid.elementwise(outputs),
+          new KernelArgs().i32(op.ordinal()).i64(outputs).i32(n).i32(chunks).ptr(partial).ptr(out.pointer()));
+    });
+  }
+
+  private static KernelArgs args(
+      ReduceOp op, CudaBuffer x, int outer, int n, int inner, int chunks, CUdeviceptr partial, CudaBuffer out) {
+    return new KernelArgs().i32(op.ordinal()).ptr(x.pointer()).i32(outer).i32(n).i32(inner).i32(chunks).ptr(partial)
+        .ptr(out.pointer());
   }
 }

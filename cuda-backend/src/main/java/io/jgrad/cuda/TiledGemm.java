@@ -36,9 +36,7 @@ final class TiledGemm implements Gemm {
 
   /** Whether sgemm_large's tiles of this product number at least a quarter of the multiprocessors. */
   static boolean prefersLarge(int m, int n, int batch, int multiprocessors) {
-    long tiles = tiles(m, n, Grid.GEMM_LARGE_TILE);
-    long enough = Math.max(1, multiprocessors / 4);
-    return tiles >= enough || tiles * batch >= enough;  // the first test keeps the product from overflowing
+    return blocksReach(tiles(m, n, Grid.GEMM_LARGE_TILE), batch, Math.max(1, multiprocessors / 4));
   }
 
   /**
@@ -47,26 +45,30 @@ final class TiledGemm implements Gemm {
    */
   static int splits(int m, int n, int k, int batch, int tile, int multiprocessors) {
     long tiles = tiles(m, n, tile);
-    if (tiles >= multiprocessors || tiles * batch >= multiprocessors) {  // the first test keeps it from overflowing
+    if (blocksReach(tiles, batch, multiprocessors)) {
       return 1;
     }
-    long blocks = tiles * batch;
-    long wanted = Math.min((multiprocessors + blocks - 1) / blocks, Math.min(k / MIN_CHUNK, Grid.MAX_GRID_YZ / batch));
+    long wanted = Math.min(
+        Grid.ceilDiv(multiprocessors, tiles * batch), Math.min(k / MIN_CHUNK, Grid.MAX_GRID_YZ / batch));
     if (wanted <= 1) {
       return 1;
     }
-    int chunk = chunk(k, (int) wanted);
-    return (int) ((k - 1L + chunk) / chunk);  // rounding the chunk up may leave fewer, all non-empty
+    // Rounding the chunk up may leave fewer chunks than wanted, all non-empty.
+    return (int) Grid.ceilDiv(k, chunk(k, (int) wanted));
   }
 
   /** gemm.cu's Split: each chunk is ⌈k / splits⌉ rounded up to a multiple of {@link #SPLIT_ALIGN}. */
   static int chunk(int k, int splits) {
-    long chunk = (k - 1L + splits) / splits;
-    return (int) ((chunk + SPLIT_ALIGN - 1) / SPLIT_ALIGN * SPLIT_ALIGN);
+    return (int) (Grid.ceilDiv((long) Grid.ceilDiv(k, splits), SPLIT_ALIGN) * SPLIT_ALIGN);
   }
 
-  private static long tiles(int m, int n, long tile) {
-    return (m + tile - 1) / tile * ((n + tile - 1) / tile);
+  private static long tiles(int m, int n, int tile) {
+    return Grid.ceilDiv(m, tile) * (long) Grid.ceilDiv(n, tile);
+  }
+
+  /** tiles × batch ≥ enough, without forming a product that could overflow when tiles alone suffice. */
+  private static boolean blocksReach(long tiles, int batch, long enough) {
+    return tiles >= enough || tiles * batch >= enough;
   }
 
   @Override
@@ -87,18 +89,12 @@ final class TiledGemm implements Gemm {
       return;
     }
     long count = (long) m * n;
-    CachingAllocator.Block<CUdeviceptr> partial = allocator.allocate(count * batch * splits * Float.BYTES);
-    try {
-      launch(useLarge, splits, transA, transB, batch, m, n, k, 1f, a, strideA, b, strideB, 0f, partial.pointer(),
-          count);
+    allocator.withWorkspace(count * batch * splits * Float.BYTES, partial -> {
+      launch(useLarge, splits, transA, transB, batch, m, n, k, 1f, a, strideA, b, strideB, 0f, partial, count);
       sumSplits.launch(
           Grid.elementwise(count * batch),
-          new KernelArgs().i64(count).i32(batch).i32(splits).f32(alpha).ptr(partial.pointer()).f32(beta).ptr(c)
-              .i64(strideC));
-    } finally {
-      // Safe before the kernels finish: the next user of this block is queued behind them on the one stream.
-      allocator.release(partial);
-    }
+          new KernelArgs().i64(count).i32(batch).i32(splits).f32(alpha).ptr(partial).f32(beta).ptr(c).i64(strideC));
+    });
   }
 
   private void launch(

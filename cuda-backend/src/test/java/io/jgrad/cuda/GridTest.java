@@ -88,6 +88,7 @@ class GridTest {
   void aLongReductionWithFewOutputsIsCutIntoChunks() {
     assertEquals(1056, ReduceKernels.chunks(1, 100_000_000, 132));
     assertEquals(6, ReduceKernels.chunks(1, 98_309, 132));   // no chunk under 16,384
+    assertEquals(2, ReduceKernels.chunks(6, 40_000, 132));
     assertEquals(1, ReduceKernels.chunks(1, 32_767, 132));   // two chunks would be too short
     assertEquals(1, ReduceKernels.chunks(132, 1 << 20, 132));  // the outputs fill the device
     assertEquals(1, ReduceKernels.chunks(0, 1 << 20, 132));

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * its class's @BeforeEach/@AfterEach (the conformance suite's would fail with no backend opened).
  */
 final class RequiresGpu implements ExecutionCondition {
-  private static final String REASON = new CudaProvider().unavailableReason();
+  /** Why no device answers, or null when one does; probed once per test run. */
+  static final String REASON = new CudaProvider().unavailableReason();
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {

@@ -10,7 +10,9 @@ import io.jgrad.nn.Sequential;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The multi-layer perceptron {@code jgrad train} builds: [Linear, activation, Dropout] per hidden width, then Linear. */
+/**
+ * The multi-layer perceptron {@code jgrad train} builds: [Linear, activation, Dropout] per hidden width, then Linear.
+ */
 public final class Mlp {
   private Mlp() {}
 

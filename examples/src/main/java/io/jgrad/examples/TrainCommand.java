@@ -115,7 +115,8 @@ final class TrainCommand implements Callable<Integer> {
   boolean noProgress;
 
   @Option(names = "--on-nonfinite", defaultValue = "skip",
-      description = "when the loss or a gradient is NaN/Inf: skip the step and warn, or stop (default: ${DEFAULT-VALUE})")
+      description =
+          "when the loss or a gradient is NaN/Inf: skip the step and warn, or stop (default: ${DEFAULT-VALUE})")
   String onNonFinite;
 
   @Override
@@ -136,7 +137,8 @@ final class TrainCommand implements Callable<Integer> {
           // With --epochs 0 no step is taken; one epoch's length keeps the schedule well-formed.
           Optimizer opt = optimizer(model, (long) Math.max(1, epochs) * train.batchesPerEpoch())) {
         Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
-        Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, labelSmoothing)).clipNorm(clipNorm)
+        Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, labelSmoothing))
+            .clipNorm(clipNorm)
             .nonFinitePolicy(policy);
         if (resume != null) {
           Path file = Files.isDirectory(resume) ? TrainingCheckpoint.newestValid(resume) : resume;

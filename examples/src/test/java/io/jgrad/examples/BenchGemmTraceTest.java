@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code jgrad bench gemm --trace}: one product's rate in 200 ms windows, for telling a slow machine from slow code. */
+/**
+ * {@code jgrad bench gemm --trace}: one product's rate in 200 ms windows, for telling a slow machine from slow code.
+ */
 class BenchGemmTraceTest {
 
   @Test

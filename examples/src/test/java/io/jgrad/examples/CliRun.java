@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,13 @@ public record CliRun(int code, String out, String err) {
       System.setOut(out);
       System.setErr(err);
     }
+  }
+
+  /** Runs {@code jgrad base... more...}: a command line shared by several runs, plus this run's own arguments. */
+  public static CliRun run(String[] base, String... more) {
+    String[] all = Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return run(all);
   }
 
   public List<String> lines() {

@@ -42,11 +42,10 @@ class JgradCliTest {
   void saveThenResumeContinuesTheRunAndPlots() throws IOException {
     Path ckpt = dir.resolve("run.safetensors");
     Path png = dir.resolve("curves.png");
-    String[] common = {"--hidden", "32", "--no-progress", "--backend", "cpu", "--save", ckpt.toString()};
-    CliRun first = CliRun.run(concat(new String[] {"train", "--epochs", "1"}, common));
+    String[] common = {"train", "--hidden", "32", "--no-progress", "--backend", "cpu", "--save", ckpt.toString()};
+    CliRun first = CliRun.run(common, "--epochs", "1");
     assertEquals(0, first.code(), first.err());
-    CliRun second = CliRun.run(concat(new String[] {"train", "--epochs", "2", "--resume", dir.toString(), "--plot",
-        png.toString()}, common));
+    CliRun second = CliRun.run(common, "--epochs", "2", "--resume", dir.toString(), "--plot", png.toString());
     assertEquals(0, second.code(), second.err());
     assertTrue(second.err().contains("after epoch 1"), second.err());
     assertEquals("2", second.summary().get("epochs"));
@@ -70,19 +69,13 @@ class JgradCliTest {
   }
 
   @Test
-  void mistakesAreOneLineErrors() throws IOException {
-    CliRun noData = CliRun.run("train", "--dataset", "mnist");
-    assertEquals(1, noData.code());
-    assertEquals("jgrad train: --dataset mnist needs --data DIR (the directory holding its files)",
-        noData.err().strip());
+  void aCorruptIdxFileIsAOneLineErrorNamingIt() throws IOException {
+    // Other bad options and values: CliMisuseTest.
     Files.write(dir.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
     CliRun corrupt = CliRun.run("train", "--dataset", "mnist", "--data", dir.toString());
     assertEquals(1, corrupt.code());
     assertEquals(1, corrupt.err().strip().lines().count(), corrupt.err());
     assertTrue(corrupt.err().contains("train-images-idx3-ubyte"), corrupt.err());
-    CliRun badBackend = CliRun.run("train", "--backend", "tpu");
-    assertEquals(1, badBackend.code());
-    assertTrue(badBackend.err().startsWith("jgrad train: unknown backend tpu"), badBackend.err());
   }
 
   @Test
@@ -104,11 +97,5 @@ class JgradCliTest {
       }
     }
     return b;
-  }
-
-  private static String[] concat(String[] a, String[] b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

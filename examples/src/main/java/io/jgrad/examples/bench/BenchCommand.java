@@ -24,18 +24,21 @@ public final class BenchCommand implements Runnable {
 
   /** Options every benchmark takes. */
   public static final class BackendChoice {
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, cpu-scalar or cuda (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--backend", defaultValue = "cpu", description = "cpu, cpu-scalar or cuda (default: ${DEFAULT-VALUE})")
     String name;
 
     @Option(names = "--threads", description = "CPU threads (default: all cores)")
     Integer threads;
 
     Backend open() {
-      return Backends.create(name, new BackendOptions(threads != null ? threads : Runtime.getRuntime().availableProcessors()));
+      int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+      return Backends.create(name, new BackendOptions(n));
     }
   }
 
-  @Command(name = "gemm", mixinStandardHelpOptions = true, description = "SGEMM GFLOP/s: square sizes and the MLP's products.")
+  @Command(
+      name = "gemm", mixinStandardHelpOptions = true, description = "SGEMM GFLOP/s: square sizes and the MLP's products.")
   static final class Gemm implements Runnable {
     private static final Pattern SHAPE =
         Pattern.compile("([1-9]\\d{0,8})x([1-9]\\d{0,8})x([1-9]\\d{0,8})(?::([NT]{2}))?");

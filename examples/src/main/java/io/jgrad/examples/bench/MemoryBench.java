@@ -24,10 +24,11 @@ import picocli.CommandLine.Option;
 /**
  * Activation memory of a deep ReLU MLP (depth × Linear(W, W) + ReLU) at batch B, with and without gradient
  * checkpointing: peak bytes saved for backward, peak bytes live on the backend, and the step time (forward +
- * backward; with checkpointing, also of the plain stack in alternation). Also prints the theoretical minimum without checkpointing: each layer's input, which is the previous
- * layer's ReLU output, saved once — (depth + 1)·B·W floats.
+ * backward; with checkpointing, also of the plain stack in alternation). Also prints the theoretical minimum without
+ * checkpointing: each layer's input, which is the previous layer's ReLU output, saved once — (depth + 1)·B·W floats.
  */
-@Command(name = "memory", mixinStandardHelpOptions = true, description = "Activation memory with/without checkpointing.")
+@Command(
+    name = "memory", mixinStandardHelpOptions = true, description = "Activation memory with/without checkpointing.")
 final class MemoryBench implements Runnable {
   @CommandLine.Mixin BenchCommand.BackendChoice backend;
 

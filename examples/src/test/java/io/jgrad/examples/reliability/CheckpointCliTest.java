@@ -101,8 +101,6 @@ class CheckpointCliTest {
   }
 
   private static CliRun train(String... args) {
-    String[] all = Arrays.copyOf(TRAIN, TRAIN.length + args.length);
-    System.arraycopy(args, 0, all, TRAIN.length, args.length);
-    return CliRun.run(all);
+    return CliRun.run(TRAIN, args);
   }
 }

@@ -31,7 +31,7 @@ class CliMisuseTest {
       --activation swish              | unknown activation 'swish'
       --backend tpu                   | unknown backend tpu
       --dataset imagenet              | imagenet
-      --dataset mnist                 | --dataset mnist needs --data DIR
+      --dataset mnist                 | --dataset mnist needs --data DIR (the directory holding its files)
       --resume /nonexistent/ckpt.safetensors | /nonexistent/ckpt.safetensors: no such file
       """)
   void aBadOptionIsAOneLineError(String options, String fragment) {
