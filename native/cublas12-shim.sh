@@ -3,7 +3,7 @@
 # (libcublas.so.13), so that jgrad's cuBLAS path can be tested on a machine that has only CUDA 13 — JCublas 12.6
 # needs libcublas.so.12, which is several hundred megabytes and not on such machines. A test rig, not a way to
 # run jgrad: cuBLAS 13 keeps the calls jgrad makes (create, set stream, math mode, Sgemm, SgemmStridedBatched),
-# with the same meaning; a function cuBLAS 13 dropped aborts with its name if called.
+# with the same meaning; a function cuBLAS 13 dropped aborts with a message if called.
 #
 #   native/cublas12-shim.sh OUT_DIR     (needs gcc, objdump and unzip; reads JCublas2's natives from ~/.m2)
 #   LD_LIBRARY_PATH=OUT_DIR:/usr/local/cuda/lib64 …    (on the GPU machine)

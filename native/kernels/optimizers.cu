@@ -1,7 +1,8 @@
 // Fused, in-place optimizer steps (PyTorch's update rules, per Backend.sgdStep and Backend.adamStep).
 // Shapes: param, grad, velocity, m, v all [n].
 // The arithmetic is in double, rounded to float when stored: hyperparameters such as 1 − β2 = 0.001 are not
-// representable in float (0.0010000467), and these kernels are bound by memory traffic, not by FP64 throughput.
+// representable in float (0.0010000467). On GPUs with fast FP64 (an H100) that costs little next to the memory
+// traffic; on consumer GPUs (1/32-rate FP64) it was not measured.
 #include "ops.cuh"
 
 // ---- kernels ----

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs jgrad on this machine's GPU with the bundled JRE: it needs an NVIDIA driver (libcuda.so.1) and nothing
 # else — no JDK, no Maven, no network. cuBLAS is used when libcublas.so.12 is on the library path
-# (LD_LIBRARY_PATH); otherwise GEMM runs on jgrad's tiled kernel and the log says so.
+# (LD_LIBRARY_PATH); otherwise GEMM runs on jgrad's own kernels and the log says so.
 #
 #   ./run-gpu-tests.sh            the CUDA tests (conformance suite on both GEMM paths, GPU training), then
 #                                 jgrad train on digits (cuda and cpu), then jgrad bench gemm|train --backend cuda

@@ -287,8 +287,9 @@ public final class Tensor implements AutoCloseable {
 
   /**
    * Zeroes the accumulated gradient, keeping its buffer (no allocation per step). Lazily: the next {@link
-   * #accumulateGrad} overwrites it and {@link #grad()} fills it only if nothing did. So, as with PyTorch's default
-   * {@code zero_grad(set_to_none=True)}, a reference to the old gradient taken before this call keeps its values.
+   * #accumulateGrad} overwrites it and {@link #grad()} fills it only if nothing did. A reference to the gradient
+   * taken before this call reads the old values only until then: the next backward or {@code grad()} writes into that
+   * same tensor (PyTorch's {@code set_to_none=True} would leave it alone).
    */
   public void zeroGrad() {
     gradIsZero = grad != null;

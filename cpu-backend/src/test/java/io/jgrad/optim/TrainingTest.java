@@ -6,7 +6,7 @@ import io.jgrad.testing.ReferenceBackendTest;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** End-to-end training from fixed seeds on the reference backend: the seed walkthroughs of the command line. */
+/** End-to-end training from fixed seeds on the reference backend: the problems of the command line's walkthroughs. */
 class TrainingTest extends ReferenceBackendTest {
   /** Reaches about [0.001, 0.998, 0.998, 0.003] in 500 Adam steps. */
   @Test

@@ -15,7 +15,8 @@ import io.jgrad.nn.Sigmoid;
 
 /**
  * XOR, the classic problem no linear model solves: a 2-4-1 network with sigmoid units, trained full batch with Adam on
- * binary cross-entropy (the output sigmoid lives in the loss, for stability). The `jgrad xor` walkthrough.
+ * binary cross-entropy (the output sigmoid lives in the loss, for stability). The problem of `jgrad xor`, which
+ * trains it differently (SGD with momentum on MSE after an output sigmoid).
  */
 final class XorProblem {
   static final float[] INPUTS = {0, 0, 0, 1, 1, 0, 1, 1};

@@ -5,9 +5,10 @@ import jcuda.driver.CUdeviceptr;
 /**
  * {@link Gemm} through gemm.cu's kernels: the fallback when cuBLAS 12 does not load. sgemm_large's 128×128 tiles
  * reach 82% of cuBLAS at 4096³ on an H100 but give a small product few blocks; below a quarter of a block per
- * multiprocessor, sgemm_tiled's 64×64 tiles (four times the blocks) finish sooner. A product that still leaves
- * multiprocessors idle and has a long K, as an MLP layer at batch 128 does, is split along K: each chunk's partial
- * product goes to a workspace from the caching allocator and sgemm_sum_splits adds them in a fixed order.
+ * multiprocessor, sgemm_tiled's 64×64 tiles give four times the blocks (a rule of thumb from five shapes,
+ * docs/gpu-results.md). A product that still leaves multiprocessors idle and has a long K, as an MLP layer at batch
+ * 128 does, is split along K: each chunk's partial product goes to a workspace from the caching allocator and
+ * sgemm_sum_splits adds them in a fixed order.
  */
 final class TiledGemm implements Gemm {
   /** gemm.cu's SPLIT_ALIGN: chunks of K are multiples of it. */
