@@ -82,6 +82,9 @@ final class WorkerTeam implements AutoCloseable {
     if (f instanceof Error e) {
       throw e;
     }
+    if (f != null) { // a checked exception thrown past the compiler: reported, never dropped
+      throw new IllegalStateException("a jgrad-cpu worker failed", f);
+    }
   }
 
   /**

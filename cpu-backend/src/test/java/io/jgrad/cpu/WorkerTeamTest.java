@@ -48,4 +48,22 @@ class WorkerTeamTest {
       }
     });
   }
+
+  /** Task.run declares nothing, but a checked exception can still be thrown past the compiler: it must surface. */
+  @Test
+  void aCheckedExceptionFromAWorkerIsReportedNotDropped() {
+    try (WorkerTeam team = new WorkerTeam(2)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> team.run((part, parts) -> {
+        if (part == 1) {
+          WorkerTeamTest.<RuntimeException>sneakyThrow(new java.io.IOException("disk gone"));
+        }
+      }));
+      assertEquals("disk gone", e.getCause().getMessage());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> void sneakyThrow(Throwable t) throws E {
+    throw (E) t;
+  }
 }

@@ -2,10 +2,14 @@ package io.jgrad.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jgrad.DType;
 import io.jgrad.Generator;
+import io.jgrad.Scope;
+import io.jgrad.Shape;
+import io.jgrad.Tensor;
 import io.jgrad.init.Initializer;
 import io.jgrad.nn.BatchNorm1d;
 import io.jgrad.nn.Linear;
@@ -31,6 +35,10 @@ class ModelWeightsTest extends ReferenceBackendTest {
   @Test
   void savedWeightsAndBuffersLoadIntoAFreshModel() throws IOException {
     Sequential a = model(8, 1);
+    try (Scope ignored = Scope.open()) { // one training batch moves BatchNorm's running stats off their defaults
+      a.train(true).forward(Tensor.randn(backend, DType.FLOAT32, Shape.of(6, 4), new Generator(3), 1, 2));
+    }
+    assertNotEquals(0f, a.namedBuffers().get("1.running_mean")[0].toFloatArray()[0]);
     Path file = dir.resolve("w.safetensors");
     ModelWeights.save(a, file, Map.of("note", "test"));
     assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "3.weight", "3.bias", "1.running_mean",
@@ -39,6 +47,10 @@ class ModelWeightsTest extends ReferenceBackendTest {
     ModelWeights.load(b, file);
     for (int i = 0; i < a.parameters().size(); i++) {
       assertArrayEquals(a.parameters().get(i).value().toFloatArray(), b.parameters().get(i).value().toFloatArray());
+    }
+    for (String name : a.namedBuffers().keySet()) {
+      assertArrayEquals(a.namedBuffers().get(name)[0].toFloatArray(), b.namedBuffers().get(name)[0].toFloatArray(),
+          name);
     }
   }
 

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.MemoryStats;
+import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
+import io.jgrad.init.Initializer;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
@@ -80,6 +83,45 @@ class TrainerTest extends ReferenceBackendTest {
       test.close();
       opt.close();
       model.close();
+    }
+  }
+
+  /**
+   * A float64 model's AdamW moments resume in float64: a step after the checkpoint round trip equals the same step
+   * taken straight on, bit for bit (moments rounded to float32 on the way would move the weights' last bits).
+   */
+  @Test
+  void aFloat64CheckpointResumesItsOptimizerStateBitForBit() throws IOException {
+    Path file = dir.resolve("f64.safetensors");
+    Linear straight = f64Model();
+    Linear resumed = f64Model();
+    try (Optimizer opt = new AdamW(straight.namedParameters(), 0.01);
+        Optimizer resumedOpt = new AdamW(resumed.namedParameters(), 0.01)) {
+      f64Step(straight, opt);
+      f64Step(straight, opt);
+      TrainingCheckpoint.save(file, straight, opt, 1, Map.of(), Map.of());
+      f64Step(straight, opt);
+      TrainingCheckpoint.load(file, resumed, resumedOpt, Map.of());
+      f64Step(resumed, resumedOpt);
+      assertArrayEquals(straight.weight().value().toDoubleArray(), resumed.weight().value().toDoubleArray(), 0.0);
+    } finally {
+      straight.close();
+      resumed.close();
+    }
+  }
+
+  private static Linear f64Model() {
+    return new Linear(backend, DType.FLOAT64, 3, 2, true, Initializer.heNormal(), new Generator(8));
+  }
+
+  /** One AdamW step on Σ out² for a fixed float64 batch. */
+  private static void f64Step(Linear model, Optimizer opt) {
+    try (Scope ignored = Scope.open()) {
+      Tensor x = Tensor.of(backend, new double[] {0.3, -1.1, 0.7, 2.0, 0.1, -0.4}, 2, 3);
+      Tensor out = model.forward(x);
+      opt.zeroGrad();
+      out.mul(out).sum().backward();
+      opt.step();
     }
   }
 

@@ -47,6 +47,10 @@ class BenchTrainProfileTest {
         "gemm NN 4x8x10", "1.0", "gemm TN 8x784x4", "1.0"), gemms);
     assertEquals("4.0", callsPerStep.get("sgdStep"), callsPerStep.toString()); // two weights, two biases
     assertEquals("1.0", callsPerStep.get("softmaxCrossEntropy"), callsPerStep.toString());
+    // Linear + ReLU run as one fused kernel each way (the README says so): no separate ReLU.
+    assertEquals("1.0", callsPerStep.get("biasActivation relu"), callsPerStep.toString());
+    assertEquals("1.0", callsPerStep.get("biasActivationBackward relu"), callsPerStep.toString());
+    assertTrue(!callsPerStep.containsKey("unary relu"), callsPerStep.toString());
     // zeroGrad is lazy and the first gradient is taken, not copied: no fill, copy or add per parameter (4 here).
     assertTrue(!callsPerStep.containsKey("copy"), callsPerStep.toString());
     assertTrue(Double.parseDouble(callsPerStep.getOrDefault("fill", "0")) < 4, callsPerStep.toString());

@@ -84,8 +84,8 @@ final class BackendProfile {
     String name = method.getName();
     if (name.equals("gemm")) {
       int batch = (Integer) args[2];
-      return String.format("gemm %s%s %dx%dx%d%s", (Boolean) args[0] ? "T" : "N", (Boolean) args[1] ? "T" : "N",
-          args[3], args[4], args[5], batch > 1 ? " batch " + batch : "");
+      return String.format(Locale.ROOT, "gemm %s%s %dx%dx%d%s", (Boolean) args[0] ? "T" : "N",
+          (Boolean) args[1] ? "T" : "N", args[3], args[4], args[5], batch > 1 ? " batch " + batch : "");
     }
     if (args != null && args.length > 0 && args[0] instanceof Enum<?> op) {
       return name + " " + op.name().toLowerCase(Locale.ROOT);
