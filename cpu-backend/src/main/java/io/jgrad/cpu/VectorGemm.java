@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 2008): B is packed into KC×NR panels and A into MR×KC panels, zero-padded at the edges, and a register-blocked
  * micro-kernel multiplies one A panel by one B panel into an MR×NR tile of C held in 8 vector registers. Transposes
  * are absorbed by the packing, so NN, NT, TN and TT run the same kernel. The threads of a {@link WorkerTeam} share
- * the packed B block and take row blocks of C in turn, or (for wide C) split its columns (see {@link #part}).
+ * one packed operand and take blocks of C from a counter (see {@link #part}).
  *
  * <p>Only loaded when jdk.incubator.vector is present (see {@link CpuBackend}).
  */
@@ -44,6 +44,13 @@ final class VectorGemm {
    * shared machine: with 2^18, the MLP's 10-wide output layer (128×10×256) ran 5× slower on two threads than on one.
    */
   private static final long PARALLEL_WORK = 1L << 22;
+  /**
+   * Wide C whose whole packed A fits this many floats (512 KB, this machine's L2; the MLP's 128-row products and its
+   * weight gradients all do) is computed by {@link #sharedA}.
+   */
+  private static final int A_BLOCK = 1 << 17;
+  /** Columns of C per block in {@link #sharedA}: two micro-tiles (one was slower, four no faster). */
+  private static final int CHUNK = 2 * NR;
 
   /** Packing buffers, one per thread of the team, allocated once: a steady-state GEMM allocates nothing. */
   private static final class Workspace {
@@ -74,8 +81,13 @@ final class VectorGemm {
   private final Operands op = new Operands();
   private final WorkerTeam.Task part = this::part;
   /** The KC×NC block of B that all threads share when they split C by rows. */
-  private final float[] shared = new float[KC * NC];
-  private final AtomicInteger nextRowBlock = new AtomicInteger();
+  private final float[] sharedB = new float[KC * NC];
+  /** All of A, packed K block by K block, that all threads share when they split C by columns. */
+  private final float[] sharedA = new float[A_BLOCK];
+  /** The next block of C for whichever thread asks first. */
+  private final AtomicInteger nextBlock = new AtomicInteger();
+  /** The next piece of A to pack, in {@link #sharedA}. */
+  private final AtomicInteger nextPiece = new AtomicInteger();
 
   VectorGemm(WorkerTeam team) {
     this.team = team;
@@ -113,21 +125,60 @@ final class VectorGemm {
   }
 
   /**
-   * One thread's share of C. Tall C (m ≥ n): the threads pack each KC×NC block of B together into one shared buffer,
-   * then take MC-row blocks of A from a counter, so a thread the OS delays costs the others little (this machine is
-   * shared). Wide C (the MLP's 128-row products): the columns are split in whole micro-tiles and each thread packs its
-   * own part of B.
+   * One thread's share of C. The threads take blocks from a counter rather than fixed halves because on a shared
+   * machine one core often runs at 60% of the other's speed for seconds, and a fixed split waits for the slow one
+   * (docs/benchmarks.md). Tall C (m ≥ n): {@link #sharedB}. Wide C with a small A (the MLP's products): {@link
+   * #sharedA}. Wide C with a long A: the columns are split evenly and each thread packs its own part of B and all of
+   * A.
    */
   private void part(int part, int parts) {
     if (op.m >= op.n) {
       sharedB(part, parts);
-      return;
+    } else if ((op.m + MR - 1L) / MR * MR * op.k <= A_BLOCK) {
+      sharedA(part, parts);
+    } else {
+      int tiles = (op.n + NR - 1) / NR;
+      int from = Math.min(op.n, (int) ((long) tiles * part / parts) * NR);
+      int to = Math.min(op.n, (int) ((long) tiles * (part + 1) / parts) * NR);
+      if (from < to) {
+        block(op, workspaces[part], 0, op.m, from, to);
+      }
     }
-    int tiles = (op.n + NR - 1) / NR;
-    int from = Math.min(op.n, (int) ((long) tiles * part / parts) * NR);
-    int to = Math.min(op.n, (int) ((long) tiles * (part + 1) / parts) * NR);
-    if (from < to) {
-      block(op, workspaces[part], 0, op.m, from, to);
+  }
+
+  /**
+   * The threads pack all of A together (16-row, one-K-block pieces from the counter), then take CHUNK-column blocks
+   * of C, each packing its own B panels. A is packed once, where a fixed column split packed it once per thread.
+   */
+  private void sharedA(int part, int parts) {
+    Workspace w = workspaces[part];
+    int kcStep = blockSize(op.k, KC, 1);
+    int mPad = roundUp(op.m, MR);
+    int pieceRows = 4 * MR;
+    int pieces = (op.m + pieceRows - 1) / pieceRows;
+    int kBlocks = (op.k + kcStep - 1) / kcStep;
+    for (int u; (u = nextPiece.getAndIncrement()) < pieces * kBlocks; ) {
+      int ir = u % pieces * pieceRows;
+      int pc = u / pieces * kcStep;
+      int kc = Math.min(kcStep, op.k - pc);
+      packA(op, ir, Math.min(pieceRows, op.m - ir), pc, kc, sharedA, pc * mPad + ir * kc);
+    }
+    team.await(); // A packed
+    int chunks = (op.n + CHUNK - 1) / CHUNK;
+    for (int c; (c = nextBlock.getAndIncrement()) < chunks; ) {
+      int jc = c * CHUNK;
+      int nc = Math.min(CHUNK, op.n - jc);
+      scaleC(op, 0, op.m, jc, jc + nc);
+      for (int pc = 0; pc < op.k; pc += kcStep) {
+        int kc = Math.min(kcStep, op.k - pc);
+        packB(op, pc, kc, jc, nc, w.b, 0);
+        macroKernel(op, sharedA, pc * mPad, w.tile, w.b, 0, op.m, jc, nc, kc);
+      }
+    }
+    team.await(); // nobody takes from the counters any more
+    if (part == 0) {
+      nextPiece.set(0);
+      nextBlock.set(0);
     }
   }
 
@@ -146,17 +197,17 @@ final class VectorGemm {
         int panels = (nc + NR - 1) / NR;
         int p0 = panels * part / parts;
         int p1 = panels * (part + 1) / parts;
-        packB(op, pc, kc, jc + p0 * NR, Math.min(nc, p1 * NR) - p0 * NR, shared, p0 * NR * kc);
+        packB(op, pc, kc, jc + p0 * NR, Math.min(nc, p1 * NR) - p0 * NR, sharedB, p0 * NR * kc);
         team.await(); // B block complete
-        for (int i; (i = nextRowBlock.getAndIncrement()) < rowBlocks; ) {
+        for (int i; (i = nextBlock.getAndIncrement()) < rowBlocks; ) {
           int ic = i * mcStep;
           int mc = Math.min(mcStep, op.m - ic);
-          packA(op, ic, mc, pc, kc, w.a);
-          macroKernel(op, w, shared, ic, mc, jc, nc, kc);
+          packA(op, ic, mc, pc, kc, w.a, 0);
+          macroKernel(op, w.a, 0, w.tile, sharedB, ic, mc, jc, nc, kc);
         }
         team.await(); // everyone is done with this B block and the counter
         if (part == 0) {
-          nextRowBlock.set(0); // nobody takes a row block before the next B block's first await
+          nextBlock.set(0); // nobody takes a row block before the next B block's first await
         }
       }
     }
@@ -174,8 +225,8 @@ final class VectorGemm {
         packB(op, pc, kc, jc, nc, w.b, 0);
         for (int ic = i0; ic < i1; ic += mcStep) {
           int mc = Math.min(mcStep, i1 - ic);
-          packA(op, ic, mc, pc, kc, w.a);
-          macroKernel(op, w, w.b, ic, mc, jc, nc, kc);
+          packA(op, ic, mc, pc, kc, w.a, 0);
+          macroKernel(op, w.a, 0, w.tile, w.b, ic, mc, jc, nc, kc);
         }
       }
     }
@@ -188,7 +239,11 @@ final class VectorGemm {
   private static int blockSize(int extent, int max, int unit) {
     int blocks = Math.max(1, (extent + max - 1) / max);
     int step = (extent + blocks - 1) / blocks;
-    return (step + unit - 1) / unit * unit;
+    return roundUp(step, unit);
+  }
+
+  private static int roundUp(int x, int unit) {
+    return (x + unit - 1) / unit * unit;
   }
 
   /** beta = 0 overwrites C (so NaN in the old C never leaks in); otherwise C ·= beta before accumulating. */
@@ -212,8 +267,9 @@ final class VectorGemm {
     }
   }
 
-  /** C[ic:ic+mc, jc:jc+nc] += the packed A block in w times the packed B block bp. */
-  private static void macroKernel(Operands op, Workspace w, float[] bp, int ic, int mc, int jc, int nc, int kc) {
+  /** C[ic:ic+mc, jc:jc+nc] += the packed A block at ap[aOff] times the packed B block bp; tile is scratch. */
+  private static void macroKernel(Operands op, float[] ap, int aOff, float[] tile, float[] bp, int ic, int mc, int jc,
+      int nc, int kc) {
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
       for (int ir = 0; ir < mc; ir += MR) {
@@ -224,14 +280,14 @@ final class VectorGemm {
         // (2 MB of garbage per MLP training step, whose 10-wide output layer is all edge tiles).
         boolean full = mr == MR && nr == NR;
         if (!full) {
-          Arrays.fill(w.tile, 0f);
+          Arrays.fill(tile, 0f);
         }
-        microKernel(w.a, ir * kc, bp, jr * kc, kc, full ? op.c : w.tile, full ? cOff : 0, full ? op.n : NR,
+        microKernel(ap, aOff + ir * kc, bp, jr * kc, kc, full ? op.c : tile, full ? cOff : 0, full ? op.n : NR,
             op.alpha);
         if (!full) {
           for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) {
-              op.c[cOff + r * op.n + j] += w.tile[r * NR + j];
+              op.c[cOff + r * op.n + j] += tile[r * NR + j];
             }
           }
         }
@@ -284,12 +340,12 @@ final class VectorGemm {
   }
 
   /**
-   * Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-row panels, each laid out step by step (MR values per k), zero-padded. Each
-   * loop order reads A along its rows: A by rows of op(A), Aᵀ (stored K×M) by steps.
+   * Packs op(A)[ic:ic+mc, pc:pc+kc] into dst from dstOff on as MR-row panels, each laid out step by step (MR values
+   * per k), zero-padded. Each loop order reads A along its rows: A by rows of op(A), Aᵀ (stored K×M) by steps.
    */
-  private static void packA(Operands op, int ic, int mc, int pc, int kc, float[] dst) {
+  private static void packA(Operands op, int ic, int mc, int pc, int kc, float[] dst, int dstOff) {
     for (int ir = 0; ir < mc; ir += MR) {
-      int base = ir * kc;
+      int base = dstOff + ir * kc;
       int mr = Math.min(MR, mc - ir);
       if (!op.ta) {
         for (int r = 0; r < mr; r++) {

@@ -11,10 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * alpha and beta on the multithreaded GEMM paths, against the reference loops: the conformance suite checks alpha and
- * beta on a shape small enough to run on one thread, and C is scaled by beta in a different place on each path.
+ * beta on a shape small enough to run on one thread, and C is scaled by beta in a different place on each path. The
+ * shapes: tall (B shared), wide with a small A (A shared: one K block, then three with ragged edges everywhere), and
+ * wide with an A too long to share (columns split).
  */
 class VectorGemmTest {
-  /** Sums of at most 300 products of values in [−1, 1]: float32 rounding stays far below this, a wrong index not. */
+  /** Sums of at most 2,500 products of values in [−1, 1]: float32 rounding stays far below this, a wrong index not. */
   private static final float TOLERANCE = 2e-3f;
 
   @Test
@@ -22,7 +24,7 @@ class VectorGemmTest {
     Random rng = new Random(5);
     try (Backend fast = new CpuBackend(new BackendOptions(2));
         Backend reference = new CpuScalarBackend()) {
-      for (int[] s : new int[][] {{385, 200, 300}, {300, 1030, 20}}) {
+      for (int[] s : new int[][] {{385, 200, 300}, {300, 1030, 20}, {130, 333, 700}, {60, 300, 2500}}) {
         for (int t = 0; t < 4; t++) {
           boolean ta = (t & 1) != 0;
           boolean tb = (t & 2) != 0;
