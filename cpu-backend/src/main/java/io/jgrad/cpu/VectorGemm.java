@@ -125,11 +125,10 @@ final class VectorGemm {
   }
 
   /**
-   * One thread's share of C. The threads take blocks from a counter rather than fixed halves because on a shared
-   * machine one core often runs at 60% of the other's speed for seconds, and a fixed split waits for the slow one
-   * (docs/benchmarks.md). Tall C (m ≥ n): {@link #sharedB}. Wide C with a small A (the MLP's products): {@link
-   * #sharedA}. Wide C with a long A: the columns are split evenly and each thread packs its own part of B and all of
-   * A.
+   * One thread's share of C. Where they can, the threads take blocks from a counter rather than fixed halves: on a
+   * shared machine one core often runs at 60% of the other's speed for seconds, and a fixed split waits for the slow
+   * one (docs/benchmarks.md). Tall C (m ≥ n): {@link #sharedB}. Wide C with a small A (the MLP's products): {@link
+   * #sharedA}. Wide C with a long A: fixed column halves, each thread packing its own part of B and all of A.
    */
   private void part(int part, int parts) {
     if (op.m >= op.n) {
