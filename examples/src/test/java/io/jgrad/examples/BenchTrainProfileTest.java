@@ -10,24 +10,33 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** {@code jgrad bench train --profile}: one line per kernel, GEMMs by the shapes a 784-8-10 MLP's step runs. */
+/**
+ * {@code jgrad bench train --profile}: a warm-up line, then one line per kernel, GEMMs by the shapes a 784-8-10 MLP's
+ * step runs.
+ */
 class BenchTrainProfileTest {
 
   @Test
   void profileCountsEachKernelOfAStepUnderItsShape() throws IOException {
     CliRun r = CliRun.run("bench", "train", "--backend", "cpu", "--threads", "1", "--hidden", "8", "--batch", "4",
-        "--windows", "2", "--steps", "3", "--profile");
+        "--windows", "2", "--steps", "3", "--max-warmup", "2", "--profile");
     assertEquals(0, r.code(), r.err());
     List<Map<String, String>> profile = new ArrayList<>();
     int summaries = 0;
+    Map<String, String> warmup = null;
     for (String line : r.lines()) {
       Map<String, String> f = CliRun.fields(line);
       summaries += "summary".equals(f.get("event")) ? 1 : 0;
+      warmup = "warmup".equals(f.get("event")) ? f : warmup;
       if ("profile".equals(f.get("event"))) {
         profile.add(f);
       }
     }
     assertEquals(1, summaries, r.out());
+    // The warm-up runs at least three windows, then until the JIT is quiet or --max-warmup has passed.
+    assertTrue(warmup != null && Integer.parseInt(warmup.get("steps")) >= 9, r.out());
+    assertTrue(Boolean.parseBoolean(warmup.get("jit_settled")) || Double.parseDouble(warmup.get("seconds")) >= 2,
+        warmup.toString());
     Map<String, String> callsPerStep = new TreeMap<>();
     double share = 0;
     for (Map<String, String> f : profile) {

@@ -13,6 +13,7 @@ import io.jgrad.nn.Module;
 import io.jgrad.optim.Adam;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Training throughput of an MLP (784-hidden…-10, ReLU, cross-entropy) with the data already on the backend: each
- * timed step is forward + backward + optimizer step. Prints one JSON line per timed window and a summary line with
+ * timed step is forward + backward + optimizer step. Prints a line for the warm-up (which lasts until the JIT has
+ * settled, see {@link #warmUp}), one JSON line per timed window and a summary line with
  * the median, and the bytes the JVM allocated per step (all threads); with {@code --profile}, then one line per kernel
  * (GEMMs by shape) with its time per step, measured in the same windows.
  */
@@ -50,6 +52,10 @@ final class TrainBench implements Runnable {
 
   @Option(names = "--steps", defaultValue = "50", description = "steps per window")
   int steps;
+
+  @Option(names = "--max-warmup", defaultValue = "30", paramLabel = "SECONDS",
+      description = "warm up until the JIT has settled, but at most this long (at least 3 windows' worth of steps)")
+  double maxWarmup;
 
   @Option(names = "--profile", description = "also print where a step's time goes: one line per kernel and GEMM shape")
   boolean profile;
@@ -90,10 +96,7 @@ final class TrainBench implements Runnable {
             }
           }
         };
-        for (int i = 0; i < 3 * steps; i++) {
-          step.run(); // warm-up: JIT, pools, optimizer state
-        }
-        b.synchronize();
+        warmUp(b, step);
         if (kernels != null) {
           kernels.record();
         }
@@ -140,6 +143,34 @@ final class TrainBench implements Runnable {
       f.put("java", System.getProperty("java.version"));
     }
     return JsonLine.of(f);
+  }
+
+  /**
+   * Runs windows of steps (pools, optimizer state, the JIT) until the JIT has compiled nothing for two windows in a
+   * row, and at least three windows, for at most {@code --max-warmup} seconds. The JIT's compiler threads take a
+   * CPU of their own for several seconds (on 2 cores, 15–50% of a core in seconds 2–7 of a run), so windows timed
+   * before they settle measure the compiler's competition, not the steady state a training run spends its time in.
+   */
+  private void warmUp(Backend b, Runnable step) {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+    long t0 = System.nanoTime();
+    int done = 0;
+    int quiet = 0;
+    do {
+      long before = watchJit ? jit.getTotalCompilationTime() : 0;
+      for (int i = 0; i < steps; i++) {
+        step.run();
+      }
+      b.synchronize();
+      done += steps;
+      quiet = watchJit && jit.getTotalCompilationTime() != before ? 0 : quiet + 1;
+    } while (done < 3 * steps || quiet < 2 && System.nanoTime() - t0 < maxWarmup * 1e9);
+    Map<String, Object> f = header(b, "warmup");
+    f.put("steps", done);
+    f.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
+    f.put("jit_settled", quiet >= 2);
+    System.out.println(JsonLine.of(f));
   }
 
   /** The fields every line of this bench starts with. */
