@@ -50,8 +50,7 @@ public final class GemmBench {
   public static String measure(Backend backend, int m, int n, int k, boolean ta, boolean tb) {
     return withOperands(backend, m, n, k, ta, tb, gemm -> {
       double flops = 2.0 * m * n * k;
-      int calls = warmUp(backend, gemm);
-      double once = 0.3 / calls;
+      double once = warmUp(backend, gemm);
       int reps = (int) Math.max(1, Math.min(1000, TARGET_SECONDS / 5 / once));
       List<Double> times = new ArrayList<>();
       for (int t = 0; t < 5; t++) {
@@ -104,16 +103,29 @@ public final class GemmBench {
         event != null ? "\"event\":\"" + event + "\"," : "", backend.name(), m, n, k, ta ? "T" : "N", tb ? "T" : "N");
   }
 
-  /** Lets the JIT compile the kernels before timing (300 ms, at least 2 calls); returns the calls made. */
-  private static int warmUp(Backend backend, Runnable gemm) {
-    long warmEnd = System.nanoTime() + 300_000_000L;
-    int calls = 0;
-    while (System.nanoTime() < warmEnd || calls < 2) {
-      gemm.run();
-      calls++;
-    }
-    backend.synchronize();
-    return calls;
+  /**
+   * Lets the JIT compile the kernels before timing: 100 ms windows (at least 2 calls each) for at least 300 ms, then
+   * until the JIT has compiled nothing for two windows in a row (see {@link Jit}), for at most 2 s. Returns the
+   * seconds per call in the last window.
+   */
+  private static double warmUp(Backend backend, Runnable gemm) {
+    long start = System.nanoTime();
+    long[] window = new long[2]; // calls, nanoseconds
+    Runnable calls = () -> {
+      long t0 = System.nanoTime();
+      window[0] = 0;
+      while (System.nanoTime() - t0 < 100_000_000L || window[0] < 2) {
+        gemm.run();
+        window[0]++;
+      }
+      backend.synchronize();
+      window[1] = System.nanoTime() - t0;
+    };
+    int quiet = 0;
+    do {
+      quiet = Jit.quietDuring(calls) ? quiet + 1 : 0;
+    } while (System.nanoTime() - start < 300_000_000L || quiet < 2 && System.nanoTime() - start < 2_000_000_000L);
+    return window[1] / 1e9 / window[0];
   }
 
   /** Runs {@code body} with C = op(A)·op(B) on random operands as its argument, freeing them after. */

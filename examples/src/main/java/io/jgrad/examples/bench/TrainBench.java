@@ -13,7 +13,6 @@ import io.jgrad.nn.Module;
 import io.jgrad.optim.Adam;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -147,24 +146,21 @@ final class TrainBench implements Runnable {
 
   /**
    * Runs windows of steps (pools, optimizer state, the JIT) until the JIT has compiled nothing for two windows in a
-   * row, and at least three windows, for at most {@code --max-warmup} seconds. The JIT's compiler threads take a
-   * CPU of their own for several seconds (on 2 cores, 15–50% of a core in seconds 2–7 of a run), so windows timed
-   * before they settle measure the compiler's competition, not the steady state a training run spends its time in.
+   * row (see {@link Jit}), and at least three windows, for at most {@code --max-warmup} seconds.
    */
   private void warmUp(Backend b, Runnable step) {
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
-    long t0 = System.nanoTime();
-    int done = 0;
-    int quiet = 0;
-    do {
-      long before = watchJit ? jit.getTotalCompilationTime() : 0;
+    Runnable window = () -> {
       for (int i = 0; i < steps; i++) {
         step.run();
       }
       b.synchronize();
+    };
+    long t0 = System.nanoTime();
+    int done = 0;
+    int quiet = 0;
+    do {
+      quiet = Jit.quietDuring(window) ? quiet + 1 : 0;
       done += steps;
-      quiet = watchJit && jit.getTotalCompilationTime() != before ? 0 : quiet + 1;
     } while (done < 3 * steps || quiet < 2 && System.nanoTime() - t0 < maxWarmup * 1e9);
     Map<String, Object> f = header(b, "warmup");
     f.put("steps", done);
