@@ -171,7 +171,7 @@ final class VectorGemm {
       for (int pc = 0; pc < op.k; pc += kcStep) {
         int kc = Math.min(kcStep, op.k - pc);
         packB(op, pc, kc, jc, nc, w.b, 0);
-        macroKernel(op, sharedA, pc * mPad, w.tile, w.b, 0, op.m, jc, nc, kc);
+        macroKernel(op, sharedA, pc * mPad, w.tile, w.b, 0, op.m, jc, nc, kc, pc == 0);
       }
     }
     team.await(); // nobody takes from the counters any more
@@ -202,7 +202,7 @@ final class VectorGemm {
           int ic = i * mcStep;
           int mc = Math.min(mcStep, op.m - ic);
           packA(op, ic, mc, pc, kc, w.a, 0);
-          macroKernel(op, w.a, 0, w.tile, sharedB, ic, mc, jc, nc, kc);
+          macroKernel(op, w.a, 0, w.tile, sharedB, ic, mc, jc, nc, kc, pc == 0);
         }
         team.await(); // everyone is done with this B block and the counter
         if (part == 0) {
@@ -225,7 +225,7 @@ final class VectorGemm {
         for (int ic = i0; ic < i1; ic += mcStep) {
           int mc = Math.min(mcStep, i1 - ic);
           packA(op, ic, mc, pc, kc, w.a, 0);
-          macroKernel(op, w.a, 0, w.tile, w.b, ic, mc, jc, nc, kc);
+          macroKernel(op, w.a, 0, w.tile, w.b, ic, mc, jc, nc, kc, pc == 0);
         }
       }
     }
@@ -245,9 +245,12 @@ final class VectorGemm {
     return (x + unit - 1) / unit * unit;
   }
 
-  /** beta = 0 overwrites C (so NaN in the old C never leaks in); otherwise C ·= beta before accumulating. */
+  /**
+   * C ·= beta before the K blocks add to it. beta = 0: nothing, since the first K block stores into C instead of adding
+   * (NaN in the old C never leaks in), unless there is no K block (k = 0), when C is zeroed here.
+   */
   private static void scaleC(Operands op, int i0, int i1, int j0, int j1) {
-    if (op.beta == 1) {
+    if (op.beta == 1 || op.beta == 0 && op.k > 0) {
       return;
     }
     for (int i = i0; i < i1; i++) {
@@ -266,27 +269,33 @@ final class VectorGemm {
     }
   }
 
-  /** C[ic:ic+mc, jc:jc+nc] += the packed A block at ap[aOff] times the packed B block bp; tile is scratch. */
+  /**
+   * C[ic:ic+mc, jc:jc+nc] += the packed A block at ap[aOff] times the packed B block bp, or = when this is the first K
+   * block of a beta = 0 product (its C is not read, so NaN in the old C never leaks in); tile is scratch.
+   */
   private static void macroKernel(Operands op, float[] ap, int aOff, float[] tile, float[] bp, int ic, int mc, int jc,
-      int nc, int kc) {
+      int nc, int kc, boolean firstK) {
+    boolean store = firstK && op.beta == 0;
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
       for (int ir = 0; ir < mc; ir += MR) {
         int mr = Math.min(MR, mc - ir);
         int cOff = op.offC + (ic + ir) * op.n + jc + jr;
-        // An edge tile is computed in full into scratch, then only its part inside C is added. One call site for
-        // both, so the JIT compiles one micro-kernel: a second site for edges ran C1 code that boxed every vector
-        // (2 MB of garbage per MLP training step, whose 10-wide output layer is all edge tiles).
-        boolean full = mr == MR && nr == NR;
-        if (!full) {
-          Arrays.fill(tile, 0f);
-        }
-        microKernel(ap, aOff + ir * kc, bp, jr * kc, kc, full ? op.c : tile, full ? cOff : 0, full ? op.n : NR,
-            op.alpha);
-        if (!full) {
+        // One micro-kernel call for every tile, writing to scratch; small methods then move the tile into C. A second
+        // call site ran C1 code that boxed every vector (for edge tiles: 2 MB of garbage per MLP step), or made C2
+        // spill the accumulators (a storing kernel beside the adding one: 4–6× slower).
+        microKernel(ap, aOff + ir * kc, bp, jr * kc, kc, tile);
+        if (mr == MR && nr == NR) {
+          if (store) {
+            storeTile(tile, op.c, cOff, op.n, op.alpha);
+          } else {
+            addTile(tile, op.c, cOff, op.n, op.alpha);
+          }
+        } else {
           for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) {
-              op.c[cOff + r * op.n + j] += tile[r * NR + j];
+              int i = cOff + r * op.n + j;
+              op.c[i] = (store ? 0 : op.c[i]) + op.alpha * tile[r * NR + j];
             }
           }
         }
@@ -294,12 +303,30 @@ final class VectorGemm {
     }
   }
 
+  /** C[MR×NR] = alpha·tile. */
+  private static void storeTile(float[] tile, float[] c, int cOff, int ldc, float alpha) {
+    for (int r = 0; r < MR; r++) {
+      int i = cOff + r * ldc;
+      FloatVector.fromArray(S, tile, r * NR).mul(alpha).intoArray(c, i);
+      FloatVector.fromArray(S, tile, r * NR + L).mul(alpha).intoArray(c, i + L);
+    }
+  }
+
+  /** C[MR×NR] += alpha·tile. */
+  private static void addTile(float[] tile, float[] c, int cOff, int ldc, float alpha) {
+    FloatVector al = FloatVector.broadcast(S, alpha);
+    for (int r = 0; r < MR; r++) {
+      int i = cOff + r * ldc;
+      FloatVector.fromArray(S, tile, r * NR).fma(al, FloatVector.fromArray(S, c, i)).intoArray(c, i);
+      FloatVector.fromArray(S, tile, r * NR + L).fma(al, FloatVector.fromArray(S, c, i + L)).intoArray(c, i + L);
+    }
+  }
+
   /**
-   * C[MR×NR] += alpha·Ap·Bp over kc steps: Ap holds MR values per step, Bp NR. Kept small and on its own so the JIT
+   * The MR×NR tile t = Ap·Bp over kc steps: Ap holds MR values per step, Bp NR. Kept small and on its own so the JIT
    * compiles it as one unit with the accumulators in registers (inlined into a long method it ran 20× slower).
    */
-  private static void microKernel(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] c, int cOff, int ldc,
-      float alpha) {
+  private static void microKernel(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] t) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S);
@@ -324,18 +351,14 @@ final class VectorGemm {
       c30 = a.fma(b0, c30);
       c31 = a.fma(b1, c31);
     }
-    FloatVector al = FloatVector.broadcast(S, alpha);
-    addRow(c00, c01, al, c, cOff, 0);
-    addRow(c10, c11, al, c, cOff, ldc);
-    addRow(c20, c21, al, c, cOff, 2 * ldc);
-    addRow(c30, c31, al, c, cOff, 3 * ldc);
-  }
-
-  /** C[row, 0:NR] += alpha·(v0 | v1). */
-  private static void addRow(FloatVector v0, FloatVector v1, FloatVector alpha, float[] c, int cOff, int row) {
-    int i = cOff + row;
-    v0.fma(alpha, FloatVector.fromArray(S, c, i)).intoArray(c, i);
-    v1.fma(alpha, FloatVector.fromArray(S, c, i + L)).intoArray(c, i + L);
+    c00.intoArray(t, 0);
+    c01.intoArray(t, L);
+    c10.intoArray(t, NR);
+    c11.intoArray(t, NR + L);
+    c20.intoArray(t, 2 * NR);
+    c21.intoArray(t, 2 * NR + L);
+    c30.intoArray(t, 3 * NR);
+    c31.intoArray(t, 3 * NR + L);
   }
 
   /**
