@@ -1,6 +1,6 @@
 // Checks and times native/kernels/gemm.cu's kernels (each alone, then as TiledGemm picks and splits) against cuBLAS (float32, TF32 off) on the GPU, outside the JVM:
 // every case runs each kernel on fresh random inputs into a NaN-poisoned C, compares with cuBLAS by
-// ‖C − ref‖ / ‖ref‖, then times it with CUDA events (median of 7 rounds of 10 launches).
+// ‖C − ref‖ / ‖ref‖, then times it with CUDA events (median of 7 rounds after a warm-up round, of 5, 20 or 200 launches by size).
 //   nvcc -O3 -gencode arch=compute_75,code=compute_75 -I native/kernels docs/bench/sgemm_gpu.cu -lcublas -o sgemm_gpu
 // compute_75 PTX only, so the driver compiles it for the device at load time, as it does for jgrad's PTX.
 // One line per case and kernel: m n k trans kernel ms gflops relerr. An argument N runs the first N cases only.

@@ -150,12 +150,12 @@ public final class Backward {
   }
 
   /**
-   * Frees the saved tensors of the graphs behind the {@code owned} tensors that are not {@code survivors} and that no
-   * backward will run through: every function not reachable from a survivor. Called when a {@link Scope} closes, so
-   * a forward pass recorded but never backpropagated (an evaluation without NoGrad) does not hold its activations
-   * forever.
+   * Frees the saved tensors of the graphs behind the {@code owned} tensors that no backward will run through: every
+   * function not reachable from a survivor (a survivor's own function is reachable from it). Called when a {@link
+   * Scope} closes, so a forward pass recorded but never backpropagated (an evaluation without NoGrad) does not hold
+   * its activations forever.
    */
-  public static void freeGraphs(Collection<Tensor> owned, Set<Tensor> survivors) {
+  public static void freeGraphs(Collection<Tensor> owned, Collection<Tensor> survivors) {
     Set<Function> live = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Tensor t : survivors) {
       if (t.gradFn() != null && !live.contains(t.gradFn())) {
@@ -164,7 +164,7 @@ public final class Backward {
     }
     for (Tensor t : owned) {
       Function fn = t.gradFn();
-      if (fn != null && !survivors.contains(t) && !live.contains(fn)) {
+      if (fn != null && !live.contains(fn)) {
         fn.release();
       }
     }

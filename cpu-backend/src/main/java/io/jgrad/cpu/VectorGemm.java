@@ -136,7 +136,7 @@ final class VectorGemm {
     } else if ((op.m + MR - 1L) / MR * MR * op.k <= A_BLOCK) {
       sharedA(part, parts);
     } else {
-      int tiles = (op.n + NR - 1) / NR;
+      int tiles = ceilDiv(op.n, NR);
       int from = Math.min(op.n, (int) ((long) tiles * part / parts) * NR);
       int to = Math.min(op.n, (int) ((long) tiles * (part + 1) / parts) * NR);
       if (from < to) {
@@ -154,8 +154,8 @@ final class VectorGemm {
     int kcStep = blockSize(op.k, KC, 1);
     int mPad = roundUp(op.m, MR);
     int pieceRows = 4 * MR;
-    int pieces = (op.m + pieceRows - 1) / pieceRows;
-    int kBlocks = (op.k + kcStep - 1) / kcStep;
+    int pieces = ceilDiv(op.m, pieceRows);
+    int kBlocks = ceilDiv(op.k, kcStep);
     for (int u; (u = nextPiece.getAndIncrement()) < pieces * kBlocks; ) {
       int ir = u % pieces * pieceRows;
       int pc = u / pieces * kcStep;
@@ -163,7 +163,7 @@ final class VectorGemm {
       packA(op, ir, Math.min(pieceRows, op.m - ir), pc, kc, sharedA, pc * mPad + ir * kc);
     }
     team.await(); // A packed
-    int chunks = (op.n + CHUNK - 1) / CHUNK;
+    int chunks = ceilDiv(op.n, CHUNK);
     for (int c; (c = nextBlock.getAndIncrement()) < chunks; ) {
       int jc = c * CHUNK;
       int nc = Math.min(CHUNK, op.n - jc);
@@ -184,7 +184,7 @@ final class VectorGemm {
   private void sharedB(int part, int parts) {
     Workspace w = workspaces[part];
     int mcStep = blockSize(op.m, MC, MR);
-    int rowBlocks = (op.m + mcStep - 1) / mcStep;
+    int rowBlocks = ceilDiv(op.m, mcStep);
     for (int i = part; i < rowBlocks; i += parts) {
       scaleC(op, i * mcStep, Math.min(op.m, (i + 1) * mcStep), 0, op.n);
     }
@@ -193,7 +193,7 @@ final class VectorGemm {
       int nc = Math.min(NC, op.n - jc);
       for (int pc = 0; pc < op.k; pc += kcStep) {
         int kc = Math.min(kcStep, op.k - pc);
-        int panels = (nc + NR - 1) / NR;
+        int panels = ceilDiv(nc, NR);
         int p0 = panels * part / parts;
         int p1 = panels * (part + 1) / parts;
         packB(op, pc, kc, jc + p0 * NR, Math.min(nc, p1 * NR) - p0 * NR, sharedB, p0 * NR * kc);
@@ -236,13 +236,17 @@ final class VectorGemm {
    * k = 784 runs as 4 × 196 rather than 3 × 256 + 16, whose 16-step block paid a whole pass over C for little work.
    */
   private static int blockSize(int extent, int max, int unit) {
-    int blocks = Math.max(1, (extent + max - 1) / max);
-    int step = (extent + blocks - 1) / blocks;
+    int blocks = Math.max(1, ceilDiv(extent, max));
+    int step = ceilDiv(extent, blocks);
     return roundUp(step, unit);
   }
 
   private static int roundUp(int x, int unit) {
-    return (x + unit - 1) / unit * unit;
+    return ceilDiv(x, unit) * unit;
+  }
+
+  private static int ceilDiv(int x, int d) {
+    return (x + d - 1) / d;
   }
 
   /**

@@ -6,7 +6,9 @@ import io.jgrad.conformance.BackendConformanceTest;
 
 /**
  * The SIMD backend on two threads, with GEMM shapes that cross every edge of its blocking (MR, NR, KC, MC, NC) on
- * each of its paths: one thread (below 4M multiply-adds), tall C over a shared B block, wide C split by columns.
+ * each of its paths: one thread (below 4M multiply-adds), tall C over a shared B block, wide C over a shared A
+ * (130×333×700: ragged everywhere), wide C with an A too long to share, split by columns (60×300×2500); and k = 0,
+ * where beta = 0 must still zero C since no K block stores into it.
  */
 class CpuConformanceTest extends BackendConformanceTest {
   @Override
@@ -17,7 +19,8 @@ class CpuConformanceTest extends BackendConformanceTest {
   @Override
   protected int[][] edgeGemmShapes() {
     return new int[][] {
-      {1023, 5, 3}, {97, 600, 257}, {6, 32, 256}, {193, 33, 513}, {385, 200, 300}, {700, 530, 40}, {300, 1030, 20}
+      {1023, 5, 3}, {97, 600, 257}, {6, 32, 256}, {193, 33, 513}, {385, 200, 300}, {700, 530, 40}, {300, 1030, 20},
+      {130, 333, 700}, {60, 300, 2500}, {33, 17, 0}
     };
   }
 }

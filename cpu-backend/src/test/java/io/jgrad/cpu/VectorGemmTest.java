@@ -6,7 +6,6 @@ import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
-import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -42,48 +41,14 @@ class VectorGemmTest {
     }
   }
 
-  /**
-   * beta = 0 on every path: the first K block stores into C rather than adding to a zeroed C, so NaN in the old C
-   * must not leak in, and with k = 0 (no K block at all) C must still come out zero.
-   */
-  @Test
-  void betaZeroOverwritesANanPoisonedCOnEveryPath() {
-    Random rng = new Random(6);
-    try (Backend fast = new CpuBackend(new BackendOptions(2));
-        Backend reference = new CpuScalarBackend()) {
-      for (int[] s : new int[][] {{385, 200, 300}, {300, 1030, 20}, {130, 333, 700}, {60, 300, 2500}, {33, 17, 0},
-          {7, 5, 3}}) {
-        for (int t = 0; t < 4; t++) {
-          boolean ta = (t & 1) != 0;
-          boolean tb = (t & 2) != 0;
-          float[] a = random(rng, s[0] * s[2]);
-          float[] b = random(rng, s[2] * s[1]);
-          float[] nan = new float[s[0] * s[1]];
-          Arrays.fill(nan, Float.NaN);
-          float[] expected = run(reference, ta, tb, s, a, b, new float[nan.length], 0);
-          float[] actual = run(fast, ta, tb, s, a, b, nan, 0);
-          for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], TOLERANCE, "C[" + i + "] of " + (ta ? "T" : "N") + (tb ? "T" : "N")
-                + " " + s[0] + "x" + s[1] + "x" + s[2]);
-          }
-        }
-      }
-    }
-  }
-
   private static float[] run(Backend backend, boolean ta, boolean tb, int[] s, float[] a, float[] b, float[] c) {
-    return run(backend, ta, tb, s, a, b, c, -0.75);
-  }
-
-  private static float[] run(Backend backend, boolean ta, boolean tb, int[] s, float[] a, float[] b, float[] c,
-      double beta) {
     Buffer ba = backend.allocate(DType.FLOAT32, a.length);
     Buffer bb = backend.allocate(DType.FLOAT32, b.length);
     Buffer bc = backend.allocate(DType.FLOAT32, c.length);
     backend.upload(ba, a);
     backend.upload(bb, b);
     backend.upload(bc, c);
-    backend.gemm(ta, tb, 1, s[0], s[1], s[2], 0.5, ba, 0, bb, 0, beta, bc, 0);
+    backend.gemm(ta, tb, 1, s[0], s[1], s[2], 0.5, ba, 0, bb, 0, -0.75, bc, 0);
     float[] out = new float[c.length];
     backend.download(bc, out);
     return out;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
@@ -28,13 +27,13 @@ class GradientAccumulationTest extends ReferenceBackendTest {
   };
   private static final double[] Y = {0.5, -1.0, 0.3, 0.9, -0.2, 1.4, 0.0, -0.6};
 
-  private static Sequential model(Backend backend) {
+  private static Sequential model() {
     Generator gen = new Generator(21);
     return new Sequential(new Linear(backend, DType.FLOAT64, 3, 4, true, Initializer.xavierNormal(), gen), new Tanh(),
         new Linear(backend, DType.FLOAT64, 4, 1, true, Initializer.xavierNormal(), gen));
   }
 
-  private static Tensor rows(Backend backend, double[] data, int from, int to, int cols) {
+  private static Tensor rows(double[] data, int from, int to, int cols) {
     return Tensor.of(backend, Arrays.copyOfRange(data, from * cols, to * cols), to - from, cols);
   }
 
@@ -42,20 +41,20 @@ class GradientAccumulationTest extends ReferenceBackendTest {
   @Test
   void twoHalfBatchesEqualOneFullBatch() {
     MseLoss mse = new MseLoss();
-    Sequential full = model(backend);
+    Sequential full = model();
     SGD fullOpt = new SGD(full.namedParameters(), 0.1, 0.9, 0, 0, false);
-    Sequential accumulated = model(backend);
+    Sequential accumulated = model();
     SGD accumulatedOpt = new SGD(accumulated.namedParameters(), 0.1, 0.9, 0, 0, false);
     GradientAccumulation acc = new GradientAccumulation(accumulatedOpt, 2);
     for (int step = 0; step < 2; step++) {
       try (Scope ignored = Scope.open()) {
         fullOpt.zeroGrad();
-        mse.apply(full.forward(rows(backend, X, 0, 8, 3)), rows(backend, Y, 0, 8, 1)).backward();
+        mse.apply(full.forward(rows(X, 0, 8, 3)), rows(Y, 0, 8, 1)).backward();
         fullOpt.step();
-        assertFalse(acc.backward(mse.apply(accumulated.forward(rows(backend, X, 0, 4, 3)),
-            rows(backend, Y, 0, 4, 1))));
-        assertTrue(acc.backward(mse.apply(accumulated.forward(rows(backend, X, 4, 8, 3)),
-            rows(backend, Y, 4, 8, 1))));
+        assertFalse(acc.backward(mse.apply(accumulated.forward(rows(X, 0, 4, 3)),
+            rows(Y, 0, 4, 1))));
+        assertTrue(acc.backward(mse.apply(accumulated.forward(rows(X, 4, 8, 3)),
+            rows(Y, 4, 8, 1))));
       }
     }
     assertEquals(2, accumulatedOpt.steps());

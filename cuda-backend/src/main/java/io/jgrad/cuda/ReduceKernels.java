@@ -14,7 +14,7 @@ final class ReduceKernels {
   static final int MIN_CHUNK = 16_384;
   /** Blocks per multiprocessor that a chunked reduction aims for (a choice, not a measured optimum). */
   static final int BLOCKS_PER_MULTIPROCESSOR = 8;
-  /** reduce.cu's Partial: double sum, float best, int index (a static_assert there holds it to this size). */
+  /** reduce.cu's Partial: double sum, float best, int index (its static_assert, checked by KernelSourceTest). */
   static final int PARTIAL_BYTES = 16;
 
   private final Kernel reduce;
@@ -48,8 +48,8 @@ final class ReduceKernels {
     run(op, x, outer, n, inner, out, chunks((long) outer * inner, n, multiprocessors));
   }
 
-  /** As {@link #run(ReduceOp, CudaBuffer, int, int, int, CudaBuffer)} with the chunks named, for tests. */
-  void run(ReduceOp op, CudaBuffer x, int outer, int n, int inner, CudaBuffer out, int chunks) {
+  /** As {@link #run(ReduceOp, CudaBuffer, int, int, int, CudaBuffer)}, with the chunk count chosen. */
+  private void run(ReduceOp op, CudaBuffer x, int outer, int n, int inner, CudaBuffer out, int chunks) {
     long outputs = (long) outer * inner;
     Grid grid = Grid.blockPerItem(outputs * chunks, Grid.ceilDiv(n, chunks));
     if (chunks == 1) {

@@ -57,6 +57,16 @@ class CachingAllocatorTest {
   }
 
   @Test
+  void aWorkspaceIsReleasedAfterItsLaunchesEvenWhenTheyThrow() {
+    allocator.withWorkspace(1000, p -> assertTrue(device.allocated.contains(p)));
+    allocator.withWorkspace(1000, p -> {});
+    assertThrows(IllegalStateException.class, () -> allocator.withWorkspace(1000, p -> {
+      throw new IllegalStateException("launch failed");
+    }));
+    assertEquals(new MemoryStats(0, 1000, 1024, 1), allocator.stats()); // one block, reused, none live
+  }
+
+  @Test
   void aFreedBlockServesTheNextRequestOfItsClass() {
     CachingAllocator.Block<Long> a = allocator.allocate(1000);
     allocator.release(a);

@@ -49,6 +49,12 @@ class KernelSourceTest {
   }
 
   @Test
+  void reduceSizesItsPartialsAsJavaDoes() throws IOException {
+    assertTrue(Files.readString(KERNELS.resolve("reduce.cu"))
+        .contains("static_assert(sizeof(Partial) == " + ReduceKernels.PARTIAL_BYTES + ","));
+  }
+
+  @Test
   void theNoBadLabelWordMatchesTheKernel() throws IOException {
     assertEquals(SoftmaxCrossEntropyKernels.NO_BAD_ROW, define("softmax_cross_entropy.cu", "NO_BAD_ROW"));
   }

@@ -104,14 +104,12 @@ public final class GemmBench {
   }
 
   /**
-   * Lets the JIT compile the kernels before timing: 100 ms windows (at least 2 calls each) for at least 300 ms, then
-   * until the JIT has compiled nothing for two windows in a row (see {@link Jit}), for at most 2 s. Returns the
-   * seconds per call in the last window.
+   * Lets the JIT compile the kernels before timing: 100 ms windows (at least 2 calls each) until it has settled (see
+   * {@link Jit#warmUp}), for at most 2 s. Returns the seconds per call in the last window.
    */
   private static double warmUp(Backend backend, Runnable gemm) {
-    long start = System.nanoTime();
     long[] window = new long[2]; // calls, nanoseconds
-    Runnable calls = () -> {
+    Jit.warmUp(() -> {
       long t0 = System.nanoTime();
       window[0] = 0;
       while (System.nanoTime() - t0 < 100_000_000L || window[0] < 2) {
@@ -120,11 +118,7 @@ public final class GemmBench {
       }
       backend.synchronize();
       window[1] = System.nanoTime() - t0;
-    };
-    int quiet = 0;
-    do {
-      quiet = Jit.quietDuring(calls) ? quiet + 1 : 0;
-    } while (System.nanoTime() - start < 300_000_000L || quiet < 2 && System.nanoTime() - start < 2_000_000_000L);
+    }, 2);
     return window[1] / 1e9 / window[0];
   }
 

@@ -144,28 +144,18 @@ final class TrainBench implements Runnable {
     return JsonLine.of(f);
   }
 
-  /**
-   * Runs windows of steps (pools, optimizer state, the JIT) until the JIT has compiled nothing for two windows in a
-   * row (see {@link Jit}), and at least three windows, for at most {@code --max-warmup} seconds.
-   */
+  /** Windows of steps (pools, optimizer state, the JIT) until the JIT has settled: see {@link Jit#warmUp}. */
   private void warmUp(Backend b, Runnable step) {
-    Runnable window = () -> {
+    Jit.Warmup w = Jit.warmUp(() -> {
       for (int i = 0; i < steps; i++) {
         step.run();
       }
       b.synchronize();
-    };
-    long t0 = System.nanoTime();
-    int done = 0;
-    int quiet = 0;
-    do {
-      quiet = Jit.quietDuring(window) ? quiet + 1 : 0;
-      done += steps;
-    } while (done < 3 * steps || quiet < 2 && System.nanoTime() - t0 < maxWarmup * 1e9);
+    }, maxWarmup);
     Map<String, Object> f = header(b, "warmup");
-    f.put("steps", done);
-    f.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
-    f.put("jit_settled", quiet >= 2);
+    f.put("steps", w.windows() * steps);
+    f.put("seconds", Math.round(w.seconds() * 1000) / 1000.0);
+    f.put("jit_settled", w.settled());
     System.out.println(JsonLine.of(f));
   }
 
