@@ -9,13 +9,13 @@ import java.util.Random;
  * 300 ms windows, so both versions see the same machine state. Built and run by gemm_step_ab.sh, which compiles
  * version A as VectorGemm and version B renamed VectorGemmB.
  *
- * <p>Usage: GemmStepAB ROUNDS [step|alone]; -Dthreads=N (default 2). Prints per product the median GFLOP/s of each
+ * <p>Usage: GemmStepAB ROUNDS [step|alone]; -Dthreads=N (default 2); -Dshapes=MxNxK:NT,... (default the step's). Prints per product the median GFLOP/s of each
  * version and the median and quartiles of the per-round ratio B/A, then the step's GEMM time ratio and the largest
  * difference between the two versions' results.
  */
 public class GemmStepAB {
-  private static final String[] SHAPES = {"128x512x784:NT", "512x784x128:TN", "128x512x256:NN", "256x512x128:TN",
-      "128x256x512:NT"};
+  private static final String[] SHAPES = System.getProperty("shapes",
+      "128x512x784:NT,512x784x128:TN,128x512x256:NN,256x512x128:TN,128x256x512:NT").split(",");
 
   interface Gemm {
     void run(boolean ta, boolean tb, int m, int n, int k, float[] a, float[] b, float[] c);
