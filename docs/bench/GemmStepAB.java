@@ -9,9 +9,9 @@ import java.util.Random;
  * 300 ms windows, so both versions see the same machine state. Built and run by gemm_step_ab.sh, which compiles
  * version A as VectorGemm and version B renamed VectorGemmB.
  *
- * <p>Usage: GemmStepAB ROUNDS [step|alone]; -Dthreads=N (default 2); -Dshapes=MxNxK:NT,... (default the step's). Prints per product the median GFLOP/s of each
- * version and the median and quartiles of the per-round ratio B/A, then the step's GEMM time ratio and the largest
- * difference between the two versions' results.
+ * <p>Usage: GemmStepAB ROUNDS [step|alone]; -Dthreads=N (default 2); -Dshapes=MxNxK:NT,... (default the step's
+ * products). Prints per product the median GFLOP/s of each version and the median and quartiles of the per-round ratio
+ * B/A, then the step's GEMM time ratio and the largest difference between the two versions' results.
  */
 public class GemmStepAB {
   private static final String[] SHAPES = System.getProperty("shapes",

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Float32 GEMM in the Vector API, after Goto and van de Geijn ("Anatomy of high-performance matrix multiplication",
  * 2008): B is packed into KC×NR panels and A into MR×KC panels, zero-padded at the edges, and a register-blocked
  * micro-kernel multiplies one A panel by one B panel into an MR×NR tile of C held in 8 vector registers. Transposes
- * are absorbed by the packing, so NN, NT, TN and TT run the same kernel. The threads of a {@link WorkerTeam} share
- * one packed operand and take blocks of C from a counter (see {@link #part}).
+ * are absorbed by the packing, so NN, NT, TN and TT run the same kernel. The threads of a {@link WorkerTeam} pack
+ * the operands together and then take blocks of C from a counter ({@link #packed}, {@link #sharedA}).
  *
  * <p>Only loaded when jdk.incubator.vector is present (see {@link CpuBackend}).
  */
@@ -30,13 +30,14 @@ final class VectorGemm {
    */
   private static final int MR = 4;
   private static final int NR = 2 * L;
-  /** K block: an MR×KC A panel (4 KB) stays in L1 while the B panels stream past. */
+  /** K block: a KC×NR B panel (16 KB) stays in L1 while the A panels stream past. */
   private static final int KC = 256;
   /** Row block: the packed MC×KC A block (96 KB) stays in L2. */
   private static final int MC = 96;
   /**
-   * Column block: the packed KC×NC B block (512 KB), streamed from L2 and L3 past the A block. Sized for a 1 MB L2;
-   * on this machine's 512 KB L2, NC 128 and 256 measured no faster (docs/benchmarks.md).
+   * Column block: the KC×NC B block (512 KB) streamed from L2 and L3 past the A block, and the MC×NC block of C (192
+   * KB) that stays in L2 through all K blocks. On this machine's 512 KB L2, NC 128 and 256 measured no faster, 256 on
+   * two threads 0.8× (docs/benchmarks.md).
    */
   private static final int NC = 512;
   /**
@@ -50,17 +51,19 @@ final class VectorGemm {
    */
   private static final int A_BLOCK = 1 << 17;
   /**
-   * C wider than NC whose packed A fits this many floats (16 MB: 2048×2048) packs A once and keeps it for every column
-   * block, where it was packed again for each: 1.03× at 1024³ and 1.08× at 2048³ on one thread.
+   * {@link #packed} packs A and B whole when each fits this many floats (16 MB: 2048×2048), else a span of K at a time:
+   * the bound on the memory its buffers keep.
    */
-  private static final int KEEP_A = 1 << 22;
+  private static final int PACKED = 1 << 22;
   /** Columns of C per block in {@link #sharedA}: two micro-tiles (one was slower, four no faster). */
   private static final int CHUNK = 2 * NR;
+  /** Rows of A, or columns of B, that one thread packs at a time while the threads pack together (whole panels). */
+  private static final int PIECE = NR;
 
-  /** Packing buffers, one per thread of the team, allocated once: a steady-state GEMM allocates nothing. */
+  /** Scratch, one per thread of the team, allocated once. */
   private static final class Workspace {
-    final float[] a = new float[MC * KC];
-    final float[] b = new float[KC * NC];
+    /** The B panels of one {@link #sharedA} column block. */
+    final float[] b = new float[KC * CHUNK];
     final float[] tile = new float[MR * NR];
   }
 
@@ -79,24 +82,25 @@ final class VectorGemm {
     float beta;
     float[] c;
     int offC;
-    /** A is packed once into packedA and kept for every column block (see KEEP_A). */
-    boolean keepA;
+    /** The K blocks {@link #packed} packs at a time: all of K unless A or B would exceed PACKED floats. */
+    int kSpan;
   }
 
   private final WorkerTeam team;
   private final Workspace[] workspaces;
   private final Operands op = new Operands();
-  private final WorkerTeam.Task part = this::part;
-  /** The KC×NC block of B that all threads share when they split C by rows. */
-  private final float[] sharedB = new float[KC * NC];
+  private final WorkerTeam.Task packed = this::packed;
+  private final WorkerTeam.Task sharedA = this::sharedA;
   /**
-   * All of A, packed K block by K block: shared by the threads when they split C by columns, and kept across column
-   * blocks otherwise (see KEEP_A). Grown on demand, never shrunk, as a caching allocator would keep it.
+   * A and B packed K block by K block, shared by the threads. Grown on demand up to PACKED floats each (more only for
+   * a single K block of a larger operand), never shrunk, as a caching allocator keeps its blocks: a steady-state GEMM
+   * allocates nothing.
    */
   private float[] packedA = new float[A_BLOCK];
+  private float[] packedB = new float[0];
   /** The next block of C for whichever thread asks first. */
   private final AtomicInteger nextBlock = new AtomicInteger();
-  /** The next piece of A to pack, in {@link #packedA}. */
+  /** The next piece of A or B to pack. */
   private final AtomicInteger nextPiece = new AtomicInteger();
 
   VectorGemm(WorkerTeam team) {
@@ -124,39 +128,29 @@ final class VectorGemm {
     op.beta = beta;
     op.c = c;
     op.offC = offC;
-    op.keepA = n > NC && (long) roundUp(m, MR) * k <= KEEP_A;
-    if (op.keepA && packedA.length < roundUp(m, MR) * k) {
-      packedA = new float[roundUp(m, MR) * k];
-    }
-    if ((long) m * n * k < PARALLEL_WORK || team.threads() == 1) {
-      block(op, workspaces[0], op.keepA ? packedA : null, 0, m, 0, n);
+    boolean parallel = (long) m * n * k >= PARALLEL_WORK && team.threads() > 1;
+    if (k == 0) {
+      scaleC(op, 0, m, 0, n);
+    } else if (parallel && m < n && roundUp(m, MR) * k <= A_BLOCK) {
+      team.run(sharedA);
     } else {
-      team.run(part);
+      int kcStep = blockSize(k, KC, 1);
+      op.kSpan = Math.min(k, Math.max(1, PACKED / Math.max(roundUp(m, MR), roundUp(n, NR)) / kcStep) * kcStep);
+      if (packedA.length < roundUp(m, MR) * op.kSpan) {
+        packedA = new float[roundUp(m, MR) * op.kSpan];
+      }
+      if (packedB.length < roundUp(n, NR) * op.kSpan) {
+        packedB = new float[roundUp(n, NR) * op.kSpan];
+      }
+      if (parallel) {
+        team.run(packed);
+      } else {
+        packed(0, 1);
+      }
     }
     op.a = null; // hold no caller arrays between calls
     op.b = null;
     op.c = null;
-  }
-
-  /**
-   * One thread's share of C. Where they can, the threads take blocks from a counter rather than fixed halves: on a
-   * shared machine one core often runs at 60% of the other's speed for seconds, and a fixed split waits for the slow
-   * one (docs/benchmarks.md). Tall C (m ≥ n): {@link #sharedB}. Wide C with a small A (the MLP's products): {@link
-   * #sharedA}. Wide C with a long A: fixed column halves, each thread packing its own part of B and all of A.
-   */
-  private void part(int part, int parts) {
-    if (op.m >= op.n) {
-      sharedB(part, parts);
-    } else if ((op.m + MR - 1L) / MR * MR * op.k <= A_BLOCK) {
-      sharedA(part, parts);
-    } else {
-      int tiles = ceilDiv(op.n, NR);
-      int from = Math.min(op.n, (int) ((long) tiles * part / parts) * NR);
-      int to = Math.min(op.n, (int) ((long) tiles * (part + 1) / parts) * NR);
-      if (from < to) {
-        block(op, workspaces[part], null, 0, op.m, from, to);
-      }
-    }
   }
 
   /**
@@ -167,14 +161,13 @@ final class VectorGemm {
     Workspace w = workspaces[part];
     int kcStep = blockSize(op.k, KC, 1);
     int mPad = roundUp(op.m, MR);
-    int pieceRows = 4 * MR;
-    int pieces = ceilDiv(op.m, pieceRows);
+    int pieces = ceilDiv(op.m, PIECE);
     int kBlocks = ceilDiv(op.k, kcStep);
     for (int u; (u = nextPiece.getAndIncrement()) < pieces * kBlocks; ) {
-      int ir = u % pieces * pieceRows;
+      int ir = u % pieces * PIECE;
       int pc = u / pieces * kcStep;
       int kc = Math.min(kcStep, op.k - pc);
-      packA(op, ir, Math.min(pieceRows, op.m - ir), pc, kc, packedA, pc * mPad + ir * kc);
+      packA(op, ir, Math.min(PIECE, op.m - ir), pc, kc, packedA, pc * mPad + ir * kc);
     }
     team.await(); // A packed
     int chunks = ceilDiv(op.n, CHUNK);
@@ -185,7 +178,7 @@ final class VectorGemm {
       for (int pc = 0; pc < op.k; pc += kcStep) {
         int kc = Math.min(kcStep, op.k - pc);
         packB(op, pc, kc, jc, nc, w.b, 0);
-        macroKernel(op, packedA, pc * mPad, w.tile, w.b, 0, op.m, jc, nc, kc, pc == 0);
+        macroKernel(op, packedA, pc * mPad, w.tile, w.b, 0, 0, op.m, jc, nc, kc, pc == 0);
       }
     }
     team.await(); // nobody takes from the counters any more
@@ -195,65 +188,67 @@ final class VectorGemm {
     }
   }
 
-  private void sharedB(int part, int parts) {
+  /**
+   * The general path. The threads pack all of A and B together (pieces of one K block from a counter), then take
+   * blocks of C from a counter: MC rows by up to NC columns, each through every K block while it is in cache. One
+   * barrier after the packing; a block of C is one thread's from start to end, so results do not depend on the
+   * number of threads. At least 4 blocks per thread where C allows, so that the last ones even out a slow core. A or
+   * B too large to keep packed whole is done in spans of K (see PACKED).
+   */
+  private void packed(int part, int parts) {
     Workspace w = workspaces[part];
+    int kcStep = blockSize(op.k, KC, 1);
     int mPad = roundUp(op.m, MR);
+    int nPad = roundUp(op.n, NR);
     int mcStep = blockSize(op.m, MC, MR);
     int rowBlocks = ceilDiv(op.m, mcStep);
-    for (int i = part; i < rowBlocks; i += parts) {
-      scaleC(op, i * mcStep, Math.min(op.m, (i + 1) * mcStep), 0, op.n);
-    }
-    int kcStep = blockSize(op.k, KC, 1);
-    for (int jc = 0; jc < op.n; jc += NC) {
-      int nc = Math.min(NC, op.n - jc);
-      for (int pc = 0; pc < op.k; pc += kcStep) {
-        int kc = Math.min(kcStep, op.k - pc);
-        int panels = ceilDiv(nc, NR);
-        int p0 = panels * part / parts;
-        int p1 = panels * (part + 1) / parts;
-        packB(op, pc, kc, jc + p0 * NR, Math.min(nc, p1 * NR) - p0 * NR, sharedB, p0 * NR * kc);
-        team.await(); // B block complete
-        for (int i; (i = nextBlock.getAndIncrement()) < rowBlocks; ) {
-          int ic = i * mcStep;
-          int mc = Math.min(mcStep, op.m - ic);
-          float[] ap = op.keepA ? packedA : w.a;
-          int aOff = op.keepA ? pc * mPad + ic * kc : 0;
-          if (!op.keepA || jc == 0) {
-            packA(op, ic, mc, pc, kc, ap, aOff);
-          }
-          macroKernel(op, ap, aOff, w.tile, sharedB, ic, mc, jc, nc, kc, pc == 0);
+    int ncStep = roundUp(ceilDiv(op.n, Math.max(ceilDiv(op.n, NC), ceilDiv(4 * parts, rowBlocks))), NR);
+    int blocks = rowBlocks * ceilDiv(op.n, ncStep);
+    int aPieces = ceilDiv(op.m, PIECE);
+    int bPieces = ceilDiv(op.n, PIECE);
+    for (int k0 = 0; k0 < op.k; k0 += op.kSpan) {
+      int k1 = Math.min(op.k, k0 + op.kSpan);
+      int kBlocks = ceilDiv(k1 - k0, kcStep);
+      for (int u; (u = nextPiece.getAndIncrement()) < (aPieces + bPieces) * kBlocks; ) {
+        int pc = k0 + u % kBlocks * kcStep;
+        int kc = Math.min(kcStep, k1 - pc);
+        int piece = u / kBlocks;
+        if (piece < aPieces) {
+          int i = piece * PIECE;
+          packA(op, i, Math.min(PIECE, op.m - i), pc, kc, packedA, (pc - k0) * mPad + i * kc);
+        } else {
+          int j = (piece - aPieces) * PIECE;
+          packB(op, pc, kc, j, Math.min(PIECE, op.n - j), packedB, (pc - k0) * nPad + j * kc);
         }
-        team.await(); // everyone is done with this B block and the counter
-        if (part == 0) {
-          nextBlock.set(0); // nobody takes a row block before the next B block's first await
+      }
+      await(parts); // this span of A and B packed, and no one takes a piece any more
+      if (part == 0) {
+        nextPiece.set(0); // nobody takes a piece before the next span's first await
+      }
+      for (int u; (u = nextBlock.getAndIncrement()) < blocks; ) {
+        int ic = u % rowBlocks * mcStep;
+        int mc = Math.min(mcStep, op.m - ic);
+        int jc = u / rowBlocks * ncStep;
+        int nc = Math.min(ncStep, op.n - jc);
+        if (k0 == 0) {
+          scaleC(op, ic, ic + mc, jc, jc + nc);
         }
+        for (int pc = k0; pc < k1; pc += kcStep) {
+          int kc = Math.min(kcStep, k1 - pc);
+          macroKernel(op, packedA, (pc - k0) * mPad + ic * kc, w.tile, packedB, (pc - k0) * nPad + jc * kc, ic, mc, jc,
+              nc, kc, pc == 0);
+        }
+      }
+      await(parts); // every block of C done, and no one takes a block any more
+      if (part == 0) {
+        nextBlock.set(0); // nobody takes a block before the next span's first await, or the next call
       }
     }
   }
 
-  /**
-   * C[i0:i1, j0:j1] in full: scaled by beta once, then every K block added. With allA, A is packed there in the first
-   * column block and read from there in the others.
-   */
-  private static void block(Operands op, Workspace w, float[] allA, int i0, int i1, int j0, int j1) {
-    scaleC(op, i0, i1, j0, j1);
-    int kcStep = blockSize(op.k, KC, 1);
-    int mcStep = blockSize(i1 - i0, MC, MR);
-    for (int jc = j0; jc < j1; jc += NC) {
-      int nc = Math.min(NC, j1 - jc);
-      for (int pc = 0; pc < op.k; pc += kcStep) {
-        int kc = Math.min(kcStep, op.k - pc);
-        packB(op, pc, kc, jc, nc, w.b, 0);
-        for (int ic = i0; ic < i1; ic += mcStep) {
-          int mc = Math.min(mcStep, i1 - ic);
-          float[] ap = allA != null ? allA : w.a;
-          int aOff = allA != null ? pc * roundUp(i1 - i0, MR) + (ic - i0) * kc : 0;
-          if (allA == null || jc == j0) {
-            packA(op, ic, mc, pc, kc, ap, aOff);
-          }
-          macroKernel(op, ap, aOff, w.tile, w.b, ic, mc, jc, nc, kc, pc == 0);
-        }
-      }
+  private void await(int parts) {
+    if (parts > 1) {
+      team.await();
     }
   }
 
@@ -300,11 +295,11 @@ final class VectorGemm {
   }
 
   /**
-   * C[ic:ic+mc, jc:jc+nc] += the packed A block at ap[aOff] times the packed B block bp, or = when this is the first K
-   * block of a beta = 0 product (its C is not read, so NaN in the old C never leaks in); tile is scratch.
+   * C[ic:ic+mc, jc:jc+nc] += the packed A block at ap[aOff] times the packed B block at bp[bOff], or = when this is
+   * the first K block of a beta = 0 product (its C is not read, so NaN in the old C never leaks in); tile is scratch.
    */
-  private static void macroKernel(Operands op, float[] ap, int aOff, float[] tile, float[] bp, int ic, int mc, int jc,
-      int nc, int kc, boolean firstK) {
+  private static void macroKernel(Operands op, float[] ap, int aOff, float[] tile, float[] bp, int bOff, int ic, int mc,
+      int jc, int nc, int kc, boolean firstK) {
     boolean store = firstK && op.beta == 0;
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
@@ -314,7 +309,7 @@ final class VectorGemm {
         // One micro-kernel call for every tile, writing to scratch; small methods then move the tile into C. A second
         // call site ran C1 code that boxed every vector (for edge tiles: 2 MB of garbage per MLP step), or made C2
         // spill the accumulators (a storing kernel beside the adding one: 4–6× slower).
-        microKernel(ap, aOff + ir * kc, bp, jr * kc, kc, tile);
+        microKernel(ap, aOff + ir * kc, bp, bOff + jr * kc, kc, tile);
         if (mr == MR && nr == NR) {
           if (store) {
             storeTile(tile, op.c, cOff, op.n, op.alpha);

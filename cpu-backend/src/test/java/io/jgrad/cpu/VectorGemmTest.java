@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * alpha and beta on the multithreaded GEMM paths, against the reference loops: the conformance suite checks alpha and
  * beta on a shape small enough to run on one thread, and C is scaled by beta in a different place on each path. The
- * shapes: tall (B shared), wide with a small A (A shared: one K block, then three with ragged edges everywhere), and
- * wide with an A too long to share (columns split).
+ * shapes: tall (A and B packed whole), wide with a small A (A shared: one K block, then three with ragged edges
+ * everywhere), a single row block split by columns, and an A too large to keep packed whole (two spans of K, of which
+ * only the first may scale C).
  */
 class VectorGemmTest {
   /** Sums of at most 2,500 products of values in [−1, 1]: float32 rounding stays far below this, a wrong index not. */
@@ -24,7 +25,8 @@ class VectorGemmTest {
     Random rng = new Random(5);
     try (Backend fast = new CpuBackend(new BackendOptions(2));
         Backend reference = new CpuScalarBackend()) {
-      for (int[] s : new int[][] {{385, 200, 300}, {300, 1030, 20}, {130, 333, 700}, {60, 300, 2500}}) {
+      int[][] shapes = {{385, 200, 300}, {300, 1030, 20}, {130, 333, 700}, {60, 300, 2500}, {4100, 16, 1100}};
+      for (int[] s : shapes) {
         for (int t = 0; t < 4; t++) {
           boolean ta = (t & 1) != 0;
           boolean tb = (t & 2) != 0;
