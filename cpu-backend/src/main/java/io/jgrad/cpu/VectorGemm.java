@@ -25,8 +25,8 @@ final class VectorGemm {
    * budget (NodeCountInliningCutoff) and the last row's vectors are boxed, one allocation per step; written to a
    * scratch tile instead it runs as fast as 4×16, no faster. On JDK 25 C2 issues all of a step's broadcasts at the
    * top of the loop and keeps one accumulator on the stack (a load, FMA and store per step): half speed. The 4×16
-   * loop alone runs at this machine's measured FMA peak (about 85 GFLOP/s per core), so a larger tile has little to
-   * gain here anyway.
+   * loop alone runs at about 90 GFLOP/s per core, near this machine's measured FMA peak (a C loop: 95–101), so a
+   * larger tile has little to gain here anyway.
    */
   private static final int MR = 4;
   private static final int NR = 2 * L;
@@ -36,8 +36,8 @@ final class VectorGemm {
   private static final int MC = 96;
   /**
    * Column block: the KC×NC B block (512 KB) streamed from L2 and L3 past the A block, and the MC×NC block of C (192
-   * KB) that stays in L2 through all K blocks. On this machine's 512 KB L2, NC 128 and 256 measured no faster, 256 on
-   * two threads 0.8× (docs/benchmarks.md).
+   * KB) that stays in L2 through all K blocks. On this machine's 512 KB L2, NC 128, 256 and 1024 measured no faster
+   * (docs/benchmarks.md).
    */
   private static final int NC = 512;
   /**
