@@ -30,14 +30,21 @@ final class VectorGemm {
    */
   private static final int MR = 4;
   private static final int NR = 2 * L;
-  /** K block: a KC×NR B panel (16 KB) stays in L1 while the A panels stream past. */
-  private static final int KC = 256;
-  /** Row block: the packed MC×KC A block (96 KB) stays in L2. */
-  private static final int MC = 96;
   /**
-   * Column block: the KC×NC B block (512 KB) streamed from L2 and L3 past the A block, and the MC×NC block of C (192
-   * KB) that stays in L2 through all K blocks. On this machine's 512 KB L2, NC 128, 256 and 1024 measured no faster
-   * (docs/benchmarks.md).
+   * K block: long, so that a tile of C is added to (a load, FMA and store per element, C2 cannot keep the tile in
+   * registers across calls) once per 1024 steps rather than once per 256. Its KC×NR B panel (64 KB) no longer fits L1
+   * and streams from L2 past each A panel: the kernel alone measured as fast so (docs/benchmarks.md, session 6).
+   */
+  private static final int KC = 1024;
+  /**
+   * Row block: the packed MC×KC A block (192 KB) stays in L2 beside a B panel and the MC×NC block of C (96 KB). KC
+   * 1024 with MC 96 (a 384 KB A block) was slower; KC 1024 with MC 48 against KC 256 with MC 96: two threads 1.09–1.12×
+   * on 1024³ and 2048³ (both orders), one thread about the same.
+   */
+  private static final int MC = 48;
+  /**
+   * Column block: the KC×NC B block (2 MB) streamed from L3 past the A block. On this machine's 512 KB L2, NC 128, 256
+   * and 1024 measured no faster (with KC 256; docs/benchmarks.md).
    */
   private static final int NC = 512;
   /**
