@@ -58,10 +58,10 @@ final class VectorGemm {
    */
   private static final int A_BLOCK = 1 << 17;
   /**
-   * {@link #packed} packs A and B whole when each fits this many floats (16 MB: 2048×2048), else a span of K at a time:
-   * the bound on the memory its buffers keep.
+   * {@link #packed} packs A and B whole when each fits this many floats (16 MB: 2048×2048), else a span of K, and of
+   * rows or columns, at a time: the bound on the memory its buffers keep.
    */
-  private static final int PACKED = 1 << 22;
+  static final int PACKED = 1 << 22;
   /** Columns of C per block in {@link #sharedA}: two micro-tiles (one was slower, four no faster). */
   private static final int CHUNK = 2 * NR;
   /** Rows of A, or columns of B, that one thread packs at a time while the threads pack together (whole panels). */
@@ -89,11 +89,15 @@ final class VectorGemm {
     float beta;
     float[] c;
     int offC;
-    /** The K blocks {@link #packed} packs at a time: all of K unless A or B would exceed PACKED floats. */
+    /** What {@link #packed} packs at a time: all of K, M and N unless A or B would exceed its bound. */
     int kSpan;
+    int mSpan;
+    int nSpan;
   }
 
   private final WorkerTeam team;
+  /** The most floats packedA and packedB each keep: PACKED, smaller in tests. */
+  private final int packedFloats;
   private final Workspace[] workspaces;
   private final Operands op = new Operands();
   private final WorkerTeam.Task packed = this::packed;
@@ -111,7 +115,12 @@ final class VectorGemm {
   private final AtomicInteger nextPiece = new AtomicInteger();
 
   VectorGemm(WorkerTeam team) {
+    this(team, PACKED);
+  }
+
+  VectorGemm(WorkerTeam team, int packedFloats) {
     this.team = team;
+    this.packedFloats = packedFloats;
     this.workspaces = new Workspace[team.threads()];
     for (int i = 0; i < workspaces.length; i++) {
       workspaces[i] = new Workspace();
@@ -142,12 +151,15 @@ final class VectorGemm {
       team.run(sharedA);
     } else {
       int kcStep = blockSize(k, KC, 1);
-      op.kSpan = Math.min(k, Math.max(1, PACKED / Math.max(roundUp(m, MR), roundUp(n, NR)) / kcStep) * kcStep);
-      if (packedA.length < roundUp(m, MR) * op.kSpan) {
-        packedA = new float[roundUp(m, MR) * op.kSpan];
+      long widest = Math.max(roundUp(m, MR), roundUp(n, NR));
+      op.kSpan = (int) Math.min(k, Math.max(1, packedFloats / (widest * kcStep)) * kcStep);
+      op.mSpan = Math.min(m, Math.max(MR, packedFloats / op.kSpan / MR * MR));
+      op.nSpan = Math.min(n, Math.max(NR, packedFloats / op.kSpan / NR * NR));
+      if (packedA.length < roundUp(op.mSpan, MR) * op.kSpan) {
+        packedA = new float[roundUp(op.mSpan, MR) * op.kSpan];
       }
-      if (packedB.length < roundUp(n, NR) * op.kSpan) {
-        packedB = new float[roundUp(n, NR) * op.kSpan];
+      if (packedB.length < roundUp(op.nSpan, NR) * op.kSpan) {
+        packedB = new float[roundUp(op.nSpan, NR) * op.kSpan];
       }
       if (parallel) {
         team.run(packed);
@@ -200,56 +212,65 @@ final class VectorGemm {
    * blocks of C from a counter: MC rows by up to NC columns, each through every K block while it is in cache. One
    * barrier after the packing; a block of C is one thread's from start to end, so results do not depend on the
    * number of threads. At least 4 blocks per thread where C allows, so that the last ones even out a slow core. A or
-   * B too large to keep packed whole is done in spans of K (see PACKED).
+   * B too large to keep packed whole is done in spans (see PACKED).
    */
   private void packed(int part, int parts) {
+    for (int m0 = 0; m0 < op.m; m0 += op.mSpan) {
+      for (int n0 = 0; n0 < op.n; n0 += op.nSpan) {
+        for (int k0 = 0; k0 < op.k; k0 += op.kSpan) {
+          span(part, parts, m0, Math.min(op.m, m0 + op.mSpan), n0, Math.min(op.n, n0 + op.nSpan), k0,
+              Math.min(op.k, k0 + op.kSpan));
+        }
+      }
+    }
+  }
+
+  /** C[m0:m1, n0:n1] from the product over K[k0:k1], which scales C by beta if it is the first. */
+  private void span(int part, int parts, int m0, int m1, int n0, int n1, int k0, int k1) {
     Workspace w = workspaces[part];
     int kcStep = blockSize(op.k, KC, 1);
-    int mPad = roundUp(op.m, MR);
-    int nPad = roundUp(op.n, NR);
-    int mcStep = blockSize(op.m, MC, MR);
-    int rowBlocks = ceilDiv(op.m, mcStep);
-    int ncStep = roundUp(ceilDiv(op.n, Math.max(ceilDiv(op.n, NC), ceilDiv(4 * parts, rowBlocks))), NR);
-    int blocks = rowBlocks * ceilDiv(op.n, ncStep);
-    int aPieces = ceilDiv(op.m, PIECE);
-    int bPieces = ceilDiv(op.n, PIECE);
-    for (int k0 = 0; k0 < op.k; k0 += op.kSpan) {
-      int k1 = Math.min(op.k, k0 + op.kSpan);
-      int kBlocks = ceilDiv(k1 - k0, kcStep);
-      for (int u; (u = nextPiece.getAndIncrement()) < (aPieces + bPieces) * kBlocks; ) {
-        int pc = k0 + u % kBlocks * kcStep;
+    int mPad = roundUp(m1 - m0, MR);
+    int nPad = roundUp(n1 - n0, NR);
+    int mcStep = blockSize(m1 - m0, MC, MR);
+    int rowBlocks = ceilDiv(m1 - m0, mcStep);
+    int ncStep = roundUp(ceilDiv(n1 - n0, Math.max(ceilDiv(n1 - n0, NC), ceilDiv(4 * parts, rowBlocks))), NR);
+    int blocks = rowBlocks * ceilDiv(n1 - n0, ncStep);
+    int kBlocks = ceilDiv(k1 - k0, kcStep);
+    int aPieces = ceilDiv(m1 - m0, PIECE);
+    int bPieces = ceilDiv(n1 - n0, PIECE);
+    for (int u; (u = nextPiece.getAndIncrement()) < (aPieces + bPieces) * kBlocks; ) {
+      int pc = k0 + u % kBlocks * kcStep;
+      int kc = Math.min(kcStep, k1 - pc);
+      int piece = u / kBlocks;
+      if (piece < aPieces) {
+        int i = piece * PIECE;
+        packA(op, m0 + i, Math.min(PIECE, m1 - m0 - i), pc, kc, packedA, (pc - k0) * mPad + i * kc);
+      } else {
+        int j = (piece - aPieces) * PIECE;
+        packB(op, pc, kc, n0 + j, Math.min(PIECE, n1 - n0 - j), packedB, (pc - k0) * nPad + j * kc);
+      }
+    }
+    await(parts); // this span of A and B packed, and no one takes a piece any more
+    if (part == 0) {
+      nextPiece.set(0); // nobody takes a piece before the next span's first await
+    }
+    for (int u; (u = nextBlock.getAndIncrement()) < blocks; ) {
+      int i = u % rowBlocks * mcStep;
+      int mc = Math.min(mcStep, m1 - m0 - i);
+      int j = u / rowBlocks * ncStep;
+      int nc = Math.min(ncStep, n1 - n0 - j);
+      if (k0 == 0) {
+        scaleC(op, m0 + i, m0 + i + mc, n0 + j, n0 + j + nc);
+      }
+      for (int pc = k0; pc < k1; pc += kcStep) {
         int kc = Math.min(kcStep, k1 - pc);
-        int piece = u / kBlocks;
-        if (piece < aPieces) {
-          int i = piece * PIECE;
-          packA(op, i, Math.min(PIECE, op.m - i), pc, kc, packedA, (pc - k0) * mPad + i * kc);
-        } else {
-          int j = (piece - aPieces) * PIECE;
-          packB(op, pc, kc, j, Math.min(PIECE, op.n - j), packedB, (pc - k0) * nPad + j * kc);
-        }
+        macroKernel(op, packedA, (pc - k0) * mPad + i * kc, w.tile, packedB, (pc - k0) * nPad + j * kc, m0 + i, mc,
+            n0 + j, nc, kc, pc == 0);
       }
-      await(parts); // this span of A and B packed, and no one takes a piece any more
-      if (part == 0) {
-        nextPiece.set(0); // nobody takes a piece before the next span's first await
-      }
-      for (int u; (u = nextBlock.getAndIncrement()) < blocks; ) {
-        int ic = u % rowBlocks * mcStep;
-        int mc = Math.min(mcStep, op.m - ic);
-        int jc = u / rowBlocks * ncStep;
-        int nc = Math.min(ncStep, op.n - jc);
-        if (k0 == 0) {
-          scaleC(op, ic, ic + mc, jc, jc + nc);
-        }
-        for (int pc = k0; pc < k1; pc += kcStep) {
-          int kc = Math.min(kcStep, k1 - pc);
-          macroKernel(op, packedA, (pc - k0) * mPad + ic * kc, w.tile, packedB, (pc - k0) * nPad + jc * kc, ic, mc, jc,
-              nc, kc, pc == 0);
-        }
-      }
-      await(parts); // every block of C done, and no one takes a block any more
-      if (part == 0) {
-        nextBlock.set(0); // nobody takes a block before the next span's first await, or the next call
-      }
+    }
+    await(parts); // every block of C done, and no one takes a block any more
+    if (part == 0) {
+      nextBlock.set(0); // nobody takes a block before the next span's first await, or the next call
     }
   }
 

@@ -6,6 +6,7 @@ import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +14,7 @@ import org.junit.jupiter.api.Test;
  * alpha and beta on the multithreaded GEMM paths, against the reference loops: the conformance suite checks alpha and
  * beta on a shape small enough to run on one thread, and C is scaled by beta in a different place on each path. The
  * shapes: tall (A and B packed whole), wide with a small A (A shared: one K block, ragged edges everywhere, and two
- * K blocks), a single row block split by columns, and an A too large to keep packed whole (two spans of K, of which
- * only the first may scale C).
+ * K blocks), and a single row block split by columns. Spans of a product too large to pack whole: the second test.
  */
 class VectorGemmTest {
   /** Sums of at most 2,500 products of values in [−1, 1]: float32 rounding stays far below this, a wrong index not. */
@@ -25,9 +25,7 @@ class VectorGemmTest {
     Random rng = new Random(5);
     try (Backend fast = new CpuBackend(new BackendOptions(2));
         Backend reference = new CpuScalarBackend()) {
-      int[][] shapes = {
-        {385, 200, 300}, {300, 1030, 20}, {130, 333, 700}, {97, 600, 1025}, {60, 300, 2500}, {4100, 16, 1100}
-      };
+      int[][] shapes = {{385, 200, 300}, {300, 1030, 20}, {130, 333, 700}, {97, 600, 1025}, {60, 300, 2500}};
       for (int[] s : shapes) {
         for (int t = 0; t < 4; t++) {
           boolean ta = (t & 1) != 0;
@@ -40,6 +38,53 @@ class VectorGemmTest {
           for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], TOLERANCE, "C[" + i + "] of " + (ta ? "T" : "N") + (tb ? "T" : "N"));
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * With its packed buffers capped small, the general path splits every product into spans of rows, columns and K
+   * (8 × 7 × 1, 2 × 3 × 3 and, wide C with an A too long to share, 7 × 13 × 1 here): each span must pack its own part
+   * of A and B, and only the first span of K may scale C by beta or, when beta = 0, store into it.
+   */
+  @Test
+  void spansOfRowsColumnsAndKMatchTheTripleLoop() {
+    Random rng = new Random(6);
+    try (WorkerTeam team = new WorkerTeam(2)) {
+      matchesTheTripleLoop(new VectorGemm(team, 20_000), rng);
+    }
+  }
+
+  private static void matchesTheTripleLoop(VectorGemm gemm, Random rng) {
+    for (int[] s : new int[][] {{300, 200, 500}, {50, 40, 2100}, {140, 200, 1000}}) {
+      for (int t = 0; t < 8; t++) {
+        boolean ta = (t & 1) != 0;
+        boolean tb = (t & 2) != 0;
+        float beta = (t & 4) != 0 ? 0 : -0.75f; // beta = 0 over NaN: C must be stored, never read
+        int m = s[0];
+        int n = s[1];
+        int k = s[2];
+        float[] a = random(rng, m * k);
+        float[] b = random(rng, k * n);
+        float[] c = random(rng, m * n);
+        if (beta == 0) {
+          Arrays.fill(c, Float.NaN);
+        }
+        float[] expected = new float[m * n];
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            double sum = 0;
+            for (int p = 0; p < k; p++) {
+              sum += (double) a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j];
+            }
+            expected[i * n + j] = (float) (0.5 * sum + (beta == 0 ? 0 : beta * c[i * n + j]));
+          }
+        }
+        gemm.gemm(ta, tb, m, n, k, 0.5f, a, 0, b, 0, beta, c, 0);
+        for (int i = 0; i < expected.length; i++) {
+          assertEquals(expected[i], c[i], TOLERANCE, "C[" + i + "] of " + m + "×" + n + "×" + k + (ta ? " T" : " N")
+              + (tb ? "T" : "N"));
         }
       }
     }
