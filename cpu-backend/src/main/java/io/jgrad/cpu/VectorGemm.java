@@ -61,7 +61,7 @@ final class VectorGemm {
    * {@link #packed} packs A and B whole when each fits this many floats (16 MB: 2048×2048), else a span of K, and of
    * rows or columns, at a time: the bound on the memory its buffers keep.
    */
-  static final int PACKED = 1 << 22;
+  private static final int PACKED = 1 << 22;
   /** Columns of C per block in {@link #sharedA}: two micro-tiles (one was slower, four no faster). */
   private static final int CHUNK = 2 * NR;
   /** Rows of A, or columns of B, that one thread packs at a time while the threads pack together (whole panels). */
@@ -103,9 +103,8 @@ final class VectorGemm {
   private final WorkerTeam.Task packed = this::packed;
   private final WorkerTeam.Task sharedA = this::sharedA;
   /**
-   * A and B packed K block by K block, shared by the threads. Grown on demand up to PACKED floats each (more only for
-   * a single K block of a larger operand), never shrunk, as a caching allocator keeps its blocks: a steady-state GEMM
-   * allocates nothing.
+   * A and B packed K block by K block, shared by the threads. Grown on demand up to PACKED floats each, never shrunk,
+   * as a caching allocator keeps its blocks: a steady-state GEMM allocates nothing.
    */
   private float[] packedA = new float[A_BLOCK];
   private float[] packedB = new float[0];
@@ -282,7 +281,7 @@ final class VectorGemm {
 
   /**
    * The step that cuts extent into as few blocks of at most max as possible, all about equal and a multiple of unit:
-   * k = 784 runs as 4 × 196 rather than 3 × 256 + 16, whose 16-step block paid a whole pass over C for little work.
+   * k = 1100 runs as 2 × 550 rather than 1024 + 76, whose 76-step block would pay a whole pass over C for little work.
    */
   private static int blockSize(int extent, int max, int unit) {
     int blocks = Math.max(1, ceilDiv(extent, max));
