@@ -52,11 +52,11 @@ class VectorGemmTest {
   void spansOfRowsColumnsAndKMatchTheTripleLoop() {
     Random rng = new Random(6);
     try (WorkerTeam team = new WorkerTeam(2)) {
-      matchesTheTripleLoop(new VectorGemm(team, 20_000), rng);
+      assertMatchesTripleLoop(new VectorGemm(team, 20_000), rng);
     }
   }
 
-  private static void matchesTheTripleLoop(VectorGemm gemm, Random rng) {
+  private static void assertMatchesTripleLoop(VectorGemm gemm, Random rng) {
     for (int[] s : new int[][] {{300, 200, 500}, {50, 40, 2100}, {140, 200, 1000}}) {
       for (int t = 0; t < 8; t++) {
         boolean ta = (t & 1) != 0;
