@@ -379,7 +379,9 @@ final class VectorGemm {
    * compiles it as one unit with the accumulators in registers (inlined into a long method it ran 20× slower). Every
    * index is the loop counter times a constant: JDK 17's C2 then hoists the range checks out of the loop, where with
    * offsets advanced by the loop it checked both B loads every step (3–6% of the GEMM). Unrolled, by hand or by
-   * -XX:LoopUnrollLimit, C2 spills the accumulators: half speed.
+   * -XX:LoopUnrollLimit, C2 spills the accumulators: half speed. The last step is peeled so that what is stored is an
+   * fma's result, whose class C2 knows: stored from the loop's phis, JDK 17's C2 mostly missed the store intrinsic
+   * (the species came from a virtual call) and ran the Java fallback lane by lane, 5–9% of a GEMM's time.
    */
   private static void microKernel(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] t) {
     FloatVector c00 = FloatVector.zero(S);
@@ -390,7 +392,8 @@ final class VectorGemm {
     FloatVector c21 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S);
     FloatVector c31 = FloatVector.zero(S);
-    for (int p = 0; p < kc; p++) {
+    int last = kc - 1;
+    for (int p = 0; p < last; p++) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bOff + p * NR);
       FloatVector b1 = FloatVector.fromArray(S, bp, bOff + p * NR + L);
       FloatVector a = FloatVector.broadcast(S, ap[aOff + p * MR]);
@@ -406,14 +409,20 @@ final class VectorGemm {
       c30 = a.fma(b0, c30);
       c31 = a.fma(b1, c31);
     }
-    c00.intoArray(t, 0);
-    c01.intoArray(t, L);
-    c10.intoArray(t, NR);
-    c11.intoArray(t, NR + L);
-    c20.intoArray(t, 2 * NR);
-    c21.intoArray(t, 2 * NR + L);
-    c30.intoArray(t, 3 * NR);
-    c31.intoArray(t, 3 * NR + L);
+    FloatVector b0 = FloatVector.fromArray(S, bp, bOff + last * NR);
+    FloatVector b1 = FloatVector.fromArray(S, bp, bOff + last * NR + L);
+    FloatVector a = FloatVector.broadcast(S, ap[aOff + last * MR]);
+    a.fma(b0, c00).intoArray(t, 0);
+    a.fma(b1, c01).intoArray(t, L);
+    a = FloatVector.broadcast(S, ap[aOff + last * MR + 1]);
+    a.fma(b0, c10).intoArray(t, NR);
+    a.fma(b1, c11).intoArray(t, NR + L);
+    a = FloatVector.broadcast(S, ap[aOff + last * MR + 2]);
+    a.fma(b0, c20).intoArray(t, 2 * NR);
+    a.fma(b1, c21).intoArray(t, 2 * NR + L);
+    a = FloatVector.broadcast(S, ap[aOff + last * MR + 3]);
+    a.fma(b0, c30).intoArray(t, 3 * NR);
+    a.fma(b1, c31).intoArray(t, 3 * NR + L);
   }
 
   /**
