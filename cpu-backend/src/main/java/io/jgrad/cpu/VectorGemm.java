@@ -37,14 +37,14 @@ final class VectorGemm {
    */
   private static final int KC = 1024;
   /**
-   * Row block: the packed MC×KC A block (192 KB) stays in L2 beside a B panel and the MC×NC block of C (96 KB). KC
-   * 1024 with MC 96 (a 384 KB A block) was slower; KC 1024 with MC 48 against KC 256 with MC 96: two threads 1.09–1.12×
-   * on 1024³ and 2048³ (both orders), one thread about the same.
+   * Row block: the packed MC×KC A block (192 KB) stays in L2 beside a B panel and the MC×NC block of C (96 KB). Against
+   * KC 256 with MC 96, on two threads: KC 1024 with MC 96 (a 384 KB A block) 0.95–1.06×, with MC 48 1.09–1.12× (both
+   * orders) on 1024³ and 2048³; one thread about the same.
    */
   private static final int MC = 48;
   /**
    * Column block: the KC×NC B block (2 MB) streamed from L3 past the A block. On this machine's 512 KB L2, NC 128, 256
-   * and 1024 measured no faster (with KC 256; docs/benchmarks.md).
+   * and 1024 measured no faster (docs/benchmarks.md).
    */
   private static final int NC = 512;
   /**
@@ -89,6 +89,8 @@ final class VectorGemm {
     float beta;
     float[] c;
     int offC;
+    /** The K block: at most KC, the blocks of K about equal (see blockSize). */
+    int kcStep;
     /** What {@link #packed} packs at a time: all of K, M and N unless A or B would exceed its bound. */
     int kSpan;
     int mSpan;
@@ -143,15 +145,15 @@ final class VectorGemm {
     op.beta = beta;
     op.c = c;
     op.offC = offC;
+    op.kcStep = blockSize(k, KC, 1);
     boolean parallel = (long) m * n * k >= PARALLEL_WORK && team.threads() > 1;
     if (k == 0) {
       scaleC(op, 0, m, 0, n);
     } else if (parallel && m < n && roundUp(m, MR) * k <= A_BLOCK) {
       team.run(sharedA);
     } else {
-      int kcStep = blockSize(k, KC, 1);
       long widest = Math.max(roundUp(m, MR), roundUp(n, NR));
-      op.kSpan = (int) Math.min(k, Math.max(1, packedFloats / (widest * kcStep)) * kcStep);
+      op.kSpan = (int) Math.min(k, Math.max(1, packedFloats / (widest * op.kcStep)) * op.kcStep);
       op.mSpan = Math.min(m, Math.max(MR, packedFloats / op.kSpan / MR * MR));
       op.nSpan = Math.min(n, Math.max(NR, packedFloats / op.kSpan / NR * NR));
       if (packedA.length < roundUp(op.mSpan, MR) * op.kSpan) {
@@ -172,21 +174,14 @@ final class VectorGemm {
   }
 
   /**
-   * The threads pack all of A together (16-row, one-K-block pieces from the counter), then take CHUNK-column blocks
-   * of C, each packing its own B panels. A is packed once, where a fixed column split packed it once per thread.
+   * The threads pack all of A together (see {@link #packTogether}), then take CHUNK-column blocks of C, each packing
+   * its own B panels. A is packed once, where a fixed column split packed it once per thread.
    */
   private void sharedA(int part, int parts) {
     Workspace w = workspaces[part];
-    int kcStep = blockSize(op.k, KC, 1);
+    int kcStep = op.kcStep;
     int mPad = roundUp(op.m, MR);
-    int pieces = ceilDiv(op.m, PIECE);
-    int kBlocks = ceilDiv(op.k, kcStep);
-    for (int u; (u = nextPiece.getAndIncrement()) < pieces * kBlocks; ) {
-      int ir = u % pieces * PIECE;
-      int pc = u / pieces * kcStep;
-      int kc = Math.min(kcStep, op.k - pc);
-      packA(op, ir, Math.min(PIECE, op.m - ir), pc, kc, packedA, pc * mPad + ir * kc);
-    }
+    packTogether(0, op.m, 0, 0, 0, op.k);
     team.await(); // A packed
     int chunks = ceilDiv(op.n, CHUNK);
     for (int c; (c = nextBlock.getAndIncrement()) < chunks; ) {
@@ -227,28 +222,14 @@ final class VectorGemm {
   /** C[m0:m1, n0:n1] from the product over K[k0:k1], which scales C by beta if it is the first. */
   private void span(int part, int parts, int m0, int m1, int n0, int n1, int k0, int k1) {
     Workspace w = workspaces[part];
-    int kcStep = blockSize(op.k, KC, 1);
+    int kcStep = op.kcStep;
     int mPad = roundUp(m1 - m0, MR);
     int nPad = roundUp(n1 - n0, NR);
     int mcStep = blockSize(m1 - m0, MC, MR);
     int rowBlocks = ceilDiv(m1 - m0, mcStep);
     int ncStep = roundUp(ceilDiv(n1 - n0, Math.max(ceilDiv(n1 - n0, NC), ceilDiv(4 * parts, rowBlocks))), NR);
     int blocks = rowBlocks * ceilDiv(n1 - n0, ncStep);
-    int kBlocks = ceilDiv(k1 - k0, kcStep);
-    int aPieces = ceilDiv(m1 - m0, PIECE);
-    int bPieces = ceilDiv(n1 - n0, PIECE);
-    for (int u; (u = nextPiece.getAndIncrement()) < (aPieces + bPieces) * kBlocks; ) {
-      int pc = k0 + u % kBlocks * kcStep;
-      int kc = Math.min(kcStep, k1 - pc);
-      int piece = u / kBlocks;
-      if (piece < aPieces) {
-        int i = piece * PIECE;
-        packA(op, m0 + i, Math.min(PIECE, m1 - m0 - i), pc, kc, packedA, (pc - k0) * mPad + i * kc);
-      } else {
-        int j = (piece - aPieces) * PIECE;
-        packB(op, pc, kc, n0 + j, Math.min(PIECE, n1 - n0 - j), packedB, (pc - k0) * nPad + j * kc);
-      }
-    }
+    packTogether(m0, m1, n0, n1, k0, k1);
     await(parts); // this span of A and B packed, and no one takes a piece any more
     if (part == 0) {
       nextPiece.set(0); // nobody takes a piece before the next span's first await
@@ -270,6 +251,32 @@ final class VectorGemm {
     await(parts); // every block of C done, and no one takes a block any more
     if (part == 0) {
       nextBlock.set(0); // nobody takes a block before the next span's first await, or the next call
+    }
+  }
+
+  /**
+   * Packs op(A)[m0:m1, k0:k1] into packedA and op(B)[k0:k1, n0:n1] into packedB, K block by K block (block pc of A at
+   * (pc − k0)·mPad, of B at (pc − k0)·nPad), PIECE rows or columns of one K block at a time from the counter, so that
+   * every thread of the call packs its share.
+   */
+  private void packTogether(int m0, int m1, int n0, int n1, int k0, int k1) {
+    int kcStep = op.kcStep;
+    int mPad = roundUp(m1 - m0, MR);
+    int nPad = roundUp(n1 - n0, NR);
+    int kBlocks = ceilDiv(k1 - k0, kcStep);
+    int aPieces = ceilDiv(m1 - m0, PIECE);
+    int bPieces = ceilDiv(n1 - n0, PIECE);
+    for (int u; (u = nextPiece.getAndIncrement()) < (aPieces + bPieces) * kBlocks; ) {
+      int pc = k0 + u % kBlocks * kcStep;
+      int kc = Math.min(kcStep, k1 - pc);
+      int piece = u / kBlocks;
+      if (piece < aPieces) {
+        int i = piece * PIECE;
+        packA(op, m0 + i, Math.min(PIECE, m1 - m0 - i), pc, kc, packedA, (pc - k0) * mPad + i * kc);
+      } else {
+        int j = (piece - aPieces) * PIECE;
+        packB(op, pc, kc, n0 + j, Math.min(PIECE, n1 - n0 - j), packedB, (pc - k0) * nPad + j * kc);
+      }
     }
   }
 
@@ -378,10 +385,11 @@ final class VectorGemm {
    * The MR×NR tile t = Ap·Bp over kc steps: Ap holds MR values per step, Bp NR. Kept small and on its own so the JIT
    * compiles it as one unit with the accumulators in registers (inlined into a long method it ran 20× slower). Every
    * index is the loop counter times a constant: JDK 17's C2 then hoists the range checks out of the loop, where with
-   * offsets advanced by the loop it checked both B loads every step (3–6% of the GEMM). Unrolled, by hand or by
-   * -XX:LoopUnrollLimit, C2 spills the accumulators: half speed. The last step is peeled so that what is stored is an
-   * fma's result, whose class C2 knows: stored from the loop's phis, JDK 17's C2 mostly missed the store intrinsic
-   * (the species came from a virtual call) and ran the Java fallback lane by lane, 5–9% of a GEMM's time.
+   * offsets advanced by the loop it checked both B loads every step (2.5–4.4% of a one-thread GEMM). Unrolled, by
+   * hand or by -XX:LoopUnrollLimit, C2 spills the accumulators: half speed. The last step is peeled so that what is
+   * stored is an fma's result, whose class C2 knows: stored from the loop's phis, JDK 17's C2 mostly missed the store
+   * intrinsic (the species came from a virtual call) and ran the Java fallback lane by lane, 5–9% of a GEMM's JFR
+   * samples.
    */
   private static void microKernel(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] t) {
     FloatVector c00 = FloatVector.zero(S);
