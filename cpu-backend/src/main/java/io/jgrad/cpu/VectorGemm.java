@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Float32 GEMM in the Vector API, after Goto and van de Geijn ("Anatomy of high-performance matrix multiplication",
  * 2008): B is packed into KC×NR panels and A into MR×KC panels, zero-padded at the edges, and a register-blocked
- * micro-kernel multiplies one A panel by one B panel into an MR×NR tile of C held in 8 vector registers. Transposes
+ * micro-kernel multiplies one A panel by one B panel into an MR×NR tile of C held in 12 vector registers. Transposes
  * are absorbed by the packing, so NN, NT, TN and TT run the same kernel. The threads of a {@link WorkerTeam} pack
  * the operands together and then take blocks of C from a counter ({@link #packed}, {@link #sharedA}).
  *
@@ -18,17 +18,17 @@ final class VectorGemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   /**
-   * Micro-tile rows: 4 rows × 2 vectors = 8 accumulators. Measured here with 256-bit vectors (16 registers), one
-   * thread, 1024³, thread CPU time, on JDK 17 and 25 alike: 4×16 about 60 GFLOP/s, 8×8 54, 5×16 51, 3×24 40, and the
-   * 12-accumulator tiles 6×16 and 4×24 about 30. Why the 12-accumulator tiles lose (disassembled, see
-   * docs/benchmarks.md): on JDK 17 a 6×16 kernel that adds its six rows to C here pushes C2 past its inlining node
-   * budget (NodeCountInliningCutoff) and the last row's vectors are boxed, one allocation per step; written to a
-   * scratch tile instead it runs as fast as 4×16, no faster. On JDK 25 C2 issues all of a step's broadcasts at the
-   * top of the loop and keeps one accumulator on the stack (a load, FMA and store per step): half speed. The 4×16
-   * loop alone runs at about 90 GFLOP/s per core, near this machine's measured FMA peak (a C loop: 95–101), so a
-   * larger tile has little to gain here anyway.
+   * Micro-tile rows: 6 rows × 2 vectors = 12 accumulators, which with two B vectors and two broadcasts fill the 16
+   * 256-bit registers. 4×16 (8 accumulators) ran its loop at about 90 GFLOP/s per core, below this machine's FMA peak
+   * (a C loop: 95–101), because each step's 8 FMAs came with about 12 integer instructions of indexing, more than the
+   * core dispatches beside them in the 4 cycles the FMAs take; 6×16 spreads the same indexing over 12 FMAs. It ran
+   * 1.05–1.15× faster than 4×16 on 1024³ and 2048³ on one and two threads, JDK 17 and 25, both orders
+   * (docs/benchmarks.md, session 7). Earlier 6×16 and 4×24 kernels lost for reasons found by disassembly: on JDK 17 a
+   * kernel that added its rows to C went past C2's inlining node budget and boxed the last row (hence the scratch
+   * tile), and on JDK 25, with the loop counting steps, C2 issued all six broadcasts at the top of the loop and kept
+   * an accumulator on the stack: half speed (hence the loop counting B's index, see microKernel).
    */
-  private static final int MR = 4;
+  private static final int MR = 6;
   private static final int NR = 2 * L;
   /**
    * K block: long, so that a tile of C is added to (a load, FMA and store per element, C2 cannot keep the tile in
@@ -64,8 +64,10 @@ final class VectorGemm {
   private static final int PACKED = 1 << 22;
   /** Columns of C per block in {@link #sharedA}: two micro-tiles (one was slower, four no faster). */
   private static final int CHUNK = 2 * NR;
-  /** Rows of A, or columns of B, that one thread packs at a time while the threads pack together (whole panels). */
-  private static final int PIECE = NR;
+  /** Columns of B that one thread packs at a time while the threads pack together (whole panels). */
+  private static final int B_PIECE = NR;
+  /** Rows of A per piece: whole panels, close to B_PIECE. */
+  private static final int A_PIECE = 3 * MR;
 
   /** Scratch, one per thread of the team, allocated once. */
   private static final class Workspace {
@@ -256,26 +258,26 @@ final class VectorGemm {
 
   /**
    * Packs op(A)[m0:m1, k0:k1] into packedA and op(B)[k0:k1, n0:n1] into packedB, K block by K block (block pc of A at
-   * (pc − k0)·mPad, of B at (pc − k0)·nPad), PIECE rows or columns of one K block at a time from the counter, so that
-   * every thread of the call packs its share.
+   * (pc − k0)·mPad, of B at (pc − k0)·nPad), a piece (A_PIECE rows or B_PIECE columns of one K block) at a time from
+   * the counter, so that every thread of the call packs its share.
    */
   private void packTogether(int m0, int m1, int n0, int n1, int k0, int k1) {
     int kcStep = op.kcStep;
     int mPad = roundUp(m1 - m0, MR);
     int nPad = roundUp(n1 - n0, NR);
     int kBlocks = ceilDiv(k1 - k0, kcStep);
-    int aPieces = ceilDiv(m1 - m0, PIECE);
-    int bPieces = ceilDiv(n1 - n0, PIECE);
+    int aPieces = ceilDiv(m1 - m0, A_PIECE);
+    int bPieces = ceilDiv(n1 - n0, B_PIECE);
     for (int u; (u = nextPiece.getAndIncrement()) < (aPieces + bPieces) * kBlocks; ) {
       int pc = k0 + u % kBlocks * kcStep;
       int kc = Math.min(kcStep, k1 - pc);
       int piece = u / kBlocks;
       if (piece < aPieces) {
-        int i = piece * PIECE;
-        packA(op, m0 + i, Math.min(PIECE, m1 - m0 - i), pc, kc, packedA, (pc - k0) * mPad + i * kc);
+        int i = piece * A_PIECE;
+        packA(op, m0 + i, Math.min(A_PIECE, m1 - m0 - i), pc, kc, packedA, (pc - k0) * mPad + i * kc);
       } else {
-        int j = (piece - aPieces) * PIECE;
-        packB(op, pc, kc, n0 + j, Math.min(PIECE, n1 - n0 - j), packedB, (pc - k0) * nPad + j * kc);
+        int j = (piece - aPieces) * B_PIECE;
+        packB(op, pc, kc, n0 + j, Math.min(B_PIECE, n1 - n0 - j), packedB, (pc - k0) * nPad + j * kc);
       }
     }
   }
@@ -383,9 +385,11 @@ final class VectorGemm {
 
   /**
    * The MR×NR tile t = Ap·Bp over kc steps: Ap holds MR values per step, Bp NR. Kept small and on its own so the JIT
-   * compiles it as one unit with the accumulators in registers (inlined into a long method it ran 20× slower). Every
-   * index is the loop counter times a constant: JDK 17's C2 then hoists the range checks out of the loop, where with
-   * offsets advanced by the loop it checked both B loads every step (2.5–4.4% of a one-thread GEMM). Unrolled, by
+   * compiles it as one unit with the accumulators in registers (inlined into a long method it ran 20× slower). The loop
+   * counts B's index: C2 hoists the range checks of the loop variable's loads out of the loop (with B's offset
+   * advanced beside a step counter, JDK 17 checked both B loads every step: 2.5–4.4% of a one-thread GEMM) and checks
+   * A's six loads with two compares a step. Counting steps instead (B's index the counter times NR), JDK 25's C2
+   * hoisted all six broadcasts and spilled an accumulator (see MR). Unrolled, by
    * hand or by -XX:LoopUnrollLimit, C2 spills the accumulators: half speed. The last step is peeled so that what is
    * stored is an fma's result, whose class C2 knows: stored from the loop's phis, JDK 17's C2 mostly missed the store
    * intrinsic (the species came from a virtual call) and ran the Java fallback lane by lane, 5–9% of a GEMM's JFR
@@ -400,37 +404,55 @@ final class VectorGemm {
     FloatVector c21 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S);
     FloatVector c31 = FloatVector.zero(S);
-    int last = kc - 1;
-    for (int p = 0; p < last; p++) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, bOff + p * NR);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bOff + p * NR + L);
-      FloatVector a = FloatVector.broadcast(S, ap[aOff + p * MR]);
+    FloatVector c40 = FloatVector.zero(S);
+    FloatVector c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S);
+    FloatVector c51 = FloatVector.zero(S);
+    int bLast = bOff + (kc - 1) * NR;
+    int ai = aOff;
+    for (int bi = bOff; bi < bLast; bi += NR, ai += MR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector a = FloatVector.broadcast(S, ap[ai]);
       c00 = a.fma(b0, c00);
       c01 = a.fma(b1, c01);
-      a = FloatVector.broadcast(S, ap[aOff + p * MR + 1]);
+      a = FloatVector.broadcast(S, ap[ai + 1]);
       c10 = a.fma(b0, c10);
       c11 = a.fma(b1, c11);
-      a = FloatVector.broadcast(S, ap[aOff + p * MR + 2]);
+      a = FloatVector.broadcast(S, ap[ai + 2]);
       c20 = a.fma(b0, c20);
       c21 = a.fma(b1, c21);
-      a = FloatVector.broadcast(S, ap[aOff + p * MR + 3]);
+      a = FloatVector.broadcast(S, ap[ai + 3]);
       c30 = a.fma(b0, c30);
       c31 = a.fma(b1, c31);
+      a = FloatVector.broadcast(S, ap[ai + 4]);
+      c40 = a.fma(b0, c40);
+      c41 = a.fma(b1, c41);
+      a = FloatVector.broadcast(S, ap[ai + 5]);
+      c50 = a.fma(b0, c50);
+      c51 = a.fma(b1, c51);
     }
-    FloatVector b0 = FloatVector.fromArray(S, bp, bOff + last * NR);
-    FloatVector b1 = FloatVector.fromArray(S, bp, bOff + last * NR + L);
-    FloatVector a = FloatVector.broadcast(S, ap[aOff + last * MR]);
-    a.fma(b0, c00).intoArray(t, 0);
-    a.fma(b1, c01).intoArray(t, L);
-    a = FloatVector.broadcast(S, ap[aOff + last * MR + 1]);
-    a.fma(b0, c10).intoArray(t, NR);
-    a.fma(b1, c11).intoArray(t, NR + L);
-    a = FloatVector.broadcast(S, ap[aOff + last * MR + 2]);
+    int aLast = aOff + (kc - 1) * MR;
+    FloatVector b0 = FloatVector.fromArray(S, bp, bLast);
+    FloatVector b1 = FloatVector.fromArray(S, bp, bLast + L);
+    FloatVector a = FloatVector.broadcast(S, ap[aLast]);
+    a.fma(b0, c00).intoArray(t, 0 * NR);
+    a.fma(b1, c01).intoArray(t, 0 * NR + L);
+    a = FloatVector.broadcast(S, ap[aLast + 1]);
+    a.fma(b0, c10).intoArray(t, 1 * NR);
+    a.fma(b1, c11).intoArray(t, 1 * NR + L);
+    a = FloatVector.broadcast(S, ap[aLast + 2]);
     a.fma(b0, c20).intoArray(t, 2 * NR);
     a.fma(b1, c21).intoArray(t, 2 * NR + L);
-    a = FloatVector.broadcast(S, ap[aOff + last * MR + 3]);
+    a = FloatVector.broadcast(S, ap[aLast + 3]);
     a.fma(b0, c30).intoArray(t, 3 * NR);
     a.fma(b1, c31).intoArray(t, 3 * NR + L);
+    a = FloatVector.broadcast(S, ap[aLast + 4]);
+    a.fma(b0, c40).intoArray(t, 4 * NR);
+    a.fma(b1, c41).intoArray(t, 4 * NR + L);
+    a = FloatVector.broadcast(S, ap[aLast + 5]);
+    a.fma(b0, c50).intoArray(t, 5 * NR);
+    a.fma(b1, c51).intoArray(t, 5 * NR + L);
   }
 
   /**
