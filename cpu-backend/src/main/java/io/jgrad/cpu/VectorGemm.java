@@ -389,11 +389,10 @@ final class VectorGemm {
    * counts B's index: C2 hoists the range checks of the loop variable's loads out of the loop (with B's offset
    * advanced beside a step counter, JDK 17 checked both B loads every step: 2.5–4.4% of a one-thread GEMM) and checks
    * A's six loads with two compares a step. Counting steps instead (B's index the counter times NR), JDK 25's C2
-   * hoisted all six broadcasts and spilled an accumulator (see MR). Unrolled, by
-   * hand or by -XX:LoopUnrollLimit, C2 spills the accumulators: half speed. The last step is peeled so that what is
-   * stored is an fma's result, whose class C2 knows: stored from the loop's phis, JDK 17's C2 mostly missed the store
-   * intrinsic (the species came from a virtual call) and ran the Java fallback lane by lane, 5–9% of a GEMM's JFR
-   * samples.
+   * hoisted all six broadcasts and spilled an accumulator (see MR). Unrolled, by hand or by -XX:LoopUnrollLimit, C2
+   * spills the accumulators: half speed. The last step is peeled so that what is stored is an fma's result, whose
+   * class C2 knows: stored from the loop's phis, JDK 17's C2 mostly missed the store intrinsic (the species came from
+   * a virtual call) and ran the Java fallback lane by lane, 5–9% of a GEMM's JFR samples.
    */
   private static void microKernel(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] t) {
     FloatVector c00 = FloatVector.zero(S);
