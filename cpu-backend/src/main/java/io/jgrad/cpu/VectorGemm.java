@@ -22,7 +22,7 @@ final class VectorGemm {
    * 256-bit registers. 4×16 (8 accumulators) ran its loop at about 90 GFLOP/s per core, below this machine's FMA peak
    * (a C loop: 95–101), because each step's 8 FMAs came with about 12 integer instructions of indexing, more than the
    * core dispatches beside them in the 4 cycles the FMAs take; 6×16 spreads the same indexing over 12 FMAs. It ran
-   * 1.05–1.15× faster than 4×16 on 1024³ and 2048³ on one and two threads, JDK 17 and 25, both orders
+   * 1.00–1.15× faster than 4×16 on 1024³ and 2048³ on one and two threads, JDK 17 and 25, both orders
    * (docs/benchmarks.md, session 7). Earlier 6×16 and 4×24 kernels lost for reasons found by disassembly: on JDK 17 a
    * kernel that added its rows to C went past C2's inlining node budget and boxed the last row (hence the scratch
    * tile), and on JDK 25, with the loop counting steps, C2 issued all six broadcasts at the top of the loop and kept

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * alpha and beta on the multithreaded GEMM paths, against the reference loops: the conformance suite checks alpha and
  * beta on a shape small enough to run on one thread, and C is scaled by beta in a different place on each path. The
  * shapes: tall (A and B packed whole), wide with a small A (A shared: one K block, ragged edges everywhere, and two
- * K blocks), and a single row block split by columns. Spans of a product too large to pack whole: the second test.
+ * K blocks), and wide with an A too long to share. Spans of a product too large to pack whole: the second test.
  */
 class VectorGemmTest {
   /** Sums of at most 2,500 products of values in [−1, 1]: float32 rounding stays far below this, a wrong index not. */
@@ -45,7 +45,7 @@ class VectorGemmTest {
 
   /**
    * With its packed buffers capped small, the general path splits every product into spans of rows, columns and K
-   * (8 × 7 × 1, 2 × 3 × 3 and, wide C with an A too long to share, 7 × 13 × 1 here): each span must pack its own part
+   * (9 × 7 × 1, 3 × 3 × 3 and, wide C with an A too long to share, 8 × 13 × 1 here): each span must pack its own part
    * of A and B, and only the first span of K may scale C by beta or, when beta = 0, store into it.
    */
   @Test
