@@ -13,6 +13,8 @@ import io.jgrad.nn.Sequential;
 import io.jgrad.nn.Tanh;
 import io.jgrad.optim.Adam;
 import io.jgrad.optim.Optimizer;
+import io.jgrad.tools.CurvePlot;
+import io.jgrad.tools.JsonLine;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -15,6 +15,11 @@ import io.jgrad.optim.OneCycleLR;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
 import io.jgrad.optim.WarmupCosineLR;
+import io.jgrad.tools.CheckpointWriter;
+import io.jgrad.tools.CurvePlotListener;
+import io.jgrad.tools.JsonLine;
+import io.jgrad.tools.MetricsFile;
+import io.jgrad.tools.ProgressListener;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.Trainer;
@@ -148,18 +153,17 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("dataset", ds.label());
         context.put("backend", backend.name());
-        boolean bar = !noProgress && System.console() != null;
-        trainer.listener(new ProgressListener(bar, System.out, System.err));
+        trainer.listener(noProgress ? ProgressListener.lines(System.out, System.err) : ProgressListener.onConsole());
         if (metrics != null) {
           trainer.listener(new MetricsFile(metrics, context));
         }
         if (save != null) {
           trainer.listener(new CheckpointWriter(save, model, opt, rngs, config()));
         }
-        List<EpochMetrics> history = trainer.fit(train, test, epochs);
-        if (plot != null && !history.isEmpty()) {
-          CurvePlot.trainingCurves(history, "jgrad train --dataset " + ds.label(), plot);
+        if (plot != null) {
+          trainer.listener(new CurvePlotListener(plot, "jgrad train --dataset " + ds.label()));
         }
+        List<EpochMetrics> history = trainer.fit(train, test, epochs);
         System.out.println(summary(context, history, trainer.completedEpochs(), start));
         model.close();
       }

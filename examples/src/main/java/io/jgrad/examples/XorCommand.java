@@ -13,6 +13,7 @@ import io.jgrad.nn.Sequential;
 import io.jgrad.nn.Sigmoid;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
+import io.jgrad.tools.JsonLine;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.jgrad.examples;
+package io.jgrad.tools;
 
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.TrainListener;
@@ -11,18 +11,27 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Appends one JSON object per epoch to a file ({@code --metrics FILE.jsonl}). */
-final class MetricsFile implements TrainListener {
+/**
+ * Appends one JSON object per epoch to a file ({@code --metrics FILE.jsonl}): {@code event:"epoch"}, the context
+ * fields, then {@link #fields}.
+ */
+public final class MetricsFile implements TrainListener {
   private final Path file;
   private final Map<String, Object> context;
 
-  /** @param context fields repeated on every line (dataset, backend) */
-  MetricsFile(Path file, Map<String, Object> context) {
-    this.file = file;
-    this.context = context;
+  /** Appends to {@code file} with no context fields. */
+  public MetricsFile(Path file) {
+    this(file, Map.of());
   }
 
-  static Map<String, Object> fields(EpochMetrics m) {
+  /** @param context fields repeated on every line (dataset, backend) */
+  public MetricsFile(Path file, Map<String, Object> context) {
+    this.file = file;
+    this.context = new LinkedHashMap<>(context);
+  }
+
+  /** An epoch's measurements by their JSON names (snake case), in a fixed order. */
+  public static Map<String, Object> fields(EpochMetrics m) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("epoch", m.epoch());
     f.put("train_loss", m.trainLoss());

@@ -1,4 +1,4 @@
-package io.jgrad.examples;
+package io.jgrad.tools;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package io.jgrad.examples;
+package io.jgrad.tools;
 
 import io.jgrad.train.EpochMetrics;
 import java.io.IOException;
@@ -11,12 +11,15 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** PNG charts: training curves per epoch ({@code train --plot}) and a fitted curve ({@code regression --plot}). */
-final class CurvePlot {
+/**
+ * PNG charts: training curves per epoch ({@code train --plot}; {@link CurvePlotListener} redraws them as training
+ * goes) and a fitted curve ({@code regression --plot}).
+ */
+public final class CurvePlot {
   private CurvePlot() {}
 
   /** Train and test loss (left axis) and test accuracy (right axis) per epoch. */
-  static void trainingCurves(List<EpochMetrics> history, String title, Path png) throws IOException {
+  public static void trainingCurves(List<EpochMetrics> history, String title, Path png) throws IOException {
     double[] epochs = history.stream().mapToDouble(EpochMetrics::epoch).toArray();
     XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("epoch").build();
     chart.setYAxisGroupTitle(0, "loss");
@@ -31,7 +34,7 @@ final class CurvePlot {
   }
 
   /** The true curve as a line and the model's predictions as points. */
-  static void fit(double[] x, double[] truth, double[] predicted, String title, Path png) throws IOException {
+  public static void fit(double[] x, double[] truth, double[] predicted, String title, Path png) throws IOException {
     XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("x").yAxisTitle("y").build();
     chart.addSeries("true curve", x, truth).setMarker(SeriesMarkers.NONE);
     chart.addSeries("model", x, predicted).setMarker(SeriesMarkers.NONE);

@@ -1,4 +1,4 @@
-package io.jgrad.examples;
+package io.jgrad.tools;
 
 import io.jgrad.Generator;
 import io.jgrad.nn.Module;
@@ -11,15 +11,23 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Writes a training checkpoint after every epoch ({@code --save}), atomically, so a crash loses at most one epoch. */
-final class CheckpointWriter implements TrainListener {
+/**
+ * Writes a training checkpoint (see {@link TrainingCheckpoint}) after every epoch ({@code --save}), atomically, so a
+ * crash loses at most one epoch.
+ */
+public final class CheckpointWriter implements TrainListener {
   private final Path file;
   private final Module model;
   private final Optimizer optimizer;
   private final Map<String, Generator> rngs;
   private final Map<String, String> config;
 
-  CheckpointWriter(Path file, Module model, Optimizer optimizer, Map<String, Generator> rngs, Map<String, String> config) {
+  /**
+   * @param rngs the generators whose positions make the run replayable (dropout), by name
+   * @param config the run's settings, recorded so that a resume can check it continues the same run
+   */
+  public CheckpointWriter(
+      Path file, Module model, Optimizer optimizer, Map<String, Generator> rngs, Map<String, String> config) {
     this.file = file;
     this.model = model;
     this.optimizer = optimizer;

@@ -1,4 +1,4 @@
-package io.jgrad.examples;
+package io.jgrad.tools;
 
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.TrainListener;
@@ -10,10 +10,11 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A progress bar per epoch on stderr with the running loss and samples/s (on a terminal), or a plain line every tenth
- * of an epoch (otherwise, or with --no-progress); then a one-line epoch summary on stdout.
+ * A progress bar per epoch with the running loss and samples/s, or a plain line every tenth of an epoch where no
+ * terminal would draw a bar; then a one-line epoch summary. {@code trainer.listener(ProgressListener.onConsole())} is
+ * the usual choice.
  */
-final class ProgressListener implements TrainListener {
+public final class ProgressListener implements TrainListener {
   private final boolean bar;
   private final PrintStream out;
   private final PrintStream err;
@@ -24,10 +25,25 @@ final class ProgressListener implements TrainListener {
   private long examples;
   private double lossSum;
 
-  ProgressListener(boolean bar, PrintStream out, PrintStream err) {
+  private ProgressListener(boolean bar, PrintStream out, PrintStream err) {
     this.bar = bar;
     this.out = out;
     this.err = err;
+  }
+
+  /** A bar on stderr when the JVM has a terminal, plain lines otherwise; epoch summaries on stdout. */
+  public static ProgressListener onConsole() {
+    return System.console() != null ? bar(System.out, System.err) : lines(System.out, System.err);
+  }
+
+  /** A progress bar per epoch on {@code progress}, an epoch summary line on {@code summaries}. */
+  public static ProgressListener bar(PrintStream summaries, PrintStream progress) {
+    return new ProgressListener(true, summaries, progress);
+  }
+
+  /** A plain line every tenth of an epoch on {@code progress} (logs, pipes), an epoch summary on {@code summaries}. */
+  public static ProgressListener lines(PrintStream summaries, PrintStream progress) {
+    return new ProgressListener(false, summaries, progress);
   }
 
   @Override

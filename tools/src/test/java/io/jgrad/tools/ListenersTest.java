@@ -1,0 +1,80 @@
+package io.jgrad.tools;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jgrad.Backend;
+import io.jgrad.Backends;
+import io.jgrad.train.TrainingCheckpoint;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each listener, added in one line to a plain {@code Trainer}, leaves what it promises after a two-epoch run. */
+class ListenersTest {
+  private static Backend backend;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void open() {
+    backend = Backends.create("cpu-scalar");
+  }
+
+  @AfterAll
+  static void close() {
+    backend.close();
+  }
+
+  @Test
+  void theListenersWriteMetricsPlotsCheckpointsAndProgress() throws IOException {
+    Path metrics = dir.resolve("run.jsonl");
+    Path png = dir.resolve("curves.png");
+    Path checkpoint = dir.resolve("run.safetensors");
+    ByteArrayOutputStream summaries = new ByteArrayOutputStream();
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    try (ToyRun run = new ToyRun(backend)) {
+      run.trainer
+          .listener(ProgressListener.lines(utf8(summaries), utf8(progress)))
+          .listener(new MetricsFile(metrics, Map.of("dataset", "clusters")))
+          .listener(new CurvePlotListener(png, "toy"))
+          .listener(new CheckpointWriter(checkpoint, run.model, run.opt, Map.of("dropout", run.dropoutRng),
+              Map.of("note", "toy")));
+      run.trainer.fit(run.train, run.test, 2);
+
+      List<String> lines = Files.readAllLines(metrics);
+      assertEquals(2, lines.size());
+      assertTrue(lines.get(1).startsWith("{\"event\":\"epoch\",\"dataset\":\"clusters\",\"epoch\":2,\"train_loss\":"),
+          lines.get(1));
+      byte[] magic = Arrays.copyOf(Files.readAllBytes(png), 8);
+      assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, magic);
+      try (ToyRun fresh = new ToyRun(backend)) {
+        TrainingCheckpoint.Restored r =
+            TrainingCheckpoint.load(checkpoint, fresh.model, fresh.opt, Map.of("dropout", fresh.dropoutRng));
+        assertEquals(2, r.epochs());
+        assertEquals(Map.of("note", "toy"), r.config());
+        assertArrayEquals(run.model.parameters().get(0).value().toFloatArray(),
+            fresh.model.parameters().get(0).value().toFloatArray());
+      }
+    }
+    String out = summaries.toString(StandardCharsets.UTF_8);
+    assertTrue(out.startsWith("epoch 1/2  train_loss ") && out.contains("\nepoch 2/2  train_loss "), out);
+    // 6 steps an epoch: a line at every step (a tenth of 6 rounds down to 1)
+    assertEquals(12, progress.toString(StandardCharsets.UTF_8).lines().count());
+  }
+
+  private static PrintStream utf8(ByteArrayOutputStream bytes) {
+    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  }
+}
