@@ -40,7 +40,7 @@ __device__ __forceinline__ float unary_value(int op, float a, float x) {
     case UnaryOp::LOG: return logf(x);
     case UnaryOp::SQRT: return sqrtf(x);
     case UnaryOp::ABS: return fabsf(x);
-    case UnaryOp::RELU: return x > 0.f ? x : 0.f;
+    case UnaryOp::RELU: return x <= 0.f ? 0.f : x;  // NaN passes, as in PyTorch
     case UnaryOp::LEAKY_RELU: return x > 0.f ? x : a * x;
     case UnaryOp::ELU: return x > 0.f ? x : a * expm1f(x);
     case UnaryOp::SIGMOID: return 1.f / (1.f + expf(-x));
@@ -64,9 +64,9 @@ __device__ __forceinline__ float unary_gradient(int op, float a, float s, float 
     case UnaryOp::LOG: return dy / s;                              // s = x
     case UnaryOp::SQRT: return dy * 0.5f / s;                      // s = y
     case UnaryOp::ABS: return isnan(s) ? JGRAD_NAN : dy * (float) ((s > 0.f) - (s < 0.f));  // s = x (Math.signum)
-    case UnaryOp::RELU: return s > 0.f ? dy : 0.f;                 // s = y
+    case UnaryOp::RELU: return s <= 0.f ? 0.f : dy;                // s = y
     case UnaryOp::LEAKY_RELU: return s > 0.f ? dy : a * dy;        // s = y
-    case UnaryOp::ELU: return s > 0.f ? dy : dy * (s + a);         // s = y
+    case UnaryOp::ELU: return s <= 0.f ? dy * (s + a) : dy;        // s = y
     case UnaryOp::SIGMOID: return dy * s * (1.f - s);              // s = y
     case UnaryOp::TANH: return dy * (1.f - s * s);                 // s = y
     case UnaryOp::GELU: {                                          // s = x

@@ -338,6 +338,62 @@ public abstract class BackendConformanceTest {
     }
   }
 
+  /** The activations a model can be built with; each must let a NaN through as PyTorch's does. */
+  private static final UnaryOp[] ACTIVATIONS = {
+    UnaryOp.RELU, UnaryOp.LEAKY_RELU, UnaryOp.ELU, UnaryOp.GELU, UnaryOp.SIGMOID, UnaryOp.TANH
+  };
+
+  /**
+   * As torch.relu, leaky_relu, elu, gelu, sigmoid and tanh: a NaN input gives a NaN output (an activation that mapped
+   * NaN to 0 would hide a diverged layer from the non-finite guard). Backward at a NaN saved value follows PyTorch's
+   * branches: RELU and ELU test {@code saved <= 0}, so dy passes; LEAKY_RELU tests {@code saved > 0}, so dy is scaled
+   * by the slope; the others compute with the NaN and give NaN. 3×33 runs a SIMD body and its tail, unfused and fused.
+   */
+  @EachFloatType
+  void activationsPropagateNaNAsPyTorchDoes(DType dtype) {
+    assumeSupported(dtype);
+    int rows = 3;
+    int cols = 33;
+    int n = rows * cols;
+    for (UnaryOp op : ACTIVATIONS) {
+      UnaryCase row = tableRow(op);
+      double[] x = awayFromKinks(dtype, n, -3, 3, row.kinks());
+      double[] y = new double[n];
+      double[] dy = values(dtype, n, -1, 1);
+      double[] dx = new double[n];
+      for (int i = 0; i < n; i++) {
+        if (i % 3 == 1) {
+          x[i] = Double.NaN;
+          y[i] = Double.NaN;
+          dx[i] = switch (op) {
+            case RELU, ELU -> dy[i];
+            case LEAKY_RELU -> row.alpha() * dy[i];
+            default -> Double.NaN;
+          };
+        } else {
+          y[i] = row.function().applyAsDouble(x[i]);
+          dx[i] = dy[i] * row.derivative().applyAsDouble(x[i]);
+        }
+      }
+      Buffer yOut = put(dtype, filled(n, 7));
+      backend.unary(op, row.alpha(), put(dtype, x), yOut);
+      tolerance().assertClose(dtype, op + " of NaN", y, get(yOut));
+      Buffer saved = op.saves() == UnaryOp.Saves.OUTPUT ? put(dtype, round(dtype, y)) : put(dtype, x);
+      Buffer dxOut = put(dtype, filled(n, 7));
+      backend.unaryBackward(op, row.alpha(), saved, put(dtype, dy), dxOut);
+      tolerance().assertClose(dtype, op + " backward at NaN", dx, get(dxOut));
+      if (op != UnaryOp.GELU) { // the fused epilogue takes only activations that save y
+        Buffer fused = put(dtype, filled(n, 7));
+        backend.biasActivation(op, row.alpha(), put(dtype, x), put(dtype, new double[cols]), fused, rows, cols);
+        tolerance().assertClose(dtype, "biasActivation " + op + " of NaN", y, get(fused));
+        Buffer fusedDx = put(dtype, filled(n, 7));
+        backend.biasActivationBackward(op, row.alpha(), saved, put(dtype, dy), fusedDx, poisoned(dtype, cols),
+            rows, cols);
+        tolerance().assertClose(dtype, "biasActivationBackward " + op + " at NaN", dx, get(fusedDx));
+      }
+    }
+  }
+
   // ---- binary ----
 
   /** Pairs of operand shapes: same shape, row broadcast, outer product, rank extension, scalars. */

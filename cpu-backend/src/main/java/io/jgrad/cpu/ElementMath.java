@@ -29,7 +29,7 @@ final class ElementMath {
       case ABS:
         return Math.abs(x);
       case RELU:
-        return x > 0 ? x : 0.0;
+        return x <= 0 ? 0.0 : x; // NaN fails the test and passes through, as PyTorch's relu lets it
       case LEAKY_RELU:
         return x > 0 ? x : alpha * x;
       case ELU:
@@ -61,7 +61,9 @@ final class ElementMath {
    * dx = dy·op'(saved), where saved is the forward's input or output as {@link UnaryOp#saves()} says (ignored for ops
    * that save nothing). RELU and CLAMP select 0 outside their mask rather than multiply by it, as PyTorch's
    * threshold_backward and clamp_backward do (and ops.cuh's unary_gradient): dy·0 would turn a NaN or infinite dy
-   * into NaN where the op passed no gradient at all. Every other op multiplies dy by its derivative.
+   * into NaN where the op passed no gradient at all. Every other op multiplies dy by its derivative. A NaN saved value
+   * takes the branch PyTorch's kernels give it: RELU and ELU test {@code saved <= 0} (so NaN passes dy), LEAKY_RELU
+   * tests {@code saved > 0} (so NaN scales dy by alpha).
    *
    * @throws IllegalArgumentException for DROPOUT_MASK, which has no gradient
    */
@@ -78,11 +80,11 @@ final class ElementMath {
       case ABS:
         return dy * Math.signum(saved);
       case RELU:
-        return saved > 0 ? dy : 0.0;
+        return saved <= 0 ? 0.0 : dy;
       case LEAKY_RELU:
         return saved > 0 ? dy : dy * alpha;
       case ELU:
-        return saved > 0 ? dy : dy * (saved + alpha);
+        return saved <= 0 ? dy * (saved + alpha) : dy;
       case SIGMOID:
         return dy * (saved * (1.0 - saved));
       case TANH:

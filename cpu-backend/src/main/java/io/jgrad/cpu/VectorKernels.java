@@ -217,8 +217,8 @@ final class VectorKernels implements FloatKernels {
   private static FloatVector activate(UnaryOp op, float alpha, FloatVector x) {
     switch (op) {
       case RELU:
-        // Blend rather than max(x, 0): NaN and −0 come out as the reference's x > 0 ? x : 0 gives.
-        return FloatVector.zero(F).blend(x, x.compare(VectorOperators.GT, 0f));
+        // Blend rather than max(x, 0): NaN and −0 come out as the reference's x <= 0 ? 0 : x gives.
+        return x.blend(FloatVector.zero(F), x.compare(VectorOperators.LE, 0f));
       case LEAKY_RELU:
         return x.mul(alpha).blend(x, x.compare(VectorOperators.GT, 0f));
       case NEG:
@@ -252,7 +252,7 @@ final class VectorKernels implements FloatKernels {
   private static FloatVector gradient(UnaryOp op, float alpha, FloatVector saved, FloatVector dy) {
     switch (op) {
       case RELU:
-        return FloatVector.zero(F).blend(dy, saved.compare(VectorOperators.GT, 0f));
+        return dy.blend(FloatVector.zero(F), saved.compare(VectorOperators.LE, 0f));
       case LEAKY_RELU:
         return dy.mul(alpha).blend(dy, saved.compare(VectorOperators.GT, 0f));
       case NEG:
