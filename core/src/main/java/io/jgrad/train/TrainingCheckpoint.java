@@ -96,13 +96,22 @@ public final class TrainingCheckpoint {
     for (Generator g : rngs.values()) {
       g.setOffset(offsets[i++]);
     }
+    return new Restored(epochs, steps, config(meta));
+  }
+
+  /** The run's settings recorded in {@code file} (read before building the model, which they describe). */
+  public static Map<String, String> recordedConfig(Path file) {
+    return config(Safetensors.read(file).metadata());
+  }
+
+  private static Map<String, String> config(Map<String, String> meta) {
     Map<String, String> config = new LinkedHashMap<>();
     meta.forEach((k, v) -> {
       if (k.startsWith(CONFIG)) {
         config.put(k.substring(CONFIG.length()), v);
       }
     });
-    return new Restored(epochs, steps, config);
+    return config;
   }
 
   /**

@@ -31,8 +31,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jgrad train}: an MLP classifier on MNIST-style or CIFAR-10 data. The defaults are a recipe that wins (inputs
@@ -41,6 +44,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train an MLP classifier.")
 final class TrainCommand implements Callable<Integer> {
+  /** The recorded setting that is not an option: how many epochs the schedule was planned for. */
+  private static final String SCHEDULE_EPOCHS = "schedule_epochs";
 
   @Option(names = "--dataset", defaultValue = "digits",
       description = "digits (bundled), mnist, fashion-mnist or cifar10 (default: ${DEFAULT-VALUE})")
@@ -113,7 +118,8 @@ final class TrainCommand implements Callable<Integer> {
       description = "write a training checkpoint (weights + optimizer + RNG) here after each epoch")
   Path save;
 
-  @Option(names = "--resume", description = "continue from a checkpoint file, or the newest valid one in a directory")
+  @Option(names = "--resume", description = "continue from a checkpoint file, or the newest valid one in a directory, "
+      + "with the settings it recorded (an option given that contradicts them is an error)")
   Path resume;
 
   @Option(names = "--no-progress", description = "plain progress lines instead of a progress bar")
@@ -124,9 +130,16 @@ final class TrainCommand implements Callable<Integer> {
           "when the loss or a gradient is NaN/Inf: skip the step and warn, or stop (default: ${DEFAULT-VALUE})")
   String onNonFinite;
 
+  @Spec CommandSpec spec;
+
+  /** The epochs the learning-rate schedule is planned over: --epochs, or on resume what the checkpoint recorded. */
+  private int scheduleEpochs;
+
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
+    scheduleEpochs = Math.max(1, epochs); // with --epochs 0 no step is taken; one epoch keeps the schedule well-formed
+    Path resumeFile = resume == null ? null : adoptRecordedSettings();
     NonFinitePolicy policy = checkOptions();
     Datasets ds = Datasets.named(dataset);
     TrainTestSplit split = ds.load(data);
@@ -139,16 +152,18 @@ final class TrainCommand implements Callable<Integer> {
           split.train().numClasses(), checkpointSegments, init, dropoutRng);
       try (DataLoader train = new DataLoader(split.train(), batch, true, false, seed, backend);
           DataLoader test = new DataLoader(split.test(), 1000, false, false, 0, backend);
-          // With --epochs 0 no step is taken; one epoch's length keeps the schedule well-formed.
-          Optimizer opt = optimizer(model, (long) Math.max(1, epochs) * train.batchesPerEpoch())) {
+          Optimizer opt = optimizer(model, (long) scheduleEpochs * train.batchesPerEpoch())) {
         Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
         Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, labelSmoothing))
             .clipNorm(clipNorm)
             .nonFinitePolicy(policy);
-        if (resume != null) {
-          Path file = Files.isDirectory(resume) ? TrainingCheckpoint.newestValid(resume) : resume;
-          trainer.setCompletedEpochs(TrainingCheckpoint.load(file, model, opt, rngs).epochs());
-          System.err.println("resumed from " + file + " after epoch " + trainer.completedEpochs());
+        if (resumeFile != null) {
+          trainer.setCompletedEpochs(TrainingCheckpoint.load(resumeFile, model, opt, rngs).epochs());
+          if (epochs < trainer.completedEpochs()) {
+            throw new IllegalArgumentException("--epochs " + epochs + " is the total, and " + resumeFile + " has done "
+                + trainer.completedEpochs() + " already");
+          }
+          System.err.println("resumed from " + resumeFile + " after epoch " + trainer.completedEpochs());
         }
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("dataset", ds.label());
@@ -169,6 +184,24 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Takes the settings recorded in the checkpoint to resume for every option not given, and refuses an option that
+   * contradicts them; returns the checkpoint file.
+   */
+  private Path adoptRecordedSettings() {
+    Path file = Files.isDirectory(resume) ? TrainingCheckpoint.newestValid(resume) : resume;
+    Map<String, String> recorded = TrainingCheckpoint.recordedConfig(file);
+    String[] merged = RecordedSettings.merge(recorded, config(), spec, file);
+    new CommandLine(this).parseArgs(merged); // before it: a new CommandLine injects a fresh spec into this command
+    String planned = recorded.get(SCHEDULE_EPOCHS);
+    scheduleEpochs = planned != null ? Integer.parseInt(planned) : Math.max(1, epochs);
+    if (scheduleEpochs < epochs && !schedule.equals("constant")) {
+      System.err.println("the " + schedule + " learning-rate schedule of " + file + " was planned for " + scheduleEpochs
+          + " epochs; the epochs after it run at its final rate");
+    }
+    return file;
   }
 
   /** Rejects option values that the library would reject later, or silently misread, naming the option. */
@@ -195,12 +228,11 @@ final class TrainCommand implements Callable<Integer> {
 
   private Optimizer optimizer(Module model, long totalSteps) {
     var params = model.namedParameters();
-    double peak = lr != null ? lr : optimizer.equals("sgd") ? 0.05 : 1e-3;
+    double peak = peakLr();
     Optimizer opt = switch (optimizer) {
-      case "sgd" -> new SGD(params, peak, momentum, 0, weightDecay != null ? weightDecay : 0, false);
-      case "adam" -> new Adam(params, peak, 0.9, 0.999, 1e-8, weightDecay != null ? weightDecay : 0);
-      case "adamw" -> new AdamW(params, peak, 0.9, 0.999, 1e-8,
-          weightDecay != null ? weightDecay : AdamW.DEFAULT_WEIGHT_DECAY);
+      case "sgd" -> new SGD(params, peak, momentum, 0, weightDecay(), false);
+      case "adam" -> new Adam(params, peak, 0.9, 0.999, 1e-8, weightDecay());
+      case "adamw" -> new AdamW(params, peak, 0.9, 0.999, 1e-8, weightDecay());
       default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer
           + "'; expected sgd, adam or adamw");
     };
@@ -214,16 +246,37 @@ final class TrainCommand implements Callable<Integer> {
     return opt;
   }
 
-  /** The settings a checkpoint records, so a resumed run can be told apart from another. */
+  /**
+   * The settings a checkpoint records, by option name, with the values in effect (defaults resolved), so that a resume
+   * continues the same run (see {@link RecordedSettings}).
+   */
   private Map<String, String> config() {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("dataset", dataset);
-    c.put("hidden", Arrays.toString(hidden));
+    c.put("hidden", RecordedSettings.widths(hidden));
     c.put("activation", activation);
+    c.put("dropout", Double.toString(dropout));
     c.put("optimizer", optimizer);
+    c.put("lr", Double.toString(peakLr()));
+    if (optimizer.equals("sgd")) {
+      c.put("momentum", Double.toString(momentum));
+    }
+    c.put("weight-decay", Double.toString(weightDecay()));
+    c.put("schedule", schedule);
+    c.put(SCHEDULE_EPOCHS, Integer.toString(scheduleEpochs));
+    c.put("label-smoothing", Double.toString(labelSmoothing));
+    c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));
     c.put("seed", Long.toString(seed));
     return c;
+  }
+
+  private double peakLr() {
+    return lr != null ? lr : optimizer.equals("sgd") ? 0.05 : 1e-3;
+  }
+
+  private double weightDecay() {
+    return weightDecay != null ? weightDecay : optimizer.equals("adamw") ? AdamW.DEFAULT_WEIGHT_DECAY : 0;
   }
 
   private static String summary(Map<String, Object> context, List<EpochMetrics> history, int epochs, long start) {
