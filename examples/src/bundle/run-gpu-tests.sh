@@ -25,7 +25,7 @@ fi
 
 # The source-tree checks (committed PTX vs native/, kernel names, ops.cuh built on the host) belong to the build, not
 # to the device (the bundle has no native/).
-"$java" --add-modules jdk.incubator.vector -Xss4m \
+"$java" --add-modules jdk.incubator.vector \
   -jar "$here/tools/junit-platform-console-standalone.jar" execute \
   --class-path "$classpath" \
   --select-package io.jgrad.cuda \

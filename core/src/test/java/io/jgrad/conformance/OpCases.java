@@ -1,0 +1,256 @@
+package io.jgrad.conformance;
+
+import io.jgrad.Backend;
+import io.jgrad.DType;
+import io.jgrad.Generator;
+import io.jgrad.Shape;
+import io.jgrad.Tensor;
+import io.jgrad.UnaryOp;
+import io.jgrad.autograd.NoGrad;
+import io.jgrad.init.Initializer;
+import io.jgrad.nn.Activation;
+import io.jgrad.nn.BatchNorm1d;
+import io.jgrad.nn.Dropout;
+import io.jgrad.nn.ELU;
+import io.jgrad.nn.Flatten;
+import io.jgrad.nn.GELU;
+import io.jgrad.nn.LayerNorm;
+import io.jgrad.nn.LeakyReLU;
+import io.jgrad.nn.Linear;
+import io.jgrad.nn.Module;
+import io.jgrad.nn.Parameter;
+import io.jgrad.nn.ReLU;
+import io.jgrad.nn.Residual;
+import io.jgrad.nn.Sequential;
+import io.jgrad.nn.Sigmoid;
+import io.jgrad.nn.Tanh;
+import io.jgrad.ops.SoftmaxCrossEntropy;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.Function;
+
+/**
+ * The op table: every op (one row per {@link UnaryOp}, then the other ops and compositions with broadcasting and
+ * fan-out) and every module. It drives the float64 gradient check on the reference backend (OpGradCheckTest) and the
+ * forward + backward comparison with the reference on every backend ({@link OpConformance}). An op class of {@code
+ * io.jgrad.ops} that no row reaches, or a {@code UnaryOp} without a row, fails a test. Unary references are written
+ * from x, in a different form from the backends' (which use the saved output), so a shared mistake is unlikely.
+ */
+public final class OpCases {
+  private static final double[] NO_KINKS = {};
+  private static final double[] AT_ZERO = {0.0};
+  private static final double SLOPE = 0.1;
+  private static final double CLAMP_LIMIT = 0.5;
+  private static final double EXPONENT = 2.5;
+  private static final double DROP_P = 0.25;
+  private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+  private static final Map<UnaryOp, UnaryCase> UNARY = new EnumMap<>(UnaryOp.class);
+  private static final List<OpCase> ALL = new ArrayList<>();
+
+  static {
+    unary(UnaryOp.NEG, 0, -3, 3, NO_KINKS, x -> -x, x -> -1);
+    narrow(unary(UnaryOp.EXP, 0, -5, 5, NO_KINKS, Math::exp, Math::exp), -2, 2);
+    unary(UnaryOp.LOG, 0, 0.05, 10, NO_KINKS, Math::log, x -> 1 / x);
+    unary(UnaryOp.SQRT, 0, 0.05, 10, NO_KINKS, Math::sqrt, x -> 1 / (2 * Math.sqrt(x)));
+    unary(UnaryOp.ABS, 0, -3, 3, AT_ZERO, Math::abs, x -> x > 0 ? 1 : -1);
+    unary(UnaryOp.RELU, 0, -3, 3, AT_ZERO, x -> x > 0 ? x : 0, x -> x > 0 ? 1 : 0);
+    unary(UnaryOp.LEAKY_RELU, SLOPE, -3, 3, AT_ZERO, x -> x > 0 ? x : SLOPE * x, x -> x > 0 ? 1 : SLOPE);
+    unary(UnaryOp.ELU, 1.5, -3, 3, AT_ZERO, x -> x > 0 ? x : 1.5 * Math.expm1(x), x -> x > 0 ? 1 : 1.5 * Math.exp(x));
+    unary(UnaryOp.SIGMOID, 0, -8, 8, NO_KINKS, x -> Math.exp(x) / (1 + Math.exp(x)), OpCases::sigmoidDerivative);
+    unary(UnaryOp.TANH, 0, -4, 4, NO_KINKS, x -> Math.sinh(x) / Math.cosh(x), x -> 1 / (Math.cosh(x) * Math.cosh(x)));
+    narrow(unary(UnaryOp.GELU, 0, -4, 4, NO_KINKS, OpCases::gelu, OpCases::geluDerivative), -3, 3);
+    unary(UnaryOp.ADD_SCALAR, 1.25, -3, 3, NO_KINKS, x -> x + 1.25, x -> 1);
+    unary(UnaryOp.MUL_SCALAR, -0.75, -3, 3, NO_KINKS, x -> -0.75 * x, x -> -0.75);
+    unary(UnaryOp.POW_SCALAR, EXPONENT, 0.05, 3, NO_KINKS, x -> Math.exp(EXPONENT * Math.log(x)),
+        x -> EXPONENT * Math.exp((EXPONENT - 1) * Math.log(x)));
+    unary(UnaryOp.CLAMP, CLAMP_LIMIT, -2, 2, new double[] {-CLAMP_LIMIT, CLAMP_LIMIT},
+        x -> x < -CLAMP_LIMIT ? -CLAMP_LIMIT : x > CLAMP_LIMIT ? CLAMP_LIMIT : x, x -> Math.abs(x) < CLAMP_LIMIT ? 1 : 0);
+    unary(UnaryOp.DROPOUT_MASK, DROP_P, 0, 1, new double[] {DROP_P}, x -> x < DROP_P ? 0 : 1 / (1 - DROP_P), null);
+    unary(UnaryOp.IDENTITY, 0, -3, 3, NO_KINKS, x -> x, x -> 1);
+
+    // The Tensor methods that name a unary op, with their own arguments.
+    op("tensor_unary_methods", x -> x[0].neg().exp().add(x[0].abs().sqrt()).log().mul(-0.75).add(2.5).pow(2.5)
+        .leakyRelu(0.1).elu(1.3).sigmoid().tanh().gelu().relu().clamp(1.0), 0.2, 2, new int[] {4, 5});
+
+    op("add", x -> x[0].add(x[1]), -2, 2, new int[] {4, 3}, new int[] {4, 3});
+    op("add_broadcast_row", x -> x[0].add(x[1]), -2, 2, new int[] {4, 3}, new int[] {3});
+    op("add_broadcast_col", x -> x[0].add(x[1]), -2, 2, new int[] {4, 1}, new int[] {1, 3});
+    op("sub_broadcast", x -> x[0].sub(x[1]), -2, 2, new int[] {2, 1, 3}, new int[] {4, 1});
+    op("mul_broadcast", x -> x[0].mul(x[1]), -2, 2, new int[] {4, 3}, new int[] {4, 1});
+    op("div_broadcast", x -> x[0].div(x[1]), 0.5, 2, new int[] {4, 3}, new int[] {3});
+    op("pow", x -> x[0].pow(x[1]), 0.5, 2, new int[] {4, 3}, new int[] {1, 3});
+    op("maximum", x -> x[0].maximum(x[1]), -2, 2, new int[] {4, 3}, new int[] {4, 3});
+    op("minimum_broadcast", x -> x[0].minimum(x[1]), -2, 2, new int[] {4, 3}, new int[] {3});
+    op("matmul", x -> x[0].matmul(x[1]), -1, 1, new int[] {3, 4}, new int[] {4, 5});
+    op("matmul_nt", x -> x[0].matmul(false, x[1], true), -1, 1, new int[] {3, 4}, new int[] {5, 4});
+    op("matmul_tn", x -> x[0].matmul(true, x[1], false), -1, 1, new int[] {4, 3}, new int[] {4, 5});
+    op("matmul_tt", x -> x[0].matmul(true, x[1], true), -1, 1, new int[] {4, 3}, new int[] {5, 4});
+    op("matmul_batched", x -> x[0].matmul(x[1]), -1, 1, new int[] {2, 3, 4}, new int[] {2, 4, 5});
+    op("matmul_batched_shared", x -> x[0].matmul(x[1]), -1, 1, new int[] {2, 3, 4}, new int[] {4, 5});
+    op("matmul_shared_batched", x -> x[0].matmul(x[1]), -1, 1, new int[] {3, 4}, new int[] {2, 4, 5});
+    op("transpose", x -> x[0].transpose(), -1, 1, new int[] {3, 5});
+    op("reshape", x -> x[0].reshape(5, 3).mul(x[0].reshape(5, 3)), -1, 1, new int[] {3, 5});
+    op("sum_all", x -> x[0].sum(), -1, 1, new int[] {3, 5});
+    op("sum_axis0", x -> x[0].sum(0, false), -1, 1, new int[] {3, 5});
+    op("sum_axis1_keepdim", x -> x[0].sum(1, true), -1, 1, new int[] {2, 3, 5});
+    op("mean_all", x -> x[0].mean(), -1, 1, new int[] {3, 5});
+    op("mean_axis_last", x -> x[0].mean(-1, false), -1, 1, new int[] {3, 5});
+    op("max_all", x -> x[0].max(), -1, 1, new int[] {3, 5});
+    op("max_axis1", x -> x[0].max(1, false), -1, 1, new int[] {3, 5});
+    op("max_axis0_keepdim", x -> x[0].max(0, true), -1, 1, new int[] {3, 5});
+    op("softmax", x -> x[0].softmax(1), -2, 2, new int[] {3, 5});
+    op("softmax_axis0", x -> x[0].softmax(0), -2, 2, new int[] {3, 5});
+    op("log_softmax", x -> x[0].logSoftmax(-1), -2, 2, new int[] {3, 5});
+    op("cross_entropy", x -> x[0].crossEntropy(labels(x[0], 3, 5)), -2, 2, new int[] {3, 5});
+    op("cross_entropy_smoothed", x -> SoftmaxCrossEntropy.apply(x[0], labels(x[0], 4, 3), 0.1), -2, 2,
+        new int[] {4, 3});
+    biasActivation("bias_identity", UnaryOp.IDENTITY, 0, -2, 2);
+    biasActivation("bias_relu", UnaryOp.RELU, 0, 0.1, 2);
+    biasActivation("bias_tanh", UnaryOp.TANH, 0, -1, 1);
+    biasActivation("bias_sigmoid", UnaryOp.SIGMOID, 0, -1, 1);
+    biasActivation("bias_elu", UnaryOp.ELU, 1.0, -1, 1);
+    biasActivation("bias_leaky", UnaryOp.LEAKY_RELU, 0.01, -1, 1);
+    biasActivation("bias_gelu", UnaryOp.GELU, 0, -1, 1);
+    // A value used twice gets the sum of both paths.
+    op("fan_out", x -> x[0].mul(x[0]).add(x[0].exp()).mul(x[0]), -1, 1, new int[] {3, 4});
+    op("mlp_layer", x -> x[0].matmul(x[1]).tanh().sum(1, false).mul(x[0].sum(1, false)), -1, 1, new int[] {3, 4},
+        new int[] {4, 2});
+
+    module("linear", (b, d, g) -> linear(b, d, g, 3, 4, true), -1, 1, 5, 3);
+    module("linear_no_bias", (b, d, g) -> linear(b, d, g, 3, 4, false), -1, 1, 5, 3);
+    linearWith(new ReLU());
+    linearWith(new LeakyReLU(0.1));
+    linearWith(new ELU(0.7));
+    linearWith(new GELU());
+    linearWith(new Tanh());
+    linearWith(new Sigmoid());
+    module("relu_module", (b, d, g) -> new ReLU(), 0.1, 2, 3, 4);
+    module("gelu_module", (b, d, g) -> new GELU(), -2, 2, 3, 4);
+    module("linear_no_bias_tanh", (b, d, g) -> new Sequential(linear(b, d, g, 3, 2, false), new Tanh()), -1, 1, 4, 3);
+    module("dropout", (b, d, g) -> new Replayed(new Dropout(0.4, g), g), -1, 1, 4, 6);
+    module("batch_norm_train", (b, d, g) -> withAffine(new BatchNorm1d(b, d, 3), b, d, g), -2, 2, 5, 3);
+    module("batch_norm_eval", OpCases::batchNormEval, -2, 2, 5, 3);
+    module("layer_norm", (b, d, g) -> withAffine(new LayerNorm(b, d, 4), b, d, g), -2, 2, 2, 3, 4);
+    module("residual", (b, d, g) -> new Residual(new Sequential(linear(b, d, g, 3, 3, true), new Tanh())), -1, 1, 4,
+        3);
+    module("flatten_linear", (b, d, g) -> new Sequential(new Flatten(), linear(b, d, g, 6, 2, true)), -1, 1, 3, 2, 3);
+    module("mlp", (b, d, g) -> new Sequential(linear(b, d, g, 3, 5, true), new Tanh(), new LayerNorm(b, d, 5),
+        linear(b, d, g, 5, 2, true)), -1, 1, 4, 3);
+  }
+
+  private OpCases() {}
+
+  /** Every row. */
+  public static List<OpCase> all() {
+    return List.copyOf(ALL);
+  }
+
+  /** The unary row's kernel reference for {@code op}, or null when the table lacks one. */
+  public static UnaryCase unary(UnaryOp op) {
+    return UNARY.get(op);
+  }
+
+  private static OpCase unary(
+      UnaryOp op, double alpha, double low, double high, double[] kinks, DoubleUnaryOperator f,
+      DoubleUnaryOperator df) {
+    UnaryCase ref = new UnaryCase(op, alpha, low, high, kinks, f, df);
+    UNARY.put(op, ref);
+    OpCase row = OpCase.unary(ref);
+    ALL.add(row);
+    return row;
+  }
+
+  /**
+   * Narrows the op row of a unary op to a range whose sum of outputs stays small: a central difference's rounding
+   * error grows with the loss's magnitude (ε·|L|/h), which exp(5) or gelu(4) over 35 elements would make too large.
+   */
+  private static void narrow(OpCase row, double low, double high) {
+    ALL.set(ALL.indexOf(row), row.withRange(low, high));
+  }
+
+  private static void op(String name, Function<Tensor[], Tensor> f, double low, double high, int[]... shapes) {
+    ALL.add(OpCase.op(name, f, low, high, shapes));
+  }
+
+  private static void biasActivation(String name, UnaryOp act, double alpha, double low, double high) {
+    op(name, x -> x[0].biasActivation(x[1], act, alpha), low, high, new int[] {4, 3}, new int[] {3});
+  }
+
+  private static void module(String name, OpCase.ModuleFactory build, double low, double high, int... inputShape) {
+    ALL.add(OpCase.module(name, build, low, high, inputShape));
+  }
+
+  /** Linear followed by an activation: Sequential runs the pair as the fused bias + activation kernel. */
+  private static void linearWith(Activation act) {
+    module("linear_" + act.op().name().toLowerCase(),
+        (b, d, g) -> new Sequential(linear(b, d, g, 3, 4, true), act), -1, 1, 5, 3);
+  }
+
+  private static Linear linear(Backend backend, DType dtype, Generator gen, int in, int out, boolean bias) {
+    return new Linear(backend, dtype, in, out, bias, Initializer.xavierUniform(), gen);
+  }
+
+  /** Replaces the norm's ones/zeros so the affine terms' gradients are checked at a generic point. */
+  private static Module withAffine(Module norm, Backend backend, DType dtype, Generator gen) {
+    for (Parameter p : norm.parameters()) {
+      p.set(Tensor.rand(backend, dtype, p.value().shape(), gen, 0.5, 1.5));
+    }
+    return norm;
+  }
+
+  /** A BatchNorm in eval mode whose running statistics came from one training batch. */
+  private static Module batchNormEval(Backend backend, DType dtype, Generator gen) {
+    Module bn = withAffine(new BatchNorm1d(backend, dtype, 3), backend, dtype, gen);
+    try (NoGrad ignored = NoGrad.enter()) { // statistics only: record no graph that no backward would free
+      bn.forward(Tensor.rand(backend, dtype, Shape.of(6, 3), gen, -3, 3));
+    }
+    return bn.eval();
+  }
+
+  /** Dropout that draws the same mask at every call, as central differences need a deterministic function. */
+  private static final class Replayed extends Module {
+    private final Module inner;
+    private final Generator gen;
+    private final long offset;
+
+    Replayed(Module inner, Generator gen) {
+      this.inner = registerModule("inner", inner);
+      this.gen = gen;
+      this.offset = gen.offset();
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+      gen.setOffset(offset);
+      return inner.forward(x);
+    }
+  }
+
+  private static Tensor labels(Tensor like, int rows, int classes) {
+    int[] l = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      l[i] = (i * 7 + 1) % classes;
+    }
+    return Tensor.of(like.backend(), l, rows);
+  }
+
+  private static double sigmoidDerivative(double x) {
+    double e = Math.exp(-x);
+    return e / ((1 + e) * (1 + e));
+  }
+
+  private static double gelu(double x) {
+    return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+  }
+
+  /** d/dx of the tanh-form GELU, via sech² = 1/cosh². */
+  private static double geluDerivative(double x) {
+    double u = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
+    double du = SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
+    return 0.5 * (1 + Math.tanh(u)) + 0.5 * x * du / (Math.cosh(u) * Math.cosh(u));
+  }
+}
