@@ -16,6 +16,11 @@ final class CudaProbe {
 
   /** Null when a CUDA device answers; otherwise why not, in one line. */
   static String unavailableReason() {
+    String missing = JcudaNatives.missingReason(
+        System.getProperty("os.name"), System.getProperty("os.arch"), CudaProbe.class.getClassLoader());
+    if (missing != null) {
+      return missing;
+    }
     try {
       JCudaDriver.setExceptionsEnabled(true);
       cuInit(0);
