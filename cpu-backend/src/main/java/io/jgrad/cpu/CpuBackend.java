@@ -186,7 +186,12 @@ public final class CpuBackend extends ArrayBackend {
 
   @Override
   public void random(Distribution dist, double a, double b, long seed, long offset, Buffer out) {
-    reference.random(dist, a, b, seed, offset, out);
+    CpuBuffer co = floating("random", "out", out);
+    if (!fast(co) || dist != Distribution.UNIFORM) {
+      reference.random(dist, a, b, seed, offset, out); // normal draws initialise weights once: not worth SIMD
+      return;
+    }
+    simd.uniform(a, b, seed, offset, co.floats(), co.size());
   }
 
   @Override

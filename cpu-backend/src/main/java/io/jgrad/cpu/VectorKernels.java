@@ -193,6 +193,22 @@ final class VectorKernels implements FloatKernels {
     }
   }
 
+  /** Parts of at least this many samples go to the other threads (a part costs about a microsecond to hand over). */
+  private static final int UNIFORM_PART = 8192;
+
+  @Override
+  public void uniform(double a, double b, long seed, long offset, float[] out, int n) {
+    if (n < 2 * UNIFORM_PART || team.threads() == 1) {
+      VectorPhilox.uniform(a, b, seed, offset, out, 0, n);
+      return;
+    }
+    // Counter-based, so each part draws its own range and the result does not depend on the split.
+    team.run((part, parts) -> {
+      int chunk = (n / parts + 63) & ~63; // a multiple of VectorPhilox's block
+      VectorPhilox.uniform(a, b, seed, offset, out, Math.min(n, part * chunk), Math.min(n, (part + 1) * chunk));
+    });
+  }
+
   @Override
   public void close() {
     team.close();
@@ -208,6 +224,7 @@ final class VectorKernels implements FloatKernels {
       case NEG:
       case ADD_SCALAR:
       case MUL_SCALAR:
+      case DROPOUT_MASK:
         return true;
       default:
         return false;
@@ -227,6 +244,9 @@ final class VectorKernels implements FloatKernels {
         return x.add(alpha);
       case MUL_SCALAR:
         return x.mul(alpha);
+      case DROPOUT_MASK:
+        // u ≥ p ? 1/(1 − p) : 0, the keep scale computed in double as the reference's scalar form does.
+        return FloatVector.zero(F).blend((float) (1.0 / (1.0 - alpha)), x.compare(VectorOperators.GE, alpha));
       default:
         return x;
     }

@@ -9,12 +9,7 @@ import io.jgrad.data.TrainTestSplit;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
-import io.jgrad.optim.Adam;
-import io.jgrad.optim.AdamW;
-import io.jgrad.optim.OneCycleLR;
 import io.jgrad.optim.Optimizer;
-import io.jgrad.optim.SGD;
-import io.jgrad.optim.WarmupCosineLR;
 import io.jgrad.tools.CheckpointWriter;
 import io.jgrad.tools.CurvePlotListener;
 import io.jgrad.tools.JsonLine;
@@ -227,23 +222,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private Optimizer optimizer(Module model, long totalSteps) {
-    var params = model.namedParameters();
-    double peak = peakLr();
-    Optimizer opt = switch (optimizer) {
-      case "sgd" -> new SGD(params, peak, momentum, 0, weightDecay(), false);
-      case "adam" -> new Adam(params, peak, 0.9, 0.999, 1e-8, weightDecay());
-      case "adamw" -> new AdamW(params, peak, 0.9, 0.999, 1e-8, weightDecay());
-      default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer
-          + "'; expected sgd, adam or adamw");
-    };
-    switch (schedule) {
-      case "cosine" -> opt.setSchedule(new WarmupCosineLR(peak, Math.max(1, totalSteps / 20), totalSteps, peak / 100));
-      case "onecycle" -> opt.setSchedule(new OneCycleLR(peak, totalSteps));
-      case "constant" -> {}
-      default -> throw new IllegalArgumentException("unknown schedule '" + schedule
-          + "'; expected cosine, onecycle or constant");
-    }
-    return opt;
+    return choice().build(model.namedParameters(), totalSteps);
   }
 
   /**
@@ -271,12 +250,16 @@ final class TrainCommand implements Callable<Integer> {
     return c;
   }
 
+  private OptimizerChoice choice() {
+    return new OptimizerChoice(optimizer, lr, momentum, weightDecay, schedule);
+  }
+
   private double peakLr() {
-    return lr != null ? lr : optimizer.equals("sgd") ? 0.05 : 1e-3;
+    return choice().peakLr();
   }
 
   private double weightDecay() {
-    return weightDecay != null ? weightDecay : optimizer.equals("adamw") ? AdamW.DEFAULT_WEIGHT_DECAY : 0;
+    return choice().resolvedWeightDecay();
   }
 
   private static String summary(Map<String, Object> context, List<EpochMetrics> history, int epochs, long start) {

@@ -6,13 +6,20 @@ import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.data.DataLoader;
+import io.jgrad.data.LabeledData;
 import io.jgrad.examples.Mlp;
+import io.jgrad.examples.OptimizerChoice;
 import io.jgrad.loss.CrossEntropyLoss;
+import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
-import io.jgrad.optim.Adam;
 import io.jgrad.optim.Optimizer;
-import io.jgrad.optim.SGD;
 import io.jgrad.tools.JsonLine;
+import io.jgrad.tools.ProgressListener;
+import io.jgrad.train.EpochMetrics;
+import io.jgrad.train.Trainer;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,17 +30,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Training throughput of an MLP (784-hidden…-10, ReLU, cross-entropy) with the data already on the backend: each
- * timed step is forward + backward + optimizer step. Prints a line for the warm-up (which lasts until the JIT has
- * settled, see {@link #warmUp}), one JSON line per timed window and a summary line with
- * the median, and the bytes the JVM allocated per step (all threads); with {@code --profile}, then one line per kernel
- * (GEMMs by shape) with its time per step, measured in the same windows.
+ * Training throughput of an MLP (784-hidden…-10, ReLU, cross-entropy), with the recipe's options (optimizer, schedule,
+ * dropout, label smoothing). Two loops: {@code --loop preloaded} (the default) times forward + backward + optimizer
+ * step over batches already on the backend; {@code --loop trainer} times what {@code jgrad train} runs, the {@link
+ * Trainer} with its progress listener (writing to a null sink) and gradient-norm monitor, a shuffling {@link
+ * DataLoader} over an in-memory data set of {@code steps × batch} random examples (one epoch per window), and an
+ * evaluation after each epoch on a sixth as many (Fashion-MNIST's ratio, batch 1000), whose time is reported apart as
+ * jgrad train's samples/s leaves it out. Prints a line for the warm-up (which lasts until the JIT has settled, see
+ * {@link #warmUp}), one JSON line per timed window and a summary line with the median, and the bytes the JVM allocated
+ * per step (all threads); with {@code --profile}, then one line per kernel (GEMMs by shape) with its time per step,
+ * measured in the same windows.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "MLP training samples/s, data preloaded.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "MLP training samples/s.")
 final class TrainBench implements Runnable {
   private static final int INPUTS = 784;
   private static final int CLASSES = 10;
   private static final int PRELOADED_BATCHES = 16;
+  private static final int EVAL_BATCH = 1000;
+
+  /** The two loops a window can time. */
+  enum Loop {
+    PRELOADED, TRAINER
+  }
 
   @CommandLine.Mixin BenchCommand.BackendChoice backend;
 
@@ -43,8 +61,28 @@ final class TrainBench implements Runnable {
   @Option(names = "--batch", defaultValue = "128")
   int batch;
 
-  @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (momentum 0.9) or adam")
+  @Option(names = "--optimizer", defaultValue = "sgd",
+      description = "sgd (momentum 0.9), adam or adamw (default: ${DEFAULT-VALUE})")
   String optimizer;
+
+  @Option(names = "--lr", description = "peak learning rate (default: 0.01 for sgd, 0.001 for adam/adamw)")
+  Double lr;
+
+  @Option(names = "--schedule", defaultValue = "constant",
+      description = "constant, cosine (with warmup) or onecycle, over four times the timed steps "
+          + "(default: ${DEFAULT-VALUE})")
+  String schedule;
+
+  @Option(names = "--dropout", defaultValue = "0", description = "dropout after each hidden layer, in [0, 1)")
+  double dropout;
+
+  @Option(names = "--label-smoothing", defaultValue = "0", description = "cross-entropy label smoothing, in [0, 1)")
+  double labelSmoothing;
+
+  @Option(names = "--loop", defaultValue = "preloaded",
+      description = "preloaded (batches already on the backend) or trainer (Trainer, DataLoader, listeners, "
+          + "evaluation) (default: ${DEFAULT-VALUE})")
+  String loop;
 
   @Option(names = "--windows", defaultValue = "7", description = "timed windows")
   int windows;
@@ -61,41 +99,22 @@ final class TrainBench implements Runnable {
 
   @Override
   public void run() {
+    Loop kind = loop();
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
+    }
     try (Backend opened = backend.open()) {
       BackendProfile kernels = profile ? new BackendProfile(opened) : null;
       Backend b = kernels != null ? kernels.backend() : opened;
       Generator gen = new Generator(1);
-      Module model = Mlp.build(b, INPUTS, hidden, "relu", 0, CLASSES, 0, gen, gen);
-      Tensor[] x = new Tensor[PRELOADED_BATCHES];
-      Tensor[] y = new Tensor[PRELOADED_BATCHES];
-      try (Scope data = Scope.detached()) {
-        for (int i = 0; i < PRELOADED_BATCHES; i++) {
-          x[i] = Tensor.randn(b, DType.FLOAT32, Shape.of(batch, INPUTS), gen, 0, 1);
-          int[] labels = new int[batch];
-          for (int r = 0; r < batch; r++) {
-            labels[r] = (r * 7 + i) % CLASSES;
-          }
-          y[i] = Tensor.of(b, labels, batch);
-        }
-      }
-      CrossEntropyLoss loss = new CrossEntropyLoss();
-      try (Optimizer opt = optimizer.equals("adam") ? new Adam(model.namedParameters(), 1e-3)
-          : new SGD(model.namedParameters(), 0.01, 0.9, 0, 0, false)) {
-        Runnable step = new Runnable() {
-          int i;
-
-          @Override
-          public void run() {
-            try (Scope ignored = Scope.open()) {
-              Tensor l = loss.apply(model.forward(x[i % PRELOADED_BATCHES]), y[i % PRELOADED_BATCHES]);
-              opt.zeroGrad();
-              l.backward();
-              opt.step();
-              i++;
-            }
-          }
-        };
-        warmUp(b, step);
+      Module model = Mlp.build(b, INPUTS, hidden, "relu", dropout, CLASSES, 0, gen, new Generator(2));
+      CrossEntropyLoss loss = new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
+      OptimizerChoice choice = new OptimizerChoice(optimizer, lr != null ? lr : optimizer.equals("sgd") ? 0.01 : null,
+          0.9, null, schedule);
+      try (Optimizer opt = choice.build(model.namedParameters(), 4L * windows * steps);
+          Window window = kind == Loop.TRAINER ? new TrainerWindow(b, model, opt, loss, gen)
+              : new PreloadedWindow(b, model, opt, loss, gen)) {
+        warmUp(b, window);
         if (kernels != null) {
           kernels.record();
         }
@@ -103,55 +122,172 @@ final class TrainBench implements Runnable {
         long allocated = 0;
         for (int w = 0; w < windows; w++) {
           long alloc0 = allocatedBytes();
-          long t0 = System.nanoTime();
-          for (int i = 0; i < steps; i++) {
-            step.run();
-          }
-          b.synchronize();
-          double seconds = (System.nanoTime() - t0) / 1e9;
+          double seconds = window.run();
           allocated += allocatedBytes() - alloc0;
           rates[w] = steps * batch / seconds;
-          System.out.println(line(b, "window", rates[w], seconds * 1e3 / steps, -1));
+          Map<String, Object> f = line(b, "window", rates[w], seconds * 1e3 / steps, -1);
+          window.extraFields(f);
+          System.out.println(JsonLine.of(f));
         }
         double[] sorted = rates.clone();
         Arrays.sort(sorted);
         double median = sorted[windows / 2];
-        System.out.println(line(b, "summary", median, batch * 1e3 / median, allocated / ((long) windows * steps)));
+        System.out.println(JsonLine.of(line(b, "summary", median, batch * 1e3 / median,
+            allocated / ((long) windows * steps))));
         if (kernels != null) {
           printProfile(b, kernels, (long) windows * steps);
         }
       } finally {
         model.close();
-        for (int i = 0; i < PRELOADED_BATCHES; i++) {
-          x[i].close();
-          y[i].close();
-        }
       }
     }
   }
 
-  private String line(Backend b, String event, double samplesPerSec, double stepMs, long allocPerStep) {
+  private Loop loop() {
+    return switch (loop) {
+      case "preloaded" -> Loop.PRELOADED;
+      case "trainer" -> Loop.TRAINER;
+      default -> throw new IllegalArgumentException("unknown --loop '" + loop + "'; expected preloaded or trainer");
+    };
+  }
+
+  /** One timed window of {@code steps} training steps. */
+  private interface Window extends AutoCloseable {
+    /** Runs the window; returns the seconds its training steps took (evaluation excluded). */
+    double run();
+
+    /** Fields of the last window's line beyond samples/s. */
+    default void extraFields(Map<String, Object> f) {}
+
+    @Override
+    void close();
+  }
+
+  /** The label of example r of batch i: every class in every batch, a different mix per batch. */
+  private static int label(int r, int i) {
+    return (r * 7 + i) % CLASSES;
+  }
+
+  /** {@code steps} steps over {@link #PRELOADED_BATCHES} batches of random inputs already on the backend. */
+  private final class PreloadedWindow implements Window {
+    private final Backend b;
+    private final Module model;
+    private final Optimizer opt;
+    private final CrossEntropyLoss loss;
+    private final Tensor[] x = new Tensor[PRELOADED_BATCHES];
+    private final Tensor[] y = new Tensor[PRELOADED_BATCHES];
+    private int i;
+
+    PreloadedWindow(Backend b, Module model, Optimizer opt, CrossEntropyLoss loss, Generator gen) {
+      this.b = b;
+      this.model = model;
+      this.opt = opt;
+      this.loss = loss;
+      try (Scope data = Scope.detached()) {
+        for (int n = 0; n < PRELOADED_BATCHES; n++) {
+          x[n] = Tensor.randn(b, DType.FLOAT32, Shape.of(batch, INPUTS), gen, 0, 1);
+          int[] labels = new int[batch];
+          for (int r = 0; r < batch; r++) {
+            labels[r] = label(r, n);
+          }
+          y[n] = Tensor.of(b, labels, batch);
+        }
+      }
+    }
+
+    @Override
+    public double run() {
+      long t0 = System.nanoTime();
+      for (int s = 0; s < steps; s++) {
+        try (Scope ignored = Scope.open()) {
+          Tensor l = loss.apply(model.forward(x[i % PRELOADED_BATCHES]), y[i % PRELOADED_BATCHES]);
+          opt.zeroGrad();
+          l.backward();
+          opt.step();
+          i++;
+        }
+      }
+      b.synchronize();
+      return (System.nanoTime() - t0) / 1e9;
+    }
+
+    @Override
+    public void close() {
+      for (int n = 0; n < PRELOADED_BATCHES; n++) {
+        x[n].close();
+        y[n].close();
+      }
+    }
+  }
+
+  /** One epoch of {@link Trainer#fit} per window, as {@code jgrad train} runs it. */
+  private final class TrainerWindow implements Window {
+    private final Trainer trainer;
+    private final DataLoader train;
+    private final DataLoader test;
+    private EpochMetrics last;
+
+    TrainerWindow(Backend b, Module model, Optimizer opt, CrossEntropyLoss loss, Generator gen) {
+      train = new DataLoader(randomData(b, steps * batch, gen), batch, true, false, 0, b);
+      test = new DataLoader(randomData(b, Math.max(1, steps * batch / 6), gen), EVAL_BATCH, false, false, 0, b);
+      PrintStream nullSink = new PrintStream(OutputStream.nullOutputStream());
+      trainer = new Trainer(model, opt, loss).listener(ProgressListener.lines(nullSink, nullSink));
+    }
+
+    @Override
+    public double run() {
+      List<EpochMetrics> epoch = trainer.fit(train, test, trainer.completedEpochs() + 1);
+      last = epoch.get(0);
+      return steps * batch / last.samplesPerSec();
+    }
+
+    @Override
+    public void extraFields(Map<String, Object> f) {
+      double trainSeconds = steps * batch / last.samplesPerSec();
+      f.put("eval_ms", Math.round((last.seconds() - trainSeconds) * 1e6) / 1000.0);
+    }
+
+    @Override
+    public void close() {
+      train.close();
+      test.close();
+    }
+  }
+
+  /** n examples of standard-normal inputs with {@link #label}'s labels, on the host. */
+  private LabeledData randomData(Backend b, int n, Generator gen) {
+    float[] features;
+    try (Tensor x = Tensor.randn(b, DType.FLOAT32, Shape.of(n, INPUTS), gen, 0, 1)) {
+      features = x.toFloatArray();
+    }
+    int[] labels = new int[n];
+    for (int e = 0; e < n; e++) {
+      labels[e] = label(e % batch, e / batch);
+    }
+    return new LabeledData(features, labels, INPUTS, CLASSES);
+  }
+
+  private Map<String, Object> line(Backend b, String event, double samplesPerSec, double stepMs, long allocPerStep) {
     Map<String, Object> f = header(b, event);
+    f.put("loop", loop);
     f.put("hidden", Arrays.toString(hidden).replace(" ", ""));
     f.put("batch", batch);
     f.put("optimizer", optimizer);
+    f.put("schedule", schedule);
+    f.put("dropout", dropout);
+    f.put("label_smoothing", labelSmoothing);
     f.put("samples_per_sec", Math.round(samplesPerSec));
     f.put("step_ms", Math.round(stepMs * 1000) / 1000.0);
     if (allocPerStep >= 0) {
       f.put("jvm_alloc_bytes_per_step", allocPerStep);
       f.put("java", System.getProperty("java.version"));
     }
-    return JsonLine.of(f);
+    return f;
   }
 
   /** Windows of steps (pools, optimizer state, the JIT) until the JIT has settled: see {@link Jit#warmUp}. */
-  private void warmUp(Backend b, Runnable step) {
-    Jit.Warmup w = Jit.warmUp(() -> {
-      for (int i = 0; i < steps; i++) {
-        step.run();
-      }
-      b.synchronize();
-    }, maxWarmup);
+  private void warmUp(Backend b, Window window) {
+    Jit.Warmup w = Jit.warmUp(window::run, maxWarmup);
     Map<String, Object> f = header(b, "warmup");
     f.put("steps", w.windows() * steps);
     f.put("seconds", Math.round(w.seconds() * 1000) / 1000.0);

@@ -1,0 +1,109 @@
+"""PyTorch CPU reference for `jgrad train`'s default recipe, written as a PyTorch user writes it: Fashion-MNIST
+(standardised with the training set's mean/std), 784-512-256-10 ReLU MLP with dropout 0.2 after each hidden layer,
+batch 128 shuffled by a DataLoader over in-memory tensors, AdamW (lr 1e-3, weight decay 0.01), linear warmup over the
+first 1/20 of the steps then cosine down to lr/100 (stepped per batch), label smoothing 0.1, evaluation on the 10,000
+test images (batch 1000) after each epoch. One JSON line per epoch with the training samples/s (evaluation excluded,
+as jgrad's `samples_per_sec`), then a summary whose samples_per_sec is the mean over epochs (as `jgrad train`'s).
+
+Run: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 docs/bench/torch_recipe.py \
+         [--epochs 10] [--threads 2] [--data /usr/share/datasets/fashion-mnist]
+"""
+import argparse
+import gzip
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+
+def idx(path):
+    """An IDX file (gzipped or raw) as a numpy array."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load(root, split):
+    def find(stem):
+        for name in (stem + ".gz", stem):
+            if os.path.exists(os.path.join(root, name)):
+                return os.path.join(root, name)
+        raise FileNotFoundError(os.path.join(root, stem))
+    x = idx(find(split + "-images-idx3-ubyte")).reshape(-1, 784).astype(np.float32) / 255
+    y = idx(find(split + "-labels-idx1-ubyte")).astype(np.int64)
+    return torch.from_numpy(x.copy()), torch.from_numpy(y.copy())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+
+    x_train, y_train = load(args.data, "train")
+    x_test, y_test = load(args.data, "t10k")
+    mean, std = x_train.mean(), x_train.std()
+    x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
+    train = DataLoader(TensorDataset(x_train, y_train), batch_size=128, shuffle=True)
+    test = DataLoader(TensorDataset(x_test, y_test), batch_size=1000)
+
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
+                          nn.Dropout(0.2), nn.Linear(256, 10))
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    total = args.epochs * len(train)
+    warmup = max(1, total // 20)
+
+    def factor(step):  # jgrad's WarmupCosineLR(peak, total/20, total, peak/100), as a multiple of the peak
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = min(1.0, (step - warmup) / (total - warmup))
+        return 0.01 + (1 - 0.01) * 0.5 * (1 + math.cos(math.pi * progress))
+
+    schedule = torch.optim.lr_scheduler.LambdaLR(opt, factor)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
+
+    rates = []
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        t0 = time.perf_counter()
+        loss_sum, seen = 0.0, 0
+        for x, y in train:
+            loss = loss_fn(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            schedule.step()
+            loss_sum += loss.item() * len(y)
+            seen += len(y)
+        train_seconds = time.perf_counter() - t0
+        model.eval()
+        correct, test_loss = 0, 0.0
+        with torch.no_grad():
+            for x, y in test:
+                out = model(x)
+                test_loss += loss_fn(out, y).item() * len(y)
+                correct += (out.argmax(1) == y).sum().item()
+        rates.append(seen / train_seconds)
+        print(json.dumps({"bench": "recipe", "event": "epoch", "backend": "torch", "epoch": epoch,
+                          "train_loss": round(loss_sum / seen, 4), "test_loss": round(test_loss / len(y_test), 4),
+                          "test_accuracy": correct / len(y_test), "samples_per_sec": round(rates[-1]),
+                          "wall_seconds": round(time.perf_counter() - t0, 3)}), flush=True)
+    print(json.dumps({"bench": "recipe", "event": "summary", "backend": "torch", "threads": args.threads,
+                      "torch": torch.__version__, "epochs": args.epochs,
+                      "samples_per_sec": round(sum(rates) / len(rates))}))
+
+
+if __name__ == "__main__":
+    main()

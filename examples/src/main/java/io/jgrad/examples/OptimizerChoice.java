@@ -1,0 +1,53 @@
+package io.jgrad.examples;
+
+import io.jgrad.nn.Parameter;
+import io.jgrad.optim.Adam;
+import io.jgrad.optim.AdamW;
+import io.jgrad.optim.OneCycleLR;
+import io.jgrad.optim.Optimizer;
+import io.jgrad.optim.SGD;
+import io.jgrad.optim.WarmupCosineLR;
+import java.util.Map;
+
+/**
+ * The optimizers and learning-rate schedules the command line names ({@code --optimizer}, {@code --schedule}), built
+ * one way for {@code jgrad train} and {@code jgrad bench train}, so the benchmark times the recipe that training runs.
+ *
+ * @param name sgd, adam or adamw
+ * @param lr peak learning rate, or null for the optimizer's default (0.05 for sgd, 0.001 for adam/adamw)
+ * @param momentum SGD's momentum
+ * @param weightDecay or null for the default (0.01 for adamw, 0 otherwise)
+ * @param schedule cosine (linear warmup over the first 1/20 of the steps, then down to lr/100), onecycle or constant
+ */
+public record OptimizerChoice(String name, Double lr, double momentum, Double weightDecay, String schedule) {
+
+  /** The peak learning rate: the one given, or the optimizer's default. */
+  public double peakLr() {
+    return lr != null ? lr : name.equals("sgd") ? 0.05 : 1e-3;
+  }
+
+  /** The weight decay: the one given, or the optimizer's default. */
+  public double resolvedWeightDecay() {
+    return weightDecay != null ? weightDecay : name.equals("adamw") ? AdamW.DEFAULT_WEIGHT_DECAY : 0;
+  }
+
+  /** The optimizer over {@code params} with its schedule set for a run of {@code totalSteps} steps. */
+  public Optimizer build(Map<String, Parameter> params, long totalSteps) {
+    double peak = peakLr();
+    double decay = resolvedWeightDecay();
+    Optimizer opt = switch (name) {
+      case "sgd" -> new SGD(params, peak, momentum, 0, decay, false);
+      case "adam" -> new Adam(params, peak, 0.9, 0.999, 1e-8, decay);
+      case "adamw" -> new AdamW(params, peak, 0.9, 0.999, 1e-8, decay);
+      default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected sgd, adam or adamw");
+    };
+    switch (schedule) {
+      case "cosine" -> opt.setSchedule(new WarmupCosineLR(peak, Math.max(1, totalSteps / 20), totalSteps, peak / 100));
+      case "onecycle" -> opt.setSchedule(new OneCycleLR(peak, totalSteps));
+      case "constant" -> {}
+      default -> throw new IllegalArgumentException("unknown schedule '" + schedule
+          + "'; expected cosine, onecycle or constant");
+    }
+    return opt;
+  }
+}
