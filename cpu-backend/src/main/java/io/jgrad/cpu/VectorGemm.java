@@ -19,37 +19,26 @@ final class VectorGemm {
   private static final int L = S.length();
   /**
    * Micro-tile rows: 6 rows × 2 vectors = 12 accumulators, which with two B vectors and two broadcasts fill the 16
-   * 256-bit registers. 4×16 (8 accumulators) ran its loop at about 90 GFLOP/s per core, below this machine's FMA peak
-   * (a C loop: 95–101), because each step's 8 FMAs came with about 12 integer instructions of indexing, more than the
-   * core dispatches beside them in the 4 cycles the FMAs take; 6×16 spreads the same indexing over 12 FMAs. It ran
-   * 1.00–1.15× faster than 4×16 on 1024³ and 2048³ on one and two threads, JDK 17 and 25, both orders
-   * (docs/benchmarks.md, session 7). Earlier 6×16 and 4×24 kernels lost for reasons found by disassembly: on JDK 17 a
-   * kernel that added its rows to C went past C2's inlining node budget and boxed the last row (hence the scratch
-   * tile), and on JDK 25, with the loop counting steps, C2 issued all six broadcasts at the top of the loop and kept
-   * an accumulator on the stack: half speed (hence the loop counting B's index, see microKernel).
+   * 256-bit registers, and spread each step's indexing over 12 FMAs (4×16 spent the same integer work on 8 and ran at
+   * about 90% of the FMA rate): 1.00–1.15× over 4×16 (docs/benchmarks.md, "Decisions (CPU kernels)").
    */
   private static final int MR = 6;
   private static final int NR = 2 * L;
   /**
-   * K block: long, so that a tile of C is added to (a load, FMA and store per element, C2 cannot keep the tile in
-   * registers across calls) once per 1024 steps rather than once per 256. Its KC×NR B panel (64 KB) no longer fits L1
-   * and streams from L2 past each A panel: the kernel alone measured as fast so (docs/benchmarks.md, session 6).
+   * K block: long, so that a tile of C is added to once per 1024 steps rather than 256; its 64 KB B panel streams from
+   * L2 past each A panel as fast as a 16 KB one stays in L1 (docs/benchmarks.md, "Decisions (CPU kernels)").
    */
   private static final int KC = 1024;
   /**
-   * Row block: the packed MC×KC A block (192 KB) stays in L2 beside a B panel and the MC×NC block of C (96 KB). Against
-   * KC 256 with MC 96, on two threads: KC 1024 with MC 96 (a 384 KB A block) 0.95–1.06×, with MC 48 1.09–1.12× (both
-   * orders) on 1024³ and 2048³; one thread about the same.
+   * Row block: the packed MC×KC A block (192 KB) stays in the 512 KB L2 beside a B panel and the MC×NC block of C
+   * (96 KB); MC 96 crowds it (KC 1024 with MC 48: 1.09–1.12× on two threads).
    */
   private static final int MC = 48;
-  /**
-   * Column block: the KC×NC B block (2 MB) streamed from L3 past the A block. On this machine's 512 KB L2, NC 128, 256
-   * and 1024 measured no faster (docs/benchmarks.md).
-   */
+  /** Column block: the KC×NC B block (2 MB) streams from L3 past the A block; NC 128 to 2048 measured no faster. */
   private static final int NC = 512;
   /**
-   * Below about 4M multiply-adds (~100 µs on one core) waking a second thread costs more than it saves on this
-   * shared machine: with 2^18, the MLP's 10-wide output layer (128×10×256) ran 5× slower on two threads than on one.
+   * Below about 4M multiply-adds (~100 µs on one core) waking a second thread costs more than it saves: with 2^18, the
+   * MLP's 10-wide output layer (128×10×256) ran 5× slower on two threads than on one.
    */
   private static final long PARALLEL_WORK = 1L << 22;
   /**
