@@ -111,6 +111,66 @@ public interface Backend extends AutoCloseable {
   /** x viewed as [outer, n, inner] reduced over n into out [outer, inner]. */
   void reduce(ReduceOp op, Buffer x, int outer, int n, int inner, Buffer out);
 
+  // ---- convolutional networks (NCHW; legend: B = batch, C = channels, O = output channels, G = groups) ----
+
+  /**
+   * y[b,o,i,j] = bias[o] + Σ_{c,p,q} w[o,c,p,q]·x[b, g·C/G + c, i·strideH − padH + p·dilationH, j·strideW − padW +
+   * q·dilationW], g = o/(O/G), c &lt; C/G, x read as 0 outside [0,H)×[0,W). bias may be null (then 0).
+   */
+  void conv2d(Conv2dGeometry g, Buffer x, Buffer weight, Buffer bias, Buffer y);
+
+  /** dx = ∂(Σ dy·y)/∂x of {@link #conv2d}: each x element gets Σ dy·w over the taps that read it (written). */
+  void conv2dBackwardInput(Conv2dGeometry g, Buffer dy, Buffer weight, Buffer dx);
+
+  /**
+   * dweight[o,c,p,q] = Σ_{b,i,j} dy[b,o,i,j]·x[b, g·C/G + c, …] (the tap of {@link #conv2d}, 0 in the padding);
+   * dbias[o] = Σ_{b,i,j} dy[b,o,i,j] unless dbias is null. Both written, not accumulated.
+   */
+  void conv2dBackwardWeight(Conv2dGeometry g, Buffer x, Buffer dy, Buffer dweight, Buffer dbias);
+
+  /**
+   * y[b,c,i,j] = max of x[b,c] over the window at (i·strideH − padH, j·strideW − padW), taps spaced by dilation,
+   * padding ignored (as −inf); indices (INT32, like y) = h·W + w of the first maximum, a NaN winning as in torch.
+   */
+  void maxPool2d(Pool2dGeometry g, Buffer x, Buffer y, Buffer indices);
+
+  /** dx = 0 everywhere, then dx[b,c,indices[b,c,i,j]] += dy[b,c,i,j] for every output element. */
+  void maxPool2dBackward(Pool2dGeometry g, Buffer indices, Buffer dy, Buffer dx);
+
+  /**
+   * y[b,c,i,j] = (Σ of x[b,c] over the window, padding counting as 0) / (kernelH·kernelW): PyTorch's AvgPool2d with
+   * count_include_pad = true and floor rounding. The window has no dilation (dilation must be 1).
+   */
+  void avgPool2d(Pool2dGeometry g, Buffer x, Buffer y);
+
+  /** dx[b,c,h,w] = Σ dy[b,c,i,j] / (kernelH·kernelW) over the windows that hold (h, w) (written). */
+  void avgPool2dBackward(Pool2dGeometry g, Buffer dy, Buffer dx);
+
+  /**
+   * Per channel of x [B, C, S] (S = H·W): mean[c] and the biased variance var[c] = mean of (x − mean[c])² over B·S
+   * elements. If runningMean is not null (then neither is runningVar): runningMean = (1 − momentum)·runningMean +
+   * momentum·mean and runningVar = (1 − momentum)·runningVar + momentum·var·n/(n − 1), n = B·S (PyTorch's
+   * convention; n = 1 uses var unchanged).
+   */
+  void batchNormStatistics(
+      Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var, double momentum, Buffer runningMean,
+      Buffer runningVar);
+
+  /** y[b,c,s] = (x[b,c,s] − mean[c]) / sqrt(var[c] + eps)·gamma[c] + beta[c], x and y [B, C, S]; y may be x. */
+  void batchNorm(
+      Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var, double eps, Buffer gamma, Buffer beta,
+      Buffer y);
+
+  /**
+   * Gradients of {@link #batchNorm}, with x̂ = (x − mean)/sqrt(var + eps), n = B·S, sums over b and s per channel:
+   * dbeta[c] = Σ dy, dgamma[c] = Σ dy·x̂; dx = gamma·(dy − (Σ dy + x̂·Σ dy·x̂)/n)/sqrt(var + eps) when the statistics
+   * are the BATCH's (mean, var as batchNormStatistics gives), dx = gamma·dy/sqrt(var + eps) when RUNNING. All three
+   * written, not accumulated.
+   */
+  void batchNormBackward(
+      BatchNormStatistics statistics, Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var,
+      double eps, Buffer gamma, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta);
+
   // ---- fused loss ----
 
   /**

@@ -85,6 +85,13 @@ public abstract class BackendConformanceTest {
   }
 
   @Nested
+  class Cnn extends CnnConformance {
+    Cnn() {
+      super(BackendConformanceTest.this);
+    }
+  }
+
+  @Nested
   class Ops extends OpConformance {
     Ops() {
       super(BackendConformanceTest.this);

@@ -1,10 +1,13 @@
 package io.jgrad.cpu;
 
 import io.jgrad.BackendOptions;
+import io.jgrad.BatchNormStatistics;
 import io.jgrad.BinaryOp;
 import io.jgrad.Buffer;
+import io.jgrad.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
+import io.jgrad.Pool2dGeometry;
 import io.jgrad.ReduceOp;
 import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
@@ -139,6 +142,62 @@ public final class CpuBackend extends ArrayBackend {
       return;
     }
     simd.rowSums(cx.floats(), co.floats(), outer, n, op == ReduceOp.MEAN);
+  }
+
+  // ---- convolutional networks ----
+
+  @Override
+  public void conv2d(Conv2dGeometry g, Buffer x, Buffer weight, Buffer bias, Buffer y) {
+    reference.conv2d(g, x, weight, bias, y);
+  }
+
+  @Override
+  public void conv2dBackwardInput(Conv2dGeometry g, Buffer dy, Buffer weight, Buffer dx) {
+    reference.conv2dBackwardInput(g, dy, weight, dx);
+  }
+
+  @Override
+  public void conv2dBackwardWeight(Conv2dGeometry g, Buffer x, Buffer dy, Buffer dweight, Buffer dbias) {
+    reference.conv2dBackwardWeight(g, x, dy, dweight, dbias);
+  }
+
+  @Override
+  public void maxPool2d(Pool2dGeometry g, Buffer x, Buffer y, Buffer indices) {
+    reference.maxPool2d(g, x, y, indices);
+  }
+
+  @Override
+  public void maxPool2dBackward(Pool2dGeometry g, Buffer indices, Buffer dy, Buffer dx) {
+    reference.maxPool2dBackward(g, indices, dy, dx);
+  }
+
+  @Override
+  public void avgPool2d(Pool2dGeometry g, Buffer x, Buffer y) {
+    reference.avgPool2d(g, x, y);
+  }
+
+  @Override
+  public void avgPool2dBackward(Pool2dGeometry g, Buffer dy, Buffer dx) {
+    reference.avgPool2dBackward(g, dy, dx);
+  }
+
+  @Override
+  public void batchNormStatistics(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var,
+      double momentum, Buffer runningMean, Buffer runningVar) {
+    reference.batchNormStatistics(x, batch, channels, spatial, mean, var, momentum, runningMean, runningVar);
+  }
+
+  @Override
+  public void batchNorm(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var, double eps,
+      Buffer gamma, Buffer beta, Buffer y) {
+    reference.batchNorm(x, batch, channels, spatial, mean, var, eps, gamma, beta, y);
+  }
+
+  @Override
+  public void batchNormBackward(BatchNormStatistics statistics, Buffer x, int batch, int channels, int spatial,
+      Buffer mean, Buffer var, double eps, Buffer gamma, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta) {
+    reference.batchNormBackward(statistics, x, batch, channels, spatial, mean, var, eps, gamma, dy, dx, dgamma,
+        dbeta);
   }
 
   /** Loss rows are a handful of classes wide: the reference loop is already a rounding error of a step's time. */

@@ -1,10 +1,13 @@
 package io.jgrad.cpu;
 
+import io.jgrad.BatchNormStatistics;
 import io.jgrad.BinaryOp;
 import io.jgrad.Buffer;
+import io.jgrad.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
 import io.jgrad.Philox;
+import io.jgrad.Pool2dGeometry;
 import io.jgrad.ReduceOp;
 import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
@@ -22,7 +25,10 @@ public final class CpuScalarBackend extends ArrayBackend {
   /** Shares {@code pool} with a faster backend that hands some kernels (float64, rare ones) to this one. */
   CpuScalarBackend(ArrayPool pool) {
     super(pool);
+    this.cnn = new CnnBuffers(this);
   }
+
+  private final CnnBuffers cnn;
 
   @Override
   public String name() {
@@ -247,6 +253,82 @@ public final class CpuScalarBackend extends ArrayBackend {
     if (n == 0 && (op == ReduceOp.MAX || op == ReduceOp.ARGMAX)) {
       throw new IllegalArgumentException("reduce: " + op + " over an empty axis");
     }
+  }
+
+  // ---- convolutional networks: the loops are in CnnReference ----
+
+  @Override
+  public void conv2d(Conv2dGeometry g, Buffer x, Buffer weight, Buffer bias, Buffer y) {
+    CpuBuffer[] b = cnn.conv2d(g, x, weight, bias, y);
+    CnnReference.conv2d(g, b[0], b[1], b[2], b[3]);
+  }
+
+  @Override
+  public void conv2dBackwardInput(Conv2dGeometry g, Buffer dy, Buffer weight, Buffer dx) {
+    CpuBuffer[] b = cnn.conv2dBackwardInput(g, dy, weight, dx);
+    CnnReference.conv2dBackwardInput(g, b[0], b[1], b[2]);
+  }
+
+  @Override
+  public void conv2dBackwardWeight(Conv2dGeometry g, Buffer x, Buffer dy, Buffer dweight, Buffer dbias) {
+    CpuBuffer[] b = cnn.conv2dBackwardWeight(g, x, dy, dweight, dbias);
+    CnnReference.conv2dBackwardWeight(g, b[0], b[1], b[2], b[3]);
+  }
+
+  @Override
+  public void maxPool2d(Pool2dGeometry g, Buffer x, Buffer y, Buffer indices) {
+    CpuBuffer[] b = cnn.maxPool2d(g, x, y, indices);
+    CnnReference.maxPool2d(g, b[0], b[1], b[2]);
+  }
+
+  @Override
+  public void maxPool2dBackward(Pool2dGeometry g, Buffer indices, Buffer dy, Buffer dx) {
+    CpuBuffer[] b = cnn.maxPool2dBackward(g, indices, dy, dx);
+    CnnReference.maxPool2dBackward(g, b[0], b[1], b[2]);
+  }
+
+  @Override
+  public void avgPool2d(Pool2dGeometry g, Buffer x, Buffer y) {
+    CpuBuffer[] b = cnn.avgPool2d("avgPool2d", g, x, g.inputSize(), y, g.outputSize());
+    CnnReference.avgPool2d(g, b[0], b[1]);
+  }
+
+  @Override
+  public void avgPool2dBackward(Pool2dGeometry g, Buffer dy, Buffer dx) {
+    CpuBuffer[] b = cnn.avgPool2d("avgPool2dBackward", g, dy, g.outputSize(), dx, g.inputSize());
+    CnnReference.avgPool2dBackward(g, b[0], b[1]);
+  }
+
+  @Override
+  public void batchNormStatistics(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var,
+      double momentum, Buffer runningMean, Buffer runningVar) {
+    if ((runningMean == null) != (runningVar == null)) {
+      throw new IllegalArgumentException("batchNormStatistics: runningMean and runningVar must both be given or not");
+    }
+    CpuBuffer[] b = cnn.batchNorm("batchNormStatistics", x, batch, channels, spatial,
+        new String[] {"mean", "var", "runningMean", "runningVar"}, mean, var, runningMean, runningVar);
+    CnnReference.batchNormStatistics(b[0], batch, channels, spatial, b[1], b[2], momentum, b[3], b[4]);
+  }
+
+  @Override
+  public void batchNorm(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var, double eps,
+      Buffer gamma, Buffer beta, Buffer y) {
+    CpuBuffer[] b = cnn.batchNorm("batchNorm", x, batch, channels, spatial,
+        new String[] {"mean", "var", "gamma", "beta"}, mean, var, gamma, beta);
+    CpuBuffer cy = cnn.sameAsX("batchNorm", "y", y, b[0]);
+    CnnReference.batchNorm(b[0], batch, channels, spatial, b[1], b[2], eps, b[3], b[4], cy);
+  }
+
+  @Override
+  public void batchNormBackward(BatchNormStatistics statistics, Buffer x, int batch, int channels, int spatial,
+      Buffer mean, Buffer var, double eps, Buffer gamma, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta) {
+    String kernel = "batchNormBackward";
+    CpuBuffer[] b = cnn.batchNorm(kernel, x, batch, channels, spatial,
+        new String[] {"mean", "var", "gamma", "dgamma", "dbeta"}, mean, var, gamma, dgamma, dbeta);
+    CpuBuffer cdy = cnn.sameAsX(kernel, "dy", dy, b[0]);
+    CpuBuffer cdx = cnn.sameAsX(kernel, "dx", dx, b[0]);
+    CnnReference.batchNormBackward(statistics, b[0], batch, channels, spatial, b[1], b[2], eps, b[3], cdy, cdx, b[4],
+        b[5]);
   }
 
   // ---- fused loss ----

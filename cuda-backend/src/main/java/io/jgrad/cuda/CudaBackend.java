@@ -4,11 +4,14 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 
 import io.jgrad.Backend;
+import io.jgrad.BatchNormStatistics;
 import io.jgrad.BinaryOp;
 import io.jgrad.Buffer;
+import io.jgrad.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
 import io.jgrad.MemoryStats;
+import io.jgrad.Pool2dGeometry;
 import io.jgrad.ReduceOp;
 import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
@@ -261,6 +264,67 @@ public final class CudaBackend implements Backend {
   public void biasActivationBackward(
       UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias, int rows, int cols) {
     biasActivation.backward(act, alpha, bound(y), cuda(dy), cuda(dx), cuda(dbias), rows, cols);
+  }
+
+  // ---- convolutional networks: no CUDA kernels yet ----
+
+  private static UnsupportedOperationException noKernel(String kernel) {
+    return new UnsupportedOperationException(
+        kernel + ": the cuda backend has no convolution, pooling or batch-norm kernels yet; train CNNs with --backend"
+            + " cpu");
+  }
+
+  @Override
+  public void conv2d(Conv2dGeometry g, Buffer x, Buffer weight, Buffer bias, Buffer y) {
+    throw noKernel("conv2d");
+  }
+
+  @Override
+  public void conv2dBackwardInput(Conv2dGeometry g, Buffer dy, Buffer weight, Buffer dx) {
+    throw noKernel("conv2dBackwardInput");
+  }
+
+  @Override
+  public void conv2dBackwardWeight(Conv2dGeometry g, Buffer x, Buffer dy, Buffer dweight, Buffer dbias) {
+    throw noKernel("conv2dBackwardWeight");
+  }
+
+  @Override
+  public void maxPool2d(Pool2dGeometry g, Buffer x, Buffer y, Buffer indices) {
+    throw noKernel("maxPool2d");
+  }
+
+  @Override
+  public void maxPool2dBackward(Pool2dGeometry g, Buffer indices, Buffer dy, Buffer dx) {
+    throw noKernel("maxPool2dBackward");
+  }
+
+  @Override
+  public void avgPool2d(Pool2dGeometry g, Buffer x, Buffer y) {
+    throw noKernel("avgPool2d");
+  }
+
+  @Override
+  public void avgPool2dBackward(Pool2dGeometry g, Buffer dy, Buffer dx) {
+    throw noKernel("avgPool2dBackward");
+  }
+
+  @Override
+  public void batchNormStatistics(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var,
+      double momentum, Buffer runningMean, Buffer runningVar) {
+    throw noKernel("batchNormStatistics");
+  }
+
+  @Override
+  public void batchNorm(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var, double eps,
+      Buffer gamma, Buffer beta, Buffer y) {
+    throw noKernel("batchNorm");
+  }
+
+  @Override
+  public void batchNormBackward(BatchNormStatistics statistics, Buffer x, int batch, int channels, int spatial,
+      Buffer mean, Buffer var, double eps, Buffer gamma, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta) {
+    throw noKernel("batchNormBackward");
   }
 
   // ---- reductions, fused loss, optimizer steps, random ----
