@@ -1,46 +1,66 @@
 package io.jgrad.train;
 
-import java.util.function.ToDoubleFunction;
-
 /**
  * Stops training when a monitored metric has not improved by more than {@code minDelta} for {@code patience} epochs,
- * like Keras' EarlyStopping. Lower is better for a loss; {@link #onAccuracy} watches a metric where higher is better.
+ * like Keras' EarlyStopping; with {@link #restoreBestWeights()} the trainer puts back the weights of the best epoch
+ * when it ends.
  */
 public final class EarlyStopping {
-  private final ToDoubleFunction<EpochMetrics> metric;
-  private final boolean higherIsBetter;
+  private final BestMetric best;
   private final int patience;
-  private final double minDelta;
-  private double best = Double.NaN;
+  private boolean restoreBest;
+  private boolean improved;
   private int staleEpochs;
 
-  private EarlyStopping(ToDoubleFunction<EpochMetrics> metric, boolean higherIsBetter, int patience, double minDelta) {
+  private EarlyStopping(Monitor monitor, int patience, double minDelta) {
     if (patience < 1) {
       throw new IllegalArgumentException("early stopping patience must be at least 1 epoch, got " + patience);
     }
-    this.metric = metric;
-    this.higherIsBetter = higherIsBetter;
+    this.best = new BestMetric(monitor, minDelta);
     this.patience = patience;
-    this.minDelta = minDelta;
+  }
+
+  /** Watches {@code monitor}; {@link Monitor#VALIDATION_LOSS} is the usual choice. */
+  public static EarlyStopping on(Monitor monitor, int patience, double minDelta) {
+    return new EarlyStopping(monitor, patience, minDelta);
   }
 
   public static EarlyStopping onTestLoss(int patience, double minDelta) {
-    return new EarlyStopping(EpochMetrics::testLoss, false, patience, minDelta);
+    return on(Monitor.TEST_LOSS, patience, minDelta);
   }
 
   public static EarlyStopping onAccuracy(int patience, double minDelta) {
-    return new EarlyStopping(EpochMetrics::testAccuracy, true, patience, minDelta);
+    return on(Monitor.TEST_ACCURACY, patience, minDelta);
+  }
+
+  /** When training ends, the trainer restores the weights of the best epoch (kept as a host copy). */
+  public EarlyStopping restoreBestWeights() {
+    this.restoreBest = true;
+    return this;
+  }
+
+  public boolean restoresBestWeights() {
+    return restoreBest;
+  }
+
+  public Monitor monitor() {
+    return best.monitor();
   }
 
   /** Records an epoch; true when training should stop. */
   public boolean shouldStop(EpochMetrics m) {
-    double v = metric.applyAsDouble(m);
-    double gain = higherIsBetter ? v - best : best - v;
-    if (Double.isNaN(best) || gain > minDelta) {
-      best = v;
-      staleEpochs = 0;
-      return false;
-    }
-    return ++staleEpochs >= patience;
+    improved = best.offer(m);
+    staleEpochs = improved ? 0 : staleEpochs + 1;
+    return staleEpochs >= patience;
+  }
+
+  /** Whether the epoch last given to {@link #shouldStop} was the best so far. */
+  public boolean improved() {
+    return improved;
+  }
+
+  /** The best epoch so far (0 before any). */
+  public int bestEpoch() {
+    return best.epoch();
   }
 }

@@ -9,6 +9,8 @@ import java.util.Map;
  * @param trainLoss mean training loss over the epoch's steps
  * @param testLoss mean test loss (NaN without a test set)
  * @param testAccuracy fraction of test examples classified right (NaN without a test set)
+ * @param validationLoss mean loss on the validation data (NaN without it; see {@link Trainer#validation})
+ * @param validationAccuracy fraction of validation examples classified right (NaN without validation data)
  * @param lr the learning rate of the epoch's last step
  * @param samplesPerSec training examples per second (forward, backward, step; evaluation excluded)
  * @param seconds wall time of the epoch, evaluation included
@@ -21,6 +23,8 @@ public record EpochMetrics(
     double trainLoss,
     double testLoss,
     double testAccuracy,
+    double validationLoss,
+    double validationAccuracy,
     double lr,
     double samplesPerSec,
     double seconds,

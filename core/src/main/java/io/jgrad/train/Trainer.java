@@ -5,6 +5,8 @@ import io.jgrad.Tensor;
 import io.jgrad.autograd.ActivationMemory;
 import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
+import io.jgrad.io.ModelWeights;
+import io.jgrad.io.TensorData;
 import io.jgrad.loss.Loss;
 import io.jgrad.nn.Module;
 import io.jgrad.optim.GradClip;
@@ -12,14 +14,15 @@ import io.jgrad.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs epochs of mini-batch training: forward, loss, zero the gradients, backward, check them, clip, step — one memory
- * scope per step, so a step's activations and temporaries go back to the backend's pool when it ends. Evaluates on a
- * test set after each epoch and tells its listeners.
+ * scope per step, so a step's activations and temporaries go back to the backend's pool when it ends. Evaluates on the
+ * validation data (if any) and a test set after each epoch and tells its listeners.
  */
 public final class Trainer {
   private static final Logger log = LoggerFactory.getLogger(Trainer.class);
@@ -32,6 +35,8 @@ public final class Trainer {
   private double clipNorm;
   private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.SKIP;
   private EarlyStopping earlyStopping;
+  private DataLoader validation;
+  private int restoredEpoch;
   private int completedEpochs;
   private int skippedSteps;
 
@@ -66,6 +71,20 @@ public final class Trainer {
     return this;
   }
 
+  /**
+   * Evaluates on {@code data} after each epoch ({@link EpochMetrics#validationLoss}): data held out of the training set
+   * (see {@link io.jgrad.data.ValidationSplit}), never the test set, for early stopping and picking the best epoch.
+   */
+  public Trainer validation(DataLoader data) {
+    this.validation = data;
+    return this;
+  }
+
+  /** The epoch whose weights early stopping put back at the end of the last {@link #fit} (0: none were). */
+  public int restoredEpoch() {
+    return restoredEpoch;
+  }
+
   /** Epochs already trained (restored from a checkpoint, the next {@link #fit} continues after them). */
   public int completedEpochs() {
     return completedEpochs;
@@ -80,12 +99,19 @@ public final class Trainer {
 
   /**
    * Trains until {@code epochs} epochs are complete in all (counting those already done) or early stopping says
-   * enough. Epoch e's batches depend only on the loader's seed and e, so a resumed run continues exactly.
+   * enough. Epoch e's batches depend only on the loader's seed and e, so a resumed run continues exactly. When early
+   * stopping restores the best weights, the model ends with those of the best epoch (see {@link #restoredEpoch}).
    *
    * @param test evaluated after each epoch; may be null
    */
   public List<EpochMetrics> fit(DataLoader train, DataLoader test, int epochs) {
+    if (earlyStopping != null && earlyStopping.monitor().needsValidation() && validation == null) {
+      throw new IllegalStateException("early stopping watches " + earlyStopping.monitor().label()
+          + ", but the trainer has no validation data (Trainer.validation)");
+    }
     List<EpochMetrics> history = new ArrayList<>();
+    restoredEpoch = 0;
+    Map<String, TensorData> bestWeights = null;
     while (completedEpochs < epochs) {
       int epoch = completedEpochs + 1;
       int steps = train.batchesPerEpoch();
@@ -107,20 +133,37 @@ public final class Trainer {
         }
       }
       double trainSeconds = (System.nanoTime() - start) / 1e9;
-      Evaluation eval = test == null ? new Evaluation(Double.NaN, Double.NaN) : Evaluation.of(model, loss, test);
+      Evaluation eval = evaluate(test);
+      Evaluation val = evaluate(validation);
       completedEpochs = epoch;
       EpochMetrics m = new EpochMetrics(
-          epoch, lossSum / examples, eval.loss(), eval.accuracy(), optimizer.lr(), examples / trainSeconds,
+          epoch, lossSum / examples, eval.loss(), eval.accuracy(), val.loss(), val.accuracy(), optimizer.lr(),
+          examples / trainSeconds,
           (System.nanoTime() - start) / 1e9, ActivationMemory.peakBytes(), skippedSteps - skippedBefore,
           monitor.norms());
       history.add(m);
       listeners.forEach(l -> l.epochFinished(m));
-      if (earlyStopping != null && earlyStopping.shouldStop(m)) {
-        log.info("early stopping after epoch {}", epoch);
-        break;
+      if (earlyStopping != null) {
+        boolean stop = earlyStopping.shouldStop(m);
+        if (earlyStopping.improved() && earlyStopping.restoresBestWeights()) {
+          bestWeights = ModelWeights.export(model); // a host copy: the next step must not move it
+        }
+        if (stop) {
+          log.info("early stopping after epoch {}", epoch);
+          break;
+        }
       }
     }
+    if (bestWeights != null && earlyStopping.bestEpoch() != completedEpochs) {
+      ModelWeights.apply(model, bestWeights, "the weights of epoch " + earlyStopping.bestEpoch(), "");
+      restoredEpoch = earlyStopping.bestEpoch();
+      log.info("restored the weights of epoch {}, the best {}", restoredEpoch, earlyStopping.monitor().label());
+    }
     return history;
+  }
+
+  private Evaluation evaluate(DataLoader data) {
+    return data == null ? new Evaluation(Double.NaN, Double.NaN) : Evaluation.of(model, loss, data);
   }
 
   /** One optimisation step on one batch; returns its loss. The model is unchanged when the step is skipped. */

@@ -51,10 +51,19 @@ public final class TrainingCheckpoint {
   public static void save(
       Path file, Module model, Optimizer optimizer, int epochs, Map<String, Generator> rngs, Map<String, String> config)
       throws IOException {
+    save(file, model, optimizer, epochs, rngs, config, Map.of());
+  }
+
+  /**
+   * As {@link #save(Path, Module, Optimizer, int, Map, Map)}, with more metadata written as given: what inference
+   * needs (architecture, input standardisation, class names), so the checkpoint is also a model file.
+   */
+  public static void save(Path file, Module model, Optimizer optimizer, int epochs, Map<String, Generator> rngs,
+      Map<String, String> config, Map<String, String> metadata) throws IOException {
     Map<String, TensorData> tensors = new LinkedHashMap<>();
     ModelWeights.export(model).forEach((name, data) -> tensors.put(MODEL + name, data));
     optimizer.state().forEach((name, t) -> tensors.put(OPTIMIZER + name, ModelWeights.toData(t)));
-    Map<String, String> meta = new LinkedHashMap<>();
+    Map<String, String> meta = new LinkedHashMap<>(metadata);
     meta.put(EPOCHS, Integer.toString(epochs));
     meta.put(STEPS, Long.toString(optimizer.steps()));
     rngs.forEach((name, g) -> meta.put(RNG + name, g.seed() + ":" + g.offset()));

@@ -1,5 +1,6 @@
 package io.jgrad.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class EarlyStoppingTest {
   private static EpochMetrics epoch(int n, double testLoss, double accuracy) {
-    return new EpochMetrics(n, 1, testLoss, accuracy, 1e-3, 1, 1, 0, 0, Map.of());
+    return new EpochMetrics(n, 1, testLoss, accuracy, Double.NaN, Double.NaN, 1e-3, 1, 1, 0, 0, Map.of());
   }
 
   @Test
@@ -29,6 +30,16 @@ class EarlyStoppingTest {
     assertFalse(s.shouldStop(epoch(3, 0, 0.6)));
     assertFalse(s.shouldStop(epoch(4, 0, 0.6)));
     assertTrue(s.shouldStop(epoch(5, 0, 0.55)));
+  }
+
+  @Test
+  void aNonFiniteValueIsNeverTheBest() {
+    EarlyStopping s = EarlyStopping.onTestLoss(2, 0);
+    assertFalse(s.shouldStop(epoch(1, 0.5, 0)));
+    assertFalse(s.shouldStop(epoch(2, Double.NaN, 0)));
+    assertFalse(s.improved());
+    assertTrue(s.shouldStop(epoch(3, Double.POSITIVE_INFINITY, 0)));
+    assertEquals(1, s.bestEpoch());
   }
 
   @Test

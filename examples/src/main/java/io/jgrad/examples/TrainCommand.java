@@ -5,17 +5,21 @@ import io.jgrad.BackendOptions;
 import io.jgrad.Backends;
 import io.jgrad.Generator;
 import io.jgrad.data.DataLoader;
-import io.jgrad.data.TrainTestSplit;
 import io.jgrad.loss.CrossEntropyLoss;
+import io.jgrad.loss.Loss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tools.CheckpointWriter;
+import io.jgrad.tools.CsvMetricsFile;
 import io.jgrad.tools.CurvePlotListener;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.MetricsFile;
 import io.jgrad.tools.ProgressListener;
+import io.jgrad.train.EarlyStopping;
 import io.jgrad.train.EpochMetrics;
+import io.jgrad.train.Evaluation;
+import io.jgrad.train.Monitor;
 import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.Trainer;
 import io.jgrad.train.TrainingCheckpoint;
@@ -103,8 +107,18 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
   Integer threads;
 
-  @Option(names = "--metrics", description = "append one JSON object per epoch to this file")
+  @Option(names = "--metrics", description = "append one JSON object per epoch to this file (a CSV row if it ends in .csv)")
   Path metrics;
+
+  @Option(names = "--val-split", defaultValue = "0",
+      description = "hold out this fraction of the training set for validation (0: none); --early-stop and --save-best "
+          + "watch its loss, the test set is never used to choose")
+  double valSplit;
+
+  @Option(names = "--early-stop", defaultValue = "0", paramLabel = "PATIENCE",
+      description = "stop after PATIENCE epochs without a lower validation loss, and end with the best epoch's weights "
+          + "(0: off; needs --val-split)")
+  int earlyStop;
 
   @Option(names = "--plot", description = "write loss and accuracy curves to this PNG")
   Path plot;
@@ -112,6 +126,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--save",
       description = "write a training checkpoint (weights + optimizer + RNG) here after each epoch")
   Path save;
+
+  @Option(names = "--save-every", defaultValue = "1",
+      description = "write --save every N epochs and after the last; {epoch} in its name keeps one file per save")
+  int saveEvery;
+
+  @Option(names = "--save-best", description = "write a checkpoint here after each epoch with the lowest validation "
+      + "loss so far (needs --val-split)")
+  Path saveBest;
 
   @Option(names = "--resume", description = "continue from a checkpoint file, or the newest valid one in a directory, "
       + "with the settings it recorded (an option given that contradicts them is an error)")
@@ -137,8 +159,7 @@ final class TrainCommand implements Callable<Integer> {
     Path resumeFile = resume == null ? null : adoptRecordedSettings();
     NonFinitePolicy policy = checkOptions();
     Datasets ds = Datasets.named(dataset);
-    TrainTestSplit split = ds.load(data);
-    split.standardize(ds.channels);
+    TrainingData split = TrainingData.prepare(ds, data, valSplit, seed);
     int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     try (Backend backend = Backends.create(backendName, new BackendOptions(threadCount))) {
       Generator init = new Generator(seed);
@@ -147,11 +168,18 @@ final class TrainCommand implements Callable<Integer> {
           split.train().numClasses(), checkpointSegments, init, dropoutRng);
       try (DataLoader train = new DataLoader(split.train(), batch, true, false, seed, backend);
           DataLoader test = new DataLoader(split.test(), 1000, false, false, 0, backend);
+          DataLoader validation = split.validation() == null ? null
+              : new DataLoader(split.validation(), 1000, false, false, 0, backend);
           Optimizer opt = optimizer(model, (long) scheduleEpochs * train.batchesPerEpoch())) {
         Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
-        Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, labelSmoothing))
+        Loss loss = new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
+        Trainer trainer = new Trainer(model, opt, loss)
             .clipNorm(clipNorm)
-            .nonFinitePolicy(policy);
+            .nonFinitePolicy(policy)
+            .validation(validation);
+        if (earlyStop > 0) {
+          trainer.earlyStopping(EarlyStopping.on(Monitor.VALIDATION_LOSS, earlyStop, 0).restoreBestWeights());
+        }
         if (resumeFile != null) {
           trainer.setCompletedEpochs(TrainingCheckpoint.load(resumeFile, model, opt, rngs).epochs());
           if (epochs < trainer.completedEpochs()) {
@@ -165,16 +193,28 @@ final class TrainCommand implements Callable<Integer> {
         context.put("backend", backend.name());
         trainer.listener(noProgress ? ProgressListener.lines(System.out, System.err) : ProgressListener.onConsole());
         if (metrics != null) {
-          trainer.listener(new MetricsFile(metrics, context));
+          trainer.listener(metrics.toString().endsWith(".csv") ? new CsvMetricsFile(metrics, context)
+              : new MetricsFile(metrics, context));
         }
         if (save != null) {
-          trainer.listener(new CheckpointWriter(save, model, opt, rngs, config()));
+          trainer.listener(new CheckpointWriter(save, model, opt, rngs, config()).every(saveEvery));
+        }
+        if (saveBest != null) {
+          trainer.listener(new CheckpointWriter(saveBest, model, opt, rngs, config())
+              .onlyWhenBest(Monitor.VALIDATION_LOSS, 0));
         }
         if (plot != null) {
           trainer.listener(new CurvePlotListener(plot, "jgrad train --dataset " + ds.label()));
         }
         List<EpochMetrics> history = trainer.fit(train, test, epochs);
-        System.out.println(summary(context, history, trainer.completedEpochs(), start));
+        Map<String, Object> restored = new LinkedHashMap<>();
+        if (trainer.restoredEpoch() > 0) { // the last epoch's test figures are not the final model's
+          Evaluation best = Evaluation.of(model, loss, test);
+          restored.put("test_accuracy", best.accuracy());
+          restored.put("test_loss", best.loss());
+          restored.put("best_epoch", trainer.restoredEpoch());
+        }
+        System.out.println(summary(context, history, trainer.completedEpochs(), start, restored));
         model.close();
       }
     }
@@ -209,6 +249,17 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
+    }
+    if (!(valSplit >= 0 && valSplit < 1)) {
+      throw new IllegalArgumentException("--val-split must be in [0, 1), got " + valSplit);
+    }
+    if (earlyStop < 0 || saveEvery < 1) {
+      throw new IllegalArgumentException(earlyStop < 0 ? "--early-stop must be >= 0, got " + earlyStop
+          : "--save-every must be >= 1, got " + saveEvery);
+    }
+    if (valSplit == 0 && (earlyStop > 0 || saveBest != null)) {
+      throw new IllegalArgumentException((earlyStop > 0 ? "--early-stop" : "--save-best") + " needs --val-split "
+          + "(a fraction of the training set to watch; the test set never picks a model)");
     }
     if (checkpointSegments < 0) {
       throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
@@ -246,6 +297,7 @@ final class TrainCommand implements Callable<Integer> {
     c.put("label-smoothing", Double.toString(labelSmoothing));
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));
+    c.put("val-split", Double.toString(valSplit));
     c.put("seed", Long.toString(seed));
     return c;
   }
@@ -262,7 +314,9 @@ final class TrainCommand implements Callable<Integer> {
     return choice().resolvedWeightDecay();
   }
 
-  private static String summary(Map<String, Object> context, List<EpochMetrics> history, int epochs, long start) {
+  /** @param restored the test figures of the weights early stopping put back, replacing the last epoch's */
+  private static String summary(
+      Map<String, Object> context, List<EpochMetrics> history, int epochs, long start, Map<String, Object> restored) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("event", "summary");
     s.putAll(context);
@@ -274,6 +328,7 @@ final class TrainCommand implements Callable<Integer> {
     s.put("samples_per_sec", history.stream().mapToDouble(EpochMetrics::samplesPerSec).average().orElse(Double.NaN));
     s.put("peak_activation_bytes", history.stream().mapToLong(EpochMetrics::peakActivationBytes).max().orElse(0));
     s.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+    s.putAll(restored);
     return JsonLine.of(s);
   }
 }

@@ -3,7 +3,9 @@ package io.jgrad.tools;
 import io.jgrad.Generator;
 import io.jgrad.nn.Module;
 import io.jgrad.optim.Optimizer;
+import io.jgrad.train.BestMetric;
 import io.jgrad.train.EpochMetrics;
+import io.jgrad.train.Monitor;
 import io.jgrad.train.TrainListener;
 import io.jgrad.train.TrainingCheckpoint;
 import java.io.IOException;
@@ -12,15 +14,24 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Writes a training checkpoint (see {@link TrainingCheckpoint}) after every epoch ({@code --save}), atomically, so a
- * crash loses at most one epoch.
+ * Writes a training checkpoint (see {@link TrainingCheckpoint}) atomically, so a crash loses at most the epochs since
+ * the last one: after every epoch ({@code --save}), every n epochs and after the last ({@link #every}), or only when a
+ * monitored metric reaches its best ({@link #onlyWhenBest}, {@code --save-best}). A file name holding {@code {epoch}}
+ * gives each checkpoint its own file ({@code run-{epoch}.safetensors}).
  */
 public final class CheckpointWriter implements TrainListener {
+  /** In a file name, replaced by the epoch number. */
+  public static final String EPOCH = "{epoch}";
+
   private final Path file;
   private final Module model;
   private final Optimizer optimizer;
   private final Map<String, Generator> rngs;
   private final Map<String, String> config;
+  private Map<String, String> metadata = Map.of();
+  private int every = 1;
+  private BestMetric best;
+  private int lastEpoch;
 
   /**
    * @param rngs the generators whose positions make the run replayable (dropout), by name
@@ -35,12 +46,49 @@ public final class CheckpointWriter implements TrainListener {
     this.config = config;
   }
 
+  /** Writes after every {@code epochs}-th epoch and after the run's last one. */
+  public CheckpointWriter every(int epochs) {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("checkpoint interval must be at least 1 epoch, got " + epochs);
+    }
+    this.every = epochs;
+    return this;
+  }
+
+  /** Writes only after an epoch that is the best so far on {@code monitor} (by more than {@code minDelta}). */
+  public CheckpointWriter onlyWhenBest(Monitor monitor, double minDelta) {
+    this.best = new BestMetric(monitor, minDelta);
+    return this;
+  }
+
+  /** Metadata written as given into every checkpoint: what inference needs (architecture, input standardisation, class names). */
+  public CheckpointWriter metadata(Map<String, String> metadata) {
+    this.metadata = Map.copyOf(metadata);
+    return this;
+  }
+
+  @Override
+  public void epochStarted(int epoch, int epochs, int steps) {
+    lastEpoch = epochs;
+  }
+
   @Override
   public void epochFinished(EpochMetrics m) {
-    try {
-      TrainingCheckpoint.save(file, model, optimizer, m.epoch(), rngs, config);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+    boolean due = best != null ? best.offer(m) : m.epoch() % every == 0 || m.epoch() == lastEpoch;
+    if (!due) {
+      return;
     }
+    Path target = fileFor(m.epoch());
+    try {
+      TrainingCheckpoint.save(target, model, optimizer, m.epoch(), rngs, config, metadata);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The file written after {@code epoch}. */
+  public Path fileFor(int epoch) {
+    String name = file.getFileName().toString();
+    return name.contains(EPOCH) ? file.resolveSibling(name.replace(EPOCH, Integer.toString(epoch))) : file;
   }
 }

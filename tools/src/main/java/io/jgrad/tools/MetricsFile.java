@@ -37,6 +37,10 @@ public final class MetricsFile implements TrainListener {
     f.put("train_loss", m.trainLoss());
     f.put("test_loss", m.testLoss());
     f.put("test_accuracy", m.testAccuracy());
+    if (!Double.isNaN(m.validationLoss())) {
+      f.put("validation_loss", m.validationLoss());
+      f.put("validation_accuracy", m.validationAccuracy());
+    }
     f.put("lr", m.lr());
     f.put("samples_per_sec", m.samplesPerSec());
     f.put("seconds", m.seconds());

@@ -83,8 +83,10 @@ public final class ProgressListener implements TrainListener {
       progress.close();
       progress = null;
     }
-    out.printf(Locale.ROOT, "epoch %d/%d  train_loss %.4f  test_loss %.4f  test_accuracy %.4f  lr %.2e  %,.0f samples/s"
-        + "  %.1f s%n", m.epoch(), epochs, m.trainLoss(), m.testLoss(), m.testAccuracy(), m.lr(), m.samplesPerSec(),
-        m.seconds());
+    String validation = Double.isNaN(m.validationLoss()) ? ""
+        : String.format(Locale.ROOT, "  val_loss %.4f  val_accuracy %.4f", m.validationLoss(), m.validationAccuracy());
+    out.printf(Locale.ROOT, "epoch %d/%d  train_loss %.4f%s  test_loss %.4f  test_accuracy %.4f  lr %.2e  %,.0f "
+        + "samples/s  %.1f s%n", m.epoch(), epochs, m.trainLoss(), validation, m.testLoss(), m.testAccuracy(), m.lr(),
+        m.samplesPerSec(), m.seconds());
   }
 }

@@ -74,6 +74,24 @@ class ListenersTest {
     assertEquals(12, progress.toString(StandardCharsets.UTF_8).lines().count());
   }
 
+  @Test
+  void aCsvMetricsFileHasAHeaderThenOneRowPerEpochWithEmptyCellsForMissingValues() throws IOException {
+    Path csv = dir.resolve("run.csv");
+    try (ToyRun run = new ToyRun(backend)) {
+      run.trainer.listener(new CsvMetricsFile(csv, Map.of("dataset", "clusters, toy")));
+      run.trainer.fit(run.train, null, 2);
+    }
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals(3, lines.size());
+    assertEquals("dataset,epoch,train_loss,test_loss,test_accuracy,lr,samples_per_sec,seconds,"
+        + "peak_activation_bytes,skipped_steps", lines.get(0));
+    assertTrue(lines.get(2).startsWith("\"clusters, toy\",2,"), lines.get(2));
+    String[] cells = lines.get(2).substring("\"clusters, toy\",".length()).split(",", -1);
+    assertEquals(9, cells.length);
+    assertEquals("", cells[2]); // no test set: no test loss
+    assertTrue(Double.parseDouble(cells[1]) > 0, lines.get(2));
+  }
+
   private static PrintStream utf8(ByteArrayOutputStream bytes) {
     return new PrintStream(bytes, true, StandardCharsets.UTF_8);
   }

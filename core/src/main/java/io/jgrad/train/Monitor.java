@@ -1,0 +1,42 @@
+package io.jgrad.train;
+
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A per-epoch metric that early stopping and save-best watch, and which way is better. Pick a model on the validation
+ * metrics: a model picked on the test set has seen it, and its test score no longer measures anything.
+ */
+public enum Monitor {
+  VALIDATION_LOSS(EpochMetrics::validationLoss, false),
+  VALIDATION_ACCURACY(EpochMetrics::validationAccuracy, true),
+  TRAIN_LOSS(EpochMetrics::trainLoss, false),
+  TEST_LOSS(EpochMetrics::testLoss, false),
+  TEST_ACCURACY(EpochMetrics::testAccuracy, true);
+
+  private final ToDoubleFunction<EpochMetrics> metric;
+  private final boolean higherIsBetter;
+
+  Monitor(ToDoubleFunction<EpochMetrics> metric, boolean higherIsBetter) {
+    this.metric = metric;
+    this.higherIsBetter = higherIsBetter;
+  }
+
+  public double value(EpochMetrics m) {
+    return metric.applyAsDouble(m);
+  }
+
+  /** How much better {@code candidate} is than {@code best} (negative when worse). */
+  public double gain(double candidate, double best) {
+    return higherIsBetter ? candidate - best : best - candidate;
+  }
+
+  /** True for the metrics a trainer measures only with validation data. */
+  public boolean needsValidation() {
+    return this == VALIDATION_LOSS || this == VALIDATION_ACCURACY;
+  }
+
+  /** As in metrics files: "validation_loss". */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

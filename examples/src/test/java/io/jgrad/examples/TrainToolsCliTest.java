@@ -1,0 +1,73 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jgrad.train.TrainingCheckpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training tools through {@code jgrad train}: validation split, early stopping, save-best, periodic saves, CSV. */
+class TrainToolsCliTest {
+  private static final String[] TRAIN = {"train", "--hidden", "16", "--batch", "256", "--threads", "1", "--backend",
+      "cpu", "--no-progress"};
+
+  @TempDir Path dir;
+
+  @Test
+  void saveBestKeepsTheEpochWithTheLowestValidationLossInTheCsv() throws IOException {
+    Path best = dir.resolve("best.safetensors");
+    Path csv = dir.resolve("run.csv");
+    CliRun r = CliRun.run(TRAIN, "--epochs", "3", "--val-split", "0.1", "--early-stop", "1", "--save-best",
+        best.toString(), "--metrics", csv.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("val_loss"), r.out());
+    List<String> rows = Files.readAllLines(csv);
+    List<String> header = Arrays.asList(rows.get(0).split(","));
+    int column = header.indexOf("validation_loss");
+    assertTrue(column > 0, rows.get(0));
+    int bestEpoch = 0;
+    double lowest = Double.POSITIVE_INFINITY;
+    for (String row : rows.subList(1, rows.size())) {
+      String[] cells = row.split(",");
+      if (Double.parseDouble(cells[column]) < lowest) {
+        lowest = Double.parseDouble(cells[column]);
+        bestEpoch = Integer.parseInt(cells[header.indexOf("epoch")]);
+      }
+    }
+    assertEquals(String.valueOf(bestEpoch), epochsOf(best));
+    assertEquals("0.1", TrainingCheckpoint.recordedConfig(best).get("val-split"));
+  }
+
+  @Test
+  void saveEveryWithAnEpochPlaceholderKeepsOneFilePerSave() throws IOException {
+    CliRun r = CliRun.run(TRAIN, "--epochs", "3", "--save-every", "2", "--save",
+        dir.resolve("run-{epoch}.safetensors").toString());
+    assertEquals(0, r.code(), r.err());
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of("run-2.safetensors", "run-3.safetensors"),
+          files.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  @Test
+  void earlyStoppingAndSaveBestNeedAValidationSplit() {
+    CliRun r = CliRun.run(TRAIN, "--epochs", "2", "--early-stop", "2");
+    assertEquals(1, r.code());
+    assertEquals("jgrad train: --early-stop needs --val-split (a fraction of the training set to watch; the test set "
+        + "never picks a model)", r.errorLine());
+    CliRun s = CliRun.run(TRAIN, "--epochs", "2", "--save-best", dir.resolve("b.safetensors").toString());
+    assertEquals(1, s.code());
+    assertTrue(s.errorLine().startsWith("jgrad train: --save-best needs --val-split"), s.errorLine());
+  }
+
+  private static String epochsOf(Path checkpoint) {
+    return io.jgrad.io.Safetensors.read(checkpoint).metadata().get("jgrad.epochs");
+  }
+}
