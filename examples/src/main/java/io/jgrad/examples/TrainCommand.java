@@ -107,7 +107,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
   Integer threads;
 
-  @Option(names = "--metrics", description = "append one JSON object per epoch to this file (a CSV row if it ends in .csv)")
+  @Option(names = "--metrics",
+      description = "append one JSON object per epoch to this file (a CSV row if its name ends in .csv)")
   Path metrics;
 
   @Option(names = "--val-split", defaultValue = "0",

@@ -61,7 +61,7 @@ public final class CheckpointWriter implements TrainListener {
     return this;
   }
 
-  /** Metadata written as given into every checkpoint: what inference needs (architecture, input standardisation, class names). */
+  /** Metadata written as given into every checkpoint: what inference needs (architecture, standardisation, classes). */
   public CheckpointWriter metadata(Map<String, String> metadata) {
     this.metadata = Map.copyOf(metadata);
     return this;
