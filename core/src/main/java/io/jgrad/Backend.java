@@ -16,6 +16,15 @@ public interface Backend extends AutoCloseable {
   /** "cpu-scalar", "cpu", "cuda". */
   String name();
 
+  /**
+   * One line saying which kernels this backend runs here, e.g. {@code "cpu: SIMD kernels (jdk.incubator.vector,
+   * 256-bit float vectors), 8 threads; float64 on plain loops"} or the plain-loop fallback; {@code jgrad backends}
+   * prints it.
+   */
+  default String describe() {
+    return name();
+  }
+
   /** Whether tensors of this dtype can live here (every backend supports FLOAT32 and INT32). */
   boolean supports(DType dtype);
 

@@ -3,6 +3,8 @@ package io.jgrad.train;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
 import io.jgrad.optim.GradClip;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -10,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Per-layer gradient norms after each backward: warns once per layer when a layer's norm falls under {@link
@@ -22,7 +22,7 @@ public final class GradNormMonitor {
   public static final double VANISHING = 1e-7;
   public static final double EXPLODING = 1e3;
 
-  private static final Logger log = LoggerFactory.getLogger(GradNormMonitor.class);
+  private static final Logger log = System.getLogger(GradNormMonitor.class.getName());
 
   private final Map<String, Parameter> params;
   private final Map<String, Double> norms = new LinkedHashMap<>();
@@ -69,7 +69,7 @@ public final class GradNormMonitor {
 
   private void warn(String message) {
     warnings.add(message);
-    log.warn(message);
+    log.log(Level.WARNING, message);
   }
 
   /** Every warning given so far (each layer's vanishing or exploding gradient once), oldest first. */

@@ -11,13 +11,13 @@ import io.jgrad.loss.Loss;
 import io.jgrad.nn.Module;
 import io.jgrad.optim.GradClip;
 import io.jgrad.optim.Optimizer;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs epochs of mini-batch training: forward, loss, zero the gradients, backward, check them, clip, step — one memory
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * validation data (if any) and a test set after each epoch and tells its listeners.
  */
 public final class Trainer {
-  private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+  private static final Logger log = System.getLogger(Trainer.class.getName());
 
   private final Module model;
   private final Optimizer optimizer;
@@ -149,7 +149,7 @@ public final class Trainer {
           bestWeights = ModelWeights.export(model); // a host copy: the next step must not move it
         }
         if (stop) {
-          log.info("early stopping after epoch {}", epoch);
+          log.log(Level.INFO, "early stopping after epoch " + epoch);
           break;
         }
       }
@@ -157,7 +157,8 @@ public final class Trainer {
     if (bestWeights != null && earlyStopping.bestEpoch() != completedEpochs) {
       ModelWeights.apply(model, bestWeights, "the weights of epoch " + earlyStopping.bestEpoch(), "");
       restoredEpoch = earlyStopping.bestEpoch();
-      log.info("restored the weights of epoch {}, the best {}", restoredEpoch, earlyStopping.monitor().label());
+      log.log(Level.INFO,
+          "restored the weights of epoch " + restoredEpoch + ", the best " + earlyStopping.monitor().label());
     }
     return history;
   }
@@ -194,6 +195,6 @@ public final class Trainer {
       throw new NonFiniteGradientException(message);
     }
     skippedSteps++;
-    log.warn(message);
+    log.log(Level.WARNING, message);
   }
 }

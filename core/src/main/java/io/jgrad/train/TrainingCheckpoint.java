@@ -13,6 +13,8 @@ import io.jgrad.nn.Module;
 import io.jgrad.optim.Optimizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -20,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A training checkpoint in one safetensors file: the model's weights ("model.*"), the optimizer's state
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * the previous checkpoint intact and a damaged file is reported, never half-loaded.
  */
 public final class TrainingCheckpoint {
-  private static final Logger log = LoggerFactory.getLogger(TrainingCheckpoint.class);
+  private static final Logger log = System.getLogger(TrainingCheckpoint.class.getName());
 
   static final String MODEL = "model.";
   static final String OPTIMIZER = "optimizer.";
@@ -142,7 +142,7 @@ public final class TrainingCheckpoint {
         Safetensors.read(p);
         return p;
       } catch (InvalidFileException e) {
-        log.warn("skipping damaged checkpoint: {}", e.getMessage());
+        log.log(Level.WARNING, "skipping damaged checkpoint: " + e.getMessage());
       }
     }
     throw new InvalidFileException(dir.toString(), "no valid checkpoint (*.safetensors) in the directory");

@@ -11,19 +11,15 @@ import io.jgrad.Pool2dGeometry;
 import io.jgrad.ReduceOp;
 import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * "cpu": the float32 kernels MLP training spends its time in run as SIMD {@link FloatKernels} (a packed,
  * multithreaded GEMM; element-wise, bias+activation, row sums, optimizer steps); float64 and the rare or tiny kernels
  * (softmax-CE over a few classes, general broadcasting, random) go to the reference loops of {@link
  * CpuScalarBackend}, which shares this backend's array pool. Without jdk.incubator.vector every kernel runs the
- * reference loops, and one log line says so.
+ * reference loops, and {@link VectorApiNotice} says so (or refuses, as {@link BackendOptions#slowPath()} asks).
  */
 public final class CpuBackend extends ArrayBackend {
-  private static final Logger LOG = LoggerFactory.getLogger(CpuBackend.class);
-
   private final CpuScalarBackend reference;
   /** Null when the Vector API is absent: then every kernel runs the reference loops. */
   private final FloatKernels simd;
@@ -37,8 +33,7 @@ public final class CpuBackend extends ArrayBackend {
     super(new ArrayPool());
     this.reference = new CpuScalarBackend(pool());
     if (!vectorApi) {
-      LOG.info("jdk.incubator.vector is absent: the cpu backend runs plain loops (java --add-modules "
-          + "jdk.incubator.vector makes it fast)");
+      VectorApiNotice.absent(options.slowPath());
     }
     // Named only here, behind the check, so VectorKernels (and the incubator classes) never load without the module.
     this.simd = vectorApi ? new VectorKernels(options.threads()) : null;
@@ -47,6 +42,13 @@ public final class CpuBackend extends ArrayBackend {
   @Override
   public String name() {
     return "cpu";
+  }
+
+  @Override
+  public String describe() {
+    return simd == null
+        ? "cpu: plain loops (jdk.incubator.vector is absent; " + VectorApiNotice.FLAG + " enables the SIMD kernels)"
+        : "cpu: SIMD kernels (jdk.incubator.vector, " + simd + ") for float32; float64 on plain loops";
   }
 
   /** Whether this kernel call runs in SIMD: float32 buffers with the Vector API present. */

@@ -35,6 +35,11 @@ public final class CpuScalarBackend extends ArrayBackend {
     return "cpu-scalar";
   }
 
+  @Override
+  public String describe() {
+    return "cpu-scalar: plain-loop reference kernels, one thread, float32 and float64";
+  }
+
   // ---- GEMM ----
 
   @Override

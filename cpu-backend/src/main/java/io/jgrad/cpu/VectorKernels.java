@@ -25,6 +25,12 @@ final class VectorKernels implements FloatKernels {
     this.gemm = new VectorGemm(team);
   }
 
+  /** The vector shape and threads, for {@link CpuBackend#describe()}. */
+  @Override
+  public String toString() {
+    return F.vectorBitSize() + "-bit float vectors, " + team.threads() + (team.threads() == 1 ? " thread" : " threads");
+  }
+
   @Override
   public void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int offA, float[] b, int offB,
       float beta, float[] c, int offC) {

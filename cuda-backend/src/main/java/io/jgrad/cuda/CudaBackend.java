@@ -15,10 +15,10 @@ import io.jgrad.Pool2dGeometry;
 import io.jgrad.ReduceOp;
 import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.FloatBuffer;
 import jcuda.driver.CUdeviceptr;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link Backend} on one NVIDIA GPU, float32 (and int32 labels) only. Every call binds the context to the calling
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * and routes calls.
  */
 public final class CudaBackend implements Backend {
-  private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
+  private static final Logger LOG = System.getLogger(CudaBackend.class.getName());
 
   private final CudaContext context;
   private final CachingAllocator<CUdeviceptr> allocator = new CachingAllocator<>(new CudaDeviceMemory());
@@ -52,7 +52,7 @@ public final class CudaBackend implements Backend {
     softmaxCrossEntropy = new SoftmaxCrossEntropyKernels(context);
     optimizers = new OptimizerKernels(context);
     random = new RandomKernels(context);
-    LOG.info("cuda backend on {} (GEMM: {})", context.deviceName(), gemm.name());
+    LOG.log(Level.INFO, "cuda backend on " + context.deviceName() + " (GEMM: " + gemm.name() + ")");
   }
 
   /**

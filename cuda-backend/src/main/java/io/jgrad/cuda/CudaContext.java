@@ -14,6 +14,8 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
@@ -30,8 +32,6 @@ import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasMath;
 import jcuda.runtime.cudaStream_t;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Owns one device's resources: its primary context, the one stream every kernel and copy runs on (so work is
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * that stream. Closing releases them in reverse order.
  */
 final class CudaContext implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(CudaContext.class);
+  private static final Logger LOG = System.getLogger(CudaContext.class.getName());
 
   private final CUdevice device;
   private final CUcontext context;
@@ -105,7 +105,7 @@ final class CudaContext implements AutoCloseable {
           handle, tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH);
       return handle;
     } catch (LinkageError | CudaException e) {
-      LOG.warn(
+      LOG.log(Level.WARNING,
           "cuBLAS 12 did not load (libcublas.so.12); GEMM uses jgrad's own kernels (82% of cuBLAS at 4096³ on an"
               + " H100). For cuBLAS, install the CUDA 12 cuBLAS runtime (e.g. `pip install nvidia-cublas-cu12`) and"
               + " add its lib directory to LD_LIBRARY_PATH.");
