@@ -1,5 +1,7 @@
 package io.jgrad.data;
 
+import java.util.Arrays;
+
 /**
  * Mean/standard-deviation standardisation, x → (x − mean) / std, with statistics fitted on a training
  * set. Features are split into {@code channels} equal contiguous planes (CIFAR's R, G, B planes of 1,024
@@ -52,13 +54,36 @@ public final class Standardizer {
     return new Standardizer(featureSize, mean, std);
   }
 
+  /**
+   * Statistics fitted before (a model file's): one mean and std per channel plane of {@code featureSize} features.
+   */
+  public static Standardizer of(int featureSize, double[] mean, double[] std) {
+    if (mean.length == 0 || mean.length != std.length || featureSize % mean.length != 0) {
+      throw new IllegalArgumentException(mean.length + " means and " + std.length + " stds do not standardise "
+          + featureSize + " features in equal channel planes");
+    }
+    for (double d : std) {
+      if (!(d > 0) || !Double.isFinite(d)) {
+        throw new IllegalArgumentException("standard deviations must be finite and > 0, got " + Arrays.toString(std));
+      }
+    }
+    return new Standardizer(featureSize, mean.clone(), std.clone());
+  }
+
   /** Rewrites {@code data}'s features in place. */
   public void applyInPlace(LabeledData data) {
     if (data.featureSize() != featureSize) {
       throw new IllegalArgumentException("data has " + data.featureSize() + " features, fitted on " + featureSize);
     }
+    applyInPlace(data.features());
+  }
+
+  /** Rewrites rows of {@code featureSize} features ({@code x.length} a multiple of it) in place. */
+  public void applyInPlace(float[] x) {
+    if (x.length % featureSize != 0) {
+      throw new IllegalArgumentException(x.length + " values are not rows of " + featureSize + " features");
+    }
     int plane = featureSize / mean.length;
-    float[] x = data.features();
     for (int i = 0; i < x.length; i++) {
       int c = (i % featureSize) / plane;
       x[i] = (float) ((x[i] - mean[c]) / std[c]);

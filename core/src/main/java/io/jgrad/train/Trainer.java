@@ -133,8 +133,8 @@ public final class Trainer {
         }
       }
       double trainSeconds = (System.nanoTime() - start) / 1e9;
-      Evaluation eval = evaluate(test);
-      Evaluation val = evaluate(validation);
+      Evaluation eval = evaluateOrNaN(test);
+      Evaluation val = evaluateOrNaN(validation);
       completedEpochs = epoch;
       EpochMetrics m = new EpochMetrics(
           epoch, lossSum / examples, eval.loss(), eval.accuracy(), val.loss(), val.accuracy(), optimizer.lr(),
@@ -163,7 +163,15 @@ public final class Trainer {
     return history;
   }
 
-  private Evaluation evaluate(DataLoader data) {
+  /**
+   * The model on {@code data} in detail, in eval mode and without a graph: loss, accuracy, top-k, confusion matrix and
+   * per-class precision, recall and F1.
+   */
+  public ClassificationReport evaluate(DataLoader data) {
+    return ClassificationReport.of(model, loss, data);
+  }
+
+  private Evaluation evaluateOrNaN(DataLoader data) {
     return data == null ? new Evaluation(Double.NaN, Double.NaN) : Evaluation.of(model, loss, data);
   }
 

@@ -108,6 +108,14 @@ public final class TrainingCheckpoint {
     return new Restored(epochs, steps, config(meta));
   }
 
+  /**
+   * Where a model's weights are among the tensors of a file with this metadata: under "model." in a checkpoint (next
+   * to the optimizer's state), at the top in a plain weights file ({@link ModelWeights#save}).
+   */
+  public static String weightPrefix(Map<String, String> metadata) {
+    return metadata.containsKey(EPOCHS) ? MODEL : "";
+  }
+
   /** The run's settings recorded in {@code file} (read before building the model, which they describe). */
   public static Map<String, String> recordedConfig(Path file) {
     return config(Safetensors.read(file).metadata());

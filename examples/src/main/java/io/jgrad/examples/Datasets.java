@@ -5,14 +5,17 @@ import io.jgrad.data.MnistDataset;
 import io.jgrad.data.TrainTestSplit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /** The data sets {@code jgrad train --dataset} knows, and where each is read from. */
 enum Datasets {
   /** The bundled 8,000 + 2,000 MNIST digits: works on a fresh machine with no download. */
-  DIGITS(1),
-  MNIST(1),
-  FASHION_MNIST(1),
-  CIFAR10(3);
+  DIGITS(1, digits()),
+  MNIST(1, digits()),
+  FASHION_MNIST(1, List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+      "Ankle boot")),
+  CIFAR10(3, List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"));
 
   /** Where Debian's dataset-fashion-mnist package installs the files. */
   static final Path FASHION_MNIST_DEFAULT = Path.of("/usr/share/datasets/fashion-mnist");
@@ -20,8 +23,22 @@ enum Datasets {
   /** Colour planes, for per-channel standardisation. */
   final int channels;
 
-  Datasets(int channels) {
+  /** The names of the labels 0, 1, ..., as the data set's authors give them. */
+  final List<String> classNames;
+
+  Datasets(int channels, List<String> classNames) {
     this.channels = channels;
+    this.classNames = classNames;
+  }
+
+  private static List<String> digits() {
+    return IntStream.range(0, 10).mapToObj(Integer::toString).toList();
+  }
+
+  /** One example's shape, channels first: square images of {@code featureSize / channels} pixels. */
+  int[] inputShape(int featureSize) {
+    int side = (int) Math.round(Math.sqrt((double) featureSize / channels));
+    return side * side * channels == featureSize ? new int[] {channels, side, side} : new int[] {featureSize};
   }
 
   static Datasets named(String name) {

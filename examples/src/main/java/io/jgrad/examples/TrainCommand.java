@@ -9,12 +9,15 @@ import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Loss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
+import io.jgrad.nn.Sequential;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tools.CheckpointWriter;
 import io.jgrad.tools.CsvMetricsFile;
 import io.jgrad.tools.CurvePlotListener;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.MetricsFile;
+import io.jgrad.tools.MlpSpec;
+import io.jgrad.tools.ModelFile;
 import io.jgrad.tools.ProgressListener;
 import io.jgrad.train.EarlyStopping;
 import io.jgrad.train.EpochMetrics;
@@ -165,8 +168,11 @@ final class TrainCommand implements Callable<Integer> {
     try (Backend backend = Backends.create(backendName, new BackendOptions(threadCount))) {
       Generator init = new Generator(seed);
       Generator dropoutRng = new Generator(seed + 1);
-      Module model = Mlp.build(backend, split.train().featureSize(), hidden, activation, dropout,
-          split.train().numClasses(), checkpointSegments, init, dropoutRng);
+      MlpSpec architecture = new MlpSpec(ds.inputShape(split.train().featureSize()), hidden, activation, dropout,
+          split.train().numClasses());
+      ModelFile description = ModelFile.of(architecture, split.standardizer(), ds.classNames, ds.label());
+      Sequential stack = architecture.build(backend, init, dropoutRng);
+      Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
       try (DataLoader train = new DataLoader(split.train(), batch, true, false, seed, backend);
           DataLoader test = new DataLoader(split.test(), 1000, false, false, 0, backend);
           DataLoader validation = split.validation() == null ? null
@@ -198,11 +204,12 @@ final class TrainCommand implements Callable<Integer> {
               : new MetricsFile(metrics, context));
         }
         if (save != null) {
-          trainer.listener(new CheckpointWriter(save, model, opt, rngs, config()).every(saveEvery));
+          trainer.listener(new CheckpointWriter(save, model, opt, rngs, config()).every(saveEvery)
+              .metadata(description.metadata()));
         }
         if (saveBest != null) {
           trainer.listener(new CheckpointWriter(saveBest, model, opt, rngs, config())
-              .onlyWhenBest(Monitor.VALIDATION_LOSS, 0));
+              .onlyWhenBest(Monitor.VALIDATION_LOSS, 0).metadata(description.metadata()));
         }
         if (plot != null) {
           trainer.listener(new CurvePlotListener(plot, "jgrad train --dataset " + ds.label()));

@@ -8,13 +8,13 @@ import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
-import io.jgrad.examples.Mlp;
 import io.jgrad.examples.OptimizerChoice;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.tools.JsonLine;
+import io.jgrad.tools.MlpSpec;
 import io.jgrad.tools.ProgressListener;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.Trainer;
@@ -107,7 +107,7 @@ final class TrainBench implements Runnable {
       BackendProfile kernels = profile ? new BackendProfile(opened) : null;
       Backend b = kernels != null ? kernels.backend() : opened;
       Generator gen = new Generator(1);
-      Module model = Mlp.build(b, INPUTS, hidden, "relu", dropout, CLASSES, 0, gen, new Generator(2));
+      Module model = new MlpSpec(new int[] {INPUTS}, hidden, "relu", dropout, CLASSES).build(b, gen, new Generator(2));
       CrossEntropyLoss loss = new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
       OptimizerChoice choice = new OptimizerChoice(optimizer, lr != null ? lr : optimizer.equals("sgd") ? 0.01 : null,
           0.9, null, schedule);

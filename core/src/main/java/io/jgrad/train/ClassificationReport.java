@@ -1,0 +1,185 @@
+package io.jgrad.train;
+
+import io.jgrad.Scope;
+import io.jgrad.Tensor;
+import io.jgrad.autograd.NoGrad;
+import io.jgrad.data.Batch;
+import io.jgrad.data.DataLoader;
+import io.jgrad.loss.Loss;
+import io.jgrad.nn.Module;
+import java.util.Iterator;
+
+/**
+ * How a classifier does on a data set: mean loss, accuracy, top-k accuracy for any k, the confusion matrix and each
+ * class's precision, recall and F1 (scikit-learn's definitions; 0 where a denominator is 0).
+ */
+public final class ClassificationReport {
+  private final long[][] confusion; // [true class][predicted class]
+  private final long[] labelRanks; // [r]: examples whose label was the (r+1)-th highest output
+  private final double loss;
+  private final long examples;
+
+  private ClassificationReport(long[][] confusion, long[] labelRanks, double loss, long examples) {
+    this.confusion = confusion;
+    this.labelRanks = labelRanks;
+    this.loss = loss;
+    this.examples = examples;
+  }
+
+  /** Runs {@code model} over {@code data} in eval mode without recording a graph. */
+  public static ClassificationReport of(Module model, Loss loss, DataLoader data) {
+    int classes = data.data().numClasses();
+    Tally tally = new Tally(classes);
+    boolean wasTraining = model.isTraining();
+    model.eval();
+    double lossSum = 0;
+    try (NoGrad ignored = NoGrad.enter()) {
+      for (Iterator<Batch> it = data.epoch(0); it.hasNext(); ) {
+        try (Scope scope = Scope.open(); Batch batch = it.next()) {
+          Tensor out = model.forward(batch.features());
+          lossSum += loss.apply(out, batch.labels()).item() * batch.size();
+          tally.add(out.toFloatArray(), batch.labels().toIntArray());
+        }
+      }
+    } finally {
+      model.train(wasTraining);
+    }
+    return tally.report(lossSum / tally.examples);
+  }
+
+  /**
+   * From outputs computed elsewhere: {@code outputs} is N × C scores (logits or probabilities, higher is likelier),
+   * {@code labels} N classes in 0..C-1.
+   */
+  public static ClassificationReport of(float[] outputs, int[] labels, int classes, double loss) {
+    if ((long) labels.length * classes != outputs.length) {
+      throw new IllegalArgumentException(outputs.length + " outputs are not " + labels.length + " × " + classes);
+    }
+    Tally tally = new Tally(classes);
+    tally.add(outputs, labels);
+    return tally.report(loss);
+  }
+
+  /** Counts, batch by batch. */
+  private static final class Tally {
+    final long[][] confusion;
+    final long[] ranks;
+    long examples;
+
+    Tally(int classes) {
+      confusion = new long[classes][classes];
+      ranks = new long[classes];
+    }
+
+    /** Ties go to the lower class index, as arg-max's do. */
+    void add(float[] outputs, int[] labels) {
+      int classes = ranks.length;
+      for (int i = 0; i < labels.length; i++) {
+        int row = i * classes;
+        int y = labels[i];
+        if (y < 0 || y >= classes) {
+          throw new IllegalArgumentException("label " + y + " of example " + i + ", expected 0.." + (classes - 1));
+        }
+        float target = outputs[row + y];
+        int predicted = 0;
+        int rank = 0;
+        for (int c = 0; c < classes; c++) {
+          float v = outputs[row + c];
+          if (v > outputs[row + predicted]) {
+            predicted = c;
+          }
+          if (v > target || (v == target && c < y)) {
+            rank++;
+          }
+        }
+        confusion[y][predicted]++;
+        ranks[rank]++;
+      }
+      examples += labels.length;
+    }
+
+    ClassificationReport report(double loss) {
+      return new ClassificationReport(confusion, ranks, loss, examples);
+    }
+  }
+
+  public int classes() {
+    return labelRanks.length;
+  }
+
+  public long examples() {
+    return examples;
+  }
+
+  /** Mean loss per example. */
+  public double loss() {
+    return loss;
+  }
+
+  public double accuracy() {
+    return topK(1);
+  }
+
+  /** The fraction of examples whose label is among the {@code k} highest outputs. */
+  public double topK(int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("top-k needs k >= 1, got " + k);
+    }
+    long hits = 0;
+    for (int r = 0; r < Math.min(k, labelRanks.length); r++) {
+      hits += labelRanks[r];
+    }
+    return (double) hits / examples;
+  }
+
+  /** A copy: [true class][predicted class] → examples. */
+  public long[][] confusion() {
+    long[][] copy = new long[confusion.length][];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = confusion[i].clone();
+    }
+    return copy;
+  }
+
+  /** Examples whose label is {@code c}. */
+  public long support(int c) {
+    long n = 0;
+    for (long v : confusion[c]) {
+      n += v;
+    }
+    return n;
+  }
+
+  /** Of the examples predicted {@code c}, the fraction that are {@code c}. */
+  public double precision(int c) {
+    long predicted = 0;
+    for (long[] row : confusion) {
+      predicted += row[c];
+    }
+    return ratio(confusion[c][c], predicted);
+  }
+
+  /** Of the examples labelled {@code c}, the fraction predicted {@code c}. */
+  public double recall(int c) {
+    return ratio(confusion[c][c], support(c));
+  }
+
+  public double f1(int c) {
+    double p = precision(c);
+    double r = recall(c);
+    return p + r == 0 ? 0 : 2 * p * r / (p + r);
+  }
+
+  /** The unweighted mean of the classes' F1. */
+  public double macroF1() {
+    double sum = 0;
+    for (int c = 0; c < classes(); c++) {
+      sum += f1(c);
+    }
+    return sum / classes();
+  }
+
+  private static double ratio(long num, long den) {
+    return den == 0 ? 0 : (double) num / den;
+  }
+}

@@ -1,0 +1,96 @@
+package io.jgrad.examples;
+
+import io.jgrad.Backend;
+import io.jgrad.BackendOptions;
+import io.jgrad.Backends;
+import io.jgrad.data.LabeledData;
+import io.jgrad.tools.JsonLine;
+import io.jgrad.tools.ModelFile;
+import io.jgrad.tools.Predictor;
+import io.jgrad.train.ClassificationReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jgrad eval}: a model file on a data set's test part. Prints JSON lines: one per class (precision, recall, F1,
+ * support), the confusion matrix, then a summary ({@code event:"eval"}) last.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+    description = "Evaluate a model file: accuracy, top-k, confusion matrix, per-class precision/recall/F1.")
+final class EvalCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, description = "a model file or checkpoint written by jgrad train --save")
+  Path model;
+
+  @Option(names = "--dataset", description = "digits, mnist, fashion-mnist or cifar10 (default: the one the model was "
+      + "trained on)")
+  String dataset;
+
+  @Option(names = "--data", description = "directory with the dataset's files")
+  Path data;
+
+  @Option(names = "--top-k", defaultValue = "5", description = "also report top-K accuracy (default: ${DEFAULT-VALUE})")
+  int topK;
+
+  @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, cpu-scalar or cuda")
+  String backendName;
+
+  @Option(names = "--threads", description = "CPU threads (default: all cores)")
+  Integer threads;
+
+  @Override
+  public Integer call() {
+    if (topK < 1) {
+      throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
+    }
+    ModelFile description = ModelFile.read(model);
+    String name = dataset != null ? dataset : description.dataset();
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException(model + " does not say which data set it was trained on: pass --dataset");
+    }
+    LabeledData test = Datasets.named(name).load(data).test();
+    int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    try (Backend backend = Backends.create(backendName, new BackendOptions(threadCount));
+        Predictor predictor = Predictor.load(model, backend)) {
+      ClassificationReport report = predictor.evaluate(test);
+      List<String> names = description.classNames();
+      for (int c = 0; c < report.classes(); c++) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", "class");
+        line.put("class", c);
+        line.put("name", names.get(c));
+        line.put("precision", report.precision(c));
+        line.put("recall", report.recall(c));
+        line.put("f1", report.f1(c));
+        line.put("support", report.support(c));
+        System.out.println(JsonLine.of(line));
+      }
+      List<long[]> rows = new ArrayList<>(Arrays.asList(report.confusion()));
+      Map<String, Object> confusion = new LinkedHashMap<>();
+      confusion.put("event", "confusion");
+      confusion.put("rows", "true class");
+      confusion.put("columns", "predicted class");
+      confusion.put("matrix", rows);
+      System.out.println(JsonLine.of(confusion));
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("event", "eval");
+      s.put("model", model.toString());
+      s.put("dataset", name);
+      s.put("backend", backend.name());
+      s.put("examples", report.examples());
+      s.put("loss", report.loss());
+      s.put("accuracy", report.accuracy());
+      s.put("top_" + topK + "_accuracy", report.topK(topK));
+      s.put("macro_f1", report.macroF1());
+      System.out.println(JsonLine.of(s));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,76 @@
+package io.jgrad.examples;
+
+import io.jgrad.Backend;
+import io.jgrad.BackendOptions;
+import io.jgrad.Backends;
+import io.jgrad.tools.InputFiles;
+import io.jgrad.tools.JsonLine;
+import io.jgrad.tools.Prediction;
+import io.jgrad.tools.Predictor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code jgrad predict}: the classes a model file gives examples read from IDX image files, images (PNG, JPEG) or CSV
+ * rows, one JSON line per example.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Predict classes with a model file: one JSON line per example.")
+final class PredictCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, description = "a model file or checkpoint written by jgrad train --save")
+  Path model;
+
+  @Parameters(arity = "1..*", paramLabel = "INPUT",
+      description = "IDX image files (.gz or raw), images (PNG, JPEG, GIF, BMP: scaled to the model's input, grey for "
+          + "one channel) or CSV files (one example per row, values as the training data had them: pixels in [0, 1])")
+  List<Path> inputs;
+
+  @Option(names = "--top-k", defaultValue = "3", description = "list the K likeliest classes (default: ${DEFAULT-VALUE})")
+  int topK;
+
+  @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, cpu-scalar or cuda")
+  String backendName;
+
+  @Option(names = "--threads", description = "CPU threads (default: all cores)")
+  Integer threads;
+
+  @Override
+  public Integer call() {
+    if (topK < 1) {
+      throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
+    }
+    int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    try (Backend backend = Backends.create(backendName, new BackendOptions(threadCount));
+        Predictor predictor = Predictor.load(model, backend)) {
+      InputFiles.Examples examples = InputFiles.read(inputs, predictor.description().architecture().inputShape());
+      List<Prediction> predictions = predictor.predict(examples.features());
+      for (int i = 0; i < predictions.size(); i++) {
+        Prediction p = predictions.get(i);
+        List<Map<String, Object>> top = new ArrayList<>();
+        for (int c : p.top(topK)) {
+          Map<String, Object> entry = new LinkedHashMap<>();
+          entry.put("label", c);
+          entry.put("class", p.classNames().get(c));
+          entry.put("probability", (double) p.probabilities()[c]);
+          top.add(entry);
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("input", examples.names().get(i));
+        line.put("label", p.label());
+        line.put("class", p.className());
+        line.put("probability", p.probability());
+        line.put("top", top);
+        System.out.println(JsonLine.of(line));
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,174 @@
+package io.jgrad.tools;
+
+import io.jgrad.data.IdxImages;
+import io.jgrad.data.IdxReader;
+import io.jgrad.io.InvalidFileException;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/**
+ * Examples to predict on, read from files in the units a model's training data had (pixels in [0, 1], channel planes
+ * first): images (PNG, JPEG or any format javax.imageio reads), scaled to the model's height and width and turned grey
+ * for one channel; IDX image files (MNIST's format, raw or gzip), one example per image; CSV files, one example per
+ * row of numbers (a first row that is not numbers is a header and skipped).
+ */
+public final class InputFiles {
+  private static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
+
+  private InputFiles() {}
+
+  /**
+   * @param names one per example: the image file, or the CSV or IDX file with "#i", the example's 0-based index in it
+   * @param features examples × the model's features
+   */
+  public record Examples(List<String> names, float[] features) {}
+
+  /** Reads every file, in order, as examples of {@code inputShape} ({@code [channels, height, width]} or flat). */
+  public static Examples read(List<Path> files, int[] inputShape) {
+    int features = Arrays.stream(inputShape).reduce(1, Math::multiplyExact);
+    List<String> names = new ArrayList<>();
+    List<float[]> rows = new ArrayList<>();
+    for (Path file : files) {
+      if (!Files.isRegularFile(file)) {
+        throw new InvalidFileException(file.toString(), "not a regular file");
+      }
+      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+      boolean isImage = IMAGE_SUFFIXES.stream().anyMatch(name::endsWith);
+      List<float[]> read = isImage ? List.of(image(file, inputShape))
+          : name.endsWith(".csv") ? csv(file, features)
+          : idx(file, inputShape);
+      for (int i = 0; i < read.size(); i++) {
+        names.add(isImage ? file.toString() : file + "#" + i);
+      }
+      rows.addAll(read);
+    }
+    float[] x = new float[rows.size() * features];
+    for (int i = 0; i < rows.size(); i++) {
+      System.arraycopy(rows.get(i), 0, x, i * features, features);
+    }
+    return new Examples(names, x);
+  }
+
+  /** An image scaled (bilinear) to the model's width and height, over black where it is transparent. */
+  static float[] image(Path file, int[] shape) {
+    int channels = shape.length == 3 ? shape[0] : 1;
+    int height = shape.length == 3 ? shape[1] : shape.length == 2 ? shape[0] : 0;
+    int width = shape.length == 3 ? shape[2] : shape.length == 2 ? shape[1] : 0;
+    if (height == 0 || (channels != 1 && channels != 3)) {
+      throw new IllegalArgumentException(file + ": the model's input " + Arrays.toString(shape)
+          + " is not a grey or RGB image, so it cannot read images");
+    }
+    BufferedImage source;
+    try {
+      source = ImageIO.read(file.toFile());
+    } catch (IOException e) {
+      throw new InvalidFileException(file.toString(), "unreadable image: " + e.getMessage(), e);
+    }
+    if (source == null) {
+      throw new InvalidFileException(file.toString(), "not an image format this JVM reads (PNG, JPEG, GIF, BMP)");
+    }
+    // An 8-bit grey image (MNIST-style PNGs) is scaled grey to grey: Java2D gives TYPE_BYTE_GRAY a linear colour
+    // space, so drawing it into RGB would brighten every pixel (a stored 128 reads back as about 186).
+    boolean grey = source.getType() == BufferedImage.TYPE_BYTE_GRAY;
+    BufferedImage scaled = new BufferedImage(width, height, grey ? BufferedImage.TYPE_BYTE_GRAY
+        : BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = scaled.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.drawImage(source, 0, 0, width, height, null);
+    } finally {
+      g.dispose();
+    }
+    int plane = width * height;
+    float[] x = new float[channels * plane];
+    if (grey) {
+      for (int p = 0; p < plane; p++) {
+        float v = scaled.getRaster().getSample(p % width, p / width, 0) / 255f;
+        for (int c = 0; c < channels; c++) {
+          x[c * plane + p] = v;
+        }
+      }
+      return x;
+    }
+    for (int y = 0; y < height; y++) {
+      for (int col = 0; col < width; col++) {
+        int rgb = scaled.getRGB(col, y);
+        int r = (rgb >> 16) & 0xff;
+        int gr = (rgb >> 8) & 0xff;
+        int b = rgb & 0xff;
+        int p = y * width + col;
+        if (channels == 1) {
+          x[p] = (float) ((0.299 * r + 0.587 * gr + 0.114 * b) / 255); // ITU-R 601 luma, as PIL's "L"
+        } else {
+          x[p] = r / 255f;
+          x[plane + p] = gr / 255f;
+          x[2 * plane + p] = b / 255f;
+        }
+      }
+    }
+    return x;
+  }
+
+  private static List<float[]> idx(Path file, int[] shape) {
+    IdxImages images = IdxReader.readImages(file);
+    int features = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+    if (images.rows() * images.cols() != features) {
+      throw new InvalidFileException(file.toString(), "images of " + images.rows() + "×" + images.cols()
+          + " pixels, but the model reads " + Arrays.toString(shape));
+    }
+    float[] all = images.scaledToUnit();
+    List<float[]> rows = new ArrayList<>(images.count());
+    for (int i = 0; i < images.count(); i++) {
+      rows.add(Arrays.copyOfRange(all, i * features, (i + 1) * features));
+    }
+    return rows;
+  }
+
+  private static List<float[]> csv(Path file, int features) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    List<float[]> rows = new ArrayList<>();
+    for (int n = 0; n < lines.size(); n++) {
+      String line = lines.get(n).strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      String[] cells = line.split(",", -1);
+      float[] row = new float[cells.length];
+      try {
+        for (int i = 0; i < cells.length; i++) {
+          row[i] = Float.parseFloat(cells[i].strip());
+        }
+      } catch (NumberFormatException e) {
+        if (n == 0) {
+          continue; // a header
+        }
+        throw new InvalidFileException(file.toString(), "line " + (n + 1) + " is not numbers separated by commas");
+      }
+      if (row.length != features) {
+        throw new InvalidFileException(file.toString(), "line " + (n + 1) + " has " + row.length
+            + " values, the model reads " + features);
+      }
+      rows.add(row);
+    }
+    if (rows.isEmpty()) {
+      throw new InvalidFileException(file.toString(), "no rows of numbers");
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,150 @@
+package io.jgrad.tools;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.jgrad.data.Standardizer;
+import io.jgrad.io.InvalidFileException;
+import io.jgrad.io.ModelWeights;
+import io.jgrad.io.Safetensors;
+import io.jgrad.nn.Module;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What inference needs besides the weights, kept in a safetensors file's metadata (plain strings, so PyTorch's and
+ * Hugging Face's tools read it too): the architecture ({@code jgrad.model.*}), the input standardisation fitted on the
+ * training set ({@code jgrad.input.mean}/{@code std}, one value per channel plane), the class names
+ * ({@code jgrad.classes}, a JSON array) and the data set trained on ({@code jgrad.dataset}). A training checkpoint
+ * written with {@link CheckpointWriter#metadata} carries it too, so either file is a model file.
+ *
+ * @param mean per channel plane, in the units of the raw features (pixels in [0, 1])
+ * @param std per channel plane
+ * @param dataset the name of the data set trained on ({@code jgrad eval}'s default), or "" when unknown
+ */
+public record ModelFile(Architecture architecture, double[] mean, double[] std, List<String> classNames,
+    String dataset) {
+  static final String MEAN = "jgrad.input.mean";
+  static final String STD = "jgrad.input.std";
+  static final String CLASSES = "jgrad.classes";
+  static final String DATASET = "jgrad.dataset";
+  private static final JsonFactory JSON = new JsonFactory();
+
+  public ModelFile {
+    mean = mean.clone();
+    std = std.clone();
+    classNames = List.copyOf(classNames);
+    if (classNames.size() != architecture.classes()) {
+      throw new IllegalArgumentException(classNames.size() + " class names for " + architecture.classes() + " classes");
+    }
+    Standardizer.of(architecture.featureSize(), mean, std); // refuses statistics that do not fit the input
+  }
+
+  /** Standardisation fitted on the training set, and classes named 0, 1, ... when {@code classNames} is null. */
+  public static ModelFile of(Architecture architecture, Standardizer standardizer, List<String> classNames,
+      String dataset) {
+    List<String> names = classNames != null ? classNames
+        : java.util.stream.IntStream.range(0, architecture.classes()).mapToObj(Integer::toString).toList();
+    return new ModelFile(architecture, standardizer.mean(), standardizer.std(), names, dataset);
+  }
+
+  @Override
+  public double[] mean() {
+    return mean.clone();
+  }
+
+  @Override
+  public double[] std() {
+    return std.clone();
+  }
+
+  public Standardizer standardizer() {
+    return Standardizer.of(architecture.featureSize(), mean, std);
+  }
+
+  /** The entries this record writes into a safetensors header. */
+  public Map<String, String> metadata() {
+    Map<String, String> m = new LinkedHashMap<>(architecture.metadata());
+    m.put(MEAN, doubles(mean));
+    m.put(STD, doubles(std));
+    m.put(CLASSES, jsonArray(classNames));
+    m.put(DATASET, dataset);
+    return m;
+  }
+
+  /** Reads a model file's description from its metadata; a missing or bad entry names {@code source}. */
+  public static ModelFile fromMetadata(Map<String, String> metadata, String source) {
+    Architecture architecture = Architectures.fromMetadata(metadata, source);
+    try {
+      return new ModelFile(architecture, parseDoubles(required(metadata, MEAN, source)),
+          parseDoubles(required(metadata, STD, source)), parseJsonArray(required(metadata, CLASSES, source)),
+          metadata.getOrDefault(DATASET, ""));
+    } catch (IllegalArgumentException | IOException e) {
+      throw new InvalidFileException(source, "bad model description: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the description of the model in {@code file} (a model file or a checkpoint written with one). */
+  public static ModelFile read(Path file) {
+    return fromMetadata(Safetensors.read(file).metadata(), file.toString());
+  }
+
+  /** Writes {@code model}'s weights with this description, atomically: the file {@link Predictor} loads. */
+  public void save(Path file, Module model) throws IOException {
+    ModelWeights.save(model, file, metadata());
+  }
+
+  private static String required(Map<String, String> metadata, String key, String source) {
+    String v = metadata.get(key);
+    if (v == null) {
+      throw new InvalidFileException(source, "not a jgrad model file: metadata " + key + " is missing");
+    }
+    return v;
+  }
+
+  private static String doubles(double[] values) {
+    return String.join(",", Arrays.stream(values).mapToObj(Double::toString).toList());
+  }
+
+  private static double[] parseDoubles(String text) {
+    return Arrays.stream(text.split(",")).mapToDouble(Double::parseDouble).toArray();
+  }
+
+  private static String jsonArray(List<String> names) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartArray();
+      for (String n : names) {
+        g.writeString(n);
+      }
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static List<String> parseJsonArray(String text) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (JsonParser p = JSON.createParser(text)) {
+      if (p.nextToken() != JsonToken.START_ARRAY) {
+        throw new IOException(CLASSES + " is not a JSON array of strings");
+      }
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        if (t != JsonToken.VALUE_STRING) {
+          throw new IOException(CLASSES + " is not a JSON array of strings");
+        }
+        names.add(p.getText());
+      }
+    }
+    return names;
+  }
+}

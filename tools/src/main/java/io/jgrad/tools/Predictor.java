@@ -1,0 +1,136 @@
+package io.jgrad.tools;
+
+import io.jgrad.Backend;
+import io.jgrad.Generator;
+import io.jgrad.Scope;
+import io.jgrad.Tensor;
+import io.jgrad.autograd.NoGrad;
+import io.jgrad.data.DataLoader;
+import io.jgrad.data.LabeledData;
+import io.jgrad.io.ModelWeights;
+import io.jgrad.io.Safetensors;
+import io.jgrad.io.SafetensorsFile;
+import io.jgrad.loss.CrossEntropyLoss;
+import io.jgrad.loss.Reduction;
+import io.jgrad.nn.Module;
+import io.jgrad.train.ClassificationReport;
+import io.jgrad.train.TrainingCheckpoint;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Batch inference from one model file ({@link ModelFile}: a model file or a checkpoint written with its description):
+ * it rebuilds the architecture, loads the weights, standardises raw inputs with the training set's statistics, and
+ * runs the model in eval mode without recording a graph.
+ *
+ * <pre>{@code
+ * try (Predictor p = Predictor.load(Path.of("mlp.safetensors"), backend)) {
+ *   Prediction first = p.predict(pixels).get(0);   // pixels: N × 784 floats in [0, 1]
+ * }
+ * }</pre>
+ */
+public final class Predictor implements AutoCloseable {
+  /** Rows per forward pass: large enough for the GEMM, small enough to bound memory. */
+  private static final int BATCH = 256;
+
+  private final ModelFile description;
+  private final Module model;
+  private final Backend backend;
+
+  private Predictor(ModelFile description, Module model, Backend backend) {
+    this.description = description;
+    this.model = model;
+    this.backend = backend;
+  }
+
+  /** Reads {@code file}: its description, then its weights into a model built from it. */
+  public static Predictor load(Path file, Backend backend) {
+    SafetensorsFile f = Safetensors.read(file);
+    ModelFile description = ModelFile.fromMetadata(f.metadata(), file.toString());
+    // initial weights are overwritten at once; fixed seeds keep the build deterministic
+    Module model = description.architecture().build(backend, new Generator(0), new Generator(1));
+    try {
+      ModelWeights.apply(model, f.tensors(), file.toString(), TrainingCheckpoint.weightPrefix(f.metadata()));
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    model.eval();
+    return new Predictor(description, model, backend);
+  }
+
+  public ModelFile description() {
+    return description;
+  }
+
+  /** The model, in eval mode. */
+  public Module model() {
+    return model;
+  }
+
+  /**
+   * One prediction per row of {@code raw}: N × features values in the units the training data had before
+   * standardisation (pixels in [0, 1]); they are standardised on a copy.
+   */
+  public List<Prediction> predict(float[] raw) {
+    float[] x = standardized(raw);
+    int features = description.architecture().featureSize();
+    int classes = description.architecture().classes();
+    int rows = x.length / features;
+    List<Prediction> out = new ArrayList<>(rows);
+    try (NoGrad ignored = NoGrad.enter()) {
+      for (int start = 0; start < rows; start += BATCH) {
+        int n = Math.min(BATCH, rows - start);
+        float[] probabilities;
+        try (Scope scope = Scope.open()) {
+          Tensor chunk = Tensor.of(backend, Arrays.copyOfRange(x, start * features, (start + n) * features),
+              n, features);
+          probabilities = model.forward(chunk).softmax(1).toFloatArray();
+        }
+        for (int i = 0; i < n; i++) {
+          float[] p = Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes);
+          int label = 0;
+          for (int c = 1; c < classes; c++) {
+            label = p[c] > p[label] ? c : label;
+          }
+          out.add(new Prediction(label, description.classNames().get(label), p, description.classNames()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The model on labelled raw data (a test set as its reader gives it, not standardised): loss (cross-entropy without
+   * smoothing), accuracy, top-k, confusion matrix, per-class precision/recall/F1.
+   */
+  public ClassificationReport evaluate(LabeledData raw) {
+    int features = description.architecture().featureSize();
+    if (raw.featureSize() != features || raw.numClasses() != description.architecture().classes()) {
+      throw new IllegalArgumentException("the model reads " + features + " features into "
+          + description.architecture().classes() + " classes; the data have " + raw.featureSize() + " features and "
+          + raw.numClasses() + " classes");
+    }
+    LabeledData data = new LabeledData(standardized(raw.features()), raw.labels(), features, raw.numClasses());
+    try (DataLoader loader = new DataLoader(data, BATCH, false, false, 0, backend)) {
+      return ClassificationReport.of(model, new CrossEntropyLoss(Reduction.MEAN, 0), loader);
+    }
+  }
+
+  private float[] standardized(float[] raw) {
+    int features = description.architecture().featureSize();
+    if (raw.length % features != 0) {
+      throw new IllegalArgumentException(raw.length + " values are not rows of the model's " + features + " features");
+    }
+    float[] x = raw.clone();
+    description.standardizer().applyInPlace(x);
+    return x;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

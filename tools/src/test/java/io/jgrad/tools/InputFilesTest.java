@@ -1,0 +1,93 @@
+package io.jgrad.tools;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jgrad.io.InvalidFileException;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InputFilesTest {
+  @TempDir Path dir;
+
+  @Test
+  void anImageIsScaledToTheInputAndTurnedGrey() throws IOException {
+    // 8×4 pixels: left half white, right half black; read as 1×2×4 it is 2 rows of [1, 1, 0, 0]
+    BufferedImage img = new BufferedImage(8, 4, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, 4, 4);
+    g.dispose();
+    Path png = dir.resolve("half.png");
+    ImageIO.write(img, "png", png.toFile());
+    InputFiles.Examples e = InputFiles.read(List.of(png), new int[] {1, 2, 4});
+    assertEquals(List.of(png.toString()), e.names());
+    assertArrayEquals(new float[] {1, 1, 0, 0, 1, 1, 0, 0}, e.features(), 1e-6f);
+  }
+
+  @Test
+  void aGreyImageKeepsItsStoredValues() throws IOException {
+    BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
+    img.getRaster().setSample(0, 0, 0, 51);
+    img.getRaster().setSample(1, 0, 0, 128);
+    Path png = dir.resolve("grey.png");
+    ImageIO.write(img, "png", png.toFile());
+    assertArrayEquals(new float[] {0.2f, 128 / 255f}, InputFiles.read(List.of(png), new int[] {1, 1, 2}).features(),
+        1e-6f);
+  }
+
+  @Test
+  void anRgbImageGivesThreeChannelPlanes() throws IOException {
+    BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
+    img.setRGB(0, 0, 0xff0000);
+    img.setRGB(1, 0, 0x0000ff);
+    Path png = dir.resolve("rb.png");
+    ImageIO.write(img, "png", png.toFile());
+    float[] x = InputFiles.read(List.of(png), new int[] {3, 1, 2}).features();
+    assertArrayEquals(new float[] {1, 0, /* green */ 0, 0, /* blue */ 0, 1}, x, 1e-6f);
+  }
+
+  @Test
+  void csvRowsAfterAHeaderAndIdxImagesAreExamplesInOrder() throws IOException {
+    Path csv = Files.writeString(dir.resolve("rows.csv"), "a,b,c,d\n0.5,1,0,0.25\n\n1,1,1,1\n");
+    Path idx = dir.resolve("images-idx3-ubyte");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(0x00000803);
+      out.writeInt(1); // images
+      out.writeInt(2); // rows
+      out.writeInt(2); // cols
+      out.write(new byte[] {0, (byte) 255, 51, 102});
+    }
+    Files.write(idx, bytes.toByteArray());
+    InputFiles.Examples e = InputFiles.read(List.of(csv, idx), new int[] {1, 2, 2});
+    assertEquals(List.of(csv + "#0", csv + "#1", idx + "#0"), e.names());
+    assertArrayEquals(new float[] {0.5f, 1, 0, 0.25f, 1, 1, 1, 1, 0, 1, 0.2f, 0.4f}, e.features(), 1e-6f);
+  }
+
+  @Test
+  void badInputsAreOneLineErrorsNamingTheFile() throws IOException {
+    Path csv = Files.writeString(dir.resolve("short.csv"), "1,2,3\n");
+    InvalidFileException e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(csv), new int[] {1, 2, 2}));
+    assertEquals(csv + ": line 1 has 3 values, the model reads 4", e.getMessage());
+    Path fake = Files.writeString(dir.resolve("fake.png"), "not a png");
+    e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(fake), new int[] {1, 2, 2}));
+    assertTrue(e.getMessage().startsWith(fake + ": not an image format"), e.getMessage());
+    Path missing = dir.resolve("missing.csv");
+    e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(missing), new int[] {4}));
+    assertEquals(missing + ": not a regular file", e.getMessage());
+  }
+}

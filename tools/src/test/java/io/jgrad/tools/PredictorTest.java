@@ -1,0 +1,157 @@
+package io.jgrad.tools;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jgrad.Backend;
+import io.jgrad.Backends;
+import io.jgrad.Generator;
+import io.jgrad.data.DataLoader;
+import io.jgrad.data.LabeledData;
+import io.jgrad.data.Standardizer;
+import io.jgrad.io.InvalidFileException;
+import io.jgrad.io.ModelWeights;
+import io.jgrad.loss.CrossEntropyLoss;
+import io.jgrad.loss.Reduction;
+import io.jgrad.nn.Sequential;
+import io.jgrad.optim.AdamW;
+import io.jgrad.train.ClassificationReport;
+import io.jgrad.train.Trainer;
+import io.jgrad.train.TrainingCheckpoint;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A model file carries what inference needs; a Predictor loaded from it alone answers as the trained model did. */
+class PredictorTest {
+  private static final MlpSpec SPEC = new MlpSpec(new int[] {2, 4}, new int[] {16}, "gelu", 0.1, ToyRun.CLASSES);
+  private static Backend backend;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void open() {
+    backend = Backends.create("cpu-scalar");
+  }
+
+  @AfterAll
+  static void close() {
+    backend.close();
+  }
+
+  /** Trains SPEC on standardised clusters; returns the description, the raw test data and the trained evaluation. */
+  private record Trained(ModelFile description, LabeledData rawTest, ClassificationReport report, float[] logits) {}
+
+  private static Trained train(Path file, boolean asCheckpoint) throws IOException {
+    LabeledData train = ToyRun.clusters(96, 1);
+    LabeledData rawTest = ToyRun.clusters(48, 2);
+    LabeledData test = new LabeledData(rawTest.features().clone(), rawTest.labels(), ToyRun.FEATURES, ToyRun.CLASSES);
+    Standardizer st = Standardizer.fit(train, 2);
+    st.applyInPlace(train);
+    st.applyInPlace(test);
+    ModelFile description = ModelFile.of(SPEC, st, List.of("north", "east", "south"), "clusters");
+    Generator dropout = new Generator(2);
+    Sequential model = SPEC.build(backend, new Generator(1), dropout);
+    try (DataLoader trainLoader = new DataLoader(train, 16, true, false, 3, backend);
+        DataLoader testLoader = new DataLoader(test, 48, false, false, 0, backend);
+        AdamW opt = new AdamW(model.namedParameters(), 0.01)) {
+      Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0));
+      trainer.fit(trainLoader, null, 3);
+      if (asCheckpoint) {
+        TrainingCheckpoint.save(file, model, opt, 3, Map.of("dropout", dropout), Map.of(), description.metadata());
+      } else {
+        description.save(file, model);
+      }
+      model.eval();
+      float[] logits;
+      try (io.jgrad.autograd.NoGrad ignored = io.jgrad.autograd.NoGrad.enter()) {
+        logits = model.forward(io.jgrad.Tensor.of(backend, test.features(), test.size(), ToyRun.FEATURES))
+            .toFloatArray();
+      }
+      return new Trained(description, rawTest, trainer.evaluate(testLoader), logits);
+    } finally {
+      model.close();
+    }
+  }
+
+  @Test
+  void aModelFileRoundTripsItsDescription() throws IOException {
+    Path file = dir.resolve("m.safetensors");
+    Trained t = train(file, false);
+    ModelFile read = ModelFile.read(file);
+    assertEquals(SPEC, read.architecture());
+    assertArrayEquals(t.description().mean(), read.mean());
+    assertArrayEquals(t.description().std(), read.std());
+    assertEquals(List.of("north", "east", "south"), read.classNames());
+    assertEquals("clusters", read.dataset());
+  }
+
+  @Test
+  void predictionsFromTheFileAloneMatchTheTrainedModel() throws IOException {
+    for (boolean asCheckpoint : new boolean[] {false, true}) {
+      Path file = dir.resolve(asCheckpoint + ".safetensors");
+      Trained t = train(file, asCheckpoint);
+      try (Predictor p = Predictor.load(file, backend)) {
+        List<Prediction> predictions = p.predict(t.rawTest().features()); // raw: the predictor standardises
+        assertEquals(48, predictions.size());
+        for (int i = 0; i < predictions.size(); i++) {
+          int expected = argmax(t.logits(), i * ToyRun.CLASSES, ToyRun.CLASSES);
+          assertEquals(expected, predictions.get(i).label(), "example " + i);
+          assertEquals(List.of("north", "east", "south").get(expected), predictions.get(i).className());
+          float sum = 0;
+          for (float v : predictions.get(i).probabilities()) {
+            sum += v;
+          }
+          assertEquals(1, sum, 1e-5);
+        }
+        ClassificationReport r = p.evaluate(t.rawTest());
+        assertEquals(t.report().accuracy(), r.accuracy());
+        assertEquals(t.report().loss(), r.loss(), 1e-6);
+        assertArrayEquals(t.report().confusion()[1], r.confusion()[1]);
+      }
+    }
+  }
+
+  @Test
+  void aFileWithoutADescriptionOrWithAnUnknownKindIsRefusedNamingIt() throws IOException {
+    Path plain = dir.resolve("plain.safetensors");
+    Sequential model = SPEC.build(backend, new Generator(1), new Generator(2));
+    try {
+      ModelWeights.save(model, plain, Map.of());
+      InvalidFileException e = assertThrows(InvalidFileException.class, () -> Predictor.load(plain, backend));
+      assertTrue(e.getMessage().startsWith(plain + ": not a jgrad model file: metadata jgrad.model.kind is missing"),
+          e.getMessage());
+      Map<String, String> meta = new HashMap<>(ModelFile.of(SPEC, Standardizer.of(8, new double[] {0, 0},
+          new double[] {1, 1}), null, "").metadata());
+      meta.put("jgrad.model.kind", "transformer");
+      Path unknown = dir.resolve("unknown.safetensors");
+      ModelWeights.save(model, unknown, meta);
+      e = assertThrows(InvalidFileException.class, () -> Predictor.load(unknown, backend));
+      assertTrue(e.getMessage().contains("unknown model kind 'transformer' (known: mlp)"), e.getMessage());
+      meta.put("jgrad.model.kind", "mlp");
+      meta.put("jgrad.model.hidden", "16,x");
+      Path bad = dir.resolve("bad.safetensors");
+      ModelWeights.save(model, bad, meta);
+      e = assertThrows(InvalidFileException.class, () -> Predictor.load(bad, backend));
+      assertTrue(e.getMessage().contains("metadata jgrad.model.hidden is '16,x', expected integers"), e.getMessage());
+    } finally {
+      model.close();
+    }
+  }
+
+  private static int argmax(float[] x, int from, int n) {
+    int best = 0;
+    for (int c = 1; c < n; c++) {
+      best = x[from + c] > x[from + best] ? c : best;
+    }
+    return best;
+  }
+}
