@@ -72,6 +72,15 @@ public final class CudaBackend implements Backend {
     return gemm;
   }
 
+  /** For tests that drive a launcher directly. */
+  CudaContext context() {
+    return context;
+  }
+
+  CachingAllocator<CUdeviceptr> allocator() {
+    return allocator;
+  }
+
   /** "cublas" or "tiled": which GEMM this backend runs. */
   public String gemmName() {
     return gemm.name();

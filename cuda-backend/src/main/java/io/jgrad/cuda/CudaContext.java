@@ -48,10 +48,11 @@ final class CudaContext implements AutoCloseable {
   private final cublasHandle cublas;
   private final String deviceName;
   private final int multiprocessors;
+  private final int computeCapability;
 
   private CudaContext(
       CUdevice device, CUcontext context, CUstream stream, Map<PtxModule, CUmodule> modules, cublasHandle cublas,
-      String deviceName, int multiprocessors) {
+      String deviceName, int multiprocessors, int computeCapability) {
     this.device = device;
     this.context = context;
     this.stream = stream;
@@ -59,6 +60,7 @@ final class CudaContext implements AutoCloseable {
     this.cublas = cublas;
     this.deviceName = deviceName;
     this.multiprocessors = multiprocessors;
+    this.computeCapability = computeCapability;
   }
 
   /**
@@ -75,8 +77,12 @@ final class CudaContext implements AutoCloseable {
     cuCtxSetCurrent(context);
     CUstream stream = new CUstream();
     cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
+    int computeCapability = computeCapability(device);
     Map<PtxModule, CUmodule> modules = new EnumMap<>(PtxModule.class);
     for (PtxModule m : PtxModule.values()) {
+      if (m.minimumArch() > computeCapability) {
+        continue;  // its PTX targets a newer architecture: the driver would refuse it; kernel() says why
+      }
       CUmodule module = new CUmodule();
       // The driver reads the image as a C string: it must end with a NUL byte.
       cuModuleLoadData(module, (m.source() + '\0').getBytes(StandardCharsets.US_ASCII));
@@ -88,7 +94,17 @@ final class CudaContext implements AutoCloseable {
     int[] multiprocessors = new int[1];
     cuDeviceGetAttribute(multiprocessors, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
     return new CudaContext(
-        device, context, stream, modules, createCublas(stream, tf32), deviceName, multiprocessors[0]);
+        device, context, stream, modules, createCublas(stream, tf32), deviceName, multiprocessors[0],
+        computeCapability);
+  }
+
+  /** major·10 + minor, as in sm_80. */
+  private static int computeCapability(CUdevice device) {
+    int[] major = new int[1];
+    int[] minor = new int[1];
+    cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
+    cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
+    return major[0] * 10 + minor[0];
   }
 
   /**
@@ -118,7 +134,22 @@ final class CudaContext implements AutoCloseable {
     cuCtxSetCurrent(context);
   }
 
+  /** Whether this device runs the module's kernels (its compute capability reaches the module's target). */
+  boolean runs(PtxModule module) {
+    return modules.containsKey(module);
+  }
+
+  /** The device's compute capability, major·10 + minor (80 for sm_80). */
+  int computeCapability() {
+    return computeCapability;
+  }
+
   Kernel kernel(PtxModule module, String name) {
+    if (!runs(module)) {
+      throw new UnsupportedOperationException(name + " needs a GPU of compute capability "
+          + module.minimumArch() / 10 + "." + module.minimumArch() % 10 + " or newer; " + deviceName + " is "
+          + computeCapability / 10 + "." + computeCapability % 10);
+    }
     CUfunction function = new CUfunction();
     cuModuleGetFunction(function, modules.get(module), name);
     return new Kernel(name, function, stream);

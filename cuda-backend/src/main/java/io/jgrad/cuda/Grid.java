@@ -22,6 +22,8 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
   static final int GEMM_THREADS_PER_SIDE = 16;
   /** gemm.cu's LARGE_TILE: sgemm_large's tile side, computed by {@link #THREADS} threads in one dimension. */
   static final int GEMM_LARGE_TILE = 128;
+  /** tensor_gemm.cuh's HG_TILE: a block of {@link #THREADS} threads (8 warps) computes a 128×128 tile of C. */
+  static final int TENSOR_GEMM_TILE = 128;
 
   /** One thread per element of an [n] loop. */
   static Grid elementwise(long n) {
@@ -56,6 +58,16 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
   /** sgemm_large: one block of {@link #THREADS} threads per 128×128 tile of C, laid out as {@link #gemmTiles}. */
   static Grid gemmLargeTiles(int m, int n, int batch) {
     return gemm(m, n, batch, GEMM_LARGE_TILE, THREADS, 1);
+  }
+
+  /** hgemm_*: one block of {@link #THREADS} threads per 128×128 tile of C, laid out as {@link #gemmTiles}. */
+  static Grid tensorGemmTiles(int m, int n, int batch) {
+    return gemm(m, n, batch, TENSOR_GEMM_TILE, THREADS, 1);
+  }
+
+  /** One block of {@link #BLOCK_MAX_THREADS} threads per channel (batchnorm.cu), capped as other block counts. */
+  static Grid blockPerChannel(int channels) {
+    return new Grid(Math.min(channels, MAX_BLOCKS), 1, 1, BLOCK_MAX_THREADS, 1, 1);
   }
 
   private static Grid gemm(int m, int n, int batch, int tile, int blockX, int blockY) {

@@ -38,6 +38,11 @@ final class KernelArgs {
     return add(Pointer.to(fields));
   }
 
+  /** A struct of 32-bit int fields passed by value (e.g. conv.cu's Conv). */
+  KernelArgs struct(int[] fields) {
+    return add(Pointer.to(fields));
+  }
+
   Pointer pointer() {
     return Pointer.to(values.toArray(new Pointer[0]));
   }

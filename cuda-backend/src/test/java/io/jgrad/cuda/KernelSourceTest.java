@@ -46,6 +46,39 @@ class KernelSourceTest {
     assertEquals(Grid.GEMM_LARGE_TILE, define("gemm.cu", "LARGE_TILE"));
     assertEquals(TiledGemm.SPLIT_ALIGN, define("gemm.cu", "SPLIT_ALIGN"));
     assertEquals(BinaryKernels.MAX_RANK, define("binary.cu", "MAX_RANK"));
+    assertEquals(Grid.TENSOR_GEMM_TILE, define("tensor_gemm.cuh", "HG_TILE"));
+    assertEquals(Grid.THREADS, define("tensor_gemm.cuh", "HG_THREADS"));
+    assertEquals(TensorGemm.SPLIT_ALIGN, define("tensor_gemm.cuh", "HG_SPLIT_ALIGN"));
+  }
+
+  /** Launchers pass Storage.ordinal() as half.cuh's Storage code. */
+  @Test
+  void storageCodesMatchHalfCuh() throws IOException {
+    Matcher m =
+        Pattern.compile("enum class Storage \\{([^}]*)\\}").matcher(Files.readString(KERNELS.resolve("half.cuh")));
+    assertTrue(m.find(), "enum class Storage in half.cuh");
+    String[] entries = m.group(1).split(",");
+    assertEquals(Storage.values().length, entries.length);
+    for (Storage s : Storage.values()) {
+      assertEquals(s.name() + " = " + s.ordinal(), entries[s.ordinal()].trim());
+    }
+  }
+
+  /** conv.cu's Conv and pool.cu's Pool are the 14 ints ConvGeometry.fields() passes, in that order. */
+  @Test
+  void windowStructsHoldTheFourteenFieldsInOrder() throws IOException {
+    List<String> fields = List.of("n", "c", "h", "w", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "oh", "ow");
+    assertEquals(fields, structFields("conv.cu", "Conv"));
+    assertEquals(fields, structFields("pool.cu", "Pool"));
+    assertEquals(fields.size(), new ConvGeometry(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1).fields().length);
+  }
+
+  private static List<String> structFields(String file, String name) throws IOException {
+    Matcher m =
+        Pattern.compile("struct " + name + " \\{([^}]*)\\}").matcher(Files.readString(KERNELS.resolve(file)));
+    assertTrue(m.find(), "struct " + name + " in " + file);
+    return Arrays.stream(m.group(1).replaceAll("//[^\\n]*", "").replace("int ", "").split("[,;]"))
+        .map(String::trim).filter(f -> !f.isEmpty()).collect(Collectors.toList());
   }
 
   @Test
@@ -86,7 +119,7 @@ class KernelSourceTest {
         }
       }
     }
-    assertEquals(16, found, "kernels launched from Java");
+    assertEquals(29, found, "kernels launched from Java");
   }
 
   private static List<String> names(Enum<?>[] values) {

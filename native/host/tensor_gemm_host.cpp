@@ -1,0 +1,66 @@
+// Host harness of the tensor-core GEMM (TensorGemmHostTest): reads one product per line group from stdin, runs the
+// kernel under cuda_host.h as TensorGemm launches it (split K: partial products into a float32 workspace, then
+// hgemm_sum_splits), and prints C's elements as raw bits, one per line.
+//   input: kernel transA transB batch m n k splits alphaBits betaBits cType strideA strideB strideC lenA lenB lenC,
+//          then lenA + lenB 16-bit patterns and lenC patterns of C's type (float bits for float32)
+//   kernel: 0 = hgemm_f16_k8, 1 = hgemm_f16, 2 = hgemm_bf16
+#include "cuda_host.h"
+#include "tensor_gemm.cu"
+#include "tensor_gemm_sm80.cu"
+
+float host_half_value(unsigned bits, bool bf16) {
+  return bf16 ? bf16_to_float((bits16) bits) : f16_to_float((bits16) bits);
+}
+
+typedef void (*Entry)(int, int, int, int, int, int, float, const bits16*, long long, const bits16*, long long, float,
+                      int, void*, long long);
+
+int main() {
+  int kernel, transA, transB, batch, m, n, k, splits, cType;
+  unsigned alphaBits, betaBits;
+  long long strideA, strideB, strideC, lenA, lenB, lenC;
+  if (scanf("%d %d %d %d %d %d %d %d %u %u %d %lld %lld %lld %lld %lld %lld", &kernel, &transA, &transB, &batch, &m,
+            &n, &k, &splits, &alphaBits, &betaBits, &cType, &strideA, &strideB, &strideC, &lenA, &lenB,
+            &lenC) != 17) {
+    return 2;
+  }
+  std::vector<bits16> a(lenA + 8), b(lenB + 8);  // vectors are 16-byte aligned by the allocator
+  for (auto& x : a) x = 0;
+  for (auto& x : b) x = 0;
+  for (long long i = 0; i < lenA; i++) { unsigned v; if (scanf("%u", &v) != 1) return 2; a[i] = (bits16) v; }
+  for (long long i = 0; i < lenB; i++) { unsigned v; if (scanf("%u", &v) != 1) return 2; b[i] = (bits16) v; }
+  int cBytes = cType == 0 ? 4 : 2;
+  std::vector<unsigned char> c(lenC * cBytes + 16);
+  for (long long i = 0; i < lenC; i++) {
+    unsigned v;
+    if (scanf("%u", &v) != 1) return 2;
+    if (cBytes == 4) std::memcpy(&c[i * 4], &v, 4); else { bits16 h = (bits16) v; std::memcpy(&c[i * 2], &h, 2); }
+  }
+  Entry entry = kernel == 0 ? hgemm_f16_k8 : kernel == 1 ? hgemm_f16 : hgemm_bf16;
+  float alpha = __uint_as_float(alphaBits);
+  float beta = __uint_as_float(betaBits);
+  dim3 grid{(unsigned) ((m + HG_TILE - 1) / HG_TILE), (unsigned) ((n + HG_TILE - 1) / HG_TILE),
+            (unsigned) (batch * splits)};
+  dim3 block{HG_THREADS, 1, 1};
+  if (splits == 1) {
+    host_launch(grid, block, [&] {
+      entry(transA, transB, m, n, k, 1, alpha, a.data(), strideA, b.data(), strideB, beta, cType, c.data(), strideC);
+    });
+  } else {
+    long long count = (long long) m * n;
+    std::vector<float> partial(count * batch * splits, std::nanf(""));
+    host_launch(grid, block, [&] {
+      entry(transA, transB, m, n, k, splits, 1.f, a.data(), strideA, b.data(), strideB, 0.f, 0, partial.data(),
+            count);
+    });
+    host_launch(dim3{3, 1, 1}, dim3{64, 1, 1}, [&] {
+      hgemm_sum_splits(count, batch, splits, alpha, partial.data(), beta, cType, c.data(), strideC);
+    });
+  }
+  for (long long i = 0; i < lenC; i++) {
+    unsigned v = 0;
+    if (cBytes == 4) std::memcpy(&v, &c[i * 4], 4); else { bits16 h; std::memcpy(&h, &c[i * 2], 2); v = h; }
+    printf("%u\n", v);
+  }
+  return 0;
+}
