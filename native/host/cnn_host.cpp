@@ -2,9 +2,10 @@
 // runs the kernels under cuda_host.h with small grids (so grid-stride loops wrap) and prints the outputs as raw
 // float bits (argmax as integers), one per line.
 //   im2col G X | col2im G DCOL | maxpool G X | maxpoolback G DY ARGMAX | avgpool G PAD X | avgpoolback G PAD DY
-//   bnstats N C HW EPS MOMENTUM X RUNNINGMEAN RUNNINGVAR | bnforward N C HW X MEAN INVSTD GAMMA BETA
-//   bnbackward N C HW X DY MEAN INVSTD GAMMA
-// G is the 14 ints of conv.cu's Conv; arrays are their element counts' worth of raw bits; EPS and MOMENTUM doubles.
+//   bnstats N C HW MOMENTUM X RUNNINGMEAN RUNNINGVAR | bnforward N C HW EPS X MEAN VAR GAMMA BETA
+//   bnbackward N C HW EPS BATCHSTATISTICS X DY MEAN VAR GAMMA
+// G is the 14 ints of conv.cu's Conv; arrays are their element counts' worth of raw bits; EPS and MOMENTUM are
+// decimal numbers, BATCHSTATISTICS 1 or 0.
 #include "cuda_host.h"
 #include "conv.cu"
 #include "pool.cu"
@@ -38,29 +39,32 @@ int main() {
     if (scanf("%d %d %d", &n, &c, &hw) != 3) return 2;
     long long size = (long long) n * c * hw;
     if (op == "bnstats") {
-      double eps, momentum;
-      if (scanf("%lf %lf", &eps, &momentum) != 2) return 2;
-      auto x = floats(size);
-      auto rm = floats(c);
-      auto rv = floats(c);
-      std::vector<float> mean(c), invstd(c);
+      double momentum;
+      if (scanf("%lf", &momentum) != 1) return 2;
+      auto x = floats(size), rm = floats(c), rv = floats(c);
+      std::vector<float> mean(c), var(c);
       host_launch(dim3{2, 1, 1}, BLOCK, [&] {
-        batchnorm_stats(x.data(), n, c, hw, eps, momentum, mean.data(), invstd.data(), rm.data(), rv.data());
+        batchnorm_stats(x.data(), n, c, hw, momentum, mean.data(), var.data(), rm.data(), rv.data());
       });
-      print(mean); print(invstd); print(rm); print(rv);
+      print(mean); print(var); print(rm); print(rv);
     } else if (op == "bnforward") {
-      auto x = floats(size), mean = floats(c), invstd = floats(c), gamma = floats(c), beta = floats(c);
+      float eps;
+      if (scanf("%f", &eps) != 1) return 2;
+      auto x = floats(size), mean = floats(c), var = floats(c), gamma = floats(c), beta = floats(c);
       std::vector<float> y(size);
       host_launch(GRID, BLOCK, [&] {
-        batchnorm_forward(x.data(), mean.data(), invstd.data(), gamma.data(), beta.data(), y.data(), n, c, hw);
+        batchnorm_forward(x.data(), mean.data(), var.data(), eps, gamma.data(), beta.data(), y.data(), n, c, hw);
       });
       print(y);
     } else {
-      auto x = floats(size), dy = floats(size), mean = floats(c), invstd = floats(c), gamma = floats(c);
+      float eps;
+      int batchStatistics;
+      if (scanf("%f %d", &eps, &batchStatistics) != 2) return 2;
+      auto x = floats(size), dy = floats(size), mean = floats(c), var = floats(c), gamma = floats(c);
       std::vector<float> dx(size), dgamma(c), dbeta(c);
       host_launch(dim3{2, 1, 1}, BLOCK, [&] {
-        batchnorm_backward(x.data(), dy.data(), mean.data(), invstd.data(), gamma.data(), dx.data(), dgamma.data(),
-                           dbeta.data(), n, c, hw);
+        batchnorm_backward(batchStatistics, x.data(), dy.data(), mean.data(), var.data(), eps, gamma.data(),
+                           dx.data(), dgamma.data(), dbeta.data(), n, c, hw);
       });
       print(dx); print(dgamma); print(dbeta);
     }

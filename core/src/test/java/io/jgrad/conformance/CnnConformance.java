@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class CnnConformance extends KernelConformance {
   /** Backends that do not implement this family yet, and why (the op table's CNN rows skip them too). */
-  static final Map<String, String> NOT_YET = Map.of("cuda", "no CUDA convolution, pooling or batch-norm kernels yet");
+  static final Map<String, String> NOT_YET = Map.of();
 
   /** Odd shapes, every option: padding, stride, dilation, groups (depthwise too), 1×1, and one large enough to tile. */
   private static final Conv2dGeometry[] CONVS = {

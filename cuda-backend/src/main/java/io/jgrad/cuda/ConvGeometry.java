@@ -1,5 +1,9 @@
 package io.jgrad.cuda;
 
+import io.jgrad.Conv2dGeometry;
+import io.jgrad.Pool2dGeometry;
+import io.jgrad.Window2d;
+
 /**
  * The geometry of a 2-d convolution or pooling window over x [N, C, H, W], as conv.cu's and pool.cu's struct: a
  * window's tap (kh, kw) of output (oh, ow) reads input (oh·SH − PH + kh·DH, ow·SW − PW + kw·DW), taps outside x
@@ -19,6 +23,21 @@ record ConvGeometry(
     Check.that(h + 2 * ph - dh * (kh - 1) - 1 >= 0 && w + 2 * pw - dw * (kw - 1) - 1 >= 0, "conv geometry",
         "a " + kh + "×" + kw + " window (dilation " + dh + "×" + dw + ") does not fit a padded " + (h + 2 * ph) + "×"
             + (w + 2 * pw) + " input");
+  }
+
+  /** conv2d's im2col covers every input channel: a group's rows of col are then one contiguous stretch. */
+  static ConvGeometry of(Conv2dGeometry g) {
+    return of(g.batch(), g.inChannels(), g.height(), g.width(), g.window());
+  }
+
+  static ConvGeometry of(Pool2dGeometry g) {
+    return of(g.batch(), g.channels(), g.height(), g.width(), g.window());
+  }
+
+  private static ConvGeometry of(int n, int c, int h, int w, Window2d k) {
+    return new ConvGeometry(
+        n, c, h, w, k.kernelH(), k.kernelW(), k.strideH(), k.strideW(), k.padH(), k.padW(), k.dilationH(),
+        k.dilationW());
   }
 
   int oh() {

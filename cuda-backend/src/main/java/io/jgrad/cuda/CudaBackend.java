@@ -40,6 +40,9 @@ public final class CudaBackend implements Backend {
   private final SoftmaxCrossEntropyKernels softmaxCrossEntropy;
   private final OptimizerKernels optimizers;
   private final RandomKernels random;
+  private final CudaConvolution convolution;
+  private final PoolKernels pool;
+  private final BatchNormKernels batchNorm;
 
   private CudaBackend(CudaContext context, boolean useCublas) {
     this.context = context;
@@ -52,6 +55,9 @@ public final class CudaBackend implements Backend {
     softmaxCrossEntropy = new SoftmaxCrossEntropyKernels(context);
     optimizers = new OptimizerKernels(context);
     random = new RandomKernels(context);
+    convolution = new CudaConvolution(this, new ConvKernels(context), reduce, binary);
+    pool = new PoolKernels(context);
+    batchNorm = new BatchNormKernels(context);
     LOG.log(Level.INFO, "cuda backend on " + context.deviceName() + " (GEMM: " + gemm.name() + ")");
   }
 
@@ -275,65 +281,62 @@ public final class CudaBackend implements Backend {
     biasActivation.backward(act, alpha, bound(y), cuda(dy), cuda(dx), cuda(dbias), rows, cols);
   }
 
-  // ---- convolutional networks: no CUDA kernels yet ----
-
-  private static UnsupportedOperationException noKernel(String kernel) {
-    return new UnsupportedOperationException(
-        kernel + ": the cuda backend has no convolution, pooling or batch-norm kernels yet; train CNNs with --backend"
-            + " cpu");
-  }
+  // ---- convolutional networks: im2col + GEMM (CudaConvolution), pooling and batch-norm kernels ----
 
   @Override
   public void conv2d(Conv2dGeometry g, Buffer x, Buffer weight, Buffer bias, Buffer y) {
-    throw noKernel("conv2d");
+    convolution.forward(g, bound(x), cuda(weight), bias == null ? null : cuda(bias), cuda(y));
   }
 
   @Override
   public void conv2dBackwardInput(Conv2dGeometry g, Buffer dy, Buffer weight, Buffer dx) {
-    throw noKernel("conv2dBackwardInput");
+    convolution.backwardInput(g, bound(dy), cuda(weight), cuda(dx));
   }
 
   @Override
   public void conv2dBackwardWeight(Conv2dGeometry g, Buffer x, Buffer dy, Buffer dweight, Buffer dbias) {
-    throw noKernel("conv2dBackwardWeight");
+    convolution.backwardWeight(g, bound(x), cuda(dy), cuda(dweight), dbias == null ? null : cuda(dbias));
   }
 
   @Override
   public void maxPool2d(Pool2dGeometry g, Buffer x, Buffer y, Buffer indices) {
-    throw noKernel("maxPool2d");
+    pool.maxForward(ConvGeometry.of(g), bound(x), cuda(y), cuda(indices));
   }
 
   @Override
   public void maxPool2dBackward(Pool2dGeometry g, Buffer indices, Buffer dy, Buffer dx) {
-    throw noKernel("maxPool2dBackward");
+    pool.maxBackward(ConvGeometry.of(g), bound(dy), cuda(indices), cuda(dx));
   }
 
   @Override
   public void avgPool2d(Pool2dGeometry g, Buffer x, Buffer y) {
-    throw noKernel("avgPool2d");
+    pool.avgForward(ConvGeometry.of(g), PoolKernels.Divisor.WINDOW, bound(x), cuda(y));
   }
 
   @Override
   public void avgPool2dBackward(Pool2dGeometry g, Buffer dy, Buffer dx) {
-    throw noKernel("avgPool2dBackward");
+    pool.avgBackward(ConvGeometry.of(g), PoolKernels.Divisor.WINDOW, bound(dy), cuda(dx));
   }
 
   @Override
   public void batchNormStatistics(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var,
       double momentum, Buffer runningMean, Buffer runningVar) {
-    throw noKernel("batchNormStatistics");
+    batchNorm.stats(bound(x), batch, channels, spatial, momentum, cuda(mean), cuda(var),
+        runningMean == null ? null : cuda(runningMean), runningVar == null ? null : cuda(runningVar));
   }
 
   @Override
   public void batchNorm(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var, double eps,
       Buffer gamma, Buffer beta, Buffer y) {
-    throw noKernel("batchNorm");
+    batchNorm.forward(bound(x), cuda(mean), cuda(var), eps, cuda(gamma), cuda(beta), cuda(y), batch, channels,
+        spatial);
   }
 
   @Override
   public void batchNormBackward(BatchNormStatistics statistics, Buffer x, int batch, int channels, int spatial,
       Buffer mean, Buffer var, double eps, Buffer gamma, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta) {
-    throw noKernel("batchNormBackward");
+    batchNorm.backward(statistics, bound(x), cuda(dy), cuda(mean), cuda(var), eps, cuda(gamma), cuda(dx),
+        cuda(dgamma), cuda(dbeta), batch, channels, spatial);
   }
 
   // ---- reductions, fused loss, optimizer steps, random ----

@@ -7,6 +7,7 @@ import static io.jgrad.cuda.CnnReference.GEOMETRIES;
 import static io.jgrad.cuda.CnnReference.randoms;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.jgrad.BatchNormStatistics;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import java.util.Arrays;
@@ -106,42 +107,44 @@ class CnnKernelsGpuTest {
       for (int c = 0; c < channels; c++) {
         runningVar[c] = Math.abs(runningVar[c]) + 0.5f;
       }
-      CnnReference.Stats expected =
-          CnnReference.batchNormStats(x, n, channels, hw, 1e-5, 0.1, runningMean, runningVar);
+      CnnReference.Stats expected = CnnReference.batchNormStats(x, n, channels, hw, 0.1, runningMean, runningVar);
       CudaBuffer dx = put(x);
       CudaBuffer mean = poisoned(channels);
-      CudaBuffer invstd = poisoned(channels);
+      CudaBuffer var = poisoned(channels);
       CudaBuffer rm = put(runningMean);
       CudaBuffer rv = put(runningVar);
-      batchNorm.stats(dx, n, channels, hw, 1e-5, 0.1, mean, invstd, rm, rv);
+      batchNorm.stats(dx, n, channels, hw, 0.1, mean, var, rm, rv);
       float[] got = new float[4 * channels];
       int at = 0;
-      for (CudaBuffer b : new CudaBuffer[] {mean, invstd, rm, rv}) {
+      for (CudaBuffer b : new CudaBuffer[] {mean, var, rm, rv}) {
         System.arraycopy(get(b), 0, got, at, channels);
         at += channels;
       }
-      assertClose(CnnReference.concat(expected.mean(), expected.invstd(), expected.runningMean(),
+      assertClose(CnnReference.concat(expected.mean(), expected.var(), expected.runningMean(),
           expected.runningVar()), got, 1e-5, "batchNormStats " + Arrays.toString(s));
 
       float[] m = get(mean);
-      float[] is = get(invstd);
+      float[] v = get(var);
       float[] gamma = randoms(channels, random);
       float[] beta = randoms(channels, random);
       CudaBuffer y = poisoned(x.length);
-      batchNorm.forward(dx, mean, invstd, put(gamma), put(beta), y, n, channels, hw);
-      assertClose(CnnReference.batchNorm(x, m, is, gamma, beta, channels, hw), get(y), 1e-5,
+      batchNorm.forward(dx, mean, var, 1e-5, put(gamma), put(beta), y, n, channels, hw);
+      assertClose(CnnReference.batchNorm(x, m, v, 1e-5, gamma, beta, channels, hw), get(y), 1e-5,
           "batchNorm " + Arrays.toString(s));
       float[] dy = randoms(x.length, random);
-      CudaBuffer gradX = poisoned(x.length);
-      CudaBuffer dgamma = poisoned(channels);
-      CudaBuffer dbeta = poisoned(channels);
-      batchNorm.backward(dx, put(dy), mean, invstd, put(gamma), gradX, dgamma, dbeta, n, channels, hw);
-      float[] grads = new float[x.length + 2 * channels];
-      System.arraycopy(get(gradX), 0, grads, 0, x.length);
-      System.arraycopy(get(dgamma), 0, grads, x.length, channels);
-      System.arraycopy(get(dbeta), 0, grads, x.length + channels, channels);
-      assertClose(CnnReference.batchNormBackward(x, dy, m, is, gamma, n, channels, hw), grads, 1e-5,
-          "batchNormBackward " + Arrays.toString(s));
+      for (BatchNormStatistics statistics : BatchNormStatistics.values()) {
+        CudaBuffer gradX = poisoned(x.length);
+        CudaBuffer dgamma = poisoned(channels);
+        CudaBuffer dbeta = poisoned(channels);
+        batchNorm.backward(statistics, dx, put(dy), mean, var, 1e-5, put(gamma), gradX, dgamma, dbeta, n, channels,
+            hw);
+        float[] grads = new float[x.length + 2 * channels];
+        System.arraycopy(get(gradX), 0, grads, 0, x.length);
+        System.arraycopy(get(dgamma), 0, grads, x.length, channels);
+        System.arraycopy(get(dbeta), 0, grads, x.length + channels, channels);
+        assertClose(CnnReference.batchNormBackward(statistics == BatchNormStatistics.BATCH, x, dy, m, v, 1e-5, gamma,
+            n, channels, hw), grads, 1e-5, "batchNormBackward " + statistics + " " + Arrays.toString(s));
+      }
     }
   }
 

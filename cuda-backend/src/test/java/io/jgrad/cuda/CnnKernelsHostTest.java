@@ -100,25 +100,27 @@ class CnnKernelsHostTest {
       }
       double eps = 1e-5;
       double momentum = 0.1;
-      CnnReference.Stats expected = CnnReference.batchNormStats(x, n, channels, hw, eps, momentum, runningMean,
-          runningVar);
+      CnnReference.Stats expected =
+          CnnReference.batchNormStats(x, n, channels, hw, momentum, runningMean, runningVar);
       String dims = n + " " + channels + " " + hw + " ";
-      float[] stats = floats(harness.run("bnstats " + dims + eps + " " + momentum + " " + bits(x) + bits(runningMean)
+      float[] stats = floats(harness.run("bnstats " + dims + momentum + " " + bits(x) + bits(runningMean)
           + bits(runningVar)));
-      assertClose(CnnReference.concat(expected.mean(), expected.invstd(), expected.runningMean(),
+      assertClose(CnnReference.concat(expected.mean(), expected.var(), expected.runningMean(),
           expected.runningVar()), stats, 1e-5, "batchnorm stats " + dims);
 
       float[] mean = java.util.Arrays.copyOfRange(stats, 0, channels);
-      float[] invstd = java.util.Arrays.copyOfRange(stats, channels, 2 * channels);
+      float[] var = java.util.Arrays.copyOfRange(stats, channels, 2 * channels);
       float[] gamma = randoms(channels, random);
       float[] beta = randoms(channels, random);
-      assertClose(CnnReference.batchNorm(x, mean, invstd, gamma, beta, channels, hw),
-          floats(harness.run("bnforward " + dims + bits(x) + bits(mean) + bits(invstd) + bits(gamma) + bits(beta))),
-          1e-5, "batchnorm forward " + dims);
+      assertClose(CnnReference.batchNorm(x, mean, var, eps, gamma, beta, channels, hw),
+          floats(harness.run("bnforward " + dims + eps + " " + bits(x) + bits(mean) + bits(var) + bits(gamma)
+              + bits(beta))), 1e-5, "batchnorm forward " + dims);
       float[] dy = randoms(x.length, random);
-      assertClose(CnnReference.batchNormBackward(x, dy, mean, invstd, gamma, n, channels, hw),
-          floats(harness.run("bnbackward " + dims + bits(x) + bits(dy) + bits(mean) + bits(invstd) + bits(gamma))),
-          1e-5, "batchnorm backward " + dims);
+      for (boolean batchStatistics : new boolean[] {true, false}) {
+        assertClose(CnnReference.batchNormBackward(batchStatistics, x, dy, mean, var, eps, gamma, n, channels, hw),
+            floats(harness.run("bnbackward " + dims + eps + " " + (batchStatistics ? 1 : 0) + " " + bits(x) + bits(dy)
+                + bits(mean) + bits(var) + bits(gamma))), 1e-5, "batchnorm backward " + dims + batchStatistics);
+      }
     }
   }
 

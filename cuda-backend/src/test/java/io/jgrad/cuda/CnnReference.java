@@ -20,8 +20,8 @@ final class CnnReference {
     new ConvGeometry(1, 2, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1),
   };
 
-  /** Batch-norm shapes (N, C, HW), one channel of one value among them. */
-  static final int[][] BATCH_NORM_SHAPES = {{2, 3, 5}, {3, 1, 70}, {4, 2, 33}};
+  /** Batch-norm shapes (N, C, HW), one channel of one value (var itself feeds the running variance) among them. */
+  static final int[][] BATCH_NORM_SHAPES = {{2, 3, 5}, {1, 4, 1}, {3, 1, 70}, {4, 2, 33}};
 
   /** Inputs in [-1, 1), channel c shifted by 3c so that each channel has its own mean. */
   static float[] channelInputs(int n, int channels, int hw, java.util.SplittableRandom random) {
@@ -58,8 +58,8 @@ final class CnnReference {
   /** Max pooling's results: the window maxima and their indices ih·W + iw in the input plane. */
   record MaxPool(float[] y, int[] argmax) {}
 
-  /** Batch statistics, and the running averages after one update. */
-  record Stats(double[] mean, double[] invstd, double[] runningMean, double[] runningVar) {}
+  /** Batch statistics (the biased variance), and the running averages after one update. */
+  record Stats(double[] mean, double[] var, double[] runningMean, double[] runningVar) {}
 
   static int ih(ConvGeometry g, int oh, int kh) {
     return oh * g.sh() - g.ph() + kh * g.dh();
@@ -156,10 +156,10 @@ final class CnnReference {
   }
 
   static Stats batchNormStats(
-      float[] x, int n, int channels, int hw, double eps, double momentum, float[] runningMean, float[] runningVar) {
+      float[] x, int n, int channels, int hw, double momentum, float[] runningMean, float[] runningVar) {
     int count = n * hw;
     double[] mean = new double[channels];
-    double[] invstd = new double[channels];
+    double[] variance = new double[channels];
     double[] newMean = new double[channels];
     double[] newVar = new double[channels];
     for (int c = 0; c < channels; c++) {
@@ -173,40 +173,42 @@ final class CnnReference {
         squares += Math.pow(x[at(c, j, channels, hw)] - mean[c], 2);
       }
       double var = squares / count;
-      invstd[c] = 1 / Math.sqrt(var + eps);
+      variance[c] = var;
       newMean[c] = (1 - momentum) * runningMean[c] + momentum * mean[c];
-      newVar[c] = (1 - momentum) * runningVar[c] + momentum * (count > 1 ? var * count / (count - 1) : Double.NaN);
+      newVar[c] = (1 - momentum) * runningVar[c] + momentum * (count > 1 ? var * count / (count - 1) : var);
     }
-    return new Stats(mean, invstd, newMean, newVar);
+    return new Stats(mean, variance, newMean, newVar);
   }
 
   static double[] batchNorm(
-      float[] x, float[] mean, float[] invstd, float[] gamma, float[] beta, int channels, int hw) {
+      float[] x, float[] mean, float[] var, double eps, float[] gamma, float[] beta, int channels, int hw) {
     double[] y = new double[x.length];
     for (int i = 0; i < x.length; i++) {
       int c = (i / hw) % channels;
-      y[i] = ((double) x[i] - mean[c]) * invstd[c] * gamma[c] + beta[c];
+      y[i] = ((double) x[i] - mean[c]) / Math.sqrt(var[c] + eps) * gamma[c] + beta[c];
     }
     return y;
   }
 
-  /** dx, then dgamma, then dbeta, in one array. */
-  static double[] batchNormBackward(
-      float[] x, float[] dy, float[] mean, float[] invstd, float[] gamma, int n, int channels, int hw) {
+  /** dx, then dgamma, then dbeta, in one array; {@code batchStatistics} false differentiates with constant stats. */
+  static double[] batchNormBackward(boolean batchStatistics, float[] x, float[] dy, float[] mean, float[] var,
+      double eps, float[] gamma, int n, int channels, int hw) {
     int count = n * hw;
     double[] dx = new double[x.length];
     double[] dgamma = new double[channels];
     double[] dbeta = new double[channels];
     for (int c = 0; c < channels; c++) {
+      double invstd = 1 / Math.sqrt(var[c] + eps);
       for (int j = 0; j < count; j++) {
         int i = at(c, j, channels, hw);
         dbeta[c] += dy[i];
-        dgamma[c] += dy[i] * (((double) x[i] - mean[c]) * invstd[c]);
+        dgamma[c] += dy[i] * (((double) x[i] - mean[c]) * invstd);
       }
       for (int j = 0; j < count; j++) {
         int i = at(c, j, channels, hw);
-        double xhat = ((double) x[i] - mean[c]) * invstd[c];
-        dx[i] = gamma[c] * invstd[c] * (dy[i] - dbeta[c] / count - xhat * dgamma[c] / count);
+        double xhat = ((double) x[i] - mean[c]) * invstd;
+        double d = batchStatistics ? dy[i] - (dbeta[c] + xhat * dgamma[c]) / count : dy[i];
+        dx[i] = gamma[c] * invstd * d;
       }
     }
     return concat(dx, dgamma, dbeta);

@@ -27,7 +27,8 @@ final class HostKernel {
   static HostKernel build(String source, Path dir) throws Exception {
     Path binary = dir.resolve(source.replace(".cpp", ""));
     HostTool built = HostTool.run(null, "g++", "-std=c++20", "-O1", "-pthread",
-        "-I", KernelSourceTest.KERNELS.toString(), "-I", HOST.toString(), HOST.resolve(source).toString(), "-o", binary.toString());
+        "-I", KernelSourceTest.KERNELS.toString(), "-I", HOST.toString(), HOST.resolve(source).toString(),
+        "-o", binary.toString());
     assertEquals(0, built.exitCode(), "g++ " + source + ":\n" + built.output());
     return new HostKernel(binary, dir);
   }
