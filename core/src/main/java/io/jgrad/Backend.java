@@ -10,6 +10,13 @@ package io.jgrad;
  * the inputs (in place); FLOAT32 kernels may compute internally in higher precision. Shapes use the legend
  * {@code B = batch, M/N/K = GEMM dimensions, R = rows, C = columns/classes}. Argument errors are
  * IllegalArgumentException naming the kernel; a buffer from another backend is an error.
+ *
+ * <p>16-bit floats (BFLOAT16, FLOAT16; see {@link ReducedFloats}): where {@link #supports} says so, the memory
+ * kernels, {@link #cast}, {@link #gemm}, {@link #unary}, {@link #unaryBackward}, {@link #binary}, {@link
+ * #biasActivation}, {@link #biasActivationBackward}, {@link #reduce} and {@link #random} take them like FLOAT32 (all
+ * floating operands of one dtype unless a contract says otherwise): they compute in float32 (or wider) and round each
+ * result once to the output's dtype, nearest-even. The loss and optimizer kernels are FLOAT32/FLOAT64 only: mixed
+ * precision keeps losses and master weights in float32 (io.jgrad.autograd.Autocast).
  */
 public interface Backend extends AutoCloseable {
 
@@ -25,7 +32,10 @@ public interface Backend extends AutoCloseable {
     return name();
   }
 
-  /** Whether tensors of this dtype can live here (every backend supports FLOAT32 and INT32). */
+  /**
+   * Whether tensors of this dtype can live here (every backend supports FLOAT32 and INT32). A backend that cannot
+   * hold a dtype on its device (bfloat16 before sm_80) answers false, and {@link #allocate} names the reason.
+   */
   boolean supports(DType dtype);
 
   // ---- memory ----
@@ -37,8 +47,8 @@ public interface Backend extends AutoCloseable {
   void free(Buffer buffer);
 
   /**
-   * dst[i] = src[i]; lengths must match. float[] and double[] fill either floating dtype (rounded to float32 or
-   * widened); int[] fills INT32 only.
+   * dst[i] = src[i]; lengths must match. float[] and double[] fill any floating dtype (rounded to it as {@link
+   * ReducedFloats#round} does, or widened); int[] fills INT32 only.
    */
   void upload(Buffer dst, float[] src);
 
@@ -46,12 +56,25 @@ public interface Backend extends AutoCloseable {
 
   void upload(Buffer dst, int[] src);
 
-  /** dst[i] = src[i]; lengths must match; the same dtype pairs as upload. */
+  /** dst[i] = src[i] as raw 16-bit patterns, no conversion; dst must be BFLOAT16 or FLOAT16; lengths must match. */
+  void upload(Buffer dst, short[] src);
+
+  /** dst[i] = src[i]; lengths must match; the same dtype pairs as upload (16-bit floats widen exactly). */
   void download(Buffer src, float[] dst);
 
   void download(Buffer src, double[] dst);
 
   void download(Buffer src, int[] dst);
+
+  /** dst[i] = src[i]'s raw 16-bit pattern; src must be BFLOAT16 or FLOAT16; lengths must match. */
+  void download(Buffer src, short[] dst);
+
+  /**
+   * dst[i] = src[i] converted to dst's dtype (both floating, same length, any pair): to BFLOAT16/FLOAT16 exactly as
+   * {@link ReducedFloats#toBits} (nearest-even through float32, NaN and ±Inf kept, overflow to ±Inf), 16-bit to wider
+   * exactly, FLOAT64 to FLOAT32 as Java's cast; equal dtypes copy.
+   */
+  void cast(Buffer src, Buffer dst);
 
   /** dst[dstOffset + i] = src[srcOffset + i] for i &lt; length (same dtype). */
   void copy(Buffer src, long srcOffset, Buffer dst, long dstOffset, long length);
@@ -69,7 +92,9 @@ public interface Backend extends AutoCloseable {
   /**
    * For each b &lt; batch: C_b = alpha·op(A_b)·op(B_b) + beta·C_b, row-major. op(A_b) is M×K (A_b is stored K×M when
    * transA), op(B_b) is K×N (stored N×K when transB), C_b is M×N. Matrix b of X starts at element b·strideX; a
-   * stride of 0 broadcasts one matrix over the batch. beta = 0 ignores C's old contents (NaN included).
+   * stride of 0 broadcasts one matrix over the batch. beta = 0 ignores C's old contents (NaN included). A and B are
+   * of one dtype; C is of that dtype too, or FLOAT32 when A and B are 16-bit (products of 16-bit inputs always
+   * accumulate in float32 or wider; a 16-bit C is rounded once at the end).
    */
   void gemm(
       boolean transA,

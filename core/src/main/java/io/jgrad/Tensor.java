@@ -4,6 +4,7 @@ import io.jgrad.autograd.Backward;
 import io.jgrad.autograd.Function;
 import io.jgrad.ops.Add;
 import io.jgrad.ops.BiasActivation;
+import io.jgrad.ops.Cast;
 import io.jgrad.ops.Div;
 import io.jgrad.ops.MatMul;
 import io.jgrad.ops.Max;
@@ -199,7 +200,7 @@ public final class Tensor implements AutoCloseable {
     double[] out = new double[Math.toIntExact(size())];
     switch (dtype) {
       case FLOAT64 -> backend.download(buffer(), out);
-      case FLOAT32 -> {
+      case FLOAT32, BFLOAT16, FLOAT16 -> {
         float[] f = new float[out.length];
         backend.download(buffer(), f);
         for (int i = 0; i < out.length; i++) {
@@ -222,6 +223,17 @@ public final class Tensor implements AutoCloseable {
       throw new IllegalStateException("toIntArray: tensor is " + dtype.label() + ", not int32");
     }
     int[] out = new int[Math.toIntExact(size())];
+    backend.download(buffer(), out);
+    return out;
+  }
+
+  /** The raw 16-bit patterns of a BFLOAT16 or FLOAT16 tensor (for files; values: {@link #toFloatArray()}). */
+  public short[] toShortBits() {
+    checkOpen();
+    if (!dtype.isReduced()) {
+      throw new IllegalStateException("toShortBits: tensor is " + dtype.label() + ", not bfloat16 or float16");
+    }
+    short[] out = new short[Math.toIntExact(size())];
     backend.download(buffer(), out);
     return out;
   }
@@ -460,6 +472,14 @@ public final class Tensor implements AutoCloseable {
   /** act(this + bias) in one fused kernel: this is R×C, bias is C. */
   public Tensor biasActivation(Tensor bias, UnaryOp act, double alpha) {
     return BiasActivation.apply(this, bias, act, alpha);
+  }
+
+  /**
+   * These values converted to {@code target} (floating types; to 16 bits rounds to nearest even as PyTorch), the
+   * gradient converted back; this tensor itself when it already is of that dtype, as PyTorch's {@code to}.
+   */
+  public Tensor to(DType target) {
+    return dtype == target ? this : Cast.apply(this, target);
   }
 
   /** Matrix product of 2-D tensors, or batched over the first axis of 3-D ones. */

@@ -35,6 +35,9 @@ public final class Nd4jTensors {
       case FLOAT32 -> Nd4j.create(tensor.toFloatArray(), shape, DataType.FLOAT);
       case FLOAT64 -> Nd4j.create(tensor.toDoubleArray(), shape, DataType.DOUBLE);
       case INT32 -> Nd4j.create(tensor.toIntArray(), shape, DataType.INT);
+      // Widened exactly to float, then narrowed by nd4j: the values round-trip.
+      case BFLOAT16 -> Nd4j.create(tensor.toFloatArray(), shape, DataType.FLOAT).castTo(DataType.BFLOAT16);
+      case FLOAT16 -> Nd4j.create(tensor.toFloatArray(), shape, DataType.FLOAT).castTo(DataType.HALF);
     };
   }
 

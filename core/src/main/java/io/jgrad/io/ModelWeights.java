@@ -1,5 +1,6 @@
 package io.jgrad.io;
 
+import io.jgrad.DType;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Module;
@@ -32,7 +33,13 @@ public final class ModelWeights {
       case FLOAT32 -> TensorData.ofFloats(shape, t.toFloatArray());
       case FLOAT64 -> TensorData.ofDoubles(shape, t.toDoubleArray());
       case INT32 -> TensorData.ofInts(shape, t.toIntArray());
+      case BFLOAT16, FLOAT16 -> TensorData.ofShortBits(t.dtype(), shape, t.toShortBits());
     };
+  }
+
+  private static boolean samePattern(DType tensor, SafetensorsDtype file) {
+    return (tensor == DType.BFLOAT16 && file == SafetensorsDtype.BF16)
+        || (tensor == DType.FLOAT16 && file == SafetensorsDtype.F16);
   }
 
   /** Writes the weights atomically, with {@code metadata}. */
@@ -74,6 +81,8 @@ public final class ModelWeights {
       TensorData d = tensors.get(prefix + name);
       if (d.dtype() == SafetensorsDtype.F64) { // the backend rounds or widens to the tensor's dtype
         t.backend().upload(t.buffer(), d.toDoubles());
+      } else if (samePattern(t.dtype(), d.dtype())) { // 16 bits to 16 bits of one kind: the patterns, NaNs included
+        t.backend().upload(t.buffer(), d.toShortBits());
       } else {
         t.backend().upload(t.buffer(), d.toFloats());
       }

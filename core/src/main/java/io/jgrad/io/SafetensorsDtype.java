@@ -6,6 +6,10 @@ import java.util.Optional;
 public enum SafetensorsDtype {
   F32(4),
   F64(8),
+  /** bfloat16, as PyTorch writes torch.bfloat16. */
+  BF16(2),
+  /** IEEE binary16, as PyTorch writes torch.float16. */
+  F16(2),
   I32(4),
   I64(8);
 

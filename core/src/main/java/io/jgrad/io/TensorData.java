@@ -1,5 +1,7 @@
 package io.jgrad.io;
 
+import io.jgrad.DType;
+import io.jgrad.ReducedFloats;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -44,6 +46,18 @@ public final class TensorData {
     return new TensorData(SafetensorsDtype.I32, shape, buffer.array());
   }
 
+  /** 16-bit patterns of {@code dtype} (BFLOAT16 → BF16, FLOAT16 → F16), stored as they are. */
+  public static TensorData ofShortBits(DType dtype, int[] shape, short[] bits) {
+    SafetensorsDtype code = switch (dtype) {
+      case BFLOAT16 -> SafetensorsDtype.BF16;
+      case FLOAT16 -> SafetensorsDtype.F16;
+      default -> throw new IllegalArgumentException("ofShortBits: " + dtype.label() + " is not a 16-bit float type");
+    };
+    ByteBuffer buffer = allocate(code, shape, bits.length);
+    buffer.asShortBuffer().put(bits);
+    return new TensorData(code, shape, buffer.array());
+  }
+
   public static TensorData ofLongs(int[] shape, long[] values) {
     ByteBuffer buffer = allocate(SafetensorsDtype.I64, shape, values.length);
     buffer.asLongBuffer().put(values);
@@ -63,10 +77,29 @@ public final class TensorData {
     return data.length / dtype.bytes();
   }
 
+  /** F32 values, or BF16/F16 ones widened exactly. */
   public float[] toFloats() {
     float[] values = new float[size()];
+    if (dtype == SafetensorsDtype.BF16 || dtype == SafetensorsDtype.F16) {
+      DType type = dtype == SafetensorsDtype.BF16 ? DType.BFLOAT16 : DType.FLOAT16;
+      short[] bits = toShortBits();
+      for (int i = 0; i < values.length; i++) {
+        values[i] = ReducedFloats.fromBits(type, bits[i]);
+      }
+      return values;
+    }
     view(SafetensorsDtype.F32).asFloatBuffer().get(values);
     return values;
+  }
+
+  /** The 16-bit patterns of a BF16 or F16 tensor. */
+  public short[] toShortBits() {
+    if (dtype != SafetensorsDtype.BF16 && dtype != SafetensorsDtype.F16) {
+      throw new IllegalStateException("tensor is " + dtype + ", not BF16 or F16");
+    }
+    short[] bits = new short[size()];
+    ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(bits);
+    return bits;
   }
 
   public double[] toDoubles() {

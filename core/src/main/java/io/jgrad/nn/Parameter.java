@@ -56,6 +56,11 @@ public final class Parameter {
         case FLOAT32 -> Tensor.of(backend, t.toFloatArray(), t.shape().dims());
         case FLOAT64 -> Tensor.of(backend, t.toDoubleArray(), t.shape().dims());
         case INT32 -> Tensor.of(backend, t.toIntArray(), t.shape().dims());
+        case BFLOAT16, FLOAT16 -> {
+          Tensor c = Tensor.empty(backend, t.dtype(), t.shape());
+          backend.upload(c.buffer(), t.toShortBits());
+          yield c;
+        }
       };
     }
   }

@@ -4,6 +4,7 @@ import io.jgrad.Backend;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.MemoryStats;
+import io.jgrad.ReducedFloats;
 import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
 import java.util.Arrays;
@@ -70,6 +71,33 @@ abstract class ArrayBackend implements Backend {
   }
 
   @Override
+  public final void upload(Buffer dst, short[] src) {
+    CpuBuffer d = reduced("upload", "dst", dst);
+    sameLength("upload", d, src.length);
+    System.arraycopy(src, 0, d.shorts(), 0, src.length);
+  }
+
+  @Override
+  public final void download(Buffer src, short[] dst) {
+    CpuBuffer s = reduced("download", "src", src);
+    sameLength("download", s, dst.length);
+    System.arraycopy(s.shorts(), 0, dst, 0, dst.length);
+  }
+
+  /** Every pair through {@link CpuBuffer#set}, which rounds exactly as {@link ReducedFloats#toBits} does. */
+  @Override
+  public void cast(Buffer src, Buffer dst) {
+    CpuBuffer s = floating("cast", "src", src);
+    CpuBuffer d = floating("cast", "dst", dst);
+    if (s.length() != d.length()) {
+      throw new IllegalArgumentException("cast: src has " + s.length() + " elements but dst has " + d.length());
+    }
+    for (int i = 0; i < s.size(); i++) {
+      d.set(i, s.get(i));
+    }
+  }
+
+  @Override
   public final void download(Buffer src, float[] dst) {
     CpuBuffer s = floating("download", "src", src);
     sameLength("download", s, dst.length);
@@ -123,6 +151,10 @@ abstract class ArrayBackend implements Backend {
       case FLOAT64:
         Arrays.fill(d.doubles(), 0, d.size(), value);
         break;
+      case BFLOAT16:
+      case FLOAT16:
+        Arrays.fill(d.shorts(), 0, d.size(), ReducedFloats.toBits(d.dtype(), value));
+        break;
       default:
         Arrays.fill(d.ints(), 0, d.size(), (int) value);
     }
@@ -164,7 +196,16 @@ abstract class ArrayBackend implements Backend {
   final CpuBuffer floating(String kernel, String name, Buffer buffer) {
     CpuBuffer b = owned(kernel, name, buffer);
     if (!b.dtype().isFloating()) {
-      throw new IllegalArgumentException(kernel + ": " + name + " must be float32 or float64, got "
+      throw new IllegalArgumentException(kernel + ": " + name + " must be a floating type, got "
+          + b.dtype().label());
+    }
+    return b;
+  }
+
+  final CpuBuffer reduced(String kernel, String name, Buffer buffer) {
+    CpuBuffer b = owned(kernel, name, buffer);
+    if (!b.dtype().isReduced()) {
+      throw new IllegalArgumentException(kernel + ": " + name + " must be bfloat16 or float16, got "
           + b.dtype().label());
     }
     return b;

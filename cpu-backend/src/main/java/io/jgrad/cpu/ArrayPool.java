@@ -70,6 +70,9 @@ final class ArrayPool {
         return new float[n];
       case FLOAT64:
         return new double[n];
+      case BFLOAT16:
+      case FLOAT16:
+        return new short[n];
       default:
         return new int[n];
     }

@@ -2,9 +2,11 @@ package io.jgrad.cpu;
 
 import io.jgrad.Buffer;
 import io.jgrad.DType;
+import io.jgrad.ReducedFloats;
 
 /**
- * A buffer backed by one Java array: float[] for FLOAT32, double[] for FLOAT64, int[] for INT32. The pool that made it
+ * A buffer backed by one Java array: float[] for FLOAT32, double[] for FLOAT64, short[] bit patterns for BFLOAT16 and
+ * FLOAT16, int[] for INT32. The pool that made it
  * is its owner, so a buffer from another backend (or a freed one) is recognised and refused.
  */
 final class CpuBuffer extends Buffer {
@@ -51,6 +53,11 @@ final class CpuBuffer extends Buffer {
     return (int[]) array;
   }
 
+  /** The 16-bit patterns of a BFLOAT16 or FLOAT16 buffer. */
+  short[] shorts() {
+    return (short[]) array;
+  }
+
   /** Element i widened to double, whatever the dtype: lets the reference kernels read every dtype with one loop. */
   double get(int i) {
     switch (dtype()) {
@@ -58,12 +65,16 @@ final class CpuBuffer extends Buffer {
         return floats()[i];
       case FLOAT64:
         return doubles()[i];
+      case BFLOAT16:
+        return ReducedFloats.fromBfloat16(shorts()[i]);
+      case FLOAT16:
+        return ReducedFloats.fromFloat16(shorts()[i]);
       default:
         return ints()[i];
     }
   }
 
-  /** Writes v rounded to this buffer's dtype (INT32 truncates toward zero). */
+  /** Writes v rounded to this buffer's dtype (16-bit ones through float32, INT32 truncates toward zero). */
   void set(int i, double v) {
     switch (dtype()) {
       case FLOAT32:
@@ -71,6 +82,12 @@ final class CpuBuffer extends Buffer {
         break;
       case FLOAT64:
         doubles()[i] = v;
+        break;
+      case BFLOAT16:
+        shorts()[i] = ReducedFloats.toBfloat16((float) v);
+        break;
+      case FLOAT16:
+        shorts()[i] = ReducedFloats.toFloat16((float) v);
         break;
       default:
         ints()[i] = (int) v;

@@ -82,7 +82,7 @@ public final class CpuScalarBackend extends ArrayBackend {
     }
   }
 
-  /** Checks every GEMM argument; returns A, B, C as CpuBuffers of one floating dtype. */
+  /** Checks every GEMM argument; returns A, B, C as CpuBuffers of one floating dtype (C float32 for 16-bit A, B). */
   final CpuBuffer[] gemmOperands(
       String kernel, int batch, int m, int n, int k, Buffer a, long strideA, Buffer b, long strideB, Buffer c,
       long strideC) {
@@ -92,7 +92,9 @@ public final class CpuScalarBackend extends ArrayBackend {
     }
     CpuBuffer ca = floating(kernel, "A", a);
     CpuBuffer cb = ofType(kernel, "B", b, ca.dtype());
-    CpuBuffer cc = ofType(kernel, "C", c, ca.dtype());
+    CpuBuffer cc = ca.dtype().isReduced() && c != null && c.dtype() == DType.FLOAT32
+        ? ofType(kernel, "C", c, DType.FLOAT32)
+        : ofType(kernel, "C", c, ca.dtype());
     fitsBatch(kernel, "A", ca, batch, strideA, m, k);
     fitsBatch(kernel, "B", cb, batch, strideB, k, n);
     fitsBatch(kernel, "C", cc, batch, strideC, m, n);
