@@ -101,7 +101,7 @@ class SafetensorsTest {
     assertHeaderError("invalid JSON header: Unexpected character ('x' (code 120)): was expecting double-quote to start field name"
         + " at header char 1", "{x}", 0);
     assertHeaderError("header has content after its JSON object", "{} {}", 0);
-    assertHeaderError("tensor 'w': unsupported dtype 'BF16', expected one of [F32, F64, I32, I64]", entry("BF16", "[2]", "[0,4]"), 4);
+    assertHeaderError("tensor 'w': unsupported dtype 'F8_E4M3', expected one of [F32, F64, BF16, F16, I32, I64]", entry("F8_E4M3", "[2]", "[0,4]"), 4);
     assertHeaderError("tensor 'w': data_offsets [0, 4] hold 4 bytes but F32 shape [2] needs 8", entry("F32", "[2]", "[0,4]"), 4);
     assertHeaderError("tensor 'w': data_offsets [4, 0], expected [begin, end] with begin <= end", entry("F32", "[1]", "[4,0]"), 4);
     assertHeaderError("tensor 'w': data_offsets [0, 8] run past the end of the data region (4 bytes)", entry("F32", "[2]", "[0,8]"), 4);
