@@ -92,6 +92,13 @@ public abstract class BackendConformanceTest {
   }
 
   @Nested
+  class ReducedPrecision extends ReducedPrecisionConformance {
+    ReducedPrecision() {
+      super(BackendConformanceTest.this);
+    }
+  }
+
+  @Nested
   class Ops extends OpConformance {
     Ops() {
       super(BackendConformanceTest.this);

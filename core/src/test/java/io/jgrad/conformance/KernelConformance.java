@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jgrad.Backend;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
+import io.jgrad.ReducedFloats;
 import io.jgrad.UnaryOp;
 import java.util.Arrays;
 import java.util.Random;
@@ -91,7 +92,7 @@ public abstract class KernelConformance {
   }
 
   static double round(DType dtype, double v) {
-    return dtype == DType.FLOAT32 ? (float) v : v;
+    return ReducedFloats.round(dtype, v);
   }
 
   static double[] round(DType dtype, double[] v) {

@@ -21,9 +21,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,36 +28,20 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The 16-bit family of the conformance suite: every kernel the {@link Backend} contract opens to BFLOAT16 and FLOAT16
  * (memory, cast, GEMM with a float32 or 16-bit C, unary and its backward, binary, bias+activation, reductions,
  * random) against the float64 reference, on inputs that are exact 16-bit values, at odd sizes, outputs poisoned with
- * NaN. A backend module runs it with a subclass; dtypes the backend does not {@link Backend#supports support} skip.
+ * NaN. Dtypes the backend does not {@link Backend#supports support} skip.
  *
  * <p>Tolerances (see {@link #slack}): a 16-bit result is rounded once, so it may be off by the unit roundoff u
  * (2⁻⁸ for bfloat16, 2⁻¹¹ for float16) of its value, plus the float32 math before it (2e-5 relative). Sums are
  * held to float32's 3e-5·Σ|terms| plus that one rounding: a kernel that accumulated in 16 bits fails the long ones.
  */
-public abstract class ReducedPrecisionConformanceTest {
-  private static final int[] SIZES = {1, 7, 33, 1023};
-  private static final long SEED = 0x16B1_7000_5EEDL;
+public abstract class ReducedPrecisionConformance extends KernelConformance {
   /** Float32 math before the final rounding: transcendental functions a few ulps off, sums reordered. */
   private static final double FLOAT32_REL = 2e-5;
   private static final double FLOAT32_SUM_REL = 3e-5;
   private static final double ABS = 1e-6;
 
-  private Backend backend;
-  private Random rng;
-
-  protected abstract Backend createBackend();
-
-  @BeforeEach
-  void open() {
-    backend = createBackend();
-    rng = new Random(SEED);
-  }
-
-  @AfterEach
-  void close() {
-    if (backend != null) {
-      backend.close();
-    }
+  protected ReducedPrecisionConformance(BackendConformanceTest suite) {
+    super(suite);
   }
 
   @Retention(RetentionPolicy.RUNTIME)
@@ -199,11 +180,6 @@ public abstract class ReducedPrecisionConformanceTest {
     {1, 1, 1}, {7, 33, 1}, {1, 7, 33}, {33, 7, 65}, {5, 3, 1023}, {17, 31, 600}, {129, 257, 65}
   };
 
-  /** GEMM shapes {m, n, k} run after the common ones: a fast backend adds the edges of its blocking. */
-  protected int[][] edgeGemmShapes() {
-    return new int[0][];
-  }
-
   @Each16BitType
   void gemmWithAFloat32CAccumulatesInFloat32(DType dtype) {
     assumeSupported(dtype);
@@ -240,7 +216,7 @@ public abstract class ReducedPrecisionConformanceTest {
   }
 
   private int[][] shapes() {
-    int[][] edges = edgeGemmShapes();
+    int[][] edges = suite.edgeGemmShapes();
     int[][] all = new int[GEMM_SHAPES.length + edges.length][];
     System.arraycopy(GEMM_SHAPES, 0, all, 0, GEMM_SHAPES.length);
     System.arraycopy(edges, 0, all, GEMM_SHAPES.length, edges.length);
@@ -289,9 +265,9 @@ public abstract class ReducedPrecisionConformanceTest {
   void unaryForwardAndBackwardAgainstTheTable(DType dtype) {
     assumeSupported(dtype);
     for (UnaryOp op : UnaryOp.values()) {
-      UnaryCase row = UnaryCases.of(op);
+      UnaryCase row = tableRow(op);
       for (int n : SIZES) {
-        double[] x = awayFromKinks(dtype, n, row.low(), row.high(), row.kinks());
+        double[] x = awayFromKinks16(dtype, n, row.low(), row.high(), row.kinks());
         Buffer out = poisoned(dtype, n);
         backend.unary(op, row.alpha(), put(dtype, x), out);
         double[] fx = map(x, row);
@@ -374,7 +350,7 @@ public abstract class ReducedPrecisionConformanceTest {
     assumeSupported(dtype);
     UnaryOp[] fused = {UnaryOp.IDENTITY, UnaryOp.RELU, UnaryOp.LEAKY_RELU, UnaryOp.ELU, UnaryOp.SIGMOID, UnaryOp.TANH};
     for (UnaryOp act : fused) {
-      UnaryCase row = UnaryCases.of(act);
+      UnaryCase row = tableRow(act);
       for (int[] rc : new int[][] {{1, 1}, {7, 33}, {1, 1023}, {65, 129}}) {
         int rows = rc[0];
         int cols = rc[1];
@@ -383,8 +359,8 @@ public abstract class ReducedPrecisionConformanceTest {
         double[] pre = new double[x.length];
         for (int i = 0; i < x.length; i++) {
           // x + bias is computed in float32 and may be rounded; keep it off the kinks.
-          while (nearKink(x[i] + bias[i % cols], row.kinks())) {
-            x[i] = ReducedFloats.round(dtype, x[i] + 0.05);
+          while (!farFromKinks(x[i] + bias[i % cols], row.kinks())) {
+            x[i] = round(dtype, x[i] + 0.05);
           }
           pre[i] = x[i] + bias[i % cols];
         }
@@ -489,10 +465,6 @@ public abstract class ReducedPrecisionConformanceTest {
 
   // ---- helpers ----
 
-  private void assumeSupported(DType dtype) {
-    assumeTrue(backend.supports(dtype), backend.name() + " does not support " + dtype.label());
-  }
-
   /** The unit roundoff of a result stored in {@code dtype}: half its spacing, relative. */
   private static double unit(DType dtype) {
     return switch (dtype) {
@@ -541,55 +513,29 @@ public abstract class ReducedPrecisionConformanceTest {
     }
   }
 
-  /** n uniform values in [low, high), exact in dtype. */
-  private double[] values(DType dtype, int n, double low, double high) {
-    double[] v = new double[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = ReducedFloats.round(dtype, low + (high - low) * rng.nextDouble());
-    }
-    return v;
-  }
-
-  private double[] awayFromKinks(DType dtype, int n, double low, double high, double[] kinks) {
+  /** Like {@link #values}, 1/64 away from each kink (see {@link #farFromKinks}). */
+  private double[] awayFromKinks16(DType dtype, int n, double low, double high, double[] kinks) {
     double[] v = values(dtype, n, low, high);
     for (int i = 0; i < n; i++) {
-      while (nearKink(v[i], kinks)) {
-        v[i] = ReducedFloats.round(dtype, low + (high - low) * rng.nextDouble());
+      while (!farFromKinks(v[i], kinks)) {
+        v[i] = round(dtype, low + (high - low) * rng.nextDouble());
       }
     }
     return v;
   }
 
   /** 16-bit inputs sit on a coarse grid: keep 1/64 away from kinks so float32 rounding cannot cross one. */
-  private static boolean nearKink(double x, double[] kinks) {
+  private static boolean farFromKinks(double x, double[] kinks) {
     for (double k : kinks) {
       if (Math.abs(x - k) < 1.0 / 64) {
-        return true;
+        return false;
       }
     }
-    return false;
+    return true;
   }
 
   private static double[] map(double[] x, UnaryCase row) {
-    double[] out = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = row.function().applyAsDouble(x[i]);
-    }
-    return out;
-  }
-
-  private static double[] round(DType dtype, double[] v) {
-    double[] out = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = ReducedFloats.round(dtype, v[i]);
-    }
-    return out;
-  }
-
-  private static double[] filled(int n, double value) {
-    double[] v = new double[n];
-    java.util.Arrays.fill(v, value);
-    return v;
+    return map(x, row.function());
   }
 
   private static int broadcastIndex(int o, int[] out, int[] from) {
@@ -604,26 +550,6 @@ public abstract class ReducedPrecisionConformanceTest {
       index = index * from[d] + (from[d] == 1 ? 0 : coord[d + shift]);
     }
     return index;
-  }
-
-  private Buffer put(DType dtype, double[] v) {
-    Buffer b = backend.allocate(dtype, v.length);
-    backend.upload(b, v);
-    return b;
-  }
-
-  private Buffer poisoned(DType dtype, int n) {
-    return put(dtype, filled(n, Double.NaN));
-  }
-
-  private double[] get(Buffer b) {
-    float[] f = new float[(int) b.length()];
-    backend.download(b, f);
-    double[] out = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      out[i] = f[i];
-    }
-    return out;
   }
 
   private short[] bits(Buffer b) {
