@@ -28,6 +28,7 @@ import io.jgrad.nn.Sigmoid;
 import io.jgrad.nn.Tanh;
 import io.jgrad.ops.AveragePooling;
 import io.jgrad.ops.BatchNormalization;
+import io.jgrad.ops.Cast;
 import io.jgrad.ops.Conv2dOptions;
 import io.jgrad.ops.Convolution;
 import io.jgrad.ops.GlobalAveragePooling;
@@ -101,6 +102,9 @@ public final class OpCases {
     op("matmul_batched_shared", x -> x[0].matmul(x[1]), -1, 1, new int[] {2, 3, 4}, new int[] {4, 5});
     op("matmul_shared_batched", x -> x[0].matmul(x[1]), -1, 1, new int[] {3, 4}, new int[] {2, 4, 5});
     op("transpose", x -> x[0].transpose(), -1, 1, new int[] {3, 5});
+    // Cast's wiring (its node, the gradient handed back in the input's dtype) at the row's own dtype: a float64
+    // central difference cannot see through a rounding to 16 bits; CastTest checks those roundings and gradients.
+    op("cast", x -> Cast.apply(x[0].mul(x[0]), x[0].dtype()), -1, 1, new int[] {3, 5});
     op("reshape", x -> x[0].reshape(5, 3).mul(x[0].reshape(5, 3)), -1, 1, new int[] {3, 5});
     op("sum_all", x -> x[0].sum(), -1, 1, new int[] {3, 5});
     op("sum_axis0", x -> x[0].sum(0, false), -1, 1, new int[] {3, 5});
