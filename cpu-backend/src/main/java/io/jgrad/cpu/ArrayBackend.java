@@ -46,6 +46,13 @@ abstract class ArrayBackend implements Backend {
 
   @Override
   public final void upload(Buffer dst, float[] src) {
+    CpuBuffer d = floating("upload", "dst", dst);
+    if (d.dtype() == DType.FLOAT32) {
+      // Every training batch comes this way: one bulk copy rather than a dtype switch and a widening per element.
+      sameLength("upload", d, src.length);
+      System.arraycopy(src, 0, d.floats(), 0, src.length);
+      return;
+    }
     uploadEach(dst, src.length, i -> src[i]);
   }
 

@@ -3,10 +3,8 @@ package io.jgrad.cpu;
 import io.jgrad.Distribution;
 import io.jgrad.Philox;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,16 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorPhilox {
   private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
-  /**
-   * The float species every other kernel uses, twice as many lanes as LONGS: a second float shape (half the bits)
-   * would end C2's class-hierarchy proof that FloatVector has one implementation, and the GEMM's vector loads and
-   * stores then fell back to boxed Java (2 MB of garbage per training step on JDK 17).
-   */
-  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
   private static final int L = LONGS.length();
-  /** The upper half of FLOATS' lanes, where the second block of L samples goes. */
-  private static final VectorMask<Float> UPPER = FLOATS.indexInRange(-L, L);
+  /** Samples per block: drawn in double into a small buffer, then rounded to float by a plain loop C2 vectorizes. */
+  static final int BLOCK = 32 * L;
   private static final long M0 = 0xD2511F53L;
   private static final long M1 = 0xCD9E8D57L;
   private static final long W0 = 0x9E3779B9L;
@@ -40,22 +31,24 @@ final class VectorPhilox {
 
   /** out[from + i] = (float) Philox.sample(UNIFORM, a, b, seed, offset + from + i) for from + i &lt; to. */
   static void uniform(double a, double b, long seed, long offset, float[] out, int from, int to) {
+    // Only double and long vectors here, of the preferred shape, never a convertShape to floats: a second FloatVector
+    // class (a half-width float species, or one a shape-changing conversion loads) ends C2's proof that FloatVector
+    // has one implementation, and every float kernel's loads and stores fell back to boxed Java (2 MB a step).
+    double[] block = new double[BLOCK];
     int i = from;
-    for (; i <= to - 2 * L; i += 2 * L) {
-      FloatVector lower = samples(a, b, seed, offset + i, 0);
-      lower.blend(samples(a, b, seed, offset + i + L, -1), UPPER).intoArray(out, i);
+    for (; i <= to - BLOCK; i += BLOCK) {
+      for (int j = 0; j < BLOCK; j += L) {
+        DoubleVector u = ((DoubleVector) firstWord(seed, offset + i + j).convert(VectorOperators.L2D, 0))
+            .mul(TWO_POW_MINUS_32);
+        u.mul(b - a).add(a).intoArray(block, j);  // a + (b − a)·u, the reference's order of operations
+      }
+      for (int j = 0; j < BLOCK; j++) {
+        out[i + j] = (float) block[j];
+      }
     }
     for (; i < to; i++) {
       out[i] = (float) Philox.sample(Distribution.UNIFORM, a, b, seed, offset + i);
     }
-  }
-
-  /** The L samples from counter first on, as floats in the lower (part 0) or upper (part −1) half of FLOATS. */
-  private static FloatVector samples(double a, double b, long seed, long first, int part) {
-    LongVector x0 = firstWord(seed, first);
-    DoubleVector u = ((DoubleVector) x0.convertShape(VectorOperators.L2D, DOUBLES, 0)).mul(TWO_POW_MINUS_32);
-    DoubleVector v = u.mul(b - a).add(a);  // a + (b − a)·u, the reference's order of operations
-    return (FloatVector) v.convertShape(VectorOperators.D2F, FLOATS, part);
   }
 
   /** Philox4x32-10's first output word, unsigned, for the counters first … first + L − 1 (lane j: first + j). */

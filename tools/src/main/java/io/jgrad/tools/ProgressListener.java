@@ -67,15 +67,21 @@ public final class ProgressListener implements TrainListener {
   public void stepFinished(int epoch, int step, double loss, int batchExamples) {
     examples += batchExamples;
     lossSum += loss * batchExamples;
-    double rate = examples / ((System.nanoTime() - start) / 1e9);
-    String extra = String.format(Locale.ROOT, "loss %.4f, %,.0f samples/s", lossSum / examples, rate);
+    // Formatted only when shown: String.format costs microseconds, and most steps show nothing.
     if (progress != null) {
       progress.stepTo(step + 1);
-      progress.setExtraMessage(extra);
+      progress.setExtraMessage(extra());
     } else if ((step + 1) % Math.max(1, steps / 10) == 0 || step + 1 == steps) {
-      err.printf(Locale.ROOT, "epoch %d/%d  step %d/%d  %s%n", epoch, epochs, step + 1, steps, extra);
+      err.printf(Locale.ROOT, "epoch %d/%d  step %d/%d  %s%n", epoch, epochs, step + 1, steps, extra());
     }
   }
+
+  /** The running loss and rate of this epoch. */
+  private String extra() {
+    double rate = examples / ((System.nanoTime() - start) / 1e9);
+    return String.format(Locale.ROOT, "loss %.4f, %,.0f samples/s", lossSum / examples, rate);
+  }
+
 
   @Override
   public void epochFinished(EpochMetrics m) {
