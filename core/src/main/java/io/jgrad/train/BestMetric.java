@@ -1,5 +1,7 @@
 package io.jgrad.train;
 
+import java.util.Map;
+
 /**
  * The best value a monitored metric has reached so far, and in which epoch; an epoch counts as better only when it
  * gains more than {@code minDelta}. A non-finite value is never the best (a diverged epoch must not be kept).
@@ -16,6 +18,26 @@ public final class BestMetric {
     }
     this.monitor = monitor;
     this.minDelta = minDelta;
+  }
+
+  /** The best so far as checkpoint metadata: {@code jgrad.best.<monitor>} and {@code jgrad.best.<monitor>.epoch}. */
+  public Map<String, String> metadata() {
+    return bestEpoch == 0 ? Map.of()
+        : Map.of(key(), Double.toString(best), key() + ".epoch", Integer.toString(bestEpoch));
+  }
+
+  /** Continues from what {@link #metadata} recorded in a checkpoint (nothing there: from scratch). */
+  public void restore(Map<String, String> metadata) {
+    String value = metadata.get(key());
+    String epoch = metadata.get(key() + ".epoch");
+    if (value != null && epoch != null) {
+      best = Double.parseDouble(value);
+      bestEpoch = Integer.parseInt(epoch);
+    }
+  }
+
+  private String key() {
+    return "jgrad.best." + monitor.label();
   }
 
   /** Records an epoch; true when it is the new best. */

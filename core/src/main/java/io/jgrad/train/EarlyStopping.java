@@ -1,5 +1,7 @@
 package io.jgrad.train;
 
+import java.util.Map;
+
 /**
  * Stops training when a monitored metric has not improved by more than {@code minDelta} for {@code patience} epochs,
  * like Keras' EarlyStopping; with {@link #restoreBestWeights()} the trainer puts back the weights of the best epoch
@@ -52,6 +54,15 @@ public final class EarlyStopping {
     improved = best.offer(m);
     staleEpochs = improved ? 0 : staleEpochs + 1;
     return staleEpochs >= patience;
+  }
+
+  /**
+   * Continues a resumed run: the best value and epoch from a checkpoint's metadata (see {@link BestMetric#metadata}),
+   * and as many stale epochs as followed the best one up to {@code completedEpochs}.
+   */
+  public void restore(Map<String, String> metadata, int completedEpochs) {
+    best.restore(metadata);
+    staleEpochs = best.epoch() == 0 ? 0 : completedEpochs - best.epoch();
   }
 
   /** Whether the epoch last given to {@link #shouldStop} was the best so far. */

@@ -159,6 +159,10 @@ public final class Trainer {
       restoredEpoch = earlyStopping.bestEpoch();
       log.log(Level.INFO,
           "restored the weights of epoch " + restoredEpoch + ", the best " + earlyStopping.monitor().label());
+    } else if (earlyStopping != null && earlyStopping.restoresBestWeights() && bestWeights == null
+        && earlyStopping.bestEpoch() > 0 && earlyStopping.bestEpoch() != completedEpochs) {
+      log.log(Level.WARNING, "the best epoch (" + earlyStopping.bestEpoch() + ") was trained before this fit (a resumed "
+          + "run), so its weights were not kept here; the model keeps epoch " + completedEpochs + "'s");
     }
     return history;
   }

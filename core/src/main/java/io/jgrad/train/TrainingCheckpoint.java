@@ -39,8 +39,12 @@ public final class TrainingCheckpoint {
   static final String RNG = "jgrad.rng.";
   static final String CONFIG = "jgrad.config.";
 
-  /** The run's configuration and progress as restored from a checkpoint. */
-  public record Restored(int epochs, long optimizerSteps, Map<String, String> config) {}
+  /**
+   * The run's configuration and progress as restored from a checkpoint.
+   *
+   * @param metadata the file's whole metadata (what listeners recorded, e.g. {@link BestMetric#metadata})
+   */
+  public record Restored(int epochs, long optimizerSteps, Map<String, String> config, Map<String, String> metadata) {}
 
   private TrainingCheckpoint() {}
 
@@ -105,7 +109,7 @@ public final class TrainingCheckpoint {
     for (Generator g : rngs.values()) {
       g.setOffset(offsets[i++]);
     }
-    return new Restored(epochs, steps, config(meta));
+    return new Restored(epochs, steps, config(meta), meta);
   }
 
   /**

@@ -43,6 +43,25 @@ class EarlyStoppingTest {
   }
 
   @Test
+  void aResumedRunContinuesTheBestValueAndTheStaleEpochsAfterIt() {
+    EarlyStopping before = EarlyStopping.onTestLoss(3, 0);
+    BestMetric recorded = new BestMetric(Monitor.TEST_LOSS, 0);
+    double[] losses = {1.0, 0.5, 0.6};
+    for (int e = 1; e <= 3; e++) {
+      before.shouldStop(epoch(e, losses[e - 1], 0));
+      recorded.offer(epoch(e, losses[e - 1], 0));
+    }
+    assertEquals(Map.of("jgrad.best.test_loss", "0.5", "jgrad.best.test_loss.epoch", "2"), recorded.metadata());
+
+    EarlyStopping resumed = EarlyStopping.onTestLoss(3, 0);
+    resumed.restore(recorded.metadata(), 3); // one stale epoch (3) after the best (2)
+    assertFalse(resumed.shouldStop(epoch(4, 0.55, 0))); // worse than 0.5: stale 2
+    assertFalse(resumed.improved());
+    assertTrue(resumed.shouldStop(epoch(5, 0.7, 0))); // stale 3
+    assertEquals(2, resumed.bestEpoch());
+  }
+
+  @Test
   void patienceMustBePositive() {
     assertThrows(IllegalArgumentException.class, () -> EarlyStopping.onTestLoss(0, 0));
   }

@@ -184,16 +184,21 @@ final class TrainCommand implements Callable<Integer> {
             .clipNorm(clipNorm)
             .nonFinitePolicy(policy)
             .validation(validation);
-        if (earlyStop > 0) {
-          trainer.earlyStopping(EarlyStopping.on(Monitor.VALIDATION_LOSS, earlyStop, 0).restoreBestWeights());
-        }
+        Map<String, String> resumed = Map.of(); // what the resumed checkpoint recorded: the best validation loss
         if (resumeFile != null) {
-          trainer.setCompletedEpochs(TrainingCheckpoint.load(resumeFile, model, opt, rngs).epochs());
+          TrainingCheckpoint.Restored restoredRun = TrainingCheckpoint.load(resumeFile, model, opt, rngs);
+          trainer.setCompletedEpochs(restoredRun.epochs());
+          resumed = restoredRun.metadata();
           if (epochs < trainer.completedEpochs()) {
             throw new IllegalArgumentException("--epochs " + epochs + " is the total, and " + resumeFile + " has done "
                 + trainer.completedEpochs() + " already");
           }
           System.err.println("resumed from " + resumeFile + " after epoch " + trainer.completedEpochs());
+        }
+        if (earlyStop > 0) {
+          EarlyStopping stopping = EarlyStopping.on(Monitor.VALIDATION_LOSS, earlyStop, 0).restoreBestWeights();
+          stopping.restore(resumed, trainer.completedEpochs());
+          trainer.earlyStopping(stopping);
         }
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("dataset", ds.label());
@@ -204,12 +209,16 @@ final class TrainCommand implements Callable<Integer> {
               : new MetricsFile(metrics, context));
         }
         if (save != null) {
-          trainer.listener(new CheckpointWriter(save, model, opt, rngs, config()).every(saveEvery)
-              .metadata(description.metadata()));
+          CheckpointWriter writer = new CheckpointWriter(save, model, opt, rngs, config()).every(saveEvery)
+              .metadata(description.metadata());
+          if (validation != null) {
+            writer.recordBest(Monitor.VALIDATION_LOSS, 0).restoreBest(resumed);
+          }
+          trainer.listener(writer);
         }
         if (saveBest != null) {
           trainer.listener(new CheckpointWriter(saveBest, model, opt, rngs, config())
-              .onlyWhenBest(Monitor.VALIDATION_LOSS, 0).metadata(description.metadata()));
+              .onlyWhenBest(Monitor.VALIDATION_LOSS, 0).restoreBest(resumed).metadata(description.metadata()));
         }
         if (plot != null) {
           trainer.listener(new CurvePlotListener(plot, "jgrad train --dataset " + ds.label()));

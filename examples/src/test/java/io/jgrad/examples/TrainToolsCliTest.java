@@ -24,8 +24,9 @@ class TrainToolsCliTest {
   void saveBestKeepsTheEpochWithTheLowestValidationLossInTheCsv() throws IOException {
     Path best = dir.resolve("best.safetensors");
     Path csv = dir.resolve("run.csv");
+    Path last = dir.resolve("last.safetensors");
     CliRun r = CliRun.run(TRAIN, "--epochs", "3", "--val-split", "0.1", "--early-stop", "1", "--save-best",
-        best.toString(), "--metrics", csv.toString());
+        best.toString(), "--metrics", csv.toString(), "--save", last.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("val_loss"), r.out());
     List<String> rows = Files.readAllLines(csv);
@@ -42,6 +43,9 @@ class TrainToolsCliTest {
       }
     }
     assertEquals(String.valueOf(bestEpoch), epochsOf(best));
+    // the every-epoch checkpoint records the best so far, for a resumed run's early stopping and save-best
+    assertEquals(String.valueOf(bestEpoch),
+        io.jgrad.io.Safetensors.read(last).metadata().get("jgrad.best.validation_loss.epoch"));
     assertEquals("0.1", TrainingCheckpoint.recordedConfig(best).get("val-split"));
   }
 

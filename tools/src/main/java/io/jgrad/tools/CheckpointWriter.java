@@ -11,6 +11,7 @@ import io.jgrad.train.TrainingCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,6 +32,7 @@ public final class CheckpointWriter implements TrainListener {
   private Map<String, String> metadata = Map.of();
   private int every = 1;
   private BestMetric best;
+  private boolean onlyWhenBest;
   private int lastEpoch;
 
   /**
@@ -57,7 +59,25 @@ public final class CheckpointWriter implements TrainListener {
 
   /** Writes only after an epoch that is the best so far on {@code monitor} (by more than {@code minDelta}). */
   public CheckpointWriter onlyWhenBest(Monitor monitor, double minDelta) {
+    recordBest(monitor, minDelta);
+    this.onlyWhenBest = true;
+    return this;
+  }
+
+  /**
+   * Records in each checkpoint the best value of {@code monitor} so far and its epoch ({@link BestMetric#metadata}), so
+   * that a resumed run's early stopping and save-best continue from them ({@link #restoreBest}).
+   */
+  public CheckpointWriter recordBest(Monitor monitor, double minDelta) {
     this.best = new BestMetric(monitor, minDelta);
+    return this;
+  }
+
+  /** Continues the best value recorded in a resumed checkpoint's metadata (after {@link #recordBest}). */
+  public CheckpointWriter restoreBest(Map<String, String> checkpointMetadata) {
+    if (best != null) {
+      best.restore(checkpointMetadata);
+    }
     return this;
   }
 
@@ -74,13 +94,18 @@ public final class CheckpointWriter implements TrainListener {
 
   @Override
   public void epochFinished(EpochMetrics m) {
-    boolean due = best != null ? best.offer(m) : m.epoch() % every == 0 || m.epoch() == lastEpoch;
+    boolean improved = best != null && best.offer(m);
+    boolean due = onlyWhenBest ? improved : m.epoch() % every == 0 || m.epoch() == lastEpoch;
     if (!due) {
       return;
     }
     Path target = fileFor(m.epoch());
+    Map<String, String> meta = new LinkedHashMap<>(metadata);
+    if (best != null) {
+      meta.putAll(best.metadata());
+    }
     try {
-      TrainingCheckpoint.save(target, model, optimizer, m.epoch(), rngs, config, metadata);
+      TrainingCheckpoint.save(target, model, optimizer, m.epoch(), rngs, config, meta);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
     }

@@ -1,11 +1,21 @@
 /**
- * Training tools a {@link io.jgrad.train.Trainer} user adds in one line each: a progress bar or progress lines
- * ({@link io.jgrad.tools.ProgressListener}), a JSON-lines metrics file ({@link io.jgrad.tools.MetricsFile}), training
- * curves as a PNG ({@link io.jgrad.tools.CurvePlotListener}) and a checkpoint after every epoch
- * ({@link io.jgrad.tools.CheckpointWriter}). The {@code jgrad} command line uses the same classes.
+ * Training tools a {@link io.jgrad.train.Trainer} user adds in one line each, and what comes after training.
+ *
+ * <p>Listeners: a progress bar or progress lines ({@link io.jgrad.tools.ProgressListener}), metrics as JSON lines
+ * ({@link io.jgrad.tools.MetricsFile}) or CSV ({@link io.jgrad.tools.CsvMetricsFile}), training curves as a PNG
+ * ({@link io.jgrad.tools.CurvePlotListener}), and checkpoints every n epochs or at each best validation loss
+ * ({@link io.jgrad.tools.CheckpointWriter}). Early stopping with restore-best and the validation split are core's
+ * ({@link io.jgrad.train.EarlyStopping}, {@link io.jgrad.data.ValidationSplit}).
+ *
+ * <p>Inference: a model file carries its architecture ({@link io.jgrad.tools.Architecture}, e.g.
+ * {@link io.jgrad.tools.MlpSpec}), the input standardisation and the class names ({@link io.jgrad.tools.ModelFile});
+ * {@link io.jgrad.tools.Predictor} loads it alone and predicts on raw inputs, read from images, IDX or CSV files by
+ * {@link io.jgrad.tools.InputFiles}. The {@code jgrad} command line uses the same classes.
  *
  * <pre>{@code
- * trainer.listener(ProgressListener.onConsole())
+ * trainer.validation(valLoader)
+ *     .earlyStopping(EarlyStopping.on(Monitor.VALIDATION_LOSS, 3, 0).restoreBestWeights())
+ *     .listener(ProgressListener.onConsole())
  *     .listener(new MetricsFile(Path.of("run.jsonl")))
  *     .listener(new CurvePlotListener(Path.of("curves.png"), "my run"));
  * }</pre>

@@ -76,6 +76,22 @@ class CheckpointPolicyTest {
     assertFalse(Files.exists(dir.resolve("best-{epoch}.safetensors")));
   }
 
+  @Test
+  void aResumedSaveBestWritesOnlyWhatBeatsTheRecordedBest() {
+    Path best = dir.resolve("resumed-best.safetensors");
+    try (ToyRun run = new ToyRun(backend)) {
+      CheckpointWriter w = new CheckpointWriter(best, run.model, run.opt, Map.of(), Map.of())
+          .onlyWhenBest(Monitor.VALIDATION_LOSS, 0)
+          .restoreBest(Map.of("jgrad.best.validation_loss", "0.4", "jgrad.best.validation_loss.epoch", "3"));
+      w.epochStarted(4, 6, 6);
+      w.epochFinished(epoch(4, 0.5));
+      assertFalse(Files.exists(best));
+      w.epochFinished(epoch(5, 0.3));
+      assertEquals(5, savedEpochs(best, run));
+      assertEquals("0.3", io.jgrad.io.Safetensors.read(best).metadata().get("jgrad.best.validation_loss"));
+    }
+  }
+
   private static int savedEpochs(Path file, ToyRun run) {
     try (ToyRun fresh = new ToyRun(backend)) {
       return TrainingCheckpoint.load(file, fresh.model, fresh.opt, Map.of()).epochs();
