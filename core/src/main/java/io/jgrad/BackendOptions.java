@@ -3,34 +3,50 @@ package io.jgrad;
 import java.util.Objects;
 
 /**
- * Settings a backend is created with: {@code BackendOptions.defaults().withThreads(4).withSlowPath(SlowPath.REFUSE)}.
+ * Settings a backend is created with, each named at the call site: {@code
+ * BackendOptions.defaults().withThreads(4).withSlowPath(SlowPath.REFUSE)}, {@code
+ * Backends.create("cuda", BackendOptions.defaults().withDevice(1).withTf32(true))}.
  *
  * @param threads worker threads for CPU kernels (ignored by device backends); at least 1
  * @param slowPath what to do when the backend's fast kernels cannot run in this JVM
+ * @param tf32 whether a GPU may run float32 GEMM on TF32 tensor cores (10-bit mantissas: faster, less accurate); off
+ *     unless asked for, as in PyTorch
+ * @param device which GPU, from 0 (ignored by CPU backends)
  */
-public record BackendOptions(int threads, SlowPath slowPath) {
+public record BackendOptions(int threads, SlowPath slowPath, boolean tf32, int device) {
   public BackendOptions {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
     Objects.requireNonNull(slowPath, "slowPath");
+    if (device < 0) {
+      throw new IllegalArgumentException("device must be 0 or more, got " + device);
+    }
   }
 
-  /** {@code threads} worker threads; a slow path warns. */
+  /** {@code threads} worker threads; a slow path warns; no TF32; device 0. */
   public BackendOptions(int threads) {
-    this(threads, SlowPath.WARN);
+    this(threads, SlowPath.WARN, false, 0);
   }
 
-  /** One thread per available processor; a slow path warns. */
+  /** One thread per available processor; a slow path warns; no TF32; device 0. */
   public static BackendOptions defaults() {
     return new BackendOptions(Runtime.getRuntime().availableProcessors());
   }
 
-  public BackendOptions withThreads(int threads) {
-    return new BackendOptions(threads, slowPath);
+  public BackendOptions withThreads(int newThreads) {
+    return new BackendOptions(newThreads, slowPath, tf32, device);
   }
 
-  public BackendOptions withSlowPath(SlowPath slowPath) {
-    return new BackendOptions(threads, slowPath);
+  public BackendOptions withSlowPath(SlowPath newSlowPath) {
+    return new BackendOptions(threads, newSlowPath, tf32, device);
+  }
+
+  public BackendOptions withTf32(boolean on) {
+    return new BackendOptions(threads, slowPath, on, device);
+  }
+
+  public BackendOptions withDevice(int newDevice) {
+    return new BackendOptions(threads, slowPath, tf32, newDevice);
   }
 }

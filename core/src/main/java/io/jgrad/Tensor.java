@@ -487,9 +487,9 @@ public final class Tensor implements AutoCloseable {
     return MatMul.apply(this, false, other, false);
   }
 
-  /** op(this)·op(other) with the transposes as GEMM flags, never materialised. */
-  public Tensor matmul(boolean transThis, Tensor other, boolean transOther) {
-    return MatMul.apply(this, transThis, other, transOther);
+  /** op(this)·op(other), the operands named by {@code transpose} read transposed (GEMM flags, never copies). */
+  public Tensor matmul(Tensor other, Transposed transpose) {
+    return MatMul.apply(this, transpose.first(), other, transpose.second());
   }
 
   /** The transpose of a 2-D tensor, materialised (a matmul takes transposes as flags instead). */

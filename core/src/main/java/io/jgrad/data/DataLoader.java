@@ -26,7 +26,15 @@ public final class DataLoader implements AutoCloseable {
   /** Host-side rows of one batch, gathered off the training thread. */
   private record HostBatch(float[] features, int[] labels, int index) {}
 
-  public DataLoader(LabeledData data, int batchSize, boolean shuffle, boolean dropLast, long seed, Backend backend) {
+  /**
+   * Starts the settings of a loader over {@code data}: {@code DataLoader.builder(train).batchSize(128).shuffle(true)
+   * .seed(0).build(backend)}. Defaults as PyTorch's: batch size 1, no shuffling, the last short batch kept, seed 0.
+   */
+  public static Builder builder(LabeledData data) {
+    return new Builder(data);
+  }
+
+  private DataLoader(LabeledData data, int batchSize, boolean shuffle, boolean dropLast, long seed, Backend backend) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
@@ -135,5 +143,47 @@ public final class DataLoader implements AutoCloseable {
   @Override
   public void close() {
     prefetcher.shutdownNow();
+  }
+
+  /** A DataLoader's settings, each named at the call site. */
+  public static final class Builder {
+    private final LabeledData data;
+    private int batchSize = 1;
+    private boolean shuffle;
+    private boolean dropLast;
+    private long seed;
+
+    private Builder(LabeledData data) {
+      this.data = data;
+    }
+
+    /** Rows per batch, at least 1. */
+    public Builder batchSize(int rows) {
+      this.batchSize = rows;
+      return this;
+    }
+
+    /** Whether each epoch visits the rows in a new order (seeded by (seed, epoch)). */
+    public Builder shuffle(boolean on) {
+      this.shuffle = on;
+      return this;
+    }
+
+    /** Whether an epoch's last batch, when shorter than the batch size, is left out. */
+    public Builder dropLast(boolean on) {
+      this.dropLast = on;
+      return this;
+    }
+
+    /** The shuffling seed. */
+    public Builder seed(long value) {
+      this.seed = value;
+      return this;
+    }
+
+    /** A loader whose batches are tensors on {@code backend}. */
+    public DataLoader build(Backend backend) {
+      return new DataLoader(data, batchSize, shuffle, dropLast, seed, backend);
+    }
   }
 }

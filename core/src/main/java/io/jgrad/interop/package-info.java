@@ -9,7 +9,7 @@
  * <p>Why drain a {@code DataSetIterator} instead of wrapping it as a stream of batches: jgrad's {@link
  * io.jgrad.data.DataLoader} already shuffles per epoch from (seed, epoch), resumes mid-epoch and prefetches, all of
  * which need random access to the examples; an adapter would re-implement or lose them. The cost is that the data
- * must fit in memory, as every jgrad dataset does. So the normal loop is {@code new DataLoader(
- * Nd4jDataSets.toLabeledData(iterator), batchSize, …)}.
+ * must fit in memory, as every jgrad dataset does. So the normal loop is {@code DataLoader.builder(
+ * Nd4jDataSets.toLabeledData(iterator)).batchSize(b).shuffle(true).build(backend)}.
  */
 package io.jgrad.interop;

@@ -6,6 +6,7 @@ import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.Transposed;
 import io.jgrad.UnaryOp;
 import io.jgrad.init.Initializer;
 import io.jgrad.ops.Unary;
@@ -76,11 +77,11 @@ public final class Linear extends Module {
           + x.shape());
     }
     if (bias != null) {
-      try (Tensor xw = x.matmul(false, weight.value(), true)) {
+      try (Tensor xw = x.matmul(weight.value(), Transposed.SECOND)) {
         return xw.biasActivation(bias.value(), act, alpha);
       }
     }
-    Tensor xw = x.matmul(false, weight.value(), true);
+    Tensor xw = x.matmul(weight.value(), Transposed.SECOND);
     if (act == UnaryOp.IDENTITY) {
       return xw;
     }

@@ -16,9 +16,6 @@ import java.util.Set;
 public sealed class Adam extends Optimizer permits AdamW {
   private static final String FIRST_MOMENT = "exp_avg";
   private static final String SECOND_MOMENT = "exp_avg_sq";
-  static final double BETA1 = 0.9;
-  static final double BETA2 = 0.999;
-  static final double EPS = 1e-8;
 
   private final double beta1;
   private final double beta2;
@@ -28,26 +25,19 @@ public sealed class Adam extends Optimizer permits AdamW {
 
   /** β = (0.9, 0.999), eps 1e-8, no weight decay. */
   public Adam(Map<String, Parameter> params, double lr) {
-    this(params, lr, BETA1, BETA2, EPS, 0);
+    this(params, AdamOptions.learningRate(lr));
   }
 
-  public Adam(Map<String, Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
-    this(params, lr, beta1, beta2, eps, weightDecay, false);
+  public Adam(Map<String, Parameter> params, AdamOptions options) {
+    this(params, options, false);
   }
 
-  Adam(
-      Map<String, Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay,
-      boolean decoupled) {
-    super(params, lr);
-    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0)) {
-      throw new IllegalArgumentException(getClass().getSimpleName()
-          + ": needs betas in [0, 1), eps >= 0, weight decay >= 0; got " + beta1 + ", " + beta2 + ", " + eps + ", "
-          + weightDecay);
-    }
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.eps = eps;
-    this.weightDecay = weightDecay;
+  Adam(Map<String, Parameter> params, AdamOptions options, boolean decoupled) {
+    super(params, options.lr());
+    this.beta1 = options.beta1();
+    this.beta2 = options.beta2();
+    this.eps = options.eps();
+    this.weightDecay = options.weightDecay();
     this.decoupled = decoupled;
   }
 

@@ -13,10 +13,16 @@ public final class AdamW extends Adam {
 
   /** β = (0.9, 0.999), eps 1e-8, weight decay 0.01. */
   public AdamW(Map<String, Parameter> params, double lr) {
-    this(params, lr, BETA1, BETA2, EPS, DEFAULT_WEIGHT_DECAY);
+    this(params, defaults(lr));
   }
 
-  public AdamW(Map<String, Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
-    super(params, lr, beta1, beta2, eps, weightDecay, true);
+  /** The weight decay is the options' (0 unless set: start from {@link #defaults} for AdamW's 0.01). */
+  public AdamW(Map<String, Parameter> params, AdamOptions options) {
+    super(params, options, true);
+  }
+
+  /** AdamW's defaults at this learning rate: β = (0.9, 0.999), eps 1e-8, weight decay 0.01. */
+  public static AdamOptions defaults(double lr) {
+    return AdamOptions.learningRate(lr).withWeightDecay(DEFAULT_WEIGHT_DECAY);
   }
 }

@@ -20,24 +20,15 @@ public final class SGD extends Optimizer {
 
   /** Plain SGD: p −= lr·grad. */
   public SGD(Map<String, Parameter> params, double lr) {
-    this(params, lr, 0, 0, 0, false);
+    this(params, SgdOptions.learningRate(lr));
   }
 
-  public SGD(
-      Map<String, Parameter> params, double lr, double momentum, double dampening, double weightDecay,
-      boolean nesterov) {
-    super(params, lr);
-    if (!(momentum >= 0) || !(dampening >= 0 && dampening <= 1) || !(weightDecay >= 0)) {
-      throw new IllegalArgumentException("SGD: needs momentum >= 0, dampening in [0, 1], weight decay >= 0; got "
-          + momentum + ", " + dampening + ", " + weightDecay);
-    }
-    if (nesterov && (momentum == 0 || dampening != 0)) {
-      throw new IllegalArgumentException("SGD: Nesterov momentum needs momentum > 0 and dampening 0");
-    }
-    this.momentum = momentum;
-    this.dampening = dampening;
-    this.weightDecay = weightDecay;
-    this.nesterov = nesterov;
+  public SGD(Map<String, Parameter> params, SgdOptions options) {
+    super(params, options.lr());
+    this.momentum = options.momentum();
+    this.dampening = options.dampening();
+    this.weightDecay = options.weightDecay();
+    this.nesterov = options.nesterov();
   }
 
   @Override

@@ -14,7 +14,7 @@ import io.jgrad.conformance.BackendConformanceTest;
 class CpuConformanceTest extends BackendConformanceTest {
   @Override
   protected Backend createBackend() {
-    return new CpuBackend(new BackendOptions(2));
+    return new CpuBackend(BackendOptions.defaults().withThreads(2));
   }
 
   @Override

@@ -9,6 +9,6 @@ import io.jgrad.conformance.BackendConformanceTest;
 class CpuFallbackConformanceTest extends BackendConformanceTest {
   @Override
   protected Backend createBackend() {
-    return new CpuBackend(new BackendOptions(1).withSlowPath(SlowPath.ALLOW), false);
+    return new CpuBackend(BackendOptions.defaults().withThreads(1).withSlowPath(SlowPath.ALLOW), false);
   }
 }

@@ -23,7 +23,7 @@ class VectorGemmTest {
   @Test
   void alphaAndBetaOnTheTallAndWidePaths() {
     Random rng = new Random(5);
-    try (Backend fast = new CpuBackend(new BackendOptions(2));
+    try (Backend fast = new CpuBackend(BackendOptions.defaults().withThreads(2));
         Backend reference = new CpuScalarBackend()) {
       int[][] shapes = {{385, 200, 300}, {300, 1030, 20}, {130, 333, 700}, {97, 600, 1025}, {60, 300, 2500}};
       for (int[] s : shapes) {

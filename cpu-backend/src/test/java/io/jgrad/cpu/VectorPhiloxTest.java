@@ -22,7 +22,7 @@ class VectorPhiloxTest {
     long[] seeds = {0, 7, 0x1234_5678_9ABC_DEF0L};
     long[] offsets = {0, 3, (1L << 32) - 37, (5L << 32) + 11};
     int[] sizes = {17, 128 * 256 + 5, 128 * 512};
-    try (Backend cpu = new CpuBackend(new BackendOptions(2))) {
+    try (Backend cpu = new CpuBackend(BackendOptions.defaults().withThreads(2))) {
       for (long seed : seeds) {
         for (long offset : offsets) {
           for (int n : sizes) {

@@ -51,7 +51,7 @@ class DataLoaderTest extends ReferenceBackendTest {
 
   @Test
   void everyExampleOncePerEpochWithAShortLastBatch() {
-    try (DataLoader loader = new DataLoader(DATA, 4, true, false, 1, backend)) {
+    try (DataLoader loader = DataLoader.builder(DATA).batchSize(4).shuffle(true).seed(1).build(backend)) {
       List<int[]> b = batches(loader, 0, 0);
       assertEquals(3, loader.batchesPerEpoch());
       assertEquals(List.of(4, 4, 2), b.stream().map(a -> a.length).toList());
@@ -62,8 +62,8 @@ class DataLoaderTest extends ReferenceBackendTest {
 
   @Test
   void shuffleIsSeededPerEpochAndResumable() {
-    try (DataLoader a = new DataLoader(DATA, 3, true, true, 42, backend);
-        DataLoader b = new DataLoader(DATA, 3, true, true, 42, backend)) {
+    try (DataLoader a = DataLoader.builder(DATA).batchSize(3).shuffle(true).dropLast(true).seed(42).build(backend);
+        DataLoader b = DataLoader.builder(DATA).batchSize(3).shuffle(true).dropLast(true).seed(42).build(backend)) {
       assertEquals(3, a.batchesPerEpoch());
       List<int[]> e0 = batches(a, 0, 0);
       List<int[]> e1 = batches(a, 1, 0);
@@ -81,7 +81,7 @@ class DataLoaderTest extends ReferenceBackendTest {
 
   @Test
   void withoutShuffleTheOrderIsTheDatasetsOrder() {
-    try (DataLoader loader = new DataLoader(DATA, 5, false, false, 0, backend)) {
+    try (DataLoader loader = DataLoader.builder(DATA).batchSize(5).build(backend)) {
       assertArrayEquals(new int[] {0, 1, 2, 3, 4}, batches(loader, 3, 0).get(0));
     }
   }
@@ -89,7 +89,8 @@ class DataLoaderTest extends ReferenceBackendTest {
   @Test
   void batchSizeMustBePositive() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new DataLoader(DATA, 0, true, false, 0, backend));
+        assertThrows(IllegalArgumentException.class,
+            () -> DataLoader.builder(DATA).batchSize(0).shuffle(true).build(backend));
     assertEquals("batch size must be at least 1, got 0", e.getMessage());
   }
 }

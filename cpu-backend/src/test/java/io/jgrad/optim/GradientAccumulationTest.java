@@ -42,9 +42,9 @@ class GradientAccumulationTest extends ReferenceBackendTest {
   void twoHalfBatchesEqualOneFullBatch() {
     MseLoss mse = new MseLoss();
     Sequential full = model();
-    SGD fullOpt = new SGD(full.namedParameters(), 0.1, 0.9, 0, 0, false);
+    SGD fullOpt = new SGD(full.namedParameters(), SgdOptions.learningRate(0.1).withMomentum(0.9));
     Sequential accumulated = model();
-    SGD accumulatedOpt = new SGD(accumulated.namedParameters(), 0.1, 0.9, 0, 0, false);
+    SGD accumulatedOpt = new SGD(accumulated.namedParameters(), SgdOptions.learningRate(0.1).withMomentum(0.9));
     GradientAccumulation acc = new GradientAccumulation(accumulatedOpt, 2);
     for (int step = 0; step < 2; step++) {
       try (Scope ignored = Scope.open()) {

@@ -108,7 +108,7 @@ class OptimizerStepTest extends ReferenceBackendTest {
 
   @Test
   void sgdWithMomentumAndDampening() {
-    double[][] trace = run(new SGD(parameter(), LR, 0.9, 0.1, 0, false));
+    double[][] trace = run(new SGD(parameter(), SgdOptions.learningRate(LR).withMomentum(0.9).withDampening(0.1)));
     // Step 2: v = 0.9·0.5 + 0.9·0.1 = 0.54, p = 0.95 − 0.054.
     assertEquals(0.896, trace[1][0], EXACT);
     assertTrace(sgdReference(0.9, 0.1, 0, false), trace);
@@ -116,7 +116,8 @@ class OptimizerStepTest extends ReferenceBackendTest {
 
   @Test
   void sgdNesterovWithWeightDecay() {
-    double[][] trace = run(new SGD(parameter(), LR, 0.9, 0, 0.01, true));
+    SgdOptions options = SgdOptions.learningRate(LR).withMomentum(0.9).withWeightDecay(0.01).withNesterov(true);
+    double[][] trace = run(new SGD(parameter(), options));
     // Step 1: g = 0.5 + 0.01 = 0.51, v = g, update g + 0.9·v = 0.969, p = 1 − 0.0969.
     assertEquals(0.9031, trace[0][0], EXACT);
     assertTrace(sgdReference(0.9, 0, 0.01, true), trace);
@@ -132,12 +133,13 @@ class OptimizerStepTest extends ReferenceBackendTest {
 
   @Test
   void adamWithL2WeightDecay() {
-    assertTrace(adamReference(0.8, 0.99, 1e-6, 0.1, false), run(new Adam(parameter(), LR, 0.8, 0.99, 1e-6, 0.1)));
+    AdamOptions options = AdamOptions.learningRate(LR).withBetas(0.8, 0.99).withEps(1e-6).withWeightDecay(0.1);
+    assertTrace(adamReference(0.8, 0.99, 1e-6, 0.1, false), run(new Adam(parameter(), options)));
   }
 
   @Test
   void adamWDecouplesWeightDecay() {
-    double[][] trace = run(new AdamW(parameter(), LR, 0.9, 0.999, 1e-8, 0.1));
+    double[][] trace = run(new AdamW(parameter(), AdamOptions.learningRate(LR).withWeightDecay(0.1)));
     // Step 1: p·(1 − lr·wd) first, then Adam's ±lr: 1·0.99 − 0.1.
     assertEquals(0.99 - LR * 0.5 / (0.5 + 1e-8), trace[0][0], EXACT);
     assertTrace(adamReference(0.9, 0.999, 1e-8, 0.1, true), trace);
@@ -167,7 +169,7 @@ class OptimizerStepTest extends ReferenceBackendTest {
 
   @Test
   void loadStateListsEveryMismatch() {
-    SGD opt = new SGD(parameter(), LR, 0.9, 0, 0, false);
+    SGD opt = new SGD(parameter(), SgdOptions.learningRate(LR).withMomentum(0.9));
     try (Scope ignored = Scope.open()) {
       Map<String, Tensor> bad = Map.of(
           "w.momentum_buffer", Tensor.zeros(backend, 3), "v.momentum_buffer", Tensor.zeros(backend, 2),
@@ -185,11 +187,12 @@ class OptimizerStepTest extends ReferenceBackendTest {
     assertThrows(IllegalArgumentException.class, () -> new SGD(parameter(), 0));
     assertThrows(IllegalArgumentException.class, () -> new SGD(parameter(), -1e-3));
     assertThrows(IllegalArgumentException.class, () -> new Adam(parameter(), Double.NaN));
-    assertThrows(IllegalArgumentException.class, () -> new SGD(parameter(), LR, 0, 0, 0, true));
-    assertThrows(IllegalArgumentException.class, () -> new SGD(parameter(), LR, 0.9, 0.5, 0, true));
-    assertThrows(IllegalArgumentException.class, () -> new SGD(parameter(), LR, -0.9, 0, 0, false));
-    assertThrows(IllegalArgumentException.class, () -> new Adam(parameter(), LR, 1.0, 0.999, 1e-8, 0));
-    assertThrows(IllegalArgumentException.class, () -> new AdamW(parameter(), LR, 0.9, 0.999, 1e-8, -0.1));
+    assertThrows(IllegalArgumentException.class, () -> SgdOptions.learningRate(LR).withNesterov(true));
+    assertThrows(IllegalArgumentException.class,
+        () -> SgdOptions.learningRate(LR).withMomentum(0.9).withDampening(0.5).withNesterov(true));
+    assertThrows(IllegalArgumentException.class, () -> SgdOptions.learningRate(LR).withMomentum(-0.9));
+    assertThrows(IllegalArgumentException.class, () -> AdamOptions.learningRate(LR).withBetas(1.0, 0.999));
+    assertThrows(IllegalArgumentException.class, () -> AdamOptions.learningRate(LR).withWeightDecay(-0.1));
     assertThrows(IllegalArgumentException.class, () -> new SGD(new LinkedHashMap<>(), LR));
     SGD ok = new SGD(parameter(), LR);
     assertThrows(IllegalArgumentException.class, () -> ok.setLr(0));

@@ -43,7 +43,7 @@ class ConcurrentTrainingTest {
   @ParameterizedTest
   @ValueSource(strings = {"cpu-scalar", "cpu"})
   void twoModelsAtOnceTrainAsEachAlone(String name) throws Exception {
-    try (Backend backend = Backends.create(name, new BackendOptions(2))) {
+    try (Backend backend = Backends.create(name, BackendOptions.defaults().withThreads(2))) {
       float[][] aloneA = train(backend, 1);
       float[][] aloneB = train(backend, 2);
       ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -65,7 +65,7 @@ class ConcurrentTrainingTest {
     Generator init = new Generator(seed);
     Sequential model = new Sequential(new Linear(backend, FEATURES, HIDDEN, init), new ReLU(),
         new Dropout(0.25, new Generator(seed + 100)), new Linear(backend, HIDDEN, CLASSES, init));
-    try (DataLoader data = new DataLoader(dataset(seed), BATCH, true, false, seed, backend);
+    try (DataLoader data = DataLoader.builder(dataset(seed)).batchSize(BATCH).shuffle(true).seed(seed).build(backend);
         Optimizer opt = new AdamW(model.namedParameters(), 1e-2)) {
       new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).fit(data, null, EPOCHS);
       return ReferenceBackendTest.weights(model);

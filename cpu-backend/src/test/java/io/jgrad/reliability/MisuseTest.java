@@ -22,12 +22,14 @@ import io.jgrad.nn.Linear;
 import io.jgrad.nn.Module;
 import io.jgrad.nn.Parameter;
 import io.jgrad.optim.Adam;
+import io.jgrad.optim.AdamOptions;
 import io.jgrad.optim.AdamW;
 import io.jgrad.optim.ExponentialLR;
 import io.jgrad.optim.GradClip;
 import io.jgrad.optim.OneCycleLR;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
+import io.jgrad.optim.SgdOptions;
 import io.jgrad.optim.StepLR;
 import io.jgrad.optim.WarmupCosineLR;
 import io.jgrad.train.Trainer;
@@ -106,7 +108,7 @@ class MisuseTest {
         ise("a closed tensor as an argument", "was closed", () -> m(2, 2).mul(closed())),
         // Backends.
         iae("unknown backend", "unknown backend tpu", () -> Backends.create("tpu")),
-        iae("zero threads", "threads", () -> new BackendOptions(0)),
+        iae("zero threads", "threads", () -> BackendOptions.defaults().withThreads(0)),
         ise("cpu-scalar used after close", "cpu-scalar is closed", () -> Tensor.zeros(closedBackend("cpu-scalar"), 2)),
         ise("cpu used after close", "cpu is closed", () -> Tensor.zeros(closedBackend("cpu"), 2)),
         ise("an op on tensors whose backend was closed", "is closed", MisuseTest::opAfterBackendClose),
@@ -126,9 +128,11 @@ class MisuseTest {
         // Optimizers and schedules.
         iae("SGD lr 0", "learning rate must be > 0", () -> new SGD(params(), 0)),
         iae("Adam lr NaN", "learning rate must be > 0", () -> new Adam(params(), Double.NaN)),
-        iae("Adam beta1 = 1", "betas", () -> new Adam(params(), 1e-3, 1, 0.999, 1e-8, 0)),
-        iae("AdamW negative weight decay", "weight decay", () -> new AdamW(params(), 1e-3, 0.9, 0.999, 1e-8, -1)),
-        iae("SGD negative momentum", "momentum", () -> new SGD(params(), 0.1, -0.5, 0, 0, false)),
+        iae("Adam beta1 = 1", "betas", () -> new Adam(params(), AdamOptions.learningRate(1e-3).withBetas(1, 0.999))),
+        iae("AdamW negative weight decay", "weight decay",
+            () -> new AdamW(params(), AdamOptions.learningRate(1e-3).withWeightDecay(-1))),
+        iae("SGD negative momentum", "momentum",
+            () -> new SGD(params(), SgdOptions.learningRate(0.1).withMomentum(-0.5))),
         iae("an optimizer over no parameters", "parameters", () -> new SGD(Map.of(), 0.1)),
         iae("setLr to a negative rate", "learning rate", () -> new SGD(params(), 0.1).setLr(-1)),
         iae("warmup longer than the schedule", "warmup", () -> new WarmupCosineLR(1e-3, 10, 5, 0)),
@@ -147,7 +151,7 @@ class MisuseTest {
         iae("features not a multiple of the feature size", "feature",
             () -> new LabeledData(new float[7], new int[2], 3, 2)),
         iae("a label outside the classes", "label", () -> new LabeledData(new float[6], new int[] {0, 5}, 3, 2)),
-        iae("batch size 0", "batch size", () -> new DataLoader(data(), 0, true, false, 0, scalar)),
+        iae("batch size 0", "batch size", () -> DataLoader.builder(data()).batchSize(0).shuffle(true).build(scalar)),
         iae("a negative clip norm", "clip norm", () -> trainer().clipNorm(-1)),
         new Case("a null non-finite policy", NullPointerException.class, "policy",
             () -> trainer().nonFinitePolicy(null)),

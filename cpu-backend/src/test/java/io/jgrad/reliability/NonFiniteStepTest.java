@@ -97,7 +97,7 @@ class NonFiniteStepTest extends ReferenceBackendTest {
       x[i * FEATURES + y[i]] = 1;
     }
     x[20 * FEATURES] = Float.NaN; // one poisoned example, in the third of four batches
-    try (DataLoader data = new DataLoader(new LabeledData(x, y, FEATURES, CLASSES), 8, false, false, 0, backend);
+    try (DataLoader data = DataLoader.builder(new LabeledData(x, y, FEATURES, CLASSES)).batchSize(8).build(backend);
         Optimizer opt = new Adam(model.namedParameters(), 1e-2)) {
       Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss()).nonFinitePolicy(policy);
       if (policy == NonFinitePolicy.STOP) {

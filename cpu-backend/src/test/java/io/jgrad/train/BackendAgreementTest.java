@@ -28,7 +28,8 @@ class BackendAgreementTest {
       Generator g = new Generator(8);
       Sequential model = new Sequential(new Linear(backend, 16, 64, g), new ReLU(), new Linear(backend, 64, 64, g),
           new ReLU(), new Linear(backend, 64, 4, g));
-      try (DataLoader train = new DataLoader(TrainerTest.clusters(512, 4), 32, true, false, 9, backend);
+      try (DataLoader train =
+          DataLoader.builder(TrainerTest.clusters(512, 4)).batchSize(32).shuffle(true).seed(9).build(backend);
           Optimizer opt = new AdamW(model.namedParameters(), 3e-3)) {
         new Trainer(model, opt, new CrossEntropyLoss())
             .listener(new TrainListener() {

@@ -70,8 +70,8 @@ class TrainerTest extends ReferenceBackendTest {
       Generator init = new Generator(5);
       model = new Sequential(new Linear(backend, FEATURES, 32, init), new ReLU(), new Dropout(0.2, dropoutRng),
           new Linear(backend, 32, CLASSES, init));
-      train = new DataLoader(clusters(256, 1), 32, true, false, 3, backend);
-      test = new DataLoader(clusters(128, 2), 64, false, false, 0, backend);
+      train = DataLoader.builder(clusters(256, 1)).batchSize(32).shuffle(true).seed(3).build(backend);
+      test = DataLoader.builder(clusters(128, 2)).batchSize(64).build(backend);
       opt = new AdamW(model.namedParameters(), 0.01);
       opt.setSchedule(new WarmupCosineLR(0.01, 4, (long) EPOCHS * train.batchesPerEpoch(), 1e-4));
       trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1));

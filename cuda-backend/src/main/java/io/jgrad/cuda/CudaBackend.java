@@ -4,6 +4,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 
 import io.jgrad.Backend;
+import io.jgrad.BackendOptions;
 import io.jgrad.BatchNormStatistics;
 import io.jgrad.BinaryOp;
 import io.jgrad.Buffer;
@@ -61,12 +62,9 @@ public final class CudaBackend implements Backend {
     LOG.log(Level.INFO, "cuda backend on " + context.deviceName() + " (GEMM: " + gemm.name() + ")");
   }
 
-  /**
-   * @param device the device ordinal
-   * @param tf32 whether cuBLAS may use TF32 tensor cores for float32 GEMM (less accurate, faster)
-   */
-  public static CudaBackend open(int device, boolean tf32) {
-    return open(device, tf32, true);
+  /** A backend on {@code options.device()}, cuBLAS using TF32 tensor cores only if {@code options.tf32()}. */
+  public static CudaBackend open(BackendOptions options) {
+    return open(options.device(), options.tf32(), true);
   }
 
   /** With useCublas false, GEMM runs on the tiled kernel even where cuBLAS loads, so tests can cover both. */

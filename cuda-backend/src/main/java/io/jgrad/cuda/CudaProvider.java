@@ -8,8 +8,8 @@ import io.jgrad.BackendProvider;
  * Plugs {@link CudaBackend} into {@link io.jgrad.Backends} as "cuda", ranked above the CPU backends. Construction
  * touches nothing native; the probe runs once per provider, on the first question.
  *
- * <p>TF32 tensor-core GEMM is off unless the system property {@code jgrad.cuda.tf32=true} is set: it trades
- * float32 accuracy (10-bit mantissas) for speed, which a user must choose.
+ * <p>TF32 tensor-core GEMM is off unless {@link BackendOptions#tf32()} asks for it: it trades float32 accuracy
+ * (10-bit mantissas) for speed, which a user must choose.
  */
 public final class CudaProvider implements BackendProvider {
   private String reason;
@@ -40,6 +40,6 @@ public final class CudaProvider implements BackendProvider {
     if (why != null) {
       throw new IllegalArgumentException("backend cuda is not available: " + why);
     }
-    return CudaBackend.open(0, Boolean.getBoolean("jgrad.cuda.tf32"));
+    return CudaBackend.open(options);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jgrad.BackendOptions;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
@@ -38,7 +39,7 @@ class CudaBackendGpuTest {
   @BeforeAll
   void openDevice() {
     if (RequiresGpu.REASON == null) {
-      cublas = CudaBackend.open(0, false);
+      cublas = CudaBackend.open(BackendOptions.defaults());
       tiled = CudaBackend.open(0, false, false);
     }
   }
@@ -101,7 +102,7 @@ class CudaBackendGpuTest {
    */
   @Test
   void tf32IsUsedOnlyWhenAskedFor() {
-    try (CudaBackend tf32 = CudaBackend.open(0, true)) {
+    try (CudaBackend tf32 = CudaBackend.open(BackendOptions.defaults().withTf32(true))) {
       assumeTrue(tf32.gemmName().equals("cublas"), "TF32 needs cuBLAS, and libcublas.so.12 did not load");
       int size = 1024;
       Random random = new Random(3);

@@ -1,6 +1,7 @@
 package io.jgrad.cuda;
 
 import io.jgrad.Backend;
+import io.jgrad.BackendOptions;
 import io.jgrad.conformance.BackendConformanceTest;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -10,6 +11,6 @@ class CudaConformanceTest extends BackendConformanceTest {
 
   @Override
   protected Backend createBackend() {
-    return CudaBackend.open(0, false);
+    return CudaBackend.open(BackendOptions.defaults());
   }
 }

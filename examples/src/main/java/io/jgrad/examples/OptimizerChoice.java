@@ -2,10 +2,12 @@ package io.jgrad.examples;
 
 import io.jgrad.nn.Parameter;
 import io.jgrad.optim.Adam;
+import io.jgrad.optim.AdamOptions;
 import io.jgrad.optim.AdamW;
 import io.jgrad.optim.OneCycleLR;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
+import io.jgrad.optim.SgdOptions;
 import io.jgrad.optim.WarmupCosineLR;
 import java.util.Map;
 
@@ -36,9 +38,9 @@ public record OptimizerChoice(String name, Double lr, double momentum, Double we
     double peak = peakLr();
     double decay = resolvedWeightDecay();
     Optimizer opt = switch (name) {
-      case "sgd" -> new SGD(params, peak, momentum, 0, decay, false);
-      case "adam" -> new Adam(params, peak, 0.9, 0.999, 1e-8, decay);
-      case "adamw" -> new AdamW(params, peak, 0.9, 0.999, 1e-8, decay);
+      case "sgd" -> new SGD(params, SgdOptions.learningRate(peak).withMomentum(momentum).withWeightDecay(decay));
+      case "adam" -> new Adam(params, AdamOptions.learningRate(peak).withWeightDecay(decay));
+      case "adamw" -> new AdamW(params, AdamOptions.learningRate(peak).withWeightDecay(decay));
       default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected sgd, adam or adamw");
     };
     switch (schedule) {

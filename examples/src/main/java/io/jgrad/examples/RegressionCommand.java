@@ -65,7 +65,7 @@ final class RegressionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Backend backend = Backends.create(backendName, new BackendOptions(1))) {
+    try (Backend backend = Backends.create(backendName, BackendOptions.defaults().withThreads(1))) {
       float[] x = grid();
       float[] fitted = new float[x.length];
       double mse = fit(backend, x, steps, lr, seed, fitted);

@@ -165,7 +165,7 @@ final class TrainCommand implements Callable<Integer> {
     Datasets ds = Datasets.named(dataset);
     TrainingData split = TrainingData.prepare(ds, data, valSplit, seed);
     int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    try (Backend backend = Backends.create(backendName, new BackendOptions(threadCount))) {
+    try (Backend backend = Backends.create(backendName, BackendOptions.defaults().withThreads(threadCount))) {
       Generator init = new Generator(seed);
       Generator dropoutRng = new Generator(seed + 1);
       MlpSpec architecture = new MlpSpec(ds.inputShape(split.train().featureSize()), hidden, activation, dropout,
@@ -173,10 +173,11 @@ final class TrainCommand implements Callable<Integer> {
       ModelFile description = ModelFile.of(architecture, split.standardizer(), ds.classNames, ds.label());
       Sequential stack = architecture.build(backend, init, dropoutRng);
       Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
-      try (DataLoader train = new DataLoader(split.train(), batch, true, false, seed, backend);
-          DataLoader test = new DataLoader(split.test(), 1000, false, false, 0, backend);
+      try (DataLoader train =
+              DataLoader.builder(split.train()).batchSize(batch).shuffle(true).seed(seed).build(backend);
+          DataLoader test = DataLoader.builder(split.test()).batchSize(1000).build(backend);
           DataLoader validation = split.validation() == null ? null
-              : new DataLoader(split.validation(), 1000, false, false, 0, backend);
+              : DataLoader.builder(split.validation()).batchSize(1000).build(backend);
           Optimizer opt = optimizer(model, (long) scheduleEpochs * train.batchesPerEpoch())) {
         Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
         Loss loss = new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);

@@ -13,6 +13,7 @@ import io.jgrad.nn.Sequential;
 import io.jgrad.nn.Sigmoid;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
+import io.jgrad.optim.SgdOptions;
 import io.jgrad.tools.JsonLine;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -41,7 +42,7 @@ final class XorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Backend backend = Backends.create(backendName, new BackendOptions(1))) {
+    try (Backend backend = Backends.create(backendName, BackendOptions.defaults().withThreads(1))) {
       float[] out = train(backend, steps, lr, seed);
       boolean solved = true;
       for (int i = 0; i < 4; i++) {
@@ -65,7 +66,7 @@ final class XorCommand implements Callable<Integer> {
         new Sigmoid());
     try (Tensor x = Tensor.of(backend, INPUTS, 4, 2);
         Tensor y = Tensor.of(backend, TARGETS, 4, 1);
-        Optimizer opt = new SGD(net.namedParameters(), lr, 0.9, 0, 0, false)) {
+        Optimizer opt = new SGD(net.namedParameters(), SgdOptions.learningRate(lr).withMomentum(0.9))) {
       MseLoss mse = new MseLoss();
       for (int i = 0; i < steps; i++) {
         try (Scope ignored = Scope.open()) {

@@ -60,8 +60,8 @@ class ReadmeExamplesTest {
       Sequential model = new Sequential(
           new Linear(backend, 784, 256, gen), new ReLU(), new Dropout(0.2, gen),
           new Linear(backend, 256, 10, gen));
-      try (DataLoader train = new DataLoader(mnist.train(), 128, true, false, 0, backend);
-          DataLoader test = new DataLoader(mnist.test(), 1000, false, false, 0, backend);
+      try (DataLoader train = DataLoader.builder(mnist.train()).batchSize(128).shuffle(true).build(backend);
+          DataLoader test = DataLoader.builder(mnist.test()).batchSize(1000).build(backend);
           AdamW opt = new AdamW(model.namedParameters(), 1e-3)) {
         Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1));
         List<EpochMetrics> history = trainer.fit(train, test, 2);

@@ -31,8 +31,8 @@ final class ToyRun implements AutoCloseable {
     Generator init = new Generator(5);
     model = new Sequential(new Linear(backend, FEATURES, 16, init), new ReLU(), new Dropout(0.1, dropoutRng),
         new Linear(backend, 16, CLASSES, init));
-    train = new DataLoader(clusters(96, 1), 16, true, false, 3, backend);
-    test = new DataLoader(clusters(48, 2), 24, false, false, 0, backend);
+    train = DataLoader.builder(clusters(96, 1)).batchSize(16).shuffle(true).seed(3).build(backend);
+    test = DataLoader.builder(clusters(48, 2)).batchSize(24).build(backend);
     opt = new AdamW(model.namedParameters(), 0.01);
     trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0));
   }

@@ -31,9 +31,12 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--threads", description = "CPU threads (default: all cores)")
     Integer threads;
 
+    @Option(names = "--tf32", description = "let cuBLAS run float32 GEMM on TF32 tensor cores (cuda only)")
+    boolean tf32;
+
     Backend open() {
-      int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-      return Backends.create(name, new BackendOptions(n));
+      BackendOptions options = BackendOptions.defaults().withTf32(tf32);
+      return Backends.create(name, threads != null ? options.withThreads(threads) : options);
     }
   }
 

@@ -228,8 +228,8 @@ final class TrainBench implements Runnable {
     private EpochMetrics last;
 
     TrainerWindow(Backend b, Module model, Optimizer opt, CrossEntropyLoss loss, Generator gen) {
-      train = new DataLoader(randomData(b, steps * batch, gen), batch, true, false, 0, b);
-      test = new DataLoader(randomData(b, Math.max(1, steps * batch / 6), gen), EVAL_BATCH, false, false, 0, b);
+      train = DataLoader.builder(randomData(b, steps * batch, gen)).batchSize(batch).shuffle(true).build(b);
+      test = DataLoader.builder(randomData(b, Math.max(1, steps * batch / 6), gen)).batchSize(EVAL_BATCH).build(b);
       PrintStream nullSink = new PrintStream(OutputStream.nullOutputStream());
       trainer = new Trainer(model, opt, loss).listener(ProgressListener.lines(nullSink, nullSink));
     }

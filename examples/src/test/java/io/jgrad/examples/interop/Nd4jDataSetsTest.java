@@ -76,7 +76,7 @@ class Nd4jDataSetsTest {
     assertEquals(FEATURES, data.featureSize());
     assertEquals(CLASSES, data.numClasses());
 
-    try (DataLoader loader = new DataLoader(data, 3, false, false, 0, backend)) {
+    try (DataLoader loader = DataLoader.builder(data).batchSize(3).build(backend)) {
       Iterator<Batch> epoch = loader.epoch(0);
       for (int first = 0; first < EXAMPLES; first += 3) {
         try (Batch batch = epoch.next()) {
