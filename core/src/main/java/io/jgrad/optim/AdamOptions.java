@@ -9,9 +9,9 @@ package io.jgrad.optim;
  */
 public record AdamOptions(double lr, double beta1, double beta2, double eps, double weightDecay) {
   public AdamOptions {
-    if (!(lr >= 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0)) {
-      throw new IllegalArgumentException("Adam: needs lr >= 0, betas in [0, 1), eps >= 0, weight decay >= 0; got "
-          + lr + ", " + beta1 + ", " + beta2 + ", " + eps + ", " + weightDecay);
+    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0)) {
+      throw new IllegalArgumentException("Adam: needs betas in [0, 1), eps >= 0, weight decay >= 0; got "
+          + beta1 + ", " + beta2 + ", " + eps + ", " + weightDecay);
     }
   }
 

@@ -9,9 +9,9 @@ package io.jgrad.optim;
  */
 public record SgdOptions(double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
   public SgdOptions {
-    if (!(lr >= 0) || !(momentum >= 0) || !(dampening >= 0 && dampening <= 1) || !(weightDecay >= 0)) {
-      throw new IllegalArgumentException("SGD: needs lr >= 0, momentum >= 0, dampening in [0, 1], weight decay >= 0;"
-          + " got " + lr + ", " + momentum + ", " + dampening + ", " + weightDecay);
+    if (!(momentum >= 0) || !(dampening >= 0 && dampening <= 1) || !(weightDecay >= 0)) {
+      throw new IllegalArgumentException("SGD: needs momentum >= 0, dampening in [0, 1], weight decay >= 0;"
+          + " got " + momentum + ", " + dampening + ", " + weightDecay);
     }
     if (nesterov && (momentum == 0 || dampening != 0)) {
       throw new IllegalArgumentException("SGD: Nesterov momentum needs momentum > 0 and dampening 0");
