@@ -38,8 +38,8 @@ class RestoreBestTest extends ReferenceBackendTest {
     Sequential model = new Sequential(new Linear(backend, train.featureSize(), 16, init), new ReLU(),
         new Linear(backend, 16, train.numClasses(), init));
     List<float[][]> weightsAfter = new ArrayList<>();
-    try (DataLoader trainLoader = new DataLoader(train, 32, true, false, 3, backend);
-        DataLoader val = new DataLoader(misleading, 64, false, false, 0, backend);
+    try (DataLoader trainLoader = DataLoader.builder(train).batchSize(32).shuffle(true).seed(3).build(backend);
+        DataLoader val = DataLoader.builder(misleading).batchSize(64).build(backend);
         AdamW opt = new AdamW(model.namedParameters(), 0.01)) {
       Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0))
           .validation(val)
@@ -71,7 +71,8 @@ class RestoreBestTest extends ReferenceBackendTest {
   void earlyStoppingOnValidationLossNeedsValidationData() {
     Generator init = new Generator(5);
     Linear model = new Linear(backend, 16, 4, init);
-    try (DataLoader train = new DataLoader(TrainerTest.clusters(64, 1), 32, true, false, 3, backend);
+    try (DataLoader train =
+        DataLoader.builder(TrainerTest.clusters(64, 1)).batchSize(32).shuffle(true).seed(3).build(backend);
         AdamW opt = new AdamW(model.namedParameters(), 0.01)) {
       Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0))
           .earlyStopping(EarlyStopping.on(Monitor.VALIDATION_LOSS, 2, 0));
