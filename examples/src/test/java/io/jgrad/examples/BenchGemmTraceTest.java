@@ -14,13 +14,13 @@ class BenchGemmTraceTest {
 
   @Test
   void tracePrintsOneLinePerWindowOfTheGivenProduct() throws IOException {
-    CliRun r = CliRun.run("bench", "gemm", "--backend", "cpu-scalar", "--trace", "0.5", "--shape", "16x8x4:TN");
+    CliRun r = CliRun.run("bench", "gemm", "--backend", "cpu-scalar", "--trace", "0.5", "--shape", "64x32x48:TN");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.lines().size() >= 2, r.out());
     double last = 0;
     for (String line : r.lines()) {
       Map<String, String> f = CliRun.fields(line);
-      assertEquals(Map.of("bench", "gemm", "event", "trace", "backend", "cpu-scalar", "m", "16", "n", "8", "k", "4",
+      assertEquals(Map.of("bench", "gemm", "event", "trace", "backend", "cpu-scalar", "m", "64", "n", "32", "k", "48",
           "trans", "TN"), Map.of("bench", f.get("bench"), "event", f.get("event"), "backend", f.get("backend"), "m",
           f.get("m"), "n", f.get("n"), "k", f.get("k"), "trans", f.get("trans")));
       double t = Double.parseDouble(f.get("t_s"));
