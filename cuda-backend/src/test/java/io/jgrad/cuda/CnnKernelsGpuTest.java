@@ -7,6 +7,7 @@ import static io.jgrad.cuda.CnnReference.GEOMETRIES;
 import static io.jgrad.cuda.CnnReference.randoms;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.jgrad.BackendOptions;
 import io.jgrad.BatchNormStatistics;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
@@ -33,7 +34,7 @@ class CnnKernelsGpuTest {
   @BeforeAll
   void openDevice() {
     if (RequiresGpu.REASON == null) {
-      backend = CudaBackend.open(0, false);
+      backend = CudaBackend.open(BackendOptions.defaults());
       conv = new ConvKernels(backend.context());
       pool = new PoolKernels(backend.context());
       batchNorm = new BatchNormKernels(backend.context());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jgrad.BackendOptions;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class TensorGemmGpuTest {
   @BeforeAll
   void openDevice() {
     if (RequiresGpu.REASON == null) {
-      backend = CudaBackend.open(0, false);
+      backend = CudaBackend.open(BackendOptions.defaults());
       tensor = new TensorGemm(backend.context(), backend.allocator());
     }
   }

@@ -114,7 +114,7 @@ public final class Predictor implements AutoCloseable {
           + raw.numClasses() + " classes");
     }
     LabeledData data = new LabeledData(standardized(raw.features()), raw.labels(), features, raw.numClasses());
-    try (DataLoader loader = new DataLoader(data, BATCH, false, false, 0, backend)) {
+    try (DataLoader loader = DataLoader.builder(data).batchSize(BATCH).build(backend)) {
       return ClassificationReport.of(model, new CrossEntropyLoss(Reduction.MEAN, 0), loader);
     }
   }

@@ -60,8 +60,8 @@ class PredictorTest {
     ModelFile description = ModelFile.of(SPEC, st, List.of("north", "east", "south"), "clusters");
     Generator dropout = new Generator(2);
     Sequential model = SPEC.build(backend, new Generator(1), dropout);
-    try (DataLoader trainLoader = new DataLoader(train, 16, true, false, 3, backend);
-        DataLoader testLoader = new DataLoader(test, 48, false, false, 0, backend);
+    try (DataLoader trainLoader = DataLoader.builder(train).batchSize(16).shuffle(true).seed(3).build(backend);
+        DataLoader testLoader = DataLoader.builder(test).batchSize(48).build(backend);
         AdamW opt = new AdamW(model.namedParameters(), 0.01)) {
       Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0));
       trainer.fit(trainLoader, null, 3);
