@@ -1,31 +1,36 @@
-// The fused MLP epilogue y = act(x + bias) and its backward, which also reduces dbias over the rows.
+// The fused MLP epilogue y = act(x + bias) and its backward, which also reduces dbias over the rows, for each
+// storage type (half.cuh; 16-bit buffers are computed in float and rounded once when stored).
 // Shapes: x, y, dy, dx [R, C] row-major; bias, dbias [C]. act's gradient reads only y (or nothing).
+#include "half.cuh"
 #include "ops.cuh"
 
 // The backward's block: BA_COLS adjacent columns (coalesced row reads) × BA_ROWS row lanes that stride over R.
 #define BA_COLS 32
 #define BA_ROWS 8
 
-// ---- kernels ----
-
-extern "C" __global__ void bias_activation_forward(
-    int act, float alpha, const float* x, const float* bias, float* y, int rows, int cols) {
-  FOR_EACH_INDEX(i, (long long) rows * cols) { y[i] = unary_value(act, alpha, x[i] + bias[i % cols]); }
+template <typename T>
+__device__ __forceinline__ void bias_activation_forward_body(
+    int act, float alpha, const T* x, const T* bias, T* y, int rows, int cols) {
+  FOR_EACH_INDEX(i, (long long) rows * cols) {
+    y[i] = from_float<T>(unary_value(act, alpha, to_float(x[i]) + to_float(bias[i % cols])));
+  }
 }
 
 // Block (BA_COLS, BA_ROWS), grid ceil(C / BA_COLS): each block owns its columns' whole dbias, so the sum is
-// deterministic and written, not accumulated. Partial sums in double keep it accurate for large R.
-extern "C" __global__ void bias_activation_backward(
-    int act, float alpha, const float* y, const float* dy, float* dx, float* dbias, int rows, int cols) {
+// deterministic and written, not accumulated. Partial sums in double keep it accurate for large R; dbias sums the
+// gradients as stored (rounded to T), as the unfused ops would.
+template <typename T>
+__device__ __forceinline__ void bias_activation_backward_body(
+    int act, float alpha, const T* y, const T* dy, T* dx, T* dbias, int rows, int cols) {
   __shared__ double partial[BA_ROWS][BA_COLS];
   int c = blockIdx.x * BA_COLS + threadIdx.x;
   double sum = 0.0;
   if (c < cols) {
     for (int r = threadIdx.y; r < rows; r += BA_ROWS) {
       long long i = (long long) r * cols + c;
-      float g = unary_gradient(act, alpha, y[i], dy[i]);
+      T g = from_float<T>(unary_gradient(act, alpha, to_float(y[i]), to_float(dy[i])));
       dx[i] = g;
-      sum += g;
+      sum += to_float(g);
     }
   }
   partial[threadIdx.y][threadIdx.x] = sum;
@@ -34,6 +39,19 @@ extern "C" __global__ void bias_activation_backward(
     for (int k = 1; k < BA_ROWS; k++) {
       sum += partial[k][threadIdx.x];
     }
-    dbias[c] = (float) sum;
+    dbias[c] = from_float<T>((float) sum);
   }
 }
+
+// ---- kernels ----
+
+#define BIAS_ACTIVATION_ENTRIES(suffix, T)                                                                       \
+  extern "C" __global__ void bias_activation_forward##suffix(                                                   \
+      int act, float alpha, const T* x, const T* bias, T* y, int rows, int cols) {                               \
+    bias_activation_forward_body<T>(act, alpha, x, bias, y, rows, cols);                                         \
+  }                                                                                                              \
+  extern "C" __global__ void bias_activation_backward##suffix(                                                  \
+      int act, float alpha, const T* y, const T* dy, T* dx, T* dbias, int rows, int cols) {                      \
+    bias_activation_backward_body<T>(act, alpha, y, dy, dx, dbias, rows, cols);                                  \
+  }
+FOR_EACH_STORAGE(BIAS_ACTIVATION_ENTRIES)

@@ -1,5 +1,7 @@
-// Element-wise binary ops out = op(a, b) with NumPy broadcasting (the math is in ops.cuh).
+// Element-wise binary ops out = op(a, b) with NumPy broadcasting (the math is in ops.cuh), for each storage type
+// (half.cuh; a, b and out share one).
 // Shapes: out [n]; a and b are read through per-dimension strides that are 0 along broadcast dimensions.
+#include "half.cuh"
 #include "ops.cuh"
 
 #define MAX_RANK 8
@@ -12,15 +14,15 @@ struct Broadcast {
   long long bStride[MAX_RANK];
 };
 
-// ---- kernels ----
-
 // The fast path: a, b and out all have n elements in the same layout.
-extern "C" __global__ void binary_same_shape(int op, const float* a, const float* b, float* out, long long n) {
-  FOR_EACH_INDEX(i, n) { out[i] = binary_value(op, a[i], b[i]); }
+template <typename T>
+__device__ __forceinline__ void binary_same_shape_body(int op, const T* a, const T* b, T* out, long long n) {
+  FOR_EACH_INDEX(i, n) { out[i] = from_float<T>(binary_value(op, to_float(a[i]), to_float(b[i]))); }
 }
 
-extern "C" __global__ void binary_broadcast(
-    int op, const float* a, const float* b, float* out, long long n, Broadcast index) {
+template <typename T>
+__device__ __forceinline__ void binary_broadcast_body(
+    int op, const T* a, const T* b, T* out, long long n, const Broadcast& index) {
   FOR_EACH_INDEX(i, n) {
     long long rest = i;
     long long ia = 0;
@@ -31,6 +33,18 @@ extern "C" __global__ void binary_broadcast(
       ia += coordinate * index.aStride[d];
       ib += coordinate * index.bStride[d];
     }
-    out[i] = binary_value(op, a[ia], b[ib]);
+    out[i] = from_float<T>(binary_value(op, to_float(a[ia]), to_float(b[ib])));
   }
 }
+
+// ---- kernels ----
+
+#define BINARY_ENTRIES(suffix, T)                                                                                \
+  extern "C" __global__ void binary_same_shape##suffix(int op, const T* a, const T* b, T* out, long long n) {    \
+    binary_same_shape_body<T>(op, a, b, out, n);                                                                 \
+  }                                                                                                              \
+  extern "C" __global__ void binary_broadcast##suffix(                                                          \
+      int op, const T* a, const T* b, T* out, long long n, Broadcast index) {                                    \
+    binary_broadcast_body<T>(op, a, b, out, n, index);                                                           \
+  }
+FOR_EACH_STORAGE(BINARY_ENTRIES)

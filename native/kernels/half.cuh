@@ -22,7 +22,7 @@ __device__ __forceinline__ float bf16_to_float(bits16 h) { return bits_float((un
 __device__ __forceinline__ bits16 float_to_bf16(float f) {
   unsigned u = float_bits(f);
   if ((u & 0x7fffffffu) > 0x7f800000u) {
-    return (bits16) ((u >> 16) | 0x0040u);  // NaN: quiet it, so truncating the payload cannot make it infinity
+    return 0x7fc0;  // NaN: c10::BFloat16's quiet NaN (truncating the payload could make it infinity)
   }
   // Adding 0x7fff plus the kept part's lowest bit rounds to nearest, ties to even; a carry into the exponent is
   // the correct result, up to infinity.
@@ -57,7 +57,7 @@ __device__ __forceinline__ bits16 float_to_f16(float f) {
   unsigned sign = (u >> 16) & 0x8000u;
   unsigned magnitude = u & 0x7fffffffu;
   if (magnitude > 0x7f800000u) {
-    return (bits16) (sign | 0x7e00u | ((magnitude >> 13) & 0x3ffu));  // NaN: quiet, top payload kept
+    return (bits16) (sign | 0x7e00u);  // NaN: the quiet NaN with the sign, as c10::Half
   }
   if (magnitude >= 0x477ff000u) {
     return (bits16) (sign | 0x7c00u);  // 65520 and beyond round to infinity (65504 is the largest finite)
@@ -101,3 +101,28 @@ __device__ __forceinline__ void store_from_float(Storage type, void* data, long 
     default: static_cast<float*>(data)[i] = value; break;
   }
 }
+
+// The three storage types as distinct C++ types, so that one kernel template serves each: a kernel body reads
+// with to_float and writes with from_float<T>; its extern "C" entries are named base, base_bf16 and base_f16.
+struct Bf16 {
+  bits16 bits;
+};
+struct F16 {
+  bits16 bits;
+};
+
+__device__ __forceinline__ float to_float(float x) { return x; }
+__device__ __forceinline__ float to_float(Bf16 x) { return bf16_to_float(x.bits); }
+__device__ __forceinline__ float to_float(F16 x) { return f16_to_float(x.bits); }
+
+template <typename T>
+__device__ __forceinline__ T from_float(float f);
+template <>
+__device__ __forceinline__ float from_float<float>(float f) { return f; }
+template <>
+__device__ __forceinline__ Bf16 from_float<Bf16>(float f) { return Bf16{float_to_bf16(f)}; }
+template <>
+__device__ __forceinline__ F16 from_float<F16>(float f) { return F16{float_to_f16(f)}; }
+
+// Emits ENTRY(suffix, T) for each storage type: float keeps the kernel's plain name.
+#define FOR_EACH_STORAGE(ENTRY) ENTRY(, float) ENTRY(_bf16, Bf16) ENTRY(_f16, F16)

@@ -1,6 +1,8 @@
 // Philox4x32-10 random numbers, bit-identical to io.jgrad.Philox: element i uses key (k0, k1) = seed and counter
 // (lo, hi of offset + i, 0, 0). The value is computed in double with explicit round-to-nearest operations (no FMA
-// contraction, as in Java), then rounded to float. Shapes: out [n].
+// contraction, as in Java), then rounded to float (and, for a 16-bit out, from float to 16 bits, as
+// ReducedFloats.toBits rounds a double). Shapes: out [n].
+#include "half.cuh"
 #include "ops.cuh"
 
 #define PHILOX_M0 0xD2511F53u
@@ -31,11 +33,10 @@ __device__ __forceinline__ uint2 philox(unsigned k0, unsigned k1, unsigned long 
   return make_uint2(c0, c1);
 }
 
-// ---- kernels ----
-
 // uniform (dist 0): a + (b − a)·x0·2⁻³²;  normal (dist 1): a + b·sqrt(−2·ln((x0 + 1)·2⁻³²))·cos(2π·x1·2⁻³²).
-extern "C" __global__ void philox_random(
-    int dist, double a, double b, unsigned k0, unsigned k1, unsigned long long offset, float* out, long long n) {
+template <typename T>
+__device__ __forceinline__ void philox_random_body(
+    int dist, double a, double b, unsigned k0, unsigned k1, unsigned long long offset, T* out, long long n) {
   FOR_EACH_INDEX(i, n) {
     uint2 x = philox(k0, k1, offset + (unsigned long long) i);
     double value;
@@ -47,6 +48,15 @@ extern "C" __global__ void philox_random(
       double radius = sqrt(__dmul_rn(-2.0, log(u1)));
       value = __dadd_rn(a, __dmul_rn(__dmul_rn(b, radius), cos(__dmul_rn(TWO_PI, u2))));
     }
-    out[i] = (float) value;
+    out[i] = from_float<T>((float) value);
   }
 }
+
+// ---- kernels ----
+
+#define RANDOM_ENTRIES(suffix, T)                                                                                \
+  extern "C" __global__ void philox_random##suffix(                                                             \
+      int dist, double a, double b, unsigned k0, unsigned k1, unsigned long long offset, T* out, long long n) {  \
+    philox_random_body<T>(dist, a, b, k0, k1, offset, out, n);                                                   \
+  }
+FOR_EACH_STORAGE(RANDOM_ENTRIES)

@@ -1,7 +1,9 @@
-// Reductions along one axis: x viewed as [outer, n, inner] reduced over n into out [outer, inner].
+// Reductions along one axis: x viewed as [outer, n, inner] reduced over n into out [outer, inner], for each storage
+// type (half.cuh; x and out share one, sums run in double either way).
 // One block per output element (grid-stride over outer·inner), or per stretch of it when outputs are few and the
 // axis long; a block's threads stride over its stretch, then meet in a tree.
 #include "block.cuh"
+#include "half.cuh"
 #include "ops.cuh"
 
 // Whether candidate (v, j) replaces the current best (best, at) for MAX/ARGMAX: the first maximum wins, and NaN
@@ -25,14 +27,15 @@ static_assert(sizeof(Partial) == 16, "ReduceKernels.PARTIAL_BYTES sizes the work
 
 // The block reduces row[j·inner] for j in [begin, end); every thread gets the result. Scratch: three arrays of
 // BLOCK_MAX_THREADS in shared memory.
+template <typename T>
 __device__ Partial reduce_block(
-    bool isMax, const float* row, int inner, long long begin, long long end, double* sums, float* best, int* at) {
+    bool isMax, const T* row, int inner, long long begin, long long end, double* sums, float* best, int* at) {
   unsigned t = threadIdx.x;
   double sum = 0.0;
   float b = 0.f;
   int a = -1;
   for (long long j = begin + t; j < end; j += blockDim.x) {
-    float v = row[j * inner];
+    float v = to_float(row[j * inner]);
     if (!isMax) {
       sum += v;
     } else if (takes_max(v, (int) j, b, a)) {
@@ -68,14 +71,13 @@ __device__ __forceinline__ float finish(int op, const Partial& p, int n) {
   }
 }
 
-// ---- kernels ----
-
 // Sums accumulate in double: the conformance suite compares with a float64 reference on sizes up to 10^3+.
 // One block per (output, chunk): the axis is cut into `chunks` equal stretches when there are too few outputs to
 // keep the device busy (a whole-tensor sum has one). With one chunk the block writes out[o]; with more it writes
 // partial[o·chunks + c], and reduce_chunks finishes.
-extern "C" __global__ void reduce_axis(
-    int op, const float* x, int outer, int n, int inner, int chunks, Partial* partial, float* out) {
+template <typename T>
+__device__ __forceinline__ void reduce_axis_body(
+    int op, const T* x, int outer, int n, int inner, int chunks, Partial* partial, T* out) {
   __shared__ double sums[BLOCK_MAX_THREADS];
   __shared__ float best[BLOCK_MAX_THREADS];
   __shared__ int at[BLOCK_MAX_THREADS];
@@ -84,11 +86,11 @@ extern "C" __global__ void reduce_axis(
   for (long long item = blockIdx.x; item < (long long) outer * inner * chunks; item += gridDim.x) {
     long long o = item / chunks;
     long long begin = min((long long) n, item % chunks * chunk);
-    const float* row = x + (o / inner) * (long long) n * inner + o % inner;  // element j at row[j·inner]
+    const T* row = x + (o / inner) * (long long) n * inner + o % inner;  // element j at row[j·inner]
     Partial p = reduce_block(isMax, row, inner, begin, min((long long) n, begin + chunk), sums, best, at);
     if (threadIdx.x == 0) {
       if (chunks == 1) {
-        out[o] = finish(op, p, n);
+        out[o] = from_float<T>(finish(op, p, n));
       } else {
         partial[item] = p;
       }
@@ -97,7 +99,9 @@ extern "C" __global__ void reduce_axis(
 }
 
 // out[o] from its chunks, taken in order: sums add up the same way on every run, and the first maximum stays first.
-extern "C" __global__ void reduce_chunks(int op, long long outputs, int n, int chunks, const Partial* partial, float* out) {
+template <typename T>
+__device__ __forceinline__ void reduce_chunks_body(
+    int op, long long outputs, int n, int chunks, const Partial* partial, T* out) {
   for (long long o = blockIdx.x * (long long) blockDim.x + threadIdx.x; o < outputs;
        o += (long long) gridDim.x * blockDim.x) {
     Partial total = {0.0, 0.f, -1};
@@ -109,6 +113,19 @@ extern "C" __global__ void reduce_chunks(int op, long long outputs, int n, int c
         total.at = p.at;
       }
     }
-    out[o] = finish(op, total, n);
+    out[o] = from_float<T>(finish(op, total, n));
   }
 }
+
+// ---- kernels ----
+
+#define REDUCE_ENTRIES(suffix, T)                                                                                \
+  extern "C" __global__ void reduce_axis##suffix(                                                               \
+      int op, const T* x, int outer, int n, int inner, int chunks, Partial* partial, T* out) {                   \
+    reduce_axis_body<T>(op, x, outer, n, inner, chunks, partial, out);                                           \
+  }                                                                                                              \
+  extern "C" __global__ void reduce_chunks##suffix(                                                             \
+      int op, long long outputs, int n, int chunks, const Partial* partial, T* out) {                            \
+    reduce_chunks_body<T>(op, outputs, n, chunks, partial, out);                                                 \
+  }
+FOR_EACH_STORAGE(REDUCE_ENTRIES)

@@ -19,6 +19,7 @@ enum PtxModule {
   OPTIMIZERS("optimizers"),
   RANDOM("random"),
   GEMM("gemm"),
+  CAST("cast"),
   TENSOR_GEMM("tensor_gemm"),
   TENSOR_GEMM_SM80("tensor_gemm_sm80"),
   CONV("conv"),

@@ -48,16 +48,18 @@ enum Half16 {
     return sign == 1 ? -magnitude : magnitude;
   }
 
-  boolean isNaN(int bits) {
-    return Double.isNaN(decode(bits));
+  /** One unit in the last place of the finite value at {@code bits} (the gap to its successor in magnitude). */
+  double ulp(int bits) {
+    int magnitude = bits & 0x7fff;
+    return decode(magnitude + 1) - decode(magnitude);
   }
 
-  /** Round to nearest, ties to even; NaN gives some NaN pattern (callers compare NaN-ness only). */
+  /** Round to nearest, ties to even; NaN gives PyTorch's pattern (bf16 0x7FC0, fp16 ±0x7E00, as ReducedFloats). */
   int encode(float f) {
-    if (Float.isNaN(f)) {
-      return 0x7fff;
-    }
     int sign = Float.floatToRawIntBits(f) < 0 ? 0x8000 : 0;
+    if (Float.isNaN(f)) {
+      return this == BFLOAT16 ? 0x7fc0 : sign | 0x7e00;
+    }
     double x = Math.abs((double) f);
     int at = Arrays.binarySearch(values, x);
     int bits;
