@@ -3,24 +3,24 @@ package io.jgrad.cuda;
 import io.jgrad.UnaryOp;
 
 /**
- * Launchers of bias_activation.cu: y = act(x + bias) and its backward with dbias. Shapes: x, y, dy, dx [R, C];
- * bias, dbias [C].
+ * Launchers of bias_activation.cu: y = act(x + bias) and its backward with dbias, in float32, bf16 or fp16 (every
+ * buffer of a call the same). Shapes: x, y, dy, dx [R, C]; bias, dbias [C].
  */
 final class BiasActivationKernels {
-  private final Kernel forward;
-  private final Kernel backward;
+  private final StorageKernels forward;
+  private final StorageKernels backward;
 
   BiasActivationKernels(CudaContext context) {
-    forward = context.kernel(PtxModule.BIAS_ACTIVATION, "bias_activation_forward");
-    backward = context.kernel(PtxModule.BIAS_ACTIVATION, "bias_activation_backward");
+    forward = new StorageKernels(context, PtxModule.BIAS_ACTIVATION, "bias_activation_forward");
+    backward = new StorageKernels(context, PtxModule.BIAS_ACTIVATION, "bias_activation_backward");
   }
 
   void forward(UnaryOp act, double alpha, CudaBuffer x, CudaBuffer bias, CudaBuffer y, int rows, int cols) {
     checkAct("biasActivation", act, rows, cols);
-    Check.floats("biasActivation", "x", x, (long) rows * cols);
-    Check.floats("biasActivation", "bias", bias, cols);
-    Check.floats("biasActivation", "y", y, (long) rows * cols);
-    forward.launch(
+    Check.typed("biasActivation", "x", x, x.dtype(), (long) rows * cols);
+    Check.typed("biasActivation", "bias", bias, x.dtype(), cols);
+    Check.typed("biasActivation", "y", y, x.dtype(), (long) rows * cols);
+    forward.of("biasActivation", x).launch(
         Grid.elementwise((long) rows * cols),
         new KernelArgs()
             .i32(act.ordinal()).f32(alpha).ptr(x.pointer()).ptr(bias.pointer()).ptr(y.pointer())
@@ -30,11 +30,11 @@ final class BiasActivationKernels {
   void backward(
       UnaryOp act, double alpha, CudaBuffer y, CudaBuffer dy, CudaBuffer dx, CudaBuffer dbias, int rows, int cols) {
     checkAct("biasActivationBackward", act, rows, cols);
-    Check.floats("biasActivationBackward", "y", y, (long) rows * cols);
-    Check.floats("biasActivationBackward", "dy", dy, (long) rows * cols);
-    Check.floats("biasActivationBackward", "dx", dx, (long) rows * cols);
-    Check.floats("biasActivationBackward", "dbias", dbias, cols);
-    backward.launch(
+    Check.typed("biasActivationBackward", "y", y, y.dtype(), (long) rows * cols);
+    Check.typed("biasActivationBackward", "dy", dy, y.dtype(), (long) rows * cols);
+    Check.typed("biasActivationBackward", "dx", dx, y.dtype(), (long) rows * cols);
+    Check.typed("biasActivationBackward", "dbias", dbias, y.dtype(), cols);
+    backward.of("biasActivationBackward", y).launch(
         Grid.biasColumns(cols),
         new KernelArgs()
             .i32(act.ordinal()).f32(alpha).ptr(y.pointer()).ptr(dy.pointer()).ptr(dx.pointer())

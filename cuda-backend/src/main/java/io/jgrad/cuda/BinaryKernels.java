@@ -4,19 +4,19 @@ import io.jgrad.BinaryOp;
 import io.jgrad.Shape;
 
 /**
- * Launchers of binary.cu: out = op(a, b) with NumPy broadcasting. Same shapes take the plain element-wise kernel;
+ * Launchers of binary.cu: out = op(a, b) with NumPy broadcasting, in float32, bf16 or fp16 (a, b and out alike). Same shapes take the plain element-wise kernel;
  * anything else indexes a and b through per-dimension strides (0 along broadcast dimensions).
  */
 final class BinaryKernels {
   /** binary.cu's MAX_RANK. */
   static final int MAX_RANK = 8;
 
-  private final Kernel sameShape;
-  private final Kernel broadcast;
+  private final StorageKernels sameShape;
+  private final StorageKernels broadcast;
 
   BinaryKernels(CudaContext context) {
-    sameShape = context.kernel(PtxModule.BINARY, "binary_same_shape");
-    broadcast = context.kernel(PtxModule.BINARY, "binary_broadcast");
+    sameShape = new StorageKernels(context, PtxModule.BINARY, "binary_same_shape");
+    broadcast = new StorageKernels(context, PtxModule.BINARY, "binary_broadcast");
   }
 
   void run(BinaryOp op, CudaBuffer a, Shape aShape, CudaBuffer b, Shape bShape, CudaBuffer out, Shape outShape) {
@@ -25,15 +25,15 @@ final class BinaryKernels {
         "binary " + op,
         aShape + " and " + bShape + " broadcast to " + Shape.broadcast("binary", aShape, bShape) + ", not "
             + outShape);
-    Check.floats("binary", "a", a, aShape.size());
-    Check.floats("binary", "b", b, bShape.size());
-    Check.floats("binary", "out", out, outShape.size());
+    Check.typed("binary", "a", a, a.dtype(), aShape.size());
+    Check.typed("binary", "b", b, a.dtype(), bShape.size());
+    Check.typed("binary", "out", out, a.dtype(), outShape.size());
     long n = outShape.size();
     KernelArgs args = new KernelArgs().i32(op.ordinal()).ptr(a.pointer()).ptr(b.pointer()).ptr(out.pointer()).i64(n);
     if (aShape.equals(outShape) && bShape.equals(outShape)) {
-      sameShape.launch(Grid.elementwise(n), args);
+      sameShape.of("binary", a).launch(Grid.elementwise(n), args);
     } else {
-      broadcast.launch(Grid.elementwise(n), args.struct(broadcastIndex(aShape, bShape, outShape)));
+      broadcast.of("binary", a).launch(Grid.elementwise(n), args.struct(broadcastIndex(aShape, bShape, outShape)));
     }
   }
 

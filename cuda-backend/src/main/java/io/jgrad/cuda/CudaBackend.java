@@ -1,6 +1,7 @@
 package io.jgrad.cuda;
 
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemsetD16Async;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 
 import io.jgrad.Backend;
@@ -13,16 +14,19 @@ import io.jgrad.DType;
 import io.jgrad.Distribution;
 import io.jgrad.MemoryStats;
 import io.jgrad.Pool2dGeometry;
+import io.jgrad.ReducedFloats;
 import io.jgrad.ReduceOp;
 import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * {@link Backend} on one NVIDIA GPU, float32 (and int32 labels) only. Every call binds the context to the calling
+ * {@link Backend} on one NVIDIA GPU: float32, int32 labels, and the 16-bit bfloat16 (from sm_80) and float16 for
+ * mixed precision (tensor-core GEMM, 16-bit element-wise kernels). Every call binds the context to the calling
  * thread, checks its arguments, and queues work on the context's one stream; only downloads (and the loss
  * kernels' label check) wait for the device. Kernels are the launchers' business; this class converts buffers
  * and routes calls.
@@ -34,6 +38,8 @@ public final class CudaBackend implements Backend {
   private final CachingAllocator<CUdeviceptr> allocator = new CachingAllocator<>(new CudaDeviceMemory());
   private final PinnedStaging staging;
   private final Gemm gemm;
+  private final Gemm16 gemm16;
+  private final Kernel cast;
   private final UnaryKernels unary;
   private final BiasActivationKernels biasActivation;
   private final BinaryKernels binary;
@@ -49,6 +55,10 @@ public final class CudaBackend implements Backend {
     this.context = context;
     staging = new PinnedStaging(context.stream());
     gemm = useCublas && context.cublas() != null ? new CublasGemm(context.cublas()) : new TiledGemm(context, allocator);
+    gemm16 = useCublas && context.cublas() != null
+        ? new CublasGemm16(context.cublas())
+        : new TensorGemm(context, allocator);
+    cast = context.kernel(PtxModule.CAST, "cast");
     unary = new UnaryKernels(context);
     biasActivation = new BiasActivationKernels(context);
     binary = new BinaryKernels(context);
@@ -59,7 +69,8 @@ public final class CudaBackend implements Backend {
     convolution = new CudaConvolution(this, new ConvKernels(context), reduce, binary);
     pool = new PoolKernels(context);
     batchNorm = new BatchNormKernels(context);
-    LOG.log(Level.INFO, "cuda backend on " + context.deviceName() + " (GEMM: " + gemm.name() + ")");
+    LOG.log(Level.INFO, "cuda backend on " + context.deviceName() + " (GEMM: " + gemm.name() + "; 16-bit GEMM: "
+        + (gemm16 instanceof CublasGemm16 ? "cublasGemmEx" : "jgrad's mma.sync kernels") + ")");
   }
 
   /** A backend on {@code options.device()}, cuBLAS using TF32 tensor cores only if {@code options.tf32()}. */
@@ -101,18 +112,29 @@ public final class CudaBackend implements Backend {
     return "cuda";
   }
 
-  /** FLOAT32 and INT32; the 16-bit float types wait for their kernels (see {@link #reducedUnsupported}). */
+  /** FLOAT32, INT32 and FLOAT16 everywhere; BFLOAT16 from compute capability 8.0 (its tensor-core GEMM needs it). */
   @Override
   public boolean supports(DType dtype) {
-    return dtype == DType.FLOAT32 || dtype == DType.INT32;
+    switch (dtype) {
+      case FLOAT32:
+      case INT32:
+      case FLOAT16:
+        return true;
+      case BFLOAT16:
+        return context.computeCapability() >= 80;
+      default:
+        return false;
+    }
   }
 
   // ---- memory ----
 
   @Override
   public Buffer allocate(DType dtype, long length) {
-    if (dtype.isReduced()) {
-      throw reducedUnsupported("allocate", dtype);
+    if (dtype == DType.BFLOAT16 && !supports(dtype)) {
+      throw new UnsupportedOperationException("allocate: bfloat16 needs a GPU of compute capability 8.0 (Ampere) or"
+          + " newer; " + context.deviceName() + " is " + context.computeCapability() / 10 + "."
+          + context.computeCapability() % 10 + ": use float16 (--precision fp16) or float32");
     }
     Check.that(supports(dtype), "allocate", "the cuda backend has no " + dtype.label());
     Check.nonNegative("allocate", "length", length);
@@ -126,17 +148,36 @@ public final class CudaBackend implements Backend {
     allocator.release(cuda(buffer).detach());
   }
 
+  /** Into a 16-bit buffer, rounded on the host as ReducedFloats does. */
   @Override
   public void upload(Buffer dst, float[] src) {
     CudaBuffer d = bound(dst);
+    if (d.dtype().isReduced()) {
+      Check.typed("upload", "dst", d, d.dtype(), src.length);
+      staging.toDevice(d.pointer(), src.length, 2, (s, from, count) -> {
+        ShortBuffer h = s.asShortBuffer();
+        for (int i = 0; i < count; i++) {
+          h.put(i, ReducedFloats.toBits(d.dtype(), src[from + i]));
+        }
+      });
+      return;
+    }
     Check.floats("upload", "dst", d, src.length);
     staging.toDevice(d.pointer(), src.length, (s, from, count) -> s.asFloatBuffer().put(src, from, count));
   }
 
-  /** Rounds to float32, the only floating type here. */
+  /** Rounds to float32 (to 16 bits through float32, as ReducedFloats, for a 16-bit buffer). */
   @Override
   public void upload(Buffer dst, double[] src) {
     CudaBuffer d = bound(dst);
+    if (d.dtype().isReduced()) {
+      float[] rounded = new float[src.length];
+      for (int i = 0; i < src.length; i++) {
+        rounded[i] = (float) src[i];
+      }
+      upload(dst, rounded);
+      return;
+    }
     Check.floats("upload", "dst", d, src.length);
     staging.toDevice(
         d.pointer(),
@@ -158,42 +199,66 @@ public final class CudaBackend implements Backend {
 
   @Override
   public void upload(Buffer dst, short[] src) {
-    throw reducedUnsupported("upload", cuda(dst).dtype());
+    CudaBuffer d = bound(dst);
+    Check.that(d.dtype().isReduced(), "upload", "16-bit patterns need a bfloat16 or float16 dst, got "
+        + d.dtype().label());
+    Check.typed("upload", "dst", d, d.dtype(), src.length);
+    staging.toDevice(d.pointer(), src.length, 2, (s, from, count) -> s.asShortBuffer().put(src, from, count));
   }
 
   @Override
   public void download(Buffer src, short[] dst) {
-    throw reducedUnsupported("download", cuda(src).dtype());
+    CudaBuffer s = bound(src);
+    Check.that(s.dtype().isReduced(), "download", "16-bit patterns need a bfloat16 or float16 src, got "
+        + s.dtype().label());
+    Check.typed("download", "src", s, s.dtype(), dst.length);
+    staging.toHost(s.pointer(), dst.length, 2, (b, from, count) -> b.asShortBuffer().get(dst, from, count));
   }
 
-  /** FLOAT32 only holds floats here, so there is nothing to convert yet: a cast is a copy. */
+  /** cast.cu between float32, bfloat16 and float16; equal dtypes copy. */
   @Override
   public void cast(Buffer src, Buffer dst) {
     CudaBuffer s = bound(src);
     CudaBuffer d = cuda(dst);
-    Check.that(s.dtype() == DType.FLOAT32 && d.dtype() == DType.FLOAT32, "cast",
-        "src " + s.dtype().label() + " → dst " + d.dtype().label() + ": only float32 lives on cuda");
     Check.that(s.length() == d.length(), "cast", "src has " + s.length() + " elements, dst " + d.length());
-    copy(src, 0, dst, 0, s.length());
+    Storage from = Storage.of("cast", "src", s.dtype());
+    Storage to = Storage.of("cast", "dst", d.dtype());
+    if (from == to) {
+      copy(src, 0, dst, 0, s.length());
+      return;
+    }
+    cast.launch(Grid.elementwise(s.length()),
+        new KernelArgs().i32(from.ordinal()).ptr(s.pointer()).i32(to.ordinal()).ptr(d.pointer()).i64(s.length()));
   }
 
-  /** The one error for bfloat16 and float16 until their kernels are wired in. */
-  private static UnsupportedOperationException reducedUnsupported(String kernel, DType dtype) {
-    return new UnsupportedOperationException(
-        kernel + ": " + dtype.label() + " is not yet supported on cuda (use --backend cpu, or --precision fp32)");
-  }
-
+  /** From a 16-bit buffer, widened exactly. */
   @Override
   public void download(Buffer src, float[] dst) {
     CudaBuffer s = bound(src);
+    if (s.dtype().isReduced()) {
+      short[] bits = new short[dst.length];
+      download(src, bits);
+      for (int i = 0; i < dst.length; i++) {
+        dst[i] = ReducedFloats.fromBits(s.dtype(), bits[i]);
+      }
+      return;
+    }
     Check.floats("download", "src", s, dst.length);
     staging.toHost(s.pointer(), dst.length, (b, from, count) -> b.asFloatBuffer().get(dst, from, count));
   }
 
-  /** Widens float32 exactly. */
+  /** Widens float32 (or 16 bits) exactly. */
   @Override
   public void download(Buffer src, double[] dst) {
     CudaBuffer s = bound(src);
+    if (s.dtype().isReduced()) {
+      float[] wide = new float[dst.length];
+      download(src, wide);
+      for (int i = 0; i < dst.length; i++) {
+        dst[i] = wide[i];
+      }
+      return;
+    }
     Check.floats("download", "src", s, dst.length);
     staging.toHost(
         s.pointer(),
@@ -228,14 +293,19 @@ public final class CudaBackend implements Backend {
     }
   }
 
-  /** A 32-bit memset: every CUDA element type is 4 bytes, so the value's bit pattern is all a fill needs. */
+  /** A memset of the value's bit pattern: 32-bit for float32 and int32, 16-bit for bfloat16 and float16. */
   @Override
   public void fill(Buffer dst, double value) {
     CudaBuffer d = bound(dst);
-    int bits = d.dtype() == DType.INT32 ? (int) value : Float.floatToRawIntBits((float) value);
-    if (d.length() > 0) {
-      cuMemsetD32Async(d.pointer(), bits, d.length(), context.stream());
+    if (d.length() == 0) {
+      return;
     }
+    if (d.dtype().isReduced()) {
+      cuMemsetD16Async(d.pointer(), ReducedFloats.toBits(d.dtype(), value), d.length(), context.stream());
+      return;
+    }
+    int bits = d.dtype() == DType.INT32 ? (int) value : Float.floatToRawIntBits((float) value);
+    cuMemsetD32Async(d.pointer(), bits, d.length(), context.stream());
   }
 
   @Override
@@ -265,7 +335,17 @@ public final class CudaBackend implements Backend {
     checkBatched("B", cb, batch, strideB, (long) k * n);
     checkBatched("C", cc, batch, strideC, (long) m * n);
     Check.that(strideC != 0 || batch <= 1, "gemm", "C's stride is 0 but batch is " + batch);
+    Storage input = Storage.of("gemm", "A", ca.dtype());
+    Storage output = Storage.of("gemm", "C", cc.dtype());
+    Check.that(cb.dtype() == ca.dtype(), "gemm", "A is " + ca.dtype().label() + " but B is " + cb.dtype().label());
+    Check.that(output == input || (input.isHalf() && output == Storage.FLOAT32), "gemm",
+        "C must be " + ca.dtype().label() + (input.isHalf() ? " or float32" : "") + ", got " + cc.dtype().label());
     if (batch == 0 || m == 0 || n == 0) {
+      return;
+    }
+    if (input.isHalf()) {
+      gemm16.run(input, transA, transB, batch, m, n, k, (float) alpha, ca.pointer(), strideA, cb.pointer(), strideB,
+          (float) beta, output, cc.pointer(), strideC);
       return;
     }
     gemm.run(
@@ -275,7 +355,6 @@ public final class CudaBackend implements Backend {
 
   /** The last matrix, at (batch − 1)·stride, must end inside the buffer. */
   private static void checkBatched(String name, CudaBuffer x, int batch, long stride, long matrix) {
-    Check.that(x.dtype() == DType.FLOAT32, "gemm", name + " must be float32");
     Check.nonNegative("gemm", "stride" + name, stride);
     long needed = batch == 0 ? 0 : (batch - 1) * stride + matrix;
     Check.that(

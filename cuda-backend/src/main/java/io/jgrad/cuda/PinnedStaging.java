@@ -14,8 +14,8 @@ import jcuda.driver.CUstream;
 
 /**
  * Host↔device transfers through one page-locked (pinned) staging buffer: DMA runs at full PCIe speed from pinned
- * memory, and a Java array cannot be pinned for long. Arrays larger than the buffer go through in chunks. All
- * device element types are 4 bytes wide (float32, int32).
+ * memory, and a Java array cannot be pinned for long. Arrays larger than the buffer go through in chunks. Elements
+ * are 4 bytes wide (float32, int32) unless a call says 2 (bf16, fp16).
  */
 final class PinnedStaging implements AutoCloseable {
   /** Elements per chunk (16 MiB of 4-byte elements). */
@@ -34,28 +34,36 @@ final class PinnedStaging implements AutoCloseable {
     this.stream = stream;
   }
 
-  /** Fills the staging buffer chunk by chunk and copies each chunk to dst. */
+  /** Fills the staging buffer chunk by chunk and copies each chunk to dst (4-byte elements). */
   void toDevice(CUdeviceptr dst, int elements, ChunkCopy fill) {
+    toDevice(dst, elements, 4, fill);
+  }
+
+  void toDevice(CUdeviceptr dst, int elements, int elementBytes, ChunkCopy fill) {
     for (int from = 0; from < elements; from += CHUNK) {
       int count = Math.min(CHUNK, elements - from);
-      fill.copy(view(count), from, count);
-      cuMemcpyHtoDAsync(dst.withByteOffset(4L * from), host(), 4L * count, stream);
+      fill.copy(view(count, elementBytes), from, count);
+      cuMemcpyHtoDAsync(dst.withByteOffset((long) elementBytes * from), host(), (long) elementBytes * count, stream);
       cuStreamSynchronize(stream);  // the staging buffer is reused by the next chunk
     }
   }
 
-  /** Copies src chunk by chunk into the staging buffer and drains each chunk into the Java array. */
+  /** Copies src chunk by chunk into the staging buffer and drains each chunk into the Java array (4-byte elements). */
   void toHost(CUdeviceptr src, int elements, ChunkCopy drain) {
+    toHost(src, elements, 4, drain);
+  }
+
+  void toHost(CUdeviceptr src, int elements, int elementBytes, ChunkCopy drain) {
     for (int from = 0; from < elements; from += CHUNK) {
       int count = Math.min(CHUNK, elements - from);
-      cuMemcpyDtoHAsync(host(), src.withByteOffset(4L * from), 4L * count, stream);
+      cuMemcpyDtoHAsync(host(), src.withByteOffset((long) elementBytes * from), (long) elementBytes * count, stream);
       cuStreamSynchronize(stream);
-      drain.copy(view(count), from, count);
+      drain.copy(view(count, elementBytes), from, count);
     }
   }
 
-  private ByteBuffer view(int count) {
-    return host().getByteBuffer(0, 4L * count).order(ByteOrder.nativeOrder());
+  private ByteBuffer view(int count, int elementBytes) {
+    return host().getByteBuffer(0, (long) elementBytes * count).order(ByteOrder.nativeOrder());
   }
 
   /** Allocated on first use, so a backend that never transfers pins nothing. */

@@ -2,18 +2,20 @@ package io.jgrad.cuda;
 
 import io.jgrad.Distribution;
 
-/** Launcher of random.cu: Philox4x32-10 draws identical to {@link io.jgrad.Philox}. Shapes: out [n]. */
+/**
+ * Launcher of random.cu: Philox4x32-10 draws identical to {@link io.jgrad.Philox} (rounded once more for a bf16 or
+ * fp16 out). Shapes: out [n].
+ */
 final class RandomKernels {
-  private final Kernel random;
+  private final StorageKernels random;
 
   RandomKernels(CudaContext context) {
-    random = context.kernel(PtxModule.RANDOM, "philox_random");
+    random = new StorageKernels(context, PtxModule.RANDOM, "philox_random");
   }
 
   void run(Distribution dist, double a, double b, long seed, long offset, CudaBuffer out) {
     long n = out.length();
-    Check.floats("random", "out", out, n);
-    random.launch(
+    random.of("random", out).launch(
         Grid.elementwise(n),
         new KernelArgs()
             .i32(dist == Distribution.UNIFORM ? 0 : 1).f64(a).f64(b)

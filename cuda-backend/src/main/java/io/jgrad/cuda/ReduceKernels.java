@@ -17,14 +17,14 @@ final class ReduceKernels {
   /** reduce.cu's Partial: double sum, float best, int index (its static_assert, checked by KernelSourceTest). */
   static final int PARTIAL_BYTES = 16;
 
-  private final Kernel reduce;
-  private final Kernel combine;
+  private final StorageKernels reduce;
+  private final StorageKernels combine;
   private final int multiprocessors;
   private final CachingAllocator<CUdeviceptr> allocator;
 
   ReduceKernels(CudaContext context, CachingAllocator<CUdeviceptr> allocator) {
-    reduce = context.kernel(PtxModule.REDUCE, "reduce_axis");
-    combine = context.kernel(PtxModule.REDUCE, "reduce_chunks");
+    reduce = new StorageKernels(context, PtxModule.REDUCE, "reduce_axis");
+    combine = new StorageKernels(context, PtxModule.REDUCE, "reduce_chunks");
     this.multiprocessors = context.multiprocessors();
     this.allocator = allocator;
   }
@@ -43,8 +43,8 @@ final class ReduceKernels {
     Check.nonNegative("reduce", "inner", inner);
     Check.that(n > 0 || op == ReduceOp.SUM || op == ReduceOp.MEAN, "reduce", op + " over an empty axis");
     Check.nonNegative("reduce", "n", n);
-    Check.floats("reduce", "x", x, (long) outer * n * inner);
-    Check.floats("reduce", "out", out, (long) outer * inner);
+    Check.typed("reduce", "x", x, x.dtype(), (long) outer * n * inner);
+    Check.typed("reduce", "out", out, x.dtype(), (long) outer * inner);
     run(op, x, outer, n, inner, out, chunks((long) outer * inner, n, multiprocessors));
   }
 
@@ -53,12 +53,12 @@ final class ReduceKernels {
     long outputs = (long) outer * inner;
     Grid grid = Grid.blockPerItem(outputs * chunks, Grid.ceilDiv(n, chunks));
     if (chunks == 1) {
-      reduce.launch(grid, args(op, x, outer, n, inner, 1, null, out));
+      reduce.of("reduce", x).launch(grid, args(op, x, outer, n, inner, 1, null, out));
       return;
     }
     allocator.withWorkspace(outputs * chunks * PARTIAL_BYTES, partial -> {
-      reduce.launch(grid, args(op, x, outer, n, inner, chunks, partial, out));
-      combine.launch(
+      reduce.of("reduce", x).launch(grid, args(op, x, outer, n, inner, chunks, partial, out));
+      combine.of("reduce", x).launch(
           Grid.elementwise(outputs),
           new KernelArgs().i32(op.ordinal()).i64(outputs).i32(n).i32(chunks).ptr(partial).ptr(out.pointer()));
     });

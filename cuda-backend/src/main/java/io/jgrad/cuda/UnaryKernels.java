@@ -2,21 +2,24 @@ package io.jgrad.cuda;
 
 import io.jgrad.UnaryOp;
 
-/** Launchers of unary.cu: y = op(x; alpha) and dx = dy·op'(saved). Shapes: every buffer [n]. */
+/**
+ * Launchers of unary.cu: y = op(x; alpha) and dx = dy·op'(saved), in float32, bf16 or fp16 (every buffer of a call
+ * the same). Shapes: every buffer [n].
+ */
 final class UnaryKernels {
-  private final Kernel forward;
-  private final Kernel backward;
+  private final StorageKernels forward;
+  private final StorageKernels backward;
 
   UnaryKernels(CudaContext context) {
-    forward = context.kernel(PtxModule.UNARY, "unary_forward");
-    backward = context.kernel(PtxModule.UNARY, "unary_backward");
+    forward = new StorageKernels(context, PtxModule.UNARY, "unary_forward");
+    backward = new StorageKernels(context, PtxModule.UNARY, "unary_backward");
   }
 
   void forward(UnaryOp op, double alpha, CudaBuffer x, CudaBuffer y) {
     long n = x.length();
-    Check.floats("unary", "x", x, n);
-    Check.floats("unary", "y", y, n);
-    forward.launch(
+    Check.typed("unary", "x", x, x.dtype(), n);
+    Check.typed("unary", "y", y, x.dtype(), n);
+    forward.of("unary", x).launch(
         Grid.elementwise(n),
         new KernelArgs().i32(op.ordinal()).f32(alpha).ptr(x.pointer()).ptr(y.pointer()).i64(n));
   }
@@ -29,12 +32,12 @@ final class UnaryKernels {
         (saved == null) == (op.saves() == UnaryOp.Saves.NOTHING),
         "unaryBackward",
         op + " saves " + op.saves() + " but saved is " + (saved == null ? "null" : "given"));
-    Check.floats("unaryBackward", "dy", dy, n);
-    Check.floats("unaryBackward", "dx", dx, n);
+    Check.typed("unaryBackward", "dy", dy, dy.dtype(), n);
+    Check.typed("unaryBackward", "dx", dx, dy.dtype(), n);
     if (saved != null) {
-      Check.floats("unaryBackward", "saved", saved, n);
+      Check.typed("unaryBackward", "saved", saved, dy.dtype(), n);
     }
-    backward.launch(
+    backward.of("unaryBackward", dy).launch(
         Grid.elementwise(n),
         new KernelArgs()
             .i32(op.ordinal()).f32(alpha).ptr(saved == null ? null : saved.pointer())

@@ -119,7 +119,28 @@ class KernelSourceTest {
         }
       }
     }
-    assertEquals(29, found, "kernels launched from Java");
+    assertEquals(21, found, "kernels launched from Java");
+  }
+
+  /** Each {@code new StorageKernels(context, PtxModule.X, "name")} names three entries of X: name, name_bf16, name_f16. */
+  @Test
+  void everyStorageVariantIsInItsModule() throws IOException {
+    Pattern call = Pattern.compile("new StorageKernels\\(context, PtxModule\\.(\\w+), \"(\\w+)\"\\)");
+    int found = 0;
+    try (Stream<Path> files = Files.list(SOURCES)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Matcher m = call.matcher(Files.readString(file));
+        while (m.find()) {
+          String ptx = PtxModule.valueOf(m.group(1)).source();
+          for (Storage s : Storage.values()) {
+            String name = m.group(2) + s.suffix();
+            assertTrue(ptx.contains(".entry " + name + "("), name + " is not in " + m.group(1));
+          }
+          found++;
+        }
+      }
+    }
+    assertEquals(9, found, "kernels launched in three storage types");
   }
 
   private static List<String> names(Enum<?>[] values) {
