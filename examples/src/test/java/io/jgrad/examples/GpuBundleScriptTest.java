@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class GpuBundleScriptTest {
   private static final Path SCRIPT = Path.of("src", "bundle", "run-gpu-tests.sh");
   /** --exclude-classname '.*\.(A|B|C)' */
-  private static final Pattern EXCLUDED = Pattern.compile("--exclude-classname '\\.\\*\\\\\\.\\(([A-Za-z|]+)\\)'");
+  private static final Pattern EXCLUDED = Pattern.compile("--exclude-classname '\\.\\*\\\\\\.\\(([A-Za-z0-9|]+)\\)'");
   private static final Path CUDA_TESTS = Path.of("..", "cuda-backend", "src", "test", "java", "io", "jgrad", "cuda");
 
   @Test
