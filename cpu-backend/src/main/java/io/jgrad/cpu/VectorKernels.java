@@ -176,27 +176,12 @@ final class VectorKernels implements FloatKernels {
   @Override
   public void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2, float eps,
       float weightDecay, boolean decoupled, float bias1, float bias2) {
-    if (n < 2 * PARALLEL_UPDATE || team.threads() == 1) {
-      adamRange(p, g, m, v, 0, n, lr, beta1, beta2, eps, weightDecay, decoupled, bias1, bias2);
-      return;
-    }
-    // Element-wise, so the parts are independent and the result is the same as on one thread.
-    team.run((part, parts) -> {
-      int chunk = (n / parts + L - 1) / L * L;
-      adamRange(p, g, m, v, Math.min(n, part * chunk), Math.min(n, (part + 1) * chunk), lr, beta1, beta2, eps,
-          weightDecay, decoupled, bias1, bias2);
-    });
-  }
-
-  /** {@link #adamStep} on the elements [from, to). */
-  private static void adamRange(float[] p, float[] g, float[] m, float[] v, int from, int to, float lr, float beta1,
-      float beta2, float eps, float weightDecay, boolean decoupled, float bias1, float bias2) {
     float shrink = decoupled ? 1 - lr * weightDecay : 1; // AdamW's p −= lr·wd·p, as one product
     float coupled = decoupled ? 0 : weightDecay;
     float stepSize = lr / bias1;
     float invBias2 = 1 / bias2;
-    int i = from;
-    for (; i <= to - L; i += L) {
+    int i = 0;
+    for (; i < F.loopBound(n); i += L) {
       FloatVector pv = FloatVector.fromArray(F, p, i);
       FloatVector gv = pv.mul(coupled).add(FloatVector.fromArray(F, g, i));
       FloatVector mv = FloatVector.fromArray(F, m, i).mul(beta1).add(gv.mul(1 - beta1));
@@ -206,7 +191,7 @@ final class VectorKernels implements FloatKernels {
       FloatVector denom = vv.mul(invBias2).sqrt().add(eps);
       pv.mul(shrink).sub(mv.mul(stepSize).div(denom)).intoArray(p, i);
     }
-    for (; i < to; i++) {
+    for (; i < n; i++) {
       float gi = g[i] + coupled * p[i];
       m[i] = beta1 * m[i] + (1 - beta1) * gi;
       v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
@@ -214,22 +199,9 @@ final class VectorKernels implements FloatKernels {
     }
   }
 
-  /** Parts of at least this many samples go to the other threads (a part costs about a microsecond to hand over). */
-  private static final int UNIFORM_PART = 8192;
-  /** Optimizer updates of at least twice this many elements run on every thread: the MLP's weight matrices. */
-  private static final int PARALLEL_UPDATE = 16384;
-
   @Override
   public void uniform(double a, double b, long seed, long offset, float[] out, int n) {
-    if (n < 2 * UNIFORM_PART || team.threads() == 1) {
-      VectorPhilox.uniform(a, b, seed, offset, out, 0, n);
-      return;
-    }
-    // Counter-based, so each part draws its own range and the result does not depend on the split.
-    team.run((part, parts) -> {
-      int chunk = (n / parts + VectorPhilox.BLOCK - 1) / VectorPhilox.BLOCK * VectorPhilox.BLOCK;
-      VectorPhilox.uniform(a, b, seed, offset, out, Math.min(n, part * chunk), Math.min(n, (part + 1) * chunk));
-    });
+    VectorPhilox.uniform(a, b, seed, offset, out, n);
   }
 
   @Override

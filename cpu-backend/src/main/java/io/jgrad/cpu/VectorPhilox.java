@@ -18,7 +18,7 @@ final class VectorPhilox {
   private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
   private static final int L = LONGS.length();
   /** Samples per block: drawn in double into a small buffer, then rounded to float by a plain loop C2 vectorizes. */
-  static final int BLOCK = 32 * L;
+  private static final int BLOCK = 32 * L;
   private static final long M0 = 0xD2511F53L;
   private static final long M1 = 0xCD9E8D57L;
   private static final long W0 = 0x9E3779B9L;
@@ -29,14 +29,14 @@ final class VectorPhilox {
 
   private VectorPhilox() {}
 
-  /** out[from + i] = (float) Philox.sample(UNIFORM, a, b, seed, offset + from + i) for from + i &lt; to. */
-  static void uniform(double a, double b, long seed, long offset, float[] out, int from, int to) {
+  /** out[i] = (float) Philox.sample(UNIFORM, a, b, seed, offset + i) for i &lt; n. */
+  static void uniform(double a, double b, long seed, long offset, float[] out, int n) {
     // Only double and long vectors here, of the preferred shape, never a convertShape to floats: a second FloatVector
     // class (a half-width float species, or one a shape-changing conversion loads) ends C2's proof that FloatVector
     // has one implementation, and every float kernel's loads and stores fell back to boxed Java (2 MB a step).
     double[] block = new double[BLOCK];
-    int i = from;
-    for (; i <= to - BLOCK; i += BLOCK) {
+    int i = 0;
+    for (; i <= n - BLOCK; i += BLOCK) {
       for (int j = 0; j < BLOCK; j += L) {
         DoubleVector u = ((DoubleVector) firstWord(seed, offset + i + j).convert(VectorOperators.L2D, 0))
             .mul(TWO_POW_MINUS_32);
@@ -46,7 +46,7 @@ final class VectorPhilox {
         out[i + j] = (float) block[j];
       }
     }
-    for (; i < to; i++) {
+    for (; i < n; i++) {
       out[i] = (float) Philox.sample(Distribution.UNIFORM, a, b, seed, offset + i);
     }
   }

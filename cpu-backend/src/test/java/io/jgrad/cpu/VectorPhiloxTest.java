@@ -11,14 +11,14 @@ import io.jgrad.Philox;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SIMD uniform draws where the conformance suite's small sizes do not reach: split across two threads (sizes of
- * dropout masks, with a ragged end), counters whose low word wraps into the high word, and a seed with both words
- * set. Bit-identical to {@link Philox#sample} or it fails.
+ * The SIMD uniform draws where the conformance suite's small sizes do not reach: whole vector blocks (the sizes of
+ * dropout masks, and one with a ragged end), counters whose low word wraps into the high word inside a block, and a
+ * seed with both words set. Bit-identical to {@link Philox#sample} or it fails.
  */
 class VectorPhiloxTest {
 
   @Test
-  void matchesPhiloxBitForBitAcrossThreadsAndCounterWraps() {
+  void matchesPhiloxBitForBitAcrossBlocksAndCounterWraps() {
     long[] seeds = {0, 7, 0x1234_5678_9ABC_DEF0L};
     long[] offsets = {0, 3, (1L << 32) - 37, (5L << 32) + 11};
     int[] sizes = {17, 128 * 256 + 5, 128 * 512};

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code jgrad bench train} with the recipe's options: both loops run AdamW with a cosine schedule, dropout and label
- * smoothing, say so on every line, and the trainer loop reports its evaluation time apart.
+ * smoothing, say so on every line, and the trainer loop reports its evaluation time apart; both in one run take turns.
  */
 class BenchTrainLoopTest {
   private static final String[] RECIPE = {"bench", "train", "--backend", "cpu", "--threads", "1", "--hidden", "8",
@@ -49,6 +49,28 @@ class BenchTrainLoopTest {
         assertTrue(!w.containsKey("eval_ms") || Double.parseDouble(w.get("eval_ms")) >= 0, w.toString());
       }
     }
+  }
+
+  @Test
+  void bothLoopsTakeTurnsAndTheTrainerReportsItsRatio() throws IOException {
+    CliRun r = CliRun.run(RECIPE, "--loop", "preloaded,trainer");
+    assertEquals(0, r.code(), r.err());
+    List<String> windowLoops = new ArrayList<>();
+    List<Map<String, String>> summaries = new ArrayList<>();
+    for (String line : r.lines()) {
+      Map<String, String> f = CliRun.fields(line);
+      if ("window".equals(f.get("event"))) {
+        windowLoops.add(f.get("loop"));
+      } else if ("summary".equals(f.get("event"))) {
+        summaries.add(f);
+      }
+    }
+    // Window 0 runs preloaded first, window 1 trainer first: a slow period of the machine hits both alike.
+    assertEquals(List.of("preloaded", "trainer", "trainer", "preloaded"), windowLoops, r.out());
+    assertEquals(2, summaries.size(), r.out());
+    assertEquals("preloaded", summaries.get(0).get("loop"));
+    assertEquals("trainer", summaries.get(1).get("loop"));
+    assertTrue(Double.parseDouble(summaries.get(1).get("ratio_to_preloaded")) > 0, summaries.get(1).toString());
   }
 
   @Test

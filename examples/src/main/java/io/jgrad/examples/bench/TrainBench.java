@@ -21,9 +21,11 @@ import io.jgrad.train.Trainer;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -81,7 +83,7 @@ final class TrainBench implements Runnable {
 
   @Option(names = "--loop", defaultValue = "preloaded",
       description = "preloaded (batches already on the backend) or trainer (Trainer, DataLoader, listeners, "
-          + "evaluation) (default: ${DEFAULT-VALUE})")
+          + "evaluation), or both (preloaded,trainer), taking turns window by window (default: ${DEFAULT-VALUE})")
   String loop;
 
   @Option(names = "--windows", defaultValue = "7", description = "timed windows")
@@ -99,7 +101,7 @@ final class TrainBench implements Runnable {
 
   @Override
   public void run() {
-    Loop kind = loop();
+    List<Loop> loops = loops();
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
     }
@@ -111,44 +113,77 @@ final class TrainBench implements Runnable {
       CrossEntropyLoss loss = new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
       OptimizerChoice choice = new OptimizerChoice(optimizer, lr != null ? lr : optimizer.equals("sgd") ? 0.01 : null,
           0.9, null, schedule);
-      try (Optimizer opt = choice.build(model.namedParameters(), 4L * windows * steps);
-          Window window = kind == Loop.TRAINER ? new TrainerWindow(b, model, opt, loss, gen)
-              : new PreloadedWindow(b, model, opt, loss, gen)) {
-        warmUp(b, window);
+      List<Window> timed = new ArrayList<>();
+      try (Optimizer opt = choice.build(model.namedParameters(), 4L * windows * steps * loops.size())) {
+        for (Loop l : loops) {
+          timed.add(l == Loop.TRAINER ? new TrainerWindow(b, model, opt, loss, gen)
+              : new PreloadedWindow(b, model, opt, loss, gen));
+        }
+        warmUp(b, timed);
         if (kernels != null) {
           kernels.record();
         }
-        double[] rates = new double[windows];
-        long allocated = 0;
+        double[][] rates = new double[loops.size()][windows];
+        long[] allocated = new long[loops.size()];
         for (int w = 0; w < windows; w++) {
-          long alloc0 = allocatedBytes();
-          double seconds = window.run();
-          allocated += allocatedBytes() - alloc0;
-          rates[w] = steps * batch / seconds;
-          Map<String, Object> f = line(b, "window", rates[w], seconds * 1e3 / steps, -1);
-          window.extraFields(f);
+          // Loops take turns, in one order and then the other, so a slow period of the machine hits both alike.
+          for (int k = 0; k < loops.size(); k++) {
+            int l = w % 2 == 0 ? k : loops.size() - 1 - k;
+            long alloc0 = allocatedBytes();
+            double seconds = timed.get(l).run();
+            allocated[l] += allocatedBytes() - alloc0;
+            rates[l][w] = steps * batch / seconds;
+            Map<String, Object> f = line(b, loops.get(l), "window", rates[l][w], seconds * 1e3 / steps, -1);
+            timed.get(l).extraFields(f);
+            System.out.println(JsonLine.of(f));
+          }
+        }
+        for (int l = 0; l < loops.size(); l++) {
+          double median = median(rates[l]);
+          Map<String, Object> f = line(b, loops.get(l), "summary", median, batch * 1e3 / median,
+              allocated[l] / ((long) windows * steps));
+          if (l > 0) {
+            // The median of the window-by-window ratios: each pair ran back to back.
+            double[] ratios = new double[windows];
+            for (int w = 0; w < windows; w++) {
+              ratios[w] = rates[l][w] / rates[0][w];
+            }
+            String first = loops.get(0).name().toLowerCase(Locale.ROOT);
+            f.put("ratio_to_" + first, Math.round(median(ratios) * 1000) / 1000.0);
+          }
           System.out.println(JsonLine.of(f));
         }
-        double[] sorted = rates.clone();
-        Arrays.sort(sorted);
-        double median = sorted[windows / 2];
-        System.out.println(JsonLine.of(line(b, "summary", median, batch * 1e3 / median,
-            allocated / ((long) windows * steps))));
         if (kernels != null) {
-          printProfile(b, kernels, (long) windows * steps);
+          printProfile(b, kernels, (long) windows * steps * loops.size());
         }
       } finally {
+        timed.forEach(Window::close);
         model.close();
       }
     }
   }
 
-  private Loop loop() {
-    return switch (loop) {
-      case "preloaded" -> Loop.PRELOADED;
-      case "trainer" -> Loop.TRAINER;
-      default -> throw new IllegalArgumentException("unknown --loop '" + loop + "'; expected preloaded or trainer");
-    };
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  /** The loops --loop names, in its order: one, or several that take turns window by window. */
+  private List<Loop> loops() {
+    List<Loop> loops = new ArrayList<>();
+    for (String name : loop.split(",", -1)) {
+      Loop l = switch (name) {
+        case "preloaded" -> Loop.PRELOADED;
+        case "trainer" -> Loop.TRAINER;
+        default -> throw new IllegalArgumentException("unknown --loop '" + name + "'; expected preloaded or trainer");
+      };
+      if (loops.contains(l)) {
+        throw new IllegalArgumentException("--loop names " + name + " twice");
+      }
+      loops.add(l);
+    }
+    return loops;
   }
 
   /** One timed window of {@code steps} training steps. */
@@ -267,9 +302,10 @@ final class TrainBench implements Runnable {
     return new LabeledData(features, labels, INPUTS, CLASSES);
   }
 
-  private Map<String, Object> line(Backend b, String event, double samplesPerSec, double stepMs, long allocPerStep) {
+  private Map<String, Object> line(
+      Backend b, Loop l, String event, double samplesPerSec, double stepMs, long allocPerStep) {
     Map<String, Object> f = header(b, event);
-    f.put("loop", loop);
+    f.put("loop", l.name().toLowerCase(Locale.ROOT));
     f.put("hidden", Arrays.toString(hidden).replace(" ", ""));
     f.put("batch", batch);
     f.put("optimizer", optimizer);
@@ -286,8 +322,8 @@ final class TrainBench implements Runnable {
   }
 
   /** Windows of steps (pools, optimizer state, the JIT) until the JIT has settled: see {@link Jit#warmUp}. */
-  private void warmUp(Backend b, Window window) {
-    Jit.Warmup w = Jit.warmUp(window::run, maxWarmup);
+  private void warmUp(Backend b, List<Window> timed) {
+    Jit.Warmup w = Jit.warmUp(() -> timed.forEach(Window::run), maxWarmup);
     Map<String, Object> f = header(b, "warmup");
     f.put("steps", w.windows() * steps);
     f.put("seconds", Math.round(w.seconds() * 1000) / 1000.0);
