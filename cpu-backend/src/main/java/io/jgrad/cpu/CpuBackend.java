@@ -21,6 +21,7 @@ import io.jgrad.UnaryOp;
  */
 public final class CpuBackend extends ArrayBackend {
   private final CpuScalarBackend reference;
+  private final CnnBuffers cnn;
   /** Null when the Vector API is absent: then every kernel runs the reference loops. */
   private final FloatKernels simd;
 
@@ -32,6 +33,7 @@ public final class CpuBackend extends ArrayBackend {
   CpuBackend(BackendOptions options, boolean vectorApi) {
     super(new ArrayPool());
     this.reference = new CpuScalarBackend(pool());
+    this.cnn = new CnnBuffers(this);
     if (!vectorApi) {
       VectorApiNotice.absent(options.slowPath());
     }
@@ -146,31 +148,57 @@ public final class CpuBackend extends ArrayBackend {
     simd.rowSums(cx.floats(), co.floats(), outer, n, op == ReduceOp.MEAN);
   }
 
-  // ---- convolutional networks ----
+  // ---- convolutional networks: float32 in ConvKernels and PoolNormKernels, average pooling and float64 in the
+  // reference loops ----
 
   @Override
   public void conv2d(Conv2dGeometry g, Buffer x, Buffer weight, Buffer bias, Buffer y) {
-    reference.conv2d(g, x, weight, bias, y);
+    CpuBuffer[] b = cnn.conv2d(g, x, weight, bias, y);
+    if (!fast(b[0])) {
+      reference.conv2d(g, x, weight, bias, y);
+      return;
+    }
+    simd.conv2d(g, b[0].floats(), b[1].floats(), b[2] == null ? null : b[2].floats(), b[3].floats());
   }
 
   @Override
   public void conv2dBackwardInput(Conv2dGeometry g, Buffer dy, Buffer weight, Buffer dx) {
-    reference.conv2dBackwardInput(g, dy, weight, dx);
+    CpuBuffer[] b = cnn.conv2dBackwardInput(g, dy, weight, dx);
+    if (!fast(b[0])) {
+      reference.conv2dBackwardInput(g, dy, weight, dx);
+      return;
+    }
+    simd.conv2dBackwardInput(g, b[0].floats(), b[1].floats(), b[2].floats());
   }
 
   @Override
   public void conv2dBackwardWeight(Conv2dGeometry g, Buffer x, Buffer dy, Buffer dweight, Buffer dbias) {
-    reference.conv2dBackwardWeight(g, x, dy, dweight, dbias);
+    CpuBuffer[] b = cnn.conv2dBackwardWeight(g, x, dy, dweight, dbias);
+    if (!fast(b[0])) {
+      reference.conv2dBackwardWeight(g, x, dy, dweight, dbias);
+      return;
+    }
+    simd.conv2dBackwardWeight(g, b[0].floats(), b[1].floats(), b[2].floats(), b[3] == null ? null : b[3].floats());
   }
 
   @Override
   public void maxPool2d(Pool2dGeometry g, Buffer x, Buffer y, Buffer indices) {
-    reference.maxPool2d(g, x, y, indices);
+    CpuBuffer[] b = cnn.maxPool2d(g, x, y, indices);
+    if (!fast(b[0])) {
+      reference.maxPool2d(g, x, y, indices);
+      return;
+    }
+    simd.maxPool2d(g, b[0].floats(), b[1].floats(), b[2].ints());
   }
 
   @Override
   public void maxPool2dBackward(Pool2dGeometry g, Buffer indices, Buffer dy, Buffer dx) {
-    reference.maxPool2dBackward(g, indices, dy, dx);
+    CpuBuffer[] b = cnn.maxPool2dBackward(g, indices, dy, dx);
+    if (!fast(b[1])) {
+      reference.maxPool2dBackward(g, indices, dy, dx);
+      return;
+    }
+    simd.maxPool2dBackward(g, b[0].ints(), b[1].floats(), b[2].floats());
   }
 
   @Override
@@ -186,20 +214,48 @@ public final class CpuBackend extends ArrayBackend {
   @Override
   public void batchNormStatistics(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var,
       double momentum, Buffer runningMean, Buffer runningVar) {
-    reference.batchNormStatistics(x, batch, channels, spatial, mean, var, momentum, runningMean, runningVar);
+    if ((runningMean == null) != (runningVar == null)) {
+      throw new IllegalArgumentException("batchNormStatistics: runningMean and runningVar must both be given or not");
+    }
+    CpuBuffer[] b = cnn.batchNorm("batchNormStatistics", x, batch, channels, spatial,
+        new String[] {"mean", "var", "runningMean", "runningVar"}, mean, var, runningMean, runningVar);
+    if (!fast(b[0])) {
+      reference.batchNormStatistics(x, batch, channels, spatial, mean, var, momentum, runningMean, runningVar);
+      return;
+    }
+    simd.batchNormStatistics(b[0].floats(), batch, channels, spatial, b[1].floats(), b[2].floats(), momentum,
+        b[3] == null ? null : b[3].floats(), b[4] == null ? null : b[4].floats());
   }
 
   @Override
   public void batchNorm(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var, double eps,
       Buffer gamma, Buffer beta, Buffer y) {
-    reference.batchNorm(x, batch, channels, spatial, mean, var, eps, gamma, beta, y);
+    CpuBuffer[] b = cnn.batchNorm("batchNorm", x, batch, channels, spatial,
+        new String[] {"mean", "var", "gamma", "beta"}, mean, var, gamma, beta);
+    CpuBuffer cy = cnn.sameAsX("batchNorm", "y", y, b[0]);
+    if (!fast(b[0])) {
+      reference.batchNorm(x, batch, channels, spatial, mean, var, eps, gamma, beta, y);
+      return;
+    }
+    simd.batchNorm(b[0].floats(), batch, channels, spatial, b[1].floats(), b[2].floats(), eps, b[3].floats(),
+        b[4].floats(), cy.floats());
   }
 
   @Override
   public void batchNormBackward(BatchNormStatistics statistics, Buffer x, int batch, int channels, int spatial,
       Buffer mean, Buffer var, double eps, Buffer gamma, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta) {
-    reference.batchNormBackward(statistics, x, batch, channels, spatial, mean, var, eps, gamma, dy, dx, dgamma,
-        dbeta);
+    String kernel = "batchNormBackward";
+    CpuBuffer[] b = cnn.batchNorm(kernel, x, batch, channels, spatial,
+        new String[] {"mean", "var", "gamma", "dgamma", "dbeta"}, mean, var, gamma, dgamma, dbeta);
+    CpuBuffer cdy = cnn.sameAsX(kernel, "dy", dy, b[0]);
+    CpuBuffer cdx = cnn.sameAsX(kernel, "dx", dx, b[0]);
+    if (!fast(b[0])) {
+      reference.batchNormBackward(statistics, x, batch, channels, spatial, mean, var, eps, gamma, dy, dx, dgamma,
+          dbeta);
+      return;
+    }
+    simd.batchNormBackward(statistics, b[0].floats(), batch, channels, spatial, b[1].floats(), b[2].floats(), eps,
+        b[3].floats(), cdy.floats(), cdx.floats(), b[4].floats(), b[5].floats());
   }
 
   /** Loss rows are a handful of classes wide: the reference loop is already a rounding error of a step's time. */

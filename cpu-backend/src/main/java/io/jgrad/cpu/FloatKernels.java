@@ -1,6 +1,9 @@
 package io.jgrad.cpu;
 
+import io.jgrad.BatchNormStatistics;
 import io.jgrad.BinaryOp;
+import io.jgrad.Conv2dGeometry;
+import io.jgrad.Pool2dGeometry;
 import io.jgrad.UnaryOp;
 
 /**
@@ -49,6 +52,28 @@ interface FloatKernels extends AutoCloseable {
    * values {@link io.jgrad.Backend#random} defines.
    */
   void uniform(double a, double b, long seed, long offset, float[] out, int n);
+
+  /** The convolution and batch-norm kernels, the equations of {@link io.jgrad.Backend}'s; bias may be null. */
+  void conv2d(Conv2dGeometry g, float[] x, float[] w, float[] bias, float[] y);
+
+  void conv2dBackwardInput(Conv2dGeometry g, float[] dy, float[] w, float[] dx);
+
+  /** dbias may be null. */
+  void conv2dBackwardWeight(Conv2dGeometry g, float[] x, float[] dy, float[] dw, float[] dbias);
+
+  void maxPool2d(Pool2dGeometry g, float[] x, float[] y, int[] indices);
+
+  void maxPool2dBackward(Pool2dGeometry g, int[] indices, float[] dy, float[] dx);
+
+  /** runningMean and runningVar may be null (both). */
+  void batchNormStatistics(float[] x, int batch, int channels, int spatial, float[] mean, float[] var,
+      double momentum, float[] runningMean, float[] runningVar);
+
+  void batchNorm(float[] x, int batch, int channels, int spatial, float[] mean, float[] var, double eps,
+      float[] gamma, float[] beta, float[] y);
+
+  void batchNormBackward(BatchNormStatistics statistics, float[] x, int batch, int channels, int spatial,
+      float[] mean, float[] var, double eps, float[] gamma, float[] dy, float[] dx, float[] dgamma, float[] dbeta);
 
   /** Stops the worker threads. */
   @Override

@@ -1,6 +1,9 @@
 package io.jgrad.cpu;
 
+import io.jgrad.BatchNormStatistics;
 import io.jgrad.BinaryOp;
+import io.jgrad.Conv2dGeometry;
+import io.jgrad.Pool2dGeometry;
 import io.jgrad.UnaryOp;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -18,11 +21,15 @@ final class VectorKernels implements FloatKernels {
 
   private final WorkerTeam team;
   private final VectorGemm gemm;
+  private final ConvKernels conv;
+  private final PoolNormKernels poolNorm;
 
   /** @param threads kernel threads: the caller plus {@code threads − 1} workers owned by this object */
   VectorKernels(int threads) {
     this.team = new WorkerTeam(threads);
     this.gemm = new VectorGemm(team);
+    this.conv = new ConvKernels(team);
+    this.poolNorm = new PoolNormKernels(team);
   }
 
   /** The vector shape and threads, for {@link CpuBackend#describe()}. */
@@ -202,6 +209,50 @@ final class VectorKernels implements FloatKernels {
   @Override
   public void uniform(double a, double b, long seed, long offset, float[] out, int n) {
     VectorPhilox.uniform(a, b, seed, offset, out, n);
+  }
+
+  @Override
+  public void conv2d(Conv2dGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+    conv.conv2d(g, x, w, bias, y);
+  }
+
+  @Override
+  public void conv2dBackwardInput(Conv2dGeometry g, float[] dy, float[] w, float[] dx) {
+    conv.conv2dBackwardInput(g, dy, w, dx);
+  }
+
+  @Override
+  public void conv2dBackwardWeight(Conv2dGeometry g, float[] x, float[] dy, float[] dw, float[] dbias) {
+    conv.conv2dBackwardWeight(g, x, dy, dw, dbias);
+  }
+
+  @Override
+  public void maxPool2d(Pool2dGeometry g, float[] x, float[] y, int[] indices) {
+    poolNorm.maxPool2d(g, x, y, indices);
+  }
+
+  @Override
+  public void maxPool2dBackward(Pool2dGeometry g, int[] indices, float[] dy, float[] dx) {
+    poolNorm.maxPool2dBackward(g, indices, dy, dx);
+  }
+
+  @Override
+  public void batchNormStatistics(float[] x, int batch, int channels, int spatial, float[] mean, float[] var,
+      double momentum, float[] runningMean, float[] runningVar) {
+    poolNorm.batchNormStatistics(x, batch, channels, spatial, mean, var, momentum, runningMean, runningVar);
+  }
+
+  @Override
+  public void batchNorm(float[] x, int batch, int channels, int spatial, float[] mean, float[] var, double eps,
+      float[] gamma, float[] beta, float[] y) {
+    poolNorm.batchNorm(x, batch, channels, spatial, mean, var, eps, gamma, beta, y);
+  }
+
+  @Override
+  public void batchNormBackward(BatchNormStatistics statistics, float[] x, int batch, int channels, int spatial,
+      float[] mean, float[] var, double eps, float[] gamma, float[] dy, float[] dx, float[] dgamma, float[] dbeta) {
+    poolNorm.batchNormBackward(statistics, x, batch, channels, spatial, mean, var, eps, gamma, dy, dx, dgamma,
+        dbeta);
   }
 
   @Override

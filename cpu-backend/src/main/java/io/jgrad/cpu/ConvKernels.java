@@ -1,0 +1,262 @@
+package io.jgrad.cpu;
+
+import io.jgrad.Conv2dGeometry;
+import io.jgrad.Window2d;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Float32 convolution on the CPU as im2col + the packed SIMD GEMM, one sample per thread at a time: a sample's
+ * products (conv2 of the Fashion CNN: 64×196×288) are below the size at which {@link VectorGemm} splits one product
+ * over threads, so the threads split the batch instead, each with its own single-threaded GEMM and column buffer.
+ * Nothing is allocated once the buffers have grown to the largest layer. Legend: B = batch, C = input channels, O =
+ * output channels, G = groups, K = C/G·KH·KW (a column's length), P = OH·OW (output positions).
+ *
+ * <p>The weight gradient sums over the batch: each of at most {@link #CHUNKS} fixed runs of samples sums into its own
+ * partial, and the partials are added in order, so the result does not depend on the number of threads.
+ */
+final class ConvKernels {
+  /** Partials of the weight gradient: enough runs to keep every thread busy, few enough to add cheaply. */
+  private static final int CHUNKS = 16;
+
+  private final WorkerTeam team;
+  private final VectorGemm[] gemms;
+  /** Per thread: the im2col matrix [C·KH·KW, P] of one sample (or its gradient). */
+  private final float[][] cols;
+  private float[] partials = new float[0];
+  private final AtomicInteger next = new AtomicInteger();
+
+  ConvKernels(WorkerTeam team) {
+    this.team = team;
+    this.gemms = new VectorGemm[team.threads()];
+    this.cols = new float[team.threads()][];
+    for (int i = 0; i < gemms.length; i++) {
+      gemms[i] = new VectorGemm(new WorkerTeam(1));
+      cols[i] = new float[0];
+    }
+  }
+
+  /** y [B, O, P] = W [O, C/G·KH·KW] · cols(x_b) per group, plus bias [O] (null: none). */
+  void conv2d(Conv2dGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+    Shape s = new Shape(g);
+    forEachSample(g.batch(), (part, b) -> {
+      float[] c = columns(part, s, g, x, b);
+      int cOff = s.direct ? b * s.inPlane : 0;
+      for (int gi = 0; gi < g.groups(); gi++) {
+        gemms[part].gemm(false, false, s.og, s.p, s.k, 1f, w, gi * s.og * s.k, c, cOff + gi * s.k * s.p, 0f, y,
+            b * s.outPlane + gi * s.og * s.p);
+      }
+      if (bias != null) {
+        for (int o = 0; o < g.outChannels(); o++) {
+          int off = b * s.outPlane + o * s.p;
+          float v = bias[o];
+          for (int i = 0; i < s.p; i++) {
+            y[off + i] += v;
+          }
+        }
+      }
+    });
+  }
+
+  /** dx_b = col2im(Wᵀ · dy_b) per group. */
+  void conv2dBackwardInput(Conv2dGeometry g, float[] dy, float[] w, float[] dx) {
+    Shape s = new Shape(g);
+    forEachSample(g.batch(), (part, b) -> {
+      float[] c = s.direct ? dx : scratch(part, s.rows * s.p);
+      int cOff = s.direct ? b * s.inPlane : 0;
+      for (int gi = 0; gi < g.groups(); gi++) {
+        gemms[part].gemm(true, false, s.k, s.p, s.og, 1f, w, gi * s.og * s.k, dy, b * s.outPlane + gi * s.og * s.p,
+            0f, c, cOff + gi * s.k * s.p);
+      }
+      if (!s.direct) {
+        col2im(g, c, dx, b * s.inPlane);
+      }
+    });
+  }
+
+  /** dW = Σ_b dy_b · cols(x_b)ᵀ per group; dbias[o] = Σ dy[b, o, :] (null: none). */
+  void conv2dBackwardWeight(Conv2dGeometry g, float[] x, float[] dy, float[] dw, float[] dbias) {
+    Shape s = new Shape(g);
+    int size = dw.length;
+    int chunks = Math.max(1, Math.min(CHUNKS, g.batch()));
+    if (partials.length < chunks * size) {
+      partials = new float[chunks * size];
+    }
+    float[] sums = partials;
+    if (g.batch() == 0) {
+      Arrays.fill(sums, 0, size, 0f);
+    }
+    forEachSample(chunks, (part, chunk) -> {
+      int b0 = (int) ((long) chunk * g.batch() / chunks);
+      int b1 = (int) ((long) (chunk + 1) * g.batch() / chunks);
+      for (int b = b0; b < b1; b++) {
+        float[] c = columns(part, s, g, x, b);
+        int cOff = s.direct ? b * s.inPlane : 0;
+        for (int gi = 0; gi < g.groups(); gi++) {
+          gemms[part].gemm(false, true, s.og, s.k, s.p, 1f, dy, b * s.outPlane + gi * s.og * s.p, c,
+              cOff + gi * s.k * s.p, b == b0 ? 0f : 1f, sums, chunk * size + gi * s.og * s.k);
+        }
+      }
+    });
+    // The partials added in chunk order, a slice of dW per thread.
+    team.run((part, parts) -> {
+      int i0 = (int) ((long) part * size / parts);
+      int i1 = (int) ((long) (part + 1) * size / parts);
+      System.arraycopy(sums, i0, dw, i0, i1 - i0);
+      for (int chunk = 1; chunk < chunks; chunk++) {
+        int off = chunk * size;
+        for (int i = i0; i < i1; i++) {
+          dw[i] += sums[off + i];
+        }
+      }
+    });
+    if (dbias != null) {
+      for (int o = 0; o < g.outChannels(); o++) {
+        double sum = 0;
+        for (int b = 0; b < g.batch(); b++) {
+          int off = b * s.outPlane + o * s.p;
+          for (int i = 0; i < s.p; i++) {
+            sum += dy[off + i];
+          }
+        }
+        dbias[o] = (float) sum;
+      }
+    }
+  }
+
+  /** The sizes every kernel here uses, computed once per call. */
+  private static final class Shape {
+    final int og;
+    final int k;
+    final int p;
+    final int rows;
+    final int inPlane;
+    final int outPlane;
+    /** A 1×1 window of stride 1 and no padding: x_b itself is the column matrix, no im2col needed. */
+    final boolean direct;
+
+    Shape(Conv2dGeometry g) {
+      Window2d w = g.window();
+      og = g.outChannels() / g.groups();
+      k = g.inChannels() / g.groups() * w.kernelH() * w.kernelW();
+      p = g.outHeight() * g.outWidth();
+      rows = g.inChannels() * w.kernelH() * w.kernelW();
+      inPlane = g.inChannels() * g.height() * g.width();
+      outPlane = g.outChannels() * p;
+      direct = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padH() == 0
+          && w.padW() == 0;
+    }
+  }
+
+  /** The column matrix of sample b: x itself for a direct (1×1) convolution, else the thread's im2col buffer. */
+  private float[] columns(int part, Shape s, Conv2dGeometry g, float[] x, int b) {
+    if (s.direct) {
+      return x;
+    }
+    float[] c = scratch(part, s.rows * s.p);
+    im2col(g, x, b * s.inPlane, c);
+    return c;
+  }
+
+  private float[] scratch(int part, int length) {
+    if (cols[part].length < length) {
+      cols[part] = new float[length];
+    }
+    return cols[part];
+  }
+
+  /** One unit of work (a sample, or a run of samples) on the thread that runs {@code part}. */
+  private interface SampleTask {
+    void run(int part, int index);
+  }
+
+  /** Runs task for every index &lt; count, the threads taking indices from a counter. */
+  private void forEachSample(int count, SampleTask task) {
+    if (count <= 1 || team.threads() == 1) {
+      for (int i = 0; i < count; i++) {
+        task.run(0, i);
+      }
+      return;
+    }
+    next.set(0);
+    team.run((part, parts) -> {
+      for (int i; (i = next.getAndIncrement()) < count; ) {
+        task.run(part, i);
+      }
+    });
+  }
+
+  /**
+   * cols[(c·KH + p)·KW + q, i·OW + j] = x[c, i·strideH − padH + p·dilationH, j·strideW − padW + q·dilationW] of the
+   * sample at xOff, 0 in the padding.
+   */
+  static void im2col(Conv2dGeometry g, float[] x, int xOff, float[] cols) {
+    Window2d k = g.window();
+    int oh = g.outHeight();
+    int ow = g.outWidth();
+    int row = 0;
+    for (int c = 0; c < g.inChannels(); c++) {
+      int plane = xOff + c * g.height() * g.width();
+      for (int p = 0; p < k.kernelH(); p++) {
+        for (int q = 0; q < k.kernelW(); q++, row++) {
+          int shift = q * k.dilationW() - k.padW();
+          int j0 = firstInside(shift, k.strideW());
+          int j1 = Math.max(j0, Math.min(ow, firstInside(shift - g.width(), k.strideW())));
+          for (int i = 0; i < oh; i++) {
+            int dst = (row * oh + i) * ow;
+            int h = i * k.strideH() - k.padH() + p * k.dilationH();
+            if (h < 0 || h >= g.height()) {
+              Arrays.fill(cols, dst, dst + ow, 0f);
+              continue;
+            }
+            int src = plane + h * g.width() + shift;
+            Arrays.fill(cols, dst, dst + j0, 0f);
+            if (k.strideW() == 1) {
+              System.arraycopy(x, src + j0, cols, dst + j0, j1 - j0);
+            } else {
+              for (int j = j0; j < j1; j++) {
+                cols[dst + j] = x[src + j * k.strideW()];
+              }
+            }
+            Arrays.fill(cols, dst + j1, dst + ow, 0f);
+          }
+        }
+      }
+    }
+  }
+
+  /** im2col's adjoint: dx of the sample at dxOff = Σ of the column entries that read each element (written). */
+  static void col2im(Conv2dGeometry g, float[] cols, float[] dx, int dxOff) {
+    Window2d k = g.window();
+    int oh = g.outHeight();
+    int ow = g.outWidth();
+    Arrays.fill(dx, dxOff, dxOff + g.inChannels() * g.height() * g.width(), 0f);
+    int row = 0;
+    for (int c = 0; c < g.inChannels(); c++) {
+      int plane = dxOff + c * g.height() * g.width();
+      for (int p = 0; p < k.kernelH(); p++) {
+        for (int q = 0; q < k.kernelW(); q++, row++) {
+          int shift = q * k.dilationW() - k.padW();
+          int j0 = firstInside(shift, k.strideW());
+          int j1 = Math.max(j0, Math.min(ow, firstInside(shift - g.width(), k.strideW())));
+          for (int i = 0; i < oh; i++) {
+            int h = i * k.strideH() - k.padH() + p * k.dilationH();
+            if (h < 0 || h >= g.height()) {
+              continue;
+            }
+            int src = (row * oh + i) * ow;
+            int dst = plane + h * g.width() + shift;
+            for (int j = j0; j < j1; j++) {
+              dx[dst + j * k.strideW()] += cols[src + j];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The least j ≥ 0 with j·stride + shift ≥ 0. */
+  private static int firstInside(int shift, int stride) {
+    return shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+  }
+}
