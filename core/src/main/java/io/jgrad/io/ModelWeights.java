@@ -83,6 +83,8 @@ public final class ModelWeights {
         t.backend().upload(t.buffer(), d.toDoubles());
       } else if (samePattern(t.dtype(), d.dtype())) { // 16 bits to 16 bits of one kind: the patterns, NaNs included
         t.backend().upload(t.buffer(), d.toShortBits());
+      } else if (d.dtype() == SafetensorsDtype.I64 && t.dtype().isFloating()) { // PyTorch's num_batches_tracked
+        t.backend().upload(t.buffer(), Arrays.stream(d.toLongs()).asDoubleStream().toArray());
       } else {
         t.backend().upload(t.buffer(), d.toFloats());
       }

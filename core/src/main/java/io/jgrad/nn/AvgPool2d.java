@@ -1,0 +1,27 @@
+package io.jgrad.nn;
+
+import io.jgrad.Tensor;
+import io.jgrad.Window2d;
+import io.jgrad.ops.AveragePooling;
+
+/**
+ * 2-D average pooling, [B, C, H, W] → [B, C, OH, OW], as PyTorch's nn.AvgPool2d with its defaults (padding counted as
+ * zeros, floor rounding). No state.
+ */
+public final class AvgPool2d extends Module {
+  private final Window2d window;
+
+  /** A kernel × kernel window moving by its own size, no padding. */
+  public AvgPool2d(int kernel) {
+    this(Window2d.of(kernel, kernel, 0));
+  }
+
+  public AvgPool2d(Window2d window) {
+    this.window = window;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    return AveragePooling.apply(x, window);
+  }
+}

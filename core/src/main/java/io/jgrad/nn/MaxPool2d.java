@@ -1,0 +1,24 @@
+package io.jgrad.nn;
+
+import io.jgrad.Tensor;
+import io.jgrad.Window2d;
+import io.jgrad.ops.MaxPooling;
+
+/** 2-D max pooling, [B, C, H, W] → [B, C, OH, OW], as PyTorch's nn.MaxPool2d (floor rounding). No state. */
+public final class MaxPool2d extends Module {
+  private final Window2d window;
+
+  /** A kernel × kernel window moving by its own size (PyTorch's default stride), no padding. */
+  public MaxPool2d(int kernel) {
+    this(Window2d.of(kernel, kernel, 0));
+  }
+
+  public MaxPool2d(Window2d window) {
+    this.window = window;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    return MaxPooling.apply(x, window);
+  }
+}
