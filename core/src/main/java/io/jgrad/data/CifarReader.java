@@ -93,6 +93,6 @@ public final class CifarReader {
         }
       }
     }
-    return new LabeledData(features, labels, IMAGE_BYTES, CLASSES);
+    return new LabeledData(features, labels, IMAGE_BYTES, CLASSES, new int[] {3, 32, 32});
   }
 }

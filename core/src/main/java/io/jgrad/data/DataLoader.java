@@ -2,6 +2,7 @@ package io.jgrad.data;
 
 import io.jgrad.Backend;
 import io.jgrad.Tensor;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
@@ -12,7 +13,9 @@ import java.util.concurrent.Executors;
 /**
  * Mini-batches of a {@link LabeledData} as tensors on a backend. Shuffling is seeded per epoch (the order of epoch e
  * depends only on (seed, e)), so a resumed run sees the same batches as an uninterrupted one. While the caller trains
- * on one batch, a background thread gathers the next one's rows on the host.
+ * on one batch, a background thread gathers the next one's rows on the host, augmenting them if asked ({@link
+ * Builder#augment}). Batches are [B, F] ({@link Layout#FLAT}, what an MLP takes) unless {@link Builder#layout} asks
+ * for each example's own shape ([B, C, H, W] for images, what a CNN takes).
  */
 public final class DataLoader implements AutoCloseable {
   private final LabeledData data;
@@ -22,6 +25,16 @@ public final class DataLoader implements AutoCloseable {
   private final long seed;
   private final Backend backend;
   private final ExecutorService prefetcher;
+  private final Layout layout;
+  private final Augmentation augmentation;
+
+  /** The shape of a batch's features. */
+  public enum Layout {
+    /** [B, F]: every example flattened. */
+    FLAT,
+    /** [B, …exampleShape]: [B, C, H, W] for images. */
+    EXAMPLE
+  }
 
   /** Host-side rows of one batch, gathered off the training thread. */
   private record HostBatch(float[] features, int[] labels, int index) {}
@@ -34,15 +47,21 @@ public final class DataLoader implements AutoCloseable {
     return new Builder(data);
   }
 
-  private DataLoader(LabeledData data, int batchSize, boolean shuffle, boolean dropLast, long seed, Backend backend) {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+  private DataLoader(Builder b, Backend backend) {
+    if (b.batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + b.batchSize);
     }
-    this.data = data;
-    this.batchSize = batchSize;
-    this.shuffle = shuffle;
-    this.dropLast = dropLast;
-    this.seed = seed;
+    if (!b.augmentation.isNone() && b.data.exampleShape().length != 3) {
+      throw new IllegalArgumentException("augmentation needs image examples [C, H, W], got shape "
+          + Arrays.toString(b.data.exampleShape()));
+    }
+    this.data = b.data;
+    this.batchSize = b.batchSize;
+    this.shuffle = b.shuffle;
+    this.dropLast = b.dropLast;
+    this.seed = b.seed;
+    this.layout = b.layout;
+    this.augmentation = b.augmentation;
     this.backend = backend;
     this.prefetcher = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "jgrad-prefetch");
@@ -71,7 +90,7 @@ public final class DataLoader implements AutoCloseable {
     HostBatch[] buffers = new HostBatch[2];
     return new Iterator<>() {
       private int next = first;
-      private CompletableFuture<HostBatch> pending = next < count ? gather(order, next, buffers) : null;
+      private CompletableFuture<HostBatch> pending = next < count ? gather(epoch, order, next, buffers) : null;
 
       @Override
       public boolean hasNext() {
@@ -85,7 +104,7 @@ public final class DataLoader implements AutoCloseable {
         }
         HostBatch host = pending.join();
         next++;
-        pending = next < count ? gather(order, next, buffers) : null;
+        pending = next < count ? gather(epoch, order, next, buffers) : null;
         return upload(host);
       }
     };
@@ -114,7 +133,7 @@ public final class DataLoader implements AutoCloseable {
     return order;
   }
 
-  private CompletableFuture<HostBatch> gather(int[] order, int index, HostBatch[] buffers) {
+  private CompletableFuture<HostBatch> gather(int epoch, int[] order, int index, HostBatch[] buffers) {
     return CompletableFuture.supplyAsync(() -> {
       int from = index * batchSize;
       int rows = Math.min(batchSize, data.size() - from);
@@ -123,9 +142,15 @@ public final class DataLoader implements AutoCloseable {
       boolean fits = reuse != null && reuse.labels().length == rows;
       float[] features = fits ? reuse.features() : new float[rows * f];
       int[] labels = fits ? reuse.labels() : new int[rows];
+      int[] shape = data.exampleShape();
       for (int r = 0; r < rows; r++) {
         int example = order[from + r];
-        System.arraycopy(data.features(), example * f, features, r * f, f);
+        if (augmentation.isNone()) {
+          System.arraycopy(data.features(), example * f, features, r * f, f);
+        } else {
+          augmentation.apply(data.features(), example * f, shape, Augmentation.draw(seed, epoch, example), features,
+              r * f);
+        }
         labels[r] = data.labels()[example];
       }
       buffers[index % 2] = new HostBatch(features, labels, index);
@@ -135,9 +160,20 @@ public final class DataLoader implements AutoCloseable {
 
   private Batch upload(HostBatch host) {
     int rows = host.labels().length;
-    Tensor x = Tensor.of(backend, host.features(), rows, data.featureSize());
+    Tensor x = Tensor.of(backend, host.features(), batchShape(rows));
     Tensor y = Tensor.of(backend, host.labels(), rows);
     return new Batch(x, y, host.index());
+  }
+
+  private int[] batchShape(int rows) {
+    if (layout == Layout.FLAT) {
+      return new int[] {rows, data.featureSize()};
+    }
+    int[] example = data.exampleShape();
+    int[] dims = new int[example.length + 1];
+    dims[0] = rows;
+    System.arraycopy(example, 0, dims, 1, example.length);
+    return dims;
   }
 
   @Override
@@ -152,6 +188,8 @@ public final class DataLoader implements AutoCloseable {
     private boolean shuffle;
     private boolean dropLast;
     private long seed;
+    private Layout layout = Layout.FLAT;
+    private Augmentation augmentation = Augmentation.NONE;
 
     private Builder(LabeledData data) {
       this.data = data;
@@ -181,9 +219,21 @@ public final class DataLoader implements AutoCloseable {
       return this;
     }
 
+    /** The batches' shape: FLAT [B, F] (the default) or EXAMPLE [B, …exampleShape]. */
+    public Builder layout(Layout value) {
+      this.layout = value;
+      return this;
+    }
+
+    /** Augments every example as it is gathered (training data, images only: see {@link Augmentation}). */
+    public Builder augment(Augmentation value) {
+      this.augmentation = value;
+      return this;
+    }
+
     /** A loader whose batches are tensors on {@code backend}. */
     public DataLoader build(Backend backend) {
-      return new DataLoader(data, batchSize, shuffle, dropLast, seed, backend);
+      return new DataLoader(this, backend);
     }
   }
 }

@@ -55,7 +55,8 @@ public final class MnistDataset {
         throw source.fail(
             labels.length + " labels, but " + prefix + "-images-idx3-ubyte holds " + images.count() + " images");
       }
-      return new LabeledData(images.scaledToUnit(), labels, images.rows() * images.cols(), CLASSES);
+      return new LabeledData(images.scaledToUnit(), labels, images.rows() * images.cols(), CLASSES,
+          new int[] {1, images.rows(), images.cols()});
     }
   }
 

@@ -50,6 +50,6 @@ public record ValidationSplit(LabeledData train, LabeledData validation) {
       System.arraycopy(data.features(), rows[i] * f, x, i * f, f);
       y[i] = data.labels()[rows[i]];
     }
-    return new LabeledData(x, y, f, data.numClasses());
+    return new LabeledData(x, y, f, data.numClasses(), data.exampleShape());
   }
 }

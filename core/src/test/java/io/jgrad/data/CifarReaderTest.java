@@ -30,6 +30,7 @@ class CifarReaderTest {
   void readsChannelMajorRecords() throws IOException {
     LabeledData batch = CifarReader.readBatch(write("test_batch.bin", batch(51, 4, 9)));
     assertArrayEquals(new int[] {4, 9}, batch.labels());
+    assertArrayEquals(new int[] {3, 32, 32}, batch.exampleShape(), "images keep their shape");
     float[] x = batch.features();
     assertEquals(3072 * 2, x.length);
     assertEquals(0.2f, x[3072 + 1023]);

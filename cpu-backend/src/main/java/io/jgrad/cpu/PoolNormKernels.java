@@ -32,41 +32,87 @@ final class PoolNormKernels {
 
   void maxPool2d(Pool2dGeometry g, float[] x, float[] y, int[] indices) {
     Window2d k = g.window();
-    int oh = g.outHeight();
-    int ow = g.outWidth();
-    int h = g.height();
-    int w = g.width();
+    boolean pairs = k.kernelH() == 2 && k.kernelW() == 2 && k.strideH() == 2 && k.strideW() == 2 && k.padH() == 0
+        && k.padW() == 0 && k.dilationH() == 1 && k.dilationW() == 1;
     split(g.batch() * g.channels(), (from, to) -> {
       for (int bc = from; bc < to; bc++) {
-        int plane = bc * h * w;
-        for (int i = 0; i < oh; i++) {
-          for (int j = 0; j < ow; j++) {
-            float max = Float.NEGATIVE_INFINITY;
-            int arg = -1;
-            for (int p = 0; p < k.kernelH(); p++) {
-              int r = i * k.strideH() - k.padH() + p * k.dilationH();
-              if (r < 0 || r >= h) {
-                continue;
-              }
-              for (int q = 0; q < k.kernelW(); q++) {
-                int c = j * k.strideW() - k.padW() + q * k.dilationW();
-                if (c >= 0 && c < w) {
-                  float e = x[plane + r * w + c];
-                  // As torch: the first maximum wins, and the first NaN beats every number.
-                  if (arg < 0 || e > max || (e != e && max == max)) {
-                    max = e;
-                    arg = r * w + c;
-                  }
-                }
-              }
-            }
-            int out = (bc * oh + i) * ow + j;
-            y[out] = max;
-            indices[out] = arg;
-          }
+        if (pairs) {
+          maxPool2x2(x, y, indices, bc, g.height(), g.width(), g.outHeight(), g.outWidth());
+        } else {
+          maxPoolPlane(x, y, indices, bc, g.height(), g.width(), g.outHeight(), g.outWidth(), k);
         }
       }
     });
+  }
+
+  /** The CNN's 2×2 pooling of stride 2 on one plane: four taps, no bounds to check. */
+  private static void maxPool2x2(float[] x, float[] y, int[] indices, int bc, int h, int w, int oh, int ow) {
+    int plane = bc * h * w;
+    for (int i = 0; i < oh; i++) {
+      int out = (bc * oh + i) * ow;
+      int top = 2 * i * w;
+      for (int j = 0; j < ow; j++) {
+        int a = top + 2 * j;
+        int arg = a;
+        float max = x[plane + a];
+        // Taps in window order; the first maximum wins and the first NaN beats every number, as torch.
+        float e = x[plane + a + 1];
+        if (e > max || (e != e && max == max)) {
+          max = e;
+          arg = a + 1;
+        }
+        e = x[plane + a + w];
+        if (e > max || (e != e && max == max)) {
+          max = e;
+          arg = a + w;
+        }
+        e = x[plane + a + w + 1];
+        if (e > max || (e != e && max == max)) {
+          max = e;
+          arg = a + w + 1;
+        }
+        y[out + j] = max;
+        indices[out + j] = arg;
+      }
+    }
+  }
+
+  private static void maxPoolPlane(float[] x, float[] y, int[] indices, int bc, int h, int w, int oh, int ow,
+      Window2d k) {
+    int kh = k.kernelH();
+    int kw = k.kernelW();
+    int sh = k.strideH();
+    int sw = k.strideW();
+    int ph = k.padH();
+    int pw = k.padW();
+    int dh = k.dilationH();
+    int dw = k.dilationW();
+    int plane = bc * h * w;
+    for (int i = 0; i < oh; i++) {
+      for (int j = 0; j < ow; j++) {
+        float max = Float.NEGATIVE_INFINITY;
+        int arg = -1;
+        for (int p = 0; p < kh; p++) {
+          int r = i * sh - ph + p * dh;
+          if (r < 0 || r >= h) {
+            continue;
+          }
+          for (int q = 0; q < kw; q++) {
+            int c = j * sw - pw + q * dw;
+            if (c >= 0 && c < w) {
+              float e = x[plane + r * w + c];
+              if (arg < 0 || e > max || (e != e && max == max)) {
+                max = e;
+                arg = r * w + c;
+              }
+            }
+          }
+        }
+        int out = (bc * oh + i) * ow + j;
+        y[out] = max;
+        indices[out] = arg;
+      }
+    }
   }
 
   void maxPool2dBackward(Pool2dGeometry g, int[] indices, float[] dy, float[] dx) {

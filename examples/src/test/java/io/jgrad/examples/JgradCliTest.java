@@ -86,7 +86,7 @@ class JgradCliTest {
   }
 
   /** Records of 1 label byte + 3,072 pixel bytes; the label shifts the red plane so the data is learnable. */
-  private static byte[] syntheticCifar(int records, long seed) {
+  static byte[] syntheticCifar(int records, long seed) {
     java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
     byte[] b = new byte[records * 3073];
     for (int r = 0; r < records; r++) {

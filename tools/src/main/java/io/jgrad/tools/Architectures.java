@@ -7,10 +7,11 @@ import java.util.function.Function;
 
 /**
  * The architecture kinds a model file may name in {@code jgrad.model.kind}, each with the reader of its record. A new
- * kind (a CNN) adds one entry here and a record like {@link MlpSpec}.
+ * kind adds one entry here and a record like {@link MlpSpec} or {@link CnnSpec}.
  */
 public final class Architectures {
-  private static final Map<String, Function<Fields, Architecture>> KINDS = Map.of(MlpSpec.KIND, MlpSpec::fromMetadata);
+  private static final Map<String, Function<Fields, Architecture>> KINDS =
+      Map.of(MlpSpec.KIND, MlpSpec::fromMetadata, CnnSpec.KIND, CnnSpec::fromMetadata);
 
   private Architectures() {}
 

@@ -10,11 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code jgrad bench gemm|train|memory}: benchmarks that print one JSON object per line, so results compare across
+ * {@code jgrad bench gemm|train|memory|conv}: benchmarks that print one JSON object per line, so results compare across
  * commits and machines. They are commands, never tests; figures go in docs/benchmarks.md.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (JSON lines on stdout).",
-    subcommands = {BenchCommand.Gemm.class, TrainBench.class, MemoryBench.class})
+    subcommands = {BenchCommand.Gemm.class, TrainBench.class, MemoryBench.class, ConvBench.class})
 public final class BenchCommand implements Runnable {
 
   @Override

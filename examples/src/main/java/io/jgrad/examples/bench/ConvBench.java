@@ -1,0 +1,102 @@
+package io.jgrad.examples.bench;
+
+import io.jgrad.Backend;
+import io.jgrad.Buffer;
+import io.jgrad.Conv2dGeometry;
+import io.jgrad.DType;
+import io.jgrad.Distribution;
+import io.jgrad.Window2d;
+import io.jgrad.examples.bench.BenchCommand.BackendChoice;
+import io.jgrad.tools.JsonLine;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jgrad bench conv}: GFLOP/s of the convolution kernels, forward and each backward pass, for the layers of
+ * {@code jgrad train --model cnn} at batch 128 (Fashion-MNIST's two blocks, CIFAR-10's three), one JSON line per layer
+ * and pass. A pass does B·O·OH·OW·(C/G)·KH·KW multiply-adds (2 flops each); the median of 5 timed runs is reported.
+ */
+@Command(name = "conv", mixinStandardHelpOptions = true,
+    description = "Convolution GFLOP/s per layer shape: forward, input gradient, weight gradient.")
+final class ConvBench implements Callable<Integer> {
+  /** {C, H, W, O} of 3×3, padding 1 layers: the CNN's blocks on 28×28 and on 32×32 images. */
+  private static final int[][] LAYERS = {{1, 28, 28, 32}, {32, 14, 14, 64}, {3, 32, 32, 32}, {32, 16, 16, 64},
+    {64, 8, 8, 128}};
+  /** Aim for about this much timed work per run, so small layers repeat enough to be measured. */
+  private static final double TARGET_SECONDS = 0.05;
+
+  @CommandLine.Mixin BackendChoice backendChoice;
+
+  @Option(names = "--batch", defaultValue = "128", description = "batch size (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Override
+  public Integer call() {
+    if (batch < 1) {
+      throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+    }
+    try (Backend backend = backendChoice.open()) {
+      for (int[] l : LAYERS) {
+        Conv2dGeometry g = new Conv2dGeometry(batch, l[0], l[1], l[2], l[3], 1, Window2d.of(3, 1, 1));
+        Buffer x = random(backend, g.inputSize());
+        Buffer w = random(backend, g.weightSize());
+        Buffer y = random(backend, g.outputSize());
+        Buffer dx = random(backend, g.inputSize());
+        Buffer dw = random(backend, g.weightSize());
+        measure(backend, g, "forward", () -> backend.conv2d(g, x, w, null, y));
+        measure(backend, g, "backward_input", () -> backend.conv2dBackwardInput(g, y, w, dx));
+        measure(backend, g, "backward_weight", () -> backend.conv2dBackwardWeight(g, x, y, dw, null));
+        for (Buffer b : new Buffer[] {x, w, y, dx, dw}) {
+          backend.free(b);
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static Buffer random(Backend backend, long size) {
+    Buffer b = backend.allocate(DType.FLOAT32, size);
+    backend.random(Distribution.UNIFORM, -1, 1, 42, 0, b);
+    return b;
+  }
+
+  private static void measure(Backend backend, Conv2dGeometry g, String pass, Runnable kernel) {
+    kernel.run(); // warm-up: the JIT, and the CPU backend's column buffers grow to this layer
+    kernel.run();
+    backend.synchronize();
+    long t0 = System.nanoTime();
+    kernel.run();
+    backend.synchronize();
+    double once = Math.max(1e-6, (System.nanoTime() - t0) / 1e9);
+    int reps = (int) Math.max(1, Math.min(200, TARGET_SECONDS / once));
+    double[] ms = new double[5];
+    for (int t = 0; t < ms.length; t++) {
+      long start = System.nanoTime();
+      for (int r = 0; r < reps; r++) {
+        kernel.run();
+      }
+      backend.synchronize();
+      ms[t] = (System.nanoTime() - start) / 1e6 / reps;
+    }
+    Arrays.sort(ms);
+    double median = ms[ms.length / 2];
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("bench", "conv");
+    line.put("backend", backend.name());
+    line.put("pass", pass);
+    line.put("batch", g.batch());
+    line.put("in_channels", g.inChannels());
+    line.put("height", g.height());
+    line.put("width", g.width());
+    line.put("out_channels", g.outChannels());
+    line.put("kernel", g.window().kernelH());
+    line.put("gflops", Math.round(2.0 * g.multiplyAdds() / median / 1e5) / 10.0);
+    line.put("median_ms", Math.round(median * 1000) / 1000.0);
+    System.out.println(JsonLine.of(line));
+  }
+}

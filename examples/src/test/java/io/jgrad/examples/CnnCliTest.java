@@ -1,0 +1,59 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code train --model cnn} and {@code bench conv} end to end, on synthetic CIFAR-10 files in the binary format. */
+class CnnCliTest {
+  @TempDir Path dir;
+
+  @Test
+  void aCnnTrainsOnCifar10FilesWithAugmentationSavesAndResumes() throws IOException {
+    Path data = Files.createDirectory(dir.resolve("cifar"));
+    for (String name : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+        "data_batch_5.bin", "test_batch.bin")) {
+      Files.write(data.resolve(name), JgradCliTest.syntheticCifar(12, name.hashCode()));
+    }
+    Path ckpt = dir.resolve("cnn.safetensors");
+    String[] common = {"train", "--model", "cnn", "--dataset", "cifar10", "--data", data.toString(), "--batch", "20",
+      "--no-progress", "--backend", "cpu", "--save", ckpt.toString()};
+    CliRun first = CliRun.run(common, "--epochs", "1");
+    assertEquals(0, first.code(), first.err());
+    Map<String, String> s = first.summary();
+    assertEquals("cifar10", s.get("dataset"));
+    assertTrue(Double.parseDouble(s.get("train_loss")) > 0, s.toString());
+    CliRun second = CliRun.run(common, "--epochs", "2", "--resume", ckpt.toString());
+    assertEquals(0, second.code(), second.err());
+    assertEquals("2", second.summary().get("epochs"));
+    CliRun contradicting = CliRun.run(common, "--epochs", "3", "--resume", ckpt.toString(), "--model", "mlp");
+    assertTrue(contradicting.code() != 0, contradicting.out());
+    assertTrue(contradicting.err().contains("--model"), contradicting.err());
+  }
+
+  @Test
+  void anUnknownModelIsAOneLineError() throws IOException {
+    CliRun r = CliRun.run("train", "--model", "resnet", "--no-progress");
+    assertEquals(1, r.code());
+    assertEquals("jgrad train: unknown --model 'resnet'; expected mlp or cnn", r.err().strip());
+  }
+
+  @Test
+  void benchConvPrintsEveryPassOfEveryLayer() throws IOException {
+    CliRun r = CliRun.run("bench", "conv", "--batch", "2", "--backend", "cpu");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(15, r.lines().size(), r.out());
+    for (String line : r.lines()) {
+      Map<String, String> f = CliRun.fields(line);
+      assertEquals("conv", f.get("bench"));
+      assertTrue(Double.parseDouble(f.get("gflops")) > 0, line);
+    }
+  }
+}
