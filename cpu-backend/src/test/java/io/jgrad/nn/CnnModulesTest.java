@@ -9,6 +9,7 @@ import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.NoGrad;
 import io.jgrad.ops.Conv2dOptions;
 import io.jgrad.testing.ReferenceBackendTest;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,12 @@ class CnnModulesTest extends ReferenceBackendTest {
 
   @Test
   void batchNorm2dRunningStatisticsFollowPyTorchsMomentumAndUnbiasedVariance() {
+    try (NoGrad ignored = NoGrad.enter()) { // statistics only: record no graph that no backward would free
+      checkRunningStatistics();
+    }
+  }
+
+  private static void checkRunningStatistics() {
     BatchNorm2d bn = new BatchNorm2d(backend, DType.FLOAT64, 2);
     // Channel 0 holds 1, 2, 3, 4 and channel 1 holds 10 four times, over B = 2 and H·W = 2.
     Tensor x = Tensor.of(backend, new double[] {1, 2, 10, 10, 3, 4, 10, 10}, 2, 2, 1, 2);
