@@ -135,7 +135,7 @@ class PredictorTest {
       Path unknown = dir.resolve("unknown.safetensors");
       ModelWeights.save(model, unknown, meta);
       e = assertThrows(InvalidFileException.class, () -> Predictor.load(unknown, backend));
-      assertTrue(e.getMessage().contains("unknown model kind 'transformer' (known: mlp)"), e.getMessage());
+      assertTrue(e.getMessage().contains("unknown model kind 'transformer' (known: cnn, mlp)"), e.getMessage());
       meta.put("jgrad.model.kind", "mlp");
       meta.put("jgrad.model.hidden", "16,x");
       Path bad = dir.resolve("bad.safetensors");
