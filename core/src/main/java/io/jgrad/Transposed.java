@@ -27,4 +27,19 @@ public enum Transposed {
   public boolean second() {
     return second;
   }
+
+  /** The BLAS letters, "NN", "NT", "TN" or "TT" (T: read transposed). */
+  public String letters() {
+    return (first ? "T" : "N") + (second ? "T" : "N");
+  }
+
+  /** The value for BLAS letters, "NN", "NT", "TN" or "TT". */
+  public static Transposed ofLetters(String letters) {
+    for (Transposed t : values()) {
+      if (t.letters().equals(letters)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("transposes: expected NN, NT, TN or TT, got '" + letters + "'");
+  }
 }

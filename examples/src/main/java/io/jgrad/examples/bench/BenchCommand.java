@@ -3,11 +3,12 @@ package io.jgrad.examples.bench;
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
 import io.jgrad.Backends;
+import io.jgrad.Transposed;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code jgrad bench gemm|train|memory|conv}: benchmarks that print one JSON object per line, so results compare across
@@ -71,9 +72,9 @@ public final class BenchCommand implements Runnable {
       }
       try (Backend b = backend.open()) {
         if (trace != null) {
-          String t = s.group(4) != null ? s.group(4) : "NN";
+          Transposed t = Transposed.ofLetters(s.group(4) != null ? s.group(4) : "NN");
           GemmBench.trace(b, Integer.parseInt(s.group(1)), Integer.parseInt(s.group(2)), Integer.parseInt(s.group(3)),
-              t.charAt(0) == 'T', t.charAt(1) == 'T', trace, System.out::println);
+              t, trace, System.out::println);
         } else {
           GemmBench.run(b, sizes != null ? sizes : GemmBench.defaultSquares(), !noMlp, System.out::println);
         }

@@ -4,6 +4,7 @@ import io.jgrad.Backend;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
+import io.jgrad.Transposed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,12 +18,13 @@ import java.util.function.Function;
  * dW). Each case is warmed up, then timed several times; the median is reported.
  */
 public final class GemmBench {
-  /** {m, n, k, transA, transB}: forward X·W, backward dY·Wᵀ (NT) and Xᵀ·dY (TN) of each layer. */
+  /** {m, n, k}: forward X·W, backward dY·Wᵀ (NT) and Xᵀ·dY (TN) of each layer, in {@link #MLP_TRANSPOSES}. */
   private static final int[][] MLP_SHAPES = {
-    {128, 512, 784, 0, 0}, {128, 784, 512, 0, 1}, {784, 512, 128, 1, 0},
-    {128, 256, 512, 0, 0}, {128, 512, 256, 0, 1}, {512, 256, 128, 1, 0},
-    {128, 10, 256, 0, 0}, {128, 256, 10, 0, 1}, {256, 10, 128, 1, 0},
+    {128, 512, 784}, {128, 784, 512}, {784, 512, 128},
+    {128, 256, 512}, {128, 512, 256}, {512, 256, 128},
+    {128, 10, 256}, {128, 256, 10}, {256, 10, 128},
   };
+  private static final Transposed[] MLP_TRANSPOSES = {Transposed.NONE, Transposed.SECOND, Transposed.FIRST};
   private static final int[] SQUARES = {128, 256, 512, 1024, 2048};
   /** Aim for about this much timed work per case, so small shapes are repeated enough to be measurable. */
   private static final double TARGET_SECONDS = 0.25;
@@ -37,18 +39,19 @@ public final class GemmBench {
   /** Runs the square sizes, then (if {@code mlp}) the MLP shapes, handing each JSON line to {@code out}. */
   public static void run(Backend backend, int[] squares, boolean mlp, Consumer<String> out) {
     for (int s : squares) {
-      out.accept(measure(backend, s, s, s, false, false));
+      out.accept(measure(backend, s, s, s, Transposed.NONE));
     }
     if (mlp) {
-      for (int[] c : MLP_SHAPES) {
-        out.accept(measure(backend, c[0], c[1], c[2], c[3] != 0, c[4] != 0));
+      for (int i = 0; i < MLP_SHAPES.length; i++) {
+        int[] c = MLP_SHAPES[i];
+        out.accept(measure(backend, c[0], c[1], c[2], MLP_TRANSPOSES[i % MLP_TRANSPOSES.length]));
       }
     }
   }
 
   /** One case: warm-up, then the median of timed repetitions, as one JSON line. */
-  public static String measure(Backend backend, int m, int n, int k, boolean ta, boolean tb) {
-    return withOperands(backend, m, n, k, ta, tb, gemm -> {
+  public static String measure(Backend backend, int m, int n, int k, Transposed transposed) {
+    return withOperands(backend, m, n, k, transposed, gemm -> {
       double flops = 2.0 * m * n * k;
       double once = warmUp(backend, gemm);
       int reps = (int) Math.max(1, Math.min(1000, TARGET_SECONDS / 5 / once));
@@ -64,7 +67,7 @@ public final class GemmBench {
       double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       double medianMs = sorted[sorted.length / 2];
       return String.format(Locale.ROOT, "{%s,\"gflops\":%.1f,\"median_ms\":%.3f,\"times_ms\":%s}",
-          header(backend, null, m, n, k, ta, tb), flops / medianMs / 1e6, medianMs,
+          header(backend, null, m, n, k, transposed), flops / medianMs / 1e6, medianMs,
           Arrays.toString(sorted).replace(" ", ""));
     });
   }
@@ -73,9 +76,8 @@ public final class GemmBench {
    * One product's rate over time: after the warm-up, one JSON line per 200 ms window for {@code seconds}. On a shared
    * machine the rate can halve for seconds and come back with nothing changed in the process; this shows when.
    */
-  public static void trace(Backend backend, int m, int n, int k, boolean ta, boolean tb, double seconds,
-      Consumer<String> out) {
-    withOperands(backend, m, n, k, ta, tb, gemm -> {
+  public static void trace(Backend backend, int m, int n, int k, Transposed t, double seconds, Consumer<String> out) {
+    withOperands(backend, m, n, k, t, gemm -> {
       warmUp(backend, gemm);
       long start = System.nanoTime();
       while (System.nanoTime() - start < seconds * 1e9) {
@@ -91,16 +93,16 @@ public final class GemmBench {
         backend.synchronize();
         long t1 = System.nanoTime();
         out.accept(String.format(Locale.ROOT, "{%s,\"t_s\":%.2f,\"gflops\":%.1f}",
-            header(backend, "trace", m, n, k, ta, tb), (t1 - start) / 1e9, 2.0 * m * n * k * calls / (t1 - t0)));
+            header(backend, "trace", m, n, k, t), (t1 - start) / 1e9, 2.0 * m * n * k * calls / (t1 - t0)));
       }
       return null;
     });
   }
 
-  private static String header(Backend backend, String event, int m, int n, int k, boolean ta, boolean tb) {
+  private static String header(Backend backend, String event, int m, int n, int k, Transposed t) {
     return String.format(Locale.ROOT,
-        "\"bench\":\"gemm\",%s\"backend\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"trans\":\"%s%s\"",
-        event != null ? "\"event\":\"" + event + "\"," : "", backend.name(), m, n, k, ta ? "T" : "N", tb ? "T" : "N");
+        "\"bench\":\"gemm\",%s\"backend\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"trans\":\"%s\"",
+        event != null ? "\"event\":\"" + event + "\"," : "", backend.name(), m, n, k, t.letters());
   }
 
   /**
@@ -124,14 +126,14 @@ public final class GemmBench {
 
   /** Runs {@code body} with C = op(A)·op(B) on random operands as its argument, freeing them after. */
   private static <T> T withOperands(
-      Backend backend, int m, int n, int k, boolean ta, boolean tb, Function<Runnable, T> body) {
+      Backend backend, int m, int n, int k, Transposed t, Function<Runnable, T> body) {
     Buffer a = backend.allocate(DType.FLOAT32, (long) m * k);
     Buffer b = backend.allocate(DType.FLOAT32, (long) k * n);
     Buffer c = backend.allocate(DType.FLOAT32, (long) m * n);
     try {
       backend.random(Distribution.UNIFORM, -1, 1, 1, 0, a);
       backend.random(Distribution.UNIFORM, -1, 1, 2, 0, b);
-      return body.apply(() -> backend.gemm(ta, tb, 1, m, n, k, 1, a, 0, b, 0, 0, c, 0));
+      return body.apply(() -> backend.gemm(t.first(), t.second(), 1, m, n, k, 1, a, 0, b, 0, 0, c, 0));
     } finally {
       backend.free(a);
       backend.free(b);
