@@ -26,7 +26,7 @@ public final class MnistDataset {
   }
 
   /**
-   * Loads from class-path resources under {@code dir} (e.g. {@code "io/jgrad/examples/digits"}), for
+   * Loads from class-path resources under {@code dir} (e.g. {@code "io/jgrad/datasets/digits"}), for
    * data bundled in a jar.
    */
   public static TrainTestSplit loadResources(ClassLoader loader, String dir) {

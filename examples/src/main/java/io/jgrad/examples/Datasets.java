@@ -3,6 +3,7 @@ package io.jgrad.examples;
 import io.jgrad.data.CifarReader;
 import io.jgrad.data.MnistDataset;
 import io.jgrad.data.TrainTestSplit;
+import io.jgrad.datasets.Digits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +59,7 @@ enum Datasets {
   /** Loads the train and test parts from {@code dir} (null: the data set's default place). */
   TrainTestSplit load(Path dir) {
     return switch (this) {
-      case DIGITS -> MnistDataset.loadResources(Datasets.class.getClassLoader(), "io/jgrad/examples/digits");
+      case DIGITS -> Digits.load();
       case MNIST -> MnistDataset.load(required(dir, "mnist"));
       case FASHION_MNIST -> MnistDataset.load(dir != null ? dir : installed(FASHION_MNIST_DEFAULT));
       case CIFAR10 -> CifarReader.load(required(dir, "cifar10"));
