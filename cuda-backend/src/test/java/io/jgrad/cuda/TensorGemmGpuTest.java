@@ -122,6 +122,14 @@ class TensorGemmGpuTest {
           ((CudaBuffer) db).pointer(), broadcastB ? 0 : (long) k * n, beta, output, pc, (long) m * n);
     }
     int[] got = out == null ? downloadFloatBits(dc, c.length) : unpack(dc, c.length);
+    double[] av = new double[a.length];
+    double[] bv = new double[b.length];
+    for (int i = 0; i < a.length; i++) {
+      av[i] = in.decode(a[i]);
+    }
+    for (int i = 0; i < b.length; i++) {
+      bv[i] = in.decode(b[i]);
+    }
     backend.free(da);
     backend.free(db);
     backend.free(dc);
@@ -131,8 +139,8 @@ class TensorGemmGpuTest {
           double sum = 0;
           double magnitude = 0;
           for (int q = 0; q < k; q++) {
-            double p = in.decode(a[bi * m * k + (ta ? q * m + i : i * k + q)])
-                * in.decode(b[(broadcastB ? 0 : bi * k * n) + (tb ? j * k + q : q * n + j)]);
+            double p = av[bi * m * k + (ta ? q * m + i : i * k + q)]
+                * bv[(broadcastB ? 0 : bi * k * n) + (tb ? j * k + q : q * n + j)];
             sum += p;
             magnitude += Math.abs(p);
           }
