@@ -18,7 +18,7 @@ __device__ __forceinline__ void bias_activation_forward_body(
 
 // Block (BA_COLS, BA_ROWS), grid ceil(C / BA_COLS): each block owns its columns' whole dbias, so the sum is
 // deterministic and written, not accumulated. Partial sums in double keep it accurate for large R; dbias sums the
-// gradients as stored (rounded to T), as the unfused ops would.
+// gradients before they are rounded to T, so that each output is rounded once, as the CPU backends do.
 template <typename T>
 __device__ __forceinline__ void bias_activation_backward_body(
     int act, float alpha, const T* y, const T* dy, T* dx, T* dbias, int rows, int cols) {
@@ -28,9 +28,9 @@ __device__ __forceinline__ void bias_activation_backward_body(
   if (c < cols) {
     for (int r = threadIdx.y; r < rows; r += BA_ROWS) {
       long long i = (long long) r * cols + c;
-      T g = from_float<T>(unary_gradient(act, alpha, to_float(y[i]), to_float(dy[i])));
-      dx[i] = g;
-      sum += to_float(g);
+      float g = unary_gradient(act, alpha, to_float(y[i]), to_float(dy[i]));
+      dx[i] = from_float<T>(g);
+      sum += g;
     }
   }
   partial[threadIdx.y][threadIdx.x] = sum;
