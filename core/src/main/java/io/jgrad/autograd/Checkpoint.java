@@ -1,5 +1,6 @@
 package io.jgrad.autograd;
 
+import io.jgrad.DType;
 import io.jgrad.RandomTape;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
@@ -20,6 +21,8 @@ public final class Checkpoint extends Function {
   private final UnaryOperator<Tensor> segment;
   private RandomTape tape;
   private Tensor input;
+  /** The autocast type the forward ran under (null: off): the recompute must produce the same dtypes and values. */
+  private DType autocast;
 
   private Checkpoint(UnaryOperator<Tensor> segment) {
     this.segment = segment;
@@ -31,6 +34,7 @@ public final class Checkpoint extends Function {
       return segment.apply(x);
     }
     Checkpoint f = new Checkpoint(segment);
+    f.autocast = Autocast.current();
     Tensor out;
     // The segment's own scope frees its intermediate activations now, not when the caller's step ends: that is the
     // memory checkpointing exists to save.
@@ -57,7 +61,10 @@ public final class Checkpoint extends Function {
     boolean[] recomputing = RECOMPUTING.get();
     boolean outer = recomputing[0];
     recomputing[0] = true;
-    try (NoGrad ignored = NoGrad.enableGrad(); RandomTape replay = tape.replay(); Scope scope = Scope.open()) {
+    try (NoGrad ignored = NoGrad.enableGrad();
+        Autocast precision = Autocast.restore(autocast);
+        RandomTape replay = tape.replay();
+        Scope scope = Scope.open()) {
       Tensor y = segment.apply(x);
       if (y.requiresGrad()) {
         y.backward(gradOut, false);

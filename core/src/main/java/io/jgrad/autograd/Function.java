@@ -39,6 +39,11 @@ public abstract class Function {
    */
   protected abstract Tensor[] backward(Tensor gradOut);
 
+  /** Whether this function's output is a parameter's lasting 16-bit copy (see Cast), which save does not count. */
+  protected boolean outputIsParameterCopy() {
+    return false;
+  }
+
   /** The op's name, for errors and {@code toString}. */
   public String name() {
     return getClass().getSimpleName();
@@ -60,7 +65,9 @@ public abstract class Function {
     try (Scope ignored = Scope.detached()) {
       ref = t.detach();
     }
-    boolean isActivation = !(t.isLeaf() && t.requiresGrad());
+    // A parameter's 16-bit copy (autocast) lives as long as the parameter: it is no more an activation than W is.
+    boolean isActivation =
+        !(t.isLeaf() && t.requiresGrad()) && !(t.gradFn() != null && t.gradFn().outputIsParameterCopy());
     if (isActivation) {
       ActivationMemory.saved(ref.buffer());
     }

@@ -4,6 +4,7 @@ import io.jgrad.DType;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Module;
+import io.jgrad.nn.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,5 +90,6 @@ public final class ModelWeights {
         t.backend().upload(t.buffer(), d.toFloats());
       }
     });
+    model.namedParameters().values().forEach(Parameter::valueChanged);
   }
 }

@@ -1,6 +1,7 @@
 package io.jgrad.loss;
 
 import io.jgrad.Tensor;
+import io.jgrad.autograd.Autocast;
 
 /**
  * Binary cross-entropy of logits x against targets y in [0, 1], as PyTorch's BCEWithLogitsLoss, in the stable form
@@ -15,6 +16,7 @@ public record BceWithLogitsLoss(Reduction reduction) implements Loss {
 
   @Override
   public Tensor apply(Tensor logits, Tensor targets) {
+    logits = Autocast.widen(logits); // losses stay float32 under autocast
     Losses.checkSameShape("bce_with_logits", logits, targets);
     Tensor abs = logits.abs();
     // max(x, 0) written as (x + |x|)/2: at x = 0 the kinks of |x| here and in log(1 + exp(−|x|)) cancel with

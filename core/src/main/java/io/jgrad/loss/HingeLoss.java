@@ -2,6 +2,7 @@ package io.jgrad.loss;
 
 import io.jgrad.DType;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.Autocast;
 
 /**
  * The multiclass SVM (Weston–Watkins) hinge loss of scores [B, C] against int32 labels [B]: per sample Σ_{j≠y}
@@ -23,6 +24,7 @@ public record HingeLoss(double margin, Reduction reduction) implements Loss {
 
   @Override
   public Tensor apply(Tensor scores, Tensor labels) {
+    scores = Autocast.widen(scores); // losses stay float32 under autocast
     if (scores.rank() != 2 || labels.dtype() != DType.INT32 || labels.rank() != 1 || labels.dim(0) != scores.dim(0)) {
       throw new IllegalArgumentException("hinge loss: needs scores [batch, classes] and int32 labels [batch], got "
           + scores.shape() + " and " + labels.dtype().label() + " " + labels.shape());

@@ -1,6 +1,7 @@
 package io.jgrad.loss;
 
 import io.jgrad.Tensor;
+import io.jgrad.autograd.Autocast;
 
 /** Mean (or summed) squared error, Σ(output − target)² / n over every element, as PyTorch's MSELoss. */
 public record MseLoss(Reduction reduction) implements Loss {
@@ -11,6 +12,7 @@ public record MseLoss(Reduction reduction) implements Loss {
 
   @Override
   public Tensor apply(Tensor output, Tensor target) {
+    output = Autocast.widen(output); // losses stay float32 under autocast
     Losses.checkSameShape("mse", output, target);
     Tensor diff = output.sub(target);
     return reduction.reduce(diff.mul(diff));

@@ -5,6 +5,7 @@ import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.Autocast;
 import io.jgrad.autograd.Checkpoint;
 import io.jgrad.autograd.NoGrad;
 
@@ -57,6 +58,7 @@ public final class BatchNorm1d extends Module {
       throw new IllegalArgumentException(
           "BatchNorm1d(" + features + "): input must be [batch, " + features + "], got " + x.shape());
     }
+    x = Autocast.widen(x); // norms stay float32 under autocast
     Tensor centred;
     Tensor var;
     if (isTraining()) {

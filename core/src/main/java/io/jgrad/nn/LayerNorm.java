@@ -5,6 +5,7 @@ import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.Autocast;
 
 /**
  * Layer normalisation over the last axis of x [..., F], as PyTorch's LayerNorm(F): each sample is normalised by its
@@ -35,6 +36,7 @@ public final class LayerNorm extends Module {
       throw new IllegalArgumentException(
           "LayerNorm(" + features + "): input's last axis must be " + features + ", got " + x.shape());
     }
+    x = Autocast.widen(x); // norms stay float32 under autocast
     Tensor centred = x.sub(x.mean(-1, true));
     Tensor var = centred.mul(centred).mean(-1, true);
     return centred.div(var.add(EPS).sqrt()).mul(weight.value()).add(bias.value());

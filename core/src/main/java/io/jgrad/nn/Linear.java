@@ -8,6 +8,7 @@ import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.Transposed;
 import io.jgrad.UnaryOp;
+import io.jgrad.autograd.Autocast;
 import io.jgrad.init.Initializer;
 import io.jgrad.ops.Unary;
 
@@ -76,17 +77,30 @@ public final class Linear extends Module {
       throw new IllegalArgumentException("Linear(" + in + ", " + out + "): input must be [batch, " + in + "], got "
           + x.shape());
     }
-    if (bias != null) {
-      try (Tensor xw = x.matmul(weight.value(), Transposed.SECOND)) {
-        return xw.biasActivation(bias.value(), act, alpha);
+    // Under autocast the GEMM and its epilogue read the parameters' kept 16-bit copies, not a cast made per step.
+    DType low = Autocast.gemmType(x.dtype(), weight.value().dtype());
+    Tensor w = low == null ? weight.value() : weight.valueIn(low);
+    Tensor b = bias == null ? null : low == null ? bias.value() : bias.valueIn(low);
+    try {
+      if (b != null) {
+        try (Tensor xw = x.matmul(w, Transposed.SECOND)) {
+          return xw.biasActivation(b, act, alpha);
+        }
       }
-    }
-    Tensor xw = x.matmul(weight.value(), Transposed.SECOND);
-    if (act == UnaryOp.IDENTITY) {
-      return xw;
-    }
-    try (xw) {
-      return Unary.apply(act, alpha, xw);
+      Tensor xw = x.matmul(w, Transposed.SECOND);
+      if (act == UnaryOp.IDENTITY) {
+        return xw;
+      }
+      try (xw) {
+        return Unary.apply(act, alpha, xw);
+      }
+    } finally {
+      if (low != null) { // views of the 16-bit copies, not the parameters
+        w.close();
+        if (b != null) {
+          b.close();
+        }
+      }
     }
   }
 }

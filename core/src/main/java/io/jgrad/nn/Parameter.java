@@ -1,8 +1,10 @@
 package io.jgrad.nn;
 
 import io.jgrad.Backend;
+import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
+import io.jgrad.ops.Cast;
 
 /**
  * A trainable tensor owned by a module: a leaf that requires a gradient, created outside every {@link Scope}. The value
@@ -11,6 +13,8 @@ import io.jgrad.Tensor;
  */
 public final class Parameter {
   private Tensor value;
+  /** The value in 16 bits for autocast's GEMMs, made at first use and rewritten by {@link #valueChanged()}; or null. */
+  private Tensor copy;
 
   /** Takes ownership of {@code value}; it must not belong to a scope. */
   public Parameter(Tensor value) {
@@ -19,6 +23,39 @@ public final class Parameter {
 
   public Tensor value() {
     return value;
+  }
+
+  /**
+   * The value as {@code dtype} for a forward: {@link #value()} itself when it is of that dtype; otherwise its 16-bit
+   * copy, kept between steps (PyTorch's autocast weight cache, but refreshed by {@link #valueChanged()} rather than
+   * rebuilt each step), recorded as a cast of the value so the gradient reaches the float32 master.
+   */
+  public Tensor valueIn(DType dtype) {
+    if (value.dtype() == dtype) {
+      return value;
+    }
+    if (copy == null || copy.dtype() != dtype) {
+      dropCopy();
+      try (Scope ignored = Scope.detached()) {
+        copy = Tensor.empty(value.backend(), dtype, value.shape());
+      }
+      value.backend().cast(value.buffer(), copy.buffer());
+    }
+    return Cast.reuse(value, copy);
+  }
+
+  /** Tells the parameter that its value's buffer was written in place (an optimizer step, loaded weights). */
+  public void valueChanged() {
+    if (copy != null) {
+      value.backend().cast(value.buffer(), copy.buffer());
+    }
+  }
+
+  private void dropCopy() {
+    if (copy != null) {
+      copy.close();
+      copy = null;
+    }
   }
 
   /** The accumulated gradient, or null. */
@@ -36,6 +73,7 @@ public final class Parameter {
     Tensor old = value;
     value = newValue.requiresGrad(true);
     old.close();
+    dropCopy();
   }
 
   /** Moves the value to another backend (its gradient is dropped). */
@@ -47,6 +85,7 @@ public final class Parameter {
     value.setGrad(null);
     value.close();
     value = moved.requiresGrad(true);
+    dropCopy();
   }
 
   /** A copy of {@code t} on {@code backend}, same dtype, owned by no scope (parameters and module buffers). */
@@ -73,5 +112,6 @@ public final class Parameter {
   public void close() {
     value.setGrad(null);
     value.close();
+    dropCopy();
   }
 }

@@ -1,5 +1,6 @@
 package io.jgrad.ops;
 
+import io.jgrad.DType;
 import io.jgrad.Tensor;
 import io.jgrad.UnaryOp;
 import io.jgrad.autograd.Function;
@@ -20,6 +21,12 @@ public final class BiasActivation extends Function {
   }
 
   public static Tensor apply(Tensor x, Tensor bias, UnaryOp act, double alpha) {
+    if (x.dtype().isReduced() && bias.dtype() == DType.FLOAT32) {
+      // A 16-bit GEMM's epilogue (autocast): the bias joins it in 16 bits, as PyTorch's autocast addmm casts it.
+      try (Tensor bias16 = bias.to(x.dtype())) {
+        return apply(x, bias16, act, alpha);
+      }
+    }
     Broadcast.checkCompatible("bias_activation", x, bias);
     if (x.rank() != 2 || bias.rank() != 1 || bias.dim(0) != x.dim(1)) {
       throw new IllegalArgumentException(

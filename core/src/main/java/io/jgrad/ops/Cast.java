@@ -10,9 +10,12 @@ import io.jgrad.autograd.Function;
  */
 public final class Cast extends Function {
   private final DType from;
+  /** Whether the output is a parameter's kept 16-bit copy rather than a fresh conversion. */
+  private final boolean parameterCopy;
 
-  private Cast(DType from) {
+  private Cast(DType from, boolean parameterCopy) {
     this.from = from;
+    this.parameterCopy = parameterCopy;
   }
 
   public static Tensor apply(Tensor x, DType target) {
@@ -23,9 +26,30 @@ public final class Cast extends Function {
     Tensor y = Tensor.empty(x.backend(), target, x.shape());
     x.backend().cast(x.buffer(), y.buffer());
     if (isRecording(x)) {
-      new Cast(x.dtype()).connect(y, x);
+      new Cast(x.dtype(), false).connect(y, x);
     }
     return y;
+  }
+
+  /**
+   * {@code copy}'s values, which already hold {@code master} converted (a parameter's 16-bit copy, rewritten by the
+   * optimizer after each step), recorded as this cast of master without running it: the gradient reaches master.
+   */
+  public static Tensor reuse(Tensor master, Tensor copy) {
+    if (!master.shape().equals(copy.shape()) || !copy.dtype().isReduced()) {
+      throw new IllegalArgumentException("to: " + copy.shape() + " " + copy.dtype().label()
+          + " is not a 16-bit copy of " + master.shape() + " " + master.dtype().label());
+    }
+    Tensor y = copy.view(copy.shape());
+    if (isRecording(master)) {
+      new Cast(master.dtype(), true).connect(y, master);
+    }
+    return y;
+  }
+
+  @Override
+  protected boolean outputIsParameterCopy() {
+    return parameterCopy;
   }
 
   @Override

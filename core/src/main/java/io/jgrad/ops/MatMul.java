@@ -1,7 +1,9 @@
 package io.jgrad.ops;
 
+import io.jgrad.DType;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.Autocast;
 import io.jgrad.autograd.Function;
 
 /**
@@ -23,6 +25,18 @@ public final class MatMul extends Function {
   }
 
   public static Tensor apply(Tensor a, boolean transA, Tensor b, boolean transB) {
+    DType low = Autocast.gemmType(a.dtype(), b.dtype());
+    if (low != null) {
+      // Autocast: the product of 16-bit copies, accumulated in float32, rounded to 16 bits; the casts are recorded.
+      Tensor a16 = a.to(low);
+      Tensor b16 = b.to(low);
+      try {
+        return apply(a16, transA, b16, transB);
+      } finally {
+        closeUnlessSame(a16, a);
+        closeUnlessSame(b16, b);
+      }
+    }
     Broadcast.checkCompatible("matmul", a, b);
     if (a.rank() < 2 || a.rank() > 3 || b.rank() < 2 || b.rank() > 3) {
       throw new IllegalArgumentException(
@@ -92,6 +106,12 @@ public final class MatMul extends Function {
     long strideB = b.rank() == 3 ? (long) k * n : 0;
     long strideC = c.rank() == 3 ? (long) m * n : 0;
     a.backend().gemm(ta, tb, batch, m, n, k, 1.0, a.buffer(), strideA, b.buffer(), strideB, 0.0, c.buffer(), strideC);
+  }
+
+  private static void closeUnlessSame(Tensor made, Tensor given) {
+    if (made != given) {
+      made.close();
+    }
   }
 
   private static int batchOf(Tensor t) {

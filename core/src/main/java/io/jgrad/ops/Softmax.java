@@ -2,6 +2,7 @@ package io.jgrad.ops;
 
 import io.jgrad.ReduceOp;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.Autocast;
 
 /**
  * softmax and log-softmax along an axis, composed from primitives (their backward comes from the primitives). The
@@ -12,12 +13,22 @@ public final class Softmax {
   private Softmax() {}
 
   public static Tensor softmax(Tensor x, int axis) {
+    if (x.dtype().isReduced()) { // softmax stays float32 under autocast
+      try (Tensor wide = Autocast.widen(x)) {
+        return softmax(wide, axis);
+      }
+    }
     try (Tensor shifted = shifted(x, axis); Tensor e = shifted.exp(); Tensor s = e.sum(axis, true)) {
       return e.div(s);
     }
   }
 
   public static Tensor logSoftmax(Tensor x, int axis) {
+    if (x.dtype().isReduced()) {
+      try (Tensor wide = Autocast.widen(x)) {
+        return logSoftmax(wide, axis);
+      }
+    }
     try (Tensor shifted = shifted(x, axis);
         Tensor e = shifted.exp();
         Tensor s = e.sum(axis, true);

@@ -3,6 +3,7 @@ package io.jgrad.ops;
 import io.jgrad.DType;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.Autocast;
 import io.jgrad.autograd.Function;
 
 /**
@@ -20,6 +21,11 @@ public final class SoftmaxCrossEntropy extends Function {
   }
 
   public static Tensor apply(Tensor logits, Tensor labels, double smoothing) {
+    if (logits.dtype().isReduced()) { // the loss stays float32 (autocast): its kernel takes no 16-bit logits
+      try (Tensor wide = Autocast.widen(logits)) {
+        return apply(wide, labels, smoothing);
+      }
+    }
     if (logits.rank() != 2) {
       throw new IllegalArgumentException("cross_entropy: logits must be 2-D [batch, classes], got " + logits.shape());
     }

@@ -78,6 +78,7 @@ public abstract class Optimizer implements AutoCloseable {
       Tensor g = p.grad();
       if (g != null) {
         update(name, p.value(), g);
+        p.valueChanged(); // the next autocast forward reads the new weights' 16-bit copy
       }
     });
   }

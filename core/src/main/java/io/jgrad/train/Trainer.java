@@ -3,6 +3,7 @@ package io.jgrad.train;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.ActivationMemory;
+import io.jgrad.autograd.Autocast;
 import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.io.ModelWeights;
@@ -34,6 +35,9 @@ public final class Trainer {
   private final List<TrainListener> listeners = new ArrayList<>();
   private double clipNorm;
   private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.SKIP;
+  private Precision precision = Precision.FP32;
+  /** Loss scaling for FP16, else null. */
+  private GradScaler scaler;
   private EarlyStopping earlyStopping;
   private DataLoader validation;
   private int restoredEpoch;
@@ -59,6 +63,34 @@ public final class Trainer {
     }
     this.clipNorm = maxNorm;
     return this;
+  }
+
+  /**
+   * Runs each forward and loss (training and evaluation) under {@link io.jgrad.autograd.Autocast} in this precision;
+   * FP16 adds a {@link GradScaler}, whose overflowing steps are skipped and counted without a warning.
+   */
+  public Trainer precision(Precision precision) {
+    this.precision = Objects.requireNonNull(precision, "precision");
+    this.scaler = precision == Precision.FP16 ? new GradScaler() : null;
+    return this;
+  }
+
+  public Precision precision() {
+    return precision;
+  }
+
+  /** Replaces the FP16 loss scaler (its initial scale, its growth interval); FP16 only. */
+  public Trainer gradScaler(GradScaler gradScaler) {
+    if (precision != Precision.FP16) {
+      throw new IllegalStateException("gradScaler: loss scaling is for fp16, the trainer runs " + precision.label());
+    }
+    this.scaler = Objects.requireNonNull(gradScaler, "gradScaler");
+    return this;
+  }
+
+  /** The FP16 loss scaler, or null in other precisions. */
+  public GradScaler gradScaler() {
+    return scaler;
   }
 
   public Trainer nonFinitePolicy(NonFinitePolicy policy) {
@@ -176,20 +208,41 @@ public final class Trainer {
   }
 
   private Evaluation evaluateOrNaN(DataLoader data) {
-    return data == null ? new Evaluation(Double.NaN, Double.NaN) : Evaluation.of(model, loss, data);
+    if (data == null) {
+      return new Evaluation(Double.NaN, Double.NaN);
+    }
+    try (Autocast ignored = precision.enter()) {
+      return Evaluation.of(model, loss, data);
+    }
   }
 
   /** One optimisation step on one batch; returns its loss. The model is unchanged when the step is skipped. */
   public double step(Batch batch) {
     try (Scope ignored = Scope.open()) {
-      Tensor output = model.forward(batch.features());
-      Tensor l = loss.apply(output, batch.labels());
+      Tensor l;
+      try (Autocast region = precision.enter()) { // backward runs outside: its dtypes are fixed by the forward
+        l = loss.apply(model.forward(batch.features()), batch.labels());
+      }
       optimizer.zeroGrad();
-      l.backward();
+      if (scaler == null) {
+        l.backward();
+      } else {
+        scaler.scale(l).backward();
+        scaler.unscale(optimizer.parameters().values());
+      }
       double value = l.item();
       String nonFinite = Double.isFinite(value) ? monitor.inspect() : "the loss";
+      if (scaler != null) {
+        scaler.update(nonFinite != null && Double.isFinite(value));
+      }
       if (nonFinite != null) {
-        refuse(nonFinite, value);
+        if (scaler != null && Double.isFinite(value)) {
+          skippedSteps++; // a float16 overflow at this scale: the scaler has halved it, the next step retries
+          log.log(Level.DEBUG, "fp16 gradients overflowed in " + nonFinite + ": step skipped, loss scale now "
+              + scaler.scale());
+        } else {
+          refuse(nonFinite, value);
+        }
         return value;
       }
       if (clipNorm > 0) {

@@ -62,6 +62,10 @@ public final class CpuBackend extends ArrayBackend {
   public void gemm(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha, Buffer a,
       long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC) {
     CpuBuffer[] ops = reference.gemmOperands("gemm", batch, m, n, k, a, strideA, b, strideB, c, strideC);
+    if (simd != null && ops[0].dtype().isReduced()) {
+      gemm16(transA, transB, batch, m, n, k, (float) alpha, ops, strideA, strideB, (float) beta, strideC);
+      return;
+    }
     if (!fast(ops[0])) {
       reference.gemm(transA, transB, batch, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC);
       return;
@@ -69,6 +73,40 @@ public final class CpuBackend extends ArrayBackend {
     for (int i = 0; i < batch; i++) {
       simd.gemm(transA, transB, m, n, k, (float) alpha, ops[0].floats(), (int) (i * strideA), ops[1].floats(),
           (int) (i * strideB), (float) beta, ops[2].floats(), (int) (i * strideC));
+    }
+  }
+
+  /**
+   * 16-bit A and B through the float32 kernel, widened as they are packed. A 16-bit C goes through a float32 matrix
+   * (widened first when beta reads it) and is rounded once at the end, as the contract asks.
+   */
+  private void gemm16(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, CpuBuffer[] ops,
+      long strideA, long strideB, float beta, long strideC) {
+    DType type = ops[0].dtype();
+    CpuBuffer c = ops[2];
+    if (c.dtype() == DType.FLOAT32) {
+      for (int i = 0; i < batch; i++) {
+        simd.gemm(type, transA, transB, m, n, k, alpha, ops[0].shorts(), (int) (i * strideA), ops[1].shorts(),
+            (int) (i * strideB), beta, c.floats(), (int) (i * strideC));
+      }
+      return;
+    }
+    CpuBuffer scratch = pool().allocate(DType.FLOAT32, (long) m * n);
+    try {
+      float[] out = scratch.floats();
+      for (int i = 0; i < batch; i++) {
+        int offC = (int) (i * strideC);
+        for (int e = 0; beta != 0 && e < m * n; e++) {
+          out[e] = (float) c.get(offC + e);
+        }
+        simd.gemm(type, transA, transB, m, n, k, alpha, ops[0].shorts(), (int) (i * strideA), ops[1].shorts(),
+            (int) (i * strideB), beta, out, 0);
+        for (int e = 0; e < m * n; e++) {
+          c.set(offC + e, out[e]);
+        }
+      }
+    } finally {
+      pool().release(scratch);
     }
   }
 

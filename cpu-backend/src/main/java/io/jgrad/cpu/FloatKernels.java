@@ -3,6 +3,7 @@ package io.jgrad.cpu;
 import io.jgrad.BatchNormStatistics;
 import io.jgrad.BinaryOp;
 import io.jgrad.Conv2dGeometry;
+import io.jgrad.DType;
 import io.jgrad.Pool2dGeometry;
 import io.jgrad.UnaryOp;
 
@@ -16,6 +17,10 @@ interface FloatKernels extends AutoCloseable {
   /** C[m×n] = alpha·op(A)·op(B) + beta·C, row-major, each operand starting at its offset. */
   void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int offA, float[] b, int offB,
       float beta, float[] c, int offC);
+
+  /** The same product of 16-bit A and B ({@code type}) into a float32 C, accumulated in float32. */
+  void gemm(DType type, boolean ta, boolean tb, int m, int n, int k, float alpha, short[] a, int offA, short[] b,
+      int offB, float beta, float[] c, int offC);
 
   /** y[i] = op(x[i]; alpha) for i &lt; n; y may be x. */
   void unary(UnaryOp op, float alpha, float[] x, float[] y, int n);

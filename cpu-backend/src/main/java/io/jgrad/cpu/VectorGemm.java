@@ -1,5 +1,7 @@
 package io.jgrad.cpu;
 
+import io.jgrad.DType;
+import io.jgrad.ReducedFloats;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
@@ -77,6 +79,10 @@ final class VectorGemm {
     int offA;
     float[] b;
     int offB;
+    /** 16-bit A and B instead of a and b (null for float32): packing widens them, so the kernel runs unchanged. */
+    short[] a16;
+    short[] b16;
+    DType type16;
     float beta;
     float[] c;
     int offC;
@@ -121,6 +127,33 @@ final class VectorGemm {
 
   /** One row-major C[m×n] = alpha·op(A)·op(B) + beta·C, operands starting at the given offsets. */
   synchronized void gemm(
+      boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int offA, float[] b, int offB, float beta,
+      float[] c, int offC) {
+    op.a16 = null;
+    op.b16 = null;
+    run(ta, tb, m, n, k, alpha, a, offA, b, offB, beta, c, offC);
+  }
+
+  /**
+   * The same product of 16-bit A and B ({@code type}: BFLOAT16 or FLOAT16) into a float32 C. The packing widens each
+   * element exactly as it copies it (it copies every element anyway), so the kernel and its float32 accumulation are
+   * the float32 path's.
+   */
+  synchronized void gemm(
+      DType type, boolean ta, boolean tb, int m, int n, int k, float alpha, short[] a, int offA, short[] b, int offB,
+      float beta, float[] c, int offC) {
+    op.a16 = a;
+    op.b16 = b;
+    op.type16 = type;
+    try {
+      run(ta, tb, m, n, k, alpha, null, offA, null, offB, beta, c, offC);
+    } finally {
+      op.a16 = null;
+      op.b16 = null;
+    }
+  }
+
+  private void run(
       boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int offA, float[] b, int offB, float beta,
       float[] c, int offC) {
     op.ta = ta;
@@ -448,6 +481,10 @@ final class VectorGemm {
    * per k), zero-padded. Each loop order reads A along its rows: A by rows of op(A), Aᵀ (stored K×M) by steps.
    */
   private static void packA(Operands op, int ic, int mc, int pc, int kc, float[] dst, int dstOff) {
+    if (op.a16 != null) {
+      packA16(op, ic, mc, pc, kc, dst, dstOff);
+      return;
+    }
     for (int ir = 0; ir < mc; ir += MR) {
       int base = dstOff + ir * kc;
       int mr = Math.min(MR, mc - ir);
@@ -481,6 +518,10 @@ final class VectorGemm {
    * op(B).
    */
   private static void packB(Operands op, int pc, int kc, int jc, int nc, float[] dst, int dstOff) {
+    if (op.b16 != null) {
+      packB16(op, pc, kc, jc, nc, dst, dstOff);
+      return;
+    }
     for (int jr = 0; jr < nc; jr += NR) {
       int base = dstOff + jr * kc;
       int nr = Math.min(NR, nc - jr);
@@ -511,5 +552,41 @@ final class VectorGemm {
         }
       }
     }
+  }
+
+  /** {@link #packA} of a 16-bit A, widening each element. */
+  private static void packA16(Operands op, int ic, int mc, int pc, int kc, float[] dst, int dstOff) {
+    boolean bf16 = op.type16 == DType.BFLOAT16;
+    for (int ir = 0; ir < mc; ir += MR) {
+      int base = dstOff + ir * kc;
+      int mr = Math.min(MR, mc - ir);
+      for (int r = 0; r < MR; r++) {
+        for (int p = 0; p < kc; p++) {
+          // op(A)[i, p] is A[p, i] when A is stored transposed (K×M).
+          int src = op.ta ? op.offA + (pc + p) * op.m + ic + ir + r : op.offA + (ic + ir + r) * op.k + pc + p;
+          dst[base + p * MR + r] = r < mr ? widen(op.a16[src], bf16) : 0f;
+        }
+      }
+    }
+  }
+
+  /** {@link #packB} of a 16-bit B, widening each element. */
+  private static void packB16(Operands op, int pc, int kc, int jc, int nc, float[] dst, int dstOff) {
+    boolean bf16 = op.type16 == DType.BFLOAT16;
+    for (int jr = 0; jr < nc; jr += NR) {
+      int base = dstOff + jr * kc;
+      int nr = Math.min(NR, nc - jr);
+      for (int p = 0; p < kc; p++) {
+        for (int j = 0; j < NR; j++) {
+          // op(B)[p, j] is B[j, p] when B is stored transposed (N×K).
+          int src = op.tb ? op.offB + (jc + jr + j) * op.k + pc + p : op.offB + (pc + p) * op.n + jc + jr + j;
+          dst[base + p * NR + j] = j < nr ? widen(op.b16[src], bf16) : 0f;
+        }
+      }
+    }
+  }
+
+  private static float widen(short bits, boolean bf16) {
+    return bf16 ? Float.intBitsToFloat(bits << 16) : ReducedFloats.fromFloat16(bits);
   }
 }

@@ -3,6 +3,7 @@ package io.jgrad.cpu;
 import io.jgrad.BatchNormStatistics;
 import io.jgrad.BinaryOp;
 import io.jgrad.Conv2dGeometry;
+import io.jgrad.DType;
 import io.jgrad.Pool2dGeometry;
 import io.jgrad.UnaryOp;
 import java.util.Arrays;
@@ -42,6 +43,12 @@ final class VectorKernels implements FloatKernels {
   public void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int offA, float[] b, int offB,
       float beta, float[] c, int offC) {
     gemm.gemm(ta, tb, m, n, k, alpha, a, offA, b, offB, beta, c, offC);
+  }
+
+  @Override
+  public void gemm(DType type, boolean ta, boolean tb, int m, int n, int k, float alpha, short[] a, int offA,
+      short[] b, int offB, float beta, float[] c, int offC) {
+    gemm.gemm(type, ta, tb, m, n, k, alpha, a, offA, b, offB, beta, c, offC);
   }
 
   @Override

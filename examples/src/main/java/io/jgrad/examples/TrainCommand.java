@@ -27,6 +27,7 @@ import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.Evaluation;
 import io.jgrad.train.Monitor;
 import io.jgrad.train.NonFinitePolicy;
+import io.jgrad.train.Precision;
 import io.jgrad.train.Trainer;
 import io.jgrad.train.TrainingCheckpoint;
 import java.nio.file.Files;
@@ -156,6 +157,10 @@ final class TrainCommand implements Callable<Integer> {
       + "with the settings it recorded (an option given that contradicts them is an error)")
   Path resume;
 
+  @Option(names = "--precision", defaultValue = "fp32",
+      description = "fp32, or mixed precision with bf16 or fp16 GEMMs (fp16 adds loss scaling) (default: ${DEFAULT-VALUE})")
+  String precision;
+
   @Option(names = "--no-progress", description = "plain progress lines instead of a progress bar")
   boolean noProgress;
 
@@ -175,6 +180,7 @@ final class TrainCommand implements Callable<Integer> {
     scheduleEpochs = Math.max(1, epochs); // with --epochs 0 no step is taken; one epoch keeps the schedule well-formed
     Path resumeFile = resume == null ? null : adoptRecordedSettings();
     NonFinitePolicy policy = checkOptions();
+    Precision mixed = Precision.parse(precision);
     Datasets ds = Datasets.named(dataset);
     TrainingData split = TrainingData.prepare(ds, data, valSplit, seed);
     int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
@@ -209,6 +215,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = new Trainer(model, opt, loss)
             .clipNorm(clipNorm)
             .nonFinitePolicy(policy)
+            .precision(mixed)
             .validation(validation);
         Map<String, String> resumed = Map.of(); // what the resumed checkpoint recorded: the best validation loss
         if (resumeFile != null) {
@@ -229,6 +236,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("dataset", ds.label());
         context.put("backend", backend.name());
+        context.put("precision", mixed.label());
         trainer.listener(noProgress ? ProgressListener.lines(System.out, System.err) : ProgressListener.onConsole());
         if (metrics != null) {
           trainer.listener(metrics.toString().endsWith(".csv") ? new CsvMetricsFile(metrics, context)

@@ -7,6 +7,7 @@ import io.jgrad.Transposed;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import io.jgrad.train.Precision;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -52,6 +53,10 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--sizes", split = ",", description = "square sizes (default: 128,256,512,1024,2048)")
     int[] sizes;
 
+    @Option(names = "--dtype", defaultValue = "fp32",
+        description = "fp32, or bf16/fp16 A and B (float32 C and accumulation) (default: ${DEFAULT-VALUE})")
+    String dtype;
+
     @Option(names = "--no-mlp", description = "skip the 784-512-256-10 MLP shapes")
     boolean noMlp;
 
@@ -76,7 +81,8 @@ public final class BenchCommand implements Runnable {
           GemmBench.trace(b, Integer.parseInt(s.group(1)), Integer.parseInt(s.group(2)), Integer.parseInt(s.group(3)),
               t, trace, System.out::println);
         } else {
-          GemmBench.run(b, sizes != null ? sizes : GemmBench.defaultSquares(), !noMlp, System.out::println);
+          GemmBench.run(b, Precision.parse(dtype).dtype(), sizes != null ? sizes : GemmBench.defaultSquares(), !noMlp,
+              System.out::println);
         }
       }
     }

@@ -38,20 +38,29 @@ public final class GemmBench {
 
   /** Runs the square sizes, then (if {@code mlp}) the MLP shapes, handing each JSON line to {@code out}. */
   public static void run(Backend backend, int[] squares, boolean mlp, Consumer<String> out) {
+    run(backend, DType.FLOAT32, squares, mlp, out);
+  }
+
+  /** {@link #run} with A and B of {@code dtype} (BFLOAT16, FLOAT16: a float32 C, accumulated in float32). */
+  public static void run(Backend backend, DType dtype, int[] squares, boolean mlp, Consumer<String> out) {
     for (int s : squares) {
-      out.accept(measure(backend, s, s, s, Transposed.NONE));
+      out.accept(measure(backend, dtype, s, s, s, Transposed.NONE));
     }
     if (mlp) {
       for (int i = 0; i < MLP_SHAPES.length; i++) {
         int[] c = MLP_SHAPES[i];
-        out.accept(measure(backend, c[0], c[1], c[2], MLP_TRANSPOSES[i % MLP_TRANSPOSES.length]));
+        out.accept(measure(backend, dtype, c[0], c[1], c[2], MLP_TRANSPOSES[i % MLP_TRANSPOSES.length]));
       }
     }
   }
 
   /** One case: warm-up, then the median of timed repetitions, as one JSON line. */
   public static String measure(Backend backend, int m, int n, int k, Transposed transposed) {
-    return withOperands(backend, m, n, k, transposed, gemm -> {
+    return measure(backend, DType.FLOAT32, m, n, k, transposed);
+  }
+
+  private static String measure(Backend backend, DType dtype, int m, int n, int k, Transposed transposed) {
+    return withOperands(backend, dtype, m, n, k, transposed, gemm -> {
       double flops = 2.0 * m * n * k;
       double once = warmUp(backend, gemm);
       int reps = (int) Math.max(1, Math.min(1000, TARGET_SECONDS / 5 / once));
@@ -67,7 +76,7 @@ public final class GemmBench {
       double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       double medianMs = sorted[sorted.length / 2];
       return String.format(Locale.ROOT, "{%s,\"gflops\":%.1f,\"median_ms\":%.3f,\"times_ms\":%s}",
-          header(backend, null, m, n, k, transposed), flops / medianMs / 1e6, medianMs,
+          header(backend, null, m, n, k, transposed) + dtypeField(dtype), flops / medianMs / 1e6, medianMs,
           Arrays.toString(sorted).replace(" ", ""));
     });
   }
@@ -77,7 +86,7 @@ public final class GemmBench {
    * machine the rate can halve for seconds and come back with nothing changed in the process; this shows when.
    */
   public static void trace(Backend backend, int m, int n, int k, Transposed t, double seconds, Consumer<String> out) {
-    withOperands(backend, m, n, k, t, gemm -> {
+    withOperands(backend, DType.FLOAT32, m, n, k, t, gemm -> {
       warmUp(backend, gemm);
       long start = System.nanoTime();
       while (System.nanoTime() - start < seconds * 1e9) {
@@ -124,11 +133,20 @@ public final class GemmBench {
     return window[1] / 1e9 / window[0];
   }
 
+  /** ,"dtype":"bf16" for 16-bit operands; nothing for float32, whose lines stay as they were. */
+  private static String dtypeField(DType dtype) {
+    return switch (dtype) {
+      case BFLOAT16 -> ",\"dtype\":\"bf16\"";
+      case FLOAT16 -> ",\"dtype\":\"fp16\"";
+      default -> "";
+    };
+  }
+
   /** Runs {@code body} with C = op(A)·op(B) on random operands as its argument, freeing them after. */
   private static <T> T withOperands(
-      Backend backend, int m, int n, int k, Transposed t, Function<Runnable, T> body) {
-    Buffer a = backend.allocate(DType.FLOAT32, (long) m * k);
-    Buffer b = backend.allocate(DType.FLOAT32, (long) k * n);
+      Backend backend, DType dtype, int m, int n, int k, Transposed t, Function<Runnable, T> body) {
+    Buffer a = backend.allocate(dtype, (long) m * k);
+    Buffer b = backend.allocate(dtype, (long) k * n);
     Buffer c = backend.allocate(DType.FLOAT32, (long) m * n);
     try {
       backend.random(Distribution.UNIFORM, -1, 1, 1, 0, a);

@@ -6,6 +6,8 @@ import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.Autocast;
+import io.jgrad.train.Precision;
 import io.jgrad.autograd.ActivationMemory;
 import io.jgrad.nn.Linear;
 import io.jgrad.nn.Module;
@@ -44,6 +46,10 @@ final class MemoryBench implements Runnable {
   @Option(names = "--checkpoint-segments", defaultValue = "0", description = "0: none; K: K segments")
   int segments;
 
+  @Option(names = "--precision", defaultValue = "fp32",
+      description = "fp32, or bf16/fp16 GEMMs with 16-bit saved activations (default: ${DEFAULT-VALUE})")
+  String precision;
+
   @Option(names = "--steps", defaultValue = "5", description = "timed steps (after one warm-up)")
   int steps;
 
@@ -59,6 +65,7 @@ final class MemoryBench implements Runnable {
       Sequential stack = new Sequential(layers.toArray(new Module[0]));
       // With checkpointing, the plain stack (same weights) is timed in alternation: the ratio of medians is fair on
       // a noisy machine where separate runs minutes apart are not.
+      Precision mixed = Precision.parse(precision);
       List<Module> models = segments > 0 ? List.of(stack.checkpointed(segments), stack) : List.of(stack);
       try (Scope data = Scope.detached()) {
         Tensor x = Tensor.randn(b, DType.FLOAT32, Shape.of(batch, width), gen, 0, 1);
@@ -74,7 +81,11 @@ final class MemoryBench implements Runnable {
             b.resetPeak();
             long t0 = System.nanoTime();
             try (Scope step = Scope.open()) {
-              model.forward(x).mean().backward();
+              Tensor loss;
+              try (Autocast region = mixed.enter()) {
+                loss = Autocast.widen(model.forward(x)).mean();
+              }
+              loss.backward();
             }
             b.synchronize();
             if (s >= 0) {
@@ -92,6 +103,7 @@ final class MemoryBench implements Runnable {
         f.put("width", width);
         f.put("batch", batch);
         f.put("checkpoint_segments", segments);
+        f.put("precision", mixed.label());
         f.put("peak_activation_bytes", peakActivations[0]);
         f.put("theoretical_min_activation_bytes", (long) (depth + 1) * batch * width * 4);
         f.put("peak_total_bytes", peakLive[0]);
