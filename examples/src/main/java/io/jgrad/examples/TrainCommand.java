@@ -236,7 +236,6 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("dataset", ds.label());
         context.put("backend", backend.name());
-        context.put("precision", mixed.label());
         trainer.listener(noProgress ? ProgressListener.lines(System.out, System.err) : ProgressListener.onConsole());
         if (metrics != null) {
           trainer.listener(metrics.toString().endsWith(".csv") ? new CsvMetricsFile(metrics, context)
@@ -265,7 +264,9 @@ final class TrainCommand implements Callable<Integer> {
           restored.put("test_loss", best.loss());
           restored.put("best_epoch", trainer.restoredEpoch());
         }
-        System.out.println(summary(context, history, trainer.completedEpochs(), start, restored));
+        Map<String, Object> summaryContext = new LinkedHashMap<>(context);
+        summaryContext.put("precision", mixed.label()); // the summary's, not each metrics line's (a fixed prefix)
+        System.out.println(summary(summaryContext, history, trainer.completedEpochs(), start, restored));
         model.close();
       }
     }
