@@ -11,6 +11,7 @@ import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.Transposed;
 import io.jgrad.init.Initializer;
 import io.jgrad.nn.Dropout;
 import io.jgrad.nn.Linear;
@@ -51,7 +52,7 @@ class AutocastTest extends ReferenceBackendTest {
           assertNull(Autocast.current(), "FLOAT32 turns autocast off inside");
         }
         Tensor x64 = input(DType.FLOAT64);
-        assertEquals(DType.FLOAT64, x64.matmul(false, x64, true).dtype(), "float64 is never autocast");
+        assertEquals(DType.FLOAT64, x64.matmul(x64, Transposed.SECOND).dtype(), "float64 is never autocast");
       }
       assertNull(Autocast.current(), "closing restores the mode before");
       assertEquals(DType.BFLOAT16, logits.dtype(), "a GEMM's result is 16-bit");

@@ -66,8 +66,9 @@ class MixedPrecisionTrainingTest extends ReferenceBackendTest {
     Generator init = new Generator(5);
     Sequential model = new Sequential(new Linear(backend, 16, 32, init), new ReLU(), new Dropout(0.2,
         new Generator(11)), new Linear(backend, 32, 4, init));
-    try (DataLoader train = new DataLoader(TrainerTest.clusters(256, 1), 32, true, false, 3, backend);
-        DataLoader test = new DataLoader(TrainerTest.clusters(128, 2), 64, false, false, 0, backend);
+    try (DataLoader train = DataLoader.builder(TrainerTest.clusters(256, 1)).batchSize(32).shuffle(true).seed(3)
+            .build(backend);
+        DataLoader test = DataLoader.builder(TrainerTest.clusters(128, 2)).batchSize(64).build(backend);
         AdamW opt = new AdamW(model.namedParameters(), 0.01)) {
       Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).precision(precision);
       if (scaler != null) {
