@@ -58,6 +58,11 @@ public final class CpuBackend extends ArrayBackend {
     return simd != null && b.dtype() == DType.FLOAT32;
   }
 
+  /** Whether this 16-bit kernel call runs the SIMD float32 kernel on staged copies ({@link Float32Staging}). */
+  private boolean staged(CpuBuffer b) {
+    return simd != null && b.dtype().isReduced();
+  }
+
   @Override
   public void gemm(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha, Buffer a,
       long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC) {
@@ -114,6 +119,12 @@ public final class CpuBackend extends ArrayBackend {
   public void unary(UnaryOp op, double alpha, Buffer x, Buffer y) {
     CpuBuffer cx = floating("unary", "x", x);
     CpuBuffer cy = matching("unary", "y", y, cx, cx.length());
+    if (staged(cx)) {
+      try (Float32Staging f = new Float32Staging(pool())) {
+        simd.unary(op, (float) alpha, f.in(cx), f.out(cy), cx.size());
+      }
+      return;
+    }
     if (!fast(cx)) {
       reference.unary(op, alpha, x, y);
       return;
@@ -126,6 +137,12 @@ public final class CpuBackend extends ArrayBackend {
     CpuBuffer cdy = floating("unaryBackward", "dy", dy);
     CpuBuffer cdx = matching("unaryBackward", "dx", dx, cdy, cdy.length());
     CpuBuffer cs = reference.savedOperand("unaryBackward", op, saved, cdy);
+    if (staged(cdy)) {
+      try (Float32Staging f = new Float32Staging(pool())) {
+        simd.unaryBackward(op, (float) alpha, f.in(cs), f.in(cdy), f.out(cdx), cdy.size());
+      }
+      return;
+    }
     if (!fast(cdy)) {
       reference.unaryBackward(op, alpha, saved, dy, dx);
       return;
@@ -143,17 +160,29 @@ public final class CpuBackend extends ArrayBackend {
     int cols = outShape.rank() == 0 ? 1 : outShape.dim(-1);
     // A bias row: b has the last dimension of out and is 1 (or absent) everywhere else.
     boolean row = aShape.equals(outShape) && bShape.size() == cols && bShape.rank() > 0 && bShape.dim(-1) == cols;
-    if (!fast(ca) || !(same || row)) {
+    if (!(fast(ca) || staged(ca)) || !(same || row)) {
       reference.binary(op, a, aShape, b, bShape, out, outShape);
       return;
     }
     int rows = (int) (outShape.size() / Math.max(cols, 1));
+    if (staged(ca)) {
+      try (Float32Staging f = new Float32Staging(pool())) {
+        simd.binary(op, f.in(ca), f.in(cb), !same, f.out(co), rows, cols);
+      }
+      return;
+    }
     simd.binary(op, ca.floats(), cb.floats(), !same, co.floats(), rows, cols);
   }
 
   @Override
   public void biasActivation(UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer y, int rows, int cols) {
     BiasForwardBuffers b = biasForwardBuffers(act, x, bias, y, rows, cols);
+    if (staged(b.x())) {
+      try (Float32Staging f = new Float32Staging(pool())) {
+        simd.biasActivation(act, (float) alpha, f.in(b.x()), f.in(b.bias()), f.out(b.y()), rows, cols);
+      }
+      return;
+    }
     if (!fast(b.x())) {
       reference.biasActivation(act, alpha, x, bias, y, rows, cols);
       return;
@@ -165,6 +194,13 @@ public final class CpuBackend extends ArrayBackend {
   public void biasActivationBackward(UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias,
       int rows, int cols) {
     BiasBackwardBuffers b = biasBackwardBuffers(act, y, dy, dx, dbias, rows, cols);
+    if (staged(b.y())) {
+      try (Float32Staging f = new Float32Staging(pool())) {
+        simd.biasActivationBackward(act, (float) alpha, f.in(b.y()), f.in(b.dy()), f.out(b.dx()), f.out(b.dbias()),
+            rows, cols);
+      }
+      return;
+    }
     if (!fast(b.y())) {
       reference.biasActivationBackward(act, alpha, y, dy, dx, dbias, rows, cols);
       return;

@@ -6,6 +6,7 @@ import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.autograd.Autocast;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
 import io.jgrad.examples.OptimizerChoice;
@@ -17,6 +18,7 @@ import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.MlpSpec;
 import io.jgrad.tools.ProgressListener;
 import io.jgrad.train.EpochMetrics;
+import io.jgrad.train.Precision;
 import io.jgrad.train.Trainer;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -85,6 +87,10 @@ final class TrainBench implements Runnable {
       description = "preloaded (batches already on the backend) or trainer (Trainer, DataLoader, listeners, "
           + "evaluation), or both (preloaded,trainer), taking turns window by window (default: ${DEFAULT-VALUE})")
   String loop;
+
+  @Option(names = "--precision", defaultValue = "fp32",
+      description = "fp32, bf16 or fp16 GEMMs (autocast; the trainer loop adds fp16 loss scaling) (default: ${DEFAULT-VALUE})")
+  String precision;
 
   @Option(names = "--windows", defaultValue = "7", description = "timed windows")
   int windows;
@@ -235,7 +241,10 @@ final class TrainBench implements Runnable {
       long t0 = System.nanoTime();
       for (int s = 0; s < steps; s++) {
         try (Scope ignored = Scope.open()) {
-          Tensor l = loss.apply(model.forward(x[i % PRELOADED_BATCHES]), y[i % PRELOADED_BATCHES]);
+          Tensor l;
+          try (Autocast region = Precision.parse(precision).enter()) {
+            l = loss.apply(model.forward(x[i % PRELOADED_BATCHES]), y[i % PRELOADED_BATCHES]);
+          }
           opt.zeroGrad();
           l.backward();
           opt.step();
@@ -266,7 +275,8 @@ final class TrainBench implements Runnable {
       train = DataLoader.builder(randomData(b, steps * batch, gen)).batchSize(batch).shuffle(true).build(b);
       test = DataLoader.builder(randomData(b, Math.max(1, steps * batch / 6), gen)).batchSize(EVAL_BATCH).build(b);
       PrintStream nullSink = new PrintStream(OutputStream.nullOutputStream());
-      trainer = new Trainer(model, opt, loss).listener(ProgressListener.lines(nullSink, nullSink));
+      trainer = new Trainer(model, opt, loss).listener(ProgressListener.lines(nullSink, nullSink))
+          .precision(Precision.parse(precision));
     }
 
     @Override
@@ -306,6 +316,7 @@ final class TrainBench implements Runnable {
       Backend b, Loop l, String event, double samplesPerSec, double stepMs, long allocPerStep) {
     Map<String, Object> f = header(b, event);
     f.put("loop", l.name().toLowerCase(Locale.ROOT));
+    f.put("precision", Precision.parse(precision).label());
     f.put("hidden", Arrays.toString(hidden).replace(" ", ""));
     f.put("batch", batch);
     f.put("optimizer", optimizer);
