@@ -4,6 +4,9 @@ import io.jgrad.Conv2dGeometry;
 import io.jgrad.Window2d;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float32 convolution on the CPU as im2col + the packed SIMD GEMM, one sample per thread at a time: a sample's
@@ -18,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConvKernels {
   /** Partials of the weight gradient: enough runs to keep every thread busy, few enough to add cheaply. */
   private static final int CHUNKS = 16;
+  /** The longest column (C·KH·KW) computed by {@link #shortProduct} rather than the GEMM. */
+  private static final int SHORT_K = 32;
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
   private final WorkerTeam team;
   private final VectorGemm[] gemms;
@@ -42,6 +48,10 @@ final class ConvKernels {
     forEachSample(g.batch(), (part, b) -> {
       float[] c = columns(part, s, g, x, b);
       int cOff = s.direct ? b * s.inPlane : 0;
+      if (s.shortK) {
+        shortProduct(s, w, c, cOff, bias, y, b * s.outPlane);
+        return;
+      }
       for (int gi = 0; gi < g.groups(); gi++) {
         gemms[part].gemm(false, false, s.og, s.p, s.k, 1f, w, gi * s.og * s.k, c, cOff + gi * s.k * s.p, 0f, y,
             b * s.outPlane + gi * s.og * s.p);
@@ -92,6 +102,10 @@ final class ConvKernels {
       for (int b = b0; b < b1; b++) {
         float[] c = columns(part, s, g, x, b);
         int cOff = s.direct ? b * s.inPlane : 0;
+        if (s.shortK) {
+          shortWeightGradient(s, dy, b * s.outPlane, c, cOff, sums, chunk * size, b == b0);
+          continue;
+        }
         for (int gi = 0; gi < g.groups(); gi++) {
           gemms[part].gemm(false, true, s.og, s.k, s.p, 1f, dy, b * s.outPlane + gi * s.og * s.p, c,
               cOff + gi * s.k * s.p, b == b0 ? 0f : 1f, sums, chunk * size + gi * s.og * s.k);
@@ -134,6 +148,11 @@ final class ConvKernels {
     final int outPlane;
     /** A 1×1 window of stride 1 and no padding: x_b itself is the column matrix, no im2col needed. */
     final boolean direct;
+    /**
+     * One group with columns of at most {@link #SHORT_K} (the first layer of an image net: K = C·9 = 9 or 27): a GEMM
+     * that short spends its time packing and storing, so the products run as row updates and dot products instead.
+     */
+    final boolean shortK;
 
     Shape(Conv2dGeometry g) {
       Window2d w = g.window();
@@ -145,6 +164,49 @@ final class ConvKernels {
       outPlane = g.outChannels() * p;
       direct = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padH() == 0
           && w.padW() == 0;
+      shortK = g.groups() == 1 && k <= SHORT_K;
+    }
+  }
+
+  /** y[o, :] = bias[o] + Σ_k W[o, k]·cols[k, :] for one sample, as K row updates per output channel. */
+  private static void shortProduct(Shape s, float[] w, float[] c, int cOff, float[] bias, float[] y, int yOff) {
+    for (int o = 0; o < s.og; o++) {
+      int row = yOff + o * s.p;
+      Arrays.fill(y, row, row + s.p, bias == null ? 0f : bias[o]);
+      for (int kk = 0; kk < s.k; kk++) {
+        float weight = w[o * s.k + kk];
+        FloatVector wv = FloatVector.broadcast(F, weight);
+        int src = cOff + kk * s.p;
+        int i = 0;
+        for (int bound = F.loopBound(s.p); i < bound; i += F.length()) {
+          FloatVector.fromArray(F, c, src + i).fma(wv, FloatVector.fromArray(F, y, row + i)).intoArray(y, row + i);
+        }
+        for (; i < s.p; i++) {
+          y[row + i] += weight * c[src + i];
+        }
+      }
+    }
+  }
+
+  /** dW[o, k] (+)= Σ_p dy[o, p]·cols[k, p] for one sample, as dot products; {@code first} writes instead of adding. */
+  private static void shortWeightGradient(Shape s, float[] dy, int dyOff, float[] c, int cOff, float[] dw, int dwOff,
+      boolean first) {
+    for (int o = 0; o < s.og; o++) {
+      int a = dyOff + o * s.p;
+      for (int kk = 0; kk < s.k; kk++) {
+        int b = cOff + kk * s.p;
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(s.p); i < bound; i += F.length()) {
+          acc = FloatVector.fromArray(F, dy, a + i).fma(FloatVector.fromArray(F, c, b + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < s.p; i++) {
+          sum += dy[a + i] * c[b + i];
+        }
+        int at = dwOff + o * s.k + kk;
+        dw[at] = first ? sum : dw[at] + sum;
+      }
     }
   }
 

@@ -16,7 +16,7 @@ class CnnCliTest {
   @TempDir Path dir;
 
   @Test
-  void aCnnTrainsOnCifar10FilesWithAugmentationSavesAndResumes() throws IOException {
+  void aCnnTrainsOnCifar10FilesWithAugmentationSavesResumesAndEvaluates() throws IOException {
     Path data = Files.createDirectory(dir.resolve("cifar"));
     for (String name : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
         "data_batch_5.bin", "test_batch.bin")) {
@@ -33,6 +33,8 @@ class CnnCliTest {
     CliRun second = CliRun.run(common, "--epochs", "2", "--resume", ckpt.toString());
     assertEquals(0, second.code(), second.err());
     assertEquals("2", second.summary().get("epochs"));
+    CliRun eval = CliRun.run("eval", "--model", ckpt.toString(), "--data", data.toString(), "--backend", "cpu");
+    assertEquals(0, eval.code(), eval.err()); // the file rebuilds the CNN from its metadata and reads flat rows
     CliRun contradicting = CliRun.run(common, "--epochs", "3", "--resume", ckpt.toString(), "--model", "mlp");
     assertTrue(contradicting.code() != 0, contradicting.out());
     assertTrue(contradicting.err().contains("--model"), contradicting.err());
