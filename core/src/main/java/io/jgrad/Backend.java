@@ -84,6 +84,11 @@ public interface Backend extends AutoCloseable {
 
   MemoryStats memoryStats();
 
+  /** Watches this backend's tensors for ones never closed (see {@link LeakDetection}); by default nothing is. */
+  default LeakDetector leakDetector() {
+    return LeakDetector.OFF;
+  }
+
   /** Starts a new peak measurement at the current live bytes. */
   void resetPeak();
 

@@ -42,12 +42,15 @@ public final class Tensor implements AutoCloseable {
    */
   private boolean gradIsZero;
   private boolean closed;
+  /** Null unless the backend's {@link LeakDetector} watches this tensor. */
+  private final LeakDetector.Tracker leak;
 
   private Tensor(Backend backend, Storage storage, Shape shape, DType dtype) {
     this.backend = backend;
     this.storage = storage;
     this.shape = shape;
     this.dtype = dtype;
+    this.leak = backend.leakDetector().track(this, shape, dtype);
     Scope.register(this);
   }
 
@@ -286,6 +289,17 @@ public final class Tensor implements AutoCloseable {
       gradIsZero = false;
     }
     return grad;
+  }
+
+  /**
+   * Removes the accumulated gradient and hands it to the caller, who then owns it (closing this tensor no longer frees
+   * it); null if there is none.
+   */
+  public Tensor takeGrad() {
+    Tensor g = grad();
+    grad = null;
+    gradIsZero = false;
+    return g;
   }
 
   /** Sets (or with null, drops and closes) the accumulated gradient. */
@@ -547,12 +561,22 @@ public final class Tensor implements AutoCloseable {
 
   // ---------------------------------------------------------------- lifetime
 
-  /** Returns this tensor's memory (shared with views and the graph until they let go). Idempotent. */
+  /**
+   * Returns this tensor's memory (shared with views and the graph until they let go) and its {@code .grad}, which
+   * belongs to it and to no scope (without this, every input that required a gradient leaked one). Idempotent.
+   */
   @Override
   public void close() {
     if (!closed) {
       closed = true;
       storage.release();
+      if (leak != null) {
+        leak.close();
+      }
+      if (grad != null) {
+        grad.close();
+        grad = null;
+      }
     }
   }
 

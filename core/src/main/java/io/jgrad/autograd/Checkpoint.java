@@ -72,7 +72,7 @@ public final class Checkpoint extends Function {
     } finally {
       recomputing[0] = outer;
     }
-    Tensor dx = x.grad();
+    Tensor dx = x.takeGrad(); // closing x would free its gradient
     x.close();
     return new Tensor[] {dx};
   }

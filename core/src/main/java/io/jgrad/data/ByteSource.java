@@ -1,6 +1,7 @@
 package io.jgrad.data;
 
 import io.jgrad.io.InvalidFileException;
+import io.jgrad.io.RegularFiles;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -42,10 +43,9 @@ final class ByteSource implements Closeable {
   static ByteSource open(Path file) {
     String name = file.toString();
     InputStream raw;
-    long size;
+    long size = RegularFiles.require(file);
     try {
       raw = Files.newInputStream(file);
-      size = Files.size(file);
     } catch (NoSuchFileException e) {
       throw new InvalidFileException(name, "no such file", e);
     } catch (IOException e) {
@@ -125,10 +125,17 @@ final class ByteSource implements Closeable {
     return data;
   }
 
-  /** Every remaining byte, which must be whole records of {@code recordBytes} bytes. */
-  byte[] readAllRecords(int recordBytes, String what) {
+  /**
+   * Every remaining byte, which must be whole records of {@code recordBytes} bytes, at most {@code maxRecords} of them:
+   * decoding stops at the bound, so a compressed file cannot inflate past what its format allows.
+   */
+  byte[] readAllRecords(int recordBytes, String what, int maxRecords) {
+    long maxBytes = Math.min(MAX_ARRAY_BYTES, (long) maxRecords * recordBytes);
     if (length >= 0) {
       long remaining = length - offset;
+      if (remaining > maxBytes) {
+        throw tooMany(what, maxRecords);
+      }
       if (remaining % recordBytes != 0) {
         throw fail("file is " + length + " bytes, not a whole number of " + recordBytes + "-byte " + what + "s");
       }
@@ -136,15 +143,17 @@ final class ByteSource implements Closeable {
       expectEnd();
       return data;
     }
-    byte[] data = new byte[FIRST_CHUNK_BYTES];
+    byte[] data = new byte[(int) Math.min(FIRST_CHUNK_BYTES, maxBytes)];
     int filled = 0;
     while (true) {
       if (filled == data.length) {
-        if (data.length == MAX_ARRAY_BYTES) {
-          expectEnd();
+        if (data.length == maxBytes) {
+          if (read(new byte[1], 0, 1) != 0) {
+            throw tooMany(what, maxRecords);
+          }
           break;
         }
-        data = Arrays.copyOf(data, (int) Math.min(MAX_ARRAY_BYTES, 2L * data.length));
+        data = Arrays.copyOf(data, (int) Math.min(maxBytes, 2L * data.length));
       }
       int wanted = data.length - filled;
       int got = read(data, filled, wanted);
@@ -157,6 +166,10 @@ final class ByteSource implements Closeable {
       throw fail("truncated at offset " + offset + " in " + what + " " + filled / recordBytes);
     }
     return Arrays.copyOf(data, filled);
+  }
+
+  private InvalidFileException tooMany(String what, int maxRecords) {
+    return fail("decodes to more than " + maxRecords + " " + what + "s, more than the format holds: refused");
   }
 
   /** Fails unless the data ends here: extra bytes mean the header's counts are wrong. */

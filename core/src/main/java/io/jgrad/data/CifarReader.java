@@ -24,6 +24,12 @@ public final class CifarReader {
   public static final String TEST_FILE = "test_batch.bin";
   /** The folder the official archive unpacks to; {@link #load} also looks there. */
   static final String ARCHIVE_DIR = "cifar-10-batches-bin";
+  /**
+   * The most records one file may decode to: all 60,000 images of CIFAR-10 (an official batch holds 10,000). A gzip
+   * file has no length to check in advance, so without a bound a few kilobytes that inflate to gigabytes would be read
+   * until the heap ran out.
+   */
+  static final int MAX_RECORDS_PER_FILE = 60_000;
 
   private CifarReader() {}
 
@@ -62,7 +68,7 @@ public final class CifarReader {
 
   /** The source's records, after checking every label. */
   private static byte[] readRecords(ByteSource source) {
-    byte[] records = source.readAllRecords(RECORD_BYTES, "record");
+    byte[] records = source.readAllRecords(RECORD_BYTES, "record", MAX_RECORDS_PER_FILE);
     if (records.length == 0) {
       throw source.fail("no records");
     }

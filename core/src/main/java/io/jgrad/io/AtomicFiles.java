@@ -18,6 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>A crash before the rename leaves the old file untouched (and possibly a stale {@code .NAME.*.tmp}
  * beside it, which no reader looks at); the next successful write of the same file removes such leftovers.
+ *
+ * <p>A symlink is written through: the file it points to is replaced and the link stays. A target that exists but is
+ * not a regular file (a directory, a FIFO, a device) is refused, never replaced.
  */
 public final class AtomicFiles {
 
@@ -36,7 +39,7 @@ public final class AtomicFiles {
 
   /** As {@link #write(Path, Content)}; {@code beforeRename} runs between fsync and rename (tests crash there). */
   static void write(Path target, Content content, Runnable beforeRename) throws IOException {
-    Path absolute = target.toAbsolutePath();
+    Path absolute = destination(target);
     Path dir = absolute.getParent();
     // Same directory: a rename across file systems could not be atomic.
     Path temp =
@@ -61,6 +64,46 @@ public final class AtomicFiles {
         Files.deleteIfExists(temp);
       }
     }
+  }
+
+  /**
+   * Atomically appends {@code bytes} to {@code target} (created if absent): the old content and the new bytes go to a
+   * temporary file that replaces it, so a full disk or a crash leaves the file as it was, never half a line. Meant for
+   * small files that grow a line at a time (metrics): each append copies the file.
+   */
+  public static void append(Path target, byte[] bytes) throws IOException {
+    append(target, bytes, () -> {});
+  }
+
+  /** As {@link #append(Path, byte[])}; {@code beforeRename} as in {@link #write(Path, Content, Runnable)}. */
+  static void append(Path target, byte[] bytes, Runnable beforeRename) throws IOException {
+    Path file = destination(target);
+    byte[] old = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+    write(file, out -> {
+      out.write(old);
+      out.write(bytes);
+    }, beforeRename);
+  }
+
+  /**
+   * Where writing {@code target} lands: the absolute path, or for a symlink (a chain of them, or one whose target does
+   * not exist yet) the file it finally points to.
+   *
+   * @throws IOException if that exists and is not a regular file, or the links loop
+   */
+  public static Path destination(Path target) throws IOException {
+    Path path = target.toAbsolutePath();
+    for (int hops = 0; Files.isSymbolicLink(path); hops++) {
+      if (hops == 40) {
+        throw new IOException(target + ": too many levels of symbolic links");
+      }
+      path = path.getParent().resolve(Files.readSymbolicLink(path)).toAbsolutePath().normalize();
+    }
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      throw new IOException(target + (path.equals(target.toAbsolutePath()) ? "" : " (→ " + path + ")")
+          + ": not a regular file (a directory, FIFO or device): refused to replace it");
+    }
+    return path;
   }
 
   /** Removes the temporary files of earlier writes of this file that a crash interrupted. Best effort. */

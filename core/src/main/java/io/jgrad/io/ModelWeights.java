@@ -59,6 +59,28 @@ public final class ModelWeights {
    * otherwise nothing is copied and the error lists every mismatch.
    */
   public static void apply(Module model, Map<String, TensorData> tensors, String source, String prefix) {
+    Map<String, Tensor> targets = check(model, tensors, source, prefix);
+    targets.forEach((name, t) -> {
+      TensorData d = tensors.get(prefix + name);
+      if (d.dtype() == SafetensorsDtype.F64) { // the backend rounds or widens to the tensor's dtype
+        t.backend().upload(t.buffer(), d.toDoubles());
+      } else if (samePattern(t.dtype(), d.dtype())) { // 16 bits to 16 bits of one kind: the patterns, NaNs included
+        t.backend().upload(t.buffer(), d.toShortBits());
+      } else if (d.dtype() == SafetensorsDtype.I64 && t.dtype().isFloating()) { // PyTorch's num_batches_tracked
+        t.backend().upload(t.buffer(), Arrays.stream(d.toLongs()).asDoubleStream().toArray());
+      } else {
+        t.backend().upload(t.buffer(), d.toFloats());
+      }
+    });
+    model.namedParameters().values().forEach(Parameter::valueChanged);
+  }
+
+  /**
+   * Throws what {@link #apply} would, copying nothing; returns the model's tensors by name.
+   *
+   * @throws IllegalArgumentException listing every missing, unexpected or misshapen tensor
+   */
+  public static Map<String, Tensor> check(Module model, Map<String, TensorData> tensors, String source, String prefix) {
     Map<String, Tensor> targets = new LinkedHashMap<>();
     model.namedParameters().forEach((name, p) -> targets.put(name, p.value()));
     model.namedBuffers().forEach((name, slot) -> targets.put(name, slot[0]));
@@ -78,18 +100,6 @@ public final class ModelWeights {
       throw new IllegalArgumentException(
           source + " does not match the model: " + problems.size() + " mismatch(es): " + String.join("; ", problems));
     }
-    targets.forEach((name, t) -> {
-      TensorData d = tensors.get(prefix + name);
-      if (d.dtype() == SafetensorsDtype.F64) { // the backend rounds or widens to the tensor's dtype
-        t.backend().upload(t.buffer(), d.toDoubles());
-      } else if (samePattern(t.dtype(), d.dtype())) { // 16 bits to 16 bits of one kind: the patterns, NaNs included
-        t.backend().upload(t.buffer(), d.toShortBits());
-      } else if (d.dtype() == SafetensorsDtype.I64 && t.dtype().isFloating()) { // PyTorch's num_batches_tracked
-        t.backend().upload(t.buffer(), Arrays.stream(d.toLongs()).asDoubleStream().toArray());
-      } else {
-        t.backend().upload(t.buffer(), d.toFloats());
-      }
-    });
-    model.namedParameters().values().forEach(Parameter::valueChanged);
+    return targets;
   }
 }

@@ -9,7 +9,9 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -18,14 +20,18 @@ import java.util.zip.CRC32C;
  * header (padded with spaces), then the tensors' little-endian bytes back to back. Files written here
  * load in PyTorch ({@code safetensors.torch.load_file}) and Hugging Face tools.
  *
- * <p>Integrity: {@link #write} stores a CRC32C of the data region in the metadata under {@link
- * #CHECKSUM_KEY}; {@link #read} verifies it when present. The header needs no checksum of its own: it
- * is validated structurally (every entry must tile the data region exactly), and a name changed by
- * corruption shows up as a mismatch when the weights are loaded into a model.
+ * <p>Integrity: {@link #write} stores a CRC32C of the whole file, header and metadata included (see {@link
+ * FileChecksum}), in the metadata under {@link #CHECKSUM_KEY}; {@link #read} verifies it when present, and the
+ * data-only {@link #DATA_CHECKSUM_KEY} of files written before it. A header edit (an epoch or step count, a setting)
+ * fails the check like a flipped weight; the header is also validated structurally (every entry must tile the data
+ * region exactly).
  */
 public final class Safetensors {
-  /** Metadata key of the CRC32C (8 lower-case hex digits) of the data region. */
-  public static final String CHECKSUM_KEY = "jgrad.crc32c";
+  /** Metadata key of the CRC32C (8 lower-case hex digits) of the whole file: see {@link FileChecksum}. */
+  public static final String CHECKSUM_KEY = "jgrad.file_crc32c";
+
+  /** Metadata key of the CRC32C of the data region alone, which files written before {@link #CHECKSUM_KEY} hold. */
+  public static final String DATA_CHECKSUM_KEY = "jgrad.crc32c";
 
   /** Headers larger than this are rejected before allocation (the reference implementation's limit). */
   static final long MAX_HEADER_BYTES = 100_000_000;
@@ -44,16 +50,18 @@ public final class Safetensors {
   /** Writes the whole file to {@code out}, which is left open. */
   public static void writeTo(OutputStream out, Map<String, TensorData> tensors, Map<String, String> metadata)
       throws IOException {
-    CRC32C crc = new CRC32C();
+    List<byte[]> data = new ArrayList<>();
     for (Map.Entry<String, TensorData> t : tensors.entrySet()) {
       if (t.getKey().equals(SafetensorsHeader.METADATA)) {
         throw new IllegalArgumentException("'" + SafetensorsHeader.METADATA + "' is reserved, not a tensor name");
       }
-      crc.update(t.getValue().bytes());
+      data.add(t.getValue().bytes());
     }
     Map<String, String> withChecksum = new LinkedHashMap<>(metadata);
-    withChecksum.put(CHECKSUM_KEY, hex(crc));
-    byte[] header = SafetensorsHeader.encode(tensors, withChecksum);
+    withChecksum.remove(DATA_CHECKSUM_KEY);
+    withChecksum.put(CHECKSUM_KEY, FileChecksum.PLACEHOLDER);
+    byte[] unsigned = SafetensorsHeader.encode(tensors, withChecksum);
+    byte[] header = FileChecksum.filledIn(unsigned, FileChecksum.of(unsigned, data));
     out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
     out.write(header);
     for (TensorData tensor : tensors.values()) {
@@ -68,6 +76,7 @@ public final class Safetensors {
    */
   public static SafetensorsFile read(Path file) {
     String name = file.toString();
+    RegularFiles.require(file);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return read(name, channel);
     } catch (NoSuchFileException e) {
@@ -105,9 +114,22 @@ public final class Safetensors {
       data.put(e.name(), bytes);
     }
     String stored = header.metadata().get(CHECKSUM_KEY);
-    if (stored != null && !stored.equals(hex(crc))) {
-      throw new InvalidFileException(
-          name, "checkpoint corrupt: checksum mismatch (" + CHECKSUM_KEY + " " + stored + ", data " + hex(crc) + ")");
+    if (stored != null) {
+      byte[] unsigned = FileChecksum.withPlaceholder(json, stored);
+      if (unsigned == null) {
+        throw new InvalidFileException(name, "checkpoint corrupt: " + CHECKSUM_KEY + " '" + stored
+            + "' is not 8 hex digits in jgrad's compact header (the header was edited or rewritten)");
+      }
+      String actual = FileChecksum.of(unsigned, List.copyOf(data.values()));
+      if (!stored.equals(actual)) {
+        throw new InvalidFileException(
+            name, "checkpoint corrupt: checksum mismatch (" + CHECKSUM_KEY + " " + stored + ", file " + actual + ")");
+      }
+    }
+    String storedData = header.metadata().get(DATA_CHECKSUM_KEY);
+    if (storedData != null && !storedData.equals(hex(crc))) {
+      throw new InvalidFileException(name, "checkpoint corrupt: checksum mismatch (" + DATA_CHECKSUM_KEY + " "
+          + storedData + ", data " + hex(crc) + ")");
     }
     Map<String, TensorData> tensors = new LinkedHashMap<>();
     for (SafetensorsHeader.Entry e : header.entries()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -130,14 +131,23 @@ final class SafetensorsHeader {
         throw fail.at("header has content after its JSON object");
       }
       validateLayout(fail, entries, dataLength);
+    } catch (StreamConstraintsException e) {
+      // A number, name or string past the reader's limits; this exception carries no location.
+      throw fail.at("header exceeds the JSON reader's limits: " + withoutSetting(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
       // Jackson appends where an unclosed object started, with a long "[Source: ...]": the byte offset says enough.
       String what = e.getOriginalMessage().replaceAll(" \\(start marker at .*", "");
-      throw fail.at("invalid JSON header: " + what + " at header char " + e.getLocation().getCharOffset());
+      throw fail.at("invalid JSON header: " + what
+          + (e.getLocation() == null ? "" : " at header char " + e.getLocation().getCharOffset()));
     } catch (IOException e) {
       throw fail.at("invalid JSON header: " + e.getMessage());
     }
     return new SafetensorsHeader(List.copyOf(entries), metadata);
+  }
+
+  /** Jackson's limit messages name the Java setting that raises them, which a reader of a file cannot change. */
+  private static String withoutSetting(String message) {
+    return message.replaceAll(", from `[^`]*`", "");
   }
 
   private static void parseMetadata(JsonParser parser, Fail fail, Map<String, String> metadata) throws IOException {

@@ -121,6 +121,18 @@ public abstract class Optimizer implements AutoCloseable {
    * otherwise nothing changes and the error lists every mismatch.
    */
   public final void loadState(Map<String, Tensor> saved, long steps) {
+    checkState(saved, steps);
+    clearState();
+    saved.forEach((key, t) -> state.put(key, detachedCopy(t, params.get(key.substring(0, key.lastIndexOf('.'))))));
+    this.steps = steps;
+  }
+
+  /**
+   * Throws what {@link #loadState} would, changing nothing: a name that is not "parameter.kind" of this optimizer, a
+   * shape that is not the parameter's, or, after {@code steps > 0}, a state tensor missing (loading without it would
+   * silently restart that momentum or moment from zero).
+   */
+  public final void checkState(Map<String, Tensor> saved, long steps) {
     if (steps < 0) {
       throw new IllegalArgumentException("optimizer step count must be >= 0, got " + steps);
     }
@@ -134,13 +146,18 @@ public abstract class Optimizer implements AutoCloseable {
         problems.add(key + ": shape " + t.shape() + ", parameter is " + p.value().shape());
       }
     });
+    if (steps > 0) {
+      List<String> missing = new ArrayList<>();
+      params.keySet().forEach(name -> stateKinds().stream().sorted().map(kind -> name + "." + kind)
+          .filter(key -> !saved.containsKey(key)).forEach(missing::add));
+      if (!missing.isEmpty()) {
+        problems.add("missing after " + steps + " steps: " + String.join(", ", missing));
+      }
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           getClass().getSimpleName() + " state does not match its parameters:\n  " + String.join("\n  ", problems));
     }
-    clearState();
-    saved.forEach((key, t) -> state.put(key, detachedCopy(t, params.get(key.substring(0, key.lastIndexOf('.'))))));
-    this.steps = steps;
   }
 
   /** A copy of {@code src}'s values with the parameter's backend and dtype (a checkpoint may come from elsewhere). */

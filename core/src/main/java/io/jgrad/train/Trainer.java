@@ -28,6 +28,12 @@ import java.util.Objects;
 public final class Trainer {
   private static final Logger log = System.getLogger(Trainer.class.getName());
 
+  /**
+   * Under {@link NonFinitePolicy#SKIP}, this many non-finite steps in a row stop the run: a run that has diverged
+   * skips every step, and without a limit it would finish "successfully" with weights it never moved.
+   */
+  public static final int DEFAULT_MAX_SKIPPED_IN_A_ROW = 50;
+
   private final Module model;
   private final Optimizer optimizer;
   private final Loss loss;
@@ -43,6 +49,8 @@ public final class Trainer {
   private int restoredEpoch;
   private int completedEpochs;
   private int skippedSteps;
+  private int maxSkippedInARow = DEFAULT_MAX_SKIPPED_IN_A_ROW;
+  private int skippedInARow;
 
   public Trainer(Module model, Optimizer optimizer, Loss loss) {
     this.model = model;
@@ -95,6 +103,19 @@ public final class Trainer {
 
   public Trainer nonFinitePolicy(NonFinitePolicy policy) {
     this.nonFinitePolicy = Objects.requireNonNull(policy, "non-finite policy");
+    return this;
+  }
+
+  /**
+   * Under {@link NonFinitePolicy#SKIP}, stops with a {@link NonFiniteGradientException} once {@code steps} steps in a
+   * row have been skipped (default {@value #DEFAULT_MAX_SKIPPED_IN_A_ROW}). The model is then that of the last good
+   * step, and no epoch end (so no checkpoint listener) is reached with it.
+   */
+  public Trainer maxSkippedInARow(int steps) {
+    if (steps < 1) {
+      throw new IllegalArgumentException("max skipped steps in a row must be >= 1, got " + steps);
+    }
+    this.maxSkippedInARow = steps;
     return this;
   }
 
@@ -249,6 +270,7 @@ public final class Trainer {
         GradClip.byNorm(optimizer.parameters().values(), clipNorm, monitor.globalNorm()); // measured: no 2nd pass
       }
       optimizer.step();
+      skippedInARow = 0;
       return value;
     }
   }
@@ -260,6 +282,11 @@ public final class Trainer {
       throw new NonFiniteGradientException(message);
     }
     skippedSteps++;
+    skippedInARow++;
+    if (skippedInARow >= maxSkippedInARow) {
+      throw new NonFiniteGradientException(skippedInARow + " steps in a row skipped as non-finite (limit "
+          + maxSkippedInARow + "): the run has diverged; stopping with the last good weights. Last: " + message);
+    }
     log.log(Level.WARNING, message);
   }
 }

@@ -75,10 +75,19 @@ public final class TrainingCheckpoint {
     Safetensors.write(file, tensors, meta);
   }
 
-  /** Restores model, optimizer and generators from {@code file}; changes nothing if any part does not match. */
+  /**
+   * Restores model, optimizer and generators from {@code file}, all or nothing: every part is checked before any is
+   * changed. Refused: a file without jgrad's whole-file checksum (so an edited header could pass), a non-finite weight
+   * or optimizer value, and optimizer state missing after steps were taken.
+   */
   public static Restored load(Path file, Module model, Optimizer optimizer, Map<String, Generator> rngs) {
     SafetensorsFile f = Safetensors.read(file);
     Map<String, String> meta = f.metadata();
+    if (!meta.containsKey(Safetensors.CHECKSUM_KEY)) {
+      throw new InvalidFileException(file.toString(), "not a jgrad training checkpoint with a whole-file checksum ("
+          + Safetensors.CHECKSUM_KEY + " missing): its header could have been edited undetected");
+    }
+    f.tensors().forEach((name, data) -> requireFinite(file, name, data));
     int epochs = (int) longField(file, meta, EPOCHS);
     long steps = longField(file, meta, STEPS);
     long[] offsets = new long[rngs.size()];
@@ -93,7 +102,7 @@ public final class TrainingCheckpoint {
       }
       offsets[i++] = Long.parseLong(v.substring(expected.length()));
     }
-    ModelWeights.apply(model, f.tensors(), file.toString(), MODEL);
+    ModelWeights.check(model, f.tensors(), file.toString(), MODEL);
     Map<String, Tensor> state = new LinkedHashMap<>();
     try {
       f.tensors().forEach((name, data) -> {
@@ -101,6 +110,12 @@ public final class TrainingCheckpoint {
           state.put(name.substring(OPTIMIZER.length()), toTensor(data, optimizer));
         }
       });
+      try {
+        optimizer.checkState(state, steps);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidFileException(file.toString(), e.getMessage().replaceAll("\\s*\n\\s*", " "));
+      }
+      ModelWeights.apply(model, f.tensors(), file.toString(), MODEL);
       optimizer.loadState(state, steps);
     } finally {
       state.values().forEach(Tensor::close);
@@ -174,6 +189,34 @@ public final class TrainingCheckpoint {
     return d.dtype() == SafetensorsDtype.F64
         ? Tensor.of(backend, d.toDoubles(), d.shape())
         : Tensor.of(backend, d.toFloats(), d.shape());
+  }
+
+  /** A NaN or infinity in a weight or a moment would poison every step after the resume. */
+  private static void requireFinite(Path file, String name, TensorData data) {
+    switch (data.dtype()) {
+      case F32, BF16, F16 -> {
+        float[] v = data.toFloats();
+        for (int i = 0; i < v.length; i++) {
+          if (!Float.isFinite(v[i])) {
+            throw nonFinite(file, name, i, v[i]);
+          }
+        }
+      }
+      case F64 -> {
+        double[] v = data.toDoubles();
+        for (int i = 0; i < v.length; i++) {
+          if (!Double.isFinite(v[i])) {
+            throw nonFinite(file, name, i, v[i]);
+          }
+        }
+      }
+      default -> {} // integers are always finite
+    }
+  }
+
+  private static InvalidFileException nonFinite(Path file, String name, int index, double value) {
+    return new InvalidFileException(file.toString(), "tensor '" + name + "' holds " + value + " at element " + index
+        + ": a checkpoint of a diverged run, refused");
   }
 
   private static long longField(Path file, Map<String, String> meta, String key) {

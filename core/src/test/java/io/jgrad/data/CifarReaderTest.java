@@ -4,10 +4,13 @@ import static io.jgrad.data.IdxReaderTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +71,31 @@ class CifarReaderTest {
   void labelAboveNine() throws IOException {
     Path file = write("data_batch_1.bin", batch(0, 1, 10));
     assertError(file + ": label 10 at offset 3073 (record 1), expected 0..9", () -> CifarReader.readBatch(file));
+  }
+
+  /**
+   * A gzip file has no length to check first: decoding stops at the bound the format sets, so a small file that
+   * inflates past it is refused after reading one byte more than the bound, not read until the heap runs out.
+   */
+  @Test
+  void decompressionStopsAtTheFormatsBound() throws IOException {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(new byte[11 * CifarReader.RECORD_BYTES]);
+    }
+    try (ByteSource source = ByteSource.of("bomb.bin.gz", new ByteArrayInputStream(gz.toByteArray()), gz.size())) {
+      assertError("bomb.bin.gz: decodes to more than 10 records, more than the format holds: refused",
+          () -> source.readAllRecords(CifarReader.RECORD_BYTES, "record", 10));
+    }
+    try (ByteSource source = ByteSource.of("ten.bin", new ByteArrayInputStream(batch(0, new int[10])), -1)) {
+      assertEquals(10 * CifarReader.RECORD_BYTES, source.readAllRecords(CifarReader.RECORD_BYTES, "record", 10).length);
+    }
+    Path raw = write("data_batch_1.bin", batch(0, new int[11]));
+    try (ByteSource source = ByteSource.open(raw)) {
+      assertError(raw + ": decodes to more than 10 records, more than the format holds: refused",
+          () -> source.readAllRecords(CifarReader.RECORD_BYTES, "record", 10));
+    }
+    assertEquals(60_000, CifarReader.MAX_RECORDS_PER_FILE);
   }
 
   @Test

@@ -33,6 +33,50 @@ class AtomicFilesTest {
     assertEquals(List.of(file), listDir());
   }
 
+  /** A symlink is written through to its target, which is replaced; the link stays a link. */
+  @Test
+  void writesThroughSymlinks() throws IOException {
+    Path real = Files.createDirectories(dir.resolve("real")).resolve("ckpt.bin");
+    Files.writeString(real, "old");
+    Path link = Files.createSymbolicLink(dir.resolve("link.bin"), Path.of("real", "ckpt.bin"));
+    AtomicFiles.write(link, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(Files.isSymbolicLink(link), "the link was replaced by a file");
+    assertEquals("new", Files.readString(real));
+    // A dangling link: the file it names is created.
+    Path dangling = Files.createSymbolicLink(dir.resolve("dangling.bin"), dir.resolve("real").resolve("made.bin"));
+    AtomicFiles.write(dangling, out -> out.write("made".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(Files.isSymbolicLink(dangling));
+    assertEquals("made", Files.readString(dir.resolve("real").resolve("made.bin")));
+  }
+
+  /** Something that is not a regular file is never replaced: a directory, or a FIFO (another process's pipe). */
+  @Test
+  void refusesToReplaceWhatIsNotARegularFile() throws Exception {
+    Path sub = Files.createDirectories(dir.resolve("sub"));
+    IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(sub, out -> out.write(1)));
+    assertTrue(e.getMessage().endsWith(": not a regular file (a directory, FIFO or device): refused to replace it"),
+        e.getMessage());
+    assertTrue(Files.isDirectory(sub));
+    Path fifo = io.jgrad.testing.Fifos.make(dir.resolve("pipe"));
+    assertThrows(IOException.class, () -> AtomicFiles.write(fifo, out -> out.write(1)));
+    assertThrows(IOException.class, () -> AtomicFiles.append(fifo, new byte[] {1}));
+    assertFalse(Files.isRegularFile(fifo), "the FIFO was replaced");
+  }
+
+  /** Appending a line is atomic too: a crash before the rename leaves the file as it was, not half a line longer. */
+  @Test
+  void appendsAtomically() throws IOException {
+    Path file = dir.resolve("metrics.jsonl");
+    AtomicFiles.append(file, "{\"epoch\":1}\n".getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.append(file, "{\"epoch\":2}\n".getBytes(StandardCharsets.UTF_8));
+    assertThrows(Crash.class, () -> AtomicFiles.append(file, "{\"epoch\":3}\n".getBytes(StandardCharsets.UTF_8),
+        () -> {
+          throw new Crash();
+        }));
+    assertEquals("{\"epoch\":1}\n{\"epoch\":2}\n", Files.readString(file));
+    assertEquals(List.of(file), listDir());
+  }
+
   @Test
   void crashBeforeTheRenameLeavesThePreviousCheckpointLoadable() throws IOException {
     Path file = dir.resolve("checkpoint.safetensors");

@@ -3,6 +3,7 @@ package io.jgrad.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,13 +46,17 @@ class SafetensorsTest {
   void writesTheExactBytesOfTheFormat() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Safetensors.writeTo(out, known(), Map.of());
-    String header = "{\"__metadata__\":{\"jgrad.crc32c\":\"0c292c40\"},"
+    String header = "{\"__metadata__\":{\"jgrad.file_crc32c\":\"CRC_HERE\"},"
         + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
         + "\"b\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[8,16]}}";
     String padded = header + " ".repeat(7 - (header.length() + 7) % 8);
     byte[] length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded.length()).array();
     assertEquals(0, padded.length() % 8);
-    assertArrayEquals(concat(length, ascii(padded), KNOWN_DATA), out.toByteArray());
+    // The CRC32C of the whole file, computed with its own digits as zeros.
+    CRC32C crc = new CRC32C();
+    crc.update(concat(length, ascii(padded.replace("CRC_HERE", "00000000")), KNOWN_DATA));
+    String signed = padded.replace("CRC_HERE", String.format("%08x", crc.getValue()));
+    assertArrayEquals(concat(length, ascii(signed), KNOWN_DATA), out.toByteArray());
   }
 
   @Test
@@ -77,6 +83,41 @@ class SafetensorsTest {
   @Test
   void flippedDataByteFailsTheChecksum() throws IOException {
     Path file = save(known(), Map.of());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(file, bytes);
+    InvalidFileException e = assertThrows(InvalidFileException.class, () -> Safetensors.read(file));
+    assertTrue(e.getMessage().startsWith(file + ": checkpoint corrupt: checksum mismatch (jgrad.file_crc32c "),
+        e.getMessage());
+  }
+
+  /** The checksum covers the header: a metadata value edited in place (same length, valid JSON) fails it. */
+  @Test
+  void anEditedMetadataValueFailsTheChecksum() throws IOException {
+    Path file = save(known(), Map.of("jgrad.epochs", "3"));
+    String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+    assertTrue(text.contains("\"jgrad.epochs\":\"3\""), text);
+    String edited = text.replace("\"jgrad.epochs\":\"3\"", "\"jgrad.epochs\":\"9\"");
+    Files.write(file, edited.getBytes(StandardCharsets.ISO_8859_1));
+    InvalidFileException e = assertThrows(InvalidFileException.class, () -> Safetensors.read(file));
+    assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
+    // A shape edited to another of the same byte count passes the structural checks, not the checksum.
+    Path shaped = save(Map.of("w", TensorData.ofFloats(new int[] {2, 3}, new float[6])), Map.of());
+    String s = new String(Files.readAllBytes(shaped), StandardCharsets.ISO_8859_1);
+    Files.write(shaped, s.replace("\"shape\":[2,3]", "\"shape\":[3,2]").getBytes(StandardCharsets.ISO_8859_1));
+    e = assertThrows(InvalidFileException.class, () -> Safetensors.read(shaped));
+    assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
+  }
+
+  /** Files written before the whole-file checksum hold a CRC32C of the data alone, still verified. */
+  @Test
+  void aDataOnlyChecksumIsStillVerified() throws IOException {
+    String header = "{\"__metadata__\":{\"jgrad.crc32c\":\"0c292c40\"},"
+        + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+        + "\"b\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[8,16]}}";
+    byte[] length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length()).array();
+    Path file = write(concat(length, ascii(header), KNOWN_DATA));
+    assertEquals(2, Safetensors.read(file).tensors().size());
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length - 1] ^= 1;
     Files.write(file, bytes);
@@ -118,6 +159,20 @@ class SafetensorsTest {
         "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8);
     assertHeaderError("tensor 'v': data_offsets [2, 6] overlap tensor 'w' [0, 4]",
         "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"v\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[2,6]}}", 8);
+  }
+
+  /** Past Jackson's limits, its exception has no location: the message must still be one line, not an NPE's. */
+  @Test
+  void valuesPastTheJsonReadersLimitsAreOneLineErrors() {
+    assertHeaderError("header exceeds the JSON reader's limits: Number value length (1200) exceeds the maximum allowed "
+        + "(1000)", entry("F32", "[" + "1".repeat(1200) + "]", "[0,4]"), 4);
+    String longName = "{\"" + "n".repeat(60_000) + "\":{}}";
+    byte[] json = ascii(longName);
+    byte[] length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length).array();
+    InvalidFileException e =
+        assertThrows(InvalidFileException.class, () -> Safetensors.read(write(concat(length, json))));
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    assertTrue(e.getMessage().contains(": header exceeds the JSON reader's limits: Name length"), e.getMessage());
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.jgrad.cpu;
 import io.jgrad.Backend;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
+import io.jgrad.LeakDetection;
+import io.jgrad.LeakDetector;
 import io.jgrad.MemoryStats;
 import io.jgrad.ReducedFloats;
 import io.jgrad.Shape;
@@ -16,10 +18,17 @@ import java.util.function.IntToDoubleFunction;
  */
 abstract class ArrayBackend implements Backend {
   private final ArrayPool pool;
+  private final LeakDetector leaks;
   private volatile boolean closed;
 
-  ArrayBackend(ArrayPool pool) {
+  ArrayBackend(ArrayPool pool, LeakDetection leakDetection) {
     this.pool = pool;
+    this.leaks = LeakDetector.create(leakDetection, name());
+  }
+
+  @Override
+  public final LeakDetector leakDetector() {
+    return leaks;
   }
 
   final ArrayPool pool() {

@@ -31,7 +31,7 @@ public final class CpuBackend extends ArrayBackend {
 
   /** @param vectorApi whether to use the SIMD kernels (tests force false to check the fallback) */
   CpuBackend(BackendOptions options, boolean vectorApi) {
-    super(new ArrayPool());
+    super(new ArrayPool(), options.leakDetection());
     this.reference = new CpuScalarBackend(pool());
     this.cnn = new CnnBuffers(this);
     if (!vectorApi) {

@@ -1,11 +1,13 @@
 package io.jgrad.cpu;
 
+import io.jgrad.BackendOptions;
 import io.jgrad.BatchNormStatistics;
 import io.jgrad.BinaryOp;
 import io.jgrad.Buffer;
 import io.jgrad.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
+import io.jgrad.LeakDetection;
 import io.jgrad.Philox;
 import io.jgrad.Pool2dGeometry;
 import io.jgrad.ReduceOp;
@@ -19,12 +21,24 @@ import io.jgrad.UnaryOp;
 public final class CpuScalarBackend extends ArrayBackend {
 
   public CpuScalarBackend() {
-    this(new ArrayPool());
+    this(new BackendOptions(1));
   }
 
-  /** Shares {@code pool} with a faster backend that hands some kernels (float64, rare ones) to this one. */
+  /** Takes the leak detection level from {@code options}; the loops run on the calling thread. */
+  public CpuScalarBackend(BackendOptions options) {
+    this(new ArrayPool(), options.leakDetection());
+  }
+
+  /**
+   * Shares {@code pool} with a faster backend that hands some kernels (float64, rare ones) to this one. Its tensors
+   * are the other backend's, so it watches for none.
+   */
   CpuScalarBackend(ArrayPool pool) {
-    super(pool);
+    this(pool, LeakDetection.OFF);
+  }
+
+  private CpuScalarBackend(ArrayPool pool, LeakDetection leakDetection) {
+    super(pool, leakDetection);
     this.cnn = new CnnBuffers(this);
   }
 

@@ -23,6 +23,6 @@ public final class CpuScalarProvider implements BackendProvider {
 
   @Override
   public Backend create(BackendOptions options) {
-    return new CpuScalarBackend();
+    return new CpuScalarBackend(options);
   }
 }

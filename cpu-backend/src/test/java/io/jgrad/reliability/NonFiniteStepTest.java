@@ -24,7 +24,9 @@ import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.NonFiniteGradientException;
 import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.Trainer;
+import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -110,6 +112,50 @@ class NonFiniteStepTest extends ReferenceBackendTest {
       }
     } finally {
       model.close();
+    }
+  }
+
+  /**
+   * A diverged run (every batch non-finite) under SKIP stops after the limit of steps skipped in a row instead of
+   * finishing with weights it never moved; the default limit is 50, and isolated skips between good steps reset it.
+   */
+  @Test
+  void skippingStopsAfterTooManyNonFiniteStepsInARow() {
+    int batches = 60;
+    float[] x = new float[batches * FEATURES];
+    int[] y = new int[batches];
+    Arrays.fill(x, Float.NaN);
+    Sequential model = model(false);
+    try (DataLoader data = DataLoader.builder(new LabeledData(x, y, FEATURES, CLASSES)).batchSize(1).build(backend);
+        Optimizer opt = new Adam(model.namedParameters(), 1e-2)) {
+      float[][] before = weights(model);
+      Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss());
+      NonFiniteGradientException e = assertThrows(NonFiniteGradientException.class, () -> trainer.fit(data, null, 1));
+      assertTrue(e.getMessage().startsWith("50 steps in a row skipped as non-finite (limit 50)"), e.getMessage());
+      assertEquals(0, opt.steps());
+      float[][] after = weights(model);
+      for (int i = 0; i < before.length; i++) {
+        assertArrayEquals(before[i], after[i], "parameter " + i + " changed");
+      }
+      Trainer limited = new Trainer(model, opt, new CrossEntropyLoss()).maxSkippedInARow(3);
+      e = assertThrows(NonFiniteGradientException.class, () -> limited.fit(data, null, 1));
+      assertTrue(e.getMessage().startsWith("3 steps in a row"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> limited.maxSkippedInARow(0));
+    } finally {
+      model.close();
+    }
+    // Every other batch poisoned: 30 skips in all, never 2 in a row, so a limit of 2 is never reached.
+    for (int i = 0; i < batches; i++) {
+      Arrays.fill(x, i * FEATURES, (i + 1) * FEATURES, i % 2 == 0 ? Float.NaN : 0.5f);
+    }
+    Sequential alternating = model(false);
+    try (DataLoader data = DataLoader.builder(new LabeledData(x, y, FEATURES, CLASSES)).batchSize(1).build(backend);
+        Optimizer opt = new Adam(alternating.namedParameters(), 1e-2)) {
+      Trainer trainer = new Trainer(alternating, opt, new CrossEntropyLoss()).maxSkippedInARow(2);
+      assertEquals(30, trainer.fit(data, null, 1).get(0).skippedSteps());
+      assertEquals(30, opt.steps());
+    } finally {
+      alternating.close();
     }
   }
 

@@ -12,6 +12,8 @@ import io.jgrad.Buffer;
 import io.jgrad.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
+import io.jgrad.LeakDetection;
+import io.jgrad.LeakDetector;
 import io.jgrad.MemoryStats;
 import io.jgrad.Pool2dGeometry;
 import io.jgrad.ReducedFloats;
@@ -50,6 +52,8 @@ public final class CudaBackend implements Backend {
   private final CudaConvolution convolution;
   private final PoolKernels pool;
   private final BatchNormKernels batchNorm;
+  /** Set once, by {@link #watchLeaks}, before the backend is handed out. */
+  private LeakDetector leaks = LeakDetector.OFF;
 
   private CudaBackend(CudaContext context, boolean useCublas) {
     this.context = context;
@@ -75,7 +79,18 @@ public final class CudaBackend implements Backend {
 
   /** A backend on {@code options.device()}, cuBLAS using TF32 tensor cores only if {@code options.tf32()}. */
   public static CudaBackend open(BackendOptions options) {
-    return open(options.device(), options.tf32(), true);
+    return open(options.device(), options.tf32(), true).watchLeaks(options.leakDetection());
+  }
+
+  /** Watches this backend's tensors for ones never closed (device memory lost until close), at {@code level}. */
+  CudaBackend watchLeaks(LeakDetection level) {
+    this.leaks = LeakDetector.create(level, name());
+    return this;
+  }
+
+  @Override
+  public LeakDetector leakDetector() {
+    return leaks;
   }
 
   /** With useCublas false, GEMM runs on the tiled kernel even where cuBLAS loads, so tests can cover both. */

@@ -20,9 +20,13 @@ public final class Jgrad implements Runnable {
 
   /** Runs the command line and returns its exit code (tests call this). */
   public static int run(String... args) {
-    return new CommandLine(new Jgrad())
-        .setExecutionExceptionHandler(Jgrad::oneLineError)
-        .execute(args);
+    CommandLine cli = new CommandLine(new Jgrad()).setExecutionExceptionHandler(Jgrad::oneLineError);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      cli.getErr().println(OutOfMemory.explain(e, args));
+      return 1;
+    }
   }
 
   /**

@@ -44,8 +44,10 @@ public record OptimizerChoice(String name, Double lr, double momentum, Double we
       default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected sgd, adam or adamw");
     };
     switch (schedule) {
-      case "cosine" -> opt.setSchedule(new WarmupCosineLR(peak, Math.max(1, totalSteps / 20), totalSteps, peak / 100));
-      case "onecycle" -> opt.setSchedule(new OneCycleLR(peak, totalSteps));
+      // A run of one step (one batch, one epoch) is legal: no warmup then, and one-cycle's shortest cycle.
+      case "cosine" -> opt.setSchedule(
+          new WarmupCosineLR(peak, Math.min(Math.max(1, totalSteps / 20), totalSteps - 1), totalSteps, peak / 100));
+      case "onecycle" -> opt.setSchedule(new OneCycleLR(peak, Math.max(2, totalSteps)));
       case "constant" -> {}
       default -> throw new IllegalArgumentException("unknown schedule '" + schedule
           + "'; expected cosine, onecycle or constant");

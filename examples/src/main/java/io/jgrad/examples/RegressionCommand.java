@@ -65,6 +65,9 @@ final class RegressionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionChecks.atLeast("--steps", steps, 0);
+    OptionChecks.finitePositive("--lr", lr);
+    new OutputPaths().addPng("--plot", plot);
     try (Backend backend = Backends.create(backendName, BackendOptions.defaults().withThreads(1))) {
       float[] x = grid();
       float[] fitted = new float[x.length];

@@ -4,6 +4,8 @@ import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
 import io.jgrad.Backends;
 import io.jgrad.Generator;
+import io.jgrad.LeakDetection;
+import io.jgrad.LeakDetector;
 import io.jgrad.data.Augmentation;
 import io.jgrad.data.DataLoader;
 import io.jgrad.loss.CrossEntropyLoss;
@@ -30,6 +32,7 @@ import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.Precision;
 import io.jgrad.train.Trainer;
 import io.jgrad.train.TrainingCheckpoint;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -53,8 +56,7 @@ final class TrainCommand implements Callable<Integer> {
   /** The recorded setting that is not an option: how many epochs the schedule was planned for. */
   private static final String SCHEDULE_EPOCHS = "schedule_epochs";
 
-  @Option(names = "--dataset", defaultValue = "digits",
-      description = "digits (bundled), mnist, fashion-mnist or cifar10 (default: ${DEFAULT-VALUE})")
+  @Option(names = "--dataset", description = "digits (bundled), mnist, fashion-mnist or cifar10 (default: digits)")
   String dataset;
 
   @Option(names = "--data", description = "directory with the dataset's files (fashion-mnist: default "
@@ -161,6 +163,14 @@ final class TrainCommand implements Callable<Integer> {
       description = "fp32, or mixed precision with bf16 or fp16 GEMMs (fp16 adds loss scaling) (default: ${DEFAULT-VALUE})")
   String precision;
 
+  @Option(names = "--leak-detection", description = "report tensors never closed: off, sampled (1 in "
+      + LeakDetector.SAMPLING_INTERVAL + ") or all (default: off, or -Djgrad.leakDetection)")
+  String leakDetection;
+
+  @Option(names = "--overwrite",
+      description = "let --save replace an existing file this run did not --resume from (another run's checkpoint)")
+  boolean overwrite;
+
   @Option(names = "--no-progress", description = "plain progress lines instead of a progress bar")
   boolean noProgress;
 
@@ -168,6 +178,11 @@ final class TrainCommand implements Callable<Integer> {
       description =
           "when the loss or a gradient is NaN/Inf: skip the step and warn, or stop (default: ${DEFAULT-VALUE})")
   String onNonFinite;
+
+  @Option(names = "--max-skipped-steps", defaultValue = "" + Trainer.DEFAULT_MAX_SKIPPED_IN_A_ROW,
+      description = "under --on-nonfinite skip, stop with exit code 1 after this many skipped steps in a row, keeping "
+          + "the last checkpoint (default: ${DEFAULT-VALUE})")
+  int maxSkippedSteps;
 
   @Spec CommandSpec spec;
 
@@ -178,13 +193,24 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long start = System.nanoTime();
     scheduleEpochs = Math.max(1, epochs); // with --epochs 0 no step is taken; one epoch keeps the schedule well-formed
+    if (resume != null && resume.toString().isEmpty()) {
+      throw new IllegalArgumentException("--resume: the path is empty"); // else it would resume from "." silently
+    }
     Path resumeFile = resume == null ? null : adoptRecordedSettings();
     NonFinitePolicy policy = checkOptions();
     Precision mixed = Precision.parse(precision);
+    checkOutputs();
     Datasets ds = Datasets.named(dataset);
     TrainingData split = TrainingData.prepare(ds, data, valSplit, seed);
     int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    try (Backend backend = Backends.create(backendName, BackendOptions.defaults().withThreads(threadCount))) {
+    LeakDetection leaks =
+        leakDetection != null ? LeakDetection.named(leakDetection) : LeakDetection.fromSystemProperty();
+    BackendOptions options = BackendOptions.defaults().withThreads(threadCount).withLeakDetection(leaks);
+    try (Backend backend = Backends.create(backendName, options)) {
+      if (backend.name().startsWith("cpu")) { // the CPU backends keep tensors in Java arrays, on the heap
+        MemoryPlan.of(split.train().featureSize(), hidden, split.train().numClasses(), batch, optimizer, momentum)
+            .checkFits(MemoryPlan.freeHeap(), hidden, batch);
+      }
       Generator init = new Generator(seed);
       Generator dropoutRng = new Generator(seed + 1);
       boolean cnn = modelKind.equals("cnn");
@@ -216,7 +242,8 @@ final class TrainCommand implements Callable<Integer> {
             .clipNorm(clipNorm)
             .nonFinitePolicy(policy)
             .precision(mixed)
-            .validation(validation);
+            .validation(validation)
+            .maxSkippedInARow(maxSkippedSteps);
         Map<String, String> resumed = Map.of(); // what the resumed checkpoint recorded: the best validation loss
         if (resumeFile != null) {
           TrainingCheckpoint.Restored restoredRun = TrainingCheckpoint.load(resumeFile, model, opt, rngs);
@@ -322,12 +349,65 @@ final class TrainCommand implements Callable<Integer> {
     if (checkpointSegments < 0) {
       throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
     }
+    if (data != null && dataset == null) {
+      throw new IllegalArgumentException("--data " + data + " needs --dataset (mnist, fashion-mnist or cifar10)");
+    }
+    if (dataset == null) {
+      dataset = "digits";
+    }
+    if (data != null && dataset.equals("digits")) {
+      throw new IllegalArgumentException("--dataset digits is bundled and reads no --data (got --data " + data + ")");
+    }
+    if (lr != null) {
+      OptionChecks.finitePositive("--lr", lr);
+    }
+    if (weightDecay != null) {
+      OptionChecks.finiteAtLeast("--weight-decay", weightDecay, 0);
+    }
+    OptionChecks.finiteAtLeast("--momentum", momentum, 0);
+    OptionChecks.finiteAtLeast("--clip-norm", clipNorm, 0);
+    if (maxSkippedSteps < 1) {
+      throw new IllegalArgumentException("--max-skipped-steps must be >= 1, got " + maxSkippedSteps);
+    }
     return switch (onNonFinite) {
       case "skip" -> NonFinitePolicy.SKIP;
       case "stop" -> NonFinitePolicy.STOP;
       default -> throw new IllegalArgumentException("unknown --on-nonfinite '" + onNonFinite
           + "'; expected skip or stop");
     };
+  }
+
+  /**
+   * Every output is checked before the data loads (see {@link OutputPaths}); a --save path that already holds a file
+   * this run does not resume from is another run's checkpoint, kept unless --overwrite says otherwise.
+   */
+  private void checkOutputs() {
+    new OutputPaths().add("--save", save).add("--save-best", saveBest).add("--metrics", metrics)
+        .addPng("--plot", plot);
+    keepOtherRuns("--save", save);
+    keepOtherRuns("--save-best", saveBest);
+  }
+
+  private void keepOtherRuns(String option, Path checkpoint) {
+    if (checkpoint != null && Files.exists(checkpoint) && !overwrite && !resumesFrom(checkpoint)) {
+      throw new IllegalArgumentException(option + " " + checkpoint + " already holds a file this run does not resume "
+          + "from (another run's checkpoint?): pass --resume " + checkpoint + " to continue that run, or --overwrite "
+          + "to replace it");
+    }
+  }
+
+  /** Whether --resume names {@code file} itself or the folder it is in. */
+  private boolean resumesFrom(Path file) {
+    if (resume == null) {
+      return false;
+    }
+    try {
+      Path target = file.toRealPath();
+      Path from = resume.toRealPath();
+      return from.equals(target) || Files.isDirectory(from) && from.equals(target.getParent());
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** --augment resolved: auto augments CIFAR-10 only (Fashion-MNIST and digits lose accuracy to flips and crops). */

@@ -42,6 +42,8 @@ final class XorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OptionChecks.atLeast("--steps", steps, 0);
+    OptionChecks.finitePositive("--lr", lr);
     try (Backend backend = Backends.create(backendName, BackendOptions.defaults().withThreads(1))) {
       float[] out = train(backend, steps, lr, seed);
       boolean solved = true;

@@ -1,5 +1,6 @@
 package io.jgrad.tools;
 
+import io.jgrad.io.AtomicFiles;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.TrainListener;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +47,8 @@ public final class CsvMetricsFile implements TrainListener {
       if (!Files.exists(file) || Files.size(file) == 0) {
         text = String.join(",", row.keySet()) + "\n" + text;
       }
-      Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      // Atomic: a full disk or a crash leaves the rows written so far, never half a row.
+      AtomicFiles.append(file, text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to metrics file " + file + ": " + e.getMessage(), e);
     }

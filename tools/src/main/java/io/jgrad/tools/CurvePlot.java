@@ -1,9 +1,11 @@
 package io.jgrad.tools;
 
+import io.jgrad.io.AtomicFiles;
 import io.jgrad.train.EpochMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -45,9 +47,24 @@ public final class CurvePlot {
     save(chart, png);
   }
 
-  private static void save(XYChart chart, Path png) throws IOException {
-    String name = png.toString();
-    BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
-        BitmapEncoder.BitmapFormat.PNG);
+  /**
+   * Refuses a name that does not end in .png (any case), the one format written: a chart is written at exactly the
+   * path given, never at another name, and never as PNG bytes under a name that promises another format.
+   *
+   * @throws IllegalArgumentException naming the supported format
+   */
+  public static Path requirePng(Path file) {
+    Path name = file.getFileName();
+    if (name == null || !name.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+      throw new IllegalArgumentException(file + ": unsupported image format; charts are written as PNG, so the name "
+          + "must end in .png");
+    }
+    return file;
+  }
+
+  /** Written at exactly {@code file}, atomically: a full disk or a crash leaves the old chart, never half an image. */
+  private static void save(XYChart chart, Path file) throws IOException {
+    byte[] image = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    AtomicFiles.write(requirePng(file), out -> out.write(image));
   }
 }

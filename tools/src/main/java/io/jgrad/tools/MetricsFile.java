@@ -1,13 +1,12 @@
 package io.jgrad.tools;
 
+import io.jgrad.io.AtomicFiles;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.TrainListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -57,8 +56,8 @@ public final class MetricsFile implements TrainListener {
     line.putAll(context);
     line.putAll(fields(m));
     try {
-      Files.writeString(file, JsonLine.of(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      // Atomic: a full disk or a crash leaves the lines written so far, never half a JSON object.
+      AtomicFiles.append(file, (JsonLine.of(line) + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to metrics file " + file + ": " + e.getMessage(), e);
     }

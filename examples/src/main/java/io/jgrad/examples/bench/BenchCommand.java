@@ -2,6 +2,7 @@ package io.jgrad.examples.bench;
 
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
+import io.jgrad.examples.OptionChecks;
 import io.jgrad.Backends;
 import io.jgrad.Transposed;
 import java.util.regex.Matcher;
@@ -71,6 +72,12 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
+      if (sizes != null) {
+        OptionChecks.allAtLeast("--sizes", sizes, 1);
+      }
+      if (trace != null) {
+        OptionChecks.finitePositive("--trace", trace);
+      }
       Matcher s = SHAPE.matcher(shape);
       if (!s.matches()) {
         throw new IllegalArgumentException("--shape: expected MxNxK or MxNxK:TT (T or N each), got '" + shape + "'");

@@ -9,6 +9,7 @@ import io.jgrad.Tensor;
 import io.jgrad.autograd.Autocast;
 import io.jgrad.train.Precision;
 import io.jgrad.autograd.ActivationMemory;
+import io.jgrad.examples.OptionChecks;
 import io.jgrad.nn.Linear;
 import io.jgrad.nn.Module;
 import io.jgrad.nn.ReLU;
@@ -55,6 +56,11 @@ final class MemoryBench implements Runnable {
 
   @Override
   public void run() {
+    OptionChecks.atLeast("--depth", depth, 1);
+    OptionChecks.atLeast("--width", width, 1);
+    OptionChecks.atLeast("--batch", batch, 1);
+    OptionChecks.atLeast("--checkpoint-segments", segments, 0);
+    OptionChecks.atLeast("--steps", steps, 1);
     try (Backend b = backend.open()) {
       Generator gen = new Generator(1);
       List<Module> layers = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.jgrad.autograd.Autocast;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
 import io.jgrad.examples.OptimizerChoice;
+import io.jgrad.examples.OptionChecks;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
@@ -111,6 +112,11 @@ final class TrainBench implements Runnable {
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
     }
+    OptionChecks.allAtLeast("--hidden", hidden, 1);
+    OptionChecks.atLeast("--batch", batch, 1);
+    OptionChecks.atLeast("--windows", windows, 1);
+    OptionChecks.atLeast("--steps", steps, 1);
+    OptionChecks.finiteAtLeast("--max-warmup", maxWarmup, 0);
     try (Backend opened = backend.open()) {
       BackendProfile kernels = profile ? new BackendProfile(opened) : null;
       Backend b = kernels != null ? kernels.backend() : opened;

@@ -20,12 +20,18 @@ class CliMisuseTest {
       --on-nonfinite maybe            | unknown --on-nonfinite 'maybe'; expected skip or stop
       --batch 0                       | batch size must be at least 1, got 0
       --threads 0                     | threads must be at least 1, got 0
-      --lr 0                          | learning rate must be > 0, got 0.0
-      --lr NaN                        | learning rate must be > 0, got NaN
+      --lr 0                          | --lr must be a finite number > 0, got 0.0
+      --lr NaN                        | --lr must be a finite number > 0, got NaN
+      --lr Infinity                   | --lr must be a finite number > 0, got Infinity
       --label-smoothing 1             | label smoothing must be in [0, 1), got 1.0
-      --clip-norm -1                  | clip norm must be >= 0, got -1.0
-      --weight-decay -1               | weight decay >= 0
-      --optimizer sgd --momentum -1   | momentum >= 0
+      --clip-norm -1                  | --clip-norm must be a finite number >= 0, got -1.0
+      --weight-decay -1               | --weight-decay must be a finite number >= 0, got -1.0
+      --weight-decay Infinity         | --weight-decay must be a finite number >= 0, got Infinity
+      --optimizer sgd --momentum -1   | --momentum must be a finite number >= 0, got -1.0
+      --max-skipped-steps 0           | --max-skipped-steps must be >= 1, got 0
+      --threads 100000                | threads must be at most
+      --data /tmp                     | --data /tmp needs --dataset (mnist, fashion-mnist or cifar10)
+      --dataset digits --data /tmp    | --dataset digits is bundled and reads no --data (got --data /tmp)
       --optimizer rmsprop             | unknown optimizer 'rmsprop'; expected sgd, adam or adamw
       --schedule linear               | unknown schedule 'linear'; expected cosine, onecycle or constant
       --activation swish              | unknown activation 'swish'
@@ -43,16 +49,20 @@ class CliMisuseTest {
     assertTrue(line.startsWith("jgrad train: ") && line.contains(fragment), line);
   }
 
-  @ParameterizedTest(name = "--on-nonfinite {0}")
-  @CsvSource({"stop, 1", "skip, 0"})
-  void aDivergingRunStopsOrSkipsAsAsked(String policy, int code) {
-    // Step 1 at lr 1e30 leaves finite but huge weights; step 2's loss is NaN.
+  @ParameterizedTest(name = "--on-nonfinite {0} --max-skipped-steps {1}")
+  @CsvSource({"stop, 50, 1", "skip, 50, 1", "skip, 100, 0"})
+  void aDivergingRunStopsOrSkipsAsAsked(String policy, int maxSkipped, int code) {
+    // Step 1 at lr 1e30 leaves finite but huge weights; steps 2 to 63 (the epoch's last) have a NaN loss.
     CliRun r = CliRun.run("train", "--epochs", "1", "--hidden", "8", "--no-progress", "--backend", "cpu", "--optimizer",
-        "sgd", "--lr", "1e30", "--schedule", "constant", "--on-nonfinite", policy);
+        "sgd", "--lr", "1e30", "--schedule", "constant", "--on-nonfinite", policy, "--max-skipped-steps",
+        Integer.toString(maxSkipped));
     assertEquals(code, r.code(), r.err());
-    if (code == 1) {
+    if (policy.equals("stop")) {
       assertEquals("jgrad train: non-finite gradient (loss NaN) first in the loss at optimizer step 2: step skipped,"
           + " model unchanged", r.errorLine());
+    } else if (code == 1) {
+      assertTrue(r.errorLine().startsWith("jgrad train: 50 steps in a row skipped as non-finite (limit 50): the run "
+          + "has diverged"), r.err());
     } else {
       assertTrue(r.out().lines().reduce((a, b) -> b).orElseThrow().contains("\"train_loss\":null"), r.out());
     }

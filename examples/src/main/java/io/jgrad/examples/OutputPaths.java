@@ -1,0 +1,77 @@
+package io.jgrad.examples;
+
+import io.jgrad.io.AtomicFiles;
+import io.jgrad.tools.CurvePlot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The files a command will write, checked together before it does any work, so that a bad path fails in one line at
+ * once instead of after a whole training run (losing its summary) or, worse, by overwriting the wrong file. Each must
+ * be writable where it lands (through symlinks), not be something other than a regular file, and not be the same file
+ * as another output.
+ */
+final class OutputPaths {
+  private final Map<String, Path> destinations = new LinkedHashMap<>();
+
+  /**
+   * Adds the output of {@code option} (ignored when null).
+   *
+   * @throws IllegalArgumentException naming the option and the path, if it cannot be written or another output already
+   *     lands on the same file
+   */
+  OutputPaths add(String option, Path path) {
+    if (path == null) {
+      return this;
+    }
+    if (path.toString().isEmpty()) {
+      throw new IllegalArgumentException(option + ": the path is empty");
+    }
+    Path destination;
+    try {
+      destination = AtomicFiles.destination(path);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(option + " " + e.getMessage());
+    }
+    Path folder = destination.getParent();
+    if (!Files.isDirectory(folder)) {
+      throw new IllegalArgumentException(option + " " + path + ": the folder " + folder + " does not exist");
+    }
+    if (!Files.isWritable(folder)) {
+      throw new IllegalArgumentException(option + " " + path + ": the folder " + folder + " is not writable");
+    }
+    Path key = canonical(destination);
+    destinations.forEach((other, otherKey) -> {
+      if (otherKey.equals(key)) {
+        throw new IllegalArgumentException(option + " " + path + " and " + other + " name the same file " + key
+            + ": each output needs its own");
+      }
+    });
+    destinations.put(option + " " + path, key);
+    return this;
+  }
+
+  /** Adds a chart's output: as {@link #add}, and its name must end in .png (see {@link CurvePlot#requirePng}). */
+  OutputPaths addPng(String option, Path path) {
+    if (path != null) {
+      try {
+        CurvePlot.requirePng(path);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(option + " " + e.getMessage());
+      }
+    }
+    return add(option, path);
+  }
+
+  /** The file's identity: its folder's real path (symlinked folders resolved) and its name. */
+  private static Path canonical(Path destination) {
+    try {
+      return destination.getParent().toRealPath().resolve(destination.getFileName());
+    } catch (IOException e) {
+      return destination.normalize();
+    }
+  }
+}
