@@ -84,6 +84,15 @@ public interface Backend extends AutoCloseable {
 
   MemoryStats memoryStats();
 
+  /**
+   * The memory this backend can still give tensors, for estimates made before a run is built. The default is the
+   * Java heap, where backends that keep tensors in Java arrays hold them; a backend with its own device memory
+   * reports that instead.
+   */
+  default MemoryCapacity memoryCapacity() {
+    return MemoryCapacity.javaHeap();
+  }
+
   /** Watches this backend's tensors for ones never closed (see {@link LeakDetection}); by default nothing is. */
   default LeakDetector leakDetector() {
     return LeakDetector.OFF;

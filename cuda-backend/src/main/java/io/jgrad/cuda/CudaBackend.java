@@ -14,6 +14,7 @@ import io.jgrad.DType;
 import io.jgrad.Distribution;
 import io.jgrad.LeakDetection;
 import io.jgrad.LeakDetector;
+import io.jgrad.MemoryCapacity;
 import io.jgrad.MemoryStats;
 import io.jgrad.Pool2dGeometry;
 import io.jgrad.ReducedFloats;
@@ -326,6 +327,17 @@ public final class CudaBackend implements Backend {
   @Override
   public MemoryStats memoryStats() {
     return allocator.stats();
+  }
+
+  /**
+   * The device's free memory plus the blocks this backend's pool keeps for reuse: the driver counts those as used,
+   * but a new tensor takes them before asking the driver for more.
+   */
+  @Override
+  public MemoryCapacity memoryCapacity() {
+    MemoryCapacity device = context.memoryCapacity();
+    long free = Math.min(device.totalBytes(), device.freeBytes() + allocator.stats().cachedBytes());
+    return new MemoryCapacity(MemoryCapacity.Where.DEVICE, free, device.totalBytes());
   }
 
   @Override

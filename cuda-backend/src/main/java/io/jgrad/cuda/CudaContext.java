@@ -7,6 +7,7 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuInit;
+import static jcuda.driver.JCudaDriver.cuMemGetInfo;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
@@ -14,6 +15,7 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
+import io.jgrad.MemoryCapacity;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -175,6 +177,15 @@ final class CudaContext implements AutoCloseable {
 
   void synchronize() {
     cuStreamSynchronize(stream);
+  }
+
+  /** The device's free and total memory as the driver sees them ({@code cuMemGetInfo}). */
+  MemoryCapacity memoryCapacity() {
+    bind();
+    long[] free = new long[1];
+    long[] total = new long[1];
+    cuMemGetInfo(free, total);
+    return new MemoryCapacity(MemoryCapacity.Where.DEVICE, free[0], total[0]);
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.jgrad.BackendOptions;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
+import io.jgrad.MemoryCapacity;
 import io.jgrad.Philox;
 import io.jgrad.ReduceOp;
 import java.util.Arrays;
@@ -295,6 +296,24 @@ class CudaBackendGpuTest {
     }
     assertEquals(before, cublas.memoryStats().systemAllocations());
     assertTrue(cublas.memoryStats().cachedBytes() >= 400_000);
+  }
+
+  /**
+   * The capacity is the device's (cuMemGetInfo), and a block the pool keeps after free() still counts as free:
+   * allocating 256 MiB and freeing it must not shrink the reported room by anything near that.
+   */
+  @Test
+  void memoryCapacityIsTheDevicesAndCountsCachedBlocksAsFree() {
+    MemoryCapacity before = cublas.memoryCapacity();
+    assertEquals(MemoryCapacity.Where.DEVICE, before.where());
+    assertTrue(before.totalBytes() >= 1L << 30, before.toString());
+    assertTrue(before.freeBytes() > 0 && before.freeBytes() <= before.totalBytes(), before.toString());
+    Buffer big = cublas.allocate(DType.FLOAT32, 64L << 20);
+    MemoryCapacity held = cublas.memoryCapacity();
+    cublas.free(big);
+    MemoryCapacity after = cublas.memoryCapacity();
+    assertTrue(held.freeBytes() <= before.freeBytes() - (200L << 20), before + " then " + held);
+    assertTrue(after.freeBytes() >= before.freeBytes() - (64L << 20), before + " then " + after);
   }
 
   private static Buffer upload(CudaBackend backend, float[] values) {

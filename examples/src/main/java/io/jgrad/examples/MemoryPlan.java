@@ -1,5 +1,6 @@
 package io.jgrad.examples;
 
+import io.jgrad.MemoryCapacity;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -41,27 +42,26 @@ record MemoryPlan(long parameterBytes, long optimizerBytes, long activationBytes
   }
 
   /**
-   * Refuses the run when it cannot fit in {@code available} bytes of the Java heap, naming the option that asked for
-   * the larger part (--hidden for parameters and optimizer state, --batch for activations) and the flag that raises
-   * the limit.
+   * Refuses the run when it cannot fit in what the backend can still hold, naming the option that asked for the
+   * larger part (--hidden for parameters and optimizer state, --batch for activations) and how to get more: the
+   * flag that raises the heap's limit, or, on a device, its free memory, which only asking for less gets round.
    */
-  void checkFits(long available, int[] hidden, int batch) {
-    if (totalBytes() <= available) {
+  void checkFits(MemoryCapacity capacity, int[] hidden, int batch) {
+    if (totalBytes() <= capacity.freeBytes()) {
       return;
     }
     String option = parameterBytes + optimizerBytes >= activationBytes
         ? "--hidden " + Arrays.toString(hidden).replaceAll("[\\[\\] ]", "")
         : "--batch " + batch;
+    String room = switch (capacity.where()) {
+      case JAVA_HEAP -> "the Java heap has " + gib(capacity.freeBytes()) + " free: ask for less, or raise the limit "
+          + "with JGRAD_JAVA_OPTS=-Xmx<size>";
+      case DEVICE -> "the device has " + gib(capacity.freeBytes()) + " free of " + gib(capacity.totalBytes())
+          + ": ask for less";
+    };
     throw new IllegalArgumentException(option + " needs about " + gib(totalBytes()) + " (parameters and gradients "
         + gib(parameterBytes) + ", optimizer state " + gib(optimizerBytes) + ", activations " + gib(activationBytes)
-        + ") but the Java heap has " + gib(available) + " free: ask for less, or raise the limit with "
-        + "JGRAD_JAVA_OPTS=-Xmx<size>");
-  }
-
-  /** What the heap can still take: its limit less what is in use now. */
-  static long freeHeap() {
-    Runtime rt = Runtime.getRuntime();
-    return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        + ") but " + room);
   }
 
   private static long[] append(int[] hidden, int classes) {

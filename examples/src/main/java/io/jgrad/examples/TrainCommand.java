@@ -207,10 +207,8 @@ final class TrainCommand implements Callable<Integer> {
         leakDetection != null ? LeakDetection.named(leakDetection) : LeakDetection.fromSystemProperty();
     BackendOptions options = BackendOptions.defaults().withThreads(threadCount).withLeakDetection(leaks);
     try (Backend backend = Backends.create(backendName, options)) {
-      if (backend.name().startsWith("cpu")) { // the CPU backends keep tensors in Java arrays, on the heap
-        MemoryPlan.of(split.train().featureSize(), hidden, split.train().numClasses(), batch, optimizer, momentum)
-            .checkFits(MemoryPlan.freeHeap(), hidden, batch);
-      }
+      MemoryPlan.of(split.train().featureSize(), hidden, split.train().numClasses(), batch, optimizer, momentum)
+          .checkFits(backend.memoryCapacity(), hidden, batch);
       Generator init = new Generator(seed);
       Generator dropoutRng = new Generator(seed + 1);
       boolean cnn = modelKind.equals("cnn");
