@@ -1,8 +1,6 @@
 package io.jgrad.examples;
 
 import io.jgrad.Backend;
-import io.jgrad.BackendOptions;
-import io.jgrad.Backends;
 import io.jgrad.data.LabeledData;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.ModelFile;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,8 +25,7 @@ import picocli.CommandLine.Option;
     description = "Evaluate a model file: accuracy, top-k, confusion matrix, per-class precision/recall/F1.")
 final class EvalCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, description = "a model file or checkpoint written by jgrad train --save")
-  Path model;
+  @Mixin ModelFileOption modelFile;
 
   @Option(names = "--dataset", description = "digits, mnist, fashion-mnist or cifar10 (default: the one the model was "
       + "trained on)")
@@ -39,25 +37,21 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--top-k", defaultValue = "5", description = "also report top-K accuracy (default: ${DEFAULT-VALUE})")
   int topK;
 
-  @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, cpu-scalar or cuda")
-  String backendName;
-
-  @Option(names = "--threads", description = "CPU threads (default: all cores)")
-  Integer threads;
+  @Mixin BackendChoice backendChoice;
 
   @Override
   public Integer call() {
     if (topK < 1) {
       throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
     }
+    Path model = modelFile.path;
     ModelFile description = ModelFile.read(model);
     String name = dataset != null ? dataset : description.dataset();
     if (name.isEmpty()) {
       throw new IllegalArgumentException(model + " does not say which data set it was trained on: pass --dataset");
     }
     LabeledData test = Datasets.named(name).load(data).test();
-    int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    try (Backend backend = Backends.create(backendName, new BackendOptions(threadCount));
+    try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(model, backend)) {
       ClassificationReport report = predictor.evaluate(test);
       List<String> names = description.classNames();

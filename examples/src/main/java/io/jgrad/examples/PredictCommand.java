@@ -1,8 +1,6 @@
 package io.jgrad.examples;
 
 import io.jgrad.Backend;
-import io.jgrad.BackendOptions;
-import io.jgrad.Backends;
 import io.jgrad.tools.InputFiles;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.Prediction;
@@ -14,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,8 +24,7 @@ import picocli.CommandLine.Parameters;
     description = "Predict classes with a model file: one JSON line per example.")
 final class PredictCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, description = "a model file or checkpoint written by jgrad train --save")
-  Path model;
+  @Mixin ModelFileOption modelFile;
 
   @Parameters(arity = "1..*", paramLabel = "INPUT",
       description = "IDX image files (.gz or raw), images (PNG, JPEG, GIF, BMP: scaled to the model's input, grey for "
@@ -36,20 +34,15 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--top-k", defaultValue = "3", description = "list the K likeliest classes (default: ${DEFAULT-VALUE})")
   int topK;
 
-  @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, cpu-scalar or cuda")
-  String backendName;
-
-  @Option(names = "--threads", description = "CPU threads (default: all cores)")
-  Integer threads;
+  @Mixin BackendChoice backendChoice;
 
   @Override
   public Integer call() {
     if (topK < 1) {
       throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
     }
-    int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    try (Backend backend = Backends.create(backendName, new BackendOptions(threadCount));
-        Predictor predictor = Predictor.load(model, backend)) {
+    try (Backend backend = backendChoice.open();
+        Predictor predictor = Predictor.load(modelFile.path, backend)) {
       InputFiles.Examples examples = InputFiles.read(inputs, predictor.description().architecture().inputShape());
       List<Prediction> predictions = predictor.predict(examples.features());
       for (int i = 0; i < predictions.size(); i++) {

@@ -2,7 +2,6 @@ package io.jgrad.examples;
 
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
-import io.jgrad.Backends;
 import io.jgrad.Generator;
 import io.jgrad.LeakDetection;
 import io.jgrad.LeakDetector;
@@ -112,8 +111,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--clip-norm", defaultValue = "0", description = "clip gradients to this global norm (0: off)")
   double clipNorm;
 
-  @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, cpu-scalar or cuda")
-  String backendName;
+  @CommandLine.Mixin BackendChoice backendChoice;
 
   @Option(names = "--checkpoint-segments", defaultValue = "0",
       description = "gradient checkpointing: recompute the MLP in K segments in backward (0: off)")
@@ -122,9 +120,6 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0",
       description = "weights, dropout and shuffling (default: ${DEFAULT-VALUE})")
   long seed;
-
-  @Option(names = "--threads", description = "CPU threads (default: all cores)")
-  Integer threads;
 
   @Option(names = "--metrics",
       description = "append one JSON object per epoch to this file (a CSV row if its name ends in .csv)")
@@ -202,11 +197,9 @@ final class TrainCommand implements Callable<Integer> {
     checkOutputs();
     Datasets ds = Datasets.named(dataset);
     TrainingData split = TrainingData.prepare(ds, data, valSplit, seed);
-    int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     LeakDetection leaks =
         leakDetection != null ? LeakDetection.named(leakDetection) : LeakDetection.fromSystemProperty();
-    BackendOptions options = BackendOptions.defaults().withThreads(threadCount).withLeakDetection(leaks);
-    try (Backend backend = Backends.create(backendName, options)) {
+    try (Backend backend = backendChoice.open(BackendOptions.defaults().withLeakDetection(leaks))) {
       MemoryPlan.of(split.train().featureSize(), hidden, split.train().numClasses(), batch, optimizer, momentum)
           .checkFits(backend.memoryCapacity(), hidden, batch);
       Generator init = new Generator(seed);

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.Monitor;
 import io.jgrad.train.TrainingCheckpoint;
@@ -15,27 +13,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** When {@link CheckpointWriter} writes: every n epochs and the last, or only at a new best; where: {epoch}. */
-class CheckpointPolicyTest {
-  private static Backend backend;
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
-
+class CheckpointPolicyTest extends ScalarBackendTest {
   static EpochMetrics epoch(int n, double validationLoss) {
     return new EpochMetrics(n, 1, 1, 0.5, validationLoss, 0.5, 1e-3, 1, 1, 0, 0, Map.of());
   }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
 import io.jgrad.train.TrainingCheckpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,27 +14,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Each listener, added in one line to a plain {@code Trainer}, leaves what it promises after a two-epoch run. */
-class ListenersTest {
-  private static Backend backend;
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
-
+class ListenersTest extends ScalarBackendTest {
   @Test
   void theListenersWriteMetricsPlotsCheckpointsAndProgress() throws IOException {
     Path metrics = dir.resolve("run.jsonl");

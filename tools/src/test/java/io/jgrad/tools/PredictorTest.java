@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Backend;
-import io.jgrad.Backends;
 import io.jgrad.Generator;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
@@ -25,28 +23,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A model file carries what inference needs; a Predictor loaded from it alone answers as the trained model did. */
-class PredictorTest {
+class PredictorTest extends ScalarBackendTest {
   private static final MlpSpec SPEC = new MlpSpec(new int[] {2, 4}, new int[] {16}, "gelu", 0.1, ToyRun.CLASSES);
-  private static Backend backend;
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void open() {
-    backend = Backends.create("cpu-scalar");
-  }
-
-  @AfterAll
-  static void close() {
-    backend.close();
-  }
-
   /** Trains SPEC on standardised clusters; returns the description, the raw test data and the trained evaluation. */
   private record Trained(ModelFile description, LabeledData rawTest, ClassificationReport report, float[] logits) {}
 
