@@ -41,9 +41,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (topK < 1) {
-      throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
-    }
+    OptionChecks.atLeast("--top-k", topK, 1);
     Path model = modelFile.path;
     ModelFile description = ModelFile.read(model);
     String name = dataset != null ? dataset : description.dataset();

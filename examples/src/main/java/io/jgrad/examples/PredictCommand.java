@@ -38,9 +38,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (topK < 1) {
-      throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
-    }
+    OptionChecks.atLeast("--top-k", topK, 1);
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(modelFile.path, backend)) {
       InputFiles.Examples examples = InputFiles.read(inputs, predictor.description().architecture().inputShape());
