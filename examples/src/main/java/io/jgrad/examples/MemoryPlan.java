@@ -1,6 +1,7 @@
 package io.jgrad.examples;
 
 import io.jgrad.MemoryCapacity;
+import io.jgrad.tools.CnnSpec;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -11,7 +12,8 @@ import java.util.Locale;
  *
  * <p>float32 throughout. Parameters and their gradients: 2·P·4 bytes; optimizer state: Adam's two moments 2·P·4,
  * SGD's momentum P·4; activations: about {@link #TENSORS_PER_UNIT} tensors of batch × width per layer (the linear
- * output, the activation's saved output, dropout's mask and output, and backward's gradient of each).
+ * output, the activation's saved output, dropout's mask and output, and backward's gradient of each); a CNN's
+ * from its {@link CnnSpec}'s layer shapes.
  *
  * @param parameterBytes parameters and their gradients
  * @param optimizerBytes the optimizer's state
@@ -29,12 +31,20 @@ record MemoryPlan(long parameterBytes, long optimizerBytes, long activationBytes
       units += h;
       width = h;
     }
+    return of(parameters, TENSORS_PER_UNIT * 4L * batch * (units + inputs), optimizer, momentum);
+  }
+
+  /** The CNN's plan, from the spec's own sizes: each layer output it keeps, and backward's gradient of each. */
+  static MemoryPlan of(CnnSpec cnn, int batch, String optimizer, double momentum) {
+    return of(cnn.parameterCount(), 2 * 4L * batch * cnn.activationFloatsPerSample(), optimizer, momentum);
+  }
+
+  private static MemoryPlan of(long parameters, long activationBytes, String optimizer, double momentum) {
     long optimizerStates = switch (optimizer) {
       case "adam", "adamw" -> 2;
       default -> momentum > 0 ? 1 : 0;
     };
-    return new MemoryPlan(2 * 4 * parameters, optimizerStates * 4 * parameters,
-        TENSORS_PER_UNIT * 4L * batch * (units + inputs));
+    return new MemoryPlan(2 * 4 * parameters, optimizerStates * 4 * parameters, activationBytes);
   }
 
   long totalBytes() {
@@ -47,12 +57,20 @@ record MemoryPlan(long parameterBytes, long optimizerBytes, long activationBytes
    * flag that raises the heap's limit, or, on a device, its free memory, which only asking for less gets round.
    */
   void checkFits(MemoryCapacity capacity, int[] hidden, int batch) {
+    checkFits(capacity, parameterBytes + optimizerBytes >= activationBytes
+        ? "--hidden " + Arrays.toString(hidden).replaceAll("[\\[\\] ]", "")
+        : "--batch " + batch);
+  }
+
+  /** As {@link #checkFits(MemoryCapacity, int[], int)} for a CNN, whose only size option is --batch. */
+  void checkFits(MemoryCapacity capacity, int batch) {
+    checkFits(capacity, "--batch " + batch);
+  }
+
+  private void checkFits(MemoryCapacity capacity, String option) {
     if (totalBytes() <= capacity.freeBytes()) {
       return;
     }
-    String option = parameterBytes + optimizerBytes >= activationBytes
-        ? "--hidden " + Arrays.toString(hidden).replaceAll("[\\[\\] ]", "")
-        : "--batch " + batch;
     String room = switch (capacity.where()) {
       case JAVA_HEAP -> "the Java heap has " + gib(capacity.freeBytes()) + " free: ask for less, or raise the limit "
           + "with JGRAD_JAVA_OPTS=-Xmx<size>";

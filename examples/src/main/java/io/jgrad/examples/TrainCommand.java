@@ -200,8 +200,6 @@ final class TrainCommand implements Callable<Integer> {
     LeakDetection leaks =
         leakDetection != null ? LeakDetection.named(leakDetection) : LeakDetection.fromSystemProperty();
     try (Backend backend = backendChoice.open(BackendOptions.defaults().withLeakDetection(leaks))) {
-      MemoryPlan.of(split.train().featureSize(), hidden, split.train().numClasses(), batch, optimizer, momentum)
-          .checkFits(backend.memoryCapacity(), hidden, batch);
       Generator init = new Generator(seed);
       Generator dropoutRng = new Generator(seed + 1);
       boolean cnn = modelKind.equals("cnn");
@@ -211,9 +209,12 @@ final class TrainCommand implements Callable<Integer> {
       Sequential stack;
       if (cnn) {
         CnnSpec spec = new CnnSpec(inputShape, dropout, classes);
+        MemoryPlan.of(spec, batch, optimizer, momentum).checkFits(backend.memoryCapacity(), batch);
         architecture = spec;
         stack = spec.build(backend, init, dropoutRng);
       } else {
+        MemoryPlan.of(split.train().featureSize(), hidden, classes, batch, optimizer, momentum)
+            .checkFits(backend.memoryCapacity(), hidden, batch);
         MlpSpec spec = new MlpSpec(inputShape, hidden, activation, dropout, classes);
         architecture = spec;
         stack = spec.build(backend, init, dropoutRng);

@@ -1,13 +1,17 @@
 package io.jgrad.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.Backend;
 import io.jgrad.Backends;
+import io.jgrad.Generator;
 import io.jgrad.MemoryCapacity;
 import io.jgrad.MemoryCapacity.Where;
+import io.jgrad.nn.Module;
+import io.jgrad.tools.CnnSpec;
 import org.junit.jupiter.api.Test;
 
 /** The pre-flight estimate of {@code train} against what a backend says it can hold. */
@@ -54,6 +58,37 @@ class MemoryPlanTest {
   @Test
   void aRunThatFitsPasses() {
     SMALL_MLP.checkFits(new MemoryCapacity(Where.DEVICE, 1200 * MIB, 1200 * MIB), new int[] {128}, 65_536);
+  }
+
+  /** Fashion-MNIST's CNN: 0.42 M parameters, about 0.12 M floats of activations per example. */
+  private static final CnnSpec FASHION_CNN = new CnnSpec(new int[] {1, 28, 28}, 0.25, 10);
+
+  @Test
+  void aCnnAtAHugeBatchIsRefusedNamingBatchNotHidden() {
+    MemoryCapacity device = new MemoryCapacity(Where.DEVICE, 1024 * MIB, 80 * 1024 * MIB);
+    MemoryPlan plan = MemoryPlan.of(FASHION_CNN, 65_536, "adam", 0.9);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan.checkFits(device, 65_536));
+    assertEquals("--batch 65536 needs about 60.30 GiB (parameters and gradients 0.00 GiB, optimizer state 0.00 GiB,"
+        + " activations 60.29 GiB) but the device has 1.00 GiB free of 80.00 GiB: ask for less", e.getMessage());
+    assertFalse(e.getMessage().contains("--hidden"), e.getMessage());
+  }
+
+  @Test
+  void aCnnAtANormalBatchFits() {
+    MemoryPlan.of(FASHION_CNN, 128, "adam", 0.9).checkFits(new MemoryCapacity(Where.DEVICE, 1024 * MIB, 1024 * MIB),
+        128);
+  }
+
+  /** The estimate's parameter count is the built network's, for two blocks (28 pixels) and three (32, colour). */
+  @Test
+  void theCnnSpecCountsTheParametersItBuilds() {
+    try (Backend backend = Backends.create("cpu")) {
+      for (CnnSpec spec : new CnnSpec[] {FASHION_CNN, new CnnSpec(new int[] {3, 32, 32}, 0, 10)}) {
+        Module built = spec.build(backend, new Generator(1), new Generator(2));
+        assertEquals(built.parameterCount(), spec.parameterCount(), spec.toString());
+        built.close();
+      }
+    }
   }
 
   /** The CPU backends hold tensors in Java arrays: their capacity is the heap's, as the estimate always used. */

@@ -54,6 +54,40 @@ public record CnnSpec(int[] inputShape, double dropout, int classes) implements 
     return Math.min(inputShape[1], inputShape[2]) >= 32 ? new int[] {32, 64, 128} : new int[] {32, 64};
   }
 
+  /**
+   * Trainable elements of what {@link #build} makes, known before building it so that {@code train} can refuse a run
+   * that would not fit: per block the conv's weights (no bias) and the batch norm's scale and shift, then the head.
+   */
+  public long parameterCount() {
+    long count = 0;
+    long channels = inputShape[0];
+    for (int out : blockChannels()) {
+      count += channels * out * 9 + 2L * out;
+      channels = out;
+    }
+    return count + headFeatures() * HEAD + HEAD + (long) HEAD * classes + classes;
+  }
+
+  /** Floats one example's forward pass keeps: the input and every layer's output (backward adds as many). */
+  public long activationFloatsPerSample() {
+    long floats = (long) inputShape[0] * inputShape[1] * inputShape[2];
+    long h = inputShape[1];
+    long w = inputShape[2];
+    for (int out : blockChannels()) {
+      floats += 3L * out * h * w; // conv, batch norm and ReLU, each at full size
+      h /= 2;
+      w /= 2;
+      floats += out * h * w; // max-pool
+    }
+    return floats + (dropout > 0 ? 3L : 2L) * HEAD + classes; // Linear, ReLU, [Dropout], Linear
+  }
+
+  private long headFeatures() {
+    int[] channels = blockChannels();
+    int halvings = channels.length;
+    return (long) channels[halvings - 1] * (inputShape[1] >> halvings) * (inputShape[2] >> halvings);
+  }
+
   @Override
   public String kind() {
     return KIND;
