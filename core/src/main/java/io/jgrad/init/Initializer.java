@@ -27,6 +27,15 @@ public interface Initializer {
     return new VarianceScaling(2, VarianceScaling.Fan.IN, Distribution.UNIFORM);
   }
 
+  /**
+   * PyTorch's default for nn.Linear and nn.Conv2d weights, kaiming_uniform_(a=√5): U(±1/√fanIn), variance
+   * 1/(3·fanIn), a third of He's. With Adam-style optimizers, whose steps have a fixed size whatever the weight's
+   * scale, smaller weights learn faster relative to their size; before a batch norm only that relative speed matters.
+   */
+  static Initializer torchDefault() {
+    return new VarianceScaling(1.0 / 3, VarianceScaling.Fan.IN, Distribution.UNIFORM);
+  }
+
   /** Xavier/Glorot normal: N(0, 2/(fanIn + fanOut)), for tanh and sigmoid layers. */
   static Initializer xavierNormal() {
     return new VarianceScaling(1, VarianceScaling.Fan.AVERAGE, Distribution.NORMAL);

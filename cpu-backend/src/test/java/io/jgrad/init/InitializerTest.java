@@ -40,7 +40,9 @@ class InitializerTest extends ReferenceBackendTest {
         new Case("xavier_normal", Initializer.xavierNormal(), Math.sqrt(2.0 / (FAN_IN + FAN_OUT)), false),
         new Case("xavier_uniform", Initializer.xavierUniform(), Math.sqrt(2.0 / (FAN_IN + FAN_OUT)), true),
         new Case("lecun_normal", Initializer.lecunNormal(), Math.sqrt(1.0 / FAN_IN), false),
-        new Case("lecun_uniform", Initializer.lecunUniform(), Math.sqrt(1.0 / FAN_IN), true));
+        new Case("lecun_uniform", Initializer.lecunUniform(), Math.sqrt(1.0 / FAN_IN), true),
+        // kaiming_uniform_(a=√5): bound 1/√fanIn = √3·std.
+        new Case("torch_default", Initializer.torchDefault(), 1 / Math.sqrt(3.0 * FAN_IN), true));
   }
 
   private static double[] draw(Initializer init, long seed) {
