@@ -42,25 +42,19 @@ def load(root, split):
     return torch.from_numpy(x.copy()), torch.from_numpy(y.copy())
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--epochs", type=int, default=10)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
-    ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-
-    x_train, y_train = load(args.data, "train")
-    x_test, y_test = load(args.data, "t10k")
+def standardised(data):
+    """The training and test sets, standardised with the training set's mean and std (as `jgrad train`)."""
+    x_train, y_train = load(data, "train")
+    x_test, y_test = load(data, "t10k")
     mean, std = x_train.mean(), x_train.std()
-    x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
+    return (x_train - mean) / std, y_train, (x_test - mean) / std, y_test
+
+
+def fit(model, bench, args, x_train, y_train, x_test, y_test):
+    """The recipe: batch 128 shuffled, AdamW, warmup + cosine per batch, label smoothing 0.1, evaluation at batch 1000
+    after each epoch; one JSON line per epoch, then a summary whose samples_per_sec is the mean over epochs."""
     train = DataLoader(TensorDataset(x_train, y_train), batch_size=128, shuffle=True)
     test = DataLoader(TensorDataset(x_test, y_test), batch_size=1000)
-
-    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
-                          nn.Dropout(0.2), nn.Linear(256, 10))
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
     total = args.epochs * len(train)
     warmup = max(1, total // 20)
@@ -96,13 +90,33 @@ def main():
                 test_loss += loss_fn(out, y).item() * len(y)
                 correct += (out.argmax(1) == y).sum().item()
         rates.append(seen / train_seconds)
-        print(json.dumps({"bench": "recipe", "event": "epoch", "backend": "torch", "epoch": epoch,
+        print(json.dumps({"bench": bench, "event": "epoch", "backend": "torch", "epoch": epoch,
                           "train_loss": round(loss_sum / seen, 4), "test_loss": round(test_loss / len(y_test), 4),
                           "test_accuracy": correct / len(y_test), "samples_per_sec": round(rates[-1]),
                           "wall_seconds": round(time.perf_counter() - t0, 3)}), flush=True)
-    print(json.dumps({"bench": "recipe", "event": "summary", "backend": "torch", "threads": args.threads,
+    print(json.dumps({"bench": bench, "event": "summary", "backend": "torch", "threads": args.threads,
                       "torch": torch.__version__, "epochs": args.epochs,
                       "samples_per_sec": round(sum(rates) / len(rates))}))
+
+
+def arguments():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    return args
+
+
+def main():
+    args = arguments()
+    data = standardised(args.data)
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
+                          nn.Dropout(0.2), nn.Linear(256, 10))
+    fit(model, "recipe", args, *data)
 
 
 if __name__ == "__main__":
