@@ -85,15 +85,29 @@ public abstract class BackendConformanceTest {
   }
 
   @Nested
-  class Cnn extends CnnConformance {
-    Cnn() {
+  class Convolution extends ConvolutionConformance {
+    Convolution() {
       super(BackendConformanceTest.this);
     }
   }
 
   @Nested
-  class ReducedPrecision extends ReducedPrecisionConformance {
-    ReducedPrecision() {
+  class PoolingBatchNorm extends PoolingBatchNormConformance {
+    PoolingBatchNorm() {
+      super(BackendConformanceTest.this);
+    }
+  }
+
+  @Nested
+  class ReducedPrecisionMemory extends ReducedPrecisionMemoryConformance {
+    ReducedPrecisionMemory() {
+      super(BackendConformanceTest.this);
+    }
+  }
+
+  @Nested
+  class ReducedPrecisionElementwise extends ReducedPrecisionElementwiseConformance {
+    ReducedPrecisionElementwise() {
       super(BackendConformanceTest.this);
     }
   }

@@ -1,0 +1,150 @@
+package io.jgrad.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jgrad.Backend;
+import io.jgrad.Buffer;
+import io.jgrad.Conv2dGeometry;
+import io.jgrad.DType;
+import io.jgrad.Window2d;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The convolution kernels of {@link Backend} (forward, backward to the input, backward to the weight and bias)
+ * against float64 sums over every tap, at odd shapes, outputs poisoned with NaN.
+ */
+public abstract class ConvolutionConformance extends CnnConformance {
+  /** Odd shapes, every option: padding, stride, dilation, groups (depthwise too), 1×1, and one large enough to tile. */
+  private static final Conv2dGeometry[] CONVS = {
+    new Conv2dGeometry(2, 3, 7, 5, 4, 1, Window2d.of(3, 1, 1)),
+    new Conv2dGeometry(1, 4, 9, 8, 6, 2, new Window2d(3, 2, 2, 1, 1, 0, 2, 1)),
+    new Conv2dGeometry(3, 1, 5, 5, 1, 1, Window2d.of(1, 1, 0)),
+    new Conv2dGeometry(2, 3, 6, 7, 3, 3, Window2d.of(3, 2, 1)),
+    new Conv2dGeometry(1, 2, 4, 3, 5, 1, Window2d.of(4, 1, 2)),
+    new Conv2dGeometry(5, 16, 13, 11, 33, 1, Window2d.of(3, 1, 1)),
+    new Conv2dGeometry(3, 6, 10, 9, 4, 2, Window2d.of(5, 2, 2)),
+  };
+
+  protected ConvolutionConformance(BackendConformanceTest suite) {
+    super(suite);
+  }
+
+  /** Every tap of a convolution as {output index, input index, weight index}: y[out] += w[weight]·x[in]. */
+  private static List<int[]> convTaps(Conv2dGeometry g) {
+    Window2d k = g.window();
+    int oh = g.outHeight();
+    int ow = g.outWidth();
+    int cg = g.inChannels() / g.groups();
+    int og = g.outChannels() / g.groups();
+    List<int[]> taps = new ArrayList<>();
+    for (int b = 0; b < g.batch(); b++) {
+      for (int o = 0; o < g.outChannels(); o++) {
+        for (int i = 0; i < oh; i++) {
+          for (int j = 0; j < ow; j++) {
+            for (int c = 0; c < cg; c++) {
+              for (int p = 0; p < k.kernelH(); p++) {
+                for (int q = 0; q < k.kernelW(); q++) {
+                  int h = i * k.strideH() - k.padH() + p * k.dilationH();
+                  int w = j * k.strideW() - k.padW() + q * k.dilationW();
+                  if (h >= 0 && h < g.height() && w >= 0 && w < g.width()) {
+                    int in = ((b * g.inChannels() + o / og * cg + c) * g.height() + h) * g.width() + w;
+                    taps.add(new int[] {((b * g.outChannels() + o) * oh + i) * ow + j, in,
+                      ((o * cg + c) * k.kernelH() + p) * k.kernelW() + q});
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return taps;
+  }
+
+  @EachFloatType
+  void conv2dForwardWithAndWithoutBias(DType dtype) {
+    assumeSupported(dtype);
+    for (Conv2dGeometry g : CONVS) {
+      double[] x = values(dtype, (int) g.inputSize());
+      double[] w = values(dtype, (int) g.weightSize());
+      double[] bias = values(dtype, g.outChannels());
+      for (boolean withBias : new boolean[] {true, false}) {
+        double[] expected = new double[(int) g.outputSize()];
+        double[] magnitude = new double[expected.length];
+        int plane = g.outHeight() * g.outWidth();
+        for (int out = 0; out < expected.length && withBias; out++) {
+          expected[out] = bias[out / plane % g.outChannels()];
+          magnitude[out] = Math.abs(expected[out]);
+        }
+        for (int[] t : convTaps(g)) {
+          expected[t[0]] += w[t[2]] * x[t[1]];
+          magnitude[t[0]] += Math.abs(w[t[2]] * x[t[1]]);
+        }
+        Buffer y = poisoned(dtype, expected.length);
+        backend.conv2d(g, put(dtype, x), put(dtype, w), withBias ? put(dtype, bias) : null, y);
+        tolerance().assertSumsClose(dtype, "conv2d " + g + (withBias ? " with bias" : ""), expected, magnitude,
+            get(y));
+      }
+    }
+  }
+
+  @EachFloatType
+  void conv2dBackwardInput(DType dtype) {
+    assumeSupported(dtype);
+    for (Conv2dGeometry g : CONVS) {
+      double[] dy = values(dtype, (int) g.outputSize());
+      double[] w = values(dtype, (int) g.weightSize());
+      double[] expected = new double[(int) g.inputSize()];
+      double[] magnitude = new double[expected.length];
+      for (int[] t : convTaps(g)) {
+        expected[t[1]] += dy[t[0]] * w[t[2]];
+        magnitude[t[1]] += Math.abs(dy[t[0]] * w[t[2]]);
+      }
+      Buffer dx = poisoned(dtype, expected.length);
+      backend.conv2dBackwardInput(g, put(dtype, dy), put(dtype, w), dx);
+      tolerance().assertSumsClose(dtype, "conv2dBackwardInput " + g, expected, magnitude, get(dx));
+    }
+  }
+
+  @EachFloatType
+  void conv2dBackwardWeightAndBias(DType dtype) {
+    assumeSupported(dtype);
+    for (Conv2dGeometry g : CONVS) {
+      double[] x = values(dtype, (int) g.inputSize());
+      double[] dy = values(dtype, (int) g.outputSize());
+      double[] expected = new double[(int) g.weightSize()];
+      double[] magnitude = new double[expected.length];
+      for (int[] t : convTaps(g)) {
+        expected[t[2]] += dy[t[0]] * x[t[1]];
+        magnitude[t[2]] += Math.abs(dy[t[0]] * x[t[1]]);
+      }
+      double[] expectedBias = new double[g.outChannels()];
+      double[] biasMagnitude = new double[g.outChannels()];
+      int plane = g.outHeight() * g.outWidth();
+      for (int out = 0; out < dy.length; out++) {
+        expectedBias[out / plane % g.outChannels()] += dy[out];
+        biasMagnitude[out / plane % g.outChannels()] += Math.abs(dy[out]);
+      }
+      Buffer dw = poisoned(dtype, expected.length);
+      Buffer dbias = poisoned(dtype, g.outChannels());
+      backend.conv2dBackwardWeight(g, put(dtype, x), put(dtype, dy), dw, dbias);
+      tolerance().assertSumsClose(dtype, "conv2dBackwardWeight " + g, expected, magnitude, get(dw));
+      tolerance().assertSumsClose(dtype, "conv2dBackwardWeight bias " + g, expectedBias, biasMagnitude, get(dbias));
+      Buffer dwOnly = poisoned(dtype, expected.length);
+      backend.conv2dBackwardWeight(g, put(dtype, x), put(dtype, dy), dwOnly, null);
+      tolerance().assertSumsClose(dtype, "conv2dBackwardWeight without bias " + g, expected, magnitude, get(dwOnly));
+    }
+  }
+
+  @Test
+  void conv2dBuffersOfTheWrongSizeAreErrors() {
+    Conv2dGeometry g = CONVS[0];
+    Buffer x = backend.allocate(DType.FLOAT32, g.inputSize());
+    Buffer w = backend.allocate(DType.FLOAT32, g.weightSize() - 1);
+    Buffer y = backend.allocate(DType.FLOAT32, g.outputSize());
+    assertThrows(IllegalArgumentException.class, () -> backend.conv2d(g, x, w, null, y), "short weight");
+    assertThrows(IllegalArgumentException.class, () -> backend.conv2dBackwardInput(g, y, w, x), "short weight");
+  }
+}
