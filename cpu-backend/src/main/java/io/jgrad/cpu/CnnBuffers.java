@@ -94,6 +94,16 @@ final class CnnBuffers {
     };
   }
 
+  /** x, mean, var, runningMean, runningVar: the running statistics both given or both null. */
+  CpuBuffer[] batchNormStatistics(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var,
+      Buffer runningMean, Buffer runningVar) {
+    if ((runningMean == null) != (runningVar == null)) {
+      throw new IllegalArgumentException("batchNormStatistics: runningMean and runningVar must both be given or not");
+    }
+    return batchNorm("batchNormStatistics", x, batch, channels, spatial,
+        new String[] {"mean", "var", "runningMean", "runningVar"}, mean, var, runningMean, runningVar);
+  }
+
   /**
    * x [B, C, S] and the per-channel buffers of a batch norm, each of C elements; only the running statistics
    * (names starting with "running") may be null.

@@ -323,11 +323,7 @@ public final class CpuScalarBackend extends ArrayBackend {
   @Override
   public void batchNormStatistics(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var,
       double momentum, Buffer runningMean, Buffer runningVar) {
-    if ((runningMean == null) != (runningVar == null)) {
-      throw new IllegalArgumentException("batchNormStatistics: runningMean and runningVar must both be given or not");
-    }
-    CpuBuffer[] b = cnn.batchNorm("batchNormStatistics", x, batch, channels, spatial,
-        new String[] {"mean", "var", "runningMean", "runningVar"}, mean, var, runningMean, runningVar);
+    CpuBuffer[] b = cnn.batchNormStatistics(x, batch, channels, spatial, mean, var, runningMean, runningVar);
     CnnReference.batchNormStatistics(b[0], batch, channels, spatial, b[1], b[2], momentum, b[3], b[4]);
   }
 

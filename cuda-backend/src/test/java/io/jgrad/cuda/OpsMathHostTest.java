@@ -1,5 +1,9 @@
 package io.jgrad.cuda;
 
+import static io.jgrad.cuda.ScalarReference.ALPHA;
+import static io.jgrad.cuda.ScalarReference.binary;
+import static io.jgrad.cuda.ScalarReference.unary;
+import static io.jgrad.cuda.ScalarReference.unaryBackward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -7,9 +11,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jgrad.Backend;
 import io.jgrad.Backends;
 import io.jgrad.BinaryOp;
-import io.jgrad.Buffer;
-import io.jgrad.DType;
-import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,6 @@ class OpsMathHostTest {
   private static final float[] EDGES = {
     Float.NaN, Float.NEGATIVE_INFINITY, -2.5f, -1f, -0.5f, 0f, 0.5f, 1f, 2.5f, Float.POSITIVE_INFINITY
   };
-  private static final float ALPHA = 0.5f;
 
   /** Reads "u op alpha x", "g op alpha s dy" or "b op a b" lines (floats as raw int bits), prints result bits. */
   private static final String HARNESS = """
@@ -121,47 +121,5 @@ class OpsMathHostTest {
 
   private static String line(char kind, int op, float p, float q) {
     return kind + " " + op + " " + Float.floatToRawIntBits(p) + " " + Float.floatToRawIntBits(q);
-  }
-
-  private static float unary(Backend cpu, UnaryOp op, float x) {
-    Buffer in = put(cpu, x);
-    Buffer out = cpu.allocate(DType.FLOAT32, 1);
-    cpu.unary(op, ALPHA, in, out);
-    return get(cpu, out, in);
-  }
-
-  private static float unaryBackward(Backend cpu, UnaryOp op, float saved, float dy) {
-    Buffer s = op.saves() == UnaryOp.Saves.NOTHING ? null : put(cpu, saved);
-    Buffer d = put(cpu, dy);
-    Buffer dx = cpu.allocate(DType.FLOAT32, 1);
-    cpu.unaryBackward(op, ALPHA, s, d, dx);
-    if (s != null) {
-      cpu.free(s);
-    }
-    return get(cpu, dx, d);
-  }
-
-  private static float binary(Backend cpu, BinaryOp op, float a, float b) {
-    Buffer ba = put(cpu, a);
-    Buffer bb = put(cpu, b);
-    Buffer out = cpu.allocate(DType.FLOAT32, 1);
-    cpu.binary(op, ba, Shape.of(1), bb, Shape.of(1), out, Shape.of(1));
-    cpu.free(bb);
-    return get(cpu, out, ba);
-  }
-
-  private static Buffer put(Backend cpu, float value) {
-    Buffer b = cpu.allocate(DType.FLOAT32, 1);
-    cpu.upload(b, new float[] {value});
-    return b;
-  }
-
-  /** Downloads out's one element and frees out and the input. */
-  private static float get(Backend cpu, Buffer out, Buffer input) {
-    float[] v = new float[1];
-    cpu.download(out, v);
-    cpu.free(out);
-    cpu.free(input);
-    return v[0];
   }
 }
