@@ -3,20 +3,30 @@
 # else — no JDK, no Maven, no network. cuBLAS is used when libcublas.so.12 is on the library path
 # (LD_LIBRARY_PATH); otherwise GEMM runs on jgrad's own kernels and the log says so.
 #
-#   ./run-gpu-tests.sh            the CUDA tests (conformance suite on both GEMM paths, GPU training), then
-#                                 jgrad train on digits (cuda and cpu), then jgrad bench gemm|train --backend cuda,
-#                                 then bf16 GEMM/training, the CNN (bench conv, train --model cnn) and PyTorch's anchors
-#   ./run-gpu-tests.sh tests      the tests only
+#   ./run-gpu-tests.sh [STAGE...]   STAGE: tests, digits, fashion, bench, cnn; none = all of them
+#     tests    the CUDA tests (JUnit, 60 s per test at most)
+#     digits   jgrad train on the bundled digits, cuda and cpu
+#     fashion  (needs JGRAD_FASHION=DIR with the four Fashion-MNIST IDX files, raw or gzipped) the default recipe
+#              `jgrad train --backend cuda` in fp32 and bf16 beside PyTorch's recipe on the GPU, eager and graphed
+#     bench    jgrad bench gemm|train --backend cuda in fp32 and bf16, beside PyTorch's matmul and autocast
+#     cnn      jgrad bench conv, and (with JGRAD_FASHION) 2 epochs of `--model cnn` beside PyTorch+cuDNN
 #
-# JUnit XML goes to ./results/, and each command's output to ./results/*.txt and *.jsonl.
+# JUnit XML goes to ./results/, and each command's output to ./results/*.txt and *.jsonl. PyTorch's anchors run
+# where python3 has torch with CUDA.
 set -uo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 java="$here/jre/bin/java"
 classpath="$(printf '%s:' "$here"/lib/*.jar)"
 results="$here/results"
+fashion="${JGRAD_FASHION:-}"
 mkdir -p "$results"
+stages=" ${*:-tests digits fashion bench cnn} "
 jgrad() { "$java" --add-modules jdk.incubator.vector -cp "$classpath" io.jgrad.examples.Jgrad "$@"; }
+wants() { [[ "$stages" == *" $1 "* ]]; }
+# One command, its output to results/NAME.txt (and the terminal).
+record() { local name=$1; shift; echo "== $name"; "$@" 2>&1 | tee "$results/$name.txt"; }
+torch_cuda() { python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2> /dev/null; }
 
 if command -v nvidia-smi > /dev/null; then
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$results/gpu.txt"
@@ -24,35 +34,60 @@ else
   echo "nvidia-smi not found: the CUDA tests will skip unless libcuda.so.1 loads"
 fi
 
-# The source-tree checks (committed PTX vs native/, kernel names, kernels built and emulated on the host) belong to
-# the build, not to the device (the bundle has no native/).
-"$java" --add-modules jdk.incubator.vector \
-  -jar "$here/tools/junit-platform-console-standalone.jar" execute \
-  --class-path "$classpath" \
-  --select-package io.jgrad.cuda \
-  --exclude-classname '.*\.(CnnKernelsHostTest|Elementwise16HostTest|HalfConversionHostTest|KernelSourceTest|OpsMathHostTest|PtxBuildTest|TensorGemmHostTest)' \
-  --reports-dir "$results" \
-  --details tree 2>&1 | tee "$results/tests.txt"
-status=${PIPESTATUS[0]}
-[ "${1:-all}" = tests ] && exit "$status"
+status=0
+if wants tests; then
+  # The source-tree checks (committed PTX vs native/, kernel names, kernels built and emulated on the host) belong
+  # to the build, not to the device (the bundle has no native/).
+  "$java" --add-modules jdk.incubator.vector \
+    -jar "$here/tools/junit-platform-console-standalone.jar" execute \
+    --class-path "$classpath" \
+    --select-package io.jgrad.cuda \
+    --exclude-classname '.*\.(CnnKernelsHostTest|Elementwise16HostTest|HalfConversionHostTest|KernelSourceTest|OpsMathHostTest|PtxBuildTest|TensorGemmHostTest)' \
+    --config=junit.jupiter.execution.timeout.default=60s \
+    --reports-dir "$results" \
+    --details tree 2>&1 | tee "$results/tests.txt"
+  status=${PIPESTATUS[0]}
+fi
 
-jgrad train --backend cuda --no-progress --metrics "$results/train-cuda.jsonl" 2>&1 | tee "$results/train-cuda.txt"
-jgrad train --backend cpu --no-progress --metrics "$results/train-cpu.jsonl" 2>&1 | tee "$results/train-cpu.txt"
-jgrad bench gemm --backend cuda --sizes 1024,2048,4096 2>&1 | tee "$results/bench-gemm-cuda.jsonl"
-jgrad bench train --backend cuda --hidden 512,256 --batch 128 2>&1 | tee "$results/bench-train-cuda.jsonl"
-jgrad bench train --backend cuda --hidden 4096,4096 --batch 1024 2>&1 | tee "$results/bench-train-cuda-wide.jsonl"
-# Mixed precision and CNNs (bf16 needs sm_80: on older GPUs these lines print jgrad's one-line refusal).
-jgrad bench gemm --backend cuda --dtype bf16 --sizes 1024,2048,4096 2>&1 | tee "$results/bench-gemm-cuda-bf16.jsonl"
-jgrad bench train --backend cuda --hidden 4096,4096 --batch 1024 --precision bf16 2>&1 \
-  | tee "$results/bench-train-cuda-wide-bf16.jsonl"
-jgrad train --backend cuda --precision bf16 --no-progress --metrics "$results/train-cuda-bf16.jsonl" 2>&1 \
-  | tee "$results/train-cuda-bf16.txt"
-jgrad bench conv --backend cuda 2>&1 | tee "$results/bench-conv-cuda.jsonl"
-jgrad train --backend cuda --model cnn --epochs 2 --no-progress --metrics "$results/train-cuda-cnn.jsonl" 2>&1 \
-  | tee "$results/train-cuda-cnn.txt"
-# PyTorch on the same GPU, the reference of the speed targets (skipped where python3 has no torch).
-if python3 -c 'import torch' 2> /dev/null; then
-  python3 "$here/bench/torch_gpu.py" --device cuda 2>&1 | tee "$results/bench-torch-cuda.jsonl"
-  python3 "$here/bench/torch_gpu_mixed.py" --device cuda 2>&1 | tee "$results/bench-torch-cuda-mixed.jsonl"
+if wants digits; then
+  record train-digits-cuda jgrad train --backend cuda --no-progress --metrics "$results/train-digits-cuda.jsonl"
+  record train-digits-cpu jgrad train --backend cpu --no-progress --metrics "$results/train-digits-cpu.jsonl"
+fi
+
+if wants fashion && [ -n "$fashion" ]; then
+  data=(--dataset fashion-mnist --data "$fashion")
+  record train-fashion-cuda jgrad train "${data[@]}" --backend cuda --no-progress \
+    --metrics "$results/train-fashion-cuda.jsonl"
+  record train-fashion-cuda-bf16 jgrad train "${data[@]}" --backend cuda --precision bf16 --no-progress \
+    --metrics "$results/train-fashion-cuda-bf16.jsonl"
+  if torch_cuda; then
+    record torch-recipe-eager python3 "$here/bench/torch_recipe_gpu.py" --data "$fashion" --mode eager
+    record torch-recipe-graph python3 "$here/bench/torch_recipe_gpu.py" --data "$fashion" --mode graph
+  fi
+fi
+
+if wants bench; then
+  record bench-gemm-cuda jgrad bench gemm --backend cuda --sizes 1024,2048,4096
+  # bf16 needs sm_80: on older GPUs these lines print jgrad's one-line refusal.
+  record bench-gemm-cuda-bf16 jgrad bench gemm --backend cuda --dtype bf16 --sizes 1024,4096 --no-mlp
+  record bench-train-cuda jgrad bench train --backend cuda --windows 5
+  record bench-train-cuda-wide jgrad bench train --backend cuda --hidden 4096,4096 --batch 1024 --windows 5
+  record bench-train-cuda-wide-bf16 jgrad bench train --backend cuda --hidden 4096,4096 --batch 1024 --windows 5 \
+    --precision bf16
+  if torch_cuda; then
+    record bench-torch-cuda python3 "$here/bench/torch_gpu.py" --device cuda
+    record bench-torch-cuda-mixed python3 "$here/bench/torch_gpu_mixed.py" --device cuda --sizes 4096
+  fi
+fi
+
+if wants cnn; then
+  record bench-conv-cuda jgrad bench conv --backend cuda
+  if [ -n "$fashion" ]; then
+    record train-fashion-cuda-cnn jgrad train --dataset fashion-mnist --data "$fashion" --backend cuda --model cnn \
+      --epochs 2 --no-progress --metrics "$results/train-fashion-cuda-cnn.jsonl"
+    if torch_cuda; then
+      record torch-recipe-cnn python3 "$here/bench/torch_recipe_gpu.py" --data "$fashion" --model cnn --epochs 2
+    fi
+  fi
 fi
 exit "$status"
