@@ -16,7 +16,8 @@ package io.jgrad;
  * #biasActivation}, {@link #biasActivationBackward}, {@link #reduce} and {@link #random} take them like FLOAT32 (all
  * floating operands of one dtype unless a contract says otherwise): they compute in float32 (or wider) and round each
  * result once to the output's dtype, nearest-even. The loss and optimizer kernels are FLOAT32/FLOAT64 only: mixed
- * precision keeps losses and master weights in float32 (io.jgrad.autograd.Autocast).
+ * precision keeps losses and master weights in float32 (io.jgrad.autograd.Autocast); an optimizer step also writes
+ * the master's 16-bit copy when given one.
  */
 public interface Backend extends AutoCloseable {
 
@@ -235,6 +236,8 @@ public interface Backend extends AutoCloseable {
       Buffer probs, Buffer labels, Buffer dloss, int rows, int cols, double smoothing, Buffer dlogits);
 
   // ---- optimizer steps, in place ----
+  // paramCopy, in both: null, or a BFLOAT16/FLOAT16 buffer of a FLOAT32 param's length that the same kernel sets to
+  // the updated param rounded to nearest-even, as cast would (autocast's copy of a master weight: no second pass).
 
   /**
    * PyTorch's SGD, for every element: g = grad + wd·p; if momentum ≠ 0: v = firstStep ? g : momentum·v + (1 −
@@ -242,6 +245,7 @@ public interface Backend extends AutoCloseable {
    */
   void sgdStep(
       Buffer param,
+      Buffer paramCopy,
       Buffer grad,
       Buffer velocity,
       double lr,
@@ -257,6 +261,7 @@ public interface Backend extends AutoCloseable {
    */
   void adamStep(
       Buffer param,
+      Buffer paramCopy,
       Buffer grad,
       Buffer m,
       Buffer v,

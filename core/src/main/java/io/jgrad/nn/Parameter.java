@@ -13,7 +13,10 @@ import io.jgrad.ops.Cast;
  */
 public final class Parameter {
   private Tensor value;
-  /** The value in 16 bits for autocast's GEMMs, made at first use and rewritten by {@link #valueChanged()}; or null. */
+  /**
+   * The value in 16 bits for autocast's GEMMs, made at first use; rewritten by the optimizer's step kernel together
+   * with the value, and by {@link #valueChanged()} after other in-place writes; or null.
+   */
   private Tensor copy;
 
   /** Takes ownership of {@code value}; it must not belong to a scope. */
@@ -27,8 +30,9 @@ public final class Parameter {
 
   /**
    * The value as {@code dtype} for a forward: {@link #value()} itself when it is of that dtype; otherwise its 16-bit
-   * copy, kept between steps (PyTorch's autocast weight cache, but refreshed by {@link #valueChanged()} rather than
-   * rebuilt each step), recorded as a cast of the value so the gradient reaches the float32 master.
+   * copy, kept between steps (PyTorch's autocast weight cache, but rewritten by the optimizer step that changes the
+   * value rather than rebuilt each forward), recorded as a cast of the value so the gradient reaches the float32
+   * master. The cast runs only when the copy is first made or the dtype changes.
    */
   public Tensor valueIn(DType dtype) {
     if (value.dtype() == dtype) {
@@ -44,7 +48,15 @@ public final class Parameter {
     return Cast.reuse(value, copy);
   }
 
-  /** Tells the parameter that its value's buffer was written in place (an optimizer step, loaded weights). */
+  /**
+   * The kept 16-bit copy of the value, or null while none is kept: an optimizer step passes it to its kernel, which
+   * rewrites it from the updated value in the same pass (Backend#sgdStep, Backend#adamStep).
+   */
+  public Tensor reducedCopy() {
+    return copy;
+  }
+
+  /** Tells the parameter that its value's buffer was written in place by other than an optimizer (loaded weights). */
   public void valueChanged() {
     if (copy != null) {
       value.backend().cast(value.buffer(), copy.buffer());

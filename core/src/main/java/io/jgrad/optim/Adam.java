@@ -42,7 +42,7 @@ public sealed class Adam extends Optimizer permits AdamW {
   }
 
   @Override
-  protected final void update(String name, Tensor param, Tensor grad) {
+  protected final void update(String name, Tensor param, Tensor paramCopy, Tensor grad) {
     Tensor m = state(name, FIRST_MOMENT);
     if (m == null) {
       m = createState(name, FIRST_MOMENT, param);
@@ -51,8 +51,8 @@ public sealed class Adam extends Optimizer permits AdamW {
     if (v == null) {
       v = createState(name, SECOND_MOMENT, param);
     }
-    param.backend().adamStep(param.buffer(), grad.buffer(), m.buffer(), v.buffer(), lr(), beta1, beta2, eps,
-        weightDecay, decoupled, steps());
+    param.backend().adamStep(param.buffer(), paramCopy == null ? null : paramCopy.buffer(), grad.buffer(), m.buffer(),
+        v.buffer(), lr(), beta1, beta2, eps, weightDecay, decoupled, steps());
   }
 
   @Override

@@ -77,17 +77,16 @@ public abstract class Optimizer implements AutoCloseable {
     params.forEach((name, p) -> {
       Tensor g = p.grad();
       if (g != null) {
-        update(name, p.value(), g);
-        p.valueChanged(); // the next autocast forward reads the new weights' 16-bit copy
+        update(name, p.value(), p.reducedCopy(), g); // the kernel rewrites the copy the next autocast forward reads
       }
     });
   }
 
   /**
-   * Updates {@code param} in place from {@code grad} with the backend's fused kernel. {@link #steps()} is already
-   * this step's 1-based number.
+   * Updates {@code param} in place from {@code grad} with the backend's fused kernel, which also writes {@code
+   * paramCopy} (the parameter's kept 16-bit copy, or null). {@link #steps()} is already this step's 1-based number.
    */
-  protected abstract void update(String name, Tensor param, Tensor grad);
+  protected abstract void update(String name, Tensor param, Tensor paramCopy, Tensor grad);
 
   /** The kinds of state tensor this optimizer keeps per parameter ("momentum_buffer", "exp_avg", …). */
   protected abstract Set<String> stateKinds();

@@ -32,7 +32,7 @@ public final class SGD extends Optimizer {
   }
 
   @Override
-  protected void update(String name, Tensor param, Tensor grad) {
+  protected void update(String name, Tensor param, Tensor paramCopy, Tensor grad) {
     Tensor velocity = null;
     boolean firstStep = false;
     if (momentum != 0) {
@@ -42,8 +42,8 @@ public final class SGD extends Optimizer {
         firstStep = true; // the kernel sets v = g rather than decaying the zeros
       }
     }
-    param.backend().sgdStep(param.buffer(), grad.buffer(), velocity == null ? null : velocity.buffer(), lr(), momentum,
-        dampening, weightDecay, nesterov, firstStep);
+    param.backend().sgdStep(param.buffer(), paramCopy == null ? null : paramCopy.buffer(), grad.buffer(),
+        velocity == null ? null : velocity.buffer(), lr(), momentum, dampening, weightDecay, nesterov, firstStep);
   }
 
   @Override

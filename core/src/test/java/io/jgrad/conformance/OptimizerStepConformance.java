@@ -1,10 +1,19 @@
 package io.jgrad.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.jgrad.Buffer;
 import io.jgrad.DType;
+import io.jgrad.ReducedFloats;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
-/** The fused optimizer steps (SGD with momentum/Nesterov/weight decay, Adam, AdamW) over three steps. */
+/**
+ * The fused optimizer steps (SGD with momentum/Nesterov/weight decay, Adam, AdamW) over three steps, and the 16-bit
+ * copy of the float32 param that each step writes in the same kernel: bit for bit the updated param rounded.
+ */
 public abstract class OptimizerStepConformance extends KernelConformance {
   protected OptimizerStepConformance(BackendConformanceTest suite) {
     super(suite);
@@ -35,7 +44,7 @@ public abstract class OptimizerStepConformance extends KernelConformance {
             }
             p[i] = round(dtype, p[i] - lr * gi);
           }
-          backend.sgdStep(pb, put(dtype, g), vb, lr, momentum, h[1], h[2], nesterov, step == 1);
+          backend.sgdStep(pb, null, put(dtype, g), vb, lr, momentum, h[1], h[2], nesterov, step == 1);
           String what = "sgd " + Arrays.toString(h) + " n=" + n + " step " + step;
           tolerance().assertClose(dtype, what, p, get(pb));
         }
@@ -70,12 +79,69 @@ public abstract class OptimizerStepConformance extends KernelConformance {
           double vHat = v[i] / (1 - Math.pow(b2, step));
           p[i] = round(dtype, pi - lr * mHat / (Math.sqrt(vHat) + eps));
         }
-        backend.adamStep(pb, put(dtype, g), mb, vb, lr, b1, b2, eps, wd, decoupled, step);
+        backend.adamStep(pb, null, put(dtype, g), mb, vb, lr, b1, b2, eps, wd, decoupled, step);
         String what = (decoupled ? "adamw" : "adam") + " step " + step;
         tolerance().assertClose(dtype, what + " param", p, get(pb));
         tolerance().assertClose(dtype, what + " m", m, get(mb));
         tolerance().assertClose(dtype, what + " v", v, get(vb));
       }
     }
+  }
+
+  /**
+   * After every step the copy holds exactly {@link ReducedFloats#toBits} of the float32 param the step stored: the
+   * same rounding as {@code cast}, never a rounding of a wider intermediate. Params span float16's subnormals, its
+   * normal range and beyond it (±Inf in float16), so every branch of the rounding runs; the copy starts poisoned.
+   */
+  @ReducedPrecisionConformance.Each16BitType
+  void theStepsRewriteTheParamsSixteenBitCopy(DType copyType) {
+    assumeSupported(copyType);
+    double[] scales = {1, 3e-5, 7e4};
+    for (int n : SIZES) {
+      for (String optimizer : new String[] {"sgd", "sgd-nesterov", "adam", "adamw"}) {
+        double[] p0 = values(DType.FLOAT32, n, -1, 1);
+        for (int i = 0; i < n; i++) {
+          p0[i] = round(DType.FLOAT32, p0[i] * scales[i % scales.length]);
+        }
+        Buffer p = put(DType.FLOAT32, p0);
+        Buffer copy = poisoned(copyType, n);
+        Buffer first = put(DType.FLOAT32, new double[n]);
+        Buffer second = put(DType.FLOAT32, new double[n]);
+        for (int step = 1; step <= STEPS; step++) {
+          double[] g = values(DType.FLOAT32, n, -1, 1);
+          for (int i = 0; i < n; i++) {
+            g[i] = round(DType.FLOAT32, g[i] * scales[i % scales.length]);
+          }
+          Buffer gb = put(DType.FLOAT32, g);
+          switch (optimizer) {
+            case "sgd" -> backend.sgdStep(p, copy, gb, null, 1e-3, 0, 0, 0.01, false, false);
+            case "sgd-nesterov" -> backend.sgdStep(p, copy, gb, first, 1e-3, 0.9, 0, 0, true, step == 1);
+            default -> backend.adamStep(p, copy, gb, first, second, 1e-6, 0.9, 0.999, 1e-8, 0.05,
+                optimizer.equals("adamw"), step);
+          }
+          float[] master = new float[n];
+          backend.download(p, master);
+          short[] bits = new short[n];
+          backend.download(copy, bits);
+          for (int i = 0; i < n; i++) {
+            int expected = ReducedFloats.toBits(copyType, master[i]) & 0xFFFF;
+            int i0 = i;
+            assertEquals(expected, bits[i] & 0xFFFF, () -> optimizer + " n=" + n + " " + copyType.label() + " copy["
+                + i0 + "] of " + master[i0]);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aCopyOfTheWrongLengthIsRefusedNamingIt() {
+    assumeSupported(DType.BFLOAT16);
+    Buffer p = put(DType.FLOAT32, new double[7]);
+    Buffer g = put(DType.FLOAT32, new double[7]);
+    Buffer shortCopy = put(DType.BFLOAT16, new double[6]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> backend.sgdStep(p, shortCopy, g, null, 0.1, 0, 0, 0, false, false));
+    assertTrue(e.getMessage().contains("paramCopy"), e.getMessage());
   }
 }

@@ -245,6 +245,22 @@ abstract class ArrayBackend implements Backend {
     return b;
   }
 
+  /**
+   * An optimizer step's {@code paramCopy} (see Backend#sgdStep), checked: null, or a BFLOAT16/FLOAT16 buffer of the
+   * FLOAT32 param's length.
+   */
+  final CpuBuffer paramCopy(String kernel, Buffer paramCopy, CpuBuffer param) {
+    if (paramCopy == null) {
+      return null;
+    }
+    CpuBuffer c = reduced(kernel, "paramCopy", paramCopy);
+    if (param.dtype() != DType.FLOAT32 || c.length() != param.length()) {
+      throw new IllegalArgumentException(kernel + ": paramCopy " + c + " is not a 16-bit copy of param " + param
+          + " (a float32 master of the same length)");
+    }
+    return c;
+  }
+
   /** biasActivation's buffers, checked: x and y hold R×C elements and bias C, all of one floating dtype. */
   record BiasForwardBuffers(CpuBuffer x, CpuBuffer bias, CpuBuffer y) {}
 

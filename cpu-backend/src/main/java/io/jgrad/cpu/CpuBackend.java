@@ -342,33 +342,36 @@ public final class CpuBackend extends ArrayBackend {
   }
 
   @Override
-  public void sgdStep(Buffer param, Buffer grad, Buffer velocity, double lr, double momentum, double dampening,
-      double weightDecay, boolean nesterov, boolean firstStep) {
+  public void sgdStep(Buffer param, Buffer paramCopy, Buffer grad, Buffer velocity, double lr, double momentum,
+      double dampening, double weightDecay, boolean nesterov, boolean firstStep) {
     CpuBuffer p = floating("sgdStep", "param", param);
+    CpuBuffer copy = paramCopy("sgdStep", paramCopy, p);
     CpuBuffer g = matching("sgdStep", "grad", grad, p, p.length());
     CpuBuffer v = momentum == 0 ? null : matching("sgdStep", "velocity", velocity, p, p.length());
     if (!fast(p)) {
-      reference.sgdStep(param, grad, velocity, lr, momentum, dampening, weightDecay, nesterov, firstStep);
+      reference.sgdStep(param, paramCopy, grad, velocity, lr, momentum, dampening, weightDecay, nesterov, firstStep);
       return;
     }
-    simd.sgdStep(p.floats(), g.floats(), v == null ? null : v.floats(), p.size(), (float) lr, (float) momentum,
-        (float) dampening, (float) weightDecay, nesterov, firstStep);
+    simd.sgdStep(p.floats(), copy == null ? null : copy.shorts(), copy == null ? null : copy.dtype(), g.floats(),
+        v == null ? null : v.floats(), p.size(), (float) lr, (float) momentum, (float) dampening, (float) weightDecay,
+        nesterov, firstStep);
   }
 
   @Override
-  public void adamStep(Buffer param, Buffer grad, Buffer m, Buffer v, double lr, double beta1, double beta2,
-      double eps, double weightDecay, boolean decoupled, long step) {
+  public void adamStep(Buffer param, Buffer paramCopy, Buffer grad, Buffer m, Buffer v, double lr, double beta1,
+      double beta2, double eps, double weightDecay, boolean decoupled, long step) {
     CpuBuffer p = floating("adamStep", "param", param);
+    CpuBuffer copy = paramCopy("adamStep", paramCopy, p);
     CpuBuffer g = matching("adamStep", "grad", grad, p, p.length());
     CpuBuffer cm = matching("adamStep", "m", m, p, p.length());
     CpuBuffer cv = matching("adamStep", "v", v, p, p.length());
     if (!fast(p) || step < 1) {
-      reference.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+      reference.adamStep(param, paramCopy, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
       return;
     }
-    simd.adamStep(p.floats(), g.floats(), cm.floats(), cv.floats(), p.size(), (float) lr, (float) beta1,
-        (float) beta2, (float) eps, (float) weightDecay, decoupled, (float) (1 - Math.pow(beta1, step)),
-        (float) (1 - Math.pow(beta2, step)));
+    simd.adamStep(p.floats(), copy == null ? null : copy.shorts(), copy == null ? null : copy.dtype(), g.floats(),
+        cm.floats(), cv.floats(), p.size(), (float) lr, (float) beta1, (float) beta2, (float) eps, (float) weightDecay,
+        decoupled, (float) (1 - Math.pow(beta1, step)), (float) (1 - Math.pow(beta2, step)));
   }
 
   @Override

@@ -431,6 +431,7 @@ public final class CpuScalarBackend extends ArrayBackend {
   @Override
   public void sgdStep(
       Buffer param,
+      Buffer paramCopy,
       Buffer grad,
       Buffer velocity,
       double lr,
@@ -440,6 +441,7 @@ public final class CpuScalarBackend extends ArrayBackend {
       boolean nesterov,
       boolean firstStep) {
     CpuBuffer p = floating("sgdStep", "param", param);
+    CpuBuffer copy = paramCopy("sgdStep", paramCopy, p);
     CpuBuffer g = matching("sgdStep", "grad", grad, p, p.length());
     CpuBuffer v = momentum == 0 ? null : matching("sgdStep", "velocity", velocity, p, p.length());
     for (int i = 0; i < p.size(); i++) {
@@ -450,12 +452,16 @@ public final class CpuScalarBackend extends ArrayBackend {
         gi = nesterov ? gi + momentum * vi : vi;
       }
       p.set(i, p.get(i) - lr * gi);
+      if (copy != null) {
+        copy.set(i, p.get(i)); // the stored float32 master, rounded once
+      }
     }
   }
 
   @Override
   public void adamStep(
       Buffer param,
+      Buffer paramCopy,
       Buffer grad,
       Buffer m,
       Buffer v,
@@ -467,6 +473,7 @@ public final class CpuScalarBackend extends ArrayBackend {
       boolean decoupled,
       long step) {
     CpuBuffer p = floating("adamStep", "param", param);
+    CpuBuffer copy = paramCopy("adamStep", paramCopy, p);
     CpuBuffer g = matching("adamStep", "grad", grad, p, p.length());
     CpuBuffer cm = matching("adamStep", "m", m, p, p.length());
     CpuBuffer cv = matching("adamStep", "v", v, p, p.length());
@@ -488,6 +495,9 @@ public final class CpuScalarBackend extends ArrayBackend {
       cm.set(i, mi);
       cv.set(i, vi);
       p.set(i, pi - lr * (mi / bias1) / (Math.sqrt(vi / bias2) + eps));
+      if (copy != null) {
+        copy.set(i, p.get(i)); // the stored float32 master, rounded once
+      }
     }
   }
 

@@ -44,13 +44,19 @@ interface FloatKernels extends AutoCloseable {
   /** out[r] = Σ_c x[r, c] (the mean when {@code mean}). */
   void rowSums(float[] x, float[] out, int rows, int cols, boolean mean);
 
-  /** In-place SGD, the equations of {@link io.jgrad.Backend#sgdStep}; velocity is null without momentum. */
-  void sgdStep(float[] p, float[] g, float[] velocity, int n, float lr, float momentum, float dampening,
-      float weightDecay, boolean nesterov, boolean firstStep);
+  /**
+   * In-place SGD, the equations of {@link io.jgrad.Backend#sgdStep}; velocity is null without momentum; copy (null,
+   * or 16-bit patterns of {@code copyType}) gets the updated p rounded, in the same pass.
+   */
+  void sgdStep(float[] p, short[] copy, DType copyType, float[] g, float[] velocity, int n, float lr, float momentum,
+      float dampening, float weightDecay, boolean nesterov, boolean firstStep);
 
-  /** In-place Adam/AdamW, the equations of {@link io.jgrad.Backend#adamStep}; bias corrections precomputed. */
-  void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2, float eps,
-      float weightDecay, boolean decoupled, float bias1, float bias2);
+  /**
+   * In-place Adam/AdamW, the equations of {@link io.jgrad.Backend#adamStep}; bias corrections precomputed; copy as in
+   * {@link #sgdStep}.
+   */
+  void adamStep(float[] p, short[] copy, DType copyType, float[] g, float[] m, float[] v, int n, float lr,
+      float beta1, float beta2, float eps, float weightDecay, boolean decoupled, float bias1, float bias2);
 
   /**
    * out[i] = (float) {@link io.jgrad.Philox#sample}(UNIFORM, a, b, seed, offset + i) for i &lt; n, bit for bit: the

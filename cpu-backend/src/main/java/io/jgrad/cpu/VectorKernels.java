@@ -5,6 +5,7 @@ import io.jgrad.BinaryOp;
 import io.jgrad.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Pool2dGeometry;
+import io.jgrad.ReducedFloats;
 import io.jgrad.UnaryOp;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -163,8 +164,9 @@ final class VectorKernels implements FloatKernels {
   }
 
   @Override
-  public void sgdStep(float[] p, float[] g, float[] velocity, int n, float lr, float momentum, float dampening,
-      float weightDecay, boolean nesterov, boolean firstStep) {
+  public void sgdStep(float[] p, short[] copy, DType copyType, float[] g, float[] velocity, int n, float lr,
+      float momentum, float dampening, float weightDecay, boolean nesterov, boolean firstStep) {
+    boolean bf16 = copyType == DType.BFLOAT16;
     int i = 0;
     for (; i < F.loopBound(n); i += L) {
       FloatVector pv = FloatVector.fromArray(F, p, i);
@@ -174,7 +176,11 @@ final class VectorKernels implements FloatKernels {
         v.intoArray(velocity, i);
         gv = nesterov ? v.mul(momentum).add(gv) : v;
       }
-      pv.sub(gv.mul(lr)).intoArray(p, i);
+      pv = pv.sub(gv.mul(lr));
+      pv.intoArray(p, i);
+      if (copy != null) {
+        VectorReducedFloats.store(bf16, pv, copy, i);
+      }
     }
     for (; i < n; i++) {
       float gi = g[i] + weightDecay * p[i];
@@ -184,16 +190,20 @@ final class VectorKernels implements FloatKernels {
         gi = nesterov ? gi + momentum * v : v;
       }
       p[i] -= lr * gi;
+      if (copy != null) {
+        copy[i] = ReducedFloats.toBits(copyType, p[i]);
+      }
     }
   }
 
   @Override
-  public void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2, float eps,
-      float weightDecay, boolean decoupled, float bias1, float bias2) {
+  public void adamStep(float[] p, short[] copy, DType copyType, float[] g, float[] m, float[] v, int n, float lr,
+      float beta1, float beta2, float eps, float weightDecay, boolean decoupled, float bias1, float bias2) {
     float shrink = decoupled ? 1 - lr * weightDecay : 1; // AdamW's p −= lr·wd·p, as one product
     float coupled = decoupled ? 0 : weightDecay;
     float stepSize = lr / bias1;
     float invBias2 = 1 / bias2;
+    boolean bf16 = copyType == DType.BFLOAT16;
     int i = 0;
     for (; i < F.loopBound(n); i += L) {
       FloatVector pv = FloatVector.fromArray(F, p, i);
@@ -203,13 +213,20 @@ final class VectorKernels implements FloatKernels {
       mv.intoArray(m, i);
       vv.intoArray(v, i);
       FloatVector denom = vv.mul(invBias2).sqrt().add(eps);
-      pv.mul(shrink).sub(mv.mul(stepSize).div(denom)).intoArray(p, i);
+      pv = pv.mul(shrink).sub(mv.mul(stepSize).div(denom));
+      pv.intoArray(p, i);
+      if (copy != null) {
+        VectorReducedFloats.store(bf16, pv, copy, i);
+      }
     }
     for (; i < n; i++) {
       float gi = g[i] + coupled * p[i];
       m[i] = beta1 * m[i] + (1 - beta1) * gi;
       v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
       p[i] = p[i] * shrink - stepSize * m[i] / ((float) Math.sqrt(v[i] * invBias2) + eps);
+      if (copy != null) {
+        copy[i] = ReducedFloats.toBits(copyType, p[i]);
+      }
     }
   }
 

@@ -495,18 +495,19 @@ public final class CudaBackend implements Backend {
 
   @Override
   public void sgdStep(
-      Buffer param, Buffer grad, Buffer velocity, double lr, double momentum, double dampening, double weightDecay,
-      boolean nesterov, boolean firstStep) {
+      Buffer param, Buffer paramCopy, Buffer grad, Buffer velocity, double lr, double momentum, double dampening,
+      double weightDecay, boolean nesterov, boolean firstStep) {
     optimizers.sgd(
-        bound(param), cuda(grad), velocity == null ? null : cuda(velocity), lr, momentum, dampening, weightDecay,
-        nesterov, firstStep);
+        bound(param), paramCopy == null ? null : cuda(paramCopy), cuda(grad), velocity == null ? null : cuda(velocity),
+        lr, momentum, dampening, weightDecay, nesterov, firstStep);
   }
 
   @Override
   public void adamStep(
-      Buffer param, Buffer grad, Buffer m, Buffer v, double lr, double beta1, double beta2, double eps,
-      double weightDecay, boolean decoupled, long step) {
-    optimizers.adam(bound(param), cuda(grad), cuda(m), cuda(v), lr, beta1, beta2, eps, weightDecay, decoupled, step);
+      Buffer param, Buffer paramCopy, Buffer grad, Buffer m, Buffer v, double lr, double beta1, double beta2,
+      double eps, double weightDecay, boolean decoupled, long step) {
+    optimizers.adam(bound(param), paramCopy == null ? null : cuda(paramCopy), cuda(grad), cuda(m), cuda(v), lr, beta1,
+        beta2, eps, weightDecay, decoupled, step);
   }
 
   @Override

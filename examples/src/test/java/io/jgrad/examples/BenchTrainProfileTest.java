@@ -68,4 +68,25 @@ class BenchTrainProfileTest {
     assertFalse(callsPerStep.containsKey("name") || callsPerStep.containsKey("synchronize"), callsPerStep.toString());
     assertEquals(1.0, share, 0.01);
   }
+
+  /**
+   * Under bf16 the weights' 16-bit copies come from the optimizer's step kernel, not from casts: the 7 casts of a step
+   * are the input to bf16 and the logits back to float32 (forward), the loss gradient to bf16 and the 4 parameter
+   * gradients to float32 (backward). A cast per weight after each step would make 11.
+   */
+  @Test
+  void bf16StepsCastNoWeight() throws IOException {
+    CliRun r = CliRun.run("bench", "train", "--backend", "cpu", "--threads", "1", "--hidden", "8", "--batch", "4",
+        "--windows", "2", "--steps", "3", "--max-warmup", "2", "--profile", "--precision", "bf16");
+    assertEquals(0, r.code(), r.err());
+    Map<String, String> callsPerStep = new TreeMap<>();
+    for (String line : r.lines()) {
+      Map<String, String> f = CliRun.fields(line);
+      if ("profile".equals(f.get("event"))) {
+        callsPerStep.put(f.get("kernel"), f.get("calls_per_step"));
+      }
+    }
+    assertEquals("4.0", callsPerStep.get("sgdStep"), callsPerStep.toString());
+    assertEquals("7.0", callsPerStep.get("cast"), callsPerStep.toString());
+  }
 }

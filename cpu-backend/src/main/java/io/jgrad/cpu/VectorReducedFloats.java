@@ -1,0 +1,108 @@
+package io.jgrad.cpu;
+
+import io.jgrad.DType;
+import io.jgrad.ReducedFloats;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link ReducedFloats}' conversions a vector at a time, bit for bit the same: float32 → bfloat16/float16 rounds to
+ * nearest even (NaN to the same quiet patterns, overflow to ±Inf, float16 subnormals), 16 bits → float32 is exact.
+ * The float16 routines are ReducedFloats' FP16 ports lane-wise: float arithmetic does the ties-to-even work.
+ *
+ * <p>A vector of {@link #F}'s lanes converts to and from a short vector of the same lane count, half the bits
+ * ({@link #S}); only {@code IntVector} and {@code ShortVector} change shape, never {@code FloatVector} (a second
+ * float shape cost C2 its one-implementation proof for FloatVector: see docs/benchmarks.md, VectorPhilox).
+ */
+final class VectorReducedFloats {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> I = F.vectorShape().withLanes(int.class);
+  private static final VectorSpecies<Short> S =
+      VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+  private static final int L = F.length();
+
+  private VectorReducedFloats() {}
+
+  /** The lanes a vector converts at a time: {@link FloatVector#SPECIES_PREFERRED}'s. */
+  static int lanes() {
+    return L;
+  }
+
+  /** dst[dstOff + i] = src[srcOff + i] rounded to {@code type} (BFLOAT16 or FLOAT16) for i &lt; n. */
+  static void round(DType type, float[] src, int srcOff, short[] dst, int dstOff, int n) {
+    boolean bf16 = type == DType.BFLOAT16;
+    int i = 0;
+    for (; i < F.loopBound(n); i += L) {
+      store(bf16, FloatVector.fromArray(F, src, srcOff + i), dst, dstOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dstOff + i] = bf16 ? ReducedFloats.toBfloat16(src[srcOff + i]) : ReducedFloats.toFloat16(src[srcOff + i]);
+    }
+  }
+
+  /** dst[dstOff + i] = src[srcOff + i] of {@code type} (BFLOAT16 or FLOAT16) widened to float32 for i &lt; n. */
+  static void widen(DType type, short[] src, int srcOff, float[] dst, int dstOff, int n) {
+    boolean bf16 = type == DType.BFLOAT16;
+    int i = 0;
+    for (; i < F.loopBound(n); i += L) {
+      load(bf16, src, srcOff + i).intoArray(dst, dstOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dstOff + i] = bf16 ? ReducedFloats.fromBfloat16(src[srcOff + i]) : ReducedFloats.fromFloat16(src[srcOff + i]);
+    }
+  }
+
+  /** {@code L} 16-bit values at dst[off..] from x's lanes, rounded to bfloat16 ({@code bf16}) or float16. */
+  static void store(boolean bf16, FloatVector x, short[] dst, int off) {
+    IntVector bits = bf16 ? toBfloat16(x) : toFloat16(x);
+    ((ShortVector) bits.convertShape(VectorOperators.I2S, S, 0)).intoArray(dst, off);
+  }
+
+  /** {@code L} 16-bit values from src[off..], bfloat16 ({@code bf16}) or float16, widened exactly. */
+  static FloatVector load(boolean bf16, short[] src, int off) {
+    IntVector h = (IntVector) ShortVector.fromArray(S, src, off).convertShape(VectorOperators.S2I, I, 0);
+    return bf16 ? h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats() : fromFloat16(h);
+  }
+
+  /** ReducedFloats.toBfloat16 per lane, in the low 16 bits of each int. */
+  private static IntVector toBfloat16(FloatVector x) {
+    IntVector bits = x.reinterpretAsInts();
+    IntVector bias = bits.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7FFF);
+    IntVector rounded = bits.add(bias).lanewise(VectorOperators.LSHR, 16);
+    return rounded.blend(0x7FC0, x.test(VectorOperators.IS_NAN).cast(I));
+  }
+
+  /** ReducedFloats.toFloat16 per lane (fp16_ieee_from_fp32_value), in the low 16 bits of each int. */
+  private static IntVector toFloat16(FloatVector x) {
+    FloatVector base = x.abs().mul(0x1.0p+112f).mul(0x1.0p-110f);
+    IntVector w = x.reinterpretAsInts();
+    IntVector shl1W = w.add(w);
+    IntVector sign = w.and(0x80000000);
+    IntVector bias = shl1W.and(0xFF000000);
+    bias = bias.blend(0x71000000, bias.compare(VectorOperators.UNSIGNED_LT, 0x71000000));
+    base = bias.lanewise(VectorOperators.LSHR, 1).add(0x07800000).reinterpretAsFloats().add(base);
+    IntVector b = base.reinterpretAsInts();
+    IntVector nonSign = b.lanewise(VectorOperators.LSHR, 13).and(0x00007C00).add(b.and(0x00000FFF));
+    VectorMask<Integer> nan = shl1W.compare(VectorOperators.UNSIGNED_GT, 0xFF000000);
+    return sign.lanewise(VectorOperators.LSHR, 16).or(nonSign.blend(0x7E00, nan));
+  }
+
+  /** ReducedFloats.fromFloat16 per lane (fp16_ieee_to_fp32_value); h holds the 16 bits sign-extended. */
+  private static FloatVector fromFloat16(IntVector h) {
+    IntVector w = h.lanewise(VectorOperators.LSHL, 16);
+    IntVector sign = w.and(0x80000000);
+    IntVector twoW = w.add(w);
+    FloatVector normalized =
+        twoW.lanewise(VectorOperators.LSHR, 4).add(0xE0 << 23).reinterpretAsFloats().mul(0x1.0p-112f);
+    FloatVector denormalized =
+        twoW.lanewise(VectorOperators.LSHR, 17).or(126 << 23).reinterpretAsFloats().sub(0.5f);
+    VectorMask<Integer> small = twoW.compare(VectorOperators.UNSIGNED_LT, 1 << 27);
+    IntVector magnitude = normalized.reinterpretAsInts().blend(denormalized.reinterpretAsInts(), small);
+    return sign.or(magnitude).reinterpretAsFloats();
+  }
+}
