@@ -105,27 +105,12 @@ public interface Backend extends AutoCloseable {
   // ---- GEMM ----
 
   /**
-   * For each b &lt; batch: C_b = alpha·op(A_b)·op(B_b) + beta·C_b, row-major. op(A_b) is M×K (A_b is stored K×M when
-   * transA), op(B_b) is K×N (stored N×K when transB), C_b is M×N. Matrix b of X starts at element b·strideX; a
-   * stride of 0 broadcasts one matrix over the batch. beta = 0 ignores C's old contents (NaN included). A and B are
-   * of one dtype; C is of that dtype too, or FLOAT32 when A and B are 16-bit (products of 16-bit inputs always
-   * accumulate in float32 or wider; a 16-bit C is rounded once at the end).
+   * The product {@code args} describes ({@link GemmArgs}: for each b &lt; batch, C_b = alpha·op(A_b)·op(B_b) +
+   * beta·C_b, row-major; a stride of 0 broadcasts one matrix over the batch; beta = 0 ignores C's old contents, NaN
+   * included). A and B are of one dtype; C is of that dtype too, or FLOAT32 when A and B are 16-bit (products of
+   * 16-bit inputs always accumulate in float32 or wider; a 16-bit C is rounded once at the end).
    */
-  void gemm(
-      boolean transA,
-      boolean transB,
-      int batch,
-      int m,
-      int n,
-      int k,
-      double alpha,
-      Buffer a,
-      long strideA,
-      Buffer b,
-      long strideB,
-      double beta,
-      Buffer c,
-      long strideC);
+  void gemm(GemmArgs args);
 
   // ---- element-wise ----
 

@@ -28,6 +28,11 @@ public enum Transposed {
     return second;
   }
 
+  /** The value for these two flags. */
+  public static Transposed of(boolean first, boolean second) {
+    return first ? (second ? BOTH : FIRST) : (second ? SECOND : NONE);
+  }
+
   /** The BLAS letters, "NN", "NT", "TN" or "TT" (T: read transposed). */
   public String letters() {
     return (first ? "T" : "N") + (second ? "T" : "N");

@@ -1,8 +1,10 @@
 package io.jgrad.ops;
 
 import io.jgrad.DType;
+import io.jgrad.GemmArgs;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.Transposed;
 import io.jgrad.autograd.Autocast;
 import io.jgrad.autograd.Function;
 
@@ -105,7 +107,9 @@ public final class MatMul extends Function {
     long strideA = a.rank() == 3 ? (long) m * k : 0;
     long strideB = b.rank() == 3 ? (long) k * n : 0;
     long strideC = c.rank() == 3 ? (long) m * n : 0;
-    a.backend().gemm(ta, tb, batch, m, n, k, 1.0, a.buffer(), strideA, b.buffer(), strideB, 0.0, c.buffer(), strideC);
+    a.backend().gemm(GemmArgs.of(m, n, k, a.buffer(), b.buffer(), c.buffer())
+        .transposed(Transposed.of(ta, tb))
+        .batched(batch, strideA, strideB, strideC));
   }
 
   private static void closeUnlessSame(Tensor made, Tensor given) {

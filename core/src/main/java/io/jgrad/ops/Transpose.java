@@ -1,7 +1,9 @@
 package io.jgrad.ops;
 
+import io.jgrad.GemmArgs;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.Transposed;
 import io.jgrad.autograd.Function;
 
 /**
@@ -31,7 +33,9 @@ public final class Transpose extends Function {
     int cols = x.dim(1);
     Tensor out = Tensor.empty(x.backend(), x.dtype(), Shape.of(cols, rows));
     try (Tensor eye = identity(x, rows)) {
-      x.backend().gemm(true, false, 1, cols, rows, rows, 1.0, x.buffer(), 0, eye.buffer(), 0, 0.0, out.buffer(), 0);
+      // xᵀ·I, the GEMM reading x transposed: one kernel every backend has.
+      x.backend().gemm(
+          GemmArgs.of(cols, rows, rows, x.buffer(), eye.buffer(), out.buffer()).transposed(Transposed.FIRST));
     }
     return out;
   }

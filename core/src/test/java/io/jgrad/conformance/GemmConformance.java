@@ -2,6 +2,8 @@ package io.jgrad.conformance;
 
 import io.jgrad.Buffer;
 import io.jgrad.DType;
+import io.jgrad.GemmArgs;
+import io.jgrad.Transposed;
 import java.util.Arrays;
 import java.util.stream.Stream;
 
@@ -82,7 +84,10 @@ public abstract class GemmConformance extends KernelConformance {
       }
     }
     Buffer c = put(dtype, c0);
-    backend.gemm(ta, tb, batch, m, n, k, alpha, put(dtype, a), strideA, put(dtype, b), strideB, beta, c, (long) m * n);
+    backend.gemm(GemmArgs.of(m, n, k, put(dtype, a), put(dtype, b), c)
+        .transposed(Transposed.of(ta, tb))
+        .batched(batch, strideA, strideB, (long) m * n)
+        .scaled(alpha, beta));
     String what = String.format("gemm %s%s batch %d %dx%dx%d strides %d/%d alpha %s beta %s",
         ta ? "T" : "N", tb ? "T" : "N", batch, m, n, k, strideA, strideB, alpha, beta);
     tolerance().assertSumsClose(dtype, what, expected, magnitude, get(c));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jgrad.BinaryOp;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
+import io.jgrad.GemmArgs;
 import io.jgrad.MemoryStats;
 import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
@@ -97,7 +98,7 @@ public abstract class MemoryConformance extends KernelConformance {
     assertThrows(IllegalArgumentException.class, () -> backend.unary(UnaryOp.NEG, 0, x, y), "unary");
     assertThrows(
         IllegalArgumentException.class,
-        () -> backend.gemm(false, false, 1, 3, 3, 3, 1, y, 9, y, 9, 0, x, 9),
+        () -> backend.gemm(GemmArgs.of(3, 3, 3, y, y, x).batched(1, 9, 9, 9)),
         "gemm into a too small C");
     assertThrows(
         IllegalArgumentException.class,

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jgrad.Buffer;
 import io.jgrad.DType;
+import io.jgrad.GemmArgs;
 import io.jgrad.ReducedFloats;
+import io.jgrad.Transposed;
 
 /**
  * The 16-bit memory, cast and GEMM kernels: every bit pattern through upload, download, copy and cast; GEMM with 16-bit
@@ -178,9 +180,9 @@ public abstract class ReducedPrecisionMemoryConformance extends ReducedPrecision
     Buffer b32 = backend.allocate(DType.FLOAT32, 4);
     Buffer c = backend.allocate(DType.FLOAT32, 4);
     assertThrows(IllegalArgumentException.class,
-        () -> backend.gemm(false, false, 1, 2, 2, 2, 1, a, 0, b32, 0, 0, c, 0), "A 16-bit, B float32");
+        () -> backend.gemm(GemmArgs.of(2, 2, 2, a, b32, c)), "A 16-bit, B float32");
     assertThrows(IllegalArgumentException.class,
-        () -> backend.gemm(false, false, 1, 2, 2, 2, 1, b32, 0, b32, 0, 0, backend.allocate(dtype, 4), 0),
+        () -> backend.gemm(GemmArgs.of(2, 2, 2, b32, b32, backend.allocate(dtype, 4))),
         "float32 A and B into a 16-bit C");
   }
 
@@ -218,8 +220,10 @@ public abstract class ReducedPrecisionMemoryConformance extends ReducedPrecision
       }
     }
     Buffer c = put(cType, c0);
-    backend.gemm(ta, tb, batch, m, n, k, alpha, put(dtype, a), (long) m * k, put(dtype, b), (long) k * n, beta, c,
-        (long) m * n);
+    backend.gemm(GemmArgs.of(m, n, k, put(dtype, a), put(dtype, b), c)
+        .transposed(Transposed.of(ta, tb))
+        .batched(batch, (long) m * k, (long) k * n, (long) m * n)
+        .scaled(alpha, beta));
     double[] got = get(c);
     String what = String.format("gemm %s %s→%s %s%s batch %d %dx%dx%d", dtype.label(), dtype.label(), cType.label(),
         ta ? "T" : "N", tb ? "T" : "N", batch, m, n, k);

@@ -7,6 +7,7 @@ import io.jgrad.Buffer;
 import io.jgrad.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
+import io.jgrad.GemmArgs;
 import io.jgrad.Pool2dGeometry;
 import io.jgrad.ReduceOp;
 import io.jgrad.Shape;
@@ -64,20 +65,21 @@ public final class CpuBackend extends ArrayBackend {
   }
 
   @Override
-  public void gemm(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha, Buffer a,
-      long strideA, Buffer b, long strideB, double beta, Buffer c, long strideC) {
-    CpuBuffer[] ops = reference.gemmOperands("gemm", batch, m, n, k, a, strideA, b, strideB, c, strideC);
+  public void gemm(GemmArgs g) {
+    CpuBuffer[] ops = reference.gemmOperands("gemm", g);
     if (simd != null && ops[0].dtype().isReduced()) {
-      gemm16(transA, transB, batch, m, n, k, (float) alpha, ops, strideA, strideB, (float) beta, strideC);
+      gemm16(g.transA(), g.transB(), g.batch(), g.m(), g.n(), g.k(), (float) g.alpha(), ops, g.strideA(), g.strideB(),
+          (float) g.beta(), g.strideC());
       return;
     }
     if (!fast(ops[0])) {
-      reference.gemm(transA, transB, batch, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC);
+      reference.gemm(g);
       return;
     }
-    for (int i = 0; i < batch; i++) {
-      simd.gemm(transA, transB, m, n, k, (float) alpha, ops[0].floats(), (int) (i * strideA), ops[1].floats(),
-          (int) (i * strideB), (float) beta, ops[2].floats(), (int) (i * strideC));
+    for (int i = 0; i < g.batch(); i++) {
+      simd.gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), (float) g.alpha(), ops[0].floats(),
+          (int) (i * g.strideA()), ops[1].floats(), (int) (i * g.strideB()), (float) g.beta(), ops[2].floats(),
+          (int) (i * g.strideC()));
     }
   }
 

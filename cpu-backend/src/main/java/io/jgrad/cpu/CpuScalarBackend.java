@@ -7,6 +7,7 @@ import io.jgrad.Buffer;
 import io.jgrad.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
+import io.jgrad.GemmArgs;
 import io.jgrad.LeakDetection;
 import io.jgrad.Philox;
 import io.jgrad.Pool2dGeometry;
@@ -57,26 +58,22 @@ public final class CpuScalarBackend extends ArrayBackend {
   // ---- GEMM ----
 
   @Override
-  public void gemm(
-      boolean transA,
-      boolean transB,
-      int batch,
-      int m,
-      int n,
-      int k,
-      double alpha,
-      Buffer a,
-      long strideA,
-      Buffer b,
-      long strideB,
-      double beta,
-      Buffer c,
-      long strideC) {
-    CpuBuffer[] operands = gemmOperands("gemm", batch, m, n, k, a, strideA, b, strideB, c, strideC);
+  public void gemm(GemmArgs g) {
+    boolean transA = g.transA();
+    boolean transB = g.transB();
+    int m = g.m();
+    int n = g.n();
+    int k = g.k();
+    long strideA = g.strideA();
+    long strideB = g.strideB();
+    long strideC = g.strideC();
+    double alpha = g.alpha();
+    double beta = g.beta();
+    CpuBuffer[] operands = gemmOperands("gemm", g);
     CpuBuffer ca = operands[0];
     CpuBuffer cb = operands[1];
     CpuBuffer cc = operands[2];
-    for (int bi = 0; bi < batch; bi++) {
+    for (int bi = 0; bi < g.batch(); bi++) {
       int offA = (int) (bi * strideA);
       int offB = (int) (bi * strideB);
       int offC = (int) (bi * strideC);
@@ -97,21 +94,24 @@ public final class CpuScalarBackend extends ArrayBackend {
   }
 
   /** Checks every GEMM argument; returns A, B, C as CpuBuffers of one floating dtype (C float32 for 16-bit A, B). */
-  final CpuBuffer[] gemmOperands(
-      String kernel, int batch, int m, int n, int k, Buffer a, long strideA, Buffer b, long strideB, Buffer c,
-      long strideC) {
+  final CpuBuffer[] gemmOperands(String kernel, GemmArgs g) {
+    int batch = g.batch();
+    int m = g.m();
+    int n = g.n();
+    int k = g.k();
+    Buffer c = g.c();
     if (batch < 0 || m < 0 || n < 0 || k < 0) {
       throw new IllegalArgumentException(
           kernel + ": negative size (batch " + batch + ", m " + m + ", n " + n + ", k " + k + ")");
     }
-    CpuBuffer ca = floating(kernel, "A", a);
-    CpuBuffer cb = ofType(kernel, "B", b, ca.dtype());
+    CpuBuffer ca = floating(kernel, "A", g.a());
+    CpuBuffer cb = ofType(kernel, "B", g.b(), ca.dtype());
     CpuBuffer cc = ca.dtype().isReduced() && c != null && c.dtype() == DType.FLOAT32
         ? ofType(kernel, "C", c, DType.FLOAT32)
         : ofType(kernel, "C", c, ca.dtype());
-    fitsBatch(kernel, "A", ca, batch, strideA, m, k);
-    fitsBatch(kernel, "B", cb, batch, strideB, k, n);
-    fitsBatch(kernel, "C", cc, batch, strideC, m, n);
+    fitsBatch(kernel, "A", ca, batch, g.strideA(), m, k);
+    fitsBatch(kernel, "B", cb, batch, g.strideB(), k, n);
+    fitsBatch(kernel, "C", cc, batch, g.strideC(), m, n);
     return new CpuBuffer[] {ca, cb, cc};
   }
 

@@ -6,6 +6,8 @@ import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
+import io.jgrad.GemmArgs;
+import io.jgrad.Transposed;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -97,7 +99,7 @@ class VectorGemmTest {
     backend.upload(ba, a);
     backend.upload(bb, b);
     backend.upload(bc, c);
-    backend.gemm(ta, tb, 1, s[0], s[1], s[2], 0.5, ba, 0, bb, 0, -0.75, bc, 0);
+    backend.gemm(GemmArgs.of(s[0], s[1], s[2], ba, bb, bc).transposed(Transposed.of(ta, tb)).scaled(0.5, -0.75));
     float[] out = new float[c.length];
     backend.download(bc, out);
     return out;

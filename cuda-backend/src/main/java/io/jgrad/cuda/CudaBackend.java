@@ -12,6 +12,7 @@ import io.jgrad.Buffer;
 import io.jgrad.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
+import io.jgrad.GemmArgs;
 import io.jgrad.LeakDetection;
 import io.jgrad.LeakDetector;
 import io.jgrad.MemoryCapacity;
@@ -348,12 +349,21 @@ public final class CudaBackend implements Backend {
   // ---- GEMM ----
 
   @Override
-  public void gemm(
-      boolean transA, boolean transB, int batch, int m, int n, int k, double alpha, Buffer a, long strideA,
-      Buffer b, long strideB, double beta, Buffer c, long strideC) {
-    CudaBuffer ca = bound(a);
-    CudaBuffer cb = cuda(b);
-    CudaBuffer cc = cuda(c);
+  public void gemm(GemmArgs g) {
+    boolean transA = g.transA();
+    boolean transB = g.transB();
+    int batch = g.batch();
+    int m = g.m();
+    int n = g.n();
+    int k = g.k();
+    long strideA = g.strideA();
+    long strideB = g.strideB();
+    long strideC = g.strideC();
+    double alpha = g.alpha();
+    double beta = g.beta();
+    CudaBuffer ca = bound(g.a());
+    CudaBuffer cb = cuda(g.b());
+    CudaBuffer cc = cuda(g.c());
     Check.nonNegative("gemm", "batch", batch);
     Check.nonNegative("gemm", "m", m);
     Check.nonNegative("gemm", "n", n);

@@ -9,9 +9,11 @@ import io.jgrad.BackendOptions;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
+import io.jgrad.GemmArgs;
 import io.jgrad.MemoryCapacity;
 import io.jgrad.Philox;
 import io.jgrad.ReduceOp;
+import io.jgrad.Transposed;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -183,7 +185,10 @@ class CudaBackendGpuTest {
     Buffer da = upload(backend, a);
     Buffer db = upload(backend, b);
     Buffer dc = upload(backend, c);
-    backend.gemm(ta, tb, batch, m, n, k, 0.5, da, (long) m * k, db, 0, 2.0, dc, (long) m * n);
+    backend.gemm(GemmArgs.of(m, n, k, da, db, dc)
+        .transposed(Transposed.of(ta, tb))
+        .batched(batch, (long) m * k, 0, (long) m * n)
+        .scaled(0.5, 2.0));
     float[] out = new float[c.length];
     backend.download(dc, out);
     backend.free(da);

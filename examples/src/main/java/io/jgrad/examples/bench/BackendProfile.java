@@ -1,6 +1,7 @@
 package io.jgrad.examples.bench;
 
 import io.jgrad.Backend;
+import io.jgrad.GemmArgs;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -83,10 +84,9 @@ final class BackendProfile {
   /** gemm by transposes and shape, kernels with an operator argument by operator, the rest by name. */
   private static String key(Method method, Object[] args) {
     String name = method.getName();
-    if (name.equals("gemm")) {
-      int batch = (Integer) args[2];
-      return String.format(Locale.ROOT, "gemm %s%s %dx%dx%d%s", (Boolean) args[0] ? "T" : "N",
-          (Boolean) args[1] ? "T" : "N", args[3], args[4], args[5], batch > 1 ? " batch " + batch : "");
+    if (args != null && args.length == 1 && args[0] instanceof GemmArgs g) {
+      return String.format(Locale.ROOT, "gemm %s %dx%dx%d%s", g.transpose().letters(), g.m(), g.n(), g.k(),
+          g.batch() > 1 ? " batch " + g.batch() : "");
     }
     if (args != null && args.length > 0 && args[0] instanceof Enum<?> op) {
       return name + " " + op.name().toLowerCase(Locale.ROOT);

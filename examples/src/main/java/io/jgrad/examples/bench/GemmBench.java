@@ -4,6 +4,7 @@ import io.jgrad.Backend;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
+import io.jgrad.GemmArgs;
 import io.jgrad.Transposed;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -151,7 +152,7 @@ public final class GemmBench {
     try {
       backend.random(Distribution.UNIFORM, -1, 1, 1, 0, a);
       backend.random(Distribution.UNIFORM, -1, 1, 2, 0, b);
-      return body.apply(() -> backend.gemm(t.first(), t.second(), 1, m, n, k, 1, a, 0, b, 0, 0, c, 0));
+      return body.apply(() -> backend.gemm(GemmArgs.of(m, n, k, a, b, c).transposed(t)));
     } finally {
       backend.free(a);
       backend.free(b);
