@@ -53,7 +53,7 @@ enum Datasets {
   }
 
   String label() {
-    return name().toLowerCase().replace('_', '-');
+    return CliEnums.label(this);
   }
 
   /** Loads the train and test parts from {@code dir} (null: the data set's default place). */

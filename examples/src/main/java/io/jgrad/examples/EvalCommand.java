@@ -29,7 +29,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--dataset", description = "digits, mnist, fashion-mnist or cifar10 (default: the one the model was "
       + "trained on)")
-  String dataset;
+  Datasets dataset;
 
   @Option(names = "--data", description = "directory with the dataset's files")
   Path data;
@@ -44,7 +44,7 @@ final class EvalCommand implements Callable<Integer> {
     OptionChecks.atLeast("--top-k", topK, 1);
     Path model = modelFile.path;
     ModelFile description = ModelFile.read(model);
-    String name = dataset != null ? dataset : description.dataset();
+    String name = dataset != null ? dataset.label() : description.dataset();
     if (name.isEmpty()) {
       throw new IllegalArgumentException(model + " does not say which data set it was trained on: pass --dataset");
     }

@@ -20,7 +20,7 @@ public final class Jgrad implements Runnable {
 
   /** Runs the command line and returns its exit code (tests call this). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new Jgrad()).setExecutionExceptionHandler(Jgrad::oneLineError);
+    CommandLine cli = CliEnums.install(new CommandLine(new Jgrad())).setExecutionExceptionHandler(Jgrad::oneLineError);
     try {
       return cli.execute(args);
     } catch (OutOfMemoryError e) {

@@ -1,6 +1,7 @@
 package io.jgrad.examples;
 
 import io.jgrad.MemoryCapacity;
+import io.jgrad.examples.OptimizerChoice.Kind;
 import io.jgrad.tools.CnnSpec;
 import java.util.Arrays;
 import java.util.Locale;
@@ -22,7 +23,7 @@ import java.util.Locale;
 record MemoryPlan(long parameterBytes, long optimizerBytes, long activationBytes) {
   static final int TENSORS_PER_UNIT = 5;
 
-  static MemoryPlan of(int inputs, int[] hidden, int classes, int batch, String optimizer, double momentum) {
+  static MemoryPlan of(int inputs, int[] hidden, int classes, int batch, Kind optimizer, double momentum) {
     long parameters = 0;
     long units = 0;
     long width = inputs;
@@ -35,14 +36,14 @@ record MemoryPlan(long parameterBytes, long optimizerBytes, long activationBytes
   }
 
   /** The CNN's plan, from the spec's own sizes: each layer output it keeps, and backward's gradient of each. */
-  static MemoryPlan of(CnnSpec cnn, int batch, String optimizer, double momentum) {
+  static MemoryPlan of(CnnSpec cnn, int batch, Kind optimizer, double momentum) {
     return of(cnn.parameterCount(), 2 * 4L * batch * cnn.activationFloatsPerSample(), optimizer, momentum);
   }
 
-  private static MemoryPlan of(long parameters, long activationBytes, String optimizer, double momentum) {
+  private static MemoryPlan of(long parameters, long activationBytes, Kind optimizer, double momentum) {
     long optimizerStates = switch (optimizer) {
-      case "adam", "adamw" -> 2;
-      default -> momentum > 0 ? 1 : 0;
+      case ADAM, ADAMW -> 2;
+      case SGD -> momentum > 0 ? 1 : 0;
     };
     return new MemoryPlan(2 * 4 * parameters, optimizerStates * 4 * parameters, activationBytes);
   }

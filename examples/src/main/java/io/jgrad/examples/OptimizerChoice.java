@@ -15,22 +15,35 @@ import java.util.Map;
  * The optimizers and learning-rate schedules the command line names ({@code --optimizer}, {@code --schedule}), built
  * one way for {@code jgrad train} and {@code jgrad bench train}, so the benchmark times the recipe that training runs.
  *
- * @param name sgd, adam or adamw
+ * @param name the optimizer
  * @param lr peak learning rate, or null for the optimizer's default (0.05 for sgd, 0.001 for adam/adamw)
  * @param momentum SGD's momentum
  * @param weightDecay or null for the default (0.01 for adamw, 0 otherwise)
- * @param schedule cosine (linear warmup over the first 1/20 of the steps, then down to lr/100), onecycle or constant
+ * @param schedule the learning-rate schedule
  */
-public record OptimizerChoice(String name, Double lr, double momentum, Double weightDecay, String schedule) {
+public record OptimizerChoice(Kind name, Double lr, double momentum, Double weightDecay, Schedule schedule) {
+
+  /** {@code --optimizer}: SGD (with momentum), Adam, or AdamW (decoupled weight decay). */
+  public enum Kind {
+    SGD, ADAM, ADAMW
+  }
+
+  /**
+   * {@code --schedule}: cosine (linear warmup over the first 1/20 of the steps, then down to lr/100), one-cycle, or a
+   * constant rate.
+   */
+  public enum Schedule {
+    COSINE, ONECYCLE, CONSTANT
+  }
 
   /** The peak learning rate: the one given, or the optimizer's default. */
   public double peakLr() {
-    return lr != null ? lr : name.equals("sgd") ? 0.05 : 1e-3;
+    return lr != null ? lr : name == Kind.SGD ? 0.05 : 1e-3;
   }
 
   /** The weight decay: the one given, or the optimizer's default. */
   public double resolvedWeightDecay() {
-    return weightDecay != null ? weightDecay : name.equals("adamw") ? AdamW.DEFAULT_WEIGHT_DECAY : 0;
+    return weightDecay != null ? weightDecay : name == Kind.ADAMW ? AdamW.DEFAULT_WEIGHT_DECAY : 0;
   }
 
   /** The optimizer over {@code params} with its schedule set for a run of {@code totalSteps} steps. */
@@ -38,19 +51,16 @@ public record OptimizerChoice(String name, Double lr, double momentum, Double we
     double peak = peakLr();
     double decay = resolvedWeightDecay();
     Optimizer opt = switch (name) {
-      case "sgd" -> new SGD(params, SgdOptions.learningRate(peak).withMomentum(momentum).withWeightDecay(decay));
-      case "adam" -> new Adam(params, AdamOptions.learningRate(peak).withWeightDecay(decay));
-      case "adamw" -> new AdamW(params, AdamOptions.learningRate(peak).withWeightDecay(decay));
-      default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected sgd, adam or adamw");
+      case SGD -> new SGD(params, SgdOptions.learningRate(peak).withMomentum(momentum).withWeightDecay(decay));
+      case ADAM -> new Adam(params, AdamOptions.learningRate(peak).withWeightDecay(decay));
+      case ADAMW -> new AdamW(params, AdamOptions.learningRate(peak).withWeightDecay(decay));
     };
     switch (schedule) {
       // A run of one step (one batch, one epoch) is legal: no warmup then, and one-cycle's shortest cycle.
-      case "cosine" -> opt.setSchedule(
+      case COSINE -> opt.setSchedule(
           new WarmupCosineLR(peak, Math.min(Math.max(1, totalSteps / 20), totalSteps - 1), totalSteps, peak / 100));
-      case "onecycle" -> opt.setSchedule(new OneCycleLR(peak, Math.max(2, totalSteps)));
-      case "constant" -> {}
-      default -> throw new IllegalArgumentException("unknown schedule '" + schedule
-          + "'; expected cosine, onecycle or constant");
+      case ONECYCLE -> opt.setSchedule(new OneCycleLR(peak, Math.max(2, totalSteps)));
+      case CONSTANT -> {}
     }
     return opt;
   }

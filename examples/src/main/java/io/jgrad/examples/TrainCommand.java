@@ -55,8 +55,18 @@ final class TrainCommand implements Callable<Integer> {
   /** The recorded setting that is not an option: how many epochs the schedule was planned for. */
   private static final String SCHEDULE_EPOCHS = "schedule_epochs";
 
+  /** {@code --model}: a multi-layer perceptron, or the convolutional net of {@link CnnSpec}. */
+  enum ModelKind {
+    MLP, CNN
+  }
+
+  /** {@code --augment}: random crops and flips of training images, or none, or as the data set wants. */
+  enum Augment {
+    AUTO, ON, OFF
+  }
+
   @Option(names = "--dataset", description = "digits (bundled), mnist, fashion-mnist or cifar10 (default: digits)")
-  String dataset;
+  Datasets dataset;
 
   @Option(names = "--data", description = "directory with the dataset's files (fashion-mnist: default "
       + "/usr/share/datasets/fashion-mnist)")
@@ -65,12 +75,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model", defaultValue = "mlp",
       description = "mlp, or cnn: 3x3 conv + BatchNorm + ReLU + 2x2 max-pool blocks of 32 and 64 channels (and 128 "
           + "for 32x32 images), then linear 128 + dropout + linear (default: ${DEFAULT-VALUE})")
-  String modelKind;
+  ModelKind modelKind;
 
   @Option(names = "--augment", defaultValue = "auto",
       description = "random 4-pixel-padded crops and horizontal flips of training images: on, off, or auto (on for "
           + "cifar10 only) (default: ${DEFAULT-VALUE})")
-  String augment;
+  Augment augment;
 
   @Option(names = "--hidden", defaultValue = "512,256", split = ",",
       description = "hidden layer widths of the MLP (default: ${DEFAULT-VALUE})")
@@ -87,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
   int batch;
 
   @Option(names = "--optimizer", defaultValue = "adamw", description = "sgd, adam or adamw (default: ${DEFAULT-VALUE})")
-  String optimizer;
+  OptimizerChoice.Kind optimizer;
 
   @Option(names = "--lr", description = "peak learning rate (default: 0.05 for sgd, 0.001 for adam/adamw)")
   Double lr;
@@ -99,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
   Double weightDecay;
 
   @Option(names = "--schedule", defaultValue = "cosine", description = "cosine (with warmup), onecycle or constant")
-  String schedule;
+  OptimizerChoice.Schedule schedule;
 
   @Option(names = "--label-smoothing", defaultValue = "0.1", description = "in [0, 1) (default: ${DEFAULT-VALUE})")
   double labelSmoothing;
@@ -156,11 +166,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--precision", defaultValue = "fp32",
       description = "fp32, or mixed precision with bf16 or fp16 GEMMs (fp16 adds loss scaling) (default: ${DEFAULT-VALUE})")
-  String precision;
+  Precision precision;
 
   @Option(names = "--leak-detection", description = "report tensors never closed: off, sampled (1 in "
       + LeakDetector.SAMPLING_INTERVAL + ") or all (default: off, or -Djgrad.leakDetection)")
-  String leakDetection;
+  LeakDetection leakDetection;
 
   @Option(names = "--overwrite",
       description = "let --save replace an existing file this run did not --resume from (another run's checkpoint)")
@@ -172,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--on-nonfinite", defaultValue = "skip",
       description =
           "when the loss or a gradient is NaN/Inf: skip the step and warn, or stop (default: ${DEFAULT-VALUE})")
-  String onNonFinite;
+  NonFinitePolicy onNonFinite;
 
   @Option(names = "--max-skipped-steps", defaultValue = "" + Trainer.DEFAULT_MAX_SKIPPED_IN_A_ROW,
       description = "under --on-nonfinite skip, stop with exit code 1 after this many skipped steps in a row, keeping "
@@ -192,17 +202,17 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--resume: the path is empty"); // else it would resume from "." silently
     }
     Path resumeFile = resume == null ? null : adoptRecordedSettings();
-    NonFinitePolicy policy = checkOptions();
-    Precision mixed = Precision.parse(precision);
+    checkOptions();
+    Precision mixed = precision;
     checkOutputs();
-    Datasets ds = Datasets.named(dataset);
+    Datasets ds = dataset;
     TrainingData split = TrainingData.prepare(ds, data, valSplit, seed);
     LeakDetection leaks =
-        leakDetection != null ? LeakDetection.named(leakDetection) : LeakDetection.fromSystemProperty();
+        leakDetection != null ? leakDetection : LeakDetection.fromSystemProperty();
     try (Backend backend = backendChoice.open(BackendOptions.defaults().withLeakDetection(leaks))) {
       Generator init = new Generator(seed);
       Generator dropoutRng = new Generator(seed + 1);
-      boolean cnn = modelKind.equals("cnn");
+      boolean cnn = modelKind == ModelKind.CNN;
       int[] inputShape = ds.inputShape(split.train().featureSize());
       int classes = split.train().numClasses();
       Architecture architecture;
@@ -232,7 +242,7 @@ final class TrainCommand implements Callable<Integer> {
         Loss loss = new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
         Trainer trainer = new Trainer(model, opt, loss)
             .clipNorm(clipNorm)
-            .nonFinitePolicy(policy)
+            .nonFinitePolicy(onNonFinite)
             .precision(mixed)
             .validation(validation)
             .maxSkippedInARow(maxSkippedSteps);
@@ -300,18 +310,19 @@ final class TrainCommand implements Callable<Integer> {
     Path file = Files.isDirectory(resume) ? TrainingCheckpoint.newestValid(resume) : resume;
     Map<String, String> recorded = TrainingCheckpoint.recordedConfig(file);
     String[] merged = RecordedSettings.merge(recorded, config(), spec, file);
-    new CommandLine(this).parseArgs(merged); // before it: a new CommandLine injects a fresh spec into this command
+    // before it: a new CommandLine injects a fresh spec into this command
+    CliEnums.install(new CommandLine(this)).parseArgs(merged);
     String planned = recorded.get(SCHEDULE_EPOCHS);
     scheduleEpochs = planned != null ? Integer.parseInt(planned) : Math.max(1, epochs);
-    if (scheduleEpochs < epochs && !schedule.equals("constant")) {
-      System.err.println("the " + schedule + " learning-rate schedule of " + file + " was planned for " + scheduleEpochs
-          + " epochs; the epochs after it run at its final rate");
+    if (scheduleEpochs < epochs && schedule != OptimizerChoice.Schedule.CONSTANT) {
+      System.err.println("the " + CliEnums.label(schedule) + " learning-rate schedule of " + file + " was planned for "
+          + scheduleEpochs + " epochs; the epochs after it run at its final rate");
     }
     return file;
   }
 
   /** Rejects option values that the library would reject later, or silently misread, naming the option. */
-  private NonFinitePolicy checkOptions() {
+  private void checkOptions() {
     if (epochs < 0) {
       throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
     }
@@ -332,12 +343,6 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException((earlyStop > 0 ? "--early-stop" : "--save-best") + " needs --val-split "
           + "(a fraction of the training set to watch; the test set never picks a model)");
     }
-    if (!modelKind.equals("mlp") && !modelKind.equals("cnn")) {
-      throw new IllegalArgumentException("unknown --model '" + modelKind + "'; expected mlp or cnn");
-    }
-    if (!augment.equals("auto") && !augment.equals("on") && !augment.equals("off")) {
-      throw new IllegalArgumentException("unknown --augment '" + augment + "'; expected auto, on or off");
-    }
     if (checkpointSegments < 0) {
       throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
     }
@@ -345,9 +350,9 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--data " + data + " needs --dataset (mnist, fashion-mnist or cifar10)");
     }
     if (dataset == null) {
-      dataset = "digits";
+      dataset = Datasets.DIGITS;
     }
-    if (data != null && dataset.equals("digits")) {
+    if (data != null && dataset == Datasets.DIGITS) {
       throw new IllegalArgumentException("--dataset digits is bundled and reads no --data (got --data " + data + ")");
     }
     if (lr != null) {
@@ -361,12 +366,6 @@ final class TrainCommand implements Callable<Integer> {
     if (maxSkippedSteps < 1) {
       throw new IllegalArgumentException("--max-skipped-steps must be >= 1, got " + maxSkippedSteps);
     }
-    return switch (onNonFinite) {
-      case "skip" -> NonFinitePolicy.SKIP;
-      case "stop" -> NonFinitePolicy.STOP;
-      default -> throw new IllegalArgumentException("unknown --on-nonfinite '" + onNonFinite
-          + "'; expected skip or stop");
-    };
   }
 
   /**
@@ -404,7 +403,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** --augment resolved: auto augments CIFAR-10 only (Fashion-MNIST and digits lose accuracy to flips and crops). */
   private Augmentation augmentation(Datasets ds) {
-    boolean on = augment.equals("on") || (augment.equals("auto") && ds == Datasets.CIFAR10);
+    boolean on = augment == Augment.ON || (augment == Augment.AUTO && ds == Datasets.CIFAR10);
     return on ? Augmentation.CROP_AND_FLIP : Augmentation.NONE;
   }
 
@@ -418,19 +417,19 @@ final class TrainCommand implements Callable<Integer> {
    */
   private Map<String, String> config() {
     Map<String, String> c = new LinkedHashMap<>();
-    c.put("dataset", dataset);
-    c.put("model", modelKind);
-    c.put("augment", augment);
+    c.put("dataset", CliEnums.label(dataset));
+    c.put("model", CliEnums.label(modelKind));
+    c.put("augment", CliEnums.label(augment));
     c.put("hidden", RecordedSettings.widths(hidden));
     c.put("activation", activation);
     c.put("dropout", Double.toString(dropout));
-    c.put("optimizer", optimizer);
+    c.put("optimizer", CliEnums.label(optimizer));
     c.put("lr", Double.toString(peakLr()));
-    if (optimizer.equals("sgd")) {
+    if (optimizer == OptimizerChoice.Kind.SGD) {
       c.put("momentum", Double.toString(momentum));
     }
     c.put("weight-decay", Double.toString(weightDecay()));
-    c.put("schedule", schedule);
+    c.put("schedule", CliEnums.label(schedule));
     c.put(SCHEDULE_EPOCHS, Integer.toString(scheduleEpochs));
     c.put("label-smoothing", Double.toString(labelSmoothing));
     c.put("clip-norm", Double.toString(clipNorm));

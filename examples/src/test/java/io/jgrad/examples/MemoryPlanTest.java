@@ -10,6 +10,7 @@ import io.jgrad.Backends;
 import io.jgrad.Generator;
 import io.jgrad.MemoryCapacity;
 import io.jgrad.MemoryCapacity.Where;
+import io.jgrad.examples.OptimizerChoice.Kind;
 import io.jgrad.nn.Module;
 import io.jgrad.tools.CnnSpec;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class MemoryPlanTest {
    * 784 inputs, hidden 128, 10 classes, batch 65,536, Adam: 0.8 MiB each of weights, gradients and moments,
    * 1.13 GiB of activations.
    */
-  private static final MemoryPlan SMALL_MLP = MemoryPlan.of(784, new int[] {128}, 10, 65_536, "adam", 0.9);
+  private static final MemoryPlan SMALL_MLP = MemoryPlan.of(784, new int[] {128}, 10, 65_536, Kind.ADAM, 0.9);
 
   @Test
   void aDeviceTooSmallForTheActivationsIsRefusedNamingBatchAndTheDevicesFreeMemory() {
@@ -35,7 +36,7 @@ class MemoryPlanTest {
 
   @Test
   void aDeviceTooSmallForTheParametersIsRefusedNamingHidden() {
-    MemoryPlan wide = MemoryPlan.of(784, new int[] {30_000, 30_000}, 10, 64, "adam", 0.9);
+    MemoryPlan wide = MemoryPlan.of(784, new int[] {30_000, 30_000}, 10, 64, Kind.ADAM, 0.9);
     MemoryCapacity device = new MemoryCapacity(Where.DEVICE, 2048 * MIB, 4096 * MIB);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> wide.checkFits(device, new int[] {30_000, 30_000}, 64));
@@ -66,7 +67,7 @@ class MemoryPlanTest {
   @Test
   void aCnnAtAHugeBatchIsRefusedNamingBatchNotHidden() {
     MemoryCapacity device = new MemoryCapacity(Where.DEVICE, 1024 * MIB, 80 * 1024 * MIB);
-    MemoryPlan plan = MemoryPlan.of(FASHION_CNN, 65_536, "adam", 0.9);
+    MemoryPlan plan = MemoryPlan.of(FASHION_CNN, 65_536, Kind.ADAM, 0.9);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan.checkFits(device, 65_536));
     assertEquals("--batch 65536 needs about 60.30 GiB (parameters and gradients 0.00 GiB, optimizer state 0.00 GiB,"
         + " activations 60.29 GiB) but the device has 1.00 GiB free of 80.00 GiB: ask for less", e.getMessage());
@@ -75,8 +76,8 @@ class MemoryPlanTest {
 
   @Test
   void aCnnAtANormalBatchFits() {
-    MemoryPlan.of(FASHION_CNN, 128, "adam", 0.9).checkFits(new MemoryCapacity(Where.DEVICE, 1024 * MIB, 1024 * MIB),
-        128);
+    MemoryPlan.of(FASHION_CNN, 128, Kind.ADAM, 0.9)
+        .checkFits(new MemoryCapacity(Where.DEVICE, 1024 * MIB, 1024 * MIB), 128);
   }
 
   /** The estimate's parameter count is the built network's, for two blocks (28 pixels) and three (32, colour). */

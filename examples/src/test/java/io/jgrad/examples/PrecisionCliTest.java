@@ -26,7 +26,7 @@ class PrecisionCliTest {
   void anUnknownPrecisionIsAOneLineError() {
     CliRun r = CliRun.run("train", "--precision", "fp8", "--epochs", "1");
     assertEquals(1, r.code(), r.out());
-    assertTrue(r.errorLine().contains("precision must be fp32, bf16 or fp16, got 'fp8'"), r.errorLine());
+    assertTrue(r.errorLine().contains("unknown --precision 'fp8'; expected fp32, bf16 or fp16"), r.errorLine());
   }
 
   private static Map<String, String> train(String precision) throws IOException {

@@ -56,7 +56,7 @@ public final class BenchCommand implements Runnable {
 
     @Option(names = "--dtype", defaultValue = "fp32",
         description = "fp32, or bf16/fp16 A and B (float32 C and accumulation) (default: ${DEFAULT-VALUE})")
-    String dtype;
+    Precision dtype;
 
     @Option(names = "--no-mlp", description = "skip the 784-512-256-10 MLP shapes")
     boolean noMlp;
@@ -88,7 +88,7 @@ public final class BenchCommand implements Runnable {
           GemmBench.trace(b, Integer.parseInt(s.group(1)), Integer.parseInt(s.group(2)), Integer.parseInt(s.group(3)),
               t, trace, System.out::println);
         } else {
-          GemmBench.run(b, Precision.parse(dtype).dtype(), sizes != null ? sizes : GemmBench.defaultSquares(), !noMlp,
+          GemmBench.run(b, dtype.dtype(), sizes != null ? sizes : GemmBench.defaultSquares(), !noMlp,
               System.out::println);
         }
       }

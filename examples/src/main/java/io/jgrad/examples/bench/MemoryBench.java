@@ -49,7 +49,7 @@ final class MemoryBench implements Runnable {
 
   @Option(names = "--precision", defaultValue = "fp32",
       description = "fp32, or bf16/fp16 GEMMs with 16-bit saved activations (default: ${DEFAULT-VALUE})")
-  String precision;
+  Precision precision;
 
   @Option(names = "--steps", defaultValue = "5", description = "timed steps (after one warm-up)")
   int steps;
@@ -71,7 +71,7 @@ final class MemoryBench implements Runnable {
       Sequential stack = new Sequential(layers.toArray(new Module[0]));
       // With checkpointing, the plain stack (same weights) is timed in alternation: the ratio of medians is fair on
       // a noisy machine where separate runs minutes apart are not.
-      Precision mixed = Precision.parse(precision);
+      Precision mixed = precision;
       List<Module> models = segments > 0 ? List.of(stack.checkpointed(segments), stack) : List.of(stack);
       try (Scope data = Scope.detached()) {
         Tensor x = Tensor.randn(b, DType.FLOAT32, Shape.of(batch, width), gen, 0, 1);

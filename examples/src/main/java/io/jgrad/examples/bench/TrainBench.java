@@ -9,6 +9,7 @@ import io.jgrad.Tensor;
 import io.jgrad.autograd.Autocast;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
+import io.jgrad.examples.CliEnums;
 import io.jgrad.examples.OptimizerChoice;
 import io.jgrad.examples.OptionChecks;
 import io.jgrad.loss.CrossEntropyLoss;
@@ -68,7 +69,7 @@ final class TrainBench implements Runnable {
 
   @Option(names = "--optimizer", defaultValue = "sgd",
       description = "sgd (momentum 0.9), adam or adamw (default: ${DEFAULT-VALUE})")
-  String optimizer;
+  OptimizerChoice.Kind optimizer;
 
   @Option(names = "--lr", description = "peak learning rate (default: 0.01 for sgd, 0.001 for adam/adamw)")
   Double lr;
@@ -76,7 +77,7 @@ final class TrainBench implements Runnable {
   @Option(names = "--schedule", defaultValue = "constant",
       description = "constant, cosine (with warmup) or onecycle, over four times the timed steps "
           + "(default: ${DEFAULT-VALUE})")
-  String schedule;
+  OptimizerChoice.Schedule schedule;
 
   @Option(names = "--dropout", defaultValue = "0", description = "dropout after each hidden layer, in [0, 1)")
   double dropout;
@@ -84,14 +85,14 @@ final class TrainBench implements Runnable {
   @Option(names = "--label-smoothing", defaultValue = "0", description = "cross-entropy label smoothing, in [0, 1)")
   double labelSmoothing;
 
-  @Option(names = "--loop", defaultValue = "preloaded",
+  @Option(names = "--loop", defaultValue = "preloaded", split = ",",
       description = "preloaded (batches already on the backend) or trainer (Trainer, DataLoader, listeners, "
           + "evaluation), or both (preloaded,trainer), taking turns window by window (default: ${DEFAULT-VALUE})")
-  String loop;
+  List<Loop> loop;
 
   @Option(names = "--precision", defaultValue = "fp32",
       description = "fp32, bf16 or fp16 GEMMs (autocast; the trainer loop adds fp16 loss scaling) (default: ${DEFAULT-VALUE})")
-  String precision;
+  Precision precision;
 
   @Option(names = "--windows", defaultValue = "7", description = "timed windows")
   int windows;
@@ -123,8 +124,8 @@ final class TrainBench implements Runnable {
       Generator gen = new Generator(1);
       Module model = new MlpSpec(new int[] {INPUTS}, hidden, "relu", dropout, CLASSES).build(b, gen, new Generator(2));
       CrossEntropyLoss loss = new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
-      OptimizerChoice choice = new OptimizerChoice(optimizer, lr != null ? lr : optimizer.equals("sgd") ? 0.01 : null,
-          0.9, null, schedule);
+      Double peakLr = lr != null ? lr : optimizer == OptimizerChoice.Kind.SGD ? 0.01 : null;
+      OptimizerChoice choice = new OptimizerChoice(optimizer, peakLr, 0.9, null, schedule);
       List<Window> timed = new ArrayList<>();
       try (Optimizer opt = choice.build(model.namedParameters(), 4L * windows * steps * loops.size())) {
         for (Loop l : loops) {
@@ -184,14 +185,9 @@ final class TrainBench implements Runnable {
   /** The loops --loop names, in its order: one, or several that take turns window by window. */
   private List<Loop> loops() {
     List<Loop> loops = new ArrayList<>();
-    for (String name : loop.split(",", -1)) {
-      Loop l = switch (name) {
-        case "preloaded" -> Loop.PRELOADED;
-        case "trainer" -> Loop.TRAINER;
-        default -> throw new IllegalArgumentException("unknown --loop '" + name + "'; expected preloaded or trainer");
-      };
+    for (Loop l : loop) {
       if (loops.contains(l)) {
-        throw new IllegalArgumentException("--loop names " + name + " twice");
+        throw new IllegalArgumentException("--loop names " + CliEnums.label(l) + " twice");
       }
       loops.add(l);
     }
@@ -248,7 +244,7 @@ final class TrainBench implements Runnable {
       for (int s = 0; s < steps; s++) {
         try (Scope ignored = Scope.open()) {
           Tensor l;
-          try (Autocast region = Precision.parse(precision).enter()) {
+          try (Autocast region = precision.enter()) {
             l = loss.apply(model.forward(x[i % PRELOADED_BATCHES]), y[i % PRELOADED_BATCHES]);
           }
           opt.zeroGrad();
@@ -282,7 +278,7 @@ final class TrainBench implements Runnable {
       test = DataLoader.builder(randomData(b, Math.max(1, steps * batch / 6), gen)).batchSize(EVAL_BATCH).build(b);
       PrintStream nullSink = new PrintStream(OutputStream.nullOutputStream());
       trainer = new Trainer(model, opt, loss).listener(ProgressListener.lines(nullSink, nullSink))
-          .precision(Precision.parse(precision));
+          .precision(precision);
     }
 
     @Override
@@ -322,11 +318,11 @@ final class TrainBench implements Runnable {
       Backend b, Loop l, String event, double samplesPerSec, double stepMs, long allocPerStep) {
     Map<String, Object> f = header(b, event);
     f.put("loop", l.name().toLowerCase(Locale.ROOT));
-    f.put("precision", Precision.parse(precision).label());
+    f.put("precision", precision.label());
     f.put("hidden", Arrays.toString(hidden).replace(" ", ""));
     f.put("batch", batch);
-    f.put("optimizer", optimizer);
-    f.put("schedule", schedule);
+    f.put("optimizer", CliEnums.label(optimizer));
+    f.put("schedule", CliEnums.label(schedule));
     f.put("dropout", dropout);
     f.put("label_smoothing", labelSmoothing);
     f.put("samples_per_sec", Math.round(samplesPerSec));

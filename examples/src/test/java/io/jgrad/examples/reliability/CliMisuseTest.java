@@ -32,11 +32,15 @@ class CliMisuseTest {
       --threads 100000                | threads must be at most
       --data /tmp                     | --data /tmp needs --dataset (mnist, fashion-mnist or cifar10)
       --dataset digits --data /tmp    | --dataset digits is bundled and reads no --data (got --data /tmp)
-      --optimizer rmsprop             | unknown optimizer 'rmsprop'; expected sgd, adam or adamw
-      --schedule linear               | unknown schedule 'linear'; expected cosine, onecycle or constant
+      --optimizer rmsprop             | unknown --optimizer 'rmsprop'; expected sgd, adam or adamw
+      --schedule linear               | unknown --schedule 'linear'; expected cosine, onecycle or constant
+      --model resnet                  | unknown --model 'resnet'; expected mlp or cnn
+      --augment maybe                 | unknown --augment 'maybe'; expected auto, on or off
+      --leak-detection some           | unknown --leak-detection 'some'; expected off, sampled or all
+      --optimizer SGD                 | unknown --optimizer 'SGD'; expected sgd, adam or adamw
       --activation swish              | unknown activation 'swish'
       --backend tpu                   | unknown backend tpu
-      --dataset imagenet              | imagenet
+      --dataset imagenet              | unknown --dataset 'imagenet'; expected digits, mnist, fashion-mnist or cifar10
       --dataset mnist                 | --dataset mnist needs --data DIR (the directory holding its files)
       --resume /nonexistent/ckpt.safetensors | /nonexistent/ckpt.safetensors: no such file
       """)

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The project's own hostile inputs to every command: values that make no sense, sizes past what the machine holds,
@@ -66,11 +66,11 @@ class HostileInputTest {
 
   /** One batch per epoch, one epoch: a run of one step, which every schedule must accept (it used to fail in one). */
   @ParameterizedTest
-  @ValueSource(strings = {"cosine", "onecycle", "constant"})
-  void aRunOfOneStepIsLegal(String schedule) {
+  @EnumSource(OptimizerChoice.Schedule.class)
+  void aRunOfOneStepIsLegal(OptimizerChoice.Schedule schedule) {
     try (Backend cpu = Backends.create("cpu-scalar")) {
       Linear layer = new Linear(cpu, 3, 2, new Generator(1));
-      try (Optimizer opt = new OptimizerChoice("adamw", null, 0.9, null, schedule)
+      try (Optimizer opt = new OptimizerChoice(OptimizerChoice.Kind.ADAMW, null, 0.9, null, schedule)
           .build(layer.namedParameters(), 1)) {
         assertTrue(opt.lr() > 0);
       } finally {
