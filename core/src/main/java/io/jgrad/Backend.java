@@ -1,5 +1,7 @@
 package io.jgrad;
 
+import java.util.List;
+
 /**
  * The kernel boundary: a backend owns memory on one device and runs coarse kernels on it. It is the only code that
  * knows where bytes live. Every backend passes the one conformance suite (core's test-jar, {@code
@@ -257,6 +259,52 @@ public interface Backend extends AutoCloseable {
       double weightDecay,
       boolean decoupled,
       long step);
+
+  // ---- the training step as one unit: gradient norms, the non-finite guard and multi-tensor updates ----
+
+  /**
+   * out[i] = Σ_j xs[i][j]² for each buffer of the list, computed in double and rounded once to out's dtype (FLOAT32 for
+   * float32 or 16-bit xs; the xs' dtype otherwise). out holds at least xs.size() elements; the rest are untouched.
+   * The default runs a product and a sum per buffer; a backend may read each buffer once.
+   */
+  default void sumsOfSquares(List<Buffer> xs, Buffer out) {
+    StepGuard.sumsOfSquaresByKernels(this, xs, out);
+  }
+
+  /**
+   * One training step's non-finite guard, as {@link StepGuard#apply} says, on the guard {@code state} (FLOAT32 of
+   * {@link StepGuard#length}(layers)): reads sums[p] (Σg² of gradient p, from {@link #sumsOfSquares}), layerOf[p]
+   * (INT32: p's layer) and loss[0]; writes whether the update is applied, its clipping factor and the metrics. A
+   * device backend does this without the host reading anything. The default reads the operands back and computes
+   * on the host (the CPU backends' way: there a read-back is a copy).
+   */
+  default void stepGuard(
+      Buffer sums, Buffer layerOf, Buffer loss, int examples, double maxNorm, int maxSkippedInARow, Buffer state) {
+    StepGuard.stepGuardOnTheHost(this, sums, layerOf, loss, examples, maxNorm, maxSkippedInARow, state);
+  }
+
+  /**
+   * {@link #sgdStep} on every (param, grad, velocity) of the lists, but only if guard[{@link StepGuard#APPLY}] is 1, and
+   * on grad·guard[{@link StepGuard#SCALE}] (a backend may scale the gradients in place to get there).
+   * velocities is null when momentum = 0. A device backend does it in one launch; the default reads the guard back.
+   */
+  default void sgdSteps(
+      List<Buffer> params, List<Buffer> grads, List<Buffer> velocities, double lr,
+      double momentum, double dampening, double weightDecay, boolean nesterov, boolean firstStep, Buffer guard) {
+    StepGuard.sgdStepsOnTheHost(this, params, grads, velocities, lr, momentum, dampening, weightDecay, nesterov,
+        firstStep, guard);
+  }
+
+  /**
+   * {@link #adamStep} on every (param, grad, m, v) of the lists at step guard[{@link StepGuard#APPLIED_STEPS}], only if
+   * guard[{@link StepGuard#APPLY}] is 1, and on grad·guard[{@link StepGuard#SCALE}] (as {@link #sgdSteps}).
+   */
+  default void adamSteps(
+      List<Buffer> params, List<Buffer> grads, List<Buffer> ms,
+      List<Buffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay,
+      boolean decoupled, Buffer guard) {
+    StepGuard.adamStepsOnTheHost(this, params, grads, ms, vs, lr, beta1, beta2, eps, weightDecay, decoupled, guard);
+  }
 
   // ---- random ----
 

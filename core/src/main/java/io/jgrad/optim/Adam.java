@@ -1,7 +1,10 @@
 package io.jgrad.optim;
 
+import io.jgrad.Buffer;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,6 +56,30 @@ public sealed class Adam extends Optimizer permits AdamW {
     }
     param.backend().adamStep(param.buffer(), paramCopy == null ? null : paramCopy.buffer(), grad.buffer(), m.buffer(),
         v.buffer(), lr(), beta1, beta2, eps, weightDecay, decoupled, steps());
+  }
+
+  @Override
+  public final boolean stepsOnTheDevice() {
+    return true;
+  }
+
+  @Override
+  protected final void updateAll(List<String> names, List<Parameter> updated, Tensor guard) {
+    List<Buffer> params = new ArrayList<>();
+    List<Buffer> grads = new ArrayList<>();
+    List<Buffer> ms = new ArrayList<>();
+    List<Buffer> vs = new ArrayList<>();
+    for (int i = 0; i < updated.size(); i++) {
+      String name = names.get(i);
+      Tensor param = updated.get(i).value();
+      Tensor m = state(name, FIRST_MOMENT);
+      Tensor v = state(name, SECOND_MOMENT);
+      params.add(param.buffer());
+      grads.add(param.grad().buffer());
+      ms.add((m == null ? createState(name, FIRST_MOMENT, param) : m).buffer());
+      vs.add((v == null ? createState(name, SECOND_MOMENT, param) : v).buffer());
+    }
+    guard.backend().adamSteps(params, grads, ms, vs, lr(), beta1, beta2, eps, weightDecay, decoupled, guard.buffer());
   }
 
   @Override

@@ -83,6 +83,63 @@ public abstract class Optimizer implements AutoCloseable {
   }
 
   /**
+   * One update of every parameter that has a gradient, applied only where the guard state (a {@link
+   * io.jgrad.StepGuard} buffer on the parameters' backend, written by {@link io.jgrad.Backend#stepGuard} after
+   * backward) says the step is finite, with its clipping factor and its step count: the host reads nothing, so on a
+   * GPU the step needs no synchronisation. The host's {@link #steps()} counts the step either way; {@link #setSteps}
+   * puts it right once the host has read how many the device skipped.
+   *
+   * @throws UnsupportedOperationException unless {@link #stepsOnTheDevice()}
+   */
+  public final void step(Tensor guard) {
+    if (!stepsOnTheDevice()) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " has no guarded multi-tensor step");
+    }
+    if (closed) {
+      throw new IllegalStateException(getClass().getSimpleName() + ": the optimizer was closed and cannot step");
+    }
+    if (schedule != null) {
+      setLr(schedule.lr(steps));
+    }
+    steps++;
+    List<String> names = new ArrayList<>();
+    List<Parameter> updated = new ArrayList<>();
+    params.forEach((name, p) -> {
+      if (p.grad() != null) {
+        names.add(name);
+        updated.add(p);
+      }
+    });
+    if (!updated.isEmpty()) {
+      updateAll(names, updated, guard);
+    }
+    updated.forEach(Parameter::valueChanged);
+  }
+
+  /** Whether {@link #step(Tensor)} runs: true for the built-in optimizers. */
+  public boolean stepsOnTheDevice() {
+    return false;
+  }
+
+  /**
+   * Updates every parameter of {@code updated} (each has a gradient) with one multi-tensor kernel that reads {@code
+   * guard}; see {@link #step(Tensor)}. Only optimizers whose {@link #stepsOnTheDevice()} is true implement it.
+   */
+  protected void updateAll(List<String> names, List<Parameter> updated, Tensor guard) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no guarded multi-tensor step");
+  }
+
+  /**
+   * Sets the step count: after guarded steps, to the count the device applied (steps it skipped as non-finite do
+   * not count, as the host loop does not count them).
+   */
+  public final void setSteps(long applied) {
+    if (applied < 0) {
+      throw new IllegalArgumentException("optimizer step count must be >= 0, got " + applied);
+    }
+    this.steps = applied;
+  }
+
    * Updates {@code param} in place from {@code grad} with the backend's fused kernel, which also writes {@code
    * paramCopy} (the parameter's kept 16-bit copy, or null). {@link #steps()} is already this step's 1-based number.
    */

@@ -1,7 +1,10 @@
 package io.jgrad.optim;
 
+import io.jgrad.Buffer;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -44,6 +47,39 @@ public final class SGD extends Optimizer {
     }
     param.backend().sgdStep(param.buffer(), paramCopy == null ? null : paramCopy.buffer(), grad.buffer(),
         velocity == null ? null : velocity.buffer(), lr(), momentum, dampening, weightDecay, nesterov, firstStep);
+  }
+
+  @Override
+  public boolean stepsOnTheDevice() {
+    return true;
+  }
+
+  /** Parameters whose velocity is new this step take the kernel's first-step rule (v = g) in a launch of their own. */
+  @Override
+  protected void updateAll(List<String> names, List<Parameter> updated, Tensor guard) {
+    List<List<Buffer>> params = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<Buffer>> grads = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<Buffer>> velocities = List.of(new ArrayList<>(), new ArrayList<>());
+    for (int i = 0; i < updated.size(); i++) {
+      Tensor param = updated.get(i).value();
+      int first = 0;
+      if (momentum != 0) {
+        Tensor velocity = state(names.get(i), VELOCITY);
+        if (velocity == null) {
+          velocity = createState(names.get(i), VELOCITY, param);
+          first = 1;
+        }
+        velocities.get(first).add(velocity.buffer());
+      }
+      params.get(first).add(param.buffer());
+      grads.get(first).add(param.grad().buffer());
+    }
+    for (int first = 0; first < 2; first++) {
+      if (!params.get(first).isEmpty()) {
+        guard.backend().sgdSteps(params.get(first), grads.get(first), momentum == 0 ? null : velocities.get(first),
+            lr(), momentum, dampening, weightDecay, nesterov, first == 1, guard.buffer());
+      }
+    }
   }
 
   @Override

@@ -51,11 +51,26 @@ public final class GradNormMonitor {
     for (int i = 0; i < sums.length; i++) {
       squares.merge(layer(names.get(i)), sums[i], Double::sum);
     }
+    Map<String, Double> layerNorms = new LinkedHashMap<>();
+    squares.forEach((layer, sq) -> layerNorms.put(layer, Math.sqrt(sq)));
+    return observe(layerNorms);
+  }
+
+  /**
+   * Takes layer norms measured elsewhere (the device guard's, read once per refresh) as {@link #inspect()} takes its
+   * own: warns about vanishing and exploding layers and makes them {@link #norms()}. Returns the non-finite layers as
+   * {@link #inspect()} does.
+   */
+  String observe(Map<String, Double> layerNorms) {
     norms.clear();
+    norms.putAll(layerNorms);
+    return warnAbout(layerNorms);
+  }
+
+  /** Warns, once per layer, about the vanishing and exploding norms among these; returns the non-finite layers. */
+  String warnAbout(Map<String, Double> layerNorms) {
     StringBuilder bad = new StringBuilder();
-    squares.forEach((layer, sq) -> {
-      double norm = Math.sqrt(sq);
-      norms.put(layer, norm);
+    layerNorms.forEach((layer, norm) -> {
       if (!Double.isFinite(norm)) {
         bad.append(bad.length() == 0 ? "" : ", ").append(layer);
       } else if (norm < VANISHING && warned.add(layer + "/vanishing")) {

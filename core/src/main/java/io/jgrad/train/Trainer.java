@@ -1,6 +1,7 @@
 package io.jgrad.train;
 
 import io.jgrad.Scope;
+import io.jgrad.StepGuard;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.ActivationMemory;
 import io.jgrad.autograd.Autocast;
@@ -34,6 +35,15 @@ public final class Trainer {
    */
   public static final int DEFAULT_MAX_SKIPPED_IN_A_ROW = 50;
 
+  /** Set to "false" to run every fit on the host-checked step (the fallback; see {@link #deviceGuard(boolean)}). */
+  public static final String DEVICE_GUARD_PROPERTY = "jgrad.trainer.deviceGuard";
+
+  /**
+   * Steps between two reads of the device guard when no listener reads sooner: how late, at most, a stop (STOP, or
+   * too many skips in a row) is noticed. The model is unchanged from the stopping step on either way.
+   */
+  static final int GUARD_READ_INTERVAL = 100;
+
   private final Module model;
   private final Optimizer optimizer;
   private final Loss loss;
@@ -51,6 +61,11 @@ public final class Trainer {
   private int skippedSteps;
   private int maxSkippedInARow = DEFAULT_MAX_SKIPPED_IN_A_ROW;
   private int skippedInARow;
+  /** Whether fit decides each step on the device ({@link DeviceGuard}); see {@link #deviceGuard(boolean)}. */
+  private boolean deviceGuard = !"false".equals(System.getProperty(DEVICE_GUARD_PROPERTY));
+  /** The current epoch's loss sum and examples, as the host has read them. */
+  private double epochLossSum;
+  private long epochExamples;
 
   public Trainer(Module model, Optimizer optimizer, Loss loss) {
     this.model = model;
@@ -119,6 +134,19 @@ public final class Trainer {
     return this;
   }
 
+  /**
+   * Whether {@link #fit} decides the non-finite guard and the clipping on the device (the default, unless the system
+   * property {@value #DEVICE_GUARD_PROPERTY} is "false"): gradient norms, the skip decision and the loss sums stay in
+   * device memory, the optimizer's guarded multi-tensor step reads the decision, and the host reads the metrics once
+   * per progress refresh (at most every {@value #GUARD_READ_INTERVAL} steps and at each epoch's end). Skipped steps
+   * are then reported (logged, or thrown under STOP) at that read rather than at the step, with the model unchanged
+   * from the skipped step on as before. fp16 loss scaling and optimizers without a guarded step keep the host check.
+   */
+  public Trainer deviceGuard(boolean on) {
+    this.deviceGuard = on;
+    return this;
+  }
+
   public Trainer earlyStopping(EarlyStopping stopping) {
     this.earlyStopping = stopping;
     return this;
@@ -165,46 +193,58 @@ public final class Trainer {
     List<EpochMetrics> history = new ArrayList<>();
     restoredEpoch = 0;
     Map<String, TensorData> bestWeights = null;
-    while (completedEpochs < epochs) {
-      int epoch = completedEpochs + 1;
-      int steps = train.batchesPerEpoch();
-      listeners.forEach(l -> l.epochStarted(epoch, epochs, steps));
-      long start = System.nanoTime();
-      ActivationMemory.resetPeak();
-      int skippedBefore = skippedSteps;
-      double lossSum = 0;
-      long examples = 0;
-      model.train(true);
-      int step = 0;
-      for (Iterator<Batch> it = train.epoch(completedEpochs); it.hasNext(); step++) {
-        try (Batch batch = it.next()) {
-          double l = step(batch);
-          lossSum += l * batch.size();
-          examples += batch.size();
-          int s = step;
-          listeners.forEach(li -> li.stepFinished(epoch, s, l, batch.size()));
+    DeviceGuard guard = deviceGuard && scaler == null && optimizer.stepsOnTheDevice()
+        ? new DeviceGuard(optimizer.parameters(), optimizer.steps()) : null;
+    try {
+      while (completedEpochs < epochs) {
+        int epoch = completedEpochs + 1;
+        int steps = train.batchesPerEpoch();
+        listeners.forEach(l -> l.epochStarted(epoch, epochs, steps));
+        long start = System.nanoTime();
+        ActivationMemory.resetPeak();
+        int skippedBefore = skippedSteps;
+        epochLossSum = 0;
+        epochExamples = 0;
+        model.train(true);
+        int step = 0;
+        for (Iterator<Batch> it = train.epoch(completedEpochs); it.hasNext(); step++) {
+          try (Batch batch = it.next()) {
+            StepProgress progress = guard == null ? hostStep(batch) : guardedStep(batch, guard);
+            int s = step;
+            listeners.forEach(li -> li.stepFinished(epoch, s, progress));
+            if (guard != null && (step + 1) % GUARD_READ_INTERVAL == 0) {
+              absorb(guard.read());
+            }
+          }
+        }
+        if (guard != null) {
+          absorb(guard.read());
+        }
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        Evaluation eval = evaluateOrNaN(test);
+        Evaluation val = evaluateOrNaN(validation);
+        completedEpochs = epoch;
+        EpochMetrics m = new EpochMetrics(
+            epoch, epochLossSum / epochExamples, eval.loss(), eval.accuracy(), val.loss(), val.accuracy(),
+            optimizer.lr(), epochExamples / trainSeconds,
+            (System.nanoTime() - start) / 1e9, ActivationMemory.peakBytes(), skippedSteps - skippedBefore,
+            monitor.norms());
+        history.add(m);
+        listeners.forEach(l -> l.epochFinished(m));
+        if (earlyStopping != null) {
+          boolean stop = earlyStopping.shouldStop(m);
+          if (earlyStopping.improved() && earlyStopping.restoresBestWeights()) {
+            bestWeights = ModelWeights.export(model); // a host copy: the next step must not move it
+          }
+          if (stop) {
+            log.log(Level.INFO, "early stopping after epoch " + epoch);
+            break;
+          }
         }
       }
-      double trainSeconds = (System.nanoTime() - start) / 1e9;
-      Evaluation eval = evaluateOrNaN(test);
-      Evaluation val = evaluateOrNaN(validation);
-      completedEpochs = epoch;
-      EpochMetrics m = new EpochMetrics(
-          epoch, lossSum / examples, eval.loss(), eval.accuracy(), val.loss(), val.accuracy(), optimizer.lr(),
-          examples / trainSeconds,
-          (System.nanoTime() - start) / 1e9, ActivationMemory.peakBytes(), skippedSteps - skippedBefore,
-          monitor.norms());
-      history.add(m);
-      listeners.forEach(l -> l.epochFinished(m));
-      if (earlyStopping != null) {
-        boolean stop = earlyStopping.shouldStop(m);
-        if (earlyStopping.improved() && earlyStopping.restoresBestWeights()) {
-          bestWeights = ModelWeights.export(model); // a host copy: the next step must not move it
-        }
-        if (stop) {
-          log.log(Level.INFO, "early stopping after epoch " + epoch);
-          break;
-        }
+    } finally {
+      if (guard != null) {
+        guard.close();
       }
     }
     if (bestWeights != null && earlyStopping.bestEpoch() != completedEpochs) {
@@ -235,6 +275,82 @@ public final class Trainer {
     try (Autocast ignored = precision.enter()) {
       return Evaluation.of(model, loss, data);
     }
+  }
+
+  /** {@link #step}, with the epoch's sums kept on the host. */
+  private StepProgress hostStep(Batch batch) {
+    double l = step(batch);
+    epochLossSum += l * batch.size();
+    epochExamples += batch.size();
+    return StepProgress.known(batch.size(), l, epochLossSum / epochExamples);
+  }
+
+  /**
+   * One step decided on the device: forward, loss, backward, the guard (norms, finite flag, clipping factor) and the
+   * guarded optimizer step, with nothing read back. The progress reads the device only when a listener asks.
+   */
+  private StepProgress guardedStep(Batch batch, DeviceGuard guard) {
+    try (Scope ignored = Scope.open()) {
+      Tensor l;
+      try (Autocast region = precision.enter()) {
+        l = loss.apply(model.forward(batch.features()), batch.labels());
+      }
+      optimizer.zeroGrad();
+      l.backward();
+      guard.decide(l, batch.size(), clipNorm, nonFinitePolicy == NonFinitePolicy.STOP ? 1 : maxSkippedInARow);
+      optimizer.step(guard.state());
+    }
+    epochExamples += batch.size();
+    return new StepProgress() {
+      @Override
+      public int examples() {
+        return batch.size();
+      }
+
+      @Override
+      public double loss() {
+        return StepGuard.read(guard.state().backend(), guard.state().buffer())[StepGuard.LAST_LOSS];
+      }
+
+      @Override
+      public double meanLoss() {
+        absorb(guard.read());
+        return epochLossSum / epochExamples;
+      }
+    };
+  }
+
+  /**
+   * Takes what the device guard accumulated: the loss sum, the step count (skipped steps do not count), the skips
+   * (logged; thrown when the run must stop) and the layer norms (warned about as the monitor does).
+   */
+  private void absorb(DeviceGuard.Window w) {
+    epochLossSum += w.lossSum();
+    optimizer.setSteps(w.appliedSteps());
+    skippedSteps += w.skipped();
+    skippedInARow = w.skippedInARow();
+    if (!w.minNorms().isEmpty()) { // a step was applied since the last read: its norms are measurements
+      monitor.warnAbout(w.minNorms());
+      monitor.warnAbout(w.maxNorms());
+      monitor.observe(w.lastNorms());
+    }
+    if (w.skipped() == 0 && !w.stopped()) {
+      return;
+    }
+    String message = "non-finite gradient (loss " + w.badLoss() + ") first in "
+        + (Double.isFinite(w.badLoss()) ? w.badLayers() : "the loss") + " at optimizer step " + w.badStep()
+        + ": step skipped, model unchanged";
+    if (w.stopped()) {
+      throw new NonFiniteGradientException(nonFinitePolicy == NonFinitePolicy.STOP ? message
+          : tooManySkipped(message));
+    }
+    log.log(Level.WARNING, w.skipped() == 1 ? message
+        : w.skipped() + " steps skipped as non-finite since the last report; the last: " + message);
+  }
+
+  private String tooManySkipped(String lastMessage) {
+    return skippedInARow + " steps in a row skipped as non-finite (limit " + maxSkippedInARow + "): the run has "
+        + "diverged; stopping with the last good weights. Last: " + lastMessage;
   }
 
   /** One optimisation step on one batch; returns its loss. The model is unchanged when the step is skipped. */
@@ -284,8 +400,7 @@ public final class Trainer {
     skippedSteps++;
     skippedInARow++;
     if (skippedInARow >= maxSkippedInARow) {
-      throw new NonFiniteGradientException(skippedInARow + " steps in a row skipped as non-finite (limit "
-          + maxSkippedInARow + "): the run has diverged; stopping with the last good weights. Last: " + message);
+      throw new NonFiniteGradientException(tooManySkipped(message));
     }
     log.log(Level.WARNING, message);
   }

@@ -78,6 +78,13 @@ public abstract class BackendConformanceTest {
   }
 
   @Nested
+  class TrainingStep extends TrainingStepConformance {
+    TrainingStep() {
+      super(BackendConformanceTest.this);
+    }
+  }
+
+  @Nested
   class Random extends RandomConformance {
     Random() {
       super(BackendConformanceTest.this);

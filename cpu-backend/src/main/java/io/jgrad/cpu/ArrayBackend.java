@@ -10,6 +10,7 @@ import io.jgrad.ReducedFloats;
 import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntToDoubleFunction;
 
 /**
@@ -195,6 +196,35 @@ abstract class ArrayBackend implements Backend {
   // ---- argument checks: each names the kernel and the argument ----
 
   /** The buffer as this backend's own, live CpuBuffer. */
+  /** One pass over each buffer (the default runs a product and a sum per buffer). */
+  @Override
+  public final void sumsOfSquares(List<Buffer> xs, Buffer out) {
+    CpuBuffer o = floating("sumsOfSquares", "out", out);
+    if (o.length() < xs.size()) {
+      throw new IllegalArgumentException("sumsOfSquares: out holds " + o.length() + " elements for " + xs.size());
+    }
+    for (int i = 0; i < xs.size(); i++) {
+      o.set(i, sumOfSquares(floating("sumsOfSquares", "xs[" + i + "]", xs.get(i))));
+    }
+  }
+
+  /** Σ x², in double. */
+  double sumOfSquares(CpuBuffer x) {
+    double sum = 0;
+    if (x.dtype() == DType.FLOAT32) {
+      float[] v = x.floats();
+      for (int i = 0, n = x.size(); i < n; i++) {
+        sum += (double) v[i] * v[i];
+      }
+      return sum;
+    }
+    for (int i = 0, n = x.size(); i < n; i++) {
+      double v = x.get(i);
+      sum += v * v;
+    }
+    return sum;
+  }
+
   final CpuBuffer owned(String kernel, String name, Buffer buffer) {
     if (buffer == null) {
       throw new IllegalArgumentException(kernel + ": " + name + " is null");

@@ -344,6 +344,11 @@ public final class CpuBackend extends ArrayBackend {
   }
 
   @Override
+  double sumOfSquares(CpuBuffer x) {
+    return fast(x) ? simd.sumOfSquares(x.floats(), x.size()) : super.sumOfSquares(x);
+  }
+
+  @Override
   public void sgdStep(Buffer param, Buffer paramCopy, Buffer grad, Buffer velocity, double lr, double momentum,
       double dampening, double weightDecay, boolean nesterov, boolean firstStep) {
     CpuBuffer p = floating("sgdStep", "param", param);

@@ -44,6 +44,9 @@ interface FloatKernels extends AutoCloseable {
   /** out[r] = Σ_c x[r, c] (the mean when {@code mean}). */
   void rowSums(float[] x, float[] out, int rows, int cols, boolean mean);
 
+  /** Σ x² over x[0, n), in one pass (summed in double across blocks). */
+  double sumOfSquares(float[] x, int n);
+
   /**
    * In-place SGD, the equations of {@link io.jgrad.Backend#sgdStep}; velocity is null without momentum; copy (null,
    * or 16-bit patterns of {@code copyType}) gets the updated p rounded, in the same pass.

@@ -20,6 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels implements FloatKernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int L = F.length();
+  /** Elements summed in float lanes before the partial sum goes into a double: keeps float rounding local. */
+  private static final int SQUARES_BLOCK = 1024;
 
   private final WorkerTeam team;
   private final VectorGemm gemm;
@@ -161,6 +163,26 @@ final class VectorKernels implements FloatKernels {
       }
       out[r] = (float) (mean ? sum / cols : sum);
     }
+  }
+
+  /** Σ x² over x[0, n): float lanes within blocks of {@link #SQUARES_BLOCK}, the blocks summed in double. */
+  @Override
+  public double sumOfSquares(float[] x, int n) {
+    double sum = 0;
+    for (int from = 0; from < n; from += SQUARES_BLOCK) {
+      int to = Math.min(n, from + SQUARES_BLOCK);
+      FloatVector acc = FloatVector.zero(F);
+      int i = from;
+      for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
+        FloatVector v = FloatVector.fromArray(F, x, i);
+        acc = v.fma(v, acc);
+      }
+      sum += acc.reduceLanes(VectorOperators.ADD);
+      for (; i < to; i++) {
+        sum += (double) x[i] * x[i];
+      }
+    }
+    return sum;
   }
 
   @Override

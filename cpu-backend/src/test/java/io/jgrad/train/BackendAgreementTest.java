@@ -34,8 +34,8 @@ class BackendAgreementTest {
         new Trainer(model, opt, new CrossEntropyLoss())
             .listener(new TrainListener() {
               @Override
-              public void stepFinished(int epoch, int step, double loss, int examples) {
-                losses.add(loss);
+              public void stepFinished(int epoch, int step, StepProgress progress) {
+                losses.add(progress.loss());
               }
             })
             .fit(train, null, 2);

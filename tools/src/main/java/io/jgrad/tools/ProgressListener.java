@@ -1,6 +1,7 @@
 package io.jgrad.tools;
 
 import io.jgrad.train.EpochMetrics;
+import io.jgrad.train.StepProgress;
 import io.jgrad.train.TrainListener;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -15,6 +16,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * the usual choice.
  */
 public final class ProgressListener implements TrainListener {
+  /** The bar redraws about once a second; its loss is read no more often than this (0.5 s). */
+  static final long REFRESH_NANOS = 500_000_000L;
+
   private final boolean bar;
   private final PrintStream out;
   private final PrintStream err;
@@ -23,7 +27,8 @@ public final class ProgressListener implements TrainListener {
   private int epochs;
   private long start;
   private long examples;
-  private double lossSum;
+  /** When the bar's loss was last read. */
+  private long shown;
 
   private ProgressListener(boolean bar, PrintStream out, PrintStream err) {
     this.bar = bar;
@@ -52,7 +57,7 @@ public final class ProgressListener implements TrainListener {
     this.epochs = epochs;
     start = System.nanoTime();
     examples = 0;
-    lossSum = 0;
+    shown = start;
     if (bar) {
       progress = new ProgressBarBuilder()
           .setTaskName("epoch " + epoch + "/" + epochs)
@@ -63,25 +68,32 @@ public final class ProgressListener implements TrainListener {
     }
   }
 
+  /**
+   * Moves the bar every step; the loss (a read-back, on a GPU a wait for the device) is read only when shown: on the
+   * bar at most once per {@link #REFRESH_NANOS}, as a line every tenth of an epoch.
+   */
   @Override
-  public void stepFinished(int epoch, int step, double loss, int batchExamples) {
-    examples += batchExamples;
-    lossSum += loss * batchExamples;
-    // Formatted only when shown: String.format costs microseconds, and most steps show nothing.
+  public void stepFinished(int epoch, int step, StepProgress stepProgress) {
+    examples += stepProgress.examples();
+    boolean last = step + 1 == steps;
     if (progress != null) {
       progress.stepTo(step + 1);
-      progress.setExtraMessage(extra());
-    } else if ((step + 1) % Math.max(1, steps / 10) == 0 || step + 1 == steps) {
-      err.printf(Locale.ROOT, "epoch %d/%d  step %d/%d  %s%n", epoch, epochs, step + 1, steps, extra());
+      long now = System.nanoTime();
+      if (last || now - shown >= REFRESH_NANOS) {
+        shown = now;
+        progress.setExtraMessage(extra(stepProgress.meanLoss()));
+      }
+    } else if ((step + 1) % Math.max(1, steps / 10) == 0 || last) {
+      err.printf(Locale.ROOT, "epoch %d/%d  step %d/%d  %s%n", epoch, epochs, step + 1, steps,
+          extra(stepProgress.meanLoss()));
     }
   }
 
   /** The running loss and rate of this epoch. */
-  private String extra() {
+  private String extra(double meanLoss) {
     double rate = examples / ((System.nanoTime() - start) / 1e9);
-    return String.format(Locale.ROOT, "loss %.4f, %,.0f samples/s", lossSum / examples, rate);
+    return String.format(Locale.ROOT, "loss %.4f, %,.0f samples/s", meanLoss, rate);
   }
-
 
   @Override
   public void epochFinished(EpochMetrics m) {

@@ -1,0 +1,279 @@
+package io.jgrad;
+
+import java.util.List;
+
+/**
+ * The non-finite guard of a training step, decided where the gradients live (see {@link Backend#stepGuard}): one
+ * FLOAT32 buffer, "the guard state", holds this step's decision (apply the update or skip it, and the clipping
+ * factor), which the optimizer kernels ({@link Backend#adamSteps}, {@link Backend#sgdSteps}) read, and what the host
+ * reads only once per progress refresh: the loss summed over the steps since the last reset, the steps skipped, the
+ * last bad step, and each layer's squared gradient norm (last applied step, smallest, largest). On a GPU a step then
+ * needs no read-back at all.
+ *
+ * <p>This class is the layout (offsets into the buffer, each a count of floats) and the reference implementation,
+ * {@link #apply}, which every backend's kernel must follow. Counts are stored as floats: exact up to 2^24 (16.7
+ * million steps; past that, Adam's bias corrections are 1 in float anyway).
+ */
+public final class StepGuard {
+  /** 1 when this step's update is applied, 0 when it is skipped (non-finite, or the run has stopped). */
+  public static final int APPLY = 0;
+  /** The factor this step's gradients are multiplied by before the update: maxNorm/(norm + 1e-6) when clipped, else 1. */
+  public static final int SCALE = 1;
+  /** Optimizer steps applied in all: Adam's 1-based step count t of the update that {@link #APPLY} allows. */
+  public static final int APPLIED_STEPS = 2;
+  /** Σ loss·examples over the steps since the last reset, as a float pair (high + low) so that it keeps 48 bits. */
+  public static final int LOSS_SUM = 3;
+  public static final int LOSS_SUM_LOW = 4;
+  /** The last step's loss. */
+  public static final int LAST_LOSS = 5;
+  /** Steps skipped since the last reset. */
+  public static final int SKIPPED = 6;
+  /** Steps skipped in a row (not reset: a run of skips may span two reads). */
+  public static final int SKIPPED_IN_A_ROW = 7;
+  /** 1 once the run must stop (a skip under the STOP policy, or too many in a row): later steps are not applied. */
+  public static final int STOPPED = 8;
+  /** The optimizer step number (1-based) the last skipped step would have had, −1 when none since the reset. */
+  public static final int BAD_STEP = 9;
+  /** The last skipped step's loss. */
+  public static final int BAD_LOSS = 10;
+  /** Where the per-layer blocks start. */
+  public static final int HEADER = 11;
+  /** Squared norms with the clipping threshold: PyTorch's epsilon, so the factor stays finite at norm 0. */
+  public static final double NORM_EPS = 1e-6;
+
+  /** Per-layer blocks, each {@code layers} floats, after the header: their order in the buffer. */
+  public enum Block {
+    /** Σg² of each layer at the last applied step. */
+    LAST,
+    /** Σg² of each layer at the last skipped step. */
+    BAD,
+    /** The smallest Σg² of each layer over the applied steps since the reset. */
+    MIN,
+    /** The largest. */
+    MAX;
+
+    /** Offset of layer {@code layer}'s value in a guard of {@code layers} layers. */
+    public int at(int layers, int layer) {
+      return HEADER + ordinal() * layers + layer;
+    }
+  }
+
+  private StepGuard() {}
+
+  /** Floats in the guard state of a model with {@code layers} layers. */
+  public static int length(int layers) {
+    return HEADER + Block.values().length * layers;
+  }
+
+  /** A fresh state: no step applied beyond {@code appliedSteps}, nothing skipped, sums empty. */
+  public static float[] initial(int layers, long appliedSteps) {
+    float[] state = new float[length(layers)];
+    state[APPLIED_STEPS] = appliedSteps;
+    state[SCALE] = 1;
+    reset(state, layers);
+    return state;
+  }
+
+  /**
+   * Starts a new window in a state read from the device: the loss sum, the skipped count, the last bad step and the
+   * smallest and largest norms are cleared; the step count, the run of skips, the stop flag and the last norms stay.
+   */
+  public static void reset(float[] state, int layers) {
+    state[LOSS_SUM] = 0;
+    state[LOSS_SUM_LOW] = 0;
+    state[SKIPPED] = 0;
+    state[BAD_STEP] = -1;
+    state[BAD_LOSS] = 0;
+    for (int l = 0; l < layers; l++) {
+      state[Block.MIN.at(layers, l)] = Float.POSITIVE_INFINITY;
+      state[Block.MAX.at(layers, l)] = Float.NEGATIVE_INFINITY;
+    }
+  }
+
+  /**
+   * The reference of {@link Backend#stepGuard}: one step's decision from each gradient's Σg² ({@code sums}, gradient p
+   * in layer {@code layerOf[p]}) and the step's loss. A step is applied when the loss and every sum are finite and the
+   * run has not stopped; it is skipped otherwise, and {@code maxSkippedInARow} skips in a row stop the run (1: the
+   * first skip stops it). The loss is added to the sum either way, as a host loop adds every step's loss.
+   *
+   * @param maxNorm clip the gradients to this global L2 norm (0: no clipping)
+   */
+  public static void apply(
+      float[] state, double[] sums, int[] layerOf, int layers, double loss, int examples, double maxNorm,
+      int maxSkippedInARow) {
+    double total = (double) state[LOSS_SUM] + state[LOSS_SUM_LOW] + loss * examples;
+    state[LOSS_SUM] = (float) total;
+    state[LOSS_SUM_LOW] = (float) (total - (float) total);
+    state[LAST_LOSS] = (float) loss;
+    double[] layerSquares = new double[layers];
+    boolean finite = Double.isFinite(loss);
+    for (int p = 0; p < sums.length; p++) {
+      layerSquares[layerOf[p]] += sums[p];
+      finite &= Double.isFinite(sums[p]);
+    }
+    state[SCALE] = 1;
+    if (state[STOPPED] != 0) {
+      state[APPLY] = 0;
+      return;
+    }
+    if (!finite) {
+      state[APPLY] = 0;
+      state[SKIPPED] += 1;
+      state[SKIPPED_IN_A_ROW] += 1;
+      state[BAD_STEP] = state[APPLIED_STEPS] + 1;
+      state[BAD_LOSS] = (float) loss;
+      for (int l = 0; l < layers; l++) {
+        state[Block.BAD.at(layers, l)] = (float) layerSquares[l];
+      }
+      if (state[SKIPPED_IN_A_ROW] >= maxSkippedInARow) {
+        state[STOPPED] = 1;
+      }
+      return;
+    }
+    state[APPLY] = 1;
+    state[APPLIED_STEPS] += 1;
+    state[SKIPPED_IN_A_ROW] = 0;
+    double squares = 0;
+    for (int l = 0; l < layers; l++) {
+      squares += layerSquares[l];
+      float sq = (float) layerSquares[l];
+      state[Block.LAST.at(layers, l)] = sq;
+      state[Block.MIN.at(layers, l)] = Math.min(state[Block.MIN.at(layers, l)], sq);
+      state[Block.MAX.at(layers, l)] = Math.max(state[Block.MAX.at(layers, l)], sq);
+    }
+    double norm = Math.sqrt(squares);
+    if (maxNorm > 0 && norm > maxNorm) {
+      state[SCALE] = (float) (maxNorm / (norm + NORM_EPS));
+    }
+  }
+
+  /** The guard state's contents (it is small: a read-back of a few hundred bytes). */
+  public static float[] read(Backend backend, Buffer state) {
+    float[] values = new float[Math.toIntExact(state.length())];
+    backend.download(state, values);
+    return values;
+  }
+
+  /** The argument checks every backend's {@link Backend#stepGuard} makes; names the kernel and the operand at fault. */
+  public static void checkGuard(Buffer sums, Buffer layerOf, Buffer loss, int layers, Buffer state) {
+    if (layerOf.dtype() != DType.INT32 || layerOf.length() != sums.length()) {
+      throw new IllegalArgumentException("stepGuard: layerOf must be int32 of " + sums.length() + " elements (one per"
+          + " sum), got " + layerOf.dtype().label() + " of " + layerOf.length());
+    }
+    if (loss.length() != 1) {
+      throw new IllegalArgumentException("stepGuard: loss must hold 1 element, got " + loss.length());
+    }
+    checkState("stepGuard", state, layers);
+  }
+
+  /** The guard state of a {@code layers}-layer model: FLOAT32 of {@link #length}. */
+  public static void checkState(String kernel, Buffer state, int layers) {
+    if (state.dtype() != DType.FLOAT32 || layers < 0 || state.length() != length(layers)) {
+      throw new IllegalArgumentException(kernel + ": the guard state must be float32 of " + length(Math.max(0, layers))
+          + " elements (" + layers + " layers), got " + state.dtype().label() + " of " + state.length());
+    }
+  }
+
+  /** The lists of a multi-tensor optimizer step: one entry per parameter, the same lengths pairwise. */
+  public static void checkLists(String kernel, List<Buffer> params, List<?>... others) {
+    for (List<?> other : others) {
+      if (other != null && other.size() != params.size()) {
+        throw new IllegalArgumentException(kernel + ": " + params.size() + " parameters but a list of " + other.size());
+      }
+    }
+  }
+
+  /** Layers of a guard state of this many floats. */
+  static int layers(Buffer state) {
+    return (int) ((state.length() - HEADER) / Block.values().length);
+  }
+
+  // ---- the Backend defaults: existing kernels and host arithmetic, for backends whose read-backs cost nothing ----
+
+  static void sumsOfSquaresByKernels(Backend backend, List<Buffer> xs, Buffer out) {
+    if (out.length() < xs.size()) {
+      throw new IllegalArgumentException("sumsOfSquares: out holds " + out.length() + " elements for " + xs.size());
+    }
+    for (int i = 0; i < xs.size(); i++) {
+      Buffer x = xs.get(i);
+      Shape shape = Shape.of(Math.toIntExact(x.length()));
+      Buffer squares = backend.allocate(x.dtype(), x.length());
+      Buffer sum = backend.allocate(x.dtype(), 1);
+      try {
+        backend.binary(BinaryOp.MUL, x, shape, x, shape, squares, shape);
+        backend.reduce(ReduceOp.SUM, squares, 1, Math.toIntExact(x.length()), 1, sum);
+        if (sum.dtype() == out.dtype()) {
+          backend.copy(sum, 0, out, i, 1);
+        } else {
+          double[] value = new double[1];
+          backend.download(sum, value);
+          double[] all = new double[Math.toIntExact(out.length())];
+          backend.download(out, all);
+          all[i] = value[0];
+          backend.upload(out, all);
+        }
+      } finally {
+        backend.free(squares);
+        backend.free(sum);
+      }
+    }
+  }
+
+  static void stepGuardOnTheHost(Backend backend, Buffer sums, Buffer layerOf, Buffer loss, int examples,
+      double maxNorm, int maxSkippedInARow, Buffer state) {
+    int layers = layers(state);
+    checkGuard(sums, layerOf, loss, layers, state);
+    double[] s = new double[Math.toIntExact(sums.length())];
+    backend.download(sums, s);
+    int[] layerIndex = new int[s.length];
+    backend.download(layerOf, layerIndex);
+    for (int p = 0; p < layerIndex.length; p++) {
+      if (layerIndex[p] < 0 || layerIndex[p] >= layers) {
+        throw new IllegalArgumentException("stepGuard: layerOf[" + p + "] = " + layerIndex[p] + " is outside [0, "
+            + layers + ")");
+      }
+    }
+    double[] l = new double[1];
+    backend.download(loss, l);
+    float[] values = read(backend, state);
+    apply(values, s, layerIndex, layers, l[0], examples, maxNorm, maxSkippedInARow);
+    backend.upload(state, values);
+  }
+
+  static void sgdStepsOnTheHost(Backend backend, List<Buffer> params, List<Buffer> grads, List<Buffer> velocities,
+      double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean firstStep,
+      Buffer guard) {
+    checkLists("sgdSteps", params, grads, velocities);
+    float[] g = read(backend, guard);
+    if (g[APPLY] == 0) {
+      return;
+    }
+    for (int i = 0; i < params.size(); i++) {
+      scale(backend, grads.get(i), g[SCALE]);
+      backend.sgdStep(params.get(i), grads.get(i), velocities == null ? null : velocities.get(i), lr, momentum,
+          dampening, weightDecay, nesterov, firstStep);
+    }
+  }
+
+  static void adamStepsOnTheHost(Backend backend, List<Buffer> params, List<Buffer> grads, List<Buffer> ms,
+      List<Buffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+      Buffer guard) {
+    checkLists("adamSteps", params, grads, ms, vs);
+    float[] g = read(backend, guard);
+    if (g[APPLY] == 0) {
+      return;
+    }
+    for (int i = 0; i < params.size(); i++) {
+      scale(backend, grads.get(i), g[SCALE]);
+      backend.adamStep(params.get(i), grads.get(i), ms.get(i), vs.get(i), lr, beta1, beta2, eps, weightDecay,
+          decoupled, (long) g[APPLIED_STEPS]);
+    }
+  }
+
+  /** Clipping in place, the kernel {@code GradClip.byNorm} runs. */
+  private static void scale(Backend backend, Buffer grad, float factor) {
+    if (factor != 1) {
+      backend.unary(UnaryOp.MUL_SCALAR, factor, grad, grad);
+    }
+  }
+}
