@@ -133,13 +133,15 @@ public final class StepGuard {
     state[APPLY] = 1;
     state[APPLIED_STEPS] += 1;
     state[SKIPPED_IN_A_ROW] = 0;
-    double squares = 0;
     for (int l = 0; l < layers; l++) {
-      squares += layerSquares[l];
       float sq = (float) layerSquares[l];
       state[Block.LAST.at(layers, l)] = sq;
       state[Block.MIN.at(layers, l)] = Math.min(state[Block.MIN.at(layers, l)], sq);
       state[Block.MAX.at(layers, l)] = Math.max(state[Block.MAX.at(layers, l)], sq);
+    }
+    double squares = 0; // by gradient, in order: how a kernel sums them without gathering the layers first
+    for (double sum : sums) {
+      squares += sum;
     }
     double norm = Math.sqrt(squares);
     if (maxNorm > 0 && norm > maxNorm) {

@@ -21,11 +21,14 @@ import io.jgrad.Pool2dGeometry;
 import io.jgrad.ReducedFloats;
 import io.jgrad.ReduceOp;
 import io.jgrad.Shape;
+import io.jgrad.StepGuard;
 import io.jgrad.UnaryOp;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import jcuda.driver.CUdeviceptr;
 
 /**
@@ -37,6 +40,13 @@ import jcuda.driver.CUdeviceptr;
  */
 public final class CudaBackend implements Backend {
   private static final Logger LOG = System.getLogger(CudaBackend.class.getName());
+
+  /**
+   * Set to "false" to run {@link #sumsOfSquares}, {@link #stepGuard}, {@link #sgdSteps} and {@link #adamSteps} as the
+   * {@link Backend} defaults do (per-tensor kernels and read-backs) instead of training_step.cu's kernels: the
+   * fallback should those misbehave on some device.
+   */
+  public static final String TRAINING_STEP_PROPERTY = "jgrad.cuda.trainingStepKernels";
 
   private final CudaContext context;
   private final CachingAllocator<CUdeviceptr> allocator = new CachingAllocator<>(new CudaDeviceMemory());
@@ -54,6 +64,8 @@ public final class CudaBackend implements Backend {
   private final CudaConvolution convolution;
   private final PoolKernels pool;
   private final BatchNormKernels batchNorm;
+  /** training_step.cu's multi-tensor launchers, or null where switched off ({@link #TRAINING_STEP_PROPERTY}). */
+  private final TrainingStepKernels trainingStep;
   /** Set once, by {@link #watchLeaks}, before the backend is handed out. */
   private LeakDetector leaks = LeakDetector.OFF;
 
@@ -75,6 +87,8 @@ public final class CudaBackend implements Backend {
     convolution = new CudaConvolution(this, new ConvKernels(context), reduce, binary);
     pool = new PoolKernels(context);
     batchNorm = new BatchNormKernels(context);
+    boolean multiTensor = !"false".equals(System.getProperty(TRAINING_STEP_PROPERTY)) && DeviceAddress.available();
+    trainingStep = multiTensor ? new TrainingStepKernels(context, allocator) : null;
     LOG.log(Level.INFO, "cuda backend on " + context.deviceName() + " (GEMM: " + gemm.name() + "; 16-bit GEMM: "
         + (gemm16 instanceof CublasGemm16 ? "cublasGemmEx" : "jgrad's mma.sync kernels") + ")");
   }
@@ -518,6 +532,74 @@ public final class CudaBackend implements Backend {
       double eps, double weightDecay, boolean decoupled, long step) {
     optimizers.adam(bound(param), paramCopy == null ? null : cuda(paramCopy), cuda(grad), cuda(m), cuda(v), lr, beta1,
         beta2, eps, weightDecay, decoupled, step);
+  }
+
+  // ---- the training step as one unit: training_step.cu, reading nothing back ----
+
+  @Override
+  public void sumsOfSquares(List<Buffer> xs, Buffer out) {
+    context.bind();
+    if (trainingStep == null || cuda(out).dtype() != DType.FLOAT32
+        || xs.stream().anyMatch(x -> cuda(x).dtype() != DType.FLOAT32)) {
+      Backend.super.sumsOfSquares(xs, out);
+      return;
+    }
+    trainingStep.sumsOfSquares(buffers(xs), cuda(out));
+  }
+
+  @Override
+  public void stepGuard(
+      Buffer sums, Buffer layerOf, Buffer loss, int examples, double maxNorm, int maxSkippedInARow, Buffer state) {
+    context.bind();
+    if (trainingStep == null || cuda(sums).dtype() != DType.FLOAT32 || cuda(loss).dtype() != DType.FLOAT32) {
+      Backend.super.stepGuard(sums, layerOf, loss, examples, maxNorm, maxSkippedInARow, state);
+      return;
+    }
+    int layers = (int) ((state.length() - StepGuard.HEADER) / StepGuard.Block.values().length);
+    StepGuard.checkGuard(sums, layerOf, loss, layers, state);
+    trainingStep.stepGuard(cuda(sums), cuda(layerOf), cuda(loss), examples, maxNorm, maxSkippedInARow, cuda(state),
+        layers);
+  }
+
+  @Override
+  public void sgdSteps(List<Buffer> params, List<Buffer> grads, List<Buffer> velocities, double lr, double momentum,
+      double dampening, double weightDecay, boolean nesterov, boolean firstStep, Buffer guard) {
+    context.bind();
+    if (trainingStep == null) {
+      Backend.super.sgdSteps(params, grads, velocities, lr, momentum, dampening, weightDecay, nesterov, firstStep,
+          guard);
+      return;
+    }
+    StepGuard.checkLists("sgdSteps", params, grads, velocities);
+    trainingStep.sgdSteps(buffers(params), buffers(grads), velocities == null ? null : buffers(velocities), lr,
+        momentum, dampening, weightDecay, nesterov, firstStep, guardState("sgdSteps", guard));
+  }
+
+  @Override
+  public void adamSteps(List<Buffer> params, List<Buffer> grads, List<Buffer> ms, List<Buffer> vs, double lr,
+      double beta1, double beta2, double eps, double weightDecay, boolean decoupled, Buffer guard) {
+    context.bind();
+    if (trainingStep == null) {
+      Backend.super.adamSteps(params, grads, ms, vs, lr, beta1, beta2, eps, weightDecay, decoupled, guard);
+      return;
+    }
+    StepGuard.checkLists("adamSteps", params, grads, ms, vs);
+    trainingStep.adamSteps(buffers(params), buffers(grads), buffers(ms), buffers(vs), lr, beta1, beta2, eps,
+        weightDecay, decoupled, guardState("adamSteps", guard));
+  }
+
+  /** A guard state of any number of layers: float32, at least the header. */
+  private CudaBuffer guardState(String kernel, Buffer guard) {
+    CudaBuffer g = cuda(guard);
+    Check.that(g.dtype() == DType.FLOAT32 && g.length() >= StepGuard.HEADER, kernel,
+        "the guard must be a float32 StepGuard state, got " + g.dtype().label() + " of " + g.length());
+    return g;
+  }
+
+  private List<CudaBuffer> buffers(List<Buffer> list) {
+    List<CudaBuffer> out = new ArrayList<>(list.size());
+    list.forEach(b -> out.add(cuda(b)));
+    return out;
   }
 
   @Override

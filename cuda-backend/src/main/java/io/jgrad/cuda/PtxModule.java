@@ -24,7 +24,8 @@ enum PtxModule {
   TENSOR_GEMM_SM80("tensor_gemm_sm80"),
   CONV("conv"),
   POOL("pool"),
-  BATCHNORM("batchnorm");
+  BATCHNORM("batchnorm"),
+  TRAINING_STEP("training_step");
 
   private final String fileName;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.BinaryOp;
 import io.jgrad.ReduceOp;
+import io.jgrad.StepGuard;
 import io.jgrad.UnaryOp;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,6 +88,30 @@ class KernelSourceTest {
         .contains("static_assert(sizeof(Partial) == " + ReduceKernels.PARTIAL_BYTES + ","));
   }
 
+  /** training_step.cu's list constants and guard offsets are TrainingStepKernels' and StepGuard's. */
+  @Test
+  void theTrainingStepKernelsShareJavasLayout() throws IOException {
+    String file = "training_step.cu";
+    assertEquals(TrainingStepKernels.LIST_MAX, define(file, "LIST_MAX"));
+    assertEquals(TrainingStepKernels.CHUNK, define(file, "CHUNK"));
+    assertEquals(TrainingStepKernels.LIST_THREADS, define(file, "LIST_THREADS"));
+    assertEquals(List.of("ptr[4][LIST_MAX]", "length[LIST_MAX]", "chunkStart[LIST_MAX + 1]", "count"),
+        structFields(file, "TensorList").stream().map(f -> f.replace("long long ", "")).toList());
+    assertEquals(TrainingStepKernels.LIST_LONGS, 4 * TrainingStepKernels.LIST_MAX + 2 * TrainingStepKernels.LIST_MAX
+        + 2);
+    String[] header = {"APPLY", "SCALE", "APPLIED_STEPS", "LOSS_SUM", "LOSS_SUM_LOW", "LAST_LOSS", "SKIPPED",
+        "SKIPPED_IN_A_ROW", "STOPPED", "BAD_STEP", "BAD_LOSS", "HEADER"};
+    int[] offsets = {StepGuard.APPLY, StepGuard.SCALE, StepGuard.APPLIED_STEPS, StepGuard.LOSS_SUM,
+        StepGuard.LOSS_SUM_LOW, StepGuard.LAST_LOSS, StepGuard.SKIPPED, StepGuard.SKIPPED_IN_A_ROW, StepGuard.STOPPED,
+        StepGuard.BAD_STEP, StepGuard.BAD_LOSS, StepGuard.HEADER};
+    for (int i = 0; i < header.length; i++) {
+      assertEquals(offsets[i], define(file, "G_" + header[i]), header[i]);
+    }
+    for (StepGuard.Block b : StepGuard.Block.values()) {
+      assertEquals(b.ordinal(), define(file, "G_" + b.name()), b.name());
+    }
+  }
+
   @Test
   void theNoBadLabelWordMatchesTheKernel() throws IOException {
     assertEquals(SoftmaxCrossEntropyKernels.NO_BAD_ROW, define("softmax_cross_entropy.cu", "NO_BAD_ROW"));
@@ -119,7 +144,7 @@ class KernelSourceTest {
         }
       }
     }
-    assertEquals(21, found, "kernels launched from Java");
+    assertEquals(26, found, "kernels launched from Java");
   }
 
   /** Each {@code new StorageKernels(context, PtxModule.X, "name")} names three entries of X: name, name_bf16, name_f16. */

@@ -1,0 +1,171 @@
+package io.jgrad.cuda;
+
+import io.jgrad.DType;
+import io.jgrad.StepGuard;
+import java.util.List;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * Launchers of training_step.cu: the multi-tensor sums of squares, the step guard and the guarded multi-tensor SGD and
+ * Adam steps. A list goes to the kernels by value, {@link #LIST_MAX} tensors per launch (so no pointer table is
+ * uploaded, and nothing waits for the host), cut into chunks of {@link #CHUNK} elements, one block each. Shapes: each
+ * list's tensors [n_t]; sums and layerOf [P]; loss [1]; the guard state as {@link StepGuard} lays it out.
+ */
+final class TrainingStepKernels {
+  /** training_step.cu's LIST_MAX, CHUNK and LIST_THREADS (KernelSourceTest checks them). */
+  static final int LIST_MAX = 32;
+  static final int CHUNK = 4096;
+  static final int LIST_THREADS = 256;
+  /** TensorList as 64-bit fields: ptr[4][LIST_MAX], length[LIST_MAX], chunkStart[LIST_MAX + 1], count. */
+  static final int LIST_LONGS = 4 * LIST_MAX + LIST_MAX + LIST_MAX + 1 + 1;
+  /** The step guard's single block. */
+  static final int GUARD_THREADS = 256;
+
+  private final Kernel sumChunks;
+  private final Kernel sumCombine;
+  private final Kernel guard;
+  private final Kernel sgd;
+  private final Kernel adam;
+  private final CachingAllocator<CUdeviceptr> allocator;
+
+  TrainingStepKernels(CudaContext context, CachingAllocator<CUdeviceptr> allocator) {
+    sumChunks = context.kernel(PtxModule.TRAINING_STEP, "sum_squares_chunks");
+    sumCombine = context.kernel(PtxModule.TRAINING_STEP, "sum_squares_combine");
+    guard = context.kernel(PtxModule.TRAINING_STEP, "step_guard");
+    sgd = context.kernel(PtxModule.TRAINING_STEP, "sgd_steps");
+    adam = context.kernel(PtxModule.TRAINING_STEP, "adam_steps");
+    this.allocator = allocator;
+  }
+
+  /**
+   * TensorList of tensors [from, to) of the given kinds (each list one kind: param, grad, …; a null list leaves its
+   * addresses 0), as the long[] the kernel reads. Its chunk count is {@code list[LIST_LONGS − 2]}: chunkStart[count].
+   */
+  static long[] tensorList(List<long[]> addresses, long[] lengths, int from, int to) {
+    int count = to - from;
+    if (count < 1 || count > LIST_MAX || addresses.size() > 4) {
+      throw new IllegalArgumentException("a tensor list holds 1 to " + LIST_MAX + " tensors of at most 4 kinds");
+    }
+    long[] list = new long[LIST_LONGS];
+    long chunks = 0;
+    for (int t = 0; t < count; t++) {
+      for (int kind = 0; kind < addresses.size(); kind++) {
+        if (addresses.get(kind) != null) {
+          list[kind * LIST_MAX + t] = addresses.get(kind)[from + t];
+        }
+      }
+      list[4 * LIST_MAX + t] = lengths[from + t];
+      list[5 * LIST_MAX + t] = chunks;
+      chunks += Grid.ceilDiv(lengths[from + t], CHUNK);
+    }
+    for (int t = count; t <= LIST_MAX; t++) {
+      list[5 * LIST_MAX + t] = chunks; // chunkStart[count] is the total; the slots after it repeat it
+    }
+    list[LIST_LONGS - 1] = count;
+    return list;
+  }
+
+  /** The blocks a list's launch takes: its total chunks. */
+  static long chunks(long[] list) {
+    return list[5 * LIST_MAX + (int) list[LIST_LONGS - 1]];
+  }
+
+  /** out[i] = Σ xs[i]², float32 xs and out. */
+  void sumsOfSquares(List<CudaBuffer> xs, CudaBuffer out) {
+    Check.that(out.dtype() == DType.FLOAT32 && out.length() >= xs.size(), "sumsOfSquares",
+        "out must be float32 of at least " + xs.size() + " elements, got " + out.dtype().label() + " of "
+            + out.length());
+    long[] addresses = new long[xs.size()];
+    long[] lengths = new long[xs.size()];
+    for (int i = 0; i < xs.size(); i++) {
+      CudaBuffer x = xs.get(i);
+      Check.floats("sumsOfSquares", "xs[" + i + "]", x, x.length());
+      addresses[i] = DeviceAddress.of(x.pointer());
+      lengths[i] = x.length();
+    }
+    for (int from = 0; from < xs.size(); from += LIST_MAX) {
+      int to = Math.min(xs.size(), from + LIST_MAX);
+      long[] list = tensorList(List.of(addresses), lengths, from, to);
+      long blocks = chunks(list);
+      int group = from;
+      allocator.withWorkspace(Math.max(1, blocks) * Double.BYTES, partial -> {
+        launchChunks(sumChunks, blocks, new KernelArgs().struct(list).ptr(partial));
+        sumCombine.launch(Grid.elementwise(to - group),
+            new KernelArgs().struct(list).ptr(partial).ptr(out.pointer()).i32(group));
+      });
+    }
+  }
+
+  void stepGuard(CudaBuffer sums, CudaBuffer layerOf, CudaBuffer loss, int examples, double maxNorm,
+      int maxSkippedInARow, CudaBuffer state, int layers) {
+    Check.that(sums.dtype() == DType.FLOAT32 && loss.dtype() == DType.FLOAT32, "stepGuard",
+        "sums and loss must be float32, got " + sums.dtype().label() + " and " + loss.dtype().label());
+    Check.that(maxSkippedInARow >= 1, "stepGuard", "maxSkippedInARow must be >= 1, got " + maxSkippedInARow);
+    Check.that(sums.length() <= Integer.MAX_VALUE, "stepGuard", "too many sums: " + sums.length());
+    guard.launch(new Grid(1, 1, 1, GUARD_THREADS, 1, 1),
+        new KernelArgs().ptr(sums.pointer()).ptr(layerOf.pointer()).i32((int) sums.length()).i32(layers)
+            .ptr(loss.pointer()).i32(examples).f64(maxNorm).i32(maxSkippedInARow).ptr(state.pointer()));
+  }
+
+  void sgdSteps(List<CudaBuffer> params, List<CudaBuffer> grads, List<CudaBuffer> velocities, double lr,
+      double momentum, double dampening, double weightDecay, boolean nesterov, boolean firstStep, CudaBuffer guard) {
+    Check.that((velocities == null) == (momentum == 0), "sgdSteps",
+        "velocities must be given exactly when momentum ≠ 0");
+    List<long[]> kinds = addresses("sgdSteps", params, grads, velocities, null);
+    long[] lengths = lengths(params);
+    for (int from = 0; from < params.size(); from += LIST_MAX) {
+      long[] list = tensorList(kinds, lengths, from, Math.min(params.size(), from + LIST_MAX));
+      launchChunks(sgd, chunks(list), new KernelArgs().struct(list).f64(lr).f64(momentum).f64(dampening)
+          .f64(weightDecay).i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0).ptr(guard.pointer()));
+    }
+  }
+
+  void adamSteps(List<CudaBuffer> params, List<CudaBuffer> grads, List<CudaBuffer> ms, List<CudaBuffer> vs,
+      double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled, CudaBuffer guard) {
+    List<long[]> kinds = addresses("adamSteps", params, grads, ms, vs);
+    long[] lengths = lengths(params);
+    for (int from = 0; from < params.size(); from += LIST_MAX) {
+      long[] list = tensorList(kinds, lengths, from, Math.min(params.size(), from + LIST_MAX));
+      launchChunks(adam, chunks(list), new KernelArgs().struct(list).f64(lr).f64(beta1).f64(beta2).f64(eps)
+          .f64(weightDecay).i32(decoupled ? 1 : 0).ptr(guard.pointer()));
+    }
+  }
+
+  /** One block of {@link #LIST_THREADS} per chunk; no launch for a list of empty tensors. */
+  private static void launchChunks(Kernel kernel, long blocks, KernelArgs args) {
+    Check.that(blocks <= Integer.MAX_VALUE, "training step", blocks + " chunks exceed a grid");
+    kernel.launch(new Grid((int) blocks, 1, 1, LIST_THREADS, 1, 1), args);
+  }
+
+  /** Addresses per kind (a null kind stays null), each buffer float32 of its parameter's length. */
+  private static List<long[]> addresses(String kernel, List<CudaBuffer> params, List<CudaBuffer> a,
+      List<CudaBuffer> b, List<CudaBuffer> c) {
+    java.util.ArrayList<long[]> kinds = new java.util.ArrayList<>();
+    String[] names = {"params", "grads", kernel.equals("adamSteps") ? "ms" : "velocities", "vs"};
+    List<List<CudaBuffer>> lists = java.util.Arrays.asList(params, a, b, c);
+    for (int kind = 0; kind < lists.size(); kind++) {
+      List<CudaBuffer> list = lists.get(kind);
+      if (list == null) {
+        kinds.add(null);
+        continue;
+      }
+      Check.that(list.size() == params.size(), kernel, names[kind] + " has " + list.size() + " buffers for "
+          + params.size() + " parameters");
+      long[] at = new long[list.size()];
+      for (int i = 0; i < list.size(); i++) {
+        Check.floats(kernel, names[kind] + "[" + i + "]", list.get(i), params.get(i).length());
+        at[i] = DeviceAddress.of(list.get(i).pointer());
+      }
+      kinds.add(at);
+    }
+    return kinds;
+  }
+
+  private static long[] lengths(List<CudaBuffer> params) {
+    long[] lengths = new long[params.size()];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = params.get(i).length();
+    }
+    return lengths;
+  }
+}

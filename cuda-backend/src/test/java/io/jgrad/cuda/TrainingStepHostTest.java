@@ -1,0 +1,227 @@
+package io.jgrad.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jgrad.Backend;
+import io.jgrad.Backends;
+import io.jgrad.Buffer;
+import io.jgrad.DType;
+import io.jgrad.StepGuard;
+import io.jgrad.UnaryOp;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * training_step.cu on the host CUDA emulator, fed the TensorList that {@link TrainingStepKernels#tensorList} builds:
+ * the sums of squares against float64, the step guard against {@link StepGuard#apply} over skips, clipping and a stop,
+ * and the guarded Adam/AdamW and SGD steps against cpu-scalar's per-tensor kernels on the gradients clipped as the
+ * host clips them (MUL_SCALAR). Sizes cross chunks (4,096) and include an empty tensor.
+ */
+class TrainingStepHostTest {
+  private static final int[] SIZES = {1, 7, 0, 4095, 4097, 9000};
+  private static final double LR_ADAM = 0.01;
+  private static final double LR_SGD = 0.05;
+
+  private final Random rng = new Random(17);
+
+  @Test
+  void theKernelsFollowTheReferences(@TempDir Path tmp) throws Exception {
+    assumeTrue(HostTool.onPath("g++"), "g++ is not on PATH: skipping the host run of training_step.cu");
+    HostKernel harness = HostKernel.build("training_step_host.cpp", tmp);
+    sumsOfSquares(harness);
+    stepGuard(harness);
+    try (Backend cpu = Backends.create("cpu-scalar")) {
+      for (double[] guard : new double[][] {{1, 1, 1}, {1, 0.5, 4}, {0, 1, 3}}) {
+        for (int decoupled = 0; decoupled < 2; decoupled++) {
+          adam(harness, cpu, decoupled == 1, guard);
+        }
+        for (double[] h : new double[][] {{0.875, 0.125, 0, 0}, {0.875, 0, 1, 1}, {0.875, 0, 0, 1}}) {
+          sgd(harness, cpu, h, guard);
+        }
+      }
+    }
+  }
+
+  private void sumsOfSquares(HostKernel harness) throws Exception {
+    float[][] x = tensors(SIZES, 2);
+    StringBuilder in = new StringBuilder("s ").append(list(SIZES));
+    for (float[] t : x) {
+      in.append(bits(t));
+    }
+    long[] out = harness.run(in.toString());
+    assertEquals(SIZES.length, out.length);
+    for (int t = 0; t < SIZES.length; t++) {
+      double expected = 0;
+      for (float v : x[t]) {
+        expected += (double) v * v;
+      }
+      assertEquals(expected, Float.intBitsToFloat((int) out[t]), 1e-6 * expected, "sum of tensor " + t);
+    }
+  }
+
+  private void stepGuard(HostKernel harness) throws Exception {
+    int[] layerOf = {0, 0, 1, 2, 2};
+    int layers = 3;
+    float inf = Float.POSITIVE_INFINITY;
+    float[][] steps = { // {loss, sums...}
+      {0.5f, 1, 2, 3, 4, 5}, {2, 100, 200, 300, 400, 500}, {Float.NaN, 1, 1, 1, 1, 1}, {1, 1, inf, 1, 1, 1},
+      {0.25f, 0.5f, 0.25f, 0, 1e-30f, 0}, {1, inf, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}};
+    float[] reference = StepGuard.initial(layers, 3);
+    float[] device = reference.clone();
+    for (int s = 0; s < steps.length; s++) {
+      double[] sums = new double[layerOf.length];
+      StringBuilder in = new StringBuilder("g " + layerOf.length + " " + layers);
+      for (int p = 0; p < layerOf.length; p++) {
+        in.append(' ').append(layerOf[p]);
+      }
+      for (int p = 0; p < layerOf.length; p++) {
+        sums[p] = steps[s][p + 1];
+        in.append(' ').append(Integer.toUnsignedString(Float.floatToRawIntBits(steps[s][p + 1])));
+      }
+      in.append(' ').append(Integer.toUnsignedString(Float.floatToRawIntBits(steps[s][0]))).append(" 64 ")
+          .append(Integer.toUnsignedString(Float.floatToRawIntBits(5f))).append(" 2").append(bits(device));
+      StepGuard.apply(reference, sums, layerOf, layers, steps[s][0], 64, 5, 2);
+      long[] out = harness.run(in.toString());
+      for (int i = 0; i < out.length; i++) {
+        device[i] = Float.intBitsToFloat((int) out[i]);
+      }
+      for (int i = 0; i < reference.length; i++) {
+        boolean same = Float.compare(reference[i], device[i]) == 0
+            || (Float.isNaN(reference[i]) && Float.isNaN(device[i]))
+            || Math.abs(reference[i] - device[i]) <= 1e-6 * Math.abs(reference[i]);
+        assertEquals(true, same, "step " + s + ", state[" + i + "]: kernel " + device[i] + ", reference "
+            + reference[i] + "\nkernel    " + Arrays.toString(device) + "\nreference " + Arrays.toString(reference));
+      }
+    }
+    assertEquals(1f, device[StepGuard.STOPPED], "two skips in a row stopped the run");
+  }
+
+  private void adam(HostKernel harness, Backend cpu, boolean decoupled, double[] guard) throws Exception {
+    float[][] p = tensors(SIZES, 1);
+    float[][] g = tensors(SIZES, 1);
+    float[][] m = tensors(SIZES, 0.1);
+    float[][] v = positive(tensors(SIZES, 0.1));
+    StringBuilder in = new StringBuilder("a ").append(list(SIZES)).append(decoupled ? " 1" : " 0").append(bits(guard));
+    for (int t = 0; t < SIZES.length; t++) {
+      in.append(bits(p[t])).append(bits(g[t])).append(bits(m[t])).append(bits(v[t]));
+    }
+    long[] out = harness.run(in.toString());
+    int at = 0;
+    for (int t = 0; t < SIZES.length; t++) {
+      float[][] expected = {p[t].clone(), m[t].clone(), v[t].clone()};
+      if (guard[0] != 0) {
+        Buffer[] b = {upload(cpu, expected[0]), upload(cpu, expected[1]), upload(cpu, expected[2])};
+        cpu.adamStep(b[0], clipped(cpu, g[t], guard[1]), b[1], b[2], LR_ADAM, 0.9, 0.999, 1e-8, 0.05, decoupled,
+            (long) guard[2]);
+        for (int k = 0; k < 3; k++) {
+          cpu.download(b[k], expected[k]);
+        }
+      }
+      for (float[] e : expected) {
+        at = compare(out, at, e, "adam" + (decoupled ? "w" : "") + " guard " + Arrays.toString(guard) + " tensor " + t);
+      }
+    }
+  }
+
+  /** h = {momentum, dampening, nesterov, firstStep}. */
+  private void sgd(HostKernel harness, Backend cpu, double[] h, double[] guard) throws Exception {
+    float[][] p = tensors(SIZES, 1);
+    float[][] g = tensors(SIZES, 1);
+    float[][] vel = tensors(SIZES, 0.1);
+    StringBuilder in = new StringBuilder("m ").append(list(SIZES)).append(' ').append((int) h[2]).append(' ')
+        .append((int) h[3]).append(bits(new double[] {h[0], h[1]})).append(bits(guard));
+    for (int t = 0; t < SIZES.length; t++) {
+      in.append(bits(p[t])).append(bits(g[t])).append(bits(vel[t]));
+    }
+    long[] out = harness.run(in.toString());
+    int at = 0;
+    for (int t = 0; t < SIZES.length; t++) {
+      float[][] expected = {p[t].clone(), vel[t].clone()};
+      if (guard[0] != 0) {
+        Buffer pb = upload(cpu, expected[0]);
+        Buffer vb = upload(cpu, expected[1]);
+        cpu.sgdStep(pb, clipped(cpu, g[t], guard[1]), vb, LR_SGD, h[0], h[1], 0.01, h[2] != 0, h[3] != 0);
+        cpu.download(pb, expected[0]);
+        cpu.download(vb, expected[1]);
+      }
+      for (float[] e : expected) {
+        at = compare(out, at, e, "sgd " + Arrays.toString(h) + " guard " + Arrays.toString(guard) + " tensor " + t);
+      }
+    }
+  }
+
+  /** Within 1e-6 relative (+1e-7 absolute): the kernel's double math against cpu-scalar's. */
+  private static int compare(long[] out, int at, float[] expected, String what) {
+    for (int i = 0; i < expected.length; i++) {
+      float got = Float.intBitsToFloat((int) out[at + i]);
+      assertEquals(expected[i], got, 1e-7 + 1e-6 * Math.abs(expected[i]), what + " element " + i);
+    }
+    return at + expected.length;
+  }
+
+  private static Buffer clipped(Backend cpu, float[] grad, double scale) {
+    Buffer g = upload(cpu, grad.clone());
+    if (scale != 1) {
+      cpu.unary(UnaryOp.MUL_SCALAR, scale, g, g);
+    }
+    return g;
+  }
+
+  private static Buffer upload(Backend cpu, float[] values) {
+    Buffer b = cpu.allocate(DType.FLOAT32, values.length);
+    cpu.upload(b, values);
+    return b;
+  }
+
+  /** The TensorList Java builds for these sizes, addresses 0, as harness input. */
+  private static String list(int[] sizes) {
+    long[] lengths = Arrays.stream(sizes).asLongStream().toArray();
+    List<long[]> kinds = Arrays.asList(new long[4][]);
+    StringBuilder s = new StringBuilder();
+    for (long field : TrainingStepKernels.tensorList(kinds, lengths, 0, sizes.length)) {
+      s.append(' ').append(field);
+    }
+    return s.toString();
+  }
+
+  private float[][] tensors(int[] sizes, double range) {
+    float[][] t = new float[sizes.length][];
+    for (int i = 0; i < sizes.length; i++) {
+      t[i] = new float[sizes[i]];
+      for (int j = 0; j < sizes[i]; j++) {
+        t[i][j] = (float) (range * (2 * rng.nextDouble() - 1));
+      }
+    }
+    return t;
+  }
+
+  private static float[][] positive(float[][] t) {
+    for (float[] row : t) {
+      for (int i = 0; i < row.length; i++) {
+        row[i] = Math.abs(row[i]);
+      }
+    }
+    return t;
+  }
+
+  private static String bits(float[] values) {
+    StringBuilder s = new StringBuilder();
+    for (float v : values) {
+      s.append(' ').append(Integer.toUnsignedString(Float.floatToRawIntBits(v)));
+    }
+    return s.toString();
+  }
+
+  private static String bits(double[] values) {
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) values[i];
+    }
+    return bits(f);
+  }
+}

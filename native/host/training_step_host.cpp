@@ -1,0 +1,115 @@
+// Host harness of training_step.cu (TrainingStepHostTest): each stdin command runs the kernels under cuda_host.h
+// with the grid TrainingStepKernels launches and prints the results as raw float bits, one per line. A command
+// starts with a letter and the TensorList Java built (LIST_LONGS numbers, addresses 0: the harness puts its own
+// arrays there); floats are raw bits.
+//   s LIST  X[t][·] for each tensor                          sum_squares_chunks + _combine: prints the sums
+//   a LIST  DECOUPLED GUARD3  P G M V for each tensor         adam_steps: prints P M V of each tensor
+//   m LIST  NESTEROV FIRST MOMENTUM DAMPENING GUARD3  P G V    sgd_steps: prints P V of each tensor
+//   g P L LAYEROF[P] SUMS[P] LOSS EXAMPLES MAXNORM MAXSKIP STATE[11 + 4L]   step_guard: prints the state
+// GUARD3 = apply, scale, applied-steps floats (bits); the other hyperparameters are TrainingStepHostTest's constants.
+#include "cuda_host.h"
+#include "training_step.cu"
+
+static long long next() {
+  long long v;
+  if (scanf("%lld", &v) != 1) exit(2);
+  return v;
+}
+
+static float nextFloat() { return __uint_as_float((unsigned) next()); }
+
+static void print(const std::vector<float>& v) {
+  for (float x : v) printf("%u\n", __float_as_uint(x));
+}
+
+static TensorList readList() {
+  TensorList list;
+  long long* fields = (long long*) &list;
+  for (size_t i = 0; i < sizeof(TensorList) / sizeof(long long); i++) fields[i] = next();
+  return list;
+}
+
+// kinds arrays per tensor, read from stdin, their addresses put into the list.
+static std::vector<std::vector<std::vector<float>>> readTensors(TensorList& list, int kinds) {
+  std::vector<std::vector<std::vector<float>>> data(list.count, std::vector<std::vector<float>>(kinds));
+  for (int t = 0; t < list.count; t++) {
+    for (int k = 0; k < kinds; k++) {
+      data[t][k].resize(list.length[t] + 1);  // + 1: a length-0 tensor still has an address
+      for (long long i = 0; i < list.length[t]; i++) data[t][k][i] = nextFloat();
+      list.ptr[k][t] = (long long) data[t][k].data();
+    }
+  }
+  return data;
+}
+
+static std::vector<float> readGuard() {
+  std::vector<float> guard(G_HEADER, 0.0f);
+  guard[G_APPLY] = nextFloat();
+  guard[G_SCALE] = nextFloat();
+  guard[G_APPLIED_STEPS] = nextFloat();
+  return guard;
+}
+
+template <typename Body>
+static void launchChunks(const TensorList& list, Body body) {
+  unsigned blocks = (unsigned) list.chunkStart[list.count];
+  if (blocks > 0) host_launch(dim3{blocks, 1, 1}, dim3{LIST_THREADS, 1, 1}, body);
+}
+
+int main() {
+  char kind;
+  while (scanf(" %c", &kind) == 1) {
+    if (kind == 's') {
+      TensorList list = readList();
+      auto data = readTensors(list, 1);
+      std::vector<double> partial(list.chunkStart[list.count] + 1);
+      std::vector<float> out(list.count + 1, NAN);
+      launchChunks(list, [&] { sum_squares_chunks(list, partial.data()); });
+      host_launch(dim3{1, 1, 1}, dim3{LIST_MAX, 1, 1}, [&] { sum_squares_combine(list, partial.data(), out.data(), 1); });
+      print(std::vector<float>(out.begin() + 1, out.end()));
+    } else if (kind == 'a') {
+      TensorList list = readList();
+      int decoupled = (int) next();
+      std::vector<float> guard = readGuard();
+      auto data = readTensors(list, 4);
+      launchChunks(list, [&] { adam_steps(list, 0.01, 0.9, 0.999, 1e-8, 0.05, decoupled, guard.data()); });
+      for (auto& t : data) {
+        for (int k : {0, 2, 3}) print(std::vector<float>(t[k].begin(), t[k].end() - 1));
+      }
+    } else if (kind == 'm') {
+      TensorList list = readList();
+      int nesterov = (int) next();
+      int first = (int) next();
+      float momentum = nextFloat();
+      float dampening = nextFloat();
+      std::vector<float> guard = readGuard();
+      auto data = readTensors(list, 3);
+      launchChunks(list, [&] {
+        sgd_steps(list, 0.05, momentum, dampening, 0.01, nesterov, first, guard.data());
+      });
+      for (auto& t : data) {
+        for (int k : {0, 2}) print(std::vector<float>(t[k].begin(), t[k].end() - 1));
+      }
+    } else if (kind == 'g') {
+      int count = (int) next();
+      int layers = (int) next();
+      std::vector<int> layerOf(count + 1);
+      std::vector<float> sums(count + 1);
+      for (int p = 0; p < count; p++) layerOf[p] = (int) next();
+      for (int p = 0; p < count; p++) sums[p] = nextFloat();
+      float loss = nextFloat();
+      int examples = (int) next();
+      double maxNorm = nextFloat();
+      int maxSkip = (int) next();
+      std::vector<float> state(G_HEADER + 4 * layers);
+      for (float& s : state) s = nextFloat();
+      host_launch(dim3{1, 1, 1}, dim3{256, 1, 1}, [&] {
+        step_guard(sums.data(), layerOf.data(), count, layers, &loss, examples, maxNorm, maxSkip, state.data());
+      });
+      print(state);
+    } else {
+      return 3;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,205 @@
+// The training step as one unit (Backend.sumsOfSquares, stepGuard, sgdSteps, adamSteps): multi-tensor kernels over
+// a list of up to LIST_MAX tensors passed by value (TensorList: no pointer table to upload, so no host wait), each
+// tensor cut into chunks of CHUNK elements with one block per chunk; and the step guard, one block, which decides the
+// step from the sums and writes the guard state (io.jgrad.StepGuard's layout and reference) that the optimizer
+// kernels read. The host reads nothing between the backward and the update.
+// Shapes: a list's tensors [length[t]] each; sums, layerOf [count]; loss [1]; state [G_HEADER + 4·layers].
+#include "ops.cuh"
+
+// ---- the list passed by value (TrainingStepKernels.java builds it; KernelSourceTest checks the constants) ----
+
+#define LIST_MAX 32
+#define CHUNK 4096
+#define LIST_THREADS 256
+
+// Every field 64 bits wide, so the Java side writes a long[] of LIST_LONGS values with no padding rules.
+struct TensorList {
+  long long ptr[4][LIST_MAX];          // per kind (0 param or summed tensor, 1 grad, 2 velocity or m, 3 v): address
+  long long length[LIST_MAX];          // elements of tensor t
+  long long chunkStart[LIST_MAX + 1];  // tensor t's chunks are blocks chunkStart[t] .. chunkStart[t + 1] − 1
+  long long count;                     // tensors in the list
+};
+
+// ---- StepGuard.java's offsets ----
+
+#define G_APPLY 0
+#define G_SCALE 1
+#define G_APPLIED_STEPS 2
+#define G_LOSS_SUM 3
+#define G_LOSS_SUM_LOW 4
+#define G_LAST_LOSS 5
+#define G_SKIPPED 6
+#define G_SKIPPED_IN_A_ROW 7
+#define G_STOPPED 8
+#define G_BAD_STEP 9
+#define G_BAD_LOSS 10
+#define G_HEADER 11
+// Block order after the header: LAST, BAD, MIN, MAX, each `layers` floats.
+#define G_LAST 0
+#define G_BAD 1
+#define G_MIN 2
+#define G_MAX 3
+#define NORM_EPS 1e-6
+
+// The tensor whose chunks include block b (empty tensors own no block and are passed over).
+__device__ __forceinline__ int list_tensor(const TensorList& list, long long b) {
+  int t = 0;
+  while (t + 1 < list.count && list.chunkStart[t + 1] <= b) t++;
+  return t;
+}
+
+// ---- kernels ----
+
+// partial[b] = Σ x² over block b's chunk, in double. Grid: one block per chunk of the list; LIST_THREADS threads.
+extern "C" __global__ void sum_squares_chunks(TensorList list, double* partial) {
+  __shared__ double scratch[LIST_THREADS];
+  long long b = blockIdx.x;
+  int t = list_tensor(list, b);
+  const float* x = (const float*) list.ptr[0][t];
+  long long from = (b - list.chunkStart[t]) * CHUNK;
+  long long to = min(from + CHUNK, list.length[t]);
+  double sum = 0;
+  for (long long i = from + threadIdx.x; i < to; i += blockDim.x) {
+    double v = x[i];
+    sum += v * v;
+  }
+  scratch[threadIdx.x] = sum;
+  __syncthreads();
+  for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
+    if (threadIdx.x < s) scratch[threadIdx.x] += scratch[threadIdx.x + s];
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) partial[b] = scratch[0];
+}
+
+// out[first + t] = Σ of tensor t's partials, in chunk order (so the result does not depend on block scheduling).
+// One thread per tensor.
+extern "C" __global__ void sum_squares_combine(TensorList list, const double* partial, float* out, int first) {
+  int t = blockIdx.x * blockDim.x + threadIdx.x;
+  if (t >= list.count) return;
+  double sum = 0;
+  for (long long b = list.chunkStart[t]; b < list.chunkStart[t + 1]; b++) sum += partial[b];
+  out[first + t] = (float) sum;
+}
+
+// StepGuard.apply, line for line: one block of LIST_THREADS threads; thread l (and l + blockDim.x, …) owns layer l's
+// blocks, thread 0 the header. sums [count], layerOf [count] in [0, layers).
+extern "C" __global__ void step_guard(
+    const float* sums, const int* layerOf, int count, int layers, const float* loss, int examples, double maxNorm,
+    int maxSkippedInARow, float* state) {
+  __shared__ int nonFinite;
+  if (threadIdx.x == 0) nonFinite = 0;
+  __syncthreads();
+  for (int p = threadIdx.x; p < count; p += blockDim.x) {
+    if (!isfinite(sums[p])) nonFinite = 1;  // every writer writes 1: no race on the value
+  }
+  __syncthreads();
+  double l = loss[0];
+  bool stopped = state[G_STOPPED] != 0.0f;
+  bool finite = !nonFinite && isfinite(l);
+  bool apply = finite && !stopped;
+  bool bad = !finite && !stopped;
+  for (int layer = threadIdx.x; layer < layers; layer += blockDim.x) {
+    double squares = 0;
+    for (int p = 0; p < count; p++) {
+      if (layerOf[p] == layer) squares += sums[p];
+    }
+    float sq = (float) squares;
+    if (apply) {
+      state[G_HEADER + G_LAST * layers + layer] = sq;
+      state[G_HEADER + G_MIN * layers + layer] = fminf(state[G_HEADER + G_MIN * layers + layer], sq);
+      state[G_HEADER + G_MAX * layers + layer] = fmaxf(state[G_HEADER + G_MAX * layers + layer], sq);
+    } else if (bad) {
+      state[G_HEADER + G_BAD * layers + layer] = sq;
+    }
+  }
+  if (threadIdx.x != 0) return;
+  double total = (double) state[G_LOSS_SUM] + (double) state[G_LOSS_SUM_LOW] + l * examples;
+  state[G_LOSS_SUM] = (float) total;
+  state[G_LOSS_SUM_LOW] = (float) (total - (double) (float) total);
+  state[G_LAST_LOSS] = (float) l;
+  state[G_SCALE] = 1.0f;
+  if (stopped) {
+    state[G_APPLY] = 0.0f;
+    return;
+  }
+  if (!finite) {
+    state[G_APPLY] = 0.0f;
+    state[G_SKIPPED] += 1.0f;
+    state[G_SKIPPED_IN_A_ROW] += 1.0f;
+    state[G_BAD_STEP] = state[G_APPLIED_STEPS] + 1.0f;
+    state[G_BAD_LOSS] = (float) l;
+    if (state[G_SKIPPED_IN_A_ROW] >= (float) maxSkippedInARow) state[G_STOPPED] = 1.0f;
+    return;
+  }
+  state[G_APPLY] = 1.0f;
+  state[G_APPLIED_STEPS] += 1.0f;
+  state[G_SKIPPED_IN_A_ROW] = 0.0f;
+  double squares = 0;
+  for (int p = 0; p < count; p++) squares += sums[p];
+  double norm = sqrt(squares);
+  if (maxNorm > 0 && norm > maxNorm) state[G_SCALE] = (float) (maxNorm / (norm + NORM_EPS));
+}
+
+// The gradient as the update sees it: grad·scale rounded to float, as the host's MUL_SCALAR clipping kernel gives it.
+__device__ __forceinline__ float scaled(float g, float scale) { return scale == 1.0f ? g : g * scale; }
+
+// sgd_step (optimizers.cu) on every tensor of the list (kinds: param, grad, velocity; velocity 0 when momentum is 0),
+// if guard[G_APPLY] is 1. Grid: one block per chunk.
+extern "C" __global__ void sgd_steps(
+    TensorList list, double lr, double momentum, double dampening, double weightDecay, int nesterov, int firstStep,
+    const float* guard) {
+  if (guard[G_APPLY] == 0.0f) return;
+  float scale = guard[G_SCALE];
+  long long b = blockIdx.x;
+  int t = list_tensor(list, b);
+  float* param = (float*) list.ptr[0][t];
+  const float* grad = (const float*) list.ptr[1][t];
+  float* velocity = (float*) list.ptr[2][t];
+  long long from = (b - list.chunkStart[t]) * CHUNK;
+  long long to = min(from + CHUNK, list.length[t]);
+  for (long long i = from + threadIdx.x; i < to; i += blockDim.x) {
+    double p = param[i];
+    double g = scaled(grad[i], scale) + weightDecay * p;
+    if (momentum != 0.0) {
+      float v = (float) (firstStep ? g : momentum * velocity[i] + (1.0 - dampening) * g);
+      velocity[i] = v;
+      g = nesterov ? g + momentum * v : v;
+    }
+    param[i] = (float) (p - lr * g);
+  }
+}
+
+// adam_step (optimizers.cu) on every tensor of the list (kinds: param, grad, m, v) at step guard[G_APPLIED_STEPS],
+// if guard[G_APPLY] is 1. Grid: one block per chunk.
+extern "C" __global__ void adam_steps(
+    TensorList list, double lr, double beta1, double beta2, double eps, double weightDecay, int decoupled,
+    const float* guard) {
+  if (guard[G_APPLY] == 0.0f) return;
+  float scale = guard[G_SCALE];
+  double step = guard[G_APPLIED_STEPS];
+  double correction1 = 1.0 - pow(beta1, step);
+  double correction2 = 1.0 - pow(beta2, step);
+  long long b = blockIdx.x;
+  int t = list_tensor(list, b);
+  float* param = (float*) list.ptr[0][t];
+  const float* grad = (const float*) list.ptr[1][t];
+  float* m = (float*) list.ptr[2][t];
+  float* v = (float*) list.ptr[3][t];
+  long long from = (b - list.chunkStart[t]) * CHUNK;
+  long long to = min(from + CHUNK, list.length[t]);
+  for (long long i = from + threadIdx.x; i < to; i += blockDim.x) {
+    double p = param[i];
+    double g = scaled(grad[i], scale);
+    if (decoupled) {
+      p *= 1.0 - lr * weightDecay;
+    } else {
+      g += weightDecay * p;
+    }
+    float mi = (float) (beta1 * m[i] + (1.0 - beta1) * g);
+    float vi = (float) (beta2 * v[i] + (1.0 - beta2) * g * g);
+    m[i] = mi;
+    v[i] = vi;
+    param[i] = (float) (p - lr * (mi / correction1) / (sqrt(vi / correction2) + eps));
+  }
+}
