@@ -316,6 +316,23 @@ public interface Backend extends AutoCloseable {
    */
   void random(Distribution dist, double a, double b, long seed, long offset, Buffer out);
 
+  /**
+   * Until the returned scope closes, argument checks that need the device's answer (CUDA's bad-label word of the
+   * softmax cross-entropy kernels) are reported by the next read-back ({@code download}), {@link #synchronize} or
+   * the closing of the scope, instead of by the launching call, which then does not wait for the device. The message
+   * is the same, less what only the launch knew. A trainer that decides its steps on the device opens one per fit.
+   * Backends whose checks cost no wait (the CPU backends) keep reporting at once.
+   */
+  default DeferredChecks deferChecks() {
+    return () -> {};
+  }
+
+  /** The scope of {@link #deferChecks()}: closing it reports what the deferred checks found. */
+  interface DeferredChecks extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Waits until every kernel launched so far has finished (device backends run asynchronously). For timing. */
   default void synchronize() {}
 

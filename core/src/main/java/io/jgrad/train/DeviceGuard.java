@@ -58,6 +58,11 @@ final class DeviceGuard implements AutoCloseable {
     backend.upload(state.buffer(), StepGuard.initial(layers.size(), appliedSteps));
   }
 
+  /** Where the parameters live. */
+  Backend backend() {
+    return backend;
+  }
+
   /** The guard state the optimizer's guarded step reads. */
   Tensor state() {
     return state;

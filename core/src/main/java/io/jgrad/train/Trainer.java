@@ -1,5 +1,6 @@
 package io.jgrad.train;
 
+import io.jgrad.Backend;
 import io.jgrad.Scope;
 import io.jgrad.StepGuard;
 import io.jgrad.Tensor;
@@ -193,9 +194,10 @@ public final class Trainer {
     List<EpochMetrics> history = new ArrayList<>();
     restoredEpoch = 0;
     Map<String, TensorData> bestWeights = null;
-    DeviceGuard guard = deviceGuard && scaler == null && optimizer.stepsOnTheDevice()
-        ? new DeviceGuard(optimizer.parameters(), optimizer.steps()) : null;
-    try {
+    // The device guard reads nothing back per step; the deferred checks keep the loss kernels from waiting either.
+    try (DeviceGuard guard = deviceGuard && scaler == null && optimizer.stepsOnTheDevice()
+            ? new DeviceGuard(optimizer.parameters(), optimizer.steps()) : null;
+        Backend.DeferredChecks checks = guard == null ? null : guard.backend().deferChecks()) {
       while (completedEpochs < epochs) {
         int epoch = completedEpochs + 1;
         int steps = train.batchesPerEpoch();
@@ -241,10 +243,6 @@ public final class Trainer {
             break;
           }
         }
-      }
-    } finally {
-      if (guard != null) {
-        guard.close();
       }
     }
     if (bestWeights != null && earlyStopping.bestEpoch() != completedEpochs) {

@@ -1,8 +1,10 @@
 package io.jgrad.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.Backend;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.StepGuard;
@@ -97,6 +99,38 @@ public abstract class TrainingStepConformance extends KernelConformance {
     float[] last = StepGuard.read(backend, state);
     assertEquals(1, last[StepGuard.STOPPED], "three skips in a row stopped the run");
     assertEquals(10, last[StepGuard.APPLIED_STEPS], "three steps applied after the 7 before");
+  }
+
+  /**
+   * Under {@link Backend#deferChecks} a bad label is still reported, by the call (CPU) or by the next
+   * read-back or the scope's end (a device), naming the row; the check is reset for the next launch.
+   */
+  @Test
+  void aBadLabelUnderDeferredChecksIsReportedByTheNextReadBackOrTheScopesEnd() {
+    Buffer logits = put(DType.FLOAT32, values(DType.FLOAT32, 12, -1, 1));
+    Buffer bad = backend.allocate(DType.INT32, 4);
+    backend.upload(bad, new int[] {0, 5, 1, 2});
+    Buffer good = backend.allocate(DType.INT32, 4);
+    backend.upload(good, new int[] {0, 2, 1, 2});
+    Buffer probs = poisoned(DType.FLOAT32, 12);
+    Buffer loss = poisoned(DType.FLOAT32, 4);
+    try (Backend.DeferredChecks checks = backend.deferChecks()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+        backend.softmaxCrossEntropy(logits, bad, 4, 3, 0, probs, loss);
+        backend.download(loss, new float[4]);
+      });
+      assertTrue(e.getMessage().startsWith("softmaxCrossEntropy: ") && e.getMessage().contains("row 1 is outside [0, 3)"),
+          e.getMessage());
+      backend.softmaxCrossEntropy(logits, good, 4, 3, 0, probs, loss);
+      assertTrue(Double.isFinite(get(loss)[1]), "the good labels' loss, after the bad one was reported");
+    }
+    IllegalArgumentException atClose = assertThrows(IllegalArgumentException.class,
+        () -> {
+          try (Backend.DeferredChecks checks = backend.deferChecks()) {
+            backend.softmaxCrossEntropy(logits, bad, 4, 3, 0, probs, loss);
+          }
+        });
+    assertTrue(atClose.getMessage().contains("row 1 is outside [0, 3)"), atClose.getMessage());
   }
 
   @EachFloatType

@@ -244,6 +244,7 @@ public final class CudaBackend implements Backend {
         + s.dtype().label());
     Check.typed("download", "src", s, s.dtype(), dst.length);
     staging.toHost(s.pointer(), dst.length, 2, (b, from, count) -> b.asShortBuffer().get(dst, from, count));
+    softmaxCrossEntropy.checkDeferred();
   }
 
   /** cast.cu between float32, bfloat16 and float16; equal dtypes copy. */
@@ -276,6 +277,7 @@ public final class CudaBackend implements Backend {
     }
     Check.floats("download", "src", s, dst.length);
     staging.toHost(s.pointer(), dst.length, (b, from, count) -> b.asFloatBuffer().get(dst, from, count));
+    softmaxCrossEntropy.checkDeferred();
   }
 
   /** Widens float32 (or 16 bits) exactly. */
@@ -300,6 +302,7 @@ public final class CudaBackend implements Backend {
             dst[from + i] = f.get(i);
           }
         });
+    softmaxCrossEntropy.checkDeferred();
   }
 
   @Override
@@ -307,6 +310,7 @@ public final class CudaBackend implements Backend {
     CudaBuffer s = bound(src);
     Check.typed("download", "src", s, DType.INT32, dst.length);
     staging.toHost(s.pointer(), dst.length, (b, from, count) -> b.asIntBuffer().get(dst, from, count));
+    softmaxCrossEntropy.checkDeferred();
   }
 
   @Override
@@ -611,6 +615,18 @@ public final class CudaBackend implements Backend {
   public void synchronize() {
     context.bind();
     context.synchronize();
+    softmaxCrossEntropy.checkDeferred();
+  }
+
+  /** The softmax cross-entropy launches stop waiting for their label check (see {@link SoftmaxCrossEntropyKernels}). */
+  @Override
+  public DeferredChecks deferChecks() {
+    context.bind();
+    softmaxCrossEntropy.defer(true);
+    return () -> {
+      context.bind();
+      softmaxCrossEntropy.defer(false);
+    };
   }
 
   @Override

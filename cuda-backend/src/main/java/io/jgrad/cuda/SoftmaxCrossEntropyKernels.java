@@ -19,7 +19,8 @@ import jcuda.driver.CUdeviceptr;
  * <p>A kernel that meets a label outside [0, C) lowers a device-side error word to the row (atomicMin: the lowest
  * bad row, as the CPU backends report it, whichever block runs first). The launcher reads the word back after every
  * launch (a 4-byte copy that waits for the kernel: the one synchronisation per training step, where the loss is
- * read anyway) and throws naming the row and its label, in the CPU backends' words, then resets the word.
+ * read anyway) and throws naming the row and its label, in the CPU backends' words, then resets the word; under
+ * {@link io.jgrad.Backend#deferChecks} it queues the read and reports at the backend's next read-back instead.
  */
 final class SoftmaxCrossEntropyKernels implements AutoCloseable {
   private final CudaContext context;
@@ -31,6 +32,11 @@ final class SoftmaxCrossEntropyKernels implements AutoCloseable {
   private final CUdeviceptr error = new CUdeviceptr();
   /** Pinned: [0] the error word, [1] the offending label. */
   private final Pointer readback = new Pointer();
+  /** Whether launches leave the check to {@link #checkDeferred} (see {@link io.jgrad.Backend#deferChecks}). */
+  private boolean deferred;
+  /** The kernel and class count of the last deferred launch, or null when none is waiting to be checked. */
+  private String pendingKernel;
+  private int pendingCols;
 
   SoftmaxCrossEntropyKernels(CudaContext context) {
     this.context = context;
@@ -79,7 +85,48 @@ final class SoftmaxCrossEntropyKernels implements AutoCloseable {
     Check.typed(kernel, "labels", labels, DType.INT32, rows);
   }
 
+  /**
+   * Deferred checks on or off. Deferred, a launch queues a copy of the error word into pinned memory and returns; the
+   * word only ever falls (atomicMin) until reported, so the copy queued last holds every launch's verdict, and {@link
+   * #checkDeferred} reads it once the stream has been synchronised. Turning them off checks what is pending.
+   */
+  void defer(boolean on) {
+    if (!on && deferred) {
+      context.synchronize();
+      deferred = false;
+      checkDeferred();
+    }
+    deferred = on;
+  }
+
+  /**
+   * After the stream was synchronised (a download, synchronize): throws for a bad label a deferred launch found, in
+   * the immediate check's words less the label (its buffer may be gone by now), and resets the word.
+   */
+  void checkDeferred() {
+    if (pendingKernel == null) {
+      return;
+    }
+    String kernel = pendingKernel;
+    pendingKernel = null;
+    int row = readback.getByteBuffer(0, 8).order(ByteOrder.nativeOrder()).asIntBuffer().get(0);
+    if (row == NO_BAD_ROW) {
+      return;
+    }
+    cuMemsetD32Async(error, NO_BAD_ROW, 1, context.stream());
+    throw new IllegalArgumentException(kernel + ": the label in row " + row + " is outside [0, " + pendingCols
+        + ") (found by a launch before this read-back)");
+  }
+
   private void throwOnBadLabel(String kernel, CudaBuffer labels, int cols) {
+    if (deferred) {
+      cuMemcpyDtoHAsync(readback, error, 4, context.stream());
+      if (pendingKernel == null) {
+        pendingKernel = kernel;
+        pendingCols = cols;
+      }
+      return;
+    }
     IntBuffer words = readback.getByteBuffer(0, 8).order(ByteOrder.nativeOrder()).asIntBuffer();
     cuMemcpyDtoHAsync(readback, error, 4, context.stream());
     context.synchronize();
