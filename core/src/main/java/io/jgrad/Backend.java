@@ -286,13 +286,16 @@ public interface Backend extends AutoCloseable {
   /**
    * {@link #sgdStep} on every (param, grad, velocity) of the lists, but only if guard[{@link StepGuard#APPLY}] is 1, and
    * on grad·guard[{@link StepGuard#SCALE}] (a backend may scale the gradients in place to get there).
-   * velocities is null when momentum = 0. A device backend does it in one launch; the default reads the guard back.
+   * velocities is null when momentum = 0; paramCopies (null, or one entry per parameter, null where none) as {@link
+   * #sgdStep}'s paramCopy, written with its param (a skipped step leaves both; a backend may rewrite an unchanged
+   * param's copy, which gives the same bits).
+   * A device backend does it in one launch; the default reads the guard back.
    */
   default void sgdSteps(
-      List<Buffer> params, List<Buffer> grads, List<Buffer> velocities, double lr,
+      List<Buffer> params, List<Buffer> paramCopies, List<Buffer> grads, List<Buffer> velocities, double lr,
       double momentum, double dampening, double weightDecay, boolean nesterov, boolean firstStep, Buffer guard) {
-    StepGuard.sgdStepsOnTheHost(this, params, grads, velocities, lr, momentum, dampening, weightDecay, nesterov,
-        firstStep, guard);
+    StepGuard.sgdStepsOnTheHost(this, params, paramCopies, grads, velocities, lr, momentum, dampening, weightDecay,
+        nesterov, firstStep, guard);
   }
 
   /**
@@ -300,10 +303,10 @@ public interface Backend extends AutoCloseable {
    * guard[{@link StepGuard#APPLY}] is 1, and on grad·guard[{@link StepGuard#SCALE}] (as {@link #sgdSteps}).
    */
   default void adamSteps(
-      List<Buffer> params, List<Buffer> grads, List<Buffer> ms,
-      List<Buffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay,
-      boolean decoupled, Buffer guard) {
-    StepGuard.adamStepsOnTheHost(this, params, grads, ms, vs, lr, beta1, beta2, eps, weightDecay, decoupled, guard);
+      List<Buffer> params, List<Buffer> paramCopies, List<Buffer> grads, List<Buffer> ms, List<Buffer> vs, double lr,
+      double beta1, double beta2, double eps, double weightDecay, boolean decoupled, Buffer guard) {
+    StepGuard.adamStepsOnTheHost(this, params, paramCopies, grads, ms, vs, lr, beta1, beta2, eps, weightDecay,
+        decoupled, guard);
   }
 
   // ---- random ----

@@ -242,33 +242,33 @@ public final class StepGuard {
     backend.upload(state, values);
   }
 
-  static void sgdStepsOnTheHost(Backend backend, List<Buffer> params, List<Buffer> grads, List<Buffer> velocities,
-      double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean firstStep,
-      Buffer guard) {
-    checkLists("sgdSteps", params, grads, velocities);
+  static void sgdStepsOnTheHost(Backend backend, List<Buffer> params, List<Buffer> paramCopies, List<Buffer> grads,
+      List<Buffer> velocities, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
+      boolean firstStep, Buffer guard) {
+    checkLists("sgdSteps", params, paramCopies, grads, velocities);
     float[] g = read(backend, guard);
     if (g[APPLY] == 0) {
       return;
     }
     for (int i = 0; i < params.size(); i++) {
       scale(backend, grads.get(i), g[SCALE]);
-      backend.sgdStep(params.get(i), grads.get(i), velocities == null ? null : velocities.get(i), lr, momentum,
-          dampening, weightDecay, nesterov, firstStep);
+      backend.sgdStep(params.get(i), paramCopies == null ? null : paramCopies.get(i), grads.get(i),
+          velocities == null ? null : velocities.get(i), lr, momentum, dampening, weightDecay, nesterov, firstStep);
     }
   }
 
-  static void adamStepsOnTheHost(Backend backend, List<Buffer> params, List<Buffer> grads, List<Buffer> ms,
-      List<Buffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
-      Buffer guard) {
-    checkLists("adamSteps", params, grads, ms, vs);
+  static void adamStepsOnTheHost(Backend backend, List<Buffer> params, List<Buffer> paramCopies, List<Buffer> grads,
+      List<Buffer> ms, List<Buffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay,
+      boolean decoupled, Buffer guard) {
+    checkLists("adamSteps", params, paramCopies, grads, ms, vs);
     float[] g = read(backend, guard);
     if (g[APPLY] == 0) {
       return;
     }
     for (int i = 0; i < params.size(); i++) {
       scale(backend, grads.get(i), g[SCALE]);
-      backend.adamStep(params.get(i), grads.get(i), ms.get(i), vs.get(i), lr, beta1, beta2, eps, weightDecay,
-          decoupled, (long) g[APPLIED_STEPS]);
+      backend.adamStep(params.get(i), paramCopies == null ? null : paramCopies.get(i), grads.get(i), ms.get(i),
+          vs.get(i), lr, beta1, beta2, eps, weightDecay, decoupled, (long) g[APPLIED_STEPS]);
     }
   }
 

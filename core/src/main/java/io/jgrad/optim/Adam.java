@@ -66,6 +66,7 @@ public sealed class Adam extends Optimizer permits AdamW {
   @Override
   protected final void updateAll(List<String> names, List<Parameter> updated, Tensor guard) {
     List<Buffer> params = new ArrayList<>();
+    List<Buffer> copies = new ArrayList<>();
     List<Buffer> grads = new ArrayList<>();
     List<Buffer> ms = new ArrayList<>();
     List<Buffer> vs = new ArrayList<>();
@@ -75,11 +76,14 @@ public sealed class Adam extends Optimizer permits AdamW {
       Tensor m = state(name, FIRST_MOMENT);
       Tensor v = state(name, SECOND_MOMENT);
       params.add(param.buffer());
+      Tensor copy = updated.get(i).reducedCopy();
+      copies.add(copy == null ? null : copy.buffer());
       grads.add(param.grad().buffer());
       ms.add((m == null ? createState(name, FIRST_MOMENT, param) : m).buffer());
       vs.add((v == null ? createState(name, SECOND_MOMENT, param) : v).buffer());
     }
-    guard.backend().adamSteps(params, grads, ms, vs, lr(), beta1, beta2, eps, weightDecay, decoupled, guard.buffer());
+    guard.backend().adamSteps(params, copies, grads, ms, vs, lr(), beta1, beta2, eps, weightDecay, decoupled,
+        guard.buffer());
   }
 
   @Override

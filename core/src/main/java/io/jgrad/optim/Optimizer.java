@@ -111,9 +111,8 @@ public abstract class Optimizer implements AutoCloseable {
       }
     });
     if (!updated.isEmpty()) {
-      updateAll(names, updated, guard);
+      updateAll(names, updated, guard); // the kernels rewrite each parameter's 16-bit copy too, as step() does
     }
-    updated.forEach(Parameter::valueChanged);
   }
 
   /** Whether {@link #step(Tensor)} runs: true for the built-in optimizers. */
@@ -122,8 +121,8 @@ public abstract class Optimizer implements AutoCloseable {
   }
 
   /**
-   * Updates every parameter of {@code updated} (each has a gradient) with one multi-tensor kernel that reads {@code
-   * guard}; see {@link #step(Tensor)}. Only optimizers whose {@link #stepsOnTheDevice()} is true implement it.
+   * Updates every parameter of {@code updated} (each has a gradient) and its kept 16-bit copy ({@link
+   * Parameter#reducedCopy}) with one multi-tensor kernel that reads {@code guard}; see {@link #step(Tensor)}. Only optimizers whose {@link #stepsOnTheDevice()} is true implement it.
    */
   protected void updateAll(List<String> names, List<Parameter> updated, Tensor guard) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no guarded multi-tensor step");
@@ -140,6 +139,7 @@ public abstract class Optimizer implements AutoCloseable {
     this.steps = applied;
   }
 
+  /**
    * Updates {@code param} in place from {@code grad} with the backend's fused kernel, which also writes {@code
    * paramCopy} (the parameter's kept 16-bit copy, or null). {@link #steps()} is already this step's 1-based number.
    */

@@ -58,6 +58,7 @@ public final class SGD extends Optimizer {
   @Override
   protected void updateAll(List<String> names, List<Parameter> updated, Tensor guard) {
     List<List<Buffer>> params = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<Buffer>> copies = List.of(new ArrayList<>(), new ArrayList<>());
     List<List<Buffer>> grads = List.of(new ArrayList<>(), new ArrayList<>());
     List<List<Buffer>> velocities = List.of(new ArrayList<>(), new ArrayList<>());
     for (int i = 0; i < updated.size(); i++) {
@@ -72,12 +73,15 @@ public final class SGD extends Optimizer {
         velocities.get(first).add(velocity.buffer());
       }
       params.get(first).add(param.buffer());
+      Tensor copy = updated.get(i).reducedCopy();
+      copies.get(first).add(copy == null ? null : copy.buffer());
       grads.get(first).add(param.grad().buffer());
     }
     for (int first = 0; first < 2; first++) {
       if (!params.get(first).isEmpty()) {
-        guard.backend().sgdSteps(params.get(first), grads.get(first), momentum == 0 ? null : velocities.get(first),
-            lr(), momentum, dampening, weightDecay, nesterov, first == 1, guard.buffer());
+        guard.backend().sgdSteps(params.get(first), copies.get(first), grads.get(first),
+            momentum == 0 ? null : velocities.get(first), lr(), momentum, dampening, weightDecay, nesterov, first == 1,
+            guard.buffer());
       }
     }
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jgrad.Backend;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
+import io.jgrad.ReducedFloats;
 import io.jgrad.StepGuard;
 import io.jgrad.UnaryOp;
 import java.util.ArrayList;
@@ -145,12 +146,14 @@ public abstract class TrainingStepConformance extends KernelConformance {
         for (double[] g : guards) {
           List<Buffer> grads = guarded.gradients();
           List<Buffer> scaled = reference.scaledCopies(grads, g[1]);
-          backend.adamSteps(guarded.list(0), grads, guarded.list(1), guarded.list(2), 0.01, 0.9, 0.999, 1e-8, 0.05,
-              decoupled, guardState(g));
+          List<Buffer> copies = guarded.halfCopies();
+          backend.adamSteps(guarded.list(0), copies, grads, guarded.list(1), guarded.list(2), 0.01, 0.9, 0.999, 1e-8,
+              0.05, decoupled, guardState(g));
+          guarded.assertCopiesAreTheRoundedParams(copies);
           if (g[0] != 0) {
             for (int i = 0; i < sizes.length; i++) {
-              backend.adamStep(reference.at(0, i), scaled.get(i), reference.at(1, i), reference.at(2, i), 0.01, 0.9,
-                  0.999, 1e-8, 0.05, decoupled, (long) g[2]);
+              backend.adamStep(reference.at(0, i), null, scaled.get(i), reference.at(1, i), reference.at(2, i), 0.01,
+                  0.9, 0.999, 1e-8, 0.05, decoupled, (long) g[2]);
             }
           }
           guarded.assertClose(reference, (decoupled ? "adamw" : "adam") + " guard " + Arrays.toString(g));
@@ -172,12 +175,14 @@ public abstract class TrainingStepConformance extends KernelConformance {
       for (double[] g : guards) {
         List<Buffer> grads = guarded.gradients();
         List<Buffer> scaled = reference.scaledCopies(grads, g[1]);
-        backend.sgdSteps(guarded.list(0), grads, momentum ? guarded.list(1) : null, 0.05, h[0], h[1], h[2], h[3] != 0,
-            first, guardState(g));
+        List<Buffer> copies = guarded.halfCopies();
+        backend.sgdSteps(guarded.list(0), copies, grads, momentum ? guarded.list(1) : null, 0.05, h[0], h[1], h[2],
+            h[3] != 0, first, guardState(g));
+        guarded.assertCopiesAreTheRoundedParams(copies);
         if (g[0] != 0) {
           for (int i = 0; i < LIST_SIZES.length; i++) {
-            backend.sgdStep(reference.at(0, i), scaled.get(i), momentum ? reference.at(1, i) : null, 0.05, h[0], h[1],
-                h[2], h[3] != 0, first);
+            backend.sgdStep(reference.at(0, i), null, scaled.get(i), momentum ? reference.at(1, i) : null, 0.05, h[0],
+                h[1], h[2], h[3] != 0, first);
           }
           first = false;
         }
@@ -267,6 +272,44 @@ public abstract class TrainingStepConformance extends KernelConformance {
         scaled.add(s);
       }
       return scaled;
+    }
+
+    /**
+     * float16 copies of float32 params (as autocast keeps them: the params rounded) for the step to rewrite, one per
+     * param but the first (a list may mix params with and without a copy); null for float64 params or where the
+     * backend has no float16.
+     */
+    List<Buffer> halfCopies() {
+      if (dtype != DType.FLOAT32 || !backend.supports(DType.FLOAT16)) {
+        return null;
+      }
+      List<Buffer> copies = new ArrayList<>();
+      for (int i = 0; i < sizes.length; i++) {
+        Buffer copy = i == 0 ? null : backend.allocate(DType.FLOAT16, sizes[i]);
+        if (copy != null) {
+          backend.cast(at(0, i), copy);
+        }
+        copies.add(copy);
+      }
+      return copies;
+    }
+
+    /** Each copy holds its param rounded to float16, bit for bit, whether or not the step was applied. */
+    void assertCopiesAreTheRoundedParams(List<Buffer> copies) {
+      if (copies == null) {
+        return;
+      }
+      for (int i = 0; i < sizes.length; i++) {
+        if (copies.get(i) == null) {
+          continue;
+        }
+        short[] bits = new short[sizes[i]];
+        backend.download(copies.get(i), bits);
+        double[] param = get(at(0, i));
+        for (int j = 0; j < bits.length; j++) {
+          assertEquals(ReducedFloats.toBits(DType.FLOAT16, param[j]), bits[j], "copy of tensor " + i + " element " + j);
+        }
+      }
     }
 
     void assertClose(Lists expected, String what) {

@@ -566,30 +566,50 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void sgdSteps(List<Buffer> params, List<Buffer> grads, List<Buffer> velocities, double lr, double momentum,
-      double dampening, double weightDecay, boolean nesterov, boolean firstStep, Buffer guard) {
+  public void sgdSteps(List<Buffer> params, List<Buffer> paramCopies, List<Buffer> grads, List<Buffer> velocities,
+      double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean firstStep,
+      Buffer guard) {
     context.bind();
     if (trainingStep == null) {
-      Backend.super.sgdSteps(params, grads, velocities, lr, momentum, dampening, weightDecay, nesterov, firstStep,
-          guard);
+      Backend.super.sgdSteps(params, paramCopies, grads, velocities, lr, momentum, dampening, weightDecay, nesterov,
+          firstStep, guard);
       return;
     }
-    StepGuard.checkLists("sgdSteps", params, grads, velocities);
+    StepGuard.checkLists("sgdSteps", params, paramCopies, grads, velocities);
     trainingStep.sgdSteps(buffers(params), buffers(grads), velocities == null ? null : buffers(velocities), lr,
         momentum, dampening, weightDecay, nesterov, firstStep, guardState("sgdSteps", guard));
+    recast(params, paramCopies);
   }
 
   @Override
-  public void adamSteps(List<Buffer> params, List<Buffer> grads, List<Buffer> ms, List<Buffer> vs, double lr,
-      double beta1, double beta2, double eps, double weightDecay, boolean decoupled, Buffer guard) {
+  public void adamSteps(List<Buffer> params, List<Buffer> paramCopies, List<Buffer> grads, List<Buffer> ms,
+      List<Buffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+      Buffer guard) {
     context.bind();
     if (trainingStep == null) {
-      Backend.super.adamSteps(params, grads, ms, vs, lr, beta1, beta2, eps, weightDecay, decoupled, guard);
+      Backend.super.adamSteps(params, paramCopies, grads, ms, vs, lr, beta1, beta2, eps, weightDecay, decoupled,
+          guard);
       return;
     }
-    StepGuard.checkLists("adamSteps", params, grads, ms, vs);
+    StepGuard.checkLists("adamSteps", params, paramCopies, grads, ms, vs);
     trainingStep.adamSteps(buffers(params), buffers(grads), buffers(ms), buffers(vs), lr, beta1, beta2, eps,
         weightDecay, decoupled, guardState("adamSteps", guard));
+    recast(params, paramCopies);
+  }
+
+  /**
+   * The 16-bit copies after a multi-tensor step, one cast each (the multi-tensor kernels write float32 only): a cast
+   * of a param the guard left unchanged gives the copy it already was, so no read of the guard is needed.
+   */
+  private void recast(List<Buffer> params, List<Buffer> paramCopies) {
+    if (paramCopies == null) {
+      return;
+    }
+    for (int i = 0; i < params.size(); i++) {
+      if (paramCopies.get(i) != null) {
+        cast(params.get(i), paramCopies.get(i));
+      }
+    }
   }
 
   /** A guard state of any number of layers: float32, at least the header. */

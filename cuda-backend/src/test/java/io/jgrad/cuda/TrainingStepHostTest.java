@@ -116,7 +116,7 @@ class TrainingStepHostTest {
       float[][] expected = {p[t].clone(), m[t].clone(), v[t].clone()};
       if (guard[0] != 0) {
         Buffer[] b = {upload(cpu, expected[0]), upload(cpu, expected[1]), upload(cpu, expected[2])};
-        cpu.adamStep(b[0], clipped(cpu, g[t], guard[1]), b[1], b[2], LR_ADAM, 0.9, 0.999, 1e-8, 0.05, decoupled,
+        cpu.adamStep(b[0], null, clipped(cpu, g[t], guard[1]), b[1], b[2], LR_ADAM, 0.9, 0.999, 1e-8, 0.05, decoupled,
             (long) guard[2]);
         for (int k = 0; k < 3; k++) {
           cpu.download(b[k], expected[k]);
@@ -145,7 +145,7 @@ class TrainingStepHostTest {
       if (guard[0] != 0) {
         Buffer pb = upload(cpu, expected[0]);
         Buffer vb = upload(cpu, expected[1]);
-        cpu.sgdStep(pb, clipped(cpu, g[t], guard[1]), vb, LR_SGD, h[0], h[1], 0.01, h[2] != 0, h[3] != 0);
+        cpu.sgdStep(pb, null, clipped(cpu, g[t], guard[1]), vb, LR_SGD, h[0], h[1], 0.01, h[2] != 0, h[3] != 0);
         cpu.download(pb, expected[0]);
         cpu.download(vb, expected[1]);
       }
