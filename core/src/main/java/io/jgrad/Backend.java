@@ -284,8 +284,8 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
-   * {@link #sgdStep} on every (param, grad, velocity) of the lists, but only if guard[{@link StepGuard#APPLY}] is 1, and
-   * on grad·guard[{@link StepGuard#SCALE}] (a backend may scale the gradients in place to get there).
+   * {@link #sgdStep} on every (param, grad, velocity) of the lists, but only if guard[{@link StepGuard#APPLY}] is 1,
+   * and on grad·guard[{@link StepGuard#SCALE}] (a backend may scale the gradients in place to get there).
    * velocities is null when momentum = 0; paramCopies (null, or one entry per parameter, null where none) as {@link
    * #sgdStep}'s paramCopy, written with its param (a skipped step leaves both; a backend may rewrite an unchanged
    * param's copy, which gives the same bits).

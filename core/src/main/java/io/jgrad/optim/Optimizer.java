@@ -122,7 +122,8 @@ public abstract class Optimizer implements AutoCloseable {
 
   /**
    * Updates every parameter of {@code updated} (each has a gradient) and its kept 16-bit copy ({@link
-   * Parameter#reducedCopy}) with one multi-tensor kernel that reads {@code guard}; see {@link #step(Tensor)}. Only optimizers whose {@link #stepsOnTheDevice()} is true implement it.
+   * Parameter#reducedCopy}) with one multi-tensor kernel that reads {@code guard}; see {@link #step(Tensor)}. Only
+   * optimizers whose {@link #stepsOnTheDevice()} is true implement it.
    */
   protected void updateAll(List<String> names, List<Parameter> updated, Tensor guard) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no guarded multi-tensor step");

@@ -120,8 +120,8 @@ public abstract class TrainingStepConformance extends KernelConformance {
         backend.softmaxCrossEntropy(logits, bad, 4, 3, 0, probs, loss);
         backend.download(loss, new float[4]);
       });
-      assertTrue(e.getMessage().startsWith("softmaxCrossEntropy: ") && e.getMessage().contains("row 1 is outside [0, 3)"),
-          e.getMessage());
+      String message = e.getMessage();
+      assertTrue(message.startsWith("softmaxCrossEntropy: ") && message.contains("row 1 is outside [0, 3)"), message);
       backend.softmaxCrossEntropy(logits, good, 4, 3, 0, probs, loss);
       assertTrue(Double.isFinite(get(loss)[1]), "the good labels' loss, after the bad one was reported");
     }

@@ -73,7 +73,8 @@ class DeviceGuardGpuTest {
     try (Backend backend = backends.get()) {
       Generator g = new Generator(7);
       Sequential model = new Sequential(new Linear(backend, FEATURES, 128, g), new ReLU(),
-          new Dropout(0.2, new Generator(8)), new Linear(backend, 128, 64, g), new ReLU(), new Linear(backend, 64, 10, g));
+          new Dropout(0.2, new Generator(8)), new Linear(backend, 128, 64, g), new ReLU(),
+          new Linear(backend, 64, 10, g));
       try (DataLoader train = DataLoader.builder(data(2048, poisoned)).batchSize(128).shuffle(!poisoned).seed(1)
               .build(backend);
           Optimizer opt = optimizer.apply(model)) {
