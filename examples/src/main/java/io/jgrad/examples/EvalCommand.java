@@ -6,6 +6,7 @@ import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.ModelFile;
 import io.jgrad.tools.Predictor;
 import io.jgrad.train.ClassificationReport;
+import io.jgrad.train.TrainingCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +77,11 @@ final class EvalCommand implements Callable<Integer> {
       s.put("model", model.toString());
       s.put("dataset", name);
       s.put("backend", backend.name());
+      // A checkpoint records the precision it trained in; eval runs the float32 master weights in float32.
+      String trained = TrainingCheckpoint.recordedConfig(model).get("precision");
+      if (trained != null) {
+        s.put("trained_precision", trained);
+      }
       s.put("examples", report.examples());
       s.put("loss", report.loss());
       s.put("accuracy", report.accuracy());

@@ -436,6 +436,7 @@ final class TrainCommand implements Callable<Integer> {
     c.put("batch", Integer.toString(batch));
     c.put("val-split", Double.toString(valSplit));
     c.put("seed", Long.toString(seed));
+    c.put("precision", precision.label()); // a checkpoint from before it was recorded resumes in fp32, the default then
     return c;
   }
 
