@@ -8,6 +8,9 @@ import io.jgrad.autograd.Function;
 public final class Add extends Function {
 
   public static Tensor apply(Tensor a, Tensor b) {
+    if (Promotion.needed(a, b)) { // mixed floating dtypes: PyTorch's result type
+      return Promotion.apply(a, b, Add::apply);
+    }
     Tensor out = Broadcast.binary("add", BinaryOp.ADD, a, b);
     if (isRecording(a, b)) {
       new Add().connect(out, a, b);

@@ -10,6 +10,9 @@ public final class Div extends Function {
   private Tensor out;
 
   public static Tensor apply(Tensor a, Tensor b) {
+    if (Promotion.needed(a, b)) { // mixed floating dtypes: PyTorch's result type
+      return Promotion.apply(a, b, Div::apply);
+    }
     Tensor out = Broadcast.binary("div", BinaryOp.DIV, a, b);
     if (isRecording(a, b)) {
       Div f = new Div();

@@ -12,6 +12,9 @@ public final class Maximum extends Function {
   private Tensor aWins;
 
   public static Tensor apply(Tensor a, Tensor b, boolean max) {
+    if (Promotion.needed(a, b)) { // mixed floating dtypes: PyTorch's result type
+      return Promotion.apply(a, b, (x, y) -> apply(x, y, max));
+    }
     String name = max ? "maximum" : "minimum";
     Tensor out = Broadcast.binary(name, max ? BinaryOp.MAX : BinaryOp.MIN, a, b);
     if (isRecording(a, b)) {

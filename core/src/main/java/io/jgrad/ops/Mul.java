@@ -10,6 +10,9 @@ public final class Mul extends Function {
   private Tensor b;
 
   public static Tensor apply(Tensor a, Tensor b) {
+    if (Promotion.needed(a, b)) { // mixed floating dtypes: PyTorch's result type
+      return Promotion.apply(a, b, Mul::apply);
+    }
     Tensor out = Broadcast.binary("mul", BinaryOp.MUL, a, b);
     if (isRecording(a, b)) {
       Mul f = new Mul();

@@ -11,6 +11,9 @@ public final class Pow extends Function {
   private Tensor out;
 
   public static Tensor apply(Tensor a, Tensor b) {
+    if (Promotion.needed(a, b)) { // mixed floating dtypes: PyTorch's result type
+      return Promotion.apply(a, b, Pow::apply);
+    }
     Tensor out = Broadcast.binary("pow", BinaryOp.POW, a, b);
     if (isRecording(a, b)) {
       Pow f = new Pow();

@@ -8,6 +8,9 @@ import io.jgrad.autograd.Function;
 public final class Sub extends Function {
 
   public static Tensor apply(Tensor a, Tensor b) {
+    if (Promotion.needed(a, b)) { // mixed floating dtypes: PyTorch's result type
+      return Promotion.apply(a, b, Sub::apply);
+    }
     Tensor out = Broadcast.binary("sub", BinaryOp.SUB, a, b);
     if (isRecording(a, b)) {
       new Sub().connect(out, a, b);

@@ -38,6 +38,7 @@ class OpGradCheckTest extends ReferenceBackendTest {
   @MethodSource("io.jgrad.conformance.OpCases#all")
   void gradientMatchesCentralDifferences(OpCase c) {
     assumeTrue(c.differentiable(), c.name() + " has no gradient");
+    assumeTrue(c.dtypes().contains(DType.FLOAT64), c.name() + " rounds to 16 bits inside: no float64 check sees it");
     try (Scope ignored = Scope.open();
         OpCase.Instance instance = c.subject().build(backend, DType.FLOAT64, new Generator(c.seed()))) {
       List<Tensor> inputs = new ArrayList<>(List.of(c.inputs(backend, DType.FLOAT64)));
