@@ -6,6 +6,8 @@
 // with tolerances. Include this first, then the kernel's .cu file.
 #pragma once
 
+#define CUDA_HOST_EMULATOR 1  // kernels take their host branch (cp.async, ldmatrix, mma) instead of inline PTX
+
 #include <algorithm>
 #include <barrier>
 #include <cmath>
@@ -64,10 +66,11 @@ inline float __int_as_float(int i) { return __uint_as_float((unsigned) i); }
 inline std::barrier<>* host_block_barrier;
 inline void __syncthreads() { host_block_barrier->arrive_and_wait(); }
 
-// One warp's fragment exchange for host_mma.
+// One warp's fragment exchange for host_mma and host_ldmatrix_x4.
 struct HostWarp {
   unsigned a[32][4];
   unsigned b[32][2];
+  const unsigned short* rows[32];
   std::barrier<> sync{32};
 };
 inline std::vector<std::unique_ptr<HostWarp>> host_warps;
@@ -101,15 +104,89 @@ inline void host_mma(int k, bool bf16, float* d, const unsigned* a, const unsign
   w.sync.arrive_and_wait();
 }
 
-// Runs body() as the kernel launch <<<grid, block>>>.
+// ldmatrix.sync.aligned.m8n8.x4[.trans].shared.b16: lane 8j + r passes the address of row r of matrix j (8
+// contiguous 16-bit elements); register j of lane l gets matrix j's elements (l / 4, 2(l % 4)) and (l / 4,
+// 2(l % 4) + 1), the first in the low half — with trans, (2(l % 4), l / 4) and (2(l % 4) + 1, l / 4).
+inline void host_ldmatrix_x4(bool trans, unsigned* r, const void* row) {
+  unsigned tid = threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z);
+  HostWarp& w = *host_warps[tid / 32];
+  int lane = tid % 32;
+  if (reinterpret_cast<unsigned long long>(row) % 16 != 0) {
+    fprintf(stderr, "ldmatrix: lane %d's row address is not 16-byte aligned\n", lane);
+    abort();
+  }
+  w.rows[lane] = static_cast<const unsigned short*>(row);
+  w.sync.arrive_and_wait();
+  for (int j = 0; j < 4; j++) {
+    unsigned lo, hi;
+    if (trans) {
+      lo = w.rows[8 * j + 2 * (lane % 4)][lane / 4];
+      hi = w.rows[8 * j + 2 * (lane % 4) + 1][lane / 4];
+    } else {
+      lo = w.rows[8 * j + lane / 4][2 * (lane % 4)];
+      hi = w.rows[8 * j + lane / 4][2 * (lane % 4) + 1];
+    }
+    r[j] = lo | hi << 16;
+  }
+  w.sync.arrive_and_wait();
+}
+
+// cp.async with its delay: a copy reads global memory when issued, fills its destination with 0xff bytes (NaN in
+// bf16 and fp16) at once, and lands only when its thread's cp.async.wait_group retires its group. A kernel that
+// reads a stage before waiting, reads another thread's copies before the barrier after the wait, or requests a
+// stage that a warp is still multiplying reads NaN here too.
+struct HostAsyncCopy {
+  void* to;
+  unsigned char bytes[16];
+  int group;
+};
+inline thread_local std::vector<HostAsyncCopy> host_async_copies;
+inline thread_local int host_async_groups = 0;  // committed groups so far
+
+inline void host_cp_async16(void* shared, const void* global, bool inside) {
+  if (reinterpret_cast<unsigned long long>(shared) % 16 != 0 ||
+      (inside && reinterpret_cast<unsigned long long>(global) % 16 != 0)) {
+    fprintf(stderr, "cp.async: a 16-byte copy's address is not 16-byte aligned\n");
+    abort();
+  }
+  HostAsyncCopy c{shared, {}, host_async_groups};
+  if (inside) std::memcpy(c.bytes, global, 16);
+  std::memset(shared, 0xff, 16);
+  host_async_copies.push_back(c);
+}
+
+inline void host_cp_async_commit() { host_async_groups++; }
+
+// Lands every copy of the groups older than the newest `pending` committed ones.
+inline void host_cp_async_wait(int pending) {
+  std::vector<HostAsyncCopy> later;
+  for (const HostAsyncCopy& c : host_async_copies) {
+    if (c.group < host_async_groups - pending) {
+      std::memcpy(c.to, c.bytes, 16);
+    } else {
+      later.push_back(c);
+    }
+  }
+  host_async_copies.swap(later);
+}
+
+// extern __shared__ (dynamic shared memory) of the running block, sized by host_launch's sharedBytes.
+inline unsigned char* host_dynamic_shared;
+
+// Runs body() as the kernel launch <<<grid, block, sharedBytes>>>; the dynamic shared memory starts as garbage
+// (0xff bytes, a NaN pattern in bf16 and fp16), as a device's does.
 template <typename Body>
-void host_launch(dim3 grid, dim3 block, Body body) {
+void host_launch(dim3 grid, dim3 block, size_t sharedBytes, Body body) {
+  std::vector<unsigned char> shared(sharedBytes + 16);
+  unsigned char* aligned = shared.data() + (16 - reinterpret_cast<unsigned long long>(shared.data()) % 16) % 16;
+  host_dynamic_shared = aligned;
   gridDim = grid;
   blockDim = block;
   unsigned threads = block.x * block.y * block.z;
   for (unsigned z = 0; z < grid.z; z++) {
     for (unsigned y = 0; y < grid.y; y++) {
       for (unsigned x = 0; x < grid.x; x++) {
+        std::memset(aligned, 0xff, sharedBytes);
         std::barrier<> barrier(threads);
         host_block_barrier = &barrier;
         host_warps.clear();
@@ -120,10 +197,20 @@ void host_launch(dim3 grid, dim3 block, Body body) {
             threadIdx = {t % block.x, t / block.x % block.y, t / (block.x * block.y)};
             blockIdx = {x, y, z};
             body();
+            if (!host_async_copies.empty()) {
+              fprintf(stderr, "cp.async: a thread ended with copies not waited for\n");
+              abort();
+            }
           });
         }
         for (std::thread& th : pool) th.join();
       }
     }
   }
+}
+
+// Runs body() as the kernel launch <<<grid, block>>>.
+template <typename Body>
+void host_launch(dim3 grid, dim3 block, Body body) {
+  host_launch(grid, block, 0, body);
 }

@@ -3,7 +3,7 @@
 // hgemm_sum_splits), and prints C's elements as raw bits, one per line.
 //   input: kernel transA transB batch m n k splits alphaBits betaBits cType strideA strideB strideC lenA lenB lenC,
 //          then lenA + lenB 16-bit patterns and lenC patterns of C's type (float bits for float32)
-//   kernel: 0 = hgemm_f16_k8, 1 = hgemm_f16, 2 = hgemm_bf16
+//   kernel: an index into KERNELS below (0 = hgemm_f16_k8, then the sm_80 entries, bf16 and fp16 per shape)
 #include "cuda_host.h"
 #include "tensor_gemm.cu"
 #include "tensor_gemm_sm80.cu"
@@ -14,6 +14,30 @@ float host_half_value(unsigned bits, bool bf16) {
 
 typedef void (*Entry)(int, int, int, int, int, int, float, const bits16*, long long, const bits16*, long long, float,
                       int, void*, long long);
+
+// An entry with its launch geometry, as TensorGemm launches it.
+struct Launch {
+  Entry entry;
+  int tileM, tileN, threads, sharedBytes;
+};
+
+template <Mma OP, int BM, int BN, int WM, int WN, int STAGES, bool PREFETCH>
+constexpr Launch pipelined(Entry entry) {
+  typedef PipelinedGemm<OP, BM, BN, WM, WN, STAGES, PREFETCH> G;
+  return {entry, BM, BN, G::THREADS, G::SHARED_BYTES};
+}
+
+static const Launch KERNELS[] = {
+    {hgemm_f16_k8, HG_TILE, HG_TILE, HG_THREADS, 0},
+    pipelined<Mma::BF16_K16, 128, 256, 64, 64, 3, false>(hgemm_bf16_128x256),
+    pipelined<Mma::F16_K16, 128, 256, 64, 64, 3, false>(hgemm_f16_128x256),
+    pipelined<Mma::BF16_K16, 256, 128, 64, 64, 3, false>(hgemm_bf16_256x128),
+    pipelined<Mma::F16_K16, 256, 128, 64, 64, 3, false>(hgemm_f16_256x128),
+    pipelined<Mma::BF16_K16, 128, 128, 64, 64, 4, false>(hgemm_bf16_128x128),
+    pipelined<Mma::F16_K16, 128, 128, 64, 64, 4, false>(hgemm_f16_128x128),
+    pipelined<Mma::BF16_K16, 128, 256, 64, 64, 3, true>(hgemm_bf16_128x256p),
+    pipelined<Mma::F16_K16, 128, 256, 64, 64, 3, true>(hgemm_f16_128x256p),
+};
 
 int main() {
   int kernel, transA, transB, batch, m, n, k, splits, cType;
@@ -36,20 +60,25 @@ int main() {
     if (scanf("%u", &v) != 1) return 2;
     if (cBytes == 4) std::memcpy(&c[i * 4], &v, 4); else { bits16 h = (bits16) v; std::memcpy(&c[i * 2], &h, 2); }
   }
-  Entry entry = kernel == 0 ? hgemm_f16_k8 : kernel == 1 ? hgemm_f16 : hgemm_bf16;
+  if (kernel < 0 || kernel >= (int) (sizeof(KERNELS) / sizeof(KERNELS[0]))) {
+    return 2;
+  }
+  const Launch& launch = KERNELS[kernel];
+  Entry entry = launch.entry;
   float alpha = __uint_as_float(alphaBits);
   float beta = __uint_as_float(betaBits);
-  dim3 grid{(unsigned) ((m + HG_TILE - 1) / HG_TILE), (unsigned) ((n + HG_TILE - 1) / HG_TILE),
+  dim3 grid{(unsigned) ((m + launch.tileM - 1) / launch.tileM), (unsigned) ((n + launch.tileN - 1) / launch.tileN),
             (unsigned) (batch * splits)};
-  dim3 block{HG_THREADS, 1, 1};
+  dim3 block{(unsigned) launch.threads, 1, 1};
+  size_t shared = launch.sharedBytes;
   if (splits == 1) {
-    host_launch(grid, block, [&] {
+    host_launch(grid, block, shared, [&] {
       entry(transA, transB, m, n, k, 1, alpha, a.data(), strideA, b.data(), strideB, beta, cType, c.data(), strideC);
     });
   } else {
     long long count = (long long) m * n;
     std::vector<float> partial(count * batch * splits, std::nanf(""));
-    host_launch(grid, block, [&] {
+    host_launch(grid, block, shared, [&] {
       entry(transA, transB, m, n, k, splits, 1.f, a.data(), strideA, b.data(), strideB, 0.f, 0, partial.data(),
             count);
     });

@@ -37,7 +37,7 @@ enum class Mma { F16_K8, F16_K16, BF16_K16 };
 // D = A·B + D on one 16×8 tile; a holds K/4 registers, b K/8 (K = 8 or 16).
 template <Mma OP>
 __device__ __forceinline__ void mma_tile(float* d, const unsigned* a, const unsigned* b) {
-#ifdef __CUDA_ARCH__
+#ifndef CUDA_HOST_EMULATOR
   if (OP == Mma::F16_K8) {
     asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};"
                  : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])

@@ -1,7 +1,7 @@
 package io.jgrad.cuda;
 
-import static jcuda.jcublas.JCublas2.cublasGemmEx;
-import static jcuda.jcublas.JCublas2.cublasGemmStridedBatchedEx;
+import static jcuda.jcublas.JCublas2.cublasGemmEx_new;
+import static jcuda.jcublas.JCublas2.cublasGemmStridedBatchedEx_new;
 import static jcuda.jcublas.cublasOperation.CUBLAS_OP_N;
 import static jcuda.jcublas.cublasOperation.CUBLAS_OP_T;
 
@@ -11,11 +11,18 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.jcublas.cublasComputeType;
 import jcuda.jcublas.cublasGemmAlgo;
 import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasStatus;
 
 /**
  * {@link Gemm16} through cuBLAS's cublasGemmEx (float32 compute, so the tensor cores accumulate in float32), with
  * the row-major ↔ column-major swap of {@link CublasGemm}. cuBLAS refuses bf16 before sm_80 itself; the backend
  * checks first so that the error names the device.
+ *
+ * <p>JCublas2 12.6's {@code cublasGemmEx} and {@code cublasGemmStridedBatchedEx} take the legacy compute type (a
+ * cudaDataType, as cuBLAS's C++ overloads) and convert it; given a {@code cublasComputeType} such as
+ * CUBLAS_COMPUTE_32F (68) they return CUBLAS_STATUS_NOT_SUPPORTED as a plain value, without the exception that
+ * {@code setExceptionsEnabled} promises, and run nothing. The {@code _new} methods take {@code cublasComputeType},
+ * as the C API does, and report failures; their status is checked here too.
  */
 final class CublasGemm16 implements Gemm16 {
   private final cublasHandle handle;
@@ -44,11 +51,13 @@ final class CublasGemm16 implements Gemm16 {
     Pointer pBeta = Pointer.to(new float[] {beta});
     int compute = cublasComputeType.CUBLAS_COMPUTE_32F;
     int algo = cublasGemmAlgo.CUBLAS_GEMM_DEFAULT;
-    if (batch == 1) {
-      cublasGemmEx(handle, opB, opA, n, m, k, pAlpha, b, in, ldb, a, in, lda, pBeta, c, out, ldc, compute, algo);
-    } else {
-      cublasGemmStridedBatchedEx(handle, opB, opA, n, m, k, pAlpha, b, in, ldb, strideB, a, in, lda, strideA, pBeta,
-          c, out, ldc, strideC, batch, compute, algo);
+    int status = batch == 1
+        ? cublasGemmEx_new(handle, opB, opA, n, m, k, pAlpha, b, in, ldb, a, in, lda, pBeta, c, out, ldc, compute,
+            algo)
+        : cublasGemmStridedBatchedEx_new(handle, opB, opA, n, m, k, pAlpha, b, in, ldb, strideB, a, in, lda,
+            strideA, pBeta, c, out, ldc, strideC, batch, compute, algo);
+    if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+      throw new IllegalStateException("gemm: cublasGemmEx failed: " + cublasStatus.stringFor(status));
     }
   }
 

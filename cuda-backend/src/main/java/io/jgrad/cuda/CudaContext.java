@@ -170,6 +170,13 @@ final class CudaContext implements AutoCloseable {
     return deviceName;
   }
 
+  /** The most shared memory one block may opt in to, in bytes (227 KB on an H100, 99 KB on sm_86 and sm_89). */
+  int sharedMemoryPerBlockOptIn() {
+    int[] bytes = new int[1];
+    cuDeviceGetAttribute(bytes, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device);
+    return bytes[0];
+  }
+
   /** Streaming multiprocessors: how many blocks run at once, give or take occupancy. */
   int multiprocessors() {
     return multiprocessors;

@@ -52,17 +52,22 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
    * reaches; column tiles on y and the batch on z, each limited to {@link #MAX_GRID_YZ}.
    */
   static Grid gemmTiles(int m, int n, int batch) {
-    return gemm(m, n, batch, GEMM_TILE, GEMM_THREADS_PER_SIDE, GEMM_THREADS_PER_SIDE);
+    return gemm(m, n, batch, GEMM_TILE, GEMM_TILE, GEMM_THREADS_PER_SIDE, GEMM_THREADS_PER_SIDE);
   }
 
   /** sgemm_large: one block of {@link #THREADS} threads per 128×128 tile of C, laid out as {@link #gemmTiles}. */
   static Grid gemmLargeTiles(int m, int n, int batch) {
-    return gemm(m, n, batch, GEMM_LARGE_TILE, THREADS, 1);
+    return gemm(m, n, batch, GEMM_LARGE_TILE, GEMM_LARGE_TILE, THREADS, 1);
   }
 
-  /** hgemm_*: one block of {@link #THREADS} threads per 128×128 tile of C, laid out as {@link #gemmTiles}. */
+  /** hgemm_f16_k8: one block of {@link #THREADS} threads per 128×128 tile of C, laid out as {@link #gemmTiles}. */
   static Grid tensorGemmTiles(int m, int n, int batch) {
-    return gemm(m, n, batch, TENSOR_GEMM_TILE, THREADS, 1);
+    return gemm(m, n, batch, TENSOR_GEMM_TILE, TENSOR_GEMM_TILE, THREADS, 1);
+  }
+
+  /** The sm_80 hgemm entries: one block of {@code threads} per tileM × tileN tile of C, as {@link #gemmTiles}. */
+  static Grid tensorGemmTiles(int m, int n, int batch, int tileM, int tileN, int threads) {
+    return gemm(m, n, batch, tileM, tileN, threads, 1);
   }
 
   /** One block of {@link #BLOCK_MAX_THREADS} threads per channel (batchnorm.cu), capped as other block counts. */
@@ -70,8 +75,8 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
     return new Grid(Math.min(channels, MAX_BLOCKS), 1, 1, BLOCK_MAX_THREADS, 1, 1);
   }
 
-  private static Grid gemm(int m, int n, int batch, int tile, int blockX, int blockY) {
-    int colTiles = ceilDiv(n, tile);
+  private static Grid gemm(int m, int n, int batch, int tileM, int tileN, int blockX, int blockY) {
+    int colTiles = ceilDiv(n, tileN);
     if (colTiles > MAX_GRID_YZ) {
       throw new IllegalArgumentException(
           "gemm: n " + n + " needs " + colTiles + " column tiles, more than the tiled kernel's " + MAX_GRID_YZ);
@@ -79,7 +84,7 @@ record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ)
     if (batch > MAX_GRID_YZ) {
       throw new IllegalArgumentException("gemm: batch " + batch + " exceeds the tiled kernel's " + MAX_GRID_YZ);
     }
-    return new Grid(ceilDiv(m, tile), colTiles, batch, blockX, blockY, 1);
+    return new Grid(ceilDiv(m, tileM), colTiles, batch, blockX, blockY, 1);
   }
 
   boolean isEmpty() {

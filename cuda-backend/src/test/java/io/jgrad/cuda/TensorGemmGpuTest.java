@@ -19,8 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The 16-bit GEMMs on a device — jgrad's mma.sync kernels whole and split along K, and cublasGemmEx where cuBLAS
- * loads — against a float64 product of the same 16-bit inputs, for every transpose pair, aligned (16-byte loads)
+ * The 16-bit GEMMs on a device — jgrad's mma.sync kernels whole and split along K (the default and every sm_80
+ * {@link TensorGemm.Variant}), and cublasGemmEx where cuBLAS loads — against a float64 product of the same 16-bit inputs, for every transpose pair, aligned (16-byte loads)
  * and odd sizes, a broadcast B, and C in float32, bf16 and fp16. bf16 before sm_80 must be refused, naming the
  * device. 16-bit buffers travel as int32 buffers of two elements each. Skips where no GPU answers.
  */
@@ -57,6 +57,25 @@ class TensorGemmGpuTest {
       }
       for (int splits : new int[] {1, 3}) {
         cases(tensor, splits, input, failures);
+      }
+    }
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
+  }
+
+  @Test
+  void everySm80VariantMatchesTheFloat64Product() {
+    assumeTrue(backend.context().computeCapability() >= 80, "the sm_80 kernel variants need compute capability 8.0");
+    List<String> failures = new ArrayList<>();
+    for (TensorGemm.Variant variant : TensorGemm.Variant.values()) {
+      TensorGemm gemm = new TensorGemm(backend.context(), backend.allocator(), variant);
+      for (Storage input : new Storage[] {Storage.FLOAT16, Storage.BFLOAT16}) {
+        for (int splits : new int[] {1, 3}) {
+          int before = failures.size();
+          cases(gemm, splits, input, failures);
+          for (int i = before; i < failures.size(); i++) {
+            failures.set(i, gemm.variant().label + ": " + failures.get(i));
+          }
+        }
       }
     }
     assertTrue(failures.isEmpty(), String.join("\n", failures));

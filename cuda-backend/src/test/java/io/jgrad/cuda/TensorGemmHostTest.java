@@ -13,16 +13,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The tensor-core GEMM kernels' own source (tensor_gemm.cuh) run on the host CUDA emulator, whose MMA follows the
- * PTX ISA's fragment tables, against a float64 product of the same 16-bit inputs: the three kernels, the four
- * transpose pairs, the 16-byte and the element-wise load paths (sizes that are and are not multiples of 8), tiles
- * cut by the matrix edge, split K with a broadcast operand, alpha and beta, and C in each storage type. What this
- * cannot show — that the hardware's MMA matches the table, timing, the launch itself — the GPU tests do.
+ * The tensor-core GEMM kernels' own source (tensor_gemm.cuh, tensor_gemm_pipeline.cuh) run on the host CUDA
+ * emulator, whose MMA and ldmatrix follow the PTX ISA's fragment tables and whose cp.async lands only when waited
+ * for, against a float64 product of the same 16-bit inputs: every kernel entry (the sm_75 fp16 kernel and each
+ * sm_80 shape in bf16 and fp16), the four transpose pairs, the cp.async and the element-wise load paths (sizes
+ * that are and are not multiples of 8), K long enough to wrap the pipeline's stages, tiles cut by the matrix edge,
+ * split K with a broadcast operand, alpha and beta, and C in each storage type. What this cannot show — that the
+ * hardware's MMA matches the table, timing, the launch itself — the GPU tests do.
  */
 class TensorGemmHostTest {
-  /** hgemm_f16_k8, hgemm_f16, hgemm_bf16: the harness's kernel codes, and their input format. */
+  /** tensor_gemm_host.cpp's KERNELS, in order: hgemm_f16_k8, then TensorGemm.Variant's entries, bf16 and fp16. */
   private enum Kernel {
-    F16_K8(Half16.FLOAT16), F16(Half16.FLOAT16), BF16(Half16.BFLOAT16);
+    F16_K8(Half16.FLOAT16),
+    BF16_128X256(Half16.BFLOAT16), F16_128X256(Half16.FLOAT16),
+    BF16_256X128(Half16.BFLOAT16), F16_256X128(Half16.FLOAT16),
+    BF16_128X128(Half16.BFLOAT16), F16_128X128(Half16.FLOAT16),
+    BF16_128X256P(Half16.BFLOAT16), F16_128X256P(Half16.FLOAT16);
 
     final Half16 format;
 
@@ -52,8 +58,32 @@ class TensorGemmHostTest {
       for (int t = 0; t < 4; t++) {
         boolean ta = (t & 1) != 0;
         boolean tb = (t & 2) != 0;
+        // fp16 and bf16 entries of one shape share every line but the MMA: one transpose pair covers the fp16 one.
+        boolean sm80f16 = kernel.format == Half16.FLOAT16 && kernel != Kernel.F16_K8;
+        if (sm80f16 && t != 2) {
+          continue;
+        }
         check(new Product(kernel, ta, tb, 1, 7, 9, 13, 1, 1f, 0f, null, false), failures);        // scalar loads
-        check(new Product(kernel, ta, tb, 1, 136, 144, 48, 1, 0.5f, 0.25f, null, false), failures);  // 16-byte loads
+        check(new Product(kernel, ta, tb, 1, 72, 136, 168, 1, 0.5f, 0.25f, null, false), failures);  // 16-byte
+        if (kernel == Kernel.F16_K8 || kernel == Kernel.BF16_128X256P || kernel == Kernel.BF16_128X128) {
+          check(new Product(kernel, ta, tb, 1, 37, 29, 131, 1, 1f, 0.5f, null, false), failures);  // scalar, 5 stages
+        }
+      }
+    }
+    // Both edges of the default 128×256 tile cut, and a second block along each axis.
+    check(new Product(Kernel.BF16_128X256P, false, false, 1, 136, 264, 40, 1, 1f, 0f, null, false), failures);
+    check(new Product(Kernel.BF16_128X256P, true, true, 1, 136, 264, 40, 1, 1f, 0f, null, false), failures);
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
+  }
+
+  @Test
+  void everyKernelWritesEachStorageTypeOfC() throws Exception {
+    List<String> failures = new ArrayList<>();
+    for (Kernel kernel : Kernel.values()) {
+      for (Half16 c : new Half16[] {Half16.BFLOAT16, Half16.FLOAT16}) {
+        check(new Product(kernel, false, false, 1, 40, 48, 64, 1, 1f, 0f, c, false), failures);     // pairs
+        check(new Product(kernel, true, true, 1, 24, 40, 32, 1, -2f, 0.5f, c, false), failures);    // pairs, beta
+        check(new Product(kernel, false, true, 1, 19, 23, 8, 1, 1f, 1f, c, false), failures);       // odd n
       }
     }
     assertTrue(failures.isEmpty(), String.join("\n", failures));
@@ -62,10 +92,13 @@ class TensorGemmHostTest {
   @Test
   void splitKAddsTheChunksInOrderIntoEachStorageType() throws Exception {
     List<String> failures = new ArrayList<>();
-    check(new Product(Kernel.BF16, false, false, 2, 40, 24, 200, 3, 1f, 0f, Half16.BFLOAT16, false), failures);
-    check(new Product(Kernel.BF16, true, false, 2, 33, 17, 150, 4, 1f, 1f, null, true), failures);
-    check(new Product(Kernel.F16, false, true, 1, 24, 40, 96, 2, 2f, -1f, Half16.FLOAT16, false), failures);
-    check(new Product(Kernel.F16_K8, true, true, 2, 1, 1, 1, 1, 1f, 0f, Half16.FLOAT16, true), failures);
+    for (Kernel kernel : new Kernel[] {Kernel.F16_K8, Kernel.BF16_128X256P, Kernel.BF16_128X256, Kernel.F16_128X128}) {
+      check(new Product(kernel, false, false, 2, 40, 24, 200, 3, 1f, 0f, Half16.BFLOAT16, false), failures);
+      check(new Product(kernel, true, false, 2, 33, 17, 150, 4, 1f, 1f, null, true), failures);
+      check(new Product(kernel, false, true, 1, 24, 40, 96, 2, 2f, -1f, Half16.FLOAT16, false), failures);
+      check(new Product(kernel, true, true, 2, 1, 1, 1, 1, 1f, 0f, Half16.FLOAT16, true), failures);
+      check(new Product(kernel, true, true, 2, 40, 72, 320, 3, 1f, 0.5f, null, true), failures);  // 16-byte, split
+    }
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
 
