@@ -315,7 +315,7 @@ public interface Backend extends AutoCloseable {
    * Counter-based random numbers, identical on every backend: element i is drawn from Philox4x32-10 with key =
    * (low, high 32 bits of seed) and counter = (low, high 32 bits of offset + i, 0, 0), giving x0, x1. UNIFORM: a +
    * (b − a)·x0·2⁻³²; NORMAL: a + b·sqrt(−2·ln((x0 + 1)·2⁻³²))·cos(2π·x1·2⁻³²). Computed in double, then rounded to
-   * the buffer's dtype. See {@link Philox} for the reference.
+   * the buffer's dtype. See {@code io.jgrad.internal.Philox} for the reference.
    */
   void random(Distribution dist, double a, double b, long seed, long offset, Buffer out);
 

@@ -20,6 +20,8 @@ public abstract class Function {
   private final List<Boolean> counted = new ArrayList<>(2);
   private boolean released;
 
+  protected Function() {}
+
   /** Whether an op on these inputs must record a Function: grad mode is on and some input requires a gradient. */
   public static boolean isRecording(Tensor... inputs) {
     if (!NoGrad.isGradEnabled()) {

@@ -4,6 +4,8 @@ import io.jgrad.Tensor;
 
 /** [B, d1, d2, …] → [B, d1·d2·…]: images into a Linear. A view of the same storage. */
 public final class Flatten extends Module {
+  public Flatten() {}
+
   @Override
   public Tensor forward(Tensor x) {
     if (x.rank() < 1) {

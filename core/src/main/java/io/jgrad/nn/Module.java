@@ -19,6 +19,8 @@ public abstract class Module {
   private final Map<String, Module> children = new LinkedHashMap<>();
   private boolean training = true;
 
+  protected Module() {}
+
   public abstract Tensor forward(Tensor x);
 
   protected final Parameter registerParameter(String name, Tensor value) {

@@ -6,6 +6,7 @@ import io.jgrad.autograd.Function;
 
 /** out = a + b, broadcasting. Saves nothing: d/da = d/db = 1, summed over broadcast dimensions. */
 public final class Add extends Function {
+  private Add() {} // made by apply only
 
   public static Tensor apply(Tensor a, Tensor b) {
     if (Promotion.needed(a, b)) { // mixed floating dtypes: PyTorch's result type

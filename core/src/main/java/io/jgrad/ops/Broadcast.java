@@ -7,7 +7,7 @@ import io.jgrad.Tensor;
 import java.util.Arrays;
 
 /** Shape plumbing shared by the ops: argument checks, broadcast outputs, and the reverse of a broadcast. */
-public final class Broadcast {
+final class Broadcast {
   private Broadcast() {}
 
   /** Both operands on one backend with one dtype, or an error naming the op. */
@@ -35,7 +35,7 @@ public final class Broadcast {
    * The gradient of a broadcast: sums {@code g} over the dimensions along which {@code shape} was broadcast to g's
    * shape. Returns g itself when nothing was broadcast.
    */
-  public static Tensor sumTo(Tensor g, Shape shape) {
+  static Tensor sumTo(Tensor g, Shape shape) {
     if (g.shape().equals(shape)) {
       return g;
     }

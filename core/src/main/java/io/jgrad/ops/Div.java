@@ -6,6 +6,8 @@ import io.jgrad.autograd.Function;
 
 /** out = a / b, broadcasting. d/da = 1/b; d/db = −a/b² = −out/b, so b is saved, and out only if b needs a gradient. */
 public final class Div extends Function {
+  private Div() {} // made by apply only
+
   private Tensor b;
   private Tensor out;
 

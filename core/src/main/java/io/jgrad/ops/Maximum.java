@@ -9,6 +9,8 @@ import io.jgrad.autograd.Function;
  * Saves the mask [a wins] rather than both operands.
  */
 public final class Maximum extends Function {
+  private Maximum() {} // made by apply only
+
   private Tensor aWins;
 
   public static Tensor apply(Tensor a, Tensor b, boolean max) {

@@ -6,6 +6,8 @@ import io.jgrad.autograd.Function;
 
 /** out = a·b, broadcasting. d/da = b, d/db = a: each operand is saved only if the other one needs a gradient. */
 public final class Mul extends Function {
+  private Mul() {} // made by apply only
+
   private Tensor a;
   private Tensor b;
 

@@ -6,6 +6,8 @@ import io.jgrad.autograd.Function;
 
 /** out = a^b, broadcasting. d/da = b·a^(b−1); d/db = out·ln(a) (defined for a &gt; 0). */
 public final class Pow extends Function {
+  private Pow() {} // made by apply only
+
   private Tensor a;
   private Tensor b;
   private Tensor out;

@@ -6,6 +6,7 @@ import io.jgrad.autograd.Function;
 
 /** A view with another shape of the same elements (no copy). Saves nothing: the gradient is reshaped back. */
 public final class Reshape extends Function {
+  private Reshape() {} // made by apply only
 
   public static Tensor apply(Tensor x, Shape shape) {
     if (shape.size() != x.size()) {

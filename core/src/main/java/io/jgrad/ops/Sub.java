@@ -6,6 +6,7 @@ import io.jgrad.autograd.Function;
 
 /** out = a − b, broadcasting. Saves nothing: d/da = 1, d/db = −1. */
 public final class Sub extends Function {
+  private Sub() {} // made by apply only
 
   public static Tensor apply(Tensor a, Tensor b) {
     if (Promotion.needed(a, b)) { // mixed floating dtypes: PyTorch's result type

@@ -11,6 +11,7 @@ import io.jgrad.autograd.Function;
  * strides, and MLPs never need this: matmul takes transposes as flags). Saves nothing: the gradient is gᵀ.
  */
 public final class Transpose extends Function {
+  private Transpose() {} // made by apply only
 
   public static Tensor apply(Tensor x) {
     Tensor out = transposed(x);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
-import io.jgrad.Philox;
+import io.jgrad.internal.Philox;
 import java.util.Arrays;
 
 /** The random kernel: Philox samples, reproducible by seed and offset. */

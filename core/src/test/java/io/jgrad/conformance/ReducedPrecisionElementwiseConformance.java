@@ -6,7 +6,7 @@ import io.jgrad.BinaryOp;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
-import io.jgrad.Philox;
+import io.jgrad.internal.Philox;
 import io.jgrad.ReduceOp;
 import io.jgrad.ReducedFloats;
 import io.jgrad.Shape;

@@ -9,7 +9,7 @@ import io.jgrad.DType;
 import io.jgrad.Distribution;
 import io.jgrad.GemmArgs;
 import io.jgrad.LeakDetection;
-import io.jgrad.Philox;
+import io.jgrad.internal.Philox;
 import io.jgrad.Pool2dGeometry;
 import io.jgrad.ReduceOp;
 import io.jgrad.Shape;

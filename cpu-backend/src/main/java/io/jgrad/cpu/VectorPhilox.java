@@ -1,7 +1,7 @@
 package io.jgrad.cpu;
 
 import io.jgrad.Distribution;
-import io.jgrad.Philox;
+import io.jgrad.internal.Philox;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;

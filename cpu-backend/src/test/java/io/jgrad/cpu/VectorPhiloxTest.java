@@ -7,7 +7,7 @@ import io.jgrad.BackendOptions;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
-import io.jgrad.Philox;
+import io.jgrad.internal.Philox;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -11,7 +11,7 @@ import io.jgrad.DType;
 import io.jgrad.Distribution;
 import io.jgrad.GemmArgs;
 import io.jgrad.MemoryCapacity;
-import io.jgrad.Philox;
+import io.jgrad.internal.Philox;
 import io.jgrad.ReduceOp;
 import io.jgrad.Transposed;
 import java.util.Arrays;

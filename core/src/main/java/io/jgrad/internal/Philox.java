@@ -1,9 +1,12 @@
-package io.jgrad;
+package io.jgrad.internal;
+
+import io.jgrad.Backend;
+import io.jgrad.Distribution;
 
 /**
  * Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC'11), the counter-based generator
- * behind {@link Backend#random}. Stateless: the same (seed, counter) gives the same numbers on every backend, which
- * is what makes dropout masks replayable under gradient checkpointing.
+ * behind {@link Backend#random}. Stateless: the same (seed, counter) gives the same numbers on every backend,
+ * which is what makes dropout masks replayable under gradient checkpointing.
  */
 public final class Philox {
   private static final int M0 = 0xD2511F53;
