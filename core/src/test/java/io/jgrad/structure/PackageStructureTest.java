@@ -89,6 +89,13 @@ class PackageStructureTest {
   }
 
   @Test
+  void theCycleFinderFindsAPlantedCycleAndTheReaderSeesTensorsOps() {
+    Map<String, Set<String>> graph = Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a", "d"), "d", Set.of());
+    assertEquals(List.of(Set.of("a", "b", "c")), cycles(graph));
+    assertTrue(references.get("io.jgrad.Tensor").contains("io.jgrad.ops.MatMul"), "Tensor.matmul runs MatMul");
+  }
+
+  @Test
   void theModuleExportsTheApiToAllAndInternalPackagesOnlyToTheBackends() throws IOException {
     Path info = classes.resolve("module-info.class");
     assertTrue(Files.exists(info), "core has a module descriptor (core/src/main/java/module-info.java)");

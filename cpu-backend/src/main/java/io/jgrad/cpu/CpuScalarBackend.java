@@ -59,35 +59,28 @@ public final class CpuScalarBackend extends ArrayBackend {
 
   @Override
   public void gemm(GemmArgs g) {
-    boolean transA = g.transA();
-    boolean transB = g.transB();
-    int m = g.m();
-    int n = g.n();
-    int k = g.k();
-    long strideA = g.strideA();
-    long strideB = g.strideB();
-    long strideC = g.strideC();
-    double alpha = g.alpha();
-    double beta = g.beta();
     CpuBuffer[] operands = gemmOperands("gemm", g);
     CpuBuffer ca = operands[0];
     CpuBuffer cb = operands[1];
     CpuBuffer cc = operands[2];
+    int m = g.m();
+    int n = g.n();
+    int k = g.k();
     for (int bi = 0; bi < g.batch(); bi++) {
-      int offA = (int) (bi * strideA);
-      int offB = (int) (bi * strideB);
-      int offC = (int) (bi * strideC);
+      int offA = (int) (bi * g.strideA());
+      int offB = (int) (bi * g.strideB());
+      int offC = (int) (bi * g.strideC());
       for (int i = 0; i < m; i++) {
         for (int j = 0; j < n; j++) {
           double sum = 0;
           for (int p = 0; p < k; p++) {
-            double aip = ca.get(offA + (transA ? p * m + i : i * k + p)); // A is K×M when transposed
-            double bpj = cb.get(offB + (transB ? j * k + p : p * n + j)); // B is N×K when transposed
+            double aip = ca.get(offA + (g.transA() ? p * m + i : i * k + p)); // A is K×M when transposed
+            double bpj = cb.get(offB + (g.transB() ? j * k + p : p * n + j)); // B is N×K when transposed
             sum += aip * bpj;
           }
           int ij = offC + i * n + j;
           // beta = 0 must ignore C entirely: 0·NaN would be NaN.
-          cc.set(ij, alpha * sum + (beta == 0 ? 0.0 : beta * cc.get(ij)));
+          cc.set(ij, g.alpha() * sum + (g.beta() == 0 ? 0.0 : g.beta() * cc.get(ij)));
         }
       }
     }

@@ -368,17 +368,10 @@ public final class CudaBackend implements Backend {
 
   @Override
   public void gemm(GemmArgs g) {
-    boolean transA = g.transA();
-    boolean transB = g.transB();
     int batch = g.batch();
     int m = g.m();
     int n = g.n();
     int k = g.k();
-    long strideA = g.strideA();
-    long strideB = g.strideB();
-    long strideC = g.strideC();
-    double alpha = g.alpha();
-    double beta = g.beta();
     CudaBuffer ca = bound(g.a());
     CudaBuffer cb = cuda(g.b());
     CudaBuffer cc = cuda(g.c());
@@ -386,10 +379,10 @@ public final class CudaBackend implements Backend {
     Check.nonNegative("gemm", "m", m);
     Check.nonNegative("gemm", "n", n);
     Check.nonNegative("gemm", "k", k);
-    checkBatched("A", ca, batch, strideA, (long) m * k);
-    checkBatched("B", cb, batch, strideB, (long) k * n);
-    checkBatched("C", cc, batch, strideC, (long) m * n);
-    Check.that(strideC != 0 || batch <= 1, "gemm", "C's stride is 0 but batch is " + batch);
+    checkBatched("A", ca, batch, g.strideA(), (long) m * k);
+    checkBatched("B", cb, batch, g.strideB(), (long) k * n);
+    checkBatched("C", cc, batch, g.strideC(), (long) m * n);
+    Check.that(g.strideC() != 0 || batch <= 1, "gemm", "C's stride is 0 but batch is " + batch);
     Storage input = Storage.of("gemm", "A", ca.dtype());
     Storage output = Storage.of("gemm", "C", cc.dtype());
     Check.that(cb.dtype() == ca.dtype(), "gemm", "A is " + ca.dtype().label() + " but B is " + cb.dtype().label());
@@ -399,13 +392,12 @@ public final class CudaBackend implements Backend {
       return;
     }
     if (input.isHalf()) {
-      gemm16.run(input, transA, transB, batch, m, n, k, (float) alpha, ca.pointer(), strideA, cb.pointer(), strideB,
-          (float) beta, output, cc.pointer(), strideC);
+      gemm16.run(input, g.transA(), g.transB(), batch, m, n, k, (float) g.alpha(), ca.pointer(), g.strideA(),
+          cb.pointer(), g.strideB(), (float) g.beta(), output, cc.pointer(), g.strideC());
       return;
     }
-    gemm.run(
-        transA, transB, batch, m, n, k, (float) alpha, ca.pointer(), strideA, cb.pointer(), strideB, (float) beta,
-        cc.pointer(), strideC);
+    gemm.run(g.transA(), g.transB(), batch, m, n, k, (float) g.alpha(), ca.pointer(), g.strideA(), cb.pointer(),
+        g.strideB(), (float) g.beta(), cc.pointer(), g.strideC());
   }
 
   /** The last matrix, at (batch − 1)·stride, must end inside the buffer. */
