@@ -23,6 +23,9 @@ import jcuda.jcublas.cublasStatus;
  * CUBLAS_COMPUTE_32F (68) they return CUBLAS_STATUS_NOT_SUPPORTED as a plain value, without the exception that
  * {@code setExceptionsEnabled} promises, and run nothing. The {@code _new} methods take {@code cublasComputeType},
  * as the C API does, and report failures; their status is checked here too.
+ *
+ * <p>C is the inputs' type or float32, as the backend's gemm requires: cuBLAS has no fp16-in, bf16-out product (it
+ * answers CUBLAS_STATUS_NOT_SUPPORTED), which jgrad's own kernel would compute.
  */
 final class CublasGemm16 implements Gemm16 {
   private final cublasHandle handle;
@@ -40,6 +43,8 @@ final class CublasGemm16 implements Gemm16 {
   public void run(
       Storage input, boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, CUdeviceptr a,
       long strideA, CUdeviceptr b, long strideB, float beta, Storage output, CUdeviceptr c, long strideC) {
+    Check.that(output == input || output == Storage.FLOAT32, "gemm",
+        "cublasGemmEx writes C as " + input + " or FLOAT32, not " + output);
     int opA = transA ? CUBLAS_OP_T : CUBLAS_OP_N;
     int opB = transB ? CUBLAS_OP_T : CUBLAS_OP_N;
     int lda = Math.max(1, transA ? m : k);

@@ -98,6 +98,9 @@ class TensorGemmGpuTest {
       boolean ta = (t & 1) != 0;
       boolean tb = (t & 2) != 0;
       for (Storage output : Storage.values()) {
+        if (gemm instanceof CublasGemm16 && output != input && output != Storage.FLOAT32) {
+          continue; // cuBLAS has no such product, and the backend never asks for one
+        }
         check(failures, runCase(gemm, splits, input, ta, tb, 2, 136, 144, 200, output, false));
         check(failures, runCase(gemm, splits, input, ta, tb, 2, 37, 29, 131, output, true));
       }
