@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code jgrad bench train --profile}: a warm-up line, then one line per kernel, GEMMs by the shapes a 784-8-10 MLP's
- * step runs.
+ * step runs; with {@code --model cnn}, the CNN's kernels.
  */
 class BenchTrainProfileTest {
 
@@ -88,5 +88,34 @@ class BenchTrainProfileTest {
     }
     assertEquals("4.0", callsPerStep.get("sgdStep"), callsPerStep.toString());
     assertEquals("7.0", callsPerStep.get("cast"), callsPerStep.toString());
+  }
+
+  @Test
+  void cnnModelProfilesTheConvolutionKernels() throws IOException {
+    CliRun r = CliRun.run("bench", "train", "--model", "cnn", "--backend", "cpu", "--threads", "1", "--batch", "2",
+        "--windows", "1", "--steps", "1", "--max-warmup", "0", "--profile");
+    assertEquals(0, r.code(), r.err());
+    Map<String, String> callsPerStep = new TreeMap<>();
+    for (String line : r.lines()) {
+      Map<String, String> f = CliRun.fields(line);
+      if ("profile".equals(f.get("event"))) {
+        callsPerStep.put(f.get("kernel"), f.get("calls_per_step"));
+      } else if ("summary".equals(f.get("event"))) {
+        assertEquals("cnn", f.get("model"), line);
+      }
+    }
+    // Two blocks: each a convolution, a batch norm and a max-pool; the first block's input needs no gradient.
+    assertEquals("2.0", callsPerStep.get("conv2d"), callsPerStep.toString());
+    assertEquals("2.0", callsPerStep.get("conv2dBackwardWeight"), callsPerStep.toString());
+    assertEquals("1.0", callsPerStep.get("conv2dBackwardInput"), callsPerStep.toString());
+    assertEquals("2.0", callsPerStep.get("maxPool2d"), callsPerStep.toString());
+    assertEquals("2.0", callsPerStep.get("batchNormStatistics"), callsPerStep.toString());
+  }
+
+  @Test
+  void anUnknownModelIsAOneLineErrorNamingIt() {
+    CliRun r = CliRun.run("bench", "train", "--model", "rnn");
+    assertEquals(1, r.code(), r.out());
+    assertEquals("jgrad bench train: unknown --model 'rnn'; expected mlp or cnn", r.errorLine());
   }
 }

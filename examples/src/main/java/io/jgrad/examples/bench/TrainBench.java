@@ -16,6 +16,7 @@ import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
 import io.jgrad.optim.Optimizer;
+import io.jgrad.tools.CnnSpec;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.MlpSpec;
 import io.jgrad.tools.ProgressListener;
@@ -36,8 +37,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Training throughput of an MLP (784-hidden…-10, ReLU, cross-entropy), with the recipe's options (optimizer, schedule,
- * dropout, label smoothing). Two loops: {@code --loop preloaded} (the default) times forward + backward + optimizer
+ * Training throughput of an MLP (784-hidden…-10, ReLU, cross-entropy), or with {@code --model cnn} of the CNN of
+ * {@code jgrad train --model cnn} on 28×28 images ({@link CnnSpec}; --hidden is then ignored), with the recipe's
+ * options (optimizer, schedule, dropout, label smoothing). Two loops: {@code --loop preloaded} (the default) times forward + backward + optimizer
  * step over batches already on the backend; {@code --loop trainer} times what {@code jgrad train} runs, the {@link
  * Trainer} with its progress listener (writing to a null sink) and gradient-norm monitor, a shuffling {@link
  * DataLoader} over an in-memory data set of {@code steps × batch} random examples (one epoch per window), and an
@@ -47,7 +49,7 @@ import picocli.CommandLine.Option;
  * per step (all threads); with {@code --profile}, then one line per kernel (GEMMs by shape) with its time per step,
  * measured in the same windows.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "MLP training samples/s.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "MLP or CNN training samples/s.")
 final class TrainBench implements Runnable {
   private static final int INPUTS = 784;
   private static final int CLASSES = 10;
@@ -59,7 +61,16 @@ final class TrainBench implements Runnable {
     PRELOADED, TRAINER
   }
 
+  /** {@code --model}: the network whose steps are timed. */
+  enum Model {
+    MLP, CNN
+  }
+
   @CommandLine.Mixin BenchCommand.BackendChoice backend;
+
+  @Option(names = "--model", defaultValue = "mlp",
+      description = "mlp, or cnn: train --model cnn's network for 28x28 images (default: ${DEFAULT-VALUE})")
+  Model model;
 
   @Option(names = "--hidden", defaultValue = "512,256", split = ",")
   int[] hidden;
@@ -122,15 +133,17 @@ final class TrainBench implements Runnable {
       BackendProfile kernels = profile ? new BackendProfile(opened) : null;
       Backend b = kernels != null ? kernels.backend() : opened;
       Generator gen = new Generator(1);
-      Module model = new MlpSpec(new int[] {INPUTS}, hidden, "relu", dropout, CLASSES).build(b, gen, new Generator(2));
+      Module net = model == Model.CNN
+          ? new CnnSpec(new int[] {1, 28, 28}, dropout, CLASSES).build(b, gen, new Generator(2))
+          : new MlpSpec(new int[] {INPUTS}, hidden, "relu", dropout, CLASSES).build(b, gen, new Generator(2));
       CrossEntropyLoss loss = new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
       Double peakLr = lr != null ? lr : optimizer == OptimizerChoice.Kind.SGD ? 0.01 : null;
       OptimizerChoice choice = new OptimizerChoice(optimizer, peakLr, 0.9, null, schedule);
       List<Window> timed = new ArrayList<>();
-      try (Optimizer opt = choice.build(model.namedParameters(), 4L * windows * steps * loops.size())) {
+      try (Optimizer opt = choice.build(net.namedParameters(), 4L * windows * steps * loops.size())) {
         for (Loop l : loops) {
-          timed.add(l == Loop.TRAINER ? new TrainerWindow(b, model, opt, loss, gen)
-              : new PreloadedWindow(b, model, opt, loss, gen));
+          timed.add(l == Loop.TRAINER ? new TrainerWindow(b, net, opt, loss, gen)
+              : new PreloadedWindow(b, net, opt, loss, gen));
         }
         warmUp(b, timed);
         if (kernels != null) {
@@ -171,7 +184,7 @@ final class TrainBench implements Runnable {
         }
       } finally {
         timed.forEach(Window::close);
-        model.close();
+        net.close();
       }
     }
   }
@@ -319,7 +332,10 @@ final class TrainBench implements Runnable {
     Map<String, Object> f = header(b, event);
     f.put("loop", l.name().toLowerCase(Locale.ROOT));
     f.put("precision", precision.label());
-    f.put("hidden", Arrays.toString(hidden).replace(" ", ""));
+    f.put("model", CliEnums.label(model));
+    if (model == Model.MLP) {
+      f.put("hidden", Arrays.toString(hidden).replace(" ", ""));
+    }
     f.put("batch", batch);
     f.put("optimizer", CliEnums.label(optimizer));
     f.put("schedule", CliEnums.label(schedule));
