@@ -4,13 +4,22 @@ import io.jgrad.BatchNormStatistics;
 import io.jgrad.Pool2dGeometry;
 import io.jgrad.Window2d;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float32 max pooling and batch norm on the CPU: the loops of {@link CnnReference} on bare arrays, split over the
- * threads by plane (pooling) or by channel (batch norm, whose sums stay in one thread, in double, so the result does
- * not depend on the thread count). Legend: B = batch, C = channels, S = H·W.
+ * Float32 max pooling and batch norm on the CPU: the loops of {@link CnnReference} on bare arrays in SIMD, split over
+ * the threads by plane (pooling; 2×2 windows of stride 2 in {@link MaxPool2x2}) or by channel (batch norm, whose sums
+ * stay in one thread: float vectors over blocks of a plane, added in double, so the result does not depend on the
+ * thread count). Legend: B = batch, C = channels, S = H·W.
  */
 final class PoolNormKernels {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final int L = F.length();
+  /** Elements per float partial sum of the batch-norm reductions: 64 terms a lane at most (16 lanes). */
+  private static final int BLOCK = 1024;
+
   private final WorkerTeam team;
 
   PoolNormKernels(WorkerTeam team) {
@@ -35,46 +44,14 @@ final class PoolNormKernels {
     boolean pairs = k.kernelH() == 2 && k.kernelW() == 2 && k.strideH() == 2 && k.strideW() == 2 && k.padH() == 0
         && k.padW() == 0 && k.dilationH() == 1 && k.dilationW() == 1;
     split(g.batch() * g.channels(), (from, to) -> {
+      if (pairs) {
+        MaxPool2x2.planes(x, y, indices, from, to, g.height(), g.width());
+        return;
+      }
       for (int bc = from; bc < to; bc++) {
-        if (pairs) {
-          maxPool2x2(x, y, indices, bc, g.height(), g.width(), g.outHeight(), g.outWidth());
-        } else {
-          maxPoolPlane(x, y, indices, bc, g.height(), g.width(), g.outHeight(), g.outWidth(), k);
-        }
+        maxPoolPlane(x, y, indices, bc, g.height(), g.width(), g.outHeight(), g.outWidth(), k);
       }
     });
-  }
-
-  /** The CNN's 2×2 pooling of stride 2 on one plane: four taps, no bounds to check. */
-  private static void maxPool2x2(float[] x, float[] y, int[] indices, int bc, int h, int w, int oh, int ow) {
-    int plane = bc * h * w;
-    for (int i = 0; i < oh; i++) {
-      int out = (bc * oh + i) * ow;
-      int top = 2 * i * w;
-      for (int j = 0; j < ow; j++) {
-        int a = top + 2 * j;
-        int arg = a;
-        float max = x[plane + a];
-        // Taps in window order; the first maximum wins and the first NaN beats every number, as torch.
-        float e = x[plane + a + 1];
-        if (e > max || (e != e && max == max)) {
-          max = e;
-          arg = a + 1;
-        }
-        e = x[plane + a + w];
-        if (e > max || (e != e && max == max)) {
-          max = e;
-          arg = a + w;
-        }
-        e = x[plane + a + w + 1];
-        if (e > max || (e != e && max == max)) {
-          max = e;
-          arg = a + w + 1;
-        }
-        y[out + j] = max;
-        indices[out + j] = arg;
-      }
-    }
   }
 
   private static void maxPoolPlane(float[] x, float[] y, int[] indices, int bc, int h, int w, int oh, int ow,
@@ -154,19 +131,45 @@ final class PoolNormKernels {
     });
   }
 
+  /**
+   * Σ x[off, off + n): L float partial sums over blocks of at most {@link #BLOCK} elements, each block's added in
+   * double, so no float sum grows past BLOCK/L terms.
+   */
   private static double sum(float[] x, int off, int n) {
     double s = 0;
-    for (int i = off; i < off + n; i++) {
-      s += x[i];
+    for (int b0 = off; b0 < off + n; b0 += BLOCK) {
+      int end = Math.min(off + n, b0 + BLOCK);
+      FloatVector acc = FloatVector.zero(F);
+      int i = b0;
+      for (; i + L <= end; i += L) {
+        acc = acc.add(FloatVector.fromArray(F, x, i));
+      }
+      s += acc.reduceLanes(VectorOperators.ADD);
+      for (; i < end; i++) {
+        s += x[i];
+      }
     }
     return s;
   }
 
+  /** Σ (x − m)² over x[off, off + n), blocked as {@link #sum}. */
   private static double squaredDeviations(float[] x, int off, int n, double m) {
+    float mf = (float) m;
+    FloatVector mean = FloatVector.broadcast(F, mf);
     double s = 0;
-    for (int i = off; i < off + n; i++) {
-      double d = x[i] - m;
-      s += d * d;
+    for (int b0 = off; b0 < off + n; b0 += BLOCK) {
+      int end = Math.min(off + n, b0 + BLOCK);
+      FloatVector acc = FloatVector.zero(F);
+      int i = b0;
+      for (; i + L <= end; i += L) {
+        FloatVector d = FloatVector.fromArray(F, x, i).sub(mean);
+        acc = d.fma(d, acc);
+      }
+      s += acc.reduceLanes(VectorOperators.ADD);
+      for (; i < end; i++) {
+        double d = x[i] - mf;
+        s += d * d;
+      }
     }
     return s;
   }
@@ -179,7 +182,13 @@ final class PoolNormKernels {
         float scale = (float) (gamma[c] / Math.sqrt(var[c] + eps));
         float shift = beta[c] - mean[c] * scale;
         int off = bc * spatial;
-        for (int i = off; i < off + spatial; i++) {
+        FloatVector vs = FloatVector.broadcast(F, scale);
+        FloatVector vt = FloatVector.broadcast(F, shift);
+        int i = off;
+        for (; i + L <= off + spatial; i += L) {
+          FloatVector.fromArray(F, x, i).fma(vs, vt).intoArray(y, i);
+        }
+        for (; i < off + spatial; i++) {
           y[i] = x[i] * scale + shift;
         }
       }
@@ -195,16 +204,26 @@ final class PoolNormKernels {
         double invStd = 1 / Math.sqrt(var[c] + eps);
         double sumDy = 0;
         double sumDyCentred = 0;
+        FloatVector vm = FloatVector.broadcast(F, m);
         for (int b = 0; b < batch; b++) {
           int off = (b * channels + c) * spatial;
-          double s = 0;
-          double sc = 0;
-          for (int i = off; i < off + spatial; i++) {
-            s += dy[i];
-            sc += dy[i] * (double) (x[i] - m);
+          for (int b0 = off; b0 < off + spatial; b0 += BLOCK) {
+            int end = Math.min(off + spatial, b0 + BLOCK);
+            FloatVector s = FloatVector.zero(F);
+            FloatVector sc = FloatVector.zero(F);
+            int i = b0;
+            for (; i + L <= end; i += L) {
+              FloatVector g = FloatVector.fromArray(F, dy, i);
+              s = s.add(g);
+              sc = g.fma(FloatVector.fromArray(F, x, i).sub(vm), sc);
+            }
+            sumDy += s.reduceLanes(VectorOperators.ADD);
+            sumDyCentred += sc.reduceLanes(VectorOperators.ADD);
+            for (; i < end; i++) {
+              sumDy += dy[i];
+              sumDyCentred += dy[i] * (double) (x[i] - m);
+            }
           }
-          sumDy += s;
-          sumDyCentred += sc;
         }
         double sumDyXhat = sumDyCentred * invStd;
         dgamma[c] = (float) sumDyXhat;
@@ -214,9 +233,17 @@ final class PoolNormKernels {
         float a = (float) (gamma[c] * invStd);
         float bCoef = batchStatistics ? (float) (-gamma[c] * invStd * invStd * invStd * sumDyCentred / n) : 0f;
         float d = batchStatistics ? (float) (-gamma[c] * invStd * sumDy / n) : 0f;
+        FloatVector va = FloatVector.broadcast(F, a);
+        FloatVector vb = FloatVector.broadcast(F, bCoef);
+        FloatVector vd = FloatVector.broadcast(F, d);
         for (int b = 0; b < batch; b++) {
           int off = (b * channels + c) * spatial;
-          for (int i = off; i < off + spatial; i++) {
+          int i = off;
+          for (; i + L <= off + spatial; i += L) {
+            FloatVector centred = FloatVector.fromArray(F, x, i).sub(vm);
+            FloatVector.fromArray(F, dy, i).fma(va, centred.fma(vb, vd)).intoArray(dx, i);
+          }
+          for (; i < off + spatial; i++) {
             dx[i] = a * dy[i] + bCoef * (x[i] - m) + d;
           }
         }
