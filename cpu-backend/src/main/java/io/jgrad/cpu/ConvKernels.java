@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Float32 convolution on the CPU as im2col + the packed SIMD GEMM, one sample per thread at a time: a sample's
  * products (conv2 of the Fashion CNN: 64×196×288) are below the size at which {@link VectorGemm} splits one product
  * over threads, so the threads split the batch instead, each with its own single-threaded GEMM and column buffer.
- * Nothing is allocated once the buffers have grown to the largest layer. Legend: B = batch, C = input channels, O =
- * output channels, G = groups, K = C/G·KH·KW (a column's length), P = OH·OW (output positions).
+ * Short columns of stride 1 (an image net's first layer) skip im2col: {@link PaddedConvolution}. Nothing but the
+ * sizes of a call is allocated once the buffers have grown to the largest layer. Legend: B = batch, C = input
+ * channels, O = output channels, G = groups, K = C/G·KH·KW (a column's length), P = OH·OW (output positions).
  *
  * <p>The weight gradient sums over the batch: each of at most {@link #CHUNKS} fixed runs of samples sums into its own
  * partial, and the partials are added in order, so the result does not depend on the number of threads.
@@ -22,7 +23,7 @@ final class ConvKernels {
   /** Partials of the weight gradient: enough runs to keep every thread busy, few enough to add cheaply. */
   private static final int CHUNKS = 16;
   /** The longest column (C·KH·KW) computed by {@link #shortProduct} rather than the GEMM. */
-  private static final int SHORT_K = 32;
+  private static final int SHORT_K = PaddedConvolution.MAX_TAPS;
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
   private final WorkerTeam team;
@@ -45,6 +46,14 @@ final class ConvKernels {
   /** y [B, O, P] = W [O, C/G·KH·KW] · cols(x_b) per group, plus bias [O] (null: none). */
   void conv2d(Conv2dGeometry g, float[] x, float[] w, float[] bias, float[] y) {
     Shape s = new Shape(g);
+    if (s.padded != null) {
+      forEachSample(g.batch(), (part, b) -> {
+        float[] p = scratch(part, s.padded.paddedSize());
+        s.padded.pad(x, b * s.inPlane, p);
+        s.padded.forward(p, w, bias, y, b * s.outPlane);
+      });
+      return;
+    }
     forEachSample(g.batch(), (part, b) -> {
       float[] c = columns(part, s, g, x, b);
       int cOff = s.direct ? b * s.inPlane : 0;
@@ -100,6 +109,12 @@ final class ConvKernels {
       int b0 = (int) ((long) chunk * g.batch() / chunks);
       int b1 = (int) ((long) (chunk + 1) * g.batch() / chunks);
       for (int b = b0; b < b1; b++) {
+        if (s.padded != null) {
+          float[] p = scratch(part, s.padded.paddedSize());
+          s.padded.pad(x, b * s.inPlane, p);
+          s.padded.weightGradient(dy, b * s.outPlane, p, sums, chunk * size, b == b0);
+          continue;
+        }
         float[] c = columns(part, s, g, x, b);
         int cOff = s.direct ? b * s.inPlane : 0;
         if (s.shortK) {
@@ -153,6 +168,8 @@ final class ConvKernels {
      * that short spends its time packing and storing, so the products run as row updates and dot products instead.
      */
     final boolean shortK;
+    /** Short columns of stride 1 on rows of at least a vector: forward and weight gradient without im2col. */
+    final PaddedConvolution padded;
 
     Shape(Conv2dGeometry g) {
       Window2d w = g.window();
@@ -165,6 +182,7 @@ final class ConvKernels {
       direct = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padH() == 0
           && w.padW() == 0;
       shortK = g.groups() == 1 && k <= SHORT_K;
+      padded = PaddedConvolution.applies(g) ? new PaddedConvolution(g) : null;
     }
   }
 
