@@ -99,12 +99,15 @@ def fit(model, bench, args, x_train, y_train, x_test, y_test):
                       "samples_per_sec": round(sum(rates) / len(rates))}))
 
 
-def arguments():
+def arguments(extra=None):
+    """The common options, plus those that extra(parser) adds."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--seed", type=int, default=0)
+    if extra:
+        extra(ap)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)

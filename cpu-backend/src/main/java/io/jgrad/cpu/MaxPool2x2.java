@@ -21,8 +21,9 @@ final class MaxPool2x2 {
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
   private static final int L = F.length();
   /**
-   * Lane i takes lane 2i (mod L) of a vector: applied to two vectors of 2L consecutive inputs and blended at the middle,
-   * the even columns. One-vector shuffles and a constant blend: JDK 17 boxed the two-vector rearrange (32 bytes a call).
+   * Lane i takes lane 2i (mod L) of a vector: applied to two vectors of 2L consecutive inputs and blended at the
+   * middle, the even columns. One-vector shuffles and a constant blend: JDK 17 boxed the two-vector rearrange (32 bytes
+   * a call).
    */
   private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(F, i -> 2 * i % L);
   private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(F, i -> (2 * i + 1) % L);

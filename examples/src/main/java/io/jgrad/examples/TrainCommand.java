@@ -73,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--model", defaultValue = "mlp",
-      description = "mlp, or cnn: 3x3 conv + BatchNorm + ReLU + 2x2 max-pool blocks of 32 and 64 channels (and 128 "
+      description = "mlp, or cnn: 3x3 conv + BatchNorm + 2x2 max-pool + ReLU blocks of 32 and 64 channels (and 128 "
           + "for 32x32 images), then linear 128 + dropout + linear (default: ${DEFAULT-VALUE})")
   ModelKind modelKind;
 
