@@ -31,6 +31,8 @@ final class ConvKernels {
   /** Per thread: the im2col matrix [C·KH·KW, P] of one sample (or its gradient). */
   private final float[][] cols;
   private float[] partials = new float[0];
+  /** The weights of each group, packed for the GEMM once per call (see {@link #packWeights}). */
+  private VectorGemm.PackedA[] weightPanels = new VectorGemm.PackedA[0];
   private final AtomicInteger next = new AtomicInteger();
 
   ConvKernels(WorkerTeam team) {
@@ -54,6 +56,7 @@ final class ConvKernels {
       });
       return;
     }
+    VectorGemm.PackedA[] panels = s.shortK ? null : packWeights(s, g.groups(), w, false);
     forEachSample(g.batch(), (part, b) -> {
       float[] c = columns(part, s, g, x, b);
       int cOff = s.direct ? b * s.inPlane : 0;
@@ -62,8 +65,7 @@ final class ConvKernels {
         return;
       }
       for (int gi = 0; gi < g.groups(); gi++) {
-        gemms[part].gemm(false, false, s.og, s.p, s.k, 1f, w, gi * s.og * s.k, c, cOff + gi * s.k * s.p, 0f, y,
-            b * s.outPlane + gi * s.og * s.p);
+        gemms[part].gemm(panels[gi], false, s.p, 1f, c, cOff + gi * s.k * s.p, 0f, y, b * s.outPlane + gi * s.og * s.p);
       }
       if (bias != null) {
         for (int o = 0; o < g.outChannels(); o++) {
@@ -80,12 +82,13 @@ final class ConvKernels {
   /** dx_b = col2im(Wᵀ · dy_b) per group. */
   void conv2dBackwardInput(Conv2dGeometry g, float[] dy, float[] w, float[] dx) {
     Shape s = new Shape(g);
+    VectorGemm.PackedA[] panels = packWeights(s, g.groups(), w, true);
     forEachSample(g.batch(), (part, b) -> {
       float[] c = s.direct ? dx : scratch(part, s.rows * s.p);
       int cOff = s.direct ? b * s.inPlane : 0;
       for (int gi = 0; gi < g.groups(); gi++) {
-        gemms[part].gemm(true, false, s.k, s.p, s.og, 1f, w, gi * s.og * s.k, dy, b * s.outPlane + gi * s.og * s.p,
-            0f, c, cOff + gi * s.k * s.p);
+        gemms[part].gemm(panels[gi], false, s.p, 1f, dy, b * s.outPlane + gi * s.og * s.p, 0f, c,
+            cOff + gi * s.k * s.p);
       }
       if (!s.direct) {
         col2im(g, c, dx, b * s.inPlane);
@@ -151,6 +154,25 @@ final class ConvKernels {
         dbias[o] = (float) sum;
       }
     }
+  }
+
+  /**
+   * Each group's weights packed once for the whole batch, on the calling thread before the samples start: W [O/G, K]
+   * for the forward pass, or Wᵀ [K, O/G] ({@code transposed}) for the input gradient.
+   */
+  private VectorGemm.PackedA[] packWeights(Shape s, int groups, float[] w, boolean transposed) {
+    if (weightPanels.length < groups) {
+      VectorGemm.PackedA[] grown = Arrays.copyOf(weightPanels, groups);
+      for (int gi = weightPanels.length; gi < groups; gi++) {
+        grown[gi] = new VectorGemm.PackedA();
+      }
+      weightPanels = grown;
+    }
+    for (int gi = 0; gi < groups; gi++) {
+      gemms[0].pack(transposed, transposed ? s.k : s.og, transposed ? s.og : s.k, w, gi * s.og * s.k,
+          weightPanels[gi]);
+    }
+    return weightPanels;
   }
 
   /** The sizes every kernel here uses, computed once per call. */

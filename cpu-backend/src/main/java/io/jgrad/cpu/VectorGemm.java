@@ -79,6 +79,8 @@ final class VectorGemm {
     int offA;
     float[] b;
     int offB;
+    /** A already packed by {@link #pack} (null: pack a or a16 here); then a and a16 are null. */
+    float[] prepackedA;
     /** 16-bit A and B instead of a and b (null for float32): packing widens them, so the kernel runs unchanged. */
     short[] a16;
     short[] b16;
@@ -153,6 +155,51 @@ final class VectorGemm {
     }
   }
 
+  /**
+   * op(A) packed whole, in the layout the micro-kernel reads, for several products with the same A: a convolution's
+   * weights against each sample of a batch (64×288 for the Fashion CNN's second layer: a pack of 18 K floats that every
+   * sample repeated).
+   */
+  static final class PackedA {
+    private float[] panels = new float[0];
+    private int m;
+    private int k;
+  }
+
+  /** Packs op(A) [m×k] into {@code into}, growing its array if it is too small. */
+  synchronized void pack(boolean ta, int m, int k, float[] a, int offA, PackedA into) {
+    int kcStep = blockSize(k, KC, 1);
+    int mPad = roundUp(m, MR);
+    if (into.panels.length < mPad * k) {
+      into.panels = new float[mPad * k];
+    }
+    into.m = m;
+    into.k = k;
+    op.ta = ta;
+    op.m = m;
+    op.k = k;
+    op.a = a;
+    op.offA = offA;
+    op.a16 = null;
+    for (int pc = 0; pc < k; pc += kcStep) {
+      packA(op, 0, m, pc, Math.min(kcStep, k - pc), into.panels, pc * mPad);
+    }
+    op.a = null;
+  }
+
+  /** C[m×n] = alpha·A·op(B) + beta·C for an A packed by {@link #pack} (m×k). */
+  synchronized void gemm(PackedA a, boolean tb, int n, float alpha, float[] b, int offB, float beta, float[] c,
+      int offC) {
+    op.a16 = null;
+    op.b16 = null;
+    op.prepackedA = a.panels;
+    try {
+      run(false, tb, a.m, n, a.k, alpha, null, 0, b, offB, beta, c, offC);
+    } finally {
+      op.prepackedA = null;
+    }
+  }
+
   private void run(
       boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int offA, float[] b, int offB, float beta,
       float[] c, int offC) {
@@ -178,9 +225,10 @@ final class VectorGemm {
     } else {
       long widest = Math.max(roundUp(m, MR), roundUp(n, NR));
       op.kSpan = (int) Math.min(k, Math.max(1, packedFloats / (widest * op.kcStep)) * op.kcStep);
-      op.mSpan = Math.min(m, Math.max(MR, packedFloats / op.kSpan / MR * MR));
+      // A packed beforehand is whole: its spans are of K alone.
+      op.mSpan = op.prepackedA != null ? m : Math.min(m, Math.max(MR, packedFloats / op.kSpan / MR * MR));
       op.nSpan = Math.min(n, Math.max(NR, packedFloats / op.kSpan / NR * NR));
-      if (packedA.length < roundUp(op.mSpan, MR) * op.kSpan) {
+      if (op.prepackedA == null && packedA.length < roundUp(op.mSpan, MR) * op.kSpan) {
         packedA = new float[roundUp(op.mSpan, MR) * op.kSpan];
       }
       if (packedB.length < roundUp(op.nSpan, NR) * op.kSpan) {
@@ -207,6 +255,7 @@ final class VectorGemm {
     int mPad = roundUp(op.m, MR);
     packTogether(0, op.m, 0, 0, 0, op.k);
     team.await(); // A packed
+    float[] panelsA = op.prepackedA != null ? op.prepackedA : packedA;
     int chunks = ceilDiv(op.n, CHUNK);
     for (int c; (c = nextBlock.getAndIncrement()) < chunks; ) {
       int jc = c * CHUNK;
@@ -215,7 +264,7 @@ final class VectorGemm {
       for (int pc = 0; pc < op.k; pc += kcStep) {
         int kc = Math.min(kcStep, op.k - pc);
         packB(op, pc, kc, jc, nc, w.b, 0);
-        macroKernel(op, packedA, pc * mPad, w.tile, w.b, 0, 0, op.m, jc, nc, kc, pc == 0);
+        macroKernel(op, panelsA, pc * mPad, w.tile, w.b, 0, 0, op.m, jc, nc, kc, pc == 0);
       }
     }
     team.await(); // nobody takes from the counters any more
@@ -258,6 +307,9 @@ final class VectorGemm {
     if (part == 0) {
       nextPiece.set(0); // nobody takes a piece before the next span's first await
     }
+    // Packed here, A holds this span's K blocks from 0; packed beforehand, all of K (and all of M: m0 is 0).
+    float[] panelsA = op.prepackedA != null ? op.prepackedA : packedA;
+    int aBase = op.prepackedA != null ? k0 * mPad : 0;
     for (int u; (u = nextBlock.getAndIncrement()) < blocks; ) {
       int i = u % rowBlocks * mcStep;
       int mc = Math.min(mcStep, m1 - m0 - i);
@@ -268,8 +320,8 @@ final class VectorGemm {
       }
       for (int pc = k0; pc < k1; pc += kcStep) {
         int kc = Math.min(kcStep, k1 - pc);
-        macroKernel(op, packedA, (pc - k0) * mPad + i * kc, w.tile, packedB, (pc - k0) * nPad + j * kc, m0 + i, mc,
-            n0 + j, nc, kc, pc == 0);
+        macroKernel(op, panelsA, aBase + (pc - k0) * mPad + i * kc, w.tile, packedB, (pc - k0) * nPad + j * kc, m0 + i,
+            mc, n0 + j, nc, kc, pc == 0);
       }
     }
     await(parts); // every block of C done, and no one takes a block any more
@@ -288,7 +340,7 @@ final class VectorGemm {
     int mPad = roundUp(m1 - m0, MR);
     int nPad = roundUp(n1 - n0, NR);
     int kBlocks = ceilDiv(k1 - k0, kcStep);
-    int aPieces = ceilDiv(m1 - m0, A_PIECE);
+    int aPieces = op.prepackedA != null ? 0 : ceilDiv(m1 - m0, A_PIECE);
     int bPieces = ceilDiv(n1 - n0, B_PIECE);
     for (int u; (u = nextPiece.getAndIncrement()) < (aPieces + bPieces) * kBlocks; ) {
       int pc = k0 + u % kBlocks * kcStep;

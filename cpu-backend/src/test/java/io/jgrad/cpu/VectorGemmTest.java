@@ -1,5 +1,6 @@
 package io.jgrad.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jgrad.Backend;
@@ -55,6 +56,37 @@ class VectorGemmTest {
     Random rng = new Random(6);
     try (WorkerTeam team = new WorkerTeam(2)) {
       assertMatchesTripleLoop(new VectorGemm(team, 20_000), rng);
+    }
+  }
+
+  /**
+   * An A packed once (a convolution's weights over a batch) gives exactly the products of packing it in each call, on
+   * every path: one thread, A shared by two threads (three K blocks), and spans of K with the buffers capped small.
+   */
+  @Test
+  void anAPackedOnceGivesTheSameProducts() {
+    Random rng = new Random(7);
+    try (WorkerTeam two = new WorkerTeam(2); WorkerTeam one = new WorkerTeam(1)) {
+      for (VectorGemm gemm : new VectorGemm[] {new VectorGemm(one), new VectorGemm(two), new VectorGemm(two, 20_000)}) {
+        for (int[] s : new int[][] {{64, 196, 288}, {289, 196, 64}, {50, 900, 2100}, {130, 333, 700}}) {
+          for (int t = 0; t < 4; t++) {
+            boolean ta = (t & 1) != 0;
+            boolean tb = (t & 2) != 0;
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            float[] a = random(rng, m * k);
+            float[] b = random(rng, k * n);
+            float[] perCall = random(rng, m * n);
+            float[] packedOnce = perCall.clone();
+            gemm.gemm(ta, tb, m, n, k, 1.5f, a, 0, b, 0, -0.5f, perCall, 0);
+            VectorGemm.PackedA packed = new VectorGemm.PackedA();
+            gemm.pack(ta, m, k, a, 0, packed);
+            gemm.gemm(packed, tb, n, 1.5f, b, 0, -0.5f, packedOnce, 0);
+            assertArrayEquals(perCall, packedOnce, Arrays.toString(s) + (ta ? " T" : " N") + (tb ? "T" : "N"));
+          }
+        }
+      }
     }
   }
 
