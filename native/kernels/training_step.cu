@@ -88,14 +88,18 @@ extern "C" __global__ void step_guard(
     const float* sums, const int* layerOf, int count, int layers, const float* loss, int examples, double maxNorm,
     int maxSkippedInARow, float* state) {
   __shared__ int nonFinite;
-  if (threadIdx.x == 0) nonFinite = 0;
+  __shared__ int wasStopped;  // read once, before thread 0 may set the flag below
+  if (threadIdx.x == 0) {
+    nonFinite = 0;
+    wasStopped = state[G_STOPPED] != 0.0f;
+  }
   __syncthreads();
   for (int p = threadIdx.x; p < count; p += blockDim.x) {
     if (!isfinite(sums[p])) nonFinite = 1;  // every writer writes 1: no race on the value
   }
   __syncthreads();
   double l = loss[0];
-  bool stopped = state[G_STOPPED] != 0.0f;
+  bool stopped = wasStopped;
   bool finite = !nonFinite && isfinite(l);
   bool apply = finite && !stopped;
   bool bad = !finite && !stopped;

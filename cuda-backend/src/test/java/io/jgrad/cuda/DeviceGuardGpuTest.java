@@ -34,6 +34,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link Trainer#fit} with the step decided on the GPU (training_step.cu: sums of squares, step guard, multi-tensor
@@ -127,21 +129,21 @@ class DeviceGuardGpuTest {
     }
   }
 
-  @Test
-  void theFirstFiftyLossesMatchCpuScalarAndTheHostCheckedPath() {
+  /** One optimizer per test (each stays well inside the GPU bundle's 60 s per test), clipped and not. */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void theFirstFiftyLossesMatchCpuScalarAndTheHostCheckedPath(boolean adam) {
     for (double clip : new double[] {0, 1}) {
-      for (boolean adam : new boolean[] {true, false}) {
-        Function<Sequential, Optimizer> opt = adam ? DeviceGuardGpuTest::adamw : DeviceGuardGpuTest::nesterov;
-        String what = (adam ? "adamw" : "sgd nesterov") + " clip " + clip;
-        Run cpu = train(DeviceGuardGpuTest::reference, false, clip, NonFinitePolicy.SKIP, false, opt);
-        Run device = train(DeviceGuardGpuTest::cuda, true, clip, NonFinitePolicy.SKIP, false, opt);
-        Run host = train(DeviceGuardGpuTest::cuda, false, clip, NonFinitePolicy.SKIP, false, opt);
-        assertLossesMatch(cpu, device, RTOL, what + ": cuda guarded vs cpu-scalar");
-        assertLossesMatch(host, device, 1e-5, what + ": cuda guarded vs cuda host-checked");
-        assertEquals(cpu.steps(), device.steps(), what);
-        assertEquals(device.warm().systemAllocations(), device.end().systemAllocations(),
-            what + ": cudaMalloc calls after the first epoch");
-      }
+      Function<Sequential, Optimizer> opt = adam ? DeviceGuardGpuTest::adamw : DeviceGuardGpuTest::nesterov;
+      String what = (adam ? "adamw" : "sgd nesterov") + " clip " + clip;
+      Run cpu = train(DeviceGuardGpuTest::reference, false, clip, NonFinitePolicy.SKIP, false, opt);
+      Run device = train(DeviceGuardGpuTest::cuda, true, clip, NonFinitePolicy.SKIP, false, opt);
+      Run host = train(DeviceGuardGpuTest::cuda, false, clip, NonFinitePolicy.SKIP, false, opt);
+      assertLossesMatch(cpu, device, RTOL, what + ": cuda guarded vs cpu-scalar");
+      assertLossesMatch(host, device, 1e-5, what + ": cuda guarded vs cuda host-checked");
+      assertEquals(cpu.steps(), device.steps(), what);
+      assertEquals(device.warm().systemAllocations(), device.end().systemAllocations(),
+          what + ": cudaMalloc calls after the first epoch");
     }
   }
 
