@@ -134,6 +134,33 @@ public abstract class TrainingStepConformance extends KernelConformance {
     assertTrue(atClose.getMessage().contains("row 1 is outside [0, 3)"), atClose.getMessage());
   }
 
+  /** More layers than a device block has threads (350 layers of 2 gradients): a finite step, then a stopping one. */
+  @Test
+  void stepGuardCoversModelsOfManyLayers() {
+    int count = 700;
+    int layers = count / 2;
+    int[] layerOf = new int[count];
+    for (int p = 0; p < count; p++) {
+      layerOf[p] = p / 2;
+    }
+    float[] reference = StepGuard.initial(layers, 0);
+    Buffer state = put(DType.FLOAT32, toDoubles(reference));
+    Buffer layerIndex = backend.allocate(DType.INT32, count);
+    backend.upload(layerIndex, layerOf);
+    for (int s = 0; s < 2; s++) {
+      double[] sums = values(DType.FLOAT32, count, 0, 2);
+      if (s == 1) {
+        sums[651] = Double.NaN; // layer 325
+      }
+      StepGuard.apply(reference, sums, layerOf, layers, 0.5, 16, 1, 1);
+      backend.stepGuard(put(DType.FLOAT32, sums), layerIndex, put(DType.FLOAT32, new double[] {0.5}), 16, 1, 1, state);
+      double[] got = get(state);
+      for (int i = 0; i < reference.length; i++) {
+        assertSame(reference[i], got[i], "step " + s + ", state[" + i + "]");
+      }
+    }
+  }
+
   @EachFloatType
   void guardedAdamStepsMatchThePerTensorStepsOnScaledGradients(DType dtype) {
     assumeSupported(dtype);

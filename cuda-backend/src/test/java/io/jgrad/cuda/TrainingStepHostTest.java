@@ -35,6 +35,7 @@ class TrainingStepHostTest {
     HostKernel harness = HostKernel.build("training_step_host.cpp", tmp);
     sumsOfSquares(harness);
     stepGuard(harness);
+    stepGuardOfManyLayers(harness);
     try (Backend cpu = Backends.create("cpu-scalar")) {
       for (double[] guard : new double[][] {{1, 1, 1}, {1, 0.5, 4}, {0, 1, 3}}) {
         for (int decoupled = 0; decoupled < 2; decoupled++) {
@@ -99,6 +100,35 @@ class TrainingStepHostTest {
       }
     }
     assertEquals(1f, device[StepGuard.STOPPED], "two skips in a row stopped the run");
+  }
+
+  /** 350 layers, more than the guard's 256 threads: each thread strides over its layers. */
+  private void stepGuardOfManyLayers(HostKernel harness) throws Exception {
+    int count = 700;
+    int layers = count / 2;
+    int[] layerOf = new int[count];
+    double[] sums = new double[count];
+    StringBuilder in = new StringBuilder("g " + count + " " + layers);
+    for (int p = 0; p < count; p++) {
+      layerOf[p] = p / 2;
+      in.append(' ').append(layerOf[p]);
+    }
+    for (int p = 0; p < count; p++) {
+      float v = p == 651 ? Float.NaN : (float) (2 * rng.nextDouble());
+      sums[p] = v;
+      in.append(' ').append(Integer.toUnsignedString(Float.floatToRawIntBits(v)));
+    }
+    float[] reference = StepGuard.initial(layers, 0);
+    in.append(' ').append(Integer.toUnsignedString(Float.floatToRawIntBits(0.5f))).append(" 16 ")
+        .append(Integer.toUnsignedString(Float.floatToRawIntBits(1f))).append(" 1").append(bits(reference));
+    StepGuard.apply(reference, sums, layerOf, layers, 0.5, 16, 1, 1);
+    long[] out = harness.run(in.toString());
+    assertEquals(reference.length, out.length);
+    for (int i = 0; i < out.length; i++) {
+      float got = Float.intBitsToFloat((int) out[i]);
+      assertEquals(true, Float.compare(reference[i], got) == 0 || (Float.isNaN(reference[i]) && Float.isNaN(got)),
+          "state[" + i + "]: kernel " + got + ", reference " + reference[i]);
+    }
   }
 
   private void adam(HostKernel harness, Backend cpu, boolean decoupled, double[] guard) throws Exception {
