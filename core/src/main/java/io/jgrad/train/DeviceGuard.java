@@ -43,7 +43,11 @@ final class DeviceGuard implements AutoCloseable {
   private Tensor layerOf;
   private Tensor sums;
 
-  DeviceGuard(Map<String, Parameter> params, long appliedSteps) {
+  /**
+   * @param appliedSteps the optimizer's step count so far
+   * @param skippedInARow the run of skipped steps a previous fit ended with (it carries over, as on the host)
+   */
+  DeviceGuard(Map<String, Parameter> params, long appliedSteps, int skippedInARow) {
     this.params = params;
     params.keySet().forEach(name -> {
       String layer = GradNormMonitor.layer(name);
@@ -55,7 +59,9 @@ final class DeviceGuard implements AutoCloseable {
     try (Scope ignored = Scope.detached()) {
       state = Tensor.empty(backend, DType.FLOAT32, Shape.of(StepGuard.length(layers.size())));
     }
-    backend.upload(state.buffer(), StepGuard.initial(layers.size(), appliedSteps));
+    float[] initial = StepGuard.initial(layers.size(), appliedSteps);
+    initial[StepGuard.SKIPPED_IN_A_ROW] = skippedInARow;
+    backend.upload(state.buffer(), initial);
   }
 
   /** Where the parameters live. */

@@ -196,7 +196,7 @@ public final class Trainer {
     Map<String, TensorData> bestWeights = null;
     // The device guard reads nothing back per step; the deferred checks keep the loss kernels from waiting either.
     try (DeviceGuard guard = deviceGuard && scaler == null && optimizer.stepsOnTheDevice()
-            ? new DeviceGuard(optimizer.parameters(), optimizer.steps()) : null;
+            ? new DeviceGuard(optimizer.parameters(), optimizer.steps(), skippedInARow) : null;
         Backend.DeferredChecks checks = guard == null ? null : guard.backend().deferChecks()) {
       while (completedEpochs < epochs) {
         int epoch = completedEpochs + 1;
