@@ -54,18 +54,18 @@ struct Variant {
   int tileM, tileN, threads, shared;
 };
 
-template <int BM, int BN, int STAGES, bool PREFETCH>
+template <int BM, int BN, int BK, int STAGES, bool PREFETCH>
 static Variant variant(const char* name, Entry entry) {
-  typedef PipelinedGemm<Mma::BF16_K16, BM, BN, 64, 64, STAGES, PREFETCH> G;
+  typedef PipelinedGemm<Mma::BF16_K16, BM, BN, BK, 64, 64, STAGES, PREFETCH> G;
   return {name, entry, BM, BN, G::THREADS, G::SHARED_BYTES};
 }
 
-// TensorGemm.Variant.DEFAULT first: the split-K check below runs it.
+// TensorGemm.Variant, DEFAULT first: the split-K check below runs it.
 static std::vector<Variant> VARIANTS = {
-    variant<128, 256, 3, true>("128x256p", hgemm_bf16_128x256p),
-    variant<128, 256, 3, false>("128x256", hgemm_bf16_128x256),
-    variant<256, 128, 3, false>("256x128", hgemm_bf16_256x128),
-    variant<128, 128, 4, false>("128x128", hgemm_bf16_128x128),
+    variant<128, 256, 32, 3, true>("128x256p", hgemm_bf16_128x256p),
+    variant<128, 256, 32, 3, false>("128x256", hgemm_bf16_128x256),
+    variant<128, 128, 32, 4, false>("128x128", hgemm_bf16_128x128),
+    variant<128, 256, 64, 3, false>("128x256k64", hgemm_bf16_128x256k64),
 };
 
 struct Case {
@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
     CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, v.entry, v.threads, v.shared));
     cudaFuncAttributes attr;
     CHECK(cudaFuncGetAttributes(&attr, v.entry));
-    printf("variant %-9s %3d threads, %6d B shared, %3d registers, %zu B local, %d blocks/SM\n", v.name, v.threads,
+    printf("variant %-11s %3d threads, %6d B shared, %3d registers, %zu B local, %d blocks/SM\n", v.name, v.threads,
            v.shared, attr.numRegs, attr.localSizeBytes, blocks);
   }
   CHECK_BLAS(cublasCreate(&handle));
@@ -228,7 +228,7 @@ int main(int argc, char** argv) {
   CHECK(cudaMalloc(&ref, most * 4));
   CHECK(cudaMalloc(&partial, (size_t) 1024 * 4096 * 4 * 4));  // the split case: 4 chunks of 1024×4096 floats
   unsigned seed = 1;
-  printf("\n%6s %6s %6s %5s %4s %-9s %9s %8s %7s %9s %9s\n", "m", "n", "k", "trans", "C", "kernel", "ms", "TFLOP/s",
+  printf("\n%6s %6s %6s %5s %4s %-11s %9s %8s %7s %9s %9s\n", "m", "n", "k", "trans", "C", "kernel", "ms", "TFLOP/s",
          "xcuBLAS", "relerr", "unwritten");
   for (auto& c : cases) {
     size_t count = (size_t) c.m * c.n;
@@ -251,7 +251,7 @@ int main(int argc, char** argv) {
       double relerr = relative_error(download(C, count, c.c), download(ref, count, c.c), &unwritten);
       float ms = median_ms(c, run);
       if (kernel < 0) cublasMs = ms;
-      printf("%6d %6d %6d %4s%s %4s %-9s %9.4f %8.1f %7.3f %9.2e %9lld\n", c.m, c.n, c.k, c.ta ? "T" : "N",
+      printf("%6d %6d %6d %4s%s %4s %-11s %9.4f %8.1f %7.3f %9.2e %9lld\n", c.m, c.n, c.k, c.ta ? "T" : "N",
              c.tb ? "T" : "N", c.c == F ? "f32" : "bf16", kernel < 0 ? "cublas" : VARIANTS[kernel].name, ms,
              flops / ms / 1e9, cublasMs / ms, relerr, unwritten);
       fflush(stdout);

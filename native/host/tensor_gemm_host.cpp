@@ -21,22 +21,22 @@ struct Launch {
   int tileM, tileN, threads, sharedBytes;
 };
 
-template <Mma OP, int BM, int BN, int WM, int WN, int STAGES, bool PREFETCH>
+template <Mma OP, int BM, int BN, int BK, int STAGES, bool PREFETCH>
 constexpr Launch pipelined(Entry entry) {
-  typedef PipelinedGemm<OP, BM, BN, WM, WN, STAGES, PREFETCH> G;
+  typedef PipelinedGemm<OP, BM, BN, BK, 64, 64, STAGES, PREFETCH> G;
   return {entry, BM, BN, G::THREADS, G::SHARED_BYTES};
 }
 
 static const Launch KERNELS[] = {
     {hgemm_f16_k8, HG_TILE, HG_TILE, HG_THREADS, 0},
-    pipelined<Mma::BF16_K16, 128, 256, 64, 64, 3, false>(hgemm_bf16_128x256),
-    pipelined<Mma::F16_K16, 128, 256, 64, 64, 3, false>(hgemm_f16_128x256),
-    pipelined<Mma::BF16_K16, 256, 128, 64, 64, 3, false>(hgemm_bf16_256x128),
-    pipelined<Mma::F16_K16, 256, 128, 64, 64, 3, false>(hgemm_f16_256x128),
-    pipelined<Mma::BF16_K16, 128, 128, 64, 64, 4, false>(hgemm_bf16_128x128),
-    pipelined<Mma::F16_K16, 128, 128, 64, 64, 4, false>(hgemm_f16_128x128),
-    pipelined<Mma::BF16_K16, 128, 256, 64, 64, 3, true>(hgemm_bf16_128x256p),
-    pipelined<Mma::F16_K16, 128, 256, 64, 64, 3, true>(hgemm_f16_128x256p),
+    pipelined<Mma::BF16_K16, 128, 256, 32, 3, true>(hgemm_bf16_128x256p),
+    pipelined<Mma::F16_K16, 128, 256, 32, 3, true>(hgemm_f16_128x256p),
+    pipelined<Mma::BF16_K16, 128, 256, 32, 3, false>(hgemm_bf16_128x256),
+    pipelined<Mma::F16_K16, 128, 256, 32, 3, false>(hgemm_f16_128x256),
+    pipelined<Mma::BF16_K16, 128, 128, 32, 4, false>(hgemm_bf16_128x128),
+    pipelined<Mma::F16_K16, 128, 128, 32, 4, false>(hgemm_f16_128x128),
+    pipelined<Mma::BF16_K16, 128, 256, 64, 3, false>(hgemm_bf16_128x256k64),
+    pipelined<Mma::F16_K16, 128, 256, 64, 3, false>(hgemm_f16_128x256k64),
 };
 
 int main() {

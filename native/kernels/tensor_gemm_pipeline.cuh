@@ -5,11 +5,12 @@
 //
 // Shared memory: each operand keeps the layout it has in global memory, so that every global load is a 16-byte
 // cp.async straight into shared memory (no registers, no transposing stores). A K-contiguous operand (A as
-// stored, or B when transB) is a [X][32] tile, an M/N-contiguous one a [32][X] tile; both rows are padded by 8
-// elements (16 bytes), which puts the 8 row addresses of every ldmatrix phase — rows 80, 272 or 528 bytes apart —
-// on 8 distinct 16-byte bank groups. ldmatrix then gives the MMA fragments directly: plain for a K-contiguous tile,
-// .trans for an M/N-contiguous one (PTX ISA, "Warp-level matrix load instruction: ldmatrix"; its 8×8 matrices'
-// fragment is the m16n8k16 A/B fragment quartered, see the lane address formulas in Frag).
+// stored, or B when transB) is a [X][BK] tile, an M/N-contiguous one a [BK][X] tile (BK = 32 or 64 elements of K
+// per stage); both rows are padded by 8 elements (16 bytes), which puts the 8 row addresses of every ldmatrix
+// phase — rows 80, 144, 272 or 528 bytes apart — on 8 distinct 16-byte bank groups. ldmatrix then gives the MMA
+// fragments directly: plain for a K-contiguous tile, .trans for an M/N-contiguous one (PTX ISA, "Warp-level
+// matrix load instruction: ldmatrix"; its 8×8 matrices' fragment is the m16n8k16 A/B fragment quartered, see the
+// lane address formulas at fragment_offset).
 //
 // Pipeline (STAGES buffers): tiles 0 … STAGES−2 are requested before the loop; at step t the block waits until
 // tile t has landed (cp.async.wait_group STAGES−2, then a barrier, which also tells every warp that tile t−1's
@@ -20,7 +21,6 @@
 
 #include "tensor_gemm.cuh"
 
-#define HP_K 32    // K per pipeline stage
 #define HP_PAD 8   // 16-bit elements of padding per shared-memory row
 
 // ---- PTX wrappers (the host emulator, cuda_host.h, implements each with the same semantics) ----
@@ -75,16 +75,17 @@ __device__ __forceinline__ void ldmatrix_x4(unsigned* r, const bits16* row) {
 
 // ---- one operand's stage loads ----
 
-// An operand's [X, 32] slice of one stage: X = rows of C's tile along M (A) or N (B), p along K. KCONTIG: stored
-// [size][k] (K contiguous), tile [X][32 + pad]; else stored [k][size], tile [32][X + pad].
-template <int X, int THREADS, bool KCONTIG>
+// An operand's [X, BK] slice of one stage: X = rows of C's tile along M (A) or N (B), p along K. KCONTIG: stored
+// [size][k] (K contiguous), tile [X][BK + pad]; else stored [k][size], tile [BK][X + pad]. X ≥ BK, so X·(BK + pad)
+// elements hold either layout.
+template <int X, int BK, int THREADS, bool KCONTIG>
 struct StageLoader {
-  static constexpr int ROW = KCONTIG ? HP_K + HP_PAD : X + HP_PAD;  // shared row length, elements
-  static constexpr int TILE = X * (HP_K + HP_PAD);                 // elements per stage, either layout
-  static constexpr int VECTORS = X * HP_K / 8 / THREADS;           // 16-byte loads per thread per stage
-  static constexpr int PER_ROW = KCONTIG ? HP_K / 8 : X / 8;       // 16-byte vectors per stored row
+  static constexpr int ROW = KCONTIG ? BK + HP_PAD : X + HP_PAD;  // shared row length, elements
+  static constexpr int TILE = X * (BK + HP_PAD);                 // elements per stage, either layout
+  static constexpr int VECTORS = X * BK / 8 / THREADS;           // 16-byte loads per thread per stage
+  static constexpr int PER_ROW = KCONTIG ? BK / 8 : X / 8;       // 16-byte vectors per stored row
   static constexpr int ROWS_PER_PASS = THREADS / PER_ROW;
-  static_assert(VECTORS >= 1 && THREADS % PER_ROW == 0, "tile too small for the block");
+  static_assert(VECTORS >= 1 && THREADS % PER_ROW == 0 && X >= BK, "tile too small for the block");
 
   const bits16* input;  // matrix b of the operand
   int size;             // extent along M or N
@@ -134,9 +135,9 @@ struct StageLoader {
   // The same stage, element by element, with ordinary loads and stores (inputs cp.async cannot take).
   __device__ __forceinline__ void load_elements(bits16* tile, int p0, int pEnd) const {
 #pragma unroll 1
-    for (int e = threadIdx.x; e < X * HP_K; e += THREADS) {
-      int ex = KCONTIG ? e / HP_K : e % X;
-      int ep = KCONTIG ? e % HP_K : e / X;
+    for (int e = threadIdx.x; e < X * BK; e += THREADS) {
+      int ex = KCONTIG ? e / BK : e % X;
+      int ep = KCONTIG ? e % BK : e / X;
       bool inside = origin + ex < size && p0 + ep < pEnd;
       long long at = KCONTIG ? (long long) (origin + ex) * k + p0 + ep : (long long) (p0 + ep) * size + origin + ex;
       tile[KCONTIG ? ex * ROW + ep : ep * ROW + ex] = inside ? input[at] : (bits16) 0;
@@ -212,12 +213,12 @@ __device__ __noinline__ void store_quad(
 
 // PREFETCH: the next K step's fragments are loaded while this one's MMAs run, across stage boundaries too (the
 // barrier moves to the last K step of a stage, before the next stage's first fragments are read).
-template <Mma OP, int BM, int BN, int WM, int WN, int STAGES, bool PREFETCH>
+template <Mma OP, int BM, int BN, int BK, int WM, int WN, int STAGES, bool PREFETCH>
 struct PipelinedGemm {
   static constexpr int THREADS = (BM / WM) * (BN / WN) * 32;
   static constexpr int MI = WM / 16;  // m16 tiles per warp
   static constexpr int NJ = WN / 8;   // n8 tiles per warp
-  static constexpr int STAGE = (BM + BN) * (HP_K + HP_PAD);  // elements per stage, A then B
+  static constexpr int STAGE = (BM + BN) * (BK + HP_PAD);  // elements per stage, A then B
   static constexpr int SHARED_BYTES = STAGES * STAGE * 2;
   static_assert(NJ % 2 == 0 && STAGES >= 2, "B fragments come two n8 tiles per ldmatrix.x4");
 
@@ -226,8 +227,8 @@ struct PipelinedGemm {
   static __device__ __forceinline__ void multiply(
       float (&acc)[MI][NJ][4], bits16* shared, bool vectors, const bits16* A, const bits16* B, int m, int n, int k,
       int pBegin, int pEnd) {
-    typedef StageLoader<BM, THREADS, A_KCONTIG> LoadA;
-    typedef StageLoader<BN, THREADS, B_KCONTIG> LoadB;
+    typedef StageLoader<BM, BK, THREADS, A_KCONTIG> LoadA;
+    typedef StageLoader<BN, BK, THREADS, B_KCONTIG> LoadB;
     int warp = threadIdx.x / 32;
     int lane = threadIdx.x % 32;
     int warpRow = warp % (BM / WM) * WM;
@@ -235,23 +236,23 @@ struct PipelinedGemm {
     LoadA loadA(A, m, blockIdx.x * BM, k);
     LoadB loadB(B, n, blockIdx.y * BN, k);
     int aOffset = fragment_offset<A_KCONTIG, true, LoadA::ROW>(lane, warpRow);
-    int bOffset = BM * (HP_K + HP_PAD) + fragment_offset<B_KCONTIG, false, LoadB::ROW>(lane, warpCol);
+    int bOffset = LoadA::TILE + fragment_offset<B_KCONTIG, false, LoadB::ROW>(lane, warpCol);
     // Steps between fragments: next m16 (A) or n16 (B) piece, next k16.
     constexpr int A_I = A_KCONTIG ? 16 * LoadA::ROW : 16;
     constexpr int A_K = A_KCONTIG ? 16 : 16 * LoadA::ROW;
     constexpr int B_J = B_KCONTIG ? 16 * LoadB::ROW : 16;
     constexpr int B_K = B_KCONTIG ? 16 : 16 * LoadB::ROW;
 
-    int tiles = (pEnd - pBegin + HP_K - 1) / HP_K;
+    int tiles = (pEnd - pBegin + BK - 1) / BK;
     auto request = [&](int tile) {
       bits16* stage = shared + (tile % STAGES) * STAGE;
-      int p0 = pBegin + tile * HP_K;
+      int p0 = pBegin + tile * BK;
       if (vectors) {
         loadA.load_vectors(stage, p0, pEnd);
-        loadB.load_vectors(stage + BM * (HP_K + HP_PAD), p0, pEnd);
+        loadB.load_vectors(stage + LoadA::TILE, p0, pEnd);
       } else {
         loadA.load_elements(stage, p0, pEnd);
-        loadB.load_elements(stage + BM * (HP_K + HP_PAD), p0, pEnd);
+        loadB.load_elements(stage + LoadA::TILE, p0, pEnd);
       }
     };
     // One K step's fragments of the warp tile from a stage: A's m16 pieces, B's n8 pieces two per ldmatrix.
@@ -279,7 +280,7 @@ struct PipelinedGemm {
         }
       }
     };
-    constexpr int STEPS = HP_K / 16;
+    constexpr int STEPS = BK / 16;
 #pragma unroll
     for (int s = 0; s < STAGES - 1; s++) {
       if (s < tiles) {
@@ -399,13 +400,15 @@ struct PipelinedGemm {
   }
 };
 
-// An extern "C" entry: name, MMA, block tile BM×BN, warp tile WM×WN, pipeline depth, fragment prefetch. Launch with
+// An extern "C" entry: name, MMA, block tile BM×BN, K per stage BK, warp tile WM×WN, pipeline depth, fragment
+// prefetch. Launch with
 // PipelinedGemm<…>::THREADS threads, SHARED_BYTES of dynamic shared memory and a grid of
 // (⌈m / BM⌉, ⌈n / BN⌉, batch·splits).
-#define HGEMM_PIPELINED_ENTRY(name, OP, BM, BN, WM, WN, STAGES, PREFETCH)                                          \
-  extern "C" __global__ void __launch_bounds__(PipelinedGemm<OP, BM, BN, WM, WN, STAGES, PREFETCH>::THREADS) name( \
+#define HGEMM_PIPELINED_ENTRY(name, OP, BM, BN, BK, WM, WN, STAGES, PREFETCH)                                      \
+  extern "C" __global__ void __launch_bounds__(PipelinedGemm<OP, BM, BN, BK, WM, WN, STAGES, PREFETCH>::THREADS)   \
+      name(                                                                                                         \
       int transA, int transB, int m, int n, int k, int splits, float alpha, const bits16* A, long long strideA,     \
       const bits16* B, long long strideB, float beta, int cType, void* C, long long strideC) {                     \
-    PipelinedGemm<OP, BM, BN, WM, WN, STAGES, PREFETCH>::run(                                                      \
+    PipelinedGemm<OP, BM, BN, BK, WM, WN, STAGES, PREFETCH>::run(                                                  \
         transA, transB, m, n, k, splits, alpha, A, strideA, B, strideB, beta, cType, C, strideC);                  \
   }

@@ -17,20 +17,20 @@ final class TensorGemm implements Gemm16 {
   static final int SPLIT_ALIGN = TiledGemm.SPLIT_ALIGN;
   /** Names the sm_80 {@link Variant} by its label (e.g. {@code -Djgrad.tensorGemm.variant=128x128}). */
   static final String VARIANT_PROPERTY = "jgrad.tensorGemm.variant";
-  /** The shortest chunk of K worth a block of its own when splitting: eight stages of the pipeline. */
+  /** The shortest chunk of K worth a block of its own when splitting: eight K steps of 32 (four of 64). */
   static final int MIN_CHUNK = 256;
 
   /**
    * The sm_80 kernel shapes, one tensor_gemm_sm80.cu entry per input type: a tileM × tileN block tile computed by
-   * 64×64 warp tiles, a cp.async pipeline {@code stages} deep of K steps of 32, whether each K step's fragments
-   * are loaded during the previous step's MMAs (across stages too), and the blocks one multiprocessor holds at once
-   * (222–254 registers a thread, ptxas for sm_80 and sm_90).
+   * 64×64 warp tiles, a cp.async pipeline {@code stages} deep of K steps of {@code tileK}, whether each MMA step's
+   * fragments are loaded during the previous step's MMAs (across stages too), and the blocks one multiprocessor
+   * holds at once (222–254 registers a thread, ptxas for sm_80 and sm_90).
    */
   enum Variant {
-    TILE_128X256("128x256", 128, 256, 3, false, 1),
-    TILE_256X128("256x128", 256, 128, 3, false, 1),
-    TILE_128X128("128x128", 128, 128, 4, false, 2),
-    TILE_128X256_PREFETCH("128x256p", 128, 256, 3, true, 1);
+    TILE_128X256_PREFETCH("128x256p", 128, 256, 32, 3, true, 1),
+    TILE_128X256("128x256", 128, 256, 32, 3, false, 1),
+    TILE_128X128("128x128", 128, 128, 32, 4, false, 2),
+    TILE_128X256_K64("128x256k64", 128, 256, 64, 3, false, 1);
 
     /**
      * The shape used unless {@link #VARIANT_PROPERTY} names another: eight warps of 64×64 (CUTLASS's usual Ampere
@@ -42,14 +42,16 @@ final class TensorGemm implements Gemm16 {
     final String label;
     final int tileM;
     final int tileN;
+    final int tileK;
     final int stages;
     final boolean prefetch;
     final int residentBlocks;
 
-    Variant(String label, int tileM, int tileN, int stages, boolean prefetch, int residentBlocks) {
+    Variant(String label, int tileM, int tileN, int tileK, int stages, boolean prefetch, int residentBlocks) {
       this.label = label;
       this.tileM = tileM;
       this.tileN = tileN;
+      this.tileK = tileK;
       this.stages = stages;
       this.prefetch = prefetch;
       this.residentBlocks = residentBlocks;
@@ -60,9 +62,9 @@ final class TensorGemm implements Gemm16 {
       return tileM / 64 * (tileN / 64) * 32;
     }
 
-    /** tensor_gemm_pipeline.cuh's SHARED_BYTES: each stage holds A and B as rows of 32 + 8 padding elements. */
+    /** tensor_gemm_pipeline.cuh's SHARED_BYTES: each stage holds A and B as rows of tileK + 8 padding elements. */
     int sharedBytes() {
-      return stages * (tileM + tileN) * (32 + 8) * 2;
+      return stages * (tileM + tileN) * (tileK + 8) * 2;
     }
 
     String entry(Storage input) {
@@ -98,7 +100,7 @@ final class TensorGemm implements Gemm16 {
 
   /**
    * With the sm_80 kernels of {@code variant}, or of {@link Variant#TILE_128X128} where the device's shared memory
-   * per block is too small for it (not on an A100 or H100).
+   * per block is too small for it (128x256k64's 162 KB on sm_86/sm_89, which have 99 KB).
    */
   TensorGemm(CudaContext context, CachingAllocator<CUdeviceptr> allocator, Variant variant) {
     this.context = context;
