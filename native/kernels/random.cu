@@ -1,6 +1,6 @@
-// Philox4x32-10 random numbers, bit-identical to io.jgrad.Philox: element i uses key (k0, k1) = seed and counter
-// (lo, hi of offset + i, 0, 0). The value is computed in double with explicit round-to-nearest operations (no FMA
-// contraction, as in Java), then rounded to float (and, for a 16-bit out, from float to 16 bits, as
+// Philox4x32-10 random numbers, bit-identical to io.jgrad.internal.Philox: element i uses key (k0, k1) = seed and
+// counter (lo, hi of offset + i, 0, 0). The value is computed in double with explicit round-to-nearest operations (no
+// FMA contraction, as in Java), then rounded to float (and, for a 16-bit out, from float to 16 bits, as
 // ReducedFloats.toBits rounds a double). Shapes: out [n].
 #include "half.cuh"
 #include "ops.cuh"

@@ -62,8 +62,8 @@ interface FloatKernels extends AutoCloseable {
       float beta1, float beta2, float eps, float weightDecay, boolean decoupled, float bias1, float bias2);
 
   /**
-   * out[i] = (float) {@link io.jgrad.Philox#sample}(UNIFORM, a, b, seed, offset + i) for i &lt; n, bit for bit: the
-   * values {@link io.jgrad.Backend#random} defines.
+   * out[i] = (float) {@link io.jgrad.internal.Philox#sample}(UNIFORM, a, b, seed, offset + i) for i &lt; n, bit for
+   * bit: the values {@link io.jgrad.Backend#random} defines.
    */
   void uniform(double a, double b, long seed, long offset, float[] out, int n);
 

@@ -3,8 +3,8 @@ package io.jgrad.cuda;
 import io.jgrad.Distribution;
 
 /**
- * Launcher of random.cu: Philox4x32-10 draws identical to {@link io.jgrad.Philox} (rounded once more for a bf16 or
- * fp16 out). Shapes: out [n].
+ * Launcher of random.cu: Philox4x32-10 draws identical to {@link io.jgrad.internal.Philox} (rounded once more for a
+ * bf16 or fp16 out). Shapes: out [n].
  */
 final class RandomKernels {
   private final StorageKernels random;
