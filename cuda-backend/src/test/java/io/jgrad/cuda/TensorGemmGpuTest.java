@@ -72,6 +72,11 @@ class TensorGemmGpuTest {
         for (int splits : new int[] {1, 3}) {
           int before = failures.size();
           cases(gemm, splits, input, failures);
+          // Three column tiles of 256 (the last cut), K 328: ten 32-steps and a partial one, stages wrapping.
+          for (int t = 0; t < 4; t++) {
+            check(failures, runCase(gemm, splits, input, (t & 1) != 0, (t & 2) != 0, 1, 264, 520, 328,
+                Storage.FLOAT32, false));
+          }
           for (int i = before; i < failures.size(); i++) {
             failures.set(i, gemm.variant().label + ": " + failures.get(i));
           }
