@@ -103,17 +103,30 @@ public final class CpuBackend extends ArrayBackend {
       float[] out = scratch.floats();
       for (int i = 0; i < batch; i++) {
         int offC = (int) (i * strideC);
-        for (int e = 0; beta != 0 && e < m * n; e++) {
-          out[e] = (float) c.get(offC + e);
+        if (beta != 0) {
+          simd.widen(c.dtype(), c.shorts(), offC, out, 0, m * n);
         }
         simd.gemm(type, transA, transB, m, n, k, alpha, ops[0].shorts(), (int) (i * strideA), ops[1].shorts(),
             (int) (i * strideB), beta, out, 0);
-        for (int e = 0; e < m * n; e++) {
-          c.set(offC + e, out[e]);
-        }
+        simd.round(c.dtype(), out, 0, c.shorts(), offC, m * n);
       }
     } finally {
       pool().release(scratch);
+    }
+  }
+
+  /** float32 ↔ 16 bits in one vector pass each ({@link FloatKernels#round}, {@link FloatKernels#widen}). */
+  @Override
+  public void cast(Buffer src, Buffer dst) {
+    CpuBuffer s = floating("cast", "src", src);
+    CpuBuffer d = floating("cast", "dst", dst);
+    if (simd == null || s.length() != d.length() || s.dtype().isReduced() == d.dtype().isReduced()
+        || (s.dtype() != DType.FLOAT32 && d.dtype() != DType.FLOAT32)) {
+      super.cast(src, dst); // float64, equal kinds, and the length error
+    } else if (d.dtype().isReduced()) {
+      simd.round(d.dtype(), s.floats(), 0, d.shorts(), 0, s.size());
+    } else {
+      simd.widen(s.dtype(), s.shorts(), 0, d.floats(), 0, s.size());
     }
   }
 
@@ -122,7 +135,7 @@ public final class CpuBackend extends ArrayBackend {
     CpuBuffer cx = floating("unary", "x", x);
     CpuBuffer cy = matching("unary", "y", y, cx, cx.length());
     if (staged(cx)) {
-      try (Float32Staging f = new Float32Staging(pool())) {
+      try (Float32Staging f = new Float32Staging(pool(), simd)) {
         simd.unary(op, (float) alpha, f.in(cx), f.out(cy), cx.size());
       }
       return;
@@ -140,7 +153,7 @@ public final class CpuBackend extends ArrayBackend {
     CpuBuffer cdx = matching("unaryBackward", "dx", dx, cdy, cdy.length());
     CpuBuffer cs = reference.savedOperand("unaryBackward", op, saved, cdy);
     if (staged(cdy)) {
-      try (Float32Staging f = new Float32Staging(pool())) {
+      try (Float32Staging f = new Float32Staging(pool(), simd)) {
         simd.unaryBackward(op, (float) alpha, f.in(cs), f.in(cdy), f.out(cdx), cdy.size());
       }
       return;
@@ -168,7 +181,7 @@ public final class CpuBackend extends ArrayBackend {
     }
     int rows = (int) (outShape.size() / Math.max(cols, 1));
     if (staged(ca)) {
-      try (Float32Staging f = new Float32Staging(pool())) {
+      try (Float32Staging f = new Float32Staging(pool(), simd)) {
         simd.binary(op, f.in(ca), f.in(cb), !same, f.out(co), rows, cols);
       }
       return;
@@ -180,7 +193,7 @@ public final class CpuBackend extends ArrayBackend {
   public void biasActivation(UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer y, int rows, int cols) {
     BiasForwardBuffers b = biasForwardBuffers(act, x, bias, y, rows, cols);
     if (staged(b.x())) {
-      try (Float32Staging f = new Float32Staging(pool())) {
+      try (Float32Staging f = new Float32Staging(pool(), simd)) {
         simd.biasActivation(act, (float) alpha, f.in(b.x()), f.in(b.bias()), f.out(b.y()), rows, cols);
       }
       return;
@@ -197,7 +210,7 @@ public final class CpuBackend extends ArrayBackend {
       int rows, int cols) {
     BiasBackwardBuffers b = biasBackwardBuffers(act, y, dy, dx, dbias, rows, cols);
     if (staged(b.y())) {
-      try (Float32Staging f = new Float32Staging(pool())) {
+      try (Float32Staging f = new Float32Staging(pool(), simd)) {
         simd.biasActivationBackward(act, (float) alpha, f.in(b.y()), f.in(b.dy()), f.out(b.dx()), f.out(b.dbias()),
             rows, cols);
       }
@@ -384,8 +397,14 @@ public final class CpuBackend extends ArrayBackend {
   @Override
   public void random(Distribution dist, double a, double b, long seed, long offset, Buffer out) {
     CpuBuffer co = floating("random", "out", out);
-    if (!fast(co) || dist != Distribution.UNIFORM) {
+    if (!(fast(co) || staged(co)) || dist != Distribution.UNIFORM) {
       reference.random(dist, a, b, seed, offset, out); // normal draws initialise weights once: not worth SIMD
+      return;
+    }
+    if (staged(co)) { // a 16-bit dropout mask: the float32 draws rounded, as the contract's double → float32 → 16 bits
+      try (Float32Staging f = new Float32Staging(pool(), simd)) {
+        simd.uniform(a, b, seed, offset, f.out(co), co.size());
+      }
       return;
     }
     simd.uniform(a, b, seed, offset, co.floats(), co.size());

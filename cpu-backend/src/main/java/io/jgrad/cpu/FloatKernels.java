@@ -22,6 +22,12 @@ interface FloatKernels extends AutoCloseable {
   void gemm(DType type, boolean ta, boolean tb, int m, int n, int k, float alpha, short[] a, int offA, short[] b,
       int offB, float beta, float[] c, int offC);
 
+  /** dst[dstOff + i] = src[srcOff + i], 16-bit patterns of {@code type}, widened exactly, for i &lt; n. */
+  void widen(DType type, short[] src, int srcOff, float[] dst, int dstOff, int n);
+
+  /** dst[dstOff + i] = src[srcOff + i] rounded to {@code type} as {@link io.jgrad.ReducedFloats}, for i &lt; n. */
+  void round(DType type, float[] src, int srcOff, short[] dst, int dstOff, int n);
+
   /** y[i] = op(x[i]; alpha) for i &lt; n; y may be x. */
   void unary(UnaryOp op, float alpha, float[] x, float[] y, int n);
 

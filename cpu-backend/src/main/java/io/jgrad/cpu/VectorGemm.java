@@ -606,33 +606,76 @@ final class VectorGemm {
     }
   }
 
-  /** {@link #packA} of a 16-bit A, widening each element. */
+  /**
+   * {@link #packA} of a 16-bit A, widening each element as it is copied: the same loop orders, each reading A along
+   * its rows.
+   */
   private static void packA16(Operands op, int ic, int mc, int pc, int kc, float[] dst, int dstOff) {
     boolean bf16 = op.type16 == DType.BFLOAT16;
+    short[] a = op.a16;
     for (int ir = 0; ir < mc; ir += MR) {
       int base = dstOff + ir * kc;
       int mr = Math.min(MR, mc - ir);
-      for (int r = 0; r < MR; r++) {
+      if (!op.ta) {
+        for (int r = 0; r < mr; r++) {
+          int src = op.offA + (ic + ir + r) * op.k + pc;
+          for (int p = 0; p < kc; p++) {
+            dst[base + p * MR + r] = widen(a[src + p], bf16);
+          }
+        }
+      } else {
         for (int p = 0; p < kc; p++) {
           // op(A)[i, p] is A[p, i] when A is stored transposed (K×M).
-          int src = op.ta ? op.offA + (pc + p) * op.m + ic + ir + r : op.offA + (ic + ir + r) * op.k + pc + p;
-          dst[base + p * MR + r] = r < mr ? widen(op.a16[src], bf16) : 0f;
+          int src = op.offA + (pc + p) * op.m + ic + ir;
+          for (int r = 0; r < mr; r++) {
+            dst[base + p * MR + r] = widen(a[src + r], bf16);
+          }
+        }
+      }
+      for (int r = mr; r < MR; r++) {
+        for (int p = 0; p < kc; p++) {
+          dst[base + p * MR + r] = 0f;
         }
       }
     }
   }
 
-  /** {@link #packB} of a 16-bit B, widening each element. */
+  /**
+   * {@link #packB} of a 16-bit B, widening each element as it is copied: a whole NR-column panel of B by steps takes
+   * two vector widenings a step ({@link VectorReducedFloats#load}), as the float32 path's two vector copies.
+   */
   private static void packB16(Operands op, int pc, int kc, int jc, int nc, float[] dst, int dstOff) {
     boolean bf16 = op.type16 == DType.BFLOAT16;
+    short[] b = op.b16;
+    boolean vectors = VectorReducedFloats.lanes() == L;
     for (int jr = 0; jr < nc; jr += NR) {
       int base = dstOff + jr * kc;
       int nr = Math.min(NR, nc - jr);
-      for (int p = 0; p < kc; p++) {
-        for (int j = 0; j < NR; j++) {
+      if (!op.tb && nr == NR && vectors) {
+        int src = op.offB + pc * op.n + jc + jr;
+        for (int p = 0; p < kc; p++) {
+          VectorReducedFloats.load(bf16, b, src + p * op.n).intoArray(dst, base + p * NR);
+          VectorReducedFloats.load(bf16, b, src + p * op.n + L).intoArray(dst, base + p * NR + L);
+        }
+      } else if (!op.tb) {
+        for (int p = 0; p < kc; p++) {
+          int src = op.offB + (pc + p) * op.n + jc + jr;
+          for (int j = 0; j < nr; j++) {
+            dst[base + p * NR + j] = widen(b[src + j], bf16);
+          }
+        }
+      } else {
+        for (int j = 0; j < nr; j++) {
           // op(B)[p, j] is B[j, p] when B is stored transposed (N×K).
-          int src = op.tb ? op.offB + (jc + jr + j) * op.k + pc + p : op.offB + (pc + p) * op.n + jc + jr + j;
-          dst[base + p * NR + j] = j < nr ? widen(op.b16[src], bf16) : 0f;
+          int src = op.offB + (jc + jr + j) * op.k + pc;
+          for (int p = 0; p < kc; p++) {
+            dst[base + p * NR + j] = widen(b[src + p], bf16);
+          }
+        }
+      }
+      if (nr < NR) {
+        for (int p = 0; p < kc; p++) {
+          Arrays.fill(dst, base + p * NR + nr, base + (p + 1) * NR, 0f);
         }
       }
     }

@@ -55,6 +55,16 @@ final class VectorKernels implements FloatKernels {
   }
 
   @Override
+  public void widen(DType type, short[] src, int srcOff, float[] dst, int dstOff, int n) {
+    VectorReducedFloats.widen(type, src, srcOff, dst, dstOff, n);
+  }
+
+  @Override
+  public void round(DType type, float[] src, int srcOff, short[] dst, int dstOff, int n) {
+    VectorReducedFloats.round(type, src, srcOff, dst, dstOff, n);
+  }
+
+  @Override
   public void unary(UnaryOp op, float alpha, float[] x, float[] y, int n) {
     int i = 0;
     if (hasVectorForm(op)) {

@@ -8,6 +8,7 @@ import io.jgrad.BackendOptions;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
 import io.jgrad.GemmArgs;
+import io.jgrad.ReducedFloats;
 import io.jgrad.Transposed;
 import java.util.Arrays;
 import java.util.Random;
@@ -84,6 +85,56 @@ class VectorGemmTest {
             gemm.pack(ta, m, k, a, 0, packed);
             gemm.gemm(packed, tb, n, 1.5f, b, 0, -0.5f, packedOnce, 0);
             assertArrayEquals(perCall, packedOnce, Arrays.toString(s) + (ta ? " T" : " N") + (tb ? "T" : "N"));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * 16-bit A and B are widened while packed, so the product must equal the float32 path's on the widened values bit
+   * for bit, on every path (serial, A shared, packed whole, spans), transpose pair and ragged panel edge, with an
+   * offset into each operand.
+   */
+  @Test
+  void sixteenBitOperandsPackToTheFloat32ProductBitForBit() {
+    Random rng = new Random(7);
+    try (WorkerTeam team = new WorkerTeam(2)) {
+      VectorGemm whole = new VectorGemm(team);
+      VectorGemm spans = new VectorGemm(team, 20_000);
+      int[][] shapes = {{7, 9, 5}, {128, 512, 300}, {300, 200, 500}, {50, 40, 2100}, {33, 17, 65}};
+      for (DType type : new DType[] {DType.BFLOAT16, DType.FLOAT16}) {
+        for (int[] s : shapes) {
+          for (int t = 0; t < 4; t++) {
+            boolean ta = (t & 1) != 0;
+            boolean tb = (t & 2) != 0;
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            short[] a16 = new short[m * k + 3];
+            short[] b16 = new short[k * n + 5];
+            float[] a = new float[a16.length];
+            float[] b = new float[b16.length];
+            for (int i = 0; i < a16.length; i++) {
+              a16[i] = ReducedFloats.toBits(type, rng.nextFloat() * 2 - 1);
+              a[i] = ReducedFloats.fromBits(type, a16[i]);
+            }
+            for (int i = 0; i < b16.length; i++) {
+              b16[i] = ReducedFloats.toBits(type, rng.nextFloat() * 2 - 1);
+              b[i] = ReducedFloats.fromBits(type, b16[i]);
+            }
+            for (VectorGemm gemm : new VectorGemm[] {whole, spans}) {
+              float[] expected = random(rng, m * n);
+              float[] actual = expected.clone();
+              gemm.gemm(ta, tb, m, n, k, 0.5f, a, 3, b, 5, -0.75f, expected, 0);
+              gemm.gemm(type, ta, tb, m, n, k, 0.5f, a16, 3, b16, 5, -0.75f, actual, 0);
+              for (int i = 0; i < expected.length; i++) {
+                if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+                  assertEquals(expected[i], actual[i], type.label() + " C[" + i + "] of " + m + "×" + n + "×" + k
+                      + (ta ? " T" : " N") + (tb ? "T" : "N"));
+                }
+              }
+            }
           }
         }
       }
