@@ -3,10 +3,11 @@
 // starts with a letter and the TensorList Java built (LIST_LONGS numbers, addresses 0: the harness puts its own
 // arrays there); floats are raw bits.
 //   s LIST  X[t][·] for each tensor                          sum_squares_chunks + _combine: prints the sums
-//   a LIST  DECOUPLED GUARD3  P G M V for each tensor         adam_steps: prints P M V of each tensor
-//   m LIST  NESTEROV FIRST MOMENTUM DAMPENING GUARD3  P G V    sgd_steps: prints P V of each tensor
+//   a LIST  DECOUPLED COPY GUARD3  P G M V for each tensor    adam_steps: prints P M V (C) of each tensor
+//   m LIST  NESTEROV FIRST MOMENTUM DAMPENING COPY GUARD3  P G V    sgd_steps: prints P V (C) of each tensor
 //   g P L LAYEROF[P] SUMS[P] LOSS EXAMPLES MAXNORM MAXSKIP STATE[11 + 4L]   step_guard: prints the state
 // GUARD3 = apply, scale, applied-steps floats (bits); the other hyperparameters are TrainingStepHostTest's constants.
+// COPY: the half.cuh Storage code of every tensor's 16-bit copy C (0: no copies); each C starts as 0xFFFF patterns.
 #include "cuda_host.h"
 #include "training_step.cu"
 
@@ -42,6 +43,22 @@ static std::vector<std::vector<std::vector<float>>> readTensors(TensorList& list
   return data;
 }
 
+// Each tensor's 16-bit copy of Storage type (none when 0), 0xFFFF patterns to start, its address put into copies.
+static std::vector<std::vector<bits16>> makeCopies(const TensorList& list, int type, CopyList& copies) {
+  std::vector<std::vector<bits16>> data(list.count);
+  for (int t = 0; t < LIST_MAX; t++) copies.ptr[t] = copies.type[t] = 0;
+  for (int t = 0; type != 0 && t < list.count; t++) {
+    data[t].assign(list.length[t] + 1, 0xFFFF);
+    copies.ptr[t] = (long long) data[t].data();
+    copies.type[t] = type;
+  }
+  return data;
+}
+
+static void print(const std::vector<bits16>& copy) {
+  for (size_t i = 0; i + 1 < copy.size(); i++) printf("%u\n", (unsigned) copy[i]);
+}
+
 static std::vector<float> readGuard() {
   std::vector<float> guard(G_HEADER, 0.0f);
   guard[G_APPLY] = nextFloat();
@@ -70,11 +87,15 @@ int main() {
     } else if (kind == 'a') {
       TensorList list = readList();
       int decoupled = (int) next();
+      int copyType = (int) next();
       std::vector<float> guard = readGuard();
       auto data = readTensors(list, 4);
-      launchChunks(list, [&] { adam_steps(list, 0.01, 0.9, 0.999, 1e-8, 0.05, decoupled, guard.data()); });
-      for (auto& t : data) {
-        for (int k : {0, 2, 3}) print(std::vector<float>(t[k].begin(), t[k].end() - 1));
+      CopyList copies;
+      auto copy = makeCopies(list, copyType, copies);
+      launchChunks(list, [&] { adam_steps(list, copies, 0.01, 0.9, 0.999, 1e-8, 0.05, decoupled, guard.data()); });
+      for (int t = 0; t < list.count; t++) {
+        for (int k : {0, 2, 3}) print(std::vector<float>(data[t][k].begin(), data[t][k].end() - 1));
+        print(copy[t]);
       }
     } else if (kind == 'm') {
       TensorList list = readList();
@@ -82,13 +103,17 @@ int main() {
       int first = (int) next();
       float momentum = nextFloat();
       float dampening = nextFloat();
+      int copyType = (int) next();
       std::vector<float> guard = readGuard();
       auto data = readTensors(list, 3);
+      CopyList copies;
+      auto copy = makeCopies(list, copyType, copies);
       launchChunks(list, [&] {
-        sgd_steps(list, 0.05, momentum, dampening, 0.01, nesterov, first, guard.data());
+        sgd_steps(list, copies, 0.05, momentum, dampening, 0.01, nesterov, first, guard.data());
       });
-      for (auto& t : data) {
-        for (int k : {0, 2}) print(std::vector<float>(t[k].begin(), t[k].end() - 1));
+      for (int t = 0; t < list.count; t++) {
+        for (int k : {0, 2}) print(std::vector<float>(data[t][k].begin(), data[t][k].end() - 1));
+        print(copy[t]);
       }
     } else if (kind == 'g') {
       int count = (int) next();

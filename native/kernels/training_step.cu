@@ -4,6 +4,7 @@
 // step from the sums and writes the guard state (io.jgrad.StepGuard's layout and reference) that the optimizer
 // kernels read. The host reads nothing between the backward and the update.
 // Shapes: a list's tensors [length[t]] each; sums, layerOf [count]; loss [1]; state [G_HEADER + 4·layers].
+#include "half.cuh"
 #include "ops.cuh"
 
 // ---- the list passed by value (TrainingStepKernels.java builds it; KernelSourceTest checks the constants) ----
@@ -19,6 +20,18 @@ struct TensorList {
   long long chunkStart[LIST_MAX + 1];  // tensor t's chunks are blocks chunkStart[t] .. chunkStart[t + 1] − 1
   long long count;                     // tensors in the list
 };
+
+// The parameters' 16-bit copies (autocast's weights) that the optimizer kernels rewrite with their params, as
+// optimizers.cu's do: tensor t's copy at ptr[t] (0: none), of half.cuh Storage type[t]. 64-bit fields, as TensorList.
+struct CopyList {
+  long long ptr[LIST_MAX];
+  long long type[LIST_MAX];
+};
+
+// Stores the updated param into tensor t's copy, if it has one.
+__device__ __forceinline__ void store_copy(const CopyList& copies, int t, long long i, float updated) {
+  if (copies.ptr[t] != 0) store_from_float(static_cast<Storage>(copies.type[t]), (void*) copies.ptr[t], i, updated);
+}
 
 // ---- StepGuard.java's offsets ----
 
@@ -149,10 +162,10 @@ extern "C" __global__ void step_guard(
 __device__ __forceinline__ float scaled(float g, float scale) { return scale == 1.0f ? g : g * scale; }
 
 // sgd_step (optimizers.cu) on every tensor of the list (kinds: param, grad, velocity; velocity 0 when momentum is 0),
-// if guard[G_APPLY] is 1. Grid: one block per chunk.
+// and its 16-bit copy, if guard[G_APPLY] is 1. Grid: one block per chunk.
 extern "C" __global__ void sgd_steps(
-    TensorList list, double lr, double momentum, double dampening, double weightDecay, int nesterov, int firstStep,
-    const float* guard) {
+    TensorList list, CopyList copies, double lr, double momentum, double dampening, double weightDecay, int nesterov,
+    int firstStep, const float* guard) {
   if (guard[G_APPLY] == 0.0f) return;
   float scale = guard[G_SCALE];
   long long b = blockIdx.x;
@@ -170,15 +183,17 @@ extern "C" __global__ void sgd_steps(
       velocity[i] = v;
       g = nesterov ? g + momentum * v : v;
     }
-    param[i] = (float) (p - lr * g);
+    float updated = (float) (p - lr * g);
+    param[i] = updated;
+    store_copy(copies, t, i, updated);
   }
 }
 
-// adam_step (optimizers.cu) on every tensor of the list (kinds: param, grad, m, v) at step guard[G_APPLIED_STEPS],
-// if guard[G_APPLY] is 1. Grid: one block per chunk.
+// adam_step (optimizers.cu) on every tensor of the list (kinds: param, grad, m, v) and its 16-bit copy at step
+// guard[G_APPLIED_STEPS], if guard[G_APPLY] is 1. Grid: one block per chunk.
 extern "C" __global__ void adam_steps(
-    TensorList list, double lr, double beta1, double beta2, double eps, double weightDecay, int decoupled,
-    const float* guard) {
+    TensorList list, CopyList copies, double lr, double beta1, double beta2, double eps, double weightDecay,
+    int decoupled, const float* guard) {
   if (guard[G_APPLY] == 0.0f) return;
   float scale = guard[G_SCALE];
   double step = guard[G_APPLIED_STEPS];
@@ -204,6 +219,8 @@ extern "C" __global__ void adam_steps(
     float vi = (float) (beta2 * v[i] + (1.0 - beta2) * g * g);
     m[i] = mi;
     v[i] = vi;
-    param[i] = (float) (p - lr * (mi / correction1) / (sqrt(vi / correction2) + eps));
+    float updated = (float) (p - lr * (mi / correction1) / (sqrt(vi / correction2) + eps));
+    param[i] = updated;
+    store_copy(copies, t, i, updated);
   }
 }

@@ -568,9 +568,9 @@ public final class CudaBackend implements Backend {
       return;
     }
     StepGuard.checkLists("sgdSteps", params, paramCopies, grads, velocities);
-    trainingStep.sgdSteps(buffers(params), buffers(grads), velocities == null ? null : buffers(velocities), lr,
-        momentum, dampening, weightDecay, nesterov, firstStep, guardState("sgdSteps", guard));
-    recast(params, paramCopies);
+    List<CudaBuffer> v = velocities == null ? null : buffers(velocities);
+    trainingStep.sgdSteps(buffers(params), copies(paramCopies), buffers(grads), v, lr, momentum, dampening, weightDecay,
+        nesterov, firstStep, guardState("sgdSteps", guard));
   }
 
   @Override
@@ -584,24 +584,18 @@ public final class CudaBackend implements Backend {
       return;
     }
     StepGuard.checkLists("adamSteps", params, paramCopies, grads, ms, vs);
-    trainingStep.adamSteps(buffers(params), buffers(grads), buffers(ms), buffers(vs), lr, beta1, beta2, eps,
-        weightDecay, decoupled, guardState("adamSteps", guard));
-    recast(params, paramCopies);
+    trainingStep.adamSteps(buffers(params), copies(paramCopies), buffers(grads), buffers(ms), buffers(vs), lr, beta1,
+        beta2, eps, weightDecay, decoupled, guardState("adamSteps", guard));
   }
 
-  /**
-   * The 16-bit copies after a multi-tensor step, one cast each (the multi-tensor kernels write float32 only): a cast
-   * of a param the guard left unchanged gives the copy it already was, so no read of the guard is needed.
-   */
-  private void recast(List<Buffer> params, List<Buffer> paramCopies) {
+  /** The parameters' 16-bit copies of a multi-tensor step: null, or one entry per parameter, null where none. */
+  private List<CudaBuffer> copies(List<Buffer> paramCopies) {
     if (paramCopies == null) {
-      return;
+      return null;
     }
-    for (int i = 0; i < params.size(); i++) {
-      if (paramCopies.get(i) != null) {
-        cast(params.get(i), paramCopies.get(i));
-      }
-    }
+    List<CudaBuffer> out = new ArrayList<>(paramCopies.size());
+    paramCopies.forEach(b -> out.add(b == null ? null : cuda(b)));
+    return out;
   }
 
   /** A guard state of any number of layers: float32, at least the header. */

@@ -7,9 +7,10 @@ import jcuda.driver.CUdeviceptr;
 
 /**
  * Launchers of training_step.cu: the multi-tensor sums of squares, the step guard and the guarded multi-tensor SGD and
- * Adam steps. A list goes to the kernels by value, {@link #LIST_MAX} tensors per launch (so no pointer table is
- * uploaded, and nothing waits for the host), cut into chunks of {@link #CHUNK} elements, one block each. Shapes: each
- * list's tensors [n_t]; sums and layerOf [P]; loss [1]; the guard state as {@link StepGuard} lays it out.
+ * Adam steps (which write the parameters' 16-bit copies too, as optimizers.cu's per-tensor steps do). A list goes to
+ * the kernels by value, {@link #LIST_MAX} tensors per launch (so no pointer table is uploaded, and nothing waits for
+ * the host), cut into chunks of {@link #CHUNK} elements, one block each. Shapes: each list's tensors [n_t]; sums and
+ * layerOf [P]; loss [1]; the guard state as {@link StepGuard} lays it out.
  */
 final class TrainingStepKernels {
   /** training_step.cu's LIST_MAX, CHUNK and LIST_THREADS (KernelSourceTest checks them). */
@@ -18,6 +19,8 @@ final class TrainingStepKernels {
   static final int LIST_THREADS = 256;
   /** TensorList as 64-bit fields: ptr[4][LIST_MAX], length[LIST_MAX], chunkStart[LIST_MAX + 1], count. */
   static final int LIST_LONGS = 4 * LIST_MAX + LIST_MAX + LIST_MAX + 1 + 1;
+  /** CopyList as 64-bit fields: ptr[LIST_MAX], type[LIST_MAX]. */
+  static final int COPY_LONGS = 2 * LIST_MAX;
   /** The step guard's single block. */
   static final int GUARD_THREADS = 256;
 
@@ -65,6 +68,31 @@ final class TrainingStepKernels {
     return list;
   }
 
+  /**
+   * CopyList of the 16-bit copies of tensors [from, to) (null, or a list with null where a tensor has none), as the
+   * long[] the kernel reads: each copy's address and half.cuh Storage code, 0 where there is none.
+   */
+  static long[] copyList(String kernel, List<CudaBuffer> copies, List<CudaBuffer> params, int from, int to) {
+    long[] list = new long[COPY_LONGS];
+    if (copies == null) {
+      return list;
+    }
+    Check.that(copies.size() == params.size(), kernel, "paramCopies has " + copies.size() + " buffers for "
+        + params.size() + " parameters");
+    for (int t = 0; t < to - from; t++) {
+      CudaBuffer copy = copies.get(from + t);
+      if (copy != null) {
+        Storage type = Storage.of(kernel, "paramCopies[" + (from + t) + "]", copy.dtype());
+        Check.that(type.isHalf(), kernel, "paramCopies[" + (from + t) + "] must be bfloat16 or float16, got "
+            + copy.dtype().label());
+        Check.typed(kernel, "paramCopies[" + (from + t) + "]", copy, copy.dtype(), params.get(from + t).length());
+        list[t] = DeviceAddress.of(copy.pointer());
+        list[LIST_MAX + t] = type.ordinal();
+      }
+    }
+    return list;
+  }
+
   /** The blocks a list's launch takes: its total chunks. */
   static long chunks(long[] list) {
     return list[5 * LIST_MAX + (int) list[LIST_LONGS - 1]];
@@ -107,27 +135,35 @@ final class TrainingStepKernels {
             .ptr(loss.pointer()).i32(examples).f64(maxNorm).i32(maxSkippedInARow).ptr(state.pointer()));
   }
 
-  void sgdSteps(List<CudaBuffer> params, List<CudaBuffer> grads, List<CudaBuffer> velocities, double lr,
-      double momentum, double dampening, double weightDecay, boolean nesterov, boolean firstStep, CudaBuffer guard) {
+  /** copies: null, or each parameter's 16-bit copy (null where none), written with it. */
+  void sgdSteps(List<CudaBuffer> params, List<CudaBuffer> copies, List<CudaBuffer> grads, List<CudaBuffer> velocities,
+      double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean firstStep,
+      CudaBuffer guard) {
     Check.that((velocities == null) == (momentum == 0), "sgdSteps",
         "velocities must be given exactly when momentum ≠ 0");
     List<long[]> kinds = addresses("sgdSteps", params, grads, velocities, null);
     long[] lengths = lengths(params);
     for (int from = 0; from < params.size(); from += LIST_MAX) {
-      long[] list = tensorList(kinds, lengths, from, Math.min(params.size(), from + LIST_MAX));
-      launchChunks(sgd, chunks(list), new KernelArgs().struct(list).f64(lr).f64(momentum).f64(dampening)
-          .f64(weightDecay).i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0).ptr(guard.pointer()));
+      int to = Math.min(params.size(), from + LIST_MAX);
+      long[] list = tensorList(kinds, lengths, from, to);
+      long[] copyList = copyList("sgdSteps", copies, params, from, to);
+      launchChunks(sgd, chunks(list), new KernelArgs().struct(list).struct(copyList).f64(lr).f64(momentum)
+          .f64(dampening).f64(weightDecay).i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0).ptr(guard.pointer()));
     }
   }
 
-  void adamSteps(List<CudaBuffer> params, List<CudaBuffer> grads, List<CudaBuffer> ms, List<CudaBuffer> vs,
-      double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled, CudaBuffer guard) {
+  /** copies as in {@link #sgdSteps}. */
+  void adamSteps(List<CudaBuffer> params, List<CudaBuffer> copies, List<CudaBuffer> grads, List<CudaBuffer> ms,
+      List<CudaBuffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+      CudaBuffer guard) {
     List<long[]> kinds = addresses("adamSteps", params, grads, ms, vs);
     long[] lengths = lengths(params);
     for (int from = 0; from < params.size(); from += LIST_MAX) {
-      long[] list = tensorList(kinds, lengths, from, Math.min(params.size(), from + LIST_MAX));
-      launchChunks(adam, chunks(list), new KernelArgs().struct(list).f64(lr).f64(beta1).f64(beta2).f64(eps)
-          .f64(weightDecay).i32(decoupled ? 1 : 0).ptr(guard.pointer()));
+      int to = Math.min(params.size(), from + LIST_MAX);
+      long[] list = tensorList(kinds, lengths, from, to);
+      long[] copyList = copyList("adamSteps", copies, params, from, to);
+      launchChunks(adam, chunks(list), new KernelArgs().struct(list).struct(copyList).f64(lr).f64(beta1).f64(beta2)
+          .f64(eps).f64(weightDecay).i32(decoupled ? 1 : 0).ptr(guard.pointer()));
     }
   }
 

@@ -99,6 +99,9 @@ class KernelSourceTest {
         structFields(file, "TensorList").stream().map(f -> f.replace("long long ", "")).toList());
     assertEquals(TrainingStepKernels.LIST_LONGS, 4 * TrainingStepKernels.LIST_MAX + 2 * TrainingStepKernels.LIST_MAX
         + 2);
+    assertEquals(List.of("ptr[LIST_MAX]", "type[LIST_MAX]"),
+        structFields(file, "CopyList").stream().map(f -> f.replace("long long ", "")).toList());
+    assertEquals(TrainingStepKernels.COPY_LONGS, 2 * TrainingStepKernels.LIST_MAX);
     String[] header = {"APPLY", "SCALE", "APPLIED_STEPS", "LOSS_SUM", "LOSS_SUM_LOW", "LAST_LOSS", "SKIPPED",
         "SKIPPED_IN_A_ROW", "STOPPED", "BAD_STEP", "BAD_LOSS", "HEADER"};
     int[] offsets = {StepGuard.APPLY, StepGuard.SCALE, StepGuard.APPLIED_STEPS, StepGuard.LOSS_SUM,

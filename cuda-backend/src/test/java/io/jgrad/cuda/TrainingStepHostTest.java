@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * training_step.cu on the host CUDA emulator, fed the TensorList that {@link TrainingStepKernels#tensorList} builds:
  * the sums of squares against float64, the step guard against {@link StepGuard#apply} over skips, clipping and a stop,
  * and the guarded Adam/AdamW and SGD steps against cpu-scalar's per-tensor kernels on the gradients clipped as the
- * host clips them (MUL_SCALAR). Sizes cross chunks (4,096) and include an empty tensor.
+ * host clips them (MUL_SCALAR), each step writing the params' bf16 or fp16 copies (exactly the updated params rounded;
+ * untouched when the guard skips the step) or none. Sizes cross chunks (4,096) and include an empty tensor.
  */
 class TrainingStepHostTest {
   private static final int[] SIZES = {1, 7, 0, 4095, 4097, 9000};
@@ -38,11 +39,12 @@ class TrainingStepHostTest {
     stepGuardOfManyLayers(harness);
     try (Backend cpu = Backends.create("cpu-scalar")) {
       for (double[] guard : new double[][] {{1, 1, 1}, {1, 0.5, 4}, {0, 1, 3}}) {
-        for (int decoupled = 0; decoupled < 2; decoupled++) {
-          adam(harness, cpu, decoupled == 1, guard);
-        }
-        for (double[] h : new double[][] {{0.875, 0.125, 0, 0}, {0.875, 0, 1, 1}, {0.875, 0, 0, 1}}) {
-          sgd(harness, cpu, h, guard);
+        adam(harness, cpu, false, guard, Half16.BFLOAT16);
+        adam(harness, cpu, true, guard, Half16.FLOAT16);
+        double[][] sgd = {{0.875, 0.125, 0, 0}, {0.875, 0, 1, 1}, {0.875, 0, 0, 1}};
+        Half16[] copies = {null, Half16.BFLOAT16, Half16.FLOAT16};
+        for (int i = 0; i < sgd.length; i++) {
+          sgd(harness, cpu, sgd[i], guard, copies[i]);
         }
       }
     }
@@ -131,12 +133,15 @@ class TrainingStepHostTest {
     }
   }
 
-  private void adam(HostKernel harness, Backend cpu, boolean decoupled, double[] guard) throws Exception {
+  /** copy: the type of the params' 16-bit copies, or null for none. */
+  private void adam(HostKernel harness, Backend cpu, boolean decoupled, double[] guard, Half16 copy)
+      throws Exception {
     float[][] p = tensors(SIZES, 1);
     float[][] g = tensors(SIZES, 1);
     float[][] m = tensors(SIZES, 0.1);
     float[][] v = positive(tensors(SIZES, 0.1));
-    StringBuilder in = new StringBuilder("a ").append(list(SIZES)).append(decoupled ? " 1" : " 0").append(bits(guard));
+    StringBuilder in = new StringBuilder("a ").append(list(SIZES)).append(decoupled ? " 1" : " 0")
+        .append(' ').append(copy == null ? 0 : copy.storageCode()).append(bits(guard));
     for (int t = 0; t < SIZES.length; t++) {
       in.append(bits(p[t])).append(bits(g[t])).append(bits(m[t])).append(bits(v[t]));
     }
@@ -152,19 +157,23 @@ class TrainingStepHostTest {
           cpu.download(b[k], expected[k]);
         }
       }
+      String what = "adam" + (decoupled ? "w" : "") + " guard " + Arrays.toString(guard) + " tensor " + t;
+      int param = at;
       for (float[] e : expected) {
-        at = compare(out, at, e, "adam" + (decoupled ? "w" : "") + " guard " + Arrays.toString(guard) + " tensor " + t);
+        at = compare(out, at, e, what);
       }
+      at = compareCopy(out, at, param, p[t].length, copy, guard[0] != 0, what);
     }
   }
 
-  /** h = {momentum, dampening, nesterov, firstStep}. */
-  private void sgd(HostKernel harness, Backend cpu, double[] h, double[] guard) throws Exception {
+  /** h = {momentum, dampening, nesterov, firstStep}; copy as in {@link #adam}. */
+  private void sgd(HostKernel harness, Backend cpu, double[] h, double[] guard, Half16 copy) throws Exception {
     float[][] p = tensors(SIZES, 1);
     float[][] g = tensors(SIZES, 1);
     float[][] vel = tensors(SIZES, 0.1);
     StringBuilder in = new StringBuilder("m ").append(list(SIZES)).append(' ').append((int) h[2]).append(' ')
-        .append((int) h[3]).append(bits(new double[] {h[0], h[1]})).append(bits(guard));
+        .append((int) h[3]).append(bits(new double[] {h[0], h[1]})).append(' ')
+        .append(copy == null ? 0 : copy.storageCode()).append(bits(guard));
     for (int t = 0; t < SIZES.length; t++) {
       in.append(bits(p[t])).append(bits(g[t])).append(bits(vel[t]));
     }
@@ -179,9 +188,12 @@ class TrainingStepHostTest {
         cpu.download(pb, expected[0]);
         cpu.download(vb, expected[1]);
       }
+      String what = "sgd " + Arrays.toString(h) + " guard " + Arrays.toString(guard) + " tensor " + t;
+      int param = at;
       for (float[] e : expected) {
-        at = compare(out, at, e, "sgd " + Arrays.toString(h) + " guard " + Arrays.toString(guard) + " tensor " + t);
+        at = compare(out, at, e, what);
       }
+      at = compareCopy(out, at, param, p[t].length, copy, guard[0] != 0, what);
     }
   }
 
@@ -192,6 +204,21 @@ class TrainingStepHostTest {
       assertEquals(expected[i], got, 1e-7 + 1e-6 * Math.abs(expected[i]), what + " element " + i);
     }
     return at + expected.length;
+  }
+
+  /**
+   * The copy the kernel printed after the params at out[param..]: exactly each updated param rounded when the step
+   * was applied, the harness's starting 0xFFFF patterns when the guard skipped it; nothing printed without a copy.
+   */
+  private static int compareCopy(long[] out, int at, int param, int n, Half16 copy, boolean applied, String what) {
+    if (copy == null) {
+      return at;
+    }
+    for (int i = 0; i < n; i++) {
+      int expected = applied ? copy.encode(Float.intBitsToFloat((int) out[param + i])) : 0xFFFF;
+      assertEquals(expected, (int) out[at + i], what + ": " + copy + " copy of element " + i);
+    }
+    return at + n;
   }
 
   private static Buffer clipped(Backend cpu, float[] grad, double scale) {
