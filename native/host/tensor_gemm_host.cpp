@@ -21,9 +21,9 @@ struct Launch {
   int tileM, tileN, threads, sharedBytes;
 };
 
-template <Mma OP, int BM, int BN, int BK, int STAGES, bool PREFETCH>
+template <Mma OP, int BM, int BN, int BK, int STAGES, bool PREFETCH, int WARP = 64>
 constexpr Launch pipelined(Entry entry) {
-  typedef PipelinedGemm<OP, BM, BN, BK, 64, 64, STAGES, PREFETCH> G;
+  typedef PipelinedGemm<OP, BM, BN, BK, WARP, WARP, STAGES, PREFETCH> G;
   return {entry, BM, BN, G::THREADS, G::SHARED_BYTES};
 }
 
@@ -37,6 +37,8 @@ static const Launch KERNELS[] = {
     pipelined<Mma::F16_K16, 128, 128, 32, 4, false>(hgemm_f16_128x128),
     pipelined<Mma::BF16_K16, 128, 256, 64, 3, false>(hgemm_bf16_128x256k64),
     pipelined<Mma::F16_K16, 128, 256, 64, 3, false>(hgemm_f16_128x256k64),
+    pipelined<Mma::BF16_K16, 64, 64, 32, 3, false, 32>(hgemm_bf16_64x64),
+    pipelined<Mma::F16_K16, 64, 64, 32, 3, false, 32>(hgemm_f16_64x64),
 };
 
 int main() {

@@ -22,20 +22,23 @@ final class TensorGemm implements Gemm16 {
 
   /**
    * The sm_80 kernel shapes, one tensor_gemm_sm80.cu entry per input type: a tileM × tileN block tile computed by
-   * 64×64 warp tiles, a cp.async pipeline {@code stages} deep of K steps of {@code tileK}, whether each MMA step's
-   * fragments are loaded during the previous step's MMAs (across stages too), and the blocks one multiprocessor
-   * holds at once (222–254 registers a thread, ptxas for sm_80 and sm_90).
+   * square warp tiles of {@code warpTile}, a cp.async pipeline {@code stages} deep of K steps of {@code tileK},
+   * whether each MMA step's fragments are loaded during the previous step's MMAs (across stages too), and the blocks
+   * one multiprocessor holds at once (222–254 registers a thread for 64×64 warp tiles, 80 for 32×32; ptxas for
+   * sm_80 and sm_90).
    */
   enum Variant {
-    TILE_128X256_PREFETCH("128x256p", 128, 256, 32, 3, true, 1),
-    TILE_128X256("128x256", 128, 256, 32, 3, false, 1),
-    TILE_128X128("128x128", 128, 128, 32, 4, false, 2),
-    TILE_128X256_K64("128x256k64", 128, 256, 64, 3, false, 1);
+    TILE_128X256_PREFETCH("128x256p", 128, 256, 32, 64, 3, true, 1),
+    TILE_128X256("128x256", 128, 256, 32, 64, 3, false, 1),
+    TILE_128X128("128x128", 128, 128, 32, 64, 4, false, 2),
+    TILE_128X256_K64("128x256k64", 128, 256, 64, 64, 3, false, 1),
+    /** The small products' kernel, whatever the variant: see {@link #prefersSmallTiles}. */
+    TILE_64X64("64x64", 64, 64, 32, 32, 3, false, 4);
 
     /**
      * The shape used unless {@link #VARIANT_PROPERTY} names another: eight warps of 64×64 (CUTLASS's usual Ampere
      * shape) with fragments prefetched across K steps, whose 92 KB of shared memory also fit sm_86/sm_89's 99 KB.
-     * A choice made before any device measurement: docs/bench/hgemm_gpu.cu compares all four.
+     * A choice made before any device measurement: docs/bench/hgemm_gpu.cu compares them all.
      */
     static final Variant DEFAULT = TILE_128X256_PREFETCH;
 
@@ -43,23 +46,27 @@ final class TensorGemm implements Gemm16 {
     final int tileM;
     final int tileN;
     final int tileK;
+    final int warpTile;
     final int stages;
     final boolean prefetch;
     final int residentBlocks;
 
-    Variant(String label, int tileM, int tileN, int tileK, int stages, boolean prefetch, int residentBlocks) {
+    Variant(
+        String label, int tileM, int tileN, int tileK, int warpTile, int stages, boolean prefetch,
+        int residentBlocks) {
       this.label = label;
       this.tileM = tileM;
       this.tileN = tileN;
       this.tileK = tileK;
+      this.warpTile = warpTile;
       this.stages = stages;
       this.prefetch = prefetch;
       this.residentBlocks = residentBlocks;
     }
 
-    /** One warp per 64×64 warp tile. */
+    /** One warp per warp tile. */
     int threads() {
-      return tileM / 64 * (tileN / 64) * 32;
+      return tileM / warpTile * (tileN / warpTile) * 32;
     }
 
     /** tensor_gemm_pipeline.cuh's SHARED_BYTES: each stage holds A and B as rows of tileK + 8 padding elements. */
@@ -90,6 +97,9 @@ final class TensorGemm implements Gemm16 {
   private final Variant variant;
   private final Launcher f16;
   private final Launcher bf16;
+  /** {@link Variant#TILE_64X64}'s kernels on sm_80+ (null on Turing): for products that would leave most idle. */
+  private final Launcher f16Small;
+  private final Launcher bf16Small;
   private final Kernel sumSplits;
   private final int multiprocessors;
   private final CachingAllocator<CUdeviceptr> allocator;
@@ -114,6 +124,8 @@ final class TensorGemm implements Gemm16 {
         : new Launcher(context.kernel(PtxModule.TENSOR_GEMM, "hgemm_f16_k8"), Grid.TENSOR_GEMM_TILE,
             Grid.TENSOR_GEMM_TILE, Grid.THREADS, 1);
     bf16 = ampere ? pipelined(context, variant, Storage.BFLOAT16) : null;
+    f16Small = ampere ? pipelined(context, Variant.TILE_64X64, Storage.FLOAT16) : null;
+    bf16Small = ampere ? pipelined(context, Variant.TILE_64X64, Storage.BFLOAT16) : null;
     sumSplits = context.kernel(PtxModule.TENSOR_GEMM, "hgemm_sum_splits");
     multiprocessors = context.multiprocessors();
     this.allocator = allocator;
@@ -140,11 +152,29 @@ final class TensorGemm implements Gemm16 {
       Storage input, boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, CUdeviceptr a,
       long strideA, CUdeviceptr b, long strideB, float beta, Storage output, CUdeviceptr c, long strideC) {
     Launcher launcher = launcherFor(input);
-    long tiles = Grid.ceilDiv(m, launcher.tileM()) * (long) Grid.ceilDiv(n, launcher.tileN());
-    int splits = variant == null
-        ? TiledGemm.splits(m, n, k, batch, Grid.TENSOR_GEMM_TILE, multiprocessors)
-        : splits(tiles, batch, k, multiprocessors * launcher.residentBlocks());
-    run(splits, input, transA, transB, batch, m, n, k, alpha, a, strideA, b, strideB, beta, output, c, strideC);
+    if (variant == null) {
+      int splits = TiledGemm.splits(m, n, k, batch, Grid.TENSOR_GEMM_TILE, multiprocessors);
+      run(launcher, splits, transA, transB, batch, m, n, k, alpha, a, strideA, b, strideB, beta, output, c, strideC);
+      return;
+    }
+    if (prefersSmallTiles(tiles(launcher, m, n), batch, multiprocessors)) {
+      launcher = input == Storage.FLOAT16 ? f16Small : bf16Small;
+    }
+    int splits = splits(tiles(launcher, m, n), batch, k, multiprocessors * launcher.residentBlocks());
+    run(launcher, splits, transA, transB, batch, m, n, k, alpha, a, strideA, b, strideB, beta, output, c, strideC);
+  }
+
+  private static long tiles(Launcher launcher, int m, int n) {
+    return Grid.ceilDiv(m, launcher.tileM()) * (long) Grid.ceilDiv(n, launcher.tileN());
+  }
+
+  /**
+   * Whether a product whose big tiles number {@code tiles} per matrix runs on {@link Variant#TILE_64X64} instead:
+   * when its blocks would fill less than half of the multiprocessors (one big block each), as an MLP layer at
+   * batch 128 does; eight times the blocks, each doing less per byte of shared memory.
+   */
+  static boolean prefersSmallTiles(long tiles, int batch, int multiprocessors) {
+    return tiles < multiprocessors / 2 && tiles * batch < multiprocessors / 2;
   }
 
   /**
@@ -171,12 +201,19 @@ final class TensorGemm implements Gemm16 {
     return bestCost <= 0.75 * unsplit ? best : 1;
   }
 
-  /** As {@link #run}, with the chunks named whatever the shape, so that tests cover both paths. */
+  /** As {@link #run} on this variant's kernel, with the chunks named whatever the shape, so that tests cover both. */
   void run(
       int splits, Storage input, boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
       CUdeviceptr a, long strideA, CUdeviceptr b, long strideB, float beta, Storage output, CUdeviceptr c,
       long strideC) {
-    Launcher launcher = launcherFor(input);
+    run(launcherFor(input), splits, transA, transB, batch, m, n, k, alpha, a, strideA, b, strideB, beta, output, c,
+        strideC);
+  }
+
+  private void run(
+      Launcher launcher, int splits, boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
+      CUdeviceptr a, long strideA, CUdeviceptr b, long strideB, float beta, Storage output, CUdeviceptr c,
+      long strideC) {
     if (splits == 1) {
       launch(launcher, 1, transA, transB, batch, m, n, k, alpha, a, strideA, b, strideB, beta, output, c, strideC);
       return;

@@ -28,7 +28,8 @@ class TensorGemmHostTest {
     BF16_128X256P(Half16.BFLOAT16), F16_128X256P(Half16.FLOAT16),
     BF16_128X256(Half16.BFLOAT16), F16_128X256(Half16.FLOAT16),
     BF16_128X128(Half16.BFLOAT16), F16_128X128(Half16.FLOAT16),
-    BF16_128X256K64(Half16.BFLOAT16), F16_128X256K64(Half16.FLOAT16);
+    BF16_128X256K64(Half16.BFLOAT16), F16_128X256K64(Half16.FLOAT16),
+    BF16_64X64(Half16.BFLOAT16), F16_64X64(Half16.FLOAT16);
 
     final Half16 format;
 
@@ -65,7 +66,8 @@ class TensorGemmHostTest {
         }
         check(new Product(kernel, ta, tb, 1, 7, 9, 13, 1, 1f, 0f, null, false), failures);        // scalar loads
         check(new Product(kernel, ta, tb, 1, 72, 136, 168, 1, 0.5f, 0.25f, null, false), failures);  // 16-byte
-        if (kernel == Kernel.F16_K8 || kernel == Kernel.BF16_128X256P || kernel == Kernel.BF16_128X256K64) {
+        if (kernel == Kernel.F16_K8 || kernel == Kernel.BF16_128X256P || kernel == Kernel.BF16_128X256K64
+            || kernel == Kernel.BF16_64X64) {
           check(new Product(kernel, ta, tb, 1, 37, 29, 131, 1, 1f, 0.5f, null, false), failures);  // scalar, 5 stages
         }
       }
@@ -94,7 +96,7 @@ class TensorGemmHostTest {
     List<String> failures = new ArrayList<>();
     for (Kernel kernel :
         new Kernel[] {Kernel.F16_K8, Kernel.BF16_128X256P, Kernel.BF16_128X256, Kernel.F16_128X128,
-            Kernel.BF16_128X256K64}) {
+            Kernel.BF16_128X256K64, Kernel.BF16_64X64}) {
       check(new Product(kernel, false, false, 2, 40, 24, 200, 3, 1f, 0f, Half16.BFLOAT16, false), failures);
       check(new Product(kernel, true, false, 2, 33, 17, 150, 4, 1f, 1f, null, true), failures);
       check(new Product(kernel, false, true, 1, 24, 40, 96, 2, 2f, -1f, Half16.FLOAT16, false), failures);

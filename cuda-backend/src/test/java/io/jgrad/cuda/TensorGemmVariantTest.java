@@ -1,6 +1,7 @@
 package io.jgrad.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ class TensorGemmVariantTest {
       for (Storage input : List.of(Storage.BFLOAT16, Storage.FLOAT16)) {
         int[] shape = entries.get(v.entry(input));
         assertTrue(shape != null, v.entry(input) + " is not in tensor_gemm_sm80.cu");
-        assertEquals(List.of(v.tileM, v.tileN, v.tileK, 64, 64, v.stages, v.prefetch ? 1 : 0),
+        assertEquals(List.of(v.tileM, v.tileN, v.tileK, v.warpTile, v.warpTile, v.stages, v.prefetch ? 1 : 0),
             List.of(shape[0], shape[1], shape[2], shape[3], shape[4], shape[5], shape[6]), v.entry(input));
         assertTrue(ptx.contains(".entry " + v.entry(input) + "("), v.entry(input) + " is not in the PTX");
       }
@@ -54,6 +55,8 @@ class TensorGemmVariantTest {
     assertEquals(92_160, TensorGemm.Variant.DEFAULT.sharedBytes());
     assertEquals(256, TensorGemm.Variant.DEFAULT.threads());
     assertEquals(128, TensorGemm.Variant.TILE_128X128.threads());
+    assertEquals(128, TensorGemm.Variant.TILE_64X64.threads());
+    assertEquals(30_720, TensorGemm.Variant.TILE_64X64.sharedBytes());
   }
 
   @Test
@@ -64,9 +67,9 @@ class TensorGemmVariantTest {
       assertEquals(TensorGemm.Variant.DEFAULT, TensorGemm.Variant.fromProperty());
       System.setProperty(TensorGemm.VARIANT_PROPERTY, "128x256k64");
       assertEquals(TensorGemm.Variant.TILE_128X256_K64, TensorGemm.Variant.fromProperty());
-      System.setProperty(TensorGemm.VARIANT_PROPERTY, "64x64");
+      System.setProperty(TensorGemm.VARIANT_PROPERTY, "32x32");
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, TensorGemm.Variant::fromProperty);
-      assertTrue(e.getMessage().contains("'64x64'") && e.getMessage().contains("128x256p"), e.getMessage());
+      assertTrue(e.getMessage().contains("'32x32'") && e.getMessage().contains("128x256p"), e.getMessage());
     } finally {
       if (before == null) {
         System.clearProperty(TensorGemm.VARIANT_PROPERTY);
@@ -74,6 +77,15 @@ class TensorGemmVariantTest {
         System.setProperty(TensorGemm.VARIANT_PROPERTY, before);
       }
     }
+  }
+
+  @Test
+  void smallTilesTakeProductsThatWouldFillLessThanHalfTheDevice() {
+    assertTrue(TensorGemm.prefersSmallTiles(2, 1, 132));     // batch 128: 128×512 in 128×256 tiles
+    assertTrue(TensorGemm.prefersSmallTiles(65, 1, 132));
+    assertFalse(TensorGemm.prefersSmallTiles(66, 1, 132));
+    assertFalse(TensorGemm.prefersSmallTiles(128, 1, 132));  // the MLP's 1024×4096 at batch 1024
+    assertFalse(TensorGemm.prefersSmallTiles(2, 40, 132));   // a batch of small matrices fills it
   }
 
   @Test
