@@ -78,14 +78,7 @@ class BenchTrainProfileTest {
   void bf16StepsCastNoWeight() throws IOException {
     CliRun r = CliRun.run("bench", "train", "--backend", "cpu", "--threads", "1", "--hidden", "8", "--batch", "4",
         "--windows", "2", "--steps", "3", "--max-warmup", "2", "--profile", "--precision", "bf16");
-    assertEquals(0, r.code(), r.err());
-    Map<String, String> callsPerStep = new TreeMap<>();
-    for (String line : r.lines()) {
-      Map<String, String> f = CliRun.fields(line);
-      if ("profile".equals(f.get("event"))) {
-        callsPerStep.put(f.get("kernel"), f.get("calls_per_step"));
-      }
-    }
+    Map<String, String> callsPerStep = callsPerStep(r);
     assertEquals("4.0", callsPerStep.get("sgdStep"), callsPerStep.toString());
     assertEquals("7.0", callsPerStep.get("cast"), callsPerStep.toString());
   }
@@ -94,16 +87,8 @@ class BenchTrainProfileTest {
   void cnnModelProfilesTheConvolutionKernels() throws IOException {
     CliRun r = CliRun.run("bench", "train", "--model", "cnn", "--backend", "cpu", "--threads", "1", "--batch", "2",
         "--windows", "1", "--steps", "1", "--max-warmup", "0", "--profile");
-    assertEquals(0, r.code(), r.err());
-    Map<String, String> callsPerStep = new TreeMap<>();
-    for (String line : r.lines()) {
-      Map<String, String> f = CliRun.fields(line);
-      if ("profile".equals(f.get("event"))) {
-        callsPerStep.put(f.get("kernel"), f.get("calls_per_step"));
-      } else if ("summary".equals(f.get("event"))) {
-        assertEquals("cnn", f.get("model"), line);
-      }
-    }
+    Map<String, String> callsPerStep = callsPerStep(r);
+    assertTrue(r.out().contains("\"event\":\"summary\"") && r.out().contains("\"model\":\"cnn\""), r.out());
     // Two blocks: each a convolution, a batch norm and a max-pool; the first block's input needs no gradient.
     assertEquals("2.0", callsPerStep.get("conv2d"), callsPerStep.toString());
     assertEquals("2.0", callsPerStep.get("conv2dBackwardWeight"), callsPerStep.toString());
@@ -117,5 +102,18 @@ class BenchTrainProfileTest {
     CliRun r = CliRun.run("bench", "train", "--model", "rnn");
     assertEquals(1, r.code(), r.out());
     assertEquals("jgrad bench train: unknown --model 'rnn'; expected mlp or cnn", r.errorLine());
+  }
+
+  /** Kernel → calls per step, from the profile lines of a run that must have succeeded. */
+  private static Map<String, String> callsPerStep(CliRun r) throws IOException {
+    assertEquals(0, r.code(), r.err());
+    Map<String, String> calls = new TreeMap<>();
+    for (String line : r.lines()) {
+      Map<String, String> f = CliRun.fields(line);
+      if ("profile".equals(f.get("event"))) {
+        calls.put(f.get("kernel"), f.get("calls_per_step"));
+      }
+    }
+    return calls;
   }
 }
