@@ -85,6 +85,32 @@ public interface Backend extends AutoCloseable {
   /** dst[i] = value for every element. */
   void fill(Buffer dst, double value);
 
+  /**
+   * Row gather: dst row r = src row {@code indices[from + r]} for r &lt; count, rows of {@code rowLength} elements
+   * (src, dst of one dtype; indices INT32). A data loader fills a batch from a dataset kept in this backend's memory
+   * with it, so a device backend assembles batches without the host. Every index must lie in [0, src rows): a device
+   * kernel does not check them. The default copies the index range to the host and each row with {@link #copy}.
+   */
+  default void gather(Buffer src, long rowLength, Buffer indices, long from, int count, Buffer dst) {
+    GatherCheck.arguments(src, rowLength, indices, from, count, dst);
+    if (count == 0) {
+      return;
+    }
+    Buffer slice = allocate(DType.INT32, count);
+    int[] rows = new int[count];
+    try {
+      copy(indices, from, slice, 0, count);
+      download(slice, rows);
+    } finally {
+      free(slice);
+    }
+    long srcRows = src.length() / Math.max(1, rowLength);
+    for (int r = 0; r < count; r++) {
+      GatherCheck.index(rows[r], srcRows, from + r);
+      copy(src, rows[r] * rowLength, dst, r * rowLength, rowLength);
+    }
+  }
+
   MemoryStats memoryStats();
 
   /**

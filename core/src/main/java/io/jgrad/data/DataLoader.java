@@ -15,7 +15,8 @@ import java.util.concurrent.Executors;
  * depends only on (seed, e)), so a resumed run sees the same batches as an uninterrupted one. While the caller trains
  * on one batch, a background thread gathers the next one's rows on the host, augmenting them if asked ({@link
  * Builder#augment}). Batches are [B, F] ({@link Layout#FLAT}, what an MLP takes) unless {@link Builder#layout} asks
- * for each example's own shape ([B, C, H, W] for images, what a CNN takes).
+ * for each example's own shape ([B, C, H, W] for images, what a CNN takes). With {@link BatchAssembly#RESIDENT}
+ * the dataset is kept on the backend instead and each batch is gathered there, the same rows in the same order.
  */
 public final class DataLoader implements AutoCloseable {
   private final LabeledData data;
@@ -27,6 +28,10 @@ public final class DataLoader implements AutoCloseable {
   private final ExecutorService prefetcher;
   private final Layout layout;
   private final Augmentation augmentation;
+  private final BatchAssembly assembly;
+  /** The dataset on the backend once a RESIDENT loader's first epoch has uploaded it; null until then or on HOST. */
+  private ResidentBatches resident;
+  private boolean residentTried;
 
   /** The shape of a batch's features. */
   public enum Layout {
@@ -62,6 +67,7 @@ public final class DataLoader implements AutoCloseable {
     this.seed = b.seed;
     this.layout = b.layout;
     this.augmentation = b.augmentation;
+    this.assembly = b.assembly;
     this.backend = backend;
     this.prefetcher = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "jgrad-prefetch");
@@ -85,6 +91,10 @@ public final class DataLoader implements AutoCloseable {
   public Iterator<Batch> epoch(int epoch, int first) {
     int[] order = order(epoch);
     int count = batchesPerEpoch();
+    ResidentBatches onBackend = resident();
+    if (onBackend != null) {
+      return onBackend.epoch(order, first, count, batchSize, this::batchShape);
+    }
     // Two host buffers in turn: one is gathered in the background while the other is uploaded, so a steady epoch
     // allocates no new arrays (upload copies, so a buffer is free again once its batch has been handed out).
     HostBatch[] buffers = new HostBatch[2];
@@ -112,6 +122,15 @@ public final class DataLoader implements AutoCloseable {
 
   public Iterator<Batch> epoch(int epoch) {
     return epoch(epoch, 0);
+  }
+
+  /** The dataset on the backend, uploaded on first use, when RESIDENT applies (see {@link BatchAssembly}). */
+  private ResidentBatches resident() {
+    if (!residentTried && assembly == BatchAssembly.RESIDENT && augmentation.isNone()) {
+      residentTried = true;
+      resident = ResidentBatches.uploadIfItFits(backend, data);
+    }
+    return resident;
   }
 
   /** The example order of an epoch: a seeded Fisher–Yates shuffle, or 0..n−1. */
@@ -179,6 +198,10 @@ public final class DataLoader implements AutoCloseable {
   @Override
   public void close() {
     prefetcher.shutdownNow();
+    if (resident != null) {
+      resident.close();
+      resident = null;
+    }
   }
 
   /** A DataLoader's settings, each named at the call site. */
@@ -190,6 +213,7 @@ public final class DataLoader implements AutoCloseable {
     private long seed;
     private Layout layout = Layout.FLAT;
     private Augmentation augmentation = Augmentation.NONE;
+    private BatchAssembly assembly = BatchAssembly.fromSystemProperty();
 
     private Builder(LabeledData data) {
       this.data = data;
@@ -228,6 +252,12 @@ public final class DataLoader implements AutoCloseable {
     /** Augments every example as it is gathered (training data, images only: see {@link Augmentation}). */
     public Builder augment(Augmentation value) {
       this.augmentation = value;
+      return this;
+    }
+
+    /** Where batches are assembled; by default as the system property {@value BatchAssembly#PROPERTY} says. */
+    public Builder assembly(BatchAssembly value) {
+      this.assembly = value;
       return this;
     }
 

@@ -29,6 +29,13 @@ public abstract class BackendConformanceTest {
   }
 
   @Nested
+  class Gather extends GatherConformance {
+    Gather() {
+      super(BackendConformanceTest.this);
+    }
+  }
+
+  @Nested
   class Gemm extends GemmConformance {
     Gemm() {
       super(BackendConformanceTest.this);

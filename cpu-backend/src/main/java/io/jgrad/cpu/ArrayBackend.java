@@ -3,6 +3,7 @@ package io.jgrad.cpu;
 import io.jgrad.Backend;
 import io.jgrad.Buffer;
 import io.jgrad.DType;
+import io.jgrad.GatherCheck;
 import io.jgrad.LeakDetection;
 import io.jgrad.LeakDetector;
 import io.jgrad.MemoryStats;
@@ -154,6 +155,22 @@ abstract class ArrayBackend implements Backend {
               + " is out of bounds");
     }
     System.arraycopy(s.array(), (int) srcOffset, d.array(), (int) dstOffset, (int) length);
+  }
+
+  /** A plain loop of array copies: the dataset and the batch are host arrays already. */
+  @Override
+  public final void gather(Buffer src, long rowLength, Buffer indices, long from, int count, Buffer dst) {
+    GatherCheck.arguments(src, rowLength, indices, from, count, dst);
+    CpuBuffer s = owned("gather", "src", src);
+    CpuBuffer d = owned("gather", "dst", dst);
+    int[] rows = ofType("gather", "indices", indices, DType.INT32).ints();
+    int n = (int) rowLength;
+    long srcRows = s.length() / rowLength;
+    for (int r = 0; r < count; r++) {
+      int row = rows[(int) from + r];
+      GatherCheck.index(row, srcRows, from + r);
+      System.arraycopy(s.array(), row * n, d.array(), r * n, n);
+    }
   }
 
   @Override

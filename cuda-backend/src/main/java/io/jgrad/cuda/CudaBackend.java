@@ -12,6 +12,7 @@ import io.jgrad.Buffer;
 import io.jgrad.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Distribution;
+import io.jgrad.GatherCheck;
 import io.jgrad.GemmArgs;
 import io.jgrad.LeakDetection;
 import io.jgrad.LeakDetector;
@@ -54,6 +55,7 @@ public final class CudaBackend implements Backend {
   private final Gemm gemm;
   private final Gemm16 gemm16;
   private final Kernel cast;
+  private final Kernel gatherRows32;
   private final UnaryKernels unary;
   private final BiasActivationKernels biasActivation;
   private final BinaryKernels binary;
@@ -77,6 +79,7 @@ public final class CudaBackend implements Backend {
         ? new CublasGemm16(context.cublas())
         : new TensorGemm(context, allocator);
     cast = context.kernel(PtxModule.CAST, "cast");
+    gatherRows32 = context.kernel(PtxModule.GATHER, "gather_rows32");
     unary = new UnaryKernels(context);
     biasActivation = new BiasActivationKernels(context);
     binary = new BinaryKernels(context);
@@ -326,6 +329,28 @@ public final class CudaBackend implements Backend {
     if (length > 0) {
       cuMemcpyDtoDAsync(d.at(dstOffset), s.at(srcOffset), length * s.dtype().bytes(), context.stream());
     }
+  }
+
+  /**
+   * gather.cu for 32-bit rows (float32 features, int32 labels): one launch reads the indices on the device, so
+   * nothing waits for the host. Other dtypes take the default, which reads the indices back.
+   */
+  @Override
+  public void gather(Buffer src, long rowLength, Buffer indices, long from, int count, Buffer dst) {
+    GatherCheck.arguments(src, rowLength, indices, from, count, dst);
+    CudaBuffer s = bound(src);
+    if (s.dtype().bytes() != 4) {
+      Backend.super.gather(src, rowLength, indices, from, count, dst);
+      return;
+    }
+    CudaBuffer i = cuda(indices);
+    CudaBuffer d = cuda(dst);
+    long words = count * rowLength;
+    if (words == 0) {
+      return;
+    }
+    gatherRows32.launch(Grid.elementwise(words),
+        new KernelArgs().ptr(s.pointer()).i64(rowLength).ptr(i.pointer()).i64(from).i64(count).ptr(d.pointer()));
   }
 
   /** A memset of the value's bit pattern: 32-bit for float32 and int32, 16-bit for bfloat16 and float16. */

@@ -25,7 +25,8 @@ enum PtxModule {
   CONV("conv"),
   POOL("pool"),
   BATCHNORM("batchnorm"),
-  TRAINING_STEP("training_step");
+  TRAINING_STEP("training_step"),
+  GATHER("gather");
 
   private final String fileName;
 

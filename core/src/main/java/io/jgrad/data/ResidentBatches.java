@@ -1,0 +1,103 @@
+package io.jgrad.data;
+
+import io.jgrad.Backend;
+import io.jgrad.Buffer;
+import io.jgrad.DType;
+import io.jgrad.Shape;
+import io.jgrad.Tensor;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.function.IntFunction;
+
+/**
+ * A dataset held in a backend's memory ({@link BatchAssembly#RESIDENT}): features and labels are uploaded once, each
+ * epoch uploads its order once, and each batch is two {@link Backend#gather} calls into tensors from the backend's
+ * pool, so the host neither copies rows nor waits for the device. The batches equal the host loader's, row for row.
+ */
+final class ResidentBatches implements AutoCloseable {
+  private final Backend backend;
+  private final int size;
+  private final int featureSize;
+  private final Buffer features;
+  private final Buffer labels;
+  private final Buffer order;
+
+  private ResidentBatches(Backend backend, LabeledData data) {
+    this.backend = backend;
+    this.size = data.size();
+    this.featureSize = data.featureSize();
+    Buffer f = null;
+    Buffer l = null;
+    try {
+      f = backend.allocate(DType.FLOAT32, (long) size * featureSize);
+      backend.upload(f, data.features());
+      l = backend.allocate(DType.INT32, size);
+      backend.upload(l, data.labels());
+      this.order = backend.allocate(DType.INT32, size);
+    } catch (RuntimeException e) {
+      if (f != null) {
+        backend.free(f);
+      }
+      if (l != null) {
+        backend.free(l);
+      }
+      throw e;
+    }
+    this.features = f;
+    this.labels = l;
+  }
+
+  /** The data on {@code backend}, or null where it would take more than half of the backend's free memory. */
+  static ResidentBatches uploadIfItFits(Backend backend, LabeledData data) {
+    long bytes = ((long) data.size() * data.featureSize() + 2L * data.size()) * Float.BYTES;
+    if (data.size() == 0 || bytes > backend.memoryCapacity().freeBytes() / 2) {
+      return null;
+    }
+    return new ResidentBatches(backend, data);
+  }
+
+  /**
+   * The batches of one epoch in {@code epochOrder}, from batch {@code first} to {@code count} − 1; each batch's
+   * tensors are created in the caller's current scope, shaped by {@code shape} (rows ↦ feature dims).
+   */
+  Iterator<Batch> epoch(int[] epochOrder, int first, int count, int batchSize, IntFunction<int[]> shape) {
+    // Stream order makes this safe on a device: the previous epoch's gathers, queued before, still read the old order.
+    backend.upload(order, epochOrder);
+    return new Iterator<>() {
+      private int next = first;
+
+      @Override
+      public boolean hasNext() {
+        return next < count;
+      }
+
+      @Override
+      public Batch next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        int index = next++;
+        long from = (long) index * batchSize;
+        int rows = (int) Math.min(batchSize, size - from);
+        Tensor x = Tensor.empty(backend, DType.FLOAT32, Shape.of(shape.apply(rows)));
+        Tensor y;
+        try {
+          y = Tensor.empty(backend, DType.INT32, Shape.of(rows));
+        } catch (RuntimeException e) {
+          x.close();
+          throw e;
+        }
+        backend.gather(features, featureSize, order, from, rows, x.buffer());
+        backend.gather(labels, 1, order, from, rows, y.buffer());
+        return new Batch(x, y, index);
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    backend.free(features);
+    backend.free(labels);
+    backend.free(order);
+  }
+}
