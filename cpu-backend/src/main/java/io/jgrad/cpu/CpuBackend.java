@@ -51,7 +51,7 @@ public final class CpuBackend extends ArrayBackend {
   public String describe() {
     return simd == null
         ? "cpu: plain loops (jdk.incubator.vector is absent; " + VectorApiNotice.FLAG + " enables the SIMD kernels)"
-        : "cpu: SIMD kernels (jdk.incubator.vector, " + simd + ") for float32; float64 on plain loops";
+        : "cpu: SIMD kernels (jdk.incubator.vector, " + simd + ") for float32, bf16 and fp16 (widened to float32); float64 on plain loops";
   }
 
   /** Whether this kernel call runs in SIMD: float32 buffers with the Vector API present. */

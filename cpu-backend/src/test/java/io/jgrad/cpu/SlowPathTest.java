@@ -55,7 +55,7 @@ class SlowPathTest {
     // The tests run with --add-modules jdk.incubator.vector (the parent POM's argLine).
     try (Backend cpu = Backends.create("cpu", new BackendOptions(2).withSlowPath(SlowPath.REFUSE))) {
       assertTrue(cpu.describe().matches("cpu: SIMD kernels \\(jdk.incubator.vector, \\d+-bit float vectors, 2 threads"
-          + "\\) for float32; float64 on plain loops"), cpu.describe());
+          + "\\) for float32, bf16 and fp16 \\(widened to float32\\); float64 on plain loops"), cpu.describe());
     }
     try (Backend scalar = Backends.create("cpu-scalar")) {
       assertFalse(scalar.describe().contains("SIMD"), scalar.describe());
