@@ -50,12 +50,12 @@ def standardised(data):
     return (x_train - mean) / std, y_train, (x_test - mean) / std, y_test
 
 
-def fit(model, bench, args, x_train, y_train, x_test, y_test):
+def fit(model, bench, args, x_train, y_train, x_test, y_test, lr=1e-3):
     """The recipe: batch 128 shuffled, AdamW, warmup + cosine per batch, label smoothing 0.1, evaluation at batch 1000
     after each epoch; one JSON line per epoch, then a summary whose samples_per_sec is the mean over epochs."""
     train = DataLoader(TensorDataset(x_train, y_train), batch_size=128, shuffle=True)
     test = DataLoader(TensorDataset(x_test, y_test), batch_size=1000)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     total = args.epochs * len(train)
     warmup = max(1, total // 20)
 

@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_recipe import standardised  # noqa: E402
 
 BATCH = 128
-PEAK_LR = 1e-3
+PEAK_LR = {"mlp": 1e-3, "cnn": 5e-3}  # jgrad's defaults under AdamW
 
 
 def mlp():
@@ -41,15 +41,15 @@ def cnn():
                          nn.Dropout(0.2), nn.Linear(128, 10))
 
 
-def schedule(total):
+def schedule(total, peak):
     """jgrad's WarmupCosineLR(peak, total/20, total, peak/100) as a function of the step."""
     warmup = max(1, total // 20)
 
     def lr(step):
         if step < warmup:
-            return PEAK_LR * (step + 1) / warmup
+            return peak * (step + 1) / warmup
         progress = min(1.0, (step - warmup) / (total - warmup))
-        return PEAK_LR * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
+        return peak * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
     return lr
 
 
@@ -69,13 +69,14 @@ def main():
     x_train, x_test = x_train.view(shape), x_test.view(shape)
     model = (mlp() if args.model == "mlp" else cnn()).to(dev)
     graphed = args.mode == "graph"
-    opt = torch.optim.AdamW(model.parameters(), lr=torch.tensor(PEAK_LR, device=dev) if graphed else PEAK_LR,
+    peak = PEAK_LR[args.model]
+    opt = torch.optim.AdamW(model.parameters(), lr=torch.tensor(peak, device=dev) if graphed else peak,
                             weight_decay=0.01, capturable=graphed)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
     n = x_train.shape[0]
     full = n // BATCH
     steps_per_epoch = math.ceil(n / BATCH)
-    lr_at = schedule(args.epochs * steps_per_epoch)
+    lr_at = schedule(args.epochs * steps_per_epoch, peak)
     loss_sum = torch.zeros((), device=dev)
     index = torch.zeros(BATCH, dtype=torch.long, device=dev)
 

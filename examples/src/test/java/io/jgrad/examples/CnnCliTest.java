@@ -35,6 +35,10 @@ class CnnCliTest {
     assertEquals("2", second.summary().get("epochs"));
     CliRun eval = CliRun.run("eval", "--model", ckpt.toString(), "--data", data.toString(), "--backend", "cpu");
     assertEquals(0, eval.code(), eval.err()); // the file rebuilds the CNN from its metadata and reads flat rows
+    // Without --lr the CNN trains at its own default under AdamW (5e-3), which the checkpoint records.
+    CliRun otherLr = CliRun.run(common, "--epochs", "3", "--resume", ckpt.toString(), "--lr", "0.001");
+    assertTrue(otherLr.code() != 0, otherLr.out());
+    assertTrue(otherLr.err().contains("--lr") && otherLr.err().contains("0.005"), otherLr.err());
     CliRun contradicting = CliRun.run(common, "--epochs", "3", "--resume", ckpt.toString(), "--model", "mlp");
     assertTrue(contradicting.code() != 0, contradicting.out());
     assertTrue(contradicting.err().contains("--model"), contradicting.err());
