@@ -15,7 +15,6 @@ import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
 import io.jgrad.optim.AdamW;
 import io.jgrad.optim.Optimizer;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,7 +30,6 @@ class ResidentDataTrainingTest {
   private record Run(List<Double> losses, List<EpochMetrics> epochs) {}
 
   private static Run train(String backendName, BatchAssembly assembly) {
-    List<Double> losses = new ArrayList<>();
     try (Backend backend = Backends.create(backendName)) {
       Generator g = new Generator(8);
       Sequential model = new Sequential(new Linear(backend, 16, 64, g), new ReLU(), new Dropout(0.2, new Generator(5)),
@@ -41,16 +39,9 @@ class ResidentDataTrainingTest {
           DataLoader test = DataLoader.builder(TrainerTest.clusters(130, 5)).batchSize(64).assembly(assembly)
               .build(backend);
           Optimizer opt = new AdamW(model.namedParameters(), 3e-3)) {
-        Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1))
-            .listener(new TrainListener() {
-              @Override
-              public void stepFinished(int epoch, int step, StepProgress progress) {
-                if (losses.size() < STEPS) {
-                  losses.add(progress.loss());
-                }
-              }
-            });
-        return new Run(losses, trainer.fit(train, test, 2));
+        FirstLosses first = new FirstLosses(STEPS, null);
+        Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).listener(first);
+        return new Run(first.losses(), trainer.fit(train, test, 2));
       } finally {
         model.close();
       }

@@ -24,10 +24,8 @@ import io.jgrad.optim.SgdOptions;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.NonFiniteGradientException;
 import io.jgrad.train.NonFinitePolicy;
-import io.jgrad.train.StepProgress;
-import io.jgrad.train.TrainListener;
+import io.jgrad.train.FirstLosses;
 import io.jgrad.train.Trainer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -70,9 +68,8 @@ class DeviceGuardGpuTest {
 
   private static Run train(Supplier<Backend> backends, boolean onDevice, double clip, NonFinitePolicy policy,
       boolean poisoned, Function<Sequential, Optimizer> optimizer) {
-    List<Double> losses = new ArrayList<>();
-    MemoryStats[] warm = new MemoryStats[1];
     try (Backend backend = backends.get()) {
+      FirstLosses first = new FirstLosses(STEPS, backend);
       Generator g = new Generator(7);
       Sequential model = new Sequential(new Linear(backend, FEATURES, 128, g), new ReLU(),
           new Dropout(0.2, new Generator(8)), new Linear(backend, 128, 64, g), new ReLU(),
@@ -81,23 +78,9 @@ class DeviceGuardGpuTest {
               .build(backend);
           Optimizer opt = optimizer.apply(model)) {
         Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).deviceGuard(onDevice)
-            .clipNorm(clip).nonFinitePolicy(policy).listener(new TrainListener() {
-              @Override
-              public void stepFinished(int epoch, int step, StepProgress progress) {
-                if (losses.size() < STEPS) {
-                  losses.add(progress.loss());
-                }
-              }
-
-              @Override
-              public void epochFinished(EpochMetrics m) {
-                if (m.epoch() == 1) {
-                  warm[0] = backend.memoryStats();
-                }
-              }
-            });
+            .clipNorm(clip).nonFinitePolicy(policy).listener(first);
         List<EpochMetrics> epochs = trainer.fit(train, null, 4);
-        return new Run(losses, epochs, opt.steps(), warm[0], backend.memoryStats());
+        return new Run(first.losses(), epochs, opt.steps(), first.afterFirstEpoch(), backend.memoryStats());
       } finally {
         model.close();
       }

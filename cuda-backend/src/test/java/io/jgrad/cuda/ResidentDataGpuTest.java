@@ -21,11 +21,8 @@ import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
 import io.jgrad.optim.AdamW;
 import io.jgrad.optim.Optimizer;
-import io.jgrad.train.EpochMetrics;
-import io.jgrad.train.StepProgress;
-import io.jgrad.train.TrainListener;
+import io.jgrad.train.FirstLosses;
 import io.jgrad.train.Trainer;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -63,31 +60,14 @@ class ResidentDataGpuTest {
   }
 
   private static Run train(BatchAssembly assembly) {
-    List<Double> losses = new ArrayList<>();
-    MemoryStats[] warm = new MemoryStats[1];
     try (Backend backend = CudaBackend.open(BackendOptions.defaults())) {
+      FirstLosses first = new FirstLosses(STEPS, backend);
       Generator g = new Generator(7);
       Sequential model = new Sequential(new Linear(backend, FEATURES, 128, g), new ReLU(),
           new Dropout(0.2, new Generator(8)), new Linear(backend, 128, 10, g));
       try (DataLoader train = loader(assembly, backend); Optimizer opt = new AdamW(model.namedParameters(), 1e-3)) {
-        Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1))
-            .listener(new TrainListener() {
-              @Override
-              public void stepFinished(int epoch, int step, StepProgress progress) {
-                if (losses.size() < STEPS) {
-                  losses.add(progress.loss());
-                }
-              }
-
-              @Override
-              public void epochFinished(EpochMetrics m) {
-                if (m.epoch() == 1) {
-                  warm[0] = backend.memoryStats();
-                }
-              }
-            });
-        trainer.fit(train, null, 4);
-        return new Run(losses, warm[0], backend.memoryStats());
+        new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).listener(first).fit(train, null, 4);
+        return new Run(first.losses(), first.afterFirstEpoch(), backend.memoryStats());
       } finally {
         model.close();
       }
