@@ -1,10 +1,10 @@
 import io.jgrad.Backend;
 import io.jgrad.Backends;
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Shape;
-import io.jgrad.StepGuard;
+import io.jgrad.spi.StepGuard;
 import io.jgrad.Tensor;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.nn.Linear;

@@ -19,8 +19,9 @@ module io.jgrad {
   exports io.jgrad.nn;
   exports io.jgrad.ops;
   exports io.jgrad.optim;
+  exports io.jgrad.spi;
   exports io.jgrad.train;
   exports io.jgrad.internal to io.jgrad.cpu, io.jgrad.cuda;
 
-  uses io.jgrad.BackendProvider;
+  uses io.jgrad.spi.BackendProvider;
 }

@@ -1,11 +1,28 @@
 package io.jgrad;
 
+import io.jgrad.spi.BatchNormStatistics;
+import io.jgrad.spi.BinaryOp;
+import io.jgrad.spi.Buffer;
+import io.jgrad.spi.Conv2dGeometry;
+import io.jgrad.spi.Distribution;
+import io.jgrad.spi.GatherCheck;
+import io.jgrad.spi.GemmArgs;
+import io.jgrad.spi.Pool2dGeometry;
+import io.jgrad.spi.ReduceOp;
+import io.jgrad.spi.ReducedFloats;
+import io.jgrad.spi.StepGuard;
+import io.jgrad.spi.UnaryOp;
 import java.util.List;
 
 /**
  * The kernel boundary: a backend owns memory on one device and runs coarse kernels on it. It is the only code that
  * knows where bytes live. Every backend passes the one conformance suite (core's test-jar, {@code
  * io.jgrad.conformance.BackendConformanceTest}).
+ *
+ * <p>Two faces. A user gets a backend from {@link Backends}, passes it to tensors and modules, and calls only
+ * {@link #name}, {@link #describe}, {@link #supports}, {@link #memoryStats}, {@link #memoryCapacity}, {@link
+ * #leakDetector}, {@link #resetPeak}, {@link #synchronize} and {@link #close}. Everything else is the kernel SPI,
+ * for backend authors and for jgrad's own ops: its argument types live in {@link io.jgrad.spi}.
  *
  * <p>Conventions, for every method: buffers are contiguous row-major; a kernel writes every element of its output
  * (the conformance suite poisons outputs with NaN to prove it); element-wise kernels allow the output to be one of

@@ -1,5 +1,6 @@
 package io.jgrad;
 
+import io.jgrad.spi.BackendProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.jgrad;
 
+import io.jgrad.spi.ReducedFloats;
+
 /**
  * Element types. FLOAT32 is the training type everywhere; FLOAT64 exists on the CPU backends for gradient checks;
  * BFLOAT16 and FLOAT16 are storage types for mixed precision (16-bit patterns, float32 math, see {@link

@@ -1,5 +1,7 @@
 package io.jgrad;
 
+import io.jgrad.spi.Buffer;
+
 /**
  * A backend buffer shared by a tensor, its views (reshape) and the autograd graph's saved references. Reference
  * counted: the buffer goes back to the backend when the last holder lets go, so closing a tensor whose value a pending

@@ -18,6 +18,10 @@ import io.jgrad.ops.Sub;
 import io.jgrad.ops.Sum;
 import io.jgrad.ops.Transpose;
 import io.jgrad.ops.Unary;
+import io.jgrad.spi.BinaryOp;
+import io.jgrad.spi.Buffer;
+import io.jgrad.spi.Distribution;
+import io.jgrad.spi.UnaryOp;
 import java.util.Arrays;
 
 /**

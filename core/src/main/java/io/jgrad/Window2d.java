@@ -38,7 +38,7 @@ public record Window2d(
   }
 
   /** Whether the window fits an input of height × width at least once (padding included). */
-  boolean fits(int height, int width) {
+  public boolean fits(int height, int width) {
     return height + 2 * padH >= dilationH * (kernelH - 1) + 1 && width + 2 * padW >= dilationW * (kernelW - 1) + 1;
   }
 

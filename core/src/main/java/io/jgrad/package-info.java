@@ -1,6 +1,7 @@
 /**
- * jgrad's public core: {@link io.jgrad.Shape}, {@link io.jgrad.DType} and the kernel boundary
- * {@link io.jgrad.Backend} with its vocabularies ({@link io.jgrad.UnaryOp}, {@link io.jgrad.BinaryOp}, {@link
- * io.jgrad.ReduceOp}). Backends are found by {@link io.jgrad.Backends} through {@link io.jgrad.BackendProvider}.
+ * jgrad's public core: {@link io.jgrad.Tensor}, {@link io.jgrad.Shape}, {@link io.jgrad.DType}, {@link
+ * io.jgrad.Scope}, {@link io.jgrad.Generator}, and the backend a tensor lives on: {@link io.jgrad.Backends} finds one
+ * by name, {@link io.jgrad.BackendOptions} configures it, and a {@link io.jgrad.Backend} reports its memory. The
+ * kernel methods of {@code Backend} and the types they take ({@link io.jgrad.spi}) are for backend authors.
  */
 package io.jgrad;

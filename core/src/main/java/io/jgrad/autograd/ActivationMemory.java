@@ -1,6 +1,6 @@
 package io.jgrad.autograd;
 
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import java.util.IdentityHashMap;
 import java.util.Map;
 

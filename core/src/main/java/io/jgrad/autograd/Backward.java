@@ -1,7 +1,7 @@
 package io.jgrad.autograd;
 
-import io.jgrad.BinaryOp;
-import io.jgrad.Buffer;
+import io.jgrad.spi.BinaryOp;
+import io.jgrad.spi.Buffer;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import java.util.ArrayDeque;

@@ -1,7 +1,7 @@
 package io.jgrad.data;
 
 import io.jgrad.Backend;
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;

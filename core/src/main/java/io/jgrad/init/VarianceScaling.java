@@ -2,7 +2,7 @@ package io.jgrad.init;
 
 import io.jgrad.Backend;
 import io.jgrad.DType;
-import io.jgrad.Distribution;
+import io.jgrad.spi.Distribution;
 import io.jgrad.Generator;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;

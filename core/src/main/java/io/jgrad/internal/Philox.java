@@ -1,7 +1,7 @@
 package io.jgrad.internal;
 
 import io.jgrad.Backend;
-import io.jgrad.Distribution;
+import io.jgrad.spi.Distribution;
 
 /**
  * Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC'11), the counter-based generator

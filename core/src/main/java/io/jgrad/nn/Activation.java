@@ -1,7 +1,7 @@
 package io.jgrad.nn;
 
 import io.jgrad.Tensor;
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 import io.jgrad.ops.Unary;
 import java.util.Locale;
 

@@ -1,12 +1,12 @@
 package io.jgrad.nn;
 
 import io.jgrad.Backend;
-import io.jgrad.BatchNormStatistics;
+import io.jgrad.spi.BatchNormStatistics;
 import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 import io.jgrad.autograd.Checkpoint;
 import io.jgrad.ops.BatchNormalization;
 

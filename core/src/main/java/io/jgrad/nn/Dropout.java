@@ -2,7 +2,7 @@ package io.jgrad.nn;
 
 import io.jgrad.Generator;
 import io.jgrad.Tensor;
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 
 /**
  * Inverted dropout: in training, each element is zeroed with probability p and the survivors are scaled by 1/(1 − p),

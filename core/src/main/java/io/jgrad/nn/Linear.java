@@ -7,7 +7,7 @@ import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.Transposed;
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 import io.jgrad.autograd.Autocast;
 import io.jgrad.init.Initializer;
 import io.jgrad.ops.Unary;

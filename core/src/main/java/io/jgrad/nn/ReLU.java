@@ -1,6 +1,6 @@
 package io.jgrad.nn;
 
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 
 /** y = max(x, 0). */
 public final class ReLU extends Activation {

@@ -1,6 +1,6 @@
 package io.jgrad.nn;
 
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 
 /** y = tanh(x). */
 public final class Tanh extends Activation {

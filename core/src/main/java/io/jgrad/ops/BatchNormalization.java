@@ -1,7 +1,7 @@
 package io.jgrad.ops;
 
 import io.jgrad.Backend;
-import io.jgrad.BatchNormStatistics;
+import io.jgrad.spi.BatchNormStatistics;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.Function;

@@ -2,7 +2,7 @@ package io.jgrad.ops;
 
 import io.jgrad.DType;
 import io.jgrad.Tensor;
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 import io.jgrad.autograd.Function;
 
 /**

@@ -1,7 +1,7 @@
 package io.jgrad.ops;
 
-import io.jgrad.BinaryOp;
-import io.jgrad.ReduceOp;
+import io.jgrad.spi.BinaryOp;
+import io.jgrad.spi.ReduceOp;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.jgrad.ops;
 
-import io.jgrad.Conv2dGeometry;
+import io.jgrad.spi.Conv2dGeometry;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.Function;

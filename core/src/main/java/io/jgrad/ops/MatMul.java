@@ -1,7 +1,7 @@
 package io.jgrad.ops;
 
 import io.jgrad.DType;
-import io.jgrad.GemmArgs;
+import io.jgrad.spi.GemmArgs;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.Transposed;

@@ -1,6 +1,6 @@
 package io.jgrad.ops;
 
-import io.jgrad.BinaryOp;
+import io.jgrad.spi.BinaryOp;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.Function;
 

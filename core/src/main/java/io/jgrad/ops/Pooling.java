@@ -1,6 +1,6 @@
 package io.jgrad.ops;
 
-import io.jgrad.Pool2dGeometry;
+import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.Tensor;
 import io.jgrad.Window2d;
 

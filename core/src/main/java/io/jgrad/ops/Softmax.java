@@ -1,6 +1,6 @@
 package io.jgrad.ops;
 
-import io.jgrad.ReduceOp;
+import io.jgrad.spi.ReduceOp;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.Autocast;
 

@@ -1,6 +1,6 @@
 package io.jgrad.ops;
 
-import io.jgrad.GemmArgs;
+import io.jgrad.spi.GemmArgs;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.Transposed;

@@ -1,6 +1,6 @@
 package io.jgrad.optim;
 
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
 import java.util.ArrayList;

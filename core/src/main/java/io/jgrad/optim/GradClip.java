@@ -3,7 +3,7 @@ package io.jgrad.optim;
 import io.jgrad.Backend;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 import io.jgrad.autograd.NoGrad;
 import io.jgrad.nn.Parameter;
 import java.util.Collection;

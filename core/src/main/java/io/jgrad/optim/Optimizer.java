@@ -84,7 +84,7 @@ public abstract class Optimizer implements AutoCloseable {
 
   /**
    * One update of every parameter that has a gradient, applied only where the guard state (a {@link
-   * io.jgrad.StepGuard} buffer on the parameters' backend, written by {@link io.jgrad.Backend#stepGuard} after
+   * io.jgrad.spi.StepGuard} buffer on the parameters' backend, written by {@link io.jgrad.Backend#stepGuard} after
    * backward) says the step is finite, with its clipping factor and its step count: the host reads nothing, so on a
    * GPU the step needs no synchronisation. The host's {@link #steps()} counts the step either way; {@link #setSteps}
    * puts it right once the host has read how many the device skipped.

@@ -1,11 +1,11 @@
 package io.jgrad.train;
 
 import io.jgrad.Backend;
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
-import io.jgrad.StepGuard;
+import io.jgrad.spi.StepGuard;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
 import java.util.ArrayList;

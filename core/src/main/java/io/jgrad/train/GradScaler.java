@@ -1,7 +1,7 @@
 package io.jgrad.train;
 
 import io.jgrad.Tensor;
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 import io.jgrad.nn.Parameter;
 import java.util.Collection;
 

@@ -2,7 +2,7 @@ package io.jgrad.train;
 
 import io.jgrad.Backend;
 import io.jgrad.Scope;
-import io.jgrad.StepGuard;
+import io.jgrad.spi.StepGuard;
 import io.jgrad.Tensor;
 import io.jgrad.autograd.ActivationMemory;
 import io.jgrad.autograd.Autocast;

@@ -1,7 +1,7 @@
 package io.jgrad.conformance;
 
-import io.jgrad.BinaryOp;
-import io.jgrad.Buffer;
+import io.jgrad.spi.BinaryOp;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Shape;
 

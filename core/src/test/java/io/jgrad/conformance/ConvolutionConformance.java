@@ -3,8 +3,8 @@ package io.jgrad.conformance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jgrad.Backend;
-import io.jgrad.Buffer;
-import io.jgrad.Conv2dGeometry;
+import io.jgrad.spi.Buffer;
+import io.jgrad.spi.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Window2d;
 import java.util.ArrayList;

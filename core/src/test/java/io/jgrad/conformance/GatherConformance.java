@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import java.util.Arrays;
 import java.util.SplittableRandom;

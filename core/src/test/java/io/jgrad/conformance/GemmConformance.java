@@ -1,8 +1,8 @@
 package io.jgrad.conformance;
 
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.GemmArgs;
+import io.jgrad.spi.GemmArgs;
 import io.jgrad.Transposed;
 import java.util.Arrays;
 import java.util.stream.Stream;

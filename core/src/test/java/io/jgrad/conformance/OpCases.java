@@ -1,13 +1,13 @@
 package io.jgrad.conformance;
 
 import io.jgrad.Backend;
-import io.jgrad.BatchNormStatistics;
+import io.jgrad.spi.BatchNormStatistics;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.Transposed;
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 import io.jgrad.Window2d;
 import io.jgrad.autograd.NoGrad;
 import io.jgrad.init.Initializer;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.ReducedFloats;
+import io.jgrad.spi.ReducedFloats;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

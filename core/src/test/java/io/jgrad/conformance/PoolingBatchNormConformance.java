@@ -3,10 +3,10 @@ package io.jgrad.conformance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import io.jgrad.Backend;
-import io.jgrad.BatchNormStatistics;
-import io.jgrad.Buffer;
+import io.jgrad.spi.BatchNormStatistics;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.Pool2dGeometry;
+import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.Window2d;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,9 +2,9 @@ package io.jgrad.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.Distribution;
+import io.jgrad.spi.Distribution;
 import io.jgrad.internal.Philox;
 import java.util.Arrays;
 

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.ReduceOp;
+import io.jgrad.spi.ReduceOp;
 import java.util.Arrays;
 
 /** Reductions along every axis position, NaN propagation of max/argmax, and empty axes. */

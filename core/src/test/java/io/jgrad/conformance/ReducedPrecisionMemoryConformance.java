@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.GemmArgs;
-import io.jgrad.ReducedFloats;
+import io.jgrad.spi.GemmArgs;
+import io.jgrad.spi.ReducedFloats;
 import io.jgrad.Transposed;
 
 /**

@@ -1,6 +1,6 @@
 package io.jgrad.conformance;
 
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 import java.util.function.DoubleUnaryOperator;
 
 /**

@@ -1,9 +1,9 @@
 package io.jgrad.cpu;
 
-import io.jgrad.Buffer;
-import io.jgrad.Conv2dGeometry;
+import io.jgrad.spi.Buffer;
+import io.jgrad.spi.Conv2dGeometry;
 import io.jgrad.DType;
-import io.jgrad.Pool2dGeometry;
+import io.jgrad.spi.Pool2dGeometry;
 
 /**
  * The argument checks of the convolution, pooling and batch-norm kernels, shared by both CPU backends: each returns

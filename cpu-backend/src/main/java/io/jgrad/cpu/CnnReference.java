@@ -1,8 +1,8 @@
 package io.jgrad.cpu;
 
-import io.jgrad.BatchNormStatistics;
-import io.jgrad.Conv2dGeometry;
-import io.jgrad.Pool2dGeometry;
+import io.jgrad.spi.BatchNormStatistics;
+import io.jgrad.spi.Conv2dGeometry;
+import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.Window2d;
 
 /**

@@ -1,8 +1,8 @@
 package io.jgrad.cpu;
 
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.ReducedFloats;
+import io.jgrad.spi.ReducedFloats;
 
 /**
  * A buffer backed by one Java array: float[] for FLOAT32, double[] for FLOAT64, short[] bit patterns for BFLOAT16 and

@@ -2,7 +2,7 @@ package io.jgrad.cpu;
 
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
-import io.jgrad.BackendProvider;
+import io.jgrad.spi.BackendProvider;
 
 /** Offers {@link CpuBackend} as "cpu", preferred over "cpu-scalar"; it runs everywhere (plain loops at worst). */
 public final class CpuProvider implements BackendProvider {

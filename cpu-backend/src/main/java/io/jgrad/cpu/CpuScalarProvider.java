@@ -2,7 +2,7 @@ package io.jgrad.cpu;
 
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
-import io.jgrad.BackendProvider;
+import io.jgrad.spi.BackendProvider;
 
 /** Offers {@link CpuScalarBackend} as "cpu-scalar": always available, below "cpu" in {@link io.jgrad.Backends#auto()}. */
 public final class CpuScalarProvider implements BackendProvider {

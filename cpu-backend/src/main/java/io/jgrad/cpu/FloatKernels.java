@@ -1,11 +1,11 @@
 package io.jgrad.cpu;
 
-import io.jgrad.BatchNormStatistics;
-import io.jgrad.BinaryOp;
-import io.jgrad.Conv2dGeometry;
+import io.jgrad.spi.BatchNormStatistics;
+import io.jgrad.spi.BinaryOp;
+import io.jgrad.spi.Conv2dGeometry;
 import io.jgrad.DType;
-import io.jgrad.Pool2dGeometry;
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.Pool2dGeometry;
+import io.jgrad.spi.UnaryOp;
 
 /**
  * The float32 kernels {@link CpuBackend} runs in SIMD, on bare arrays whose sizes it has already checked. An interface
@@ -25,7 +25,7 @@ interface FloatKernels extends AutoCloseable {
   /** dst[dstOff + i] = src[srcOff + i], 16-bit patterns of {@code type}, widened exactly, for i &lt; n. */
   void widen(DType type, short[] src, int srcOff, float[] dst, int dstOff, int n);
 
-  /** dst[dstOff + i] = src[srcOff + i] rounded to {@code type} as {@link io.jgrad.ReducedFloats}, for i &lt; n. */
+  /** dst[dstOff + i] = src[srcOff + i] rounded to {@code type} as {@link io.jgrad.spi.ReducedFloats}, for i &lt; n. */
   void round(DType type, float[] src, int srcOff, short[] dst, int dstOff, int n);
 
   /** y[i] = op(x[i]; alpha) for i &lt; n; y may be x. */

@@ -1,6 +1,6 @@
 package io.jgrad.cpu;
 
-import io.jgrad.Conv2dGeometry;
+import io.jgrad.spi.Conv2dGeometry;
 import io.jgrad.Window2d;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;

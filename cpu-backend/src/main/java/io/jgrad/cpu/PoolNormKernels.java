@@ -1,7 +1,7 @@
 package io.jgrad.cpu;
 
-import io.jgrad.BatchNormStatistics;
-import io.jgrad.Pool2dGeometry;
+import io.jgrad.spi.BatchNormStatistics;
+import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.Window2d;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;

@@ -1,6 +1,6 @@
 package io.jgrad.cpu;
 
-import io.jgrad.Distribution;
+import io.jgrad.spi.Distribution;
 import io.jgrad.internal.Philox;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;

@@ -1,7 +1,7 @@
 package io.jgrad.cpu;
 
 import io.jgrad.DType;
-import io.jgrad.ReducedFloats;
+import io.jgrad.spi.ReducedFloats;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;

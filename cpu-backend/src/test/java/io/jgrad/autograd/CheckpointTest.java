@@ -9,7 +9,7 @@ import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import io.jgrad.UnaryOp;
+import io.jgrad.spi.UnaryOp;
 import io.jgrad.nn.BatchNorm1d;
 import io.jgrad.nn.CheckpointedSequential;
 import io.jgrad.nn.Dropout;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.GemmArgs;
-import io.jgrad.ReducedFloats;
+import io.jgrad.spi.GemmArgs;
+import io.jgrad.spi.ReducedFloats;
 import io.jgrad.Transposed;
 import java.util.Arrays;
 import java.util.Random;

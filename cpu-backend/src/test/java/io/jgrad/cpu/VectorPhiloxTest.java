@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.Distribution;
+import io.jgrad.spi.Distribution;
 import io.jgrad.internal.Philox;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package io.jgrad.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jgrad.DType;
-import io.jgrad.ReducedFloats;
+import io.jgrad.spi.ReducedFloats;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.DType;
-import io.jgrad.Distribution;
+import io.jgrad.spi.Distribution;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;

@@ -1,6 +1,6 @@
 package io.jgrad.cuda;
 
-import io.jgrad.BatchNormStatistics;
+import io.jgrad.spi.BatchNormStatistics;
 
 /**
  * Launchers of batchnorm.cu: per-channel statistics (with the running averages' update), the normalisation and its

@@ -1,6 +1,6 @@
 package io.jgrad.cuda;
 
-import io.jgrad.BinaryOp;
+import io.jgrad.spi.BinaryOp;
 import io.jgrad.Shape;
 
 /**

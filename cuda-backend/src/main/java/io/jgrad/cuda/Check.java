@@ -1,6 +1,6 @@
 package io.jgrad.cuda;
 
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 
 /** Argument checks shared by the launchers; each error is an IllegalArgumentException naming the kernel. */

@@ -1,6 +1,6 @@
 package io.jgrad.cuda;
 
-import io.jgrad.Conv2dGeometry;
+import io.jgrad.spi.Conv2dGeometry;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.jgrad.cuda;
 
-import io.jgrad.Conv2dGeometry;
-import io.jgrad.Pool2dGeometry;
+import io.jgrad.spi.Conv2dGeometry;
+import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.Window2d;
 
 /**

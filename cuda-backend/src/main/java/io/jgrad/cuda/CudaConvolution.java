@@ -1,9 +1,9 @@
 package io.jgrad.cuda;
 
-import io.jgrad.BinaryOp;
-import io.jgrad.Conv2dGeometry;
+import io.jgrad.spi.BinaryOp;
+import io.jgrad.spi.Conv2dGeometry;
 import io.jgrad.DType;
-import io.jgrad.ReduceOp;
+import io.jgrad.spi.ReduceOp;
 import io.jgrad.Shape;
 import java.util.List;
 

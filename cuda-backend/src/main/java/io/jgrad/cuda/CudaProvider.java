@@ -2,7 +2,7 @@ package io.jgrad.cuda;
 
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
-import io.jgrad.BackendProvider;
+import io.jgrad.spi.BackendProvider;
 
 /**
  * Plugs {@link CudaBackend} into {@link io.jgrad.Backends} as "cuda", ranked above the CPU backends. Construction

@@ -1,6 +1,6 @@
 package io.jgrad.cuda;
 
-import io.jgrad.Distribution;
+import io.jgrad.spi.Distribution;
 
 /**
  * Launcher of random.cu: Philox4x32-10 draws identical to {@link io.jgrad.internal.Philox} (rounded once more for a

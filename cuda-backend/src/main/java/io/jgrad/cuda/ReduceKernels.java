@@ -1,6 +1,6 @@
 package io.jgrad.cuda;
 
-import io.jgrad.ReduceOp;
+import io.jgrad.spi.ReduceOp;
 import jcuda.driver.CUdeviceptr;
 
 /**

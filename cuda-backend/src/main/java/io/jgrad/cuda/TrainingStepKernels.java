@@ -1,7 +1,7 @@
 package io.jgrad.cuda;
 
 import io.jgrad.DType;
-import io.jgrad.StepGuard;
+import io.jgrad.spi.StepGuard;
 import java.util.List;
 import jcuda.driver.CUdeviceptr;
 

@@ -8,8 +8,8 @@ import static io.jgrad.cuda.CnnReference.randoms;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import io.jgrad.BackendOptions;
-import io.jgrad.BatchNormStatistics;
-import io.jgrad.Buffer;
+import io.jgrad.spi.BatchNormStatistics;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import java.util.Arrays;
 import java.util.SplittableRandom;

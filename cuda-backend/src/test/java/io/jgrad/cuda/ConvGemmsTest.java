@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.Backend;
 import io.jgrad.Backends;
-import io.jgrad.Buffer;
-import io.jgrad.Conv2dGeometry;
+import io.jgrad.spi.Buffer;
+import io.jgrad.spi.Conv2dGeometry;
 import io.jgrad.DType;
 import io.jgrad.Window2d;
 import java.util.List;

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.BackendOptions;
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.Distribution;
-import io.jgrad.GemmArgs;
+import io.jgrad.spi.Distribution;
+import io.jgrad.spi.GemmArgs;
 import io.jgrad.MemoryCapacity;
 import io.jgrad.internal.Philox;
-import io.jgrad.ReduceOp;
+import io.jgrad.spi.ReduceOp;
 import io.jgrad.Transposed;
 import java.util.Arrays;
 import java.util.Random;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jgrad.BackendProvider;
+import io.jgrad.spi.BackendProvider;
 import io.jgrad.Backends;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.Backend;
 import io.jgrad.Backends;
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import java.nio.file.Path;
 import java.util.SplittableRandom;

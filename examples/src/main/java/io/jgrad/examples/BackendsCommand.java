@@ -2,7 +2,7 @@ package io.jgrad.examples;
 
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
-import io.jgrad.BackendProvider;
+import io.jgrad.spi.BackendProvider;
 import io.jgrad.Backends;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

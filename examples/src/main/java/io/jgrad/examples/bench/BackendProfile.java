@@ -1,7 +1,7 @@
 package io.jgrad.examples.bench;
 
 import io.jgrad.Backend;
-import io.jgrad.GemmArgs;
+import io.jgrad.spi.GemmArgs;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;

@@ -1,10 +1,10 @@
 package io.jgrad.examples.bench;
 
 import io.jgrad.Backend;
-import io.jgrad.Buffer;
-import io.jgrad.Conv2dGeometry;
+import io.jgrad.spi.Buffer;
+import io.jgrad.spi.Conv2dGeometry;
 import io.jgrad.DType;
-import io.jgrad.Distribution;
+import io.jgrad.spi.Distribution;
 import io.jgrad.Window2d;
 import io.jgrad.examples.bench.BenchCommand.BackendChoice;
 import io.jgrad.tools.JsonLine;

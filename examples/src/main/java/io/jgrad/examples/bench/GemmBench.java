@@ -1,10 +1,10 @@
 package io.jgrad.examples.bench;
 
 import io.jgrad.Backend;
-import io.jgrad.Buffer;
+import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.Distribution;
-import io.jgrad.GemmArgs;
+import io.jgrad.spi.Distribution;
+import io.jgrad.spi.GemmArgs;
 import io.jgrad.Transposed;
 import java.util.ArrayList;
 import java.util.Arrays;

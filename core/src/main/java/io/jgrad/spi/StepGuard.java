@@ -1,5 +1,8 @@
-package io.jgrad;
+package io.jgrad.spi;
 
+import io.jgrad.Backend;
+import io.jgrad.DType;
+import io.jgrad.Shape;
 import java.util.List;
 
 /**
@@ -192,7 +195,8 @@ public final class StepGuard {
 
   // ---- the Backend defaults: existing kernels and host arithmetic, for backends whose read-backs cost nothing ----
 
-  static void sumsOfSquaresByKernels(Backend backend, List<Buffer> xs, Buffer out) {
+  /** {@link Backend#sumsOfSquares}'s default: a product and a sum per buffer. */
+  public static void sumsOfSquaresByKernels(Backend backend, List<Buffer> xs, Buffer out) {
     if (out.length() < xs.size()) {
       throw new IllegalArgumentException("sumsOfSquares: out holds " + out.length() + " elements for " + xs.size());
     }
@@ -221,7 +225,8 @@ public final class StepGuard {
     }
   }
 
-  static void stepGuardOnTheHost(Backend backend, Buffer sums, Buffer layerOf, Buffer loss, int examples,
+  /** {@link Backend#stepGuard}'s default: reads the operands back and runs {@link #apply}. */
+  public static void stepGuardOnTheHost(Backend backend, Buffer sums, Buffer layerOf, Buffer loss, int examples,
       double maxNorm, int maxSkippedInARow, Buffer state) {
     int layers = layers(state);
     checkGuard(sums, layerOf, loss, layers, state);
@@ -242,9 +247,10 @@ public final class StepGuard {
     backend.upload(state, values);
   }
 
-  static void sgdStepsOnTheHost(Backend backend, List<Buffer> params, List<Buffer> paramCopies, List<Buffer> grads,
-      List<Buffer> velocities, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
-      boolean firstStep, Buffer guard) {
+  /** {@link Backend#sgdSteps}'s default: reads the guard back, then one {@link Backend#sgdStep} each. */
+  public static void sgdStepsOnTheHost(Backend backend, List<Buffer> params, List<Buffer> paramCopies,
+      List<Buffer> grads, List<Buffer> velocities, double lr, double momentum, double dampening, double weightDecay,
+      boolean nesterov, boolean firstStep, Buffer guard) {
     checkLists("sgdSteps", params, paramCopies, grads, velocities);
     float[] g = read(backend, guard);
     if (g[APPLY] == 0) {
@@ -257,9 +263,10 @@ public final class StepGuard {
     }
   }
 
-  static void adamStepsOnTheHost(Backend backend, List<Buffer> params, List<Buffer> paramCopies, List<Buffer> grads,
-      List<Buffer> ms, List<Buffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay,
-      boolean decoupled, Buffer guard) {
+  /** {@link Backend#adamSteps}'s default: reads the guard back, then one {@link Backend#adamStep} each. */
+  public static void adamStepsOnTheHost(Backend backend, List<Buffer> params, List<Buffer> paramCopies,
+      List<Buffer> grads, List<Buffer> ms, List<Buffer> vs, double lr, double beta1, double beta2, double eps,
+      double weightDecay, boolean decoupled, Buffer guard) {
     checkLists("adamSteps", params, paramCopies, grads, ms, vs);
     float[] g = read(backend, guard);
     if (g[APPLY] == 0) {

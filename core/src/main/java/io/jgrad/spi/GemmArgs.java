@@ -1,5 +1,7 @@
-package io.jgrad;
+package io.jgrad.spi;
 
+import io.jgrad.Backend;
+import io.jgrad.Transposed;
 import java.util.Objects;
 
 /**

@@ -1,4 +1,4 @@
-package io.jgrad;
+package io.jgrad.spi;
 
 /** Which statistics a batch-norm backward differentiates through. */
 public enum BatchNormStatistics {

@@ -1,4 +1,6 @@
-package io.jgrad;
+package io.jgrad.spi;
+
+import io.jgrad.DType;
 
 /**
  * Conversions between float32 and the 16-bit floating formats, bit for bit as PyTorch's CPU casts: to 16 bits

@@ -1,8 +1,12 @@
-package io.jgrad;
+package io.jgrad.spi;
+
+import io.jgrad.Backend;
+import io.jgrad.BackendOptions;
+import io.jgrad.Backends;
 
 /**
- * The plug-in point for backends, found with {@link java.util.ServiceLoader} (META-INF/services/io.jgrad.BackendProvider).
- * A provider must be cheap to construct and must not touch native libraries before {@link #unavailableReason()}.
+ * The plug-in point for backends, found with {@link java.util.ServiceLoader}
+ * (META-INF/services/io.jgrad.spi.BackendProvider). A provider must be cheap to construct and must not touch native libraries before {@link #unavailableReason()}.
  */
 public interface BackendProvider {
 

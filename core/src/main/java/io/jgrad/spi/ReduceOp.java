@@ -1,4 +1,4 @@
-package io.jgrad;
+package io.jgrad.spi;
 
 /**
  * Reductions along one axis. ARGMAX writes the index of the first maximum as a float value. As torch.max, a NaN beats

@@ -1,8 +1,9 @@
-package io.jgrad;
+package io.jgrad.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.DType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

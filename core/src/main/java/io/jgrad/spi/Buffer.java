@@ -1,4 +1,8 @@
-package io.jgrad;
+package io.jgrad.spi;
+
+import io.jgrad.Backend;
+import io.jgrad.Backends;
+import io.jgrad.DType;
 
 /**
  * An opaque block of {@link #length()} elements of one {@link DType} owned by one {@link Backend}.

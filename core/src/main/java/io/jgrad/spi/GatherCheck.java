@@ -1,4 +1,7 @@
-package io.jgrad;
+package io.jgrad.spi;
+
+import io.jgrad.Backend;
+import io.jgrad.DType;
 
 /** The argument checks of {@link Backend#gather}, shared by every backend so each reports them in the same words. */
 public final class GatherCheck {

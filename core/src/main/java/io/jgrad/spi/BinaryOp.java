@@ -1,4 +1,4 @@
-package io.jgrad;
+package io.jgrad.spi;
 
 /** Element-wise binary kernels with NumPy broadcasting. Comparisons return 1 or 0 in the output's dtype. */
 public enum BinaryOp {

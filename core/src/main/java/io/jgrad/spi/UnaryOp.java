@@ -1,4 +1,6 @@
-package io.jgrad;
+package io.jgrad.spi;
+
+import io.jgrad.Backend;
 
 /**
  * Element-wise unary kernels {@code y = f(x; alpha)} and their gradients. Each op says whether its backward reads the

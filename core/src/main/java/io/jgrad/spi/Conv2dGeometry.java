@@ -1,4 +1,6 @@
-package io.jgrad;
+package io.jgrad.spi;
+
+import io.jgrad.Window2d;
 
 /**
  * The sizes of one 2-D convolution, NCHW: x [B, C, H, W] (C = inChannels), weight [O, C/G, KH, KW] (O = outChannels,

@@ -1,4 +1,6 @@
-package io.jgrad;
+package io.jgrad.spi;
+
+import io.jgrad.Window2d;
 
 /**
  * The sizes of one 2-D pooling, NCHW: x [B, C, H, W], y [B, C, OH, OW]. As PyTorch requires, padding is at most half
