@@ -1,7 +1,7 @@
 /**
- * jgrad's core: tensors, autograd, nn, losses, optimizers, data, training and model files, and the Backend SPI that
- * the backend modules implement. Every package is exported except {@code io.jgrad.internal}, which only the backends
- * see. On the class path (Maven's and Gradle's default) this descriptor is ignored and the jar behaves as before.
+ * jgrad's core: tensors with their ops and autograd ({@code io.jgrad}), nn, losses, optimizers, data, training and
+ * model files, and the SPI the backend modules implement ({@code io.jgrad.spi}). Every package is exported except
+ * {@code io.jgrad.internal}, which only the backends see. On the class path (Maven's and Gradle's default) this descriptor is ignored and the jar behaves as before.
  */
 module io.jgrad {
   requires com.fasterxml.jackson.core;
@@ -9,7 +9,6 @@ module io.jgrad {
   requires static nd4j.api;
 
   exports io.jgrad;
-  exports io.jgrad.autograd;
   exports io.jgrad.check;
   exports io.jgrad.data;
   exports io.jgrad.init;
@@ -17,7 +16,6 @@ module io.jgrad {
   exports io.jgrad.io;
   exports io.jgrad.loss;
   exports io.jgrad.nn;
-  exports io.jgrad.ops;
   exports io.jgrad.optim;
   exports io.jgrad.spi;
   exports io.jgrad.train;

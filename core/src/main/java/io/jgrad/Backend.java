@@ -35,7 +35,7 @@ import java.util.List;
  * #biasActivation}, {@link #biasActivationBackward}, {@link #reduce} and {@link #random} take them like FLOAT32 (all
  * floating operands of one dtype unless a contract says otherwise): they compute in float32 (or wider) and round each
  * result once to the output's dtype, nearest-even. The loss and optimizer kernels are FLOAT32/FLOAT64 only: mixed
- * precision keeps losses and master weights in float32 (io.jgrad.autograd.Autocast); an optimizer step also writes
+ * precision keeps losses and master weights in float32 (io.jgrad.Autocast); an optimizer step also writes
  * the master's 16-bit copy when given one.
  */
 public interface Backend extends AutoCloseable {

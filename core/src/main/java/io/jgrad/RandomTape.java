@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * Records which Philox counters the {@link Generator}s handed out on this thread, and replays them: a checkpointed
  * segment's recompute draws the very same dropout masks as its first forward, so its gradients are bit-identical.
- * Used by {@link io.jgrad.autograd.Checkpoint}; a try-with-resources region, nesting like {@link Scope}.
+ * Used by {@link io.jgrad.Checkpoint}; a try-with-resources region, nesting like {@link Scope}.
  */
-public final class RandomTape implements AutoCloseable {
+final class RandomTape implements AutoCloseable {
   private static final ThreadLocal<RandomTape> ACTIVE = new ThreadLocal<>();
 
   private record Draw(Generator generator, long offset, long count) {}

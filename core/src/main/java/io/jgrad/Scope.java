@@ -1,6 +1,5 @@
 package io.jgrad;
 
-import io.jgrad.autograd.Backward;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,24 +1,6 @@
 package io.jgrad;
 
-import io.jgrad.autograd.Backward;
-import io.jgrad.autograd.Function;
-import io.jgrad.ops.Add;
-import io.jgrad.ops.BiasActivation;
-import io.jgrad.ops.Cast;
-import io.jgrad.ops.Div;
-import io.jgrad.ops.MatMul;
-import io.jgrad.ops.Max;
-import io.jgrad.ops.Maximum;
-import io.jgrad.ops.Mul;
-import io.jgrad.ops.Pow;
-import io.jgrad.ops.Reshape;
-import io.jgrad.ops.Softmax;
-import io.jgrad.ops.SoftmaxCrossEntropy;
-import io.jgrad.ops.Sub;
-import io.jgrad.ops.Sum;
-import io.jgrad.ops.Transpose;
-import io.jgrad.ops.Unary;
-import io.jgrad.spi.BinaryOp;
+import io.jgrad.internal.TensorAccess;
 import io.jgrad.spi.Buffer;
 import io.jgrad.spi.Distribution;
 import io.jgrad.spi.UnaryOp;
@@ -29,22 +11,27 @@ import java.util.Arrays;
  * that made it. Tensors hold backend memory: close them, or create them inside a {@link Scope}.
  *
  * <p>Every op records itself for {@link #backward()} when gradients are enabled (see {@link
- * io.jgrad.autograd.NoGrad}) and one of its inputs {@link #requiresGrad() requires a gradient}.
+ * io.jgrad.NoGrad}) and one of its inputs {@link #requiresGrad() requires a gradient}.
  */
 public final class Tensor implements AutoCloseable {
+  static {
+    TensorAccess.install(new TensorHooks()); // before any tensor exists: see TensorAccess
+  }
+
   private final Backend backend;
-  /** Not final for one reason: {@link #accumulateGrad} may swap a gradient's storage with backward's temporary. */
-  private Storage storage;
+  /** Not final for one reason: {@link Backward#accumulate} may swap a gradient's storage with backward's temporary. */
+  Storage storage;
   private final Shape shape;
   private final DType dtype;
   private boolean requiresGrad;
   private Function gradFn;
-  private Tensor grad;
+  /** The accumulated gradient of a leaf; {@link Backward#accumulate} writes it. */
+  Tensor grad;
   /**
    * Set by {@link #zeroGrad()}: grad's contents stand for zeros. The next backward writes its gradient over them
    * instead of adding to a buffer zeroed first, which saves a fill and an add per parameter and step.
    */
-  private boolean gradIsZero;
+  boolean gradIsZero;
   private boolean closed;
   /** Null unless the backend's {@link LeakDetector} watches this tensor. */
   private final LeakDetector.Tracker leak;
@@ -176,8 +163,8 @@ public final class Tensor implements AutoCloseable {
     return size() * dtype.bytes();
   }
 
-  /** The backend buffer, for op implementations and backends; opaque to everyone else. */
-  public Buffer buffer() {
+  /** The backend buffer, for the op classes beside Tensor (and, through TensorAccess, core's library code). */
+  Buffer buffer() {
     checkOpen();
     return storage.buffer();
   }
@@ -276,8 +263,8 @@ public final class Tensor implements AutoCloseable {
     return gradFn;
   }
 
-  /** Called by op implementations: records that {@code fn} computed this tensor. */
-  public void attach(Function fn) {
+  /** Called by {@link Function#connect}: records that {@code fn} computed this tensor. */
+  void attach(Function fn) {
     this.gradFn = fn;
     this.requiresGrad = true;
   }
@@ -316,42 +303,13 @@ public final class Tensor implements AutoCloseable {
   }
 
   /**
-   * Zeroes the accumulated gradient, keeping its buffer (no allocation per step). Lazily: the next {@link
-   * #accumulateGrad} overwrites it and {@link #grad()} fills it only if nothing did. A reference to the gradient
+   * Zeroes the accumulated gradient, keeping its buffer (no allocation per step). Lazily: the next backward
+   * overwrites it and {@link #grad()} fills it only if nothing did. A reference to the gradient
    * taken before this call reads the old values only until then: the next backward or {@code grad()} writes into that
    * same tensor (PyTorch's {@code set_to_none=True} would leave it alone).
    */
   public void zeroGrad() {
     gradIsZero = grad != null;
-  }
-
-  /**
-   * .grad += g, for backward on a leaf; the first gradient is copied into a new .grad owned by no scope. After {@link
-   * #zeroGrad()} it is written rather than added, and if g is a temporary of backward's that nothing else holds
-   * ({@code disposable}: no view, saved reference or other input shares it), .grad takes g's storage and hands g its
-   * old one, which backward frees with g: no copy, as PyTorch's AccumulateGrad steals a gradient it alone holds.
-   */
-  public void accumulateGrad(Tensor g, boolean disposable) {
-    if (grad == null) {
-      try (Scope ignored = Scope.detached()) {
-        grad = g.copy();
-      }
-      return;
-    }
-    if (!g.shape.equals(grad.shape) || g.dtype != grad.dtype || g.backend != grad.backend) {
-      throw new IllegalArgumentException("accumulateGrad: gradient " + g.shape + " " + g.dtype.label()
-          + " does not match .grad " + grad.shape + " " + grad.dtype.label() + " (or is on another backend)");
-    }
-    if (!gradIsZero) {
-      backend.binary(BinaryOp.ADD, grad.buffer(), grad.shape, g.buffer(), g.shape, grad.buffer(), grad.shape);
-    } else if (disposable && !g.closed && !g.storage.isShared()) {
-      Storage taken = g.storage;
-      g.storage = grad.storage;
-      grad.storage = taken;
-    } else {
-      backend.copy(g.buffer(), 0, grad.buffer(), 0, grad.size());
-    }
-    gradIsZero = false;
   }
 
   /** Backpropagates from this scalar: dL/dL = 1. */

@@ -1,10 +1,12 @@
 package io.jgrad.check;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.DType;
 import io.jgrad.Generator;
+import io.jgrad.NoGrad;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.NoGrad;
 import java.util.function.Function;
 
 /**
@@ -79,7 +81,7 @@ public final class GradCheck {
             x[j] = saved - STEP;
             double minus = loss(f, inputs, i, x, projection);
             x[j] = saved;
-            inputs[i].backend().upload(inputs[i].buffer(), x);
+            inputs[i].backend().upload(buffer(inputs[i]), x);
             double numeric = (plus - minus) / (2 * STEP);
             double a = analytic[i][j];
             double err = Math.abs(a - numeric) / Math.max(SCALE_FLOOR, Math.max(Math.abs(a), Math.abs(numeric)));
@@ -94,7 +96,7 @@ public final class GradCheck {
   }
 
   private static double loss(Function<Tensor[], Tensor> f, Tensor[] inputs, int i, double[] x, Tensor projection) {
-    inputs[i].backend().upload(inputs[i].buffer(), x);
+    inputs[i].backend().upload(buffer(inputs[i]), x);
     try (Scope ignored = Scope.open()) {
       return f.apply(inputs).mul(projection).sum().item();
     }

@@ -1,10 +1,12 @@
 package io.jgrad.data;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.Backend;
-import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.spi.Buffer;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.IntFunction;
@@ -87,8 +89,8 @@ final class ResidentBatches implements AutoCloseable {
           x.close();
           throw e;
         }
-        backend.gather(features, featureSize, order, from, rows, x.buffer());
-        backend.gather(labels, 1, order, from, rows, y.buffer());
+        backend.gather(features, featureSize, order, from, rows, buffer(x));
+        backend.gather(labels, 1, order, from, rows, buffer(y));
         return new Batch(x, y, index);
       }
     };

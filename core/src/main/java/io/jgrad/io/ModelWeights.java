@@ -1,5 +1,7 @@
 package io.jgrad.io;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.DType;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
@@ -63,13 +65,13 @@ public final class ModelWeights {
     targets.forEach((name, t) -> {
       TensorData d = tensors.get(prefix + name);
       if (d.dtype() == SafetensorsDtype.F64) { // the backend rounds or widens to the tensor's dtype
-        t.backend().upload(t.buffer(), d.toDoubles());
+        t.backend().upload(buffer(t), d.toDoubles());
       } else if (samePattern(t.dtype(), d.dtype())) { // 16 bits to 16 bits of one kind: the patterns, NaNs included
-        t.backend().upload(t.buffer(), d.toShortBits());
+        t.backend().upload(buffer(t), d.toShortBits());
       } else if (d.dtype() == SafetensorsDtype.I64 && t.dtype().isFloating()) { // PyTorch's num_batches_tracked
-        t.backend().upload(t.buffer(), Arrays.stream(d.toLongs()).asDoubleStream().toArray());
+        t.backend().upload(buffer(t), Arrays.stream(d.toLongs()).asDoubleStream().toArray());
       } else {
-        t.backend().upload(t.buffer(), d.toFloats());
+        t.backend().upload(buffer(t), d.toFloats());
       }
     });
     model.namedParameters().values().forEach(Parameter::valueChanged);

@@ -1,7 +1,7 @@
 package io.jgrad.loss;
 
+import io.jgrad.Autocast;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.Autocast;
 
 /**
  * Binary cross-entropy of logits x against targets y in [0, 1], as PyTorch's BCEWithLogitsLoss, in the stable form

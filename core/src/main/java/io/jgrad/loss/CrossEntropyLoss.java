@@ -1,7 +1,7 @@
 package io.jgrad.loss;
 
+import io.jgrad.Functional;
 import io.jgrad.Tensor;
-import io.jgrad.ops.SoftmaxCrossEntropy;
 
 /**
  * Cross-entropy of logits [B, C] against int32 labels [B], as PyTorch's CrossEntropyLoss: softmax and log in one
@@ -24,7 +24,7 @@ public record CrossEntropyLoss(Reduction reduction, double smoothing) implements
 
   @Override
   public Tensor apply(Tensor logits, Tensor labels) {
-    try (Tensor perRow = SoftmaxCrossEntropy.apply(logits, labels, smoothing)) {
+    try (Tensor perRow = Functional.crossEntropyPerRow(logits, labels, smoothing)) {
       return reduction.reduce(perRow);
     }
   }

@@ -1,8 +1,10 @@
 package io.jgrad.loss;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
+import io.jgrad.Autocast;
 import io.jgrad.DType;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.Autocast;
 
 /**
  * The multiclass SVM (Weston–Watkins) hinge loss of scores [B, C] against int32 labels [B]: per sample Σ_{j≠y}
@@ -46,7 +48,7 @@ public record HingeLoss(double margin, Reduction reduction) implements Loss {
       v[r * classes + labels[r]] = 1;
     }
     Tensor t = Tensor.empty(like.backend(), like.dtype(), like.shape());
-    like.backend().upload(t.buffer(), v);
+    like.backend().upload(buffer(t), v);
     return t;
   }
 }

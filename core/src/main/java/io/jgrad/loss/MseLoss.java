@@ -1,7 +1,7 @@
 package io.jgrad.loss;
 
+import io.jgrad.Autocast;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.Autocast;
 
 /** Mean (or summed) squared error, Σ(output − target)² / n over every element, as PyTorch's MSELoss. */
 public record MseLoss(Reduction reduction) implements Loss {

@@ -1,8 +1,8 @@
 package io.jgrad.nn;
 
+import io.jgrad.Functional;
 import io.jgrad.Tensor;
 import io.jgrad.spi.UnaryOp;
-import io.jgrad.ops.Unary;
 import java.util.Locale;
 
 /**
@@ -44,7 +44,7 @@ public abstract sealed class Activation extends Module permits ReLU, LeakyReLU, 
 
   @Override
   public final Tensor forward(Tensor x) {
-    return Unary.apply(op, alpha, x);
+    return Functional.unary(op, alpha, x);
   }
 
   static double checkPositive(String what, double alpha) {

@@ -1,7 +1,7 @@
 package io.jgrad.nn;
 
+import io.jgrad.Functional;
 import io.jgrad.Tensor;
-import io.jgrad.ops.GlobalAveragePooling;
 
 /**
  * PyTorch's nn.AdaptiveAvgPool2d for an output of 1×1, the global average pooling of a CNN's head: [B, C, H, W] →
@@ -19,6 +19,6 @@ public final class AdaptiveAvgPool2d extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
-    return GlobalAveragePooling.apply(x);
+    return Functional.globalAvgPool2d(x);
   }
 }

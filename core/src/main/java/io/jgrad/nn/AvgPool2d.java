@@ -1,8 +1,8 @@
 package io.jgrad.nn;
 
+import io.jgrad.Functional;
 import io.jgrad.Tensor;
 import io.jgrad.Window2d;
-import io.jgrad.ops.AveragePooling;
 
 /**
  * 2-D average pooling, [B, C, H, W] → [B, C, OH, OW], as PyTorch's nn.AvgPool2d with its defaults (padding counted as
@@ -22,6 +22,6 @@ public final class AvgPool2d extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
-    return AveragePooling.apply(x, window);
+    return Functional.avgPool2d(x, window);
   }
 }

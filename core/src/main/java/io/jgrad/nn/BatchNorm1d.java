@@ -1,13 +1,15 @@
 package io.jgrad.nn;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
+import io.jgrad.Autocast;
 import io.jgrad.Backend;
+import io.jgrad.Checkpoint;
 import io.jgrad.DType;
+import io.jgrad.NoGrad;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.Autocast;
-import io.jgrad.autograd.Checkpoint;
-import io.jgrad.autograd.NoGrad;
 
 /**
  * Batch normalisation of x [B, F] over the batch, per feature, as PyTorch's BatchNorm1d (affine, tracking running
@@ -90,6 +92,6 @@ public final class BatchNorm1d extends Module {
 
   private static void blendInto(Tensor running, Tensor batchValue) {
     Tensor blended = running.mul(1 - MOMENTUM).add(batchValue.mul(MOMENTUM));
-    running.backend().copy(blended.buffer(), 0, running.buffer(), 0, running.size());
+    running.backend().copy(buffer(blended), 0, buffer(running), 0, running.size());
   }
 }

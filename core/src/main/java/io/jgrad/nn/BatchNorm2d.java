@@ -1,14 +1,16 @@
 package io.jgrad.nn;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.Backend;
-import io.jgrad.spi.BatchNormStatistics;
+import io.jgrad.Checkpoint;
 import io.jgrad.DType;
+import io.jgrad.Functional;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.spi.BatchNormStatistics;
 import io.jgrad.spi.UnaryOp;
-import io.jgrad.autograd.Checkpoint;
-import io.jgrad.ops.BatchNormalization;
 
 /**
  * Batch normalisation of x [B, C, H, W] per channel, as PyTorch's nn.BatchNorm2d (affine, tracking running
@@ -74,15 +76,15 @@ public final class BatchNorm2d extends Module {
           "BatchNorm2d(" + channels + "): input must be [B, " + channels + ", H, W], got " + x.shape());
     }
     if (!isTraining()) {
-      return BatchNormalization.apply(x, weight.value(), bias.value(), runningMean[0], runningVar[0],
+      return Functional.batchNorm(x, weight.value(), bias.value(), runningMean[0], runningVar[0],
           BatchNormStatistics.RUNNING, MOMENTUM, EPS);
     }
     boolean update = !Checkpoint.isRecomputing(); // a checkpoint's replay must not count the batch twice
     if (update) {
       Tensor count = batchesTracked[0];
-      count.backend().unary(UnaryOp.ADD_SCALAR, 1, count.buffer(), count.buffer());
+      count.backend().unary(UnaryOp.ADD_SCALAR, 1, buffer(count), buffer(count));
     }
-    return BatchNormalization.apply(x, weight.value(), bias.value(), update ? runningMean[0] : null,
+    return Functional.batchNorm(x, weight.value(), bias.value(), update ? runningMean[0] : null,
         update ? runningVar[0] : null, BatchNormStatistics.BATCH, MOMENTUM, EPS);
   }
 }

@@ -1,7 +1,7 @@
 package io.jgrad.nn;
 
+import io.jgrad.Checkpoint;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.Checkpoint;
 import java.util.ArrayList;
 import java.util.List;
 

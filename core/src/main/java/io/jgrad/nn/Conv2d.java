@@ -1,14 +1,14 @@
 package io.jgrad.nn;
 
 import io.jgrad.Backend;
+import io.jgrad.Conv2dOptions;
 import io.jgrad.DType;
+import io.jgrad.Functional;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.init.Initializer;
-import io.jgrad.ops.Conv2dOptions;
-import io.jgrad.ops.Convolution;
 
 /**
  * A 2-D convolution layer, x [B, C, H, W] → [B, O, OH, OW], as PyTorch's nn.Conv2d: weight [O, C/groups, KH, KW] and
@@ -124,6 +124,6 @@ public final class Conv2d extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
-    return Convolution.apply(x, weight.value(), bias == null ? null : bias.value(), options);
+    return Functional.conv2d(x, weight.value(), bias == null ? null : bias.value(), options);
   }
 }

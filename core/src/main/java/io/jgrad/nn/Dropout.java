@@ -1,5 +1,7 @@
 package io.jgrad.nn;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.Generator;
 import io.jgrad.Tensor;
 import io.jgrad.spi.UnaryOp;
@@ -33,7 +35,7 @@ public final class Dropout extends Module {
       return x;
     }
     try (Tensor mask = Tensor.rand(x.backend(), x.dtype(), x.shape(), gen, 0, 1)) {
-      x.backend().unary(UnaryOp.DROPOUT_MASK, p, mask.buffer(), mask.buffer()); // in place: u ≥ p ? 1/(1 − p) : 0
+      x.backend().unary(UnaryOp.DROPOUT_MASK, p, buffer(mask), buffer(mask)); // in place: u ≥ p ? 1/(1 − p) : 0
       return x.mul(mask);
     }
   }

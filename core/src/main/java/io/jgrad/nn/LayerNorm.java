@@ -1,11 +1,11 @@
 package io.jgrad.nn;
 
+import io.jgrad.Autocast;
 import io.jgrad.Backend;
 import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.Autocast;
 
 /**
  * Layer normalisation over the last axis of x [..., F], as PyTorch's LayerNorm(F): each sample is normalised by its

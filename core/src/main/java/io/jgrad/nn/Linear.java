@@ -1,16 +1,16 @@
 package io.jgrad.nn;
 
+import io.jgrad.Autocast;
 import io.jgrad.Backend;
 import io.jgrad.DType;
+import io.jgrad.Functional;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.Transposed;
-import io.jgrad.spi.UnaryOp;
-import io.jgrad.autograd.Autocast;
 import io.jgrad.init.Initializer;
-import io.jgrad.ops.Unary;
+import io.jgrad.spi.UnaryOp;
 
 /**
  * A fully connected layer, y = x·Wᵀ + b for x [B, in].
@@ -92,7 +92,7 @@ public final class Linear extends Module {
         return xw;
       }
       try (xw) {
-        return Unary.apply(act, alpha, xw);
+        return Functional.unary(act, alpha, xw);
       }
     } finally {
       if (low != null) { // views of the 16-bit copies, not the parameters

@@ -1,8 +1,8 @@
 package io.jgrad.nn;
 
+import io.jgrad.Functional;
 import io.jgrad.Tensor;
 import io.jgrad.Window2d;
-import io.jgrad.ops.MaxPooling;
 
 /** 2-D max pooling, [B, C, H, W] → [B, C, OH, OW], as PyTorch's nn.MaxPool2d (floor rounding). No state. */
 public final class MaxPool2d extends Module {
@@ -19,6 +19,6 @@ public final class MaxPool2d extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
-    return MaxPooling.apply(x, window);
+    return Functional.maxPool2d(x, window);
   }
 }

@@ -1,10 +1,12 @@
 package io.jgrad.nn;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.Backend;
 import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
-import io.jgrad.ops.Cast;
+import io.jgrad.internal.TensorAccess;
 
 /**
  * A trainable tensor owned by a module: a leaf that requires a gradient, created outside every {@link Scope}. The value
@@ -43,9 +45,9 @@ public final class Parameter {
       try (Scope ignored = Scope.detached()) {
         copy = Tensor.empty(value.backend(), dtype, value.shape());
       }
-      value.backend().cast(value.buffer(), copy.buffer());
+      value.backend().cast(buffer(value), buffer(copy));
     }
-    return Cast.reuse(value, copy);
+    return TensorAccess.castReusing(value, copy);
   }
 
   /**
@@ -59,7 +61,7 @@ public final class Parameter {
   /** Tells the parameter that its value's buffer was written in place by other than an optimizer (loaded weights). */
   public void valueChanged() {
     if (copy != null) {
-      value.backend().cast(value.buffer(), copy.buffer());
+      value.backend().cast(buffer(value), buffer(copy));
     }
   }
 
@@ -109,7 +111,7 @@ public final class Parameter {
         case INT32 -> Tensor.of(backend, t.toIntArray(), t.shape().dims());
         case BFLOAT16, FLOAT16 -> {
           Tensor c = Tensor.empty(backend, t.dtype(), t.shape());
-          backend.upload(c.buffer(), t.toShortBits());
+          backend.upload(buffer(c), t.toShortBits());
           yield c;
         }
       };

@@ -1,8 +1,10 @@
 package io.jgrad.optim;
 
-import io.jgrad.spi.Buffer;
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
+import io.jgrad.spi.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +56,8 @@ public sealed class Adam extends Optimizer permits AdamW {
     if (v == null) {
       v = createState(name, SECOND_MOMENT, param);
     }
-    param.backend().adamStep(param.buffer(), paramCopy == null ? null : paramCopy.buffer(), grad.buffer(), m.buffer(),
-        v.buffer(), lr(), beta1, beta2, eps, weightDecay, decoupled, steps());
+    param.backend().adamStep(buffer(param), paramCopy == null ? null : buffer(paramCopy), buffer(grad), buffer(m),
+        buffer(v), lr(), beta1, beta2, eps, weightDecay, decoupled, steps());
   }
 
   @Override
@@ -75,15 +77,15 @@ public sealed class Adam extends Optimizer permits AdamW {
       Tensor param = updated.get(i).value();
       Tensor m = state(name, FIRST_MOMENT);
       Tensor v = state(name, SECOND_MOMENT);
-      params.add(param.buffer());
+      params.add(buffer(param));
       Tensor copy = updated.get(i).reducedCopy();
-      copies.add(copy == null ? null : copy.buffer());
-      grads.add(param.grad().buffer());
-      ms.add((m == null ? createState(name, FIRST_MOMENT, param) : m).buffer());
-      vs.add((v == null ? createState(name, SECOND_MOMENT, param) : v).buffer());
+      copies.add(copy == null ? null : buffer(copy));
+      grads.add(buffer(param.grad()));
+      ms.add(buffer(m == null ? createState(name, FIRST_MOMENT, param) : m));
+      vs.add(buffer(v == null ? createState(name, SECOND_MOMENT, param) : v));
     }
     guard.backend().adamSteps(params, copies, grads, ms, vs, lr(), beta1, beta2, eps, weightDecay, decoupled,
-        guard.buffer());
+        buffer(guard));
   }
 
   @Override

@@ -1,11 +1,13 @@
 package io.jgrad.optim;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.Backend;
+import io.jgrad.NoGrad;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import io.jgrad.spi.UnaryOp;
-import io.jgrad.autograd.NoGrad;
 import io.jgrad.nn.Parameter;
+import io.jgrad.spi.UnaryOp;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +36,7 @@ public final class GradClip {
     }
     if (norm > maxNorm && Double.isFinite(norm)) {
       double scale = maxNorm / (norm + NORM_EPS);
-      forEachGrad(params, g -> g.backend().unary(UnaryOp.MUL_SCALAR, scale, g.buffer(), g.buffer()));
+      forEachGrad(params, g -> g.backend().unary(UnaryOp.MUL_SCALAR, scale, buffer(g), buffer(g)));
     }
     return norm;
   }
@@ -44,7 +46,7 @@ public final class GradClip {
     if (!(limit > 0)) {
       throw new IllegalArgumentException("clip by value: limit must be > 0, got " + limit);
     }
-    forEachGrad(params, g -> g.backend().unary(UnaryOp.CLAMP, limit, g.buffer(), g.buffer()));
+    forEachGrad(params, g -> g.backend().unary(UnaryOp.CLAMP, limit, buffer(g), buffer(g)));
   }
 
   /** √(Σ over all gradients of Σ g²), from {@link #sumsOfSquares}: one read-back. */
@@ -72,7 +74,7 @@ public final class GradClip {
       for (int i = 0; i < grads.size(); i++) {
         Tensor g = grads.get(i);
         try (Tensor sq = g.mul(g); Tensor s = sq.sum()) {
-          backend.copy(s.buffer(), 0, sums.buffer(), i, 1);  // every slot is written: no fill needed
+          backend.copy(buffer(s), 0, buffer(sums), i, 1);  // every slot is written: no fill needed
         }
       }
       return sums.toDoubleArray();

@@ -1,5 +1,7 @@
 package io.jgrad.optim;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
@@ -223,9 +225,9 @@ public abstract class Optimizer implements AutoCloseable {
     try (Scope ignored = Scope.detached()) {
       Tensor t = Tensor.empty(p.backend(), p.dtype(), p.shape());
       if (p.dtype() == DType.FLOAT64) {
-        p.backend().upload(t.buffer(), src.toDoubleArray());
+        p.backend().upload(buffer(t), src.toDoubleArray());
       } else {
-        p.backend().upload(t.buffer(), src.toFloatArray());
+        p.backend().upload(buffer(t), src.toFloatArray());
       }
       return t;
     }

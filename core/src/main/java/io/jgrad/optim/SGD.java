@@ -1,8 +1,10 @@
 package io.jgrad.optim;
 
-import io.jgrad.spi.Buffer;
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
+import io.jgrad.spi.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +47,8 @@ public final class SGD extends Optimizer {
         firstStep = true; // the kernel sets v = g rather than decaying the zeros
       }
     }
-    param.backend().sgdStep(param.buffer(), paramCopy == null ? null : paramCopy.buffer(), grad.buffer(),
-        velocity == null ? null : velocity.buffer(), lr(), momentum, dampening, weightDecay, nesterov, firstStep);
+    param.backend().sgdStep(buffer(param), paramCopy == null ? null : buffer(paramCopy), buffer(grad),
+        velocity == null ? null : buffer(velocity), lr(), momentum, dampening, weightDecay, nesterov, firstStep);
   }
 
   @Override
@@ -70,18 +72,18 @@ public final class SGD extends Optimizer {
           velocity = createState(names.get(i), VELOCITY, param);
           first = 1;
         }
-        velocities.get(first).add(velocity.buffer());
+        velocities.get(first).add(buffer(velocity));
       }
-      params.get(first).add(param.buffer());
+      params.get(first).add(buffer(param));
       Tensor copy = updated.get(i).reducedCopy();
-      copies.get(first).add(copy == null ? null : copy.buffer());
-      grads.get(first).add(param.grad().buffer());
+      copies.get(first).add(copy == null ? null : buffer(copy));
+      grads.get(first).add(buffer(param.grad()));
     }
     for (int first = 0; first < 2; first++) {
       if (!params.get(first).isEmpty()) {
         guard.backend().sgdSteps(params.get(first), copies.get(first), grads.get(first),
             momentum == 0 ? null : velocities.get(first), lr(), momentum, dampening, weightDecay, nesterov, first == 1,
-            guard.buffer());
+            buffer(guard));
       }
     }
   }

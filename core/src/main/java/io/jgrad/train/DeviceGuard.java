@@ -1,13 +1,15 @@
 package io.jgrad.train;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.Backend;
-import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
-import io.jgrad.spi.StepGuard;
 import io.jgrad.Tensor;
 import io.jgrad.nn.Parameter;
+import io.jgrad.spi.Buffer;
+import io.jgrad.spi.StepGuard;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +63,7 @@ final class DeviceGuard implements AutoCloseable {
     }
     float[] initial = StepGuard.initial(layers.size(), appliedSteps);
     initial[StepGuard.SKIPPED_IN_A_ROW] = skippedInARow;
-    backend.upload(state.buffer(), initial);
+    backend.upload(buffer(state), initial);
   }
 
   /** Where the parameters live. */
@@ -85,17 +87,17 @@ final class DeviceGuard implements AutoCloseable {
     params.forEach((name, p) -> {
       if (p.grad() != null) {
         names.add(name);
-        grads.add(p.grad().buffer());
+        grads.add(buffer(p.grad()));
       }
     });
     if (!names.equals(measured)) {
       remap(names);
     }
     if (!grads.isEmpty()) {
-      backend.sumsOfSquares(grads, sums.buffer());
+      backend.sumsOfSquares(grads, buffer(sums));
     }
-    backend.stepGuard(sums.buffer(), layerOf.buffer(), loss.buffer(), examples, clipNorm, maxSkippedInARow,
-        state.buffer());
+    backend.stepGuard(buffer(sums), buffer(layerOf), buffer(loss), examples, clipNorm, maxSkippedInARow,
+        buffer(state));
   }
 
   /** The layer map and sums for this set of gradients (the same every step unless a parameter gains its first). */
@@ -114,7 +116,7 @@ final class DeviceGuard implements AutoCloseable {
 
   /** Reads the metrics accumulated since the last read (a read-back: on a GPU, a wait) and starts a new window. */
   Window read() {
-    float[] s = StepGuard.read(backend, state.buffer());
+    float[] s = StepGuard.read(backend, buffer(state));
     int n = layers.size();
     Map<String, Double> last = new LinkedHashMap<>();
     Map<String, Double> min = new LinkedHashMap<>();
@@ -137,7 +139,7 @@ final class DeviceGuard implements AutoCloseable {
         (long) s[StepGuard.BAD_STEP], s[StepGuard.BAD_LOSS], bad.toString(), last, min, max);
     if (w.skipped() > 0 || w.lossSum() != 0 || !min.isEmpty()) {
       StepGuard.reset(s, n);
-      backend.upload(state.buffer(), s);
+      backend.upload(buffer(state), s);
     }
     return w;
   }

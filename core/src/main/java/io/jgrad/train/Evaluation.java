@@ -1,8 +1,8 @@
 package io.jgrad.train;
 
+import io.jgrad.NoGrad;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.NoGrad;
 import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.loss.Loss;

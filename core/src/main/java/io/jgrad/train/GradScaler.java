@@ -1,8 +1,10 @@
 package io.jgrad.train;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.Tensor;
-import io.jgrad.spi.UnaryOp;
 import io.jgrad.nn.Parameter;
+import io.jgrad.spi.UnaryOp;
 import java.util.Collection;
 
 /**
@@ -55,7 +57,7 @@ public final class GradScaler {
     for (Parameter p : params) {
       Tensor g = p.grad();
       if (g != null) {
-        g.backend().unary(UnaryOp.MUL_SCALAR, 1 / scale, g.buffer(), g.buffer());
+        g.backend().unary(UnaryOp.MUL_SCALAR, 1 / scale, buffer(g), buffer(g));
       }
     }
   }

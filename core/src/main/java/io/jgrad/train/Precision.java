@@ -1,7 +1,7 @@
 package io.jgrad.train;
 
+import io.jgrad.Autocast;
 import io.jgrad.DType;
-import io.jgrad.autograd.Autocast;
 import java.util.Locale;
 
 /** The precision a {@link Trainer} runs its steps in: float32, or mixed with bfloat16 or float16 GEMMs (Autocast). */

@@ -1,11 +1,12 @@
 package io.jgrad.train;
 
+import static io.jgrad.internal.TensorAccess.buffer;
+
+import io.jgrad.ActivationMemory;
+import io.jgrad.Autocast;
 import io.jgrad.Backend;
 import io.jgrad.Scope;
-import io.jgrad.spi.StepGuard;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.ActivationMemory;
-import io.jgrad.autograd.Autocast;
 import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.io.ModelWeights;
@@ -14,8 +15,9 @@ import io.jgrad.loss.Loss;
 import io.jgrad.nn.Module;
 import io.jgrad.optim.GradClip;
 import io.jgrad.optim.Optimizer;
-import java.lang.System.Logger;
+import io.jgrad.spi.StepGuard;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -90,7 +92,7 @@ public final class Trainer {
   }
 
   /**
-   * Runs each forward and loss (training and evaluation) under {@link io.jgrad.autograd.Autocast} in this precision;
+   * Runs each forward and loss (training and evaluation) under {@link io.jgrad.Autocast} in this precision;
    * FP16 adds a {@link GradScaler}, whose overflowing steps are skipped and counted without a warning.
    */
   public Trainer precision(Precision precision) {
@@ -307,7 +309,7 @@ public final class Trainer {
 
       @Override
       public double loss() {
-        return StepGuard.read(guard.state().backend(), guard.state().buffer())[StepGuard.LAST_LOSS];
+        return StepGuard.read(guard.state().backend(), buffer(guard.state()))[StepGuard.LAST_LOSS];
       }
 
       @Override

@@ -77,7 +77,7 @@ public record OpCase(
 
   /** A unary op on a 5×7 input: the row also serves the unary kernel family as its reference. */
   public static OpCase unary(UnaryCase ref) {
-    Function<Tensor[], Tensor> f = x -> io.jgrad.ops.Unary.apply(ref.op(), ref.alpha(), x[0]);
+    Function<Tensor[], Tensor> f = x -> io.jgrad.Functional.unary(ref.op(), ref.alpha(), x[0]);
     return op(ref.op().name().toLowerCase(), f, ref.low(), ref.high(), new int[] {5, 7})
         .withKinks(ref.kinks()).withUnary(ref);
   }

@@ -1,15 +1,17 @@
 package io.jgrad.conformance;
 
 import io.jgrad.Backend;
-import io.jgrad.spi.BatchNormStatistics;
+import io.jgrad.Checkpoint;
+import io.jgrad.Conv2dOptions;
 import io.jgrad.DType;
+import io.jgrad.DirectOps;
+import io.jgrad.Functional;
 import io.jgrad.Generator;
+import io.jgrad.NoGrad;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.Transposed;
-import io.jgrad.spi.UnaryOp;
 import io.jgrad.Window2d;
-import io.jgrad.autograd.NoGrad;
 import io.jgrad.init.Initializer;
 import io.jgrad.nn.Activation;
 import io.jgrad.nn.AdaptiveAvgPool2d;
@@ -32,14 +34,8 @@ import io.jgrad.nn.Residual;
 import io.jgrad.nn.Sequential;
 import io.jgrad.nn.Sigmoid;
 import io.jgrad.nn.Tanh;
-import io.jgrad.ops.AveragePooling;
-import io.jgrad.ops.BatchNormalization;
-import io.jgrad.ops.Cast;
-import io.jgrad.ops.Conv2dOptions;
-import io.jgrad.ops.Convolution;
-import io.jgrad.ops.GlobalAveragePooling;
-import io.jgrad.ops.MaxPooling;
-import io.jgrad.ops.SoftmaxCrossEntropy;
+import io.jgrad.spi.BatchNormStatistics;
+import io.jgrad.spi.UnaryOp;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -50,8 +46,8 @@ import java.util.function.Function;
 /**
  * The op table: every op (one row per {@link UnaryOp}, then the other ops and compositions with broadcasting and
  * fan-out) and every module. It drives the float64 gradient check on the reference backend (OpGradCheckTest) and the
- * forward + backward comparison with the reference on every backend ({@link OpConformance}). An op class of {@code
- * io.jgrad.ops} that no row reaches, or a {@code UnaryOp} without a row, fails a test. Unary references are written
+ * forward + backward comparison with the reference on every backend ({@link OpConformance}). An op class (a concrete
+ * {@code io.jgrad.Function} of that package) that no row reaches, or a {@code UnaryOp} without a row, fails a test. Unary references are written
  * from x, in a different form from the backends' (which use the saved output), so a shared mistake is unlikely.
  */
 public final class OpCases {
@@ -116,7 +112,9 @@ public final class OpCases {
     op("transpose", x -> x[0].transpose(), -1, 1, new int[] {3, 5});
     // Cast's wiring (its node, the gradient handed back in the input's dtype) at the row's own dtype: a float64
     // central difference cannot see through a rounding to 16 bits; CastTest checks those roundings and gradients.
-    op("cast", x -> Cast.apply(x[0].mul(x[0]), x[0].dtype()), -1, 1, new int[] {3, 5});
+    op("cast", x -> DirectOps.cast(x[0].mul(x[0]), x[0].dtype()), -1, 1, new int[] {3, 5});
+    // Checkpoint is a graph node too: its backward recomputes the segment with grad on and backpropagates through it.
+    op("checkpoint", x -> Checkpoint.apply(t -> t.tanh().mul(t), x[0]), -2, 2, new int[] {3, 5});
     op("reshape", x -> x[0].reshape(5, 3).mul(x[0].reshape(5, 3)), -1, 1, new int[] {3, 5});
     op("sum_all", x -> x[0].sum(), -1, 1, new int[] {3, 5});
     op("sum_axis0", x -> x[0].sum(0, false), -1, 1, new int[] {3, 5});
@@ -130,7 +128,7 @@ public final class OpCases {
     op("softmax_axis0", x -> x[0].softmax(0), -2, 2, new int[] {3, 5});
     op("log_softmax", x -> x[0].logSoftmax(-1), -2, 2, new int[] {3, 5});
     op("cross_entropy", x -> x[0].crossEntropy(labels(x[0], 3, 5)), -2, 2, new int[] {3, 5});
-    op("cross_entropy_smoothed", x -> SoftmaxCrossEntropy.apply(x[0], labels(x[0], 4, 3), 0.1), -2, 2,
+    op("cross_entropy_smoothed", x -> Functional.crossEntropyPerRow(x[0], labels(x[0], 4, 3), 0.1), -2, 2,
         new int[] {4, 3});
     biasActivation("bias_identity", UnaryOp.IDENTITY, 0, -2, 2);
     biasActivation("bias_relu", UnaryOp.RELU, 0, 0.1, 2);
@@ -139,19 +137,19 @@ public final class OpCases {
     biasActivation("bias_elu", UnaryOp.ELU, 1.0, -1, 1);
     biasActivation("bias_leaky", UnaryOp.LEAKY_RELU, 0.01, -1, 1);
     biasActivation("bias_gelu", UnaryOp.GELU, 0, -1, 1);
-    cnn("conv2d", x -> Convolution.apply(x[0], x[1], x[2], Conv2dOptions.DEFAULTS.padding(1)), new int[] {2, 3, 5, 4},
+    cnn("conv2d", x -> Functional.conv2d(x[0], x[1], x[2], Conv2dOptions.DEFAULTS.padding(1)), new int[] {2, 3, 5, 4},
         new int[] {4, 3, 3, 3}, new int[] {4});
-    cnn("conv2d_strided_dilated_grouped", x -> Convolution.apply(x[0], x[1], null,
+    cnn("conv2d_strided_dilated_grouped", x -> Functional.conv2d(x[0], x[1], null,
         new Conv2dOptions(2, 1, 1, 0, 2, 1, 2)), new int[] {2, 4, 7, 6}, new int[] {6, 2, 3, 2});
-    cnn("conv2d_depthwise_1x1_input_only", x -> Convolution.apply(x[0], constant(x[0], 3, 1, 1, 1), null,
+    cnn("conv2d_depthwise_1x1_input_only", x -> Functional.conv2d(x[0], constant(x[0], 3, 1, 1, 1), null,
         Conv2dOptions.DEFAULTS.groups(3)), new int[] {2, 3, 3, 4});
-    cnn("max_pool2d", x -> MaxPooling.apply(x[0], Window2d.of(2, 2, 0)), new int[] {2, 3, 4, 6});
-    cnn("max_pool2d_padded_overlapping", x -> MaxPooling.apply(x[0], Window2d.of(3, 2, 1)), new int[] {1, 2, 5, 7});
-    cnn("avg_pool2d_padded", x -> AveragePooling.apply(x[0], Window2d.of(3, 2, 1)), new int[] {2, 2, 5, 6});
-    cnn("global_avg_pool2d", x -> GlobalAveragePooling.apply(x[0]), new int[] {2, 3, 4, 5});
-    cnn("batch_norm2d_batch_statistics", x -> BatchNormalization.apply(x[0], x[1], x[2], null, null,
+    cnn("max_pool2d", x -> Functional.maxPool2d(x[0], Window2d.of(2, 2, 0)), new int[] {2, 3, 4, 6});
+    cnn("max_pool2d_padded_overlapping", x -> Functional.maxPool2d(x[0], Window2d.of(3, 2, 1)), new int[] {1, 2, 5, 7});
+    cnn("avg_pool2d_padded", x -> Functional.avgPool2d(x[0], Window2d.of(3, 2, 1)), new int[] {2, 2, 5, 6});
+    cnn("global_avg_pool2d", x -> Functional.globalAvgPool2d(x[0]), new int[] {2, 3, 4, 5});
+    cnn("batch_norm2d_batch_statistics", x -> Functional.batchNorm(x[0], x[1], x[2], null, null,
         BatchNormStatistics.BATCH, 0.1, 1e-5), new int[] {3, 2, 2, 3}, new int[] {2}, new int[] {2});
-    cnn("batch_norm2d_running_statistics", x -> BatchNormalization.apply(x[0], x[1], x[2], constant(x[0], 2),
+    cnn("batch_norm2d_running_statistics", x -> Functional.batchNorm(x[0], x[1], x[2], constant(x[0], 2),
         constant(x[0], 2).add(1.0), BatchNormStatistics.RUNNING, 0.1, 1e-5), new int[] {3, 2, 2, 3}, new int[] {2},
         new int[] {2});
     // A value used twice gets the sum of both paths.

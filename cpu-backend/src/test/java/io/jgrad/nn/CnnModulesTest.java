@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.Conv2dOptions;
 import io.jgrad.DType;
 import io.jgrad.Generator;
+import io.jgrad.NoGrad;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.NoGrad;
-import io.jgrad.ops.Conv2dOptions;
 import io.jgrad.testing.ReferenceBackendTest;
 import org.junit.jupiter.api.Test;
 

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.DType;
 import io.jgrad.Generator;
+import io.jgrad.NoGrad;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.NoGrad;
 import io.jgrad.init.Initializer;
 import io.jgrad.testing.ReferenceBackendTest;
 import java.util.List;

@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jgrad.Backend;
 import io.jgrad.Backends;
+import io.jgrad.Conv2dOptions;
 import io.jgrad.DType;
 import io.jgrad.Generator;
+import io.jgrad.NoGrad;
 import io.jgrad.Tensor;
 import io.jgrad.Window2d;
-import io.jgrad.autograd.NoGrad;
 import io.jgrad.io.ModelWeights;
 import io.jgrad.io.Safetensors;
 import io.jgrad.io.TensorData;
-import io.jgrad.ops.Conv2dOptions;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Map;

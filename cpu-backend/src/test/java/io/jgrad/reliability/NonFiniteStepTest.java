@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.Function;
 import io.jgrad.Generator;
+import io.jgrad.NoGrad;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.Function;
-import io.jgrad.autograd.NoGrad;
 import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;

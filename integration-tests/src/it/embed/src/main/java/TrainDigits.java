@@ -1,8 +1,8 @@
 import io.jgrad.Backend;
 import io.jgrad.Backends;
 import io.jgrad.Generator;
+import io.jgrad.NoGrad;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.NoGrad;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.TrainTestSplit;
 import io.jgrad.datasets.Digits;

@@ -1,6 +1,7 @@
 package io.jgrad.tools;
 
 import io.jgrad.Backend;
+import io.jgrad.Conv2dOptions;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.init.Initializer;
@@ -14,7 +15,6 @@ import io.jgrad.nn.Module;
 import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
 import io.jgrad.nn.Unflatten;
-import io.jgrad.ops.Conv2dOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -2,9 +2,9 @@ package io.jgrad.tools;
 
 import io.jgrad.Backend;
 import io.jgrad.Generator;
+import io.jgrad.NoGrad;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.NoGrad;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
 import io.jgrad.io.ModelWeights;

@@ -53,7 +53,7 @@ class PredictorTest extends ScalarBackendTest {
       }
       model.eval();
       float[] logits;
-      try (io.jgrad.autograd.NoGrad ignored = io.jgrad.autograd.NoGrad.enter()) {
+      try (io.jgrad.NoGrad ignored = io.jgrad.NoGrad.enter()) {
         logits = model.forward(io.jgrad.Tensor.of(backend, test.features(), test.size(), ToyRun.FEATURES))
             .toFloatArray();
       }

@@ -1,28 +1,28 @@
 package io.jgrad.examples.bench;
 
+import io.jgrad.ActivationMemory;
+import io.jgrad.Autocast;
 import io.jgrad.Backend;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.Autocast;
-import io.jgrad.train.Precision;
-import io.jgrad.autograd.ActivationMemory;
 import io.jgrad.examples.OptionChecks;
 import io.jgrad.nn.Linear;
 import io.jgrad.nn.Module;
 import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
 import io.jgrad.tools.JsonLine;
+import io.jgrad.train.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Activation memory of a deep ReLU MLP (depth × Linear(W, W) + ReLU) at batch B, with and without gradient

@@ -1,12 +1,12 @@
 package io.jgrad.examples.bench;
 
+import io.jgrad.Autocast;
 import io.jgrad.Backend;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
-import io.jgrad.autograd.Autocast;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
 import io.jgrad.examples.CliEnums;
@@ -32,9 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Training throughput of an MLP (784-hidden…-10, ReLU, cross-entropy), or with {@code --model cnn} of the CNN of
