@@ -24,6 +24,8 @@ final class VectorKernels implements FloatKernels {
   private static final int SQUARES_BLOCK = 1024;
 
   private final WorkerTeam team;
+  /** AdamW and the dropout draws on every thread: a recipe step's largest element-wise loops. */
+  private final SplitLoop split;
   private final VectorGemm gemm;
   private final ConvKernels conv;
   private final PoolNormKernels poolNorm;
@@ -31,6 +33,7 @@ final class VectorKernels implements FloatKernels {
   /** @param threads kernel threads: the caller plus {@code threads − 1} workers owned by this object */
   VectorKernels(int threads) {
     this.team = new WorkerTeam(threads);
+    this.split = new SplitLoop(team);
     this.gemm = new VectorGemm(team);
     this.conv = new ConvKernels(team);
     this.poolNorm = new PoolNormKernels(team);
@@ -231,13 +234,24 @@ final class VectorKernels implements FloatKernels {
   @Override
   public void adamStep(float[] p, short[] copy, DType copyType, float[] g, float[] m, float[] v, int n, float lr,
       float beta1, float beta2, float eps, float weightDecay, boolean decoupled, float bias1, float bias2) {
+    split.run(n, (from, to) -> adamRange(p, copy, copyType, g, m, v, from, to, lr, beta1, beta2, eps, weightDecay,
+        decoupled, bias1, bias2));
+  }
+
+  /**
+   * {@link #adamStep} on elements [from, to), from a multiple of the vector length: the vector body covers what a
+   * whole-array call's would and the scalar tail only the array's last elements, so a split gives the same bits.
+   */
+  private static void adamRange(float[] p, short[] copy, DType copyType, float[] g, float[] m, float[] v, int from,
+      int to, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled, float bias1,
+      float bias2) {
     float shrink = decoupled ? 1 - lr * weightDecay : 1; // AdamW's p −= lr·wd·p, as one product
     float coupled = decoupled ? 0 : weightDecay;
     float stepSize = lr / bias1;
     float invBias2 = 1 / bias2;
     boolean bf16 = copyType == DType.BFLOAT16;
-    int i = 0;
-    for (; i < F.loopBound(n); i += L) {
+    int i = from;
+    for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
       FloatVector pv = FloatVector.fromArray(F, p, i);
       FloatVector gv = pv.mul(coupled).add(FloatVector.fromArray(F, g, i));
       FloatVector mv = FloatVector.fromArray(F, m, i).mul(beta1).add(gv.mul(1 - beta1));
@@ -251,7 +265,7 @@ final class VectorKernels implements FloatKernels {
         VectorReducedFloats.store(bf16, pv, copy, i);
       }
     }
-    for (; i < n; i++) {
+    for (; i < to; i++) {
       float gi = g[i] + coupled * p[i];
       m[i] = beta1 * m[i] + (1 - beta1) * gi;
       v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
@@ -264,7 +278,7 @@ final class VectorKernels implements FloatKernels {
 
   @Override
   public void uniform(double a, double b, long seed, long offset, float[] out, int n) {
-    VectorPhilox.uniform(a, b, seed, offset, out, n);
+    split.run(n, (from, to) -> VectorPhilox.uniform(a, b, seed, offset, out, from, to));
   }
 
   @Override

@@ -1,0 +1,107 @@
+package io.jgrad.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jgrad.DType;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The element-wise loops split over the kernel threads: every element once, pieces starting where the vector body
+ * of a whole-array loop would, and AdamW on two and three threads bit-identical to one thread (the code path the
+ * conformance suite checks against the equations) at a recipe layer's size and at ragged sizes around the split.
+ */
+class SplitLoopTest {
+
+  @Test
+  void everyElementRunsOnceInPiecesThatStartAtPieceBoundaries() {
+    int[] sizes = {1, SplitLoop.MIN - 1, SplitLoop.MIN, 5 * SplitLoop.PIECE + 17};
+    for (int threads : new int[] {1, 2, 3}) {
+      try (WorkerTeam team = new WorkerTeam(threads)) {
+        SplitLoop loop = new SplitLoop(team);
+        for (int n : sizes) {
+          AtomicIntegerArray seen = new AtomicIntegerArray(n);
+          loop.run(n, (from, to) -> {
+            assertTrue(from % SplitLoop.PIECE == 0 && from < to && to <= n, "piece [" + from + ", " + to + ")");
+            for (int i = from; i < to; i++) {
+              seen.incrementAndGet(i);
+            }
+          });
+          for (int i = 0; i < n; i++) {
+            assertEquals(1, seen.get(i), threads + " threads, n " + n + ": element " + i);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void adamStepOnSeveralThreadsMatchesOneThreadBitForBit() {
+    int[] sizes = {SplitLoop.MIN + 3, 3 * SplitLoop.PIECE + 21, 784 * 512};
+    try (VectorKernels one = new VectorKernels(1);
+        VectorKernels two = new VectorKernels(2);
+        VectorKernels three = new VectorKernels(3)) {
+      for (int n : sizes) {
+        for (DType copyType : new DType[] {null, DType.BFLOAT16, DType.FLOAT16}) {
+          for (boolean decoupled : new boolean[] {true, false}) {
+            State expected = new State(n, copyType);
+            expected.steps(one, decoupled);
+            for (VectorKernels several : new VectorKernels[] {two, three}) {
+              State actual = new State(n, copyType);
+              actual.steps(several, decoupled);
+              String what = several + ", n " + n + ", copy " + copyType + (decoupled ? ", adamw" : ", adam");
+              expected.assertSameBits(actual, what);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Parameters, gradients and moments drawn from one seed, so two instances start equal. */
+  private static final class State {
+    final float[] p;
+    final float[] g;
+    final float[] m;
+    final float[] v;
+    final short[] copy;
+    final DType copyType;
+
+    State(int n, DType copyType) {
+      Random r = new Random(n);
+      p = new float[n];
+      g = new float[n];
+      m = new float[n];
+      v = new float[n];
+      for (int i = 0; i < n; i++) {
+        p[i] = (float) r.nextGaussian() * 0.05f;
+        g[i] = (float) r.nextGaussian() * 1e-3f;
+      }
+      this.copyType = copyType;
+      this.copy = copyType == null ? null : new short[n];
+    }
+
+    /** Three steps, each with its own bias corrections. */
+    void steps(VectorKernels k, boolean decoupled) {
+      for (int step = 1; step <= 3; step++) {
+        float bias1 = (float) (1 - Math.pow(0.9, step));
+        float bias2 = (float) (1 - Math.pow(0.999, step));
+        k.adamStep(p, copy, copyType, g, m, v, p.length, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, bias1, bias2);
+      }
+    }
+
+    void assertSameBits(State other, String what) {
+      for (int i = 0; i < p.length; i++) {
+        int at = i;
+        assertEquals(Float.floatToIntBits(p[i]), Float.floatToIntBits(other.p[i]), () -> what + ": p[" + at + "]");
+        assertEquals(Float.floatToIntBits(m[i]), Float.floatToIntBits(other.m[i]), () -> what + ": m[" + at + "]");
+        assertEquals(Float.floatToIntBits(v[i]), Float.floatToIntBits(other.v[i]), () -> what + ": v[" + at + "]");
+        if (copy != null) {
+          assertEquals(copy[i], other.copy[i], () -> what + ": copy[" + at + "]");
+        }
+      }
+    }
+  }
+}
