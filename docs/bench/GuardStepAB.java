@@ -1,10 +1,10 @@
+import static io.jgrad.internal.TensorAccess.buffer;
+
 import io.jgrad.Backend;
 import io.jgrad.Backends;
-import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.Shape;
-import io.jgrad.spi.StepGuard;
 import io.jgrad.Tensor;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.nn.Linear;
@@ -12,6 +12,8 @@ import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
 import io.jgrad.optim.AdamW;
 import io.jgrad.optim.Optimizer;
+import io.jgrad.spi.Buffer;
+import io.jgrad.spi.StepGuard;
 import io.jgrad.train.GradNormMonitor;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,17 +37,17 @@ public class GuardStepAB {
       Tensor l = new CrossEntropyLoss().apply(m.forward(x), y);
       l.backward();
       List<Buffer> grads = new ArrayList<>();
-      m.namedParameters().values().forEach(p -> grads.add(p.grad().buffer()));
+      m.namedParameters().values().forEach(p -> grads.add(buffer(p.grad())));
       Tensor sums = Tensor.empty(b, DType.FLOAT32, Shape.of(grads.size()));
       Tensor layerOf = Tensor.of(b, new int[] {0, 0, 1, 1, 2, 2}, 6);
       Tensor state = Tensor.empty(b, DType.FLOAT32, Shape.of(StepGuard.length(3)));
-      b.upload(state.buffer(), StepGuard.initial(3, 0));
+      b.upload(buffer(state), StepGuard.initial(3, 0));
       GradNormMonitor mon = new GradNormMonitor(m.namedParameters());
       for (int r = 0; r < 12; r++) {
         long t0 = System.nanoTime();
         for (int i = 0; i < 500; i++) {
-          b.sumsOfSquares(grads, sums.buffer());
-          b.stepGuard(sums.buffer(), layerOf.buffer(), l.buffer(), 128, 0, 50, state.buffer());
+          b.sumsOfSquares(grads, buffer(sums));
+          b.stepGuard(buffer(sums), buffer(layerOf), buffer(l), 128, 0, 50, buffer(state));
           o.step(state);
         }
         long t1 = System.nanoTime();
