@@ -33,16 +33,31 @@ public final class Standardizer {
     double count = (double) train.size() * plane;
     double[] mean = new double[channels];
     double[] std = new double[channels];
-    for (int i = 0; i < x.length; i++) {
-      mean[(i % featureSize) / plane] += x[i];
+    // Row by row, plane by plane: each channel's sum takes the values in the order of the array, as an index loop
+    // would, without two integer divisions per value (Fashion-MNIST's 47M values took 0.8 s that way).
+    for (int row = 0; row < x.length; row += featureSize) {
+      for (int c = 0; c < channels; c++) {
+        double sum = mean[c];
+        for (int i = row + c * plane, end = i + plane; i < end; i++) {
+          sum += x[i];
+        }
+        mean[c] = sum;
+      }
     }
     for (int c = 0; c < channels; c++) {
       mean[c] /= count;
     }
     // Second pass over the deviations: sum-of-squares minus squared mean cancels badly in float data.
-    for (int i = 0; i < x.length; i++) {
-      double d = x[i] - mean[(i % featureSize) / plane];
-      std[(i % featureSize) / plane] += d * d;
+    for (int row = 0; row < x.length; row += featureSize) {
+      for (int c = 0; c < channels; c++) {
+        double m = mean[c];
+        double sum = std[c];
+        for (int i = row + c * plane, end = i + plane; i < end; i++) {
+          double d = x[i] - m;
+          sum += d * d;
+        }
+        std[c] = sum;
+      }
     }
     for (int c = 0; c < channels; c++) {
       std[c] = Math.sqrt(std[c] / count);
@@ -84,9 +99,14 @@ public final class Standardizer {
       throw new IllegalArgumentException(x.length + " values are not rows of " + featureSize + " features");
     }
     int plane = featureSize / mean.length;
-    for (int i = 0; i < x.length; i++) {
-      int c = (i % featureSize) / plane;
-      x[i] = (float) ((x[i] - mean[c]) / std[c]);
+    for (int row = 0; row < x.length; row += featureSize) {
+      for (int c = 0; c < mean.length; c++) {
+        double m = mean[c];
+        double s = std[c];
+        for (int i = row + c * plane, end = i + plane; i < end; i++) {
+          x[i] = (float) ((x[i] - m) / s);
+        }
+      }
     }
   }
 

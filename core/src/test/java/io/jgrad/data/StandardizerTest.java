@@ -29,6 +29,49 @@ class StandardizerTest {
     assertArrayEquals(new float[] {-1, -1, 0, 0, 1, 1, 0, 0}, train.features());
   }
 
+  /**
+   * The statistics and the standardised values bit for bit as the index loop computes them (each channel summed in
+   * array order), on values whose double sums round differently in any other order.
+   */
+  @Test
+  void statisticsAndValuesAreThoseOfTheIndexLoopBitForBit() {
+    int rows = 37;
+    int channels = 3;
+    int featureSize = channels * 11;
+    float[] x = new float[rows * featureSize];
+    java.util.Random r = new java.util.Random(5);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
+    }
+    int plane = featureSize / channels;
+    double[] mean = new double[channels];
+    double[] std = new double[channels];
+    for (int i = 0; i < x.length; i++) {
+      mean[(i % featureSize) / plane] += x[i];
+    }
+    for (int c = 0; c < channels; c++) {
+      mean[c] /= (double) rows * plane;
+    }
+    for (int i = 0; i < x.length; i++) {
+      double d = x[i] - mean[(i % featureSize) / plane];
+      std[(i % featureSize) / plane] += d * d;
+    }
+    float[] expected = new float[x.length];
+    for (int c = 0; c < channels; c++) {
+      std[c] = Math.sqrt(std[c] / ((double) rows * plane));
+    }
+    for (int i = 0; i < x.length; i++) {
+      int c = (i % featureSize) / plane;
+      expected[i] = (float) ((x[i] - mean[c]) / std[c]);
+    }
+    LabeledData data = new LabeledData(x, new int[rows], featureSize, 1);
+    Standardizer fitted = Standardizer.fit(data, channels);
+    assertArrayEquals(mean, fitted.mean(), 0.0);
+    assertArrayEquals(std, fitted.std(), 0.0);
+    fitted.applyInPlace(data);
+    assertArrayEquals(expected, data.features(), 0f);
+  }
+
   @Test
   void rejectsChannelsThatDoNotDivideTheFeatures() {
     LabeledData data = new LabeledData(new float[3], new int[] {0}, 3, 1);
