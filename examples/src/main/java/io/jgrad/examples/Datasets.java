@@ -12,11 +12,11 @@ import java.util.stream.IntStream;
 /** The data sets {@code jgrad train --dataset} knows, and where each is read from. */
 enum Datasets {
   /** The bundled 8,000 + 2,000 MNIST digits: works on a fresh machine with no download. */
-  DIGITS(1, digits()),
-  MNIST(1, digits()),
-  FASHION_MNIST(1, List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+  DIGITS(1, 28, digits()),
+  MNIST(1, 28, digits()),
+  FASHION_MNIST(1, 28, List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
       "Ankle boot")),
-  CIFAR10(3, List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"));
+  CIFAR10(3, 32, List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"));
 
   /** Where Debian's dataset-fashion-mnist package installs the files. */
   static final Path FASHION_MNIST_DEFAULT = Path.of("/usr/share/datasets/fashion-mnist");
@@ -24,12 +24,21 @@ enum Datasets {
   /** Colour planes, for per-channel standardisation. */
   final int channels;
 
+  /** The images' side in pixels, known before the files are read. */
+  private final int side;
+
   /** The names of the labels 0, 1, ..., as the data set's authors give them. */
   final List<String> classNames;
 
-  Datasets(int channels, List<String> classNames) {
+  Datasets(int channels, int side, List<String> classNames) {
     this.channels = channels;
+    this.side = side;
     this.classNames = classNames;
+  }
+
+  /** Values per example, as the files hold them. */
+  int featureSize() {
+    return channels * side * side;
   }
 
   private static List<String> digits() {

@@ -52,6 +52,11 @@ record MemoryPlan(long parameterBytes, long optimizerBytes, long activationBytes
     return parameterBytes + optimizerBytes + activationBytes;
   }
 
+  /** Whether the run takes at most {@code fraction} of what the backend can still hold. */
+  boolean fitsIn(MemoryCapacity capacity, double fraction) {
+    return totalBytes() <= capacity.freeBytes() * fraction;
+  }
+
   /**
    * Refuses the run when it cannot fit in what the backend can still hold, naming the option that asked for the
    * larger part (--hidden for parameters and optimizer state, --batch for activations) and how to get more: the

@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -193,6 +194,12 @@ final class TrainCommand implements Callable<Integer> {
           + "the last checkpoint (default: ${DEFAULT-VALUE})")
   int maxSkippedSteps;
 
+  @Option(names = "--warm-up", defaultValue = "50", paramLabel = "STEPS",
+      description = "train a throwaway copy of the network for STEPS steps on synthetic data while the data set loads, "
+          + "so that the JIT has compiled the CPU kernels before epoch 1 (0: off; cpu backends only; the run's "
+          + "results are the same either way) (default: ${DEFAULT-VALUE})")
+  int warmUpSteps;
+
   @Spec CommandSpec spec;
 
   /** The epochs the learning-rate schedule is planned over: --epochs, or on resume what the checkpoint recorded. */
@@ -210,10 +217,12 @@ final class TrainCommand implements Callable<Integer> {
     Precision mixed = precision;
     checkOutputs();
     Datasets ds = dataset;
-    TrainingData split = TrainingData.prepare(ds, data, valSplit, seed);
     LeakDetection leaks =
         leakDetection != null ? leakDetection : LeakDetection.fromSystemProperty();
-    try (Backend backend = backendChoice.open(BackendOptions.defaults().withLeakDetection(leaks))) {
+    try (Backend backend = backendChoice.open(BackendOptions.defaults().withLeakDetection(leaks));
+        JitWarmUp warmUp = warmUp(backend, ds)) {
+      TrainingData split = TrainingData.prepare(ds, data, valSplit, seed);
+      warmUp.join(); // before any step of the run: the two would share the kernel threads
       Generator init = new Generator(seed);
       Generator dropoutRng = new Generator(seed + 1);
       boolean cnn = modelKind == ModelKind.CNN;
@@ -367,6 +376,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     OptionChecks.finiteAtLeast("--momentum", momentum, 0);
     OptionChecks.finiteAtLeast("--clip-norm", clipNorm, 0);
+    OptionChecks.atLeast("--warm-up", warmUpSteps, 0);
     if (maxSkippedSteps < 1) {
       throw new IllegalArgumentException("--max-skipped-steps must be >= 1, got " + maxSkippedSteps);
     }
@@ -442,6 +452,32 @@ final class TrainCommand implements Callable<Integer> {
     c.put("seed", Long.toString(seed));
     c.put("precision", precision.label()); // a checkpoint from before it was recorded resumes in fp32, the default then
     return c;
+  }
+
+  /**
+   * The JIT warm-up of {@link JitWarmUp}, started now, for the network and recipe of this run on examples shaped as
+   * {@code ds}'s files are; none with --warm-up 0, on a device backend (whose kernels are not Java), or for a network
+   * that takes more than a quarter of the memory the backend has free.
+   */
+  private JitWarmUp warmUp(Backend backend, Datasets ds) {
+    if (warmUpSteps == 0 || !backend.name().startsWith("cpu")) {
+      return JitWarmUp.none();
+    }
+    int[] shape = ds.inputShape(ds.featureSize());
+    int classes = ds.classNames.size();
+    boolean cnn = modelKind == ModelKind.CNN;
+    MemoryPlan plan = cnn ? MemoryPlan.of(new CnnSpec(shape, dropout, classes), batch, optimizer, momentum)
+        : MemoryPlan.of(ds.featureSize(), hidden, classes, batch, optimizer, momentum);
+    if (!plan.fitsIn(backend.memoryCapacity(), 0.25)) {
+      return JitWarmUp.none(); // its copy beside the loading data would crowd the run; the run reports what is too big
+    }
+    Supplier<Module> network = () -> cnn
+        ? new CnnSpec(shape, dropout, classes).build(backend, new Generator(1), new Generator(2))
+        : new MlpSpec(shape, hidden, activation, dropout, classes).build(backend, new Generator(1), new Generator(2));
+    JitWarmUp.Recipe recipe = new JitWarmUp.Recipe(network,
+        model -> choice().build(model.namedParameters(), warmUpSteps), new CrossEntropyLoss(Reduction.MEAN,
+        labelSmoothing), precision, batch, shape, classes, cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT);
+    return JitWarmUp.start(backend, recipe, warmUpSteps);
   }
 
   private OptimizerChoice choice() {

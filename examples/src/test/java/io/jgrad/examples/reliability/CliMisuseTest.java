@@ -17,6 +17,7 @@ class CliMisuseTest {
       --dropout 1                     | --dropout must be in [0, 1), got 1.0
       --dropout -0.1                  | --dropout must be in [0, 1), got -0.1
       --checkpoint-segments -1        | --checkpoint-segments must be >= 0, got -1
+      --warm-up -1                    | --warm-up must be >= 0, got -1
       --on-nonfinite maybe            | unknown --on-nonfinite 'maybe'; expected skip or stop
       --batch 0                       | batch size must be at least 1, got 0
       --threads 0                     | threads must be at least 1, got 0

@@ -1,0 +1,48 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --warm-up}: the throwaway steps run while the data loads must leave the run's results as they are
+ * (same seed, same losses and accuracy with and without them), for the MLP with dropout and for the CNN (with
+ * augmentation, so its data loader's draws are covered too).
+ */
+class WarmUpCliTest {
+  @TempDir Path dir;
+
+  @Test
+  void theMlpRunIsTheSameWithAndWithoutTheWarmUp() throws IOException {
+    String[] run = {"train", "--epochs", "1", "--hidden", "48,24", "--no-progress", "--backend", "cpu", "--seed", "3"};
+    assertSameResults(CliRun.run(run, "--warm-up", "0"), CliRun.run(run, "--warm-up", "7"));
+  }
+
+  @Test
+  void theCnnRunIsTheSameWithAndWithoutTheWarmUp() throws IOException {
+    Path data = Files.createDirectory(dir.resolve("cifar"));
+    for (String name : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+        "data_batch_5.bin", "test_batch.bin")) {
+      Files.write(data.resolve(name), JgradCliTest.syntheticCifar(12, name.hashCode()));
+    }
+    String[] run = {"train", "--model", "cnn", "--dataset", "cifar10", "--data", data.toString(), "--batch", "20",
+      "--epochs", "1", "--no-progress", "--backend", "cpu"};
+    assertSameResults(CliRun.run(run, "--warm-up", "0"), CliRun.run(run, "--warm-up", "2"));
+  }
+
+  private static void assertSameResults(CliRun without, CliRun with) throws IOException {
+    assertEquals(0, without.code(), without.err());
+    assertEquals(0, with.code(), with.err());
+    Map<String, String> a = without.summary();
+    Map<String, String> b = with.summary();
+    for (String key : new String[] {"train_loss", "test_loss", "test_accuracy"}) {
+      assertEquals(a.get(key), b.get(key), key + ": without the warm-up " + a + ", with it " + b);
+    }
+  }
+}
