@@ -11,7 +11,6 @@ import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.spi.ReduceOp;
 import io.jgrad.spi.ReducedFloats;
 import io.jgrad.spi.StepGuard;
-import io.jgrad.spi.UnaryOp;
 import java.util.List;
 
 /**

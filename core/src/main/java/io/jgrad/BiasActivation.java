@@ -1,6 +1,5 @@
 package io.jgrad;
 
-import io.jgrad.spi.UnaryOp;
 
 /**
  * y = act(x + bias) for x R×C and bias C: the MLP layer's epilogue in one kernel, and its backward (dx and dbias) in

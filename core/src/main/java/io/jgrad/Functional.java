@@ -1,7 +1,6 @@
 package io.jgrad;
 
 import io.jgrad.spi.BatchNormStatistics;
-import io.jgrad.spi.UnaryOp;
 
 /**
  * The ops that are not tensor methods, as functions of their tensors and options: what {@code io.jgrad.nn}'s layers

@@ -3,7 +3,6 @@ package io.jgrad;
 import io.jgrad.internal.TensorAccess;
 import io.jgrad.spi.Buffer;
 import io.jgrad.spi.Distribution;
-import io.jgrad.spi.UnaryOp;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,5 @@
 package io.jgrad;
 
-import io.jgrad.spi.UnaryOp;
 
 /**
  * The element-wise unary family (activations, exp, log, sqrt, scalar add/mul/pow, clamp): y = op(x; alpha). Each op

@@ -11,7 +11,6 @@ import io.jgrad.nn.Linear;
 import io.jgrad.nn.Module;
 import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
-import io.jgrad.spi.UnaryOp;
 import io.jgrad.testing.ReferenceBackendTest;
 import java.util.ArrayList;
 import java.util.List;

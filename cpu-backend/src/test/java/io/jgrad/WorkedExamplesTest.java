@@ -3,7 +3,6 @@ package io.jgrad;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jgrad.spi.UnaryOp;
 import io.jgrad.testing.ReferenceBackendTest;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.jgrad.nn;
 
 import io.jgrad.Functional;
 import io.jgrad.Tensor;
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
 import java.util.Locale;
 
 /**

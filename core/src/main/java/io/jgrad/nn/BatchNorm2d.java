@@ -9,8 +9,8 @@ import io.jgrad.Functional;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
+import io.jgrad.UnaryOp;
 import io.jgrad.spi.BatchNormStatistics;
-import io.jgrad.spi.UnaryOp;
 
 /**
  * Batch normalisation of x [B, C, H, W] per channel, as PyTorch's nn.BatchNorm2d (affine, tracking running

@@ -4,7 +4,7 @@ import static io.jgrad.internal.TensorAccess.buffer;
 
 import io.jgrad.Generator;
 import io.jgrad.Tensor;
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
 
 /**
  * Inverted dropout: in training, each element is zeroed with probability p and the survivors are scaled by 1/(1 − p),

@@ -1,6 +1,6 @@
 package io.jgrad.nn;
 
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
 
 /** y = x &gt; 0 ? x : alpha·(exp(x) − 1). */
 public final class ELU extends Activation {

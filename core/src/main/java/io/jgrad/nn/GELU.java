@@ -1,6 +1,6 @@
 package io.jgrad.nn;
 
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
 
 /**
  * y = 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))), PyTorch's GELU(approximate='tanh'). Its backward needs the input, so

@@ -1,6 +1,6 @@
 package io.jgrad.nn;
 
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
 
 /** y = x &gt; 0 ? x : slope·x. */
 public final class LeakyReLU extends Activation {

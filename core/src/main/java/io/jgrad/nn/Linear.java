@@ -9,8 +9,8 @@ import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.Transposed;
+import io.jgrad.UnaryOp;
 import io.jgrad.init.Initializer;
-import io.jgrad.spi.UnaryOp;
 
 /**
  * A fully connected layer, y = x·Wᵀ + b for x [B, in].

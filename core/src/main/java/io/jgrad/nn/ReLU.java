@@ -1,6 +1,6 @@
 package io.jgrad.nn;
 
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
 
 /** y = max(x, 0). */
 public final class ReLU extends Activation {

@@ -8,7 +8,7 @@ import java.util.List;
  * "2.bias" in both.
  *
  * <p>A {@link Linear} directly followed by an {@link Activation} runs as one layer whose bias and activation share a
- * fused kernel ({@link Linear#forward(Tensor, io.jgrad.spi.UnaryOp, double)}) — the speed edge of an MLP, as it saves a
+ * fused kernel ({@link Linear#forward(Tensor, io.jgrad.UnaryOp, double)}) — the speed edge of an MLP, as it saves a
  * pass over the activations and a saved tensor. The result is the one the modules give one by one: bit-identical in
  * float64; in float32 the fused kernel may skip rounding x·Wᵀ + b before a smooth activation (tanh, sigmoid, ELU), a
  * difference in the last bit.

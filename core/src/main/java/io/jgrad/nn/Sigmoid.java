@@ -1,6 +1,6 @@
 package io.jgrad.nn;
 
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
 
 /** y = 1/(1 + exp(−x)). */
 public final class Sigmoid extends Activation {

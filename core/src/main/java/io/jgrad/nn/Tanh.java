@@ -1,6 +1,6 @@
 package io.jgrad.nn;
 
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
 
 /** y = tanh(x). */
 public final class Tanh extends Activation {

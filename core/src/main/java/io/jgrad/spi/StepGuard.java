@@ -3,6 +3,7 @@ package io.jgrad.spi;
 import io.jgrad.Backend;
 import io.jgrad.DType;
 import io.jgrad.Shape;
+import io.jgrad.UnaryOp;
 import java.util.List;
 
 /**

@@ -3,8 +3,8 @@ package io.jgrad.train;
 import static io.jgrad.internal.TensorAccess.buffer;
 
 import io.jgrad.Tensor;
+import io.jgrad.UnaryOp;
 import io.jgrad.nn.Parameter;
-import io.jgrad.spi.UnaryOp;
 import java.util.Collection;
 
 /**

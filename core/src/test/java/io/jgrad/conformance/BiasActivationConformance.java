@@ -2,9 +2,9 @@ package io.jgrad.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
+import io.jgrad.spi.Buffer;
 import org.junit.jupiter.api.Test;
 
 /** The fused bias + activation kernel and its backward (dx and the bias gradient). */

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.Backend;
-import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
+import io.jgrad.UnaryOp;
+import io.jgrad.spi.Buffer;
 import io.jgrad.spi.ReducedFloats;
-import io.jgrad.spi.UnaryOp;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.DoubleUnaryOperator;

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jgrad.spi.BinaryOp;
-import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.spi.GemmArgs;
 import io.jgrad.MemoryStats;
 import io.jgrad.Shape;
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
+import io.jgrad.spi.BinaryOp;
+import io.jgrad.spi.Buffer;
+import io.jgrad.spi.GemmArgs;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

@@ -2,15 +2,15 @@ package io.jgrad.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jgrad.DType;
+import io.jgrad.Shape;
+import io.jgrad.UnaryOp;
+import io.jgrad.internal.Philox;
 import io.jgrad.spi.BinaryOp;
 import io.jgrad.spi.Buffer;
-import io.jgrad.DType;
 import io.jgrad.spi.Distribution;
-import io.jgrad.internal.Philox;
 import io.jgrad.spi.ReduceOp;
 import io.jgrad.spi.ReducedFloats;
-import io.jgrad.Shape;
-import io.jgrad.spi.UnaryOp;
 
 /**
  * The 16-bit element-wise kernels (unary and its backward, binary, bias+activation), reductions and random, computed

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.Backend;
-import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
+import io.jgrad.UnaryOp;
+import io.jgrad.spi.Buffer;
 import io.jgrad.spi.ReducedFloats;
 import io.jgrad.spi.StepGuard;
-import io.jgrad.spi.UnaryOp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.jgrad.conformance;
 
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
 import java.util.function.DoubleUnaryOperator;
 
 /**

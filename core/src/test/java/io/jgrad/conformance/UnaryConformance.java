@@ -2,9 +2,9 @@ package io.jgrad.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
+import io.jgrad.spi.Buffer;
 import org.junit.jupiter.api.Test;
 
 /** Element-wise unary ops, forward and backward, against the op table's reference functions and derivatives. */

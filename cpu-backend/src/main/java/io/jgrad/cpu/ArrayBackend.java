@@ -1,15 +1,15 @@
 package io.jgrad.cpu;
 
 import io.jgrad.Backend;
-import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
-import io.jgrad.spi.GatherCheck;
 import io.jgrad.LeakDetection;
 import io.jgrad.LeakDetector;
 import io.jgrad.MemoryStats;
-import io.jgrad.spi.ReducedFloats;
 import io.jgrad.Shape;
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
+import io.jgrad.spi.Buffer;
+import io.jgrad.spi.GatherCheck;
+import io.jgrad.spi.ReducedFloats;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntToDoubleFunction;

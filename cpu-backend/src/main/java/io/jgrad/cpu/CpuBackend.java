@@ -1,17 +1,17 @@
 package io.jgrad.cpu;
 
 import io.jgrad.BackendOptions;
+import io.jgrad.DType;
+import io.jgrad.Shape;
+import io.jgrad.UnaryOp;
 import io.jgrad.spi.BatchNormStatistics;
 import io.jgrad.spi.BinaryOp;
 import io.jgrad.spi.Buffer;
 import io.jgrad.spi.Conv2dGeometry;
-import io.jgrad.DType;
 import io.jgrad.spi.Distribution;
 import io.jgrad.spi.GemmArgs;
 import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.spi.ReduceOp;
-import io.jgrad.Shape;
-import io.jgrad.spi.UnaryOp;
 
 /**
  * "cpu": the float32 kernels MLP training spends its time in run as SIMD {@link FloatKernels} (a packed,

@@ -1,19 +1,19 @@
 package io.jgrad.cpu;
 
 import io.jgrad.BackendOptions;
+import io.jgrad.DType;
+import io.jgrad.LeakDetection;
+import io.jgrad.Shape;
+import io.jgrad.UnaryOp;
+import io.jgrad.internal.Philox;
 import io.jgrad.spi.BatchNormStatistics;
 import io.jgrad.spi.BinaryOp;
 import io.jgrad.spi.Buffer;
 import io.jgrad.spi.Conv2dGeometry;
-import io.jgrad.DType;
 import io.jgrad.spi.Distribution;
 import io.jgrad.spi.GemmArgs;
-import io.jgrad.LeakDetection;
-import io.jgrad.internal.Philox;
 import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.spi.ReduceOp;
-import io.jgrad.Shape;
-import io.jgrad.spi.UnaryOp;
 
 /**
  * "cpu-scalar": every kernel as the plainest loop that computes it, in double, for float32 and float64 alike. It is

@@ -1,7 +1,7 @@
 package io.jgrad.cpu;
 
+import io.jgrad.UnaryOp;
 import io.jgrad.spi.BinaryOp;
-import io.jgrad.spi.UnaryOp;
 
 /**
  * The element-wise functions in double, written once: the reference kernels loop over them and the SIMD kernels use

@@ -1,11 +1,11 @@
 package io.jgrad.cpu;
 
+import io.jgrad.DType;
+import io.jgrad.UnaryOp;
 import io.jgrad.spi.BatchNormStatistics;
 import io.jgrad.spi.BinaryOp;
 import io.jgrad.spi.Conv2dGeometry;
-import io.jgrad.DType;
 import io.jgrad.spi.Pool2dGeometry;
-import io.jgrad.spi.UnaryOp;
 
 /**
  * The float32 kernels {@link CpuBackend} runs in SIMD, on bare arrays whose sizes it has already checked. An interface

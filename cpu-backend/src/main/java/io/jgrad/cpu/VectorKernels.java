@@ -1,12 +1,12 @@
 package io.jgrad.cpu;
 
+import io.jgrad.DType;
+import io.jgrad.UnaryOp;
 import io.jgrad.spi.BatchNormStatistics;
 import io.jgrad.spi.BinaryOp;
 import io.jgrad.spi.Conv2dGeometry;
-import io.jgrad.DType;
 import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.spi.ReducedFloats;
-import io.jgrad.spi.UnaryOp;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;

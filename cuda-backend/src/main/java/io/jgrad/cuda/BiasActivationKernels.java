@@ -1,6 +1,6 @@
 package io.jgrad.cuda;
 
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
 
 /**
  * Launchers of bias_activation.cu: y = act(x + bias) and its backward with dbias, in float32, bf16 or fp16 (every

@@ -1,6 +1,6 @@
 package io.jgrad.cuda;
 
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
 
 /**
  * Launchers of unary.cu: y = op(x; alpha) and dx = dy·op'(saved), in float32, bf16 or fp16 (every buffer of a call

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.Backend;
 import io.jgrad.Backends;
+import io.jgrad.UnaryOp;
 import io.jgrad.spi.BinaryOp;
-import io.jgrad.spi.UnaryOp;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

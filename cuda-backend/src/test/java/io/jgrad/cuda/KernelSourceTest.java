@@ -3,10 +3,10 @@ package io.jgrad.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.UnaryOp;
 import io.jgrad.spi.BinaryOp;
 import io.jgrad.spi.ReduceOp;
 import io.jgrad.spi.StepGuard;
-import io.jgrad.spi.UnaryOp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.jgrad.cuda;
 
 import io.jgrad.Backend;
-import io.jgrad.spi.BinaryOp;
-import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import io.jgrad.Shape;
-import io.jgrad.spi.UnaryOp;
+import io.jgrad.UnaryOp;
+import io.jgrad.spi.BinaryOp;
+import io.jgrad.spi.Buffer;
 
 /**
  * One float32 element through a CPU backend's element-wise kernels: the reference the host tests of the CUDA kernels'

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.Backend;
 import io.jgrad.Backends;
-import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
+import io.jgrad.UnaryOp;
+import io.jgrad.spi.Buffer;
 import io.jgrad.spi.StepGuard;
-import io.jgrad.spi.UnaryOp;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

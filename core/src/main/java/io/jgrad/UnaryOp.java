@@ -1,6 +1,4 @@
-package io.jgrad.spi;
-
-import io.jgrad.Backend;
+package io.jgrad;
 
 /**
  * Element-wise unary kernels {@code y = f(x; alpha)} and their gradients. Each op says whether its backward reads the
