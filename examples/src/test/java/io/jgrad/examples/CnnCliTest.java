@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,10 +17,7 @@ class CnnCliTest {
   @Test
   void aCnnTrainsOnCifar10FilesWithAugmentationSavesResumesAndEvaluates() throws IOException {
     Path data = Files.createDirectory(dir.resolve("cifar"));
-    for (String name : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-        "data_batch_5.bin", "test_batch.bin")) {
-      Files.write(data.resolve(name), JgradCliTest.syntheticCifar(12, name.hashCode()));
-    }
+    JgradCliTest.writeSyntheticCifar(data, 12);
     Path ckpt = dir.resolve("cnn.safetensors");
     String[] common = {"train", "--model", "cnn", "--dataset", "cifar10", "--data", data.toString(), "--batch", "20",
       "--no-progress", "--backend", "cpu", "--save", ckpt.toString()};

@@ -58,10 +58,7 @@ class JgradCliTest {
 
   @Test
   void cifar10TrainsFromFilesInTheBinaryFormat() throws IOException {
-    for (String name : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-        "data_batch_5.bin", "test_batch.bin")) {
-      Files.write(dir.resolve(name), syntheticCifar(40, name.hashCode()));
-    }
+    writeSyntheticCifar(dir, 40);
     CliRun r = CliRun.run("train", "--dataset", "cifar10", "--data", dir.toString(), "--epochs", "1", "--hidden", "16",
         "--no-progress", "--backend", "cpu");
     assertEquals(0, r.code(), r.err());
@@ -83,6 +80,14 @@ class JgradCliTest {
     CliRun r = CliRun.run("xor");
     assertEquals(0, r.code(), r.err());
     assertEquals("true", r.summary().get("solved"));
+  }
+
+  /** CIFAR-10's six binary files in {@code folder}, {@code records} synthetic records each (see below). */
+  static void writeSyntheticCifar(Path folder, int records) throws IOException {
+    for (String name : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+        "data_batch_5.bin", "test_batch.bin")) {
+      Files.write(folder.resolve(name), syntheticCifar(records, name.hashCode()));
+    }
   }
 
   /** Records of 1 label byte + 3,072 pixel bytes; the label shifts the red plane so the data is learnable. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +26,7 @@ class WarmUpCliTest {
   @Test
   void theCnnRunIsTheSameWithAndWithoutTheWarmUp() throws IOException {
     Path data = Files.createDirectory(dir.resolve("cifar"));
-    for (String name : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-        "data_batch_5.bin", "test_batch.bin")) {
-      Files.write(data.resolve(name), JgradCliTest.syntheticCifar(12, name.hashCode()));
-    }
+    JgradCliTest.writeSyntheticCifar(data, 12);
     String[] run = {"train", "--model", "cnn", "--dataset", "cifar10", "--data", data.toString(), "--batch", "20",
       "--epochs", "1", "--no-progress", "--backend", "cpu"};
     assertSameResults(CliRun.run(run, "--warm-up", "0"), CliRun.run(run, "--warm-up", "2"));
