@@ -27,7 +27,6 @@ import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.FirstLosses;
 import io.jgrad.train.Trainer;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -45,25 +44,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(RequiresGpu.class)
 class DeviceGuardGpuTest {
   private static final int STEPS = 50;
-  private static final int FEATURES = 784;
+  private static final int FEATURES = SeparableData.FEATURES;
   private static final double RTOL = 1e-4;
 
   private record Run(List<Double> losses, List<EpochMetrics> epochs, long steps, MemoryStats warm, MemoryStats end) {}
 
   private static LabeledData data(int n, boolean poisoned) {
-    SplittableRandom rng = new SplittableRandom(3);
-    float[] x = new float[n * FEATURES];
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      y[i] = i % 10;
-      for (int f = 0; f < FEATURES; f++) {
-        x[i * FEATURES + f] = (float) (rng.nextGaussian() + (f % 10 == y[i] ? 1 : 0));
-      }
-    }
+    LabeledData data = SeparableData.of(n);
     if (poisoned) {
-      x[5 * 128 * FEATURES] = Float.NaN; // batch 5 of an unshuffled epoch
+      data.features()[5 * 128 * FEATURES] = Float.NaN; // batch 5 of an unshuffled epoch
     }
-    return new LabeledData(x, y, FEATURES, 10);
+    return data;
   }
 
   private static Run train(Supplier<Backend> backends, boolean onDevice, double clip, NonFinitePolicy policy,

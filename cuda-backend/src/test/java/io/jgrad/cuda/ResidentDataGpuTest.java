@@ -12,7 +12,6 @@ import io.jgrad.Scope;
 import io.jgrad.data.Batch;
 import io.jgrad.data.BatchAssembly;
 import io.jgrad.data.DataLoader;
-import io.jgrad.data.LabeledData;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Dropout;
@@ -25,7 +24,6 @@ import io.jgrad.train.FirstLosses;
 import io.jgrad.train.Trainer;
 import java.util.Iterator;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,25 +36,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RequiresGpu.class)
 class ResidentDataGpuTest {
   private static final int STEPS = 50;
-  private static final int FEATURES = 784;
+  private static final int FEATURES = SeparableData.FEATURES;
 
   private record Run(List<Double> losses, MemoryStats warm, MemoryStats end) {}
 
-  private static LabeledData data(int n) {
-    SplittableRandom rng = new SplittableRandom(3);
-    float[] x = new float[n * FEATURES];
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      y[i] = i % 10;
-      for (int f = 0; f < FEATURES; f++) {
-        x[i * FEATURES + f] = (float) (rng.nextGaussian() + (f % 10 == y[i] ? 1 : 0));
-      }
-    }
-    return new LabeledData(x, y, FEATURES, 10);
-  }
-
   private static DataLoader loader(BatchAssembly assembly, Backend backend) {
-    return DataLoader.builder(data(2000)).batchSize(128).shuffle(true).seed(1).assembly(assembly).build(backend);
+    return DataLoader.builder(SeparableData.of(2000)).batchSize(128).shuffle(true).seed(1).assembly(assembly).build(backend);
   }
 
   private static Run train(BatchAssembly assembly) {
