@@ -63,7 +63,8 @@ final class VectorGemm {
    * Steps of a transposed B (Bᵀ stored N×K, as Linear's weight in the forward pass) packed at a time: the block's part
    * of the panel (64 × NR floats, 8 KB at NR 32) stays in L1 while each of the NR rows of Bᵀ is read along it. Packing
    * a whole column of the panel at a time wrote one float per 128-byte row of a 100 KB panel, which left L1 between
-   * columns: the MLP's 512×784 weight packed in 106–139 µs against 205–275 µs on one core, the MLP step 1.01–1.04×.
+   * columns: the MLP's 512×784 weight packed in 106–139 µs against 205–275 µs on one core; the MLP step 1.01–1.04× on
+   * JDK 17 (window pairs in one JVM).
    */
   private static final int TRANSPOSE_STEPS = 64;
   /** Rows of A per piece: whole panels, close to B_PIECE. */
