@@ -26,6 +26,11 @@ final class VectorKernels implements FloatKernels {
   private final WorkerTeam team;
   /** AdamW and the dropout draws on every thread: a recipe step's largest element-wise loops. */
   private final SplitLoop split;
+  /**
+   * Each thread's buffer for {@link VectorPhilox#uniform}: the draws run in pieces on every thread, and a buffer per
+   * piece was 25 KB of garbage a recipe step (12 pieces of 2 KB).
+   */
+  private final ThreadLocal<double[]> philoxBlock = ThreadLocal.withInitial(VectorPhilox::block);
   private final VectorGemm gemm;
   private final ConvKernels conv;
   private final PoolNormKernels poolNorm;
@@ -278,7 +283,7 @@ final class VectorKernels implements FloatKernels {
 
   @Override
   public void uniform(double a, double b, long seed, long offset, float[] out, int n) {
-    split.run(n, (from, to) -> VectorPhilox.uniform(a, b, seed, offset, out, from, to));
+    split.run(n, (from, to) -> VectorPhilox.uniform(a, b, seed, offset, out, from, to, philoxBlock.get()));
   }
 
   @Override

@@ -32,15 +32,20 @@ final class VectorPhilox {
 
   private VectorPhilox() {}
 
+  /** A buffer for {@link #uniform}. */
+  static double[] block() {
+    return new double[BLOCK];
+  }
+
   /**
-   * out[i] = (float) Philox.sample(UNIFORM, a, b, seed, offset + i) for from ≤ i &lt; to. Every element's value
-   * depends only on its counter, so a loop split anywhere gives the same bits.
+   * out[i] = (float) Philox.sample(UNIFORM, a, b, seed, offset + i) for from ≤ i &lt; to, drawn through {@code
+   * block} (from {@link #block}; not shared between threads). Every element's value depends only on its counter, so
+   * a loop split anywhere gives the same bits.
    */
-  static void uniform(double a, double b, long seed, long offset, float[] out, int from, int to) {
+  static void uniform(double a, double b, long seed, long offset, float[] out, int from, int to, double[] block) {
     // Only double and long vectors here, of the preferred shape, never a convertShape to floats: a second FloatVector
     // class (a half-width float species, or one a shape-changing conversion loads) ends C2's proof that FloatVector
     // has one implementation, and every float kernel's loads and stores fell back to boxed Java (2 MB a step).
-    double[] block = new double[BLOCK];
     int i = from;
     for (; i <= to - BLOCK; i += BLOCK) {
       for (int j = 0; j < BLOCK; j += 2 * L) {
