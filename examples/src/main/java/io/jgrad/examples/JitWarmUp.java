@@ -17,16 +17,21 @@ import java.util.function.Supplier;
 
 /**
  * Training steps of a throwaway copy of the run's network on synthetic data, on a thread of their own, while the data
- * set loads: the JIT compiles the kernels while the main thread reads and standardises the data (on one core),
- * rather than during epoch 1. The steps stop when the data is ready ({@link #join}) or after a given number, so the
- * run starts no later than it would without them. On the 2-core development machine epoch 1 of the default recipe ran at about half the
- * rate of the later ones, nearly all of it lost in its first 50 steps, which ran the Vector API kernels in
- * interpreted and C1 code while C2 caught up. The run's own model, generators, optimizer and data are not touched,
- * so its results are the same with or without the warm-up; the steps run before the run's first one (see {@link
- * #join}), as they share the backend's kernel threads.
+ * set loads: the JIT compiles the kernels while the main thread reads and standardises the data (on one core), rather
+ * than during epoch 1. The steps stop when the data is ready ({@link #join}) or after a given number, so the run waits
+ * at most for the step in progress (about 0.25 s when that is the first, mostly interpreted step). On the 2-core development machine epoch 1 of the default recipe ran at about
+ * half the rate of the later ones, nearly all of it lost in its first 50 steps, which ran the Vector API kernels in
+ * interpreted and C1 code while C2 caught up. The run's own model, generators, optimizer and data are not touched, so
+ * its results are the same with or without the warm-up; the steps run before the run's first one (see {@link #join}),
+ * as they share the backend's kernel threads.
  */
 final class JitWarmUp implements AutoCloseable {
   private static final Logger log = System.getLogger(JitWarmUp.class.getName());
+  /**
+   * Distinct synthetic batches, taken epoch after epoch: what the JIT sees is the same, and 50 steps' worth of
+   * examples was 20 MB for Fashion-MNIST's shape and 79 MB for CIFAR-10's, beside the data set being loaded.
+   */
+  private static final int SYNTHETIC_BATCHES = 4;
 
   /** What the warm-up trains: the run's network, optimizer, loss and batches, in shape. */
   record Recipe(
@@ -37,12 +42,12 @@ final class JitWarmUp implements AutoCloseable {
   /** Set by {@link #join}: the run's data is loaded, the warm-up ends after its current step. */
   private volatile boolean dataReady;
 
-  /** Ends the warm-up's fit after a step; never seen outside this class. */
-  private static final class DataReady extends RuntimeException {
+  /** Ends the warm-up's fit after a step, when the data is ready or the steps are done; never seen outside. */
+  private static final class Over extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    DataReady() {
-      super("the run's data is ready", null, false, false);
+    Over() {
+      super("the warm-up is over", null, false, false);
     }
   }
 
@@ -54,7 +59,7 @@ final class JitWarmUp implements AutoCloseable {
     this.thread = new Thread(() -> {
       try {
         run(backend, recipe, steps);
-      } catch (DataReady e) {
+      } catch (Over e) {
         // the run's turn
       } catch (RuntimeException | OutOfMemoryError e) {
         log.log(Level.DEBUG, "the JIT warm-up failed; the run goes on without it", e);
@@ -77,20 +82,26 @@ final class JitWarmUp implements AutoCloseable {
 
   private void run(Backend backend, Recipe recipe, int steps) {
     Module model = recipe.network().get();
-    try (DataLoader train = DataLoader.builder(synthetic(steps * recipe.batch(), recipe)).batchSize(recipe.batch())
+    int batches = Math.min(steps, SYNTHETIC_BATCHES);
+    try (DataLoader train = DataLoader.builder(synthetic(batches * recipe.batch(), recipe)).batchSize(recipe.batch())
             .shuffle(true).layout(recipe.layout()).build(backend);
         Optimizer opt = recipe.optimizer().apply(model)) {
       Trainer trainer = new Trainer(model, opt, recipe.loss()).precision(recipe.precision());
       trainer.listener(new TrainListener() {
+        private int done;
+
         @Override
         public void stepFinished(int epoch, int step, StepProgress progress) {
+          done++;
           if (dataReady) {
-            log.log(Level.DEBUG, () -> "JIT warm-up: " + (step + 1) + " steps while the data loaded");
-            throw new DataReady();
+            log.log(Level.DEBUG, () -> "JIT warm-up: " + done + " steps while the data loaded");
+          }
+          if (dataReady || done == steps) {
+            throw new Over();
           }
         }
       });
-      trainer.fit(train, null, 1);
+      trainer.fit(train, null, (steps + batches - 1) / batches);
     } finally {
       model.close();
     }
