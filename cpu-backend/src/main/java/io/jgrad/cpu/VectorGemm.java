@@ -5,37 +5,44 @@ import io.jgrad.spi.ReducedFloats;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float32 GEMM in the Vector API, after Goto and van de Geijn ("Anatomy of high-performance matrix multiplication",
  * 2008): B is packed into KC×NR panels and A into MR×KC panels, zero-padded at the edges, and a register-blocked
- * micro-kernel multiplies one A panel by one B panel into an MR×NR tile of C held in 12 vector registers. Transposes
- * are absorbed by the packing, so NN, NT, TN and TT run the same kernel. The threads of a {@link WorkerTeam} pack
- * the operands together and then take blocks of C from a counter ({@link #packed}, {@link #sharedA}).
+ * micro-kernel multiplies one A panel by one B panel into an MR×NR tile of C held in 12 vector registers (16 where
+ * vectors are 512 bits). Transposes are absorbed by the packing, so NN, NT, TN and TT run the same kernel. The threads
+ * of a {@link WorkerTeam} pack the operands together and then take blocks of C from a counter ({@link #packed},
+ * {@link #sharedA}).
  *
  * <p>Only loaded when jdk.incubator.vector is present (see {@link CpuBackend}).
  */
 final class VectorGemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** The class of S's vectors; {@link #microKernel6} says why it is cast to. */
+  private static final Class<? extends Vector<Float>> VECTOR_CLASS = S.vectorType();
   /**
-   * Micro-tile rows: 6 rows × 2 vectors = 12 accumulators, which with two B vectors and two broadcasts fill the 16
-   * 256-bit registers, and spread each step's indexing over 12 FMAs (4×16 spent the same integer work on 8 and ran at
-   * about 90% of the FMA rate): 1.00–1.15× over 4×16 (docs/benchmarks.md, "Decisions (CPU kernels)"). An 8-row tile
-   * for 512-bit vectors was faster for the MLP and large products, but JDK 17's C2 compiled its closing stores as the
-   * Java fallback in some JVMs (the CNN at 0.75× in about half of its runs; "Tried and dropped").
+   * Micro-tile rows: MR rows × 2 vectors of accumulators. With 256-bit vectors (16 registers), 6 rows: 12 accumulators,
+   * two B vectors and two broadcasts fill them, and each step's indexing is spread over 12 FMAs (4×16 spent the same
+   * integer work on 8 and ran at about 90% of the FMA rate): 1.00–1.15× over 4×16. With 512-bit vectors (32
+   * registers), 8 rows: 16 FMAs a step, and the MLP's 128-row products end on a whole tile; 2048³ 1.06×, the MLP step
+   * 1.06× over 6 rows on JDK 17 (docs/benchmarks.md, "Decisions (CPU kernels)").
    */
-  private static final int MR = 6;
+  private static final int MR = L >= 16 ? 8 : 6;
   private static final int NR = 2 * L;
   /**
-   * K block: long, so that a tile of C is added to once per 1024 steps rather than 256; its 64 KB B panel streams from
-   * L2 past each A panel as fast as a 16 KB one stays in L1 (docs/benchmarks.md, "Decisions (CPU kernels)").
+   * K block: long, so that a tile of C is added to once per KC steps; its B panel (KC×NR) streams from L2 past each A
+   * panel as fast as a 256-step one stays in L1. 1024 where vectors are 256 bits (chosen on a 512 KB L2); 2048 where
+   * they are 512 bits, whose processors have 1 MB of L2 or more: 2048³ 1.02–1.03× over 1024 on a 1 MB L2, 512 and 384
+   * slower (docs/benchmarks.md, "Decisions (CPU kernels)").
    */
-  private static final int KC = 1024;
+  private static final int KC = L >= 16 ? 2048 : 1024;
   /**
-   * Row block: the packed MC×KC A block (192 KB) stays in the 512 KB L2 beside a B panel and the MC×NC block of C
-   * (96 KB); MC 96 crowds it (KC 1024 with MC 48: 1.09–1.12× on two threads).
+   * Row block: the packed MC×KC A block (192 KB at KC 1024) stays in L2 beside a B panel and the MC×NC block of C
+   * (96 KB); MC 96 crowds a 512 KB L2 (KC 1024 with MC 48: 1.09–1.12× on two threads; with KC 2048 on a 1 MB L2, MC 32
+   * and 64 measured no faster).
    */
   private static final int MC = 48;
   /** Column block: the KC×NC B block (2 MB) streams from L3 past the A block; NC 128 to 2048 measured no faster. */
@@ -426,10 +433,15 @@ final class VectorGemm {
       for (int ir = 0; ir < mc; ir += MR) {
         int mr = Math.min(MR, mc - ir);
         int cOff = op.offC + (ic + ir) * op.n + jc + jr;
-        // One micro-kernel call for every tile, writing to scratch; small methods then move the tile into C. A second
-        // call site ran C1 code that boxed every vector (for edge tiles: 2 MB of garbage per MLP step), or made C2
-        // spill the accumulators (a storing kernel beside the adding one: 4–6× slower).
-        microKernel(ap, aOff + ir * kc, bp, bOff + jr * kc, kc, tile);
+        // One micro-kernel call for every tile (MR is a constant: the JIT keeps one branch), writing to scratch; small
+        // methods then move the tile into C. A second call site ran C1 code that boxed every vector (for edge tiles:
+        // 2 MB of garbage per MLP step), or made C2 spill the accumulators (a storing kernel beside the adding one:
+        // 4–6× slower).
+        if (MR == 8) {
+          microKernel8(ap, aOff + ir * kc, bp, bOff + jr * kc, kc, tile);
+        } else {
+          microKernel6(ap, aOff + ir * kc, bp, bOff + jr * kc, kc, tile);
+        }
         if (mr == MR && nr == NR) {
           if (store) {
             storeTile(tile, op.c, cOff, op.n, op.alpha);
@@ -468,32 +480,35 @@ final class VectorGemm {
   }
 
   /**
-   * The MR×NR tile t = Ap·Bp over kc steps: Ap holds MR values per step, Bp NR. Kept small and on its own so the JIT
-   * compiles it as one unit with the accumulators in registers (inlined into a long method it ran 20× slower). The loop
-   * counts B's index: C2 hoists the range checks of the loop variable's loads out of the loop (with B's offset
+   * The 6×NR tile t = Ap·Bp over kc steps (MR = 6): Ap holds 6 values per step, Bp NR. Kept small and on its own so the
+   * JIT compiles it as one unit with the accumulators in registers (inlined into a long method it ran 20× slower). The
+   * loop counts B's index: C2 hoists the range checks of the loop variable's loads out of the loop (with B's offset
    * advanced beside a step counter, JDK 17 checked both B loads every step: 2.5–4.4% of a one-thread GEMM) and checks
    * A's six loads with two compares a step. Counting steps instead (B's index the counter times NR), JDK 25's C2
    * hoisted all six broadcasts and spilled an accumulator (see MR). Unrolled, by hand or by -XX:LoopUnrollLimit, C2
-   * spills the accumulators: half speed. The last step is peeled so that what is stored is an fma's result, whose
-   * class C2 knows: stored from the loop's phis, JDK 17's C2 mostly missed the store intrinsic (the species came from
-   * a virtual call) and ran the Java fallback lane by lane, 5–9% of a GEMM's JFR samples.
+   * spills the accumulators: half speed. The closing stores cast each accumulator to the species' vector class: a loop
+   * phi's type is the declared FloatVector, and JDK 17's C2 then takes the store's species from a virtual call, guarded
+   * by the type profile, and in some JVMs missed the store intrinsic and ran the Java fallback lane by lane (5–9% of a
+   * GEMM's JFR samples; with 8 rows the CNN's step 1.35× slower). The cast (one compare) gives C2 the exact class
+   * without a profile.
    */
-  private static void microKernel(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] t) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S);
-    FloatVector c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S);
-    FloatVector c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S);
-    FloatVector c31 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S);
-    FloatVector c41 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S);
-    FloatVector c51 = FloatVector.zero(S);
-    int bLast = bOff + (kc - 1) * NR;
+  private static void microKernel6(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] t) {
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector c00 = zero;
+    FloatVector c01 = zero;
+    FloatVector c10 = zero;
+    FloatVector c11 = zero;
+    FloatVector c20 = zero;
+    FloatVector c21 = zero;
+    FloatVector c30 = zero;
+    FloatVector c31 = zero;
+    FloatVector c40 = zero;
+    FloatVector c41 = zero;
+    FloatVector c50 = zero;
+    FloatVector c51 = zero;
+    int bEnd = bOff + kc * NR;
     int ai = aOff;
-    for (int bi = bOff; bi < bLast; bi += NR, ai += MR) {
+    for (int bi = bOff; bi < bEnd; bi += NR, ai += 6) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector a = FloatVector.broadcast(S, ap[ai]);
@@ -515,28 +530,88 @@ final class VectorGemm {
       c50 = a.fma(b0, c50);
       c51 = a.fma(b1, c51);
     }
-    int aLast = aOff + (kc - 1) * MR;
-    FloatVector b0 = FloatVector.fromArray(S, bp, bLast);
-    FloatVector b1 = FloatVector.fromArray(S, bp, bLast + L);
-    FloatVector a = FloatVector.broadcast(S, ap[aLast]);
-    a.fma(b0, c00).intoArray(t, 0 * NR);
-    a.fma(b1, c01).intoArray(t, 0 * NR + L);
-    a = FloatVector.broadcast(S, ap[aLast + 1]);
-    a.fma(b0, c10).intoArray(t, 1 * NR);
-    a.fma(b1, c11).intoArray(t, 1 * NR + L);
-    a = FloatVector.broadcast(S, ap[aLast + 2]);
-    a.fma(b0, c20).intoArray(t, 2 * NR);
-    a.fma(b1, c21).intoArray(t, 2 * NR + L);
-    a = FloatVector.broadcast(S, ap[aLast + 3]);
-    a.fma(b0, c30).intoArray(t, 3 * NR);
-    a.fma(b1, c31).intoArray(t, 3 * NR + L);
-    a = FloatVector.broadcast(S, ap[aLast + 4]);
-    a.fma(b0, c40).intoArray(t, 4 * NR);
-    a.fma(b1, c41).intoArray(t, 4 * NR + L);
-    a = FloatVector.broadcast(S, ap[aLast + 5]);
-    a.fma(b0, c50).intoArray(t, 5 * NR);
-    a.fma(b1, c51).intoArray(t, 5 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c00)).intoArray(t, 0 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c01)).intoArray(t, 0 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c10)).intoArray(t, 1 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c11)).intoArray(t, 1 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c20)).intoArray(t, 2 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c21)).intoArray(t, 2 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c30)).intoArray(t, 3 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c31)).intoArray(t, 3 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c40)).intoArray(t, 4 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c41)).intoArray(t, 4 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c50)).intoArray(t, 5 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c51)).intoArray(t, 5 * NR + L);
   }
+
+
+  /** {@link #microKernel6} with 8 rows (MR = 8): 16 accumulators, which 512-bit vectors' 32 registers hold. */
+  private static void microKernel8(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] t) {
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector c00 = zero;
+    FloatVector c01 = zero;
+    FloatVector c10 = zero;
+    FloatVector c11 = zero;
+    FloatVector c20 = zero;
+    FloatVector c21 = zero;
+    FloatVector c30 = zero;
+    FloatVector c31 = zero;
+    FloatVector c40 = zero;
+    FloatVector c41 = zero;
+    FloatVector c50 = zero;
+    FloatVector c51 = zero;
+    FloatVector c60 = zero;
+    FloatVector c61 = zero;
+    FloatVector c70 = zero;
+    FloatVector c71 = zero;
+    int bEnd = bOff + kc * NR;
+    int ai = aOff;
+    for (int bi = bOff; bi < bEnd; bi += NR, ai += 8) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector a = FloatVector.broadcast(S, ap[ai]);
+      c00 = a.fma(b0, c00);
+      c01 = a.fma(b1, c01);
+      a = FloatVector.broadcast(S, ap[ai + 1]);
+      c10 = a.fma(b0, c10);
+      c11 = a.fma(b1, c11);
+      a = FloatVector.broadcast(S, ap[ai + 2]);
+      c20 = a.fma(b0, c20);
+      c21 = a.fma(b1, c21);
+      a = FloatVector.broadcast(S, ap[ai + 3]);
+      c30 = a.fma(b0, c30);
+      c31 = a.fma(b1, c31);
+      a = FloatVector.broadcast(S, ap[ai + 4]);
+      c40 = a.fma(b0, c40);
+      c41 = a.fma(b1, c41);
+      a = FloatVector.broadcast(S, ap[ai + 5]);
+      c50 = a.fma(b0, c50);
+      c51 = a.fma(b1, c51);
+      a = FloatVector.broadcast(S, ap[ai + 6]);
+      c60 = a.fma(b0, c60);
+      c61 = a.fma(b1, c61);
+      a = FloatVector.broadcast(S, ap[ai + 7]);
+      c70 = a.fma(b0, c70);
+      c71 = a.fma(b1, c71);
+    }
+    ((FloatVector) VECTOR_CLASS.cast(c00)).intoArray(t, 0 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c01)).intoArray(t, 0 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c10)).intoArray(t, 1 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c11)).intoArray(t, 1 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c20)).intoArray(t, 2 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c21)).intoArray(t, 2 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c30)).intoArray(t, 3 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c31)).intoArray(t, 3 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c40)).intoArray(t, 4 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c41)).intoArray(t, 4 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c50)).intoArray(t, 5 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c51)).intoArray(t, 5 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c60)).intoArray(t, 6 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c61)).intoArray(t, 6 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c70)).intoArray(t, 7 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c71)).intoArray(t, 7 * NR + L);
+  }
+
 
   /**
    * Packs op(A)[ic:ic+mc, pc:pc+kc] into dst from dstOff on as MR-row panels, each laid out step by step (MR values

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * alpha and beta on the multithreaded GEMM paths, against the reference loops: the conformance suite checks alpha and
  * beta on a shape small enough to run on one thread, and C is scaled by beta in a different place on each path. The
  * shapes: tall (A and B packed whole), wide with a small A (A shared: one K block, ragged edges everywhere, and two
- * and three K blocks), and wide with an A too long to share. Spans of a product too large to pack whole: the second
- * test.
+ * K blocks at either K block size, 1024 or 2048), and wide with an A too long to share. Spans of a product too large
+ * to pack whole: the second test. The build runs this class a second time with 256-bit vectors, so that both
+ * micro-kernels (8 rows for 512-bit vectors, 6 for narrower ones) are checked on a machine with AVX-512.
  */
 class VectorGemmTest {
   /** Sums of at most 2,900 products of values in [−1, 1]: float32 rounding stays far below this, a wrong index not. */
