@@ -27,8 +27,8 @@ final class VectorGemm {
    * Micro-tile rows: MR rows × 2 vectors of accumulators. With 256-bit vectors (16 registers), 6 rows: 12 accumulators,
    * two B vectors and two broadcasts fill them, and each step's indexing is spread over 12 FMAs (4×16 spent the same
    * integer work on 8 and ran at about 90% of the FMA rate): 1.00–1.15× over 4×16. With 512-bit vectors (32
-   * registers), 8 rows: 16 FMAs a step, and the MLP's 128-row products end on a whole tile; 2048³ 1.06×, the MLP step
-   * 1.06× over 6 rows on JDK 17 (docs/benchmarks.md, "Decisions (CPU kernels)").
+   * registers), 8 rows: 16 FMAs a step, and the MLP's 128-row products end on a whole tile; 2048³ 1.09×, the MLP step
+   * 1.07× over 6 rows on JDK 17 (docs/benchmarks.md, "Decisions (CPU kernels)").
    */
   private static final int MR = L >= 16 ? 8 : 6;
   private static final int NR = 2 * L;
