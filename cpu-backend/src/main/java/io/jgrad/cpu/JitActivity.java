@@ -38,13 +38,22 @@ final class JitActivity {
     this.windowStartTotal = compilationMillis.getAsLong();
   }
 
-  /** This JVM's JIT; where the JVM has no JIT or does not time its compilations, busy only in the first window. */
+  /**
+   * This JVM's JIT. Where the runtime lacks java.management (a jlink'd image without it, a modular application that
+   * does not resolve it), the JVM has no JIT, or it does not time compilations: busy only in the first window.
+   */
   static JitActivity ofThisJvm() {
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-      return new JitActivity(() -> 0, System::nanoTime);
+    LongSupplier compilationMillis = ModuleLayer.boot().findModule("java.management").isPresent()
+        ? Management.compilationMillis() : null;
+    return new JitActivity(compilationMillis != null ? compilationMillis : () -> 0, System::nanoTime);
+  }
+
+  /** Touches java.management only once {@link #ofThisJvm} has found it. */
+  private static final class Management {
+    static LongSupplier compilationMillis() {
+      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+      return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime : null;
     }
-    return new JitActivity(jit::getTotalCompilationTime, System::nanoTime);
   }
 
   /**

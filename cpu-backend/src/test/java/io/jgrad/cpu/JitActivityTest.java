@@ -4,9 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The busy verdict on a fake clock and compilation time, this JVM's compiler read as it is, and a runtime without
+ * java.management (a child JVM started with --limit-modules, running {@link #main}): the kernels' thread team must
+ * still work there.
+ */
 class JitActivityTest {
   private static final long MS = 1_000_000;
 
@@ -52,5 +61,28 @@ class JitActivityTest {
   void thisJvmsCompilerIsReadWithoutFailing() {
     JitActivity jit = JitActivity.ofThisJvm();
     assertTrue(jit.busy(), "busy until the first window ends");
+  }
+
+  @Test
+  void aRuntimeWithoutJavaManagementStillRunsTheTeam() throws Exception {
+    Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "--limit-modules", "java.base,java.logging,jdk.incubator.vector", "--add-modules", "jdk.incubator.vector",
+        "-cp", System.getProperty("java.class.path"), JitActivityTest.class.getName())).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
+    assertEquals(0, p.exitValue(), err);
+    assertEquals("java.management resolved: false, parts run: 3", out.strip(), err);
+  }
+
+  /** Runs a three-thread team once and says whether java.management was there. */
+  public static void main(String[] args) {
+    AtomicInteger parts = new AtomicInteger();
+    try (WorkerTeam team = new WorkerTeam(3)) {
+      team.run((part, n) -> parts.incrementAndGet());
+    }
+    System.out.println("java.management resolved: " + ModuleLayer.boot().findModule("java.management").isPresent()
+        + ", parts run: " + parts.get());
   }
 }
