@@ -43,16 +43,16 @@ final class JitActivity {
    * does not resolve it), the JVM has no JIT, or it does not time compilations: busy only in the first window.
    */
   static JitActivity ofThisJvm() {
-    LongSupplier compilationMillis = ModuleLayer.boot().findModule("java.management").isPresent()
-        ? Management.compilationMillis() : null;
-    return new JitActivity(compilationMillis != null ? compilationMillis : () -> 0, System::nanoTime);
+    boolean management = ModuleLayer.boot().findModule("java.management").isPresent();
+    return new JitActivity(management ? Management.compilationMillis() : () -> 0, System::nanoTime);
   }
 
   /** Touches java.management only once {@link #ofThisJvm} has found it. */
-  private static final class Management {
+  static final class Management {
+    /** The JVM's total compilation time, or 0 where it has no JIT or does not time compilations. */
     static LongSupplier compilationMillis() {
       CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-      return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime : null;
+      return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime : () -> 0;
     }
   }
 

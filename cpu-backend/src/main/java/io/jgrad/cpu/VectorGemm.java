@@ -544,7 +544,6 @@ final class VectorGemm {
     ((FloatVector) VECTOR_CLASS.cast(c51)).intoArray(t, 5 * NR + L);
   }
 
-
   /** {@link #microKernel6} with 8 rows (MR = 8): 16 accumulators, which 512-bit vectors' 32 registers hold. */
   private static void microKernel8(float[] ap, int aOff, float[] bp, int bOff, int kc, float[] t) {
     FloatVector zero = FloatVector.zero(S);
@@ -611,7 +610,6 @@ final class VectorGemm {
     ((FloatVector) VECTOR_CLASS.cast(c70)).intoArray(t, 7 * NR);
     ((FloatVector) VECTOR_CLASS.cast(c71)).intoArray(t, 7 * NR + L);
   }
-
 
   /**
    * Packs op(A)[ic:ic+mc, pc:pc+kc] into dst from dstOff on as MR-row panels, each laid out step by step (MR values

@@ -19,11 +19,11 @@ import java.util.function.Supplier;
  * Training steps of a throwaway copy of the run's network on synthetic data, on a thread of their own, while the data
  * set loads: the JIT compiles the kernels while the main thread reads and standardises the data (on one core), rather
  * than during epoch 1. The steps stop when the data is ready ({@link #join}) or after a given number, so the run waits
- * at most for the step in progress (about 0.25 s when that is the first, mostly interpreted step). On the 2-core development machine epoch 1 of the default recipe ran at about
- * half the rate of the later ones, nearly all of it lost in its first 50 steps, which ran the Vector API kernels in
- * interpreted and C1 code while C2 caught up. The run's own model, generators, optimizer and data are not touched, so
- * its results are the same with or without the warm-up; the steps run before the run's first one (see {@link #join}),
- * as they share the backend's kernel threads.
+ * at most for the step in progress (about 0.25 s when that is the first, mostly interpreted step). On the 2-core
+ * development machine epoch 1 of the default recipe ran at about half the rate of the later ones, nearly all of it lost
+ * in its first 50 steps, which ran the Vector API kernels in interpreted and C1 code while C2 caught up. The run's own
+ * model, generators, optimizer and data are not touched, so its results are the same with or without the warm-up; the
+ * steps run before the run's first one (see {@link #join}), as they share the backend's kernel threads.
  */
 final class JitWarmUp implements AutoCloseable {
   private static final Logger log = System.getLogger(JitWarmUp.class.getName());
