@@ -184,6 +184,40 @@ public interface Backend extends AutoCloseable {
   void biasActivationBackward(
       UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias, int rows, int cols);
 
+  /**
+   * The epilogue of an MLP layer followed by dropout: z[r,c] = act(x[r,c] + bias[c])·mask[r,c] for x, mask, z of R×C,
+   * mask ≥ 0 (dropout's 0 or keep scale). {@code act} is IDENTITY, RELU or LEAKY_RELU, whose derivative the sign of z
+   * gives wherever the mask keeps the element. The default runs {@link #biasActivation} into z and multiplies z by the
+   * mask in place; a backend may do it in one pass.
+   */
+  default void biasActivationMasked(
+      UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer mask, Buffer z, int rows, int cols) {
+    maskable("biasActivationMasked", act);
+    biasActivation(act, alpha, x, bias, z, rows, cols);
+    Shape s = Shape.of(rows, cols);
+    binary(BinaryOp.MUL, z, s, mask, s, z, s);
+  }
+
+  /**
+   * The backward of {@link #biasActivationMasked} from its output z: dx[r,c] = act'(z[r,c])·(dz[r,c]·mask[r,c]), masks
+   * selecting 0 as in {@link #unaryBackward} (a dropped element has z = 0); dbias[c] = Σ_r dx[r,c] (written). dx may
+   * be dz. The default multiplies dz by the mask into dx and runs {@link #biasActivationBackward} on z.
+   */
+  default void biasActivationMaskedBackward(
+      UnaryOp act, double alpha, Buffer z, Buffer mask, Buffer dz, Buffer dx, Buffer dbias, int rows, int cols) {
+    maskable("biasActivationMaskedBackward", act);
+    Shape s = Shape.of(rows, cols);
+    binary(BinaryOp.MUL, dz, s, mask, s, dx, s);
+    biasActivationBackward(act, alpha, z, dx, dx, dbias, rows, cols);
+  }
+
+  private static void maskable(String kernel, UnaryOp act) {
+    if (act != UnaryOp.IDENTITY && act != UnaryOp.RELU && act != UnaryOp.LEAKY_RELU) {
+      throw new IllegalArgumentException(kernel + ": " + act + " cannot take a mask (its backward needs the unmasked"
+          + " output; IDENTITY, RELU and LEAKY_RELU can)");
+    }
+  }
+
   // ---- reductions ----
 
   /** x viewed as [outer, n, inner] reduced over n into out [outer, inner]. */

@@ -4,6 +4,7 @@ import io.jgrad.internal.TensorAccess;
 import io.jgrad.spi.Buffer;
 import io.jgrad.spi.Distribution;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A contiguous row-major block of numbers on one {@link Backend}, and — when it needs a gradient — the {@link Function}
@@ -447,6 +448,14 @@ public final class Tensor implements AutoCloseable {
   /** act(this + bias) in one fused kernel: this is R×C, bias is C. */
   public Tensor biasActivation(Tensor bias, UnaryOp act, double alpha) {
     return BiasActivation.apply(this, bias, act, alpha);
+  }
+
+  /**
+   * act(this + bias)·mask: the epilogue followed by dropout's mask (this's shape and dtype, ≥ 0), in one pass where
+   * act is IDENTITY, RELU or LEAKY_RELU, and as the epilogue and then the product otherwise. The same values either way.
+   */
+  public Tensor biasActivation(Tensor bias, UnaryOp act, double alpha, Tensor mask) {
+    return BiasActivation.apply(this, bias, act, alpha, Objects.requireNonNull(mask, "mask"));
   }
 
   /**

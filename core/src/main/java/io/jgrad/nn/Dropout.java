@@ -31,12 +31,26 @@ public final class Dropout extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
-    if (!isTraining() || p == 0) {
+    Tensor mask = mask(x);
+    if (mask == null) {
       return x;
     }
-    try (Tensor mask = Tensor.rand(x.backend(), x.dtype(), x.shape(), gen, 0, 1)) {
-      x.backend().unary(UnaryOp.DROPOUT_MASK, p, buffer(mask), buffer(mask)); // in place: u ≥ p ? 1/(1 − p) : 0
+    try (mask) {
       return x.mul(mask);
     }
+  }
+
+  /**
+   * The mask this layer multiplies x by (0, or the keep scale 1/(1 − p), per element; x's shape and dtype), drawn from
+   * the generator as {@link #forward} draws it; null where this layer is the identity (evaluation, or p = 0).
+   * {@link Sequential} hands it to the layer before, which applies it in its own kernel.
+   */
+  Tensor mask(Tensor x) {
+    if (!isTraining() || p == 0) {
+      return null;
+    }
+    Tensor mask = Tensor.rand(x.backend(), x.dtype(), x.shape(), gen, 0, 1);
+    x.backend().unary(UnaryOp.DROPOUT_MASK, p, buffer(mask), buffer(mask)); // in place: u ≥ p ? 1/(1 − p) : 0
+    return mask;
   }
 }

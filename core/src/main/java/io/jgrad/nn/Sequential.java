@@ -1,6 +1,7 @@
 package io.jgrad.nn;
 
 import io.jgrad.Tensor;
+import io.jgrad.UnaryOp;
 import java.util.List;
 
 /**
@@ -8,10 +9,12 @@ import java.util.List;
  * "2.bias" in both.
  *
  * <p>A {@link Linear} directly followed by an {@link Activation} runs as one layer whose bias and activation share a
- * fused kernel ({@link Linear#forward(Tensor, io.jgrad.UnaryOp, double)}) — the speed edge of an MLP, as it saves a
+ * fused kernel ({@link Linear#forward(Tensor, UnaryOp, double)}) — the speed edge of an MLP, as it saves a
  * pass over the activations and a saved tensor. The result is the one the modules give one by one: bit-identical in
  * float64; in float32 the fused kernel may skip rounding x·Wᵀ + b before a smooth activation (tanh, sigmoid, ELU), a
- * difference in the last bit.
+ * difference in the last bit. A {@link Dropout} after the pair (or after the Linear alone) joins the same kernel: its
+ * mask, drawn as the module draws it, multiplies the activations as they are written, and the backward applies it in
+ * the activation's backward pass (bit-identical to the modules one by one for IDENTITY, RELU and LEAKY_RELU).
  */
 public final class Sequential extends Module {
   private final List<Module> layers;
@@ -44,14 +47,27 @@ public final class Sequential extends Module {
   @Override
   public Tensor forward(Tensor x) {
     Tensor h = x;
-    for (int i = 0; i < layers.size(); i++) {
+    int n = layers.size();
+    for (int i = 0; i < n; i++) {
       Module m = layers.get(i);
-      if (m instanceof Linear linear && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation act) {
-        h = linear.forward(h, act.op(), act.alpha());
-        i++; // the activation ran inside the fused kernel
-      } else {
+      if (!(m instanceof Linear linear)) {
         h = m.forward(h);
+        continue;
       }
+      // The activation and dropout after a Linear run inside its epilogue: i moves past them.
+      UnaryOp op = UnaryOp.IDENTITY;
+      double alpha = 0;
+      if (i + 1 < n && layers.get(i + 1) instanceof Activation act) {
+        op = act.op();
+        alpha = act.alpha();
+        i++;
+      }
+      Dropout dropout = null;
+      if (i + 1 < n && layers.get(i + 1) instanceof Dropout d) {
+        dropout = d;
+        i++;
+      }
+      h = linear.forward(h, op, alpha, dropout);
     }
     return h;
   }

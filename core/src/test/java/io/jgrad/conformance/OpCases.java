@@ -137,6 +137,10 @@ public final class OpCases {
     biasActivation("bias_elu", UnaryOp.ELU, 1.0, -1, 1);
     biasActivation("bias_leaky", UnaryOp.LEAKY_RELU, 0.01, -1, 1);
     biasActivation("bias_gelu", UnaryOp.GELU, 0, -1, 1);
+    maskedBiasActivation("bias_identity_masked", UnaryOp.IDENTITY, 0, -2, 2);
+    maskedBiasActivation("bias_relu_masked", UnaryOp.RELU, 0, 0.1, 2);
+    maskedBiasActivation("bias_leaky_masked", UnaryOp.LEAKY_RELU, 0.01, -1, 1);
+    maskedBiasActivation("bias_tanh_masked", UnaryOp.TANH, 0, -1, 1); // no fused form: epilogue, then the product
     cnn("conv2d", x -> Functional.conv2d(x[0], x[1], x[2], Conv2dOptions.DEFAULTS.padding(1)), new int[] {2, 3, 5, 4},
         new int[] {4, 3, 3, 3}, new int[] {4});
     cnn("conv2d_strided_dilated_grouped", x -> Functional.conv2d(x[0], x[1], null,
@@ -169,6 +173,15 @@ public final class OpCases {
     module("gelu_module", (b, d, g) -> new GELU(), -2, 2, 3, 4);
     module("linear_no_bias_tanh", (b, d, g) -> new Sequential(linear(b, d, g, 3, 2, false), new Tanh()), -1, 1, 4, 3);
     module("dropout", (b, d, g) -> new Replayed(new Dropout(0.4, g), g), -1, 1, 4, 6);
+    // Dropout after a Linear (and its activation) runs inside the Linear's epilogue.
+    module("linear_dropout", (b, d, g) -> new Replayed(new Sequential(linear(b, d, g, 3, 4, true),
+        new Dropout(0.4, g)), g), -1, 1, 5, 3);
+    module("linear_relu_dropout", (b, d, g) -> new Replayed(new Sequential(linear(b, d, g, 3, 4, true), new ReLU(),
+        new Dropout(0.4, g)), g), -1, 1, 5, 3);
+    module("linear_no_bias_relu_dropout", (b, d, g) -> new Replayed(new Sequential(linear(b, d, g, 3, 4, false),
+        new ReLU(), new Dropout(0.4, g)), g), -1, 1, 5, 3);
+    module("linear_tanh_dropout", (b, d, g) -> new Replayed(new Sequential(linear(b, d, g, 3, 4, true), new Tanh(),
+        new Dropout(0.4, g)), g), -1, 1, 5, 3);
     module("batch_norm_train", (b, d, g) -> withAffine(new BatchNorm1d(b, d, 3), b, d, g), -2, 2, 5, 3);
     module("batch_norm_eval", OpCases::batchNormEval, -2, 2, 5, 3);
     module("layer_norm", (b, d, g) -> withAffine(new LayerNorm(b, d, 4), b, d, g), -2, 2, 2, 3, 4);
@@ -247,6 +260,16 @@ public final class OpCases {
 
   private static void biasActivation(String name, UnaryOp act, double alpha, double low, double high) {
     op(name, x -> x[0].biasActivation(x[1], act, alpha), low, high, new int[] {4, 3}, new int[] {3});
+  }
+
+  /** act(x + bias)·mask with a fixed dropout mask (p = 0.5: zeros and 2s, the same on every backend). */
+  private static void maskedBiasActivation(String name, UnaryOp act, double alpha, double low, double high) {
+    op(name, x -> {
+      try (Tensor u = Tensor.rand(x[0].backend(), x[0].dtype(), x[0].shape(), new Generator(7), 0, 1);
+          Tensor mask = Functional.unary(UnaryOp.DROPOUT_MASK, 0.5, u)) {
+        return x[0].biasActivation(x[1], act, alpha, mask);
+      }
+    }, low, high, new int[] {4, 3}, new int[] {3});
   }
 
   private static void module(String name, OpCase.ModuleFactory build, double low, double high, int... inputShape) {

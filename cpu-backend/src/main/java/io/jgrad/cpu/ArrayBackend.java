@@ -334,6 +334,18 @@ abstract class ArrayBackend implements Backend {
         matching(kernel, "dbias", dbias, cy, cols));
   }
 
+  /**
+   * The dropout mask of biasActivationMasked or its backward, checked: R×C elements of {@code like}'s dtype, and an
+   * activation whose derivative the masked output's sign gives.
+   */
+  final CpuBuffer maskBuffer(String kernel, UnaryOp act, Buffer mask, CpuBuffer like, int rows, int cols) {
+    if (act != UnaryOp.IDENTITY && act != UnaryOp.RELU && act != UnaryOp.LEAKY_RELU) {
+      throw new IllegalArgumentException(kernel + ": " + act + " cannot take a mask (its backward needs the unmasked"
+          + " output; IDENTITY, RELU and LEAKY_RELU can)");
+    }
+    return matching(kernel, "mask", mask, like, (long) rows * cols);
+  }
+
   /** The fused epilogue's backward sees only the output, so activations that need their input cannot fuse. */
   private static void fusableActivation(String kernel, UnaryOp act) {
     if (act.saves() == UnaryOp.Saves.INPUT || act == UnaryOp.DROPOUT_MASK) {

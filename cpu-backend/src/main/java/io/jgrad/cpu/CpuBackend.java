@@ -191,37 +191,72 @@ public final class CpuBackend extends ArrayBackend {
 
   @Override
   public void biasActivation(UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer y, int rows, int cols) {
+    epilogue(act, alpha, x, bias, null, y, rows, cols);
+  }
+
+  @Override
+  public void biasActivationMasked(
+      UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer mask, Buffer z, int rows, int cols) {
+    epilogue(act, alpha, x, bias, mask, z, rows, cols);
+  }
+
+  /** biasActivation, times the mask in the same pass unless mask is null. */
+  private void epilogue(UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer mask, Buffer y, int rows, int cols) {
     BiasForwardBuffers b = biasForwardBuffers(act, x, bias, y, rows, cols);
+    CpuBuffer m = mask == null ? null : maskBuffer("biasActivationMasked", act, mask, b.x(), rows, cols);
     if (staged(b.x())) {
       try (Float32Staging f = new Float32Staging(pool(), simd)) {
-        simd.biasActivation(act, (float) alpha, f.in(b.x()), f.in(b.bias()), f.out(b.y()), rows, cols);
+        simd.biasActivation(act, (float) alpha, f.in(b.x()), f.in(b.bias()), m == null ? null : f.in(m), f.out(b.y()),
+            rows, cols);
       }
       return;
     }
     if (!fast(b.x())) {
-      reference.biasActivation(act, alpha, x, bias, y, rows, cols);
+      if (m == null) {
+        reference.biasActivation(act, alpha, x, bias, y, rows, cols);
+      } else {
+        reference.biasActivationMasked(act, alpha, x, bias, mask, y, rows, cols);
+      }
       return;
     }
-    simd.biasActivation(act, (float) alpha, b.x().floats(), b.bias().floats(), b.y().floats(), rows, cols);
+    simd.biasActivation(act, (float) alpha, b.x().floats(), b.bias().floats(), m == null ? null : m.floats(),
+        b.y().floats(), rows, cols);
   }
 
   @Override
   public void biasActivationBackward(UnaryOp act, double alpha, Buffer y, Buffer dy, Buffer dx, Buffer dbias,
       int rows, int cols) {
+    epilogueBackward(act, alpha, y, null, dy, dx, dbias, rows, cols);
+  }
+
+  @Override
+  public void biasActivationMaskedBackward(
+      UnaryOp act, double alpha, Buffer z, Buffer mask, Buffer dz, Buffer dx, Buffer dbias, int rows, int cols) {
+    epilogueBackward(act, alpha, z, mask, dz, dx, dbias, rows, cols);
+  }
+
+  /** biasActivationBackward, dy taken times the mask in the same pass unless mask is null. */
+  private void epilogueBackward(UnaryOp act, double alpha, Buffer y, Buffer mask, Buffer dy, Buffer dx, Buffer dbias,
+      int rows, int cols) {
     BiasBackwardBuffers b = biasBackwardBuffers(act, y, dy, dx, dbias, rows, cols);
+    CpuBuffer m = mask == null ? null : maskBuffer("biasActivationMaskedBackward", act, mask, b.y(), rows, cols);
     if (staged(b.y())) {
       try (Float32Staging f = new Float32Staging(pool(), simd)) {
-        simd.biasActivationBackward(act, (float) alpha, f.in(b.y()), f.in(b.dy()), f.out(b.dx()), f.out(b.dbias()),
-            rows, cols);
+        simd.biasActivationBackward(act, (float) alpha, f.in(b.y()), m == null ? null : f.in(m), f.in(b.dy()),
+            f.out(b.dx()), f.out(b.dbias()), rows, cols);
       }
       return;
     }
     if (!fast(b.y())) {
-      reference.biasActivationBackward(act, alpha, y, dy, dx, dbias, rows, cols);
+      if (m == null) {
+        reference.biasActivationBackward(act, alpha, y, dy, dx, dbias, rows, cols);
+      } else {
+        reference.biasActivationMaskedBackward(act, alpha, y, mask, dy, dx, dbias, rows, cols);
+      }
       return;
     }
-    simd.biasActivationBackward(
-        act, (float) alpha, b.y().floats(), b.dy().floats(), b.dx().floats(), b.dbias().floats(), rows, cols);
+    simd.biasActivationBackward(act, (float) alpha, b.y().floats(), m == null ? null : m.floats(), b.dy().floats(),
+        b.dx().floats(), b.dbias().floats(), rows, cols);
   }
 
   @Override

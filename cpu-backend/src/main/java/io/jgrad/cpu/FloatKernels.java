@@ -40,12 +40,15 @@ interface FloatKernels extends AutoCloseable {
   /** out[r, c] = op(a[r, c], b[r, c]) when bRow is false, op(a[r, c], b[c]) when it is (a bias row). */
   void binary(BinaryOp op, float[] a, float[] b, boolean bRow, float[] out, int rows, int cols);
 
-  /** y[r, c] = act(x[r, c] + bias[c]). */
-  void biasActivation(UnaryOp act, float alpha, float[] x, float[] bias, float[] y, int rows, int cols);
+  /** y[r, c] = act(x[r, c] + bias[c]), times mask[r, c] unless mask is null. */
+  void biasActivation(UnaryOp act, float alpha, float[] x, float[] bias, float[] mask, float[] y, int rows, int cols);
 
-  /** dx[r, c] = dy[r, c]·act'(y[r, c]); dbias[c] = Σ_r dx[r, c]. */
-  void biasActivationBackward(UnaryOp act, float alpha, float[] y, float[] dy, float[] dx, float[] dbias, int rows,
-      int cols);
+  /**
+   * dx[r, c] = act'(y[r, c])·dy[r, c], dy taken times mask[r, c] first unless mask is null (then y is the masked
+   * output); dbias[c] = Σ_r dx[r, c].
+   */
+  void biasActivationBackward(UnaryOp act, float alpha, float[] y, float[] mask, float[] dy, float[] dx,
+      float[] dbias, int rows, int cols);
 
   /** out[r] = Σ_c x[r, c] (the mean when {@code mean}). */
   void rowSums(float[] x, float[] out, int rows, int cols, boolean mean);

@@ -125,7 +125,8 @@ final class VectorKernels implements FloatKernels {
   }
 
   @Override
-  public void biasActivation(UnaryOp act, float alpha, float[] x, float[] bias, float[] y, int rows, int cols) {
+  public void biasActivation(UnaryOp act, float alpha, float[] x, float[] bias, float[] mask, float[] y, int rows,
+      int cols) {
     boolean vector = hasVectorForm(act);
     for (int r = 0; r < rows; r++) {
       int off = r * cols;
@@ -133,18 +134,23 @@ final class VectorKernels implements FloatKernels {
       if (vector) {
         for (; c < F.loopBound(cols); c += L) {
           FloatVector v = FloatVector.fromArray(F, x, off + c).add(FloatVector.fromArray(F, bias, c));
-          activate(act, alpha, v).intoArray(y, off + c);
+          v = activate(act, alpha, v);
+          if (mask != null) {
+            v = v.mul(FloatVector.fromArray(F, mask, off + c));
+          }
+          v.intoArray(y, off + c);
         }
       }
       for (; c < cols; c++) {
-        y[off + c] = (float) ElementMath.unary(act, alpha, x[off + c] + bias[c]);
+        float v = (float) ElementMath.unary(act, alpha, x[off + c] + bias[c]);
+        y[off + c] = mask == null ? v : v * mask[off + c];
       }
     }
   }
 
   @Override
-  public void biasActivationBackward(UnaryOp act, float alpha, float[] y, float[] dy, float[] dx, float[] dbias,
-      int rows, int cols) {
+  public void biasActivationBackward(UnaryOp act, float alpha, float[] y, float[] mask, float[] dy, float[] dx,
+      float[] dbias, int rows, int cols) {
     Arrays.fill(dbias, 0, cols, 0f);
     boolean vector = hasVectorGradient(act);
     for (int r = 0; r < rows; r++) {
@@ -152,14 +158,18 @@ final class VectorKernels implements FloatKernels {
       int c = 0;
       if (vector) {
         for (; c < F.loopBound(cols); c += L) {
-          FloatVector g = gradient(act, alpha, FloatVector.fromArray(F, y, off + c), FloatVector.fromArray(F, dy, off
-              + c));
+          FloatVector d = FloatVector.fromArray(F, dy, off + c);
+          if (mask != null) {
+            d = d.mul(FloatVector.fromArray(F, mask, off + c));
+          }
+          FloatVector g = gradient(act, alpha, FloatVector.fromArray(F, y, off + c), d);
           g.intoArray(dx, off + c);
           g.add(FloatVector.fromArray(F, dbias, c)).intoArray(dbias, c);
         }
       }
       for (; c < cols; c++) {
-        float g = (float) ElementMath.gradient(act, alpha, y[off + c], dy[off + c]);
+        float d = mask == null ? dy[off + c] : dy[off + c] * mask[off + c];
+        float g = (float) ElementMath.gradient(act, alpha, y[off + c], d);
         dx[off + c] = g;
         dbias[c] += g;
       }

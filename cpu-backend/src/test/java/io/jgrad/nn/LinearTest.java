@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.Backend;
+import io.jgrad.Backends;
 import io.jgrad.DType;
 import io.jgrad.Generator;
 import io.jgrad.NoGrad;
@@ -19,8 +21,12 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Linear's layout and values, Sequential's names, and the fused Linear + activation path against the unfused one. */
+/**
+ * Linear's layout and values, Sequential's names, and the fused Linear + activation (+ dropout) path against the
+ * unfused one.
+ */
 class LinearTest extends ReferenceBackendTest {
   @Test
   void computesXTimesWeightTransposedPlusBias() {
@@ -108,6 +114,68 @@ class LinearTest extends ReferenceBackendTest {
       assertArrayEquals(lin.bias().grad().toDoubleArray(), dbFused, 0.0);
     }
     fused.close();
+  }
+
+  /**
+   * float32 on both CPU backends: Dropout run inside the Linear's epilogue (Sequential) gives the values of the Linear
+   * + activation and then the Dropout module, forward and every gradient, for the activations the mask joins (none,
+   * ReLU, LeakyReLU) and for one it does not (Tanh: the epilogue, then the product). 37 columns: a vector body and a
+   * scalar tail in each row.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"cpu", "cpu-scalar"})
+  void dropoutInTheEpilogueEqualsTheModulesOneByOne(String backendName) {
+    try (Backend b = Backends.create(backendName)) {
+      for (Supplier<Activation> activation : List.<Supplier<Activation>>of(() -> null, ReLU::new,
+          () -> new LeakyReLU(0.2), Tanh::new)) {
+        Activation act = activation.get();
+        String what = backendName + " " + (act == null ? "identity" : act.op().name());
+        Linear lin = new Linear(b, DType.FLOAT32, 19, 37, true, Initializer.xavierNormal(), new Generator(7));
+        Generator masks = new Generator(9);
+        Dropout dropout = new Dropout(0.3, masks);
+        Sequential fused = act == null ? new Sequential(lin, dropout) : new Sequential(lin, act, dropout);
+        try (Scope ignored = Scope.open()) {
+          Tensor x = Tensor.randn(b, DType.FLOAT32, Shape.of(6, 19), new Generator(8), 0, 2).requiresGrad(true);
+          Tensor weights = Tensor.randn(b, DType.FLOAT32, Shape.of(6, 37), new Generator(10), 0, 1);
+          Tensor yFused = fused.forward(x);
+          yFused.mul(weights).sum().backward();
+          float[][] fusedValues = {yFused.toFloatArray(), x.grad().toFloatArray(),
+              lin.weight().grad().toFloatArray(), lin.bias().grad().toFloatArray()};
+          fused.zeroGrad();
+          x.zeroGrad();
+          masks.setOffset(0);
+          // The Linear + activation pair fused as without dropout (its last-bit differences: fusedEqualsUnfused).
+          Tensor h = act == null ? lin.forward(x) : lin.forward(x, act.op(), act.alpha());
+          Tensor yPlain = dropout.forward(h);
+          yPlain.mul(weights).sum().backward();
+          float[][] plainValues = {yPlain.toFloatArray(), x.grad().toFloatArray(),
+              lin.weight().grad().toFloatArray(), lin.bias().grad().toFloatArray()};
+          String[] names = {"output", "input gradient", "weight gradient", "bias gradient"};
+          for (int k = 0; k < names.length; k++) {
+            assertSameValues(plainValues[k], fusedValues[k], what + " " + names[k]);
+          }
+          assertTrue(countZeros(fusedValues[0]) > 0, what + ": the mask dropped something");
+        }
+        fused.close();
+      }
+    }
+  }
+
+  /** Equal values (a zero's sign aside: a dropped element's gradient is +0 or −0 by path). */
+  private static void assertSameValues(float[] expected, float[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    for (int i = 0; i < expected.length; i++) {
+      int at = i;
+      assertTrue(expected[i] == actual[i], () -> what + " [" + at + "]: " + expected[at] + " against " + actual[at]);
+    }
+  }
+
+  private static int countZeros(float[] v) {
+    int zeros = 0;
+    for (float f : v) {
+      zeros += f == 0 ? 1 : 0;
+    }
+    return zeros;
   }
 
   @Test
