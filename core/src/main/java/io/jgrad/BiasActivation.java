@@ -9,7 +9,8 @@ package io.jgrad;
  * <p>With a dropout mask, z = act(x + bias)·mask in the same pass, and the backward applies the mask and the
  * activation's derivative in one pass too: where the mask keeps an element, z has y's sign, which is all that
  * IDENTITY, RELU and LEAKY_RELU's derivatives read, so saving z and the mask suffices. Other activations run the
- * epilogue and then the product. Either way the values are the unfused modules' (the same roundings in float32).
+ * epilogue and then the product. Either way the values are the unfused modules' in float32 and float64; in 16 bits the
+ * one pass rounds act(x + bias)·mask once, where the modules round act(x + bias) first.
  */
 final class BiasActivation extends Function {
   private final UnaryOp act;

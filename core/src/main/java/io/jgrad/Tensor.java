@@ -452,7 +452,7 @@ public final class Tensor implements AutoCloseable {
 
   /**
    * act(this + bias)·mask: the epilogue followed by dropout's mask (this's shape and dtype, ≥ 0), in one pass where
-   * act is IDENTITY, RELU or LEAKY_RELU, and as the epilogue and then the product otherwise. The same values either way.
+   * act is IDENTITY, RELU or LEAKY_RELU (in 16 bits rounded once), and as the epilogue and then the product otherwise.
    */
   public Tensor biasActivation(Tensor bias, UnaryOp act, double alpha, Tensor mask) {
     return BiasActivation.apply(this, bias, act, alpha, Objects.requireNonNull(mask, "mask"));

@@ -14,7 +14,8 @@ import java.util.List;
  * float64; in float32 the fused kernel may skip rounding x·Wᵀ + b before a smooth activation (tanh, sigmoid, ELU), a
  * difference in the last bit. A {@link Dropout} after the pair (or after the Linear alone) joins the same kernel: its
  * mask, drawn as the module draws it, multiplies the activations as they are written, and the backward applies it in
- * the activation's backward pass (bit-identical to the modules one by one for IDENTITY, RELU and LEAKY_RELU).
+ * the activation's backward pass (bit-identical to the modules one by one for IDENTITY, RELU and LEAKY_RELU in float32
+ * and float64; in 16 bits the masked activation is rounded once, where the modules round it before the product too).
  */
 public final class Sequential extends Module {
   private final List<Module> layers;
