@@ -5,6 +5,7 @@
 //   b TYPE OP A B              binary_same_shape_*        c FROM TO BITS             cast
 //   a TYPE ACT ALPHA R C X[R·C] BIAS[C] DY[R·C]   bias_activation_forward_* then _backward_* on its output:
 //                                                  prints y[R·C], dx[R·C], dbias[C]
+//   m TYPE ACT ALPHA R C X[R·C] BIAS[C] MASK[R·C] DY[R·C]   the same through bias_activation_masked_*
 #include "cuda_host.h"
 #include "bias_activation.cu"
 #include "binary.cu"
@@ -57,15 +58,29 @@ static void run(char kind, int op) {
     int rows = (int) next(), cols = (int) next();
     auto x = values<T>(rows * cols);
     auto bias = values<T>(cols);
+    auto mask = kind == 'm' ? values<T>(rows * cols) : std::vector<T>();
     auto dy = values<T>(rows * cols);
     std::vector<T> y(rows * cols), dx(rows * cols), dbias(cols);
+    bool bf16 = std::is_same<T, Bf16>::value;
     host_launch(dim3{2, 1, 1}, dim3{32, 1, 1}, [&] {
-      if (std::is_same<T, Bf16>::value)
+      if (kind == 'm' && bf16)
+        bias_activation_masked_forward_bf16(op, alpha, (Bf16*) x.data(), (Bf16*) bias.data(), (Bf16*) mask.data(),
+                                            (Bf16*) y.data(), rows, cols);
+      else if (kind == 'm')
+        bias_activation_masked_forward_f16(op, alpha, (F16*) x.data(), (F16*) bias.data(), (F16*) mask.data(),
+                                           (F16*) y.data(), rows, cols);
+      else if (bf16)
         bias_activation_forward_bf16(op, alpha, (Bf16*) x.data(), (Bf16*) bias.data(), (Bf16*) y.data(), rows, cols);
       else bias_activation_forward_f16(op, alpha, (F16*) x.data(), (F16*) bias.data(), (F16*) y.data(), rows, cols);
     });
     host_launch(dim3{(unsigned) ((cols + BA_COLS - 1) / BA_COLS), 1, 1}, dim3{BA_COLS, BA_ROWS, 1}, [&] {
-      if (std::is_same<T, Bf16>::value)
+      if (kind == 'm' && bf16)
+        bias_activation_masked_backward_bf16(op, alpha, (Bf16*) y.data(), (Bf16*) mask.data(), (Bf16*) dy.data(),
+                                             (Bf16*) dx.data(), (Bf16*) dbias.data(), rows, cols);
+      else if (kind == 'm')
+        bias_activation_masked_backward_f16(op, alpha, (F16*) y.data(), (F16*) mask.data(), (F16*) dy.data(),
+                                            (F16*) dx.data(), (F16*) dbias.data(), rows, cols);
+      else if (bf16)
         bias_activation_backward_bf16(op, alpha, (Bf16*) y.data(), (Bf16*) dy.data(), (Bf16*) dx.data(),
                                       (Bf16*) dbias.data(), rows, cols);
       else bias_activation_backward_f16(op, alpha, (F16*) y.data(), (F16*) dy.data(), (F16*) dx.data(),

@@ -4,15 +4,20 @@ import io.jgrad.UnaryOp;
 
 /**
  * Launchers of bias_activation.cu: y = act(x + bias) and its backward with dbias, in float32, bf16 or fp16 (every
- * buffer of a call the same). Shapes: x, y, dy, dx [R, C]; bias, dbias [C].
+ * buffer of a call the same), and the same with a dropout mask (y = act(x + bias)·mask; the backward takes dy·mask).
+ * Shapes: x, y, dy, dx, mask [R, C]; bias, dbias [C].
  */
 final class BiasActivationKernels {
   private final StorageKernels forward;
   private final StorageKernels backward;
+  private final StorageKernels maskedForward;
+  private final StorageKernels maskedBackward;
 
   BiasActivationKernels(CudaContext context) {
     forward = new StorageKernels(context, PtxModule.BIAS_ACTIVATION, "bias_activation_forward");
     backward = new StorageKernels(context, PtxModule.BIAS_ACTIVATION, "bias_activation_backward");
+    maskedForward = new StorageKernels(context, PtxModule.BIAS_ACTIVATION, "bias_activation_masked_forward");
+    maskedBackward = new StorageKernels(context, PtxModule.BIAS_ACTIVATION, "bias_activation_masked_backward");
   }
 
   void forward(UnaryOp act, double alpha, CudaBuffer x, CudaBuffer bias, CudaBuffer y, int rows, int cols) {
@@ -39,6 +44,47 @@ final class BiasActivationKernels {
         new KernelArgs()
             .i32(act.ordinal()).f32(alpha).ptr(y.pointer()).ptr(dy.pointer()).ptr(dx.pointer())
             .ptr(dbias.pointer()).i32(rows).i32(cols));
+  }
+
+  void maskedForward(UnaryOp act, double alpha, CudaBuffer x, CudaBuffer bias, CudaBuffer mask, CudaBuffer y, int rows,
+      int cols) {
+    String kernel = "biasActivationMasked";
+    checkMaskable(kernel, act);
+    checkAct(kernel, act, rows, cols);
+    Check.typed(kernel, "x", x, x.dtype(), (long) rows * cols);
+    Check.typed(kernel, "bias", bias, x.dtype(), cols);
+    Check.typed(kernel, "mask", mask, x.dtype(), (long) rows * cols);
+    Check.typed(kernel, "y", y, x.dtype(), (long) rows * cols);
+    maskedForward.of(kernel, x).launch(
+        Grid.elementwise((long) rows * cols),
+        new KernelArgs()
+            .i32(act.ordinal()).f32(alpha).ptr(x.pointer()).ptr(bias.pointer()).ptr(mask.pointer())
+            .ptr(y.pointer()).i32(rows).i32(cols));
+  }
+
+  void maskedBackward(UnaryOp act, double alpha, CudaBuffer y, CudaBuffer mask, CudaBuffer dy, CudaBuffer dx,
+      CudaBuffer dbias, int rows, int cols) {
+    String kernel = "biasActivationMaskedBackward";
+    checkMaskable(kernel, act);
+    checkAct(kernel, act, rows, cols);
+    Check.typed(kernel, "y", y, y.dtype(), (long) rows * cols);
+    Check.typed(kernel, "mask", mask, y.dtype(), (long) rows * cols);
+    Check.typed(kernel, "dy", dy, y.dtype(), (long) rows * cols);
+    Check.typed(kernel, "dx", dx, y.dtype(), (long) rows * cols);
+    Check.typed(kernel, "dbias", dbias, y.dtype(), cols);
+    maskedBackward.of(kernel, y).launch(
+        Grid.biasColumns(cols),
+        new KernelArgs()
+            .i32(act.ordinal()).f32(alpha).ptr(y.pointer()).ptr(mask.pointer()).ptr(dy.pointer())
+            .ptr(dx.pointer()).ptr(dbias.pointer()).i32(rows).i32(cols));
+  }
+
+  /** A mask joins only activations whose gradient the masked output's sign gives. */
+  private static void checkMaskable(String kernel, UnaryOp act) {
+    Check.that(
+        act == UnaryOp.IDENTITY || act == UnaryOp.RELU || act == UnaryOp.LEAKY_RELU,
+        kernel,
+        act + " cannot take a mask (its backward needs the unmasked output; IDENTITY, RELU and LEAKY_RELU can)");
   }
 
   /** The fused kernel keeps only y, so the activation's gradient must be computable from the output. */

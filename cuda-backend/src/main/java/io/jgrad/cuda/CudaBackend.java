@@ -461,6 +461,18 @@ public final class CudaBackend implements Backend {
     biasActivation.backward(act, alpha, bound(y), cuda(dy), cuda(dx), cuda(dbias), rows, cols);
   }
 
+  @Override
+  public void biasActivationMasked(
+      UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer mask, Buffer z, int rows, int cols) {
+    biasActivation.maskedForward(act, alpha, bound(x), cuda(bias), cuda(mask), cuda(z), rows, cols);
+  }
+
+  @Override
+  public void biasActivationMaskedBackward(
+      UnaryOp act, double alpha, Buffer z, Buffer mask, Buffer dz, Buffer dx, Buffer dbias, int rows, int cols) {
+    biasActivation.maskedBackward(act, alpha, bound(z), cuda(mask), cuda(dz), cuda(dx), cuda(dbias), rows, cols);
+  }
+
   // ---- convolutional networks: im2col + GEMM (CudaConvolution), pooling and batch-norm kernels ----
 
   @Override

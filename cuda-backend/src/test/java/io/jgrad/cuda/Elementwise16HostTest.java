@@ -84,40 +84,59 @@ class Elementwise16HostTest {
 
   @Test
   void biasActivationForwardAndBackwardIn16Bits(@TempDir Path tmp) throws Exception {
+    checkBiasActivation(tmp, 0, UnaryOp.RELU, UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.IDENTITY);
+  }
+
+  /** The masked entries (dropout in the epilogue): y = act(x + bias)·mask and dx = act'(y)·(dy·mask), rounded once. */
+  @Test
+  void maskedBiasActivationForwardAndBackwardIn16Bits(@TempDir Path tmp) throws Exception {
+    checkBiasActivation(tmp, 0.25, UnaryOp.RELU, UnaryOp.LEAKY_RELU, UnaryOp.IDENTITY);
+  }
+
+  /** bias_activation_* (dropP 0) or bias_activation_masked_* with a dropout mask of drop probability dropP. */
+  private static void checkBiasActivation(Path tmp, double dropP, UnaryOp... acts) throws Exception {
     assumeTrue(HostTool.onPath("g++"), "g++ is not on PATH: skipping the host run of the 16-bit kernels");
     HostKernel harness = HostKernel.build("elementwise_host.cpp", tmp);
+    boolean masked = dropP > 0;
     int rows = 5;
     int cols = 37;  // two column blocks of the backward
     java.util.SplittableRandom random = new java.util.SplittableRandom(9);
     try (Backend cpu = Backends.create("cpu-scalar")) {
       for (Half16 f : Half16.values()) {
-        for (UnaryOp act : new UnaryOp[] {UnaryOp.RELU, UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.IDENTITY}) {
+        for (UnaryOp act : acts) {
           int[] x = new int[rows * cols];
           int[] bias = new int[cols];
+          int[] mask = new int[masked ? rows * cols : 0];
           int[] dy = new int[rows * cols];
-          StringBuilder line = new StringBuilder("a " + f.storageCode() + " " + act.ordinal() + " " + bits(ALPHA)
-              + " " + rows + " " + cols);
-          for (int[] array : new int[][] {x, bias, dy}) {
+          StringBuilder line = new StringBuilder((masked ? "m " : "a ") + f.storageCode() + " " + act.ordinal() + " "
+              + bits(ALPHA) + " " + rows + " " + cols);
+          for (int[] array : new int[][] {x, bias, mask, dy}) {
             for (int i = 0; i < array.length; i++) {
-              array[i] = f.encode((float) (random.nextDouble() * 4 - 2));
+              array[i] = array == mask
+                  ? f.encode(random.nextDouble() < dropP ? 0f : (float) (1 / (1 - dropP)))
+                  : f.encode((float) (random.nextDouble() * 4 - 2));
               line.append(' ').append(array[i]);
             }
           }
           long[] out = harness.run(line + "\n");
           assertEquals(2 * rows * cols + cols, out.length);
           double[] dbias = new double[cols];
+          String what = f + " " + act + (masked ? " masked" : "");
           for (int i = 0; i < rows * cols; i++) {
+            float m = masked ? (float) f.decode(mask[i]) : 1f;
             float sum = (float) f.decode(x[i]) + (float) f.decode(bias[i % cols]);
-            int y = f.encode(unary(cpu, act, sum));
-            assertTrue(withinOneUlp(f, y, (int) out[i]), f + " " + act + " y[" + i + "]");
+            float value = unary(cpu, act, sum);
+            int y = f.encode(masked ? value * m : value);
+            assertTrue(withinOneUlp(f, y, (int) out[i]), what + " y[" + i + "]");
             // the backward reads the kernel's own y, as it would on the device
-            float g = unaryBackward(cpu, act, (float) f.decode((int) out[i]), (float) f.decode(dy[i]));
-            assertTrue(withinOneUlp(f, f.encode(g), (int) out[rows * cols + i]), f + " " + act + " dx[" + i + "]");
+            float d = (float) f.decode(dy[i]);
+            float g = unaryBackward(cpu, act, (float) f.decode((int) out[i]), masked ? d * m : d);
+            assertTrue(withinOneUlp(f, f.encode(g), (int) out[rows * cols + i]), what + " dx[" + i + "]");
             dbias[i % cols] += g;  // dbias sums the unrounded gradients: each output is rounded once
           }
           for (int c = 0; c < cols; c++) {
             assertTrue(withinOneUlp(f, f.encode((float) dbias[c]), (int) out[2 * rows * cols + c]),
-                f + " " + act + " dbias[" + c + "]");
+                what + " dbias[" + c + "]");
           }
         }
       }

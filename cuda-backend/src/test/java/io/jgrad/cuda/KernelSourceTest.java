@@ -168,7 +168,7 @@ class KernelSourceTest {
         }
       }
     }
-    assertEquals(9, found, "kernels launched in three storage types");
+    assertEquals(11, found, "kernels launched in three storage types");
   }
 
   private static List<String> names(Enum<?>[] values) {
