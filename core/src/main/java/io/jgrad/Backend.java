@@ -186,8 +186,8 @@ public interface Backend extends AutoCloseable {
 
   /**
    * The epilogue of an MLP layer followed by dropout: z[r,c] = act(x[r,c] + bias[c])·mask[r,c] for x, mask, z of R×C,
-   * mask ≥ 0 (dropout's 0 or keep scale). {@code act} is IDENTITY, RELU or LEAKY_RELU, whose derivative the sign of z
-   * gives wherever the mask keeps the element. The default runs {@link #biasActivation} into z and multiplies z by the
+   * mask ≥ 0 (dropout's 0 or keep scale). {@code act} is one that {@link UnaryOp#takesMask() takes a mask} (IDENTITY,
+   * RELU, LEAKY_RELU), whose derivative the sign of z gives wherever the mask keeps the element. The default runs {@link #biasActivation} into z and multiplies z by the
    * mask in place; a backend may do it in one pass.
    */
   default void biasActivationMasked(
@@ -212,7 +212,7 @@ public interface Backend extends AutoCloseable {
   }
 
   private static void maskable(String kernel, UnaryOp act) {
-    if (act != UnaryOp.IDENTITY && act != UnaryOp.RELU && act != UnaryOp.LEAKY_RELU) {
+    if (!act.takesMask()) {
       throw new IllegalArgumentException(kernel + ": " + act + " cannot take a mask (its backward needs the unmasked"
           + " output; IDENTITY, RELU and LEAKY_RELU can)");
     }

@@ -72,8 +72,7 @@ final class BiasActivation extends Function {
    * and dtype that needs no gradient (a dropout mask); anything else runs as the epilogue and then the product.
    */
   private static boolean masksInPlace(Tensor x, UnaryOp act, Tensor mask) {
-    boolean signed = act == UnaryOp.IDENTITY || act == UnaryOp.RELU || act == UnaryOp.LEAKY_RELU;
-    return signed && mask.shape().equals(x.shape()) && mask.dtype() == x.dtype() && !mask.requiresGrad()
+    return act.takesMask() && mask.shape().equals(x.shape()) && mask.dtype() == x.dtype() && !mask.requiresGrad()
         && mask.backend() == x.backend();
   }
 

@@ -56,4 +56,13 @@ public enum UnaryOp {
   public Saves saves() {
     return saves;
   }
+
+  /**
+   * Whether a dropout mask can join this activation's fused epilogue and its backward ({@link
+   * Backend#biasActivationMasked}): its gradient reads only the output's sign, which a mask of 0 or a positive scale
+   * keeps wherever it keeps the element (IDENTITY, RELU, LEAKY_RELU).
+   */
+  public boolean takesMask() {
+    return this == IDENTITY || this == RELU || this == LEAKY_RELU;
+  }
 }

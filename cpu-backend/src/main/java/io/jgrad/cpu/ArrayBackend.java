@@ -339,7 +339,7 @@ abstract class ArrayBackend implements Backend {
    * activation whose derivative the masked output's sign gives.
    */
   final CpuBuffer maskBuffer(String kernel, UnaryOp act, Buffer mask, CpuBuffer like, int rows, int cols) {
-    if (act != UnaryOp.IDENTITY && act != UnaryOp.RELU && act != UnaryOp.LEAKY_RELU) {
+    if (!act.takesMask()) {
       throw new IllegalArgumentException(kernel + ": " + act + " cannot take a mask (its backward needs the unmasked"
           + " output; IDENTITY, RELU and LEAKY_RELU can)");
     }

@@ -82,7 +82,7 @@ final class BiasActivationKernels {
   /** A mask joins only activations whose gradient the masked output's sign gives. */
   private static void checkMaskable(String kernel, UnaryOp act) {
     Check.that(
-        act == UnaryOp.IDENTITY || act == UnaryOp.RELU || act == UnaryOp.LEAKY_RELU,
+        act.takesMask(),
         kernel,
         act + " cannot take a mask (its backward needs the unmasked output; IDENTITY, RELU and LEAKY_RELU can)");
   }
