@@ -187,8 +187,8 @@ public interface Backend extends AutoCloseable {
   /**
    * The epilogue of an MLP layer followed by dropout: z[r,c] = act(x[r,c] + bias[c])·mask[r,c] for x, mask, z of R×C,
    * mask ≥ 0 (dropout's 0 or keep scale). {@code act} is one that {@link UnaryOp#takesMask() takes a mask} (IDENTITY,
-   * RELU, LEAKY_RELU), whose derivative the sign of z gives wherever the mask keeps the element. The default runs {@link #biasActivation} into z and multiplies z by the
-   * mask in place; a backend may do it in one pass.
+   * RELU, LEAKY_RELU), whose derivative the sign of z gives wherever the mask keeps the element. The default runs
+   * {@link #biasActivation} into z and multiplies z by the mask in place; a backend may do it in one pass.
    */
   default void biasActivationMasked(
       UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer mask, Buffer z, int rows, int cols) {
