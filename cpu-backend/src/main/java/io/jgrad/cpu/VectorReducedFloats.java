@@ -25,8 +25,29 @@ final class VectorReducedFloats {
   private static final VectorSpecies<Short> S =
       VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
   private static final int L = F.length();
+  /**
+   * The Vector API's unsigned comparisons, named UNSIGNED_LT and UNSIGNED_GT in JDK 17 and ULT and UGT from JDK 20 on
+   * (the old names gone by 25): looked up by name, so that one build compiles and runs on both. Static finals, so C2
+   * sees constant operators and intrinsifies the comparisons (a flipped-sign signed comparison instead cost the fp16
+   * recipe a fifth of its speed: the extra nodes pushed callers past C2's inlining budget into boxed fallbacks).
+   */
+  private static final VectorOperators.Comparison UNSIGNED_LT = comparison("ULT", "UNSIGNED_LT");
+  private static final VectorOperators.Comparison UNSIGNED_GT = comparison("UGT", "UNSIGNED_GT");
 
   private VectorReducedFloats() {}
+
+  private static VectorOperators.Comparison comparison(String... names) {
+    for (String name : names) {
+      try {
+        return (VectorOperators.Comparison) VectorOperators.class.getField(name).get(null);
+      } catch (NoSuchFieldException e) {
+        // the other JDK's name: try the next
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException("VectorOperators." + name + " is not readable", e);
+      }
+    }
+    throw new IllegalStateException("jdk.incubator.vector's VectorOperators has none of " + String.join(", ", names));
+  }
 
   /** The lanes a vector converts at a time: {@link FloatVector#SPECIES_PREFERRED}'s. */
   static int lanes() {
@@ -84,11 +105,11 @@ final class VectorReducedFloats {
     IntVector shl1W = w.add(w);
     IntVector sign = w.and(0x80000000);
     IntVector bias = shl1W.and(0xFF000000);
-    bias = bias.blend(0x71000000, bias.compare(VectorOperators.UNSIGNED_LT, 0x71000000));
+    bias = bias.blend(0x71000000, bias.compare(UNSIGNED_LT, 0x71000000));
     base = bias.lanewise(VectorOperators.LSHR, 1).add(0x07800000).reinterpretAsFloats().add(base);
     IntVector b = base.reinterpretAsInts();
     IntVector nonSign = b.lanewise(VectorOperators.LSHR, 13).and(0x00007C00).add(b.and(0x00000FFF));
-    VectorMask<Integer> nan = shl1W.compare(VectorOperators.UNSIGNED_GT, 0xFF000000);
+    VectorMask<Integer> nan = shl1W.compare(UNSIGNED_GT, 0xFF000000);
     return sign.lanewise(VectorOperators.LSHR, 16).or(nonSign.blend(0x7E00, nan));
   }
 
@@ -101,7 +122,7 @@ final class VectorReducedFloats {
         twoW.lanewise(VectorOperators.LSHR, 4).add(0xE0 << 23).reinterpretAsFloats().mul(0x1.0p-112f);
     FloatVector denormalized =
         twoW.lanewise(VectorOperators.LSHR, 17).or(126 << 23).reinterpretAsFloats().sub(0.5f);
-    VectorMask<Integer> small = twoW.compare(VectorOperators.UNSIGNED_LT, 1 << 27);
+    VectorMask<Integer> small = twoW.compare(UNSIGNED_LT, 1 << 27);
     IntVector magnitude = normalized.reinterpretAsInts().blend(denormalized.reinterpretAsInts(), small);
     return sign.or(magnitude).reinterpretAsFloats();
   }
