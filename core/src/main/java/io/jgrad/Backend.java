@@ -7,6 +7,7 @@ import io.jgrad.spi.Conv2dGeometry;
 import io.jgrad.spi.Distribution;
 import io.jgrad.spi.GatherCheck;
 import io.jgrad.spi.GemmArgs;
+import io.jgrad.spi.MaskCheck;
 import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.spi.ReduceOp;
 import io.jgrad.spi.ReducedFloats;
@@ -192,7 +193,7 @@ public interface Backend extends AutoCloseable {
    */
   default void biasActivationMasked(
       UnaryOp act, double alpha, Buffer x, Buffer bias, Buffer mask, Buffer z, int rows, int cols) {
-    maskable("biasActivationMasked", act);
+    MaskCheck.activation("biasActivationMasked", act);
     biasActivation(act, alpha, x, bias, z, rows, cols);
     Shape s = Shape.of(rows, cols);
     binary(BinaryOp.MUL, z, s, mask, s, z, s);
@@ -205,17 +206,10 @@ public interface Backend extends AutoCloseable {
    */
   default void biasActivationMaskedBackward(
       UnaryOp act, double alpha, Buffer z, Buffer mask, Buffer dz, Buffer dx, Buffer dbias, int rows, int cols) {
-    maskable("biasActivationMaskedBackward", act);
+    MaskCheck.activation("biasActivationMaskedBackward", act);
     Shape s = Shape.of(rows, cols);
     binary(BinaryOp.MUL, dz, s, mask, s, dx, s);
     biasActivationBackward(act, alpha, z, dx, dx, dbias, rows, cols);
-  }
-
-  private static void maskable(String kernel, UnaryOp act) {
-    if (!act.takesMask()) {
-      throw new IllegalArgumentException(kernel + ": " + act + " cannot take a mask (its backward needs the unmasked"
-          + " output; IDENTITY, RELU and LEAKY_RELU can)");
-    }
   }
 
   // ---- reductions ----

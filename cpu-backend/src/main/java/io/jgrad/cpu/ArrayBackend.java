@@ -9,6 +9,7 @@ import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
 import io.jgrad.spi.Buffer;
 import io.jgrad.spi.GatherCheck;
+import io.jgrad.spi.MaskCheck;
 import io.jgrad.spi.ReducedFloats;
 import java.util.Arrays;
 import java.util.List;
@@ -339,10 +340,7 @@ abstract class ArrayBackend implements Backend {
    * activation whose derivative the masked output's sign gives.
    */
   final CpuBuffer maskBuffer(String kernel, UnaryOp act, Buffer mask, CpuBuffer like, int rows, int cols) {
-    if (!act.takesMask()) {
-      throw new IllegalArgumentException(kernel + ": " + act + " cannot take a mask (its backward needs the unmasked"
-          + " output; IDENTITY, RELU and LEAKY_RELU can)");
-    }
+    MaskCheck.activation(kernel, act);
     return matching(kernel, "mask", mask, like, (long) rows * cols);
   }
 

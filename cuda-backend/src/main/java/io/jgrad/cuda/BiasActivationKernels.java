@@ -1,6 +1,7 @@
 package io.jgrad.cuda;
 
 import io.jgrad.UnaryOp;
+import io.jgrad.spi.MaskCheck;
 
 /**
  * Launchers of bias_activation.cu: y = act(x + bias) and its backward with dbias, in float32, bf16 or fp16 (every
@@ -49,7 +50,7 @@ final class BiasActivationKernels {
   void maskedForward(UnaryOp act, double alpha, CudaBuffer x, CudaBuffer bias, CudaBuffer mask, CudaBuffer y, int rows,
       int cols) {
     String kernel = "biasActivationMasked";
-    checkMaskable(kernel, act);
+    MaskCheck.activation(kernel, act);
     checkAct(kernel, act, rows, cols);
     Check.typed(kernel, "x", x, x.dtype(), (long) rows * cols);
     Check.typed(kernel, "bias", bias, x.dtype(), cols);
@@ -65,7 +66,7 @@ final class BiasActivationKernels {
   void maskedBackward(UnaryOp act, double alpha, CudaBuffer y, CudaBuffer mask, CudaBuffer dy, CudaBuffer dx,
       CudaBuffer dbias, int rows, int cols) {
     String kernel = "biasActivationMaskedBackward";
-    checkMaskable(kernel, act);
+    MaskCheck.activation(kernel, act);
     checkAct(kernel, act, rows, cols);
     Check.typed(kernel, "y", y, y.dtype(), (long) rows * cols);
     Check.typed(kernel, "mask", mask, y.dtype(), (long) rows * cols);
@@ -77,14 +78,6 @@ final class BiasActivationKernels {
         new KernelArgs()
             .i32(act.ordinal()).f32(alpha).ptr(y.pointer()).ptr(mask.pointer()).ptr(dy.pointer())
             .ptr(dx.pointer()).ptr(dbias.pointer()).i32(rows).i32(cols));
-  }
-
-  /** A mask joins only activations whose gradient the masked output's sign gives. */
-  private static void checkMaskable(String kernel, UnaryOp act) {
-    Check.that(
-        act.takesMask(),
-        kernel,
-        act + " cannot take a mask (its backward needs the unmasked output; IDENTITY, RELU and LEAKY_RELU can)");
   }
 
   /** The fused kernel keeps only y, so the activation's gradient must be computable from the output. */
