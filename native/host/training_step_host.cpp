@@ -8,6 +8,8 @@
 //   g P L LAYEROF[P] SUMS[P] LOSS EXAMPLES MAXNORM MAXSKIP STATE[11 + 4L]   step_guard: prints the state
 // GUARD3 = apply, scale, applied-steps floats (bits); the other hyperparameters are TrainingStepHostTest's constants.
 // COPY: the half.cuh Storage code of every tensor's 16-bit copy C (0: no copies); each C starts as 0xFFFF patterns.
+// A and M: a and m with the rate given, LR AT LR_AT before LIST: LR by value and, when AT is 1, LR_AT in the memory
+// lr_at points at (null when AT is 0); doubles as raw bits.
 #include "cuda_host.h"
 #include "training_step.cu"
 
@@ -18,6 +20,13 @@ static long long next() {
 }
 
 static float nextFloat() { return __uint_as_float((unsigned) next()); }
+
+static double nextDouble() {
+  long long bits = next();
+  double v;
+  memcpy(&v, &bits, sizeof v);
+  return v;
+}
 
 static void print(const std::vector<float>& v) {
   for (float x : v) printf("%u\n", __float_as_uint(x));
@@ -76,6 +85,14 @@ static void launchChunks(const TensorList& list, Body body) {
 int main() {
   char kind;
   while (scanf(" %c", &kind) == 1) {
+    double lrAdam = 0.01, lrSgd = 0.05, lrAt = NAN;
+    const double* at = nullptr;
+    if (kind == 'A' || kind == 'M') {
+      lrAdam = lrSgd = nextDouble();
+      if (next()) at = &lrAt;
+      lrAt = nextDouble();  // read either way: the input has a fixed shape
+      kind = kind == 'A' ? 'a' : 'm';
+    }
     if (kind == 's') {
       TensorList list = readList();
       auto data = readTensors(list, 1);
@@ -92,7 +109,9 @@ int main() {
       auto data = readTensors(list, 4);
       CopyList copies;
       auto copy = makeCopies(list, copyType, copies);
-      launchChunks(list, [&] { adam_steps(list, copies, 0.01, 0.9, 0.999, 1e-8, 0.05, decoupled, guard.data()); });
+      launchChunks(list, [&] {
+        adam_steps(list, copies, lrAdam, 0.9, 0.999, 1e-8, 0.05, decoupled, guard.data(), at);
+      });
       for (int t = 0; t < list.count; t++) {
         for (int k : {0, 2, 3}) print(std::vector<float>(data[t][k].begin(), data[t][k].end() - 1));
         print(copy[t]);
@@ -109,7 +128,7 @@ int main() {
       CopyList copies;
       auto copy = makeCopies(list, copyType, copies);
       launchChunks(list, [&] {
-        sgd_steps(list, copies, 0.05, momentum, dampening, 0.01, nesterov, first, guard.data());
+        sgd_steps(list, copies, lrSgd, momentum, dampening, 0.01, nesterov, first, guard.data(), at);
       });
       for (int t = 0; t < list.count; t++) {
         for (int k : {0, 2}) print(std::vector<float>(data[t][k].begin(), data[t][k].end() - 1));

@@ -54,9 +54,13 @@ __device__ __forceinline__ void philox_random_body(
 
 // ---- kernels ----
 
+// offset_shift (may be null) is added to offset: a replayed CUDA graph keeps the arguments of its capture, so the
+// counters of each step's new draw are written to device memory instead. Unsigned, so the sum wraps as Java's long.
 #define RANDOM_ENTRIES(suffix, T)                                                                                \
   extern "C" __global__ void philox_random##suffix(                                                             \
-      int dist, double a, double b, unsigned k0, unsigned k1, unsigned long long offset, T* out, long long n) {  \
+      int dist, double a, double b, unsigned k0, unsigned k1, unsigned long long offset, T* out, long long n,    \
+      const unsigned long long* offset_shift) {                                                                  \
+    if (offset_shift != nullptr) offset += *offset_shift;                                                        \
     philox_random_body<T>(dist, a, b, k0, k1, offset, out, n);                                                   \
   }
 FOR_EACH_STORAGE(RANDOM_ENTRIES)

@@ -162,11 +162,13 @@ extern "C" __global__ void step_guard(
 __device__ __forceinline__ float scaled(float g, float scale) { return scale == 1.0f ? g : g * scale; }
 
 // sgd_step (optimizers.cu) on every tensor of the list (kinds: param, grad, velocity; velocity 0 when momentum is 0),
-// and its 16-bit copy, if guard[G_APPLY] is 1. Grid: one block per chunk.
+// and its 16-bit copy, if guard[G_APPLY] is 1. Grid: one block per chunk. lr_at (may be null) overrides lr: a
+// replayed CUDA graph keeps the arguments of its capture, so a scheduled rate is written to device memory instead.
 extern "C" __global__ void sgd_steps(
     TensorList list, CopyList copies, double lr, double momentum, double dampening, double weightDecay, int nesterov,
-    int firstStep, const float* guard) {
+    int firstStep, const float* guard, const double* lr_at) {
   if (guard[G_APPLY] == 0.0f) return;
+  if (lr_at != nullptr) lr = *lr_at;
   float scale = guard[G_SCALE];
   long long b = blockIdx.x;
   int t = list_tensor(list, b);
@@ -190,11 +192,12 @@ extern "C" __global__ void sgd_steps(
 }
 
 // adam_step (optimizers.cu) on every tensor of the list (kinds: param, grad, m, v) and its 16-bit copy at step
-// guard[G_APPLIED_STEPS], if guard[G_APPLY] is 1. Grid: one block per chunk.
+// guard[G_APPLIED_STEPS], if guard[G_APPLY] is 1. Grid: one block per chunk. lr_at as in sgd_steps.
 extern "C" __global__ void adam_steps(
     TensorList list, CopyList copies, double lr, double beta1, double beta2, double eps, double weightDecay,
-    int decoupled, const float* guard) {
+    int decoupled, const float* guard, const double* lr_at) {
   if (guard[G_APPLY] == 0.0f) return;
+  if (lr_at != nullptr) lr = *lr_at;
   float scale = guard[G_SCALE];
   double step = guard[G_APPLIED_STEPS];
   double correction1 = 1.0 - pow(beta1, step);

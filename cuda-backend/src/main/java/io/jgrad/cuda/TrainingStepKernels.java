@@ -139,6 +139,17 @@ final class TrainingStepKernels {
   void sgdSteps(List<CudaBuffer> params, List<CudaBuffer> copies, List<CudaBuffer> grads, List<CudaBuffer> velocities,
       double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean firstStep,
       CudaBuffer guard) {
+    sgdSteps(params, copies, grads, velocities, lr, momentum, dampening, weightDecay, nesterov, firstStep, guard, null);
+  }
+
+  /**
+   * The same, the rate read on the device where one is given.
+   *
+   * @param lrAt null, or a float64 on the device read in place of {@code lr}: the rate a replayed CUDA graph reads
+   */
+  void sgdSteps(List<CudaBuffer> params, List<CudaBuffer> copies, List<CudaBuffer> grads, List<CudaBuffer> velocities,
+      double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean firstStep,
+      CudaBuffer guard, CUdeviceptr lrAt) {
     Check.that((velocities == null) == (momentum == 0), "sgdSteps",
         "velocities must be given exactly when momentum ≠ 0");
     List<long[]> kinds = addresses("sgdSteps", params, grads, velocities, null);
@@ -148,7 +159,7 @@ final class TrainingStepKernels {
       long[] list = tensorList(kinds, lengths, from, to);
       long[] copyList = copyList("sgdSteps", copies, params, from, to);
       launchChunks(sgd, chunks(list), new KernelArgs().struct(list).struct(copyList).f64(lr).f64(momentum)
-          .f64(dampening).f64(weightDecay).i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0).ptr(guard.pointer()));
+          .f64(dampening).f64(weightDecay).i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0).ptr(guard.pointer()).ptr(lrAt));
     }
   }
 
@@ -156,6 +167,17 @@ final class TrainingStepKernels {
   void adamSteps(List<CudaBuffer> params, List<CudaBuffer> copies, List<CudaBuffer> grads, List<CudaBuffer> ms,
       List<CudaBuffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
       CudaBuffer guard) {
+    adamSteps(params, copies, grads, ms, vs, lr, beta1, beta2, eps, weightDecay, decoupled, guard, null);
+  }
+
+  /**
+   * The same, the rate read on the device where one is given.
+   *
+   * @param lrAt null, or a float64 on the device read in place of {@code lr}: the rate a replayed CUDA graph reads
+   */
+  void adamSteps(List<CudaBuffer> params, List<CudaBuffer> copies, List<CudaBuffer> grads, List<CudaBuffer> ms,
+      List<CudaBuffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+      CudaBuffer guard, CUdeviceptr lrAt) {
     List<long[]> kinds = addresses("adamSteps", params, grads, ms, vs);
     long[] lengths = lengths(params);
     for (int from = 0; from < params.size(); from += LIST_MAX) {
@@ -163,7 +185,7 @@ final class TrainingStepKernels {
       long[] list = tensorList(kinds, lengths, from, to);
       long[] copyList = copyList("adamSteps", copies, params, from, to);
       launchChunks(adam, chunks(list), new KernelArgs().struct(list).struct(copyList).f64(lr).f64(beta1).f64(beta2)
-          .f64(eps).f64(weightDecay).i32(decoupled ? 1 : 0).ptr(guard.pointer()));
+          .f64(eps).f64(weightDecay).i32(decoupled ? 1 : 0).ptr(guard.pointer()).ptr(lrAt));
     }
   }
 

@@ -1,6 +1,8 @@
 package io.jgrad.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.Backend;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the sums of squares against float64, the step guard against {@link StepGuard#apply} over skips, clipping and a stop,
  * and the guarded Adam/AdamW and SGD steps against cpu-scalar's per-tensor kernels on the gradients clipped as the
  * host clips them (MUL_SCALAR), each step writing the params' bf16 or fp16 copies (exactly the updated params rounded;
- * untouched when the guard skips the step) or none. Sizes cross chunks (4,096) and include an empty tensor.
+ * untouched when the guard skips the step) or none. Sizes cross chunks (4,096) and include an empty tensor. The steps'
+ * rate read from device memory (lr_at, for a replayed CUDA graph) gives the bits of the same rate by value.
  */
 class TrainingStepHostTest {
   private static final int[] SIZES = {1, 7, 0, 4095, 4097, 9000};
@@ -48,6 +51,45 @@ class TrainingStepHostTest {
         }
       }
     }
+  }
+
+  /**
+   * lr_at, the rate a replayed graph reads from device memory: pointing at X it gives the bits of lr = X by value,
+   * whatever the by-value rate; a different rate must change the result, or the comparison would prove nothing.
+   */
+  @Test
+  void theRateReadFromDeviceMemoryReplacesTheArgument(@TempDir Path tmp) throws Exception {
+    assumeTrue(HostTool.onPath("g++"), "g++ is not on PATH: skipping the host run of training_step.cu");
+    HostKernel harness = HostKernel.build("training_step_host.cpp", tmp);
+    int[] sizes = {1, 0, 4097};
+    double[] guard = {1, 0.5, 4};
+    float[][] p = tensors(sizes, 1);
+    float[][] g = tensors(sizes, 1);
+    float[][] m = tensors(sizes, 0.1);
+    float[][] v = positive(tensors(sizes, 0.1));
+    StringBuilder adam = new StringBuilder(list(sizes)).append(" 1 ").append(Half16.FLOAT16.storageCode())
+        .append(bits(guard));
+    StringBuilder sgd = new StringBuilder(list(sizes)).append(" 1 0").append(bits(new double[] {0.875, 0}))
+        .append(' ').append(Half16.BFLOAT16.storageCode()).append(bits(guard));
+    for (int t = 0; t < sizes.length; t++) {
+      adam.append(bits(p[t])).append(bits(g[t])).append(bits(m[t])).append(bits(v[t]));
+      sgd.append(bits(p[t])).append(bits(g[t])).append(bits(m[t]));
+    }
+    double rate = 1e-3;
+    for (String[] step : new String[][] {{"adam_steps", "A", adam.toString()}, {"sgd_steps", "M", sgd.toString()}}) {
+      long[] byValue = harness.run(rate(step[1], rate, null) + step[2]);
+      long[] other = harness.run(rate(step[1], 0.5, null) + step[2]);
+      assertFalse(Arrays.equals(byValue, other), step[0] + ": rates 1e-3 and 0.5 gave the same params");
+      assertArrayEquals(byValue, harness.run(rate(step[1], rate, rate) + step[2]), step[0] + ": lr_at = lr");
+      assertArrayEquals(byValue, harness.run(rate(step[1], 0.5, rate) + step[2]),
+          step[0] + ": lr_at 1e-3 over lr 0.5");
+    }
+  }
+
+  /** The A or M command's head: lr by value, then lr_at (null: none), doubles as raw bits. */
+  private static String rate(String command, double lr, Double at) {
+    String lrAt = at == null ? " 0 0" : " 1 " + Double.doubleToRawLongBits(at);
+    return command + ' ' + Double.doubleToRawLongBits(lr) + lrAt;
   }
 
   private void sumsOfSquares(HostKernel harness) throws Exception {
