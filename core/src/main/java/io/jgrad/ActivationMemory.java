@@ -33,6 +33,15 @@ public final class ActivationMemory {
     m.peak = m.bytes;
   }
 
+  /**
+   * Raises the peak to {@code bytes} if it is lower: what a step replayed from a recorded graph saved, which no
+   * function of this thread recorded.
+   */
+  public static void notePeak(long bytes) {
+    ActivationMemory m = CURRENT.get();
+    m.peak = Math.max(m.peak, bytes);
+  }
+
   static void saved(Buffer b) {
     ActivationMemory m = CURRENT.get();
     if (m.holders.merge(b, 1, Integer::sum) == 1) {

@@ -11,6 +11,7 @@ import io.jgrad.spi.MaskCheck;
 import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.spi.ReduceOp;
 import io.jgrad.spi.ReducedFloats;
+import io.jgrad.spi.StepGraph;
 import io.jgrad.spi.StepGuard;
 import java.util.List;
 
@@ -404,6 +405,21 @@ public interface Backend extends AutoCloseable {
   interface DeferredChecks extends AutoCloseable {
     @Override
     void close();
+  }
+
+  /**
+   * Records the work {@code step} queues on this backend into a graph that {@link StepGraph#replay} queues again at the
+   * cost of one launch, or returns null, without running {@code step}, where this backend does not record (the CPU
+   * backends: their calls are their kernels). While recording nothing runs, so {@code step} must not read anything
+   * back or upload anything (a backend throws where it would); buffers allocated or freed while recording stay with
+   * the graph until it closes, so a replay finds them unchanged by other work. The step's work has then not run:
+   * replay it once for that.
+   *
+   * @throws RuntimeException what {@code step} threw, or why the backend could not record it; nothing was recorded,
+   *     nothing of {@code step} ran on the device, and the backend works as before
+   */
+  default StepGraph capture(Runnable step) {
+    return null;
   }
 
   /** Waits until every kernel launched so far has finished (device backends run asynchronously). For timing. */

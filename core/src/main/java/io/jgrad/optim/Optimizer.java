@@ -94,6 +94,15 @@ public abstract class Optimizer implements AutoCloseable {
    * @throws UnsupportedOperationException unless {@link #stepsOnTheDevice()}
    */
   public final void step(Tensor guard) {
+    beginStep();
+    updateOnTheDevice(guard);
+  }
+
+  /**
+   * The host's half of {@link #step(Tensor)}: sets this step's learning rate from the schedule and counts the step.
+   * A trainer that replays a recorded step runs this before each replay and hands the replay {@link #lr()}.
+   */
+  public final void beginStep() {
     if (!stepsOnTheDevice()) {
       throw new UnsupportedOperationException(getClass().getSimpleName() + " has no guarded multi-tensor step");
     }
@@ -104,6 +113,13 @@ public abstract class Optimizer implements AutoCloseable {
       setLr(schedule.lr(steps));
     }
     steps++;
+  }
+
+  /**
+   * The device's half of {@link #step(Tensor)}, after {@link #beginStep()}: the guarded multi-tensor kernels at
+   * {@link #lr()}, queued without reading anything back, so that a backend can record them.
+   */
+  public final void updateOnTheDevice(Tensor guard) {
     List<String> names = new ArrayList<>();
     List<Parameter> updated = new ArrayList<>();
     params.forEach((name, p) -> {

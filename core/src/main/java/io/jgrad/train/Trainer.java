@@ -41,6 +41,9 @@ public final class Trainer {
   /** Set to "false" to run every fit on the host-checked step (the fallback; see {@link #deviceGuard(boolean)}). */
   public static final String DEVICE_GUARD_PROPERTY = "jgrad.trainer.deviceGuard";
 
+  /** Set to "true" to record the device-decided step into a graph where the backend can (see {@link #graphs}). */
+  public static final String GRAPHS_PROPERTY = "jgrad.trainer.graphs";
+
   /**
    * Steps between two reads of the device guard when no listener reads sooner: how late, at most, a stop (STOP, or
    * too many skips in a row) is noticed. The model is unchanged from the stopping step on either way.
@@ -66,6 +69,10 @@ public final class Trainer {
   private int skippedInARow;
   /** Whether fit decides each step on the device ({@link DeviceGuard}); see {@link #deviceGuard(boolean)}. */
   private boolean deviceGuard = !"false".equals(System.getProperty(DEVICE_GUARD_PROPERTY));
+  /** Whether fit records the device-decided step into a graph; see {@link #graphs(boolean)}. */
+  private boolean graphs = "true".equals(System.getProperty(GRAPHS_PROPERTY));
+  /** Steps replayed from a graph in the last fit. */
+  private long replayedSteps;
   /** The current epoch's loss sum and examples, as the host has read them. */
   private double epochLossSum;
   private long epochExamples;
@@ -150,6 +157,23 @@ public final class Trainer {
     return this;
   }
 
+  /**
+   * Whether {@link #fit}, on the device-decided step (see {@link #deviceGuard}), records the step into a graph once
+   * its batch shape has repeated ({@link Backend#capture}: CUDA graphs) and replays it for every later batch of that
+   * shape, one launch per step; the same seed gives the same masks, learning rates and losses as the eager steps. Off
+   * by default unless the system property {@value #GRAPHS_PROPERTY} is "true". Backends that do not record (the CPU
+   * backends) and steps that cannot be recorded run eagerly, the latter with one warning.
+   */
+  public Trainer graphs(boolean on) {
+    this.graphs = on;
+    return this;
+  }
+
+  /** How many steps of the last {@link #fit} ran as a replay of a recorded graph. */
+  public long replayedSteps() {
+    return replayedSteps;
+  }
+
   public Trainer earlyStopping(EarlyStopping stopping) {
     this.earlyStopping = stopping;
     return this;
@@ -199,7 +223,10 @@ public final class Trainer {
     // The device guard reads nothing back per step; the deferred checks keep the loss kernels from waiting either.
     try (DeviceGuard guard = deviceGuard && scaler == null && optimizer.stepsOnTheDevice()
             ? new DeviceGuard(optimizer.parameters(), optimizer.steps(), skippedInARow) : null;
-        Backend.DeferredChecks checks = guard == null ? null : guard.backend().deferChecks()) {
+        Backend.DeferredChecks checks = guard == null ? null : guard.backend().deferChecks();
+        GraphedStep graphed = guard == null || !graphs ? null
+            : new GraphedStep(guard.backend(), optimizer, b -> deviceWork(b, guard))) {
+      replayedSteps = 0;
       while (completedEpochs < epochs) {
         int epoch = completedEpochs + 1;
         int steps = train.batchesPerEpoch();
@@ -213,7 +240,7 @@ public final class Trainer {
         int step = 0;
         for (Iterator<Batch> it = train.epoch(completedEpochs); it.hasNext(); step++) {
           try (Batch batch = it.next()) {
-            StepProgress progress = guard == null ? hostStep(batch) : guardedStep(batch, guard);
+            StepProgress progress = guard == null ? hostStep(batch) : guardedStep(batch, guard, graphed);
             int s = step;
             listeners.forEach(li -> li.stepFinished(epoch, s, progress));
             if (guard != null && (step + 1) % GUARD_READ_INTERVAL == 0) {
@@ -224,6 +251,7 @@ public final class Trainer {
         if (guard != null) {
           absorb(guard.read());
         }
+        replayedSteps = graphed == null ? 0 : graphed.replays();
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Evaluation eval = evaluateOrNaN(test);
         Evaluation val = evaluateOrNaN(validation);
@@ -289,16 +317,12 @@ public final class Trainer {
    * One step decided on the device: forward, loss, backward, the guard (norms, finite flag, clipping factor) and the
    * guarded optimizer step, with nothing read back. The progress reads the device only when a listener asks.
    */
-  private StepProgress guardedStep(Batch batch, DeviceGuard guard) {
-    try (Scope ignored = Scope.open()) {
-      Tensor l;
-      try (Autocast region = precision.enter()) {
-        l = loss.apply(model.forward(batch.features()), batch.labels());
-      }
-      optimizer.zeroGrad();
-      l.backward();
-      guard.decide(l, batch.size(), clipNorm, nonFinitePolicy == NonFinitePolicy.STOP ? 1 : maxSkippedInARow);
-      optimizer.step(guard.state());
+  private StepProgress guardedStep(Batch batch, DeviceGuard guard, GraphedStep graphed) {
+    if (graphed != null) {
+      graphed.run(batch);
+    } else {
+      optimizer.beginStep();
+      deviceWork(batch, guard);
     }
     epochExamples += batch.size();
     return new StepProgress() {
@@ -318,6 +342,20 @@ public final class Trainer {
         return epochLossSum / epochExamples;
       }
     };
+  }
+
+  /** The device's part of a guarded step, which reads nothing back: a backend can record it. */
+  private void deviceWork(Batch batch, DeviceGuard guard) {
+    try (Scope ignored = Scope.open()) {
+      Tensor l;
+      try (Autocast region = precision.enter()) {
+        l = loss.apply(model.forward(batch.features()), batch.labels());
+      }
+      optimizer.zeroGrad();
+      l.backward();
+      guard.decide(l, batch.size(), clipNorm, nonFinitePolicy == NonFinitePolicy.STOP ? 1 : maxSkippedInARow);
+      optimizer.updateOnTheDevice(guard.state());
+    }
   }
 
   /**

@@ -2,9 +2,11 @@ package io.jgrad.cuda;
 
 import io.jgrad.MemoryStats;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -17,6 +19,12 @@ import java.util.function.Consumer;
  * by any cached block of its class. Bookkeeping: live bytes count what buffers asked for (so that "live bytes =
  * parameters + optimizer state" can be asserted exactly); cached bytes count whole cached blocks.
  *
+ * <p>Graph pools: while a step is recorded into a CUDA graph ({@link #beginPool}), the graph keeps the addresses of
+ * every block the step touched, and a replay writes them again. So every block allocated or freed while recording
+ * belongs to the recording's pool: the pool serves the recording's requests (first from its own free blocks, then
+ * from the shared lists, then the device) and takes back its blocks whenever they are freed, and no other request
+ * gets them until {@link #closePool} returns the free ones to the shared lists.
+ *
  * @param <P> the device pointer type
  */
 final class CachingAllocator<P> {
@@ -24,11 +32,23 @@ final class CachingAllocator<P> {
   static final long SMALL_LIMIT = 1L << 20;
   static final long LARGE_STEP = 2L << 20;
 
-  /** A device block handed out: its pointer, its size class, and the bytes the caller asked for. */
-  record Block<P>(P pointer, long sizeClass, long bytes) {}
+  /**
+   * A device block handed out: its pointer, its size class, the bytes the caller asked for, and the graph pool it
+   * goes back to (null: the shared lists).
+   */
+  record Block<P>(P pointer, long sizeClass, long bytes, Pool<P> pool) {}
+
+  /** The blocks of one recorded graph: free ones kept for it alone until it closes. */
+  static final class Pool<P> {
+    private final Map<Long, ArrayDeque<P>> free = new HashMap<>();
+    private boolean closed;
+  }
 
   private final DeviceMemory<P> memory;
   private final Map<Long, ArrayDeque<P>> free = new HashMap<>();
+  private final List<Pool<P>> pools = new ArrayList<>();
+  /** The pool of the graph being recorded, or null. */
+  private Pool<P> recording;
   private final Set<Block<P>> live = Collections.newSetFromMap(new IdentityHashMap<>());
   private long liveBytes;
   private long peakBytes;
@@ -51,30 +71,71 @@ final class CachingAllocator<P> {
 
   synchronized Block<P> allocate(long bytes) {
     long size = sizeClass(bytes);
-    ArrayDeque<P> cached = free.get(size);
-    P pointer;
-    if (cached != null && !cached.isEmpty()) {
-      pointer = cached.pop();
-      cachedBytes -= size;
-    } else {
+    P pointer = recording == null ? null : take(recording.free, size);
+    if (pointer == null) {
+      pointer = take(free, size);
+    }
+    if (pointer == null) {
       pointer = systemMalloc(size);
     }
-    Block<P> block = new Block<>(pointer, size, bytes);
+    Block<P> block = new Block<>(pointer, size, bytes, recording);
     live.add(block);
     liveBytes += bytes;
     peakBytes = Math.max(peakBytes, liveBytes);
     return block;
   }
 
-  /** Returns a block to its free list; the memory stays on the device for the next request of its class. */
+  private P take(Map<Long, ArrayDeque<P>> lists, long size) {
+    ArrayDeque<P> cached = lists.get(size);
+    if (cached == null || cached.isEmpty()) {
+      return null;
+    }
+    cachedBytes -= size;
+    return cached.pop();
+  }
+
+  /**
+   * Returns a block to its free list (the recording's pool while recording, else the open pool it was allocated in,
+   * else the shared lists); the memory stays on the device for the next request of its class.
+   */
   synchronized void release(Block<P> block) {
     if (!live.remove(block)) {
       throw new IllegalArgumentException("buffer already freed");
     }
     liveBytes -= block.bytes();
-    free.computeIfAbsent(block.sizeClass(), s -> new ArrayDeque<>()).push(block.pointer());
+    Pool<P> pool = recording != null ? recording : block.pool() != null && !block.pool().closed ? block.pool() : null;
+    (pool == null ? free : pool.free).computeIfAbsent(block.sizeClass(), s -> new ArrayDeque<>()).push(block.pointer());
     cachedBytes += block.sizeClass();
   }
+
+  /** From now until {@link #endRecording}, blocks allocated or freed belong to a new graph pool. */
+  synchronized Pool<P> beginPool() {
+    if (recording != null) {
+      throw new IllegalStateException("a graph is being recorded already");
+    }
+    recording = new Pool<>();
+    pools.add(recording);
+    return recording;
+  }
+
+  synchronized void endRecording() {
+    recording = null;
+  }
+
+  /** The graph is gone: its free blocks join the shared lists, and its live ones will when freed. */
+  synchronized void closePool(Pool<P> pool) {
+    if (pool.closed) {
+      return;
+    }
+    if (pool == recording) {
+      recording = null;
+    }
+    pool.closed = true;
+    pools.remove(pool);
+    pool.free.forEach((size, list) -> free.computeIfAbsent(size, s -> new ArrayDeque<>()).addAll(list));
+    pool.free.clear();
+  }
+
 
   /**
    * Runs {@code launches} with a block of {@code bytes} as scratch, then releases it. The release does not wait for
@@ -96,8 +157,9 @@ final class CachingAllocator<P> {
     cachedBytes = 0;
   }
 
-  /** Frees cached and live blocks alike: the end of the allocator's life. */
+  /** Frees cached and live blocks alike, the graph pools' too: the end of the allocator's life. */
   synchronized void releaseAll() {
+    List.copyOf(pools).forEach(this::closePool);
     live.forEach(block -> memory.free(block.pointer()));
     live.clear();
     liveBytes = 0;
@@ -114,8 +176,8 @@ final class CachingAllocator<P> {
 
   /** On out-of-memory, frees the cache and tries once more before giving up. */
   private P systemMalloc(long size) {
-    P pointer = memory.malloc(size);
-    if (pointer == null && cachedBytes > 0) {
+    P pointer = recording == null ? memory.malloc(size) : memory.mallocWhileRecording(size);
+    if (pointer == null && cachedBytes > 0 && recording == null) { // freeing would end a recording
       emptyCache();
       pointer = memory.malloc(size);
     }

@@ -23,6 +23,7 @@ import io.jgrad.spi.GemmArgs;
 import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.spi.ReduceOp;
 import io.jgrad.spi.ReducedFloats;
+import io.jgrad.spi.StepGraph;
 import io.jgrad.spi.StepGuard;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
@@ -68,6 +69,8 @@ public final class CudaBackend implements Backend {
   private final BatchNormKernels batchNorm;
   /** training_step.cu's multi-tensor launchers, or null where switched off ({@link #TRAINING_STEP_PROPERTY}). */
   private final TrainingStepKernels trainingStep;
+  /** The step being recorded, or null: the launchers it changes read their per-step values from its slots. */
+  private CudaStepGraph recording;
   /** Set once, by {@link #watchLeaks}, before the backend is handed out. */
   private LeakDetector leaks = LeakDetector.OFF;
 
@@ -188,7 +191,7 @@ public final class CudaBackend implements Backend {
     CudaBuffer d = bound(dst);
     if (d.dtype().isReduced()) {
       Check.typed("upload", "dst", d, d.dtype(), src.length);
-      staging.toDevice(d.pointer(), src.length, 2, (s, from, count) -> {
+      transfers("upload").toDevice(d.pointer(), src.length, 2, (s, from, count) -> {
         ShortBuffer h = s.asShortBuffer();
         for (int i = 0; i < count; i++) {
           h.put(i, ReducedFloats.toBits(d.dtype(), src[from + i]));
@@ -197,7 +200,7 @@ public final class CudaBackend implements Backend {
       return;
     }
     Check.floats("upload", "dst", d, src.length);
-    staging.toDevice(d.pointer(), src.length, (s, from, count) -> s.asFloatBuffer().put(src, from, count));
+    transfers("upload").toDevice(d.pointer(), src.length, (s, from, count) -> s.asFloatBuffer().put(src, from, count));
   }
 
   /** Rounds to float32 (to 16 bits through float32, as ReducedFloats, for a 16-bit buffer). */
@@ -213,7 +216,7 @@ public final class CudaBackend implements Backend {
       return;
     }
     Check.floats("upload", "dst", d, src.length);
-    staging.toDevice(
+    transfers("upload").toDevice(
         d.pointer(),
         src.length,
         (s, from, count) -> {
@@ -228,7 +231,7 @@ public final class CudaBackend implements Backend {
   public void upload(Buffer dst, int[] src) {
     CudaBuffer d = bound(dst);
     Check.typed("upload", "dst", d, DType.INT32, src.length);
-    staging.toDevice(d.pointer(), src.length, (s, from, count) -> s.asIntBuffer().put(src, from, count));
+    transfers("upload").toDevice(d.pointer(), src.length, (s, from, count) -> s.asIntBuffer().put(src, from, count));
   }
 
   @Override
@@ -237,7 +240,8 @@ public final class CudaBackend implements Backend {
     Check.that(d.dtype().isReduced(), "upload", "16-bit patterns need a bfloat16 or float16 dst, got "
         + d.dtype().label());
     Check.typed("upload", "dst", d, d.dtype(), src.length);
-    staging.toDevice(d.pointer(), src.length, 2, (s, from, count) -> s.asShortBuffer().put(src, from, count));
+    transfers("upload").toDevice(d.pointer(), src.length, 2,
+        (s, from, count) -> s.asShortBuffer().put(src, from, count));
   }
 
   @Override
@@ -246,7 +250,8 @@ public final class CudaBackend implements Backend {
     Check.that(s.dtype().isReduced(), "download", "16-bit patterns need a bfloat16 or float16 src, got "
         + s.dtype().label());
     Check.typed("download", "src", s, s.dtype(), dst.length);
-    staging.toHost(s.pointer(), dst.length, 2, (b, from, count) -> b.asShortBuffer().get(dst, from, count));
+    transfers("download").toHost(s.pointer(), dst.length, 2,
+        (b, from, count) -> b.asShortBuffer().get(dst, from, count));
     softmaxCrossEntropy.checkDeferred();
   }
 
@@ -279,7 +284,7 @@ public final class CudaBackend implements Backend {
       return;
     }
     Check.floats("download", "src", s, dst.length);
-    staging.toHost(s.pointer(), dst.length, (b, from, count) -> b.asFloatBuffer().get(dst, from, count));
+    transfers("download").toHost(s.pointer(), dst.length, (b, from, count) -> b.asFloatBuffer().get(dst, from, count));
     softmaxCrossEntropy.checkDeferred();
   }
 
@@ -296,7 +301,7 @@ public final class CudaBackend implements Backend {
       return;
     }
     Check.floats("download", "src", s, dst.length);
-    staging.toHost(
+    transfers("download").toHost(
         s.pointer(),
         dst.length,
         (b, from, count) -> {
@@ -312,7 +317,7 @@ public final class CudaBackend implements Backend {
   public void download(Buffer src, int[] dst) {
     CudaBuffer s = bound(src);
     Check.typed("download", "src", s, DType.INT32, dst.length);
-    staging.toHost(s.pointer(), dst.length, (b, from, count) -> b.asIntBuffer().get(dst, from, count));
+    transfers("download").toHost(s.pointer(), dst.length, (b, from, count) -> b.asIntBuffer().get(dst, from, count));
     softmaxCrossEntropy.checkDeferred();
   }
 
@@ -607,7 +612,7 @@ public final class CudaBackend implements Backend {
     StepGuard.checkLists("sgdSteps", params, paramCopies, grads, velocities);
     List<CudaBuffer> v = velocities == null ? null : buffers(velocities);
     trainingStep.sgdSteps(buffers(params), copies(paramCopies), buffers(grads), v, lr, momentum, dampening, weightDecay,
-        nesterov, firstStep, guardState("sgdSteps", guard));
+        nesterov, firstStep, guardState("sgdSteps", guard), recording == null ? null : recording.learningRateSlot());
   }
 
   @Override
@@ -622,7 +627,8 @@ public final class CudaBackend implements Backend {
     }
     StepGuard.checkLists("adamSteps", params, paramCopies, grads, ms, vs);
     trainingStep.adamSteps(buffers(params), copies(paramCopies), buffers(grads), buffers(ms), buffers(vs), lr, beta1,
-        beta2, eps, weightDecay, decoupled, guardState("adamSteps", guard));
+        beta2, eps, weightDecay, decoupled, guardState("adamSteps", guard),
+        recording == null ? null : recording.learningRateSlot());
   }
 
   /** The parameters' 16-bit copies of a multi-tensor step: null, or one entry per parameter, null where none. */
@@ -651,11 +657,45 @@ public final class CudaBackend implements Backend {
 
   @Override
   public void random(Distribution dist, double a, double b, long seed, long offset, Buffer out) {
-    random.run(dist, a, b, seed, offset, bound(out));
+    random.run(dist, a, b, seed, offset, bound(out), recording == null ? null : recording.shiftSlot(seed));
+  }
+
+  /**
+   * Stream capture of {@code step} on the backend's stream into a CUDA graph ({@link CudaStepGraph}). Work queued
+   * before is finished first, so that a deferred check it queued is reported now rather than blamed on the graph.
+   */
+  @Override
+  public StepGraph capture(Runnable step) {
+    context.bind();
+    Check.that(recording == null, "capture", "a step is being recorded already");
+    synchronize();
+    CudaStepGraph graph = new CudaStepGraph(context, allocator, softmaxCrossEntropy);
+    recording = graph;
+    try {
+      graph.record(step);
+    } finally {
+      recording = null;
+    }
+    return graph;
+  }
+
+  /** The pinned staging buffer, which waits for the stream: refused while a step is recorded. */
+  private PinnedStaging transfers(String call) {
+    notRecording(call);
+    return staging;
+  }
+
+  /** Throws where {@code call} would wait for the device or read the host while a step is recorded. */
+  private void notRecording(String call) {
+    if (recording != null) {
+      throw new IllegalStateException(call + ": a step recorded into a graph cannot wait for the device or read host"
+          + " memory");
+    }
   }
 
   @Override
   public void synchronize() {
+    notRecording("synchronize");
     context.bind();
     context.synchronize();
     softmaxCrossEntropy.checkDeferred();

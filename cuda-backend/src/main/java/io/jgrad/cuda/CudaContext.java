@@ -7,6 +7,8 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuInit;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemGetInfo;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
@@ -25,6 +27,7 @@ import jcuda.CudaException;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
@@ -48,18 +51,22 @@ final class CudaContext implements AutoCloseable {
   private final CUstream stream;
   private final Map<PtxModule, CUmodule> modules;
   private final cublasHandle cublas;
+  /** cuBLAS's workspace, set explicitly (see {@link #cublasWorkspace}), or null. */
+  private final CUdeviceptr cublasWorkspace;
   private final String deviceName;
   private final int multiprocessors;
   private final int computeCapability;
 
   private CudaContext(
       CUdevice device, CUcontext context, CUstream stream, Map<PtxModule, CUmodule> modules, cublasHandle cublas,
+      CUdeviceptr cublasWorkspace,
       String deviceName, int multiprocessors, int computeCapability) {
     this.device = device;
     this.context = context;
     this.stream = stream;
     this.modules = modules;
     this.cublas = cublas;
+    this.cublasWorkspace = cublasWorkspace;
     this.deviceName = deviceName;
     this.multiprocessors = multiprocessors;
     this.computeCapability = computeCapability;
@@ -95,9 +102,10 @@ final class CudaContext implements AutoCloseable {
     String deviceName = new String(name, StandardCharsets.US_ASCII).trim().replace("\0", "");
     int[] multiprocessors = new int[1];
     cuDeviceGetAttribute(multiprocessors, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
+    cublasHandle cublas = createCublas(stream, tf32);
     return new CudaContext(
-        device, context, stream, modules, createCublas(stream, tf32), deviceName, multiprocessors[0],
-        computeCapability);
+        device, context, stream, modules, cublas, cublas == null ? null : cublasWorkspace(cublas), deviceName,
+        multiprocessors[0], computeCapability);
   }
 
   /** major·10 + minor, as in sm_80. */
@@ -127,6 +135,26 @@ final class CudaContext implements AutoCloseable {
           "cuBLAS 12 did not load (libcublas.so.12); GEMM uses jgrad's own kernels (82% of cuBLAS at 4096³ on an"
               + " H100). For cuBLAS, install the CUDA 12 cuBLAS runtime (e.g. `pip install nvidia-cublas-cu12`) and"
               + " add its lib directory to LD_LIBRARY_PATH.");
+      return null;
+    }
+  }
+
+  /** NVIDIA's workspace size for Hopper (4 MiB is enough before it). */
+  static final long CUBLAS_WORKSPACE_BYTES = 32L << 20;
+
+  /**
+   * A workspace of our own for cuBLAS, so that it allocates none while a step is recorded into a CUDA graph (a
+   * cuMemAlloc there would end the capture); null, with cuBLAS keeping its default, where the call is refused.
+   */
+  private static CUdeviceptr cublasWorkspace(cublasHandle handle) {
+    CUdeviceptr workspace = new CUdeviceptr();
+    cuMemAlloc(workspace, CUBLAS_WORKSPACE_BYTES);
+    try {
+      JCublas2.cublasSetWorkspace(handle, workspace, CUBLAS_WORKSPACE_BYTES);
+      return workspace;
+    } catch (LinkageError | CudaException e) {
+      LOG.log(Level.DEBUG, "cublasSetWorkspace refused (" + e.getMessage() + "): cuBLAS keeps its own workspace");
+      cuMemFree(workspace);
       return null;
     }
   }
@@ -201,6 +229,9 @@ final class CudaContext implements AutoCloseable {
     synchronize();
     if (cublas != null) {
       JCublas2.cublasDestroy(cublas);
+      if (cublasWorkspace != null) {
+        cuMemFree(cublasWorkspace);
+      }
     }
     modules.values().forEach(m -> cuModuleUnload(m));
     cuStreamDestroy(stream);

@@ -99,6 +99,24 @@ final class SoftmaxCrossEntropyKernels implements AutoCloseable {
     deferred = on;
   }
 
+  /** A deferred check waiting for its read-back: the launching kernel's name and class count. */
+  record Pending(String kernel, int cols) {}
+
+  /** The deferred check launches queued since the last read-back, or null; it is no longer waiting afterwards. */
+  Pending takePending() {
+    Pending p = pendingKernel == null ? null : new Pending(pendingKernel, pendingCols);
+    pendingKernel = null;
+    return p;
+  }
+
+  /** Makes {@code check} (null: none) wait for the next read-back, as the launch that queued it did. */
+  void arm(Pending check) {
+    if (check != null && pendingKernel == null) {
+      pendingKernel = check.kernel();
+      pendingCols = check.cols();
+    }
+  }
+
   /**
    * After the stream was synchronised (a download, synchronize): throws for a bad label a deferred launch found, in
    * the immediate check's words less the label (its buffer may be gone by now), and resets the word.

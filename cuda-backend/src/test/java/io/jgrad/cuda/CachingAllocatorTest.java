@@ -145,4 +145,57 @@ class CachingAllocatorTest {
     assertEquals(0, allocator.stats().liveBytes());
     assertEquals(0, allocator.stats().cachedBytes());
   }
+
+  @Test
+  void aRecordedGraphKeepsEveryBlockItTouchedUntilItsPoolCloses() {
+    CachingAllocator.Block<Long> before = allocator.allocate(1000); // e.g. last step's gradient
+    allocator.release(allocator.allocate(4000)); // a cached block of another class
+    long systemBefore = allocator.stats().systemAllocations();
+    CachingAllocator.Pool<Long> pool = allocator.beginPool();
+    CachingAllocator.Block<Long> temp = allocator.allocate(3000); // served from the shared cache: no cuMemAlloc
+    assertEquals(systemBefore, allocator.stats().systemAllocations());
+    CachingAllocator.Block<Long> kept = allocator.allocate(100); // outlives the recording (a new gradient)
+    allocator.release(temp);
+    allocator.release(before); // freed while recording: the graph may have read it
+    CachingAllocator.Block<Long> reused = allocator.allocate(3000);
+    assertSame(temp.pointer(), reused.pointer(), "the recording reuses its own blocks");
+    allocator.release(reused);
+    allocator.endRecording();
+
+    CachingAllocator.Block<Long> other = allocator.allocate(3000);
+    assertTrue(other.pointer() != temp.pointer(), "no request after the recording gets the graph's blocks");
+    CachingAllocator.Block<Long> other2 = allocator.allocate(1000);
+    assertTrue(other2.pointer() != before.pointer());
+    allocator.release(kept); // back to its pool, not to the shared lists
+    CachingAllocator.Block<Long> other3 = allocator.allocate(100);
+    assertTrue(other3.pointer() != kept.pointer());
+    long cached = allocator.stats().cachedBytes();
+
+    allocator.closePool(pool);
+    assertEquals(cached, allocator.stats().cachedBytes(), "the pool's free blocks were counted as cached already");
+    assertSame(temp.pointer(), allocator.allocate(3000).pointer(), "after closing, its blocks serve anyone");
+    List.of(other, other2, other3).forEach(allocator::release);
+    allocator.releaseAll();
+    assertTrue(device.allocated.isEmpty());
+  }
+
+  @Test
+  void aBlockAllocatedWhileRecordingAndFreedAfterItsPoolClosedJoinsTheSharedLists() {
+    CachingAllocator.Pool<Long> pool = allocator.beginPool();
+    CachingAllocator.Block<Long> kept = allocator.allocate(100);
+    allocator.endRecording();
+    allocator.closePool(pool);
+    allocator.release(kept);
+    assertSame(kept.pointer(), allocator.allocate(100).pointer());
+  }
+
+  @Test
+  void releaseAllFreesTheGraphPoolsToo() {
+    allocator.beginPool();
+    allocator.release(allocator.allocate(5000));
+    allocator.endRecording();
+    allocator.releaseAll();
+    assertTrue(device.allocated.isEmpty());
+    assertEquals(0, allocator.stats().cachedBytes());
+  }
 }

@@ -95,10 +95,15 @@ class DeviceGuardGpuTest {
   }
 
   private static void assertLossesMatch(Run expected, Run actual, double rtol, String what) {
-    assertEquals(STEPS, actual.losses().size(), what);
+    assertLossesMatch(expected.losses(), actual.losses(), rtol, what);
+  }
+
+  /** The first {@value #STEPS} losses of two runs within {@code rtol}, step by step. */
+  static void assertLossesMatch(List<Double> expected, List<Double> actual, double rtol, String what) {
+    assertEquals(STEPS, actual.size(), what);
     for (int s = 0; s < STEPS; s++) {
-      double e = expected.losses().get(s);
-      double a = actual.losses().get(s);
+      double e = expected.get(s);
+      double a = actual.get(s);
       assertTrue(Math.abs(a - e) <= rtol * Math.abs(e), what + ", step " + s + ": " + a + " vs " + e);
     }
   }

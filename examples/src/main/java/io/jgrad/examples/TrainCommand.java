@@ -173,6 +173,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "fp32, or mixed precision with bf16 or fp16 GEMMs (fp16 adds loss scaling) (default: ${DEFAULT-VALUE})")
   Precision precision;
 
+  @Option(names = "--graphs", description = "record the training step into a CUDA graph once its batch shape repeats "
+      + "and replay it, one launch per step (cuda backend; the CPU backends run each step as before; default: off, or "
+      + "-D" + Trainer.GRAPHS_PROPERTY + "=true)")
+  boolean graphs;
+
   @Option(names = "--leak-detection", description = "report tensors never closed: off, sampled (1 in "
       + LeakDetector.SAMPLING_INTERVAL + ") or all (default: off, or -Djgrad.leakDetection)")
   LeakDetection leakDetection;
@@ -259,6 +264,9 @@ final class TrainCommand implements Callable<Integer> {
             .precision(mixed)
             .validation(validation)
             .maxSkippedInARow(maxSkippedSteps);
+        if (graphs) {
+          trainer.graphs(true);
+        }
         Map<String, String> resumed = Map.of(); // what the resumed checkpoint recorded: the best validation loss
         if (resumeFile != null) {
           TrainingCheckpoint.Restored restoredRun = TrainingCheckpoint.load(resumeFile, model, opt, rngs);
@@ -308,6 +316,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         Map<String, Object> summaryContext = new LinkedHashMap<>(context);
         summaryContext.put("precision", mixed.label()); // the summary's, not each metrics line's (a fixed prefix)
+        if (trainer.replayedSteps() > 0) {
+          summaryContext.put("replayed_steps", trainer.replayedSteps());
+        }
         System.out.println(summary(summaryContext, history, trainer.completedEpochs(), start, restored));
         model.close();
       }

@@ -49,6 +49,22 @@ class TrainToolsCliTest {
     assertEquals("0.1", TrainingCheckpoint.recordedConfig(best).get("val-split"));
   }
 
+  /** The CPU backends record no graph: --graphs trains each step as before, to the same loss, and says nothing. */
+  @Test
+  void graphsOnTheCpuTrainAsWithout() {
+    CliRun plain = CliRun.run(TRAIN, "--epochs", "1");
+    CliRun graphs = CliRun.run(TRAIN, "--epochs", "1", "--graphs");
+    assertEquals(0, graphs.code(), graphs.err());
+    assertEquals(trainLoss(plain.out()), trainLoss(graphs.out()));
+    assertTrue(!graphs.out().contains("replayed_steps") && !graphs.err().contains("captured"), graphs.err());
+  }
+
+  private static String trainLoss(String out) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"train_loss\":([0-9.eE-]+)").matcher(out);
+    assertTrue(m.find(), out);
+    return m.group(1);
+  }
+
   @Test
   void saveEveryWithAnEpochPlaceholderKeepsOneFilePerSave() throws IOException {
     CliRun r = CliRun.run(TRAIN, "--epochs", "3", "--save-every", "2", "--save",

@@ -1,0 +1,192 @@
+package io.jgrad.train;
+
+import static io.jgrad.internal.TensorAccess.buffer;
+
+import io.jgrad.ActivationMemory;
+import io.jgrad.Backend;
+import io.jgrad.DType;
+import io.jgrad.Generator;
+import io.jgrad.Scope;
+import io.jgrad.Shape;
+import io.jgrad.Tensor;
+import io.jgrad.data.Batch;
+import io.jgrad.optim.Optimizer;
+import io.jgrad.spi.StepGraph;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The device-decided training step recorded once into a backend graph ({@link Backend#capture}) and replayed for
+ * every later batch of the same shape: one launch per step instead of one per kernel. The graph reads its batch from
+ * input tensors of its own, which each step's batch is copied into; the learning rate and the dropout generators'
+ * offsets are handed to each replay, and each generator is moved on by what one step draws, so the run draws the
+ * counters, and computes the losses, that the eager steps would. Batches of another shape (an epoch's last, partial
+ * one) run eagerly. Where the backend does not record (the CPU backends), or a capture fails (logged once), every
+ * step runs eagerly.
+ */
+final class GraphedStep implements AutoCloseable {
+  private static final Logger log = System.getLogger(GraphedStep.class.getName());
+
+  /**
+   * Eager steps of one batch shape before that shape is captured. The first creates what a graph must find in place
+   * (optimizer state, the guard's layer map, autocast's 16-bit weights), the second shows the step repeats.
+   */
+  static final int WARM_UP_STEPS = 2;
+
+  private final Backend backend;
+  private final Optimizer optimizer;
+  /** The step's device work on a batch: forward, loss, backward, the guard and the optimizer's kernels. */
+  private final Consumer<Batch> work;
+  private StepGraph graph;
+  /** Whether every step runs eagerly from now on: the backend does not record, or a capture failed. */
+  private boolean eager;
+  /** The graph's batch: what it reads, and each replay's batch is copied into. */
+  private Batch inputs;
+  /** Per generator that the captured step drew from: its offset where the capture began, and counters per step. */
+  private final Map<Generator, Long> origins = new LinkedHashMap<>();
+  private final Map<Generator, Long> draws = new LinkedHashMap<>();
+  /** Activation bytes the captured step saved at its peak, which a replay saves too but does not report. */
+  private long capturedPeak;
+  /** The shapes of the last eager steps' batches, and how many in a row had them. */
+  private Signature lastSignature;
+  private int sameShapeSteps;
+  private long replays;
+
+  GraphedStep(Backend backend, Optimizer optimizer, Consumer<Batch> work) {
+    this.backend = backend;
+    this.optimizer = optimizer;
+    this.work = work;
+  }
+
+  /** One step on {@code batch}: the optimizer's host half, then the device work, recorded or replayed when it can. */
+  void run(Batch batch) {
+    optimizer.beginStep();
+    Signature signature = Signature.of(batch);
+    if (graph != null && signature.equals(Signature.of(inputs))) {
+      copyIn(batch);
+      replay();
+      return;
+    }
+    sameShapeSteps = signature.equals(lastSignature) ? sameShapeSteps + 1 : 1;
+    lastSignature = signature;
+    if (eager || graph != null || sameShapeSteps <= WARM_UP_STEPS) {
+      work.accept(batch);
+      return;
+    }
+    capture(batch);
+  }
+
+  /** Steps that ran as a replay of the graph. */
+  long replays() {
+    return replays;
+  }
+
+  private void capture(Batch batch) {
+    inputs = detachedLike(batch);
+    copyIn(batch);
+    long peakBefore = ActivationMemory.peakBytes();
+    ActivationMemory.resetPeak();
+    StepGraph recorded;
+    Map<Generator, Long> starts;
+    try (Generator.Watch watch = Generator.watch()) {
+      try {
+        recorded = backend.capture(() -> work.accept(inputs));
+      } catch (RuntimeException e) {
+        watch.starts().forEach(Generator::setOffset); // the recording drew counters nothing used
+        fallBack("the training step could not be captured in a graph (" + e.getMessage() + ")", batch);
+        return;
+      }
+      starts = watch.starts();
+    }
+    capturedPeak = ActivationMemory.peakBytes();
+    ActivationMemory.notePeak(peakBefore);
+    if (recorded == null) {
+      fallBack(null, batch);
+      return;
+    }
+    Map<Long, Generator> bySeed = new HashMap<>();
+    for (Generator g : starts.keySet()) {
+      Generator other = bySeed.put(g.seed(), g);
+      if (other != null) {
+        recorded.close();
+        starts.forEach(Generator::setOffset);
+        fallBack("two dropout generators share the seed " + g.seed() + ", which a graph's replays cannot tell apart",
+            batch);
+        return;
+      }
+    }
+    starts.forEach((g, start) -> {
+      origins.put(g, start);
+      draws.put(g, g.offset() - start);
+      g.setOffset(start); // the replay below draws them
+    });
+    graph = recorded;
+    replay();
+  }
+
+  /** Every step eager from now on; this one too. A null reason: the backend does not record, nothing to say. */
+  private void fallBack(String reason, Batch batch) {
+    eager = true;
+    closeInputs();
+    if (reason != null) {
+      log.log(Level.WARNING, reason + "; the steps run eagerly");
+    }
+    work.accept(batch);
+  }
+
+  private void replay() {
+    Map<Long, Long> shifts = new HashMap<>();
+    draws.forEach((g, n) -> {
+      long now = g.offset();
+      shifts.put(g.seed(), now - origins.get(g));
+      g.setOffset(now + n);
+    });
+    graph.replay(optimizer.lr(), shifts);
+    ActivationMemory.notePeak(capturedPeak);
+    replays++;
+  }
+
+  private void copyIn(Batch batch) {
+    copy(batch.features(), inputs.features());
+    copy(batch.labels(), inputs.labels());
+  }
+
+  private void copy(Tensor from, Tensor to) {
+    backend.copy(buffer(from), 0, buffer(to), 0, from.size());
+  }
+
+  private static Batch detachedLike(Batch batch) {
+    try (Scope ignored = Scope.detached()) {
+      Tensor features = Tensor.empty(batch.features().backend(), batch.features().dtype(), batch.features().shape());
+      Tensor labels = Tensor.empty(batch.labels().backend(), batch.labels().dtype(), batch.labels().shape());
+      return new Batch(features, labels, 0);
+    }
+  }
+
+  /** What a graph's batch fixes: the shapes and dtypes of features and labels. */
+  private record Signature(Shape features, DType featureType, Shape labels, DType labelType) {
+    static Signature of(Batch b) {
+      return new Signature(b.features().shape(), b.features().dtype(), b.labels().shape(), b.labels().dtype());
+    }
+  }
+
+  private void closeInputs() {
+    if (inputs != null) {
+      inputs.close();
+      inputs = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (graph != null) {
+      graph.close();
+      graph = null;
+    }
+    closeInputs();
+  }
+}

@@ -1,0 +1,181 @@
+package io.jgrad.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jgrad.Backend;
+import io.jgrad.Backends;
+import io.jgrad.Generator;
+import io.jgrad.Tensor;
+import io.jgrad.data.DataLoader;
+import io.jgrad.loss.CrossEntropyLoss;
+import io.jgrad.loss.Reduction;
+import io.jgrad.nn.Dropout;
+import io.jgrad.nn.Linear;
+import io.jgrad.nn.Module;
+import io.jgrad.nn.ReLU;
+import io.jgrad.nn.Sequential;
+import io.jgrad.optim.AdamW;
+import io.jgrad.optim.Optimizer;
+import io.jgrad.optim.SGD;
+import io.jgrad.optim.SgdOptions;
+import io.jgrad.optim.WarmupCosineLR;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The step recorded once and replayed ({@link GraphedStep}, on {@link RecordingBackend}, which records as CUDA stream
+ * capture does) trains exactly as the eager device-decided step: the same losses bit for bit, through a learning rate
+ * that changes every step, dropout drawing new masks every step, clipping, and an epoch's last, partial batch run
+ * eagerly between replays; and a step that reads something back falls back to eager steps.
+ */
+class GraphedStepTest {
+  /** 1,010 examples in batches of 40: 25 full batches and one of 10 per epoch. */
+  private static final int EXAMPLES = 1010;
+  private static final int BATCH = 40;
+  private static final int EPOCHS = 2;
+
+  private record Run(List<Double> losses, List<EpochMetrics> epochs, long steps, long replayed, float[][] weights,
+      long dropoutOffset) {}
+
+  private static Run train(Backend backend, boolean graphs, double clipNorm, Function<Sequential, Optimizer> optimizer,
+      UnaryOperator<Module> extra) {
+    List<Double> losses = new ArrayList<>();
+    Generator g = new Generator(8);
+    Generator dropout = new Generator(5);
+    Sequential model = new Sequential(new Linear(backend, 16, 64, g), new ReLU(), new Dropout(0.2, dropout),
+        extra.apply(new Linear(backend, 64, 32, g)), new ReLU(), new Linear(backend, 32, 4, g));
+    try (DataLoader train =
+        DataLoader.builder(TrainerTest.clusters(EXAMPLES, 4)).batchSize(BATCH).shuffle(true).seed(9).build(backend);
+        Optimizer opt = optimizer.apply(model)) {
+      Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).graphs(graphs)
+          .clipNorm(clipNorm)
+          .listener(new TrainListener() {
+            @Override
+            public void stepFinished(int epoch, int step, StepProgress progress) {
+              losses.add(progress.loss());
+            }
+          });
+      List<EpochMetrics> epochs = trainer.fit(train, null, EPOCHS);
+      float[][] weights = model.parameters().stream().map(p -> p.value().toFloatArray()).toArray(float[][]::new);
+      return new Run(losses, epochs, opt.steps(), trainer.replayedSteps(), weights, dropout.offset());
+    } finally {
+      model.close();
+    }
+  }
+
+  private static void assertSameRun(Run eager, Run graphed, String what) {
+    assertEquals(eager.losses(), graphed.losses(), what + ": every step's loss");
+    assertEquals(eager.steps(), graphed.steps(), what + ": optimizer steps");
+    assertEquals(eager.dropoutOffset(), graphed.dropoutOffset(), what + ": the dropout generator's offset");
+    for (int i = 0; i < eager.weights().length; i++) {
+      assertArrayEquals(eager.weights()[i], graphed.weights()[i], what + ": parameter " + i);
+    }
+    for (int e = 0; e < EPOCHS; e++) {
+      assertEquals(eager.epochs().get(e).trainLoss(), graphed.epochs().get(e).trainLoss(), what + ": epoch loss");
+      assertEquals(eager.epochs().get(e).gradNorms(), graphed.epochs().get(e).gradNorms(), what + ": norms");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"cpu-scalar", "cpu"})
+  void replayedStepsTrainAsEagerOnes(String backendName) {
+    long stepsPerEpoch = (EXAMPLES + BATCH - 1) / BATCH;
+    Map<String, Function<Sequential, Optimizer>> optimizers = Map.of(
+        "adamw + warmup-cosine", m -> {
+          AdamW adam = new AdamW(m.namedParameters(), 3e-3);
+          adam.setSchedule(new WarmupCosineLR(3e-3, 7, EPOCHS * stepsPerEpoch, 1e-4));
+          return adam;
+        },
+        "sgd nesterov", m -> new SGD(m.namedParameters(),
+            SgdOptions.learningRate(0.05).withMomentum(0.9).withNesterov(true).withWeightDecay(1e-3)));
+    optimizers.forEach((name, optimizer) -> {
+      for (double clip : new double[] {0, 0.05}) {
+        String what = backendName + " " + name + " clip " + clip;
+        Run eager;
+        try (Backend backend = Backends.create(backendName)) {
+          eager = train(backend, false, clip, optimizer, UnaryOperator.identity());
+        }
+        try (Backend backend = RecordingBackend.wrap(Backends.create(backendName))) {
+          Run graphed = train(backend, true, clip, optimizer, UnaryOperator.identity());
+          assertSameRun(eager, graphed, what);
+          // Per epoch, 25 full batches and a partial one: the first epoch warms up for two and records the third.
+          long full = EXAMPLES / BATCH;
+          long expected = (full - GraphedStep.WARM_UP_STEPS) + full;
+          assertEquals(expected, graphed.replayed(), what + ": replayed steps");
+          assertEquals(1, RecordingBackend.of(backend).captures(), what + ": one capture");
+          assertEquals(expected, RecordingBackend.of(backend).replays(), what);
+          assertEquals(0, RecordingBackend.of(backend).delegate().memoryStats().liveBytes(),
+              what + ": everything freed, the graph's buffers too");
+        }
+      }
+    });
+  }
+
+  /** A layer that reads its input back, as no recordable step may. */
+  private static final class ReadsBack extends Module {
+    private final Module inner;
+
+    ReadsBack(Module inner) {
+      this.inner = registerModule("inner", inner);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+      x.toFloatArray();
+      return inner.forward(x);
+    }
+  }
+
+  @Test
+  void aStepThatReadsBackRunsEagerly() {
+    Function<Sequential, Optimizer> adam = m -> new AdamW(m.namedParameters(), 3e-3);
+    Run eager;
+    try (Backend backend = Backends.create("cpu-scalar")) {
+      eager = train(backend, false, 0, adam, ReadsBack::new);
+    }
+    try (Backend backend = RecordingBackend.wrap(Backends.create("cpu-scalar"))) {
+      Run graphed = train(backend, true, 0, adam, ReadsBack::new);
+      assertSameRun(eager, graphed, "fallen back");
+      assertEquals(0, graphed.replayed());
+      assertEquals(0, RecordingBackend.of(backend).captures());
+    }
+  }
+
+  @Test
+  void backendsThatDoNotRecordRunEveryStepEagerly() {
+    Function<Sequential, Optimizer> adam = m -> new AdamW(m.namedParameters(), 3e-3);
+    try (Backend backend = Backends.create("cpu")) {
+      Run eager = train(backend, false, 0, adam, UnaryOperator.identity());
+      Run graphs = train(backend, true, 0, adam, UnaryOperator.identity());
+      assertSameRun(eager, graphs, "cpu");
+      assertEquals(0, graphs.replayed());
+    }
+  }
+
+  @Test
+  void aWatchSeesEachGeneratorsOffsetBeforeItsFirstDraw() {
+    Generator a = new Generator(1, 10);
+    Generator b = new Generator(2, 0);
+    a.advance(5);
+    try (Generator.Watch watch = Generator.watch()) {
+      b.advance(3);
+      a.advance(4);
+      b.advance(2);
+      try (Generator.Watch inner = Generator.watch()) {
+        a.advance(1);
+        assertEquals(Map.of(a, 19L), inner.starts());
+      }
+      assertEquals(List.of(b, a), List.copyOf(watch.starts().keySet()), "in order of first draw");
+      assertEquals(0L, watch.starts().get(b));
+      assertEquals(15L, watch.starts().get(a));
+    }
+    assertEquals(20, a.offset(), "a watch changes no offset");
+  }
+}
