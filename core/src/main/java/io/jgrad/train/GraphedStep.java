@@ -86,6 +86,7 @@ final class GraphedStep implements AutoCloseable {
   }
 
   private void capture(Batch batch) {
+    backend.synchronize(); // a bad label that earlier steps found is reported here, not taken for a failed capture
     inputs = detachedLike(batch);
     copyIn(batch);
     long peakBefore = ActivationMemory.peakBytes();
