@@ -2,6 +2,7 @@ package io.jgrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.Backend;
 import io.jgrad.Backends;
@@ -44,18 +45,54 @@ class GraphedStepTest {
   private record Run(List<Double> losses, List<EpochMetrics> epochs, long steps, long replayed, float[][] weights,
       long dropoutOffset) {}
 
-  private static Run train(Backend backend, boolean graphs, double clipNorm, Function<Sequential, Optimizer> optimizer,
-      UnaryOperator<Module> extra) {
+  /**
+   * What a run trains: the optimizer, clipping, a wrapper around the middle layer, the model in checkpointed segments,
+   * the precision, and the seed of a second dropout layer's generator (none below 0).
+   */
+  private record Setup(Function<Sequential, Optimizer> optimizer, double clip, UnaryOperator<Module> middle,
+      boolean checkpointed, Precision precision, long secondDropoutSeed) {
+    static Setup of(Function<Sequential, Optimizer> optimizer) {
+      return new Setup(optimizer, 0, UnaryOperator.identity(), false, Precision.FP32, -1);
+    }
+
+    Setup withClip(double norm) {
+      return new Setup(optimizer, norm, middle, checkpointed, precision, secondDropoutSeed);
+    }
+
+    Setup withMiddle(UnaryOperator<Module> wrap) {
+      return new Setup(optimizer, clip, wrap, checkpointed, precision, secondDropoutSeed);
+    }
+
+    Setup inCheckpointedSegments() {
+      return new Setup(optimizer, clip, middle, true, precision, secondDropoutSeed);
+    }
+
+    Setup withPrecision(Precision p) {
+      return new Setup(optimizer, clip, middle, checkpointed, p, secondDropoutSeed);
+    }
+
+    Setup withSecondDropout(long seed) {
+      return new Setup(optimizer, clip, middle, checkpointed, precision, seed);
+    }
+  }
+
+  private static Run train(Backend backend, boolean graphs, Setup setup) {
     List<Double> losses = new ArrayList<>();
     Generator g = new Generator(8);
     Generator dropout = new Generator(5);
-    Sequential model = new Sequential(new Linear(backend, 16, 64, g), new ReLU(), new Dropout(0.2, dropout),
-        extra.apply(new Linear(backend, 64, 32, g)), new ReLU(), new Linear(backend, 32, 4, g));
+    List<Module> layers = new ArrayList<>(List.of(new Linear(backend, 16, 64, g), new ReLU(), new Dropout(0.2, dropout),
+        setup.middle().apply(new Linear(backend, 64, 32, g)), new ReLU()));
+    if (setup.secondDropoutSeed() >= 0) {
+      layers.add(new Dropout(0.1, new Generator(setup.secondDropoutSeed())));
+    }
+    layers.add(new Linear(backend, 32, 4, g));
+    Sequential model = new Sequential(layers.toArray(new Module[0]));
     try (DataLoader train =
         DataLoader.builder(TrainerTest.clusters(EXAMPLES, 4)).batchSize(BATCH).shuffle(true).seed(9).build(backend);
-        Optimizer opt = optimizer.apply(model)) {
-      Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).graphs(graphs)
-          .clipNorm(clipNorm)
+        Optimizer opt = setup.optimizer().apply(model)) {
+      Module trained = setup.checkpointed() ? model.checkpointed(2) : model;
+      Trainer trainer = new Trainer(trained, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).graphs(graphs)
+          .clipNorm(setup.clip()).precision(setup.precision())
           .listener(new TrainListener() {
             @Override
             public void stepFinished(int epoch, int step, StepProgress progress) {
@@ -67,6 +104,22 @@ class GraphedStepTest {
       return new Run(losses, epochs, opt.steps(), trainer.replayedSteps(), weights, dropout.offset());
     } finally {
       model.close();
+    }
+  }
+
+  /** The eager run and the graphed run (on a RecordingBackend) of {@code setup}; the recorder's counts for checks. */
+  private static Run[] eagerAndGraphed(String backendName, Setup setup, int[] capturesAndReplays) {
+    Run eager;
+    try (Backend backend = Backends.create(backendName)) {
+      eager = train(backend, false, setup);
+    }
+    try (Backend backend = RecordingBackend.wrap(Backends.create(backendName))) {
+      Run graphed = train(backend, true, setup);
+      capturesAndReplays[0] = RecordingBackend.of(backend).captures();
+      capturesAndReplays[1] = RecordingBackend.of(backend).replays();
+      assertEquals(0, RecordingBackend.of(backend).delegate().memoryStats().liveBytes(),
+          "everything freed, the graph's buffers too");
+      return new Run[] {eager, graphed};
     }
   }
 
@@ -95,27 +148,48 @@ class GraphedStepTest {
         },
         "sgd nesterov", m -> new SGD(m.namedParameters(),
             SgdOptions.learningRate(0.05).withMomentum(0.9).withNesterov(true).withWeightDecay(1e-3)));
+    long full = EXAMPLES / BATCH;
+    long expected = (full - GraphedStep.WARM_UP_STEPS) + full; // the first epoch warms up for two, records the third
     optimizers.forEach((name, optimizer) -> {
       for (double clip : new double[] {0, 0.05}) {
         String what = backendName + " " + name + " clip " + clip;
-        Run eager;
-        try (Backend backend = Backends.create(backendName)) {
-          eager = train(backend, false, clip, optimizer, UnaryOperator.identity());
-        }
-        try (Backend backend = RecordingBackend.wrap(Backends.create(backendName))) {
-          Run graphed = train(backend, true, clip, optimizer, UnaryOperator.identity());
-          assertSameRun(eager, graphed, what);
-          // Per epoch, 25 full batches and a partial one: the first epoch warms up for two and records the third.
-          long full = EXAMPLES / BATCH;
-          long expected = (full - GraphedStep.WARM_UP_STEPS) + full;
-          assertEquals(expected, graphed.replayed(), what + ": replayed steps");
-          assertEquals(1, RecordingBackend.of(backend).captures(), what + ": one capture");
-          assertEquals(expected, RecordingBackend.of(backend).replays(), what);
-          assertEquals(0, RecordingBackend.of(backend).delegate().memoryStats().liveBytes(),
-              what + ": everything freed, the graph's buffers too");
-        }
+        int[] counts = new int[2];
+        Run[] runs = eagerAndGraphed(backendName, Setup.of(optimizer).withClip(clip), counts);
+        assertSameRun(runs[0], runs[1], what);
+        assertEquals(expected, runs[1].replayed(), what + ": replayed steps");
+        assertEquals(1, counts[0], what + ": one capture");
+        assertEquals(expected, counts[1], what);
       }
     });
+  }
+
+  /** Checkpointed segments re-draw their masks in backward from the tape: the replays shift both draws alike. */
+  @Test
+  void checkpointedSegmentsAndBf16AutocastAndTwoDropoutGeneratorsReplayAsEager() {
+    Function<Sequential, Optimizer> adam = m -> new AdamW(m.namedParameters(), 3e-3);
+    Map<String, Setup> setups = Map.of(
+        "checkpointed", Setup.of(adam).inCheckpointedSegments(),
+        "bf16", Setup.of(adam).withPrecision(Precision.BF16),
+        "two dropout generators", Setup.of(adam).withSecondDropout(6));
+    setups.forEach((what, setup) -> {
+      int[] counts = new int[2];
+      Run[] runs = eagerAndGraphed("cpu-scalar", setup, counts);
+      assertSameRun(runs[0], runs[1], what);
+      assertEquals(1, counts[0], what + ": one capture");
+      assertTrue(runs[1].replayed() > 0, what);
+    });
+  }
+
+  /** Replays shift offsets per seed: two generators of one seed cannot be told apart, so the steps stay eager. */
+  @Test
+  void twoDropoutGeneratorsOfOneSeedRunEagerly() {
+    Setup setup = Setup.of(m -> new AdamW(m.namedParameters(), 3e-3)).withSecondDropout(5);
+    int[] counts = new int[2];
+    Run[] runs = eagerAndGraphed("cpu-scalar", setup, counts);
+    assertSameRun(runs[0], runs[1], "same seed");
+    assertEquals(0, runs[1].replayed());
+    assertEquals(1, counts[0], "recorded, then dropped");
+    assertEquals(0, counts[1]);
   }
 
   /** A layer that reads its input back, as no recordable step may. */
@@ -135,25 +209,20 @@ class GraphedStepTest {
 
   @Test
   void aStepThatReadsBackRunsEagerly() {
-    Function<Sequential, Optimizer> adam = m -> new AdamW(m.namedParameters(), 3e-3);
-    Run eager;
-    try (Backend backend = Backends.create("cpu-scalar")) {
-      eager = train(backend, false, 0, adam, ReadsBack::new);
-    }
-    try (Backend backend = RecordingBackend.wrap(Backends.create("cpu-scalar"))) {
-      Run graphed = train(backend, true, 0, adam, ReadsBack::new);
-      assertSameRun(eager, graphed, "fallen back");
-      assertEquals(0, graphed.replayed());
-      assertEquals(0, RecordingBackend.of(backend).captures());
-    }
+    int[] counts = new int[2];
+    Run[] runs = eagerAndGraphed("cpu-scalar", Setup.of(m -> new AdamW(m.namedParameters(), 3e-3))
+        .withMiddle(ReadsBack::new), counts);
+    assertSameRun(runs[0], runs[1], "fallen back");
+    assertEquals(0, runs[1].replayed());
+    assertEquals(0, counts[0]);
   }
 
   @Test
   void backendsThatDoNotRecordRunEveryStepEagerly() {
-    Function<Sequential, Optimizer> adam = m -> new AdamW(m.namedParameters(), 3e-3);
+    Setup setup = Setup.of(m -> new AdamW(m.namedParameters(), 3e-3));
     try (Backend backend = Backends.create("cpu")) {
-      Run eager = train(backend, false, 0, adam, UnaryOperator.identity());
-      Run graphs = train(backend, true, 0, adam, UnaryOperator.identity());
+      Run eager = train(backend, false, setup);
+      Run graphs = train(backend, true, setup);
       assertSameRun(eager, graphs, "cpu");
       assertEquals(0, graphs.replayed());
     }

@@ -110,6 +110,9 @@ final class RecordingBackend implements InvocationHandler {
     recording = calls;
     try {
       step.run();
+    } catch (RuntimeException e) {
+      releaseHeld(); // a failed capture leaves no graph to keep them for
+      throw e;
     } finally {
       recording = null;
     }
@@ -145,12 +148,16 @@ final class RecordingBackend implements InvocationHandler {
       public void close() {
         if (!closed) {
           closed = true;
-          held.forEach(delegate::free);
-          held.clear();
-          graphOwned.clear();
+          releaseHeld();
         }
       }
     };
+  }
+
+  private void releaseHeld() {
+    held.forEach(delegate::free);
+    held.clear();
+    graphOwned.clear();
   }
 
   private Object call(Method method, Object[] args) {
