@@ -5,7 +5,6 @@ import io.jgrad.Window2d;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -240,7 +239,7 @@ final class ConvKernels {
         for (int bound = F.loopBound(s.p); i < bound; i += F.length()) {
           acc = FloatVector.fromArray(F, dy, a + i).fma(FloatVector.fromArray(F, c, b + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSums.sum(acc);
         for (; i < s.p; i++) {
           sum += dy[a + i] * c[b + i];
         }

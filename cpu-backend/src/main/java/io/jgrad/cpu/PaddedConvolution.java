@@ -4,7 +4,6 @@ import io.jgrad.spi.Conv2dGeometry;
 import io.jgrad.Window2d;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -128,7 +127,7 @@ final class PaddedConvolution {
             acc = FloatVector.fromArray(F, dy, row + jj).mul(keep).fma(FloatVector.fromArray(F, p, at + jj), acc);
           }
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = LaneSums.sum(acc);
         int cell = dwOff + o * k + t;
         dw[cell] = first ? sum : dw[cell] + sum;
       }

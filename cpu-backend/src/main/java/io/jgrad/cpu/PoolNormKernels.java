@@ -5,7 +5,6 @@ import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.Window2d;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -144,7 +143,7 @@ final class PoolNormKernels {
       for (; i + L <= end; i += L) {
         acc = acc.add(FloatVector.fromArray(F, x, i));
       }
-      s += acc.reduceLanes(VectorOperators.ADD);
+      s += LaneSums.sum(acc);
       for (; i < end; i++) {
         s += x[i];
       }
@@ -165,7 +164,7 @@ final class PoolNormKernels {
         FloatVector d = FloatVector.fromArray(F, x, i).sub(mean);
         acc = d.fma(d, acc);
       }
-      s += acc.reduceLanes(VectorOperators.ADD);
+      s += LaneSums.sum(acc);
       for (; i < end; i++) {
         double d = x[i] - mf;
         s += d * d;
@@ -217,8 +216,8 @@ final class PoolNormKernels {
               s = s.add(g);
               sc = g.fma(FloatVector.fromArray(F, x, i).sub(vm), sc);
             }
-            sumDy += s.reduceLanes(VectorOperators.ADD);
-            sumDyCentred += sc.reduceLanes(VectorOperators.ADD);
+            sumDy += LaneSums.sum(s);
+            sumDyCentred += LaneSums.sum(sc);
             for (; i < end; i++) {
               sumDy += dy[i];
               sumDyCentred += dy[i] * (double) (x[i] - m);

@@ -185,7 +185,7 @@ final class VectorKernels implements FloatKernels {
       for (; c < F.loopBound(cols); c += L) {
         acc = acc.add(FloatVector.fromArray(F, x, off + c));
       }
-      double sum = acc.reduceLanes(VectorOperators.ADD);
+      double sum = LaneSums.sum(acc);
       for (; c < cols; c++) {
         sum += x[off + c];
       }
@@ -205,7 +205,7 @@ final class VectorKernels implements FloatKernels {
         FloatVector v = FloatVector.fromArray(F, x, i);
         acc = v.fma(v, acc);
       }
-      sum += acc.reduceLanes(VectorOperators.ADD);
+      sum += LaneSums.sum(acc);
       for (; i < to; i++) {
         sum += (double) x[i] * x[i];
       }
