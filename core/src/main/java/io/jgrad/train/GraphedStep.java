@@ -44,8 +44,9 @@ final class GraphedStep implements AutoCloseable {
   private StepGraph graph;
   /** Whether every step runs eagerly from now on: the backend does not record, or a capture failed. */
   private boolean eager;
-  /** The graph's batch: what it reads, and each replay's batch is copied into. */
+  /** The graph's batch: what it reads, and each replay's batch is copied into; and its shapes. */
   private Batch inputs;
+  private Signature inputsSignature;
   /** Per generator that the captured step drew from: its offset where the capture began, and counters per step. */
   private final Map<Generator, Long> origins = new LinkedHashMap<>();
   private final Map<Generator, Long> draws = new LinkedHashMap<>();
@@ -66,7 +67,7 @@ final class GraphedStep implements AutoCloseable {
   void run(Batch batch) {
     optimizer.beginStep();
     Signature signature = Signature.of(batch);
-    if (graph != null && signature.equals(Signature.of(inputs))) {
+    if (graph != null && signature.equals(inputsSignature)) {
       copyIn(batch);
       replay();
       return;
@@ -88,6 +89,7 @@ final class GraphedStep implements AutoCloseable {
   private void capture(Batch batch) {
     backend.synchronize(); // a bad label that earlier steps found is reported here, not taken for a failed capture
     inputs = detachedLike(batch);
+    inputsSignature = Signature.of(batch);
     copyIn(batch);
     long peakBefore = ActivationMemory.peakBytes();
     ActivationMemory.resetPeak();
