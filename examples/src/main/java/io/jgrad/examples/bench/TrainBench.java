@@ -105,6 +105,11 @@ final class TrainBench implements Runnable {
       description = "fp32, bf16 or fp16 GEMMs (autocast; the trainer loop adds fp16 loss scaling) (default: ${DEFAULT-VALUE})")
   Precision precision;
 
+  @Option(names = "--graphs", description = "the trainer loop records its step into a CUDA graph and replays it "
+      + "(cuda backend; each window is one fit, which runs 2 steps eagerly and records the third: give --steps "
+      + "enough to cover that)")
+  boolean graphs;
+
   @Option(names = "--windows", defaultValue = "7", description = "timed windows")
   int windows;
 
@@ -291,7 +296,7 @@ final class TrainBench implements Runnable {
       test = DataLoader.builder(randomData(b, Math.max(1, steps * batch / 6), gen)).batchSize(EVAL_BATCH).build(b);
       PrintStream nullSink = new PrintStream(OutputStream.nullOutputStream());
       trainer = new Trainer(model, opt, loss).listener(ProgressListener.lines(nullSink, nullSink))
-          .precision(precision);
+          .precision(precision).graphs(graphs);
     }
 
     @Override
@@ -305,6 +310,9 @@ final class TrainBench implements Runnable {
     public void extraFields(Map<String, Object> f) {
       double trainSeconds = steps * batch / last.samplesPerSec();
       f.put("eval_ms", Math.round((last.seconds() - trainSeconds) * 1e6) / 1000.0);
+      if (graphs) {
+        f.put("replayed_steps", trainer.replayedSteps());
+      }
     }
 
     @Override
