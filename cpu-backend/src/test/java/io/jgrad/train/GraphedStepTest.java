@@ -2,6 +2,7 @@ package io.jgrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.Backend;
@@ -9,6 +10,7 @@ import io.jgrad.Backends;
 import io.jgrad.Generator;
 import io.jgrad.Tensor;
 import io.jgrad.data.DataLoader;
+import io.jgrad.data.LabeledData;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Dropout;
@@ -47,32 +49,37 @@ class GraphedStepTest {
 
   /**
    * What a run trains: the optimizer, clipping, a wrapper around the middle layer, the model in checkpointed segments,
-   * the precision, and the seed of a second dropout layer's generator (none below 0).
+   * the precision, the seed of a second dropout layer's generator (none below 0), and a batch whose first feature is
+   * NaN in every (unshuffled) epoch (none below 0) with the policy for it.
    */
   private record Setup(Function<Sequential, Optimizer> optimizer, double clip, UnaryOperator<Module> middle,
-      boolean checkpointed, Precision precision, long secondDropoutSeed) {
+      boolean checkpointed, Precision precision, long secondDropoutSeed, int poisonedBatch, NonFinitePolicy policy) {
     static Setup of(Function<Sequential, Optimizer> optimizer) {
-      return new Setup(optimizer, 0, UnaryOperator.identity(), false, Precision.FP32, -1);
+      return new Setup(optimizer, 0, UnaryOperator.identity(), false, Precision.FP32, -1, -1, NonFinitePolicy.SKIP);
     }
 
     Setup withClip(double norm) {
-      return new Setup(optimizer, norm, middle, checkpointed, precision, secondDropoutSeed);
+      return new Setup(optimizer, norm, middle, checkpointed, precision, secondDropoutSeed, poisonedBatch, policy);
     }
 
     Setup withMiddle(UnaryOperator<Module> wrap) {
-      return new Setup(optimizer, clip, wrap, checkpointed, precision, secondDropoutSeed);
+      return new Setup(optimizer, clip, wrap, checkpointed, precision, secondDropoutSeed, poisonedBatch, policy);
     }
 
     Setup inCheckpointedSegments() {
-      return new Setup(optimizer, clip, middle, true, precision, secondDropoutSeed);
+      return new Setup(optimizer, clip, middle, true, precision, secondDropoutSeed, poisonedBatch, policy);
     }
 
     Setup withPrecision(Precision p) {
-      return new Setup(optimizer, clip, middle, checkpointed, p, secondDropoutSeed);
+      return new Setup(optimizer, clip, middle, checkpointed, p, secondDropoutSeed, poisonedBatch, policy);
     }
 
     Setup withSecondDropout(long seed) {
-      return new Setup(optimizer, clip, middle, checkpointed, precision, seed);
+      return new Setup(optimizer, clip, middle, checkpointed, precision, seed, poisonedBatch, policy);
+    }
+
+    Setup withPoisonedBatch(int batch, NonFinitePolicy onIt) {
+      return new Setup(optimizer, clip, middle, checkpointed, precision, secondDropoutSeed, batch, onIt);
     }
   }
 
@@ -87,12 +94,16 @@ class GraphedStepTest {
     }
     layers.add(new Linear(backend, 32, 4, g));
     Sequential model = new Sequential(layers.toArray(new Module[0]));
+    LabeledData data = TrainerTest.clusters(EXAMPLES, 4);
+    if (setup.poisonedBatch() >= 0) {
+      data.features()[setup.poisonedBatch() * BATCH * 16] = Float.NaN;
+    }
     try (DataLoader train =
-        DataLoader.builder(TrainerTest.clusters(EXAMPLES, 4)).batchSize(BATCH).shuffle(true).seed(9).build(backend);
+        DataLoader.builder(data).batchSize(BATCH).shuffle(setup.poisonedBatch() < 0).seed(9).build(backend);
         Optimizer opt = setup.optimizer().apply(model)) {
       Module trained = setup.checkpointed() ? model.checkpointed(2) : model;
       Trainer trainer = new Trainer(trained, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).graphs(graphs)
-          .clipNorm(setup.clip()).precision(setup.precision())
+          .clipNorm(setup.clip()).precision(setup.precision()).nonFinitePolicy(setup.policy())
           .listener(new TrainListener() {
             @Override
             public void stepFinished(int epoch, int step, StepProgress progress) {
@@ -178,6 +189,30 @@ class GraphedStepTest {
       assertEquals(1, counts[0], what + ": one capture");
       assertTrue(runs[1].replayed() > 0, what);
     });
+  }
+
+  /** A replayed step whose batch is poisoned is skipped on the device as the eager one is; STOP stops alike. */
+  @Test
+  void nonFiniteReplayedStepsAreSkippedOrStopAsEagerOnes() {
+    Setup skip = Setup.of(m -> new AdamW(m.namedParameters(), 3e-3)).withPoisonedBatch(5, NonFinitePolicy.SKIP);
+    int[] counts = new int[2];
+    Run[] runs = eagerAndGraphed("cpu-scalar", skip, counts);
+    assertSameRun(runs[0], runs[1], "skipped");
+    assertEquals(List.of(1, 1), runs[1].epochs().stream().map(EpochMetrics::skippedSteps).toList());
+    assertTrue(Double.isNaN(runs[1].losses().get(5)));
+    assertTrue(runs[1].replayed() > 0 && counts[0] == 1);
+
+    Setup stop = skip.withPoisonedBatch(5, NonFinitePolicy.STOP);
+    String[] messages = new String[2];
+    for (int run = 0; run < 2; run++) {
+      boolean graphs = run == 1;
+      try (Backend backend = graphs ? RecordingBackend.wrap(Backends.create("cpu-scalar"))
+          : Backends.create("cpu-scalar")) {
+        messages[run] =
+            assertThrows(NonFiniteGradientException.class, () -> train(backend, graphs, stop)).getMessage();
+      }
+    }
+    assertEquals(messages[0], messages[1]);
   }
 
   /** Replays shift offsets per seed: two generators of one seed cannot be told apart, so the steps stay eager. */
