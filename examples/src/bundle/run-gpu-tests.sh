@@ -7,7 +7,8 @@
 #     tests    the CUDA tests (JUnit, 60 s per test at most)
 #     digits   jgrad train on the bundled digits, cuda and cpu
 #     fashion  (needs JGRAD_FASHION=DIR with the four Fashion-MNIST IDX files, raw or gzipped) the default recipe
-#              `jgrad train --backend cuda` in fp32 and bf16 beside PyTorch's recipe on the GPU, eager and graphed
+#              `jgrad train --backend cuda` in fp32 and bf16, each eager and with --graphs, beside PyTorch's recipe on
+#              the GPU, eager and graphed
 #     bench    jgrad bench gemm|train --backend cuda in fp32 and bf16, beside PyTorch's matmul and autocast
 #     cnn      jgrad bench conv, and (with JGRAD_FASHION) 2 epochs of `--model cnn` beside PyTorch+cuDNN
 #
@@ -60,6 +61,10 @@ if wants fashion && [ -n "$fashion" ]; then
     --metrics "$results/train-fashion-cuda.jsonl"
   record train-fashion-cuda-bf16 jgrad train "${data[@]}" --backend cuda --precision bf16 --no-progress \
     --metrics "$results/train-fashion-cuda-bf16.jsonl"
+  record train-fashion-cuda-graphs jgrad train "${data[@]}" --backend cuda --graphs --no-progress \
+    --metrics "$results/train-fashion-cuda-graphs.jsonl"
+  record train-fashion-cuda-bf16-graphs jgrad train "${data[@]}" --backend cuda --precision bf16 --graphs \
+    --no-progress --metrics "$results/train-fashion-cuda-bf16-graphs.jsonl"
   if torch_cuda; then
     record torch-recipe-eager python3 "$here/bench/torch_recipe_gpu.py" --data "$fashion" --mode eager
     record torch-recipe-graph python3 "$here/bench/torch_recipe_gpu.py" --data "$fashion" --mode graph
@@ -71,6 +76,8 @@ if wants bench; then
   # bf16 needs sm_80: on older GPUs these lines print jgrad's one-line refusal.
   record bench-gemm-cuda-bf16 jgrad bench gemm --backend cuda --dtype bf16 --sizes 1024,4096 --no-mlp
   record bench-train-cuda jgrad bench train --backend cuda --windows 5
+  record bench-train-cuda-loop-graphs jgrad bench train --backend cuda --loop preloaded,trainer --graphs \
+    --optimizer adamw --dropout 0.2 --label-smoothing 0.1 --steps 400 --windows 5
   record bench-train-cuda-wide jgrad bench train --backend cuda --hidden 4096,4096 --batch 1024 --windows 5
   record bench-train-cuda-wide-bf16 jgrad bench train --backend cuda --hidden 4096,4096 --batch 1024 --windows 5 \
     --precision bf16
