@@ -227,6 +227,11 @@ public final class Trainer {
         GraphedStep graphed = guard == null || !graphs ? null
             : new GraphedStep(guard.backend(), optimizer, b -> deviceWork(b, guard))) {
       replayedSteps = 0;
+      if (graphs && guard == null) {
+        log.log(Level.INFO, "graphs: this fit checks each step on the host (" + (scaler != null ? "fp16 loss scaling"
+            : !deviceGuard ? "the device guard is off" : optimizer.getClass().getSimpleName() + " has no guarded step")
+            + "), which reads the device every step, so no step is recorded");
+      }
       while (completedEpochs < epochs) {
         int epoch = completedEpochs + 1;
         int steps = train.batchesPerEpoch();
