@@ -136,7 +136,6 @@ final class CachingAllocator<P> {
     pool.free.clear();
   }
 
-
   /**
    * Runs {@code launches} with a block of {@code bytes} as scratch, then releases it. The release does not wait for
    * the kernels: every user of a block launches on the backend's one stream, so the next user is queued behind them.
