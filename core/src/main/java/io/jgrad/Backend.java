@@ -351,7 +351,16 @@ public interface Backend extends AutoCloseable {
    */
   default void stepGuard(
       Buffer sums, Buffer layerOf, Buffer loss, int examples, double maxNorm, int maxSkippedInARow, Buffer state) {
-    StepGuard.stepGuardOnTheHost(this, sums, layerOf, loss, examples, maxNorm, maxSkippedInARow, state);
+    stepGuard(sums, layerOf, loss, examples, maxNorm, maxSkippedInARow, state, null);
+  }
+
+  /**
+   * {@link #stepGuard} with dynamic loss scaling ({@link StepGuard.LossScaling}: fp16's scaler decided on the device);
+   * {@code scaling} null is the plain guard.
+   */
+  default void stepGuard(Buffer sums, Buffer layerOf, Buffer loss, int examples, double maxNorm, int maxSkippedInARow,
+      Buffer state, StepGuard.LossScaling scaling) {
+    StepGuard.stepGuardOnTheHost(this, sums, layerOf, loss, examples, maxNorm, maxSkippedInARow, state, scaling);
   }
 
   /**

@@ -40,8 +40,20 @@ public final class StepGuard {
   public static final int BAD_STEP = 9;
   /** The last skipped step's loss. */
   public static final int BAD_LOSS = 10;
+  /**
+   * Dynamic loss scaling (fp16; see {@link LossScaling}): the scale S the next backward's loss is multiplied by, a
+   * power of two; 0 without loss scaling.
+   */
+  public static final int LOSS_SCALE = 11;
+  /** Steps since S last changed without an overflow: at the growth interval S doubles. */
+  public static final int CLEAN_STEPS = 12;
+  /**
+   * Steps skipped since the last reset because the scaled gradients overflowed with a finite loss: the scaler's
+   * business (S halves), counted apart from {@link #SKIPPED}, not in the run of skips, not a warning.
+   */
+  public static final int OVERFLOWS = 13;
   /** Where the per-layer blocks start. */
-  public static final int HEADER = 11;
+  public static final int HEADER = 14;
   /** Squared norms with the clipping threshold: PyTorch's epsilon, so the factor stays finite at norm 0. */
   public static final double NORM_EPS = 1e-6;
 
@@ -63,6 +75,25 @@ public final class StepGuard {
   }
 
   private StepGuard() {}
+
+  /**
+   * Dynamic loss scaling decided with the guard (PyTorch's GradScaler on the device): the gradients the sums measure
+   * were computed from loss·S, S = state[{@link #LOSS_SCALE}]. The decision then divides by S (norms, clipping; the
+   * optimizer's factor is the clipping factor over S), skips a step whose scaled gradients overflowed with a finite loss
+   * and halves S, and doubles S after {@code growthInterval} clean steps; the new S is also written to {@code scale}
+   * (one float), the tensor the next step's loss is multiplied by.
+   */
+  public record LossScaling(Buffer scale, int growthInterval) {
+    public LossScaling {
+      if (growthInterval < 1) {
+        throw new IllegalArgumentException("stepGuard: the growth interval must be >= 1, got " + growthInterval);
+      }
+    }
+  }
+
+  /** GradScaler's factors: ×0.5 on an overflow, ×2 after the growth interval's clean steps. */
+  public static final double BACKOFF = 0.5;
+  public static final double GROWTH = 2;
 
   /** Floats in the guard state of a model with {@code layers} layers. */
   public static int length(int layers) {
@@ -86,6 +117,7 @@ public final class StepGuard {
     state[LOSS_SUM] = 0;
     state[LOSS_SUM_LOW] = 0;
     state[SKIPPED] = 0;
+    state[OVERFLOWS] = 0;
     state[BAD_STEP] = -1;
     state[BAD_LOSS] = 0;
     for (int l = 0; l < layers; l++) {
@@ -105,6 +137,21 @@ public final class StepGuard {
   public static void apply(
       float[] state, double[] sums, int[] layerOf, int layers, double loss, int examples, double maxNorm,
       int maxSkippedInARow) {
+    apply(state, sums, layerOf, layers, loss, examples, maxNorm, maxSkippedInARow, 0);
+  }
+
+  /**
+   * {@link #apply} with dynamic loss scaling when {@code growthInterval} &gt; 0 (see {@link LossScaling}): the sums are
+   * of gradients scaled by S = state[{@link #LOSS_SCALE}]. A finite loss with a non-finite sum is an overflow: the step
+   * is skipped (counted in {@link #OVERFLOWS} only) and S halves. Any other step counts as clean for S, a bad one too
+   * (as {@code GradScaler.update(false)} counts it), and the growth interval's clean steps double S. Norms and the
+   * clipping threshold apply to the true gradients: sums / S²; {@link #SCALE} is the clipping factor / S.
+   */
+  public static void apply(
+      float[] state, double[] sums, int[] layerOf, int layers, double loss, int examples, double maxNorm,
+      int maxSkippedInARow, int growthInterval) {
+    boolean scaling = growthInterval > 0;
+    double lossScale = scaling ? state[LOSS_SCALE] : 1;
     double total = (double) state[LOSS_SUM] + state[LOSS_SUM_LOW] + loss * examples;
     state[LOSS_SUM] = (float) total;
     state[LOSS_SUM_LOW] = (float) (total - (float) total);
@@ -115,10 +162,25 @@ public final class StepGuard {
       layerSquares[layerOf[p]] += sums[p];
       finite &= Double.isFinite(sums[p]);
     }
+    double unscale = 1 / (lossScale * lossScale); // S is a power of two: exact
+    for (int l = 0; l < layers; l++) {
+      layerSquares[l] *= unscale;
+    }
     state[SCALE] = 1;
     if (state[STOPPED] != 0) {
       state[APPLY] = 0;
       return;
+    }
+    if (scaling && !finite && Double.isFinite(loss)) {
+      state[APPLY] = 0;
+      state[OVERFLOWS] += 1;
+      state[LOSS_SCALE] = (float) (lossScale * BACKOFF);
+      state[CLEAN_STEPS] = 0;
+      return;
+    }
+    if (scaling && ++state[CLEAN_STEPS] == growthInterval) {
+      state[LOSS_SCALE] = (float) (lossScale * GROWTH);
+      state[CLEAN_STEPS] = 0;
     }
     if (!finite) {
       state[APPLY] = 0;
@@ -147,10 +209,9 @@ public final class StepGuard {
     for (double sum : sums) {
       squares += sum;
     }
-    double norm = Math.sqrt(squares);
-    if (maxNorm > 0 && norm > maxNorm) {
-      state[SCALE] = (float) (maxNorm / (norm + NORM_EPS));
-    }
+    double norm = Math.sqrt(squares) / lossScale;
+    float clip = maxNorm > 0 && norm > maxNorm ? (float) (maxNorm / (norm + NORM_EPS)) : 1;
+    state[SCALE] = (float) (clip / lossScale);
   }
 
   /** The guard state's contents (it is small: a read-back of a few hundred bytes). */
@@ -228,7 +289,7 @@ public final class StepGuard {
 
   /** {@link Backend#stepGuard}'s default: reads the operands back and runs {@link #apply}. */
   public static void stepGuardOnTheHost(Backend backend, Buffer sums, Buffer layerOf, Buffer loss, int examples,
-      double maxNorm, int maxSkippedInARow, Buffer state) {
+      double maxNorm, int maxSkippedInARow, Buffer state, LossScaling scaling) {
     int layers = layers(state);
     checkGuard(sums, layerOf, loss, layers, state);
     double[] s = new double[Math.toIntExact(sums.length())];
@@ -244,8 +305,12 @@ public final class StepGuard {
     double[] l = new double[1];
     backend.download(loss, l);
     float[] values = read(backend, state);
-    apply(values, s, layerIndex, layers, l[0], examples, maxNorm, maxSkippedInARow);
+    apply(values, s, layerIndex, layers, l[0], examples, maxNorm, maxSkippedInARow,
+        scaling == null ? 0 : scaling.growthInterval());
     backend.upload(state, values);
+    if (scaling != null) {
+      backend.upload(scaling.scale(), new float[] {values[LOSS_SCALE]});
+    }
   }
 
   /** {@link Backend#sgdSteps}'s default: reads the guard back, then one {@link Backend#sgdStep} each. */
