@@ -5,7 +5,10 @@
 //   s LIST  X[t][·] for each tensor                          sum_squares_chunks + _combine: prints the sums
 //   a LIST  DECOUPLED COPY GUARD3  P G M V for each tensor    adam_steps: prints P M V (C) of each tensor
 //   m LIST  NESTEROV FIRST MOMENTUM DAMPENING COPY GUARD3  P G V    sgd_steps: prints P V (C) of each tensor
-//   g P L LAYEROF[P] SUMS[P] LOSS EXAMPLES MAXNORM MAXSKIP STATE[11 + 4L]   step_guard: prints the state
+//   g P L LAYEROF[P] SUMS[P] LOSS EXAMPLES MAXNORM MAXSKIP STATE[14 + 4L]   step_guard: prints the state
+//   G P L LAYEROF[P] SUMS[P] LOSS EXAMPLES MAXNORM MAXSKIP GROWTH STATE[14 + 4L]   step_guard with loss scaling
+//       when GROWTH > 0 (the growth interval): prints the state, then loss_scale[0] (it starts as 0xFFFFFFFF bits,
+//       and the kernel gets a null loss_scale when GROWTH is 0)
 // GUARD3 = apply, scale, applied-steps floats (bits); the other hyperparameters are TrainingStepHostTest's constants.
 // COPY: the half.cuh Storage code of every tensor's 16-bit copy C (0: no copies); each C starts as 0xFFFF patterns.
 // A and M: a and m with the rate given, LR AT LR_AT before LIST: LR by value and, when AT is 1, LR_AT in the memory
@@ -134,7 +137,7 @@ int main() {
         for (int k : {0, 2}) print(std::vector<float>(data[t][k].begin(), data[t][k].end() - 1));
         print(copy[t]);
       }
-    } else if (kind == 'g') {
+    } else if (kind == 'g' || kind == 'G') {
       int count = (int) next();
       int layers = (int) next();
       std::vector<int> layerOf(count + 1);
@@ -145,12 +148,17 @@ int main() {
       int examples = (int) next();
       double maxNorm = nextFloat();
       int maxSkip = (int) next();
+      int growth = kind == 'G' ? (int) next() : 0;
       std::vector<float> state(G_HEADER + 4 * layers);
       for (float& s : state) s = nextFloat();
+      float lossScale = __uint_as_float(0xFFFFFFFFu);
+      float* scaleAt = growth > 0 ? &lossScale : nullptr;
       host_launch(dim3{1, 1, 1}, dim3{256, 1, 1}, [&] {
-        step_guard(sums.data(), layerOf.data(), count, layers, &loss, examples, maxNorm, maxSkip, state.data());
+        step_guard(sums.data(), layerOf.data(), count, layers, &loss, examples, maxNorm, maxSkip, state.data(),
+                   scaleAt, growth);
       });
       print(state);
+      if (kind == 'G') printf("%u\n", __float_as_uint(lossScale));
     } else {
       return 3;
     }

@@ -3,7 +3,8 @@
 // tensor cut into chunks of CHUNK elements with one block per chunk; and the step guard, one block, which decides the
 // step from the sums and writes the guard state (io.jgrad.StepGuard's layout and reference) that the optimizer
 // kernels read. The host reads nothing between the backward and the update.
-// Shapes: a list's tensors [length[t]] each; sums, layerOf [count]; loss [1]; state [G_HEADER + 4·layers].
+// Shapes: a list's tensors [length[t]] each; sums, layerOf [count]; loss [1]; state [G_HEADER + 4·layers];
+// loss_scale [1].
 #include "half.cuh"
 #include "ops.cuh"
 
@@ -46,13 +47,19 @@ __device__ __forceinline__ void store_copy(const CopyList& copies, int t, long l
 #define G_STOPPED 8
 #define G_BAD_STEP 9
 #define G_BAD_LOSS 10
-#define G_HEADER 11
+#define G_LOSS_SCALE 11
+#define G_CLEAN_STEPS 12
+#define G_OVERFLOWS 13
+#define G_HEADER 14
 // Block order after the header: LAST, BAD, MIN, MAX, each `layers` floats.
 #define G_LAST 0
 #define G_BAD 1
 #define G_MIN 2
 #define G_MAX 3
 #define NORM_EPS 1e-6
+// Dynamic loss scaling's factors (StepGuard.BACKOFF, GROWTH).
+#define G_BACKOFF 0.5
+#define G_GROWTH 2.0
 
 // The tensor whose chunks include block b (empty tensors own no block and are passed over).
 __device__ __forceinline__ int list_tensor(const TensorList& list, long long b) {
@@ -95,32 +102,43 @@ extern "C" __global__ void sum_squares_combine(TensorList list, const double* pa
   out[first + t] = (float) sum;
 }
 
-// StepGuard.apply, line for line: one block of LIST_THREADS threads; thread l (and l + blockDim.x, …) owns layer l's
-// blocks, thread 0 the header. sums [count], layerOf [count] in [0, layers).
+// StepGuard.apply (with growthInterval), line for line: one block of LIST_THREADS threads; thread l (and
+// l + blockDim.x, …) owns layer l's blocks, thread 0 the header. sums [count], layerOf [count] in [0, layers).
+// Dynamic loss scaling when growth_interval > 0: the sums are of gradients scaled by S = state[G_LOSS_SCALE], and
+// loss_scale (one float, non-null exactly then) receives the new S, the factor of the next step's loss.
+// Every thread decides the step's branch from the same values (read before thread 0 writes the header): applied
+// (LAST, MIN, MAX written), bad (BAD written) or, while scaling, an overflow (no layer block written).
 extern "C" __global__ void step_guard(
     const float* sums, const int* layerOf, int count, int layers, const float* loss, int examples, double maxNorm,
-    int maxSkippedInARow, float* state) {
+    int maxSkippedInARow, float* state, float* loss_scale, int growth_interval) {
   __shared__ int nonFinite;
-  __shared__ int wasStopped;  // read once, before thread 0 may set the flag below
+  __shared__ int wasStopped;   // read once, before thread 0 may set the flag below
+  __shared__ float oldScale;   // S, read once, before thread 0 may change it below
   if (threadIdx.x == 0) {
     nonFinite = 0;
     wasStopped = state[G_STOPPED] != 0.0f;
+    oldScale = state[G_LOSS_SCALE];
   }
   __syncthreads();
   for (int p = threadIdx.x; p < count; p += blockDim.x) {
     if (!isfinite(sums[p])) nonFinite = 1;  // every writer writes 1: no race on the value
   }
   __syncthreads();
+  bool scaling = growth_interval > 0;
+  double lossScale = scaling ? (double) oldScale : 1.0;
   double l = loss[0];
   bool stopped = wasStopped;
   bool finite = !nonFinite && isfinite(l);
+  bool overflow = !stopped && scaling && !finite && isfinite(l);
   bool apply = finite && !stopped;
-  bool bad = !finite && !stopped;
+  bool bad = !finite && !stopped && !overflow;
+  double unscale = 1.0 / (lossScale * lossScale);  // S is a power of two: exact
   for (int layer = threadIdx.x; layer < layers; layer += blockDim.x) {
     double squares = 0;
     for (int p = 0; p < count; p++) {
       if (layerOf[p] == layer) squares += sums[p];
     }
+    squares *= unscale;
     float sq = (float) squares;
     if (apply) {
       state[G_HEADER + G_LAST * layers + layer] = sq;
@@ -138,24 +156,38 @@ extern "C" __global__ void step_guard(
   state[G_SCALE] = 1.0f;
   if (stopped) {
     state[G_APPLY] = 0.0f;
-    return;
-  }
-  if (!finite) {
+  } else if (overflow) {
     state[G_APPLY] = 0.0f;
-    state[G_SKIPPED] += 1.0f;
-    state[G_SKIPPED_IN_A_ROW] += 1.0f;
-    state[G_BAD_STEP] = state[G_APPLIED_STEPS] + 1.0f;
-    state[G_BAD_LOSS] = (float) l;
-    if (state[G_SKIPPED_IN_A_ROW] >= (float) maxSkippedInARow) state[G_STOPPED] = 1.0f;
-    return;
+    state[G_OVERFLOWS] += 1.0f;
+    state[G_LOSS_SCALE] = (float) (lossScale * G_BACKOFF);
+    state[G_CLEAN_STEPS] = 0.0f;
+  } else {
+    if (scaling) {
+      state[G_CLEAN_STEPS] += 1.0f;
+      if (state[G_CLEAN_STEPS] == (float) growth_interval) {
+        state[G_LOSS_SCALE] = (float) (lossScale * G_GROWTH);
+        state[G_CLEAN_STEPS] = 0.0f;
+      }
+    }
+    if (!finite) {
+      state[G_APPLY] = 0.0f;
+      state[G_SKIPPED] += 1.0f;
+      state[G_SKIPPED_IN_A_ROW] += 1.0f;
+      state[G_BAD_STEP] = state[G_APPLIED_STEPS] + 1.0f;
+      state[G_BAD_LOSS] = (float) l;
+      if (state[G_SKIPPED_IN_A_ROW] >= (float) maxSkippedInARow) state[G_STOPPED] = 1.0f;
+    } else {
+      state[G_APPLY] = 1.0f;
+      state[G_APPLIED_STEPS] += 1.0f;
+      state[G_SKIPPED_IN_A_ROW] = 0.0f;
+      double squares = 0;
+      for (int p = 0; p < count; p++) squares += sums[p];
+      double norm = sqrt(squares) / lossScale;
+      float clip = maxNorm > 0 && norm > maxNorm ? (float) (maxNorm / (norm + NORM_EPS)) : 1.0f;
+      state[G_SCALE] = (float) ((double) clip / lossScale);
+    }
   }
-  state[G_APPLY] = 1.0f;
-  state[G_APPLIED_STEPS] += 1.0f;
-  state[G_SKIPPED_IN_A_ROW] = 0.0f;
-  double squares = 0;
-  for (int p = 0; p < count; p++) squares += sums[p];
-  double norm = sqrt(squares);
-  if (maxNorm > 0 && norm > maxNorm) state[G_SCALE] = (float) (maxNorm / (norm + NORM_EPS));
+  if (scaling) loss_scale[0] = state[G_LOSS_SCALE];
 }
 
 // The gradient as the update sees it: grad·scale rounded to float, as the host's MUL_SCALAR clipping kernel gives it.

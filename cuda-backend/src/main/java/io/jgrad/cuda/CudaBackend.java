@@ -586,17 +586,17 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void stepGuard(
-      Buffer sums, Buffer layerOf, Buffer loss, int examples, double maxNorm, int maxSkippedInARow, Buffer state) {
+  public void stepGuard(Buffer sums, Buffer layerOf, Buffer loss, int examples, double maxNorm, int maxSkippedInARow,
+      Buffer state, StepGuard.LossScaling scaling) {
     context.bind();
     if (trainingStep == null || cuda(sums).dtype() != DType.FLOAT32 || cuda(loss).dtype() != DType.FLOAT32) {
-      Backend.super.stepGuard(sums, layerOf, loss, examples, maxNorm, maxSkippedInARow, state);
+      Backend.super.stepGuard(sums, layerOf, loss, examples, maxNorm, maxSkippedInARow, state, scaling);
       return;
     }
     int layers = (int) ((state.length() - StepGuard.HEADER) / StepGuard.Block.values().length);
     StepGuard.checkGuard(sums, layerOf, loss, layers, state);
     trainingStep.stepGuard(cuda(sums), cuda(layerOf), cuda(loss), examples, maxNorm, maxSkippedInARow, cuda(state),
-        layers);
+        layers, scaling == null ? null : cuda(scaling.scale()), scaling == null ? 0 : scaling.growthInterval());
   }
 
   @Override

@@ -124,15 +124,28 @@ final class TrainingStepKernels {
     }
   }
 
+  /**
+   * {@link StepGuard#apply} on the device, with dynamic loss scaling when {@code growthInterval} &gt; 0.
+   *
+   * @param lossScale null without loss scaling; else one float32 that receives the new S (state[LOSS_SCALE])
+   * @param growthInterval 0 without loss scaling; else the clean steps after which S doubles
+   */
   void stepGuard(CudaBuffer sums, CudaBuffer layerOf, CudaBuffer loss, int examples, double maxNorm,
-      int maxSkippedInARow, CudaBuffer state, int layers) {
+      int maxSkippedInARow, CudaBuffer state, int layers, CudaBuffer lossScale, int growthInterval) {
     Check.that(sums.dtype() == DType.FLOAT32 && loss.dtype() == DType.FLOAT32, "stepGuard",
         "sums and loss must be float32, got " + sums.dtype().label() + " and " + loss.dtype().label());
     Check.that(maxSkippedInARow >= 1, "stepGuard", "maxSkippedInARow must be >= 1, got " + maxSkippedInARow);
     Check.that(sums.length() <= Integer.MAX_VALUE, "stepGuard", "too many sums: " + sums.length());
+    Check.that(growthInterval >= 0 && (lossScale == null) == (growthInterval == 0), "stepGuard",
+        "the loss scale buffer must be given exactly when the growth interval is > 0, got growth interval "
+            + growthInterval + (lossScale == null ? " without" : " with") + " a buffer");
+    if (lossScale != null) {
+      Check.floats("stepGuard", "lossScale", lossScale, 1);
+    }
     guard.launch(new Grid(1, 1, 1, GUARD_THREADS, 1, 1),
         new KernelArgs().ptr(sums.pointer()).ptr(layerOf.pointer()).i32((int) sums.length()).i32(layers)
-            .ptr(loss.pointer()).i32(examples).f64(maxNorm).i32(maxSkippedInARow).ptr(state.pointer()));
+            .ptr(loss.pointer()).i32(examples).f64(maxNorm).i32(maxSkippedInARow).ptr(state.pointer())
+            .ptr(lossScale == null ? null : lossScale.pointer()).i32(growthInterval));
   }
 
   /** copies: null, or each parameter's 16-bit copy (null where none), written with it. */

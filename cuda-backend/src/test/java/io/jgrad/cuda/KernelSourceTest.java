@@ -103,16 +103,20 @@ class KernelSourceTest {
         structFields(file, "CopyList").stream().map(f -> f.replace("long long ", "")).toList());
     assertEquals(TrainingStepKernels.COPY_LONGS, 2 * TrainingStepKernels.LIST_MAX);
     String[] header = {"APPLY", "SCALE", "APPLIED_STEPS", "LOSS_SUM", "LOSS_SUM_LOW", "LAST_LOSS", "SKIPPED",
-        "SKIPPED_IN_A_ROW", "STOPPED", "BAD_STEP", "BAD_LOSS", "HEADER"};
+        "SKIPPED_IN_A_ROW", "STOPPED", "BAD_STEP", "BAD_LOSS", "LOSS_SCALE", "CLEAN_STEPS", "OVERFLOWS", "HEADER"};
     int[] offsets = {StepGuard.APPLY, StepGuard.SCALE, StepGuard.APPLIED_STEPS, StepGuard.LOSS_SUM,
         StepGuard.LOSS_SUM_LOW, StepGuard.LAST_LOSS, StepGuard.SKIPPED, StepGuard.SKIPPED_IN_A_ROW, StepGuard.STOPPED,
-        StepGuard.BAD_STEP, StepGuard.BAD_LOSS, StepGuard.HEADER};
+        StepGuard.BAD_STEP, StepGuard.BAD_LOSS, StepGuard.LOSS_SCALE, StepGuard.CLEAN_STEPS, StepGuard.OVERFLOWS,
+        StepGuard.HEADER};
     for (int i = 0; i < header.length; i++) {
       assertEquals(offsets[i], define(file, "G_" + header[i]), header[i]);
     }
     for (StepGuard.Block b : StepGuard.Block.values()) {
       assertEquals(b.ordinal(), define(file, "G_" + b.name()), b.name());
     }
+    assertEquals(StepGuard.NORM_EPS, decimal(file, "NORM_EPS"));
+    assertEquals(StepGuard.BACKOFF, decimal(file, "G_BACKOFF"));
+    assertEquals(StepGuard.GROWTH, decimal(file, "G_GROWTH"));
   }
 
   @Test
@@ -185,6 +189,14 @@ class KernelSourceTest {
     Matcher m = Pattern.compile("#define " + name + " (\\d+)").matcher(Files.readString(KERNELS.resolve(file)));
     assertTrue(m.find(), "#define " + name + " in " + file);
     return Integer.parseInt(m.group(1));
+  }
+
+  /** A #define of a floating-point literal (1e-6, 0.5, 2.0). */
+  private static double decimal(String file, String name) throws IOException {
+    Matcher m = Pattern.compile("#define " + name + " ([0-9.eE+-]+)\\s")
+        .matcher(Files.readString(KERNELS.resolve(file)));
+    assertTrue(m.find(), "#define " + name + " in " + file);
+    return Double.parseDouble(m.group(1));
   }
 
 }

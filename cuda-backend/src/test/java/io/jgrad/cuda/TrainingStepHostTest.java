@@ -3,6 +3,7 @@ package io.jgrad.cuda;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.Backend;
@@ -40,6 +41,8 @@ class TrainingStepHostTest {
     sumsOfSquares(harness);
     stepGuard(harness);
     stepGuardOfManyLayers(harness);
+    stepGuardWithLossScaling(harness);
+    stepGuardOfManyLayersWithLossScaling(harness);
     try (Backend cpu = Backends.create("cpu-scalar")) {
       for (double[] guard : new double[][] {{1, 1, 1}, {1, 0.5, 4}, {0, 1, 3}}) {
         adam(harness, cpu, false, guard, Half16.BFLOAT16);
@@ -173,6 +176,134 @@ class TrainingStepHostTest {
       assertEquals(true, Float.compare(reference[i], got) == 0 || (Float.isNaN(reference[i]) && Float.isNaN(got)),
           "state[" + i + "]: kernel " + got + ", reference " + reference[i]);
     }
+  }
+
+  /**
+   * Dynamic loss scaling (growth interval 3, S = 1024 to start) against {@link StepGuard#apply} with the same interval,
+   * bit for bit (any NaN for a NaN), step by step on the state the kernel wrote, and loss_scale[0] = the kernel's
+   * state[LOSS_SCALE] after every step. The sums the kernel gets are those of gradients scaled by the current S (each
+   * true Σg² × S², exact in float: S is a power of two). The sequence: clean steps growing S (with clipping at S ≠ 1:
+   * SCALE = clip/S), a genuine overflow (a true 1e33 × S² is infinite) and a NaN sum with a finite loss halving S twice
+   * without counting as skips (two in a row under maxSkippedInARow 2 do not stop the run), a NaN loss (a real skip that
+   * still counts as a clean step), an infinite loss with an infinite sum (a skip, not an overflow, growing S), the
+   * second skip in a row stopping the run, and stopped steps changing nothing of the scaler.
+   */
+  private void stepGuardWithLossScaling(HostKernel harness) throws Exception {
+    int[] layerOf = {0, 0, 1, 2, 2};
+    int layers = 3;
+    int growth = 3;
+    float inf = Float.POSITIVE_INFINITY;
+    float nan = Float.NaN;
+    float[][] steps = { // {loss, true Σg² per gradient...}
+      {0.5f, 1e-4f, 2e-4f, 3e-4f, 4e-4f, 5e-4f}, {2, 10, 20, 30, 40, 50}, {1, 4, 5, 6, 7, 8}, {1, 1e33f, 1, 1, 1, 1},
+      {0.75f, 1, nan, 1, 1, 1}, {nan, 1, 1, 1, 1, 1}, {0.25f, 0.5f, 0.25f, 0, 1e-30f, 0}, {inf, inf, 1, 1, 1, 1},
+      {nan, 1, 1, 1, 1, 1}, {1, inf, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}};
+    // What each step must leave, so that the sequence covers what it claims: S, CLEAN_STEPS, OVERFLOWS, SKIPPED,
+    // SKIPPED_IN_A_ROW, STOPPED, APPLY.
+    int[] columns = {StepGuard.LOSS_SCALE, StepGuard.CLEAN_STEPS, StepGuard.OVERFLOWS, StepGuard.SKIPPED,
+        StepGuard.SKIPPED_IN_A_ROW, StepGuard.STOPPED, StepGuard.APPLY};
+    float[][] expected = {
+      {1024, 1, 0, 0, 0, 0, 1}, {1024, 2, 0, 0, 0, 0, 1}, {2048, 0, 0, 0, 0, 0, 1}, {1024, 0, 1, 0, 0, 0, 0},
+      {512, 0, 2, 0, 0, 0, 0}, {512, 1, 2, 1, 1, 0, 0}, {512, 2, 2, 1, 0, 0, 1}, {1024, 0, 2, 2, 1, 0, 0},
+      {1024, 1, 2, 3, 2, 1, 0}, {1024, 1, 2, 3, 2, 1, 0}, {1024, 1, 2, 3, 2, 1, 0}};
+    float[] reference = StepGuard.initial(layers, 3);
+    reference[StepGuard.LOSS_SCALE] = 1024;
+    float[] device = reference.clone();
+    for (int s = 0; s < steps.length; s++) {
+      float scale = reference[StepGuard.LOSS_SCALE];
+      float[] sums = new float[layerOf.length];
+      for (int p = 0; p < sums.length; p++) {
+        sums[p] = steps[s][p + 1] * (scale * scale);
+      }
+      float before = scale;
+      StepGuard.apply(reference, widen(sums), layerOf, layers, steps[s][0], 64, 5, 2, growth);
+      for (int c = 0; c < columns.length; c++) {
+        assertEquals(expected[s][c], reference[columns[c]], "the scenario's step " + s + ", state[" + columns[c] + "]");
+      }
+      if (s == 1 || s == 2) {
+        assertTrue(reference[StepGuard.SCALE] < 1 / before, "step " + s + " is clipped: SCALE below 1/S");
+      } else if (reference[StepGuard.APPLY] == 1) {
+        assertEquals(1 / before, reference[StepGuard.SCALE], "step " + s + ": SCALE = 1/S");
+      }
+      long[] out = harness.run(guardInput(layerOf, layers, sums, steps[s][0], 64, 5, 2, growth, device));
+      assertEquals(reference.length + 1, out.length);
+      device = sameState(reference, out, "scaled step " + s);
+      assertEquals(Float.floatToRawIntBits(device[StepGuard.LOSS_SCALE]), (int) out[reference.length],
+          "step " + s + ": loss_scale[0] = state[LOSS_SCALE]");
+    }
+  }
+
+  /**
+   * 350 layers with loss scaling (growth interval 2, S = 256): an overflow (a NaN sum, a finite loss) writes no layer
+   * block on any thread, then two applied steps store each layer's Σg² / S² (S = 128), the second doubling S.
+   */
+  private void stepGuardOfManyLayersWithLossScaling(HostKernel harness) throws Exception {
+    int count = 700;
+    int layers = count / 2;
+    int[] layerOf = new int[count];
+    for (int p = 0; p < count; p++) {
+      layerOf[p] = p / 2;
+    }
+    float[] reference = StepGuard.initial(layers, 0);
+    reference[StepGuard.LOSS_SCALE] = 256;
+    float[] device = reference.clone();
+    float[] scales = {128, 128, 256};
+    for (int s = 0; s < scales.length; s++) {
+      float scale = reference[StepGuard.LOSS_SCALE];
+      float[] sums = new float[count];
+      for (int p = 0; p < count; p++) {
+        sums[p] = s == 0 && p == 651 ? Float.NaN : (float) (2 * rng.nextDouble()) * (scale * scale);
+      }
+      StepGuard.apply(reference, widen(sums), layerOf, layers, 0.5, 16, 1, 1, 2);
+      assertEquals(scales[s], reference[StepGuard.LOSS_SCALE], "the scenario's S after step " + s);
+      assertEquals(s == 0 ? 0 : 1, reference[StepGuard.APPLY], "the scenario's step " + s);
+      long[] out = harness.run(guardInput(layerOf, layers, sums, 0.5f, 16, 1, 1, 2, device));
+      assertEquals(reference.length + 1, out.length);
+      device = sameState(reference, out, "350 layers, scaled step " + s);
+      assertEquals(Float.floatToRawIntBits(device[StepGuard.LOSS_SCALE]), (int) out[reference.length],
+          "step " + s + ": loss_scale[0] = state[LOSS_SCALE]");
+    }
+    assertEquals(0f, reference[StepGuard.STOPPED], "an overflow under maxSkippedInARow 1 does not stop the run");
+    assertTrue(reference[StepGuard.Block.MIN.at(layers, layers - 1)] < Float.POSITIVE_INFINITY,
+        "the applied steps wrote the layer blocks, the last layer's too");
+  }
+
+  /** The harness's G command: step_guard with the growth interval (0: no loss scaling). */
+  private static String guardInput(int[] layerOf, int layers, float[] sums, float loss, int examples, float maxNorm,
+      int maxSkippedInARow, int growth, float[] state) {
+    StringBuilder in = new StringBuilder("G " + layerOf.length + " " + layers);
+    for (int p : layerOf) {
+      in.append(' ').append(p);
+    }
+    in.append(bits(sums)).append(bits(new float[] {loss})).append(' ').append(examples)
+        .append(bits(new float[] {maxNorm})).append(' ').append(maxSkippedInARow).append(' ').append(growth)
+        .append(bits(state));
+    return in.toString();
+  }
+
+  /**
+   * The state the kernel printed (its first reference.length values) equals the reference bit for bit, any NaN
+   * matching any NaN; returns it.
+   */
+  private static float[] sameState(float[] reference, long[] out, String what) {
+    float[] device = new float[reference.length];
+    for (int i = 0; i < reference.length; i++) {
+      device[i] = Float.intBitsToFloat((int) out[i]);
+    }
+    for (int i = 0; i < reference.length; i++) {
+      assertEquals(Float.floatToIntBits(reference[i]), Float.floatToIntBits(device[i]), what + ", state[" + i
+          + "]: kernel " + device[i] + ", reference " + reference[i] + "\nkernel    " + Arrays.toString(device)
+          + "\nreference " + Arrays.toString(reference));
+    }
+    return device;
+  }
+
+  private static double[] widen(float[] values) {
+    double[] d = new double[values.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = values[i];
+    }
+    return d;
   }
 
   /** copy: the type of the params' 16-bit copies, or null for none. */
