@@ -26,6 +26,9 @@ final class DeviceGuard implements AutoCloseable {
   record Window(
       double lossSum,
       int skipped,
+      int overflows,
+      double lossScale,
+      int cleanSteps,
       int skippedInARow,
       boolean stopped,
       long appliedSteps,
@@ -40,6 +43,9 @@ final class DeviceGuard implements AutoCloseable {
   private final Map<String, Parameter> params;
   private final List<String> layers = new ArrayList<>();
   private final Tensor state;
+  /** fp16's loss scale S as a tensor the loss is multiplied by, and its scaling for the guard; null without. */
+  private final Tensor lossScale;
+  private final StepGuard.LossScaling scaling;
   /** The parameters that had gradients at the last step, and their layer indices and sums on the device. */
   private List<String> measured = List.of();
   private Tensor layerOf;
@@ -48,8 +54,9 @@ final class DeviceGuard implements AutoCloseable {
   /**
    * @param appliedSteps the optimizer's step count so far
    * @param skippedInARow the run of skipped steps a previous fit ended with (it carries over, as on the host)
+   * @param scaler fp16's loss scaler, whose S and clean steps the guard takes over; null without loss scaling
    */
-  DeviceGuard(Map<String, Parameter> params, long appliedSteps, int skippedInARow) {
+  DeviceGuard(Map<String, Parameter> params, long appliedSteps, int skippedInARow, GradScaler scaler) {
     this.params = params;
     params.keySet().forEach(name -> {
       String layer = GradNormMonitor.layer(name);
@@ -60,10 +67,21 @@ final class DeviceGuard implements AutoCloseable {
     backend = params.values().iterator().next().value().backend();
     try (Scope ignored = Scope.detached()) {
       state = Tensor.empty(backend, DType.FLOAT32, Shape.of(StepGuard.length(layers.size())));
+      lossScale = scaler == null ? null : Tensor.full(backend, DType.FLOAT32, Shape.of(1), scaler.scale());
     }
+    scaling = scaler == null ? null : new StepGuard.LossScaling(buffer(lossScale), scaler.growthInterval());
     float[] initial = StepGuard.initial(layers.size(), appliedSteps);
     initial[StepGuard.SKIPPED_IN_A_ROW] = skippedInARow;
+    if (scaler != null) {
+      initial[StepGuard.LOSS_SCALE] = (float) scaler.scale();
+      initial[StepGuard.CLEAN_STEPS] = scaler.cleanSteps();
+    }
     backend.upload(buffer(state), initial);
+  }
+
+  /** What the step's loss is multiplied by before backward (S, updated on the device each step); null without. */
+  Tensor lossScale() {
+    return lossScale;
   }
 
   /** Where the parameters live. */
@@ -97,7 +115,7 @@ final class DeviceGuard implements AutoCloseable {
       backend.sumsOfSquares(grads, buffer(sums));
     }
     backend.stepGuard(buffer(sums), buffer(layerOf), buffer(loss), examples, clipNorm, maxSkippedInARow,
-        buffer(state));
+        buffer(state), scaling);
   }
 
   /** The layer map and sums for this set of gradients (the same every step unless a parameter gains its first). */
@@ -135,9 +153,10 @@ final class DeviceGuard implements AutoCloseable {
       }
     }
     Window w = new Window((double) s[StepGuard.LOSS_SUM] + s[StepGuard.LOSS_SUM_LOW], (int) s[StepGuard.SKIPPED],
+        (int) s[StepGuard.OVERFLOWS], s[StepGuard.LOSS_SCALE], (int) s[StepGuard.CLEAN_STEPS],
         (int) s[StepGuard.SKIPPED_IN_A_ROW], s[StepGuard.STOPPED] != 0, (long) s[StepGuard.APPLIED_STEPS],
         (long) s[StepGuard.BAD_STEP], s[StepGuard.BAD_LOSS], bad.toString(), last, min, max);
-    if (w.skipped() > 0 || w.lossSum() != 0 || !min.isEmpty()) {
+    if (w.skipped() > 0 || w.overflows() > 0 || w.lossSum() != 0 || !min.isEmpty()) {
       StepGuard.reset(s, n);
       backend.upload(buffer(state), s);
     }
@@ -155,5 +174,8 @@ final class DeviceGuard implements AutoCloseable {
   public void close() {
     closeMaps();
     state.close();
+    if (lossScale != null) {
+      lossScale.close();
+    }
   }
 }

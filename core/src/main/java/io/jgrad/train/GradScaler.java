@@ -47,6 +47,21 @@ public final class GradScaler {
     return skipped;
   }
 
+  int growthInterval() {
+    return growthInterval;
+  }
+
+  int cleanSteps() {
+    return cleanSteps;
+  }
+
+  /** Takes the state a device-decided run reached ({@link DeviceGuard}): S, the clean steps, more overflows. */
+  void follow(double scale, int cleanSteps, int overflows) {
+    this.scale = scale;
+    this.cleanSteps = cleanSteps;
+    this.skipped += overflows;
+  }
+
   /** loss·S, to run backward on. */
   public Tensor scale(Tensor loss) {
     return loss.mul(scale);

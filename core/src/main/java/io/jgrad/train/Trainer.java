@@ -150,7 +150,8 @@ public final class Trainer {
    * device memory, the optimizer's guarded multi-tensor step reads the decision, and the host reads the metrics once
    * per progress refresh (at most every {@value #GUARD_READ_INTERVAL} steps and at each epoch's end). Skipped steps
    * are then reported (logged, or thrown under STOP) at that read rather than at the step, with the model unchanged
-   * from the skipped step on as before. fp16 loss scaling and optimizers without a guarded step keep the host check.
+   * from the skipped step on as before. fp16's loss scaler is decided there too (an overflow skips the step and halves
+   * the scale, as {@link GradScaler} does); optimizers without a guarded step keep the host check.
    */
   public Trainer deviceGuard(boolean on) {
     this.deviceGuard = on;
@@ -221,16 +222,16 @@ public final class Trainer {
     restoredEpoch = 0;
     Map<String, TensorData> bestWeights = null;
     // The device guard reads nothing back per step; the deferred checks keep the loss kernels from waiting either.
-    try (DeviceGuard guard = deviceGuard && scaler == null && optimizer.stepsOnTheDevice()
-            ? new DeviceGuard(optimizer.parameters(), optimizer.steps(), skippedInARow) : null;
+    try (DeviceGuard guard = deviceGuard && optimizer.stepsOnTheDevice()
+            ? new DeviceGuard(optimizer.parameters(), optimizer.steps(), skippedInARow, scaler) : null;
         Backend.DeferredChecks checks = guard == null ? null : guard.backend().deferChecks();
         GraphedStep graphed = guard == null || !graphs ? null
             : new GraphedStep(guard.backend(), optimizer, b -> deviceWork(b, guard))) {
       replayedSteps = 0;
       if (graphs && guard == null) {
-        log.log(Level.INFO, "graphs: this fit checks each step on the host (" + (scaler != null ? "fp16 loss scaling"
-            : !deviceGuard ? "the device guard is off" : optimizer.getClass().getSimpleName() + " has no guarded step")
-            + "), which reads the device every step, so no step is recorded");
+        log.log(Level.INFO, "graphs: this fit checks each step on the host (" + (!deviceGuard ? "the device guard is off"
+            : optimizer.getClass().getSimpleName() + " has no guarded step") + "), which reads the device every step, "
+            + "so no step is recorded");
       }
       while (completedEpochs < epochs) {
         int epoch = completedEpochs + 1;
@@ -357,7 +358,7 @@ public final class Trainer {
         l = loss.apply(model.forward(batch.features()), batch.labels());
       }
       optimizer.zeroGrad();
-      l.backward();
+      (guard.lossScale() == null ? l : l.mul(guard.lossScale())).backward();
       guard.decide(l, batch.size(), clipNorm, nonFinitePolicy == NonFinitePolicy.STOP ? 1 : maxSkippedInARow);
       optimizer.updateOnTheDevice(guard.state());
     }
@@ -370,7 +371,14 @@ public final class Trainer {
   private void absorb(DeviceGuard.Window w) {
     epochLossSum += w.lossSum();
     optimizer.setSteps(w.appliedSteps());
-    skippedSteps += w.skipped();
+    skippedSteps += w.skipped() + w.overflows();
+    if (scaler != null) {
+      scaler.follow(w.lossScale(), w.cleanSteps(), w.overflows());
+      if (w.overflows() > 0) {
+        log.log(Level.DEBUG, w.overflows() + " steps skipped as their fp16 gradients overflowed; loss scale now "
+            + w.lossScale());
+      }
+    }
     skippedInARow = w.skippedInARow();
     if (!w.minNorms().isEmpty()) { // a step was applied since the last read: its norms are measurements
       monitor.warnAbout(w.minNorms());

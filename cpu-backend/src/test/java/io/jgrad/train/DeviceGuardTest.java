@@ -1,5 +1,6 @@
 package io.jgrad.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,5 +96,65 @@ class DeviceGuardTest {
         assertTrue(host.losses().get(STEPS - 1) < host.losses().get(0), what + ": it learns");
       }
     });
+  }
+
+  private record Fp16Run(List<Double> losses, List<EpochMetrics> epochs, long steps, double scale, long overflows,
+      float[] firstWeight) {}
+
+  private static Fp16Run trainFp16(String backendName, boolean onDevice, double clipNorm) {
+    List<Double> losses = new ArrayList<>();
+    try (Backend backend = Backends.create(backendName)) {
+      Generator g = new Generator(8);
+      Sequential model = new Sequential(new Linear(backend, 16, 64, g), new ReLU(), new Dropout(0.2, new Generator(5)),
+          new Linear(backend, 64, 4, g));
+      try (DataLoader train =
+          DataLoader.builder(TrainerTest.clusters(1000, 4)).batchSize(40).shuffle(true).seed(9).build(backend);
+          Optimizer opt = new AdamW(model.namedParameters(), 3e-3)) {
+        // 2^40 overflows float16 at once: the first steps skip and halve S; a growth interval of 7 doubles it again
+        GradScaler scaler = new GradScaler(Math.pow(2, 40), 7);
+        Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).deviceGuard(onDevice)
+            .clipNorm(clipNorm).precision(Precision.FP16).gradScaler(scaler)
+            .listener(new TrainListener() {
+              @Override
+              public void stepFinished(int epoch, int step, StepProgress progress) {
+                losses.add(progress.loss());
+              }
+            });
+        List<EpochMetrics> epochs = trainer.fit(train, null, 2);
+        return new Fp16Run(losses, epochs, opt.steps(), scaler.scale(), scaler.skippedSteps(),
+            model.parameters().get(0).value().toFloatArray());
+      } finally {
+        model.close();
+      }
+    }
+  }
+
+  /**
+   * fp16's loss scaler decided with the guard: overflows skip steps and halve S, clean steps double it, as the host's
+   * GradScaler does; the same losses (bit for bit without clipping), skips, S and weights as the host-checked step.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"cpu-scalar", "cpu"})
+  void fp16LossScalingOnTheDeviceTrainsAsOnTheHost(String backend) {
+    for (double clip : new double[] {0, 0.05}) {
+      String what = backend + " fp16 clip " + clip;
+      Fp16Run host = trainFp16(backend, false, clip);
+      Fp16Run device = trainFp16(backend, true, clip);
+      assertTrue(host.overflows() >= 20, what + ": the scaler backed off from 2^40: " + host.overflows());
+      assertEquals(host.overflows(), device.overflows(), what + ": overflows");
+      assertEquals(host.scale(), device.scale(), what + ": the loss scale");
+      assertEquals(host.steps(), device.steps(), what + ": applied steps");
+      double tolerance = clip == 0 ? 0 : 1e-5;
+      for (int s = 0; s < host.losses().size(); s++) {
+        double h = host.losses().get(s);
+        assertEquals(h, device.losses().get(s), tolerance * Math.abs(h), what + ": step " + s);
+      }
+      for (int e = 0; e < 2; e++) {
+        assertEquals(host.epochs().get(e).skippedSteps(), device.epochs().get(e).skippedSteps(), what + ": skips");
+      }
+      if (clip == 0) {
+        assertArrayEquals(host.firstWeight(), device.firstWeight(), what + ": weights");
+      }
+    }
   }
 }

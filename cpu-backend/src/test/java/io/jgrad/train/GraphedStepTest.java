@@ -174,13 +174,17 @@ class GraphedStepTest {
     });
   }
 
-  /** Checkpointed segments re-draw their masks in backward from the tape: the replays shift both draws alike. */
+  /**
+   * Checkpointed segments re-draw their masks in backward from the tape: the replays shift both draws alike. fp16's
+   * loss scale lives in device memory that the recorded guard updates and the recorded loss product reads.
+   */
   @Test
-  void checkpointedSegmentsAndBf16AutocastAndTwoDropoutGeneratorsReplayAsEager() {
+  void checkpointedSegmentsAutocastAndTwoDropoutGeneratorsReplayAsEager() {
     Function<Sequential, Optimizer> adam = m -> new AdamW(m.namedParameters(), 3e-3);
     Map<String, Setup> setups = Map.of(
         "checkpointed", Setup.of(adam).inCheckpointedSegments(),
         "bf16", Setup.of(adam).withPrecision(Precision.BF16),
+        "fp16 with loss scaling", Setup.of(adam).withPrecision(Precision.FP16),
         "two dropout generators", Setup.of(adam).withSecondDropout(6));
     setups.forEach((what, setup) -> {
       int[] counts = new int[2];
