@@ -21,7 +21,10 @@ import java.util.List;
 public final class StepGuard {
   /** 1 when this step's update is applied, 0 when it is skipped (non-finite, or the run has stopped). */
   public static final int APPLY = 0;
-  /** The factor the gradients are multiplied by before the update: maxNorm/(norm + 1e-6) when clipped, else 1. */
+  /**
+   * The factor the gradients are multiplied by before the update: maxNorm/(norm + 1e-6) when clipped, else 1; over
+   * the loss scale S under {@link LossScaling}.
+   */
   public static final int SCALE = 1;
   /** Optimizer steps applied in all: Adam's 1-based step count t of the update that {@link #APPLY} allows. */
   public static final int APPLIED_STEPS = 2;
