@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@link Trainer#graphs}: the device-decided step recorded into a CUDA graph and replayed trains as the eager step on
  * the same GPU — the first 50 losses within 1e-4 through a warmup-cosine learning rate, dropout and an epoch's
- * partial last batch (run eagerly between replays), in float32 and under bf16 autocast — with every full batch after
+ * partial last batch (run eagerly between replays), in float32, under bf16 autocast and fp16 with its loss scaler
+ * (which matches the host-checked fp16 step too) — with every full batch after
  * the warm-up replayed, no cudaMalloc after the first epoch, live device memory that of the eager run plus the
  * graph's input batch, and unchanged over 1,000 replayed steps.
  */
@@ -53,6 +54,11 @@ class GraphedStepGpuTest {
 
   private static Run train(boolean graphs, Precision precision, int epochs,
       Function<Sequential, Optimizer> optimizer) {
+    return train(graphs, true, precision, epochs, optimizer);
+  }
+
+  private static Run train(boolean graphs, boolean deviceGuard, Precision precision, int epochs,
+      Function<Sequential, Optimizer> optimizer) {
     try (Backend backend = CudaBackend.open(BackendOptions.defaults())) {
       FirstLosses first = new FirstLosses(STEPS, backend);
       MemoryStats[] last = new MemoryStats[1];
@@ -64,7 +70,7 @@ class GraphedStepGpuTest {
               .build(backend);
           Optimizer opt = optimizer.apply(model)) {
         Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).graphs(graphs)
-            .precision(precision).listener(first).listener(new TrainListener() {
+            .deviceGuard(deviceGuard).precision(precision).listener(first).listener(new TrainListener() {
               @Override
               public void epochFinished(EpochMetrics metrics) {
                 last[0] = backend.memoryStats();
@@ -121,6 +127,18 @@ class GraphedStepGpuTest {
     Run graphed = train(true, Precision.BF16, 3, GraphedStepGpuTest::adamw);
     assertLossesMatch(eager, graphed, "bf16");
     assertTrue(graphed.replayed() > 0, "bf16 steps replayed");
+  }
+
+  /** fp16's loss scaler decided on the device: graphed as eager, and as the host-checked step with its GradScaler. */
+  @Test
+  void fp16LossScalingReplaysAsEagerAndTrainsAsTheHostCheckedStep() {
+    Run host = train(false, false, Precision.FP16, 3, GraphedStepGpuTest::adamw);
+    Run eager = train(false, Precision.FP16, 3, GraphedStepGpuTest::adamw);
+    Run graphed = train(true, Precision.FP16, 3, GraphedStepGpuTest::adamw);
+    assertLossesMatch(eager, graphed, "fp16 graphed");
+    assertLossesMatch(host, eager, "fp16 device-decided against host-checked");
+    assertEquals(host.steps(), eager.steps(), "fp16 applied steps");
+    assertTrue(graphed.replayed() > 0, "fp16 steps replayed");
   }
 
   @Test
