@@ -11,6 +11,7 @@ import io.jgrad.Generator;
 import io.jgrad.Tensor;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
+import io.jgrad.data.ValidationSplit;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Dropout;
@@ -217,6 +218,54 @@ class GraphedStepTest {
       }
     }
     assertEquals(messages[0], messages[1]);
+  }
+
+  private record Stopped(List<EpochMetrics> epochs, int restoredEpoch, float[][] weights) {}
+
+  private static Stopped trainWithValidation(Backend backend, boolean graphs) {
+    Generator g = new Generator(8);
+    Sequential model = new Sequential(new Linear(backend, 16, 64, g), new ReLU(), new Dropout(0.2, new Generator(5)),
+        new Linear(backend, 64, 4, g));
+    ValidationSplit split = ValidationSplit.carve(TrainerTest.clusters(EXAMPLES, 4), 0.2, 3);
+    try (DataLoader train = DataLoader.builder(split.train()).batchSize(BATCH).shuffle(true).seed(9).build(backend);
+        DataLoader validation = DataLoader.builder(split.validation()).batchSize(100).build(backend);
+        DataLoader test = DataLoader.builder(TrainerTest.clusters(300, 7)).batchSize(100).build(backend);
+        Optimizer opt = new AdamW(model.namedParameters(), 2e-2)) {
+      Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).graphs(graphs)
+          .validation(validation)
+          .earlyStopping(EarlyStopping.on(Monitor.VALIDATION_LOSS, 2, 0).restoreBestWeights());
+      List<EpochMetrics> epochs = trainer.fit(train, test, 8);
+      float[][] weights = model.parameters().stream().map(p -> p.value().toFloatArray()).toArray(float[][]::new);
+      return new Stopped(epochs, trainer.restoredEpoch(), weights);
+    } finally {
+      model.close();
+    }
+  }
+
+  /** Evaluation and validation run eagerly between replays; early stopping restores the same best weights. */
+  @Test
+  void evaluationBetweenReplaysAndRestoredWeightsAreTheEagerRuns() {
+    Stopped eager;
+    try (Backend backend = Backends.create("cpu-scalar")) {
+      eager = trainWithValidation(backend, false);
+    }
+    try (Backend backend = RecordingBackend.wrap(Backends.create("cpu-scalar"))) {
+      Stopped graphed = trainWithValidation(backend, true);
+      assertTrue(RecordingBackend.of(backend).replays() > 0);
+      assertEquals(eager.epochs().size(), graphed.epochs().size(), "epochs before stopping");
+      for (int e = 0; e < eager.epochs().size(); e++) {
+        EpochMetrics a = eager.epochs().get(e);
+        EpochMetrics b = graphed.epochs().get(e);
+        assertEquals(a.validationLoss(), b.validationLoss(), "epoch " + (e + 1) + " validation loss");
+        assertEquals(a.testLoss(), b.testLoss(), "epoch " + (e + 1) + " test loss");
+        assertEquals(a.testAccuracy(), b.testAccuracy(), "epoch " + (e + 1) + " test accuracy");
+      }
+      assertTrue(eager.restoredEpoch() > 0, "early stopping restored an earlier epoch's weights");
+      assertEquals(eager.restoredEpoch(), graphed.restoredEpoch(), "the restored epoch");
+      for (int i = 0; i < eager.weights().length; i++) {
+        assertArrayEquals(eager.weights()[i], graphed.weights()[i], "restored parameter " + i);
+      }
+    }
   }
 
   /** Replays shift offsets per seed: two generators of one seed cannot be told apart, so the steps stay eager. */
