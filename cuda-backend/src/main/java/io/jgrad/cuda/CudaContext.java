@@ -144,7 +144,8 @@ final class CudaContext implements AutoCloseable {
 
   /**
    * A workspace of our own for cuBLAS, so that it allocates none while a step is recorded into a CUDA graph (a
-   * cuMemAlloc there would end the capture); null, with cuBLAS keeping its default, where the call is refused.
+   * cuMemAlloc there would end the capture); null, with cuBLAS keeping its default, where the call is refused. Set
+   * after cublasSetStream, which puts the default workspace back.
    */
   private static CUdeviceptr cublasWorkspace(cublasHandle handle) {
     CUdeviceptr workspace = new CUdeviceptr();
