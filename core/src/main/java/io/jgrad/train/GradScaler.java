@@ -5,6 +5,7 @@ import static io.jgrad.internal.TensorAccess.buffer;
 import io.jgrad.Tensor;
 import io.jgrad.UnaryOp;
 import io.jgrad.nn.Parameter;
+import io.jgrad.spi.StepGuard;
 import java.util.Collection;
 
 /**
@@ -15,8 +16,8 @@ import java.util.Collection;
 public final class GradScaler {
   /** PyTorch's defaults: 2^16, ×2 every 2000 clean steps, ×0.5 on overflow. */
   public static final double INITIAL_SCALE = 65536;
-  public static final double GROWTH = 2;
-  public static final double BACKOFF = 0.5;
+  public static final double GROWTH = StepGuard.GROWTH;
+  public static final double BACKOFF = StepGuard.BACKOFF;
   public static final int GROWTH_INTERVAL = 2000;
 
   private final int growthInterval;

@@ -50,6 +50,8 @@ final class GraphedStep implements AutoCloseable {
   /** Per generator that the captured step drew from: its offset where the capture began, and counters per step. */
   private final Map<Generator, Long> origins = new LinkedHashMap<>();
   private final Map<Generator, Long> draws = new LinkedHashMap<>();
+  /** Each replay's offset shifts by seed, refilled per replay (one map for the whole fit: replays are the hot path). */
+  private final Map<Long, Long> shifts = new HashMap<>();
   /** Activation bytes the captured step saved at its peak, which a replay saves too but does not report. */
   private long capturedPeak;
   /** The shapes of the last eager steps' batches, and how many in a row had them. */
@@ -142,7 +144,6 @@ final class GraphedStep implements AutoCloseable {
   }
 
   private void replay() {
-    Map<Long, Long> shifts = new HashMap<>();
     draws.forEach((g, n) -> {
       long now = g.offset();
       shifts.put(g.seed(), now - origins.get(g));

@@ -139,7 +139,7 @@ final class CudaContext implements AutoCloseable {
     }
   }
 
-  /** NVIDIA's workspace size for Hopper (4 MiB is enough before it). */
+  /** The cuBLAS documentation's recommended workspace for Hopper (4 MiB for earlier GPUs). */
   static final long CUBLAS_WORKSPACE_BYTES = 32L << 20;
 
   /**

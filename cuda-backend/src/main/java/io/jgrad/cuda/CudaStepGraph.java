@@ -38,6 +38,8 @@ final class CudaStepGraph implements StepGraph {
   /** 8-byte words: [0] the learning rate (a double), [1 + i] the offset shift of seeds[i] (unsigned 64-bit). */
   private final CUdeviceptr slots = new CUdeviceptr();
   private final List<Long> seeds = new ArrayList<>();
+  /** The shifts of {@link #seeds} for a replay, allocated once after recording (the seeds are known then). */
+  private long[] shifts;
   private CachingAllocator.Pool<CUdeviceptr> pool;
   private CUgraph graph;
   private CUgraphExec exec;
@@ -90,6 +92,7 @@ final class CudaStepGraph implements StepGraph {
       cuGraphInstantiate(instance, graph, 0);
       exec = instance;
       labelCheck = losses.takePending(); // queued while recording, so nothing ran: each replay arms it
+      shifts = new long[seeds.size()];
     } catch (RuntimeException | Error e) {
       if (capturing) {
         abandonCapture();
@@ -117,7 +120,6 @@ final class CudaStepGraph implements StepGraph {
     if (closed) {
       throw new IllegalStateException("replay: the graph is closed");
     }
-    long[] shifts = new long[seeds.size()];
     for (int i = 0; i < shifts.length; i++) {
       Long shift = offsetShifts.get(seeds.get(i));
       if (shift == null) {

@@ -14,10 +14,6 @@ final class RandomKernels {
     random = new StorageKernels(context, PtxModule.RANDOM, "philox_random");
   }
 
-  void run(Distribution dist, double a, double b, long seed, long offset, CudaBuffer out) {
-    run(dist, a, b, seed, offset, out, null);
-  }
-
   /**
    * @param shiftAt null, or an int64 on the device added to {@code offset}: the counters a replayed CUDA graph reads
    */

@@ -148,15 +148,8 @@ final class TrainingStepKernels {
             .ptr(lossScale == null ? null : lossScale.pointer()).i32(growthInterval));
   }
 
-  /** copies: null, or each parameter's 16-bit copy (null where none), written with it. */
-  void sgdSteps(List<CudaBuffer> params, List<CudaBuffer> copies, List<CudaBuffer> grads, List<CudaBuffer> velocities,
-      double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean firstStep,
-      CudaBuffer guard) {
-    sgdSteps(params, copies, grads, velocities, lr, momentum, dampening, weightDecay, nesterov, firstStep, guard, null);
-  }
-
   /**
-   * The same, the rate read on the device where one is given.
+   * copies: null, or each parameter's 16-bit copy (null where none), written with it.
    *
    * @param lrAt null, or a float64 on the device read in place of {@code lr}: the rate a replayed CUDA graph reads
    */
@@ -176,18 +169,7 @@ final class TrainingStepKernels {
     }
   }
 
-  /** copies as in {@link #sgdSteps}. */
-  void adamSteps(List<CudaBuffer> params, List<CudaBuffer> copies, List<CudaBuffer> grads, List<CudaBuffer> ms,
-      List<CudaBuffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
-      CudaBuffer guard) {
-    adamSteps(params, copies, grads, ms, vs, lr, beta1, beta2, eps, weightDecay, decoupled, guard, null);
-  }
-
-  /**
-   * The same, the rate read on the device where one is given.
-   *
-   * @param lrAt null, or a float64 on the device read in place of {@code lr}: the rate a replayed CUDA graph reads
-   */
+  /** copies and lrAt as in {@link #sgdSteps}. */
   void adamSteps(List<CudaBuffer> params, List<CudaBuffer> copies, List<CudaBuffer> grads, List<CudaBuffer> ms,
       List<CudaBuffer> vs, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
       CudaBuffer guard, CUdeviceptr lrAt) {
