@@ -145,6 +145,8 @@ class GraphedStepTest {
     for (int e = 0; e < EPOCHS; e++) {
       assertEquals(eager.epochs().get(e).trainLoss(), graphed.epochs().get(e).trainLoss(), what + ": epoch loss");
       assertEquals(eager.epochs().get(e).gradNorms(), graphed.epochs().get(e).gradNorms(), what + ": norms");
+      assertEquals(eager.epochs().get(e).peakActivationBytes(), graphed.epochs().get(e).peakActivationBytes(),
+          what + ": peak activation bytes (a replay reports its capture's)");
     }
   }
 
