@@ -3,6 +3,7 @@
 // half.cuh Storage code (1 = bf16, 2 = fp16); values are raw bits of that type, alpha float bits.
 //   u TYPE OP ALPHA X          unary_forward_*            g TYPE OP ALPHA SAVED DY   unary_backward_*
 //   b TYPE OP A B              binary_same_shape_*        c FROM TO BITS             cast
+//   i TO VALUE                 cast_int32 (VALUE a signed decimal int)
 //   a TYPE ACT ALPHA R C X[R·C] BIAS[C] DY[R·C]   bias_activation_forward_* then _backward_* on its output:
 //                                                  prints y[R·C], dx[R·C], dbias[C]
 //   m TYPE ACT ALPHA R C X[R·C] BIAS[C] MASK[R·C] DY[R·C]   the same through bias_activation_masked_*
@@ -96,7 +97,14 @@ int main() {
   char kind;
   int type, op;
   while (scanf(" %c %d %d", &kind, &type, &op) == 3) {
-    if (kind == 'c') {  // "c FROM TO BITS": type is FROM, op is TO
+    if (kind == 'i') {  // "i TO VALUE": type is TO, op is the int
+      int in[1] = {op};
+      unsigned out[1] = {0};
+      bits16 out16 = 0;
+      void* dst = type == 0 ? (void*) out : (void*) &out16;
+      host_launch(dim3{1, 1, 1}, dim3{1, 1, 1}, [&] { cast_int32(in, type, dst, 1); });
+      printf("%u\n", type == 0 ? out[0] : (unsigned) out16);
+    } else if (kind == 'c') {  // "c FROM TO BITS": type is FROM, op is TO
       unsigned bits = next();
       unsigned in[1] = {bits}, out[1] = {0};
       bits16 in16 = (bits16) bits, out16 = 0;

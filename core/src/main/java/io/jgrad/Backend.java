@@ -93,7 +93,8 @@ public interface Backend extends AutoCloseable {
   /**
    * dst[i] = src[i] converted to dst's dtype (both floating, same length, any pair): to BFLOAT16/FLOAT16 exactly as
    * {@link ReducedFloats#toBits} (nearest-even through float32, NaN and ±Inf kept, overflow to ±Inf), 16-bit to wider
-   * exactly, FLOAT64 to FLOAT32 as Java's cast; equal dtypes copy.
+   * exactly, FLOAT64 to FLOAT32 as Java's cast; equal dtypes copy. src may also be INT32 (labels): converted as Java's
+   * int-to-float (or int-to-double) conversion, to 16 bits through float32.
    */
   void cast(Buffer src, Buffer dst);
 

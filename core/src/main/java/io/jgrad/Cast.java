@@ -2,7 +2,8 @@ package io.jgrad;
 
 /**
  * y = x converted to another floating dtype (one rounding, nearest-even, as the backend's cast kernel). The gradient
- * is converted back to x's dtype: a cast is the identity on values, so its Jacobian is too. Saves nothing.
+ * is converted back to x's dtype: a cast is the identity on values, so its Jacobian is too. Saves nothing. From
+ * INT32 (labels) nothing is recorded: an integer tensor takes no gradient.
  */
 final class Cast extends Function {
   private final DType from;
@@ -15,9 +16,9 @@ final class Cast extends Function {
   }
 
   static Tensor apply(Tensor x, DType target) {
-    if (!x.dtype().isFloating() || !target.isFloating()) {
-      throw new IllegalArgumentException("to: casts between floating types only, not " + x.dtype().label() + " to "
-          + target.label());
+    if (!target.isFloating() || !(x.dtype().isFloating() || x.dtype() == DType.INT32)) {
+      throw new IllegalArgumentException("to: converts to a floating type from a floating type or int32, not "
+          + x.dtype().label() + " to " + target.label());
     }
     Tensor y = Tensor.empty(x.backend(), target, x.shape());
     x.backend().cast(x.buffer(), y.buffer());

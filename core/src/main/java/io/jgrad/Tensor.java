@@ -1,6 +1,7 @@
 package io.jgrad;
 
 import io.jgrad.internal.TensorAccess;
+import io.jgrad.spi.BinaryOp;
 import io.jgrad.spi.Buffer;
 import io.jgrad.spi.Distribution;
 import java.util.Arrays;
@@ -371,6 +372,18 @@ public final class Tensor implements AutoCloseable {
     return Maximum.apply(this, other, true);
   }
 
+  /**
+   * Element-wise [this == other], broadcasting: 1 or 0 in this tensor's floating dtype, which other must share;
+   * not differentiable (as {@link #argmax}). {@code out.argmax(1).eq(labels.to(out.dtype())).sum()} counts the
+   * correct predictions of a batch without reading anything back.
+   */
+  public Tensor eq(Tensor other) {
+    if (!dtype.isFloating()) {
+      throw new IllegalArgumentException("eq: compares floating tensors, not " + dtype.label() + "; convert with to");
+    }
+    return Broadcast.binary("eq", BinaryOp.EQ, this, other);
+  }
+
   /** Element-wise min(this, other), broadcasting. */
   public Tensor minimum(Tensor other) {
     return Maximum.apply(this, other, false);
@@ -460,7 +473,9 @@ public final class Tensor implements AutoCloseable {
 
   /**
    * These values converted to {@code target} (floating types; to 16 bits rounds to nearest even as PyTorch), the
-   * gradient converted back; this tensor itself when it already is of that dtype, as PyTorch's {@code to}.
+   * gradient converted back; this tensor itself when it already is of that dtype, as PyTorch's {@code to}. An INT32
+   * tensor (labels) converts to a floating type as Java's int-to-float conversion does, to 16 bits through float32;
+   * no gradient flows back to integers.
    */
   public Tensor to(DType target) {
     return dtype == target ? this : Cast.apply(this, target);

@@ -2,6 +2,7 @@ package io.jgrad;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -34,12 +35,28 @@ class CastTest extends ReferenceBackendTest {
   }
 
   @Test
-  void theSameDtypeIsThisTensorAndIntegersAreRefused() {
+  void theSameDtypeIsThisTensorAndIntegersConvertOnlyToFloatingTypes() {
     try (Scope ignored = Scope.open()) {
       Tensor x = Tensor.of(backend, new float[] {1, 2}, 2);
       assertSame(x, x.to(DType.FLOAT32));
-      Tensor labels = Tensor.of(backend, new int[] {1, 2}, 2);
-      assertThrows(IllegalArgumentException.class, () -> labels.to(DType.BFLOAT16));
+      Tensor labels = Tensor.of(backend, new int[] {1, 257, -3}, 3);
+      Tensor converted = labels.to(DType.BFLOAT16);
+      assertArrayEquals(new float[] {1, 256, -3}, converted.toFloatArray(), "257 rounds to even in bfloat16");
+      assertFalse(converted.requiresGrad());
+      assertSame(labels, labels.to(DType.INT32));
+      assertThrows(IllegalArgumentException.class, () -> x.to(DType.INT32), "nor from a float");
+    }
+  }
+
+  @Test
+  void eqComparesElementwiseAndRefusesIntegers() {
+    try (Scope ignored = Scope.open()) {
+      Tensor predicted = Tensor.of(backend, new float[] {3, 1, 0, 2}, 4);
+      Tensor labels = Tensor.of(backend, new int[] {3, 0, 0, 1}, 4);
+      assertArrayEquals(new float[] {1, 0, 1, 0}, predicted.eq(labels.to(DType.FLOAT32)).toFloatArray());
+      assertEquals(2.0, predicted.eq(labels.to(DType.FLOAT32)).sum().item());
+      assertThrows(IllegalArgumentException.class, () -> labels.eq(labels), "int32 operands");
+      assertThrows(IllegalArgumentException.class, () -> predicted.eq(labels), "mixed dtypes");
     }
   }
 }

@@ -10,7 +10,6 @@ import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.data.Batch;
-import io.jgrad.optim.Optimizer;
 import io.jgrad.spi.StepGraph;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -18,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 /**
  * The device-decided training step recorded once into a backend graph ({@link Backend#capture}) and replayed for
@@ -38,7 +38,10 @@ final class GraphedStep implements AutoCloseable {
   static final int WARM_UP_STEPS = 2;
 
   private final Backend backend;
-  private final Optimizer optimizer;
+  /** What is recorded, for the log: "the training step", "the evaluation batch". */
+  private final String what;
+  /** The learning rate of the step about to run, which each replay hands to the recorded optimizer kernels. */
+  private final DoubleSupplier learningRate;
   /** The step's device work on a batch: forward, loss, backward, the guard and the optimizer's kernels. */
   private final Consumer<Batch> work;
   private StepGraph graph;
@@ -59,15 +62,18 @@ final class GraphedStep implements AutoCloseable {
   private int sameShapeSteps;
   private long replays;
 
-  GraphedStep(Backend backend, Optimizer optimizer, Consumer<Batch> work) {
+  GraphedStep(Backend backend, String what, DoubleSupplier learningRate, Consumer<Batch> work) {
     this.backend = backend;
-    this.optimizer = optimizer;
+    this.what = what;
+    this.learningRate = learningRate;
     this.work = work;
   }
 
-  /** One step on {@code batch}: the optimizer's host half, then the device work, recorded or replayed when it can. */
+  /**
+   * The device work on {@code batch}, recorded or replayed when it can. A training step's host half (the optimizer's
+   * {@link io.jgrad.optim.Optimizer#beginStep}) has run already.
+   */
   void run(Batch batch) {
-    optimizer.beginStep();
     Signature signature = Signature.of(batch);
     if (graph != null && signature.equals(inputsSignature)) {
       copyIn(batch);
@@ -102,7 +108,7 @@ final class GraphedStep implements AutoCloseable {
         recorded = backend.capture(() -> work.accept(inputs));
       } catch (RuntimeException e) {
         watch.starts().forEach(Generator::setOffset); // the recording drew counters nothing used
-        fallBack("the training step could not be captured in a graph (" + e.getMessage() + ")", batch);
+        fallBack(what + " could not be captured in a graph (" + e.getMessage() + ")", batch);
         return;
       }
       starts = watch.starts();
@@ -138,7 +144,7 @@ final class GraphedStep implements AutoCloseable {
     eager = true;
     closeInputs();
     if (reason != null) {
-      log.log(Level.WARNING, reason + "; the steps run eagerly");
+      log.log(Level.WARNING, reason + "; " + what + " runs eagerly");
     }
     work.accept(batch);
   }
@@ -149,7 +155,7 @@ final class GraphedStep implements AutoCloseable {
       shifts.put(g.seed(), now - origins.get(g));
       g.setOffset(now + n);
     });
-    graph.replay(optimizer.lr(), shifts);
+    graph.replay(learningRate.getAsDouble(), shifts);
     ActivationMemory.notePeak(capturedPeak);
     replays++;
   }

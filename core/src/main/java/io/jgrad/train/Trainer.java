@@ -161,7 +161,8 @@ public final class Trainer {
   /**
    * Whether {@link #fit}, on the device-decided step (see {@link #deviceGuard}), records the step into a graph once
    * its batch shape has repeated ({@link Backend#capture}: CUDA graphs) and replays it for every later batch of that
-   * shape, one launch per step; the same seed gives the same masks, learning rates and losses as the eager steps. Off
+   * shape, one launch per step; the same seed gives the same masks, learning rates and losses as the eager steps. The
+   * evaluation after each epoch is recorded and replayed per batch shape too. Off
    * by default unless the system property {@value #GRAPHS_PROPERTY} is "true". Backends that do not record (the CPU
    * backends) and steps that cannot be recorded run eagerly, the latter with one warning.
    */
@@ -226,7 +227,8 @@ public final class Trainer {
             ? new DeviceGuard(optimizer.parameters(), optimizer.steps(), skippedInARow, scaler) : null;
         Backend.DeferredChecks checks = guard == null ? null : guard.backend().deferChecks();
         GraphedStep graphed = guard == null || !graphs ? null
-            : new GraphedStep(guard.backend(), optimizer, b -> deviceWork(b, guard))) {
+            : new GraphedStep(guard.backend(), "the training step", optimizer::lr, b -> deviceWork(b, guard));
+        Evaluator evaluator = new Evaluator(model, loss, graphed == null ? null : guard.backend())) {
       replayedSteps = 0;
       if (graphs && guard == null) {
         log.log(Level.INFO, "graphs: this fit checks each step on the host (" + (!deviceGuard ? "the device guard is off"
@@ -259,8 +261,8 @@ public final class Trainer {
         }
         replayedSteps = graphed == null ? 0 : graphed.replays();
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        Evaluation eval = evaluateOrNaN(test);
-        Evaluation val = evaluateOrNaN(validation);
+        Evaluation eval = evaluateOrNaN(evaluator, test);
+        Evaluation val = evaluateOrNaN(evaluator, validation);
         completedEpochs = epoch;
         EpochMetrics m = new EpochMetrics(
             epoch, epochLossSum / epochExamples, eval.loss(), eval.accuracy(), val.loss(), val.accuracy(),
@@ -302,12 +304,12 @@ public final class Trainer {
     return ClassificationReport.of(model, loss, data);
   }
 
-  private Evaluation evaluateOrNaN(DataLoader data) {
+  private Evaluation evaluateOrNaN(Evaluator evaluator, DataLoader data) {
     if (data == null) {
       return new Evaluation(Double.NaN, Double.NaN);
     }
     try (Autocast ignored = precision.enter()) {
-      return Evaluation.of(model, loss, data);
+      return evaluator.evaluate(data);
     }
   }
 
@@ -324,10 +326,10 @@ public final class Trainer {
    * guarded optimizer step, with nothing read back. The progress reads the device only when a listener asks.
    */
   private StepProgress guardedStep(Batch batch, DeviceGuard guard, GraphedStep graphed) {
+    optimizer.beginStep();
     if (graphed != null) {
       graphed.run(batch);
     } else {
-      optimizer.beginStep();
       deviceWork(batch, guard);
     }
     epochExamples += batch.size();

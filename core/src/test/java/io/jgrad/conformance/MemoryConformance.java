@@ -12,8 +12,11 @@ import io.jgrad.UnaryOp;
 import io.jgrad.spi.BinaryOp;
 import io.jgrad.spi.Buffer;
 import io.jgrad.spi.GemmArgs;
+import io.jgrad.spi.ReducedFloats;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Memory: allocation statistics, the free lists, upload/download/copy/fill, and the errors for bad buffers and
  * lengths. */
@@ -88,6 +91,38 @@ public abstract class MemoryConformance extends KernelConformance {
     int[] back = new int[labels.length];
     backend.download(c, back);
     assertArrayEquals(labels, back);
+  }
+
+  /** Labels to floating types (an evaluation's correct count): as Java converts an int, to 16 bits through float32. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64", "BFLOAT16", "FLOAT16"})
+  void int32CastsToFloatingTypesAsJavaConverts(DType dtype) {
+    assumeSupported(dtype);
+    int[] v = new int[64 + 1000];
+    int[] special = {0, 1, 9, -3, 255, 256, 257, 2049, 65504, 65519, 65520, 70000, (1 << 24) + 1, (1 << 24) + 3,
+        -(1 << 24) - 1, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE + 1};
+    System.arraycopy(special, 0, v, 0, special.length);
+    for (int i = special.length; i < v.length; i++) {
+      v[i] = i < 600 ? rng.nextInt(2000) - 1000 : rng.nextInt(); // small labels and every magnitude
+    }
+    Buffer src = backend.allocate(DType.INT32, v.length);
+    backend.upload(src, v);
+    Buffer dst = poisoned(dtype, v.length);
+    backend.cast(src, dst);
+    if (dtype.isReduced()) {
+      short[] bits = new short[v.length];
+      backend.download(dst, bits);
+      for (int i = 0; i < v.length; i++) {
+        assertEquals(ReducedFloats.toBits(dtype, (float) v[i]), bits[i], "int " + v[i] + " to " + dtype.label());
+      }
+    } else {
+      double[] got = get(dst);
+      for (int i = 0; i < v.length; i++) {
+        double expected = dtype == DType.FLOAT32 ? (double) (float) v[i] : (double) v[i];
+        assertEquals(expected, got[i], "int " + v[i] + " to " + dtype.label());
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> backend.cast(dst, src), "a cast into int32");
   }
 
   @Test

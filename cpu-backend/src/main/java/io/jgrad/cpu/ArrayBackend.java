@@ -103,10 +103,16 @@ abstract class ArrayBackend implements Backend {
     System.arraycopy(s.shorts(), 0, dst, 0, dst.length);
   }
 
-  /** Every pair through {@link CpuBuffer#set}, which rounds exactly as {@link ReducedFloats#toBits} does. */
+  /**
+   * Every pair through {@link CpuBuffer#set}, which rounds exactly as {@link ReducedFloats#toBits} does; an INT32
+   * source is read exactly (as a double) and rounded once to float32 on the way to 16 bits.
+   */
   @Override
   public void cast(Buffer src, Buffer dst) {
-    CpuBuffer s = floating("cast", "src", src);
+    CpuBuffer s = owned("cast", "src", src);
+    if (!s.dtype().isFloating() && s.dtype() != DType.INT32) {
+      throw new IllegalArgumentException("cast: src must be a floating type or int32, got " + s.dtype().label());
+    }
     CpuBuffer d = floating("cast", "dst", dst);
     if (s.length() != d.length()) {
       throw new IllegalArgumentException("cast: src has " + s.length() + " elements but dst has " + d.length());

@@ -118,6 +118,10 @@ public final class CpuBackend extends ArrayBackend {
   /** float32 ↔ 16 bits in one vector pass each ({@link FloatKernels#round}, {@link FloatKernels#widen}). */
   @Override
   public void cast(Buffer src, Buffer dst) {
+    if (owned("cast", "src", src).dtype() == DType.INT32) {
+      super.cast(src, dst); // labels: a batch's worth, once per evaluation batch
+      return;
+    }
     CpuBuffer s = floating("cast", "src", src);
     CpuBuffer d = floating("cast", "dst", dst);
     if (simd == null || s.length() != d.length() || s.dtype().isReduced() == d.dtype().isReduced()

@@ -222,7 +222,7 @@ class GraphedStepTest {
     assertEquals(messages[0], messages[1]);
   }
 
-  private record Stopped(List<EpochMetrics> epochs, int restoredEpoch, float[][] weights) {}
+  private record Stopped(List<EpochMetrics> epochs, int restoredEpoch, float[][] weights, long replayedSteps) {}
 
   private static Stopped trainWithValidation(Backend backend, boolean graphs) {
     Generator g = new Generator(8);
@@ -238,22 +238,32 @@ class GraphedStepTest {
           .earlyStopping(EarlyStopping.on(Monitor.VALIDATION_LOSS, 2, 0).restoreBestWeights());
       List<EpochMetrics> epochs = trainer.fit(train, test, 8);
       float[][] weights = model.parameters().stream().map(p -> p.value().toFloatArray()).toArray(float[][]::new);
-      return new Stopped(epochs, trainer.restoredEpoch(), weights);
+      return new Stopped(epochs, trainer.restoredEpoch(), weights, trainer.replayedSteps());
     } finally {
       model.close();
     }
   }
 
-  /** Evaluation and validation run eagerly between replays; early stopping restores the same best weights. */
+  /**
+   * The evaluation passes between replayed steps are recorded too (their own graph) and give the eager numbers; early
+   * stopping restores the same best weights.
+   */
   @Test
-  void evaluationBetweenReplaysAndRestoredWeightsAreTheEagerRuns() {
+  void recordedEvaluationsBetweenReplaysAndRestoredWeightsAreTheEagerRuns() {
     Stopped eager;
     try (Backend backend = Backends.create("cpu-scalar")) {
       eager = trainWithValidation(backend, false);
     }
     try (Backend backend = RecordingBackend.wrap(Backends.create("cpu-scalar"))) {
       Stopped graphed = trainWithValidation(backend, true);
-      assertTrue(RecordingBackend.of(backend).replays() > 0);
+      RecordingBackend recorder = RecordingBackend.of(backend);
+      assertTrue(graphed.replayedSteps() > 0);
+      assertEquals(2, recorder.captures(), "the training step and the evaluation batch");
+      // Per epoch 5 full evaluation batches (the test set's 3, validation's 2; its last, of 2 rows, runs eagerly),
+      // of which the first epoch's first two are the warm-up.
+      assertEquals(5L * graphed.epochs().size() - 2, recorder.replays() - graphed.replayedSteps(),
+          "replayed evaluation batches");
+      assertEquals(0, recorder.delegate().memoryStats().liveBytes(), "both graphs' buffers freed");
       assertEquals(eager.epochs().size(), graphed.epochs().size(), "epochs before stopping");
       for (int e = 0; e < eager.epochs().size(); e++) {
         EpochMetrics a = eager.epochs().get(e);

@@ -8,7 +8,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,7 @@ import java.util.Set;
  * A CPU backend that records steps as CUDA stream capture does, for testing {@link GraphedStep} without a GPU: while
  * recording, every kernel call is kept instead of run; a read-back, an upload or a synchronize fails the capture (as
  * it invalidates a CUDA capture); buffers allocated or freed while recording, and those freed later, stay allocated
- * until the graph closes (a CUDA graph's private pool). A replay runs the kept calls on the wrapped backend with the
+ * until the graph closes (a CUDA graph's private pool; each graph its own). A replay runs the kept calls on the wrapped backend with the
  * replay's learning rate in the guarded optimizer steps and each random call's offset moved by its seed's shift.
  */
 final class RecordingBackend implements InvocationHandler {
@@ -29,12 +29,18 @@ final class RecordingBackend implements InvocationHandler {
 
   private record Call(Method method, Object[] args) {}
 
+  /** What a graph holds: the buffers the host has freed that it may still use, freed for real when it closes. */
+  private static final class Pool {
+    final List<Buffer> held = new ArrayList<>();
+  }
+
   private final Backend delegate;
   private List<Call> recording;
-  /** Buffers a live graph may use: allocated or freed while recording. */
-  private final Set<Buffer> graphOwned = Collections.newSetFromMap(new IdentityHashMap<>());
-  /** Of those, the ones the host has freed: freed for real when the graph closes. */
-  private final List<Buffer> held = new ArrayList<>();
+  /** The pool of the graph being recorded. */
+  private Pool recordingPool;
+  /** Buffers a live graph may use (allocated or freed while it was recorded), and its pool. */
+  private final Map<Buffer, Pool> owners = new IdentityHashMap<>();
+  private final Map<String, Integer> calls = new HashMap<>();
   private int captures;
   private int replays;
 
@@ -59,6 +65,11 @@ final class RecordingBackend implements InvocationHandler {
     return replays;
   }
 
+  /** How many times the backend's method {@code name} was called, recording or not. */
+  int calls(String name) {
+    return calls.getOrDefault(name, 0);
+  }
+
   /** The wrapped backend's own accounting. */
   Backend delegate() {
     return delegate;
@@ -79,10 +90,14 @@ final class RecordingBackend implements InvocationHandler {
       default:
         break;
     }
-    if (name.equals("free") && (recording != null || graphOwned.contains((Buffer) args[0]))) {
-      graphOwned.add((Buffer) args[0]);
-      held.add((Buffer) args[0]);
-      return null;
+    calls.merge(name, 1, Integer::sum);
+    if (name.equals("free")) {
+      Pool owner = recording != null ? owners.computeIfAbsent((Buffer) args[0], b -> recordingPool)
+          : owners.get((Buffer) args[0]);
+      if (owner != null) {
+        owner.held.add((Buffer) args[0]);
+        return null;
+      }
     }
     if (recording == null || QUERIES.contains(name)) {
       return call(method, args);
@@ -92,7 +107,7 @@ final class RecordingBackend implements InvocationHandler {
     }
     if (name.equals("allocate")) {
       Buffer b = (Buffer) call(method, args);
-      graphOwned.add(b);
+      owners.put(b, recordingPool);
       return b;
     }
     if (method.getReturnType() != void.class) {
@@ -107,14 +122,17 @@ final class RecordingBackend implements InvocationHandler {
       throw new IllegalStateException("capture: already recording");
     }
     List<Call> calls = new ArrayList<>();
+    Pool pool = new Pool();
     recording = calls;
+    recordingPool = pool;
     try {
       step.run();
     } catch (RuntimeException e) {
-      releaseHeld(); // a failed capture leaves no graph to keep them for
+      release(pool); // a failed capture leaves no graph to keep them for
       throw e;
     } finally {
       recording = null;
+      recordingPool = null;
     }
     captures++;
     return new StepGraph() {
@@ -148,16 +166,16 @@ final class RecordingBackend implements InvocationHandler {
       public void close() {
         if (!closed) {
           closed = true;
-          releaseHeld();
+          release(pool);
         }
       }
     };
   }
 
-  private void releaseHeld() {
-    held.forEach(delegate::free);
-    held.clear();
-    graphOwned.clear();
+  private void release(Pool pool) {
+    pool.held.forEach(delegate::free);
+    pool.held.clear();
+    owners.values().removeIf(owner -> owner == pool);
   }
 
   private Object call(Method method, Object[] args) {

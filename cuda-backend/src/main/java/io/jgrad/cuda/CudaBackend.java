@@ -56,6 +56,7 @@ public final class CudaBackend implements Backend {
   private final Gemm gemm;
   private final Gemm16 gemm16;
   private final Kernel cast;
+  private final Kernel castInt32;
   private final Kernel gatherRows32;
   private final UnaryKernels unary;
   private final BiasActivationKernels biasActivation;
@@ -82,6 +83,7 @@ public final class CudaBackend implements Backend {
         ? new CublasGemm16(context.cublas())
         : new TensorGemm(context, allocator);
     cast = context.kernel(PtxModule.CAST, "cast");
+    castInt32 = context.kernel(PtxModule.CAST, "cast_int32");
     gatherRows32 = context.kernel(PtxModule.GATHER, "gather_rows32");
     unary = new UnaryKernels(context);
     biasActivation = new BiasActivationKernels(context);
@@ -255,14 +257,19 @@ public final class CudaBackend implements Backend {
     softmaxCrossEntropy.checkDeferred();
   }
 
-  /** cast.cu between float32, bfloat16 and float16; equal dtypes copy. */
+  /** cast.cu between float32, bfloat16 and float16, and from int32 labels; equal dtypes copy. */
   @Override
   public void cast(Buffer src, Buffer dst) {
     CudaBuffer s = bound(src);
     CudaBuffer d = cuda(dst);
     Check.that(s.length() == d.length(), "cast", "src has " + s.length() + " elements, dst " + d.length());
-    Storage from = Storage.of("cast", "src", s.dtype());
     Storage to = Storage.of("cast", "dst", d.dtype());
+    if (s.dtype() == DType.INT32) {
+      castInt32.launch(Grid.elementwise(s.length()),
+          new KernelArgs().ptr(s.pointer()).i32(to.ordinal()).ptr(d.pointer()).i64(s.length()));
+      return;
+    }
+    Storage from = Storage.of("cast", "src", s.dtype());
     if (from == to) {
       copy(src, 0, dst, 0, s.length());
       return;

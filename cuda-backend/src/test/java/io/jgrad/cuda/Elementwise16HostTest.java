@@ -185,6 +185,33 @@ class Elementwise16HostTest {
     }
   }
 
+  /** cast_int32: labels to float as Java's (float) conversion, to 16 bits through that float. */
+  @Test
+  void int32CastsAsJavaConverts(@TempDir Path tmp) throws Exception {
+    assumeTrue(HostTool.onPath("g++"), "g++ is not on PATH: skipping the host run of cast.cu");
+    HostKernel harness = HostKernel.build("elementwise_host.cpp", tmp);
+    int[] values = {0, 1, 9, -3, 255, 256, 257, 2049, 65_504, 65_519, 65_520, 70_000, (1 << 24) + 1, (1 << 24) + 3,
+        -(1 << 24) - 1, Integer.MAX_VALUE, Integer.MIN_VALUE, 123_456_789};
+    StringBuilder input = new StringBuilder();
+    List<Integer> expected = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    for (int v : values) {
+      input.append("i 0 ").append(v).append('\n');
+      expected.add(Float.floatToRawIntBits((float) v));
+      labels.add("int " + v + " → float");
+      for (Half16 f : Half16.values()) {
+        input.append("i ").append(f.storageCode()).append(' ').append(v).append('\n');
+        expected.add(f.encode((float) v));
+        labels.add("int " + v + " → " + f);
+      }
+    }
+    long[] out = harness.run(input.toString());
+    assertEquals(expected.size(), out.length);
+    for (int i = 0; i < out.length; i++) {
+      assertEquals((int) expected.get(i), (int) out[i], labels.get(i));
+    }
+  }
+
   /** Same pattern, or both NaN, or finite and at most one ulp apart. */
   private static boolean withinOneUlp(Half16 f, int expected, int got) {
     double e = f.decode(expected);

@@ -151,7 +151,7 @@ class KernelSourceTest {
         }
       }
     }
-    assertEquals(25, found, "kernels launched from Java");  // TensorGemmVariantTest checks the sm_80 entries
+    assertEquals(26, found, "kernels launched from Java");  // TensorGemmVariantTest checks the sm_80 entries
   }
 
   /** Each {@code new StorageKernels(context, PtxModule.X, "name")} names three entries of X: name, name_bf16, name_f16. */

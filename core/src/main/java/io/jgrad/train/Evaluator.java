@@ -1,0 +1,115 @@
+package io.jgrad.train;
+
+import static io.jgrad.internal.TensorAccess.buffer;
+
+import io.jgrad.Backend;
+import io.jgrad.NoGrad;
+import io.jgrad.Scope;
+import io.jgrad.Shape;
+import io.jgrad.Tensor;
+import io.jgrad.data.Batch;
+import io.jgrad.data.DataLoader;
+import io.jgrad.loss.Loss;
+import io.jgrad.nn.Module;
+import java.util.Iterator;
+
+/**
+ * Evaluation passes whose per-batch results stay on the device until the pass ends: each batch's work (forward, loss,
+ * the count of correct arg-max predictions) writes the batch's mean loss and count into two fixed device words, which
+ * are copied into a per-batch table; the table is read once per pass and summed on the host in batch order, exactly
+ * as reading each batch would have. Nothing in a batch reads the device, so on a backend that records
+ * ({@link Backend#capture}) each batch shape's work is recorded once and replayed ({@link GraphedStep}, with no
+ * optimizer in it), as the training step is.
+ */
+final class Evaluator implements AutoCloseable {
+  private final Module model;
+  private final Loss loss;
+  /** Null where the batches run eagerly. */
+  private final GraphedStep graphed;
+  /** What one batch's work writes: [0] its mean loss, [1] its correct predictions; in the loss's dtype. */
+  private Tensor result;
+
+  /** @param recorder the backend that records each batch shape's work, or null to run every batch eagerly */
+  Evaluator(Module model, Loss loss, Backend recorder) {
+    this.model = model;
+    this.loss = loss;
+    this.graphed = recorder == null ? null : new GraphedStep(recorder, "the evaluation batch", () -> Double.NaN, this::work);
+  }
+
+  /** Loss and accuracy on {@code data}, in eval mode and without recording a graph. */
+  Evaluation evaluate(DataLoader data) {
+    boolean wasTraining = model.isTraining();
+    model.eval();
+    int[] sizes = new int[data.batchesPerEpoch()];
+    Tensor table = null;
+    int batches = 0;
+    try (NoGrad ignored = NoGrad.enter()) {
+      for (Iterator<Batch> it = data.epoch(0); it.hasNext(); batches++) {
+        try (Scope scope = Scope.open(); Batch batch = it.next()) {
+          if (graphed == null) {
+            work(batch);
+          } else {
+            graphed.run(batch);
+          }
+          if (table == null) {
+            try (Scope detached = Scope.detached()) {
+              table = Tensor.empty(result.backend(), result.dtype(), Shape.of(sizes.length, 2));
+            }
+          }
+          result.backend().copy(buffer(result), 0, buffer(table), 2L * batches, 2);
+          sizes[batches] = batch.size();
+        }
+      }
+      return batches == 0 ? new Evaluation(Double.NaN, Double.NaN) : summed(table.toDoubleArray(), sizes);
+    } finally {
+      if (table != null) {
+        table.close();
+      }
+      model.train(wasTraining);
+    }
+  }
+
+  /** The sums in batch order, as a pass that read each batch would have formed them. */
+  private static Evaluation summed(double[] table, int[] sizes) {
+    double lossSum = 0;
+    double correct = 0;
+    long seen = 0;
+    for (int b = 0; b < sizes.length; b++) {
+      lossSum += table[2 * b] * sizes[b];
+      correct += table[2 * b + 1];
+      seen += sizes[b];
+    }
+    return new Evaluation(lossSum / seen, correct / seen);
+  }
+
+  /**
+   * One batch's device work into {@link #result}. The arg-max runs on the scores in the loss's dtype (16-bit outputs
+   * widened exactly), so its index is exact for any number of classes, and the count is summed in that dtype.
+   */
+  private void work(Batch batch) {
+    try (Scope ignored = Scope.open()) {
+      Tensor out = model.forward(batch.features());
+      Tensor l = loss.apply(out, batch.labels());
+      Tensor predicted = out.to(l.dtype()).argmax(1);
+      Tensor correct = predicted.eq(batch.labels().to(l.dtype())).sum();
+      if (result == null) { // the first batch is eager: the recorded work finds it in place
+        try (Scope detached = Scope.detached()) {
+          result = Tensor.empty(l.backend(), l.dtype(), Shape.of(2));
+        }
+      }
+      l.backend().copy(buffer(l), 0, buffer(result), 0, 1);
+      l.backend().copy(buffer(correct), 0, buffer(result), 1, 1);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (graphed != null) {
+      graphed.close();
+    }
+    if (result != null) {
+      result.close();
+      result = null;
+    }
+  }
+}
