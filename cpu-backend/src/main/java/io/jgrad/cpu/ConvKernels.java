@@ -29,6 +29,8 @@ final class ConvKernels {
   private final VectorGemm[] gemms;
   /** Per thread: the im2col matrix [C·KH·KW, P] of one sample (or its gradient). */
   private final float[][] cols;
+  /** Per thread: {@link PaddedConvolution#weightGradient}'s scratch. */
+  private final float[][] laneScratch;
   private float[] partials = new float[0];
   /** The weights of each group, packed for the GEMM once per call (see {@link #packWeights}). */
   private VectorGemm.PackedA[] weightPanels = new VectorGemm.PackedA[0];
@@ -38,6 +40,7 @@ final class ConvKernels {
     this.team = team;
     this.gemms = new VectorGemm[team.threads()];
     this.cols = new float[team.threads()][];
+    this.laneScratch = new float[team.threads()][PaddedConvolution.SCRATCH_FLOATS];
     for (int i = 0; i < gemms.length; i++) {
       gemms[i] = new VectorGemm(new WorkerTeam(1));
       cols[i] = new float[0];
@@ -114,7 +117,7 @@ final class ConvKernels {
         if (s.padded != null) {
           float[] p = scratch(part, s.padded.paddedSize());
           s.padded.pad(x, b * s.inPlane, p);
-          s.padded.weightGradient(dy, b * s.outPlane, p, sums, chunk * size, b == b0);
+          s.padded.weightGradient(dy, b * s.outPlane, p, sums, chunk * size, b == b0, laneScratch[part]);
           continue;
         }
         float[] c = columns(part, s, g, x, b);

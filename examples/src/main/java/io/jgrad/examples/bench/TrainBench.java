@@ -38,7 +38,7 @@ import picocli.CommandLine;
 
 /**
  * Training throughput of an MLP (784-hidden…-10, ReLU, cross-entropy), or with {@code --model cnn} of the CNN of
- * {@code jgrad train --model cnn} on 28×28 images ({@link CnnSpec}; --hidden is then ignored), with the recipe's
+ * {@code jgrad train --model cnn} on 28×28 images or {@code --image}'s ({@link CnnSpec}; --hidden is then ignored), with the recipe's
  * options (optimizer, schedule, dropout, label smoothing). Two loops: {@code --loop preloaded} (the default) times forward + backward + optimizer
  * step over batches already on the backend; {@code --loop trainer} times what {@code jgrad train} runs, the {@link
  * Trainer} with its progress listener (writing to a null sink) and gradient-norm monitor, a shuffling {@link
@@ -69,8 +69,13 @@ final class TrainBench implements Runnable {
   @CommandLine.Mixin BenchCommand.BackendChoice backend;
 
   @Option(names = "--model", defaultValue = "mlp",
-      description = "mlp, or cnn: train --model cnn's network for 28x28 images (default: ${DEFAULT-VALUE})")
+      description = "mlp, or cnn: train --model cnn's network for --image's images (default: ${DEFAULT-VALUE})")
   Model model;
+
+  @Option(names = "--image", defaultValue = "1,28,28", split = ",", paramLabel = "C,H,W",
+      description = "with --model cnn, the images' channels, height and width: 1,28,28 (Fashion-MNIST's network) or "
+          + "3,32,32 (CIFAR-10's, with a third block) (default: ${DEFAULT-VALUE})")
+  int[] image;
 
   @Option(names = "--hidden", defaultValue = "512,256", split = ",")
   int[] hidden;
@@ -130,6 +135,10 @@ final class TrainBench implements Runnable {
       throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
     }
     OptionChecks.allAtLeast("--hidden", hidden, 1);
+    OptionChecks.allAtLeast("--image", image, 1);
+    if (image.length != 3) {
+      throw new IllegalArgumentException("--image takes C,H,W (three sizes), got " + image.length);
+    }
     OptionChecks.atLeast("--batch", batch, 1);
     OptionChecks.atLeast("--windows", windows, 1);
     OptionChecks.atLeast("--steps", steps, 1);
@@ -139,7 +148,7 @@ final class TrainBench implements Runnable {
       Backend b = kernels != null ? kernels.backend() : opened;
       Generator gen = new Generator(1);
       Module net = model == Model.CNN
-          ? new CnnSpec(new int[] {1, 28, 28}, dropout, CLASSES).build(b, gen, new Generator(2))
+          ? new CnnSpec(image, dropout, CLASSES).build(b, gen, new Generator(2))
           : new MlpSpec(new int[] {INPUTS}, hidden, "relu", dropout, CLASSES).build(b, gen, new Generator(2));
       CrossEntropyLoss loss = new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
       Double peakLr = lr != null ? lr : optimizer == OptimizerChoice.Kind.SGD ? 0.01 : null;
@@ -246,7 +255,7 @@ final class TrainBench implements Runnable {
       this.loss = loss;
       try (Scope data = Scope.detached()) {
         for (int n = 0; n < PRELOADED_BATCHES; n++) {
-          x[n] = Tensor.randn(b, DType.FLOAT32, Shape.of(batch, INPUTS), gen, 0, 1);
+          x[n] = Tensor.randn(b, DType.FLOAT32, Shape.of(batch, inputs()), gen, 0, 1);
           int[] labels = new int[batch];
           for (int r = 0; r < batch; r++) {
             labels[r] = label(r, n);
@@ -322,17 +331,22 @@ final class TrainBench implements Runnable {
     }
   }
 
+  /** Features of one example: an --image for the CNN, 784 for the MLP. */
+  private int inputs() {
+    return model == Model.CNN ? image[0] * image[1] * image[2] : INPUTS;
+  }
+
   /** n examples of standard-normal inputs with {@link #label}'s labels, on the host. */
   private LabeledData randomData(Backend b, int n, Generator gen) {
     float[] features;
-    try (Tensor x = Tensor.randn(b, DType.FLOAT32, Shape.of(n, INPUTS), gen, 0, 1)) {
+    try (Tensor x = Tensor.randn(b, DType.FLOAT32, Shape.of(n, inputs()), gen, 0, 1)) {
       features = x.toFloatArray();
     }
     int[] labels = new int[n];
     for (int e = 0; e < n; e++) {
       labels[e] = label(e % batch, e / batch);
     }
-    return new LabeledData(features, labels, INPUTS, CLASSES);
+    return new LabeledData(features, labels, inputs(), CLASSES);
   }
 
   private Map<String, Object> line(
@@ -343,6 +357,8 @@ final class TrainBench implements Runnable {
     f.put("model", CliEnums.label(model));
     if (model == Model.MLP) {
       f.put("hidden", Arrays.toString(hidden).replace(" ", ""));
+    } else {
+      f.put("image", Arrays.toString(image).replace(" ", ""));
     }
     f.put("batch", batch);
     f.put("optimizer", CliEnums.label(optimizer));
