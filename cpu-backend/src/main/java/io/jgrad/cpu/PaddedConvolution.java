@@ -23,8 +23,8 @@ final class PaddedConvolution {
 
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int L = F.length();
-  /** Floats of the scratch {@link #weightGradient} takes: one block's twelve accumulators. */
-  static final int SCRATCH_FLOATS = 12 * L;
+  /** Floats of the scratch {@link #weightGradient} takes: one block's six accumulators. */
+  static final int SCRATCH_FLOATS = 6 * L;
 
   private final int channels;
   private final int height;
@@ -157,21 +157,22 @@ final class PaddedConvolution {
 
   /**
    * dW [O, K] at dwOff (+)= dy [O, P] at dyOff ⋆ p; {@code first} writes instead of adding; {@code sums} is scratch of
-   * {@link #SCRATCH_FLOATS}. Blocks of four output channels by three taps (a 3×3 kernel has a multiple of 3), each
-   * cell with its own accumulator: a load of dy serves three FMAs, a load of p four, and twelve independent chains
-   * hide the FMA's latency (one chain per cell, as before, ran at a fraction of the FMA rate: CIFAR-10's first layer
-   * at 11 GFLOP/s). Channels and taps after the last whole block run a cell at a time. Every row ends with its last
+   * {@link #SCRATCH_FLOATS}. Blocks of two output channels by three taps (a 3×3 kernel has a multiple of 3), each
+   * cell with its own accumulator: a load of dy serves three FMAs, a load of p two, and six independent chains hide
+   * the FMA's latency (one chain per cell, as before, ran at a fraction of the FMA rate: CIFAR-10's first layer at
+   * 11 GFLOP/s). Channels and taps after the last whole block run a cell at a time. Every row ends with its last
    * vector, its overlap with the one before masked out (none where OW is a multiple of L), outside the loop: with the
-   * tail behind a branch in the loop, C2's code boxed the vectors where OW is a multiple of L. Each cell adds the same
-   * products in the same order as one chain would, so the results are those of the cell-at-a-time loop, bit for bit.
+   * tail behind a branch in the loop, C2's code boxed the vectors where OW is a multiple of L. Four channels by three
+   * taps ran about 15% faster but sometimes (1 JVM in 20) past C2's node budget, which boxed them too. Each cell adds
+   * the same products in the same order as one chain would, so the results are the cell-at-a-time loop's, bit for bit.
    */
   void weightGradient(float[] dy, int dyOff, float[] p, float[] dw, int dwOff, boolean first, float[] sums) {
     int k = taps.length;
     int t = 0;
     for (; t + 3 <= k; t += 3) {
       int o = 0;
-      for (; o + 4 <= outChannels; o += 4) {
-        fourChannelsThreeTaps(dy, dyOff, p, dw, dwOff, first, o, t, sums);
+      for (; o + 2 <= outChannels; o += 2) {
+        twoChannelsThreeTaps(dy, dyOff, p, dw, dwOff, first, o, t, sums);
       }
       for (; o < outChannels; o++) {
         for (int u = t; u < t + 3; u++) {
@@ -186,8 +187,8 @@ final class PaddedConvolution {
     }
   }
 
-  /** Cells (o..o+3, t..t+2). */
-  private void fourChannelsThreeTaps(float[] dy, int dyOff, float[] p, float[] dw, int dwOff, boolean first, int o,
+  /** Cells (o..o+1, t..t+2). */
+  private void twoChannelsThreeTaps(float[] dy, int dyOff, float[] p, float[] dw, int dwOff, boolean first, int o,
       int t, float[] sums) {
     FloatVector keep = FloatVector.fromArray(F, fresh, 0);
     int last = outW - L; // the start of each row's last vector
@@ -201,20 +202,12 @@ final class PaddedConvolution {
     FloatVector b0 = a0;
     FloatVector b1 = a0;
     FloatVector b2 = a0;
-    FloatVector c0 = a0;
-    FloatVector c1 = a0;
-    FloatVector c2 = a0;
-    FloatVector d0 = a0;
-    FloatVector d1 = a0;
-    FloatVector d2 = a0;
     for (int i = 0; i < outH; i++) {
       int row = dyOff + (o * outH + i) * outW;
       int at = i * paddedW;
       for (int j = 0; j < last; j += L) {
         FloatVector g = FloatVector.fromArray(F, dy, row + j);
         FloatVector h = FloatVector.fromArray(F, dy, row + plane + j);
-        FloatVector m = FloatVector.fromArray(F, dy, row + 2 * plane + j);
-        FloatVector n = FloatVector.fromArray(F, dy, row + 3 * plane + j);
         FloatVector x0 = FloatVector.fromArray(F, p, at + t0 + j);
         FloatVector x1 = FloatVector.fromArray(F, p, at + t1 + j);
         FloatVector x2 = FloatVector.fromArray(F, p, at + t2 + j);
@@ -224,17 +217,9 @@ final class PaddedConvolution {
         b0 = x0.fma(h, b0);
         b1 = x1.fma(h, b1);
         b2 = x2.fma(h, b2);
-        c0 = x0.fma(m, c0);
-        c1 = x1.fma(m, c1);
-        c2 = x2.fma(m, c2);
-        d0 = x0.fma(n, d0);
-        d1 = x1.fma(n, d1);
-        d2 = x2.fma(n, d2);
       }
       FloatVector g = FloatVector.fromArray(F, dy, row + last).mul(keep);
       FloatVector h = FloatVector.fromArray(F, dy, row + plane + last).mul(keep);
-      FloatVector m = FloatVector.fromArray(F, dy, row + 2 * plane + last).mul(keep);
-      FloatVector n = FloatVector.fromArray(F, dy, row + 3 * plane + last).mul(keep);
       FloatVector x0 = FloatVector.fromArray(F, p, at + t0 + last);
       FloatVector x1 = FloatVector.fromArray(F, p, at + t1 + last);
       FloatVector x2 = FloatVector.fromArray(F, p, at + t2 + last);
@@ -244,37 +229,20 @@ final class PaddedConvolution {
       b0 = x0.fma(h, b0);
       b1 = x1.fma(h, b1);
       b2 = x2.fma(h, b2);
-      c0 = x0.fma(m, c0);
-      c1 = x1.fma(m, c1);
-      c2 = x2.fma(m, c2);
-      d0 = x0.fma(n, d0);
-      d1 = x1.fma(n, d1);
-      d2 = x2.fma(n, d2);
     }
-    // The accumulators leave through the scratch: twelve lane sums inlined here exceed C2's node budget, and one not
-    // inlined takes its vector as an object, which boxed every accumulator of the loop above (10 MB a CIFAR step).
+    // The accumulators leave through the scratch: lane sums inlined here, with the loop's two copies of the block,
+    // exceeded C2's node budget, and a sum not inlined takes its vector as an object, which boxed every accumulator
+    // of the loop above (a four-channel block: 10 MB a CIFAR step).
     a0.intoArray(sums, 0);
     a1.intoArray(sums, L);
     a2.intoArray(sums, 2 * L);
     b0.intoArray(sums, 3 * L);
     b1.intoArray(sums, 4 * L);
     b2.intoArray(sums, 5 * L);
-    c0.intoArray(sums, 6 * L);
-    c1.intoArray(sums, 7 * L);
-    c2.intoArray(sums, 8 * L);
-    d0.intoArray(sums, 9 * L);
-    d1.intoArray(sums, 10 * L);
-    d2.intoArray(sums, 11 * L);
-    storeBlock(sums, dw, dwOff + o * taps.length + t, first);
-  }
-
-  /** The block's twelve cells from their accumulators in {@code sums}: channel r's three taps at cell + r·K. */
-  private void storeBlock(float[] sums, float[] dw, int cell, boolean first) {
     int k = taps.length;
-    for (int r = 0; r < 4; r++) {
-      for (int c = 0; c < 3; c++) {
-        store(dw, cell + r * k + c, LaneSums.sum(FloatVector.fromArray(F, sums, (3 * r + c) * L)), first);
-      }
+    int cell = dwOff + o * k + t;
+    for (int c = 0; c < 6; c++) {
+      store(dw, cell + c / 3 * k + c % 3, LaneSums.sum(FloatVector.fromArray(F, sums, c * L)), first);
     }
   }
 
