@@ -33,10 +33,12 @@ final class Evaluator implements AutoCloseable {
   Evaluator(Module model, Loss loss, Backend recorder) {
     this.model = model;
     this.loss = loss;
-    this.graphed = recorder == null ? null : new GraphedStep(recorder, "the evaluation batch", () -> Double.NaN, this::work);
+    // No optimizer step is recorded here, so no learning rate reaches a replay.
+    this.graphed = recorder == null ? null
+        : new GraphedStep(recorder, "the evaluation batch", () -> Double.NaN, this::work);
   }
 
-  /** Loss and accuracy on {@code data}, in eval mode and without recording a graph. */
+  /** Loss and accuracy on {@code data}, in eval mode and without recording autograd's graph. */
   Evaluation evaluate(DataLoader data) {
     boolean wasTraining = model.isTraining();
     model.eval();

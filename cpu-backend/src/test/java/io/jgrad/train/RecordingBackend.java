@@ -18,8 +18,9 @@ import java.util.Set;
  * A CPU backend that records steps as CUDA stream capture does, for testing {@link GraphedStep} without a GPU: while
  * recording, every kernel call is kept instead of run; a read-back, an upload or a synchronize fails the capture (as
  * it invalidates a CUDA capture); buffers allocated or freed while recording, and those freed later, stay allocated
- * until the graph closes (a CUDA graph's private pool; each graph its own). A replay runs the kept calls on the wrapped backend with the
- * replay's learning rate in the guarded optimizer steps and each random call's offset moved by its seed's shift.
+ * until the graph closes (a CUDA graph's private pool; each graph its own). A replay runs the kept calls on the
+ * wrapped backend with the replay's learning rate in the guarded optimizer steps and each random call's offset moved
+ * by its seed's shift.
  */
 final class RecordingBackend implements InvocationHandler {
   private static final Set<String> REFUSED_WHILE_RECORDING = Set.of("upload", "download", "synchronize");
