@@ -25,6 +25,11 @@ public abstract class ConvolutionConformance extends CnnConformance {
     new Conv2dGeometry(1, 2, 4, 3, 5, 1, Window2d.of(4, 1, 2)),
     new Conv2dGeometry(5, 16, 13, 11, 33, 1, Window2d.of(3, 1, 1)),
     new Conv2dGeometry(3, 6, 10, 9, 4, 2, Window2d.of(5, 2, 2)),
+    // "Same" convolutions of stride 1 through im2col (more than 32 taps): dilated, a 1×3 window, and padding wider
+    // than the image, where some taps see no input row or column at all.
+    new Conv2dGeometry(2, 4, 7, 6, 3, 1, new Window2d(3, 3, 1, 1, 2, 2, 2, 2)),
+    new Conv2dGeometry(1, 12, 4, 5, 2, 1, new Window2d(1, 3, 1, 1, 0, 1, 1, 1)),
+    new Conv2dGeometry(2, 2, 3, 2, 3, 1, Window2d.of(5, 1, 2)),
     // Short columns of stride 1 on rows of 16 outputs or more (an image net's first layer): rows that are not a
     // multiple of a vector, dilation with uneven padding, rows of exactly 16, and a 2×2 kernel (4 taps: a whole block
     // of three and one more) on 9 output channels (blocks of four and of two, and one more).
