@@ -373,7 +373,11 @@ final class ConvKernels {
     }
   }
 
-  /** im2col's adjoint: dx of the sample at dxOff = Σ of the column entries that read each element (written). */
+  /**
+   * im2col's adjoint: dx of the sample at dxOff = Σ of the column entries that read each element (written). For a
+   * "same" convolution of stride 1 the entries of cols that fall in the padding are overwritten (see {@link
+   * #sameSizeAdd}).
+   */
   static void col2im(Conv2dGeometry g, float[] cols, float[] dx, int dxOff) {
     Window2d k = g.window();
     int oh = g.outHeight();
@@ -387,6 +391,10 @@ final class ConvKernels {
           int shift = q * k.dilationW() - k.padW();
           int j0 = firstInside(shift, k.strideW());
           int j1 = Math.max(j0, Math.min(ow, firstInside(shift - g.width(), k.strideW())));
+          if (k.strideH() == 1 && k.strideW() == 1 && ow == g.width()) {
+            sameSizeAdd(g, cols, row * oh * ow, dx, plane, p * k.dilationH() - k.padH(), shift, j0, j1);
+            continue;
+          }
           for (int i = 0; i < oh; i++) {
             int h = i * k.strideH() - k.padH() + p * k.dilationH();
             if (h < 0 || h >= g.height()) {
@@ -406,6 +414,43 @@ final class ConvKernels {
           }
         }
       }
+    }
+  }
+
+  /**
+   * {@link #sameSizeRow}'s adjoint: one tap's rows of cols (at src) added into the plane of dx, as one run from the
+   * first entry inside the image to the last, in vectors. The entries in between that fall in the padding are set to
+   * −0 first, which leaves any sum exactly as it was (x + −0 = x, −0 and NaN included), so each element of dx gets the
+   * same additions in the same order as the entry-by-entry loop.
+   */
+  private static void sameSizeAdd(Conv2dGeometry g, float[] cols, int src, float[] dx, int plane, int down, int shift,
+      int j0, int j1) {
+    int oh = g.outHeight();
+    int ow = g.outWidth();
+    int i0 = Math.min(oh, Math.max(0, -down));
+    int i1 = Math.max(i0, Math.min(oh, g.height() - down));
+    if (i1 == i0 || j1 == j0) {
+      return;
+    }
+    for (int i = i0; i < i1; i++) {
+      int rowStart = src + i * ow;
+      for (int j = 0; j < j0; j++) {
+        cols[rowStart + j] = -0f;
+      }
+      for (int j = j1; j < ow; j++) {
+        cols[rowStart + j] = -0f;
+      }
+    }
+    int first = i0 * ow + j0;
+    int length = (i1 - 1) * ow + j1 - first;
+    int from = src + first;
+    int to = plane + (i0 + down) * ow + shift + j0;
+    int t = 0;
+    for (int bound = F.loopBound(length); t < bound; t += F.length()) {
+      FloatVector.fromArray(F, dx, to + t).add(FloatVector.fromArray(F, cols, from + t)).intoArray(dx, to + t);
+    }
+    for (; t < length; t++) {
+      dx[to + t] += cols[from + t];
     }
   }
 
