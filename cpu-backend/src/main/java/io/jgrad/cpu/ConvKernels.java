@@ -362,13 +362,18 @@ final class ConvKernels {
     int first = i0 * ow + j0;
     int length = (i1 - 1) * ow + j1 - first;
     System.arraycopy(x, plane + (i0 + down) * ow + shift + j0, cols, dst + first, length);
+    setPadding(cols, dst, ow, i0, i1, j0, j1, 0f);
+  }
+
+  /** Entries (i, j) of a tap's rows at dst, for i in [i0, i1) and j outside [j0, j1) (the padding), set to value. */
+  private static void setPadding(float[] cols, int dst, int ow, int i0, int i1, int j0, int j1, float value) {
     for (int i = i0; i < i1; i++) {
       int rowStart = dst + i * ow;
       for (int j = 0; j < j0; j++) {
-        cols[rowStart + j] = 0f;
+        cols[rowStart + j] = value;
       }
       for (int j = j1; j < ow; j++) {
-        cols[rowStart + j] = 0f;
+        cols[rowStart + j] = value;
       }
     }
   }
@@ -432,15 +437,7 @@ final class ConvKernels {
     if (i1 == i0 || j1 == j0) {
       return;
     }
-    for (int i = i0; i < i1; i++) {
-      int rowStart = src + i * ow;
-      for (int j = 0; j < j0; j++) {
-        cols[rowStart + j] = -0f;
-      }
-      for (int j = j1; j < ow; j++) {
-        cols[rowStart + j] = -0f;
-      }
-    }
+    setPadding(cols, src, ow, i0, i1, j0, j1, -0f);
     int first = i0 * ow + j0;
     int length = (i1 - 1) * ow + j1 - first;
     int from = src + first;
