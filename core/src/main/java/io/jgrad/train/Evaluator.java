@@ -18,8 +18,9 @@ import java.util.Iterator;
  * the count of correct arg-max predictions) writes the batch's mean loss and count into two fixed device words, which
  * are copied into a per-batch table; the table is read once per pass and summed on the host in batch order, exactly
  * as reading each batch would have. Nothing in a batch reads the device, so on a backend that records
- * ({@link Backend#capture}) each batch shape's work is recorded once and replayed ({@link GraphedStep}, with no
- * optimizer in it), as the training step is.
+ * ({@link Backend#capture}) the work of the first batch shape that repeats is recorded once and replayed for every
+ * later batch of that shape ({@link GraphedStep}, with no optimizer in it), as the training step is; other shapes run
+ * eagerly.
  */
 final class Evaluator implements AutoCloseable {
   private final Module model;
@@ -29,7 +30,7 @@ final class Evaluator implements AutoCloseable {
   /** What one batch's work writes: [0] its mean loss, [1] its correct predictions; in the loss's dtype. */
   private Tensor result;
 
-  /** @param recorder the backend that records each batch shape's work, or null to run every batch eagerly */
+  /** @param recorder the backend that records a batch's work, or null to run every batch eagerly */
   Evaluator(Module model, Loss loss, Backend recorder) {
     this.model = model;
     this.loss = loss;

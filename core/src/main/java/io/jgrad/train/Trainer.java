@@ -162,9 +162,9 @@ public final class Trainer {
    * Whether {@link #fit}, on the device-decided step (see {@link #deviceGuard}), records the step into a graph once
    * its batch shape has repeated ({@link Backend#capture}: CUDA graphs) and replays it for every later batch of that
    * shape, one launch per step; the same seed gives the same masks, learning rates and losses as the eager steps. The
-   * evaluation after each epoch is recorded and replayed per batch shape too. Off
-   * by default unless the system property {@value #GRAPHS_PROPERTY} is "true". Backends that do not record (the CPU
-   * backends) and steps that cannot be recorded run eagerly, the latter with one warning.
+   * evaluation batches after each epoch are recorded and replayed the same way. Off by default unless the system
+   * property {@value #GRAPHS_PROPERTY} is "true". Backends that do not record (the CPU backends) and steps that cannot
+   * be recorded run eagerly, the latter with one warning.
    */
   public Trainer graphs(boolean on) {
     this.graphs = on;

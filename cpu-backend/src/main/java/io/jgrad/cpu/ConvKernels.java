@@ -343,8 +343,8 @@ final class ConvKernels {
    * One row of im2col's matrix (a tap's view of one input plane, OH × OW at dst) for a stride-1 convolution whose
    * output rows are as wide as the input's (a "same" convolution, as the CNNs' layers): input row h = i + down feeds
    * output row i shifted by {@code shift}, so the rows inside the input are one contiguous run of the plane, copied at
-   * once, whose columns outside [j0, j1) (a column or two: the padding) are then zeroed. A copy per output row (16
-   * floats on CIFAR-10's second layer) spent more on the call than on the copy.
+   * once, whose columns outside [j0, j1) (a column or two: the padding) are then zeroed, in place of a copy per output
+   * row (16 floats on CIFAR-10's second layer; the figures in docs/benchmarks.md, CIFAR-10's network).
    */
   private static void sameSizeRow(Conv2dGeometry g, float[] x, int plane, float[] cols, int dst, int down, int shift,
       int j0, int j1) {

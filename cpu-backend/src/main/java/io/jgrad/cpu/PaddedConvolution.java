@@ -230,9 +230,9 @@ final class PaddedConvolution {
       b1 = x1.fma(h, b1);
       b2 = x2.fma(h, b2);
     }
-    // The accumulators leave through the scratch: lane sums inlined here, with the loop's two copies of the block,
-    // exceeded C2's node budget, and a sum not inlined takes its vector as an object, which boxed every accumulator
-    // of the loop above (a four-channel block: 10 MB a CIFAR step).
+    // The accumulators leave through the scratch: in the four-channel form of this block, its twelve lane sums
+    // inlined here exceeded C2's node budget, and a sum not inlined takes its vector as an object, which boxed every
+    // accumulator of the loop above (9.8 MB a CIFAR-10 step; docs/benchmarks.md).
     a0.intoArray(sums, 0);
     a1.intoArray(sums, L);
     a2.intoArray(sums, 2 * L);

@@ -97,6 +97,21 @@ class BenchTrainProfileTest {
     assertEquals("2.0", callsPerStep.get("batchNormStatistics"), callsPerStep.toString());
   }
 
+  /** --image 3,32,32 times CIFAR-10's network: a third block, so three convolutions and two input gradients. */
+  @Test
+  void cnnImageOptionBuildsThatImagesNetwork() throws IOException {
+    CliRun r = CliRun.run("bench", "train", "--model", "cnn", "--image", "3,32,32", "--backend", "cpu", "--threads",
+        "1", "--batch", "2", "--windows", "1", "--steps", "1", "--max-warmup", "0", "--profile");
+    Map<String, String> callsPerStep = callsPerStep(r);
+    assertTrue(r.out().contains("\"image\":\"[3,32,32]\""), r.out());
+    assertEquals("3.0", callsPerStep.get("conv2d"), callsPerStep.toString());
+    assertEquals("2.0", callsPerStep.get("conv2dBackwardInput"), callsPerStep.toString());
+
+    CliRun two = CliRun.run("bench", "train", "--model", "cnn", "--image", "3,32");
+    assertEquals(1, two.code(), two.out());
+    assertEquals("jgrad bench train: --image takes C,H,W (three sizes), got 2", two.errorLine());
+  }
+
   @Test
   void anUnknownModelIsAOneLineErrorNamingIt() {
     CliRun r = CliRun.run("bench", "train", "--model", "rnn");
