@@ -31,10 +31,9 @@ final class BatchNormKernels {
       Check.floats("batchNormStatistics", "runningMean", runningMean, channels);
       Check.floats("batchNormStatistics", "runningVar", runningVar, channels);
     }
-    stats.launch(Grid.blockPerChannel(channels),
-        new KernelArgs().ptr(x.pointer()).i32(n).i32(channels).i32(hw).f64(momentum).ptr(mean.pointer())
-            .ptr(var.pointer()).ptr(runningMean == null ? null : runningMean.pointer())
-            .ptr(runningVar == null ? null : runningVar.pointer()));
+    stats.args().ptr(x.pointer()).i32(n).i32(channels).i32(hw).f64(momentum).ptr(mean.pointer()).ptr(var.pointer())
+        .ptr(runningMean == null ? null : runningMean.pointer()).ptr(runningVar == null ? null : runningVar.pointer())
+        .launch(Grid.blockPerChannel(channels));
   }
 
   /** y = (x − mean)/sqrt(var + eps)·gamma + beta; y may be x. */
@@ -47,9 +46,8 @@ final class BatchNormKernels {
     Check.floats("batchNorm", "var", var, channels);
     Check.floats("batchNorm", "gamma", gamma, channels);
     Check.floats("batchNorm", "beta", beta, channels);
-    forward.launch(Grid.elementwise(x.length()),
-        new KernelArgs().ptr(x.pointer()).ptr(mean.pointer()).ptr(var.pointer()).f32(eps).ptr(gamma.pointer())
-            .ptr(beta.pointer()).ptr(y.pointer()).i32(n).i32(channels).i32(hw));
+    forward.args().ptr(x.pointer()).ptr(mean.pointer()).ptr(var.pointer()).f32(eps).ptr(gamma.pointer())
+        .ptr(beta.pointer()).ptr(y.pointer()).i32(n).i32(channels).i32(hw).launch(Grid.elementwise(x.length()));
   }
 
   /** dx, dgamma and dbeta, written, not accumulated. */
@@ -64,10 +62,9 @@ final class BatchNormKernels {
     Check.floats("batchNormBackward", "gamma", gamma, channels);
     Check.floats("batchNormBackward", "dgamma", dgamma, channels);
     Check.floats("batchNormBackward", "dbeta", dbeta, channels);
-    backward.launch(Grid.blockPerChannel(channels),
-        new KernelArgs().i32(statistics == BatchNormStatistics.BATCH ? 1 : 0).ptr(x.pointer()).ptr(dy.pointer())
-            .ptr(mean.pointer()).ptr(var.pointer()).f32(eps).ptr(gamma.pointer()).ptr(dx.pointer())
-            .ptr(dgamma.pointer()).ptr(dbeta.pointer()).i32(n).i32(channels).i32(hw));
+    backward.args().i32(statistics == BatchNormStatistics.BATCH ? 1 : 0).ptr(x.pointer()).ptr(dy.pointer())
+        .ptr(mean.pointer()).ptr(var.pointer()).f32(eps).ptr(gamma.pointer()).ptr(dx.pointer()).ptr(dgamma.pointer())
+        .ptr(dbeta.pointer()).i32(n).i32(channels).i32(hw).launch(Grid.blockPerChannel(channels));
   }
 
   private static void checkDims(String kernel, CudaBuffer x, int n, int channels, int hw) {

@@ -26,11 +26,8 @@ final class BiasActivationKernels {
     Check.typed("biasActivation", "x", x, x.dtype(), (long) rows * cols);
     Check.typed("biasActivation", "bias", bias, x.dtype(), cols);
     Check.typed("biasActivation", "y", y, x.dtype(), (long) rows * cols);
-    forward.of("biasActivation", x).launch(
-        Grid.elementwise((long) rows * cols),
-        new KernelArgs()
-            .i32(act.ordinal()).f32(alpha).ptr(x.pointer()).ptr(bias.pointer()).ptr(y.pointer())
-            .i32(rows).i32(cols));
+    forward.of("biasActivation", x).args().i32(act.ordinal()).f32(alpha).ptr(x.pointer()).ptr(bias.pointer())
+        .ptr(y.pointer()).i32(rows).i32(cols).launch(Grid.elementwise((long) rows * cols));
   }
 
   void backward(
@@ -40,11 +37,8 @@ final class BiasActivationKernels {
     Check.typed("biasActivationBackward", "dy", dy, y.dtype(), (long) rows * cols);
     Check.typed("biasActivationBackward", "dx", dx, y.dtype(), (long) rows * cols);
     Check.typed("biasActivationBackward", "dbias", dbias, y.dtype(), cols);
-    backward.of("biasActivationBackward", y).launch(
-        Grid.biasColumns(cols),
-        new KernelArgs()
-            .i32(act.ordinal()).f32(alpha).ptr(y.pointer()).ptr(dy.pointer()).ptr(dx.pointer())
-            .ptr(dbias.pointer()).i32(rows).i32(cols));
+    backward.of("biasActivationBackward", y).args().i32(act.ordinal()).f32(alpha).ptr(y.pointer()).ptr(dy.pointer())
+        .ptr(dx.pointer()).ptr(dbias.pointer()).i32(rows).i32(cols).launch(Grid.biasColumns(cols));
   }
 
   void maskedForward(UnaryOp act, double alpha, CudaBuffer x, CudaBuffer bias, CudaBuffer mask, CudaBuffer y, int rows,
@@ -56,11 +50,8 @@ final class BiasActivationKernels {
     Check.typed(kernel, "bias", bias, x.dtype(), cols);
     Check.typed(kernel, "mask", mask, x.dtype(), (long) rows * cols);
     Check.typed(kernel, "y", y, x.dtype(), (long) rows * cols);
-    maskedForward.of(kernel, x).launch(
-        Grid.elementwise((long) rows * cols),
-        new KernelArgs()
-            .i32(act.ordinal()).f32(alpha).ptr(x.pointer()).ptr(bias.pointer()).ptr(mask.pointer())
-            .ptr(y.pointer()).i32(rows).i32(cols));
+    maskedForward.of(kernel, x).args().i32(act.ordinal()).f32(alpha).ptr(x.pointer()).ptr(bias.pointer())
+        .ptr(mask.pointer()).ptr(y.pointer()).i32(rows).i32(cols).launch(Grid.elementwise((long) rows * cols));
   }
 
   void maskedBackward(UnaryOp act, double alpha, CudaBuffer y, CudaBuffer mask, CudaBuffer dy, CudaBuffer dx,
@@ -73,11 +64,8 @@ final class BiasActivationKernels {
     Check.typed(kernel, "dy", dy, y.dtype(), (long) rows * cols);
     Check.typed(kernel, "dx", dx, y.dtype(), (long) rows * cols);
     Check.typed(kernel, "dbias", dbias, y.dtype(), cols);
-    maskedBackward.of(kernel, y).launch(
-        Grid.biasColumns(cols),
-        new KernelArgs()
-            .i32(act.ordinal()).f32(alpha).ptr(y.pointer()).ptr(mask.pointer()).ptr(dy.pointer())
-            .ptr(dx.pointer()).ptr(dbias.pointer()).i32(rows).i32(cols));
+    maskedBackward.of(kernel, y).args().i32(act.ordinal()).f32(alpha).ptr(y.pointer()).ptr(mask.pointer())
+        .ptr(dy.pointer()).ptr(dx.pointer()).ptr(dbias.pointer()).i32(rows).i32(cols).launch(Grid.biasColumns(cols));
   }
 
   /** The fused kernel keeps only y, so the activation's gradient must be computable from the output. */

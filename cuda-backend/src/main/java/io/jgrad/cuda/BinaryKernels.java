@@ -29,12 +29,13 @@ final class BinaryKernels {
     Check.typed("binary", "b", b, a.dtype(), bShape.size());
     Check.typed("binary", "out", out, a.dtype(), outShape.size());
     long n = outShape.size();
-    KernelArgs args = new KernelArgs().i32(op.ordinal()).ptr(a.pointer()).ptr(b.pointer()).ptr(out.pointer()).i64(n);
-    if (aShape.equals(outShape) && bShape.equals(outShape)) {
-      sameShape.of("binary", a).launch(Grid.elementwise(n), args);
-    } else {
-      broadcast.of("binary", a).launch(Grid.elementwise(n), args.struct(broadcastIndex(aShape, bShape, outShape)));
+    boolean same = aShape.equals(outShape) && bShape.equals(outShape);
+    KernelArgs args = (same ? sameShape : broadcast).of("binary", a).args()
+        .i32(op.ordinal()).ptr(a.pointer()).ptr(b.pointer()).ptr(out.pointer()).i64(n);
+    if (!same) {
+      args.struct(broadcastIndex(aShape, bShape, outShape));
     }
+    args.launch(Grid.elementwise(n));
   }
 
   /** binary.cu's {@code struct Broadcast}: rank, out's dimensions, a's strides, b's strides, each MAX_RANK long. */

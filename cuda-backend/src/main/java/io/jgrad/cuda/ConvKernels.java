@@ -16,15 +16,13 @@ final class ConvKernels {
   void im2col(ConvGeometry g, CudaBuffer x, CudaBuffer col) {
     Check.floats("im2col", "x", x, g.inputs());
     Check.floats("im2col", "col", col, g.columns());
-    im2col.launch(
-        Grid.elementwise(g.columns()), new KernelArgs().struct(g.fields()).ptr(x.pointer()).ptr(col.pointer()));
+    im2col.args().struct(g.fields()).ptr(x.pointer()).ptr(col.pointer()).launch(Grid.elementwise(g.columns()));
   }
 
   /** dx is written, not accumulated. */
   void col2im(ConvGeometry g, CudaBuffer dcol, CudaBuffer dx) {
     Check.floats("col2im", "dcol", dcol, g.columns());
     Check.floats("col2im", "dx", dx, g.inputs());
-    col2im.launch(
-        Grid.elementwise(g.inputs()), new KernelArgs().struct(g.fields()).ptr(dcol.pointer()).ptr(dx.pointer()));
+    col2im.args().struct(g.fields()).ptr(dcol.pointer()).ptr(dx.pointer()).launch(Grid.elementwise(g.inputs()));
   }
 }

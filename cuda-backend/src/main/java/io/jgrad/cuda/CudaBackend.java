@@ -95,7 +95,7 @@ public final class CudaBackend implements Backend {
     convolution = new CudaConvolution(this, new ConvKernels(context), reduce, binary);
     pool = new PoolKernels(context);
     batchNorm = new BatchNormKernels(context);
-    boolean multiTensor = !"false".equals(System.getProperty(TRAINING_STEP_PROPERTY)) && DeviceAddress.available();
+    boolean multiTensor = !"false".equals(System.getProperty(TRAINING_STEP_PROPERTY));
     trainingStep = multiTensor ? new TrainingStepKernels(context, allocator) : null;
     LOG.log(Level.INFO, "cuda backend on " + context.deviceName() + " (GEMM: " + gemm.name() + "; 16-bit GEMM: "
         + (gemm16 instanceof CublasGemm16 ? "cublasGemmEx" : "jgrad's mma.sync kernels") + ")");
@@ -265,8 +265,8 @@ public final class CudaBackend implements Backend {
     Check.that(s.length() == d.length(), "cast", "src has " + s.length() + " elements, dst " + d.length());
     Storage to = Storage.of("cast", "dst", d.dtype());
     if (s.dtype() == DType.INT32) {
-      castInt32.launch(Grid.elementwise(s.length()),
-          new KernelArgs().ptr(s.pointer()).i32(to.ordinal()).ptr(d.pointer()).i64(s.length()));
+      castInt32.args().ptr(s.pointer()).i32(to.ordinal()).ptr(d.pointer()).i64(s.length())
+          .launch(Grid.elementwise(s.length()));
       return;
     }
     Storage from = Storage.of("cast", "src", s.dtype());
@@ -274,8 +274,8 @@ public final class CudaBackend implements Backend {
       copy(src, 0, dst, 0, s.length());
       return;
     }
-    cast.launch(Grid.elementwise(s.length()),
-        new KernelArgs().i32(from.ordinal()).ptr(s.pointer()).i32(to.ordinal()).ptr(d.pointer()).i64(s.length()));
+    cast.args().i32(from.ordinal()).ptr(s.pointer()).i32(to.ordinal()).ptr(d.pointer()).i64(s.length())
+        .launch(Grid.elementwise(s.length()));
   }
 
   /** From a 16-bit buffer, widened exactly. */
@@ -361,8 +361,8 @@ public final class CudaBackend implements Backend {
     if (words == 0) {
       return;
     }
-    gatherRows32.launch(Grid.elementwise(words),
-        new KernelArgs().ptr(s.pointer()).i64(rowLength).ptr(i.pointer()).i64(from).i64(count).ptr(d.pointer()));
+    gatherRows32.args().ptr(s.pointer()).i64(rowLength).ptr(i.pointer()).i64(from).i64(count).ptr(d.pointer())
+        .launch(Grid.elementwise(words));
   }
 
   /** A memset of the value's bit pattern: 32-bit for float32 and int32, 16-bit for bfloat16 and float16. */

@@ -40,8 +40,8 @@ import jcuda.runtime.cudaStream_t;
 
 /**
  * Owns one device's resources: its primary context, the one stream every kernel and copy runs on (so work is
- * ordered without events), the PTX modules and, when the CUDA 12 cuBLAS library loads, a cuBLAS handle bound to
- * that stream. Closing releases them in reverse order.
+ * ordered without events), the PTX modules, the kernels' argument blocks and, when the CUDA 12 cuBLAS library
+ * loads, a cuBLAS handle bound to that stream. Closing releases them in reverse order.
  */
 final class CudaContext implements AutoCloseable {
   private static final Logger LOG = System.getLogger(CudaContext.class.getName());
@@ -56,10 +56,11 @@ final class CudaContext implements AutoCloseable {
   private final String deviceName;
   private final int multiprocessors;
   private final int computeCapability;
+  private final ArgumentArena arguments;
 
   private CudaContext(
       CUdevice device, CUcontext context, CUstream stream, Map<PtxModule, CUmodule> modules, cublasHandle cublas,
-      CUdeviceptr cublasWorkspace,
+      CUdeviceptr cublasWorkspace, ArgumentArena arguments,
       String deviceName, int multiprocessors, int computeCapability) {
     this.device = device;
     this.context = context;
@@ -67,6 +68,7 @@ final class CudaContext implements AutoCloseable {
     this.modules = modules;
     this.cublas = cublas;
     this.cublasWorkspace = cublasWorkspace;
+    this.arguments = arguments;
     this.deviceName = deviceName;
     this.multiprocessors = multiprocessors;
     this.computeCapability = computeCapability;
@@ -77,6 +79,7 @@ final class CudaContext implements AutoCloseable {
    * @param tf32 whether cuBLAS may use TF32 tensor cores for float32 GEMM
    */
   static CudaContext open(int ordinal, boolean tf32) {
+    ArgumentArena arguments = new ArgumentArena();  // first: it refuses before anything is allocated
     JCudaDriver.setExceptionsEnabled(true);
     cuInit(0);
     CUdevice device = new CUdevice();
@@ -104,8 +107,8 @@ final class CudaContext implements AutoCloseable {
     cuDeviceGetAttribute(multiprocessors, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
     cublasHandle cublas = createCublas(stream, tf32);
     return new CudaContext(
-        device, context, stream, modules, cublas, cublas == null ? null : cublasWorkspace(cublas), deviceName,
-        multiprocessors[0], computeCapability);
+        device, context, stream, modules, cublas, cublas == null ? null : cublasWorkspace(cublas), arguments,
+        deviceName, multiprocessors[0], computeCapability);
   }
 
   /** major·10 + minor, as in sm_80. */
@@ -183,7 +186,7 @@ final class CudaContext implements AutoCloseable {
     }
     CUfunction function = new CUfunction();
     cuModuleGetFunction(function, modules.get(module), name);
-    return new Kernel(name, function, stream);
+    return new Kernel(name, function, stream, arguments.block());
   }
 
   CUstream stream() {
@@ -236,6 +239,7 @@ final class CudaContext implements AutoCloseable {
     }
     modules.values().forEach(m -> cuModuleUnload(m));
     cuStreamDestroy(stream);
+    arguments.close();
     cuDevicePrimaryCtxRelease(device);
   }
 }

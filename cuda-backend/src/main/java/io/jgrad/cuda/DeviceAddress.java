@@ -1,19 +1,21 @@
 package io.jgrad.cuda;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
 
 /**
- * A device pointer's address as a number, for kernels that take a struct of addresses by value (training_step.cu's
- * TensorList). JCuda keeps the native address and the byte offset behind protected methods, so they are read by
- * reflection, once looked up; where that is refused, {@link #available()} says so and the callers keep their
- * per-tensor path.
+ * A JCuda pointer's address as a number: what a kernel argument block holds for a device pointer, and what structs
+ * of addresses passed by value hold (training_step.cu's TensorList). JCuda keeps the native address and the byte
+ * offset behind protected methods, so they are read through method handles, looked up once (exact invocation: no
+ * boxing on the launch path). Where the lookup is refused, {@link #available()} says so and a context does not
+ * open.
  */
 final class DeviceAddress {
-  private static final Method NATIVE = lookUp(NativePointerObject.class, "getNativePointer");
-  private static final Method OFFSET = lookUp(Pointer.class, "getByteOffset");
+  private static final MethodHandle NATIVE = lookUp(NativePointerObject.class, "getNativePointer");
+  private static final MethodHandle OFFSET = lookUp(Pointer.class, "getByteOffset");
 
   private DeviceAddress() {}
 
@@ -22,19 +24,19 @@ final class DeviceAddress {
   }
 
   /** The address {@code pointer} stands for: its native pointer plus its byte offset. */
-  static long of(CUdeviceptr pointer) {
+  static long of(Pointer pointer) {
     try {
-      return (long) NATIVE.invoke(pointer) + (long) OFFSET.invoke(pointer);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot read a JCuda device address: " + e, e);
+      return (long) NATIVE.invokeExact((NativePointerObject) pointer) + (long) OFFSET.invokeExact(pointer);
+    } catch (Throwable e) {
+      throw new IllegalStateException("cannot read a JCuda pointer's address: " + e, e);
     }
   }
 
-  private static Method lookUp(Class<?> type, String name) {
+  private static MethodHandle lookUp(Class<?> type, String name) {
     try {
       Method m = type.getDeclaredMethod(name);
       m.setAccessible(true);
-      return m;
+      return MethodHandles.lookup().unreflect(m);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }

@@ -24,13 +24,9 @@ final class OptimizerKernels {
     if (velocity != null) {
       Check.floats("sgdStep", "velocity", velocity, n);
     }
-    sgd.launch(
-        Grid.elementwise(n),
-        new KernelArgs()
-            .ptr(param.pointer()).i32(copyType.ordinal()).ptr(copy == null ? null : copy.pointer())
-            .ptr(grad.pointer()).ptr(velocity == null ? null : velocity.pointer())
-            .f64(lr).f64(momentum).f64(dampening).f64(weightDecay).i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0)
-            .i64(n));
+    sgd.args().ptr(param.pointer()).i32(copyType.ordinal()).ptr(copy == null ? null : copy.pointer())
+        .ptr(grad.pointer()).ptr(velocity == null ? null : velocity.pointer()).f64(lr).f64(momentum).f64(dampening)
+        .f64(weightDecay).i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0).i64(n).launch(Grid.elementwise(n));
   }
 
   /** The bias corrections 1 − β^step are computed once here rather than per element. */
@@ -44,13 +40,10 @@ final class OptimizerKernels {
     Check.floats("adamStep", "grad", grad, n);
     Check.floats("adamStep", "m", m, n);
     Check.floats("adamStep", "v", v, n);
-    adam.launch(
-        Grid.elementwise(n),
-        new KernelArgs()
-            .ptr(param.pointer()).i32(copyType.ordinal()).ptr(copy == null ? null : copy.pointer())
-            .ptr(grad.pointer()).ptr(m.pointer()).ptr(v.pointer())
-            .f64(lr).f64(beta1).f64(beta2).f64(eps).f64(weightDecay).i32(decoupled ? 1 : 0)
-            .f64(1 - Math.pow(beta1, step)).f64(1 - Math.pow(beta2, step)).i64(n));
+    adam.args().ptr(param.pointer()).i32(copyType.ordinal()).ptr(copy == null ? null : copy.pointer())
+        .ptr(grad.pointer()).ptr(m.pointer()).ptr(v.pointer()).f64(lr).f64(beta1).f64(beta2).f64(eps).f64(weightDecay)
+        .i32(decoupled ? 1 : 0).f64(1 - Math.pow(beta1, step)).f64(1 - Math.pow(beta2, step)).i64(n)
+        .launch(Grid.elementwise(n));
   }
 
   /** The storage of the 16-bit copy (FLOAT32, ignored by the kernel, when there is none); checks its length. */

@@ -29,8 +29,8 @@ final class PoolKernels {
     Check.floats("maxPool", "x", x, g.inputs());
     Check.floats("maxPool", "y", y, g.outputs());
     Check.typed("maxPool", "argmax", argmax, DType.INT32, g.outputs());
-    maxForward.launch(Grid.elementwise(g.outputs()),
-        new KernelArgs().struct(g.fields()).ptr(x.pointer()).ptr(y.pointer()).ptr(argmax.pointer()));
+    maxForward.args().struct(g.fields()).ptr(x.pointer()).ptr(y.pointer()).ptr(argmax.pointer())
+        .launch(Grid.elementwise(g.outputs()));
   }
 
   /** dx is written, not accumulated. */
@@ -38,22 +38,22 @@ final class PoolKernels {
     Check.floats("maxPoolBackward", "dy", dy, g.outputs());
     Check.typed("maxPoolBackward", "argmax", argmax, DType.INT32, g.outputs());
     Check.floats("maxPoolBackward", "dx", dx, g.inputs());
-    maxBackward.launch(Grid.elementwise(g.inputs()),
-        new KernelArgs().struct(g.fields()).ptr(dy.pointer()).ptr(argmax.pointer()).ptr(dx.pointer()));
+    maxBackward.args().struct(g.fields()).ptr(dy.pointer()).ptr(argmax.pointer()).ptr(dx.pointer())
+        .launch(Grid.elementwise(g.inputs()));
   }
 
   void avgForward(ConvGeometry g, Divisor divisor, CudaBuffer x, CudaBuffer y) {
     Check.floats("avgPool", "x", x, g.inputs());
     Check.floats("avgPool", "y", y, g.outputs());
-    avgForward.launch(Grid.elementwise(g.outputs()),
-        new KernelArgs().struct(g.fields()).i32(divisor == Divisor.WINDOW ? 1 : 0).ptr(x.pointer()).ptr(y.pointer()));
+    avgForward.args().struct(g.fields()).i32(divisor == Divisor.WINDOW ? 1 : 0).ptr(x.pointer()).ptr(y.pointer())
+        .launch(Grid.elementwise(g.outputs()));
   }
 
   /** dx is written, not accumulated. */
   void avgBackward(ConvGeometry g, Divisor divisor, CudaBuffer dy, CudaBuffer dx) {
     Check.floats("avgPoolBackward", "dy", dy, g.outputs());
     Check.floats("avgPoolBackward", "dx", dx, g.inputs());
-    avgBackward.launch(Grid.elementwise(g.inputs()),
-        new KernelArgs().struct(g.fields()).i32(divisor == Divisor.WINDOW ? 1 : 0).ptr(dy.pointer()).ptr(dx.pointer()));
+    avgBackward.args().struct(g.fields()).i32(divisor == Divisor.WINDOW ? 1 : 0).ptr(dy.pointer()).ptr(dx.pointer())
+        .launch(Grid.elementwise(g.inputs()));
   }
 }

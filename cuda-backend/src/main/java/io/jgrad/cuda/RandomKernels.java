@@ -19,10 +19,7 @@ final class RandomKernels {
    */
   void run(Distribution dist, double a, double b, long seed, long offset, CudaBuffer out, CUdeviceptr shiftAt) {
     long n = out.length();
-    random.of("random", out).launch(
-        Grid.elementwise(n),
-        new KernelArgs()
-            .i32(dist == Distribution.UNIFORM ? 0 : 1).f64(a).f64(b)
-            .i32((int) seed).i32((int) (seed >>> 32)).i64(offset).ptr(out.pointer()).i64(n).ptr(shiftAt));
+    random.of("random", out).args().i32(dist == Distribution.UNIFORM ? 0 : 1).f64(a).f64(b).i32((int) seed)
+        .i32((int) (seed >>> 32)).i64(offset).ptr(out.pointer()).i64(n).ptr(shiftAt).launch(Grid.elementwise(n));
   }
 }

@@ -53,20 +53,19 @@ final class ReduceKernels {
     long outputs = (long) outer * inner;
     Grid grid = Grid.blockPerItem(outputs * chunks, Grid.ceilDiv(n, chunks));
     if (chunks == 1) {
-      reduce.of("reduce", x).launch(grid, args(op, x, outer, n, inner, 1, null, out));
+      reduce(op, x, outer, n, inner, 1, null, out).launch(grid);
       return;
     }
     allocator.withWorkspace(outputs * chunks * PARTIAL_BYTES, partial -> {
-      reduce.of("reduce", x).launch(grid, args(op, x, outer, n, inner, chunks, partial, out));
-      combine.of("reduce", x).launch(
-          Grid.elementwise(outputs),
-          new KernelArgs().i32(op.ordinal()).i64(outputs).i32(n).i32(chunks).ptr(partial).ptr(out.pointer()));
+      reduce(op, x, outer, n, inner, chunks, partial, out).launch(grid);
+      combine.of("reduce", x).args().i32(op.ordinal()).i64(outputs).i32(n).i32(chunks).ptr(partial).ptr(out.pointer())
+          .launch(Grid.elementwise(outputs));
     });
   }
 
-  private static KernelArgs args(
+  private KernelArgs reduce(
       ReduceOp op, CudaBuffer x, int outer, int n, int inner, int chunks, CUdeviceptr partial, CudaBuffer out) {
-    return new KernelArgs().i32(op.ordinal()).ptr(x.pointer()).i32(outer).i32(n).i32(inner).i32(chunks).ptr(partial)
-        .ptr(out.pointer());
+    return reduce.of("reduce", x).args().i32(op.ordinal()).ptr(x.pointer()).i32(outer).i32(n).i32(inner).i32(chunks)
+        .ptr(partial).ptr(out.pointer());
   }
 }

@@ -54,11 +54,8 @@ final class SoftmaxCrossEntropyKernels implements AutoCloseable {
     Check.floats(kernel, "logits", logits, (long) rows * cols);
     Check.floats(kernel, "probs", probs, (long) rows * cols);
     Check.floats(kernel, "loss", loss, rows);
-    forward.launch(
-        Grid.blockPerItem(rows, cols),
-        new KernelArgs()
-            .ptr(logits.pointer()).ptr(labels.pointer()).i32(rows).i32(cols).f32(smoothing)
-            .ptr(probs.pointer()).ptr(loss.pointer()).ptr(error));
+    forward.args().ptr(logits.pointer()).ptr(labels.pointer()).i32(rows).i32(cols).f32(smoothing).ptr(probs.pointer())
+        .ptr(loss.pointer()).ptr(error).launch(Grid.blockPerItem(rows, cols));
     throwOnBadLabel(kernel, labels, cols);
   }
 
@@ -70,11 +67,8 @@ final class SoftmaxCrossEntropyKernels implements AutoCloseable {
     Check.floats(kernel, "probs", probs, (long) rows * cols);
     Check.floats(kernel, "dloss", dloss, rows);
     Check.floats(kernel, "dlogits", dlogits, (long) rows * cols);
-    backward.launch(
-        Grid.elementwise((long) rows * cols),
-        new KernelArgs()
-            .ptr(probs.pointer()).ptr(labels.pointer()).ptr(dloss.pointer()).i32(rows).i32(cols).f32(smoothing)
-            .ptr(dlogits.pointer()).ptr(error));
+    backward.args().ptr(probs.pointer()).ptr(labels.pointer()).ptr(dloss.pointer()).i32(rows).i32(cols).f32(smoothing)
+        .ptr(dlogits.pointer()).ptr(error).launch(Grid.elementwise((long) rows * cols));
     throwOnBadLabel(kernel, labels, cols);
   }
 

@@ -222,10 +222,8 @@ final class TensorGemm implements Gemm16 {
     allocator.withWorkspace(count * batch * splits * Float.BYTES, partial -> {
       launch(launcher, splits, transA, transB, batch, m, n, k, 1f, a, strideA, b, strideB, 0f, Storage.FLOAT32,
           partial, count);
-      sumSplits.launch(
-          Grid.elementwise(count * batch),
-          new KernelArgs().i64(count).i32(batch).i32(splits).f32(alpha).ptr(partial).f32(beta)
-              .i32(output.ordinal()).ptr(c).i64(strideC));
+      sumSplits.args().i64(count).i32(batch).i32(splits).f32(alpha).ptr(partial).f32(beta).i32(output.ordinal()).ptr(c)
+          .i64(strideC).launch(Grid.elementwise(count * batch));
     });
   }
 
@@ -249,10 +247,8 @@ final class TensorGemm implements Gemm16 {
       Launcher launcher, int splits, boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
       CUdeviceptr a, long strideA, CUdeviceptr b, long strideB, float beta, Storage output, CUdeviceptr c,
       long strideC) {
-    launcher.kernel().launch(
-        Grid.tensorGemmTiles(m, n, batch * splits, launcher.tileM(), launcher.tileN(), launcher.threads()),
-        new KernelArgs()
-            .i32(transA ? 1 : 0).i32(transB ? 1 : 0).i32(m).i32(n).i32(k).i32(splits).f32(alpha)
-            .ptr(a).i64(strideA).ptr(b).i64(strideB).f32(beta).i32(output.ordinal()).ptr(c).i64(strideC));
+    launcher.kernel().args().i32(transA ? 1 : 0).i32(transB ? 1 : 0).i32(m).i32(n).i32(k).i32(splits).f32(alpha).ptr(a)
+        .i64(strideA).ptr(b).i64(strideB).f32(beta).i32(output.ordinal()).ptr(c).i64(strideC)
+        .launch(Grid.tensorGemmTiles(m, n, batch * splits, launcher.tileM(), launcher.tileN(), launcher.threads()));
   }
 }

@@ -92,9 +92,8 @@ final class TiledGemm implements Gemm {
     long count = (long) m * n;
     allocator.withWorkspace(count * batch * splits * Float.BYTES, partial -> {
       launch(useLarge, splits, transA, transB, batch, m, n, k, 1f, a, strideA, b, strideB, 0f, partial, count);
-      sumSplits.launch(
-          Grid.elementwise(count * batch),
-          new KernelArgs().i64(count).i32(batch).i32(splits).f32(alpha).ptr(partial).f32(beta).ptr(c).i64(strideC));
+      sumSplits.args().i64(count).i32(batch).i32(splits).f32(alpha).ptr(partial).f32(beta).ptr(c).i64(strideC)
+          .launch(Grid.elementwise(count * batch));
     });
   }
 
@@ -102,10 +101,8 @@ final class TiledGemm implements Gemm {
       boolean useLarge, int splits, boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
       CUdeviceptr a, long strideA, CUdeviceptr b, long strideB, float beta, CUdeviceptr c, long strideC) {
     int z = batch * splits;
-    (useLarge ? large : small).launch(
-        useLarge ? Grid.gemmLargeTiles(m, n, z) : Grid.gemmTiles(m, n, z),
-        new KernelArgs()
-            .i32(transA ? 1 : 0).i32(transB ? 1 : 0).i32(m).i32(n).i32(k).i32(splits).f32(alpha)
-            .ptr(a).i64(strideA).ptr(b).i64(strideB).f32(beta).ptr(c).i64(strideC));
+    (useLarge ? large : small).args().i32(transA ? 1 : 0).i32(transB ? 1 : 0).i32(m).i32(n).i32(k).i32(splits)
+        .f32(alpha).ptr(a).i64(strideA).ptr(b).i64(strideB).f32(beta).ptr(c).i64(strideC)
+        .launch(useLarge ? Grid.gemmLargeTiles(m, n, z) : Grid.gemmTiles(m, n, z));
   }
 }

@@ -117,9 +117,8 @@ final class TrainingStepKernels {
       long blocks = chunks(list);
       int group = from;
       allocator.withWorkspace(Math.max(1, blocks) * Double.BYTES, partial -> {
-        launchChunks(sumChunks, blocks, new KernelArgs().struct(list).ptr(partial));
-        sumCombine.launch(Grid.elementwise(to - group),
-            new KernelArgs().struct(list).ptr(partial).ptr(out.pointer()).i32(group));
+        sumChunks.args().struct(list).ptr(partial).launch(chunkGrid(blocks));
+        sumCombine.args().struct(list).ptr(partial).ptr(out.pointer()).i32(group).launch(Grid.elementwise(to - group));
       });
     }
   }
@@ -142,10 +141,10 @@ final class TrainingStepKernels {
     if (lossScale != null) {
       Check.floats("stepGuard", "lossScale", lossScale, 1);
     }
-    guard.launch(new Grid(1, 1, 1, GUARD_THREADS, 1, 1),
-        new KernelArgs().ptr(sums.pointer()).ptr(layerOf.pointer()).i32((int) sums.length()).i32(layers)
-            .ptr(loss.pointer()).i32(examples).f64(maxNorm).i32(maxSkippedInARow).ptr(state.pointer())
-            .ptr(lossScale == null ? null : lossScale.pointer()).i32(growthInterval));
+    guard.args().ptr(sums.pointer()).ptr(layerOf.pointer()).i32((int) sums.length()).i32(layers).ptr(loss.pointer())
+        .i32(examples).f64(maxNorm).i32(maxSkippedInARow).ptr(state.pointer())
+        .ptr(lossScale == null ? null : lossScale.pointer()).i32(growthInterval)
+        .launch(new Grid(1, 1, 1, GUARD_THREADS, 1, 1));
   }
 
   /**
@@ -164,8 +163,8 @@ final class TrainingStepKernels {
       int to = Math.min(params.size(), from + LIST_MAX);
       long[] list = tensorList(kinds, lengths, from, to);
       long[] copyList = copyList("sgdSteps", copies, params, from, to);
-      launchChunks(sgd, chunks(list), new KernelArgs().struct(list).struct(copyList).f64(lr).f64(momentum)
-          .f64(dampening).f64(weightDecay).i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0).ptr(guard.pointer()).ptr(lrAt));
+      sgd.args().struct(list).struct(copyList).f64(lr).f64(momentum).f64(dampening).f64(weightDecay)
+          .i32(nesterov ? 1 : 0).i32(firstStep ? 1 : 0).ptr(guard.pointer()).ptr(lrAt).launch(chunkGrid(chunks(list)));
     }
   }
 
@@ -179,15 +178,15 @@ final class TrainingStepKernels {
       int to = Math.min(params.size(), from + LIST_MAX);
       long[] list = tensorList(kinds, lengths, from, to);
       long[] copyList = copyList("adamSteps", copies, params, from, to);
-      launchChunks(adam, chunks(list), new KernelArgs().struct(list).struct(copyList).f64(lr).f64(beta1).f64(beta2)
-          .f64(eps).f64(weightDecay).i32(decoupled ? 1 : 0).ptr(guard.pointer()).ptr(lrAt));
+      adam.args().struct(list).struct(copyList).f64(lr).f64(beta1).f64(beta2).f64(eps).f64(weightDecay)
+          .i32(decoupled ? 1 : 0).ptr(guard.pointer()).ptr(lrAt).launch(chunkGrid(chunks(list)));
     }
   }
 
-  /** One block of {@link #LIST_THREADS} per chunk; no launch for a list of empty tensors. */
-  private static void launchChunks(Kernel kernel, long blocks, KernelArgs args) {
+  /** One block of {@link #LIST_THREADS} per chunk; empty (no launch) for a list of empty tensors. */
+  private static Grid chunkGrid(long blocks) {
     Check.that(blocks <= Integer.MAX_VALUE, "training step", blocks + " chunks exceed a grid");
-    kernel.launch(new Grid((int) blocks, 1, 1, LIST_THREADS, 1, 1), args);
+    return new Grid((int) blocks, 1, 1, LIST_THREADS, 1, 1);
   }
 
   /** Addresses per kind (a null kind stays null), each buffer float32 of its parameter's length. */

@@ -19,9 +19,8 @@ final class UnaryKernels {
     long n = x.length();
     Check.typed("unary", "x", x, x.dtype(), n);
     Check.typed("unary", "y", y, x.dtype(), n);
-    forward.of("unary", x).launch(
-        Grid.elementwise(n),
-        new KernelArgs().i32(op.ordinal()).f32(alpha).ptr(x.pointer()).ptr(y.pointer()).i64(n));
+    forward.of("unary", x).args().i32(op.ordinal()).f32(alpha).ptr(x.pointer()).ptr(y.pointer()).i64(n)
+        .launch(Grid.elementwise(n));
   }
 
   /** saved is null exactly when op saves nothing. */
@@ -37,10 +36,7 @@ final class UnaryKernels {
     if (saved != null) {
       Check.typed("unaryBackward", "saved", saved, dy.dtype(), n);
     }
-    backward.of("unaryBackward", dy).launch(
-        Grid.elementwise(n),
-        new KernelArgs()
-            .i32(op.ordinal()).f32(alpha).ptr(saved == null ? null : saved.pointer())
-            .ptr(dy.pointer()).ptr(dx.pointer()).i64(n));
+    backward.of("unaryBackward", dy).args().i32(op.ordinal()).f32(alpha).ptr(saved == null ? null : saved.pointer())
+        .ptr(dy.pointer()).ptr(dx.pointer()).i64(n).launch(Grid.elementwise(n));
   }
 }
