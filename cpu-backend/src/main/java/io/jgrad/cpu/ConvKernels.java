@@ -11,9 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Float32 convolution on the CPU as im2col + the packed SIMD GEMM, one sample per thread at a time: a sample's
  * products (conv2 of the Fashion CNN: 64×196×288) are below the size at which {@link VectorGemm} splits one product
  * over threads, so the threads split the batch instead, each with its own single-threaded GEMM and column buffer.
- * Short columns of stride 1 (an image net's first layer) skip im2col: {@link PaddedConvolution}. Nothing but the
- * sizes of a call is allocated once the buffers have grown to the largest layer. Legend: B = batch, C = input
- * channels, O = output channels, G = groups, K = C/G·KH·KW (a column's length), P = OH·OW (output positions).
+ * Short columns of stride 1 (an image net's first layer) skip im2col: {@link PaddedConvolution}, whose weight gradient
+ * runs below {@link #GEMM_WEIGHT_GRADIENT_K} taps (one input channel of 3×3) only. Nothing but the sizes of a call is
+ * allocated once the buffers have grown to the largest layer. Legend: B = batch, C = input channels, O = output
+ * channels, G = groups, K = C/G·KH·KW (a column's length), P = OH·OW (output positions).
  *
  * <p>The weight gradient sums over the batch: each of at most {@link #CHUNKS} fixed runs of samples sums into its own
  * partial, and the partials are added in order, so the result does not depend on the number of threads.
@@ -23,6 +24,13 @@ final class ConvKernels {
   private static final int CHUNKS = 16;
   /** The longest column (C·KH·KW) computed by {@link #shortProduct} rather than the GEMM. */
   private static final int SHORT_K = PaddedConvolution.MAX_TAPS;
+  /**
+   * Short columns of at least this many taps take the GEMM for their weight gradient, dW [O, K] = dy · colsᵀ with K
+   * as the product's N: its 32-wide tiles are then at least half used. {@code bench conv}, 2 threads: CIFAR-10's first
+   * layer (K = 27) 118–127 GFLOP/s through the GEMM against 60–65 as dot products (padded or after im2col);
+   * Fashion-MNIST's (K = 9) 42–50 against 53–75.
+   */
+  private static final int GEMM_WEIGHT_GRADIENT_K = 16;
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
   private final WorkerTeam team;
@@ -114,7 +122,7 @@ final class ConvKernels {
       int b0 = (int) ((long) chunk * g.batch() / chunks);
       int b1 = (int) ((long) (chunk + 1) * g.batch() / chunks);
       for (int b = b0; b < b1; b++) {
-        if (s.padded != null) {
+        if (s.padded != null && !s.gemmWeightGradient) {
           float[] p = scratch(part, s.padded.paddedSize());
           s.padded.pad(x, b * s.inPlane, p);
           s.padded.weightGradient(dy, b * s.outPlane, p, sums, chunk * size, b == b0, laneScratch[part]);
@@ -122,7 +130,7 @@ final class ConvKernels {
         }
         float[] c = columns(part, s, g, x, b);
         int cOff = s.direct ? b * s.inPlane : 0;
-        if (s.shortK) {
+        if (s.shortK && !s.gemmWeightGradient) {
           shortWeightGradient(s, dy, b * s.outPlane, c, cOff, sums, chunk * size, b == b0);
           continue;
         }
@@ -192,6 +200,8 @@ final class ConvKernels {
      * that short spends its time packing and storing, so the products run as row updates and dot products instead.
      */
     final boolean shortK;
+    /** Whether the weight gradient takes the GEMM, whatever the forward pass does: K ≥ GEMM_WEIGHT_GRADIENT_K. */
+    final boolean gemmWeightGradient;
     /** Short columns of stride 1 on rows of at least a vector: forward and weight gradient without im2col. */
     final PaddedConvolution padded;
 
@@ -206,6 +216,7 @@ final class ConvKernels {
       direct = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padH() == 0
           && w.padW() == 0;
       shortK = g.groups() == 1 && k <= SHORT_K;
+      gemmWeightGradient = k >= GEMM_WEIGHT_GRADIENT_K;
       padded = PaddedConvolution.applies(g) ? new PaddedConvolution(g) : null;
     }
   }
