@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.Vector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -71,9 +73,26 @@ final class VectorGemm {
    * of the panel (64 × NR floats, 8 KB at NR 32) stays in L1 while each of the NR rows of Bᵀ is read along it. Packing
    * a whole column of the panel at a time wrote one float per 128-byte row of a 100 KB panel, which left L1 between
    * columns: the MLP's 512×784 weight packed in 106–139 µs against 205–275 µs on one core; the MLP step 1.01–1.04× on
-   * JDK 17 (window pairs in one JVM).
+   * JDK 17 (window pairs in one JVM). With 512-bit vectors a whole panel goes through {@link #transpose16} instead.
    */
   private static final int TRANSPOSE_STEPS = 64;
+  /**
+   * {@link #transpose16}'s permutes (lane c from lane c ^ h) and blend masks (the lanes with bit h set, clear); unused
+   * where vectors are narrower.
+   */
+  private static final VectorShuffle<Float> SWAP8 = VectorShuffle.fromOp(S, c -> (c ^ 8) & (L - 1));
+  private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S, c -> (c ^ 4) & (L - 1));
+  private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S, c -> (c ^ 2) & (L - 1));
+  private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S, c -> (c ^ 1) & (L - 1));
+  private static final VectorMask<Float> SET8 = VectorMask.fromLong(S, lanesWithBit(8));
+  private static final VectorMask<Float> CLEAR8 = SET8.not();
+  private static final VectorMask<Float> SET4 = VectorMask.fromLong(S, lanesWithBit(4));
+  private static final VectorMask<Float> CLEAR4 = SET4.not();
+  private static final VectorMask<Float> SET2 = VectorMask.fromLong(S, lanesWithBit(2));
+  private static final VectorMask<Float> CLEAR2 = SET2.not();
+  private static final VectorMask<Float> SET1 = VectorMask.fromLong(S, lanesWithBit(1));
+  private static final VectorMask<Float> CLEAR1 = SET1.not();
+
   /** Rows of A per piece: whole panels, close to B_PIECE. */
   private static final int A_PIECE = 3 * MR;
 
@@ -672,6 +691,20 @@ final class VectorGemm {
         for (int p = 0; p < kc; p++) {
           System.arraycopy(op.b, op.offB + (pc + p) * op.n + jc + jr, dst, base + p * NR, nr);
         }
+      } else if (nr == NR && L == 16) {
+        // op(B)[p, j] is B[j, p] when B is stored transposed (N×K): 16×16 blocks, each half of the panel, in
+        // registers; the steps past the last whole block one by one.
+        int src = op.offB + (jc + jr) * op.k + pc;
+        int p = 0;
+        for (; p + L <= kc; p += L) {
+          transpose16(op.b, src + p, op.k, dst, base + p * NR);
+          transpose16(op.b, src + L * op.k + p, op.k, dst, base + p * NR + L);
+        }
+        for (; p < kc; p++) {
+          for (int j = 0; j < NR; j++) {
+            dst[base + p * NR + j] = op.b[src + j * op.k + p];
+          }
+        }
       } else {
         for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_STEPS) {
           int p1 = Math.min(kc, p0 + TRANSPOSE_STEPS);
@@ -690,6 +723,123 @@ final class VectorGemm {
         }
       }
     }
+  }
+
+  /**
+   * dst[d + p·NR + r] = b[src + r·ld + p] for r, p &lt; 16 (L = 16): sixteen rows of a stored Bᵀ loaded as vectors and
+   * transposed in registers, in four butterfly stages. Stage h pairs rows i and i + h (bit h of i clear) and swaps
+   * their off-diagonal h×h blocks: row i takes row i + h's lanes c ^ h where bit h of c is set, row i + h takes row
+   * i's lanes c ^ h where it is clear. Each output a permute and a blend (one shuffle over two vectors ran at a third
+   * of the scalar copy's speed on JDK 17: not intrinsified).
+   */
+  static void transpose16(float[] b, int src, int ld, float[] dst, int d) {
+    FloatVector v0 = FloatVector.fromArray(S, b, src + 0 * ld);
+    FloatVector v1 = FloatVector.fromArray(S, b, src + 1 * ld);
+    FloatVector v2 = FloatVector.fromArray(S, b, src + 2 * ld);
+    FloatVector v3 = FloatVector.fromArray(S, b, src + 3 * ld);
+    FloatVector v4 = FloatVector.fromArray(S, b, src + 4 * ld);
+    FloatVector v5 = FloatVector.fromArray(S, b, src + 5 * ld);
+    FloatVector v6 = FloatVector.fromArray(S, b, src + 6 * ld);
+    FloatVector v7 = FloatVector.fromArray(S, b, src + 7 * ld);
+    FloatVector v8 = FloatVector.fromArray(S, b, src + 8 * ld);
+    FloatVector v9 = FloatVector.fromArray(S, b, src + 9 * ld);
+    FloatVector v10 = FloatVector.fromArray(S, b, src + 10 * ld);
+    FloatVector v11 = FloatVector.fromArray(S, b, src + 11 * ld);
+    FloatVector v12 = FloatVector.fromArray(S, b, src + 12 * ld);
+    FloatVector v13 = FloatVector.fromArray(S, b, src + 13 * ld);
+    FloatVector v14 = FloatVector.fromArray(S, b, src + 14 * ld);
+    FloatVector v15 = FloatVector.fromArray(S, b, src + 15 * ld);
+    FloatVector a0 = v0.blend(v8.rearrange(SWAP8), SET8);
+    FloatVector a8 = v8.blend(v0.rearrange(SWAP8), CLEAR8);
+    FloatVector a1 = v1.blend(v9.rearrange(SWAP8), SET8);
+    FloatVector a9 = v9.blend(v1.rearrange(SWAP8), CLEAR8);
+    FloatVector a2 = v2.blend(v10.rearrange(SWAP8), SET8);
+    FloatVector a10 = v10.blend(v2.rearrange(SWAP8), CLEAR8);
+    FloatVector a3 = v3.blend(v11.rearrange(SWAP8), SET8);
+    FloatVector a11 = v11.blend(v3.rearrange(SWAP8), CLEAR8);
+    FloatVector a4 = v4.blend(v12.rearrange(SWAP8), SET8);
+    FloatVector a12 = v12.blend(v4.rearrange(SWAP8), CLEAR8);
+    FloatVector a5 = v5.blend(v13.rearrange(SWAP8), SET8);
+    FloatVector a13 = v13.blend(v5.rearrange(SWAP8), CLEAR8);
+    FloatVector a6 = v6.blend(v14.rearrange(SWAP8), SET8);
+    FloatVector a14 = v14.blend(v6.rearrange(SWAP8), CLEAR8);
+    FloatVector a7 = v7.blend(v15.rearrange(SWAP8), SET8);
+    FloatVector a15 = v15.blend(v7.rearrange(SWAP8), CLEAR8);
+    FloatVector b0 = a0.blend(a4.rearrange(SWAP4), SET4);
+    FloatVector b4 = a4.blend(a0.rearrange(SWAP4), CLEAR4);
+    FloatVector b1 = a1.blend(a5.rearrange(SWAP4), SET4);
+    FloatVector b5 = a5.blend(a1.rearrange(SWAP4), CLEAR4);
+    FloatVector b2 = a2.blend(a6.rearrange(SWAP4), SET4);
+    FloatVector b6 = a6.blend(a2.rearrange(SWAP4), CLEAR4);
+    FloatVector b3 = a3.blend(a7.rearrange(SWAP4), SET4);
+    FloatVector b7 = a7.blend(a3.rearrange(SWAP4), CLEAR4);
+    FloatVector b8 = a8.blend(a12.rearrange(SWAP4), SET4);
+    FloatVector b12 = a12.blend(a8.rearrange(SWAP4), CLEAR4);
+    FloatVector b9 = a9.blend(a13.rearrange(SWAP4), SET4);
+    FloatVector b13 = a13.blend(a9.rearrange(SWAP4), CLEAR4);
+    FloatVector b10 = a10.blend(a14.rearrange(SWAP4), SET4);
+    FloatVector b14 = a14.blend(a10.rearrange(SWAP4), CLEAR4);
+    FloatVector b11 = a11.blend(a15.rearrange(SWAP4), SET4);
+    FloatVector b15 = a15.blend(a11.rearrange(SWAP4), CLEAR4);
+    FloatVector c0 = b0.blend(b2.rearrange(SWAP2), SET2);
+    FloatVector c2 = b2.blend(b0.rearrange(SWAP2), CLEAR2);
+    FloatVector c1 = b1.blend(b3.rearrange(SWAP2), SET2);
+    FloatVector c3 = b3.blend(b1.rearrange(SWAP2), CLEAR2);
+    FloatVector c4 = b4.blend(b6.rearrange(SWAP2), SET2);
+    FloatVector c6 = b6.blend(b4.rearrange(SWAP2), CLEAR2);
+    FloatVector c5 = b5.blend(b7.rearrange(SWAP2), SET2);
+    FloatVector c7 = b7.blend(b5.rearrange(SWAP2), CLEAR2);
+    FloatVector c8 = b8.blend(b10.rearrange(SWAP2), SET2);
+    FloatVector c10 = b10.blend(b8.rearrange(SWAP2), CLEAR2);
+    FloatVector c9 = b9.blend(b11.rearrange(SWAP2), SET2);
+    FloatVector c11 = b11.blend(b9.rearrange(SWAP2), CLEAR2);
+    FloatVector c12 = b12.blend(b14.rearrange(SWAP2), SET2);
+    FloatVector c14 = b14.blend(b12.rearrange(SWAP2), CLEAR2);
+    FloatVector c13 = b13.blend(b15.rearrange(SWAP2), SET2);
+    FloatVector c15 = b15.blend(b13.rearrange(SWAP2), CLEAR2);
+    FloatVector e0 = c0.blend(c1.rearrange(SWAP1), SET1);
+    FloatVector e1 = c1.blend(c0.rearrange(SWAP1), CLEAR1);
+    FloatVector e2 = c2.blend(c3.rearrange(SWAP1), SET1);
+    FloatVector e3 = c3.blend(c2.rearrange(SWAP1), CLEAR1);
+    FloatVector e4 = c4.blend(c5.rearrange(SWAP1), SET1);
+    FloatVector e5 = c5.blend(c4.rearrange(SWAP1), CLEAR1);
+    FloatVector e6 = c6.blend(c7.rearrange(SWAP1), SET1);
+    FloatVector e7 = c7.blend(c6.rearrange(SWAP1), CLEAR1);
+    FloatVector e8 = c8.blend(c9.rearrange(SWAP1), SET1);
+    FloatVector e9 = c9.blend(c8.rearrange(SWAP1), CLEAR1);
+    FloatVector e10 = c10.blend(c11.rearrange(SWAP1), SET1);
+    FloatVector e11 = c11.blend(c10.rearrange(SWAP1), CLEAR1);
+    FloatVector e12 = c12.blend(c13.rearrange(SWAP1), SET1);
+    FloatVector e13 = c13.blend(c12.rearrange(SWAP1), CLEAR1);
+    FloatVector e14 = c14.blend(c15.rearrange(SWAP1), SET1);
+    FloatVector e15 = c15.blend(c14.rearrange(SWAP1), CLEAR1);
+    e0.intoArray(dst, d + 0 * NR);
+    e1.intoArray(dst, d + 1 * NR);
+    e2.intoArray(dst, d + 2 * NR);
+    e3.intoArray(dst, d + 3 * NR);
+    e4.intoArray(dst, d + 4 * NR);
+    e5.intoArray(dst, d + 5 * NR);
+    e6.intoArray(dst, d + 6 * NR);
+    e7.intoArray(dst, d + 7 * NR);
+    e8.intoArray(dst, d + 8 * NR);
+    e9.intoArray(dst, d + 9 * NR);
+    e10.intoArray(dst, d + 10 * NR);
+    e11.intoArray(dst, d + 11 * NR);
+    e12.intoArray(dst, d + 12 * NR);
+    e13.intoArray(dst, d + 13 * NR);
+    e14.intoArray(dst, d + 14 * NR);
+    e15.intoArray(dst, d + 15 * NR);
+  }
+
+  /** The lanes c of a vector whose bit h is set, as a mask's bits. */
+  private static long lanesWithBit(int h) {
+    long bits = 0;
+    for (int c = 0; c < L; c++) {
+      if ((c & h) != 0) {
+        bits |= 1L << c;
+      }
+    }
+    return bits;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.jgrad.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
@@ -12,6 +13,7 @@ import io.jgrad.spi.ReducedFloats;
 import io.jgrad.Transposed;
 import java.util.Arrays;
 import java.util.Random;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -140,6 +142,29 @@ class VectorGemmTest {
             }
           }
         }
+      }
+    }
+  }
+
+  /**
+   * A 16×16 block of a stored Bᵀ transposed in registers (512-bit vectors) lands where the scalar pack puts each
+   * element, bit for bit, in the panel's first 16 lanes of each step, leaving the other 16 as they were.
+   */
+  @Test
+  void aBlockTransposedInRegistersIsTheTranspose() {
+    assumeTrue(FloatVector.SPECIES_PREFERRED.length() == 16, "needs 512-bit vectors");
+    Random rng = new Random(8);
+    int ld = 37;
+    int panel = 32;
+    float[] b = random(rng, 3 + 16 * ld);
+    float[] dst = new float[5 + 16 * panel];
+    Arrays.fill(dst, Float.NaN);
+    VectorGemm.transpose16(b, 3, ld, dst, 5);
+    for (int p = 0; p < 16; p++) {
+      for (int j = 0; j < panel; j++) {
+        float expected = j < 16 ? b[3 + j * ld + p] : Float.NaN;
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dst[5 + p * panel + j]),
+            "step " + p + ", lane " + j);
       }
     }
   }
