@@ -102,12 +102,12 @@ final class VectorPhilox {
       k0 = (k0 + W0) & LOW;
       k1 = (k1 + W1) & LOW;
     }
-    scaled(a0, a, b).intoArray(block, j);
-    scaled(b0, a, b).intoArray(block, j + L);
-  }
-
-  /** a + (b − a)·x·2⁻³², the reference's order of operations, in double. */
-  private static DoubleVector scaled(LongVector x, double a, double b) {
-    return ((DoubleVector) x.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(b - a).add(a);
+    // a + (b − a)·x0·2⁻³², the reference's order of operations, in double. Written here rather than in a method
+    // taking the vector: whether C2 inlines a call into this already large method is its choice, and a vector passed
+    // to a call that is not inlined is boxed (1.1 MB a CNN step in 1 JVM of 13; docs/benchmarks.md).
+    double range = b - a;
+    ((DoubleVector) a0.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a).intoArray(block, j);
+    ((DoubleVector) b0.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
+        .intoArray(block, j + L);
   }
 }
