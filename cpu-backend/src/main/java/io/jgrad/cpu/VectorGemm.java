@@ -73,12 +73,13 @@ final class VectorGemm {
    * of the panel (64 × NR floats, 8 KB at NR 32) stays in L1 while each of the NR rows of Bᵀ is read along it. Packing
    * a whole column of the panel at a time wrote one float per 128-byte row of a 100 KB panel, which left L1 between
    * columns: the MLP's 512×784 weight packed in 106–139 µs against 205–275 µs on one core; the MLP step 1.01–1.04× on
-   * JDK 17 (window pairs in one JVM). With 512-bit vectors a whole panel goes through {@link #transpose16} instead.
+   * JDK 17 (window pairs in one JVM). With 512- or 256-bit vectors whole panels go through {@link #transpose16} or
+   * {@link #transpose8} instead.
    */
   private static final int TRANSPOSE_STEPS = 64;
   /**
-   * {@link #transpose16}'s permutes (lane c from lane c ^ h) and blend masks (the lanes with bit h set, clear); unused
-   * where vectors are narrower.
+   * The in-register transposes' permutes (lane c from lane c ^ h) and blend masks (the lanes with bit h set, clear);
+   * {@link #transpose8} uses those of h &lt; 8.
    */
   private static final VectorShuffle<Float> SWAP8 = VectorShuffle.fromOp(S, c -> (c ^ 8) & (L - 1));
   private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S, c -> (c ^ 4) & (L - 1));
@@ -691,14 +692,19 @@ final class VectorGemm {
         for (int p = 0; p < kc; p++) {
           System.arraycopy(op.b, op.offB + (pc + p) * op.n + jc + jr, dst, base + p * NR, nr);
         }
-      } else if (nr == NR && L == 16) {
-        // op(B)[p, j] is B[j, p] when B is stored transposed (N×K): 16×16 blocks, each half of the panel, in
+      } else if (nr == NR && (L == 16 || L == 8)) {
+        // op(B)[p, j] is B[j, p] when B is stored transposed (N×K): L×L blocks, each half of the panel, in
         // registers; the steps past the last whole block one by one.
         int src = op.offB + (jc + jr) * op.k + pc;
         int p = 0;
         for (; p + L <= kc; p += L) {
-          transpose16(op.b, src + p, op.k, dst, base + p * NR);
-          transpose16(op.b, src + L * op.k + p, op.k, dst, base + p * NR + L);
+          if (L == 16) {
+            transpose16(op.b, src + p, op.k, dst, base + p * NR);
+            transpose16(op.b, src + L * op.k + p, op.k, dst, base + p * NR + L);
+          } else {
+            transpose8(op.b, src + p, op.k, dst, base + p * NR);
+            transpose8(op.b, src + L * op.k + p, op.k, dst, base + p * NR + L);
+          }
         }
         for (; p < kc; p++) {
           for (int j = 0; j < NR; j++) {
@@ -829,6 +835,50 @@ final class VectorGemm {
     e13.intoArray(dst, d + 13 * NR);
     e14.intoArray(dst, d + 14 * NR);
     e15.intoArray(dst, d + 15 * NR);
+  }
+
+  /** {@link #transpose16} for 256-bit vectors (L = 8): an 8×8 block in three stages. */
+  static void transpose8(float[] b, int src, int ld, float[] dst, int d) {
+    FloatVector v0 = FloatVector.fromArray(S, b, src + 0 * ld);
+    FloatVector v1 = FloatVector.fromArray(S, b, src + 1 * ld);
+    FloatVector v2 = FloatVector.fromArray(S, b, src + 2 * ld);
+    FloatVector v3 = FloatVector.fromArray(S, b, src + 3 * ld);
+    FloatVector v4 = FloatVector.fromArray(S, b, src + 4 * ld);
+    FloatVector v5 = FloatVector.fromArray(S, b, src + 5 * ld);
+    FloatVector v6 = FloatVector.fromArray(S, b, src + 6 * ld);
+    FloatVector v7 = FloatVector.fromArray(S, b, src + 7 * ld);
+    FloatVector a0 = v0.blend(v4.rearrange(SWAP4), SET4);
+    FloatVector a4 = v4.blend(v0.rearrange(SWAP4), CLEAR4);
+    FloatVector a1 = v1.blend(v5.rearrange(SWAP4), SET4);
+    FloatVector a5 = v5.blend(v1.rearrange(SWAP4), CLEAR4);
+    FloatVector a2 = v2.blend(v6.rearrange(SWAP4), SET4);
+    FloatVector a6 = v6.blend(v2.rearrange(SWAP4), CLEAR4);
+    FloatVector a3 = v3.blend(v7.rearrange(SWAP4), SET4);
+    FloatVector a7 = v7.blend(v3.rearrange(SWAP4), CLEAR4);
+    FloatVector c0 = a0.blend(a2.rearrange(SWAP2), SET2);
+    FloatVector c2 = a2.blend(a0.rearrange(SWAP2), CLEAR2);
+    FloatVector c1 = a1.blend(a3.rearrange(SWAP2), SET2);
+    FloatVector c3 = a3.blend(a1.rearrange(SWAP2), CLEAR2);
+    FloatVector c4 = a4.blend(a6.rearrange(SWAP2), SET2);
+    FloatVector c6 = a6.blend(a4.rearrange(SWAP2), CLEAR2);
+    FloatVector c5 = a5.blend(a7.rearrange(SWAP2), SET2);
+    FloatVector c7 = a7.blend(a5.rearrange(SWAP2), CLEAR2);
+    FloatVector e0 = c0.blend(c1.rearrange(SWAP1), SET1);
+    FloatVector e1 = c1.blend(c0.rearrange(SWAP1), CLEAR1);
+    FloatVector e2 = c2.blend(c3.rearrange(SWAP1), SET1);
+    FloatVector e3 = c3.blend(c2.rearrange(SWAP1), CLEAR1);
+    FloatVector e4 = c4.blend(c5.rearrange(SWAP1), SET1);
+    FloatVector e5 = c5.blend(c4.rearrange(SWAP1), CLEAR1);
+    FloatVector e6 = c6.blend(c7.rearrange(SWAP1), SET1);
+    FloatVector e7 = c7.blend(c6.rearrange(SWAP1), CLEAR1);
+    e0.intoArray(dst, d + 0 * NR);
+    e1.intoArray(dst, d + 1 * NR);
+    e2.intoArray(dst, d + 2 * NR);
+    e3.intoArray(dst, d + 3 * NR);
+    e4.intoArray(dst, d + 4 * NR);
+    e5.intoArray(dst, d + 5 * NR);
+    e6.intoArray(dst, d + 6 * NR);
+    e7.intoArray(dst, d + 7 * NR);
   }
 
   /** The lanes c of a vector whose bit h is set, as a mask's bits. */

@@ -147,22 +147,28 @@ class VectorGemmTest {
   }
 
   /**
-   * A 16×16 block of a stored Bᵀ transposed in registers (512-bit vectors) lands where the scalar pack puts each
-   * element, bit for bit, in the panel's first 16 lanes of each step, leaving the other 16 as they were.
+   * An L×L block of a stored Bᵀ transposed in registers (512- or 256-bit vectors: the build runs this class with
+   * each) lands where the scalar pack puts each element, bit for bit, in the panel's first L lanes of each step,
+   * leaving the other L as they were.
    */
   @Test
   void aBlockTransposedInRegistersIsTheTranspose() {
-    assumeTrue(FloatVector.SPECIES_PREFERRED.length() == 16, "needs 512-bit vectors");
+    int lanes = FloatVector.SPECIES_PREFERRED.length();
+    assumeTrue(lanes == 16 || lanes == 8, "needs 512- or 256-bit vectors");
     Random rng = new Random(8);
     int ld = 37;
-    int panel = 32;
-    float[] b = random(rng, 3 + 16 * ld);
-    float[] dst = new float[5 + 16 * panel];
+    int panel = 2 * lanes;
+    float[] b = random(rng, 3 + lanes * ld);
+    float[] dst = new float[5 + lanes * panel];
     Arrays.fill(dst, Float.NaN);
-    VectorGemm.transpose16(b, 3, ld, dst, 5);
-    for (int p = 0; p < 16; p++) {
+    if (lanes == 16) {
+      VectorGemm.transpose16(b, 3, ld, dst, 5);
+    } else {
+      VectorGemm.transpose8(b, 3, ld, dst, 5);
+    }
+    for (int p = 0; p < lanes; p++) {
       for (int j = 0; j < panel; j++) {
-        float expected = j < 16 ? b[3 + j * ld + p] : Float.NaN;
+        float expected = j < lanes ? b[3 + j * ld + p] : Float.NaN;
         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dst[5 + p * panel + j]),
             "step " + p + ", lane " + j);
       }
