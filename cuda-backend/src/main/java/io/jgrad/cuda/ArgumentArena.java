@@ -15,7 +15,7 @@ import jcuda.Pointer;
  * address is known once, so a launch passes the driver one fixed pointer instead of arrays JCuda would copy.
  */
 final class ArgumentArena implements AutoCloseable {
-  /** Blocks per allocation: the backend looks up about a hundred kernels. */
+  /** Blocks per allocation: the backend looks up at most 69 kernels (every entry of its PTX). */
   static final int BLOCKS_PER_CHUNK = 16;
 
   private final List<Pointer> chunks = new ArrayList<>();

@@ -13,7 +13,7 @@ import jcuda.driver.CUdeviceptr;
  * thread that owns the backend.
  */
 final class KernelArgs {
-  /** Parameters a kernel may take; training_step.cu's adamSteps takes 12. */
+  /** Parameters a kernel may take; the most any kernel here takes is 15 (the tensor-core GEMMs). */
   static final int MAX_ARGS = 32;
   /** The value area: the driver's 4 KB of parameters, each value here rounded up to 8 bytes. */
   static final int VALUE_BYTES = 4096 + 8 * MAX_ARGS;
