@@ -404,8 +404,9 @@ public interface Backend extends AutoCloseable {
    * Until the returned scope closes, argument checks that need the device's answer (CUDA's bad-label word of the
    * softmax cross-entropy kernels) are reported by the next read-back ({@code download}), {@link #synchronize} or
    * the closing of the scope, instead of by the launching call, which then does not wait for the device. The message
-   * is the same, less what only the launch knew. A trainer that decides its steps on the device opens one per fit.
-   * Backends whose checks cost no wait (the CPU backends) keep reporting at once.
+   * is the same, less what only the launch knew. A trainer that decides its steps on the device opens one per fit,
+   * an evaluation pass one per pass. Scopes nest: closing an inner one leaves the checks to the read-backs and the
+   * outermost scope's closing. Backends whose checks cost no wait (the CPU backends) keep reporting at once.
    */
   default DeferredChecks deferChecks() {
     return () -> {};

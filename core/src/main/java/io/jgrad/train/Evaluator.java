@@ -17,7 +17,8 @@ import java.util.Iterator;
  * Evaluation passes whose per-batch results stay on the device until the pass ends: each batch's work (forward, loss,
  * the count of correct arg-max predictions) writes the batch's mean loss and count into two fixed device words, which
  * are copied into a per-batch table; the table is read once per pass and summed on the host in batch order, exactly
- * as reading each batch would have. Nothing in a batch reads the device, so on a backend that records
+ * as reading each batch would have. The label checks are deferred to that read ({@link Backend#deferChecks}).
+ * Nothing in a batch reads the device, so on a backend that records
  * ({@link Backend#capture}) the work of the first batch shape that repeats is recorded once and replayed for every
  * later batch of that shape ({@link GraphedStep}, with no optimizer in it), as the training step is; other shapes run
  * eagerly.
@@ -46,9 +47,10 @@ final class Evaluator implements AutoCloseable {
     int[] sizes = new int[data.batchesPerEpoch()];
     Tensor table = null;
     int batches = 0;
-    try (NoGrad ignored = NoGrad.enter()) {
+    try (NoGrad ignored = NoGrad.enter(); PassChecks checks = new PassChecks()) {
       for (Iterator<Batch> it = data.epoch(0); it.hasNext(); batches++) {
         try (Scope scope = Scope.open(); Batch batch = it.next()) {
+          checks.openOn(batch.labels().backend());
           if (graphed == null) {
             work(batch);
           } else {
@@ -69,6 +71,27 @@ final class Evaluator implements AutoCloseable {
         table.close();
       }
       model.train(wasTraining);
+    }
+  }
+
+  /**
+   * The pass's {@link Backend#deferChecks} scope, opened on the first batch's backend: the loss kernels' label checks
+   * wait for the table's read-back instead of each batch waiting for the device (inside a fit, within its scope).
+   */
+  private static final class PassChecks implements AutoCloseable {
+    private Backend.DeferredChecks scope;
+
+    void openOn(Backend backend) {
+      if (scope == null) {
+        scope = backend.deferChecks();
+      }
+    }
+
+    @Override
+    public void close() {
+      if (scope != null) {
+        scope.close();
+      }
     }
   }
 

@@ -132,6 +132,20 @@ public abstract class TrainingStepConformance extends KernelConformance {
           }
         });
     assertTrue(atClose.getMessage().contains("row 1 is outside [0, 3)"), atClose.getMessage());
+    // Nested (an evaluation pass inside a fit): still reported once the inner scope has closed, by the call (CPU) or
+    // by the outer scope's end (a device).
+    IllegalArgumentException nested = assertThrows(IllegalArgumentException.class,
+        () -> {
+          try (Backend.DeferredChecks outer = backend.deferChecks()) {
+            try (Backend.DeferredChecks inner = backend.deferChecks()) {
+              backend.softmaxCrossEntropy(logits, good, 4, 3, 0, probs, loss);
+            }
+            backend.softmaxCrossEntropy(logits, bad, 4, 3, 0, probs, loss);
+          }
+        });
+    assertTrue(nested.getMessage().contains("row 1 is outside [0, 3)"), nested.getMessage());
+    backend.softmaxCrossEntropy(logits, good, 4, 3, 0, probs, loss);
+    assertTrue(Double.isFinite(get(loss)[1]), "the good labels' loss after the nested scopes");
   }
 
   /** More layers than a device block has threads (350 layers of 2 gradients): a finite step, then a stopping one. */

@@ -45,8 +45,12 @@ class EvaluatorTest {
       try (DataLoader loader = DataLoader.builder(data).batchSize(200).build(backend);
           Autocast ignored = precision.enter()) {
         int downloadsBefore = recorder.calls("download");
+        int scopesBefore = recorder.calls("deferChecks");
         Evaluation pass = Evaluation.of(model, loss, loader);
         assertEquals(1, recorder.calls("download") - downloadsBefore, "read-backs in a pass of 6 batches");
+        assertEquals(1, recorder.calls("deferChecks") - scopesBefore, "deferred-check scopes in a pass");
+        assertEquals(1, recorder.downloadsInCheckScope(), "the pass's read-back reports its label checks");
+        assertEquals(0, recorder.openCheckScopes(), "the pass's scope is closed after it");
         ClassificationReport everyBatch = ClassificationReport.of(model, loss, loader);
         assertEquals(everyBatch.loss(), pass.loss(), "mean loss");
         assertEquals(everyBatch.accuracy(), pass.accuracy(), "accuracy");

@@ -26,7 +26,7 @@ final class RecordingBackend implements InvocationHandler {
   private static final Set<String> REFUSED_WHILE_RECORDING = Set.of("upload", "download", "synchronize");
   /** Calls that return host facts and queue nothing: answered at once, recording or not. */
   private static final Set<String> QUERIES = Set.of("name", "describe", "supports", "memoryStats", "memoryCapacity",
-      "leakDetector", "resetPeak", "deferChecks");
+      "leakDetector", "resetPeak");
 
   private record Call(Method method, Object[] args) {}
 
@@ -44,6 +44,9 @@ final class RecordingBackend implements InvocationHandler {
   private final Map<String, Integer> calls = new HashMap<>();
   private int captures;
   private int replays;
+  /** {@link Backend#deferChecks} scopes open now, and the read-backs made while one was. */
+  private int openCheckScopes;
+  private int downloadsInCheckScope;
 
   private RecordingBackend(Backend delegate) {
     this.delegate = delegate;
@@ -71,6 +74,16 @@ final class RecordingBackend implements InvocationHandler {
     return calls.getOrDefault(name, 0);
   }
 
+  /** Deferred-check scopes opened and not yet closed. */
+  int openCheckScopes() {
+    return openCheckScopes;
+  }
+
+  /** Read-backs made while a deferred-check scope was open. */
+  int downloadsInCheckScope() {
+    return downloadsInCheckScope;
+  }
+
   /** The wrapped backend's own accounting. */
   Backend delegate() {
     return delegate;
@@ -92,6 +105,17 @@ final class RecordingBackend implements InvocationHandler {
         break;
     }
     calls.merge(name, 1, Integer::sum);
+    if (name.equals("deferChecks")) {
+      Backend.DeferredChecks scope = delegate.deferChecks();
+      openCheckScopes++;
+      return (Backend.DeferredChecks) () -> {
+        openCheckScopes--;
+        scope.close();
+      };
+    }
+    if (name.equals("download") && openCheckScopes > 0) {
+      downloadsInCheckScope++;
+    }
     if (name.equals("free")) {
       Pool owner = recording != null ? owners.computeIfAbsent((Buffer) args[0], b -> recordingPool)
           : owners.get((Buffer) args[0]);

@@ -713,9 +713,17 @@ public final class CudaBackend implements Backend {
   public DeferredChecks deferChecks() {
     context.bind();
     softmaxCrossEntropy.defer(true);
-    return () -> {
-      context.bind();
-      softmaxCrossEntropy.defer(false);
+    return new DeferredChecks() {
+      private boolean closed;
+
+      @Override
+      public void close() {
+        if (!closed) { // a second close must not end a scope around this one
+          closed = true;
+          context.bind();
+          softmaxCrossEntropy.defer(false);
+        }
+      }
     };
   }
 

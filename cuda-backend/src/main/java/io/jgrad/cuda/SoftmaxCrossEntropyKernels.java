@@ -32,8 +32,11 @@ final class SoftmaxCrossEntropyKernels implements AutoCloseable {
   private final CUdeviceptr error = new CUdeviceptr();
   /** Pinned: [0] the error word, [1] the offending label. */
   private final Pointer readback = new Pointer();
-  /** Whether launches leave the check to {@link #checkDeferred} (see {@link io.jgrad.Backend#deferChecks}). */
-  private boolean deferred;
+  /**
+   * Open {@link io.jgrad.Backend#deferChecks} scopes: while any is, launches leave the check to {@link #checkDeferred}
+   * (an evaluation's scope inside a fit's).
+   */
+  private int deferredScopes;
   /** The kernel and class count of the last deferred launch, or null when none is waiting to be checked. */
   private String pendingKernel;
   private int pendingCols;
@@ -80,17 +83,23 @@ final class SoftmaxCrossEntropyKernels implements AutoCloseable {
   }
 
   /**
-   * Deferred checks on or off. Deferred, a launch queues a copy of the error word into pinned memory and returns; the
-   * word only ever falls (atomicMin) until reported, so the copy queued last holds every launch's verdict, and {@link
-   * #checkDeferred} reads it once the stream has been synchronised. Turning them off checks what is pending.
+   * A deferred-check scope opens ({@code on}) or closes. Deferred, a launch queues a copy of the error word into pinned
+   * memory and returns; the word only ever falls (atomicMin) until reported, so the copy queued last holds every
+   * launch's verdict, and {@link #checkDeferred} reads it once the stream has been synchronised. Closing the outermost
+   * scope checks what is pending; an inner one leaves it to the read-backs and the scopes around it.
    */
   void defer(boolean on) {
-    if (!on && deferred) {
+    if (on) {
+      deferredScopes++;
+      return;
+    }
+    if (deferredScopes == 0) {
+      return;
+    }
+    if (--deferredScopes == 0) {
       context.synchronize();
-      deferred = false;
       checkDeferred();
     }
-    deferred = on;
   }
 
   /** A deferred check waiting for its read-back: the launching kernel's name and class count. */
@@ -131,7 +140,7 @@ final class SoftmaxCrossEntropyKernels implements AutoCloseable {
   }
 
   private void throwOnBadLabel(String kernel, CudaBuffer labels, int cols) {
-    if (deferred) {
+    if (deferredScopes > 0) {
       cuMemcpyDtoHAsync(readback, error, 4, context.stream());
       if (pendingKernel == null) {
         pendingKernel = kernel;

@@ -1,10 +1,12 @@
 package io.jgrad.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
 import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
@@ -319,6 +321,32 @@ class CudaBackendGpuTest {
     MemoryCapacity after = cublas.memoryCapacity();
     assertTrue(held.freeBytes() <= before.freeBytes() - (200L << 20), before + " then " + held);
     assertTrue(after.freeBytes() >= before.freeBytes() - (64L << 20), before + " then " + after);
+  }
+
+  /**
+   * Deferred-check scopes nest (an evaluation pass inside a fit): once an inner scope has closed, twice, the outer one
+   * still leaves a bad label to the next read-back instead of the launch waiting for it.
+   */
+  @Test
+  void aClosedInnerScopeLeavesTheOuterOneDeferring() {
+    Buffer logits = upload(cublas, new float[12]);
+    Buffer labels = cublas.allocate(DType.INT32, 4);
+    cublas.upload(labels, new int[] {0, 5, 1, 2});
+    Buffer probs = cublas.allocate(DType.FLOAT32, 12);
+    Buffer loss = cublas.allocate(DType.FLOAT32, 4);
+    try (Backend.DeferredChecks outer = cublas.deferChecks()) {
+      Backend.DeferredChecks inner = cublas.deferChecks();
+      inner.close();
+      inner.close();
+      cublas.softmaxCrossEntropy(logits, labels, 4, 3, 0, probs, loss); // deferred: returns without a report
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> cublas.download(loss, new float[4]));
+      assertTrue(e.getMessage().contains("row 1"), e.getMessage());
+    } finally {
+      for (Buffer b : new Buffer[] {logits, labels, probs, loss}) {
+        cublas.free(b);
+      }
+    }
   }
 
   private static Buffer upload(CudaBackend backend, float[] values) {
