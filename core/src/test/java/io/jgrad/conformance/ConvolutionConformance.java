@@ -32,8 +32,8 @@ public abstract class ConvolutionConformance extends CnnConformance {
     new Conv2dGeometry(2, 2, 3, 2, 3, 1, Window2d.of(5, 1, 2)),
     // Short columns of stride 1 on rows of 16 outputs or more (an image net's first layer): rows that are not a
     // multiple of a vector, dilation with uneven padding, rows of exactly 16, and a 2×2 kernel (4 taps: a whole block
-    // of three and one more) on 9 output channels (blocks of four and of two, and one more). From 16 taps on (the
-    // last two) the CPU's weight gradient takes the GEMM; three channels of 2×2 (12 taps) keep its padded form.
+    // of three and one more) on 9 output channels (blocks of four and of two, and one more), and three channels of
+    // 2×2 (12 taps).
     new Conv2dGeometry(3, 1, 9, 29, 5, 1, Window2d.of(3, 1, 1)),
     new Conv2dGeometry(2, 1, 5, 20, 9, 1, Window2d.of(2, 1, 0)),
     new Conv2dGeometry(2, 3, 5, 18, 4, 1, Window2d.of(2, 1, 1)),

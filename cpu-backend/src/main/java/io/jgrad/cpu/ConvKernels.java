@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Float32 convolution on the CPU as im2col + the packed SIMD GEMM, one sample per thread at a time: a sample's
  * products (conv2 of the Fashion CNN: 64×196×288) are below the size at which {@link VectorGemm} splits one product
  * over threads, so the threads split the batch instead, each with its own single-threaded GEMM and column buffer.
- * Short columns of stride 1 (an image net's first layer) skip im2col: {@link PaddedConvolution}, whose weight gradient
- * runs below {@link #GEMM_WEIGHT_GRADIENT_K} taps (one input channel of 3×3) only. Nothing but the sizes of a call is
- * allocated once the buffers have grown to the largest layer. Legend: B = batch, C = input channels, O = output
- * channels, G = groups, K = C/G·KH·KW (a column's length), P = OH·OW (output positions).
+ * Short columns of stride 1 (an image net's first layer) skip im2col in the forward pass: {@link PaddedConvolution}.
+ * Nothing but the sizes of a call is allocated once the buffers have grown to the largest layer. Legend: B = batch,
+ * C = input channels, O = output channels, G = groups, K = C/G·KH·KW (a column's length), P = OH·OW (output
+ * positions).
  *
  * <p>The weight gradient sums over the batch: each of at most {@link #CHUNKS} fixed runs of samples sums into its own
  * partial, and the partials are added in order, so the result does not depend on the number of threads.
@@ -22,23 +22,14 @@ import jdk.incubator.vector.VectorSpecies;
 final class ConvKernels {
   /** Partials of the weight gradient: enough runs to keep every thread busy, few enough to add cheaply. */
   private static final int CHUNKS = 16;
-  /** The longest column (C·KH·KW) computed by {@link #shortProduct} rather than the GEMM. */
+  /** The longest column (C·KH·KW) whose forward pass is {@link #shortProduct} rather than the GEMM. */
   private static final int SHORT_K = PaddedConvolution.MAX_TAPS;
-  /**
-   * Short columns of at least this many taps take the GEMM for their weight gradient, dW [O, K] = dy · colsᵀ with K
-   * as the product's N: its 32-wide tiles are then at least half used. {@code bench conv}, 2 threads: CIFAR-10's first
-   * layer (K = 27) 118–127 GFLOP/s through the GEMM against 60–65 as dot products (padded or after im2col);
-   * Fashion-MNIST's (K = 9) 42–50 against 53–75.
-   */
-  private static final int GEMM_WEIGHT_GRADIENT_K = 16;
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
   private final WorkerTeam team;
   private final VectorGemm[] gemms;
   /** Per thread: the im2col matrix [C·KH·KW, P] of one sample (or its gradient). */
   private final float[][] cols;
-  /** Per thread: {@link PaddedConvolution#weightGradient}'s scratch. */
-  private final float[][] laneScratch;
   private float[] partials = new float[0];
   /** The weights of each group, packed for the GEMM once per call (see {@link #packWeights}). */
   private VectorGemm.PackedA[] weightPanels = new VectorGemm.PackedA[0];
@@ -48,7 +39,6 @@ final class ConvKernels {
     this.team = team;
     this.gemms = new VectorGemm[team.threads()];
     this.cols = new float[team.threads()][];
-    this.laneScratch = new float[team.threads()][PaddedConvolution.SCRATCH_FLOATS];
     for (int i = 0; i < gemms.length; i++) {
       gemms[i] = new VectorGemm(new WorkerTeam(1));
       cols[i] = new float[0];
@@ -106,7 +96,13 @@ final class ConvKernels {
     });
   }
 
-  /** dW = Σ_b dy_b · cols(x_b)ᵀ per group; dbias[o] = Σ dy[b, o, :] (null: none). */
+  /**
+   * dW = Σ_b dy_b · cols(x_b)ᵀ per group; dbias[o] = Σ dy[b, o, :] (null: none). Short columns (one group, K ≤
+   * {@link #SHORT_K}) compute dWᵀ = cols · dyᵀ instead: their few taps as the product's rows and the channels as its
+   * columns, whole 32-wide tiles. {@code bench conv}, 2 threads: CIFAR-10's first layer (K = 27) 144 GFLOP/s, against
+   * 122 as dW (the taps then a tile's N) and 60–65 as blocked dot products from a padded sample; Fashion-MNIST's
+   * (K = 9) 66–69 against 52–76 as those dot products.
+   */
   void conv2dBackwardWeight(Conv2dGeometry g, float[] x, float[] dy, float[] dw, float[] dbias) {
     Shape s = new Shape(g);
     int size = dw.length;
@@ -122,16 +118,11 @@ final class ConvKernels {
       int b0 = (int) ((long) chunk * g.batch() / chunks);
       int b1 = (int) ((long) (chunk + 1) * g.batch() / chunks);
       for (int b = b0; b < b1; b++) {
-        if (s.padded != null && !s.gemmWeightGradient) {
-          float[] p = scratch(part, s.padded.paddedSize());
-          s.padded.pad(x, b * s.inPlane, p);
-          s.padded.weightGradient(dy, b * s.outPlane, p, sums, chunk * size, b == b0, laneScratch[part]);
-          continue;
-        }
         float[] c = columns(part, s, g, x, b);
         int cOff = s.direct ? b * s.inPlane : 0;
-        if (s.shortK && !s.gemmWeightGradient) {
-          shortWeightGradient(s, dy, b * s.outPlane, c, cOff, sums, chunk * size, b == b0);
+        if (s.shortK) {
+          gemms[part].gemm(false, true, s.k, s.og, s.p, 1f, c, cOff, dy, b * s.outPlane, b == b0 ? 0f : 1f, sums,
+              chunk * size);
           continue;
         }
         for (int gi = 0; gi < g.groups(); gi++) {
@@ -140,10 +131,21 @@ final class ConvKernels {
         }
       }
     });
-    // The partials added in chunk order, a slice of dW per thread.
+    // The partials added in chunk order, a slice of dW per thread (short columns' partials are dWᵀ).
     team.run((part, parts) -> {
       int i0 = (int) ((long) part * size / parts);
       int i1 = (int) ((long) (part + 1) * size / parts);
+      if (s.shortK) {
+        for (int i = i0; i < i1; i++) {
+          int at = i % s.k * s.og + i / s.k;
+          float sum = sums[at];
+          for (int chunk = 1; chunk < chunks; chunk++) {
+            sum += sums[chunk * size + at];
+          }
+          dw[i] = sum;
+        }
+        return;
+      }
       System.arraycopy(sums, i0, dw, i0, i1 - i0);
       for (int chunk = 1; chunk < chunks; chunk++) {
         int off = chunk * size;
@@ -197,12 +199,11 @@ final class ConvKernels {
     final boolean direct;
     /**
      * One group with columns of at most {@link #SHORT_K} (the first layer of an image net: K = C·9 = 9 or 27): a GEMM
-     * that short spends its time packing and storing, so the products run as row updates and dot products instead.
+     * that short spends its time packing and storing, so the forward pass runs as row updates (or {@link
+     * PaddedConvolution}) and the weight gradient as dWᵀ (see {@link #conv2dBackwardWeight}).
      */
     final boolean shortK;
-    /** Whether the weight gradient takes the GEMM, whatever the forward pass does: K ≥ GEMM_WEIGHT_GRADIENT_K. */
-    final boolean gemmWeightGradient;
-    /** Short columns of stride 1 on rows of at least a vector: forward and weight gradient without im2col. */
+    /** Short columns of stride 1 on rows of at least a vector: the forward pass without im2col. */
     final PaddedConvolution padded;
 
     Shape(Conv2dGeometry g) {
@@ -216,7 +217,6 @@ final class ConvKernels {
       direct = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padH() == 0
           && w.padW() == 0;
       shortK = g.groups() == 1 && k <= SHORT_K;
-      gemmWeightGradient = k >= GEMM_WEIGHT_GRADIENT_K;
       padded = PaddedConvolution.applies(g) ? new PaddedConvolution(g) : null;
     }
   }
@@ -237,28 +237,6 @@ final class ConvKernels {
         for (; i < s.p; i++) {
           y[row + i] += weight * c[src + i];
         }
-      }
-    }
-  }
-
-  /** dW[o, k] (+)= Σ_p dy[o, p]·cols[k, p] for one sample, as dot products; {@code first} writes instead of adding. */
-  private static void shortWeightGradient(Shape s, float[] dy, int dyOff, float[] c, int cOff, float[] dw, int dwOff,
-      boolean first) {
-    for (int o = 0; o < s.og; o++) {
-      int a = dyOff + o * s.p;
-      for (int kk = 0; kk < s.k; kk++) {
-        int b = cOff + kk * s.p;
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = F.loopBound(s.p); i < bound; i += F.length()) {
-          acc = FloatVector.fromArray(F, dy, a + i).fma(FloatVector.fromArray(F, c, b + i), acc);
-        }
-        float sum = LaneSums.sum(acc);
-        for (; i < s.p; i++) {
-          sum += dy[a + i] * c[b + i];
-        }
-        int at = dwOff + o * s.k + kk;
-        dw[at] = first ? sum : dw[at] + sum;
       }
     }
   }
