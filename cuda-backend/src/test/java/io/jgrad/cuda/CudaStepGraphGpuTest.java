@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link CudaBackend#capture} piece by piece, so that a device run says which part of a recorded step breaks where
  * {@code GraphedStepGpuTest} (the whole training step) fails: element-wise kernels replayed on new inputs, GEMM on
  * cuBLAS and on the tiled kernels, random draws at the replay's offset shift, the deferred label check armed again
- * by each replay, and a capture that fails on a read-back leaving the backend working.
+ * by each replay, the arguments a replay was recorded with, and a capture that fails on a read-back leaving the
+ * backend working.
  */
 @ExtendWith(RequiresGpu.class)
 class CudaStepGraphGpuTest {
@@ -72,6 +73,38 @@ class CudaStepGraphGpuTest {
       }
       b.free(x);
       b.free(y);
+    }
+  }
+
+  /**
+   * A kernel's argument block is reused by its next launch ({@link KernelArgs}): a graph must hold the values it was
+   * recorded with. The same kernel launched eagerly between replays, on other buffers with another scalar, changes
+   * neither what a replay computes nor where it writes.
+   */
+  @Test
+  void aReplayKeepsTheArgumentsItWasRecordedWith() {
+    try (Backend b = CudaBackend.open(BackendOptions.defaults())) {
+      Buffer x = b.allocate(DType.FLOAT32, N);
+      Buffer y = b.allocate(DType.FLOAT32, N);
+      Buffer other = b.allocate(DType.FLOAT32, N);
+      float[] in = randoms(N, 4);
+      b.upload(x, in);
+      try (StepGraph graph = b.capture(() -> b.unary(UnaryOp.MUL_SCALAR, 3, x, y))) {
+        for (int round = 0; round < 2; round++) {
+          b.unary(UnaryOp.MUL_SCALAR, 5, x, other); // the same kernel, its block overwritten
+          b.fill(y, 0);
+          graph.replay(1e-3, NO_SHIFTS);
+          float[] out = download(b, y, N);
+          float[] eager = download(b, other, N);
+          for (int i = 0; i < N; i++) {
+            assertEquals(in[i] * 3f, out[i], "replayed element " + i + ", round " + round);
+            assertEquals(in[i] * 5f, eager[i], "eager element " + i + ", round " + round);
+          }
+        }
+      }
+      b.free(x);
+      b.free(y);
+      b.free(other);
     }
   }
 
