@@ -18,10 +18,9 @@ import java.util.Iterator;
  * the count of correct arg-max predictions) writes the batch's mean loss and count into two fixed device words, which
  * are copied into a per-batch table; the table is read once per pass and summed on the host in batch order, exactly
  * as reading each batch would have. The label checks are deferred to that read ({@link Backend#deferChecks}).
- * Nothing in a batch reads the device, so on a backend that records
- * ({@link Backend#capture}) the work of the first batch shape that repeats is recorded once and replayed for every
- * later batch of that shape ({@link GraphedStep}, with no optimizer in it), as the training step is; other shapes run
- * eagerly.
+ * Nothing in a batch reads the device, so on a backend that records ({@link Backend#capture}) the work of the first
+ * batch shape that repeats is recorded once and replayed for every later batch of that shape ({@link GraphedStep},
+ * with no optimizer in it), as the training step is; other shapes run eagerly.
  */
 final class Evaluator implements AutoCloseable {
   private final Module model;

@@ -712,7 +712,7 @@ public final class CudaBackend implements Backend {
   @Override
   public DeferredChecks deferChecks() {
     context.bind();
-    softmaxCrossEntropy.defer(true);
+    softmaxCrossEntropy.openDeferredScope();
     return new DeferredChecks() {
       private boolean closed;
 
@@ -721,7 +721,7 @@ public final class CudaBackend implements Backend {
         if (!closed) { // a second close must not end a scope around this one
           closed = true;
           context.bind();
-          softmaxCrossEntropy.defer(false);
+          softmaxCrossEntropy.closeDeferredScope();
         }
       }
     };

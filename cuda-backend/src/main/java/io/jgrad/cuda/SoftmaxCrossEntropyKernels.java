@@ -83,19 +83,16 @@ final class SoftmaxCrossEntropyKernels implements AutoCloseable {
   }
 
   /**
-   * A deferred-check scope opens ({@code on}) or closes. Deferred, a launch queues a copy of the error word into pinned
-   * memory and returns; the word only ever falls (atomicMin) until reported, so the copy queued last holds every
-   * launch's verdict, and {@link #checkDeferred} reads it once the stream has been synchronised. Closing the outermost
-   * scope checks what is pending; an inner one leaves it to the read-backs and the scopes around it.
+   * A deferred-check scope opens. Deferred, a launch queues a copy of the error word into pinned memory and returns;
+   * the word only ever falls (atomicMin) until reported, so the copy queued last holds every launch's verdict, and
+   * {@link #checkDeferred} reads it once the stream has been synchronised.
    */
-  void defer(boolean on) {
-    if (on) {
-      deferredScopes++;
-      return;
-    }
-    if (deferredScopes == 0) {
-      return;
-    }
+  void openDeferredScope() {
+    deferredScopes++;
+  }
+
+  /** A scope {@link #openDeferredScope} opened closes: the outermost checks what is pending, an inner one leaves it. */
+  void closeDeferredScope() {
     if (--deferredScopes == 0) {
       context.synchronize();
       checkDeferred();

@@ -81,7 +81,9 @@ class KernelArgsTest {
   @Test
   void everyKernelsParametersFitItsBlock() {
     Pattern entry = Pattern.compile("\\.entry (\\w+)\\(([^)]*)\\)");
-    Pattern param = Pattern.compile("\\.param (?:\\.align \\d+ )?\\.(?:[usfb])(\\d+)(?: \\.ptr[^,]*?)? \\w+(?:\\[(\\d+)])?");
+    // .param [.align N] .<type><bits> [.ptr …] name[[bytes]]
+    Pattern param =
+        Pattern.compile("\\.param (?:\\.align \\d+ )?\\.(?:[usfb])(\\d+)(?: \\.ptr[^,]*?)? \\w+(?:\\[(\\d+)])?");
     int entries = 0;
     int largest = 0;
     for (PtxModule m : PtxModule.values()) {
