@@ -349,16 +349,24 @@ final class ConvKernels {
     setPadding(cols, dst, ow, i0, i1, j0, j1, 0f);
   }
 
-  /** Entries (i, j) of a tap's rows at dst, for i in [i0, i1) and j outside [j0, j1) (the padding), set to value. */
+  /**
+   * Entries (i, j) of a tap's rows at dst, for i in [i0, i1) and j outside [j0, j1) (the padding), set to value. Column
+   * by column: a "same" convolution pads a column or none at each end, so row by row ran two loops of zero or one trip
+   * per row, 8% of CIFAR-10's CNN step (JFR), where a column is one loop of OH strided stores.
+   */
   private static void setPadding(float[] cols, int dst, int ow, int i0, int i1, int j0, int j1, float value) {
+    for (int j = 0; j < j0; j++) {
+      setColumn(cols, dst + j, ow, i0, i1, value);
+    }
+    for (int j = j1; j < ow; j++) {
+      setColumn(cols, dst + j, ow, i0, i1, value);
+    }
+  }
+
+  /** cols[at + i·ow] = value for i in [i0, i1). */
+  private static void setColumn(float[] cols, int at, int ow, int i0, int i1, float value) {
     for (int i = i0; i < i1; i++) {
-      int rowStart = dst + i * ow;
-      for (int j = 0; j < j0; j++) {
-        cols[rowStart + j] = value;
-      }
-      for (int j = j1; j < ow; j++) {
-        cols[rowStart + j] = value;
-      }
+      cols[at + i * ow] = value;
     }
   }
 
