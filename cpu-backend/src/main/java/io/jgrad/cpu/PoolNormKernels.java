@@ -95,8 +95,10 @@ final class PoolNormKernels {
     int outPlane = g.outHeight() * g.outWidth();
     int plane = g.height() * g.width();
     split(g.batch() * g.channels(), (from, to) -> {
-      Arrays.fill(dx, from * plane, to * plane, 0f);
       for (int bc = from; bc < to; bc++) {
+        // Zeroed plane by plane, so the additions find it in L1: zeroing a thread's whole range first (8 MB of
+        // CIFAR-10's first block) left it to be read back from memory.
+        Arrays.fill(dx, bc * plane, (bc + 1) * plane, 0f);
         for (int s = 0; s < outPlane; s++) {
           dx[bc * plane + indices[bc * outPlane + s]] += dy[bc * outPlane + s];
         }
