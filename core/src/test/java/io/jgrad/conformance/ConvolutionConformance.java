@@ -39,6 +39,12 @@ public abstract class ConvolutionConformance extends CnnConformance {
     new Conv2dGeometry(2, 3, 5, 18, 4, 1, Window2d.of(2, 1, 1)),
     new Conv2dGeometry(2, 3, 6, 37, 4, 1, new Window2d(3, 3, 1, 1, 1, 2, 2, 1)),
     new Conv2dGeometry(2, 2, 4, 16, 3, 1, Window2d.of(3, 1, 1)),
+    // Whole panels of channels (16 or 32: the CPU's weight gradient from a channels-last copy): a "same" convolution,
+    // stride, dilation and uneven padding over two panels and more, and more output positions than one K block of the
+    // CPU's GEMM (2,256 on a 1×2 window).
+    new Conv2dGeometry(2, 32, 5, 6, 7, 1, Window2d.of(3, 1, 1)),
+    new Conv2dGeometry(1, 64, 7, 6, 5, 1, new Window2d(3, 2, 2, 1, 1, 0, 2, 1)),
+    new Conv2dGeometry(1, 32, 48, 48, 2, 1, new Window2d(1, 2, 1, 1, 0, 0, 1, 1)),
   };
 
   protected ConvolutionConformance(BackendConformanceTest suite) {

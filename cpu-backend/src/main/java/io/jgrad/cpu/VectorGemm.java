@@ -118,6 +118,8 @@ final class VectorGemm {
     int offB;
     /** A already packed by {@link #pack} (null: pack a or a16 here); then a and a16 are null. */
     float[] prepackedA;
+    /** B already packed by its owner ({@link PackedB}; null: pack b or b16 here); then b and b16 are null. */
+    float[] prepackedB;
     /** 16-bit A and B instead of a and b (null for float32): packing widens them, so the kernel runs unchanged. */
     short[] a16;
     short[] b16;
@@ -237,6 +239,59 @@ final class VectorGemm {
     }
   }
 
+  /**
+   * op(B) [k×n] packed by its owner in the layout the micro-kernel reads, for a B that is cheaper to build in place
+   * than to copy: a convolution's weight gradient fills it from a channels-last copy of its input, where its column
+   * matrix would need a transposing pack ({@link ConvKernels}). Panels of {@link #panelWidth} columns, K in the GEMM's
+   * own blocks; {@link #at} says where each step of a panel goes.
+   */
+  static final class PackedB {
+    private float[] panels = new float[0];
+    private int k;
+    private int n;
+    private int kcStep;
+    private int nPad;
+
+    /** Sizes it for op(B) [k×n], growing its array if it is too small; every step must then be filled. */
+    void reset(int k, int n) {
+      this.k = k;
+      this.n = n;
+      kcStep = blockSize(k, KC, 1);
+      nPad = roundUp(n, NR);
+      if (panels.length < nPad * k) {
+        panels = new float[nPad * k];
+      }
+    }
+
+    /** Where op(B)[p, j .. j + NR) goes, for j a multiple of NR. */
+    int at(int p, int j) {
+      int pc = p / kcStep * kcStep;
+      return pc * nPad + j * Math.min(kcStep, k - pc) + (p - pc) * NR;
+    }
+
+    float[] panels() {
+      return panels;
+    }
+  }
+
+  /** The columns of a {@link PackedB} panel. */
+  static int panelWidth() {
+    return NR;
+  }
+
+  /** C[m×n] = alpha·op(A)·B + beta·C for a B packed by its owner (k×n). */
+  synchronized void gemm(boolean ta, int m, float alpha, float[] a, int offA, PackedB b, float beta, float[] c,
+      int offC) {
+    op.a16 = null;
+    op.b16 = null;
+    op.prepackedB = b.panels;
+    try {
+      run(ta, false, m, b.n, b.k, alpha, a, offA, null, 0, beta, c, offC);
+    } finally {
+      op.prepackedB = null;
+    }
+  }
+
   private void run(
       boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int offA, float[] b, int offB, float beta,
       float[] c, int offC) {
@@ -257,18 +312,18 @@ final class VectorGemm {
     boolean parallel = (long) m * n * k >= PARALLEL_WORK && team.threads() > 1;
     if (k == 0) {
       scaleC(op, 0, m, 0, n);
-    } else if (parallel && m < n && roundUp(m, MR) * k <= A_BLOCK) {
+    } else if (parallel && m < n && roundUp(m, MR) * k <= A_BLOCK && op.prepackedB == null) {
       team.run(sharedA);
     } else {
       long widest = Math.max(roundUp(m, MR), roundUp(n, NR));
       op.kSpan = (int) Math.min(k, Math.max(1, packedFloats / (widest * op.kcStep)) * op.kcStep);
-      // A packed beforehand is whole: its spans are of K alone.
+      // A or B packed beforehand is whole: its spans are of K alone.
       op.mSpan = op.prepackedA != null ? m : Math.min(m, Math.max(MR, packedFloats / op.kSpan / MR * MR));
-      op.nSpan = Math.min(n, Math.max(NR, packedFloats / op.kSpan / NR * NR));
+      op.nSpan = op.prepackedB != null ? n : Math.min(n, Math.max(NR, packedFloats / op.kSpan / NR * NR));
       if (op.prepackedA == null && packedA.length < roundUp(op.mSpan, MR) * op.kSpan) {
         packedA = new float[roundUp(op.mSpan, MR) * op.kSpan];
       }
-      if (packedB.length < roundUp(op.nSpan, NR) * op.kSpan) {
+      if (op.prepackedB == null && packedB.length < roundUp(op.nSpan, NR) * op.kSpan) {
         packedB = new float[roundUp(op.nSpan, NR) * op.kSpan];
       }
       if (parallel) {
@@ -344,9 +399,11 @@ final class VectorGemm {
     if (part == 0) {
       nextPiece.set(0); // nobody takes a piece before the next span's first await
     }
-    // Packed here, A holds this span's K blocks from 0; packed beforehand, all of K (and all of M: m0 is 0).
+    // Packed here, A holds this span's K blocks from 0; packed beforehand, all of K (and all of M: m0 is 0). So B.
     float[] panelsA = op.prepackedA != null ? op.prepackedA : packedA;
     int aBase = op.prepackedA != null ? k0 * mPad : 0;
+    float[] panelsB = op.prepackedB != null ? op.prepackedB : packedB;
+    int bBase = op.prepackedB != null ? k0 * nPad : 0;
     for (int u; (u = nextBlock.getAndIncrement()) < blocks; ) {
       int i = u % rowBlocks * mcStep;
       int mc = Math.min(mcStep, m1 - m0 - i);
@@ -357,8 +414,8 @@ final class VectorGemm {
       }
       for (int pc = k0; pc < k1; pc += kcStep) {
         int kc = Math.min(kcStep, k1 - pc);
-        macroKernel(op, panelsA, aBase + (pc - k0) * mPad + i * kc, w.tile, packedB, (pc - k0) * nPad + j * kc, m0 + i,
-            mc, n0 + j, nc, kc, pc == 0);
+        macroKernel(op, panelsA, aBase + (pc - k0) * mPad + i * kc, w.tile, panelsB, bBase + (pc - k0) * nPad + j * kc,
+            m0 + i, mc, n0 + j, nc, kc, pc == 0);
       }
     }
     await(parts); // every block of C done, and no one takes a block any more
@@ -378,7 +435,7 @@ final class VectorGemm {
     int nPad = roundUp(n1 - n0, NR);
     int kBlocks = ceilDiv(k1 - k0, kcStep);
     int aPieces = op.prepackedA != null ? 0 : ceilDiv(m1 - m0, A_PIECE);
-    int bPieces = ceilDiv(n1 - n0, B_PIECE);
+    int bPieces = op.prepackedB != null ? 0 : ceilDiv(n1 - n0, B_PIECE);
     for (int u; (u = nextPiece.getAndIncrement()) < (aPieces + bPieces) * kBlocks; ) {
       int pc = k0 + u % kBlocks * kcStep;
       int kc = Math.min(kcStep, k1 - pc);
@@ -699,11 +756,11 @@ final class VectorGemm {
         int p = 0;
         for (; p + L <= kc; p += L) {
           if (L == 16) {
-            transpose16(op.b, src + p, op.k, dst, base + p * NR);
-            transpose16(op.b, src + L * op.k + p, op.k, dst, base + p * NR + L);
+            transpose16(op.b, src + p, op.k, dst, base + p * NR, NR);
+            transpose16(op.b, src + L * op.k + p, op.k, dst, base + p * NR + L, NR);
           } else {
-            transpose8(op.b, src + p, op.k, dst, base + p * NR);
-            transpose8(op.b, src + L * op.k + p, op.k, dst, base + p * NR + L);
+            transpose8(op.b, src + p, op.k, dst, base + p * NR, NR);
+            transpose8(op.b, src + L * op.k + p, op.k, dst, base + p * NR + L, NR);
           }
         }
         for (; p < kc; p++) {
@@ -732,14 +789,14 @@ final class VectorGemm {
   }
 
   /**
-   * dst[d + p·NR + r] = b[src + r·ld + p] for r, p &lt; 16 (L = 16): sixteen rows of a stored Bᵀ loaded as vectors and
+   * dst[d + p·ldDst + r] = b[src + r·ld + p] for r, p &lt; 16 (L = 16): sixteen rows of a stored Bᵀ loaded as vectors and
    * transposed in registers, in four butterfly stages. Stage h pairs rows i and i + h (bit h of i clear) and swaps
    * their off-diagonal h×h blocks: row i takes row i + h's lanes c ^ h where bit h of c is set, row i + h takes row
    * i's lanes c ^ h where it is clear. Each output a permute and a blend (one shuffle over two vectors ran at a third
    * of the scalar copy's speed on JDK 17: not intrinsified). Written out stage by stage, as {@link #transpose8} is: the
    * vectors stay in locals, since an array of them, or a helper taking two and returning one, can leave them boxed.
    */
-  static void transpose16(float[] b, int src, int ld, float[] dst, int d) {
+  static void transpose16(float[] b, int src, int ld, float[] dst, int d, int ldDst) {
     FloatVector v0 = FloatVector.fromArray(S, b, src + 0 * ld);
     FloatVector v1 = FloatVector.fromArray(S, b, src + 1 * ld);
     FloatVector v2 = FloatVector.fromArray(S, b, src + 2 * ld);
@@ -820,26 +877,26 @@ final class VectorGemm {
     FloatVector e13 = c13.blend(c12.rearrange(SWAP1), CLEAR1);
     FloatVector e14 = c14.blend(c15.rearrange(SWAP1), SET1);
     FloatVector e15 = c15.blend(c14.rearrange(SWAP1), CLEAR1);
-    e0.intoArray(dst, d + 0 * NR);
-    e1.intoArray(dst, d + 1 * NR);
-    e2.intoArray(dst, d + 2 * NR);
-    e3.intoArray(dst, d + 3 * NR);
-    e4.intoArray(dst, d + 4 * NR);
-    e5.intoArray(dst, d + 5 * NR);
-    e6.intoArray(dst, d + 6 * NR);
-    e7.intoArray(dst, d + 7 * NR);
-    e8.intoArray(dst, d + 8 * NR);
-    e9.intoArray(dst, d + 9 * NR);
-    e10.intoArray(dst, d + 10 * NR);
-    e11.intoArray(dst, d + 11 * NR);
-    e12.intoArray(dst, d + 12 * NR);
-    e13.intoArray(dst, d + 13 * NR);
-    e14.intoArray(dst, d + 14 * NR);
-    e15.intoArray(dst, d + 15 * NR);
+    e0.intoArray(dst, d + 0 * ldDst);
+    e1.intoArray(dst, d + 1 * ldDst);
+    e2.intoArray(dst, d + 2 * ldDst);
+    e3.intoArray(dst, d + 3 * ldDst);
+    e4.intoArray(dst, d + 4 * ldDst);
+    e5.intoArray(dst, d + 5 * ldDst);
+    e6.intoArray(dst, d + 6 * ldDst);
+    e7.intoArray(dst, d + 7 * ldDst);
+    e8.intoArray(dst, d + 8 * ldDst);
+    e9.intoArray(dst, d + 9 * ldDst);
+    e10.intoArray(dst, d + 10 * ldDst);
+    e11.intoArray(dst, d + 11 * ldDst);
+    e12.intoArray(dst, d + 12 * ldDst);
+    e13.intoArray(dst, d + 13 * ldDst);
+    e14.intoArray(dst, d + 14 * ldDst);
+    e15.intoArray(dst, d + 15 * ldDst);
   }
 
   /** {@link #transpose16} for 256-bit vectors (L = 8): an 8×8 block in three stages. */
-  static void transpose8(float[] b, int src, int ld, float[] dst, int d) {
+  static void transpose8(float[] b, int src, int ld, float[] dst, int d, int ldDst) {
     FloatVector v0 = FloatVector.fromArray(S, b, src + 0 * ld);
     FloatVector v1 = FloatVector.fromArray(S, b, src + 1 * ld);
     FloatVector v2 = FloatVector.fromArray(S, b, src + 2 * ld);
@@ -872,14 +929,43 @@ final class VectorGemm {
     FloatVector e5 = c5.blend(c4.rearrange(SWAP1), CLEAR1);
     FloatVector e6 = c6.blend(c7.rearrange(SWAP1), SET1);
     FloatVector e7 = c7.blend(c6.rearrange(SWAP1), CLEAR1);
-    e0.intoArray(dst, d + 0 * NR);
-    e1.intoArray(dst, d + 1 * NR);
-    e2.intoArray(dst, d + 2 * NR);
-    e3.intoArray(dst, d + 3 * NR);
-    e4.intoArray(dst, d + 4 * NR);
-    e5.intoArray(dst, d + 5 * NR);
-    e6.intoArray(dst, d + 6 * NR);
-    e7.intoArray(dst, d + 7 * NR);
+    e0.intoArray(dst, d + 0 * ldDst);
+    e1.intoArray(dst, d + 1 * ldDst);
+    e2.intoArray(dst, d + 2 * ldDst);
+    e3.intoArray(dst, d + 3 * ldDst);
+    e4.intoArray(dst, d + 4 * ldDst);
+    e5.intoArray(dst, d + 5 * ldDst);
+    e6.intoArray(dst, d + 6 * ldDst);
+    e7.intoArray(dst, d + 7 * ldDst);
+  }
+
+  /**
+   * dst[dOff + j·rows + i] = x[off + i·cols + j] for a rows×cols matrix: L×L blocks in registers ({@link #transpose16},
+   * {@link #transpose8}) where vectors are 512 or 256 bits, the edges and narrower vectors element by element.
+   */
+  static void transpose(float[] x, int off, int rows, int cols, float[] dst, int dOff) {
+    boolean blocks = L == 16 || L == 8;
+    int rowsInBlocks = blocks ? rows / L * L : 0;
+    int colsInBlocks = blocks ? cols / L * L : 0;
+    for (int i = 0; i < rowsInBlocks; i += L) {
+      for (int j = 0; j < colsInBlocks; j += L) {
+        if (L == 16) {
+          transpose16(x, off + i * cols + j, cols, dst, dOff + j * rows + i, rows);
+        } else {
+          transpose8(x, off + i * cols + j, cols, dst, dOff + j * rows + i, rows);
+        }
+      }
+      for (int r = i; r < i + L; r++) {
+        for (int j = colsInBlocks; j < cols; j++) {
+          dst[dOff + j * rows + r] = x[off + r * cols + j];
+        }
+      }
+    }
+    for (int i = rowsInBlocks; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        dst[dOff + j * rows + i] = x[off + i * cols + j];
+      }
+    }
   }
 
   /** The lanes c of a vector whose bit h is set, as a mask's bits. */

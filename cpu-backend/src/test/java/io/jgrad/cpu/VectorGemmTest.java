@@ -162,9 +162,9 @@ class VectorGemmTest {
     float[] dst = new float[5 + lanes * panel];
     Arrays.fill(dst, Float.NaN);
     if (lanes == 16) {
-      VectorGemm.transpose16(b, 3, ld, dst, 5);
+      VectorGemm.transpose16(b, 3, ld, dst, 5, panel);
     } else {
-      VectorGemm.transpose8(b, 3, ld, dst, 5);
+      VectorGemm.transpose8(b, 3, ld, dst, 5, panel);
     }
     for (int p = 0; p < lanes; p++) {
       for (int j = 0; j < panel; j++) {
