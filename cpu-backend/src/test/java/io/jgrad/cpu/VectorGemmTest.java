@@ -175,6 +175,27 @@ class VectorGemmTest {
     }
   }
 
+  /**
+   * Sixteen steps of an 8-row A panel interleaved in registers (512-bit vectors) land where the scalar pack puts each
+   * element, bit for bit, and nothing past them is written.
+   */
+  @Test
+  void anAPanelInterleavedInRegistersIsTheScalarPack() {
+    assumeTrue(FloatVector.SPECIES_PREFERRED.length() == 16, "needs 512-bit vectors");
+    Random rng = new Random(9);
+    int ld = 41;
+    float[] a = random(rng, 3 + 8 * ld);
+    float[] dst = new float[5 + 8 * 16 + 7];
+    Arrays.fill(dst, Float.NaN);
+    VectorGemm.interleave8(a, 3, ld, dst, 5);
+    for (int i = 0; i < dst.length; i++) {
+      int p = (i - 5) / 8;
+      int r = (i - 5) % 8;
+      float expected = i >= 5 && p < 16 ? a[3 + r * ld + p] : Float.NaN;
+      assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dst[i]), "step " + p + ", row " + r);
+    }
+  }
+
   private static void assertMatchesTripleLoop(VectorGemm gemm, Random rng) {
     for (int[] s : new int[][] {{300, 200, 500}, {50, 40, 2100}, {140, 200, 1000}}) {
       for (int t = 0; t < 8; t++) {
