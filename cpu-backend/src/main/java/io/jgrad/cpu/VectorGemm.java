@@ -271,7 +271,7 @@ final class VectorGemm {
 
     /** Where op(B)[p, j .. j + NR) goes, for j a multiple of NR. */
     int at(int p, int j) {
-      int pc = p / kcStep * kcStep;
+      int pc = p < kcStep ? 0 : p / kcStep * kcStep; // one K block mostly: no division a step
       return pc * nPad + j * Math.min(kcStep, k - pc) + (p - pc) * NR;
     }
 
