@@ -196,6 +196,30 @@ class VectorGemmTest {
     }
   }
 
+  /**
+   * A whole matrix transposed (the convolutions' channels-last copy) equals the definition bit for bit, with rows and
+   * columns inside and outside whole register blocks, and writes nothing outside its destination.
+   */
+  @Test
+  void aMatrixTransposedIsItsTranspose() {
+    Random rng = new Random(10);
+    for (int[] size : new int[][] {{32, 30}, {37, 21}, {16, 16}, {5, 3}, {48, 2304 / 48}}) {
+      int rows = size[0];
+      int cols = size[1];
+      float[] x = random(rng, 7 + rows * cols);
+      float[] dst = new float[3 + rows * cols + 4];
+      Arrays.fill(dst, Float.NaN);
+      VectorGemm.transpose(x, 7, rows, cols, dst, 3);
+      for (int i = 0; i < dst.length; i++) {
+        int at = i - 3;
+        boolean inside = at >= 0 && at < rows * cols;
+        float expected = inside ? x[7 + at % rows * cols + at / rows] : Float.NaN;
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dst[i]),
+            rows + "×" + cols + ", destination " + at);
+      }
+    }
+  }
+
   private static void assertMatchesTripleLoop(VectorGemm gemm, Random rng) {
     for (int[] s : new int[][] {{300, 200, 500}, {50, 40, 2100}, {140, 200, 1000}}) {
       for (int t = 0; t < 8; t++) {
