@@ -22,6 +22,11 @@ public abstract class PoolingBatchNormConformance extends CnnConformance {
     // 2×2 of stride 2 on rows wider than a vector of windows, and of an odd width (a column left out).
     new Pool2dGeometry(3, 5, 6, 71, Window2d.of(2, 2, 0)),
     new Pool2dGeometry(2, 7, 15, 14, Window2d.of(2, 2, 0)),
+    // Input rows of one vector (16 floats with 512-bit vectors, 8 with 256): two output rows a vector, an odd row
+    // count leaving the last row of each plane on its own.
+    new Pool2dGeometry(2, 3, 16, 16, Window2d.of(2, 2, 0)),
+    new Pool2dGeometry(2, 3, 14, 16, Window2d.of(2, 2, 0)),
+    new Pool2dGeometry(3, 2, 6, 8, Window2d.of(2, 2, 0)),
     new Pool2dGeometry(1, 5, 7, 9, Window2d.of(3, 2, 1)),
     new Pool2dGeometry(3, 2, 5, 6, new Window2d(2, 3, 1, 2, 1, 0, 1, 1)),
     new Pool2dGeometry(2, 33, 13, 11, Window2d.of(3, 3, 1)),

@@ -31,6 +31,12 @@ final class MaxPool2x2 {
   private static final VectorMask<Float> UPPER = VectorMask.fromLong(F, (-1L << (L / 2)) & ((1L << L) - 1));
   /** 0, 2, 4, …: the top-left tap's offset from the row's first window, lane by lane. */
   private static final IntVector EVEN_OFFSETS = IntVector.zero(I).addIndex(2);
+  /**
+   * The same for two output rows of L/2 windows each (input rows of L floats): the upper half of the lanes is the next
+   * row, whose top-left taps lie 2W = 2L further on, past the L the even offsets already reach.
+   */
+  private static final IntVector TWO_ROW_OFFSETS =
+      EVEN_OFFSETS.add(IntVector.broadcast(I, L), VectorMask.fromLong(I, (-1L << (L / 2)) & ((1L << L) - 1)));
 
   private MaxPool2x2() {}
 
@@ -48,33 +54,50 @@ final class MaxPool2x2 {
       for (int i = 0; i < oh; i++) {
         int out = (bc * oh + i) * ow;
         int top = 2 * i * w;
+        if (w == L && i + 1 < oh) {
+          // Rows of L/2 windows: two output rows a vector (a row a vector computed L/2 windows the next row overwrote).
+          int a = plane + top;
+          windows(x, a, a + 2 * w, a + w, a + 3 * w, true, top, w, y, indices, out);
+          i++;
+          continue;
+        }
         int j = 0;
         for (; j < ow && out + j + L <= end && plane + top + 2 * j + w + 2 * L <= x.length; j += L) {
           int a = plane + top + 2 * j;
-          FloatVector t0 = FloatVector.fromArray(F, x, a);
-          FloatVector t1 = FloatVector.fromArray(F, x, a + L);
-          FloatVector b0 = FloatVector.fromArray(F, x, a + w);
-          FloatVector b1 = FloatVector.fromArray(F, x, a + w + L);
-          FloatVector topLeft = t0.rearrange(EVENS).blend(t1.rearrange(EVENS), UPPER);
-          FloatVector topRight = t0.rearrange(ODDS).blend(t1.rearrange(ODDS), UPPER);
-          FloatVector bottomLeft = b0.rearrange(EVENS).blend(b1.rearrange(EVENS), UPPER);
-          FloatVector bottomRight = b0.rearrange(ODDS).blend(b1.rearrange(ODDS), UPPER);
-          VectorMask<Float> right = beats(topRight, topLeft);
-          VectorMask<Float> bottomRightWins = beats(bottomRight, bottomLeft);
-          FloatVector topMax = topLeft.blend(topRight, right);
-          FloatVector bottomMax = bottomLeft.blend(bottomRight, bottomRightWins);
-          VectorMask<Float> bottom = beats(bottomMax, topMax);
-          IntVector first = EVEN_OFFSETS.add(top + 2 * j);
-          IntVector topArg = first.add(1, right.cast(I));
-          IntVector bottomArg = first.add(w).add(1, bottomRightWins.cast(I));
-          topMax.blend(bottomMax, bottom).intoArray(y, out + j);
-          topArg.blend(bottomArg, bottom.cast(I)).intoArray(indices, out + j);
+          windows(x, a, a + L, a + w, a + w + L, false, top + 2 * j, w, y, indices, out + j);
         }
         for (; j < ow; j++) {
           window(x, y, indices, bc, i, j, h, w);
         }
       }
     }
+  }
+
+  /**
+   * L windows into y and indices at out: the top rows' inputs at t0 and t1 (the first L/2 windows from t0's L floats,
+   * the rest from t1's), the bottom rows' at b0 and b1; the first window's top-left tap at position first of its plane,
+   * the others at the even offsets from it ({@code twoRows}: the upper half a row further on, see TWO_ROW_OFFSETS).
+   */
+  private static void windows(float[] x, int t0, int t1, int b0, int b1, boolean twoRows, int first, int w, float[] y,
+      int[] indices, int out) {
+    FloatVector vt0 = FloatVector.fromArray(F, x, t0);
+    FloatVector vt1 = FloatVector.fromArray(F, x, t1);
+    FloatVector vb0 = FloatVector.fromArray(F, x, b0);
+    FloatVector vb1 = FloatVector.fromArray(F, x, b1);
+    FloatVector topLeft = vt0.rearrange(EVENS).blend(vt1.rearrange(EVENS), UPPER);
+    FloatVector topRight = vt0.rearrange(ODDS).blend(vt1.rearrange(ODDS), UPPER);
+    FloatVector bottomLeft = vb0.rearrange(EVENS).blend(vb1.rearrange(EVENS), UPPER);
+    FloatVector bottomRight = vb0.rearrange(ODDS).blend(vb1.rearrange(ODDS), UPPER);
+    VectorMask<Float> right = beats(topRight, topLeft);
+    VectorMask<Float> bottomRightWins = beats(bottomRight, bottomLeft);
+    FloatVector topMax = topLeft.blend(topRight, right);
+    FloatVector bottomMax = bottomLeft.blend(bottomRight, bottomRightWins);
+    VectorMask<Float> bottom = beats(bottomMax, topMax);
+    IntVector topLefts = (twoRows ? TWO_ROW_OFFSETS : EVEN_OFFSETS).add(first);
+    IntVector topArg = topLefts.add(1, right.cast(I));
+    IntVector bottomArg = topLefts.add(w).add(1, bottomRightWins.cast(I));
+    topMax.blend(bottomMax, bottom).intoArray(y, out);
+    topArg.blend(bottomArg, bottom.cast(I)).intoArray(indices, out);
   }
 
   /** e beats the maximum so far: greater, or the first NaN. */
