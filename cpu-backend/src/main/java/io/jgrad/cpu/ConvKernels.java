@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * products (conv2 of the Fashion CNN: 64×196×288) are below the size at which {@link VectorGemm} splits one product
  * over threads, so the threads split the batch instead, each with its own single-threaded GEMM and column buffer.
  * Short columns of stride 1 (an image net's first layer) skip im2col in the forward pass: {@link PaddedConvolution};
- * the weight gradient of an input with whole GEMM panels of channels packs its B from a channels-last copy of the sample
- * instead of the column matrix ({@link #packTaps}).
+ * the weight gradient of an input with whole GEMM panels of channels packs its B from a channels-last copy of the
+ * sample instead of the column matrix ({@link #packTaps}).
  * Nothing but the sizes of a call is allocated once the buffers have grown to the largest layer. Legend: B = batch,
  * C = input channels, O = output channels, G = groups, K = C/G·KH·KW (a column's length), P = OH·OW (output
  * positions).

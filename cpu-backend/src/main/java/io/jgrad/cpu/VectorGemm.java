@@ -802,11 +802,11 @@ final class VectorGemm {
   }
 
   /**
-   * dst[d + p·ldDst + r] = b[src + r·ld + p] for r, p &lt; 16 (L = 16): sixteen rows of a stored Bᵀ loaded as vectors and
-   * transposed in registers, in four butterfly stages. Stage h pairs rows i and i + h (bit h of i clear) and swaps
-   * their off-diagonal h×h blocks: row i takes row i + h's lanes c ^ h where bit h of c is set, row i + h takes row
-   * i's lanes c ^ h where it is clear. Each output a permute and a blend (one shuffle over two vectors ran at a third
-   * of the scalar copy's speed on JDK 17: not intrinsified). Written out stage by stage, as {@link #transpose8} is: the
+   * dst[d + p·ldDst + r] = b[src + r·ld + p] for r, p &lt; 16 (L = 16): sixteen rows of a stored Bᵀ loaded as vectors
+   * and transposed in registers, in four butterfly stages. Stage h pairs rows i and i + h (bit h of i clear) and swaps
+   * their off-diagonal h×h blocks: row i takes row i + h's lanes c ^ h where bit h of c is set, row i + h takes row i's
+   * lanes c ^ h where it is clear. Each output a permute and a blend (one shuffle over two vectors ran at a third of
+   * the scalar copy's speed on JDK 17: not intrinsified). Written out stage by stage, as {@link #transpose8} is: the
    * vectors stay in locals, since an array of them, or a helper taking two and returning one, can leave them boxed.
    */
   static void transpose16(float[] b, int src, int ld, float[] dst, int d, int ldDst) {
