@@ -150,24 +150,15 @@ final class ConvKernels {
         }
       }
     });
-    // The partials added in chunk order, a slice of dW per thread (short columns' partials are dWᵀ; channels-last ones,
-    // columns by tap then channel, are added in place and then reordered).
+    // The partials added in chunk order, a slice per thread: into dW, or, where a partial holds dW's entries in
+    // another order (short columns: dWᵀ; channels-last: each row by tap then channel), into the first partial, which
+    // is then transposed into dW.
+    boolean reordered = s.shortK || s.channelsLast;
     team.run((part, parts) -> {
       int i0 = (int) ((long) part * size / parts);
       int i1 = (int) ((long) (part + 1) * size / parts);
-      if (s.shortK) {
-        for (int i = i0; i < i1; i++) {
-          int at = i % s.k * s.og + i / s.k;
-          float sum = sums[at];
-          for (int chunk = 1; chunk < chunks; chunk++) {
-            sum += sums[chunk * size + at];
-          }
-          dw[i] = sum;
-        }
-        return;
-      }
-      float[] total = s.channelsLast ? sums : dw;
-      if (!s.channelsLast) {
+      float[] total = reordered ? sums : dw;
+      if (!reordered) {
         System.arraycopy(sums, i0, dw, i0, i1 - i0);
       }
       for (int chunk = 1; chunk < chunks; chunk++) {
@@ -177,15 +168,13 @@ final class ConvKernels {
         }
       }
     });
-    if (s.channelsLast) {
+    if (s.shortK) {
+      VectorGemm.transpose(sums, 0, s.k, s.og, dw, 0);
+    } else if (s.channelsLast) {
       int taps = s.k / g.inChannels();
       team.run((part, parts) -> {
         for (int o = part * s.og / parts; o < (part + 1) * s.og / parts; o++) {
-          for (int c = 0; c < g.inChannels(); c++) {
-            for (int t = 0; t < taps; t++) {
-              dw[o * s.k + c * taps + t] = sums[o * s.k + t * g.inChannels() + c];
-            }
-          }
+          VectorGemm.transpose(sums, o * s.k, taps, g.inChannels(), dw, o * s.k);
         }
       });
     }

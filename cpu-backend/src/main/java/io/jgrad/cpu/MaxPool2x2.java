@@ -27,8 +27,9 @@ final class MaxPool2x2 {
    */
   private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(F, i -> 2 * i % L);
   private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(F, i -> (2 * i + 1) % L);
-  /** The lanes L/2 … L − 1, which take the second vector's columns. */
-  private static final VectorMask<Float> UPPER = VectorMask.fromLong(F, (-1L << (L / 2)) & ((1L << L) - 1));
+  /** The lanes L/2 … L − 1 as a mask's bits: those that take the second vector's columns. */
+  private static final long UPPER_LANES = (-1L << (L / 2)) & ((1L << L) - 1);
+  private static final VectorMask<Float> UPPER = VectorMask.fromLong(F, UPPER_LANES);
   /** 0, 2, 4, …: the top-left tap's offset from the row's first window, lane by lane. */
   private static final IntVector EVEN_OFFSETS = IntVector.zero(I).addIndex(2);
   /**
@@ -36,7 +37,7 @@ final class MaxPool2x2 {
    * row, whose top-left taps lie 2W = 2L further on, past the L the even offsets already reach.
    */
   private static final IntVector TWO_ROW_OFFSETS =
-      EVEN_OFFSETS.add(IntVector.broadcast(I, L), VectorMask.fromLong(I, (-1L << (L / 2)) & ((1L << L) - 1)));
+      EVEN_OFFSETS.add(IntVector.broadcast(I, L), VectorMask.fromLong(I, UPPER_LANES));
 
   private MaxPool2x2() {}
 

@@ -40,14 +40,14 @@ import picocli.CommandLine;
  * Training throughput of an MLP (784-hidden…-10, ReLU, cross-entropy), or with {@code --model cnn} of the CNN of
  * {@code jgrad train --model cnn} on 28×28 images or {@code --image}'s ({@link CnnSpec}; --hidden is then ignored),
  * with the recipe's options (optimizer, schedule, dropout, label smoothing). Two loops: {@code --loop preloaded} (the
- * default) times forward + backward + optimizer step over batches already on the backend; {@code --loop trainer}
- * times what {@code jgrad train} runs, the {@link Trainer} with its progress listener (writing to a null sink) and gradient-norm monitor, a shuffling {@link
- * DataLoader} over an in-memory data set of {@code steps × batch} random examples (one epoch per window), and an
- * evaluation after each epoch on a sixth as many (Fashion-MNIST's ratio, batch 1000), whose time is reported apart as
- * jgrad train's samples/s leaves it out. Prints a line for the warm-up (which lasts until the JIT has settled, see
- * {@link #warmUp}), one JSON line per timed window and a summary line with the median, and the bytes the JVM allocated
- * per step (all threads); with {@code --profile}, then one line per kernel (GEMMs by shape) with its time per step,
- * measured in the same windows.
+ * default) times forward + backward + optimizer step over batches already on the backend; {@code --loop trainer} times
+ * what {@code jgrad train} runs, the {@link Trainer} with its progress listener (writing to a null sink) and
+ * gradient-norm monitor, a shuffling {@link DataLoader} over an in-memory data set of {@code steps × batch} random
+ * examples (one epoch per window), and an evaluation after each epoch on a sixth as many (Fashion-MNIST's ratio, batch
+ * 1000), whose time is reported apart as jgrad train's samples/s leaves it out. Prints a line for the warm-up (which
+ * lasts until the JIT has settled, see {@link #warmUp}), one JSON line per timed window and a summary line with the
+ * median, and the bytes the JVM allocated per step (all threads); with {@code --profile}, then one line per kernel
+ * (GEMMs by shape) with its time per step, measured in the same windows.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "MLP or CNN training samples/s.")
 final class TrainBench implements Runnable {
