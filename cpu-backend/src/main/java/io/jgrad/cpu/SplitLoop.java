@@ -16,8 +16,8 @@ final class SplitLoop {
   }
 
   /**
-   * Elements from which the loop is split. A recipe step's AdamW update (the 784×512 and 512×256 weights) and its
-   * dropout draws (128×512 and 128×256) are above it; biases and the output layer stay on the caller.
+   * Elements from which the loop is split. An optimizer step (SGD or AdamW) on the 784×512 and 512×256 weights and
+   * the dropout draws (128×512 and 128×256) are above it; biases and the output layer stay on the caller.
    */
   static final int MIN = 1 << 14;
   /** Elements per piece: 32 KB of each float operand; a multiple of every vector length and of VectorPhilox's block. */

@@ -294,9 +294,16 @@ final class VectorKernels implements FloatKernels {
   @Override
   public void sgdStep(float[] p, short[] copy, DType copyType, float[] g, float[] velocity, int n, float lr,
       float momentum, float dampening, float weightDecay, boolean nesterov, boolean firstStep) {
+    split.run(n, (from, to) -> sgdRange(p, copy, copyType, g, velocity, from, to, lr, momentum, dampening, weightDecay,
+        nesterov, firstStep));
+  }
+
+  /** {@link #sgdStep} on elements [from, to), split as {@link #adamRange} is (the same bits on any thread count). */
+  private static void sgdRange(float[] p, short[] copy, DType copyType, float[] g, float[] velocity, int from, int to,
+      float lr, float momentum, float dampening, float weightDecay, boolean nesterov, boolean firstStep) {
     boolean bf16 = copyType == DType.BFLOAT16;
-    int i = 0;
-    for (; i < F.loopBound(n); i += L) {
+    int i = from;
+    for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
       FloatVector pv = FloatVector.fromArray(F, p, i);
       FloatVector gv = pv.mul(weightDecay).add(FloatVector.fromArray(F, g, i));
       if (velocity != null) {
@@ -310,7 +317,7 @@ final class VectorKernels implements FloatKernels {
         VectorReducedFloats.store(bf16, pv, copy, i);
       }
     }
-    for (; i < n; i++) {
+    for (; i < to; i++) {
       float gi = g[i] + weightDecay * p[i];
       if (velocity != null) {
         float v = firstStep ? gi : momentum * velocity[i] + (1 - dampening) * gi;

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The element-wise loops split over the kernel threads: every element once, pieces starting where the vector body
- * of a whole-array loop would, and AdamW on two and three threads bit-identical to one thread (the code path the
- * conformance suite checks against the equations) at a recipe layer's size and at ragged sizes around the split.
+ * of a whole-array loop would, and AdamW and SGD on two and three threads bit-identical to one thread (the code path
+ * the conformance suite checks against the equations) at a recipe layer's size and at ragged sizes around the split.
  */
 class SplitLoopTest {
 
@@ -60,6 +60,29 @@ class SplitLoopTest {
     }
   }
 
+  @Test
+  void sgdStepOnSeveralThreadsMatchesOneThreadBitForBit() {
+    int[] sizes = {SplitLoop.MIN + 3, 3 * SplitLoop.PIECE + 21, 784 * 512};
+    try (VectorKernels one = new VectorKernels(1);
+        VectorKernels two = new VectorKernels(2);
+        VectorKernels three = new VectorKernels(3)) {
+      for (int n : sizes) {
+        for (DType copyType : new DType[] {null, DType.BFLOAT16, DType.FLOAT16}) {
+          for (boolean nesterov : new boolean[] {true, false}) {
+            State expected = new State(n, copyType);
+            expected.sgdSteps(one, nesterov);
+            for (VectorKernels several : new VectorKernels[] {two, three}) {
+              State actual = new State(n, copyType);
+              actual.sgdSteps(several, nesterov);
+              String what = several + ", n " + n + ", copy " + copyType + (nesterov ? ", nesterov" : ", momentum");
+              expected.assertSameBits(actual, what);
+            }
+          }
+        }
+      }
+    }
+  }
+
   /** Parameters, gradients and moments drawn from one seed, so two instances start equal. */
   private static final class State {
     final float[] p;
@@ -89,6 +112,13 @@ class SplitLoopTest {
         float bias1 = (float) (1 - Math.pow(0.9, step));
         float bias2 = (float) (1 - Math.pow(0.999, step));
         k.adamStep(p, copy, copyType, g, m, v, p.length, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, bias1, bias2);
+      }
+    }
+
+    /** Three SGD steps with momentum (the velocity in m) and weight decay, the first one starting the velocity. */
+    void sgdSteps(VectorKernels k, boolean nesterov) {
+      for (int step = 1; step <= 3; step++) {
+        k.sgdStep(p, copy, copyType, g, m, p.length, 1e-2f, 0.9f, 0.1f, 1e-4f, nesterov, step == 1);
       }
     }
 
