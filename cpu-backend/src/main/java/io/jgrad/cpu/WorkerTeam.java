@@ -17,13 +17,15 @@ final class WorkerTeam implements AutoCloseable {
   }
 
   /**
-   * Spins before parking, about 20 µs: long enough to catch the next kernel of a training step without a park/unpark
-   * round trip, short enough not to steal a shared core from other work. None while the JIT is busy ({@link
-   * JitActivity}): on 2 cores, epoch 1 of the Fashion-MNIST recipe 1.22× faster (47.6k against 39.0k samples/s,
-   * medians of 4 alternating runs), the bundled digits' whole run 1.04×; later epochs and {@code bench train}
-   * unchanged.
+   * How long a waiting part spins before it parks, by the clock: long enough to span a training step's serial parts
+   * between two kernels, so that a worker is not parked and woken within a step. A count of onSpinWait calls measured
+   * no time: 4,096 of them lasted about 20 µs on AMD Zen 5 and about 200 µs on an Intel Xeon VM, whose pause is longer,
+   * and on that VM the CNN step ran 1.10–1.13× faster spinning 1 ms instead (docs/benchmarks.md). None while the JIT
+   * is busy ({@link JitActivity}): on 2 cores, epoch 1 of the Fashion-MNIST recipe 1.22× faster (47.6k against 39.0k
+   * samples/s, medians of 4 alternating runs), the bundled digits' whole run 1.04×; later epochs and {@code bench
+   * train} unchanged.
    */
-  private static final int SPINS = 1 << 12;
+  private static final long SPIN_NANOS = 1_000_000;
 
   private final Thread[] workers;
   private final AtomicInteger unfinished = new AtomicInteger();
@@ -37,8 +39,8 @@ final class WorkerTeam implements AutoCloseable {
   private final AtomicInteger arrived = new AtomicInteger();
   private volatile int phase;
   private final JitActivity jit = JitActivity.ofThisJvm();
-  /** SPINS, or 0 while the JIT is busy; set by the caller at each run, read by every waiting part. */
-  private volatile int spins = SPINS;
+  /** SPIN_NANOS, or 0 while the JIT is busy; set by the caller at each run, read by every waiting part. */
+  private volatile long spinNanos = SPIN_NANOS;
 
   /** @param threads the caller plus {@code threads − 1} daemon workers owned by this team */
   WorkerTeam(int threads) {
@@ -58,9 +60,9 @@ final class WorkerTeam implements AutoCloseable {
 
   /** Runs task(part, threads()) for every part &lt; threads(), part 0 on the calling thread. */
   synchronized void run(Task task) {
-    int s = jit.busy() ? 0 : SPINS;
-    if (s != spins) {
-      spins = s;
+    long s = jit.busy() ? 0 : SPIN_NANOS;
+    if (s != spinNanos) {
+      spinNanos = s;
     }
     this.task = task;
     this.caller = Thread.currentThread();
@@ -76,9 +78,9 @@ final class WorkerTeam implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       fail(e);
     } finally {
-      int limit = spins;
-      for (int spin = 0; unfinished.get() > 0; spin++) {
-        if (spin < limit) {
+      long deadline = System.nanoTime() + spinNanos;
+      while (unfinished.get() > 0) {
+        if (deadline - System.nanoTime() > 0) {
           Thread.onSpinWait();
         } else {
           LockSupport.park(this);
@@ -136,12 +138,12 @@ final class WorkerTeam implements AutoCloseable {
       }
       return;
     }
-    int limit = spins;
-    for (int spin = 0; phase == ph; spin++) {
+    long deadline = System.nanoTime() + spinNanos;
+    while (phase == ph) {
       if (failure != null) {
         throw new PartFailedException();
       }
-      if (spin < limit) {
+      if (deadline - System.nanoTime() > 0) {
         Thread.onSpinWait();
       } else {
         LockSupport.park(this);
@@ -153,9 +155,9 @@ final class WorkerTeam implements AutoCloseable {
     long seen = 0;
     while (true) {
       long g;
-      int limit = spins;
-      for (int spin = 0; (g = generation) == seen && !closed; spin++) {
-        if (spin < limit) {
+      long deadline = System.nanoTime() + spinNanos;
+      while ((g = generation) == seen && !closed) {
+        if (deadline - System.nanoTime() > 0) {
           Thread.onSpinWait();
         } else {
           LockSupport.park(this);
