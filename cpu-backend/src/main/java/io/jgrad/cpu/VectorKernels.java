@@ -74,105 +74,118 @@ final class VectorKernels implements FloatKernels {
 
   @Override
   public void unary(UnaryOp op, float alpha, float[] x, float[] y, int n) {
-    int i = hasVectorForm(op) ? unaryVectors(op, alpha, x, y, F.loopBound(n)) : 0;
-    for (; i < n; i++) {
+    split.run(n, (from, to) -> unaryRange(op, alpha, x, y, from, to));
+  }
+
+  /** {@link #unary} on elements [from, to), split as {@link #adamRange} is. */
+  private static void unaryRange(UnaryOp op, float alpha, float[] x, float[] y, int from, int to) {
+    int i = hasVectorForm(op) ? unaryVectors(op, alpha, x, y, from, from + F.loopBound(to - from)) : from;
+    for (; i < to; i++) {
       y[i] = (float) ElementMath.unary(op, alpha, x[i]);
     }
   }
 
   /**
-   * y = op(x) over the whole vectors below {@code bound} (returned), as {@link #activate} computes it but with a loop
-   * per op and no vector passed to a call. One loop calling activate per vector was compiled by C2 with the call left
-   * in, in about 1 JVM of 10 (the CNN's ReLU after each max-pool), and then every vector it passed and got back was a
-   * heap object: 14.9 MB a CNN step against 46 KB, about 8% slower.
+   * y = op(x) over the whole vectors in [from, bound) (bound returned), as {@link #activate} computes it but with a
+   * loop per op and no vector passed to a call. One loop calling activate per vector was compiled by C2 with the call
+   * left in, in about 1 JVM of 10 (the CNN's ReLU after each max-pool), and then every vector it passed and got back
+   * was a heap object: 14.9 MB a CNN step against 46 KB, about 8% slower.
    */
-  private static int unaryVectors(UnaryOp op, float alpha, float[] x, float[] y, int bound) {
+  private static int unaryVectors(UnaryOp op, float alpha, float[] x, float[] y, int from, int bound) {
     switch (op) {
       case RELU -> {
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector v = FloatVector.fromArray(F, x, i);
           v.blend(FloatVector.zero(F), v.compare(VectorOperators.LE, 0f)).intoArray(y, i);
         }
       }
       case LEAKY_RELU -> {
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector v = FloatVector.fromArray(F, x, i);
           v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
         }
       }
       case NEG -> {
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector.fromArray(F, x, i).neg().intoArray(y, i);
         }
       }
       case ADD_SCALAR -> {
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector.fromArray(F, x, i).add(alpha).intoArray(y, i);
         }
       }
       case MUL_SCALAR -> {
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector.fromArray(F, x, i).mul(alpha).intoArray(y, i);
         }
       }
       case DROPOUT_MASK -> {
         float keep = (float) (1.0 / (1.0 - alpha));
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector.zero(F).blend(keep, FloatVector.fromArray(F, x, i).compare(VectorOperators.GE, alpha))
               .intoArray(y, i);
         }
       }
-      default -> System.arraycopy(x, 0, y, 0, bound); // IDENTITY
+      default -> System.arraycopy(x, from, y, from, bound - from); // IDENTITY
     }
     return bound;
   }
 
   @Override
   public void unaryBackward(UnaryOp op, float alpha, float[] saved, float[] dy, float[] dx, int n) {
-    int i = hasVectorGradient(op) ? gradientVectors(op, alpha, saved, dy, dx, F.loopBound(n)) : 0;
-    for (; i < n; i++) {
+    split.run(n, (from, to) -> unaryBackwardRange(op, alpha, saved, dy, dx, from, to));
+  }
+
+  /** {@link #unaryBackward} on elements [from, to), split as {@link #adamRange} is. */
+  private static void unaryBackwardRange(UnaryOp op, float alpha, float[] saved, float[] dy, float[] dx, int from,
+      int to) {
+    int i = hasVectorGradient(op) ? gradientVectors(op, alpha, saved, dy, dx, from, from + F.loopBound(to - from))
+        : from;
+    for (; i < to; i++) {
       dx[i] = (float) ElementMath.gradient(op, alpha, saved == null ? 0 : saved[i], dy[i]);
     }
   }
 
-  /** dx = dy·op'(saved) over the whole vectors below {@code bound}, as {@link #gradient}: see {@link #unaryVectors}. */
-  private static int gradientVectors(UnaryOp op, float alpha, float[] saved, float[] dy, float[] dx, int bound) {
+  /** dx = dy·op'(saved) over the whole vectors in [from, bound), as {@link #gradient}: see {@link #unaryVectors}. */
+  private static int gradientVectors(UnaryOp op, float alpha, float[] saved, float[] dy, float[] dx, int from,
+      int bound) {
     switch (op) {
       case RELU -> {
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector.fromArray(F, dy, i).blend(FloatVector.zero(F),
               FloatVector.fromArray(F, saved, i).compare(VectorOperators.LE, 0f)).intoArray(dx, i);
         }
       }
       case LEAKY_RELU -> {
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector d = FloatVector.fromArray(F, dy, i);
           d.mul(alpha).blend(d, FloatVector.fromArray(F, saved, i).compare(VectorOperators.GT, 0f)).intoArray(dx, i);
         }
       }
       case NEG -> {
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector.fromArray(F, dy, i).neg().intoArray(dx, i);
         }
       }
       case MUL_SCALAR -> {
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector.fromArray(F, dy, i).mul(alpha).intoArray(dx, i);
         }
       }
       case SIGMOID -> {
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector s = FloatVector.fromArray(F, saved, i);
           FloatVector.fromArray(F, dy, i).mul(s).mul(s.neg().add(1f)).intoArray(dx, i);
         }
       }
       case TANH -> {
-        for (int i = 0; i < bound; i += L) {
+        for (int i = from; i < bound; i += L) {
           FloatVector s = FloatVector.fromArray(F, saved, i);
           FloatVector.fromArray(F, dy, i).mul(s.mul(s).neg().add(1f)).intoArray(dx, i);
         }
       }
-      default -> System.arraycopy(dy, 0, dx, 0, bound); // IDENTITY, ADD_SCALAR
+      default -> System.arraycopy(dy, from, dx, from, bound - from); // IDENTITY, ADD_SCALAR
     }
     return bound;
   }

@@ -1,9 +1,11 @@
 package io.jgrad.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.DType;
+import io.jgrad.UnaryOp;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.BiConsumer;
@@ -11,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The element-wise loops split over the kernel threads: every element once, pieces starting where the vector body
- * of a whole-array loop would, and AdamW and SGD on two and three threads bit-identical to one thread (the code path
- * the conformance suite checks against the equations) at a recipe layer's size and at ragged sizes around the split.
+ * of a whole-array loop would, and AdamW, SGD and the element-wise ops on two and three threads bit-identical to one
+ * thread (the code path the conformance suite checks against the equations) at a recipe layer's size and at ragged
+ * sizes around the split.
  */
 class SplitLoopTest {
 
@@ -49,6 +52,33 @@ class SplitLoopTest {
   void sgdStepOnSeveralThreadsMatchesOneThreadBitForBit() {
     for (boolean nesterov : new boolean[] {true, false}) {
       assertSameBitsOnEveryThreadCount(nesterov ? "nesterov" : "momentum", (state, k) -> state.sgdSteps(k, nesterov));
+    }
+  }
+
+  @Test
+  void elementWiseOpsOnSeveralThreadsMatchOneThreadBitForBit() {
+    int n = 3 * SplitLoop.PIECE + 21;
+    Random r = new Random(n);
+    float[] x = new float[n];
+    float[] dy = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) r.nextGaussian();
+      dy[i] = (float) r.nextGaussian();
+    }
+    try (VectorKernels one = new VectorKernels(1); VectorKernels three = new VectorKernels(3)) {
+      for (UnaryOp op : UnaryOp.values()) {
+        float[][] y = new float[2][n];
+        float[][] dx = new float[2][n];
+        VectorKernels[] kernels = {one, three};
+        for (int k = 0; k < 2; k++) {
+          kernels[k].unary(op, 0.2f, x, y[k], n);
+          if (op != UnaryOp.DROPOUT_MASK) { // a mask has no gradient
+            kernels[k].unaryBackward(op, 0.2f, x, dy, dx[k], n);
+          }
+        }
+        assertArrayEquals(y[0], y[1], op + " on " + three);
+        assertArrayEquals(dx[0], dx[1], op + "'s gradient on " + three);
+      }
     }
   }
 
