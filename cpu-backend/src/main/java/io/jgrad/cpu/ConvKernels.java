@@ -30,10 +30,12 @@ final class ConvKernels {
 
   private final WorkerTeam team;
   private final VectorGemm[] gemms;
-  /** Per thread: the im2col matrix [C·KH·KW, P] of one sample (or its gradient). */
+  /**
+   * Per thread: the im2col matrix [C·KH·KW, P] of one sample (or its gradient), or the sample channels-last, [H·W, C],
+   * where the weight gradient packs its B from that (see packTaps).
+   */
   private final float[][] cols;
-  /** Per thread: one sample channels-last, [H·W, C], and the weight gradient's B packed from it (see packTaps). */
-  private final float[][] channelsLast;
+  /** Per thread: the weight gradient's B packed from a channels-last sample (see packTaps). */
   private final VectorGemm.PackedB[] tapPanels;
   private float[] partials = new float[0];
   /** The weights of each group, packed for the GEMM once per call (see {@link #packWeights}). */
@@ -44,12 +46,10 @@ final class ConvKernels {
     this.team = team;
     this.gemms = new VectorGemm[team.threads()];
     this.cols = new float[team.threads()][];
-    this.channelsLast = new float[team.threads()][];
     this.tapPanels = new VectorGemm.PackedB[team.threads()];
     for (int i = 0; i < gemms.length; i++) {
       gemms[i] = new VectorGemm(new WorkerTeam(1));
       cols[i] = new float[0];
-      channelsLast[i] = new float[0];
       tapPanels[i] = new VectorGemm.PackedB();
     }
   }
@@ -128,11 +128,9 @@ final class ConvKernels {
       int b1 = (int) ((long) (chunk + 1) * g.batch() / chunks);
       for (int b = b0; b < b1; b++) {
         if (s.channelsLast) {
-          if (channelsLast[part].length < s.inPlane) {
-            channelsLast[part] = new float[s.inPlane];
-          }
-          VectorGemm.transpose(x, b * s.inPlane, g.inChannels(), g.height() * g.width(), channelsLast[part], 0);
-          packTaps(g, channelsLast[part], tapPanels[part]);
+          float[] xT = scratch(part, s.inPlane);
+          VectorGemm.transpose(x, b * s.inPlane, g.inChannels(), g.height() * g.width(), xT, 0);
+          packTaps(g, xT, tapPanels[part]);
           gemms[part].gemm(false, s.og, 1f, dy, b * s.outPlane, tapPanels[part], b == b0 ? 0f : 1f, sums,
               chunk * size);
           continue;

@@ -19,11 +19,11 @@ final class WorkerTeam implements AutoCloseable {
   /**
    * How long a waiting part spins before it parks, by the clock: long enough to span a training step's serial parts
    * between two kernels, so that a worker is not parked and woken within a step. A count of onSpinWait calls measured
-   * no time: 4,096 of them lasted about 20 µs on AMD Zen 5 and about 200 µs on an Intel Xeon VM, whose pause is longer,
-   * and on that VM the CNN step ran 1.10–1.13× faster spinning 1 ms instead (docs/benchmarks.md). None while the JIT
-   * is busy ({@link JitActivity}): on 2 cores, epoch 1 of the Fashion-MNIST recipe 1.22× faster (47.6k against 39.0k
-   * samples/s, medians of 4 alternating runs), the bundled digits' whole run 1.04×; later epochs and {@code bench
-   * train} unchanged.
+   * no fixed time: 4,096 of them took about 20 µs on AMD Zen 5 and 45–57 µs on an Intel Xeon VM, where the CNN step
+   * ran 1.10–1.13× faster spinning 1 ms instead (docs/benchmarks.md). None while the JIT is busy ({@link
+   * JitActivity}): on 2 cores, epoch 1 of the Fashion-MNIST recipe 1.22× faster (47.6k against 39.0k samples/s,
+   * medians of 4 alternating runs), the bundled digits' whole run 1.04×; later epochs and {@code bench train}
+   * unchanged.
    */
   private static final long SPIN_NANOS = 1_000_000;
 
