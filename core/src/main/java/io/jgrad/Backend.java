@@ -279,6 +279,41 @@ public interface Backend extends AutoCloseable {
       BatchNormStatistics statistics, Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var,
       double eps, Buffer gamma, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta);
 
+  /**
+   * maxPool2d of batchNorm's output without that output in memory: y and indices (INT32) as {@link #maxPool2d} gives
+   * them over y' = {@link #batchNorm}(x), x [B, C, H, W] of geometry g, per-channel operands as batchNorm's. The
+   * default writes y' into a temporary buffer and pools it; a backend may normalise each window as it pools it, which
+   * spares a write and a read of an activation four times the pooled size for 2×2 windows.
+   */
+  default void batchNormMaxPool2d(Pool2dGeometry g, Buffer x, Buffer mean, Buffer var, double eps, Buffer gamma,
+      Buffer beta, Buffer y, Buffer indices) {
+    Buffer normalized = allocate(x.dtype(), g.inputSize());
+    try {
+      batchNorm(x, g.batch(), g.channels(), g.height() * g.width(), mean, var, eps, gamma, beta, normalized);
+      maxPool2d(g, normalized, y, indices);
+    } finally {
+      free(normalized);
+    }
+  }
+
+  /**
+   * Gradients of {@link #batchNormMaxPool2d} from the pooled dy and the forward's indices: those of {@link
+   * #batchNormBackward} for the dy that {@link #maxPool2dBackward} spreads over x's shape (zero off the windows'
+   * maxima). The default spreads dy into a temporary buffer and runs batchNormBackward on it; a backend may read the
+   * pooled dy where it lies.
+   */
+  default void batchNormMaxPool2dBackward(BatchNormStatistics statistics, Pool2dGeometry g, Buffer x, Buffer mean,
+      Buffer var, double eps, Buffer gamma, Buffer indices, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta) {
+    Buffer spread = allocate(dy.dtype(), g.inputSize());
+    try {
+      maxPool2dBackward(g, indices, dy, spread);
+      batchNormBackward(statistics, x, g.batch(), g.channels(), g.height() * g.width(), mean, var, eps, gamma, spread,
+          dx, dgamma, dbeta);
+    } finally {
+      free(spread);
+    }
+  }
+
   // ---- fused loss ----
 
   /**

@@ -34,17 +34,9 @@ final class BatchNormalization extends Function {
     int channels = x.dim(1);
     int spatial = (int) (x.size() / ((long) batch * channels));
     Backend backend = x.backend();
-    Tensor mean;
-    Tensor var;
-    if (statistics == BatchNormStatistics.BATCH) {
-      mean = Tensor.empty(backend, x.dtype(), Shape.of(channels));
-      var = Tensor.empty(backend, x.dtype(), Shape.of(channels));
-      backend.batchNormStatistics(x.buffer(), batch, channels, spatial, mean.buffer(), var.buffer(), momentum,
-          runningMean == null ? null : runningMean.buffer(), runningVar == null ? null : runningVar.buffer());
-    } else {
-      mean = runningMean;
-      var = runningVar;
-    }
+    Tensor[] meanVar = statistics(x, runningMean, runningVar, statistics, momentum);
+    Tensor mean = meanVar[0];
+    Tensor var = meanVar[1];
     Tensor y = Tensor.empty(backend, x.dtype(), x.shape());
     backend.batchNorm(x.buffer(), batch, channels, spatial, mean.buffer(), var.buffer(), eps, gamma.buffer(),
         beta.buffer(), y.buffer());
@@ -63,6 +55,26 @@ final class BatchNormalization extends Function {
     return y;
   }
 
+  /**
+   * The mean and variance to normalise x [B, C, …] with: the batch's, computed here (the running estimates, when
+   * given, moved towards them), to be closed by the caller; or the running estimates themselves.
+   */
+  static Tensor[] statistics(Tensor x, Tensor runningMean, Tensor runningVar, BatchNormStatistics statistics,
+      double momentum) {
+    if (statistics == BatchNormStatistics.RUNNING) {
+      return new Tensor[] {runningMean, runningVar};
+    }
+    int batch = x.dim(0);
+    int channels = x.dim(1);
+    Backend backend = x.backend();
+    Tensor mean = Tensor.empty(backend, x.dtype(), Shape.of(channels));
+    Tensor var = Tensor.empty(backend, x.dtype(), Shape.of(channels));
+    backend.batchNormStatistics(x.buffer(), batch, channels, (int) (x.size() / ((long) batch * channels)),
+        mean.buffer(), var.buffer(), momentum, runningMean == null ? null : runningMean.buffer(),
+        runningVar == null ? null : runningVar.buffer());
+    return new Tensor[] {mean, var};
+  }
+
   @Override
   protected Tensor[] backward(Tensor dy) {
     int batch = x.dim(0);
@@ -78,7 +90,7 @@ final class BatchNormalization extends Function {
   }
 
   /** The kernel writes every gradient; one that no input needs is freed at once. */
-  private static Tensor keep(Tensor gradient, boolean needed) {
+  static Tensor keep(Tensor gradient, boolean needed) {
     if (!needed) {
       gradient.close();
       return null;
@@ -86,7 +98,7 @@ final class BatchNormalization extends Function {
     return gradient;
   }
 
-  private static void check(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+  static void check(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
       BatchNormStatistics statistics) {
     if (x.rank() < 2) {
       throw new IllegalArgumentException("batchNorm: input " + x.shape() + " must be [B, C, ...]");

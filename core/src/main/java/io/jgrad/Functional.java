@@ -46,6 +46,15 @@ public final class Functional {
   }
 
   /**
+   * maxPool2d(batchNorm(x, …), window) as one op (what nn.Sequential runs for a BatchNorm2d followed by a MaxPool2d):
+   * the same values, the normalised activations never held in memory.
+   */
+  public static Tensor batchNormMaxPool2d(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+      Tensor runningVar, BatchNormStatistics statistics, double momentum, double eps, Window2d window) {
+    return BatchNormMaxPooling.apply(x, gamma, beta, runningMean, runningVar, statistics, momentum, eps, window);
+  }
+
+  /**
    * The cross-entropy of each row of logits [R, C] against INT32 labels [R], with label smoothing s (the target
    * (1 − s)·onehot + s/C), fused and stable: R losses, for the caller to reduce.
    */

@@ -10,6 +10,7 @@ import io.jgrad.Scope;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.UnaryOp;
+import io.jgrad.Window2d;
 import io.jgrad.spi.BatchNormStatistics;
 
 /**
@@ -71,20 +72,30 @@ public final class BatchNorm2d extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
+    return forward(x, null);
+  }
+
+  /**
+   * This layer and then max pooling over {@code pool} (when not null) as one op ({@link
+   * Functional#batchNormMaxPool2d}): {@link Sequential} runs a BatchNorm2d followed by a MaxPool2d through it.
+   */
+  Tensor forward(Tensor x, Window2d pool) {
     if (x.rank() != 4 || x.dim(1) != channels) {
       throw new IllegalArgumentException(
           "BatchNorm2d(" + channels + "): input must be [B, " + channels + ", H, W], got " + x.shape());
     }
-    if (!isTraining()) {
-      return Functional.batchNorm(x, weight.value(), bias.value(), runningMean[0], runningVar[0],
-          BatchNormStatistics.RUNNING, MOMENTUM, EPS);
-    }
-    boolean update = !Checkpoint.isRecomputing(); // a checkpoint's replay must not count the batch twice
+    BatchNormStatistics statistics = isTraining() ? BatchNormStatistics.BATCH : BatchNormStatistics.RUNNING;
+    // A checkpoint's replay must not count the batch twice nor move the running estimates again.
+    boolean update = statistics == BatchNormStatistics.BATCH && !Checkpoint.isRecomputing();
     if (update) {
       Tensor count = batchesTracked[0];
       count.backend().unary(UnaryOp.ADD_SCALAR, 1, buffer(count), buffer(count));
     }
-    return Functional.batchNorm(x, weight.value(), bias.value(), update ? runningMean[0] : null,
-        update ? runningVar[0] : null, BatchNormStatistics.BATCH, MOMENTUM, EPS);
+    boolean running = statistics == BatchNormStatistics.RUNNING || update;
+    Tensor mean = running ? runningMean[0] : null;
+    Tensor var = running ? runningVar[0] : null;
+    return pool == null
+        ? Functional.batchNorm(x, weight.value(), bias.value(), mean, var, statistics, MOMENTUM, EPS)
+        : Functional.batchNormMaxPool2d(x, weight.value(), bias.value(), mean, var, statistics, MOMENTUM, EPS, pool);
   }
 }

@@ -29,8 +29,8 @@ public final class CheckpointedSequential extends Module {
     int from = 0;
     for (int s = 1; s <= k; s++) {
       int to = s == k ? n : Math.max(from + 1, (int) Math.round((double) s * n / k));
-      // Never split a Linear from the activation fused into it.
-      while (to < n && layers.get(to - 1) instanceof Linear && layers.get(to) instanceof Activation) {
+      // Never split a pair that runs as one op (a Linear and its activation, batch norm and its pooling).
+      while (to < n && Sequential.fuses(layers.get(to - 1), layers.get(to))) {
         to++;
       }
       if (from < to) {

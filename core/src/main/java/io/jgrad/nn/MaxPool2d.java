@@ -17,6 +17,10 @@ public final class MaxPool2d extends Module {
     this.window = window;
   }
 
+  Window2d window() {
+    return window;
+  }
+
   @Override
   public Tensor forward(Tensor x) {
     return Functional.maxPool2d(x, window);

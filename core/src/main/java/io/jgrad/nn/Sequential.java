@@ -16,6 +16,10 @@ import java.util.List;
  * mask, drawn as the module draws it, multiplies the activations as they are written, and the backward applies it in
  * the activation's backward pass (bit-identical to the modules one by one for IDENTITY, RELU and LEAKY_RELU in float32
  * and float64; in 16 bits the masked activation is rounded once, where the modules round it before the product too).
+ *
+ * <p>A {@link BatchNorm2d} directly followed by a {@link MaxPool2d} runs as one op ({@link
+ * io.jgrad.Functional#batchNormMaxPool2d}), which never holds the normalised activations: the same outputs and
+ * indices as the two modules, and gradients equal up to the order of the batch-norm sums.
  */
 public final class Sequential extends Module {
   private final List<Module> layers;
@@ -51,6 +55,11 @@ public final class Sequential extends Module {
     int n = layers.size();
     for (int i = 0; i < n; i++) {
       Module m = layers.get(i);
+      if (m instanceof BatchNorm2d norm && i + 1 < n && layers.get(i + 1) instanceof MaxPool2d pool) {
+        h = norm.forward(h, pool.window());
+        i++;
+        continue;
+      }
       if (!(m instanceof Linear linear)) {
         h = m.forward(h);
         continue;
@@ -71,5 +80,11 @@ public final class Sequential extends Module {
       h = linear.forward(h, op, alpha, dropout);
     }
     return h;
+  }
+
+  /** Whether forward runs {@code first} and {@code second}, adjacent in that order, as one fused op. */
+  static boolean fuses(Module first, Module second) {
+    return first instanceof Linear && second instanceof Activation
+        || first instanceof BatchNorm2d && second instanceof MaxPool2d;
   }
 }

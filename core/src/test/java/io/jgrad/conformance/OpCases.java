@@ -156,6 +156,14 @@ public final class OpCases {
     cnn("batch_norm2d_running_statistics", x -> Functional.batchNorm(x[0], x[1], x[2], constant(x[0], 2),
         constant(x[0], 2).add(1.0), BatchNormStatistics.RUNNING, 0.1, 1e-5), new int[] {3, 2, 2, 3}, new int[] {2},
         new int[] {2});
+    // Batch norm and max pooling as one op: 2×2 windows of stride 2 (the CPU's SIMD form, an odd width leaving a
+    // column out), and overlapping padded windows (every backend's default, batchNorm then maxPool2d).
+    cnn("batch_norm2d_max_pool2d_batch_statistics", x -> Functional.batchNormMaxPool2d(x[0], x[1], x[2], null, null,
+        BatchNormStatistics.BATCH, 0.1, 1e-5, Window2d.of(2, 2, 0)), new int[] {3, 2, 4, 5}, new int[] {2},
+        new int[] {2});
+    cnn("batch_norm2d_max_pool2d_running_overlapping", x -> Functional.batchNormMaxPool2d(x[0], x[1], x[2],
+        constant(x[0], 2), constant(x[0], 2).add(1.0), BatchNormStatistics.RUNNING, 0.1, 1e-5, Window2d.of(3, 2, 1)),
+        new int[] {2, 2, 5, 4}, new int[] {2}, new int[] {2});
     // A value used twice gets the sum of both paths.
     op("fan_out", x -> x[0].mul(x[0]).add(x[0].exp()).mul(x[0]), -1, 1, new int[] {3, 4});
     op("mlp_layer", x -> x[0].matmul(x[1]).tanh().sum(1, false).mul(x[0].sum(1, false)), -1, 1, new int[] {3, 4},
@@ -194,6 +202,10 @@ public final class OpCases {
     // difference's rounding noise (ε·|L|/h ≈ 1e-8) alone exceeds 1e-6 of it.
     cnnModule("batch_norm2d_train", (b, d, g) -> withAffine(new BatchNorm2d(b, d, 3), b, d, g), 4, 3, 2, 2);
     cnnModule("batch_norm2d_eval", OpCases::batchNorm2dEval, 2, 3, 2, 3);
+    // Sequential runs a BatchNorm2d followed by a MaxPool2d as one op. 2×3×4×6: at 3×3×4×6 one input's gradient missed
+    // its central difference by 5.5e-6 (relative), the modules run one by one the same.
+    cnnModule("batch_norm2d_max_pool2d_train", (b, d, g) -> new Sequential(withAffine(new BatchNorm2d(b, d, 3), b, d,
+        g), new MaxPool2d(2)), 2, 3, 4, 6);
     cnnModule("small_cnn", (b, d, g) -> new Sequential(Conv2d.builder(b, 1, 2, 3).dtype(d).bias(false)
         .options(Conv2dOptions.DEFAULTS.padding(1)).build(g), withAffine(new BatchNorm2d(b, d, 2), b, d, g),
         new ReLU(), new MaxPool2d(2), new AvgPool2d(1), new AdaptiveAvgPool2d(1), new Flatten(),

@@ -215,7 +215,6 @@ public abstract class PoolingBatchNormConformance extends CnnConformance {
     double eps = 1e-5;
     for (int[] s : NORMS) {
       int channels = s[1];
-      int n = s[0] * s[2];
       double[] x = values(dtype, s[0] * channels * s[2]);
       double[] mean = values(dtype, channels);
       double[] var = positive(dtype, channels);
@@ -223,18 +222,9 @@ public abstract class PoolingBatchNormConformance extends CnnConformance {
       double[] beta = values(dtype, channels);
       double[] dy = values(dtype, x.length);
       double[] y = new double[x.length];
-      double[] sumDy = new double[channels];
-      double[] sumDyXhat = new double[channels];
-      double[] magnitude = new double[channels];
-      double[] magnitudeXhat = new double[channels];
       for (int i = 0; i < x.length; i++) {
         int c = i / s[2] % channels;
-        double xhat = (x[i] - mean[c]) / Math.sqrt(var[c] + eps);
-        y[i] = xhat * gamma[c] + beta[c];
-        sumDy[c] += dy[i];
-        sumDyXhat[c] += dy[i] * xhat;
-        magnitude[c] += Math.abs(dy[i]);
-        magnitudeXhat[c] += Math.abs(dy[i] * xhat);
+        y[i] = (x[i] - mean[c]) / Math.sqrt(var[c] + eps) * gamma[c] + beta[c];
       }
       String what = "batchNorm " + Arrays.toString(s);
       Buffer gotY = poisoned(dtype, x.length);
@@ -242,29 +232,111 @@ public abstract class PoolingBatchNormConformance extends CnnConformance {
           put(dtype, gamma), put(dtype, beta), gotY);
       tolerance().assertClose(dtype, what, y, get(gotY));
       for (BatchNormStatistics mode : BatchNormStatistics.values()) {
-        double[] dx = new double[x.length];
-        double[] dxMagnitude = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-          int c = i / s[2] % channels;
-          double invStd = 1 / Math.sqrt(var[c] + eps);
-          double xhat = (x[i] - mean[c]) * invStd;
-          double d = dy[i];
-          double m = Math.abs(dy[i]);
-          if (mode == BatchNormStatistics.BATCH) {
-            d -= (sumDy[c] + xhat * sumDyXhat[c]) / n;
-            m += (magnitude[c] + Math.abs(xhat) * magnitudeXhat[c]) / n;
-          }
-          dx[i] = gamma[c] * d * invStd;
-          dxMagnitude[i] = Math.abs(gamma[c] * invStd) * m;
-        }
         Buffer gotDx = poisoned(dtype, x.length);
         Buffer gotDgamma = poisoned(dtype, channels);
         Buffer gotDbeta = poisoned(dtype, channels);
         backend.batchNormBackward(mode, put(dtype, x), s[0], channels, s[2], put(dtype, mean), put(dtype, var), eps,
             put(dtype, gamma), put(dtype, dy), gotDx, gotDgamma, gotDbeta);
-        tolerance().assertSumsClose(dtype, what + " backward " + mode + " dx", dx, dxMagnitude, get(gotDx));
-        tolerance().assertSumsClose(dtype, what + " backward dgamma", sumDyXhat, magnitudeXhat, get(gotDgamma));
-        tolerance().assertSumsClose(dtype, what + " backward dbeta", sumDy, magnitude, get(gotDbeta));
+        checkBatchNormGradients(dtype, what + " backward " + mode, mode, s, x, mean, var, gamma, dy, eps, gotDx,
+            gotDgamma, gotDbeta);
+      }
+    }
+  }
+
+  /**
+   * batchNormBackward's gradients against float64 ones: dx, dgamma and dbeta for x and dy [B, C, S] (s), compared
+   * with tolerances scaled by the sums of the terms' magnitudes.
+   */
+  private void checkBatchNormGradients(DType dtype, String what, BatchNormStatistics mode, int[] s, double[] x,
+      double[] mean, double[] var, double[] gamma, double[] dy, double eps, Buffer gotDx, Buffer gotDgamma,
+      Buffer gotDbeta) {
+    int channels = s[1];
+    int n = s[0] * s[2];
+    double[] sumDy = new double[channels];
+    double[] sumDyXhat = new double[channels];
+    double[] magnitude = new double[channels];
+    double[] magnitudeXhat = new double[channels];
+    for (int i = 0; i < x.length; i++) {
+      int c = i / s[2] % channels;
+      double xhat = (x[i] - mean[c]) / Math.sqrt(var[c] + eps);
+      sumDy[c] += dy[i];
+      sumDyXhat[c] += dy[i] * xhat;
+      magnitude[c] += Math.abs(dy[i]);
+      magnitudeXhat[c] += Math.abs(dy[i] * xhat);
+    }
+    double[] dx = new double[x.length];
+    double[] dxMagnitude = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      int c = i / s[2] % channels;
+      double invStd = 1 / Math.sqrt(var[c] + eps);
+      double xhat = (x[i] - mean[c]) * invStd;
+      double d = dy[i];
+      double m = Math.abs(dy[i]);
+      if (mode == BatchNormStatistics.BATCH) {
+        d -= (sumDy[c] + xhat * sumDyXhat[c]) / n;
+        m += (magnitude[c] + Math.abs(xhat) * magnitudeXhat[c]) / n;
+      }
+      dx[i] = gamma[c] * d * invStd;
+      dxMagnitude[i] = Math.abs(gamma[c] * invStd) * m;
+    }
+    tolerance().assertSumsClose(dtype, what + " dx", dx, dxMagnitude, get(gotDx));
+    tolerance().assertSumsClose(dtype, what + " dgamma", sumDyXhat, magnitudeXhat, get(gotDgamma));
+    tolerance().assertSumsClose(dtype, what + " dbeta", sumDy, magnitude, get(gotDbeta));
+  }
+
+  /**
+   * The fused batch norm and max pooling against batchNorm then maxPool2d on this backend: the same outputs, bit for
+   * bit, and the same indices (gammas of both signs, so the winning tap of x is not always the output's); gradients,
+   * in both modes, against float64 ones for the dy that maxPool2dBackward would spread.
+   */
+  @EachFloatType
+  void batchNormMaxPool2dIsBatchNormThenMaxPool2d(DType dtype) {
+    assumeSupported(dtype);
+    double eps = 1e-5;
+    for (Pool2dGeometry g : POOLS) {
+      int channels = g.channels();
+      int[] s = {g.batch(), channels, g.height() * g.width()};
+      int outputs = (int) g.outputSize();
+      double[] x = values(dtype, (int) g.inputSize());
+      double[] mean = values(dtype, channels);
+      double[] var = positive(dtype, channels);
+      double[] gamma = values(dtype, channels);
+      Buffer bx = put(dtype, x);
+      Buffer bmean = put(dtype, mean);
+      Buffer bvar = put(dtype, var);
+      Buffer bgamma = put(dtype, gamma);
+      Buffer bbeta = put(dtype, values(dtype, channels));
+      Buffer normalized = poisoned(dtype, x.length);
+      backend.batchNorm(bx, s[0], channels, s[2], bmean, bvar, eps, bgamma, bbeta, normalized);
+      Buffer partsY = poisoned(dtype, outputs);
+      Buffer partsIndices = backend.allocate(DType.INT32, outputs);
+      backend.maxPool2d(g, normalized, partsY, partsIndices);
+      Buffer y = poisoned(dtype, outputs);
+      Buffer indices = backend.allocate(DType.INT32, outputs);
+      backend.upload(indices, filledInts(outputs, -7));
+      backend.batchNormMaxPool2d(g, bx, bmean, bvar, eps, bgamma, bbeta, y, indices);
+      String what = "batchNormMaxPool2d " + g;
+      assertArrayEquals(get(partsY), get(y), what);
+      int[] arg = new int[outputs];
+      backend.download(partsIndices, arg);
+      int[] gotIndices = new int[outputs];
+      backend.download(indices, gotIndices);
+      assertArrayEquals(arg, gotIndices, what + " indices");
+
+      double[] pooledDy = values(dtype, outputs);
+      double[] dy = new double[x.length];
+      int outPlane = g.outHeight() * g.outWidth();
+      for (int out = 0; out < outputs; out++) {
+        dy[out / outPlane * s[2] + arg[out]] += pooledDy[out];
+      }
+      for (BatchNormStatistics mode : BatchNormStatistics.values()) {
+        Buffer gotDx = poisoned(dtype, x.length);
+        Buffer gotDgamma = poisoned(dtype, channels);
+        Buffer gotDbeta = poisoned(dtype, channels);
+        backend.batchNormMaxPool2dBackward(mode, g, bx, bmean, bvar, eps, bgamma, indices, put(dtype, pooledDy),
+            gotDx, gotDgamma, gotDbeta);
+        checkBatchNormGradients(dtype, what + " backward " + mode, mode, s, x, mean, var, gamma, dy, eps, gotDx,
+            gotDgamma, gotDbeta);
       }
     }
   }

@@ -365,6 +365,38 @@ public final class CpuBackend extends ArrayBackend {
         b[4].floats(), cy.floats());
   }
 
+  /** 2×2 windows of stride 2 in SIMD, each window normalised as it is pooled; other windows as the default. */
+  @Override
+  public void batchNormMaxPool2d(Pool2dGeometry g, Buffer x, Buffer mean, Buffer var, double eps, Buffer gamma,
+      Buffer beta, Buffer y, Buffer indices) {
+    CpuBuffer[] p = cnn.maxPool2d(g, x, y, indices);
+    CpuBuffer[] b = cnn.batchNorm("batchNormMaxPool2d", x, g.batch(), g.channels(), g.height() * g.width(),
+        new String[] {"mean", "var", "gamma", "beta"}, mean, var, gamma, beta);
+    if (!fast(b[0]) || !PoolNormKernels.pairs(g.window())) { // in that order: PoolNormKernels needs the Vector API
+      super.batchNormMaxPool2d(g, x, mean, var, eps, gamma, beta, y, indices);
+      return;
+    }
+    simd.batchNormMaxPool2d(g, b[0].floats(), b[1].floats(), b[2].floats(), eps, b[3].floats(), b[4].floats(),
+        p[1].floats(), p[2].ints());
+  }
+
+  /** 2×2 windows of stride 2 in SIMD, reading the pooled dy where it lies; other windows as the default. */
+  @Override
+  public void batchNormMaxPool2dBackward(BatchNormStatistics statistics, Pool2dGeometry g, Buffer x, Buffer mean,
+      Buffer var, double eps, Buffer gamma, Buffer indices, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta) {
+    String kernel = "batchNormMaxPool2dBackward";
+    CpuBuffer[] p = cnn.maxPool2dBackward(g, indices, dy, dx);
+    CpuBuffer[] b = cnn.batchNorm(kernel, x, g.batch(), g.channels(), g.height() * g.width(),
+        new String[] {"mean", "var", "gamma", "dgamma", "dbeta"}, mean, var, gamma, dgamma, dbeta);
+    cnn.sameAsX(kernel, "dx", dx, b[0]);
+    if (!fast(b[0]) || !PoolNormKernels.pairs(g.window())) {
+      super.batchNormMaxPool2dBackward(statistics, g, x, mean, var, eps, gamma, indices, dy, dx, dgamma, dbeta);
+      return;
+    }
+    simd.batchNormMaxPool2dBackward(statistics, g, b[0].floats(), b[1].floats(), b[2].floats(), eps, b[3].floats(),
+        p[0].ints(), p[1].floats(), p[2].floats(), b[4].floats(), b[5].floats());
+  }
+
   @Override
   public void batchNormBackward(BatchNormStatistics statistics, Buffer x, int batch, int channels, int spatial,
       Buffer mean, Buffer var, double eps, Buffer gamma, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta) {

@@ -98,6 +98,14 @@ interface FloatKernels extends AutoCloseable {
   void batchNormBackward(BatchNormStatistics statistics, float[] x, int batch, int channels, int spatial,
       float[] mean, float[] var, double eps, float[] gamma, float[] dy, float[] dx, float[] dgamma, float[] dbeta);
 
+  /** maxPool2d over batchNorm's output, for 2×2 windows of stride 2 ({@link PoolNormKernels#pairs}) only. */
+  void batchNormMaxPool2d(Pool2dGeometry g, float[] x, float[] mean, float[] var, double eps, float[] gamma,
+      float[] beta, float[] y, int[] indices);
+
+  /** The backward of {@link #batchNormMaxPool2d}, for its windows only. */
+  void batchNormMaxPool2dBackward(BatchNormStatistics statistics, Pool2dGeometry g, float[] x, float[] mean,
+      float[] var, double eps, float[] gamma, int[] indices, float[] dy, float[] dx, float[] dgamma, float[] dbeta);
+
   /** Stops the worker threads. */
   @Override
   void close();

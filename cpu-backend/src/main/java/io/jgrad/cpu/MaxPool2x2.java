@@ -47,44 +47,56 @@ final class MaxPool2x2 {
    * range (another thread's) or past the end of x, the scalar form takes over.
    */
   static void planes(float[] x, float[] y, int[] indices, int from, int to, int h, int w) {
+    for (int bc = from; bc < to; bc++) {
+      plane(x, 1f, -0f, y, indices, bc, to, h, w); // x·1 + (−0) is x, signed zeros and NaN included
+    }
+  }
+
+  /**
+   * Pools plane bc of scale·x + shift, each tap normalised by one fused multiply-add as batch norm's kernel computes
+   * it, so the windows compare the values batch norm would have written. The planes from bc up to {@code to} belong
+   * to this thread: vectors may write ahead into them, never past them.
+   */
+  static void plane(float[] x, float scale, float shift, float[] y, int[] indices, int bc, int to, int h, int w) {
     int oh = h / 2;
     int ow = w / 2;
     int end = to * oh * ow;
-    for (int bc = from; bc < to; bc++) {
-      int plane = bc * h * w;
-      for (int i = 0; i < oh; i++) {
-        int out = (bc * oh + i) * ow;
-        int top = 2 * i * w;
-        if (w == L && i + 1 < oh) {
-          // Rows of L/2 windows: two output rows a vector (a row a vector computed L/2 windows the next row overwrote).
-          int a = plane + top;
-          windows(x, a, a + 2 * w, a + w, a + 3 * w, true, top, w, y, indices, out);
-          i++;
-          continue;
-        }
-        int j = 0;
-        for (; j < ow && out + j + L <= end && plane + top + 2 * j + w + 2 * L <= x.length; j += L) {
-          int a = plane + top + 2 * j;
-          windows(x, a, a + L, a + w, a + w + L, false, top + 2 * j, w, y, indices, out + j);
-        }
-        for (; j < ow; j++) {
-          window(x, y, indices, bc, i, j, h, w);
-        }
+    int plane = bc * h * w;
+    for (int i = 0; i < oh; i++) {
+      int out = (bc * oh + i) * ow;
+      int top = 2 * i * w;
+      if (w == L && i + 1 < oh) {
+        // Rows of L/2 windows: two output rows a vector (a row a vector computed L/2 windows the next row overwrote).
+        int a = plane + top;
+        windows(x, a, a + 2 * w, a + w, a + 3 * w, scale, shift, true, top, w, y, indices, out);
+        i++;
+        continue;
+      }
+      int j = 0;
+      for (; j < ow && out + j + L <= end && plane + top + 2 * j + w + 2 * L <= x.length; j += L) {
+        int a = plane + top + 2 * j;
+        windows(x, a, a + L, a + w, a + w + L, scale, shift, false, top + 2 * j, w, y, indices, out + j);
+      }
+      for (; j < ow; j++) {
+        window(x, scale, shift, y, indices, bc, i, j, h, w);
       }
     }
   }
 
   /**
    * L windows into y and indices at out: the top rows' inputs at t0 and t1 (the first L/2 windows from t0's L floats,
-   * the rest from t1's), the bottom rows' at b0 and b1; the first window's top-left tap at position first of its plane,
-   * the others at the even offsets from it ({@code twoRows}: the upper half a row further on, see TWO_ROW_OFFSETS).
+   * the rest from t1's), the bottom rows' at b0 and b1, each tap taken as scale·x + shift; the first window's top-left
+   * tap at position first of its plane, the others at the even offsets from it ({@code twoRows}: the upper half a row
+   * further on, see TWO_ROW_OFFSETS).
    */
-  private static void windows(float[] x, int t0, int t1, int b0, int b1, boolean twoRows, int first, int w, float[] y,
-      int[] indices, int out) {
-    FloatVector vt0 = FloatVector.fromArray(F, x, t0);
-    FloatVector vt1 = FloatVector.fromArray(F, x, t1);
-    FloatVector vb0 = FloatVector.fromArray(F, x, b0);
-    FloatVector vb1 = FloatVector.fromArray(F, x, b1);
+  private static void windows(float[] x, int t0, int t1, int b0, int b1, float scale, float shift, boolean twoRows,
+      int first, int w, float[] y, int[] indices, int out) {
+    FloatVector vs = FloatVector.broadcast(F, scale);
+    FloatVector vh = FloatVector.broadcast(F, shift);
+    FloatVector vt0 = FloatVector.fromArray(F, x, t0).fma(vs, vh);
+    FloatVector vt1 = FloatVector.fromArray(F, x, t1).fma(vs, vh);
+    FloatVector vb0 = FloatVector.fromArray(F, x, b0).fma(vs, vh);
+    FloatVector vb1 = FloatVector.fromArray(F, x, b1).fma(vs, vh);
     FloatVector topLeft = vt0.rearrange(EVENS).blend(vt1.rearrange(EVENS), UPPER);
     FloatVector topRight = vt0.rearrange(ODDS).blend(vt1.rearrange(ODDS), UPPER);
     FloatVector bottomLeft = vb0.rearrange(EVENS).blend(vb1.rearrange(EVENS), UPPER);
@@ -107,15 +119,16 @@ final class MaxPool2x2 {
         .or(e.compare(VectorOperators.NE, e).andNot(max.compare(VectorOperators.NE, max)));
   }
 
-  /** One window (output row i, column j of plane bc), tap by tap. */
-  private static void window(float[] x, float[] y, int[] indices, int bc, int i, int j, int h, int w) {
+  /** One window (output row i, column j of plane bc) of scale·x + shift, tap by tap. */
+  private static void window(float[] x, float scale, float shift, float[] y, int[] indices, int bc, int i, int j,
+      int h, int w) {
     int plane = bc * h * w;
     int a = 2 * i * w + 2 * j;
     int arg = a;
-    float max = x[plane + a];
+    float max = Math.fma(x[plane + a], scale, shift);
     for (int t = 1; t < 4; t++) {
       int tap = a + (t >> 1) * w + (t & 1); // window order: top right, bottom left, bottom right
-      float e = x[plane + tap];
+      float e = Math.fma(x[plane + tap], scale, shift);
       if (e > max || (e != e && max == max)) {
         max = e;
         arg = tap;

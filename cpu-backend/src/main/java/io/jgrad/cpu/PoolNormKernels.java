@@ -38,10 +38,15 @@ final class PoolNormKernels {
     team.run((part, parts) -> task.run((int) ((long) part * count / parts), (int) ((long) (part + 1) * count / parts)));
   }
 
+  /** Whether {@link MaxPool2x2} pools this window: 2×2, stride 2, no padding or dilation (disjoint windows). */
+  static boolean pairs(Window2d k) {
+    return k.kernelH() == 2 && k.kernelW() == 2 && k.strideH() == 2 && k.strideW() == 2 && k.padH() == 0
+        && k.padW() == 0 && k.dilationH() == 1 && k.dilationW() == 1;
+  }
+
   void maxPool2d(Pool2dGeometry g, float[] x, float[] y, int[] indices) {
     Window2d k = g.window();
-    boolean pairs = k.kernelH() == 2 && k.kernelW() == 2 && k.strideH() == 2 && k.strideW() == 2 && k.padH() == 0
-        && k.padW() == 0 && k.dilationH() == 1 && k.dilationW() == 1;
+    boolean pairs = pairs(k);
     split(g.batch() * g.channels(), (from, to) -> {
       if (pairs) {
         MaxPool2x2.planes(x, y, indices, from, to, g.height(), g.width());
@@ -175,13 +180,142 @@ final class PoolNormKernels {
     return s;
   }
 
+  private static float scale(float[] gamma, float[] var, double eps, int c) {
+    return (float) (gamma[c] / Math.sqrt(var[c] + eps));
+  }
+
+  private static float shift(float[] beta, float[] mean, float scale, int c) {
+    return beta[c] - mean[c] * scale;
+  }
+
+  /**
+   * One channel's batch-norm gradient at a time, reused along a thread's channels (no allocation per channel): its
+   * dgamma and dbeta, and the coefficients of its input gradient dx = gamma·invStd·(dy − (Σdy + x̂·Σdy·x̂)/n) =
+   * a·dy + b·(x − mean) + d, with x̂ = (x − mean)·invStd, n = B·S (b = d = 0 with RUNNING statistics, which do not
+   * depend on x).
+   */
+  private static final class ChannelGradient {
+    private double sumDy;
+    private double sumDyCentred;
+    float a;
+    float b;
+    float d;
+
+    /**
+     * For channel c of x [B, C, S]: dy's planes hold dyPlane elements each, dy against x at the same position, or, with
+     * indices, a pooled dy against x at its window's maximum. Writes dgamma[c] and dbeta[c].
+     */
+    void compute(BatchNormStatistics statistics, int c, int batch, int channels, int spatial, float[] x, float[] dy,
+        int dyPlane, int[] indices, float[] mean, float[] var, double eps, float[] gamma, float[] dgamma,
+        float[] dbeta) {
+      sumDy = 0;
+      sumDyCentred = 0;
+      for (int p = 0; p < batch; p++) {
+        int plane = p * channels + c;
+        addSums(dy, plane * dyPlane, dyPlane, x, plane * spatial, indices, mean[c]);
+      }
+      double invStd = 1 / Math.sqrt(var[c] + eps);
+      long n = (long) batch * spatial;
+      dgamma[c] = (float) (sumDyCentred * invStd);
+      dbeta[c] = (float) sumDy;
+      boolean batchStatistics = statistics == BatchNormStatistics.BATCH;
+      a = (float) (gamma[c] * invStd);
+      b = batchStatistics ? (float) (-gamma[c] * invStd * invStd * invStd * sumDyCentred / n) : 0f;
+      d = batchStatistics ? (float) (-gamma[c] * invStd * sumDy / n) : 0f;
+    }
+
+    /**
+     * Adds Σdy and Σdy·(x − m) over dy[dyOff, dyOff + count), x at the same offset from xOff or at xOff + the index:
+     * L float partial sums over blocks of at most {@link #BLOCK} elements, each block's added in double.
+     */
+    private void addSums(float[] dy, int dyOff, int count, float[] x, int xOff, int[] indices, float m) {
+      FloatVector vm = FloatVector.broadcast(F, m);
+      int shift = xOff - dyOff;
+      for (int b0 = dyOff; b0 < dyOff + count; b0 += BLOCK) {
+        int end = Math.min(dyOff + count, b0 + BLOCK);
+        FloatVector s = FloatVector.zero(F);
+        FloatVector sc = FloatVector.zero(F);
+        int i = b0;
+        for (; i + L <= end; i += L) {
+          FloatVector g = FloatVector.fromArray(F, dy, i);
+          FloatVector xs = indices == null ? FloatVector.fromArray(F, x, i + shift)
+              : FloatVector.fromArray(F, x, xOff, indices, i);
+          s = s.add(g);
+          sc = g.fma(xs.sub(vm), sc);
+        }
+        sumDy += LaneSums.sum(s);
+        sumDyCentred += LaneSums.sum(sc);
+        for (; i < end; i++) {
+          sumDy += dy[i];
+          sumDyCentred += dy[i] * (double) (x[indices == null ? i + shift : xOff + indices[i]] - m);
+        }
+      }
+    }
+  }
+
+  /**
+   * maxPool2d over batchNorm's output for 2×2 windows of stride 2 ({@link #pairs}), each window normalised as it is
+   * pooled: the same y and indices as the two kernels, without writing and reading back the normalised planes.
+   */
+  void batchNormMaxPool2d(Pool2dGeometry g, float[] x, float[] mean, float[] var, double eps, float[] gamma,
+      float[] beta, float[] y, int[] indices) {
+    int channels = g.channels();
+    split(g.batch() * channels, (from, to) -> {
+      for (int bc = from; bc < to; bc++) {
+        int c = bc % channels;
+        float scale = scale(gamma, var, eps, c);
+        MaxPool2x2.plane(x, scale, shift(beta, mean, scale, c), y, indices, bc, to, g.height(), g.width());
+      }
+    });
+  }
+
+  /**
+   * batchNormBackward for the gradient maxPool2dBackward would spread from the pooled dy, reading dy and the indices
+   * where they lie: the sums run over the windows' maxima only (x gathered there), and dx = b·(x − mean) + d over each
+   * plane, plus a·dy at each maximum. 2×2 windows of stride 2 only ({@link #pairs}): disjoint, so no two maxima share a
+   * position.
+   */
+  void batchNormMaxPool2dBackward(BatchNormStatistics statistics, Pool2dGeometry g, float[] x, float[] mean,
+      float[] var, double eps, float[] gamma, int[] indices, float[] dy, float[] dx, float[] dgamma, float[] dbeta) {
+    int batch = g.batch();
+    int channels = g.channels();
+    int spatial = g.height() * g.width();
+    int pooled = g.outHeight() * g.outWidth();
+    split(channels, (from, to) -> {
+      ChannelGradient grad = new ChannelGradient();
+      for (int c = from; c < to; c++) {
+        float m = mean[c];
+        FloatVector vm = FloatVector.broadcast(F, m);
+        grad.compute(statistics, c, batch, channels, spatial, x, dy, pooled, indices, mean, var, eps, gamma, dgamma,
+            dbeta);
+        FloatVector vb = FloatVector.broadcast(F, grad.b);
+        FloatVector vd = FloatVector.broadcast(F, grad.d);
+        for (int b = 0; b < batch; b++) {
+          int in = (b * channels + c) * spatial;
+          int i = in;
+          for (; i + L <= in + spatial; i += L) {
+            FloatVector.fromArray(F, x, i).sub(vm).fma(vb, vd).intoArray(dx, i);
+          }
+          for (; i < in + spatial; i++) {
+            dx[i] = Math.fma(x[i] - m, grad.b, grad.d);
+          }
+          int out = (b * channels + c) * pooled;
+          for (int j = out; j < out + pooled; j++) {
+            int at = in + indices[j];
+            dx[at] = Math.fma(dy[j], grad.a, dx[at]);
+          }
+        }
+      }
+    });
+  }
+
   void batchNorm(float[] x, int batch, int channels, int spatial, float[] mean, float[] var, double eps,
       float[] gamma, float[] beta, float[] y) {
     split(batch * channels, (from, to) -> {
       for (int bc = from; bc < to; bc++) {
         int c = bc % channels;
-        float scale = (float) (gamma[c] / Math.sqrt(var[c] + eps));
-        float shift = beta[c] - mean[c] * scale;
+        float scale = scale(gamma, var, eps, c);
+        float shift = shift(beta, mean, scale, c);
         int off = bc * spatial;
         FloatVector vs = FloatVector.broadcast(F, scale);
         FloatVector vt = FloatVector.broadcast(F, shift);
@@ -190,7 +324,7 @@ final class PoolNormKernels {
           FloatVector.fromArray(F, x, i).fma(vs, vt).intoArray(y, i);
         }
         for (; i < off + spatial; i++) {
-          y[i] = x[i] * scale + shift;
+          y[i] = Math.fma(x[i], scale, shift); // as the vectors round it: the pooling fused below relies on it
         }
       }
     });
@@ -198,42 +332,16 @@ final class PoolNormKernels {
 
   void batchNormBackward(BatchNormStatistics statistics, float[] x, int batch, int channels, int spatial,
       float[] mean, float[] var, double eps, float[] gamma, float[] dy, float[] dx, float[] dgamma, float[] dbeta) {
-    long n = (long) batch * spatial;
     split(channels, (from, to) -> {
+      ChannelGradient grad = new ChannelGradient();
       for (int c = from; c < to; c++) {
         float m = mean[c];
-        double invStd = 1 / Math.sqrt(var[c] + eps);
-        double sumDy = 0;
-        double sumDyCentred = 0;
         FloatVector vm = FloatVector.broadcast(F, m);
-        for (int b = 0; b < batch; b++) {
-          int off = (b * channels + c) * spatial;
-          for (int b0 = off; b0 < off + spatial; b0 += BLOCK) {
-            int end = Math.min(off + spatial, b0 + BLOCK);
-            FloatVector s = FloatVector.zero(F);
-            FloatVector sc = FloatVector.zero(F);
-            int i = b0;
-            for (; i + L <= end; i += L) {
-              FloatVector g = FloatVector.fromArray(F, dy, i);
-              s = s.add(g);
-              sc = g.fma(FloatVector.fromArray(F, x, i).sub(vm), sc);
-            }
-            sumDy += LaneSums.sum(s);
-            sumDyCentred += LaneSums.sum(sc);
-            for (; i < end; i++) {
-              sumDy += dy[i];
-              sumDyCentred += dy[i] * (double) (x[i] - m);
-            }
-          }
-        }
-        double sumDyXhat = sumDyCentred * invStd;
-        dgamma[c] = (float) sumDyXhat;
-        dbeta[c] = (float) sumDy;
-        // dx = gamma·invStd·(dy − (Σdy + x̂·Σdy·x̂)/n) = a·dy + b·(x − mean) + d, with x̂ = (x − mean)·invStd.
-        boolean batchStatistics = statistics == BatchNormStatistics.BATCH;
-        float a = (float) (gamma[c] * invStd);
-        float bCoef = batchStatistics ? (float) (-gamma[c] * invStd * invStd * invStd * sumDyCentred / n) : 0f;
-        float d = batchStatistics ? (float) (-gamma[c] * invStd * sumDy / n) : 0f;
+        grad.compute(statistics, c, batch, channels, spatial, x, dy, spatial, null, mean, var, eps, gamma, dgamma,
+            dbeta);
+        float a = grad.a;
+        float bCoef = grad.b;
+        float d = grad.d;
         FloatVector va = FloatVector.broadcast(F, a);
         FloatVector vb = FloatVector.broadcast(F, bCoef);
         FloatVector vd = FloatVector.broadcast(F, d);
@@ -245,7 +353,7 @@ final class PoolNormKernels {
             FloatVector.fromArray(F, dy, i).fma(va, centred.fma(vb, vd)).intoArray(dx, i);
           }
           for (; i < off + spatial; i++) {
-            dx[i] = a * dy[i] + bCoef * (x[i] - m) + d;
+            dx[i] = Math.fma(dy[i], a, Math.fma(x[i] - m, bCoef, d));
           }
         }
       }

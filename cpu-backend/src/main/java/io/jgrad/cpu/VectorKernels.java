@@ -439,6 +439,18 @@ final class VectorKernels implements FloatKernels {
   }
 
   @Override
+  public void batchNormMaxPool2d(Pool2dGeometry g, float[] x, float[] mean, float[] var, double eps, float[] gamma,
+      float[] beta, float[] y, int[] indices) {
+    poolNorm.batchNormMaxPool2d(g, x, mean, var, eps, gamma, beta, y, indices);
+  }
+
+  @Override
+  public void batchNormMaxPool2dBackward(BatchNormStatistics statistics, Pool2dGeometry g, float[] x, float[] mean,
+      float[] var, double eps, float[] gamma, int[] indices, float[] dy, float[] dx, float[] dgamma, float[] dbeta) {
+    poolNorm.batchNormMaxPool2dBackward(statistics, g, x, mean, var, eps, gamma, indices, dy, dx, dgamma, dbeta);
+  }
+
+  @Override
   public void close() {
     team.close();
   }

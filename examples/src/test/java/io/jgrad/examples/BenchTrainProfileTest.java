@@ -2,6 +2,7 @@ package io.jgrad.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -89,12 +90,15 @@ class BenchTrainProfileTest {
         "--windows", "1", "--steps", "1", "--max-warmup", "0", "--profile");
     Map<String, String> callsPerStep = callsPerStep(r);
     assertTrue(r.out().contains("\"event\":\"summary\"") && r.out().contains("\"model\":\"cnn\""), r.out());
-    // Two blocks: each a convolution, a batch norm and a max-pool; the first block's input needs no gradient.
+    // Two blocks: each a convolution and a batch norm with its max-pool (one op); the first block's input needs no
+    // gradient.
     assertEquals("2.0", callsPerStep.get("conv2d"), callsPerStep.toString());
     assertEquals("2.0", callsPerStep.get("conv2dBackwardWeight"), callsPerStep.toString());
     assertEquals("1.0", callsPerStep.get("conv2dBackwardInput"), callsPerStep.toString());
-    assertEquals("2.0", callsPerStep.get("maxPool2d"), callsPerStep.toString());
     assertEquals("2.0", callsPerStep.get("batchNormStatistics"), callsPerStep.toString());
+    assertEquals("2.0", callsPerStep.get("batchNormMaxPool2d"), callsPerStep.toString());
+    assertEquals("2.0", callsPerStep.get("batchNormMaxPool2dBackward batch"), callsPerStep.toString());
+    assertNull(callsPerStep.get("maxPool2d"), callsPerStep.toString());
   }
 
   /** --image 3,32,32 times CIFAR-10's network: a third block, so three convolutions and two input gradients. */
