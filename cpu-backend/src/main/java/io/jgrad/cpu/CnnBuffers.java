@@ -52,9 +52,8 @@ final class CnnBuffers {
     };
   }
 
-  /** x, y, indices (INT32). */
-  CpuBuffer[] maxPool2d(Pool2dGeometry g, Buffer x, Buffer y, Buffer indices) {
-    String kernel = "maxPool2d";
+  /** x, y, indices (INT32) of a max-pooling kernel (maxPool2d, or batch norm fused with it). */
+  CpuBuffer[] maxPool2d(String kernel, Pool2dGeometry g, Buffer x, Buffer y, Buffer indices) {
     CpuBuffer cx = backend.floating(kernel, "x", x);
     return new CpuBuffer[] {
       backend.matching(kernel, "x", x, cx, g.inputSize()),
@@ -63,9 +62,8 @@ final class CnnBuffers {
     };
   }
 
-  /** indices (INT32), dy, dx. */
-  CpuBuffer[] maxPool2dBackward(Pool2dGeometry g, Buffer indices, Buffer dy, Buffer dx) {
-    String kernel = "maxPool2dBackward";
+  /** indices (INT32), dy, dx of a max-pooling gradient kernel (maxPool2dBackward, or batch norm's fused with it). */
+  CpuBuffer[] maxPool2dBackward(String kernel, Pool2dGeometry g, Buffer indices, Buffer dy, Buffer dx) {
     CpuBuffer cdy = backend.floating(kernel, "dy", dy);
     return new CpuBuffer[] {
       indices(kernel, indices, g),

@@ -311,7 +311,7 @@ public final class CpuBackend extends ArrayBackend {
 
   @Override
   public void maxPool2d(Pool2dGeometry g, Buffer x, Buffer y, Buffer indices) {
-    CpuBuffer[] b = cnn.maxPool2d(g, x, y, indices);
+    CpuBuffer[] b = cnn.maxPool2d("maxPool2d", g, x, y, indices);
     if (!fast(b[0])) {
       reference.maxPool2d(g, x, y, indices);
       return;
@@ -321,7 +321,7 @@ public final class CpuBackend extends ArrayBackend {
 
   @Override
   public void maxPool2dBackward(Pool2dGeometry g, Buffer indices, Buffer dy, Buffer dx) {
-    CpuBuffer[] b = cnn.maxPool2dBackward(g, indices, dy, dx);
+    CpuBuffer[] b = cnn.maxPool2dBackward("maxPool2dBackward", g, indices, dy, dx);
     if (!fast(b[1])) {
       reference.maxPool2dBackward(g, indices, dy, dx);
       return;
@@ -369,8 +369,9 @@ public final class CpuBackend extends ArrayBackend {
   @Override
   public void batchNormMaxPool2d(Pool2dGeometry g, Buffer x, Buffer mean, Buffer var, double eps, Buffer gamma,
       Buffer beta, Buffer y, Buffer indices) {
-    CpuBuffer[] p = cnn.maxPool2d(g, x, y, indices);
-    CpuBuffer[] b = cnn.batchNorm("batchNormMaxPool2d", x, g.batch(), g.channels(), g.height() * g.width(),
+    String kernel = "batchNormMaxPool2d";
+    CpuBuffer[] p = cnn.maxPool2d(kernel, g, x, y, indices);
+    CpuBuffer[] b = cnn.batchNorm(kernel, x, g.batch(), g.channels(), g.height() * g.width(),
         new String[] {"mean", "var", "gamma", "beta"}, mean, var, gamma, beta);
     if (!fast(b[0]) || !PoolNormKernels.pairs(g.window())) { // in that order: PoolNormKernels needs the Vector API
       super.batchNormMaxPool2d(g, x, mean, var, eps, gamma, beta, y, indices);
@@ -385,7 +386,7 @@ public final class CpuBackend extends ArrayBackend {
   public void batchNormMaxPool2dBackward(BatchNormStatistics statistics, Pool2dGeometry g, Buffer x, Buffer mean,
       Buffer var, double eps, Buffer gamma, Buffer indices, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta) {
     String kernel = "batchNormMaxPool2dBackward";
-    CpuBuffer[] p = cnn.maxPool2dBackward(g, indices, dy, dx);
+    CpuBuffer[] p = cnn.maxPool2dBackward(kernel, g, indices, dy, dx);
     CpuBuffer[] b = cnn.batchNorm(kernel, x, g.batch(), g.channels(), g.height() * g.width(),
         new String[] {"mean", "var", "gamma", "dgamma", "dbeta"}, mean, var, gamma, dgamma, dbeta);
     cnn.sameAsX(kernel, "dx", dx, b[0]);

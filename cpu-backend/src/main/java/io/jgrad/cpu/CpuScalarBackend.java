@@ -291,13 +291,13 @@ public final class CpuScalarBackend extends ArrayBackend {
 
   @Override
   public void maxPool2d(Pool2dGeometry g, Buffer x, Buffer y, Buffer indices) {
-    CpuBuffer[] b = cnn.maxPool2d(g, x, y, indices);
+    CpuBuffer[] b = cnn.maxPool2d("maxPool2d", g, x, y, indices);
     CnnReference.maxPool2d(g, b[0], b[1], b[2]);
   }
 
   @Override
   public void maxPool2dBackward(Pool2dGeometry g, Buffer indices, Buffer dy, Buffer dx) {
-    CpuBuffer[] b = cnn.maxPool2dBackward(g, indices, dy, dx);
+    CpuBuffer[] b = cnn.maxPool2dBackward("maxPool2dBackward", g, indices, dy, dx);
     CnnReference.maxPool2dBackward(g, b[0], b[1], b[2]);
   }
 
