@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.nn.BatchNorm1d;
+import io.jgrad.nn.BatchNorm2d;
 import io.jgrad.nn.CheckpointedSequential;
 import io.jgrad.nn.Dropout;
 import io.jgrad.nn.Linear;
+import io.jgrad.nn.MaxPool2d;
 import io.jgrad.nn.Module;
 import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
@@ -150,6 +152,21 @@ class CheckpointTest extends ReferenceBackendTest {
       // gradients, then BatchNorm's running statistics: updated once, not again by the recompute
       assertArrayEquals(plain.get(i), checkpointed.get(i), 0f, "tensor " + i);
     }
+  }
+
+  /**
+   * No cut falls between a batch norm and the max-pool run with it as one op, nor between a Linear and its activation:
+   * a segment per pair, not per layer, even where that leaves fewer segments than asked for (which once ran past the
+   * last layer).
+   */
+  @Test
+  void checkpointingKeepsFusedPairsWhole() {
+    Sequential cnn = new Sequential(new BatchNorm2d(backend, DType.FLOAT32, 2), new MaxPool2d(2),
+        new BatchNorm2d(backend, DType.FLOAT32, 2), new MaxPool2d(2));
+    assertEquals(2, cnn.checkpointed(4).segments());
+    Sequential mlp = new Sequential(new Linear(backend, 3, 3, new Generator(1)), new ReLU(),
+        new Linear(backend, 3, 3, new Generator(2)), new ReLU());
+    assertEquals(2, mlp.checkpointed(4).segments());
   }
 
   @Test

@@ -28,7 +28,8 @@ public final class CheckpointedSequential extends Module {
     }
     int from = 0;
     for (int s = 1; s <= k; s++) {
-      int to = s == k ? n : Math.max(from + 1, (int) Math.round((double) s * n / k));
+      // At most n: a pair kept whole may already have taken the layers this segment would have had.
+      int to = s == k ? n : Math.min(n, Math.max(from + 1, (int) Math.round((double) s * n / k)));
       // Never split a pair that runs as one op (a Linear and its activation, batch norm and its pooling).
       while (to < n && Sequential.fuses(layers.get(to - 1), layers.get(to))) {
         to++;
