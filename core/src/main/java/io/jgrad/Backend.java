@@ -428,10 +428,11 @@ public interface Backend extends AutoCloseable {
   // ---- random ----
 
   /**
-   * Counter-based random numbers, identical on every backend: element i is drawn from Philox4x32-10 with key =
-   * (low, high 32 bits of seed) and counter = (low, high 32 bits of offset + i, 0, 0), giving x0, x1. UNIFORM: a +
-   * (b − a)·x0·2⁻³²; NORMAL: a + b·sqrt(−2·ln((x0 + 1)·2⁻³²))·cos(2π·x1·2⁻³²). Computed in double, then rounded to
-   * the buffer's dtype. See {@code io.jgrad.internal.Philox} for the reference.
+   * Counter-based random numbers, identical on every backend: Philox4x32-10 with key = (low, high 32 bits of seed);
+   * element i takes j = offset + i (unsigned). UNIFORM: a + (b − a)·x·2⁻³², x word j mod 4 of the block of counter
+   * (low, high 32 bits of ⌊j/4⌋, 0, 0); NORMAL: a + b·sqrt(−2·ln((x0 + 1)·2⁻³²))·cos(2π·x1·2⁻³²), x0 and x1 the first
+   * two words of counter (low, high 32 bits of j, 0, 0). Computed in double, then rounded to the buffer's dtype. See
+   * {@code io.jgrad.internal.Philox} for the reference.
    */
   void random(Distribution dist, double a, double b, long seed, long offset, Buffer out);
 

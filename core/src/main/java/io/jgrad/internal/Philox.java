@@ -7,6 +7,10 @@ import io.jgrad.spi.Distribution;
  * Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC'11), the counter-based generator
  * behind {@link Backend#random}. Stateless: the same (seed, counter) gives the same numbers on every backend,
  * which is what makes dropout masks replayable under gradient checkpointing.
+ *
+ * <p>A uniform draw takes one of the four 32-bit words of a block (element i: word i mod 4 of counter ⌊i/4⌋), as
+ * cuRAND's {@code curand_uniform4} does, so a dropout mask costs a quarter of the rounds of one block per element; a
+ * normal draw takes the first two words of its own block (counter i), for the Box–Muller transform.
  */
 public final class Philox {
   private static final int M0 = 0xD2511F53;
@@ -17,14 +21,11 @@ public final class Philox {
 
   private Philox() {}
 
-  /** The first two 32-bit outputs (x0, x1) for key = seed and counter = (lo, hi of {@code counter}, 0, 0). */
-  public static long draw(long seed, long counter) {
-    int c0 = (int) counter;
-    int c1 = (int) (counter >>> 32);
-    int c2 = 0;
-    int c3 = 0;
-    int k0 = (int) seed;
-    int k1 = (int) (seed >>> 32);
+  /**
+   * The block for key (k0, k1) and counter (c0, c1, c2, c3): its four 32-bit words, word w in bits 32·(w mod 2) of
+   * element w / 2 of the result (x0 | x1 << 32, x2 | x3 << 32).
+   */
+  static long[] block(int k0, int k1, int c0, int c1, int c2, int c3) {
     for (int round = 0; round < 10; round++) {
       long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
       long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);
@@ -39,17 +40,28 @@ public final class Philox {
       k0 += W0;
       k1 += W1;
     }
-    return (c0 & 0xFFFFFFFFL) | ((long) c1 << 32);
+    return new long[] {(c0 & 0xFFFFFFFFL) | ((long) c1 << 32), (c2 & 0xFFFFFFFFL) | ((long) c3 << 32)};
+  }
+
+  /** The block of key = (lo, hi of {@code seed}) and counter = (lo, hi of {@code counter}, 0, 0). */
+  public static long[] block(long seed, long counter) {
+    return block((int) seed, (int) (seed >>> 32), (int) counter, (int) (counter >>> 32), 0, 0);
+  }
+
+  /** The 32-bit word of element {@code i}'s uniform draw: word i mod 4 of the block of counter ⌊i/4⌋, unsigned. */
+  public static long uniformWord(long seed, long i) {
+    long pair = block(seed, i >>> 2)[(int) (i >>> 1) & 1];
+    return (i & 1) == 0 ? pair & 0xFFFFFFFFL : pair >>> 32;
   }
 
   /** Element {@code i}'s value as {@link Backend#random} defines it, in double. */
-  public static double sample(Distribution dist, double a, double b, long seed, long counter) {
-    long bits = draw(seed, counter);
+  public static double sample(Distribution dist, double a, double b, long seed, long i) {
+    if (dist == Distribution.UNIFORM) {
+      return a + (b - a) * (uniformWord(seed, i) * TWO_POW_MINUS_32);
+    }
+    long bits = block(seed, i)[0];
     long x0 = bits & 0xFFFFFFFFL;
     long x1 = bits >>> 32;
-    if (dist == Distribution.UNIFORM) {
-      return a + (b - a) * (x0 * TWO_POW_MINUS_32);
-    }
     double u1 = (x0 + 1) * TWO_POW_MINUS_32;
     double u2 = x1 * TWO_POW_MINUS_32;
     return a + b * Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);

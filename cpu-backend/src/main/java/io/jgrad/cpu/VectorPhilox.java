@@ -10,18 +10,15 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Uniform float32 samples of {@link Philox} in SIMD, bit-identical to {@link Philox#sample}: one Philox4x32-10 block
  * per lane, the 32-bit words held in 64-bit lanes so that a lane multiply gives the full 32×32 → 64-bit product
- * (its high and low words are what a Philox round needs), then u = x0·2⁻³², a + (b − a)·u in double and rounded to
- * float as the reference does. Dropout draws a mask element per activation every step; in scalar Java those draws
- * took more of a recipe step than its GEMMs.
+ * (its high and low words are what a Philox round needs); each block's four words are four elements' draws, u =
+ * x·2⁻³², a + (b − a)·u in double and rounded to float as the reference does. Dropout draws a mask element per
+ * activation every step; in scalar Java those draws took more of a recipe step than its GEMMs.
  */
 final class VectorPhilox {
   private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
   private static final int L = LONGS.length();
-  /**
-   * Samples per block: drawn in double into a small buffer, then rounded to float by a plain loop C2 vectorizes. A
-   * divisor of {@link SplitLoop#PIECE}, so split loops keep whole blocks.
-   */
-  private static final int BLOCK = 32 * L;
+  /** Elements per {@link #fourWords} call: two vectors of counters, four words each. A divisor of SplitLoop.PIECE. */
+  private static final int BLOCK = 8 * L;
   private static final long M0 = 0xD2511F53L;
   private static final long M1 = 0xCD9E8D57L;
   private static final long W0 = 0x9E3779B9L;
@@ -39,7 +36,7 @@ final class VectorPhilox {
 
   /**
    * out[i] = (float) Philox.sample(UNIFORM, a, b, seed, offset + i) for from ≤ i &lt; to, drawn through {@code
-   * block} (from {@link #block}; not shared between threads). Every element's value depends only on its counter, so
+   * block} (from {@link #block}; not shared between threads). Every element's value depends only on its index, so
    * a loop split anywhere gives the same bits.
    */
   static void uniform(double a, double b, long seed, long offset, float[] out, int from, int to, double[] block) {
@@ -47,12 +44,17 @@ final class VectorPhilox {
     // class (a half-width float species, or one a shape-changing conversion loads) ends C2's proof that FloatVector
     // has one implementation, and every float kernel's loads and stores fell back to boxed Java (2 MB a step).
     int i = from;
+    for (; i < to && ((offset + i) & 3) != 0; i++) { // up to a block's first word
+      out[i] = (float) Philox.sample(Distribution.UNIFORM, a, b, seed, offset + i);
+    }
     for (; i <= to - BLOCK; i += BLOCK) {
-      for (int j = 0; j < BLOCK; j += 2 * L) {
-        firstWords(seed, offset + i + j, a, b, block, j);
-      }
-      for (int j = 0; j < BLOCK; j++) {
-        out[i + j] = (float) block[j];
+      fourWords(seed, (offset + i) >>> 2, a, b, block);
+      // block holds word w of counter c at w·2L + c; element 4c + w of this stretch is its draw.
+      for (int c = 0; c < 2 * L; c++) {
+        out[i + 4 * c] = (float) block[c];
+        out[i + 4 * c + 1] = (float) block[2 * L + c];
+        out[i + 4 * c + 2] = (float) block[4 * L + c];
+        out[i + 4 * c + 3] = (float) block[6 * L + c];
       }
     }
     for (; i < to; i++) {
@@ -61,11 +63,11 @@ final class VectorPhilox {
   }
 
   /**
-   * Philox4x32-10's first output word for the counters first … first + 2L − 1, as a + (b − a)·x0·2⁻³² into
-   * block[j …]: two vectors of counters go through the rounds side by side, so that one's multiplies run while the
-   * other's wait (1.2× over one vector at a time).
+   * Philox4x32-10's four words for the counters first … first + 2L − 1, each as a + (b − a)·x·2⁻³², word w of
+   * counter first + c into block[w·2L + c]: two vectors of counters go through the rounds side by side, so that one's
+   * multiplies run while the other's wait (1.2× over one vector at a time).
    */
-  private static void firstWords(long seed, long first, double a, double b, double[] block, int j) {
+  private static void fourWords(long seed, long first, double a, double b, double[] block) {
     LongVector counterA = IOTA.add(first);
     LongVector counterB = IOTA.add(first + L);
     LongVector a0 = counterA.and(LOW);
@@ -102,12 +104,23 @@ final class VectorPhilox {
       k0 = (k0 + W0) & LOW;
       k1 = (k1 + W1) & LOW;
     }
-    // a + (b − a)·x0·2⁻³², the reference's order of operations, in double. Written here rather than in a method
+    // a + (b − a)·x·2⁻³², the reference's order of operations, in double. Written here rather than in a method
     // taking the vector: whether C2 inlines a call into this already large method is its choice, and a vector passed
     // to a call that is not inlined is boxed (1.1 MB a CNN step in 1 JVM of 13; docs/benchmarks.md).
     double range = b - a;
-    ((DoubleVector) a0.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a).intoArray(block, j);
-    ((DoubleVector) b0.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
-        .intoArray(block, j + L);
+    ((DoubleVector) a0.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a).intoArray(block, 0);
+    ((DoubleVector) b0.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a).intoArray(block, L);
+    ((DoubleVector) a1.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
+        .intoArray(block, 2 * L);
+    ((DoubleVector) b1.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
+        .intoArray(block, 3 * L);
+    ((DoubleVector) a2.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
+        .intoArray(block, 4 * L);
+    ((DoubleVector) b2.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
+        .intoArray(block, 5 * L);
+    ((DoubleVector) a3.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
+        .intoArray(block, 6 * L);
+    ((DoubleVector) b3.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
+        .intoArray(block, 7 * L);
   }
 }

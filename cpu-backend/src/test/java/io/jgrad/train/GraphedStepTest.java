@@ -235,7 +235,7 @@ class GraphedStepTest {
         Optimizer opt = new AdamW(model.namedParameters(), 2e-2)) {
       Trainer trainer = new Trainer(model, opt, new CrossEntropyLoss(Reduction.MEAN, 0.1)).graphs(graphs)
           .validation(validation)
-          .earlyStopping(EarlyStopping.on(Monitor.VALIDATION_LOSS, 2, 0).restoreBestWeights());
+          .earlyStopping(EarlyStopping.on(Monitor.VALIDATION_LOSS, 1, 0).restoreBestWeights());
       List<EpochMetrics> epochs = trainer.fit(train, test, 8);
       float[][] weights = model.parameters().stream().map(p -> p.value().toFloatArray()).toArray(float[][]::new);
       return new Stopped(epochs, trainer.restoredEpoch(), weights, trainer.replayedSteps());
