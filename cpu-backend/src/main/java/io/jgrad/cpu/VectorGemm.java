@@ -105,8 +105,8 @@ final class VectorGemm {
 
   /** Scratch, one per thread of the team, allocated once. */
   private static final class Workspace {
-    /** The B panels of one {@link #sharedA} column block. */
-    final float[] b = new float[KC * CHUNK];
+    /** The B panels of one {@link #sharedA} column block, from {@link AlignedFloats#OFFSET} on. */
+    final float[] b = AlignedFloats.allocate(KC * CHUNK);
     final float[] tile = new float[MR * NR];
   }
 
@@ -150,7 +150,8 @@ final class VectorGemm {
   private final WorkerTeam.Task sharedA = this::sharedA;
   /**
    * A and B packed K block by K block, shared by the threads. Grown on demand up to PACKED floats each, never shrunk,
-   * as a caching allocator keeps its blocks: a steady-state GEMM allocates nothing.
+   * as a caching allocator keeps its blocks: a steady-state GEMM allocates nothing. B from {@link AlignedFloats#OFFSET}
+   * on, as every array of B panels here: the micro-kernel's vector loads.
    */
   private float[] packedA = new float[A_BLOCK];
   private float[] packedB = new float[0];
@@ -264,15 +265,15 @@ final class VectorGemm {
       this.n = n;
       kcStep = blockSize(k, KC, 1);
       nPad = roundUp(n, NR);
-      if (panels.length < nPad * k) {
-        panels = new float[nPad * k];
+      if (panels.length < AlignedFloats.OFFSET + nPad * k) {
+        panels = AlignedFloats.allocate(nPad * k);
       }
     }
 
     /** Where op(B)[p, j .. j + NR) goes, for j a multiple of NR. */
     int at(int p, int j) {
       int pc = p < kcStep ? 0 : p / kcStep * kcStep; // one K block mostly: no division a step
-      return pc * nPad + j * Math.min(kcStep, k - pc) + (p - pc) * NR;
+      return AlignedFloats.OFFSET + pc * nPad + j * Math.min(kcStep, k - pc) + (p - pc) * NR;
     }
 
     float[] panels() {
@@ -329,8 +330,8 @@ final class VectorGemm {
       if (op.prepackedA == null && packedA.length < roundUp(op.mSpan, MR) * op.kSpan) {
         packedA = new float[roundUp(op.mSpan, MR) * op.kSpan];
       }
-      if (op.prepackedB == null && packedB.length < roundUp(op.nSpan, NR) * op.kSpan) {
-        packedB = new float[roundUp(op.nSpan, NR) * op.kSpan];
+      if (op.prepackedB == null && packedB.length < AlignedFloats.OFFSET + roundUp(op.nSpan, NR) * op.kSpan) {
+        packedB = AlignedFloats.allocate(roundUp(op.nSpan, NR) * op.kSpan);
       }
       if (parallel) {
         team.run(packed);
@@ -361,8 +362,8 @@ final class VectorGemm {
       scaleC(op, 0, op.m, jc, jc + nc);
       for (int pc = 0; pc < op.k; pc += kcStep) {
         int kc = Math.min(kcStep, op.k - pc);
-        packB(op, pc, kc, jc, nc, w.b, 0);
-        macroKernel(op, panelsA, pc * mPad, w.tile, w.b, 0, 0, op.m, jc, nc, kc, pc == 0);
+        packB(op, pc, kc, jc, nc, w.b, AlignedFloats.OFFSET);
+        macroKernel(op, panelsA, pc * mPad, w.tile, w.b, AlignedFloats.OFFSET, 0, op.m, jc, nc, kc, pc == 0);
       }
     }
     team.await(); // nobody takes from the counters any more
@@ -409,7 +410,7 @@ final class VectorGemm {
     float[] panelsA = op.prepackedA != null ? op.prepackedA : packedA;
     int aBase = op.prepackedA != null ? k0 * mPad : 0;
     float[] panelsB = op.prepackedB != null ? op.prepackedB : packedB;
-    int bBase = op.prepackedB != null ? k0 * nPad : 0;
+    int bBase = AlignedFloats.OFFSET + (op.prepackedB != null ? k0 * nPad : 0);
     for (int u; (u = nextBlock.getAndIncrement()) < blocks; ) {
       int i = u % rowBlocks * mcStep;
       int mc = Math.min(mcStep, m1 - m0 - i);
@@ -451,7 +452,8 @@ final class VectorGemm {
         packA(op, m0 + i, Math.min(A_PIECE, m1 - m0 - i), pc, kc, packedA, (pc - k0) * mPad + i * kc);
       } else {
         int j = (piece - aPieces) * B_PIECE;
-        packB(op, pc, kc, n0 + j, Math.min(B_PIECE, n1 - n0 - j), packedB, (pc - k0) * nPad + j * kc);
+        packB(op, pc, kc, n0 + j, Math.min(B_PIECE, n1 - n0 - j), packedB,
+            AlignedFloats.OFFSET + (pc - k0) * nPad + j * kc);
       }
     }
   }
