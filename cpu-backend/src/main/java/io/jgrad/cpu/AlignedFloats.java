@@ -8,10 +8,10 @@ import java.lang.management.ManagementFactory;
  * Float arrays whose element {@link #OFFSET} starts a 64-byte cache line, for the GEMM's packed B panels: the
  * micro-kernel loads them 64 bytes at a time, and a load that straddles two lines costs two. Java gives no array
  * addresses, but HotSpot's G1 collector allocates an array of half a heap region or more ("humongous") at the start of
- * a region of its own, and moves it, if ever, only to another region's start: its elements begin one array header past a
- * region boundary, 16 bytes with compressed class pointers and 12 with compact object headers. So an array is padded
- * to that size where it is smaller (if half a region is at most {@link #MAX_PADDED_BYTES}) and used from element
- * OFFSET on. Where the collector is not G1, the header's size is not known, or jdk.management is absent, OFFSET is 0
+ * a region of its own, and moves it, if ever, only to another region's start: its elements begin one array header
+ * past a region boundary, 16 bytes with compressed class pointers and 12 with compact object headers. So an array is
+ * padded to that size where it is smaller (if half a region is at most {@link #MAX_PADDED_BYTES}) and used from
+ * element OFFSET on. Where the collector is not G1, the header's size is not known, or jdk.management is absent, OFFSET is 0
  * and no array is padded: the panels then fall where the heap puts them, as before, which is slower and never wrong.
  * The 128×512×784 forward product of the MLP on two cores of an AVX-512 Xeon: 211–215 GFLOP/s at the other offsets,
  * 226–230 at this one (JDK 17); 227–229 and 253 on JDK 25; with compact object headers 227 and 244 at OFFSET 13.

@@ -24,6 +24,8 @@ final class VectorPhilox {
   private static final long W0 = 0x9E3779B9L;
   private static final long W1 = 0xBB67AE85L;
   private static final long LOW = 0xFFFFFFFFL;
+  /** The counters of a 2⁶⁴-element stream: 2⁶² of them. */
+  private static final long COUNTERS = (1L << 62) - 1;
   private static final double TWO_POW_MINUS_32 = 1.0 / 4294967296.0;
   private static final LongVector IOTA = LongVector.zero(LONGS).addIndex(1);
 
@@ -68,8 +70,9 @@ final class VectorPhilox {
    * multiplies run while the other's wait (1.2× over one vector at a time).
    */
   private static void fourWords(long seed, long first, double a, double b, double[] block) {
-    LongVector counterA = IOTA.add(first);
-    LongVector counterB = IOTA.add(first + L);
+    // A counter is an element's index over 4; indices wrap past 2⁶⁴ as Java's long does, so counters wrap past 2⁶².
+    LongVector counterA = IOTA.add(first).and(COUNTERS);
+    LongVector counterB = IOTA.add(first + L).and(COUNTERS);
     LongVector a0 = counterA.and(LOW);
     LongVector a1 = counterA.lanewise(VectorOperators.LSHR, 32);
     LongVector b0 = counterB.and(LOW);

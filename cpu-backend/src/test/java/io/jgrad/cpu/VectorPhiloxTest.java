@@ -12,15 +12,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The SIMD uniform draws where the conformance suite's small sizes do not reach: whole vector blocks (the sizes of
- * dropout masks, and one with a ragged end), counters whose low word wraps into the high word inside a block, and a
- * seed with both words set. Bit-identical to {@link Philox#sample} or it fails.
+ * dropout masks, and one with a ragged end), starts inside a Philox block (offsets not a multiple of four), counters
+ * (element / 4) whose low word wraps into the high word inside a vector block, elements past 2⁶⁴ − 45 that wrap to 0,
+ * and a seed with both words set. Bit-identical to {@link Philox#sample} or it fails.
  */
 class VectorPhiloxTest {
 
   @Test
   void matchesPhiloxBitForBitAcrossBlocksAndCounterWraps() {
     long[] seeds = {0, 7, 0x1234_5678_9ABC_DEF0L};
-    long[] offsets = {0, 3, (1L << 32) - 37, (5L << 32) + 11};
+    long[] offsets = {0, 3, (1L << 32) - 37, (5L << 32) + 11, (1L << 34) - 37, -45};
     int[] sizes = {17, 128 * 256 + 5, 128 * 512};
     try (Backend cpu = new CpuBackend(BackendOptions.defaults().withThreads(2))) {
       for (long seed : seeds) {

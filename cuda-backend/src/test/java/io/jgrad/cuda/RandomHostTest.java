@@ -24,9 +24,13 @@ class RandomHostTest {
   private static final int N = 130; // the harness's 64 threads: the grid-stride loop wraps twice
   private static final long SEED = 0x9E3779B97F4A7C15L; // both key words, the high one with its top bit set
   private static final DType[] TYPES = {DType.FLOAT32, DType.BFLOAT16, DType.FLOAT16};
-  /** {offset, shift}: no shift; into the counter's high word; a shift of −200 (wraps as unsigned); across 2⁶⁴. */
+  /**
+   * {offset, shift}: no shift; into the normal draws' counter's high word (the counter is the element), and the
+   * uniform draws' (the element / 4); a shift of −200 (wraps as unsigned); across 2⁶⁴.
+   */
   private static final long[][] COUNTERS = {
-    {(1L << 32) - 50, 0}, {(1L << 32) - 50, 1_000_003L}, {(1L << 32) + 60, -200}, {-70, 7}, {5, -70}};
+    {(1L << 32) - 50, 0}, {(1L << 32) - 50, 1_000_003L}, {(1L << 34) - 50, 0}, {(1L << 34) - 50, 3},
+    {(1L << 32) + 60, -200}, {-70, 7}, {5, -70}};
 
   @Test
   void theKernelsDrawThePhiloxReferenceAtTheShiftedOffset(@TempDir Path tmp) throws Exception {
