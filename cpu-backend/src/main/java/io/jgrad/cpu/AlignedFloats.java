@@ -38,6 +38,11 @@ final class AlignedFloats {
     return new float[Math.max(floats + OFFSET, HUMONGOUS_FLOATS)];
   }
 
+  /** {@code current} if it holds {@code floats} from {@link #OFFSET} on, else a new array from {@link #allocate}. */
+  static float[] atLeast(float[] current, int floats) {
+    return current.length >= OFFSET + floats ? current : allocate(floats);
+  }
+
   /** Reads the VM's options, touching jdk.management only where the boot layer has it. */
   private static final class Layout {
     private static final int[] UNKNOWN = {0, 0};

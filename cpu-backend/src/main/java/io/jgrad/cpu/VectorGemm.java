@@ -265,9 +265,7 @@ final class VectorGemm {
       this.n = n;
       kcStep = blockSize(k, KC, 1);
       nPad = roundUp(n, NR);
-      if (panels.length < AlignedFloats.OFFSET + nPad * k) {
-        panels = AlignedFloats.allocate(nPad * k);
-      }
+      panels = AlignedFloats.atLeast(panels, nPad * k);
     }
 
     /** Where op(B)[p, j .. j + NR) goes, for j a multiple of NR. */
@@ -330,8 +328,8 @@ final class VectorGemm {
       if (op.prepackedA == null && packedA.length < roundUp(op.mSpan, MR) * op.kSpan) {
         packedA = new float[roundUp(op.mSpan, MR) * op.kSpan];
       }
-      if (op.prepackedB == null && packedB.length < AlignedFloats.OFFSET + roundUp(op.nSpan, NR) * op.kSpan) {
-        packedB = AlignedFloats.allocate(roundUp(op.nSpan, NR) * op.kSpan);
+      if (op.prepackedB == null) {
+        packedB = AlignedFloats.atLeast(packedB, roundUp(op.nSpan, NR) * op.kSpan);
       }
       if (parallel) {
         team.run(packed);

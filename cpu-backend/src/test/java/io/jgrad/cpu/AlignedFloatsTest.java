@@ -1,6 +1,8 @@
 package io.jgrad.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,15 @@ class AlignedFloatsTest {
     for (int n : new int[] {0, 1, 1000, 1 << 20}) {
       assertTrue(AlignedFloats.allocate(n).length >= n + AlignedFloats.OFFSET, "n " + n);
     }
+  }
+
+  @Test
+  void anArrayThatHoldsTheElementsPastTheOffsetIsKeptAndOneThatDoesNotIsReplaced() {
+    float[] fits = new float[AlignedFloats.OFFSET + 100];
+    assertSame(fits, AlignedFloats.atLeast(fits, 100));
+    float[] grown = AlignedFloats.atLeast(fits, 101);
+    assertNotSame(fits, grown);
+    assertTrue(grown.length >= AlignedFloats.OFFSET + 101, "length " + grown.length);
   }
 
   @Test
