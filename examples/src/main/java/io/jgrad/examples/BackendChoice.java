@@ -13,10 +13,17 @@ final class BackendChoice {
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
   Integer threads;
 
-  /** Opens the chosen backend with {@code options} and the chosen thread count (all cores when not given). */
+  /**
+   * Opens the chosen backend with {@code options} and the chosen thread count (all cores when not given); on a CPU
+   * backend, with C2 kept for the kernels ({@link JitDirectives}).
+   */
   Backend open(BackendOptions options) {
     int count = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    return Backends.create(name, options.withThreads(count));
+    Backend backend = Backends.create(name, options.withThreads(count));
+    if (backend.name().startsWith("cpu")) {
+      JitDirectives.installForCpu();
+    }
+    return backend;
   }
 
   Backend open() {
