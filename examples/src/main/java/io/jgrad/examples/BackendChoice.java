@@ -21,7 +21,7 @@ final class BackendChoice {
     int count = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Backend backend = Backends.create(name, options.withThreads(count));
     if (backend.name().startsWith("cpu")) {
-      JitDirectives.installForCpu();
+      JitDirectives.installInBackground();
     }
     return backend;
   }

@@ -59,6 +59,16 @@ final class JitDirectives {
         + "]\n";
   }
 
+  /**
+   * {@link #installForCpu} on a daemon thread of its own: the platform MBean server it goes through takes about 100 ms
+   * to start, which the data set's loading then hides. The bookkeeping reaches C2 only in the run's second epoch.
+   */
+  static void installInBackground() {
+    Thread t = new Thread(JitDirectives::installForCpu, "jgrad-jit-directives");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** Installs the directives unless {@value #PROPERTY} is {@code false} or they already are. */
   static synchronized void installForCpu() {
     if (installed || "false".equals(System.getProperty(PROPERTY))) {

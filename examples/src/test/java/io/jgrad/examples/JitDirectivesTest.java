@@ -94,9 +94,12 @@ class JitDirectivesTest {
     return out;
   }
 
-  /** Installs the directives twice (the second is a no-op) and prints the JVM's directive stack. */
+  /**
+   * Installs the directives in the background and at once (whichever comes second is a no-op) and prints the JVM's
+   * directive stack.
+   */
   public static void main(String[] args) throws Exception {
-    JitDirectives.installForCpu();
+    JitDirectives.installInBackground();
     JitDirectives.installForCpu();
     Object printed = ManagementFactory.getPlatformMBeanServer().invoke(
         new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesPrint",
