@@ -11,9 +11,10 @@ import torch
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
 torch.set_num_threads(threads)
-# (m, n, k, transposes): forward X·Wᵀ (NT), weight gradient dYᵀ·X (TN), input gradient dY·W (NN)
-SHAPES = [(128, 512, 784, "NT"), (512, 784, 128, "TN"), (128, 256, 512, "NT"), (256, 512, 128, "TN"),
-          (128, 512, 256, "NN"), (1024, 1024, 1024, "NN")]
+# (m, n, k, transposes): forward X·Wᵀ (NT), weight gradient dYᵀ·X (TN), input gradient dY·W (NN); the step's order
+SHAPES = [(128, 512, 784, "NT"), (128, 256, 512, "NT"), (128, 10, 256, "NT"), (10, 256, 128, "TN"),
+          (128, 256, 10, "NN"), (256, 512, 128, "TN"), (128, 512, 256, "NN"), (512, 784, 128, "TN"),
+          (1024, 1024, 1024, "NN")]
 for m, n, k, t in SHAPES:
     a = torch.randn(k, m).t() if t[0] == "T" else torch.randn(m, k)
     b = torch.randn(n, k).t() if t[1] == "T" else torch.randn(k, n)

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +35,32 @@ class BenchGemmTraceTest {
       best = Math.max(best, gflops);
     }
     assertTrue(best > 0, "no window measured a product: " + r.out());
+  }
+
+  /** {@code bench gemm}'s MLP products are the ones a 784-512-256-10 step runs, as {@code bench train --profile} names them. */
+  @Test
+  void theMlpProductsAreThoseOfATrainingStep() throws IOException {
+    CliRun step = CliRun.run("bench", "train", "--backend", "cpu", "--threads", "1", "--windows", "1", "--steps", "1",
+        "--max-warmup", "0", "--profile");
+    assertEquals(0, step.code(), step.err());
+    Set<String> profiled = new TreeSet<>();
+    for (String line : step.lines()) {
+      String kernel = CliRun.fields(line).get("kernel");
+      if (kernel != null && kernel.startsWith("gemm ")) {
+        profiled.add(kernel);
+      }
+    }
+    CliRun gemm = CliRun.run("bench", "gemm", "--backend", "cpu-scalar", "--sizes", "16");
+    assertEquals(0, gemm.code(), gemm.err());
+    Set<String> benched = new TreeSet<>();
+    for (String line : gemm.lines()) {
+      Map<String, String> f = CliRun.fields(line);
+      if (!f.get("m").equals("16")) {
+        benched.add("gemm " + f.get("trans") + " " + f.get("m") + "x" + f.get("n") + "x" + f.get("k"));
+      }
+    }
+    assertEquals(8, profiled.size(), profiled.toString());
+    assertEquals(profiled, benched);
   }
 
   @Test

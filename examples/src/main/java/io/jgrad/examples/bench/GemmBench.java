@@ -15,17 +15,26 @@ import java.util.function.Function;
 
 /**
  * SGEMM throughput of a backend as JSON lines ({@code {"bench":"gemm","backend":"cpu","m":1024,…,"gflops":…}}): square
- * sizes 128…2048 and the products of a 784-512-256-10 MLP at batch 128 (forward NN, backward NT for dX and TN for
- * dW). Each case is warmed up, then timed several times; the median is reported.
+ * sizes 128…2048 and the products of one training step of a 784-512-256-10 MLP at batch 128, as {@code bench train
+ * --profile} names them (docs/bench/torch_mlp_gemms.py times the same in PyTorch). Each case is warmed up, then timed
+ * several times; the median is reported.
  */
 public final class GemmBench {
-  /** {m, n, k}: forward X·W, backward dY·Wᵀ (NT) and Xᵀ·dY (TN) of each layer, in {@link #MLP_TRANSPOSES}. */
-  private static final int[][] MLP_SHAPES = {
-    {128, 512, 784}, {128, 784, 512}, {784, 512, 128},
-    {128, 256, 512}, {128, 512, 256}, {512, 256, 128},
-    {128, 10, 256}, {128, 256, 10}, {256, 10, 128},
+  /** One product C[m×n] = op(A)·op(B), K inner. */
+  private record Product(int m, int n, int k, Transposed transposed) {}
+
+  /**
+   * The step's products in the order it runs them, Linear's weights stored [out, in]: each layer's forward X·Wᵀ (NT),
+   * then from the last layer back its weight gradient dYᵀ·X (TN) and, but for the first layer, its input gradient
+   * dY·W (NN).
+   */
+  private static final Product[] MLP_PRODUCTS = {
+    new Product(128, 512, 784, Transposed.SECOND), new Product(128, 256, 512, Transposed.SECOND),
+    new Product(128, 10, 256, Transposed.SECOND),
+    new Product(10, 256, 128, Transposed.FIRST), new Product(128, 256, 10, Transposed.NONE),
+    new Product(256, 512, 128, Transposed.FIRST), new Product(128, 512, 256, Transposed.NONE),
+    new Product(512, 784, 128, Transposed.FIRST),
   };
-  private static final Transposed[] MLP_TRANSPOSES = {Transposed.NONE, Transposed.SECOND, Transposed.FIRST};
   private static final int[] SQUARES = {128, 256, 512, 1024, 2048};
   /** Aim for about this much timed work per case, so small shapes are repeated enough to be measurable. */
   private static final double TARGET_SECONDS = 0.25;
@@ -48,9 +57,8 @@ public final class GemmBench {
       out.accept(measure(backend, dtype, s, s, s, Transposed.NONE));
     }
     if (mlp) {
-      for (int i = 0; i < MLP_SHAPES.length; i++) {
-        int[] c = MLP_SHAPES[i];
-        out.accept(measure(backend, dtype, c[0], c[1], c[2], MLP_TRANSPOSES[i % MLP_TRANSPOSES.length]));
+      for (Product p : MLP_PRODUCTS) {
+        out.accept(measure(backend, dtype, p.m(), p.n(), p.k(), p.transposed()));
       }
     }
   }
