@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -42,6 +43,8 @@ final class JitDirectives {
       "io/jgrad/train");
 
   private static boolean installed;
+  /** Whether {@link #installInBackground} has started its thread: one per JVM. */
+  private static final AtomicBoolean started = new AtomicBoolean();
 
   private JitDirectives() {}
 
@@ -64,6 +67,9 @@ final class JitDirectives {
    * to start, which the data set's loading then hides. The bookkeeping reaches C2 only in the run's second epoch.
    */
   static void installInBackground() {
+    if (started.getAndSet(true)) {
+      return;
+    }
     Thread t = new Thread(JitDirectives::installForCpu, "jgrad-jit-directives");
     t.setDaemon(true);
     t.start();
