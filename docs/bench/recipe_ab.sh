@@ -3,7 +3,9 @@
 #   the PyTorch recipe loop (docs/bench/torch_recipe.py),
 #   `jgrad train --dataset fashion-mnist --no-progress` (the default recipe) of each build given,
 #   `jgrad bench train` with the recipe's model and optimizer, --loop preloaded,trainer (the two loops take turns
-#   window by window in one JVM; the trainer's summary gives the median of the window pairs' ratios), of each build.
+#   window by window in one JVM; the trainer's summary gives the median of the window pairs' ratios), of each build,
+#   in windows of 469 steps: the trainer's window is an epoch, and Fashion-MNIST's has 469 (at the default 50 the
+#   epoch's boundary weighs 9 times as much; docs/benchmarks.md, "The trainer loop against the preloaded one").
 # One line per run: round, what ran, samples/s (jgrad train: the summary's mean over epochs; torch: the same).
 #
 # Usage: docs/bench/recipe_ab.sh ROUNDS EPOCHS BUILD... (BUILD: a checkout whose examples/target/jgrad is built)
@@ -25,7 +27,7 @@ one() {
           | tail -1 | grep -o '"test_accuracy":[0-9.]*\|"train_loss":[0-9.]*\|"samples_per_sec":[0-9]*' | tr '\n' ' ' ;;
     loops:*)
       # shellcheck disable=SC2086
-      "${1#loops:}/examples/target/jgrad" bench train $recipe --loop preloaded,trainer 2>/dev/null \
+      "${1#loops:}/examples/target/jgrad" bench train $recipe --loop preloaded,trainer --steps 469 --windows 6 2>/dev/null \
           | grep '"summary"' | grep -o '"loop":"[a-z]*"\|"samples_per_sec":[0-9]*\|"ratio_to_preloaded":[0-9.]*' \
           | tr '\n' ' ' ;;
   esac
