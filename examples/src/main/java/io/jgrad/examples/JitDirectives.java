@@ -42,7 +42,6 @@ final class JitDirectives {
       "io/jgrad/check", "io/jgrad/examples", "io/jgrad/loss", "io/jgrad/nn", "io/jgrad/optim", "io/jgrad/tools",
       "io/jgrad/train");
 
-  private static boolean installed;
   /** Whether {@link #installInBackground} has started its thread: one per JVM. */
   private static final AtomicBoolean started = new AtomicBoolean();
 
@@ -63,24 +62,21 @@ final class JitDirectives {
   }
 
   /**
-   * {@link #installForCpu} on a daemon thread of its own: the platform MBean server it goes through takes about 100 ms
-   * to start, which the data set's loading then hides. The bookkeeping reaches C2 only in the run's second epoch.
+   * Installs the directives on a daemon thread of its own, once per JVM and unless {@value #PROPERTY} is {@code false}:
+   * the platform MBean server it goes through takes about 100 ms to start, which the data set's loading then hides.
+   * The bookkeeping reaches C2 only in the run's second epoch. Returns the thread, or null where it started none.
    */
-  static void installInBackground() {
-    if (started.getAndSet(true)) {
-      return;
+  static Thread installInBackground() {
+    if ("false".equals(System.getProperty(PROPERTY)) || started.getAndSet(true)) {
+      return null;
     }
-    Thread t = new Thread(JitDirectives::installForCpu, "jgrad-jit-directives");
+    Thread t = new Thread(JitDirectives::install, "jgrad-jit-directives");
     t.setDaemon(true);
     t.start();
+    return t;
   }
 
-  /** Installs the directives unless {@value #PROPERTY} is {@code false} or they already are. */
-  static synchronized void installForCpu() {
-    if (installed || "false".equals(System.getProperty(PROPERTY))) {
-      return;
-    }
-    installed = true;
+  private static void install() {
     try {
       String answer = add(json());
       log.log(Level.DEBUG, "compiler directives: " + answer.strip());

@@ -95,12 +95,17 @@ class JitDirectivesTest {
   }
 
   /**
-   * Installs the directives in the background and at once (whichever comes second is a no-op) and prints the JVM's
+   * Asks for the directives twice (the second starts nothing), waits for the installing thread and prints the JVM's
    * directive stack.
    */
   public static void main(String[] args) throws Exception {
-    JitDirectives.installInBackground();
-    JitDirectives.installForCpu();
+    Thread installing = JitDirectives.installInBackground();
+    if (JitDirectives.installInBackground() != null) {
+      throw new IllegalStateException("a second installing thread");
+    }
+    if (installing != null) {
+      installing.join();
+    }
     Object printed = ManagementFactory.getPlatformMBeanServer().invoke(
         new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesPrint",
         new Object[] {new String[0]}, new String[] {String[].class.getName()});
