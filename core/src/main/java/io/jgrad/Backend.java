@@ -68,6 +68,21 @@ public interface Backend extends AutoCloseable {
   void free(Buffer buffer);
 
   /**
+   * A FLOAT32 buffer that is {@code data} itself, where this backend keeps its buffers in host arrays (the CPU
+   * backends): nothing is copied, and a write through the buffer changes the array, as {@code torch.from_numpy} shares
+   * its array. Null where the backend's memory is not the host's (a GPU): upload a copy there. {@link #free} ends the
+   * view and leaves the array to its owner. A {@link io.jgrad.data.DataLoader} reads its dataset in place this way.
+   */
+  default Buffer wrap(float[] data) {
+    return null;
+  }
+
+  /** {@link #wrap(float[])} for an INT32 buffer. */
+  default Buffer wrap(int[] data) {
+    return null;
+  }
+
+  /**
    * dst[i] = src[i]; lengths must match. float[] and double[] fill any floating dtype (rounded to it as {@link
    * ReducedFloats#round} does, or widened); int[] fills INT32 only.
    */

@@ -12,11 +12,13 @@ import java.util.concurrent.Executors;
 
 /**
  * Mini-batches of a {@link LabeledData} as tensors on a backend. Shuffling is seeded per epoch (the order of epoch e
- * depends only on (seed, e)), so a resumed run sees the same batches as an uninterrupted one. While the caller trains
- * on one batch, a background thread gathers the next one's rows on the host, augmenting them if asked ({@link
- * Builder#augment}). Batches are [B, F] ({@link Layout#FLAT}, what an MLP takes) unless {@link Builder#layout} asks
- * for each example's own shape ([B, C, H, W] for images, what a CNN takes). With {@link BatchAssembly#RESIDENT}
- * the dataset is kept on the backend instead and each batch is gathered there, the same rows in the same order.
+ * depends only on (seed, e)), so a resumed run sees the same batches as an uninterrupted one. On a backend whose
+ * buffers are host arrays (the CPU backends) each batch is gathered straight from the dataset into its tensor ({@link
+ * BatchAssembly#AUTO}); elsewhere, while the caller trains on one batch, a background thread gathers the next one's
+ * rows on the host, which are then uploaded. Augmentation ({@link Builder#augment}) always runs on that thread. Batches
+ * are [B, F] ({@link Layout#FLAT}, what an MLP takes) unless {@link Builder#layout} asks for each example's own shape
+ * ([B, C, H, W] for images, what a CNN takes). With {@link BatchAssembly#RESIDENT} a device keeps the dataset too and
+ * each batch is gathered there. Every way gives the same rows in the same order.
  */
 public final class DataLoader implements AutoCloseable {
   private final LabeledData data;
@@ -29,7 +31,7 @@ public final class DataLoader implements AutoCloseable {
   private final Layout layout;
   private final Augmentation augmentation;
   private final BatchAssembly assembly;
-  /** The dataset on the backend once a RESIDENT loader's first epoch has uploaded it; null until then or on HOST. */
+  /** The dataset on the backend once the first epoch has wrapped or uploaded it; null until then, or on the host path. */
   private ResidentBatches resident;
   private boolean residentTried;
 
@@ -124,11 +126,15 @@ public final class DataLoader implements AutoCloseable {
     return epoch(epoch, 0);
   }
 
-  /** The dataset on the backend, uploaded on first use, when RESIDENT applies (see {@link BatchAssembly}). */
+  /** The dataset on the backend, wrapped or uploaded on first use, where the assembly says so ({@link BatchAssembly}). */
   private ResidentBatches resident() {
-    if (!residentTried && assembly == BatchAssembly.RESIDENT && augmentation.isNone()) {
+    if (!residentTried && augmentation.isNone()) {
       residentTried = true;
-      resident = ResidentBatches.uploadIfItFits(backend, data);
+      resident = switch (assembly) {
+        case HOST -> null;
+        case RESIDENT -> ResidentBatches.uploadIfItFits(backend, data);
+        case AUTO -> ResidentBatches.inPlace(backend, data);
+      };
     }
     return resident;
   }

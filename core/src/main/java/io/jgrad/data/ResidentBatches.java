@@ -12,9 +12,11 @@ import java.util.NoSuchElementException;
 import java.util.function.IntFunction;
 
 /**
- * A dataset held in a backend's memory ({@link BatchAssembly#RESIDENT}): features and labels are uploaded once, each
- * epoch uploads its order once, and each batch is two {@link Backend#gather} calls into tensors from the backend's
- * pool, so the host neither copies rows nor waits for the device. The batches equal the host loader's, row for row.
+ * A dataset held in a backend's memory ({@link BatchAssembly#RESIDENT}, {@link BatchAssembly#AUTO}): features and
+ * labels are read in place where the backend wraps host arrays ({@link Backend#wrap}: the CPU backends), else uploaded
+ * once; each epoch uploads its order once, and each batch is two {@link Backend#gather} calls into tensors from the
+ * backend's pool, so the host neither copies rows twice nor waits for the device. The batches equal the host loader's,
+ * row for row.
  */
 final class ResidentBatches implements AutoCloseable {
   private final Backend backend;
@@ -24,38 +26,66 @@ final class ResidentBatches implements AutoCloseable {
   private final Buffer labels;
   private final Buffer order;
 
-  private ResidentBatches(Backend backend, LabeledData data) {
+  /** Takes features and labels (freed on {@link #close}, or here where the order cannot be allocated). */
+  private ResidentBatches(Backend backend, LabeledData data, Buffer features, Buffer labels) {
     this.backend = backend;
     this.size = data.size();
     this.featureSize = data.featureSize();
-    Buffer f = null;
-    Buffer l = null;
     try {
-      f = backend.allocate(DType.FLOAT32, (long) size * featureSize);
-      backend.upload(f, data.features());
-      l = backend.allocate(DType.INT32, size);
-      backend.upload(l, data.labels());
       this.order = backend.allocate(DType.INT32, size);
     } catch (RuntimeException e) {
-      if (f != null) {
-        backend.free(f);
-      }
+      backend.free(features);
+      backend.free(labels);
+      throw e;
+    }
+    this.features = features;
+    this.labels = labels;
+  }
+
+  /** The data read in place by {@code backend}, or null where it cannot wrap host arrays (or there is no data). */
+  static ResidentBatches inPlace(Backend backend, LabeledData data) {
+    if (data.size() == 0) {
+      return null;
+    }
+    Buffer f = backend.wrap(data.features());
+    if (f == null) {
+      return null;
+    }
+    Buffer l = backend.wrap(data.labels());
+    if (l == null) {
+      backend.free(f);
+      return null;
+    }
+    return new ResidentBatches(backend, data, f, l);
+  }
+
+  /**
+   * The data read in place where {@code backend} can, else uploaded; null where the upload would take more than half
+   * of the backend's free memory.
+   */
+  static ResidentBatches uploadIfItFits(Backend backend, LabeledData data) {
+    ResidentBatches shared = inPlace(backend, data);
+    if (shared != null) {
+      return shared;
+    }
+    long bytes = ((long) data.size() * data.featureSize() + 2L * data.size()) * Float.BYTES;
+    if (data.size() == 0 || bytes > backend.memoryCapacity().freeBytes() / 2) {
+      return null;
+    }
+    Buffer f = backend.allocate(DType.FLOAT32, (long) data.size() * data.featureSize());
+    Buffer l = null;
+    try {
+      backend.upload(f, data.features());
+      l = backend.allocate(DType.INT32, data.size());
+      backend.upload(l, data.labels());
+    } catch (RuntimeException e) {
+      backend.free(f);
       if (l != null) {
         backend.free(l);
       }
       throw e;
     }
-    this.features = f;
-    this.labels = l;
-  }
-
-  /** The data on {@code backend}, or null where it would take more than half of the backend's free memory. */
-  static ResidentBatches uploadIfItFits(Backend backend, LabeledData data) {
-    long bytes = ((long) data.size() * data.featureSize() + 2L * data.size()) * Float.BYTES;
-    if (data.size() == 0 || bytes > backend.memoryCapacity().freeBytes() / 2) {
-      return null;
-    }
-    return new ResidentBatches(backend, data);
+    return new ResidentBatches(backend, data, f, l);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jgrad.DType;
 import io.jgrad.MemoryStats;
@@ -41,6 +42,43 @@ public abstract class MemoryConformance extends KernelConformance {
     assertEquals(during.peakBytes(), after.peakBytes(), "peak survives frees");
     backend.resetPeak();
     assertEquals(after.liveBytes(), backend.memoryStats().peakBytes(), "resetPeak restarts at live bytes");
+  }
+
+  /**
+   * {@code wrap}: null where the backend copies (a device); else the array itself: the buffer reads it, a write through
+   * it changes it, and freeing ends the view (twice is an error) and leaves the array out of the pool's statistics and
+   * out of its free list.
+   */
+  @Test
+  void aWrappedArrayIsTheBufferItself() {
+    float[] x = {1.5f, -2f, 3f, 0.25f, 7f};
+    MemoryStats start = backend.memoryStats();
+    Buffer b = backend.wrap(x);
+    assumeTrue(b != null, backend.name() + " copies host arrays");
+    assertEquals(DType.FLOAT32, b.dtype(), "dtype");
+    assertEquals(x.length, b.length(), "length");
+    float[] read = new float[x.length];
+    backend.download(b, read);
+    assertArrayEquals(new float[] {1.5f, -2f, 3f, 0.25f, 7f}, read, "reads the array");
+    backend.fill(b, 0.5);
+    float[] halves = {0.5f, 0.5f, 0.5f, 0.5f, 0.5f};
+    assertArrayEquals(halves, x, "a write through the buffer is a write to the array");
+    assertEquals(start.liveBytes(), backend.memoryStats().liveBytes(), "a view is not the backend's memory");
+    backend.free(b);
+    assertThrows(IllegalArgumentException.class, () -> backend.free(b), "double free");
+    assertEquals(start, backend.memoryStats(), "statistics after the view's free");
+    Buffer fresh = backend.allocate(DType.FLOAT32, x.length);
+    backend.fill(fresh, 9);
+    assertArrayEquals(halves, x, "the freed view's array is never handed out again");
+    backend.free(fresh);
+
+    int[] labels = {3, 1, 4};
+    Buffer l = backend.wrap(labels);
+    assertEquals(DType.INT32, l.dtype(), "int32 dtype");
+    int[] back = new int[labels.length];
+    backend.download(l, back);
+    assertArrayEquals(new int[] {3, 1, 4}, back, "reads the int array");
+    backend.free(l);
   }
 
   @Test

@@ -57,6 +57,23 @@ abstract class ArrayBackend implements Backend {
   }
 
   @Override
+  public final Buffer wrap(float[] data) {
+    return wrapped(DType.FLOAT32, data, data.length);
+  }
+
+  @Override
+  public final Buffer wrap(int[] data) {
+    return wrapped(DType.INT32, data, data.length);
+  }
+
+  private Buffer wrapped(DType dtype, Object data, int length) {
+    if (closed) {
+      throw new IllegalStateException("wrap: backend " + name() + " is closed");
+    }
+    return new CpuBuffer(pool, dtype, data, length, CpuBuffer.Origin.CALLER);
+  }
+
+  @Override
   public final void upload(Buffer dst, float[] src) {
     CpuBuffer d = floating("upload", "dst", dst);
     if (d.dtype() == DType.FLOAT32) {

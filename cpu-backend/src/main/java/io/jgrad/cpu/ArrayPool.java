@@ -37,7 +37,7 @@ final class ArrayPool {
     }
     liveBytes += length * dtype.bytes();
     peakBytes = Math.max(peakBytes, liveBytes);
-    return new CpuBuffer(this, dtype, array, n);
+    return new CpuBuffer(this, dtype, array, n, CpuBuffer.Origin.POOL);
   }
 
   synchronized void release(CpuBuffer buffer) {
@@ -45,6 +45,9 @@ final class ArrayPool {
       throw new IllegalArgumentException("free: " + buffer + " was already freed");
     }
     buffer.markFreed(true);
+    if (buffer.origin() == CpuBuffer.Origin.CALLER) {
+      return; // the caller's array (Backend.wrap): never counted as the pool's, never handed out again
+    }
     liveBytes -= buffer.bytes();
     cachedBytes += buffer.bytes();
     cached.computeIfAbsent(new Key(buffer.dtype(), buffer.size()), k -> new ArrayDeque<>()).push(buffer.array());

@@ -6,22 +6,36 @@ import io.jgrad.spi.ReducedFloats;
 
 /**
  * A buffer backed by one Java array: float[] for FLOAT32, double[] for FLOAT64, short[] bit patterns for BFLOAT16 and
- * FLOAT16, int[] for INT32. The pool that made it
- * is its owner, so a buffer from another backend (or a freed one) is recognised and refused.
+ * FLOAT16, int[] for INT32: the pool's, or the caller's own where the backend wrapped it. The pool of the backend
+ * that made it is its owner, so a buffer from another backend (or a freed one) is recognised and refused.
  */
 final class CpuBuffer extends Buffer {
+  /** Where the array came from, which decides what freeing the buffer does with it. */
+  enum Origin {
+    /** The pool's: freeing caches it for the next allocation of its size. */
+    POOL,
+    /** The caller's ({@link ArrayBackend#wrap}): freeing ends the view and leaves the array alone. */
+    CALLER
+  }
+
   private final ArrayPool owner;
   private final Object array;
+  private final Origin origin;
   private boolean freed;
 
-  CpuBuffer(ArrayPool owner, DType dtype, Object array, int length) {
+  CpuBuffer(ArrayPool owner, DType dtype, Object array, int length, Origin origin) {
     super(dtype, length);
     this.owner = owner;
     this.array = array;
+    this.origin = origin;
   }
 
   ArrayPool owner() {
     return owner;
+  }
+
+  Origin origin() {
+    return origin;
   }
 
   Object array() {

@@ -6,19 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.jgrad.Backend;
 import io.jgrad.Backends;
 import io.jgrad.Scope;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A loader with the dataset in backend memory ({@link BatchAssembly#RESIDENT}) gives the host loader's batches, row
- * for row, for the same seed: every epoch, a resumed epoch, a short last batch, dropLast and the EXAMPLE layout; and
- * closing the loader returns the memory it uploaded.
+ * A loader with the dataset in backend memory ({@link BatchAssembly#RESIDENT}, and {@link BatchAssembly#AUTO} where the
+ * backend reads it in place) gives the host loader's batches, row for row, for the same seed: every epoch, a resumed
+ * epoch, a short last batch, dropLast and the EXAMPLE layout. The CPU backends read the dataset in place (the loader
+ * keeps only the order); a backend that must copy (a device, here a CPU backend without {@link Backend#wrap}) uploads
+ * it for RESIDENT and keeps batches on the host for AUTO; closing the loader returns what it took.
  */
 class ResidentBatchesTest {
+  private static final long ORDER_BYTES = 103L * Integer.BYTES;
+  private static final long UPLOAD_BYTES = (103L * 15 + 103) * Float.BYTES + ORDER_BYTES;
+
   private record Rows(int[] shape, float[] features, int[] labels, int index) {}
 
   /** 103 examples of 3×5 features with distinct values, labels mod 7. */
@@ -53,21 +60,38 @@ class ResidentBatchesTest {
     return DataLoader.builder(data()).batchSize(16).shuffle(true).seed(11).dropLast(dropLast).layout(layout);
   }
 
+  /** {@code backend} without {@link Backend#wrap}: a backend that has to copy host arrays, as a device does. */
+  private static Backend copying(Backend backend) {
+    return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("wrap")) {
+            return null;
+          }
+          try {
+            return method.invoke(backend, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"cpu-scalar", "cpu"})
-  void residentBatchesEqualHostBatches(String name) {
-    try (Backend backend = Backends.create(name)) {
+  @CsvSource({"cpu-scalar, RESIDENT, in place", "cpu, RESIDENT, in place", "cpu, AUTO, in place",
+      "cpu, RESIDENT, copying"})
+  void residentBatchesEqualHostBatches(String name, BatchAssembly assembly, String memory) {
+    try (Backend opened = Backends.create(name)) {
+      Backend backend = memory.equals("copying") ? copying(opened) : opened;
       for (DataLoader.Layout layout : DataLoader.Layout.values()) {
         for (boolean dropLast : new boolean[] {false, true}) {
           try (DataLoader host = settings(dropLast, layout).assembly(BatchAssembly.HOST).build(backend);
-              DataLoader resident = settings(dropLast, layout).assembly(BatchAssembly.RESIDENT).build(backend)) {
+              DataLoader resident = settings(dropLast, layout).assembly(assembly).build(backend)) {
             long live = backend.memoryStats().liveBytes();
             epoch(resident, 0, 0);
-            assertEquals(live + (103L * 15 + 2 * 103) * Float.BYTES, backend.memoryStats().liveBytes(),
-                name + ": the resident loader keeps features, labels and order on the backend");
+            assertEquals(live + (memory.equals("copying") ? UPLOAD_BYTES : ORDER_BYTES),
+                backend.memoryStats().liveBytes(), name + " " + assembly + " " + memory + ": memory kept");
             for (int[] epochAndFirst : new int[][] {{0, 0}, {1, 0}, {2, 3}, {1, 6}}) {
-              String where = name + " " + layout + " dropLast " + dropLast + " epoch " + epochAndFirst[0] + " from "
-                  + epochAndFirst[1];
+              String where = name + " " + assembly + " " + memory + " " + layout + " dropLast " + dropLast + " epoch "
+                  + epochAndFirst[0] + " from " + epochAndFirst[1];
               List<Rows> expected = epoch(host, epochAndFirst[0], epochAndFirst[1]);
               List<Rows> actual = epoch(resident, epochAndFirst[0], epochAndFirst[1]);
               assertEquals(expected.size(), actual.size(), where + ": batches");
@@ -86,17 +110,42 @@ class ResidentBatchesTest {
     }
   }
 
-  @Test
-  void closingTheLoaderFreesTheUploadedData() {
-    try (Backend backend = Backends.create("cpu")) {
+  @ParameterizedTest
+  @CsvSource({"RESIDENT, in place", "AUTO, in place", "RESIDENT, copying", "AUTO, copying"})
+  void closingTheLoaderFreesWhatItKept(BatchAssembly assembly, String memory) {
+    try (Backend opened = Backends.create("cpu")) {
+      Backend backend = memory.equals("copying") ? copying(opened) : opened;
+      long kept = !memory.equals("copying") ? ORDER_BYTES : assembly == BatchAssembly.RESIDENT ? UPLOAD_BYTES : 0;
       long before = backend.memoryStats().liveBytes();
-      try (DataLoader loader = settings(false, DataLoader.Layout.FLAT).assembly(BatchAssembly.RESIDENT)
-          .build(backend)) {
+      try (DataLoader loader = settings(false, DataLoader.Layout.FLAT).assembly(assembly).build(backend)) {
         epoch(loader, 0, 0);
-        assertEquals(before + (103L * 15 + 2 * 103) * Float.BYTES, backend.memoryStats().liveBytes(),
-            "features, labels and the order stay on the backend between epochs");
+        assertEquals(before + kept, backend.memoryStats().liveBytes(), "kept between epochs");
       }
       assertEquals(before, backend.memoryStats().liveBytes(), "after close");
+    }
+  }
+
+  /**
+   * A dataset read in place stays the caller's: after the loader's close, shuffled batches of the dataset's own length
+   * (which the pool would serve with its arrays, were they in its free list) leave it as it was.
+   */
+  @Test
+  void aDatasetReadInPlaceStaysTheCallersAfterClose() {
+    try (Backend backend = Backends.create("cpu")) {
+      LabeledData data = data();
+      float[] features = data.features().clone();
+      int[] labels = data.labels().clone();
+      try (DataLoader loader = DataLoader.builder(data).batchSize(16).assembly(BatchAssembly.AUTO).build(backend)) {
+        epoch(loader, 0, 0);
+      }
+      try (DataLoader whole = DataLoader.builder(data).batchSize(103).shuffle(true).seed(5)
+          .assembly(BatchAssembly.HOST).build(backend)) {
+        for (int e = 0; e < 3; e++) {
+          epoch(whole, e, 0);
+        }
+      }
+      assertArrayEquals(features, data.features(), "features");
+      assertArrayEquals(labels, data.labels(), "labels");
     }
   }
 
@@ -107,7 +156,7 @@ class ResidentBatchesTest {
       System.setProperty(BatchAssembly.PROPERTY, "true");
       assertEquals(BatchAssembly.RESIDENT, BatchAssembly.fromSystemProperty());
       System.clearProperty(BatchAssembly.PROPERTY);
-      assertEquals(BatchAssembly.HOST, BatchAssembly.fromSystemProperty());
+      assertEquals(BatchAssembly.AUTO, BatchAssembly.fromSystemProperty());
     } finally {
       if (saved != null) {
         System.setProperty(BatchAssembly.PROPERTY, saved);
