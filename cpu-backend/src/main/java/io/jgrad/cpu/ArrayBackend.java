@@ -234,9 +234,6 @@ abstract class ArrayBackend implements Backend {
     pool.clear();
   }
 
-  // ---- argument checks: each names the kernel and the argument ----
-
-  /** The buffer as this backend's own, live CpuBuffer. */
   /** One pass over each buffer (the default runs a product and a sum per buffer). */
   @Override
   public final void sumsOfSquares(List<Buffer> xs, Buffer out) {
@@ -266,6 +263,9 @@ abstract class ArrayBackend implements Backend {
     return sum;
   }
 
+  // ---- argument checks: each names the kernel and the argument ----
+
+  /** The buffer as this backend's own, live CpuBuffer. */
   final CpuBuffer owned(String kernel, String name, Buffer buffer) {
     if (buffer == null) {
       throw new IllegalArgumentException(kernel + ": " + name + " is null");
