@@ -19,7 +19,7 @@ public enum BatchAssembly {
    * {@link #RESIDENT} where the backend reads the dataset in place (the CPU backends), {@link #HOST} elsewhere. In place,
    * a batch is one copy of its rows on the training thread, where the host path copied them twice (gathered on a
    * prefetch thread, then uploaded): with no third thread beside the kernels' two on a 2-core machine, the
-   * Fashion-MNIST recipe ran 1.02–1.08× faster (docs/benchmarks.md, "The dataset read in place").
+   * Fashion-MNIST recipe ran 1.06× faster (docs/benchmarks.md, "The dataset read in place").
    */
   AUTO;
 

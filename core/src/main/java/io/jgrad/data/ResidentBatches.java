@@ -24,15 +24,19 @@ final class ResidentBatches implements AutoCloseable {
   private final int featureSize;
   private final Buffer features;
   private final Buffer labels;
+  /** The buffer each epoch's order is uploaded into; null where the data is read in place (see {@link #epoch}). */
   private final Buffer order;
 
-  /** Takes features and labels (freed on {@link #close}, or here where the order cannot be allocated). */
-  private ResidentBatches(Backend backend, LabeledData data, Buffer features, Buffer labels) {
+  /**
+   * Takes features and labels (freed on {@link #close}, or here where the order's buffer cannot be allocated);
+   * {@code inPlace}: they wrap the data, and so will each epoch's order.
+   */
+  private ResidentBatches(Backend backend, LabeledData data, Buffer features, Buffer labels, boolean inPlace) {
     this.backend = backend;
     this.size = data.size();
     this.featureSize = data.featureSize();
     try {
-      this.order = backend.allocate(DType.INT32, size);
+      this.order = inPlace ? null : backend.allocate(DType.INT32, size);
     } catch (RuntimeException e) {
       backend.free(features);
       backend.free(labels);
@@ -56,7 +60,7 @@ final class ResidentBatches implements AutoCloseable {
       backend.free(f);
       return null;
     }
-    return new ResidentBatches(backend, data, f, l);
+    return new ResidentBatches(backend, data, f, l, true);
   }
 
   /**
@@ -85,7 +89,7 @@ final class ResidentBatches implements AutoCloseable {
       }
       throw e;
     }
-    return new ResidentBatches(backend, data, f, l);
+    return new ResidentBatches(backend, data, f, l, false);
   }
 
   /**
@@ -93,8 +97,17 @@ final class ResidentBatches implements AutoCloseable {
    * tensors are created in the caller's current scope, shaped by {@code shape} (rows ↦ feature dims).
    */
   Iterator<Batch> epoch(int[] epochOrder, int first, int count, int batchSize, IntFunction<int[]> shape) {
-    // Stream order makes this safe on a device: the previous epoch's gathers, queued before, still read the old order.
-    backend.upload(order, epochOrder);
+    Buffer indices;
+    if (order == null) {
+      // In place, the epoch reads its own order array: iterators of two epochs never share one, as on the host path.
+      // The view is freed after the epoch's last batch (one left behind by an iterator not run to its end holds none
+      // of the backend's memory).
+      indices = backend.wrap(epochOrder);
+    } else {
+      // Stream order makes this safe on a device: the previous epoch's gathers, queued before, still read the old order.
+      backend.upload(order, epochOrder);
+      indices = order;
+    }
     return new Iterator<>() {
       private int next = first;
 
@@ -119,8 +132,11 @@ final class ResidentBatches implements AutoCloseable {
           x.close();
           throw e;
         }
-        backend.gather(features, featureSize, order, from, rows, buffer(x));
-        backend.gather(labels, 1, order, from, rows, buffer(y));
+        backend.gather(features, featureSize, indices, from, rows, buffer(x));
+        backend.gather(labels, 1, indices, from, rows, buffer(y));
+        if (indices != order && next == count) {
+          backend.free(indices);
+        }
         return new Batch(x, y, index);
       }
     };
@@ -130,6 +146,8 @@ final class ResidentBatches implements AutoCloseable {
   public void close() {
     backend.free(features);
     backend.free(labels);
-    backend.free(order);
+    if (order != null) {
+      backend.free(order);
+    }
   }
 }
