@@ -111,6 +111,8 @@ class MisuseTest {
         iae("zero threads", "threads", () -> BackendOptions.defaults().withThreads(0)),
         ise("cpu-scalar used after close", "cpu-scalar is closed", () -> Tensor.zeros(closedBackend("cpu-scalar"), 2)),
         ise("cpu used after close", "cpu is closed", () -> Tensor.zeros(closedBackend("cpu"), 2)),
+        ise("a host array wrapped by a closed backend", "wrap: backend cpu is closed",
+            () -> closedBackend("cpu").wrap(new float[4])),
         ise("an op on tensors whose backend was closed", "is closed", MisuseTest::opAfterBackendClose),
         // Modules.
         ise("a closed model run again", "was closed", MisuseTest::forwardAfterClose),
