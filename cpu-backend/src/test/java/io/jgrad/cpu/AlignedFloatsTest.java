@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import io.jgrad.testing.ChildJvm;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,18 +57,9 @@ class AlignedFloatsTest {
 
   /** Runs {@link #main} in a JVM with these options and returns what it printed. */
   private static String child(String... options) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(List.of(options));
-    command.addAll(List.of("--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-        AlignedFloatsTest.class.getName()));
-    Process p = new ProcessBuilder(command).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
-    assertEquals(0, p.exitValue(), err);
-    return out.strip();
+    List<String> jvm = new ArrayList<>(List.of(options));
+    jvm.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+    return ChildJvm.run(jvm, AlignedFloatsTest.class).out().strip();
   }
 
   /** Prints the offset and the padded length of a one-element array (its own length where not padded: 0 then). */

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import io.jgrad.testing.ChildJvm;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -66,15 +65,9 @@ class JitActivityTest {
 
   @Test
   void aRuntimeWithoutJavaManagementStillRunsTheTeam() throws Exception {
-    Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "--limit-modules", "java.base,java.logging,jdk.incubator.vector", "--add-modules", "jdk.incubator.vector",
-        "-cp", System.getProperty("java.class.path"), JitActivityTest.class.getName())).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
-    assertEquals(0, p.exitValue(), err);
-    assertEquals("java.management resolved: false, parts run: 3", out.strip(), err);
+    ChildJvm.Output child = ChildJvm.run(List.of("--limit-modules", "java.base,java.logging,jdk.incubator.vector",
+        "--add-modules", "jdk.incubator.vector"), JitActivityTest.class);
+    assertEquals("java.management resolved: false, parts run: 3", child.out().strip(), child.err());
   }
 
   /** Runs a three-thread team once and says whether java.management was there. */

@@ -1,13 +1,12 @@
 package io.jgrad.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import io.jgrad.testing.ChildJvm;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
@@ -88,14 +87,8 @@ class LaneSumsTest {
   @Test
   void anInterpretingJvmComputesTheSameBits() throws Exception {
     warmUp();
-    Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xint",
-        "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-        LaneSumsTest.class.getName())).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish");
-    assertEquals(0, p.exitValue(), err);
+    String out = ChildJvm.run(Duration.ofSeconds(120), List.of("-Xint", "--add-modules", "jdk.incubator.vector"),
+        LaneSumsTest.class).out();
     assertEquals(results(), out.strip().lines().toList(), "interpreted (child) against compiled (this JVM)");
   }
 

@@ -9,11 +9,8 @@ import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
 import io.jgrad.Backends;
 import io.jgrad.SlowPath;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.jgrad.testing.ChildJvm;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,21 +22,21 @@ class SlowPathTest {
 
   @Test
   void withoutTheVectorModuleTheWarningComesOnceAndNamesTheFlagEveryWay() throws Exception {
-    Run run = runWithoutVectorModule("WARN");
-    assertEquals(1, count(run.err, "WARNING: jgrad's cpu backend runs plain loops"), run.err);
+    ChildJvm.Output run = runWithoutVectorModule("WARN");
+    assertEquals(1, count(run.err(), "WARNING: jgrad's cpu backend runs plain loops"), run.err());
     for (String way : List.of("java --add-modules jdk.incubator.vector", "JDK_JAVA_OPTIONS", ".mvn/jvm.config",
         "<argLine>", "applicationDefaultJvmArgs", "SlowPath.ALLOW")) {
-      assertTrue(run.err.contains(way), way + " missing from: " + run.err);
+      assertTrue(run.err().contains(way), way + " missing from: " + run.err());
     }
-    assertEquals(run.err.strip(), VectorApiNotice.WARNING, "stderr holds the warning and nothing else");
-    assertTrue(run.out.startsWith("cpu: plain loops (jdk.incubator.vector is absent"), run.out);
+    assertEquals(run.err().strip(), VectorApiNotice.WARNING, "stderr holds the warning and nothing else");
+    assertTrue(run.out().startsWith("cpu: plain loops (jdk.incubator.vector is absent"), run.out());
   }
 
   @Test
   void allowRunsThePlainLoopsWithoutAWord() throws Exception {
-    Run run = runWithoutVectorModule("ALLOW");
-    assertEquals("", run.err);
-    assertTrue(run.out.startsWith("cpu: plain loops"), run.out);
+    ChildJvm.Output run = runWithoutVectorModule("ALLOW");
+    assertEquals("", run.err());
+    assertTrue(run.out().startsWith("cpu: plain loops"), run.out());
   }
 
   @Test
@@ -72,19 +69,8 @@ class SlowPathTest {
     }
   }
 
-  private record Run(String out, String err) {}
-
-  private static Run runWithoutVectorModule(String policy) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-        SlowPathTest.class.getName(), policy));
-    Process p = new ProcessBuilder(cmd).start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");
-    assertEquals(0, p.exitValue(), new String(err, StandardCharsets.UTF_8));
-    return new Run(new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  private static ChildJvm.Output runWithoutVectorModule(String policy) throws Exception {
+    return ChildJvm.run(List.of(), SlowPathTest.class, policy);
   }
 
   private static int count(String text, String needle) {
