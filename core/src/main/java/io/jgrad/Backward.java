@@ -35,7 +35,7 @@ final class Backward {
       }
       seed = Tensor.full(root.backend(), root.dtype(), root.shape(), 1);
     } else {
-      check("backward", 0, gradOut, root);
+      check(null, 0, gradOut, root);
       seed = gradOut;
     }
     if (root.isLeaf()) {
@@ -74,7 +74,7 @@ final class Backward {
         if (gi == null || input == null || !input.requiresGrad()) {
           continue;
         }
-        check(fn.name(), i, gi, input);
+        check(fn, i, gi, input);
         if (input.isLeaf()) {
           // A gi that is neither the caller's nor another input's is freed below, so the leaf may take its storage.
           accumulate(input, gi, gi != gradOut && !owned.contains(gi) && once(grads, gi));
@@ -167,14 +167,19 @@ final class Backward {
     return c;
   }
 
-  private static void check(String op, int input, Tensor grad, Tensor expected) {
+  /**
+   * The gradient fn returned for one input (fn null: the caller's gradOut for the root). The op is named only in an
+   * error: a name built for every input of every node was a string or two per node and step.
+   */
+  private static void check(Function fn, int input, Tensor grad, Tensor expected) {
     if (!grad.shape().equals(expected.shape()) || grad.dtype() != expected.dtype()) {
-      throw new IllegalStateException(
-          "backward of " + op + ": gradient for input " + input + " is " + grad.shape() + " " + grad.dtype().label()
-              + ", expected " + expected.shape() + " " + expected.dtype().label());
+      throw new IllegalStateException("backward of " + (fn == null ? "backward" : fn.name()) + ": gradient for input "
+          + input + " is " + grad.shape() + " " + grad.dtype().label() + ", expected " + expected.shape() + " "
+          + expected.dtype().label());
     }
     if (grad.backend() != expected.backend()) {
-      throw new IllegalStateException("backward of " + op + ": gradient for input " + input + " is on another backend");
+      throw new IllegalStateException("backward of " + (fn == null ? "backward" : fn.name()) + ": gradient for input "
+          + input + " is on another backend");
     }
   }
 

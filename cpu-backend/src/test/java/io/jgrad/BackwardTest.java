@@ -227,4 +227,30 @@ class BackwardTest extends ReferenceBackendTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, t::toFloatArray);
     assertEquals("tensor [2,2] float32 was closed and cannot be used", e.getMessage());
   }
+
+  /** A custom op whose backward returns a gradient of the wrong shape. */
+  private static final class Widening extends Function {
+    Tensor apply(Tensor x) {
+      return connect(x.mul(2.0), x);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor gradOut) {
+      return new Tensor[] {gradOut.reshape(1, (int) gradOut.size())};
+    }
+  }
+
+  @Test
+  void aGradientOfTheWrongShapeNamesTheOpAndTheInput() {
+    try (Scope ignored = Scope.open()) {
+      Tensor x = Tensor.of(backend, new double[] {1, 2, 3}).requiresGrad(true);
+      Tensor y = new Widening().apply(x);
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> y.sum().backward());
+      assertEquals("backward of Widening: gradient for input 0 is [1,3] float64, expected [3] float64", e.getMessage());
+      IllegalStateException root = assertThrows(IllegalStateException.class,
+          () -> y.backward(Tensor.zeros(backend, 4), false));
+      assertEquals("backward of backward: gradient for input 0 is [4] float32, expected [3] float64",
+          root.getMessage());
+    }
+  }
 }
