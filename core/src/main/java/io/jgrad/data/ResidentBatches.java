@@ -7,16 +7,19 @@ import io.jgrad.DType;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.spi.Buffer;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
  * A dataset held in a backend's memory ({@link BatchAssembly#RESIDENT}, {@link BatchAssembly#AUTO}): features and
  * labels are read in place where the backend wraps host arrays ({@link Backend#wrap}: the CPU backends), else uploaded
- * once; each epoch uploads its order once, and each batch is two {@link Backend#gather} calls into tensors from the
- * backend's pool, so the host neither copies rows twice nor waits for the device. The batches equal the host loader's,
- * row for row.
+ * once; each epoch reads its order in place or uploads it once, into a buffer of its own, and each batch is two {@link
+ * Backend#gather} calls into tensors from the backend's pool, so the host neither copies rows twice nor waits for the
+ * device. The batches equal the host loader's, row for row, also for iterators of several epochs read in turn.
  */
 final class ResidentBatches implements AutoCloseable {
   private final Backend backend;
@@ -24,26 +27,22 @@ final class ResidentBatches implements AutoCloseable {
   private final int featureSize;
   private final Buffer features;
   private final Buffer labels;
-  /** The buffer each epoch's order is uploaded into; null where the data is read in place (see {@link #epoch}). */
-  private final Buffer order;
-
+  /** Whether features and labels wrap the data, and so each epoch's order wraps its array. */
+  private final boolean inPlace;
   /**
-   * Takes features and labels (freed on {@link #close}, or here where the order's buffer cannot be allocated);
-   * {@code inPlace}: they wrap the data, and so will each epoch's order.
+   * The orders of epochs whose last batch has not been taken, each freed after it (an epoch's order is its own: two
+   * epochs' iterators read in turn must not read one buffer); those of iterators left before their end, on close.
    */
+  private final Set<Buffer> openOrders = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /** Takes features and labels (freed on {@link #close}); {@code inPlace}: they wrap the data. */
   private ResidentBatches(Backend backend, LabeledData data, Buffer features, Buffer labels, boolean inPlace) {
     this.backend = backend;
     this.size = data.size();
     this.featureSize = data.featureSize();
-    try {
-      this.order = inPlace ? null : backend.allocate(DType.INT32, size);
-    } catch (RuntimeException e) {
-      backend.free(features);
-      backend.free(labels);
-      throw e;
-    }
     this.features = features;
     this.labels = labels;
+    this.inPlace = inPlace;
   }
 
   /** The data read in place by {@code backend}, or null where it cannot wrap host arrays (or there is no data). */
@@ -97,16 +96,21 @@ final class ResidentBatches implements AutoCloseable {
    * tensors are created in the caller's current scope, shaped by {@code shape} (rows ↦ feature dims).
    */
   Iterator<Batch> epoch(int[] epochOrder, int first, int count, int batchSize, IntFunction<int[]> shape) {
+    if (first >= count) {
+      return Collections.emptyIterator();
+    }
     Buffer indices;
-    if (order == null) {
-      // In place, the epoch reads its own order array: iterators of two epochs never share one, as on the host path.
-      // The view is freed after the epoch's last batch (one left behind by an iterator not run to its end holds none
-      // of the backend's memory).
-      indices = backend.wrap(epochOrder);
+    if (inPlace) {
+      indices = backend.wrap(epochOrder); // a view: left unfreed by an iterator not run to its end, it holds no memory
     } else {
-      // Stream order makes this safe on a device: the previous epoch's gathers, queued before, still read the old order.
-      backend.upload(order, epochOrder);
-      indices = order;
+      indices = backend.allocate(DType.INT32, size);
+      try {
+        backend.upload(indices, epochOrder);
+      } catch (RuntimeException e) {
+        backend.free(indices);
+        throw e;
+      }
+      openOrders.add(indices);
     }
     return new Iterator<>() {
       private int next = first;
@@ -134,7 +138,9 @@ final class ResidentBatches implements AutoCloseable {
         }
         backend.gather(features, featureSize, indices, from, rows, buffer(x));
         backend.gather(labels, 1, indices, from, rows, buffer(y));
-        if (indices != order && next == count) {
+        if (next == count) {
+          // On a device, stream order keeps this safe: the gathers queued above read indices before any later reuse.
+          openOrders.remove(indices);
           backend.free(indices);
         }
         return new Batch(x, y, index);
@@ -146,8 +152,7 @@ final class ResidentBatches implements AutoCloseable {
   public void close() {
     backend.free(features);
     backend.free(labels);
-    if (order != null) {
-      backend.free(order);
-    }
+    openOrders.forEach(backend::free);
+    openOrders.clear();
   }
 }
