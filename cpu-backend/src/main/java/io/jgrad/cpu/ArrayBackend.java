@@ -181,19 +181,24 @@ abstract class ArrayBackend implements Backend {
     System.arraycopy(s.array(), (int) srcOffset, d.array(), (int) dstOffset, (int) length);
   }
 
-  /** A plain loop of array copies: the dataset and the batch are host arrays already. */
+  /** Array copies: the dataset and the batch are host arrays already. Every index is checked before dst changes. */
   @Override
   public final void gather(Buffer src, long rowLength, Buffer indices, long from, int count, Buffer dst) {
     GatherCheck.arguments(src, rowLength, indices, from, count, dst);
     CpuBuffer s = owned("gather", "src", src);
     CpuBuffer d = owned("gather", "dst", dst);
     int[] rows = ofType("gather", "indices", indices, DType.INT32).ints();
-    int n = (int) rowLength;
     long srcRows = s.length() / rowLength;
     for (int r = 0; r < count; r++) {
-      int row = rows[(int) from + r];
-      GatherCheck.index(row, srcRows, from + r);
-      System.arraycopy(s.array(), row * n, d.array(), r * n, n);
+      GatherCheck.index(rows[(int) from + r], srcRows, from + r);
+    }
+    gatherRows(s.array(), rows, (int) from, count, (int) rowLength, d.array());
+  }
+
+  /** dst's row r = src's row rows[from + r], n elements each, for r &lt; count; the indices are valid. */
+  void gatherRows(Object src, int[] rows, int from, int count, int n, Object dst) {
+    for (int r = 0; r < count; r++) {
+      System.arraycopy(src, rows[from + r] * n, dst, r * n, n);
     }
   }
 

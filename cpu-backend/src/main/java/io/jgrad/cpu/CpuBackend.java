@@ -429,6 +429,15 @@ public final class CpuBackend extends ArrayBackend {
   }
 
   @Override
+  void gatherRows(Object src, int[] rows, int from, int count, int n, Object dst) {
+    if (simd == null) {
+      super.gatherRows(src, rows, from, count, n, dst);
+    } else {
+      simd.gatherRows(src, rows, from, count, n, dst);
+    }
+  }
+
+  @Override
   double sumOfSquares(CpuBuffer x) {
     return fast(x) ? simd.sumOfSquares(x.floats(), x.size()) : super.sumOfSquares(x);
   }

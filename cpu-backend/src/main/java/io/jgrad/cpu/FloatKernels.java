@@ -53,6 +53,12 @@ interface FloatKernels extends AutoCloseable {
   /** out[r] = Σ_c x[r, c] (the mean when {@code mean}). */
   void rowSums(float[] x, float[] out, int rows, int cols, boolean mean);
 
+  /**
+   * dst's row r = src's row rows[from + r], n elements each, for r &lt; count: a batch gathered from a dataset
+   * (arrays of any element type; the indices are valid).
+   */
+  void gatherRows(Object src, int[] rows, int from, int count, int n, Object dst);
+
   /** Σ x² over x[0, n), in one pass (summed in double across blocks). */
   double sumOfSquares(float[] x, int n);
 

@@ -284,6 +284,23 @@ final class VectorKernels implements FloatKernels {
     }
   }
 
+  /**
+   * Split over the threads as the optimizer steps: a batch's rows lie at random in a dataset far larger than the
+   * caches, so its gather waits on memory, and two threads keep twice the reads in flight (128 rows of Fashion-MNIST
+   * from its 188 MB: 112 µs on one thread, 66 µs on two).
+   */
+  @Override
+  public void gatherRows(Object src, int[] rows, int from, int count, int n, Object dst) {
+    split.run(count * n, (a, b) -> {
+      // dst's elements [a, b): the tail of row a / n, whole rows, the head of the last.
+      for (int r = a / n; r * n < b; r++) {
+        int lo = Math.max(a, r * n);
+        int hi = Math.min(b, (r + 1) * n);
+        System.arraycopy(src, rows[from + r] * n + lo - r * n, dst, lo, hi - lo);
+      }
+    });
+  }
+
   /** Σ x² over x[0, n): float lanes within blocks of {@link #SQUARES_BLOCK}, the blocks summed in double. */
   @Override
   public double sumOfSquares(float[] x, int n) {
