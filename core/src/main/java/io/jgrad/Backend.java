@@ -452,6 +452,17 @@ public interface Backend extends AutoCloseable {
   void random(Distribution dist, double a, double b, long seed, long offset, Buffer out);
 
   /**
+   * The dropout mask {@link io.jgrad.nn.Dropout} multiplies by: what {@link #random} UNIFORM(0, 1) for seed and offset
+   * and then {@link UnaryOp#DROPOUT_MASK} with p leave in {@code out} (u ≥ p ? 1/(1 − p) : 0), bit for bit. The
+   * default is those two kernels; a backend may draw the mask in one, and one that records steps ({@link #capture})
+   * moves its offset on each replay as it moves random's.
+   */
+  default void dropoutMask(double p, long seed, long offset, Buffer out) {
+    random(Distribution.UNIFORM, 0, 1, seed, offset, out);
+    unary(UnaryOp.DROPOUT_MASK, p, out, out);
+  }
+
+  /**
    * Until the returned scope closes, argument checks that need the device's answer (CUDA's bad-label word of the
    * softmax cross-entropy kernels) are reported by the next read-back ({@code download}), {@link #synchronize} or
    * the closing of the scope, instead of by the launching call, which then does not wait for the device. The message

@@ -4,7 +4,6 @@ import static io.jgrad.internal.TensorAccess.buffer;
 
 import io.jgrad.Generator;
 import io.jgrad.Tensor;
-import io.jgrad.UnaryOp;
 
 /**
  * Inverted dropout: in training, each element is zeroed with probability p and the survivors are scaled by 1/(1 − p),
@@ -49,8 +48,13 @@ public final class Dropout extends Module {
     if (!isTraining() || p == 0) {
       return null;
     }
-    Tensor mask = Tensor.rand(x.backend(), x.dtype(), x.shape(), gen, 0, 1);
-    x.backend().unary(UnaryOp.DROPOUT_MASK, p, buffer(mask), buffer(mask)); // in place: u ≥ p ? 1/(1 − p) : 0
+    Tensor mask = Tensor.empty(x.backend(), x.dtype(), x.shape());
+    try {
+      x.backend().dropoutMask(p, gen.seed(), gen.advance(x.shape().size()), buffer(mask)); // u ≥ p ? 1/(1 − p) : 0
+    } catch (RuntimeException e) {
+      mask.close();
+      throw e;
+    }
     return mask;
   }
 }

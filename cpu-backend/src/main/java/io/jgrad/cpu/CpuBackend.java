@@ -491,6 +491,18 @@ public final class CpuBackend extends ArrayBackend {
     simd.uniform(a, b, seed, offset, co.floats(), co.size());
   }
 
+  /** float32 in one pass on the kernel threads (Philox's words compared as integers); other dtypes in two kernels. */
+  @Override
+  public void dropoutMask(double p, long seed, long offset, Buffer out) {
+    CpuBuffer co = floating("dropoutMask", "out", out);
+    if (!fast(co)) {
+      random(Distribution.UNIFORM, 0, 1, seed, offset, out);
+      unary(UnaryOp.DROPOUT_MASK, p, out, out);
+      return;
+    }
+    simd.dropoutMask((float) p, seed, offset, co.floats(), co.size());
+  }
+
   @Override
   public void close() {
     super.close();

@@ -27,10 +27,10 @@ final class VectorKernels implements FloatKernels {
   /** AdamW and the dropout draws on every thread: a recipe step's largest element-wise loops. */
   private final SplitLoop split;
   /**
-   * Each thread's buffer for {@link VectorPhilox#uniform}: the draws run in pieces on every thread, and a buffer per
+   * Each thread's buffer for {@link VectorPhilox}'s draws: they run in pieces on every thread, and a buffer per
    * piece was 25 KB of garbage a recipe step (12 pieces of 2 KB).
    */
-  private final ThreadLocal<double[]> philoxBlock = ThreadLocal.withInitial(VectorPhilox::block);
+  private final ThreadLocal<VectorPhilox.Block> philoxBlock = ThreadLocal.withInitial(VectorPhilox::block);
   private final VectorGemm gemm;
   private final ConvKernels conv;
   private final PoolNormKernels poolNorm;
@@ -409,6 +409,14 @@ final class VectorKernels implements FloatKernels {
   @Override
   public void uniform(double a, double b, long seed, long offset, float[] out, int n) {
     split.run(n, (from, to) -> VectorPhilox.uniform(a, b, seed, offset, out, from, to, philoxBlock.get()));
+  }
+
+  @Override
+  public void dropoutMask(float p, long seed, long offset, float[] out, int n) {
+    long threshold = VectorPhilox.keepThreshold(p);
+    float keep = (float) (1.0 / (1.0 - p)); // as DROPOUT_MASK computes it
+    split.run(n, (from, to) -> VectorPhilox.dropoutMask(p, threshold, keep, seed, offset, out, from, to,
+        philoxBlock.get()));
   }
 
   @Override

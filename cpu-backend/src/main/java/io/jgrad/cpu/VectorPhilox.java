@@ -4,7 +4,9 @@ import io.jgrad.spi.Distribution;
 import io.jgrad.internal.Philox;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * (its high and low words are what a Philox round needs); each block's four words are four elements' draws, u =
  * x·2⁻³², a + (b − a)·u in double and rounded to float as the reference does. Dropout draws a mask element per
  * activation every step; in scalar Java those draws took more of a recipe step than its GEMMs.
+ *
+ * <p>Long vectors of the preferred shape only; the dropout mask reinterprets them as floats of that same shape.
+ * Never a shape-changing conversion to floats: a second FloatVector class ends C2's proof that FloatVector has one
+ * implementation, and every float kernel's loads and stores fell back to boxed Java (2 MB a step).
  */
 final class VectorPhilox {
   private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
@@ -29,11 +35,27 @@ final class VectorPhilox {
   private static final double TWO_POW_MINUS_32 = 1.0 / 4294967296.0;
   private static final LongVector IOTA = LongVector.zero(LONGS).addIndex(1);
 
+  /** With {@link #ODD_LANES}, zips two vectors: lane j of the result is lane j / 2 of the first (j even) or second. */
+  private static final VectorShuffle<Long> SPREAD_LOW = spread(0);
+  /** The same for their upper halves: lane j is lane L / 2 + j / 2. */
+  private static final VectorShuffle<Long> SPREAD_HIGH = spread(L / 2);
+  private static final VectorMask<Long> ODD_LANES = VectorMask.fromLong(LONGS, 0xAAAAAAAAAAAAAAAAL & ((1L << L) - 1));
+
   private VectorPhilox() {}
 
-  /** A buffer for {@link #uniform}. */
-  static double[] block() {
-    return new double[BLOCK];
+  /** One thread's scratch for {@link #uniform} and {@link #dropoutMask}: a call's words, and the uniform's draws. */
+  record Block(long[] words, double[] draws) {}
+
+  static Block block() {
+    return new Block(new long[BLOCK], new double[BLOCK]);
+  }
+
+  private static VectorShuffle<Long> spread(int first) {
+    int[] lanes = new int[L];
+    for (int j = 0; j < L; j++) {
+      lanes[j] = first + j / 2;
+    }
+    return VectorShuffle.fromArray(LONGS, lanes, 0);
   }
 
   /**
@@ -41,22 +63,28 @@ final class VectorPhilox {
    * block} (from {@link #block}; not shared between threads). Every element's value depends only on its index, so
    * a loop split anywhere gives the same bits.
    */
-  static void uniform(double a, double b, long seed, long offset, float[] out, int from, int to, double[] block) {
-    // Only double and long vectors here, of the preferred shape, never a convertShape to floats: a second FloatVector
-    // class (a half-width float species, or one a shape-changing conversion loads) ends C2's proof that FloatVector
-    // has one implementation, and every float kernel's loads and stores fell back to boxed Java (2 MB a step).
+  static void uniform(double a, double b, long seed, long offset, float[] out, int from, int to, Block block) {
+    double range = b - a;
+    long[] words = block.words();
+    double[] draws = block.draws();
     int i = from;
     for (; i < to && ((offset + i) & 3) != 0; i++) { // up to a block's first word
       out[i] = (float) Philox.sample(Distribution.UNIFORM, a, b, seed, offset + i);
     }
     for (; i <= to - BLOCK; i += BLOCK) {
-      fourWords(seed, (offset + i) >>> 2, a, b, block);
-      // block holds word w of counter c at w·2L + c; element 4c + w of this stretch is its draw.
+      fourWords(seed, (offset + i) >>> 2, words);
+      // a + (b − a)·x·2⁻³², the reference's arithmetic in double (the power of two scales exactly, so its place in the
+      // product is free), a vector at a time.
+      for (int v = 0; v < BLOCK; v += L) {
+        ((DoubleVector) LongVector.fromArray(LONGS, words, v).convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32)
+            .mul(range).add(a).intoArray(draws, v);
+      }
+      // draws holds word w of counter c at w·2L + c; element 4c + w of this stretch is its draw.
       for (int c = 0; c < 2 * L; c++) {
-        out[i + 4 * c] = (float) block[c];
-        out[i + 4 * c + 1] = (float) block[2 * L + c];
-        out[i + 4 * c + 2] = (float) block[4 * L + c];
-        out[i + 4 * c + 3] = (float) block[6 * L + c];
+        out[i + 4 * c] = (float) draws[c];
+        out[i + 4 * c + 1] = (float) draws[2 * L + c];
+        out[i + 4 * c + 2] = (float) draws[4 * L + c];
+        out[i + 4 * c + 3] = (float) draws[6 * L + c];
       }
     }
     for (; i < to; i++) {
@@ -65,11 +93,70 @@ final class VectorPhilox {
   }
 
   /**
-   * Philox4x32-10's four words for the counters first … first + 2L − 1, each as a + (b − a)·x·2⁻³², word w of
-   * counter first + c into block[w·2L + c]: two vectors of counters go through the rounds side by side, so that one's
-   * multiplies run while the other's wait (1.2× over one vector at a time).
+   * The least 32-bit word x whose uniform draw (float) (x·2⁻³²) is at least p, or 2³² where none is: the draw is
+   * monotone in x, so u ≥ p exactly where x ≥ this threshold.
    */
-  private static void fourWords(long seed, long first, double a, double b, double[] block) {
+  static long keepThreshold(float p) {
+    long low = 0;
+    long high = 1L << 32;
+    while (low < high) {
+      long mid = (low + high) >>> 1;
+      if ((float) (mid * TWO_POW_MINUS_32) >= p) {
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
+    }
+    return low;
+  }
+
+  /**
+   * out[i] = u ≥ p ? keep : 0 for from ≤ i &lt; to, u = (float) Philox.sample(UNIFORM, 0, 1, seed, offset + i): the
+   * uniform draw and DROPOUT_MASK in one pass, with the same bits. Whole blocks compare each word with {@code
+   * threshold} ({@link #keepThreshold} of p) as integers and store the masks as float bits, two elements to a long
+   * lane; the float draws, their conversions and the scalar stores of {@link #uniform} are skipped.
+   */
+  static void dropoutMask(float p, long threshold, float keep, long seed, long offset, float[] out, int from, int to,
+      Block scratch) {
+    long[] block = scratch.words();
+    long keepBits = Float.floatToRawIntBits(keep) & LOW;
+    int i = from;
+    for (; i < to && ((offset + i) & 3) != 0; i++) {
+      out[i] = (float) Philox.sample(Distribution.UNIFORM, 0, 1, seed, offset + i) >= p ? keep : 0f;
+    }
+    for (; i <= to - BLOCK; i += BLOCK) {
+      fourWords(seed, (offset + i) >>> 2, block);
+      // Each word into its mask, keepBits or 0, by the sign of x − threshold (x < 2³², threshold ≤ 2³²), in place.
+      for (int v = 0; v < BLOCK; v += L) {
+        LongVector.fromArray(LONGS, block, v).sub(threshold).lanewise(VectorOperators.LSHR, 63).sub(1L).and(keepBits)
+            .intoArray(block, v);
+      }
+      // Per vector of counters h: a lane of m01 holds elements 4c and 4c + 1 as two floats (little-endian: the low half
+      // first), of m23 elements 4c + 2 and 4c + 3; zipped, they are the elements in order. The same shape reinterpreted
+      // as floats is the preferred float species (the class comment says why that matters). Written out rather than in
+      // a method taking vectors: one that C2 left uninlined boxed each vector (12 ns a draw against 1.1).
+      for (int h = 0; h < 2; h++) {
+        LongVector m01 = LongVector.fromArray(LONGS, block, 2 * L + h * L).lanewise(VectorOperators.LSHL, 32)
+            .or(LongVector.fromArray(LONGS, block, h * L));
+        LongVector m23 = LongVector.fromArray(LONGS, block, 6 * L + h * L).lanewise(VectorOperators.LSHL, 32)
+            .or(LongVector.fromArray(LONGS, block, 4 * L + h * L));
+        m01.rearrange(SPREAD_LOW).blend(m23.rearrange(SPREAD_LOW), ODD_LANES).reinterpretAsFloats()
+            .intoArray(out, i + 4 * L * h);
+        m01.rearrange(SPREAD_HIGH).blend(m23.rearrange(SPREAD_HIGH), ODD_LANES).reinterpretAsFloats()
+            .intoArray(out, i + 4 * L * h + 2 * L);
+      }
+    }
+    for (; i < to; i++) {
+      out[i] = (float) Philox.sample(Distribution.UNIFORM, 0, 1, seed, offset + i) >= p ? keep : 0f;
+    }
+  }
+
+  /**
+   * Philox4x32-10's four words for the counters first … first + 2L − 1, word w of counter first + c into
+   * block[w·2L + c]: two vectors of counters go through the rounds side by side, so that one's multiplies run while
+   * the other's wait (1.2× over one vector at a time).
+   */
+  private static void fourWords(long seed, long first, long[] block) {
     // A counter is an element's index over 4; indices wrap past 2⁶⁴ as Java's long does, so counters wrap past 2⁶².
     LongVector counterA = IOTA.add(first).and(COUNTERS);
     LongVector counterB = IOTA.add(first + L).and(COUNTERS);
@@ -107,23 +194,13 @@ final class VectorPhilox {
       k0 = (k0 + W0) & LOW;
       k1 = (k1 + W1) & LOW;
     }
-    // a + (b − a)·x·2⁻³², the reference's order of operations, in double. Written here rather than in a method
-    // taking the vector: whether C2 inlines a call into this already large method is its choice, and a vector passed
-    // to a call that is not inlined is boxed (1.1 MB a CNN step in 1 JVM of 13; docs/benchmarks.md).
-    double range = b - a;
-    ((DoubleVector) a0.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a).intoArray(block, 0);
-    ((DoubleVector) b0.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a).intoArray(block, L);
-    ((DoubleVector) a1.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
-        .intoArray(block, 2 * L);
-    ((DoubleVector) b1.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
-        .intoArray(block, 3 * L);
-    ((DoubleVector) a2.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
-        .intoArray(block, 4 * L);
-    ((DoubleVector) b2.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
-        .intoArray(block, 5 * L);
-    ((DoubleVector) a3.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
-        .intoArray(block, 6 * L);
-    ((DoubleVector) b3.convert(VectorOperators.L2D, 0)).mul(TWO_POW_MINUS_32).mul(range).add(a)
-        .intoArray(block, 7 * L);
+    a0.intoArray(block, 0);
+    b0.intoArray(block, L);
+    a1.intoArray(block, 2 * L);
+    b1.intoArray(block, 3 * L);
+    a2.intoArray(block, 4 * L);
+    b2.intoArray(block, 5 * L);
+    a3.intoArray(block, 6 * L);
+    b3.intoArray(block, 7 * L);
   }
 }

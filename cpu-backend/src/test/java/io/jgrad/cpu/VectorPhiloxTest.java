@@ -44,4 +44,58 @@ class VectorPhiloxTest {
       }
     }
   }
+
+  /**
+   * The fused dropout mask against the reference draw followed by the mask's formula, on one, two and three threads:
+   * drop probabilities whose threshold falls anywhere in the words' range, including one whose float is 1 (every
+   * element dropped but the draws that round to 1, kept at an infinite scale, as the two kernels give).
+   */
+  @Test
+  void dropoutMaskIsTheDrawThenTheMaskBitForBit() {
+    double[] ps = {0.2, 0.5, 1e-9, 0.75, 0.99999999};
+    long[] offsets = {0, 3, (1L << 32) - 37, -45};
+    int[] sizes = {17, 128 * 256 + 5};
+    for (int threads : new int[] {1, 2, 3}) {
+      try (Backend cpu = new CpuBackend(BackendOptions.defaults().withThreads(threads))) {
+        for (double p : ps) {
+          float pf = (float) p;
+          float keep = (float) (1.0 / (1.0 - pf));
+          for (long offset : offsets) {
+            for (int n : sizes) {
+              Buffer out = cpu.allocate(DType.FLOAT32, n);
+              cpu.fill(out, Double.NaN);
+              cpu.dropoutMask(p, 0x1234_5678_9ABC_DEF0L, offset, out);
+              float[] actual = new float[n];
+              cpu.download(out, actual);
+              cpu.free(out);
+              for (int i = 0; i < n; i++) {
+                float u = (float) Philox.sample(Distribution.UNIFORM, 0, 1, 0x1234_5678_9ABC_DEF0L, offset + i);
+                float expected = u >= pf ? keep : 0f;
+                if (Float.floatToIntBits(expected) != Float.floatToIntBits(actual[i])) {
+                  assertEquals(expected, actual[i], threads + " threads, p " + p + " offset " + offset + " n " + n
+                      + " at " + i + " (u " + u + ")");
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The threshold is the first word whose draw reaches p: random draws almost never land on it, so checked here. */
+  @Test
+  void theKeepThresholdIsTheFirstWordWhoseDrawReachesP() {
+    for (float p : new float[] {Float.MIN_VALUE, 1e-9f, 0.2f, 0.5f, 0.75f, Math.nextDown(1f), 1f}) {
+      long k = VectorPhilox.keepThreshold(p);
+      double scale = 1.0 / 4294967296.0;
+      if (k < (1L << 32)) {
+        assertEquals(true, (float) (k * scale) >= p, "p " + p + ": the draw of word " + k + " reaches it");
+      }
+      if (k > 0) {
+        assertEquals(true, (float) ((k - 1) * scale) < p, "p " + p + ": the draw of word " + (k - 1) + " is below it");
+      }
+    }
+    assertEquals(1L << 32, VectorPhilox.keepThreshold(Math.nextUp(1f)), "no draw reaches a p above 1");
+  }
 }

@@ -19,8 +19,8 @@ import java.util.Set;
  * recording, every kernel call is kept instead of run; a read-back, an upload or a synchronize fails the capture (as
  * it invalidates a CUDA capture); buffers allocated or freed while recording, and those freed later, stay allocated
  * until the graph closes (a CUDA graph's private pool; each graph its own). A replay runs the kept calls on the
- * wrapped backend with the replay's learning rate in the guarded optimizer steps and each random call's offset moved
- * by its seed's shift.
+ * wrapped backend with the replay's learning rate in the guarded optimizer steps and each draw's offset (random,
+ * dropoutMask) moved by its seed's shift.
  */
 final class RecordingBackend implements InvocationHandler {
   private static final Set<String> REFUSED_WHILE_RECORDING = Set.of("upload", "download", "synchronize");
@@ -173,13 +173,8 @@ final class RecordingBackend implements InvocationHandler {
           switch (c.method().getName()) {
             case "adamSteps" -> args[5] = learningRate;
             case "sgdSteps" -> args[4] = learningRate;
-            case "random" -> {
-              Long shift = offsetShifts.get((Long) args[3]);
-              if (shift == null) {
-                throw new IllegalArgumentException("replay: no offset shift for seed " + args[3]);
-              }
-              args[4] = (Long) args[4] + shift;
-            }
+            case "random" -> shift(args, 3, offsetShifts);
+            case "dropoutMask" -> shift(args, 1, offsetShifts);
             default -> { }
           }
           call(c.method(), args);
@@ -195,6 +190,15 @@ final class RecordingBackend implements InvocationHandler {
         }
       }
     };
+  }
+
+  /** A recorded draw's offset (the argument after its seed's) moved by its seed's shift. */
+  private static void shift(Object[] args, int seedAt, Map<Long, Long> offsetShifts) {
+    Long shift = offsetShifts.get((Long) args[seedAt]);
+    if (shift == null) {
+      throw new IllegalArgumentException("replay: no offset shift for seed " + args[seedAt]);
+    }
+    args[seedAt + 1] = (Long) args[seedAt + 1] + shift;
   }
 
   private void release(Pool pool) {
