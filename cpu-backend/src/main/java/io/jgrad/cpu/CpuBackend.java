@@ -491,16 +491,21 @@ public final class CpuBackend extends ArrayBackend {
     simd.uniform(a, b, seed, offset, co.floats(), co.size());
   }
 
-  /** float32 in one pass on the kernel threads (Philox's words compared as integers); other dtypes in two kernels. */
+  /**
+   * float32 and the 16-bit types in one pass on the kernel threads (Philox's words compared as integers); float64, and
+   * every type without the Vector API, in two kernels.
+   */
   @Override
   public void dropoutMask(double p, long seed, long offset, Buffer out) {
     CpuBuffer co = floating("dropoutMask", "out", out);
-    if (!fast(co)) {
+    if (fast(co)) {
+      simd.dropoutMask((float) p, seed, offset, co.floats(), co.size());
+    } else if (staged(co)) {
+      simd.dropoutMask(co.dtype(), (float) p, seed, offset, co.shorts(), co.size());
+    } else {
       random(Distribution.UNIFORM, 0, 1, seed, offset, out);
       unary(UnaryOp.DROPOUT_MASK, p, out, out);
-      return;
     }
-    simd.dropoutMask((float) p, seed, offset, co.floats(), co.size());
   }
 
   @Override

@@ -82,6 +82,12 @@ interface FloatKernels extends AutoCloseable {
    */
   void dropoutMask(float p, long seed, long offset, float[] out, int n);
 
+  /**
+   * The same mask in a buffer of 16-bit {@code type}: the uniform draw stored in that type, then DROPOUT_MASK on it
+   * (its float32 result stored in that type), bit for bit, in one pass.
+   */
+  void dropoutMask(DType type, float p, long seed, long offset, short[] out, int n);
+
 /**
    * out[i] = (float) {@link io.jgrad.internal.Philox#sample}(UNIFORM, a, b, seed, offset + i) for i &lt; n, bit for
    * bit: the values {@link io.jgrad.Backend#random} defines.

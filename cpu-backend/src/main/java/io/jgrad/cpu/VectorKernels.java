@@ -413,9 +413,17 @@ final class VectorKernels implements FloatKernels {
 
   @Override
   public void dropoutMask(float p, long seed, long offset, float[] out, int n) {
-    long threshold = VectorPhilox.keepThreshold(p);
+    long threshold = VectorPhilox.keepThreshold(DType.FLOAT32, p);
     float keep = (float) (1.0 / (1.0 - p)); // as DROPOUT_MASK computes it
     split.run(n, (from, to) -> VectorPhilox.dropoutMask(p, threshold, keep, seed, offset, out, from, to,
+        philoxBlock.get()));
+  }
+
+  @Override
+  public void dropoutMask(DType type, float p, long seed, long offset, short[] out, int n) {
+    long threshold = VectorPhilox.keepThreshold(type, p);
+    short keep = ReducedFloats.toBits(type, (float) (1.0 / (1.0 - p))); // the float32 scale, stored as 16 bits
+    split.run(n, (from, to) -> VectorPhilox.dropoutMask16(type, p, threshold, keep, seed, offset, out, from, to,
         philoxBlock.get()));
   }
 

@@ -1,6 +1,8 @@
 package io.jgrad.cpu;
 
+import io.jgrad.DType;
 import io.jgrad.spi.Distribution;
+import io.jgrad.spi.ReducedFloats;
 import io.jgrad.internal.Philox;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
@@ -93,21 +95,27 @@ final class VectorPhilox {
   }
 
   /**
-   * The least 32-bit word x whose uniform draw (float) (x·2⁻³²) is at least p, or 2³² where none is: the draw is
-   * monotone in x, so u ≥ p exactly where x ≥ this threshold.
+   * The least 32-bit word x whose uniform draw (float) (x·2⁻³²), stored in {@code type} (FLOAT32, or rounded to a
+   * 16-bit type as a buffer of it keeps it), is at least p; 2³² where none is: the stored draw is monotone in x, so it
+   * reaches p exactly where x is at least this threshold.
    */
-  static long keepThreshold(float p) {
+  static long keepThreshold(DType type, float p) {
     long low = 0;
     long high = 1L << 32;
     while (low < high) {
       long mid = (low + high) >>> 1;
-      if ((float) (mid * TWO_POW_MINUS_32) >= p) {
+      if (stored(type, (float) (mid * TWO_POW_MINUS_32)) >= p) {
         high = mid;
       } else {
         low = mid + 1;
       }
     }
     return low;
+  }
+
+  /** u as a buffer of {@code type} keeps it, widened back to float. */
+  private static float stored(DType type, float u) {
+    return type == DType.FLOAT32 ? u : ReducedFloats.fromBits(type, ReducedFloats.toBits(type, u));
   }
 
   /**
@@ -149,6 +157,43 @@ final class VectorPhilox {
     for (; i < to; i++) {
       out[i] = (float) Philox.sample(Distribution.UNIFORM, 0, 1, seed, offset + i) >= p ? keep : 0f;
     }
+  }
+
+  /**
+   * {@link #dropoutMask} for a 16-bit mask of {@code type}: what the uniform draw into a buffer of that type and then
+   * DROPOUT_MASK leave there (the draw rounded to 16 bits before it is compared, the keep scale rounded as stored),
+   * bit for bit; {@code threshold} is {@link #keepThreshold} of type and p, {@code keep} the stored keep scale's bits.
+   */
+  static void dropoutMask16(DType type, float p, long threshold, short keep, long seed, long offset, short[] out,
+      int from, int to, Block scratch) {
+    long[] block = scratch.words();
+    int i = from;
+    for (; i < to && ((offset + i) & 3) != 0; i++) {
+      out[i] = drawn16(type, p, keep, seed, offset + i);
+    }
+    for (; i <= to - BLOCK; i += BLOCK) {
+      fourWords(seed, (offset + i) >>> 2, block);
+      for (int v = 0; v < BLOCK; v += L) {
+        LongVector.fromArray(LONGS, block, v).sub(threshold).lanewise(VectorOperators.LSHR, 63).sub(1L)
+            .and(keep & 0xFFFFL).intoArray(block, v);
+      }
+      // block holds word w of counter c at w·2L + c; element 4c + w of this stretch is its mask.
+      for (int c = 0; c < 2 * L; c++) {
+        out[i + 4 * c] = (short) block[c];
+        out[i + 4 * c + 1] = (short) block[2 * L + c];
+        out[i + 4 * c + 2] = (short) block[4 * L + c];
+        out[i + 4 * c + 3] = (short) block[6 * L + c];
+      }
+    }
+    for (; i < to; i++) {
+      out[i] = drawn16(type, p, keep, seed, offset + i);
+    }
+  }
+
+  /** One element of {@link #dropoutMask16} from the reference draw. */
+  private static short drawn16(DType type, float p, short keep, long seed, long element) {
+    float u = (float) Philox.sample(Distribution.UNIFORM, 0, 1, seed, element);
+    return stored(type, u) >= p ? keep : 0;
   }
 
   /**

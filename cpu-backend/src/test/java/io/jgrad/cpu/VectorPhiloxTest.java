@@ -8,6 +8,7 @@ import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
 import io.jgrad.spi.Distribution;
 import io.jgrad.internal.Philox;
+import io.jgrad.spi.ReducedFloats;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,19 +84,57 @@ class VectorPhiloxTest {
     }
   }
 
-  /** The threshold is the first word whose draw reaches p: random draws almost never land on it, so checked here. */
+  /**
+   * The threshold is the first word whose stored draw (float32, or rounded to 16 bits) reaches p: random draws almost
+   * never land on it, so checked here.
+   */
   @Test
-  void theKeepThresholdIsTheFirstWordWhoseDrawReachesP() {
-    for (float p : new float[] {Float.MIN_VALUE, 1e-9f, 0.2f, 0.5f, 0.75f, Math.nextDown(1f), 1f}) {
-      long k = VectorPhilox.keepThreshold(p);
-      double scale = 1.0 / 4294967296.0;
-      if (k < (1L << 32)) {
-        assertEquals(true, (float) (k * scale) >= p, "p " + p + ": the draw of word " + k + " reaches it");
+  void theKeepThresholdIsTheFirstWordWhoseStoredDrawReachesP() {
+    double scale = 1.0 / 4294967296.0;
+    for (DType type : new DType[] {DType.FLOAT32, DType.BFLOAT16, DType.FLOAT16}) {
+      for (float p : new float[] {Float.MIN_VALUE, 1e-9f, 0.2f, 0.5f, 0.75f, Math.nextDown(1f), 1f}) {
+        long k = VectorPhilox.keepThreshold(type, p);
+        String what = type.label() + ", p " + p;
+        if (k < (1L << 32)) {
+          assertEquals(true, (float) ReducedFloats.round(type, (float) (k * scale)) >= p, what + ": word " + k);
+        }
+        if (k > 0) {
+          assertEquals(true, (float) ReducedFloats.round(type, (float) ((k - 1) * scale)) < p, what + ": word " + (k - 1));
+        }
       }
-      if (k > 0) {
-        assertEquals(true, (float) ((k - 1) * scale) < p, "p " + p + ": the draw of word " + (k - 1) + " is below it");
+      assertEquals(1L << 32, VectorPhilox.keepThreshold(type, Math.nextUp(1f)), type.label() + ": p above 1");
+    }
+  }
+
+  /** The 16-bit masks against the reference draw stored in the type, then the mask stored in it, on 1–3 threads. */
+  @Test
+  void sixteenBitDropoutMasksAreTheDrawThenTheMaskBitForBit() {
+    long seed = 0x1234_5678_9ABC_DEF0L;
+    for (int threads : new int[] {1, 2, 3}) {
+      try (Backend cpu = new CpuBackend(BackendOptions.defaults().withThreads(threads))) {
+        for (DType type : new DType[] {DType.BFLOAT16, DType.FLOAT16}) {
+          for (double p : new double[] {0.2, 0.5, 0.99999999}) {
+            float pf = (float) p;
+            short keep = ReducedFloats.toBits(type, (float) (1.0 / (1.0 - pf)));
+            for (long offset : new long[] {0, 3, -45}) {
+              int n = 128 * 256 + 5;
+              Buffer out = cpu.allocate(type, n);
+              cpu.dropoutMask(p, seed, offset, out);
+              short[] actual = new short[n];
+              System.arraycopy(((CpuBuffer) out).shorts(), 0, actual, 0, n);
+              cpu.free(out);
+              for (int i = 0; i < n; i++) {
+                float u = (float) Philox.sample(Distribution.UNIFORM, 0, 1, seed, offset + i);
+                short expected = (float) ReducedFloats.round(type, u) >= pf ? keep : 0;
+                if (expected != actual[i]) {
+                  assertEquals(expected, actual[i], threads + " threads, " + type.label() + ", p " + p + " offset "
+                      + offset + " at " + i + " (u " + u + ")");
+                }
+              }
+            }
+          }
+        }
       }
     }
-    assertEquals(1L << 32, VectorPhilox.keepThreshold(Math.nextUp(1f)), "no draw reaches a p above 1");
   }
 }
