@@ -173,14 +173,17 @@ final class Backward {
    */
   private static void check(Function fn, int input, Tensor grad, Tensor expected) {
     if (!grad.shape().equals(expected.shape()) || grad.dtype() != expected.dtype()) {
-      throw new IllegalStateException("backward of " + (fn == null ? "backward" : fn.name()) + ": gradient for input "
-          + input + " is " + grad.shape() + " " + grad.dtype().label() + ", expected " + expected.shape() + " "
-          + expected.dtype().label());
+      throw new IllegalStateException(gradientOf(fn, input) + " is " + grad.shape() + " " + grad.dtype().label()
+          + ", expected " + expected.shape() + " " + expected.dtype().label());
     }
     if (grad.backend() != expected.backend()) {
-      throw new IllegalStateException("backward of " + (fn == null ? "backward" : fn.name()) + ": gradient for input "
-          + input + " is on another backend");
+      throw new IllegalStateException(gradientOf(fn, input) + " is on another backend");
     }
+  }
+
+  /** "backward of OP: gradient for input I", the start of check's errors. */
+  private static String gradientOf(Function fn, int input) {
+    return "backward of " + (fn == null ? "backward" : fn.name()) + ": gradient for input " + input;
   }
 
   /**

@@ -49,7 +49,7 @@ final class ElementMath {
       case CLAMP:
         return Math.min(Math.max(x, -alpha), alpha);
       case DROPOUT_MASK:
-        return x >= alpha ? 1.0 / (1.0 - alpha) : 0.0;
+        return x >= alpha ? dropoutScale(alpha) : 0.0;
       case IDENTITY:
         return x;
       default:
@@ -138,5 +138,13 @@ final class ElementMath {
       default:
         throw new AssertionError(op);
     }
+  }
+
+  /**
+   * DROPOUT_MASK's keep scale 1/(1 − p), in double: every form of the mask (scalar, vector, one pass) rounds this to
+   * its type, so they agree bit for bit.
+   */
+  static double dropoutScale(double p) {
+    return 1.0 / (1.0 - p);
   }
 }

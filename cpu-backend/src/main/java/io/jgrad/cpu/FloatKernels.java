@@ -76,7 +76,7 @@ interface FloatKernels extends AutoCloseable {
   void adamStep(float[] p, short[] copy, DType copyType, float[] g, float[] m, float[] v, int n, float lr,
       float beta1, float beta2, float eps, float weightDecay, boolean decoupled, float bias1, float bias2);
 
-    /**
+  /**
    * out[i] = u ≥ p ? (float) (1/(1 − p)) : 0 for i &lt; n, u the float32 UNIFORM(0, 1) draw of element offset + i:
    * the uniform draw followed by DROPOUT_MASK, bit for bit, in one pass.
    */
@@ -88,7 +88,7 @@ interface FloatKernels extends AutoCloseable {
    */
   void dropoutMask(DType type, float p, long seed, long offset, short[] out, int n);
 
-/**
+  /**
    * out[i] = (float) {@link io.jgrad.internal.Philox#sample}(UNIFORM, a, b, seed, offset + i) for i &lt; n, bit for
    * bit: the values {@link io.jgrad.Backend#random} defines.
    */

@@ -121,7 +121,7 @@ final class VectorKernels implements FloatKernels {
         }
       }
       case DROPOUT_MASK -> {
-        float keep = (float) (1.0 / (1.0 - alpha));
+        float keep = (float) ElementMath.dropoutScale(alpha);
         for (int i = from; i < bound; i += L) {
           FloatVector.zero(F).blend(keep, FloatVector.fromArray(F, x, i).compare(VectorOperators.GE, alpha))
               .intoArray(y, i);
@@ -287,7 +287,7 @@ final class VectorKernels implements FloatKernels {
   /**
    * Split over the threads as the optimizer steps: a batch's rows lie at random in a dataset far larger than the
    * caches, so its gather waits on memory, and two threads keep twice the reads in flight (128 rows of Fashion-MNIST
-   * from its 188 MB: 112 µs on one thread, 66 µs on two).
+   * from its 188 MB: 110–118 µs on one thread, 44–68 µs on two; docs/benchmarks.md).
    */
   @Override
   public void gatherRows(Object src, int[] rows, int from, int count, int n, Object dst) {
@@ -414,7 +414,7 @@ final class VectorKernels implements FloatKernels {
   @Override
   public void dropoutMask(float p, long seed, long offset, float[] out, int n) {
     long threshold = VectorPhilox.keepThreshold(DType.FLOAT32, p);
-    float keep = (float) (1.0 / (1.0 - p)); // as DROPOUT_MASK computes it
+    float keep = (float) ElementMath.dropoutScale(p);
     split.run(n, (from, to) -> VectorPhilox.dropoutMask(p, threshold, keep, seed, offset, out, from, to,
         philoxBlock.get()));
   }
@@ -422,7 +422,7 @@ final class VectorKernels implements FloatKernels {
   @Override
   public void dropoutMask(DType type, float p, long seed, long offset, short[] out, int n) {
     long threshold = VectorPhilox.keepThreshold(type, p);
-    short keep = ReducedFloats.toBits(type, (float) (1.0 / (1.0 - p))); // the float32 scale, stored as 16 bits
+    short keep = ReducedFloats.toBits(type, (float) ElementMath.dropoutScale(p)); // the float32 scale, stored
     split.run(n, (from, to) -> VectorPhilox.dropoutMask16(type, p, threshold, keep, seed, offset, out, from, to,
         philoxBlock.get()));
   }
@@ -520,7 +520,7 @@ final class VectorKernels implements FloatKernels {
         return x.mul(alpha);
       case DROPOUT_MASK:
         // u ≥ p ? 1/(1 − p) : 0, the keep scale computed in double as the reference's scalar form does.
-        return FloatVector.zero(F).blend((float) (1.0 / (1.0 - alpha)), x.compare(VectorOperators.GE, alpha));
+        return FloatVector.zero(F).blend((float) ElementMath.dropoutScale(alpha), x.compare(VectorOperators.GE, alpha));
       default:
         return x;
     }

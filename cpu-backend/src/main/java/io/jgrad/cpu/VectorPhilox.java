@@ -130,15 +130,11 @@ final class VectorPhilox {
     long keepBits = Float.floatToRawIntBits(keep) & LOW;
     int i = from;
     for (; i < to && ((offset + i) & 3) != 0; i++) {
-      out[i] = (float) Philox.sample(Distribution.UNIFORM, 0, 1, seed, offset + i) >= p ? keep : 0f;
+      out[i] = drawn(p, keep, seed, offset + i);
     }
     for (; i <= to - BLOCK; i += BLOCK) {
       fourWords(seed, (offset + i) >>> 2, block);
-      // Each word into its mask, keepBits or 0, by the sign of x − threshold (x < 2³², threshold ≤ 2³²), in place.
-      for (int v = 0; v < BLOCK; v += L) {
-        LongVector.fromArray(LONGS, block, v).sub(threshold).lanewise(VectorOperators.LSHR, 63).sub(1L).and(keepBits)
-            .intoArray(block, v);
-      }
+      masks(block, threshold, keepBits);
       // Per vector of counters h: a lane of m01 holds elements 4c and 4c + 1 as two floats (little-endian: the low half
       // first), of m23 elements 4c + 2 and 4c + 3; zipped, they are the elements in order. The same shape reinterpreted
       // as floats is the preferred float species (the class comment says why that matters). Written out rather than in
@@ -155,8 +151,24 @@ final class VectorPhilox {
       }
     }
     for (; i < to; i++) {
-      out[i] = (float) Philox.sample(Distribution.UNIFORM, 0, 1, seed, offset + i) >= p ? keep : 0f;
+      out[i] = drawn(p, keep, seed, offset + i);
     }
+  }
+
+  /**
+   * Each word of a block into its mask, keepBits where the word is at least threshold, else 0, in place: by the sign
+   * of x − threshold (x &lt; 2³², threshold ≤ 2³²).
+   */
+  private static void masks(long[] block, long threshold, long keepBits) {
+    for (int v = 0; v < BLOCK; v += L) {
+      LongVector.fromArray(LONGS, block, v).sub(threshold).lanewise(VectorOperators.LSHR, 63).sub(1L).and(keepBits)
+          .intoArray(block, v);
+    }
+  }
+
+  /** One element of {@link #dropoutMask} from the reference draw. */
+  private static float drawn(float p, float keep, long seed, long element) {
+    return (float) Philox.sample(Distribution.UNIFORM, 0, 1, seed, element) >= p ? keep : 0f;
   }
 
   /**
@@ -173,10 +185,7 @@ final class VectorPhilox {
     }
     for (; i <= to - BLOCK; i += BLOCK) {
       fourWords(seed, (offset + i) >>> 2, block);
-      for (int v = 0; v < BLOCK; v += L) {
-        LongVector.fromArray(LONGS, block, v).sub(threshold).lanewise(VectorOperators.LSHR, 63).sub(1L)
-            .and(keep & 0xFFFFL).intoArray(block, v);
-      }
+      masks(block, threshold, keep & 0xFFFFL);
       // block holds word w of counter c at w·2L + c; element 4c + w of this stretch is its mask.
       for (int c = 0; c < 2 * L; c++) {
         out[i + 4 * c] = (short) block[c];

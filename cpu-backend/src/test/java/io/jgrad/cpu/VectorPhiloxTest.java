@@ -1,6 +1,7 @@
 package io.jgrad.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
@@ -96,10 +97,10 @@ class VectorPhiloxTest {
         long k = VectorPhilox.keepThreshold(type, p);
         String what = type.label() + ", p " + p;
         if (k < (1L << 32)) {
-          assertEquals(true, (float) ReducedFloats.round(type, (float) (k * scale)) >= p, what + ": word " + k);
+          assertTrue((float) ReducedFloats.round(type, (float) (k * scale)) >= p, what + ": word " + k);
         }
         if (k > 0) {
-          assertEquals(true, (float) ReducedFloats.round(type, (float) ((k - 1) * scale)) < p, what + ": word " + (k - 1));
+          assertTrue((float) ReducedFloats.round(type, (float) ((k - 1) * scale)) < p, what + ": word " + (k - 1));
         }
       }
       assertEquals(1L << 32, VectorPhilox.keepThreshold(type, Math.nextUp(1f)), type.label() + ": p above 1");
