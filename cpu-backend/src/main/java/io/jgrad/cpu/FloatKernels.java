@@ -64,7 +64,7 @@ interface FloatKernels extends AutoCloseable {
 
   /**
    * In-place SGD, the equations of {@link io.jgrad.Backend#sgdStep}; velocity is null without momentum; copy (null,
-   * or 16-bit patterns of {@code copyType}) gets the updated p rounded, in the same pass.
+   * or 16-bit patterns of {@code copyType}) gets the updated p rounded, a piece at a time while it is in cache.
    */
   void sgdStep(float[] p, short[] copy, DType copyType, float[] g, float[] velocity, int n, float lr, float momentum,
       float dampening, float weightDecay, boolean nesterov, boolean firstStep);

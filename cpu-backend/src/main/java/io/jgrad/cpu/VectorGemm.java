@@ -1080,28 +1080,19 @@ final class VectorGemm {
   }
 
   /**
-   * {@link #packB} of a 16-bit B, widening each element as it is copied: a whole NR-column panel of B by steps takes
-   * two vector widenings a step ({@link VectorReducedFloats#load}), as the float32 path's two vector copies.
+   * {@link #packB} of a 16-bit B, widening each element as it is copied: a step of an NR-column panel is a row of B,
+   * widened by {@link VectorReducedFloats#widen} (a vector at a time, as the float32 path's two vector copies).
    */
   private static void packB16(Operands op, int pc, int kc, int jc, int nc, float[] dst, int dstOff) {
     boolean bf16 = op.type16 == DType.BFLOAT16;
     short[] b = op.b16;
-    boolean vectors = VectorReducedFloats.lanes() == L;
     for (int jr = 0; jr < nc; jr += NR) {
       int base = dstOff + jr * kc;
       int nr = Math.min(NR, nc - jr);
-      if (!op.tb && nr == NR && vectors) {
+      if (!op.tb) {
         int src = op.offB + pc * op.n + jc + jr;
         for (int p = 0; p < kc; p++) {
-          VectorReducedFloats.load(bf16, b, src + p * op.n).intoArray(dst, base + p * NR);
-          VectorReducedFloats.load(bf16, b, src + p * op.n + L).intoArray(dst, base + p * NR + L);
-        }
-      } else if (!op.tb) {
-        for (int p = 0; p < kc; p++) {
-          int src = op.offB + (pc + p) * op.n + jc + jr;
-          for (int j = 0; j < nr; j++) {
-            dst[base + p * NR + j] = widen(b[src + j], bf16);
-          }
+          VectorReducedFloats.widen(op.type16, b, src + p * op.n, dst, base + p * NR, nr);
         }
       } else {
         for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_STEPS) {

@@ -331,7 +331,6 @@ final class VectorKernels implements FloatKernels {
   /** {@link #sgdStep} on elements [from, to), split as {@link #adamRange} is (the same bits on any thread count). */
   private static void sgdRange(float[] p, short[] copy, DType copyType, float[] g, float[] velocity, int from, int to,
       float lr, float momentum, float dampening, float weightDecay, boolean nesterov, boolean firstStep) {
-    boolean bf16 = copyType == DType.BFLOAT16;
     int i = from;
     for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
       FloatVector pv = FloatVector.fromArray(F, p, i);
@@ -343,9 +342,6 @@ final class VectorKernels implements FloatKernels {
       }
       pv = pv.sub(gv.mul(lr));
       pv.intoArray(p, i);
-      if (copy != null) {
-        VectorReducedFloats.store(bf16, pv, copy, i);
-      }
     }
     for (; i < to; i++) {
       float gi = g[i] + weightDecay * p[i];
@@ -355,9 +351,9 @@ final class VectorKernels implements FloatKernels {
         gi = nesterov ? gi + momentum * v : v;
       }
       p[i] -= lr * gi;
-      if (copy != null) {
-        copy[i] = ReducedFloats.toBits(copyType, p[i]);
-      }
+    }
+    if (copy != null) {
+      VectorReducedFloats.round(copyType, p, from, copy, from, to - from);
     }
   }
 
@@ -379,7 +375,6 @@ final class VectorKernels implements FloatKernels {
     float coupled = decoupled ? 0 : weightDecay;
     float stepSize = lr / bias1;
     float invBias2 = 1 / bias2;
-    boolean bf16 = copyType == DType.BFLOAT16;
     int i = from;
     for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
       FloatVector pv = FloatVector.fromArray(F, p, i);
@@ -391,18 +386,15 @@ final class VectorKernels implements FloatKernels {
       FloatVector denom = vv.mul(invBias2).sqrt().add(eps);
       pv = pv.mul(shrink).sub(mv.mul(stepSize).div(denom));
       pv.intoArray(p, i);
-      if (copy != null) {
-        VectorReducedFloats.store(bf16, pv, copy, i);
-      }
     }
     for (; i < to; i++) {
       float gi = g[i] + coupled * p[i];
       m[i] = beta1 * m[i] + (1 - beta1) * gi;
       v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
       p[i] = p[i] * shrink - stepSize * m[i] / ((float) Math.sqrt(v[i] * invBias2) + eps);
-      if (copy != null) {
-        copy[i] = ReducedFloats.toBits(copyType, p[i]);
-      }
+    }
+    if (copy != null) {
+      VectorReducedFloats.round(copyType, p, from, copy, from, to - from);
     }
   }
 

@@ -18,6 +18,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>A vector of {@link #F}'s lanes converts to and from a short vector of the same lane count, half the bits
  * ({@link #S}); only {@code IntVector} and {@code ShortVector} change shape, never {@code FloatVector} (a second
  * float shape cost C2 its one-implementation proof for FloatVector: see docs/benchmarks.md, VectorPhilox).
+ *
+ * <p>Only arrays cross these methods' boundaries, and each loop holds its conversion's vector code itself: C2
+ * inlines an ordinary helper only within budgets it sets per JVM from the profile, and a helper taking or returning
+ * a vector that is left out of line boxes that vector on every call (a 46-byte load helper, not inlined into the
+ * GEMM's B pack in some JVMs, made the bf16 recipe step allocate 2 MB; docs/benchmarks.md, "16-bit conversions
+ * without boxed vectors").
  */
 final class VectorReducedFloats {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -49,81 +55,93 @@ final class VectorReducedFloats {
     throw new IllegalStateException("jdk.incubator.vector's VectorOperators has none of " + String.join(", ", names));
   }
 
-  /** The lanes a vector converts at a time: {@link FloatVector#SPECIES_PREFERRED}'s. */
-  static int lanes() {
-    return L;
-  }
-
   /** dst[dstOff + i] = src[srcOff + i] rounded to {@code type} (BFLOAT16 or FLOAT16) for i &lt; n. */
   static void round(DType type, float[] src, int srcOff, short[] dst, int dstOff, int n) {
-    boolean bf16 = type == DType.BFLOAT16;
-    int i = 0;
-    for (; i < F.loopBound(n); i += L) {
-      store(bf16, FloatVector.fromArray(F, src, srcOff + i), dst, dstOff + i);
-    }
-    for (; i < n; i++) {
-      dst[dstOff + i] = bf16 ? ReducedFloats.toBfloat16(src[srcOff + i]) : ReducedFloats.toFloat16(src[srcOff + i]);
+    if (type == DType.BFLOAT16) {
+      toBfloat16(src, srcOff, dst, dstOff, n);
+    } else {
+      toFloat16(src, srcOff, dst, dstOff, n);
     }
   }
 
   /** dst[dstOff + i] = src[srcOff + i] of {@code type} (BFLOAT16 or FLOAT16) widened to float32 for i &lt; n. */
   static void widen(DType type, short[] src, int srcOff, float[] dst, int dstOff, int n) {
-    boolean bf16 = type == DType.BFLOAT16;
+    if (type == DType.BFLOAT16) {
+      fromBfloat16(src, srcOff, dst, dstOff, n);
+    } else {
+      fromFloat16(src, srcOff, dst, dstOff, n);
+    }
+  }
+
+  /** ReducedFloats.toBfloat16 a vector at a time. */
+  private static void toBfloat16(float[] src, int srcOff, short[] dst, int dstOff, int n) {
     int i = 0;
     for (; i < F.loopBound(n); i += L) {
-      load(bf16, src, srcOff + i).intoArray(dst, dstOff + i);
+      FloatVector x = FloatVector.fromArray(F, src, srcOff + i);
+      IntVector bits = x.reinterpretAsInts();
+      IntVector bias = bits.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7FFF);
+      IntVector rounded = bits.add(bias).lanewise(VectorOperators.LSHR, 16);
+      rounded = rounded.blend(0x7FC0, x.test(VectorOperators.IS_NAN).cast(I));
+      ((ShortVector) rounded.convertShape(VectorOperators.I2S, S, 0)).intoArray(dst, dstOff + i);
     }
     for (; i < n; i++) {
-      dst[dstOff + i] = bf16 ? ReducedFloats.fromBfloat16(src[srcOff + i]) : ReducedFloats.fromFloat16(src[srcOff + i]);
+      dst[dstOff + i] = ReducedFloats.toBfloat16(src[srcOff + i]);
     }
   }
 
-  /** {@code L} 16-bit values at dst[off..] from x's lanes, rounded to bfloat16 ({@code bf16}) or float16. */
-  static void store(boolean bf16, FloatVector x, short[] dst, int off) {
-    IntVector bits = bf16 ? toBfloat16(x) : toFloat16(x);
-    ((ShortVector) bits.convertShape(VectorOperators.I2S, S, 0)).intoArray(dst, off);
+  /** ReducedFloats.toFloat16 (fp16_ieee_from_fp32_value) a vector at a time. */
+  private static void toFloat16(float[] src, int srcOff, short[] dst, int dstOff, int n) {
+    int i = 0;
+    for (; i < F.loopBound(n); i += L) {
+      FloatVector x = FloatVector.fromArray(F, src, srcOff + i);
+      FloatVector base = x.abs().mul(0x1.0p+112f).mul(0x1.0p-110f);
+      IntVector w = x.reinterpretAsInts();
+      IntVector shl1W = w.add(w);
+      IntVector sign = w.and(0x80000000);
+      IntVector bias = shl1W.and(0xFF000000);
+      bias = bias.blend(0x71000000, bias.compare(UNSIGNED_LT, 0x71000000));
+      base = bias.lanewise(VectorOperators.LSHR, 1).add(0x07800000).reinterpretAsFloats().add(base);
+      IntVector b = base.reinterpretAsInts();
+      IntVector nonSign = b.lanewise(VectorOperators.LSHR, 13).and(0x00007C00).add(b.and(0x00000FFF));
+      VectorMask<Integer> nan = shl1W.compare(UNSIGNED_GT, 0xFF000000);
+      IntVector bits = sign.lanewise(VectorOperators.LSHR, 16).or(nonSign.blend(0x7E00, nan));
+      ((ShortVector) bits.convertShape(VectorOperators.I2S, S, 0)).intoArray(dst, dstOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dstOff + i] = ReducedFloats.toFloat16(src[srcOff + i]);
+    }
   }
 
-  /** {@code L} 16-bit values from src[off..], bfloat16 ({@code bf16}) or float16, widened exactly. */
-  static FloatVector load(boolean bf16, short[] src, int off) {
-    IntVector h = (IntVector) ShortVector.fromArray(S, src, off).convertShape(VectorOperators.S2I, I, 0);
-    return bf16 ? h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats() : fromFloat16(h);
+  /** ReducedFloats.fromBfloat16 a vector at a time: the 16 bits above 16 zeros. */
+  private static void fromBfloat16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+    int i = 0;
+    for (; i < F.loopBound(n); i += L) {
+      IntVector h = (IntVector) ShortVector.fromArray(S, src, srcOff + i).convertShape(VectorOperators.S2I, I, 0);
+      h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dstOff + i] = ReducedFloats.fromBfloat16(src[srcOff + i]);
+    }
   }
 
-  /** ReducedFloats.toBfloat16 per lane, in the low 16 bits of each int. */
-  private static IntVector toBfloat16(FloatVector x) {
-    IntVector bits = x.reinterpretAsInts();
-    IntVector bias = bits.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7FFF);
-    IntVector rounded = bits.add(bias).lanewise(VectorOperators.LSHR, 16);
-    return rounded.blend(0x7FC0, x.test(VectorOperators.IS_NAN).cast(I));
-  }
-
-  /** ReducedFloats.toFloat16 per lane (fp16_ieee_from_fp32_value), in the low 16 bits of each int. */
-  private static IntVector toFloat16(FloatVector x) {
-    FloatVector base = x.abs().mul(0x1.0p+112f).mul(0x1.0p-110f);
-    IntVector w = x.reinterpretAsInts();
-    IntVector shl1W = w.add(w);
-    IntVector sign = w.and(0x80000000);
-    IntVector bias = shl1W.and(0xFF000000);
-    bias = bias.blend(0x71000000, bias.compare(UNSIGNED_LT, 0x71000000));
-    base = bias.lanewise(VectorOperators.LSHR, 1).add(0x07800000).reinterpretAsFloats().add(base);
-    IntVector b = base.reinterpretAsInts();
-    IntVector nonSign = b.lanewise(VectorOperators.LSHR, 13).and(0x00007C00).add(b.and(0x00000FFF));
-    VectorMask<Integer> nan = shl1W.compare(UNSIGNED_GT, 0xFF000000);
-    return sign.lanewise(VectorOperators.LSHR, 16).or(nonSign.blend(0x7E00, nan));
-  }
-
-  /** ReducedFloats.fromFloat16 per lane (fp16_ieee_to_fp32_value); h holds the 16 bits sign-extended. */
-  private static FloatVector fromFloat16(IntVector h) {
-    IntVector w = h.lanewise(VectorOperators.LSHL, 16);
-    IntVector sign = w.and(0x80000000);
-    IntVector twoW = w.add(w);
-    FloatVector normalized =
-        twoW.lanewise(VectorOperators.LSHR, 4).add(0xE0 << 23).reinterpretAsFloats().mul(0x1.0p-112f);
-    FloatVector denormalized =
-        twoW.lanewise(VectorOperators.LSHR, 17).or(126 << 23).reinterpretAsFloats().sub(0.5f);
-    VectorMask<Integer> small = twoW.compare(UNSIGNED_LT, 1 << 27);
-    IntVector magnitude = normalized.reinterpretAsInts().blend(denormalized.reinterpretAsInts(), small);
-    return sign.or(magnitude).reinterpretAsFloats();
+  /** ReducedFloats.fromFloat16 (fp16_ieee_to_fp32_value) a vector at a time; the 16 bits load sign-extended. */
+  private static void fromFloat16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+    int i = 0;
+    for (; i < F.loopBound(n); i += L) {
+      IntVector h = (IntVector) ShortVector.fromArray(S, src, srcOff + i).convertShape(VectorOperators.S2I, I, 0);
+      IntVector w = h.lanewise(VectorOperators.LSHL, 16);
+      IntVector sign = w.and(0x80000000);
+      IntVector twoW = w.add(w);
+      FloatVector normalized =
+          twoW.lanewise(VectorOperators.LSHR, 4).add(0xE0 << 23).reinterpretAsFloats().mul(0x1.0p-112f);
+      FloatVector denormalized =
+          twoW.lanewise(VectorOperators.LSHR, 17).or(126 << 23).reinterpretAsFloats().sub(0.5f);
+      VectorMask<Integer> small = twoW.compare(UNSIGNED_LT, 1 << 27);
+      IntVector magnitude = normalized.reinterpretAsInts().blend(denormalized.reinterpretAsInts(), small);
+      sign.or(magnitude).reinterpretAsFloats().intoArray(dst, dstOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dstOff + i] = ReducedFloats.fromFloat16(src[srcOff + i]);
+    }
   }
 }
