@@ -26,7 +26,7 @@ import javax.management.ObjectName;
  * Compiler.directives_add} does), which needs no diagnostic VM option; where the JVM lacks it (no jdk.management,
  * not HotSpot) the run goes on as before. {@code -Djgrad.jit.directives=false} turns it off. Once per JVM.
  */
-final class JitDirectives {
+public final class JitDirectives {
   private static final Logger log = System.getLogger(JitDirectives.class.getName());
   /** Set to {@code false} to leave the JIT's defaults alone. */
   static final String PROPERTY = "jgrad.jit.directives";
@@ -66,7 +66,7 @@ final class JitDirectives {
    * the platform MBean server it goes through takes about 100 ms to start, which the data set's loading then hides.
    * The bookkeeping reaches C2 only in the run's second epoch. Returns the thread, or null where it started none.
    */
-  static Thread installInBackground() {
+  public static Thread installInBackground() {
     if ("false".equals(System.getProperty(PROPERTY)) || started.getAndSet(true)) {
       return null;
     }

@@ -2,8 +2,9 @@ package io.jgrad.examples.bench;
 
 import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
-import io.jgrad.examples.OptionChecks;
 import io.jgrad.Backends;
+import io.jgrad.examples.JitDirectives;
+import io.jgrad.examples.OptionChecks;
 import io.jgrad.Transposed;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,9 +38,14 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--tf32", description = "let cuBLAS run float32 GEMM on TF32 tensor cores (cuda only)")
     boolean tf32;
 
+    /** Opens the backend; on a CPU backend with C2 kept for the kernels, as {@code jgrad train} runs them. */
     Backend open() {
       BackendOptions options = BackendOptions.defaults().withTf32(tf32);
-      return Backends.create(name, threads != null ? options.withThreads(threads) : options);
+      Backend backend = Backends.create(name, threads != null ? options.withThreads(threads) : options);
+      if (backend.name().startsWith("cpu")) {
+        JitDirectives.installInBackground();
+      }
+      return backend;
     }
   }
 
