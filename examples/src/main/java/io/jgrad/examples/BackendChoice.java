@@ -20,9 +20,7 @@ final class BackendChoice {
   Backend open(BackendOptions options) {
     int count = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Backend backend = Backends.create(name, options.withThreads(count));
-    if (backend.name().startsWith("cpu")) {
-      JitDirectives.installInBackground();
-    }
+    JitDirectives.installFor(backend);
     return backend;
   }
 

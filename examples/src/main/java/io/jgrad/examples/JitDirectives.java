@@ -1,5 +1,6 @@
 package io.jgrad.examples;
 
+import io.jgrad.Backend;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -59,6 +60,13 @@ public final class JitDirectives {
         + "  { match: [" + c2 + "], c2: { Exclude: false } },\n"
         + "  { match: [\"io/jgrad/*.*\"], c2: { Exclude: true } }\n"
         + "]\n";
+  }
+
+  /** {@link #installInBackground} where {@code backend} is a CPU backend, the runs these directives are measured on. */
+  public static void installFor(Backend backend) {
+    if (backend.name().startsWith("cpu")) {
+      installInBackground();
+    }
   }
 
   /**

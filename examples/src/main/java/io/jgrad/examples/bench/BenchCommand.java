@@ -42,9 +42,7 @@ public final class BenchCommand implements Runnable {
     Backend open() {
       BackendOptions options = BackendOptions.defaults().withTf32(tf32);
       Backend backend = Backends.create(name, threads != null ? options.withThreads(threads) : options);
-      if (backend.name().startsWith("cpu")) {
-        JitDirectives.installInBackground();
-      }
+      JitDirectives.installFor(backend);
       return backend;
     }
   }
