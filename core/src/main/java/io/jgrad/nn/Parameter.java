@@ -52,7 +52,7 @@ public final class Parameter {
 
   /**
    * The kept 16-bit copy of the value, or null while none is kept: an optimizer step passes it to its kernel, which
-   * rewrites it from the updated value in the same pass (Backend#sgdStep, Backend#adamStep).
+   * rewrites it from the updated value in the same call (Backend#sgdStep, Backend#adamStep).
    */
   public Tensor reducedCopy() {
     return copy;

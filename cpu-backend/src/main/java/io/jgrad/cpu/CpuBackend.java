@@ -503,8 +503,7 @@ public final class CpuBackend extends ArrayBackend {
     } else if (staged(co)) {
       simd.dropoutMask(co.dtype(), (float) p, seed, offset, co.shorts(), co.size());
     } else {
-      random(Distribution.UNIFORM, 0, 1, seed, offset, out);
-      unary(UnaryOp.DROPOUT_MASK, p, out, out);
+      super.dropoutMask(p, seed, offset, out);
     }
   }
 
