@@ -41,10 +41,7 @@ public final class AtomicFiles {
   static void write(Path target, Content content, Runnable beforeRename) throws IOException {
     Path absolute = destination(target);
     Path dir = absolute.getParent();
-    // Same directory: a rename across file systems could not be atomic.
-    Path temp =
-        dir.resolve(
-            "." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    Path temp = temporary(absolute);
     boolean renamed = false;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -83,6 +80,25 @@ public final class AtomicFiles {
       out.write(old);
       out.write(bytes);
     }, beforeRename);
+  }
+
+  /**
+   * Creates and removes the temporary file a {@link #write} of {@code target} would create first, so that a folder the
+   * permission bits call writable but that refuses new files (procfs, a read-only mount seen by root, a full inode
+   * table, a security policy) fails before a long run rather than at its first save.
+   *
+   * @throws IOException naming what refused it ({@link IoErrors#reason} words it)
+   */
+  public static void probe(Path target) throws IOException {
+    Path temp = temporary(destination(target));
+    Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+    Files.delete(temp);
+  }
+
+  /** A new temporary name beside {@code absolute}: the same folder, since a rename across file systems is not atomic. */
+  private static Path temporary(Path absolute) {
+    return absolute.getParent().resolve(
+        "." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
   }
 
   /**

@@ -4,6 +4,7 @@ import io.jgrad.Backend;
 import io.jgrad.Generator;
 import io.jgrad.Tensor;
 import io.jgrad.io.InvalidFileException;
+import io.jgrad.io.IoErrors;
 import io.jgrad.io.ModelWeights;
 import io.jgrad.io.Safetensors;
 import io.jgrad.io.SafetensorsDtype;
@@ -162,7 +163,7 @@ public final class TrainingCheckpoint {
           .sorted(Comparator.comparing(TrainingCheckpoint::modified).reversed())
           .toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list checkpoints in " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot list checkpoints in " + dir + ": " + IoErrors.reason(e), e);
     }
     for (Path p : candidates) {
       try {

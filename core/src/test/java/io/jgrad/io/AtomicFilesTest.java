@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,31 @@ class AtomicFilesTest {
     AtomicFiles.write(file, out -> out.write("two".getBytes(StandardCharsets.UTF_8)));
     assertEquals("two", Files.readString(file));
     assertEquals(List.of(file), listDir());
+  }
+
+  /** The probe creates and removes a temporary file, leaving the folder and an existing target as they were. */
+  @Test
+  void aProbeLeavesNothingBehind() throws IOException {
+    Path file = dir.resolve("kept.txt");
+    AtomicFiles.probe(file);
+    assertEquals(List.of(), listDir());
+    Files.writeString(file, "old");
+    AtomicFiles.probe(file);
+    assertEquals(List.of(file), listDir());
+    assertEquals("old", Files.readString(file));
+  }
+
+  /**
+   * A folder that refuses new files whatever its permission bits say (procfs, for root too) fails the probe; so does a
+   * target that is not a regular file.
+   */
+  @Test
+  void aProbeFailsWhereNoFileCanBeCreated() throws IOException {
+    Path proc = Path.of("/proc");
+    Assumptions.assumeTrue(Files.isDirectory(proc.resolve("self")), "needs Linux's procfs");
+    assertThrows(IOException.class, () -> AtomicFiles.probe(proc.resolve("jgrad-probe.bin")));
+    Path folder = Files.createDirectories(dir.resolve("sub"));
+    assertThrows(IOException.class, () -> AtomicFiles.probe(folder));
   }
 
   /** A symlink is written through to its target, which is replaced; the link stays a link. */

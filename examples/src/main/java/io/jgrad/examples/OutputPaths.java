@@ -1,6 +1,7 @@
 package io.jgrad.examples;
 
 import io.jgrad.io.AtomicFiles;
+import io.jgrad.io.IoErrors;
 import io.jgrad.tools.CurvePlot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +12,8 @@ import java.util.Map;
 /**
  * The files a command will write, checked together before it does any work, so that a bad path fails in one line at
  * once instead of after a whole training run (losing its summary) or, worse, by overwriting the wrong file. Each must
- * be writable where it lands (through symlinks), not be something other than a regular file, and not be the same file
- * as another output.
+ * be writable where it lands (through symlinks: its folder takes a new file, tried by {@link AtomicFiles#probe}), not be
+ * something other than a regular file, and not be the same file as another output.
  */
 final class OutputPaths {
   private final Map<String, Path> destinations = new LinkedHashMap<>();
@@ -42,6 +43,12 @@ final class OutputPaths {
     }
     if (!Files.isWritable(folder)) {
       throw new IllegalArgumentException(option + " " + path + ": the folder " + folder + " is not writable");
+    }
+    try {
+      AtomicFiles.probe(destination);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(option + " " + path + ": the folder " + folder + " refuses new files ("
+          + IoErrors.why(e) + ")");
     }
     Path key = canonical(destination);
     destinations.forEach((other, otherKey) -> {

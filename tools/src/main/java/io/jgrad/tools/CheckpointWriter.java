@@ -1,6 +1,7 @@
 package io.jgrad.tools;
 
 import io.jgrad.Generator;
+import io.jgrad.io.IoErrors;
 import io.jgrad.nn.Module;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.train.BestMetric;
@@ -107,7 +108,7 @@ public final class CheckpointWriter implements TrainListener {
     try {
       TrainingCheckpoint.save(target, model, optimizer, m.epoch(), rngs, config, meta);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write checkpoint " + target + ": " + IoErrors.reason(e), e);
     }
   }
 

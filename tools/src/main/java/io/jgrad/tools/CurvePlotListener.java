@@ -1,5 +1,6 @@
 package io.jgrad.tools;
 
+import io.jgrad.io.IoErrors;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.TrainListener;
 import java.io.IOException;
@@ -28,7 +29,7 @@ public final class CurvePlotListener implements TrainListener {
     try {
       CurvePlot.trainingCurves(history, title, png);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write plot " + png + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write plot " + png + ": " + IoErrors.reason(e), e);
     }
   }
 }

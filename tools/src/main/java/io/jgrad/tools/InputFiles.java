@@ -3,6 +3,7 @@ package io.jgrad.tools;
 import io.jgrad.data.IdxImages;
 import io.jgrad.data.IdxReader;
 import io.jgrad.io.InvalidFileException;
+import io.jgrad.io.IoErrors;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -140,7 +141,7 @@ public final class InputFiles {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.reason(e), e);
     }
     List<float[]> rows = new ArrayList<>();
     for (int n = 0; n < lines.size(); n++) {

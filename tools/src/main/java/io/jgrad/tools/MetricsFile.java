@@ -1,6 +1,7 @@
 package io.jgrad.tools;
 
 import io.jgrad.io.AtomicFiles;
+import io.jgrad.io.IoErrors;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.TrainListener;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class MetricsFile implements TrainListener {
       // Atomic: a full disk or a crash leaves the lines written so far, never half a JSON object.
       AtomicFiles.append(file, (JsonLine.of(line) + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to metrics file " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot append to metrics file " + file + ": " + IoErrors.reason(e), e);
     }
   }
 }

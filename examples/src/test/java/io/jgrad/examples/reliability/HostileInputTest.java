@@ -118,6 +118,10 @@ class HostileInputTest {
     Path nowhere = dir.resolve("missing").resolve("c.png");
     assertOneLine(train("--plot", nowhere.toString()), "--plot " + nowhere + ": the folder " + nowhere.getParent()
         + " does not exist");
+    if (Files.isDirectory(Path.of("/proc/self"))) { // a folder that takes no new file, for root too
+      Path proc = Path.of("/proc/m.safetensors");
+      assertOneLine(train("--save", proc.toString()), "--save " + proc + ": the folder /proc ");
+    }
     Path same = dir.resolve("same.out");
     assertOneLine(train("--save", same.toString(), "--metrics", same.toString()), "--metrics " + same + " and --save "
         + same + " name the same file");
