@@ -49,16 +49,23 @@ final class EvalCommand implements Callable<Integer> {
     if (name.isEmpty()) {
       throw new IllegalArgumentException(model + " does not say which data set it was trained on: pass --dataset");
     }
-    LabeledData test = Datasets.named(name).load(data).test();
+    Datasets source = Datasets.named(name);
+    List<String> classes = description.classNames();
+    if (!classes.equals(source.classNames)) {
+      // Same input size, other classes (a digits model on Fashion-MNIST): every label would be scored as a class the
+      // model never learned, and the per-class lines would carry the model's names for the data set's classes.
+      throw new IllegalArgumentException(model + " classifies " + listed(classes) + "; " + name + "'s classes are "
+          + listed(source.classNames) + ": evaluate it on data with its classes");
+    }
+    LabeledData test = source.load(data).test();
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(model, backend)) {
       ClassificationReport report = predictor.evaluate(test);
-      List<String> names = description.classNames();
       for (int c = 0; c < report.classes(); c++) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("event", "class");
         line.put("class", c);
-        line.put("name", names.get(c));
+        line.put("name", classes.get(c));
         line.put("precision", report.precision(c));
         line.put("recall", report.recall(c));
         line.put("f1", report.f1(c));
@@ -90,5 +97,11 @@ final class EvalCommand implements Callable<Integer> {
       System.out.println(JsonLine.of(s));
     }
     return 0;
+  }
+
+  /** The first three names and how many in all: "0, 1, 2, … (10 classes)". */
+  private static String listed(List<String> names) {
+    String head = String.join(", ", names.subList(0, Math.min(3, names.size())));
+    return names.size() <= 3 ? head : head + ", … (" + names.size() + " classes)";
   }
 }

@@ -52,6 +52,19 @@ class EvalPredictCliTest {
         + "class\",\"matrix\":[["), lines.get(10));
   }
 
+  /**
+   * A data set of other classes with the same input size (the digits model on Fashion-MNIST) is refused in one line,
+   * before any data loads (the folder given does not exist); it scored 7.9% against labels the model never learned.
+   */
+  @Test
+  void evalRefusesADataSetOfOtherClasses() {
+    CliRun r = CliRun.run("eval", "--model", model.toString(), "--dataset", "fashion-mnist", "--data",
+        dir.resolve("absent").toString(), "--backend", "cpu");
+    assertEquals(1, r.code(), r.out());
+    assertEquals("jgrad eval: " + model + " classifies 0, 1, 2, … (10 classes); fashion-mnist's classes are "
+        + "T-shirt/top, Trouser, Pullover, … (10 classes): evaluate it on data with its classes", r.errorLine());
+  }
+
   @Test
   void predictGivesTheSameClassForOneDigitAsIdxAsPngAndAsCsv() throws IOException {
     LabeledData test = Datasets.DIGITS.load(null).test();
