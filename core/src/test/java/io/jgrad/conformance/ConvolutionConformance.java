@@ -39,6 +39,10 @@ public abstract class ConvolutionConformance extends CnnConformance {
     new Conv2dGeometry(2, 3, 5, 18, 4, 1, Window2d.of(2, 1, 1)),
     new Conv2dGeometry(2, 3, 6, 37, 4, 1, new Window2d(3, 3, 1, 1, 1, 2, 2, 1)),
     new Conv2dGeometry(2, 2, 4, 16, 3, 1, Window2d.of(3, 1, 1)),
+    // 3×3 windows of stride 1 on one or two channels and an even number of output channels (the CPU's weight gradient
+    // from dy's rows): no padding, and a batch whose runs of samples exceed one group of eight.
+    new Conv2dGeometry(2, 2, 9, 20, 2, 1, Window2d.of(3, 1, 0)),
+    new Conv2dGeometry(130, 1, 4, 17, 6, 1, Window2d.of(3, 1, 1)),
     // Whole panels of channels (16 or 32: the CPU's weight gradient from a channels-last copy): a "same" convolution,
     // stride, dilation and uneven padding over two panels and more, and more output positions than one K block of the
     // CPU's GEMM (2,256 on a 1×2 window).

@@ -11,9 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Float32 convolution on the CPU as im2col + the packed SIMD GEMM, one sample per thread at a time: a sample's
  * products (conv2 of the Fashion CNN: 64×196×288) are below the size at which {@link VectorGemm} splits one product
  * over threads, so the threads split the batch instead, each with its own single-threaded GEMM and column buffer.
- * Short columns of stride 1 (an image net's first layer) skip im2col in the forward pass: {@link PaddedConvolution};
- * the weight gradient of an input with whole GEMM panels of channels packs its B from a channels-last copy of the
- * sample instead of the column matrix ({@link #packTaps}).
+ * Short columns of stride 1 (an image net's first layer) skip im2col in the forward pass: {@link PaddedConvolution},
+ * and, for 3×3 windows, in the weight gradient: {@link ShortWeightGradient}; the weight gradient of an input with whole
+ * GEMM panels of channels packs its B from a channels-last copy of the sample instead of the column matrix ({@link
+ * #packTaps}).
  * Nothing but the sizes of a call is allocated once the buffers have grown to the largest layer. Legend: B = batch,
  * C = input channels, O = output channels, G = groups, K = C/G·KH·KW (a column's length), P = OH·OW (output
  * positions).
@@ -106,11 +107,12 @@ final class ConvKernels {
   }
 
   /**
-   * dW = Σ_b dy_b · cols(x_b)ᵀ per group; dbias[o] = Σ dy[b, o, :] (null: none). Short columns (one group, K ≤
-   * {@link #SHORT_K}) compute dWᵀ = cols · dyᵀ instead: their few taps as the product's rows and the channels as its
-   * columns, whole 32-wide tiles. {@code bench conv}, 2 threads: CIFAR-10's first layer (K = 27) 144 GFLOP/s, against
-   * 122 as dW (the taps then a tile's N) and 60–65 as blocked dot products from a padded sample; Fashion-MNIST's
-   * (K = 9) 66–69 against 52–76 as those dot products.
+   * dW = Σ_b dy_b · cols(x_b)ᵀ per group; dbias[o] = Σ dy[b, o, :] (null: none). A 3×3 first layer of stride 1
+   * ({@link ShortWeightGradient}) sums dy's rows against shifted copies of the sample instead of any GEMM; other short
+   * columns (one group, K ≤ {@link #SHORT_K}) compute dWᵀ = cols · dyᵀ: their few taps as the product's rows and the
+   * channels as its columns, whole 32-wide tiles, dy transposed to pack it. {@code bench conv}, 2 threads, Intel VM:
+   * Fashion-MNIST's first layer (K = 9) 0.63 ms from dy's rows against 1.8–2.5 ms as dWᵀ, CIFAR-10's (K = 27) 2.0
+   * against 2.6 ms (docs/benchmarks.md).
    */
   void conv2dBackwardWeight(Conv2dGeometry g, float[] x, float[] dy, float[] dw, float[] dbias) {
     Shape s = new Shape(g);
@@ -126,6 +128,10 @@ final class ConvKernels {
     forEachSample(chunks, (part, chunk) -> {
       int b0 = (int) ((long) chunk * g.batch() / chunks);
       int b1 = (int) ((long) (chunk + 1) * g.batch() / chunks);
+      if (s.shortGradient != null) {
+        s.shortGradient.accumulate(x, dy, b0, b1, sums, chunk * size, scratch(part, s.shortGradient.scratchLength()));
+        return;
+      }
       for (int b = b0; b < b1; b++) {
         if (s.channelsLast) {
           float[] xT = scratch(part, s.inPlane);
@@ -151,7 +157,8 @@ final class ConvKernels {
     // The partials added in chunk order, a slice per thread: into dW, or, where a partial holds dW's entries in
     // another order (short columns: dWᵀ; channels-last: each row by tap then channel), into the first partial, which
     // is then transposed into dW.
-    boolean reordered = s.shortK || s.channelsLast;
+    boolean transposed = s.shortK && s.shortGradient == null;
+    boolean reordered = transposed || s.channelsLast;
     team.run((part, parts) -> {
       int i0 = (int) ((long) part * size / parts);
       int i1 = (int) ((long) (part + 1) * size / parts);
@@ -166,7 +173,7 @@ final class ConvKernels {
         }
       }
     });
-    if (s.shortK) {
+    if (transposed) {
       VectorGemm.transpose(sums, 0, s.k, s.og, dw, 0);
     } else if (s.channelsLast) {
       int taps = s.k / g.inChannels();
@@ -233,6 +240,8 @@ final class ConvKernels {
      * from the column matrix.
      */
     final boolean channelsLast;
+    /** A 3×3 first layer of stride 1: the weight gradient from dy's rows and shifted copies of the sample. */
+    final ShortWeightGradient shortGradient;
 
     Shape(Conv2dGeometry g) {
       Window2d w = g.window();
@@ -247,6 +256,7 @@ final class ConvKernels {
       shortK = g.groups() == 1 && k <= SHORT_K;
       padded = PaddedConvolution.applies(g) ? new PaddedConvolution(g) : null;
       channelsLast = g.groups() == 1 && !shortK && !direct && g.inChannels() % VectorGemm.panelWidth() == 0;
+      shortGradient = ShortWeightGradient.applies(g) ? new ShortWeightGradient(g) : null;
     }
   }
 

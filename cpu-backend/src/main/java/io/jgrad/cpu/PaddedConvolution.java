@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * L positions, the last ending at the row's end (overlapping the one before where OW is not a multiple of L), the
  * overlap stored twice with the same values. im2col wrote K·P floats a sample with two fills and a copy per column
  * row, and the row-update product read and wrote each output row K times; here each output vector is written once.
- * (Its weight gradient, a dot product per weight along rows of a few vectors, ran slower than the GEMM:
- * {@link ConvKernels#conv2dBackwardWeight}.)
+ * (Its weight gradient, a dot product per weight along rows of a few vectors, ran slower than the GEMM; a 3×3
+ * window's is {@link ShortWeightGradient}'s, which makes each tap one run over the positions.)
  * Legend: O = output channels, K = C·KH·KW (taps), P = OH·OW.
  */
 final class PaddedConvolution {
