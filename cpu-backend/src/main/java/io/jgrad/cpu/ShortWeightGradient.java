@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The weight gradient of an image net's first layer — a 3×3 window of stride 1 over at most three input channels —
- * for one sample at a time, without im2col or a GEMM: dW[o, c, p, q] = Σ over the output positions of dy[o, pos] ·
+ * without im2col or a GEMM: dW[o, c, p, q] = Σ over the output positions of dy[o, pos] ·
  * x[c] at that position shifted by tap (p, q). As a GEMM its product is 9 or 27 columns wide against a 32-wide tile,
  * and dy must be transposed for it, read from memory once more; here dy is read as it lies, in rows.
  *
@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * a vertical tap can reach. Tap (p, q) at output position pos = i·OW + j is then element pos + p·dilationH·OW of copy
  * (c, q): every tap is one contiguous run beside dy's row, and one loop over the positions serves all nine, with no
  * edge cases inside it. Two output channels by nine taps are eighteen accumulators, each vector of dy and of a tap read
- * once for two or nine multiply-adds.
+ * once for nine or two multiply-adds, carried over the positions of a {@link #GROUP} of samples.
  *
  * <p>Each weight's sum runs over the positions in vector lanes, the lanes added in {@link LaneSums}' fixed order, then
  * the positions past the last whole vector; so the result does not depend on the thread that computes it.
