@@ -30,6 +30,11 @@ public final class AtomicFiles {
     void writeTo(OutputStream out) throws IOException;
   }
 
+  /** The suffix of a write's temporary file. */
+  private static final String TEMPORARY = ".tmp";
+  /** The suffix of {@link #probe}'s file. */
+  private static final String PROBE = ".probe";
+
   private AtomicFiles() {}
 
   /** Atomically replaces (or creates) {@code target} with what {@code content} writes. */
@@ -41,7 +46,7 @@ public final class AtomicFiles {
   static void write(Path target, Content content, Runnable beforeRename) throws IOException {
     Path absolute = destination(target);
     Path dir = absolute.getParent();
-    Path temp = temporary(absolute);
+    Path temp = beside(absolute, TEMPORARY);
     boolean renamed = false;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -83,22 +88,26 @@ public final class AtomicFiles {
   }
 
   /**
-   * Creates and removes the temporary file a {@link #write} of {@code target} would create first, so that a folder the
-   * permission bits call writable but that refuses new files (procfs, a read-only mount seen by root, a full inode
-   * table, a security policy) fails before a long run rather than at its first save.
+   * Creates and removes a file where a {@link #write} of {@code target} would create its temporary one ({@code
+   * .NAME.*.probe}: not {@code .tmp}, which marks a write in progress), so that a folder the permission bits call
+   * writable but that refuses new files (procfs, a read-only mount seen by root, a full inode table, a security
+   * policy) fails before a long run rather than at its first save. One a crash leaves is removed as a write's are.
    *
    * @throws IOException naming what refused it ({@link IoErrors#reason} words it)
    */
   public static void probe(Path target) throws IOException {
-    Path temp = temporary(destination(target));
-    Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-    Files.delete(temp);
+    Path file = beside(destination(target), PROBE);
+    Files.newByteChannel(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+    Files.delete(file);
   }
 
-  /** A new temporary name beside {@code absolute}: the same folder, since a rename across file systems is not atomic. */
-  private static Path temporary(Path absolute) {
+  /**
+   * A new name beside {@code absolute} ending in {@code suffix}: the same folder, since a rename across file systems is
+   * not atomic.
+   */
+  private static Path beside(Path absolute, String suffix) {
     return absolute.getParent().resolve(
-        "." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        "." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + suffix);
   }
 
   /**
@@ -126,7 +135,7 @@ public final class AtomicFiles {
   private static void deleteLeftovers(Path dir, String prefix) {
     try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, p -> {
       String name = p.getFileName().toString();
-      return name.startsWith(prefix) && name.endsWith(".tmp");
+      return name.startsWith(prefix) && (name.endsWith(TEMPORARY) || name.endsWith(PROBE));
     })) {
       for (Path p : stale) {
         Files.deleteIfExists(p);

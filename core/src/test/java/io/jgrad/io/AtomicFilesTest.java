@@ -121,11 +121,14 @@ class AtomicFilesTest {
   void theNextWriteRemovesTemporaryFilesThatACrashLeftBehind() throws IOException {
     Path file = dir.resolve("ckpt.safetensors");
     Path leftover = dir.resolve(".ckpt.safetensors.1f2e3d.tmp");
+    Path probe = dir.resolve(".ckpt.safetensors.4c5b6a.probe");
     Path someoneElses = dir.resolve(".other.safetensors.1f2e3d.tmp");
     Files.writeString(leftover, "partial");
+    Files.writeString(probe, "");
     Files.writeString(someoneElses, "partial");
     AtomicFiles.write(file, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
     assertFalse(Files.exists(leftover));
+    assertFalse(Files.exists(probe), "a probe's file that a crash left goes too");
     assertTrue(Files.exists(someoneElses), "only this file's leftovers go");
     assertEquals("new", Files.readString(file));
   }
