@@ -272,8 +272,9 @@ final class PoolNormKernels {
   /**
    * batchNormBackward for the gradient maxPool2dBackward would spread from the pooled dy, reading dy and the indices
    * where they lie: the sums run over the windows' maxima only (x gathered there), and dx = b·(x − mean) + d over each
-   * plane, plus a·dy at each maximum. 2×2 windows of stride 2 only ({@link #pairs}): disjoint, so no two maxima share a
-   * position.
+   * plane, plus a·dy at each maximum: in one pass where rows are at least a vector wide ({@link PooledNormGradient}),
+   * else the plane pass and then a scatter. 2×2 windows of stride 2 only ({@link #pairs}): disjoint, so no two maxima
+   * share a position.
    */
   void batchNormMaxPool2dBackward(BatchNormStatistics statistics, Pool2dGeometry g, float[] x, float[] mean,
       float[] var, double eps, float[] gamma, int[] indices, float[] dy, float[] dx, float[] dgamma, float[] dbeta) {
@@ -281,6 +282,8 @@ final class PoolNormKernels {
     int channels = g.channels();
     int spatial = g.height() * g.width();
     int pooled = g.outHeight() * g.outWidth();
+    PooledNormGradient rows = PooledNormGradient.applies(g.width())
+        ? new PooledNormGradient(g.height(), g.width(), g.outHeight(), g.outWidth()) : null;
     split(channels, (from, to) -> {
       ChannelGradient grad = new ChannelGradient();
       for (int c = from; c < to; c++) {
@@ -292,6 +295,10 @@ final class PoolNormKernels {
         FloatVector vd = FloatVector.broadcast(F, grad.d);
         for (int b = 0; b < batch; b++) {
           int in = (b * channels + c) * spatial;
+          if (rows != null) {
+            rows.plane(x, dy, indices, dx, in, (b * channels + c) * pooled, m, grad.a, grad.b, grad.d);
+            continue;
+          }
           int i = in;
           for (; i + L <= in + spatial; i += L) {
             FloatVector.fromArray(F, x, i).sub(vm).fma(vb, vd).intoArray(dx, i);
