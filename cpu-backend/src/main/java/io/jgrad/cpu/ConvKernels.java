@@ -111,11 +111,12 @@ final class ConvKernels {
    * ({@link ShortWeightGradient}) sums dy's rows against shifted copies of the sample instead of any GEMM; other short
    * columns (one group, K ≤ {@link #SHORT_K}) compute dWᵀ = cols · dyᵀ: their few taps as the product's rows and the
    * channels as its columns, whole 32-wide tiles, dy transposed to pack it. {@code bench conv}, 2 threads, Intel VM:
-   * Fashion-MNIST's first layer (K = 9) 0.63 ms from dy's rows against 1.8–2.5 ms as dWᵀ, CIFAR-10's (K = 27) 2.0
-   * against 2.6 ms (docs/benchmarks.md).
+   * Fashion-MNIST's first layer (K = 9) 0.56–0.63 ms from dy's rows against 1.51–2.57 ms as dWᵀ, CIFAR-10's (K = 27)
+   * 1.94–2.04 against 2.54–2.63 ms (docs/benchmarks.md).
    */
   void conv2dBackwardWeight(Conv2dGeometry g, float[] x, float[] dy, float[] dw, float[] dbias) {
     Shape s = new Shape(g);
+    ShortWeightGradient fromRows = ShortWeightGradient.applies(g) ? new ShortWeightGradient(g) : null;
     int size = dw.length;
     int chunks = Math.max(1, Math.min(CHUNKS, g.batch()));
     if (partials.length < chunks * size) {
@@ -128,8 +129,8 @@ final class ConvKernels {
     forEachSample(chunks, (part, chunk) -> {
       int b0 = (int) ((long) chunk * g.batch() / chunks);
       int b1 = (int) ((long) (chunk + 1) * g.batch() / chunks);
-      if (s.shortGradient != null) {
-        s.shortGradient.accumulate(x, dy, b0, b1, sums, chunk * size, scratch(part, s.shortGradient.scratchLength()));
+      if (fromRows != null) {
+        fromRows.accumulate(x, dy, b0, b1, sums, chunk * size, scratch(part, fromRows.scratchLength()));
         return;
       }
       for (int b = b0; b < b1; b++) {
@@ -157,7 +158,7 @@ final class ConvKernels {
     // The partials added in chunk order, a slice per thread: into dW, or, where a partial holds dW's entries in
     // another order (short columns: dWᵀ; channels-last: each row by tap then channel), into the first partial, which
     // is then transposed into dW.
-    boolean transposed = s.shortK && s.shortGradient == null;
+    boolean transposed = s.shortK && fromRows == null;
     boolean reordered = transposed || s.channelsLast;
     team.run((part, parts) -> {
       int i0 = (int) ((long) part * size / parts);
@@ -240,8 +241,6 @@ final class ConvKernels {
      * from the column matrix.
      */
     final boolean channelsLast;
-    /** A 3×3 first layer of stride 1: the weight gradient from dy's rows and shifted copies of the sample. */
-    final ShortWeightGradient shortGradient;
 
     Shape(Conv2dGeometry g) {
       Window2d w = g.window();
@@ -256,7 +255,6 @@ final class ConvKernels {
       shortK = g.groups() == 1 && k <= SHORT_K;
       padded = PaddedConvolution.applies(g) ? new PaddedConvolution(g) : null;
       channelsLast = g.groups() == 1 && !shortK && !direct && g.inChannels() % VectorGemm.panelWidth() == 0;
-      shortGradient = ShortWeightGradient.applies(g) ? new ShortWeightGradient(g) : null;
     }
   }
 

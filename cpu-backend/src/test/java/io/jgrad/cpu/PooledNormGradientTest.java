@@ -3,6 +3,7 @@ package io.jgrad.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class PooledNormGradientTest {
         }
       }
       float[] dx = new float[x.length];
-      java.util.Arrays.fill(dx, Float.NaN);
+      Arrays.fill(dx, Float.NaN);
       PooledNormGradient gradient = new PooledNormGradient(h, w, oh, ow);
       for (int p = 0; p < planes; p++) {
         gradient.plane(x, dy, indices, dx, p * h * w, p * oh * ow, m, a, b, d);

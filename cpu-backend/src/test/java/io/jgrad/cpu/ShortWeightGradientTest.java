@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.Window2d;
 import io.jgrad.spi.Conv2dGeometry;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +69,7 @@ class ShortWeightGradientTest {
     WorkerTeam team = new WorkerTeam(threads);
     try {
       float[] dw = new float[(int) g.weightSize()];
-      java.util.Arrays.fill(dw, Float.NaN); // every weight written
+      Arrays.fill(dw, Float.NaN); // every weight written
       new ConvKernels(team).conv2dBackwardWeight(g, x, dy, dw, null);
       return dw;
     } finally {
