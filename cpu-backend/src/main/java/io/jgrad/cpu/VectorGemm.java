@@ -100,6 +100,8 @@ final class VectorGemm {
   private static final VectorShuffle<Float> STEP_ON_TOP =
       VectorShuffle.fromOp(S, l -> ((l & 7) << 1 | l >> 3) & (L - 1));
 
+  /** Rows of a tile that {@link #microKernel4InPlace} computes in one call. */
+  private static final int IN_PLACE_ROWS = 4;
   /** Rows of A per piece: whole panels, close to B_PIECE. */
   private static final int A_PIECE = 3 * MR;
 
@@ -107,7 +109,8 @@ final class VectorGemm {
   private static final class Workspace {
     /** The B panels of one {@link #sharedA} column block, from {@link AlignedFloats#OFFSET} on. */
     final float[] b = AlignedFloats.allocate(KC * CHUNK);
-    final float[] tile = new float[MR * NR];
+    /** One MR×NR tile, rounded up to whole {@link #microKernel4InPlace} row groups (8 rows where MR is 6). */
+    final float[] tile = new float[roundUp(MR, IN_PLACE_ROWS) * NR];
   }
 
   /** The operands of the call in progress: one reused object, since calls are serialized. */
@@ -284,6 +287,11 @@ final class VectorGemm {
     return NR;
   }
 
+  /** The rows of a micro-tile. */
+  static int tileRows() {
+    return MR;
+  }
+
   /** C[m×n] = alpha·op(A)·B + beta·C for a B packed by its owner (k×n). */
   synchronized void gemm(boolean ta, int m, float alpha, float[] a, int offA, PackedB b, float beta, float[] c,
       int offC) {
@@ -317,6 +325,9 @@ final class VectorGemm {
     boolean parallel = (long) m * n * k >= PARALLEL_WORK && team.threads() > 1;
     if (k == 0) {
       scaleC(op, 0, m, 0, n);
+    } else if ((n <= NR || m <= 2 * MR) && (long) m * n * k < PARALLEL_WORK && k <= KC && op.prepackedA == null
+        && op.prepackedB == null && op.a16 == null) {
+      inPlace();
     } else if (parallel && m < n && roundUp(m, MR) * k <= A_BLOCK && op.prepackedB == null) {
       team.run(sharedA);
     } else {
@@ -368,6 +379,50 @@ final class VectorGemm {
     if (part == 0) {
       nextPiece.set(0);
       nextBlock.set(0);
+    }
+  }
+
+  /**
+   * A product too small to share between threads, in one K block, whose packed panels would each be read once or
+   * twice: one panel of columns (n ≤ NR) or two of rows (m ≤ 2·MR). The tiles read A where it lies, and B too where it
+   * is stored K×N in whole panels, rather than copies, which cost as much as the arithmetic here: the MLP's output
+   * layer's 128×10×256 NT spent half its time packing A for 10 columns. Where panels are read many times (128³), the
+   * packed path's 8-row kernel on aligned panels is faster (docs/benchmarks.md, "The output layer's products in
+   * place"). The same tiles, sums and stores as the packed path, so the same bits.
+   */
+  private void inPlace() {
+    int m = op.m;
+    int n = op.n;
+    int k = op.k;
+    float[] tile = workspaces[0].tile;
+    boolean bInPlace = !op.tb && n % NR == 0;
+    float[] panelsB = op.b;
+    int bStep = n;
+    if (!bInPlace) {
+      packedB = AlignedFloats.atLeast(packedB, roundUp(n, NR) * k);
+      packB(op, 0, k, 0, n, packedB, AlignedFloats.OFFSET);
+      panelsB = packedB;
+      bStep = NR;
+    }
+    int aRow = op.ta ? 1 : k; // between rows of op(A)
+    int aStep = op.ta ? m : 1; // between its steps
+    scaleC(op, 0, m, 0, n);
+    boolean store = op.beta == 0;
+    for (int jr = 0; jr < n; jr += NR) {
+      int bOff = bInPlace ? op.offB + jr : AlignedFloats.OFFSET + jr * k;
+      for (int ir = 0; ir < m; ir += MR) {
+        int mr = Math.min(MR, m - ir);
+        int nr = Math.min(NR, n - jr);
+        if (MR == 8 && nr <= L) {
+          microKernel8InPlaceNarrow(op.a, op.offA + ir * aRow, aRow, aStep, mr, panelsB, bOff, bStep, k, tile);
+        } else {
+          for (int r = 0; r < mr; r += IN_PLACE_ROWS) {
+            microKernel4InPlace(op.a, op.offA + (ir + r) * aRow, aRow, aStep, Math.min(IN_PLACE_ROWS, mr - r),
+                panelsB, bOff, bStep, k, tile, r * NR);
+          }
+        }
+        intoC(op, tile, op.offC + ir * n + jr, mr, nr, store);
+      }
     }
   }
 
@@ -525,19 +580,26 @@ final class VectorGemm {
         } else {
           microKernel6(ap, aOff + ir * kc, bp, bOff + jr * kc, kc, tile);
         }
-        if (mr == MR && nr == NR) {
-          if (store) {
-            storeTile(tile, op.c, cOff, op.n, op.alpha);
-          } else {
-            addTile(tile, op.c, cOff, op.n, op.alpha);
-          }
-        } else {
-          for (int r = 0; r < mr; r++) {
-            for (int j = 0; j < nr; j++) {
-              int i = cOff + r * op.n + j;
-              op.c[i] = (store ? 0 : op.c[i]) + op.alpha * tile[r * NR + j];
-            }
-          }
+        intoC(op, tile, cOff, mr, nr, store);
+      }
+    }
+  }
+
+  /**
+   * C[mr×nr] at cOff = alpha·tile (store) or += alpha·tile; a whole tile in vectors, an edge tile element by element.
+   */
+  private static void intoC(Operands op, float[] tile, int cOff, int mr, int nr, boolean store) {
+    if (mr == MR && nr == NR) {
+      if (store) {
+        storeTile(tile, op.c, cOff, op.n, op.alpha);
+      } else {
+        addTile(tile, op.c, cOff, op.n, op.alpha);
+      }
+    } else {
+      for (int r = 0; r < mr; r++) {
+        for (int j = 0; j < nr; j++) {
+          int i = cOff + r * op.n + j;
+          op.c[i] = (store ? 0 : op.c[i]) + op.alpha * tile[r * NR + j];
         }
       }
     }
@@ -692,6 +754,103 @@ final class VectorGemm {
     ((FloatVector) VECTOR_CLASS.cast(c61)).intoArray(t, 6 * NR + L);
     ((FloatVector) VECTOR_CLASS.cast(c70)).intoArray(t, 7 * NR);
     ((FloatVector) VECTOR_CLASS.cast(c71)).intoArray(t, 7 * NR + L);
+  }
+
+  /**
+   * Rows tOff/NR .. +4 of a tile, t = op(A)·op(B) over kc steps, from operands where they lie: row r of op(A) step p at
+   * a[aOff + r·aRow + p·aStep], step p of B's two vectors at b[bOff + p·bStep]. The same fused multiply-adds in the
+   * same order as {@link #microKernel8}'s, so the same sums. Four rows, 8 accumulators: the strides are not constants,
+   * so every load keeps its range check, and 4 broadcasts a step with 8 FMAs still leave the FMAs the bound. Fewer
+   * than 4 rows (an edge) repeat the last one, so no index passes op(A)'s end.
+   */
+  private static void microKernel4InPlace(float[] a, int aOff, int aRow, int aStep, int rows, float[] b, int bOff,
+      int bStep, int kc, float[] t, int tOff) {
+    int a0 = aOff;
+    int a1 = aOff + Math.min(1, rows - 1) * aRow;
+    int a2 = aOff + Math.min(2, rows - 1) * aRow;
+    int a3 = aOff + Math.min(3, rows - 1) * aRow;
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector c00 = zero;
+    FloatVector c01 = zero;
+    FloatVector c10 = zero;
+    FloatVector c11 = zero;
+    FloatVector c20 = zero;
+    FloatVector c21 = zero;
+    FloatVector c30 = zero;
+    FloatVector c31 = zero;
+    int ai = 0;
+    int bi = bOff;
+    for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + ai]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[a1 + ai]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[a2 + ai]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[a3 + ai]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+    }
+    ((FloatVector) VECTOR_CLASS.cast(c00)).intoArray(t, tOff);
+    ((FloatVector) VECTOR_CLASS.cast(c01)).intoArray(t, tOff + L);
+    ((FloatVector) VECTOR_CLASS.cast(c10)).intoArray(t, tOff + NR);
+    ((FloatVector) VECTOR_CLASS.cast(c11)).intoArray(t, tOff + NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c20)).intoArray(t, tOff + 2 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c21)).intoArray(t, tOff + 2 * NR + L);
+    ((FloatVector) VECTOR_CLASS.cast(c30)).intoArray(t, tOff + 3 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c31)).intoArray(t, tOff + 3 * NR + L);
+  }
+
+  /**
+   * {@link #microKernel4InPlace} for a panel whose columns fit one vector (the MLP's 10 classes): 8 rows × 1 vector,
+   * 8 accumulators, where two vectors of 4 rows would spend half their multiply-adds on padding. The tile's first
+   * vector of each row is written.
+   */
+  private static void microKernel8InPlaceNarrow(float[] a, int aOff, int aRow, int aStep, int rows, float[] b,
+      int bOff, int bStep, int kc, float[] t) {
+    int a0 = aOff;
+    int a1 = aOff + Math.min(1, rows - 1) * aRow;
+    int a2 = aOff + Math.min(2, rows - 1) * aRow;
+    int a3 = aOff + Math.min(3, rows - 1) * aRow;
+    int a4 = aOff + Math.min(4, rows - 1) * aRow;
+    int a5 = aOff + Math.min(5, rows - 1) * aRow;
+    int a6 = aOff + Math.min(6, rows - 1) * aRow;
+    int a7 = aOff + Math.min(7, rows - 1) * aRow;
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector c0 = zero;
+    FloatVector c1 = zero;
+    FloatVector c2 = zero;
+    FloatVector c3 = zero;
+    FloatVector c4 = zero;
+    FloatVector c5 = zero;
+    FloatVector c6 = zero;
+    FloatVector c7 = zero;
+    int ai = 0;
+    int bi = bOff;
+    for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      c0 = FloatVector.broadcast(S, a[a0 + ai]).fma(b0, c0);
+      c1 = FloatVector.broadcast(S, a[a1 + ai]).fma(b0, c1);
+      c2 = FloatVector.broadcast(S, a[a2 + ai]).fma(b0, c2);
+      c3 = FloatVector.broadcast(S, a[a3 + ai]).fma(b0, c3);
+      c4 = FloatVector.broadcast(S, a[a4 + ai]).fma(b0, c4);
+      c5 = FloatVector.broadcast(S, a[a5 + ai]).fma(b0, c5);
+      c6 = FloatVector.broadcast(S, a[a6 + ai]).fma(b0, c6);
+      c7 = FloatVector.broadcast(S, a[a7 + ai]).fma(b0, c7);
+    }
+    ((FloatVector) VECTOR_CLASS.cast(c0)).intoArray(t, 0);
+    ((FloatVector) VECTOR_CLASS.cast(c1)).intoArray(t, NR);
+    ((FloatVector) VECTOR_CLASS.cast(c2)).intoArray(t, 2 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c3)).intoArray(t, 3 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c4)).intoArray(t, 4 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c5)).intoArray(t, 5 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c6)).intoArray(t, 6 * NR);
+    ((FloatVector) VECTOR_CLASS.cast(c7)).intoArray(t, 7 * NR);
   }
 
   /**

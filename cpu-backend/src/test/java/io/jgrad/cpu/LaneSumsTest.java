@@ -84,6 +84,42 @@ class LaneSumsTest {
     }
   }
 
+  /**
+   * The sum of squares is its block model bit for bit: per block of 1,024 a chain of fused multiply-adds in each lane,
+   * the lanes' tree sum, the blocks then the tail's squares added in double in order; at lengths around the blocks'
+   * edges and the recipe's largest gradient, after C2 has compiled the kernel. (Double sums of these squares are
+   * exact whatever their order, so it is the float chains whose bits this pins.)
+   */
+  @Test
+  void sumsOfSquaresAreTheirBlockModel() {
+    warmUp();
+    SplittableRandom random = new SplittableRandom(5);
+    int lanes = F.length();
+    try (VectorKernels kernels = new VectorKernels(1)) {
+      for (int n : new int[] {0, 5, 1024, 3 * 1024 + 7, 4 * 1024, 4 * 1024 + 1, 9 * 1024 + 100, 512 * 784}) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+          x[i] = (float) (random.nextGaussian() * Math.exp(2 * random.nextGaussian()));
+        }
+        double expected = 0;
+        for (int from = 0; from < n; from += 1024) {
+          int to = Math.min(n, from + 1024);
+          int whole = from + (to - from) / lanes * lanes;
+          float[] acc = new float[lanes];
+          for (int i = from; i < whole; i++) {
+            acc[(i - from) % lanes] = Math.fma(x[i], x[i], acc[(i - from) % lanes]);
+          }
+          expected += LaneSums.reference(acc);
+          for (int i = whole; i < to; i++) {
+            expected += (double) x[i] * x[i];
+          }
+        }
+        assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(kernels.sumOfSquares(x, n)),
+            "n = " + n);
+      }
+    }
+  }
+
   @Test
   void anInterpretingJvmComputesTheSameBits() throws Exception {
     warmUp();

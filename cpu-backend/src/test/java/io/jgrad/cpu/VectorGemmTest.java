@@ -220,6 +220,73 @@ class VectorGemmTest {
     }
   }
 
+  /**
+   * Products below the threads' share and within one K block read their operands in place: the same bits as the
+   * packed path, which an exact model of both gives: each element a chain of fused multiply-adds from +0 in K's
+   * order, then C = alpha·t or fma(t, alpha, beta·C) in a whole MR×NR tile, and (0 or beta·C) + alpha·t in an edge
+   * tile. The MLP's output layer (all three products; its 128×256×10 takes the packed path), ragged edges, panels of B
+   * read in place and packed, at most two row panels or one column panel (in place) and more (packed), every
+   * transpose pair, alpha, beta = 0 over NaN and beta ≠ 0, offsets into every operand; a product with enough work to
+   * share as a control that the model is the packed path's too, and one of two K blocks (its sums in two parts) within
+   * rounding.
+   */
+  @Test
+  void productsReadInPlaceHaveThePackedPathsBits() {
+    Random rng = new Random(8);
+    int mr = VectorGemm.tileRows();
+    int nr = VectorGemm.panelWidth();
+    try (WorkerTeam one = new WorkerTeam(1); WorkerTeam two = new WorkerTeam(2)) {
+      int[][] shapes = {{128, 10, 256}, {10, 256, 128}, {128, 256, 10}, {7, 9, 5}, {13, 2 * nr, 40}, {33, nr + 3, 65},
+          {2 * mr + 1, nr - 1, 30}, {1, 1, 1}, {mr, nr, 1024}, {9, nr, 2049}, {64, 256, 300}, {100, 70, 60}};
+      for (VectorGemm gemm : new VectorGemm[] {new VectorGemm(one), new VectorGemm(two)}) {
+        for (int[] s : shapes) {
+          for (int t = 0; t < 16; t++) {
+            boolean ta = (t & 1) != 0;
+            boolean tb = (t & 2) != 0;
+            float alpha = (t & 4) != 0 ? 1f : -1.5f;
+            float beta = (t & 8) != 0 ? 0f : 0.75f;
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            float[] a = random(rng, 3 + m * k);
+            float[] b = random(rng, 5 + k * n);
+            float[] c = random(rng, 2 + m * n);
+            if (beta == 0) {
+              Arrays.fill(c, 2, c.length, Float.NaN);
+            }
+            float[] expected = c.clone();
+            boolean oneBlock = k <= 1024; // a K block at either vector width
+            for (int i = 0; i < m; i++) {
+              for (int j = 0; j < n; j++) {
+                float sum = 0;
+                for (int p = 0; p < k; p++) {
+                  sum = Math.fma(a[3 + (ta ? p * m + i : i * k + p)], b[5 + (tb ? j * k + p : p * n + j)], sum);
+                }
+                int at = 2 + i * n + j;
+                float old = beta == 0 ? 0 : beta == 1 ? c[at] : c[at] * beta;
+                boolean edge = i >= m / mr * mr || j >= n / nr * nr;
+                expected[at] = edge ? old + alpha * sum : beta == 0 ? alpha * sum : Math.fma(sum, alpha, old);
+              }
+            }
+            gemm.gemm(ta, tb, m, n, k, alpha, a, 3, b, 5, beta, c, 2);
+            String what = m + "×" + n + "×" + k + (ta ? " T" : " N") + (tb ? "T" : "N") + " alpha " + alpha
+                + " beta " + beta;
+            if (oneBlock) {
+              for (int i = 0; i < c.length; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(c[i]), what + ", C[" + i
+                    + "]");
+              }
+            } else {
+              for (int i = 0; i < c.length; i++) {
+                assertEquals(expected[i], c[i], TOLERANCE, what + ", C[" + i + "]");
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   private static void assertMatchesTripleLoop(VectorGemm gemm, Random rng) {
     for (int[] s : new int[][] {{300, 200, 500}, {50, 40, 2100}, {140, 200, 1000}}) {
       for (int t = 0; t < 8; t++) {
