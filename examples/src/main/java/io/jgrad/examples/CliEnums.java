@@ -34,8 +34,8 @@ public final class CliEnums {
   }
 
   /**
-   * Teaches {@code cli} (its subcommands and mixins too) to convert every enum its options take, and makes a value that
-   * is none of the constants a one-line error. Returns cli.
+   * Teaches {@code cli} (its subcommands and mixins too) to convert every enum its options take; {@link #unknownValue}
+   * words a value that is none of the constants. Returns cli.
    */
   static CommandLine install(CommandLine cli) {
     Set<Class<?>> types = new HashSet<>();
@@ -43,16 +43,6 @@ public final class CliEnums {
     for (Class<?> type : types) {
       register(cli, type);
     }
-    CommandLine.IParameterExceptionHandler usual = cli.getParameterExceptionHandler();
-    cli.setParameterExceptionHandler((e, args) -> {
-      String message = unknownValue(e);
-      if (message == null) {
-        return usual.handleParseException(e, args);
-      }
-      CommandLine cmd = e.getCommandLine();
-      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message);
-      return 1;
-    });
     return cli;
   }
 

@@ -20,7 +20,9 @@ public final class Jgrad implements Runnable {
 
   /** Runs the command line and returns its exit code (tests call this). */
   public static int run(String... args) {
-    CommandLine cli = CliEnums.install(new CommandLine(new Jgrad())).setExecutionExceptionHandler(Jgrad::oneLineError);
+    CommandLine cli = CliEnums.install(new CommandLine(new Jgrad()))
+        .setParameterExceptionHandler(Jgrad::oneLineParseError)
+        .setExecutionExceptionHandler(Jgrad::oneLineError);
     try {
       return cli.execute(args);
     } catch (OutOfMemoryError e) {
@@ -39,6 +41,26 @@ public final class Jgrad implements Runnable {
     if (System.getenv("JGRAD_DEBUG") != null) {
       e.printStackTrace(cmd.getErr());
     }
+    return 1;
+  }
+
+  /**
+   * A command line that does not parse (an unknown option, a value that is not a number, a missing value, an enum's
+   * unknown value) is one line too, naming the option, with exit code 1 as every other bad value; not the message
+   * followed by the command's whole usage, which pushed it off the screen.
+   */
+  private static int oneLineParseError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    String name = cmd.getCommandSpec().qualifiedName();
+    String message = CliEnums.unknownValue(e);
+    if (message == null) {
+      message = e.getMessage().replace('\n', ' ').strip();
+      if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        message += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+      }
+      message += " (see " + name + " --help)";
+    }
+    cmd.getErr().println(name + ": " + message);
     return 1;
   }
 

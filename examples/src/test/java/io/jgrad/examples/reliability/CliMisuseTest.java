@@ -4,6 +4,7 @@ import io.jgrad.examples.CliRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,6 +45,11 @@ class CliMisuseTest {
       --dataset imagenet              | unknown --dataset 'imagenet'; expected digits, mnist, fashion-mnist or cifar10
       --dataset mnist                 | --dataset mnist needs --data DIR (the directory holding its files)
       --resume /nonexistent/ckpt.safetensors | /nonexistent/ckpt.safetensors: no such file
+      --lr abc                        | Invalid value for option '--lr': 'abc' is not a double (see jgrad train --help)
+      --epochs 2x                     | Invalid value for option '--epochs': '2x' is not an int
+      --bogus                         | Unknown option: '--bogus' (see jgrad train --help)
+      --hiden 64                      | Unknown options: '--hiden', '64'; did you mean --hidden?
+      --epochs                        | Missing required parameter for option '--epochs'
       """)
   void aBadOptionIsAOneLineError(String options, String fragment) {
     // Each value is rejected before the first training step, so the defaults cost only the data loading.
@@ -52,6 +58,23 @@ class CliMisuseTest {
     String line = r.errorLine();
     assertEquals(1, line.lines().count(), r.err());
     assertTrue(line.startsWith("jgrad train: ") && line.contains(fragment), line);
+  }
+
+  /** A command line that does not parse is one line too, at every level, not a message and the whole usage. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      trian                           | jgrad: Unmatched argument at index 0: 'trian'; did you mean train?
+      bench gem                       | jgrad bench: Unmatched argument at index 1: 'gem'; did you mean gemm
+      bench train --steps many        | jgrad bench train: Invalid value for option '--steps': 'many' is not an int
+      eval --top-k                    | jgrad eval: Missing required parameter for option '--top-k'
+      """)
+  void aCommandLineThatDoesNotParseIsOneLine(String args, String fragment) {
+    CliRun r = CliRun.run(args.split(" +"));
+    assertEquals(1, r.code(), r.out());
+    List<String> lines = r.err().lines().filter(l -> l.startsWith("jgrad")).toList();
+    assertEquals(1, lines.size(), r.err());
+    assertTrue(lines.get(0).startsWith(fragment), lines.get(0));
+    assertTrue(r.out().isEmpty() && !r.err().contains("Usage:"), r.err());
   }
 
   @ParameterizedTest(name = "--on-nonfinite {0} --max-skipped-steps {1}")
