@@ -57,6 +57,11 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(model + " classifies " + listed(classes) + "; " + name + "'s classes are "
           + listed(source.classNames) + ": evaluate it on data with its classes");
     }
+    if (topK >= classes.size()) {
+      // Every example's label is among its top K when K covers every class: a metric of 1 by definition.
+      throw new IllegalArgumentException("--top-k " + topK + ": the model has " + classes.size()
+          + " classes, so top-" + topK + " accuracy is 1 whatever it predicts; give K below " + classes.size());
+    }
     LabeledData test = source.load(data).test();
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(model, backend)) {

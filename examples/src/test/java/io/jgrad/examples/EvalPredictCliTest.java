@@ -66,6 +66,14 @@ class EvalPredictCliTest {
   }
 
   @Test
+  void evalRefusesATopKThatCoversEveryClass() {
+    CliRun r = CliRun.run("eval", "--model", model.toString(), "--top-k", "10");
+    assertEquals(1, r.code(), r.out());
+    assertEquals("jgrad eval: --top-k 10: the model has 10 classes, so top-10 accuracy is 1 whatever it predicts; "
+        + "give K below 10", r.errorLine());
+  }
+
+  @Test
   void predictGivesTheSameClassForOneDigitAsIdxAsPngAndAsCsv() throws IOException {
     LabeledData test = Datasets.DIGITS.load(null).test();
     float[] digit = java.util.Arrays.copyOfRange(test.features(), 0, 784);
