@@ -761,14 +761,14 @@ final class VectorGemm {
    * a[aOff + r·aRow + p·aStep], step p of B's two vectors at b[bOff + p·bStep]. The same fused multiply-adds in the
    * same order as {@link #microKernel8}'s, so the same sums. Four rows, 8 accumulators: the strides are not constants,
    * so every load keeps its range check, and 4 broadcasts a step with 8 FMAs still leave the FMAs the bound. Fewer
-   * than 4 rows (an edge) repeat the last one, so no index passes op(A)'s end.
+   * than 4 rows (an edge) repeat the last one ({@link #rowOf}).
    */
   private static void microKernel4InPlace(float[] a, int aOff, int aRow, int aStep, int rows, float[] b, int bOff,
       int bStep, int kc, float[] t, int tOff) {
-    int a0 = aOff;
-    int a1 = aOff + Math.min(1, rows - 1) * aRow;
-    int a2 = aOff + Math.min(2, rows - 1) * aRow;
-    int a3 = aOff + Math.min(3, rows - 1) * aRow;
+    int a0 = rowOf(aOff, 0, rows, aRow);
+    int a1 = rowOf(aOff, 1, rows, aRow);
+    int a2 = rowOf(aOff, 2, rows, aRow);
+    int a3 = rowOf(aOff, 3, rows, aRow);
     FloatVector zero = FloatVector.zero(S);
     FloatVector c00 = zero;
     FloatVector c01 = zero;
@@ -813,14 +813,14 @@ final class VectorGemm {
    */
   private static void microKernel8InPlaceNarrow(float[] a, int aOff, int aRow, int aStep, int rows, float[] b,
       int bOff, int bStep, int kc, float[] t) {
-    int a0 = aOff;
-    int a1 = aOff + Math.min(1, rows - 1) * aRow;
-    int a2 = aOff + Math.min(2, rows - 1) * aRow;
-    int a3 = aOff + Math.min(3, rows - 1) * aRow;
-    int a4 = aOff + Math.min(4, rows - 1) * aRow;
-    int a5 = aOff + Math.min(5, rows - 1) * aRow;
-    int a6 = aOff + Math.min(6, rows - 1) * aRow;
-    int a7 = aOff + Math.min(7, rows - 1) * aRow;
+    int a0 = rowOf(aOff, 0, rows, aRow);
+    int a1 = rowOf(aOff, 1, rows, aRow);
+    int a2 = rowOf(aOff, 2, rows, aRow);
+    int a3 = rowOf(aOff, 3, rows, aRow);
+    int a4 = rowOf(aOff, 4, rows, aRow);
+    int a5 = rowOf(aOff, 5, rows, aRow);
+    int a6 = rowOf(aOff, 6, rows, aRow);
+    int a7 = rowOf(aOff, 7, rows, aRow);
     FloatVector zero = FloatVector.zero(S);
     FloatVector c0 = zero;
     FloatVector c1 = zero;
@@ -851,6 +851,14 @@ final class VectorGemm {
     ((FloatVector) VECTOR_CLASS.cast(c5)).intoArray(t, 5 * NR);
     ((FloatVector) VECTOR_CLASS.cast(c6)).intoArray(t, 6 * NR);
     ((FloatVector) VECTOR_CLASS.cast(c7)).intoArray(t, 7 * NR);
+  }
+
+  /**
+   * Where row r of an in-place kernel's A starts: rows past an edge tile's last ({@code rows}) repeat it, so that no
+   * index passes op(A)'s end (their sums are never stored).
+   */
+  private static int rowOf(int aOff, int r, int rows, int aRow) {
+    return aOff + Math.min(r, rows - 1) * aRow;
   }
 
   /**

@@ -14,7 +14,8 @@ import picocli.CommandLine.TypeConversionException;
  * Enum-typed options, one rule for all: a constant is spelled in lower case with '-' for '_' ({@code FASHION_MNIST}
  * is {@code fashion-mnist}, {@code FP16} is {@code fp16}), picocli converts the text, and a value that is no constant
  * is one line naming the option and the values it takes ({@code unknown --optimizer 'rmsprop'; expected sgd, adam or
- * adamw}), exit code 1, as every other bad option value.
+ * adamw}: {@link #unknownValue}, which {@link Jgrad}'s parse-error handler prints), exit code 1, as every other bad
+ * option value.
  */
 public final class CliEnums {
   private CliEnums() {}
