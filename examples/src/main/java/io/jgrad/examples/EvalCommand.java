@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
  * support), the confusion matrix, then a summary ({@code event:"eval"}) last.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = "Evaluate a model file: accuracy, top-k, confusion matrix, per-class precision/recall/F1.")
+    description = "Evaluate a model file: accuracy, top-k, confusion matrix, per-class precision/recall/F1.",
+    footer = "The loss is plain cross-entropy: for a model trained with label smoothing (train's default) it differs "
+        + "from the test_loss train reported, which includes the smoothing.")
 final class EvalCommand implements Callable<Integer> {
 
   @Mixin ModelFileOption modelFile;

@@ -313,6 +313,10 @@ final class TrainCommand implements Callable<Integer> {
           restored.put("test_accuracy", best.accuracy());
           restored.put("test_loss", best.loss());
           restored.put("best_epoch", trainer.restoredEpoch());
+        } else if (history.isEmpty()) { // no epoch to run (--epochs 0, or a resumed run at its total): the model as is
+          Evaluation now = Evaluation.of(model, loss, test);
+          restored.put("test_accuracy", now.accuracy());
+          restored.put("test_loss", now.loss());
         }
         Map<String, Object> summaryContext = new LinkedHashMap<>(context);
         summaryContext.put("precision", mixed.label()); // the summary's, not each metrics line's (a fixed prefix)

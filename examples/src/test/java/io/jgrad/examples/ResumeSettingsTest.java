@@ -2,11 +2,13 @@ package io.jgrad.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.train.TrainingCheckpoint;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,14 +25,17 @@ class ResumeSettingsTest {
   @TempDir static Path dir;
   private static Path afterOne;
   private static CliRun straight;
+  /** The summary of the run saved after epoch 1. */
+  private static Map<String, String> firstSummary;
 
   /** A gelu SGD run saved after epoch 1, and the same run trained for two epochs without a break. */
   @BeforeAll
-  static void geluRuns() {
+  static void geluRuns() throws IOException {
     afterOne = dir.resolve("gelu1.safetensors");
     CliRun first = train("--activation", "gelu", "--optimizer", "sgd", "--lr", "0.02", "--epochs", "1", "--save",
         afterOne.toString());
     assertEquals(0, first.code(), first.err());
+    firstSummary = first.summary();
     straight = train("--activation", "gelu", "--optimizer", "sgd", "--lr", "0.02", "--epochs", "2");
     assertEquals(0, straight.code(), straight.err());
   }
@@ -66,11 +71,18 @@ class ResumeSettingsTest {
   }
 
   @Test
-  void epochsCountsTheResumedOnes() {
+  void epochsCountsTheResumedOnes() throws IOException {
     CliRun r = train("--resume", afterOne.toString(), "--epochs", "2");
     assertEquals(0, r.code(), r.err());
     assertFalse(r.out().contains("epoch 1/2"), r.out());
     assertTrue(r.out().contains("epoch 2/2"), r.out());
+    // At its total already: nothing trains, and the summary gives the checkpoint's test figures, not nulls.
+    CliRun done = train("--resume", afterOne.toString(), "--epochs", "1");
+    assertEquals(0, done.code(), done.err());
+    assertFalse(done.out().contains("epoch 1/1"), done.out());
+    assertEquals(firstSummary.get("test_loss"), done.summary().get("test_loss"));
+    assertEquals(firstSummary.get("test_accuracy"), done.summary().get("test_accuracy"));
+    assertNull(done.summary().get("train_loss"));
     CliRun fewer = train("--resume", afterOne.toString(), "--epochs", "0");
     assertEquals(1, fewer.code());
     assertEquals("jgrad train: --epochs 0 is the total, and " + afterOne + " has done 1 already", fewer.errorLine());

@@ -4,6 +4,7 @@ import io.jgrad.data.IdxImages;
 import io.jgrad.data.IdxReader;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.io.IoErrors;
+import io.jgrad.io.RegularFiles;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -41,9 +42,7 @@ public final class InputFiles {
     List<String> names = new ArrayList<>();
     List<float[]> rows = new ArrayList<>();
     for (Path file : files) {
-      if (!Files.isRegularFile(file)) {
-        throw new InvalidFileException(file.toString(), "not a regular file");
-      }
+      RegularFiles.require(file); // a missing file says so; a FIFO would block the read
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
       boolean isImage = IMAGE_SUFFIXES.stream().anyMatch(name::endsWith);
       List<float[]> read = isImage ? List.of(image(file, inputShape))

@@ -88,6 +88,8 @@ class InputFilesTest {
     assertTrue(e.getMessage().startsWith(fake + ": not an image format"), e.getMessage());
     Path missing = dir.resolve("missing.csv");
     e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(missing), new int[] {4}));
-    assertEquals(missing + ": not a regular file", e.getMessage());
+    assertEquals(missing + ": no such file", e.getMessage());
+    e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(dir), new int[] {4}));
+    assertEquals(dir + ": not a regular file (a directory): refused", e.getMessage());
   }
 }
