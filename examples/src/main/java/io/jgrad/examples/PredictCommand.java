@@ -7,6 +7,7 @@ import io.jgrad.tools.Prediction;
 import io.jgrad.tools.Predictor;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Parameters(arity = "1..*", paramLabel = "INPUT",
       description = "IDX image files (.gz or raw), images (PNG, JPEG, GIF, BMP: scaled to the model's input, grey for "
-          + "one channel) or CSV files (one example per row, values as the training data had them: pixels in [0, 1])")
+          + "one channel) or CSV files (one example per row, values as the training data had them: pixels in [0, 1]; "
+          + "a header row is skipped)")
   List<Path> inputs;
 
   @Option(names = "--top-k", defaultValue = "3", description = "list the K likeliest classes (default: ${DEFAULT-VALUE})")
@@ -41,7 +43,12 @@ final class PredictCommand implements Callable<Integer> {
     OptionChecks.atLeast("--top-k", topK, 1);
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(modelFile.path, backend)) {
-      InputFiles.Examples examples = InputFiles.read(inputs, predictor.description().architecture().inputShape());
+      // Every data set train reads is pixels in [0, 1]; a model trained elsewhere on other data may take any numbers.
+      String trainedOn = predictor.description().dataset();
+      InputFiles.CsvUnits units = Arrays.stream(Datasets.values()).anyMatch(d -> d.label().equals(trainedOn))
+          ? InputFiles.CsvUnits.PIXELS : InputFiles.CsvUnits.ANY;
+      InputFiles.Examples examples =
+          InputFiles.read(inputs, predictor.description().architecture().inputShape(), units);
       List<Prediction> predictions = predictor.predict(examples.features());
       for (int i = 0; i < predictions.size(); i++) {
         Prediction p = predictions.get(i);

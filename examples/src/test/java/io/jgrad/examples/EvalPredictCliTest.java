@@ -121,4 +121,19 @@ class EvalPredictCliTest {
     assertEquals(1, r.code());
     assertEquals("jgrad predict: " + bad + ": line 1 has 2 values, the model reads 784", r.errorLine());
   }
+
+  /** A CSV of 0–255 pixels (as MNIST's CSV exports are) against a model trained on [0, 1]: one line, no predictions. */
+  @Test
+  void predictRefusesCsvPixelsInOtherUnitsThanTheModelWasTrainedOn() throws IOException {
+    StringJoiner row = new StringJoiner(",");
+    for (int i = 0; i < 784; i++) {
+      row.add(i == 300 ? "255" : "0");
+    }
+    Path bytes = Files.writeString(dir.resolve("bytes.csv"), row + "\n");
+    CliRun r = CliRun.run("predict", "--model", model.toString(), "--backend", "cpu", bytes.toString());
+    assertEquals(1, r.code());
+    assertEquals("jgrad predict: " + bytes + ": line 1, value 301 is 255.0, outside the pixels in [0, 1] the model was "
+        + "trained on (divide 0–255 values by 255)", r.errorLine());
+    assertEquals(List.of(), r.lines());
+  }
 }

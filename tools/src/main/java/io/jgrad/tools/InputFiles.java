@@ -36,8 +36,24 @@ public final class InputFiles {
    */
   public record Examples(List<String> names, float[] features) {}
 
+  /**
+   * What a CSV file's values may be. Images and IDX files are read as pixels in [0, 1] whatever this says; a CSV file's
+   * values are taken as they are, so a model trained on such pixels needs them in the same units.
+   */
+  public enum CsvUnits {
+    /** Any finite number: a model trained on other data (tabular, or standardised already). */
+    ANY,
+    /** Pixels in [0, 1], as images are read: a value outside (0–255 values not divided by 255, say) is an error. */
+    PIXELS
+  }
+
   /** Reads every file, in order, as examples of {@code inputShape} ({@code [channels, height, width]} or flat). */
   public static Examples read(List<Path> files, int[] inputShape) {
+    return read(files, inputShape, CsvUnits.ANY);
+  }
+
+  /** {@link #read(List, int[])}, a CSV file's values checked as {@code units} says. */
+  public static Examples read(List<Path> files, int[] inputShape, CsvUnits units) {
     int features = Arrays.stream(inputShape).reduce(1, Math::multiplyExact);
     List<String> names = new ArrayList<>();
     List<float[]> rows = new ArrayList<>();
@@ -46,7 +62,7 @@ public final class InputFiles {
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
       boolean isImage = IMAGE_SUFFIXES.stream().anyMatch(name::endsWith);
       List<float[]> read = isImage ? List.of(image(file, inputShape))
-          : name.endsWith(".csv") ? csv(file, features)
+          : name.endsWith(".csv") ? csv(file, features, units)
           : idx(file, inputShape);
       for (int i = 0; i < read.size(); i++) {
         names.add(isImage ? file.toString() : file + "#" + i);
@@ -135,7 +151,7 @@ public final class InputFiles {
     return rows;
   }
 
-  private static List<float[]> csv(Path file, int features) {
+  private static List<float[]> csv(Path file, int features, CsvUnits units) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -152,7 +168,7 @@ public final class InputFiles {
       float[] row = new float[cells.length];
       try {
         for (int i = 0; i < cells.length; i++) {
-          row[i] = Float.parseFloat(cells[i].strip());
+          row[i] = Float.parseFloat(unquoted(cells[i].strip()));
         }
       } catch (NumberFormatException e) {
         if (n == 0) {
@@ -162,7 +178,16 @@ public final class InputFiles {
       }
       if (row.length != features) {
         throw new InvalidFileException(file.toString(), "line " + (n + 1) + " has " + row.length
-            + " values, the model reads " + features);
+            + " values, the model reads " + features
+            + (row.length == features + 1 ? " (a label column? give the features alone)" : ""));
+      }
+      for (int i = 0; i < row.length; i++) {
+        if (!Float.isFinite(row[i]) || units == CsvUnits.PIXELS && !(row[i] >= 0 && row[i] <= 1)) {
+          throw new InvalidFileException(file.toString(), "line " + (n + 1) + ", value " + (i + 1) + " is " + row[i]
+              + (units == CsvUnits.PIXELS
+                  ? ", outside the pixels in [0, 1] the model was trained on (divide 0–255 values by 255)"
+                  : ", not a finite number"));
+        }
       }
       rows.add(row);
     }
@@ -170,5 +195,11 @@ public final class InputFiles {
       throw new InvalidFileException(file.toString(), "no rows of numbers");
     }
     return rows;
+  }
+
+  /** A cell without the double quotes a spreadsheet may put around it. */
+  private static String unquoted(String cell) {
+    boolean quoted = cell.length() >= 2 && cell.startsWith("\"") && cell.endsWith("\"");
+    return quoted ? cell.substring(1, cell.length() - 1).strip() : cell;
   }
 }

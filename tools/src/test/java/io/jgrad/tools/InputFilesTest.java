@@ -78,6 +78,25 @@ class InputFilesTest {
   }
 
   @Test
+  void csvCellsMayBeQuotedAndPixelsMustBeInTheModelsUnits() throws IOException {
+    Path quoted = Files.writeString(dir.resolve("quoted.csv"), "\"a\",\"b\"\n\"0.5\", \" 1 \"\n");
+    assertArrayEquals(new float[] {0.5f, 1}, InputFiles.read(List.of(quoted), new int[] {2}).features());
+    Path bytes = Files.writeString(dir.resolve("bytes.csv"), "0,0.5\n0,255\n");
+    assertArrayEquals(new float[] {0, 0.5f, 0, 255},
+        InputFiles.read(List.of(bytes), new int[] {2}, InputFiles.CsvUnits.ANY).features());
+    InvalidFileException e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(bytes), new int[] {2}, InputFiles.CsvUnits.PIXELS));
+    assertEquals(bytes + ": line 2, value 2 is 255.0, outside the pixels in [0, 1] the model was trained on (divide "
+        + "0–255 values by 255)", e.getMessage());
+    Path nan = Files.writeString(dir.resolve("nan.csv"), "0,1\n0,NaN\n");
+    e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(nan), new int[] {2}));
+    assertEquals(nan + ": line 2, value 2 is NaN, not a finite number", e.getMessage());
+    Path negative = Files.writeString(dir.resolve("negative.csv"), "-0.1,1\n");
+    assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(negative), new int[] {2}, InputFiles.CsvUnits.PIXELS));
+  }
+
+  @Test
   void badInputsAreOneLineErrorsNamingTheFile() throws IOException {
     Path csv = Files.writeString(dir.resolve("short.csv"), "1,2,3\n");
     InvalidFileException e = assertThrows(InvalidFileException.class,
@@ -89,6 +108,10 @@ class InputFilesTest {
     Path missing = dir.resolve("missing.csv");
     e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(missing), new int[] {4}));
     assertEquals(missing + ": no such file", e.getMessage());
+    Path labelled = Files.writeString(dir.resolve("labelled.csv"), "label,a,b,c,d\n3,1,2,3,4\n");
+    e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(labelled), new int[] {4}));
+    assertEquals(labelled + ": line 2 has 5 values, the model reads 4 (a label column? give the features alone)",
+        e.getMessage());
     e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(dir), new int[] {4}));
     assertEquals(dir + ": not a regular file (a directory): refused", e.getMessage());
   }
