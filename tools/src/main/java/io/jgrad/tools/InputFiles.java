@@ -182,11 +182,13 @@ public final class InputFiles {
             + (row.length == features + 1 ? " (a label column? give the features alone)" : ""));
       }
       for (int i = 0; i < row.length; i++) {
-        if (!Float.isFinite(row[i]) || units == CsvUnits.PIXELS && !(row[i] >= 0 && row[i] <= 1)) {
-          throw new InvalidFileException(file.toString(), "line " + (n + 1) + ", value " + (i + 1) + " is " + row[i]
-              + (units == CsvUnits.PIXELS
-                  ? ", outside the pixels in [0, 1] the model was trained on (divide 0–255 values by 255)"
-                  : ", not a finite number"));
+        String value = "line " + (n + 1) + ", value " + (i + 1) + " is " + row[i];
+        if (!Float.isFinite(row[i])) {
+          throw new InvalidFileException(file.toString(), value + ", not a finite number");
+        }
+        if (units == CsvUnits.PIXELS && (row[i] < 0 || row[i] > 1)) {
+          throw new InvalidFileException(file.toString(),
+              value + ", outside the pixels in [0, 1] the model was trained on (divide 0–255 values by 255)");
         }
       }
       rows.add(row);

@@ -91,6 +91,9 @@ class InputFilesTest {
     Path nan = Files.writeString(dir.resolve("nan.csv"), "0,1\n0,NaN\n");
     e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(nan), new int[] {2}));
     assertEquals(nan + ": line 2, value 2 is NaN, not a finite number", e.getMessage());
+    e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(nan), new int[] {2}, InputFiles.CsvUnits.PIXELS));
+    assertEquals(nan + ": line 2, value 2 is NaN, not a finite number", e.getMessage());
     Path negative = Files.writeString(dir.resolve("negative.csv"), "-0.1,1\n");
     assertThrows(InvalidFileException.class,
         () -> InputFiles.read(List.of(negative), new int[] {2}, InputFiles.CsvUnits.PIXELS));
