@@ -45,6 +45,11 @@ public final class ModelWeights {
         || (tensor == DType.FLOAT16 && file == SafetensorsDtype.F16);
   }
 
+  /** Writes the weights atomically, with no metadata: PyTorch's {@code torch.save(model.state_dict(), file)}. */
+  public static void save(Module model, Path file) throws IOException {
+    save(model, file, Map.of());
+  }
+
   /** Writes the weights atomically, with {@code metadata}. */
   public static void save(Module model, Path file, Map<String, String> metadata) throws IOException {
     Safetensors.write(file, export(model), metadata);

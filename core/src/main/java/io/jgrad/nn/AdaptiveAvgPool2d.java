@@ -18,6 +18,11 @@ public final class AdaptiveAvgPool2d extends Module {
   }
 
   @Override
+  protected String settings() {
+    return "output_size=1";
+  }
+
+  @Override
   public Tensor forward(Tensor x) {
     return Functional.globalAvgPool2d(x);
   }

@@ -21,6 +21,11 @@ public final class AvgPool2d extends Module {
   }
 
   @Override
+  protected String settings() {
+    return Settings.pooling(window);
+  }
+
+  @Override
   public Tensor forward(Tensor x) {
     return Functional.avgPool2d(x, window);
   }

@@ -55,6 +55,11 @@ public final class BatchNorm1d extends Module {
   }
 
   @Override
+  protected String settings() {
+    return features + ", eps=" + EPS + ", momentum=" + MOMENTUM;
+  }
+
+  @Override
   public Tensor forward(Tensor x) {
     if (x.rank() != 2 || x.dim(1) != features) {
       throw new IllegalArgumentException(

@@ -71,6 +71,11 @@ public final class BatchNorm2d extends Module {
   }
 
   @Override
+  protected String settings() {
+    return channels + ", eps=" + EPS + ", momentum=" + MOMENTUM;
+  }
+
+  @Override
   public Tensor forward(Tensor x) {
     return forward(x, null);
   }

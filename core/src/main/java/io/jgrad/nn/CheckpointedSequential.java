@@ -41,6 +41,11 @@ public final class CheckpointedSequential extends Module {
     }
   }
 
+  @Override
+  protected String settings() {
+    return "segments=" + segments.size();
+  }
+
   /** How many segments the stack was cut into. */
   public int segments() {
     return segments.size();

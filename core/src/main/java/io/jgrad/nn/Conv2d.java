@@ -123,6 +123,17 @@ public final class Conv2d extends Module {
   }
 
   @Override
+  protected String settings() {
+    Shape w = weight.value().shape();
+    return in + ", " + out + ", kernel_size=" + Settings.pair(w.dim(2), w.dim(3))
+        + ", stride=" + Settings.pair(options.strideH(), options.strideW())
+        + ", padding=" + Settings.pair(options.padH(), options.padW())
+        + (options.dilationH() == 1 && options.dilationW() == 1 ? ""
+            : ", dilation=" + Settings.pair(options.dilationH(), options.dilationW()))
+        + (options.groups() == 1 ? "" : ", groups=" + options.groups()) + (bias == null ? ", bias=false" : "");
+  }
+
+  @Override
   public Tensor forward(Tensor x) {
     return Functional.conv2d(x, weight.value(), bias == null ? null : bias.value(), options);
   }

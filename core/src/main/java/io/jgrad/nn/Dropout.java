@@ -29,6 +29,11 @@ public final class Dropout extends Module {
   }
 
   @Override
+  protected String settings() {
+    return "p=" + p;
+  }
+
+  @Override
   public Tensor forward(Tensor x) {
     Tensor mask = mask(x);
     if (mask == null) {

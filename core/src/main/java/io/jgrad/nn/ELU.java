@@ -10,4 +10,9 @@ public final class ELU extends Activation {
   public ELU(double alpha) {
     super(UnaryOp.ELU, checkPositive("ELU alpha", alpha));
   }
+
+  @Override
+  protected String settings() {
+    return "alpha=" + alpha();
+  }
 }

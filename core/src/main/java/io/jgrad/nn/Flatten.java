@@ -7,6 +7,11 @@ public final class Flatten extends Module {
   public Flatten() {}
 
   @Override
+  protected String settings() {
+    return "start_dim=1, end_dim=-1";
+  }
+
+  @Override
   public Tensor forward(Tensor x) {
     if (x.rank() < 1) {
       throw new IllegalArgumentException("Flatten: needs at least a batch axis, got a scalar");

@@ -31,6 +31,11 @@ public final class LayerNorm extends Module {
   }
 
   @Override
+  protected String settings() {
+    return "(" + features + ",), eps=" + EPS;
+  }
+
+  @Override
   public Tensor forward(Tensor x) {
     if (x.rank() < 1 || x.dim(-1) != features) {
       throw new IllegalArgumentException(

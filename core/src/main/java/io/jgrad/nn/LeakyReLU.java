@@ -11,4 +11,9 @@ public final class LeakyReLU extends Activation {
   public LeakyReLU(double slope) {
     super(UnaryOp.LEAKY_RELU, checkPositive("LeakyReLU slope", slope));
   }
+
+  @Override
+  protected String settings() {
+    return "negative_slope=" + alpha();
+  }
 }

@@ -62,6 +62,11 @@ public final class Linear extends Module {
     return bias;
   }
 
+  @Override
+  protected String settings() {
+    return "in_features=" + in + ", out_features=" + out + ", bias=" + (bias != null);
+  }
+
   /** x [B, in] → [B, out]. */
   @Override
   public Tensor forward(Tensor x) {

@@ -22,6 +22,11 @@ public final class MaxPool2d extends Module {
   }
 
   @Override
+  protected String settings() {
+    return Settings.pooling(window);
+  }
+
+  @Override
   public Tensor forward(Tensor x) {
     return Functional.maxPool2d(x, window);
   }

@@ -124,4 +124,32 @@ public abstract class Module {
   public final long parameterCount() {
     return parameters().stream().mapToLong(p -> p.value().size()).sum();
   }
+
+  /**
+   * The module as PyTorch prints one: its class and {@link #settings}, {@code Linear(in_features=784,
+   * out_features=512, bias=true)}; a container's settings and then each child on lines of their own, a child under
+   * its name, indented by its depth.
+   */
+  @Override
+  public String toString() {
+    String settings = settings();
+    StringBuilder s = new StringBuilder(getClass().getSimpleName()).append('(');
+    if (children.isEmpty()) {
+      return s.append(settings).append(')').toString();
+    }
+    if (!settings.isEmpty()) {
+      s.append("\n  ").append(settings);
+    }
+    children.forEach((name, child) ->
+        s.append("\n  (").append(name).append("): ").append(child.toString().replace("\n", "\n  ")));
+    return s.append("\n)").toString();
+  }
+
+  /**
+   * What sets this module apart from others of its class, for {@link #toString} (PyTorch's {@code extra_repr}): sizes
+   * and options under PyTorch's keyword names; "" for none.
+   */
+  protected String settings() {
+    return "";
+  }
 }

@@ -2,6 +2,7 @@ package io.jgrad.nn;
 
 import io.jgrad.Tensor;
 import java.util.Arrays;
+import java.util.StringJoiner;
 
 /**
  * [B, F] → [B, …shape], PyTorch's nn.Unflatten(1, shape): flat rows into images for a convolution. A view of the same
@@ -16,6 +17,13 @@ public final class Unflatten extends Module {
       throw new IllegalArgumentException("Unflatten: shape " + Arrays.toString(shape) + " needs dimensions >= 1");
     }
     this.shape = shape.clone();
+  }
+
+  @Override
+  protected String settings() {
+    StringJoiner size = new StringJoiner(", ", "(", shape.length == 1 ? ",)" : ")");
+    Arrays.stream(shape).forEach(d -> size.add(Integer.toString(d)));
+    return "dim=1, unflattened_size=" + size;
   }
 
   @Override

@@ -18,7 +18,6 @@ import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.Trainer;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 
 public class TrainDigits {
   public static void main(String[] args) throws Exception {
@@ -36,7 +35,7 @@ public class TrainDigits {
         }
       }
       Path file = Path.of("digits.safetensors");
-      ModelWeights.save(model, file, Map.of());  // safetensors: PyTorch and Hugging Face tools read it too
+      ModelWeights.save(model, file);            // safetensors: PyTorch and Hugging Face tools read it too
 
       Sequential reloaded = mlp(backend, new Generator(1));  // the same layers, other initial weights...
       ModelWeights.load(reloaded, file);                     // ...replaced by the saved ones
