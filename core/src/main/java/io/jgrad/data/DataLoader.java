@@ -126,6 +126,14 @@ public final class DataLoader implements AutoCloseable {
     return epoch(epoch, 0);
   }
 
+  /**
+   * Epoch {@code epoch}'s batches for a for-each loop, as PyTorch's {@code for x, y in loader}: {@code for (Batch b :
+   * loader.batches(e)) { try (b) { … } }}. Each loop over it is the epoch from its first batch ({@link #epoch(int)}).
+   */
+  public Iterable<Batch> batches(int epoch) {
+    return () -> epoch(epoch);
+  }
+
   /** The dataset on the backend, wrapped or uploaded on first use, where the assembly says so ({@link BatchAssembly}). */
   private ResidentBatches resident() {
     if (!residentTried && augmentation.isNone()) {

@@ -79,6 +79,33 @@ class DataLoaderTest extends ReferenceBackendTest {
     }
   }
 
+  /** for (Batch b : loader.batches(e)) walks epoch e as epoch(e) does, from its first batch on each loop. */
+  @Test
+  void batchesIsTheEpochForAForEachLoop() {
+    try (DataLoader loader = DataLoader.builder(DATA).batchSize(4).shuffle(true).seed(3).build(backend);
+        Scope ignored = Scope.open()) {
+      Iterable<Batch> epoch2 = loader.batches(2);
+      for (int pass = 0; pass < 2; pass++) {
+        List<int[]> seen = new ArrayList<>();
+        for (Batch b : epoch2) {
+          try (b) {
+            int[] ids = new int[b.size()];
+            float[] x = b.features().toFloatArray();
+            for (int r = 0; r < ids.length; r++) {
+              ids[r] = (int) x[2 * r];
+            }
+            seen.add(ids);
+          }
+        }
+        List<int[]> expected = batches(loader, 2, 0);
+        assertEquals(expected.size(), seen.size());
+        for (int i = 0; i < seen.size(); i++) {
+          assertArrayEquals(expected.get(i), seen.get(i));
+        }
+      }
+    }
+  }
+
   @Test
   void withoutShuffleTheOrderIsTheDatasetsOrder() {
     try (DataLoader loader = DataLoader.builder(DATA).batchSize(5).build(backend)) {
