@@ -85,8 +85,10 @@ public final class IdxReader {
     long at = source.offset();
     int magic = source.readInt("the magic number");
     if (magic != expected) {
+      // The other kind of IDX file (labels given for images, say) is named as such.
+      String found = magic == LABELS_MAGIC ? ": an IDX label file" : magic == IMAGES_MAGIC ? ": an IDX image file" : "";
       throw source.fail(
-          String.format("bad magic 0x%08x at offset %d, expected 0x%08x (%s)", magic, at, expected, kind));
+          String.format("bad magic 0x%08x at offset %d, expected 0x%08x (%s)%s", magic, at, expected, kind, found));
     }
   }
 

@@ -94,8 +94,9 @@ public final class Safetensors {
     }
     long headerLength = ByteBuffer.wrap(readAt(name, channel, 0, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
     if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
-      throw new InvalidFileException(
-          name, "header length " + headerLength + " at offset 0, expected 2.." + MAX_HEADER_BYTES);
+      // What a data file, an image or a text file given as a model gives here: say so before the number.
+      throw new InvalidFileException(name, "not a safetensors file (or a damaged one): header length " + headerLength
+          + " at offset 0, expected 2.." + MAX_HEADER_BYTES);
     }
     if (headerLength > size - 8) {
       throw new InvalidFileException(

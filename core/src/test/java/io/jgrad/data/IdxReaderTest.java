@@ -52,7 +52,8 @@ class IdxReaderTest {
   @Test
   void badMagicNamesTheFileTheOffsetAndTheExpectedValue() throws IOException {
     Path file = write("train-images-idx3-ubyte.gz", Mutations.gzip(LABELS));
-    assertError(file + ": bad magic 0x00000801 at offset 0, expected 0x00000803 (IDX images)", () -> IdxReader.readImages(file));
+    assertError(file + ": bad magic 0x00000801 at offset 0, expected 0x00000803 (IDX images): an IDX label file",
+        () -> IdxReader.readImages(file));
   }
 
   @Test

@@ -127,9 +127,11 @@ class SafetensorsTest {
   @Test
   void rejectsBadFiles() throws IOException {
     assertError("file is 5 bytes, too short for the 8-byte header length", write(new byte[5]));
-    assertError("header length 0 at offset 0, expected 2..100000000", write(new byte[8]));
+    assertError("not a safetensors file (or a damaged one): header length 0 at offset 0, expected 2..100000000",
+        write(new byte[8]));
     assertError("header length 256 at offset 0 runs past the end of the file (24 bytes)", write(concat(new byte[] {0, 1, 0, 0, 0, 0, 0, 0}, new byte[16])));
-    assertError("header length -1 at offset 0, expected 2..100000000", write(concat(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}, new byte[16])));
+    assertError("not a safetensors file (or a damaged one): header length -1 at offset 0, expected 2..100000000",
+        write(concat(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}, new byte[16])));
     assertError("no such file", dir.resolve("absent.safetensors"));
     // 00 00 00 7b would make Jackson guess UTF-32; the format is UTF-8 only.
     assertError("header is not valid UTF-8", write(new byte[] {4, 0, 0, 0, 0, 0, 0, 0, '{', (byte) 0xff, '}', ' '}));
