@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /** The options that choose where a command computes, {@code --backend} and {@code --threads}, declared once. */
 final class BackendChoice {
-  @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, cpu-scalar or cuda")
+  @Option(names = "--backend", defaultValue = "auto",
+      description = "auto (cuda where a GPU answers, else cpu), cpu, cpu-scalar or cuda (default: ${DEFAULT-VALUE})")
   String name;
 
   @Option(names = "--threads", description = "CPU threads (default: all cores)")

@@ -90,7 +90,8 @@ final class TrainCommand implements Callable<Integer> {
       description = "hidden layer widths of the MLP (default: ${DEFAULT-VALUE})")
   int[] hidden;
 
-  @Option(names = "--activation", defaultValue = "relu", description = "relu, leaky-relu, elu, gelu, tanh or sigmoid")
+  @Option(names = "--activation", defaultValue = "relu",
+      description = "relu, leaky-relu, elu, gelu, tanh or sigmoid (default: ${DEFAULT-VALUE})")
   String activation;
 
   @Option(names = "--epochs", defaultValue = "10",
@@ -113,7 +114,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--weight-decay", description = "weight decay (default: 0.01 for adamw, 0 otherwise)")
   Double weightDecay;
 
-  @Option(names = "--schedule", defaultValue = "cosine", description = "cosine (with warmup), onecycle or constant")
+  @Option(names = "--schedule", defaultValue = "cosine",
+      description = "cosine (with warmup), onecycle or constant (default: ${DEFAULT-VALUE})")
   OptimizerChoice.Schedule schedule;
 
   @Option(names = "--label-smoothing", defaultValue = "0.1", description = "in [0, 1) (default: ${DEFAULT-VALUE})")
@@ -123,13 +125,14 @@ final class TrainCommand implements Callable<Integer> {
       description = "dropout after each hidden layer, in [0, 1) (default: ${DEFAULT-VALUE})")
   double dropout;
 
-  @Option(names = "--clip-norm", defaultValue = "0", description = "clip gradients to this global norm (0: off)")
+  @Option(names = "--clip-norm", defaultValue = "0",
+      description = "clip gradients to this global norm (0: off, the default)")
   double clipNorm;
 
   @CommandLine.Mixin BackendChoice backendChoice;
 
   @Option(names = "--checkpoint-segments", defaultValue = "0",
-      description = "gradient checkpointing: recompute the MLP in K segments in backward (0: off)")
+      description = "gradient checkpointing: recompute the MLP in K segments in backward (0: off, the default)")
   int checkpointSegments;
 
   @Option(names = "--seed", defaultValue = "0",
