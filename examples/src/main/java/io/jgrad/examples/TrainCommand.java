@@ -290,9 +290,12 @@ final class TrainCommand implements Callable<Integer> {
         context.put("dataset", ds.label());
         context.put("backend", backend.name());
         trainer.listener(noProgress ? ProgressListener.lines(System.out, System.err) : ProgressListener.onConsole());
-        if (metrics != null) {
-          trainer.listener(metrics.toString().endsWith(".csv") ? new CsvMetricsFile(metrics, context)
-              : new MetricsFile(metrics, context));
+        if (metrics != null && metrics.toString().endsWith(".csv")) {
+          CsvMetricsFile csv = new CsvMetricsFile(metrics, context);
+          csv.checkColumns(validation != null); // before an epoch is spent, not at its end
+          trainer.listener(csv);
+        } else if (metrics != null) {
+          trainer.listener(new MetricsFile(metrics, context));
         }
         if (save != null) {
           CheckpointWriter writer = new CheckpointWriter(save, model, opt, rngs, config()).every(saveEvery)

@@ -49,6 +49,24 @@ class TrainToolsCliTest {
     assertEquals("0.1", TrainingCheckpoint.recordedConfig(best).get("val-split"));
   }
 
+  /**
+   * A CSV of a run without validation, appended to by one with it: one line before training, the file as it was
+   * (the rows would have had two more cells than the header, every one after the learning rate under another name).
+   */
+  @Test
+  void aCsvOfOtherColumnsIsRefusedBeforeTraining() throws IOException {
+    Path csv = dir.resolve("plain.csv");
+    CliRun first = CliRun.run(TRAIN, "--epochs", "1", "--metrics", csv.toString());
+    assertEquals(0, first.code(), first.err());
+    byte[] before = Files.readAllBytes(csv);
+    CliRun r = CliRun.run(TRAIN, "--epochs", "1", "--val-split", "0.1", "--metrics", csv.toString());
+    assertEquals(1, r.code());
+    assertEquals("jgrad train: metrics file " + csv + " has a header of other columns (this run adds validation_loss, "
+        + "validation_accuracy): a CSV's columns cannot change, so give a new file", r.errorLine());
+    assertTrue(!r.out().contains("epoch 1/1"), r.out());
+    assertEquals(Arrays.toString(before), Arrays.toString(Files.readAllBytes(csv)));
+  }
+
   /** The CPU backends record no graph: --graphs trains each step as before, to the same loss, and says nothing. */
   @Test
   void graphsOnTheCpuTrainAsWithout() {

@@ -2,6 +2,7 @@ package io.jgrad.tools;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.train.TrainingCheckpoint;
@@ -71,6 +72,30 @@ class ListenersTest extends ScalarBackendTest {
     assertEquals(9, cells.length);
     assertEquals("", cells[2]); // no test set: no test loss
     assertTrue(Double.parseDouble(cells[1]) > 0, lines.get(2));
+  }
+
+  /** Rows of other columns are never appended under a header: said before the fit, and refused at an epoch's end. */
+  @Test
+  void aCsvMetricsFileRefusesAHeaderOfOtherColumns() throws IOException {
+    Path csv = dir.resolve("other.csv");
+    try (ToyRun run = new ToyRun(backend)) {
+      run.trainer.listener(new CsvMetricsFile(csv, Map.of("dataset", "toy")));
+      run.trainer.fit(run.train, null, 1);
+    }
+    byte[] before = Files.readAllBytes(csv);
+    CsvMetricsFile withValidation = new CsvMetricsFile(csv, Map.of("dataset", "toy"));
+    withValidation.checkColumns(false); // the same columns: accepted
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> withValidation.checkColumns(true));
+    assertEquals("metrics file " + csv + " has a header of other columns (this run adds validation_loss, "
+        + "validation_accuracy): a CSV's columns cannot change, so give a new file", e.getMessage());
+    try (ToyRun run = new ToyRun(backend)) {
+      run.trainer.validation(run.test).listener(withValidation);
+      assertThrows(IllegalArgumentException.class, () -> run.trainer.fit(run.train, null, 1));
+    }
+    assertArrayEquals(before, Files.readAllBytes(csv));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new CsvMetricsFile(csv, Map.of("dataset", "toy", "backend", "cpu")).checkColumns(false));
+    assertTrue(e.getMessage().contains("(this run adds backend)"), e.getMessage());
   }
 
   private static PrintStream utf8(ByteArrayOutputStream bytes) {
