@@ -40,8 +40,8 @@ public final class CsvMetricsFile implements TrainListener {
   /**
    * Refuses, before any epoch, a file whose header is not the one this fit's rows have ({@code validation}: whether
    * the fit has validation data, which adds two columns): appended under another header, every cell after the first
-   * difference would sit under the wrong name. Rows are checked so as they are written anyway; this says it before
-   * an epoch is spent.
+   * difference would sit under the wrong name. Each row is checked again as it is written; this says it before an
+   * epoch is spent.
    */
   public void checkColumns(boolean validation) {
     double v = validation ? 0 : Double.NaN;
