@@ -6,7 +6,9 @@ import io.jgrad.data.TrainTestSplit;
 import io.jgrad.datasets.Digits;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /** The data sets {@code jgrad train --dataset} knows, and where each is read from. */
@@ -52,13 +54,13 @@ enum Datasets {
   }
 
   static Datasets named(String name) {
-    for (Datasets d : values()) {
-      if (d.label().equals(name)) {
-        return d;
-      }
-    }
-    throw new IllegalArgumentException("unknown dataset '" + name
-        + "'; expected digits, mnist, fashion-mnist or cifar10");
+    return find(name).orElseThrow(() -> new IllegalArgumentException("unknown dataset '" + name
+        + "'; expected digits, mnist, fashion-mnist or cifar10"));
+  }
+
+  /** The data set of this label, if it is one. */
+  static Optional<Datasets> find(String name) {
+    return Arrays.stream(values()).filter(d -> d.label().equals(name)).findFirst();
   }
 
   String label() {

@@ -7,7 +7,6 @@ import io.jgrad.tools.Prediction;
 import io.jgrad.tools.Predictor;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,8 @@ final class PredictCommand implements Callable<Integer> {
         Predictor predictor = Predictor.load(modelFile.path, backend)) {
       // Every data set train reads is pixels in [0, 1]; a model trained elsewhere on other data may take any numbers.
       String trainedOn = predictor.description().dataset();
-      InputFiles.CsvUnits units = Arrays.stream(Datasets.values()).anyMatch(d -> d.label().equals(trainedOn))
-          ? InputFiles.CsvUnits.PIXELS : InputFiles.CsvUnits.ANY;
+      InputFiles.CsvUnits units =
+          Datasets.find(trainedOn).isPresent() ? InputFiles.CsvUnits.PIXELS : InputFiles.CsvUnits.ANY;
       InputFiles.Examples examples =
           InputFiles.read(inputs, predictor.description().architecture().inputShape(), units);
       List<Prediction> predictions = predictor.predict(examples.features());

@@ -314,15 +314,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         List<EpochMetrics> history = trainer.fit(train, test, epochs);
         Map<String, Object> restored = new LinkedHashMap<>();
-        if (trainer.restoredEpoch() > 0) { // the last epoch's test figures are not the final model's
-          Evaluation best = Evaluation.of(model, loss, test);
-          restored.put("test_accuracy", best.accuracy());
-          restored.put("test_loss", best.loss());
-          restored.put("best_epoch", trainer.restoredEpoch());
-        } else if (history.isEmpty()) { // no epoch to run (--epochs 0, or a resumed run at its total): the model as is
-          Evaluation now = Evaluation.of(model, loss, test);
-          restored.put("test_accuracy", now.accuracy());
-          restored.put("test_loss", now.loss());
+        // No last epoch's test figures that are the final model's: early stopping put back an earlier epoch's weights,
+        // or no epoch ran (--epochs 0, or a resumed run at its total). The model as it ends is evaluated instead.
+        if (trainer.restoredEpoch() > 0 || history.isEmpty()) {
+          Evaluation last = Evaluation.of(model, loss, test);
+          restored.put("test_accuracy", last.accuracy());
+          restored.put("test_loss", last.loss());
+          if (trainer.restoredEpoch() > 0) {
+            restored.put("best_epoch", trainer.restoredEpoch());
+          }
         }
         Map<String, Object> summaryContext = new LinkedHashMap<>(context);
         summaryContext.put("precision", mixed.label()); // the summary's, not each metrics line's (a fixed prefix)

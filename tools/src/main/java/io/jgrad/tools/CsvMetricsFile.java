@@ -97,10 +97,14 @@ public final class CsvMetricsFile implements TrainListener {
     List<String> theirs = List.of(header.split(",", -1));
     List<String> added = columns.stream().filter(c -> !theirs.contains(c)).toList();
     List<String> lacking = theirs.stream().filter(c -> !columns.contains(c)).toList();
-    String difference = added.isEmpty() && lacking.isEmpty() ? "the same columns in another order"
-        : (added.isEmpty() ? "" : "this run adds " + String.join(", ", added))
-            + (added.isEmpty() || lacking.isEmpty() ? "" : " and ")
-            + (lacking.isEmpty() ? "" : "this run lacks " + String.join(", ", lacking));
+    List<String> differences = new ArrayList<>();
+    if (!added.isEmpty()) {
+      differences.add("this run adds " + String.join(", ", added));
+    }
+    if (!lacking.isEmpty()) {
+      differences.add("this run lacks " + String.join(", ", lacking));
+    }
+    String difference = differences.isEmpty() ? "the same columns in another order" : String.join(" and ", differences);
     throw new IllegalArgumentException("metrics file " + file + " has a header of other columns (" + difference
         + "): a CSV's columns cannot change, so give a new file");
   }

@@ -59,10 +59,7 @@ class ListenersTest extends ScalarBackendTest {
   @Test
   void aCsvMetricsFileHasAHeaderThenOneRowPerEpochWithEmptyCellsForMissingValues() throws IOException {
     Path csv = dir.resolve("run.csv");
-    try (ToyRun run = new ToyRun(backend)) {
-      run.trainer.listener(new CsvMetricsFile(csv, Map.of("dataset", "clusters, toy")));
-      run.trainer.fit(run.train, null, 2);
-    }
+    fitWithCsv(csv, "clusters, toy", 2);
     List<String> lines = Files.readAllLines(csv);
     assertEquals(3, lines.size());
     assertEquals("dataset,epoch,train_loss,test_loss,test_accuracy,lr,samples_per_sec,seconds,"
@@ -78,10 +75,7 @@ class ListenersTest extends ScalarBackendTest {
   @Test
   void aCsvMetricsFileRefusesAHeaderOfOtherColumns() throws IOException {
     Path csv = dir.resolve("other.csv");
-    try (ToyRun run = new ToyRun(backend)) {
-      run.trainer.listener(new CsvMetricsFile(csv, Map.of("dataset", "toy")));
-      run.trainer.fit(run.train, null, 1);
-    }
+    fitWithCsv(csv, "toy", 1);
     byte[] before = Files.readAllBytes(csv);
     CsvMetricsFile withValidation = new CsvMetricsFile(csv, Map.of("dataset", "toy"));
     withValidation.checkColumns(false); // the same columns: accepted
@@ -96,6 +90,14 @@ class ListenersTest extends ScalarBackendTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> new CsvMetricsFile(csv, Map.of("dataset", "toy", "backend", "cpu")).checkColumns(false));
     assertTrue(e.getMessage().contains("(this run adds backend)"), e.getMessage());
+  }
+
+  /** The toy run for {@code epochs} epochs without test or validation data, its rows in {@code csv}. */
+  private void fitWithCsv(Path csv, String dataset, int epochs) {
+    try (ToyRun run = new ToyRun(backend)) {
+      run.trainer.listener(new CsvMetricsFile(csv, Map.of("dataset", dataset)));
+      run.trainer.fit(run.train, null, epochs);
+    }
   }
 
   private static PrintStream utf8(ByteArrayOutputStream bytes) {
