@@ -1,8 +1,8 @@
 /**
  * Datasets as plain Java arrays, before any backend sees them: readers for MNIST-layout IDX files
- * ({@link io.jgrad.data.IdxReader}, {@link io.jgrad.data.MnistDataset}) and CIFAR-10 binary batches
- * ({@link io.jgrad.data.CifarReader}), the in-memory {@link io.jgrad.data.LabeledData} they produce, and
- * the training-set {@link io.jgrad.data.Standardizer}.
+ * ({@link io.jgrad.data.IdxReader}, {@link io.jgrad.data.MnistDataset}), CIFAR-10 binary batches
+ * ({@link io.jgrad.data.CifarReader}) and CSV tables ({@link io.jgrad.data.CsvDataset}), the in-memory
+ * {@link io.jgrad.data.LabeledData} they produce, and the training-set {@link io.jgrad.data.Standardizer}.
  *
  * <p>Every reader fails with one {@link io.jgrad.io.InvalidFileException} whose one-line message names the
  * file, the offset or field, and what was expected. Counts in headers are checked against the bytes

@@ -18,7 +18,12 @@ enum Datasets {
   MNIST(1, 28, digits()),
   FASHION_MNIST(1, 28, List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
       "Ankle boot")),
-  CIFAR10(3, 32, List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"));
+  CIFAR10(3, 32, List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")),
+  /**
+   * A table of the user's in a CSV file ({@link CsvFiles}): its columns, classes and size are known once it is read, and
+   * each feature is standardised on its own.
+   */
+  CSV(0, 0, List.of());
 
   /** Where Debian's dataset-fashion-mnist package installs the files. */
   static final Path FASHION_MNIST_DEFAULT = Path.of("/usr/share/datasets/fashion-mnist");
@@ -38,6 +43,11 @@ enum Datasets {
     this.classNames = classNames;
   }
 
+  /** Whether the examples are images, read as pixels in [0, 1]. */
+  boolean images() {
+    return this != CSV;
+  }
+
   /** Values per example, as the files hold them. */
   int featureSize() {
     return channels * side * side;
@@ -55,7 +65,7 @@ enum Datasets {
 
   static Datasets named(String name) {
     return find(name).orElseThrow(() -> new IllegalArgumentException("unknown dataset '" + name
-        + "'; expected digits, mnist, fashion-mnist or cifar10"));
+        + "'; expected digits, mnist, fashion-mnist, cifar10 or csv"));
   }
 
   /** The data set of this label, if it is one. */
@@ -74,6 +84,7 @@ enum Datasets {
       case MNIST -> MnistDataset.load(required(dir, "mnist"));
       case FASHION_MNIST -> MnistDataset.load(dir != null ? dir : installed(FASHION_MNIST_DEFAULT));
       case CIFAR10 -> CifarReader.load(required(dir, "cifar10"));
+      case CSV -> throw new IllegalStateException("a CSV table is read by CsvFiles");
     };
   }
 

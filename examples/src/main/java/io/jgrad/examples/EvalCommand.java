@@ -1,6 +1,7 @@
 package io.jgrad.examples;
 
 import io.jgrad.Backend;
+import io.jgrad.data.CsvDataset;
 import io.jgrad.data.LabeledData;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.ModelFile;
@@ -30,21 +31,31 @@ final class EvalCommand implements Callable<Integer> {
 
   @Mixin ModelFileOption modelFile;
 
-  @Option(names = "--dataset", description = "digits, mnist, fashion-mnist or cifar10 (default: the one the model was "
-      + "trained on)")
+  @Option(names = "--dataset", description = "digits, mnist, fashion-mnist, cifar10 or csv (default: the one the model "
+      + "was trained on)")
   Datasets dataset;
 
-  @Option(names = "--data", description = "directory with the dataset's files")
+  @Option(names = "--data", description = "directory with the dataset's files, or the CSV table to evaluate on (all "
+      + "its rows)")
   Path data;
 
-  @Option(names = "--top-k", defaultValue = "5", description = "also report top-K accuracy (default: ${DEFAULT-VALUE})")
-  int topK;
+  @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
+      + "0-based index (default: the one the model was trained with)")
+  String labelColumn;
+
+  @Option(names = "--top-k", description = "also report top-K accuracy (default: " + DEFAULT_TOP_K + " for a model "
+      + "of more classes, none for fewer)")
+  Integer topK;
+
+  static final int DEFAULT_TOP_K = 5;
 
   @Mixin BackendChoice backendChoice;
 
   @Override
   public Integer call() {
-    OptionChecks.atLeast("--top-k", topK, 1);
+    if (topK != null) {
+      OptionChecks.atLeast("--top-k", topK, 1);
+    }
     Path model = modelFile.path;
     ModelFile description = ModelFile.read(model);
     String name = dataset != null ? dataset.label() : description.dataset();
@@ -52,19 +63,25 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(model + " does not say which data set it was trained on: pass --dataset");
     }
     Datasets source = Datasets.named(name);
+    if (labelColumn != null && source.images()) {
+      throw new IllegalArgumentException("--label-column is for a model of a CSV table; the " + name + " files say their "
+          + "labels");
+    }
     List<String> classes = description.classNames();
-    if (!classes.equals(source.classNames)) {
+    if (source.images() && !classes.equals(source.classNames)) {
       // Same input size, other classes (a digits model on Fashion-MNIST): every label would be scored as a class the
       // model never learned, and the per-class lines would carry the model's names for the data set's classes.
       throw new IllegalArgumentException(model + " classifies " + listed(classes) + "; " + name + "'s classes are "
           + listed(source.classNames) + ": evaluate it on data with its classes");
     }
-    if (topK >= classes.size()) {
+    if (topK == null) {
+      topK = classes.size() > DEFAULT_TOP_K ? DEFAULT_TOP_K : 0; // top-K of K classes or more is 1 by definition
+    } else if (topK >= classes.size()) {
       // Every example's label is among its top K when K covers every class: a metric of 1 by definition.
       throw new IllegalArgumentException("--top-k " + topK + ": the model has " + classes.size()
           + " classes, so top-" + topK + " accuracy is 1 whatever it predicts; give K below " + classes.size());
     }
-    LabeledData test = source.load(data).test();
+    LabeledData test = source.images() ? source.load(data).test() : table(model, classes);
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(model, backend)) {
       ClassificationReport report = predictor.evaluate(test);
@@ -99,11 +116,23 @@ final class EvalCommand implements Callable<Integer> {
       s.put("examples", report.examples());
       s.put("loss", report.loss());
       s.put("accuracy", report.accuracy());
-      s.put("top_" + topK + "_accuracy", report.topK(topK));
+      if (topK > 0) {
+        s.put("top_" + topK + "_accuracy", report.topK(topK));
+      }
       s.put("macro_f1", report.macroF1());
       System.out.println(JsonLine.of(s));
     }
     return 0;
+  }
+
+  /** Every row of the --data table, read with the model's classes and label column. */
+  private LabeledData table(Path model, List<String> classes) {
+    if (data == null) {
+      throw new IllegalArgumentException(model + " was trained on a CSV table: pass the one to evaluate on as --data "
+          + "FILE.csv");
+    }
+    String column = labelColumn != null ? labelColumn : TrainingCheckpoint.recordedConfig(model).get("label-column");
+    return CsvDataset.read(data, column, classes).data();
   }
 
   /** The first three names and how many in all: "0, 1, 2, … (10 classes)". */

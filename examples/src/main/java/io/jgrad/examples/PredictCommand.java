@@ -5,6 +5,7 @@ import io.jgrad.tools.InputFiles;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.Prediction;
 import io.jgrad.tools.Predictor;
+import io.jgrad.train.TrainingCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,8 +29,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Parameters(arity = "1..*", paramLabel = "INPUT",
       description = "IDX image files (.gz or raw), images (PNG, JPEG, GIF, BMP: scaled to the model's input, grey for "
-          + "one channel) or CSV files (one example per row, values as the training data had them: pixels in [0, 1]; "
-          + "a header row is skipped)")
+          + "one channel) or CSV files (one example per row, values as the training data had them: pixels in [0, 1], "
+          + "a table's raw values, its label column left out where a row has one; a header row is skipped)")
   List<Path> inputs;
 
   @Option(names = "--top-k", defaultValue = "3", description = "list the K likeliest classes (default: ${DEFAULT-VALUE})")
@@ -42,12 +43,16 @@ final class PredictCommand implements Callable<Integer> {
     OptionChecks.atLeast("--top-k", topK, 1);
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(modelFile.path, backend)) {
-      // Every data set train reads is pixels in [0, 1]; a model trained elsewhere on other data may take any numbers.
+      // train's image sets are pixels in [0, 1]; a table's model, or one trained elsewhere, may take any numbers.
       String trainedOn = predictor.description().dataset();
       InputFiles.CsvUnits units =
-          Datasets.find(trainedOn).isPresent() ? InputFiles.CsvUnits.PIXELS : InputFiles.CsvUnits.ANY;
+          Datasets.find(trainedOn).filter(Datasets::images).isPresent() ? InputFiles.CsvUnits.PIXELS
+              : InputFiles.CsvUnits.ANY;
+      // A table's model skips the label column of rows that hold one, as eval reads the table.
+      String labelColumn = Datasets.find(trainedOn).filter(d -> !d.images()).isPresent()
+          ? TrainingCheckpoint.recordedConfig(modelFile.path).getOrDefault("label-column", "-1") : null;
       InputFiles.Examples examples =
-          InputFiles.read(inputs, predictor.description().architecture().inputShape(), units);
+          InputFiles.read(inputs, predictor.description().architecture().inputShape(), units, labelColumn);
       List<Prediction> predictions = predictor.predict(examples.features());
       for (int i = 0; i < predictions.size(); i++) {
         Prediction p = predictions.get(i);

@@ -69,12 +69,25 @@ final class TrainCommand implements Callable<Integer> {
     AUTO, ON, OFF
   }
 
-  @Option(names = "--dataset", description = "digits (bundled), mnist, fashion-mnist or cifar10 (default: digits)")
+  @Option(names = "--dataset", description = "digits (bundled), mnist, fashion-mnist, cifar10, or csv: a table of "
+      + "your own, one example a row, numbers in every column but the label's (default: digits)")
   Datasets dataset;
 
   @Option(names = "--data", description = "directory with the dataset's files (fashion-mnist: default "
-      + "/usr/share/datasets/fashion-mnist)")
+      + "/usr/share/datasets/fashion-mnist), or the CSV file to train on")
   Path data;
+
+  @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
+      + "0-based index (default: the last); its values, text or integers, are the classes")
+  String labelColumn;
+
+  @Option(names = "--test-data", paramLabel = "FILE", description = "csv: the table to test on, with the training "
+      + "table's columns (default: rows held out of --data by --test-split)")
+  Path testData;
+
+  @Option(names = "--test-split", description = "csv without --test-data: the fraction of --data's rows held out for "
+      + "testing, the same rows whatever --seed (default: " + CsvFiles.DEFAULT_TEST_SPLIT + ")")
+  Double testSplit;
 
   @Option(names = "--model", defaultValue = "mlp",
       description = "mlp, or cnn: 3x3 conv + BatchNorm + 2x2 max-pool + ReLU blocks of 32 and 64 channels (and 128 "
@@ -229,12 +242,13 @@ final class TrainCommand implements Callable<Integer> {
         leakDetection != null ? leakDetection : LeakDetection.fromSystemProperty();
     try (Backend backend = backendChoice.open(BackendOptions.defaults().withLeakDetection(leaks));
         JitWarmUp warmUp = warmUp(backend, ds)) {
-      TrainingData split = TrainingData.prepare(ds, data, valSplit, seed);
+      TrainingData split = ds == Datasets.CSV ? TrainingData.prepare(csvFiles(), valSplit, seed)
+          : TrainingData.prepare(ds, data, valSplit, seed);
       warmUp.join(); // before any step of the run: the two would share the kernel threads
       Generator init = new Generator(seed);
       Generator dropoutRng = new Generator(seed + 1);
       boolean cnn = modelKind == ModelKind.CNN;
-      int[] inputShape = ds.inputShape(split.train().featureSize());
+      int[] inputShape = split.inputShape();
       int classes = split.train().numClasses();
       Architecture architecture;
       Sequential stack;
@@ -250,7 +264,7 @@ final class TrainCommand implements Callable<Integer> {
         architecture = spec;
         stack = spec.build(backend, init, dropoutRng);
       }
-      ModelFile description = ModelFile.of(architecture, split.standardizer(), ds.classNames, ds.label());
+      ModelFile description = ModelFile.of(architecture, split.standardizer(), split.classNames(), ds.label());
       Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
       DataLoader.Layout layout = cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;
       try (DataLoader train = DataLoader.builder(split.train()).batchSize(batch).shuffle(true).seed(seed).layout(layout)
@@ -381,7 +395,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
     }
     if (data != null && dataset == null) {
-      throw new IllegalArgumentException("--data " + data + " needs --dataset (mnist, fashion-mnist or cifar10)");
+      throw new IllegalArgumentException("--data " + data + " needs --dataset (mnist, fashion-mnist, cifar10 or csv)");
     }
     if (dataset == null) {
       dataset = Datasets.DIGITS;
@@ -389,6 +403,7 @@ final class TrainCommand implements Callable<Integer> {
     if (data != null && dataset == Datasets.DIGITS) {
       throw new IllegalArgumentException("--dataset digits is bundled and reads no --data (got --data " + data + ")");
     }
+    checkCsvOptions();
     if (lr != null) {
       OptionChecks.finitePositive("--lr", lr);
     }
@@ -401,6 +416,38 @@ final class TrainCommand implements Callable<Integer> {
     if (maxSkippedSteps < 1) {
       throw new IllegalArgumentException("--max-skipped-steps must be >= 1, got " + maxSkippedSteps);
     }
+  }
+
+  /** The table options belong to --dataset csv, which needs a file and trains an MLP on it. */
+  private void checkCsvOptions() {
+    if (dataset != Datasets.CSV) {
+      String stray = labelColumn != null ? "--label-column" : testData != null ? "--test-data"
+          : testSplit != null ? "--test-split" : null;
+      if (stray != null) {
+        throw new IllegalArgumentException(stray + " is for --dataset csv (the " + dataset.label() + " files say "
+            + "their labels and test part)");
+      }
+      return;
+    }
+    if (data == null) {
+      throw new IllegalArgumentException("--dataset csv needs --data FILE.csv (the table to train on)");
+    }
+    if (testData != null && testSplit != null) {
+      throw new IllegalArgumentException("--test-data " + testData + " is the test part: --test-split "
+          + testSplit + " would hold out another");
+    }
+    if (testSplit != null && !(testSplit > 0 && testSplit < 1)) {
+      throw new IllegalArgumentException("--test-split must be in (0, 1), got " + testSplit);
+    }
+    if (modelKind == ModelKind.CNN || augment == Augment.ON) {
+      throw new IllegalArgumentException((modelKind == ModelKind.CNN ? "--model cnn" : "--augment on")
+          + " needs images; --dataset csv is a table: train an MLP on it (--model mlp, the default)");
+    }
+  }
+
+  private CsvFiles csvFiles() {
+    double split = testData != null ? 0 : testSplit != null ? testSplit : CsvFiles.DEFAULT_TEST_SPLIT;
+    return new CsvFiles(data, testData, split, labelColumn);
   }
 
   /**
@@ -472,6 +519,15 @@ final class TrainCommand implements Callable<Integer> {
     c.put("val-split", Double.toString(valSplit));
     c.put("seed", Long.toString(seed));
     c.put("precision", precision.label()); // a checkpoint from before it was recorded resumes in fp32, the default then
+    // eval reads the label column from here; the files are named again on resume. Before --resume has filled in the
+    // data set, what was given stands for itself.
+    boolean table = dataset == Datasets.CSV;
+    if (table || labelColumn != null) {
+      c.put("label-column", labelColumn != null ? labelColumn : "-1");
+    }
+    if (table && testData == null || testSplit != null) {
+      c.put("test-split", Double.toString(testSplit != null ? testSplit : CsvFiles.DEFAULT_TEST_SPLIT));
+    }
     return c;
   }
 
@@ -481,7 +537,7 @@ final class TrainCommand implements Callable<Integer> {
    * that takes more than a quarter of the memory the backend has free.
    */
   private JitWarmUp warmUp(Backend backend, Datasets ds) {
-    if (warmUpSteps == 0 || !backend.name().startsWith("cpu")) {
+    if (warmUpSteps == 0 || !backend.name().startsWith("cpu") || !ds.images()) { // a table's width is in its file
       return JitWarmUp.none();
     }
     int[] shape = ds.inputShape(ds.featureSize());

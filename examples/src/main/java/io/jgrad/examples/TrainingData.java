@@ -5,17 +5,35 @@ import io.jgrad.data.Standardizer;
 import io.jgrad.data.TrainTestSplit;
 import io.jgrad.data.ValidationSplit;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The data of a {@code train} run: the training part, the validation part carved from it ({@code --val-split}; null
  * without it) and the test part, all standardised with statistics of the training part alone, so that neither the
  * validation nor the test examples leak into training.
+ *
+ * @param classNames class i's name
+ * @param inputShape one example's shape: [channels, height, width] for images, [features] for a table
  */
-record TrainingData(LabeledData train, LabeledData validation, LabeledData test, Standardizer standardizer) {
+record TrainingData(LabeledData train, LabeledData validation, LabeledData test, Standardizer standardizer,
+    List<String> classNames, int[] inputShape) {
 
   /** @param valSplit the fraction of the training set held out (0: none), picked by {@code seed} */
   static TrainingData prepare(Datasets dataset, Path dir, double valSplit, long seed) {
     TrainTestSplit split = dataset.load(dir);
+    int featureSize = split.train().featureSize();
+    return prepare(split, dataset.channels, dataset.classNames, dataset.inputShape(featureSize), valSplit, seed);
+  }
+
+  /** A table's parts, each feature standardised with its own statistics (the columns' units differ). */
+  static TrainingData prepare(CsvFiles csv, double valSplit, long seed) {
+    CsvFiles.Parts parts = csv.read();
+    int featureSize = parts.split().train().featureSize();
+    return prepare(parts.split(), featureSize, parts.classNames(), new int[] {featureSize}, valSplit, seed);
+  }
+
+  private static TrainingData prepare(TrainTestSplit split, int channels, List<String> classNames, int[] inputShape,
+      double valSplit, long seed) {
     LabeledData train = split.train();
     LabeledData validation = null;
     if (valSplit > 0) {
@@ -23,10 +41,10 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
       train = carved.train();
       validation = carved.validation();
     }
-    Standardizer standardizer = new TrainTestSplit(train, split.test()).standardize(dataset.channels);
+    Standardizer standardizer = new TrainTestSplit(train, split.test()).standardize(channels);
     if (validation != null) {
       standardizer.applyInPlace(validation);
     }
-    return new TrainingData(train, validation, split.test(), standardizer);
+    return new TrainingData(train, validation, split.test(), standardizer, classNames, inputShape);
   }
 }

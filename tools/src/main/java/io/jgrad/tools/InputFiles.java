@@ -54,6 +54,17 @@ public final class InputFiles {
 
   /** {@link #read(List, int[])}, a CSV file's values checked as {@code units} says. */
   public static Examples read(List<Path> files, int[] inputShape, CsvUnits units) {
+    return read(files, inputShape, units, null);
+  }
+
+  /**
+   * {@link #read(List, int[], CsvUnits)} for a model trained on a table ({@link io.jgrad.data.CsvDataset}): a CSV row
+   * one value longer than the model's input holds the label too, in {@code labelColumn}, and that cell is left out.
+   *
+   * @param labelColumn the table's label column: a header name, or a 0-based index (negative from the end); null where
+   *     the model was not trained on a table
+   */
+  public static Examples read(List<Path> files, int[] inputShape, CsvUnits units, String labelColumn) {
     int features = Arrays.stream(inputShape).reduce(1, Math::multiplyExact);
     List<String> names = new ArrayList<>();
     List<float[]> rows = new ArrayList<>();
@@ -62,7 +73,7 @@ public final class InputFiles {
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
       boolean isImage = IMAGE_SUFFIXES.stream().anyMatch(name::endsWith);
       List<float[]> read = isImage ? List.of(image(file, inputShape))
-          : name.endsWith(".csv") ? csv(file, features, units)
+          : name.endsWith(".csv") ? csv(file, features, units, labelColumn)
           : idx(file, inputShape);
       for (int i = 0; i < read.size(); i++) {
         names.add(isImage ? file.toString() : file + "#" + i);
@@ -151,7 +162,7 @@ public final class InputFiles {
     return rows;
   }
 
-  private static List<float[]> csv(Path file, int features, CsvUnits units) {
+  private static List<float[]> csv(Path file, int features, CsvUnits units, String labelColumn) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -159,22 +170,29 @@ public final class InputFiles {
       throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.reason(e), e);
     }
     List<float[]> rows = new ArrayList<>();
+    List<String> header = List.of();
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
       if (line.isEmpty()) {
         continue;
       }
-      String[] cells = line.split(",", -1);
-      float[] row = new float[cells.length];
-      try {
-        for (int i = 0; i < cells.length; i++) {
-          row[i] = Float.parseFloat(unquoted(cells[i].strip()));
+      List<String> cells = new ArrayList<>(Arrays.stream(line.split(",", -1)).map(c -> unquoted(c.strip())).toList());
+      if (rows.isEmpty() && header.isEmpty() && isHeader(cells, labelColumn, features)) {
+        header = cells;
+        continue;
+      }
+      if (labelColumn != null && cells.size() == features + 1) {
+        cells.remove(labelIndex(file, labelColumn, header, cells.size()));
+      }
+      float[] row = new float[cells.size()];
+      for (int i = 0; i < row.length; i++) {
+        try {
+          row[i] = Float.parseFloat(cells.get(i));
+        } catch (NumberFormatException e) {
+          throw new InvalidFileException(file.toString(), "line " + (n + 1) + ", value " + (i + 1) + " is '"
+              + cells.get(i) + "', not a number" + (row.length == features + 1 ? " (a label column? give the features "
+              + "alone)" : ""));
         }
-      } catch (NumberFormatException e) {
-        if (n == 0) {
-          continue; // a header
-        }
-        throw new InvalidFileException(file.toString(), "line " + (n + 1) + " is not numbers separated by commas");
       }
       if (row.length != features) {
         throw new InvalidFileException(file.toString(), "line " + (n + 1) + " has " + row.length
@@ -197,6 +215,54 @@ public final class InputFiles {
       throw new InvalidFileException(file.toString(), "no rows of numbers");
     }
     return rows;
+  }
+
+  /**
+   * Whether a first row names the columns: it holds the label column's name, or a value that is not a number (a table's
+   * label, text in a row of data, does not count; nor does a row of a table whose label is named and not in it).
+   */
+  private static boolean isHeader(List<String> cells, String labelColumn, int features) {
+    List<String> values = new ArrayList<>(cells);
+    if (labelColumn != null && cells.size() == features + 1) {
+      if (cells.contains(labelColumn)) {
+        return true;
+      }
+      try {
+        int i = Integer.parseInt(labelColumn);
+        values.remove(i < 0 ? cells.size() + i : i);
+      } catch (NumberFormatException e) {
+        return false; // a header would name the label column: a row of data, whose label cannot be found
+      } catch (IndexOutOfBoundsException e) {
+        // an index outside the row: every value counts
+      }
+    }
+    for (String v : values) {
+      try {
+        Float.parseFloat(v);
+      } catch (NumberFormatException e) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Where the label is in a row of {@code width} cells: by the header's names, or by index. */
+  private static int labelIndex(Path file, String labelColumn, List<String> header, int width) {
+    int named = header.indexOf(labelColumn);
+    if (named >= 0) {
+      return named;
+    }
+    try {
+      int i = Integer.parseInt(labelColumn);
+      if (i >= -width && i < width) {
+        return i < 0 ? width + i : i;
+      }
+    } catch (NumberFormatException e) {
+      // a name the header does not have
+    }
+    throw new InvalidFileException(file.toString(), "rows of " + width + " values hold the features and a label, "
+        + "but the model's label column '" + labelColumn + "' is not " + (header.isEmpty() ? "in a header row"
+        : "among " + String.join(", ", header)));
   }
 
   /** A cell without the double quotes a spreadsheet may put around it. */

@@ -117,5 +117,33 @@ class InputFilesTest {
         e.getMessage());
     e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(dir), new int[] {4}));
     assertEquals(dir + ": not a regular file (a directory): refused", e.getMessage());
+    Path text = Files.writeString(dir.resolve("text.csv"), "1,2,3,4\n1,2,x,4\n");
+    e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(text), new int[] {4}));
+    assertEquals(text + ": line 2, value 3 is 'x', not a number", e.getMessage());
+    Path species = Files.writeString(dir.resolve("species.csv"), "a,b,c,d,e\n1,2,3,4,setosa\n");
+    e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(species), new int[] {4}));
+    assertEquals(species + ": line 2, value 5 is 'setosa', not a number (a label column? give the features alone)",
+        e.getMessage());
+  }
+
+  /**
+   * A table's model reads rows with or without their label: the label column (by the header's name or by index) is
+   * left out of rows one value longer than the input, and a first row of data with a text label is not a header.
+   */
+  @Test
+  void aTablesLabelColumnIsLeftOutOfRowsThatHoldIt() throws IOException {
+    Path named = Files.writeString(dir.resolve("named.csv"), "x,species,y\n1,setosa,2\n3,4\n");
+    assertArrayEquals(new float[] {1, 2, 3, 4},
+        InputFiles.read(List.of(named), new int[] {2}, InputFiles.CsvUnits.ANY, "species").features());
+    Path bare = Files.writeString(dir.resolve("bare.csv"), "1,2,setosa\n3,4,virginica\n5,6\n");
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6},
+        InputFiles.read(List.of(bare), new int[] {2}, InputFiles.CsvUnits.ANY, "-1").features());
+    Path first = Files.writeString(dir.resolve("first.csv"), "7,1,2\n8,3,4\n");
+    assertArrayEquals(new float[] {1, 2, 3, 4},
+        InputFiles.read(List.of(first), new int[] {2}, InputFiles.CsvUnits.ANY, "0").features());
+    InvalidFileException e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(bare), new int[] {2}, InputFiles.CsvUnits.ANY, "species"));
+    assertEquals(bare + ": rows of 3 values hold the features and a label, but the model's label column 'species' is "
+        + "not in a header row", e.getMessage());
   }
 }

@@ -1,0 +1,345 @@
+package io.jgrad.data;
+
+import io.jgrad.io.InvalidFileException;
+import io.jgrad.io.IoErrors;
+import io.jgrad.io.RegularFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A classification table read from a CSV file, as pandas' {@code read_csv} and scikit-learn's {@code LabelEncoder}
+ * prepare one: one example per row, its class in one column (text or integers) and a number in every other column.
+ * The first row is a header when a feature cell in it is not a number. Cells may be in double quotes (RFC 4180, a
+ * quoted cell on one line); blank lines are skipped. A missing or non-numeric feature value, a row of another length
+ * or a label outside fixed classes is an {@link InvalidFileException} naming the line and the column: nothing is
+ * guessed or filled in.
+ *
+ * @param data the examples, features in column order without the label's, labels as class indices
+ * @param featureNames the header's names of the feature columns, or their 0-based column indices without a header
+ * @param labelColumn the label column's header name, or its 0-based index without a header
+ * @param classNames class i's label as the file writes it: the labels found, in numeric order where every label is
+ *     an integer and in text order otherwise, or the classes fixed by the caller
+ */
+public record CsvDataset(LabeledData data, List<String> featureNames, String labelColumn, List<String> classNames) {
+  /** Labels all distinct over at least this many rows are an identifier column, not classes. */
+  private static final int DISTINCT_LABELS_SUSPECT = 10;
+
+  public CsvDataset {
+    featureNames = List.copyOf(featureNames);
+    classNames = List.copyOf(classNames);
+  }
+
+  /**
+   * Reads {@code file}, finding the classes in it.
+   *
+   * @param labelColumn the label's column: a header name, a 0-based index (negative counts from the end: -1 is the
+   *     last), or null for the last column
+   */
+  public static CsvDataset read(Path file, String labelColumn) {
+    return read(file, labelColumn, null);
+  }
+
+  /**
+   * Reads {@code file} with the classes fixed (a test file of a training file's classes, or a trained model's): a
+   * label that is not one of {@code classNames} is an error, and class i is {@code classNames.get(i)}.
+   */
+  public static CsvDataset read(Path file, String labelColumn, List<String> classNames) {
+    RegularFiles.require(file); // a missing file says so; a FIFO would block the read
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return new Reading(file.toString(), labelColumn, classNames).read(in);
+    } catch (CharacterCodingException e) {
+      throw new InvalidFileException(file.toString(), "not UTF-8 text (a CSV file is read as UTF-8)", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.reason(e), e);
+    }
+  }
+
+  /** The state of one file's reading: its columns once the first row is seen, and the rows so far. */
+  private static final class Reading {
+    private final String file;
+    private final String labelSpec;
+    private final List<String> fixedClasses;
+    private final Map<String, Integer> classIds = new HashMap<>();
+    private final List<String> labelsInOrderSeen = new ArrayList<>();
+    private List<String> columns;
+    private boolean header;
+    private int labelIndex;
+    private float[] features = new float[1024];
+    private int[] labels = new int[64];
+    private int rows;
+
+    Reading(String file, String labelSpec, List<String> fixedClasses) {
+      this.file = file;
+      this.labelSpec = labelSpec;
+      this.fixedClasses = fixedClasses == null ? null : List.copyOf(fixedClasses);
+      if (this.fixedClasses != null) {
+        for (int i = 0; i < this.fixedClasses.size(); i++) {
+          classIds.put(this.fixedClasses.get(i), i);
+        }
+      }
+    }
+
+    CsvDataset read(BufferedReader in) throws IOException {
+      int lineNumber = 0;
+      for (String line; (line = in.readLine()) != null; ) {
+        lineNumber++;
+        if (lineNumber == 1 && line.startsWith("\uFEFF")) {
+          line = line.substring(1); // the byte-order mark spreadsheets write
+        }
+        if (line.isBlank()) {
+          continue;
+        }
+        List<String> cells = cells(line, lineNumber);
+        if (columns == null) {
+          if (firstRow(cells)) {
+            continue; // a header
+          }
+        } else if (cells.size() != columns.size()) {
+          throw error(lineNumber, "has " + cells.size() + " cells, the " + (header ? "header" : "first row") + " "
+              + columns.size());
+        }
+        add(cells, lineNumber);
+      }
+      if (columns == null || rows == 0) {
+        throw new InvalidFileException(file, "no rows of data");
+      }
+      return result();
+    }
+
+    /** Takes the columns from the first row; returns whether it is a header. */
+    private boolean firstRow(List<String> cells) {
+      if (cells.size() < 2) {
+        throw new InvalidFileException(file, "the first row has " + cells.size() + " cell: a label and at least one "
+            + "feature are needed (cells are separated by commas)");
+      }
+      Integer index = labelSpec == null ? Integer.valueOf(-1) : parseIndex(labelSpec);
+      if (index == null) { // a name: the first row must be a header naming it
+        header = true;
+        labelIndex = find(cells, labelSpec);
+      } else {
+        labelIndex = resolve(index, cells.size());
+        header = false;
+        for (int i = 0; i < cells.size(); i++) {
+          header |= i != labelIndex && !isNumber(cells.get(i));
+        }
+      }
+      if (header) {
+        columns = List.copyOf(cells);
+      } else {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < cells.size(); i++) {
+          names.add(Integer.toString(i));
+        }
+        columns = names;
+      }
+      return header;
+    }
+
+    private int find(List<String> headerCells, String name) {
+      int found = headerCells.indexOf(name);
+      if (found < 0) {
+        for (int i = 0; i < headerCells.size(); i++) {
+          if (headerCells.get(i).equalsIgnoreCase(name)) {
+            found = i;
+            break;
+          }
+        }
+      }
+      if (found < 0) {
+        boolean numbers = headerCells.stream().allMatch(Reading::isNumber);
+        throw new InvalidFileException(file, numbers
+            ? "no header row to find the label column '" + name + "' in: name it by its 0-based index"
+            : "no column '" + name + "' in the header (" + listed(headerCells) + ")");
+      }
+      return found;
+    }
+
+    private int resolve(int index, int width) {
+      int i = index < 0 ? width + index : index;
+      if (i < 0 || i >= width) {
+        throw new InvalidFileException(file, "label column " + index + " is outside the " + width + " columns (0.."
+            + (width - 1) + ", or -1 for the last)");
+      }
+      return i;
+    }
+
+    private void add(List<String> cells, int lineNumber) {
+      int featureSize = columns.size() - 1;
+      if ((long) (rows + 1) * featureSize > Integer.MAX_VALUE - 8) {
+        throw error(lineNumber, "the table passes 2^31 values, more than one array holds");
+      }
+      if ((rows + 1) * featureSize > features.length) {
+        features = Arrays.copyOf(features, (int) Math.min(Integer.MAX_VALUE - 8L, 2L * features.length
+            + featureSize));
+      }
+      if (rows == labels.length) {
+        labels = Arrays.copyOf(labels, 2 * labels.length);
+      }
+      int at = rows * featureSize;
+      for (int c = 0; c < cells.size(); c++) {
+        if (c == labelIndex) {
+          continue;
+        }
+        String cell = cells.get(c);
+        String where = "column '" + columns.get(c) + "'";
+        if (cell.isEmpty()) {
+          throw error(lineNumber, where + " is empty: missing values are not filled in (drop or impute the row)");
+        }
+        Float v = number(cell);
+        if (v == null) {
+          throw error(lineNumber, where + " is '" + cell + "', not a number (text columns need encoding as numbers"
+              + (labelSpec == null ? "; the label is taken from the last column, '" + columns.get(labelIndex) + "'"
+              : "") + ")");
+        }
+        if (!Float.isFinite(v)) {
+          throw error(lineNumber, where + " is " + cell + ", not a finite number");
+        }
+        features[at++] = v;
+      }
+      labels[rows++] = classOf(cells.get(labelIndex), lineNumber);
+    }
+
+    private int classOf(String label, int lineNumber) {
+      if (label.isEmpty()) {
+        throw error(lineNumber, "the label ('" + columns.get(labelIndex) + "') is empty");
+      }
+      Integer id = classIds.get(label);
+      if (id != null) {
+        return id;
+      }
+      if (fixedClasses != null) {
+        throw error(lineNumber, "label '" + label + "' is not one of the classes " + listed(fixedClasses));
+      }
+      id = labelsInOrderSeen.size();
+      classIds.put(label, id);
+      labelsInOrderSeen.add(label);
+      return id;
+    }
+
+    private CsvDataset result() {
+      int featureSize = columns.size() - 1;
+      int[] y = Arrays.copyOf(labels, rows);
+      List<String> classes = fixedClasses;
+      if (classes == null) {
+        classes = sortedClasses();
+        int[] newId = new int[classes.size()];
+        for (int i = 0; i < classes.size(); i++) {
+          newId[classIds.get(classes.get(i))] = i;
+        }
+        for (int i = 0; i < rows; i++) {
+          y[i] = newId[y[i]];
+        }
+      }
+      List<String> featureNames = new ArrayList<>(columns);
+      featureNames.remove(labelIndex);
+      LabeledData data = new LabeledData(Arrays.copyOf(features, rows * featureSize), y, featureSize, classes.size());
+      return new CsvDataset(data, featureNames, columns.get(labelIndex), classes);
+    }
+
+    /** The labels found, checked to be classes: numeric order for integers, text order otherwise. */
+    private List<String> sortedClasses() {
+      String column = "label column '" + columns.get(labelIndex) + "'";
+      List<String> found = new ArrayList<>(labelsInOrderSeen);
+      if (found.size() < 2) {
+        throw new InvalidFileException(file, column + " holds one class only ('" + found.get(0)
+            + "'): nothing to classify");
+      }
+      if (found.size() == rows && rows >= DISTINCT_LABELS_SUSPECT) {
+        throw new InvalidFileException(file, column + " has a different value in each of its " + rows + " rows: an "
+            + "identifier or a continuous target, not classes (name the label column)");
+      }
+      boolean integers = found.stream().allMatch(Reading::isInteger);
+      if (!integers && found.stream().allMatch(Reading::isNumber)) {
+        String example = found.stream().filter(s -> !isInteger(s)).findFirst().orElseThrow();
+        throw new InvalidFileException(file, column + " holds non-integer numbers ('" + example + "'): a continuous "
+            + "target, not classes");
+      }
+      found.sort(integers ? Comparator.comparing(java.math.BigInteger::new) : Comparator.naturalOrder());
+      return found;
+    }
+
+    private InvalidFileException error(int lineNumber, String what) {
+      return new InvalidFileException(file, "line " + lineNumber + ", " + what);
+    }
+
+    /** The line's cells, unquoted and stripped: commas inside double quotes stay, {@code ""} in quotes is one. */
+    private List<String> cells(String line, int lineNumber) {
+      List<String> out = new ArrayList<>();
+      StringBuilder cell = new StringBuilder();
+      boolean quoted = false;
+      for (int i = 0; i < line.length(); i++) {
+        char ch = line.charAt(i);
+        if (quoted) {
+          if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+            cell.append('"');
+            i++;
+          } else if (ch == '"') {
+            quoted = false;
+          } else {
+            cell.append(ch);
+          }
+        } else if (ch == '"' && cell.toString().isBlank()) {
+          quoted = true;
+          cell.setLength(0);
+        } else if (ch == ',') {
+          out.add(cell.toString().strip());
+          cell.setLength(0);
+        } else {
+          cell.append(ch);
+        }
+      }
+      if (quoted) {
+        throw error(lineNumber, "a quoted cell runs past the end of the line (cells spanning lines are not read)");
+      }
+      out.add(cell.toString().strip());
+      return out;
+    }
+
+    private static Integer parseIndex(String spec) {
+      try {
+        return Integer.valueOf(spec.strip());
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+
+    private static boolean isNumber(String cell) {
+      return number(cell) != null;
+    }
+
+    /** The cell's value, or null where it is not a decimal number (Java's "1f" and "0x1p3" are not). */
+    private static Float number(String cell) {
+      char last = cell.isEmpty() ? 'x' : Character.toLowerCase(cell.charAt(cell.length() - 1));
+      if (last == 'f' || last == 'd' || cell.regionMatches(true, cell.startsWith("-") || cell.startsWith("+") ? 1 : 0,
+          "0x", 0, 2)) {
+        return null;
+      }
+      try {
+        return Float.parseFloat(cell);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+
+    private static boolean isInteger(String cell) {
+      return cell.matches("[+-]?\\d+");
+    }
+
+    /** The first five names and how many in all. */
+    private static String listed(List<String> names) {
+      String head = String.join(", ", names.subList(0, Math.min(5, names.size())));
+      return names.size() <= 5 ? head : head + ", … (" + names.size() + ")";
+    }
+  }
+}

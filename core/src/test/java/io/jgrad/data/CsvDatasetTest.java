@@ -1,0 +1,179 @@
+package io.jgrad.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jgrad.io.InvalidFileException;
+import io.jgrad.io.Mutations;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A CSV table read as pandas and LabelEncoder would read it, or refused in one line naming the line and column. */
+class CsvDatasetTest {
+  @TempDir Path dir;
+
+  private Path file(String... lines) throws IOException {
+    Path f = dir.resolve("table.csv");
+    Files.writeString(f, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    return f;
+  }
+
+  private String refusal(Path f, String labelColumn) {
+    return assertThrows(InvalidFileException.class, () -> CsvDataset.read(f, labelColumn)).getMessage();
+  }
+
+  @Test
+  void aHeaderedTableWithTextLabelsInTheLastColumn() throws IOException {
+    Path f = file("sepal,petal,species", "5.1,1.4,setosa", "", "6.3,6.0,virginica", "5.9,4.2,versicolor",
+        "4.9,1.5,setosa");
+    CsvDataset t = CsvDataset.read(f, null);
+    assertEquals(List.of("sepal", "petal"), t.featureNames());
+    assertEquals("species", t.labelColumn());
+    assertEquals(List.of("setosa", "versicolor", "virginica"), t.classNames()); // text order, as LabelEncoder's
+    assertArrayEquals(new float[] {5.1f, 1.4f, 6.3f, 6.0f, 5.9f, 4.2f, 4.9f, 1.5f}, t.data().features());
+    assertArrayEquals(new int[] {0, 2, 1, 0}, t.data().labels());
+    assertEquals(2, t.data().featureSize());
+    assertEquals(3, t.data().numClasses());
+  }
+
+  @Test
+  void integerLabelsAreClassesInNumericOrderAndTheLabelColumnIsFoundByNameOrIndex() throws IOException {
+    Path f = file("grade,x,y", "10,1,2", "9,3,4", "-1,5,6", "10,7,8");
+    for (String column : new String[] {"grade", "GRADE", "0", "-3"}) {
+      CsvDataset t = CsvDataset.read(f, column);
+      assertEquals(List.of("-1", "9", "10"), t.classNames(), column);
+      assertArrayEquals(new int[] {2, 1, 0, 2}, t.data().labels(), column);
+      assertEquals(List.of("x", "y"), t.featureNames(), column);
+      assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, t.data().features(), column);
+    }
+  }
+
+  @Test
+  void aTableWithoutHeaderNamesItsColumnsByIndex() throws IOException {
+    Path f = file("0.5,1,a", "0.25,2,b");
+    CsvDataset t = CsvDataset.read(f, null);
+    assertEquals(List.of("0", "1"), t.featureNames());
+    assertEquals("2", t.labelColumn());
+    assertArrayEquals(new float[] {0.5f, 1, 0.25f, 2}, t.data().features());
+    CsvDataset byIndex = CsvDataset.read(file("1,0.5,7", "0,0.25,8"), "0");
+    assertEquals(List.of("1", "2"), byIndex.featureNames());
+    assertArrayEquals(new int[] {1, 0}, byIndex.data().labels());
+  }
+
+  @Test
+  void quotedCellsAByteOrderMarkAndSpacesAreRead() throws IOException {
+    Path f = file("\uFEFF\"width, cm\", \"height\" ,label", "\"1.5\", 2 ,\"a \"\"b\"\"\"", "3,4,c");
+    CsvDataset t = CsvDataset.read(f, null);
+    assertEquals(List.of("width, cm", "height"), t.featureNames());
+    assertEquals("label", t.labelColumn());
+    assertEquals(List.of("a \"b\"", "c"), t.classNames());
+    assertArrayEquals(new float[] {1.5f, 2, 3, 4}, t.data().features());
+  }
+
+  @Test
+  void fixedClassesMapLabelsToTheirIndicesAndRefuseOthers() throws IOException {
+    Path f = file("x,label", "1,b", "2,a");
+    CsvDataset t = CsvDataset.read(f, null, List.of("c", "b", "a"));
+    assertEquals(List.of("c", "b", "a"), t.classNames());
+    assertArrayEquals(new int[] {1, 2}, t.data().labels());
+    assertEquals(3, t.data().numClasses());
+    InvalidFileException e = assertThrows(InvalidFileException.class,
+        () -> CsvDataset.read(f, null, List.of("a", "c")));
+    assertEquals(f + ": line 2, label 'b' is not one of the classes a, c", e.getMessage());
+  }
+
+  @Test
+  void badCellsAreRefusedNamingLineAndColumn() throws IOException {
+    assertEquals(dir.resolve("table.csv") + ": line 3, column 'x' is empty: missing values are not filled in (drop or "
+        + "impute the row)", refusal(file("x,y,label", "1,2,a", ",2,b"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 2, column 'y' is 'red', not a number (text columns need encoding "
+        + "as numbers; the label is taken from the last column, 'label')", refusal(file("x,y,label", "1,red,a"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 2, column 'y' is 'red', not a number (text columns need encoding "
+        + "as numbers)", refusal(file("x,y,label", "1,red,a"), "label"));
+    assertEquals(dir.resolve("table.csv") + ": line 3, column 'x' is NaN, not a finite number",
+        refusal(file("x,label", "1,a", "NaN,b"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 3, column 'x' is '1f', not a number (text columns need encoding "
+        + "as numbers; the label is taken from the last column, 'label')", refusal(file("x,label", "1,a", "1f,b"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 4, has 2 cells, the header 3",
+        refusal(file("x,y,label", "1,2,a", "3,4,b", "5,c"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 2, has 3 cells, the first row 2",
+        refusal(file("1,a", "2,3,b"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 2, the label ('label') is empty",
+        refusal(file("x,label", "1,", "2,b"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 2, a quoted cell runs past the end of the line (cells spanning "
+        + "lines are not read)", refusal(file("x,label", "1,\"a", "b\""), null));
+  }
+
+  @Test
+  void aLabelColumnThatIsNotThereIsRefused() throws IOException {
+    Path f = file("x,y,label", "1,2,a", "3,4,b");
+    assertEquals(f + ": no column 'class' in the header (x, y, label)", refusal(f, "class"));
+    assertEquals(f + ": label column 3 is outside the 3 columns (0..2, or -1 for the last)", refusal(f, "3"));
+    assertEquals(f + ": label column -4 is outside the 3 columns (0..2, or -1 for the last)", refusal(f, "-4"));
+    Path bare = file("1,2,0", "3,4,1");
+    assertEquals(bare + ": no header row to find the label column 'label' in: name it by its 0-based index",
+        refusal(bare, "label"));
+  }
+
+  @Test
+  void labelsThatAreNotClassesAreRefused() throws IOException {
+    assertEquals(dir.resolve("table.csv") + ": label column 'label' holds one class only ('a'): nothing to classify",
+        refusal(file("x,label", "1,a", "2,a"), null));
+    assertEquals(dir.resolve("table.csv") + ": label column 'price' holds non-integer numbers ('2.5'): a continuous "
+        + "target, not classes", refusal(file("x,price", "1,2", "2,2.5", "3,2"), null));
+    StringBuilder ids = new StringBuilder("x,id");
+    for (int i = 0; i < 10; i++) {
+      ids.append('\n').append(i).append(",row").append(i);
+    }
+    assertEquals(dir.resolve("table.csv") + ": label column 'id' has a different value in each of its 10 rows: an "
+        + "identifier or a continuous target, not classes (name the label column)", refusal(file(ids.toString()), null));
+    assertEquals(dir.resolve("table.csv") + ": no rows of data", refusal(file("x,label", ""), null));
+    assertEquals(dir.resolve("table.csv") + ": the first row has 1 cell: a label and at least one feature are needed "
+        + "(cells are separated by commas)", refusal(file("x;label", "1;a"), null));
+  }
+
+  /** Seeded corruptions of a valid table: each reads to a consistent table or is refused in one line. */
+  @Test
+  void mutatedTablesReadOrAreRefusedInOneLine() throws IOException {
+    byte[] valid = String.join("\n", "a,\"b, c\",label", "1.5,2,x", "3,-4e2,y", "5,6,x", "7,8,\"y\"")
+        .getBytes(StandardCharsets.UTF_8);
+    Random random = new Random(20261206);
+    Path f = dir.resolve("fuzzed.csv");
+    int errors = 0;
+    for (int i = 0; i < 500; i++) {
+      Files.write(f, Mutations.mutate(valid, random));
+      try {
+        CsvDataset t = CsvDataset.read(f, null);
+        assertEquals(t.featureNames().size(), t.data().featureSize(), "case " + i);
+        assertEquals(t.classNames().size(), t.data().numClasses(), "case " + i);
+      } catch (InvalidFileException e) {
+        errors++;
+        assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+      }
+    }
+    assertTrue(errors > 100, errors + " errors"); // the error paths ran, not only harmless mutations
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreRefused() throws IOException {
+    Path latin1 = dir.resolve("latin1.csv");
+    Files.write(latin1, "x,label\n1,caf\u00e9\n2,b\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals(latin1 + ": not UTF-8 text (a CSV file is read as UTF-8)", refusal(latin1, null));
+  }
+
+  @Test
+  void aMissingFileSaysSo() {
+    Path absent = dir.resolve("absent.csv");
+    assertEquals(absent + ": no such file", refusal(absent, null));
+  }
+}

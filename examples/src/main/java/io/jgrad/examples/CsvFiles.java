@@ -1,0 +1,48 @@
+package io.jgrad.examples;
+
+import io.jgrad.data.CsvDataset;
+import io.jgrad.data.TrainTestSplit;
+import io.jgrad.data.ValidationSplit;
+import io.jgrad.io.InvalidFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code train --dataset csv}: a table of the user's, the classes those found in its training file, and the test part
+ * read from a second file or held out of the first.
+ *
+ * @param test the test table (its columns and classes those of {@code train}), or null to hold out {@code testSplit}
+ * @param labelColumn a header name or a 0-based index, as {@link CsvDataset#read(Path, String)} takes it
+ */
+record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
+  /** scikit-learn's train_test_split holds out 0.25; a fifth keeps more to train on a small table. */
+  static final double DEFAULT_TEST_SPLIT = 0.2;
+
+  /**
+   * The rows held out for testing are picked with this seed, not the run's: runs of other seeds are then scored on the
+   * same test rows.
+   */
+  private static final long TEST_SPLIT_SEED = 0;
+
+  /** Both parts, unstandardised, and the names of the classes. */
+  record Parts(TrainTestSplit split, List<String> classNames) {}
+
+  Parts read() {
+    CsvDataset table = CsvDataset.read(train, labelColumn);
+    if (test == null) {
+      int held = (int) Math.round(testSplit * table.data().size());
+      if (held < 1 || held >= table.data().size()) {
+        throw new InvalidFileException(train.toString(), table.data().size() + " rows, of which --test-split "
+            + testSplit + " holds out " + held + ": the training and test parts each need one at least");
+      }
+      ValidationSplit carved = ValidationSplit.carve(table.data(), testSplit, TEST_SPLIT_SEED);
+      return new Parts(new TrainTestSplit(carved.train(), carved.validation()), table.classNames());
+    }
+    CsvDataset tests = CsvDataset.read(test, table.labelColumn(), table.classNames());
+    if (!tests.featureNames().equals(table.featureNames())) {
+      throw new InvalidFileException(test.toString(), "its feature columns (" + String.join(", ", tests.featureNames())
+          + ") are not " + train + "'s (" + String.join(", ", table.featureNames()) + ")");
+    }
+    return new Parts(new TrainTestSplit(table.data(), tests.data()), table.classNames());
+  }
+}

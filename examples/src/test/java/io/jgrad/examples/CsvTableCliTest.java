@@ -1,0 +1,146 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --dataset csv} on a table of one's own, then {@code eval} and {@code predict} from the saved file: three
+ * classes named in text, features in units a thousand times apart (each standardised on its own).
+ */
+class CsvTableCliTest {
+  private static final List<String> SPECIES = List.of("alpha", "beta", "gamma");
+
+  @TempDir static Path dir;
+  private static Path table;
+  private static Path model;
+  private static Map<String, String> trained;
+
+  /** 300 rows: class c around (c, 1000·c, −c) with spread 0.25, 250 and 0.25, the label in the second column. */
+  static String rows(int count, long seed) {
+    Random random = new Random(seed);
+    StringBuilder csv = new StringBuilder("length,species,weight,depth\n");
+    for (int i = 0; i < count; i++) {
+      int c = i % 3;
+      csv.append(String.format(Locale.ROOT, "%.4f,%s,%.2f,%.4f%n", c + 0.25 * random.nextGaussian(), SPECIES.get(c),
+          1000 * c + 250 * random.nextGaussian(), -c + 0.25 * random.nextGaussian()));
+    }
+    return csv.toString();
+  }
+
+  @BeforeAll
+  static void train() throws IOException {
+    table = Files.writeString(dir.resolve("table.csv"), rows(300, 1));
+    model = dir.resolve("table.safetensors");
+    CliRun r = CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--label-column", "species",
+        "--hidden", "16", "--batch", "16", "--epochs", "20", "--lr", "0.01", "--threads", "1", "--backend", "cpu", "--no-progress",
+        "--save", model.toString());
+    assertEquals(0, r.code(), r.err());
+    trained = r.summary();
+  }
+
+  @Test
+  void trainsOnTheTableAndTestsOnAFifthHeldOut() {
+    assertEquals("csv", trained.get("dataset"));
+    assertTrue(Double.parseDouble(trained.get("test_accuracy")) >= 0.95, trained.toString());
+  }
+
+  @Test
+  void evalScoresEveryRowOfATableWithTheModelsLabelColumnAndClasses() throws IOException {
+    Path other = Files.writeString(dir.resolve("other.csv"), rows(90, 2));
+    CliRun r = CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--threads", "1",
+        "--backend", "cpu");
+    assertEquals(0, r.code(), r.err());
+    List<String> lines = r.lines();
+    assertEquals(5, lines.size(), r.out()); // 3 classes, the matrix, the summary (no top-k of 3 classes)
+    assertEquals("beta", CliRun.fields(lines.get(1)).get("name"));
+    assertEquals("30", CliRun.fields(lines.get(1)).get("support"));
+    Map<String, String> s = r.summary();
+    assertEquals("90", s.get("examples"));
+    assertTrue(Double.parseDouble(s.get("accuracy")) >= 0.95, r.out());
+    assertTrue(!s.containsKey("top_5_accuracy"), r.out());
+  }
+
+  @Test
+  void predictReadsRowsWithOrWithoutTheLabelColumn() throws IOException {
+    Path labelled = Files.writeString(dir.resolve("labelled.csv"), "length,species,weight,depth\n2,gamma,2000,-2\n"
+        + "0,alpha,0,0\n");
+    Path bare = Files.writeString(dir.resolve("bare.csv"), "2,2000,-2\n0,0,0\n");
+    List<String> classes = new ArrayList<>();
+    for (Path input : List.of(labelled, bare)) {
+      CliRun r = CliRun.run("predict", "--model", model.toString(), input.toString(), "--backend", "cpu");
+      assertEquals(0, r.code(), r.err());
+      for (String line : r.lines()) {
+        classes.add(CliRun.fields(line).get("class"));
+      }
+    }
+    assertEquals(List.of("gamma", "alpha", "gamma", "alpha"), classes);
+  }
+
+  @Test
+  void aResumedRunReadsTheTableWithTheLabelColumnItRecorded() throws IOException {
+    Path saved = dir.resolve("resumed.safetensors");
+    CliRun first = CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--label-column", "1",
+        "--hidden", "8", "--epochs", "1", "--threads", "1", "--backend", "cpu", "--no-progress", "--save",
+        saved.toString());
+    assertEquals(0, first.code(), first.err());
+    CliRun resumed = CliRun.run("train", "--resume", saved.toString(), "--data", table.toString(), "--epochs", "2",
+        "--threads", "1", "--backend", "cpu", "--no-progress");
+    assertEquals(0, resumed.code(), resumed.err());
+    assertEquals("2", resumed.summary().get("epochs"));
+    CliRun contradicting = CliRun.run("train", "--resume", saved.toString(), "--data", table.toString(),
+        "--label-column", "species", "--epochs", "2", "--backend", "cpu");
+    assertEquals(1, contradicting.code(), contradicting.out());
+    assertEquals("jgrad train: --label-column species contradicts " + saved + ", a run with --label-column 1; leave "
+        + "--label-column out to continue that run", contradicting.errorLine());
+  }
+
+  @Test
+  void misusedTableOptionsAreOneLineErrors() throws IOException {
+    String wrongColumns = Files.writeString(dir.resolve("wrong.csv"), "length,species,mass,depth\n1,alpha,2,3\n")
+        .toString();
+    String[][] cases = {
+        {"--dataset", "csv"},
+        {"--label-column", "species"},
+        {"--dataset", "csv", "--data", table.toString(), "--model", "cnn"},
+        {"--dataset", "csv", "--data", table.toString(), "--test-data", table.toString(), "--test-split", "0.3"},
+        {"--dataset", "csv", "--data", table.toString(), "--test-split", "1"},
+        {"--dataset", "csv", "--data", table.toString(), "--label-column", "species", "--test-data", wrongColumns},
+        {"--dataset", "csv", "--data", table.toString()},
+    };
+    String[] expected = {
+        "--dataset csv needs --data FILE.csv (the table to train on)",
+        "--label-column is for --dataset csv (the digits files say their labels and test part)",
+        "--model cnn needs images; --dataset csv is a table: train an MLP on it (--model mlp, the default)",
+        "--test-data " + table + " is the test part: --test-split 0.3 would hold out another",
+        "--test-split must be in (0, 1), got 1.0",
+        wrongColumns + ": its feature columns (length, mass, depth) are not " + table + "'s (length, weight, depth)",
+        table + ": line 2, column 'species' is 'alpha', not a number (text columns need encoding as numbers; the label "
+            + "is taken from the last column, 'depth')",
+    };
+    CliRun eval = CliRun.run("eval", "--model", model.toString(), "--dataset", "digits", "--label-column", "0");
+    assertEquals("jgrad eval: --label-column is for a model of a CSV table; the digits files say their labels",
+        eval.errorLine());
+    CliRun noTable = CliRun.run("eval", "--model", model.toString());
+    assertEquals("jgrad eval: " + model + " was trained on a CSV table: pass the one to evaluate on as --data FILE.csv",
+        noTable.errorLine());
+    for (int i = 0; i < cases.length; i++) {
+      List<String> args = new ArrayList<>(List.of("train", "--epochs", "1", "--backend", "cpu"));
+      args.addAll(List.of(cases[i]));
+      CliRun r = CliRun.run(args.toArray(new String[0]));
+      assertEquals(1, r.code(), String.join(" ", cases[i]) + ": " + r.out());
+      assertEquals("jgrad train: " + expected[i], r.errorLine(), String.join(" ", cases[i]));
+    }
+  }
+}
