@@ -72,6 +72,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     private final List<String> fixedClasses;
     private final Map<String, Integer> classIds = new HashMap<>();
     private final List<String> labelsInOrderSeen = new ArrayList<>();
+    private final CsvLine cells = new CsvLine();
     private List<String> columns;
     private boolean header;
     private int labelIndex;
@@ -100,9 +101,11 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         if (line.isBlank()) {
           continue;
         }
-        List<String> cells = cells(line, lineNumber);
+        if (!cells.split(line)) {
+          throw error(lineNumber, "a quoted cell runs past the end of the line (cells spanning lines are not read)");
+        }
         if (columns == null) {
-          if (firstRow(cells)) {
+          if (firstRow(cells.texts())) {
             continue; // a header
           }
         } else if (cells.size() != columns.size()) {
@@ -174,7 +177,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       return i;
     }
 
-    private void add(List<String> cells, int lineNumber) {
+    private void add(CsvLine cells, int lineNumber) {
       int featureSize = columns.size() - 1;
       if ((long) (rows + 1) * featureSize > Integer.MAX_VALUE - 8) {
         throw error(lineNumber, "the table passes 2^31 values, more than one array holds");
@@ -191,23 +194,27 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         if (c == labelIndex) {
           continue;
         }
-        String cell = cells.get(c);
-        String where = "column '" + columns.get(c) + "'";
-        if (cell.isEmpty()) {
-          throw error(lineNumber, where + " is empty: missing values are not filled in (drop or impute the row)");
-        }
-        Float v = number(cell);
-        if (v == null) {
-          throw error(lineNumber, where + " is '" + cell + "', not a number (text columns need encoding as numbers"
-              + (labelSpec == null ? "; the label is taken from the last column, '" + columns.get(labelIndex) + "'"
-              : "") + ")");
-        }
+        float v = cells.value(c);
         if (!Float.isFinite(v)) {
-          throw error(lineNumber, where + " is " + cell + ", not a finite number");
+          throw badCell(cells, c, lineNumber);
         }
         features[at++] = v;
       }
-      labels[rows++] = classOf(cells.get(labelIndex), lineNumber);
+      labels[rows++] = classOf(cells.text(labelIndex), lineNumber);
+    }
+
+    private InvalidFileException badCell(CsvLine cells, int c, int lineNumber) {
+      String where = "column '" + columns.get(c) + "'";
+      String cell = cells.text(c);
+      if (cell.isEmpty()) {
+        return error(lineNumber, where + " is empty: missing values are not filled in (drop or impute the row)");
+      }
+      if (CsvLine.number(cell) != null) {
+        return error(lineNumber, where + " is " + cell + ", not a finite number");
+      }
+      return error(lineNumber, where + " is '" + cell + "', not a number (text columns need encoding as numbers"
+          + (labelSpec == null ? "; the label is taken from the last column, '" + columns.get(labelIndex) + "'" : "")
+          + ")");
     }
 
     private int classOf(String label, int lineNumber) {
@@ -273,39 +280,6 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       return new InvalidFileException(file, "line " + lineNumber + ", " + what);
     }
 
-    /** The line's cells, unquoted and stripped: commas inside double quotes stay, {@code ""} in quotes is one. */
-    private List<String> cells(String line, int lineNumber) {
-      List<String> out = new ArrayList<>();
-      StringBuilder cell = new StringBuilder();
-      boolean quoted = false;
-      for (int i = 0; i < line.length(); i++) {
-        char ch = line.charAt(i);
-        if (quoted) {
-          if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-            cell.append('"');
-            i++;
-          } else if (ch == '"') {
-            quoted = false;
-          } else {
-            cell.append(ch);
-          }
-        } else if (ch == '"' && cell.toString().isBlank()) {
-          quoted = true;
-          cell.setLength(0);
-        } else if (ch == ',') {
-          out.add(cell.toString().strip());
-          cell.setLength(0);
-        } else {
-          cell.append(ch);
-        }
-      }
-      if (quoted) {
-        throw error(lineNumber, "a quoted cell runs past the end of the line (cells spanning lines are not read)");
-      }
-      out.add(cell.toString().strip());
-      return out;
-    }
-
     private static Integer parseIndex(String spec) {
       try {
         return Integer.valueOf(spec.strip());
@@ -315,21 +289,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     }
 
     private static boolean isNumber(String cell) {
-      return number(cell) != null;
-    }
-
-    /** The cell's value, or null where it is not a decimal number (Java's "1f" and "0x1p3" are not). */
-    private static Float number(String cell) {
-      char last = cell.isEmpty() ? 'x' : Character.toLowerCase(cell.charAt(cell.length() - 1));
-      if (last == 'f' || last == 'd' || cell.regionMatches(true, cell.startsWith("-") || cell.startsWith("+") ? 1 : 0,
-          "0x", 0, 2)) {
-        return null;
-      }
-      try {
-        return Float.parseFloat(cell);
-      } catch (NumberFormatException e) {
-        return null;
-      }
+      return CsvLine.number(cell) != null;
     }
 
     private static boolean isInteger(String cell) {
