@@ -41,6 +41,42 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
   }
 
   /**
+   * This table with the features {@code names} in that order (a trained model's columns), found by the header's names;
+   * other columns are left out. A table without a header (its names are column indices) is taken as it is when it has
+   * as many features.
+   *
+   * @throws IllegalArgumentException naming the first column the table lacks
+   */
+  public CsvDataset select(List<String> names) {
+    if (names.equals(featureNames)) {
+      return this;
+    }
+    int n = data.featureSize();
+    boolean headerless = featureNames.stream().allMatch(s -> s.matches("\\d+"));
+    if (headerless && names.size() == n) {
+      return this;
+    }
+    int[] from = new int[names.size()];
+    for (int i = 0; i < from.length; i++) {
+      from[i] = featureNames.indexOf(names.get(i));
+      if (from[i] < 0) {
+        throw new IllegalArgumentException(headerless
+            ? "no header row to find the columns by, and " + n + " features where " + names.size() + " are read"
+            : "no column '" + names.get(i) + "' (the columns read are " + String.join(", ", names) + ")");
+      }
+    }
+    float[] x = data.features();
+    float[] picked = new float[data.size() * from.length];
+    for (int row = 0, at = 0; row < data.size(); row++) {
+      for (int c : from) {
+        picked[at++] = x[row * n + c];
+      }
+    }
+    LabeledData selected = new LabeledData(picked, data.labels(), from.length, data.numClasses());
+    return new CsvDataset(selected, names, labelColumn, classNames);
+  }
+
+  /**
    * Reads {@code file}, finding the classes in it.
    *
    * @param labelColumn the label's column: a header name, a 0-based index (negative counts from the end: -1 is the

@@ -171,6 +171,22 @@ class CsvDatasetTest {
     assertEquals(latin1 + ": not UTF-8 text (a CSV file is read as UTF-8)", refusal(latin1, null));
   }
 
+  /** A model's columns taken from a table by name, in the model's order; a headerless table of as many, in order. */
+  @Test
+  void selectTakesTheNamedColumnsInTheirOrder() throws IOException {
+    CsvDataset t = CsvDataset.read(file("id,y,label,x", "7,2,a,1", "8,4,b,3"), "label");
+    CsvDataset picked = t.select(List.of("x", "y"));
+    assertEquals(List.of("x", "y"), picked.featureNames());
+    assertArrayEquals(new float[] {1, 2, 3, 4}, picked.data().features());
+    assertArrayEquals(new int[] {0, 1}, picked.data().labels());
+    assertEquals("no column 'z' (the columns read are x, z)",
+        assertThrows(IllegalArgumentException.class, () -> t.select(List.of("x", "z"))).getMessage());
+    CsvDataset bare = CsvDataset.read(file("1,2,a", "3,4,b"), null);
+    assertArrayEquals(new float[] {1, 2, 3, 4}, bare.select(List.of("x", "y")).data().features());
+    assertEquals("no header row to find the columns by, and 2 features where 3 are read",
+        assertThrows(IllegalArgumentException.class, () -> bare.select(List.of("x", "y", "z"))).getMessage());
+  }
+
   @Test
   void aMissingFileSaysSo() {
     Path absent = dir.resolve("absent.csv");

@@ -24,8 +24,8 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
    */
   private static final long TEST_SPLIT_SEED = 0;
 
-  /** Both parts, unstandardised, and the names of the classes. */
-  record Parts(TrainTestSplit split, List<String> classNames) {}
+  /** Both parts, unstandardised, and the names of the classes and of the feature columns. */
+  record Parts(TrainTestSplit split, List<String> classNames, List<String> featureNames) {}
 
   Parts read() {
     CsvDataset table = CsvDataset.read(train, labelColumn);
@@ -36,13 +36,14 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
             + testSplit + " holds out " + held + ": the training and test parts each need one at least");
       }
       ValidationSplit carved = ValidationSplit.carve(table.data(), testSplit, TEST_SPLIT_SEED);
-      return new Parts(new TrainTestSplit(carved.train(), carved.validation()), table.classNames());
+      return new Parts(new TrainTestSplit(carved.train(), carved.validation()), table.classNames(),
+          table.featureNames());
     }
     CsvDataset tests = CsvDataset.read(test, table.labelColumn(), table.classNames());
     if (!tests.featureNames().equals(table.featureNames())) {
       throw new InvalidFileException(test.toString(), "its feature columns (" + String.join(", ", tests.featureNames())
           + ") are not " + train + "'s (" + String.join(", ", table.featureNames()) + ")");
     }
-    return new Parts(new TrainTestSplit(table.data(), tests.data()), table.classNames());
+    return new Parts(new TrainTestSplit(table.data(), tests.data()), table.classNames(), table.featureNames());
   }
 }

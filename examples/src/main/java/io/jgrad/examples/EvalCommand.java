@@ -81,7 +81,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--top-k " + topK + ": the model has " + classes.size()
           + " classes, so top-" + topK + " accuracy is 1 whatever it predicts; give K below " + classes.size());
     }
-    LabeledData test = source.images() ? source.load(data).test() : table(model, classes);
+    LabeledData test = source.images() ? source.load(data).test() : table(model, description);
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(model, backend)) {
       ClassificationReport report = predictor.evaluate(test);
@@ -125,14 +125,22 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Every row of the --data table, read with the model's classes and label column. */
-  private LabeledData table(Path model, List<String> classes) {
+  /** Every row of the --data table, read with the model's classes, label column and feature columns. */
+  private LabeledData table(Path model, ModelFile description) {
     if (data == null) {
       throw new IllegalArgumentException(model + " was trained on a CSV table: pass the one to evaluate on as --data "
           + "FILE.csv");
     }
     String column = labelColumn != null ? labelColumn : TrainingCheckpoint.recordedConfig(model).get("label-column");
-    return CsvDataset.read(data, column, classes).data();
+    CsvDataset table = CsvDataset.read(data, column, description.classNames());
+    if (description.featureNames().isEmpty()) {
+      return table.data();
+    }
+    try {
+      return table.select(description.featureNames()).data();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(data + ": " + e.getMessage(), e);
+    }
   }
 
   /** The first three names and how many in all: "0, 1, 2, … (10 classes)". */

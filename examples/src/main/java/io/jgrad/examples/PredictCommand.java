@@ -30,7 +30,8 @@ final class PredictCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "INPUT",
       description = "IDX image files (.gz or raw), images (PNG, JPEG, GIF, BMP: scaled to the model's input, grey for "
           + "one channel) or CSV files (one example per row, values as the training data had them: pixels in [0, 1], "
-          + "a table's raw values, its label column left out where a row has one; a header row is skipped)")
+          + "a table's raw values, its columns found by the header's names, or in order without the label; a header "
+          + "row is skipped)")
   List<Path> inputs;
 
   @Option(names = "--top-k", defaultValue = "3", description = "list the K likeliest classes (default: ${DEFAULT-VALUE})")
@@ -48,11 +49,13 @@ final class PredictCommand implements Callable<Integer> {
       InputFiles.CsvUnits units =
           Datasets.find(trainedOn).filter(Datasets::images).isPresent() ? InputFiles.CsvUnits.PIXELS
               : InputFiles.CsvUnits.ANY;
-      // A table's model skips the label column of rows that hold one, as eval reads the table.
-      String labelColumn = Datasets.find(trainedOn).filter(d -> !d.images()).isPresent()
-          ? TrainingCheckpoint.recordedConfig(modelFile.path).getOrDefault("label-column", "-1") : null;
+      // A table's model reads a header's columns by name and skips the label, as eval reads the table.
+      InputFiles.TableColumns table = Datasets.find(trainedOn).filter(d -> !d.images()).isPresent()
+          ? new InputFiles.TableColumns(predictor.description().featureNames(),
+              TrainingCheckpoint.recordedConfig(modelFile.path).getOrDefault("label-column", "-1"))
+          : null;
       InputFiles.Examples examples =
-          InputFiles.read(inputs, predictor.description().architecture().inputShape(), units, labelColumn);
+          InputFiles.read(inputs, predictor.description().architecture().inputShape(), units, table);
       List<Prediction> predictions = predictor.predict(examples.features());
       for (int i = 0; i < predictions.size(); i++) {
         Prediction p = predictions.get(i);

@@ -264,7 +264,8 @@ final class TrainCommand implements Callable<Integer> {
         architecture = spec;
         stack = spec.build(backend, init, dropoutRng);
       }
-      ModelFile description = ModelFile.of(architecture, split.standardizer(), split.classNames(), ds.label());
+      ModelFile description = ModelFile.of(architecture, split.standardizer(), split.classNames(), ds.label())
+          .withFeatureNames(split.featureNames());
       Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
       DataLoader.Layout layout = cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;
       try (DataLoader train = DataLoader.builder(split.train()).batchSize(batch).shuffle(true).seed(seed).layout(layout)

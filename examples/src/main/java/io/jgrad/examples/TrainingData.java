@@ -14,26 +14,29 @@ import java.util.List;
  *
  * @param classNames class i's name
  * @param inputShape one example's shape: [channels, height, width] for images, [features] for a table
+ * @param featureNames a table's feature columns, in the input's order; empty for images
  */
 record TrainingData(LabeledData train, LabeledData validation, LabeledData test, Standardizer standardizer,
-    List<String> classNames, int[] inputShape) {
+    List<String> classNames, int[] inputShape, List<String> featureNames) {
 
   /** @param valSplit the fraction of the training set held out (0: none), picked by {@code seed} */
   static TrainingData prepare(Datasets dataset, Path dir, double valSplit, long seed) {
     TrainTestSplit split = dataset.load(dir);
     int featureSize = split.train().featureSize();
-    return prepare(split, dataset.channels, dataset.classNames, dataset.inputShape(featureSize), valSplit, seed);
+    return prepare(split, dataset.channels, dataset.classNames, dataset.inputShape(featureSize), List.of(), valSplit,
+        seed);
   }
 
   /** A table's parts, each feature standardised with its own statistics (the columns' units differ). */
   static TrainingData prepare(CsvFiles csv, double valSplit, long seed) {
     CsvFiles.Parts parts = csv.read();
     int featureSize = parts.split().train().featureSize();
-    return prepare(parts.split(), featureSize, parts.classNames(), new int[] {featureSize}, valSplit, seed);
+    return prepare(parts.split(), featureSize, parts.classNames(), new int[] {featureSize}, parts.featureNames(),
+        valSplit, seed);
   }
 
   private static TrainingData prepare(TrainTestSplit split, int channels, List<String> classNames, int[] inputShape,
-      double valSplit, long seed) {
+      List<String> featureNames, double valSplit, long seed) {
     LabeledData train = split.train();
     LabeledData validation = null;
     if (valSplit > 0) {
@@ -45,6 +48,6 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
     if (validation != null) {
       standardizer.applyInPlace(validation);
     }
-    return new TrainingData(train, validation, split.test(), standardizer, classNames, inputShape);
+    return new TrainingData(train, validation, split.test(), standardizer, classNames, inputShape, featureNames);
   }
 }

@@ -72,6 +72,32 @@ class CsvTableCliTest {
     assertTrue(!s.containsKey("top_5_accuracy"), r.out());
   }
 
+  /** The model's columns are found by name: a table with them in another order scores as the training order does. */
+  @Test
+  void evalAndPredictFindTheColumnsByTheirNames() throws IOException {
+    Path other = Files.writeString(dir.resolve("ordered.csv"), rows(90, 3));
+    StringBuilder shuffled = new StringBuilder("depth,weight,id,species,length\n");
+    List<String> lines = Files.readAllLines(other);
+    for (int i = 1; i < lines.size(); i++) {
+      String[] c = lines.get(i).split(",");
+      shuffled.append(String.join(",", c[3], c[2], Integer.toString(i), c[1], c[0])).append('\n');
+    }
+    Path reordered = Files.writeString(dir.resolve("reordered.csv"), shuffled);
+    Map<String, String> inOrder = CliRun.run("eval", "--model", model.toString(), "--data", other.toString(),
+        "--backend", "cpu").summary();
+    CliRun r = CliRun.run("eval", "--model", model.toString(), "--data", reordered.toString(), "--backend", "cpu");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(inOrder.get("accuracy"), r.summary().get("accuracy"));
+    assertEquals(inOrder.get("loss"), r.summary().get("loss"));
+    CliRun predicted = CliRun.run("predict", "--model", model.toString(), reordered.toString(), "--backend", "cpu");
+    assertEquals(0, predicted.code(), predicted.err());
+    assertEquals(90, predicted.lines().size());
+    Path lacking = Files.writeString(dir.resolve("lacking.csv"), "length,species,depth\n1,alpha,2\n");
+    CliRun refused = CliRun.run("eval", "--model", model.toString(), "--data", lacking.toString());
+    assertEquals("jgrad eval: " + lacking + ": no column 'weight' (the columns read are length, weight, depth)",
+        refused.errorLine());
+  }
+
   @Test
   void predictReadsRowsWithOrWithoutTheLabelColumn() throws IOException {
     Path labelled = Files.writeString(dir.resolve("labelled.csv"), "length,species,weight,depth\n2,gamma,2000,-2\n"

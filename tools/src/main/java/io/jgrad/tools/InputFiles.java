@@ -52,19 +52,32 @@ public final class InputFiles {
     return read(files, inputShape, CsvUnits.ANY);
   }
 
+  /**
+   * The columns of a model trained on a table ({@link io.jgrad.data.CsvDataset}): a CSV file with a header is read by
+   * the header's names, in the model's order, other columns left out; in a file without one, a row one value longer
+   * than the input holds the label too, and that cell is left out.
+   *
+   * @param features the input's columns by name, in order ({@link ModelFile#featureNames}); column indices, or none,
+   *     where the table had no header
+   * @param label the table's label column: a header name, or a 0-based index (negative from the end)
+   */
+  public record TableColumns(List<String> features, String label) {
+    public TableColumns {
+      features = List.copyOf(features);
+    }
+
+    boolean named() {
+      return !features.isEmpty() && !features.stream().allMatch(f -> f.matches("\\d+"));
+    }
+  }
+
   /** {@link #read(List, int[])}, a CSV file's values checked as {@code units} says. */
   public static Examples read(List<Path> files, int[] inputShape, CsvUnits units) {
     return read(files, inputShape, units, null);
   }
 
-  /**
-   * {@link #read(List, int[], CsvUnits)} for a model trained on a table ({@link io.jgrad.data.CsvDataset}): a CSV row
-   * one value longer than the model's input holds the label too, in {@code labelColumn}, and that cell is left out.
-   *
-   * @param labelColumn the table's label column: a header name, or a 0-based index (negative from the end); null where
-   *     the model was not trained on a table
-   */
-  public static Examples read(List<Path> files, int[] inputShape, CsvUnits units, String labelColumn) {
+  /** {@link #read(List, int[], CsvUnits)} for a model of a table with these columns (null: not a table's model). */
+  public static Examples read(List<Path> files, int[] inputShape, CsvUnits units, TableColumns table) {
     int features = Arrays.stream(inputShape).reduce(1, Math::multiplyExact);
     List<String> names = new ArrayList<>();
     List<float[]> rows = new ArrayList<>();
@@ -73,7 +86,7 @@ public final class InputFiles {
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
       boolean isImage = IMAGE_SUFFIXES.stream().anyMatch(name::endsWith);
       List<float[]> read = isImage ? List.of(image(file, inputShape))
-          : name.endsWith(".csv") ? csv(file, features, units, labelColumn)
+          : name.endsWith(".csv") ? csv(file, features, units, table)
           : idx(file, inputShape);
       for (int i = 0; i < read.size(); i++) {
         names.add(isImage ? file.toString() : file + "#" + i);
@@ -162,7 +175,8 @@ public final class InputFiles {
     return rows;
   }
 
-  private static List<float[]> csv(Path file, int features, CsvUnits units, String labelColumn) {
+  private static List<float[]> csv(Path file, int features, CsvUnits units, TableColumns table) {
+    String labelColumn = table == null ? null : table.label();
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -171,17 +185,26 @@ public final class InputFiles {
     }
     List<float[]> rows = new ArrayList<>();
     List<String> header = List.of();
+    int[] picks = null; // the model's columns in a header's order, where the model knows them by name
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
       if (line.isEmpty()) {
         continue;
       }
       List<String> cells = new ArrayList<>(Arrays.stream(line.split(",", -1)).map(c -> unquoted(c.strip())).toList());
-      if (rows.isEmpty() && header.isEmpty() && isHeader(cells, labelColumn, features)) {
+      if (rows.isEmpty() && header.isEmpty() && isHeader(cells, table, features)) {
         header = cells;
+        picks = table != null && table.named() ? columnsByName(file, header, table.features()) : null;
         continue;
       }
-      if (labelColumn != null && cells.size() == features + 1) {
+      if (picks != null) {
+        if (cells.size() != header.size()) {
+          throw new InvalidFileException(file.toString(), "line " + (n + 1) + " has " + cells.size() + " values, the "
+              + "header " + header.size());
+        }
+        List<String> all = cells;
+        cells = Arrays.stream(picks).mapToObj(all::get).collect(java.util.stream.Collectors.toList());
+      } else if (labelColumn != null && cells.size() == features + 1) {
         cells.remove(labelIndex(file, labelColumn, header, cells.size()));
       }
       float[] row = new float[cells.size()];
@@ -221,7 +244,11 @@ public final class InputFiles {
    * Whether a first row names the columns: it holds the label column's name, or a value that is not a number (a table's
    * label, text in a row of data, does not count; nor does a row of a table whose label is named and not in it).
    */
-  private static boolean isHeader(List<String> cells, String labelColumn, int features) {
+  private static boolean isHeader(List<String> cells, TableColumns table, int features) {
+    if (table != null && table.named() && cells.containsAll(table.features())) {
+      return true;
+    }
+    String labelColumn = table == null ? null : table.label();
     List<String> values = new ArrayList<>(cells);
     if (labelColumn != null && cells.size() == features + 1) {
       if (cells.contains(labelColumn)) {
@@ -244,6 +271,19 @@ public final class InputFiles {
       }
     }
     return false;
+  }
+
+  /** Where each of the model's columns is in {@code header}. */
+  private static int[] columnsByName(Path file, List<String> header, List<String> names) {
+    int[] at = new int[names.size()];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = header.indexOf(names.get(i));
+      if (at[i] < 0) {
+        throw new InvalidFileException(file.toString(), "no column '" + names.get(i) + "' (the model reads "
+            + String.join(", ", names) + ")");
+      }
+    }
+    return at;
   }
 
   /** Where the label is in a row of {@code width} cells: by the header's names, or by index. */

@@ -23,27 +23,35 @@ import java.util.Map;
  * What inference needs besides the weights, kept in a safetensors file's metadata (plain strings, so PyTorch's and
  * Hugging Face's tools read it too): the architecture ({@code jgrad.model.*}), the input standardisation fitted on the
  * training set ({@code jgrad.input.mean}/{@code std}, one value per channel plane), the class names
- * ({@code jgrad.classes}, a JSON array) and the data set trained on ({@code jgrad.dataset}). A training checkpoint
- * written with {@link CheckpointWriter#metadata} carries it too, so either file is a model file.
+ * ({@code jgrad.classes}, a JSON array), the data set trained on ({@code jgrad.dataset}) and, for a table, the names of
+ * its feature columns ({@code jgrad.input.columns}, a JSON array). A training checkpoint written with
+ * {@link CheckpointWriter#metadata} carries it too, so either file is a model file.
  *
  * @param mean per channel plane, in the units of the raw features (pixels in [0, 1])
  * @param std per channel plane
  * @param dataset the name of the data set trained on ({@code jgrad eval}'s default), or "" when unknown
+ * @param featureNames the input's columns by name, in order, for a model of a table; empty otherwise
  */
 public record ModelFile(Architecture architecture, double[] mean, double[] std, List<String> classNames,
-    String dataset) {
+    String dataset, List<String> featureNames) {
   static final String MEAN = "jgrad.input.mean";
   static final String STD = "jgrad.input.std";
   static final String CLASSES = "jgrad.classes";
   static final String DATASET = "jgrad.dataset";
+  static final String COLUMNS = "jgrad.input.columns";
   private static final JsonFactory JSON = new JsonFactory();
 
   public ModelFile {
     mean = mean.clone();
     std = std.clone();
     classNames = List.copyOf(classNames);
+    featureNames = List.copyOf(featureNames);
     if (classNames.size() != architecture.classes()) {
       throw new IllegalArgumentException(classNames.size() + " class names for " + architecture.classes() + " classes");
+    }
+    if (!featureNames.isEmpty() && featureNames.size() != architecture.featureSize()) {
+      throw new IllegalArgumentException(featureNames.size() + " column names for " + architecture.featureSize()
+          + " features");
     }
     Standardizer.of(architecture.featureSize(), mean, std); // refuses statistics that do not fit the input
   }
@@ -53,7 +61,12 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
       String dataset) {
     List<String> names = classNames != null ? classNames
         : java.util.stream.IntStream.range(0, architecture.classes()).mapToObj(Integer::toString).toList();
-    return new ModelFile(architecture, standardizer.mean(), standardizer.std(), names, dataset);
+    return new ModelFile(architecture, standardizer.mean(), standardizer.std(), names, dataset, List.of());
+  }
+
+  /** This description for a model of a table whose feature columns are {@code names}, in the input's order. */
+  public ModelFile withFeatureNames(List<String> names) {
+    return new ModelFile(architecture, mean, std, classNames, dataset, names);
   }
 
   @Override
@@ -77,6 +90,9 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     m.put(STD, doubles(std));
     m.put(CLASSES, jsonArray(classNames));
     m.put(DATASET, dataset);
+    if (!featureNames.isEmpty()) {
+      m.put(COLUMNS, jsonArray(featureNames));
+    }
     return m;
   }
 
@@ -85,8 +101,9 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     Architecture architecture = Architectures.fromMetadata(metadata, source);
     try {
       return new ModelFile(architecture, parseDoubles(required(metadata, MEAN, source)),
-          parseDoubles(required(metadata, STD, source)), parseJsonArray(required(metadata, CLASSES, source)),
-          metadata.getOrDefault(DATASET, ""));
+          parseDoubles(required(metadata, STD, source)), parseJsonArray(required(metadata, CLASSES, source), CLASSES),
+          metadata.getOrDefault(DATASET, ""),
+          metadata.containsKey(COLUMNS) ? parseJsonArray(metadata.get(COLUMNS), COLUMNS) : List.of());
     } catch (IllegalArgumentException | IOException e) {
       throw new InvalidFileException(source, "bad model description: " + e.getMessage(), e);
     }
@@ -132,15 +149,15 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     return out.toString();
   }
 
-  private static List<String> parseJsonArray(String text) throws IOException {
+  private static List<String> parseJsonArray(String text, String key) throws IOException {
     List<String> names = new ArrayList<>();
     try (JsonParser p = JSON.createParser(text)) {
       if (p.nextToken() != JsonToken.START_ARRAY) {
-        throw new IOException(CLASSES + " is not a JSON array of strings");
+        throw new IOException(key + " is not a JSON array of strings");
       }
       for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
         if (t != JsonToken.VALUE_STRING) {
-          throw new IOException(CLASSES + " is not a JSON array of strings");
+          throw new IOException(key + " is not a JSON array of strings");
         }
         names.add(p.getText());
       }

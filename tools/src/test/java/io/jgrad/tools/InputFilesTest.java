@@ -126,6 +126,31 @@ class InputFilesTest {
         e.getMessage());
   }
 
+  /** A model of a table without a header: its columns are indices, read in order. */
+  private static InputFiles.TableColumns labelled(String label) {
+    return new InputFiles.TableColumns(List.of("0", "1"), label);
+  }
+
+  /** A table's model finds its columns by the header's names, in any order, and leaves the others out. */
+  @Test
+  void aTablesColumnsAreFoundByTheHeadersNames() throws IOException {
+    InputFiles.TableColumns columns = new InputFiles.TableColumns(List.of("x", "y"), "species");
+    Path reordered = Files.writeString(dir.resolve("reordered.csv"), "id,y,species,x\n7,2,setosa,1\n8,4,b,3\n");
+    assertArrayEquals(new float[] {1, 2, 3, 4},
+        InputFiles.read(List.of(reordered), new int[] {2}, InputFiles.CsvUnits.ANY, columns).features());
+    Path lacking = Files.writeString(dir.resolve("lacking.csv"), "y,z\n1,2\n");
+    InvalidFileException e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(lacking), new int[] {2}, InputFiles.CsvUnits.ANY, columns));
+    assertEquals(lacking + ": no column 'x' (the model reads x, y)", e.getMessage());
+    Path ragged = Files.writeString(dir.resolve("ragged.csv"), "y,x\n1,2\n3\n");
+    e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(ragged), new int[] {2}, InputFiles.CsvUnits.ANY, columns));
+    assertEquals(ragged + ": line 3 has 1 values, the header 2", e.getMessage());
+    Path bare = Files.writeString(dir.resolve("bare2.csv"), "1,2\n3,4\n"); // no header: in order
+    assertArrayEquals(new float[] {1, 2, 3, 4},
+        InputFiles.read(List.of(bare), new int[] {2}, InputFiles.CsvUnits.ANY, columns).features());
+  }
+
   /**
    * A table's model reads rows with or without their label: the label column (by the header's name or by index) is
    * left out of rows one value longer than the input, and a first row of data with a text label is not a header.
@@ -134,15 +159,15 @@ class InputFilesTest {
   void aTablesLabelColumnIsLeftOutOfRowsThatHoldIt() throws IOException {
     Path named = Files.writeString(dir.resolve("named.csv"), "x,species,y\n1,setosa,2\n3,4\n");
     assertArrayEquals(new float[] {1, 2, 3, 4},
-        InputFiles.read(List.of(named), new int[] {2}, InputFiles.CsvUnits.ANY, "species").features());
+        InputFiles.read(List.of(named), new int[] {2}, InputFiles.CsvUnits.ANY, labelled("species")).features());
     Path bare = Files.writeString(dir.resolve("bare.csv"), "1,2,setosa\n3,4,virginica\n5,6\n");
     assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6},
-        InputFiles.read(List.of(bare), new int[] {2}, InputFiles.CsvUnits.ANY, "-1").features());
+        InputFiles.read(List.of(bare), new int[] {2}, InputFiles.CsvUnits.ANY, labelled("-1")).features());
     Path first = Files.writeString(dir.resolve("first.csv"), "7,1,2\n8,3,4\n");
     assertArrayEquals(new float[] {1, 2, 3, 4},
-        InputFiles.read(List.of(first), new int[] {2}, InputFiles.CsvUnits.ANY, "0").features());
+        InputFiles.read(List.of(first), new int[] {2}, InputFiles.CsvUnits.ANY, labelled("0")).features());
     InvalidFileException e = assertThrows(InvalidFileException.class,
-        () -> InputFiles.read(List.of(bare), new int[] {2}, InputFiles.CsvUnits.ANY, "species"));
+        () -> InputFiles.read(List.of(bare), new int[] {2}, InputFiles.CsvUnits.ANY, labelled("species")));
     assertEquals(bare + ": rows of 3 values hold the features and a label, but the model's label column 'species' is "
         + "not in a header row", e.getMessage());
   }

@@ -128,6 +128,24 @@ class PredictorTest extends ScalarBackendTest {
     }
   }
 
+  /** A table's column names go into the metadata and come back; a count other than the input's is refused. */
+  @Test
+  void aTablesFeatureNamesRoundTripThroughTheMetadata() {
+    ModelFile plain = ModelFile.of(SPEC, Standardizer.of(8, new double[] {0, 0}, new double[] {1, 1}), null, "csv");
+    assertEquals(List.of(), ModelFile.fromMetadata(plain.metadata(), "plain").featureNames());
+    assertTrue(!plain.metadata().containsKey("jgrad.input.columns"));
+    List<String> names = List.of("a", "b \"quoted\"", "c", "d", "e", "f", "g", "h");
+    ModelFile table = plain.withFeatureNames(names);
+    assertEquals(names, ModelFile.fromMetadata(table.metadata(), "table").featureNames());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> plain.withFeatureNames(List.of("a", "b")));
+    assertEquals("2 column names for 8 features", e.getMessage());
+    Map<String, String> bad = new HashMap<>(table.metadata());
+    bad.put("jgrad.input.columns", "{\"a\": 1}");
+    InvalidFileException invalid = assertThrows(InvalidFileException.class, () -> ModelFile.fromMetadata(bad, "bad"));
+    assertEquals("bad: bad model description: jgrad.input.columns is not a JSON array of strings", invalid.getMessage());
+  }
+
   private static int argmax(float[] x, int from, int n) {
     int best = 0;
     for (int c = 1; c < n; c++) {
