@@ -8,8 +8,9 @@ import java.util.List;
  * One line of a CSV file split at its commas without copying its cells: a number is read straight from the line's
  * characters, and a cell becomes text only when asked (a label, a header, an error). A cell in double quotes (RFC 4180:
  * commas inside, {@code ""} for a quote) is unquoted into text as the line is split. Cells are stripped of whitespace.
+ * {@link CsvDataset} reads tables with it, and {@code predict} its input files. One instance serves line after line.
  */
-final class CsvLine {
+public final class CsvLine {
   /** 10^0 … 10^10: each exact in float (5^10 < 2^24). */
   private static final float[] POWERS_OF_TEN = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
 
@@ -23,7 +24,7 @@ final class CsvLine {
   private String[] quoted = new String[16];
 
   /** Splits {@code text}; returns false where a quoted cell is not closed on the line. */
-  boolean split(String text) {
+  public boolean split(String text) {
     line = text;
     count = 0;
     int n = text.length();
@@ -87,16 +88,18 @@ final class CsvLine {
     count++;
   }
 
-  int size() {
+  /** The cells of the line split last. */
+  public int size() {
     return count;
   }
 
-  String text(int i) {
+  /** Cell i as text, unquoted and stripped. */
+  public String text(int i) {
     return quoted[i] != null ? quoted[i] : line.substring(start[i], end[i]);
   }
 
   /** Cell i's value, NaN where it is not a decimal number (as for "NaN"): unboxed, as a table has millions. */
-  float value(int i) {
+  public float value(int i) {
     if (quoted[i] == null) {
       float v = plainDecimal(line, start[i], end[i]);
       if (!Float.isNaN(v)) {
@@ -107,7 +110,8 @@ final class CsvLine {
     return v == null ? Float.NaN : v;
   }
 
-  List<String> texts() {
+  /** Every cell as text. */
+  public List<String> texts() {
     List<String> all = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       all.add(text(i));
@@ -116,7 +120,7 @@ final class CsvLine {
   }
 
   /** The cell's value, or null where it is not a decimal number (Java's "1f" and "0x1p3" are not). */
-  static Float number(String cell) {
+  public static Float number(String cell) {
     char last = cell.isEmpty() ? 'x' : Character.toLowerCase(cell.charAt(cell.length() - 1));
     int signs = cell.startsWith("-") || cell.startsWith("+") ? 1 : 0;
     if (last == 'f' || last == 'd' || cell.regionMatches(true, signs, "0x", 0, 2)) {

@@ -1,5 +1,6 @@
 package io.jgrad.tools;
 
+import io.jgrad.data.CsvLine;
 import io.jgrad.data.IdxImages;
 import io.jgrad.data.IdxReader;
 import io.jgrad.io.InvalidFileException;
@@ -186,12 +187,17 @@ public final class InputFiles {
     List<float[]> rows = new ArrayList<>();
     List<String> header = List.of();
     int[] picks = null; // the model's columns in a header's order, where the model knows them by name
+    CsvLine split = new CsvLine();
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
       if (line.isEmpty()) {
         continue;
       }
-      List<String> cells = new ArrayList<>(Arrays.stream(line.split(",", -1)).map(c -> unquoted(c.strip())).toList());
+      if (!split.split(line)) {
+        throw new InvalidFileException(file.toString(), "line " + (n + 1) + ", a quoted cell runs past the end of the "
+            + "line (cells spanning lines are not read)");
+      }
+      List<String> cells = new ArrayList<>(split.texts());
       if (rows.isEmpty() && header.isEmpty() && isHeader(cells, table, features)) {
         header = cells;
         picks = table != null && table.named() ? columnsByName(file, header, table.features()) : null;
@@ -203,19 +209,19 @@ public final class InputFiles {
               + "header " + header.size());
         }
         List<String> all = cells;
-        cells = Arrays.stream(picks).mapToObj(all::get).collect(java.util.stream.Collectors.toList());
+        cells = new ArrayList<>(Arrays.stream(picks).mapToObj(all::get).toList());
       } else if (labelColumn != null && cells.size() == features + 1) {
         cells.remove(labelIndex(file, labelColumn, header, cells.size()));
       }
       float[] row = new float[cells.size()];
       for (int i = 0; i < row.length; i++) {
-        try {
-          row[i] = Float.parseFloat(cells.get(i));
-        } catch (NumberFormatException e) {
+        Float v = CsvLine.number(cells.get(i));
+        if (v == null) {
           throw new InvalidFileException(file.toString(), "line " + (n + 1) + ", value " + (i + 1) + " is '"
               + cells.get(i) + "', not a number" + (row.length == features + 1 ? " (a label column? give the features "
               + "alone)" : ""));
         }
+        row[i] = v;
       }
       if (row.length != features) {
         throw new InvalidFileException(file.toString(), "line " + (n + 1) + " has " + row.length
@@ -263,14 +269,7 @@ public final class InputFiles {
         // an index outside the row: every value counts
       }
     }
-    for (String v : values) {
-      try {
-        Float.parseFloat(v);
-      } catch (NumberFormatException e) {
-        return true;
-      }
-    }
-    return false;
+    return values.stream().anyMatch(v -> CsvLine.number(v) == null);
   }
 
   /** Where each of the model's columns is in {@code header}. */
@@ -303,11 +302,5 @@ public final class InputFiles {
     throw new InvalidFileException(file.toString(), "rows of " + width + " values hold the features and a label, "
         + "but the model's label column '" + labelColumn + "' is not " + (header.isEmpty() ? "in a header row"
         : "among " + String.join(", ", header)));
-  }
-
-  /** A cell without the double quotes a spreadsheet may put around it. */
-  private static String unquoted(String cell) {
-    boolean quoted = cell.length() >= 2 && cell.startsWith("\"") && cell.endsWith("\"");
-    return quoted ? cell.substring(1, cell.length() - 1).strip() : cell;
   }
 }

@@ -135,7 +135,7 @@ class InputFilesTest {
   @Test
   void aTablesColumnsAreFoundByTheHeadersNames() throws IOException {
     InputFiles.TableColumns columns = new InputFiles.TableColumns(List.of("x", "y"), "species");
-    Path reordered = Files.writeString(dir.resolve("reordered.csv"), "id,y,species,x\n7,2,setosa,1\n8,4,b,3\n");
+    Path reordered = Files.writeString(dir.resolve("reordered.csv"), "id,y,species,x\n\"7, a\",2,setosa,1\n8,4,b,3\n");
     assertArrayEquals(new float[] {1, 2, 3, 4},
         InputFiles.read(List.of(reordered), new int[] {2}, InputFiles.CsvUnits.ANY, columns).features());
     Path lacking = Files.writeString(dir.resolve("lacking.csv"), "y,z\n1,2\n");
