@@ -1,9 +1,15 @@
 package io.jgrad.examples;
 
 import io.jgrad.data.CsvDataset;
+import io.jgrad.data.CsvLine;
 import io.jgrad.data.TrainTestSplit;
 import io.jgrad.data.ValidationSplit;
 import io.jgrad.io.InvalidFileException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,6 +32,27 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
 
   /** Both parts, unstandardised, and the names of the classes and of the feature columns. */
   record Parts(TrainTestSplit split, List<String> classNames, List<String> featureNames) {}
+
+  /**
+   * The cells of {@code file}'s first non-blank line, or 0 where it cannot be read or holds no such line: the JIT
+   * warm-up's guess at the table's width before it loads (the reading that follows reports what is wrong).
+   */
+  static int cellsInFirstRow(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return 0; // a FIFO would block the read
+    }
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      for (String line; (line = in.readLine()) != null; ) {
+        CsvLine cells = new CsvLine();
+        if (!line.isBlank()) {
+          return cells.split(line) ? cells.size() : 0;
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // the table's own reading says what is wrong
+    }
+    return 0;
+  }
 
   Parts read() {
     CsvDataset table = CsvDataset.read(train, labelColumn);

@@ -59,6 +59,9 @@ final class TrainCommand implements Callable<Integer> {
   /** The CNN's peak learning rate under Adam/AdamW when --lr is not given. */
   static final double CNN_ADAM_LR = 5e-3;
 
+  /** The classes the JIT warm-up's network guesses for a table, before the table is read. */
+  private static final int CSV_WARM_UP_CLASSES = 2;
+
   /** {@code --model}: a multi-layer perceptron, or the convolutional net of {@link CnnSpec}. */
   enum ModelKind {
     MLP, CNN
@@ -538,14 +541,17 @@ final class TrainCommand implements Callable<Integer> {
    * that takes more than a quarter of the memory the backend has free.
    */
   private JitWarmUp warmUp(Backend backend, Datasets ds) {
-    if (warmUpSteps == 0 || !backend.name().startsWith("cpu") || !ds.images()) { // a table's width is in its file
+    // A table's width is its first row's, less the label; its classes are known once it is read, and the warm-up's
+    // guess changes only the output layer's width, whose products are small either way.
+    int features = ds.images() ? ds.featureSize() : CsvFiles.cellsInFirstRow(data) - 1;
+    if (warmUpSteps == 0 || !backend.name().startsWith("cpu") || features < 1) {
       return JitWarmUp.none();
     }
-    int[] shape = ds.inputShape(ds.featureSize());
-    int classes = ds.classNames.size();
+    int[] shape = ds.images() ? ds.inputShape(features) : new int[] {features};
+    int classes = ds.images() ? ds.classNames.size() : CSV_WARM_UP_CLASSES;
     boolean cnn = modelKind == ModelKind.CNN;
     MemoryPlan plan = cnn ? MemoryPlan.of(new CnnSpec(shape, dropout, classes), batch, optimizer, momentum)
-        : MemoryPlan.of(ds.featureSize(), hidden, classes, batch, optimizer, momentum);
+        : MemoryPlan.of(features, hidden, classes, batch, optimizer, momentum);
     if (!plan.fitsIn(backend.memoryCapacity(), 0.25)) {
       return JitWarmUp.none(); // its copy beside the loading data would crowd the run; the run reports what is too big
     }

@@ -3,6 +3,7 @@ package io.jgrad.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.testing.Fifos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,40 @@ class CsvTableCliTest {
   void trainsOnTheTableAndTestsOnAFifthHeldOut() {
     assertEquals("csv", trained.get("dataset"));
     assertTrue(Double.parseDouble(trained.get("test_accuracy")) >= 0.95, trained.toString());
+  }
+
+  /**
+   * The JIT warm-up runs for a table too (its width from the first row, two classes guessed) and changes nothing: the
+   * run without it ends with the same bits.
+   */
+  @Test
+  void theWarmUpLeavesATablesRunAsItIs() throws IOException {
+    CliRun r = CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--label-column", "species",
+        "--hidden", "16", "--batch", "16", "--epochs", "20", "--lr", "0.01", "--threads", "1", "--backend", "cpu",
+        "--no-progress", "--warm-up", "0");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(trained.get("train_loss"), r.summary().get("train_loss"));
+    assertEquals(trained.get("test_loss"), r.summary().get("test_loss"));
+  }
+
+  /** The warm-up's guess at a table's width: its first row's cells, 0 where there is nothing to read without blocking. */
+  @Test
+  void theWarmUpTakesTheWidthFromTheFirstRow() throws Exception {
+    assertEquals(4, CsvFiles.cellsInFirstRow(table));
+    assertEquals(3, CsvFiles.cellsInFirstRow(Files.writeString(dir.resolve("blank-first.csv"), "\n \n1,\"2,5\",a\n")));
+    assertEquals(0, CsvFiles.cellsInFirstRow(dir.resolve("absent.csv")));
+    assertEquals(0, CsvFiles.cellsInFirstRow(Files.writeString(dir.resolve("open.csv"), "1,\"a\n")));
+    assertEquals(0, CsvFiles.cellsInFirstRow(Fifos.make(dir.resolve("peek.csv"))));
+  }
+
+  /** A named pipe as the table is refused, not read (the warm-up's peek at its first row included). */
+  @Test
+  void aPipeIsRefusedWithoutBlocking() throws Exception {
+    Path fifo = Fifos.make(dir.resolve("pipe.csv"));
+    CliRun r = CliRun.run("train", "--dataset", "csv", "--data", fifo.toString(), "--epochs", "1", "--backend",
+        "cpu");
+    assertEquals(1, r.code(), r.out());
+    assertEquals("jgrad train: " + fifo + ": not a regular file (a FIFO, socket or device): refused", r.errorLine());
   }
 
   @Test
