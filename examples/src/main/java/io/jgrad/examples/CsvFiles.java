@@ -17,7 +17,8 @@ import java.util.List;
  * {@code train --dataset csv}: a table of the user's, the classes those found in its training file, and the test part
  * read from a second file or held out of the first.
  *
- * @param test the test table (its columns and classes those of {@code train}), or null to hold out {@code testSplit}
+ * @param test the test table (with {@code train}'s columns, found by name, and classes), or null to hold out
+ *     {@code testSplit}
  * @param labelColumn a header name or a 0-based index, as {@link CsvDataset#read(Path, String)} takes it
  */
 record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
@@ -42,8 +43,8 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
       return 0; // a FIFO would block the read
     }
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      CsvLine cells = new CsvLine();
       for (String line; (line = in.readLine()) != null; ) {
-        CsvLine cells = new CsvLine();
         if (!line.isBlank()) {
           return cells.split(line) ? cells.size() : 0;
         }
@@ -66,10 +67,11 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
       return new Parts(new TrainTestSplit(carved.train(), carved.validation()), table.classNames(),
           table.featureNames());
     }
-    CsvDataset tests = CsvDataset.read(test, table.labelColumn(), table.classNames());
-    if (!tests.featureNames().equals(table.featureNames())) {
-      throw new InvalidFileException(test.toString(), "its feature columns (" + String.join(", ", tests.featureNames())
-          + ") are not " + train + "'s (" + String.join(", ", table.featureNames()) + ")");
+    CsvDataset tests;
+    try { // the training table's columns, found by name as eval finds a model's
+      tests = CsvDataset.read(test, table.labelColumn(), table.classNames()).select(table.featureNames());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidFileException(test.toString(), e.getMessage(), e);
     }
     return new Parts(new TrainTestSplit(table.data(), tests.data()), table.classNames(), table.featureNames());
   }

@@ -107,17 +107,22 @@ class CsvTableCliTest {
     assertTrue(!s.containsKey("top_5_accuracy"), r.out());
   }
 
-  /** The model's columns are found by name: a table with them in another order scores as the training order does. */
-  @Test
-  void evalAndPredictFindTheColumnsByTheirNames() throws IOException {
-    Path other = Files.writeString(dir.resolve("ordered.csv"), rows(90, 3));
+  /** {@code table}'s rows with the columns in another order and a numeric column more. */
+  static Path reordered(Path table, String name) throws IOException {
     StringBuilder shuffled = new StringBuilder("depth,weight,id,species,length\n");
-    List<String> lines = Files.readAllLines(other);
+    List<String> lines = Files.readAllLines(table);
     for (int i = 1; i < lines.size(); i++) {
       String[] c = lines.get(i).split(",");
       shuffled.append(String.join(",", c[3], c[2], Integer.toString(i), c[1], c[0])).append('\n');
     }
-    Path reordered = Files.writeString(dir.resolve("reordered.csv"), shuffled);
+    return Files.writeString(dir.resolve(name), shuffled);
+  }
+
+  /** The model's columns are found by name: a table with them in another order scores as the training order does. */
+  @Test
+  void evalAndPredictFindTheColumnsByTheirNames() throws IOException {
+    Path other = Files.writeString(dir.resolve("ordered.csv"), rows(90, 3));
+    Path reordered = reordered(other, "reordered.csv");
     Map<String, String> inOrder = CliRun.run("eval", "--model", model.toString(), "--data", other.toString(),
         "--backend", "cpu").summary();
     CliRun r = CliRun.run("eval", "--model", model.toString(), "--data", reordered.toString(), "--backend", "cpu");
@@ -167,6 +172,17 @@ class CsvTableCliTest {
         + "--label-column out to continue that run", contradicting.errorLine());
   }
 
+  /** A --test-data table is read by the training table's column names, in any order. */
+  @Test
+  void aTestTableWithItsColumnsInAnotherOrderIsReadByName() throws IOException {
+    Path tests = reordered(Files.writeString(dir.resolve("tests.csv"), rows(60, 4)), "tests-reordered.csv");
+    CliRun r = CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--test-data", tests.toString(),
+        "--label-column", "species", "--hidden", "16", "--batch", "16", "--epochs", "20", "--lr", "0.01",
+        "--threads", "1", "--backend", "cpu", "--no-progress");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Double.parseDouble(r.summary().get("test_accuracy")) >= 0.95, r.out());
+  }
+
   @Test
   void misusedTableOptionsAreOneLineErrors() throws IOException {
     String wrongColumns = Files.writeString(dir.resolve("wrong.csv"), "length,species,mass,depth\n1,alpha,2,3\n")
@@ -186,7 +202,7 @@ class CsvTableCliTest {
         "--model cnn needs images; --dataset csv is a table: train an MLP on it (--model mlp, the default)",
         "--test-data " + table + " is the test part: --test-split 0.3 would hold out another",
         "--test-split must be in (0, 1), got 1.0",
-        wrongColumns + ": its feature columns (length, mass, depth) are not " + table + "'s (length, weight, depth)",
+        wrongColumns + ": no column 'weight' (the columns read are length, weight, depth)",
         table + ": line 2, column 'species' is 'alpha', not a number (text columns need encoding as numbers; the label "
             + "is taken from the last column, 'depth')",
     };
