@@ -52,7 +52,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       return this;
     }
     int n = data.featureSize();
-    boolean headerless = featureNames.stream().allMatch(s -> s.matches("\\d+"));
+    boolean headerless = namedByIndex(featureNames);
     if (headerless && names.size() == n) {
       return this;
     }
@@ -74,6 +74,11 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     }
     LabeledData selected = new LabeledData(picked, data.labels(), from.length, data.numClasses());
     return new CsvDataset(selected, names, labelColumn, classNames);
+  }
+
+  /** Whether feature names are column indices, as a table without a header row names its features. */
+  public static boolean namedByIndex(List<String> featureNames) {
+    return featureNames.stream().allMatch(s -> s.matches("\\d+"));
   }
 
   /**

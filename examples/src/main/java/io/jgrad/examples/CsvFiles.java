@@ -5,6 +5,7 @@ import io.jgrad.data.CsvLine;
 import io.jgrad.data.TrainTestSplit;
 import io.jgrad.data.ValidationSplit;
 import io.jgrad.io.InvalidFileException;
+import io.jgrad.train.TrainingCheckpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +31,17 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
    * same test rows.
    */
   private static final long TEST_SPLIT_SEED = 0;
+
+  /** The setting a checkpoint records the label column under: train's option, as {@link RecordedSettings} merges it. */
+  static final String LABEL_COLUMN = "label-column";
+
+  /** The label column a checkpoint records when none was named: the last. */
+  static final String LAST_COLUMN = "-1";
+
+  /** The label column recorded in a table's model file (the last where none is recorded), for eval and predict. */
+  static String recordedLabelColumn(Path model) {
+    return TrainingCheckpoint.recordedConfig(model).getOrDefault(LABEL_COLUMN, LAST_COLUMN);
+  }
 
   /** Both parts, unstandardised, and the names of the classes and of the feature columns. */
   record Parts(TrainTestSplit split, List<String> classNames, List<String> featureNames) {}

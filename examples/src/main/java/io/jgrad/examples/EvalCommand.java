@@ -131,7 +131,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(model + " was trained on a CSV table: pass the one to evaluate on as --data "
           + "FILE.csv");
     }
-    String column = labelColumn != null ? labelColumn : TrainingCheckpoint.recordedConfig(model).get("label-column");
+    String column = labelColumn != null ? labelColumn : CsvFiles.recordedLabelColumn(model);
     CsvDataset table = CsvDataset.read(data, column, description.classNames());
     if (description.featureNames().isEmpty()) {
       return table.data();

@@ -5,7 +5,6 @@ import io.jgrad.tools.InputFiles;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.Prediction;
 import io.jgrad.tools.Predictor;
-import io.jgrad.train.TrainingCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +51,7 @@ final class PredictCommand implements Callable<Integer> {
       // A table's model reads a header's columns by name and skips the label, as eval reads the table.
       InputFiles.TableColumns table = Datasets.find(trainedOn).filter(d -> !d.images()).isPresent()
           ? new InputFiles.TableColumns(predictor.description().featureNames(),
-              TrainingCheckpoint.recordedConfig(modelFile.path).getOrDefault("label-column", "-1"))
+              CsvFiles.recordedLabelColumn(modelFile.path))
           : null;
       InputFiles.Examples examples =
           InputFiles.read(inputs, predictor.description().architecture().inputShape(), units, table);

@@ -527,7 +527,7 @@ final class TrainCommand implements Callable<Integer> {
     // data set, what was given stands for itself.
     boolean table = dataset == Datasets.CSV;
     if (table || labelColumn != null) {
-      c.put("label-column", labelColumn != null ? labelColumn : "-1");
+      c.put(CsvFiles.LABEL_COLUMN, labelColumn != null ? labelColumn : CsvFiles.LAST_COLUMN);
     }
     if (table && testData == null || testSplit != null) {
       c.put("test-split", Double.toString(testSplit != null ? testSplit : CsvFiles.DEFAULT_TEST_SPLIT));

@@ -1,6 +1,7 @@
 package io.jgrad.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.testing.Fifos;
@@ -104,7 +105,7 @@ class CsvTableCliTest {
     Map<String, String> s = r.summary();
     assertEquals("90", s.get("examples"));
     assertTrue(Double.parseDouble(s.get("accuracy")) >= 0.95, r.out());
-    assertTrue(!s.containsKey("top_5_accuracy"), r.out());
+    assertFalse(s.containsKey("top_5_accuracy"), r.out());
   }
 
   /** {@code table}'s rows with the columns in another order and a numeric column more. */

@@ -1,5 +1,6 @@
 package io.jgrad.tools;
 
+import io.jgrad.data.CsvDataset;
 import io.jgrad.data.CsvLine;
 import io.jgrad.data.IdxImages;
 import io.jgrad.data.IdxReader;
@@ -68,7 +69,7 @@ public final class InputFiles {
     }
 
     boolean named() {
-      return !features.isEmpty() && !features.stream().allMatch(f -> f.matches("\\d+"));
+      return !features.isEmpty() && !CsvDataset.namedByIndex(features);
     }
   }
 
@@ -214,28 +215,25 @@ public final class InputFiles {
         cells.remove(labelIndex(file, labelColumn, header, cells.size()));
       }
       float[] row = new float[cells.size()];
+      String labelHint = row.length == features + 1 ? " (a label column? give the features alone)" : "";
       for (int i = 0; i < row.length; i++) {
         Float v = CsvLine.number(cells.get(i));
         if (v == null) {
           throw new InvalidFileException(file.toString(), "line " + (n + 1) + ", value " + (i + 1) + " is '"
-              + cells.get(i) + "', not a number" + (row.length == features + 1 ? " (a label column? give the features "
-              + "alone)" : ""));
+              + cells.get(i) + "', not a number" + labelHint);
         }
         row[i] = v;
       }
       if (row.length != features) {
         throw new InvalidFileException(file.toString(), "line " + (n + 1) + " has " + row.length
-            + " values, the model reads " + features
-            + (row.length == features + 1 ? " (a label column? give the features alone)" : ""));
+            + " values, the model reads " + features + labelHint);
       }
       for (int i = 0; i < row.length; i++) {
-        String value = "line " + (n + 1) + ", value " + (i + 1) + " is " + row[i];
-        if (!Float.isFinite(row[i])) {
-          throw new InvalidFileException(file.toString(), value + ", not a finite number");
-        }
-        if (units == CsvUnits.PIXELS && (row[i] < 0 || row[i] > 1)) {
-          throw new InvalidFileException(file.toString(),
-              value + ", outside the pixels in [0, 1] the model was trained on (divide 0–255 values by 255)");
+        boolean finite = Float.isFinite(row[i]);
+        if (!finite || units == CsvUnits.PIXELS && (row[i] < 0 || row[i] > 1)) {
+          throw new InvalidFileException(file.toString(), "line " + (n + 1) + ", value " + (i + 1) + " is " + row[i]
+              + (finite ? ", outside the pixels in [0, 1] the model was trained on (divide 0–255 values by 255)"
+              : ", not a finite number"));
         }
       }
       rows.add(row);

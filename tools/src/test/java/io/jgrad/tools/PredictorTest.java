@@ -2,6 +2,7 @@ package io.jgrad.tools;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,7 +134,7 @@ class PredictorTest extends ScalarBackendTest {
   void aTablesFeatureNamesRoundTripThroughTheMetadata() {
     ModelFile plain = ModelFile.of(SPEC, Standardizer.of(8, new double[] {0, 0}, new double[] {1, 1}), null, "csv");
     assertEquals(List.of(), ModelFile.fromMetadata(plain.metadata(), "plain").featureNames());
-    assertTrue(!plain.metadata().containsKey("jgrad.input.columns"));
+    assertFalse(plain.metadata().containsKey("jgrad.input.columns"));
     List<String> names = List.of("a", "b \"quoted\"", "c", "d", "e", "f", "g", "h");
     ModelFile table = plain.withFeatureNames(names);
     assertEquals(names, ModelFile.fromMetadata(table.metadata(), "table").featureNames());
