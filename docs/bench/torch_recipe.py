@@ -56,31 +56,13 @@ def fit(model, bench, args, x_train, y_train, x_test, y_test, lr=1e-3):
     train = DataLoader(TensorDataset(x_train, y_train), batch_size=128, shuffle=True)
     test = DataLoader(TensorDataset(x_test, y_test), batch_size=1000)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    total = args.epochs * len(train)
-    warmup = max(1, total // 20)
-
-    def factor(step):  # jgrad's WarmupCosineLR(peak, total/20, total, peak/100), as a multiple of the peak
-        if step < warmup:
-            return (step + 1) / warmup
-        progress = min(1.0, (step - warmup) / (total - warmup))
-        return 0.01 + (1 - 0.01) * 0.5 * (1 + math.cos(math.pi * progress))
-
-    schedule = torch.optim.lr_scheduler.LambdaLR(opt, factor)
+    schedule = warmup_cosine(opt, args.epochs * len(train))
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
 
     rates = []
     for epoch in range(1, args.epochs + 1):
-        model.train()
         t0 = time.perf_counter()
-        loss_sum, seen = 0.0, 0
-        for x, y in train:
-            loss = loss_fn(model(x), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            schedule.step()
-            loss_sum += loss.item() * len(y)
-            seen += len(y)
+        loss_sum, seen = train_epoch(model, train, opt, schedule, loss_fn)
         train_seconds = time.perf_counter() - t0
         model.eval()
         correct, test_loss = 0, 0.0
@@ -97,6 +79,34 @@ def fit(model, bench, args, x_train, y_train, x_test, y_test, lr=1e-3):
     print(json.dumps({"bench": bench, "event": "summary", "backend": "torch", "threads": args.threads,
                       "torch": torch.__version__, "epochs": args.epochs,
                       "samples_per_sec": round(sum(rates) / len(rates))}))
+
+
+def warmup_cosine(opt, total):
+    """jgrad's WarmupCosineLR(peak, total/20, total, peak/100), stepped once a batch."""
+    warmup = max(1, total // 20)
+
+    def factor(step):  # as a multiple of the peak
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = min(1.0, (step - warmup) / (total - warmup))
+        return 0.01 + (1 - 0.01) * 0.5 * (1 + math.cos(math.pi * progress))
+
+    return torch.optim.lr_scheduler.LambdaLR(opt, factor)
+
+
+def train_epoch(model, train, opt, schedule, loss_fn):
+    """One epoch in train mode; returns the loss summed over its examples and their count."""
+    model.train()
+    loss_sum, seen = 0.0, 0
+    for x, y in train:
+        loss = loss_fn(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        schedule.step()
+        loss_sum += loss.item() * len(y)
+        seen += len(y)
+    return loss_sum, seen
 
 
 def arguments(extra=None):

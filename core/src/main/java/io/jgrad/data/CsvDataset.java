@@ -18,18 +18,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A classification table read from a CSV file, as pandas' {@code read_csv} and scikit-learn's {@code LabelEncoder}
- * prepare one: one example per row, its class in one column (text or integers) and a number in every other column.
+ * A table read from a CSV file, as pandas' {@code read_csv} and scikit-learn's {@code LabelEncoder} prepare one: one
+ * example per row, its class in one column (text or integers), or its target value ({@link #readRegression}), and a
+ * number in every other column.
  * The first row is a header when a feature cell in it is not a number. Cells may be in double quotes (RFC 4180, a
  * quoted cell on one line); blank lines are skipped. A missing or non-numeric feature value, a row of another length
  * or a label outside fixed classes is an {@link InvalidFileException} naming the line and the column: nothing is
  * guessed or filled in.
  *
- * @param data the examples, features in column order without the label's, labels as class indices
+ * @param data the examples, features in column order without the label's, labels as class indices (or one target
+ *     each, {@link LabeledData#regression})
  * @param featureNames the header's names of the feature columns, or their 0-based column indices without a header
  * @param labelColumn the label column's header name, or its 0-based index without a header
  * @param classNames class i's label as the file writes it: the labels found, in numeric order where every label is
- *     an integer and in text order otherwise, or the classes fixed by the caller
+ *     an integer and in text order otherwise, or the classes fixed by the caller; empty for a regression table
  */
 public record CsvDataset(LabeledData data, List<String> featureNames, String labelColumn, List<String> classNames) {
   /** Labels all distinct over at least this many rows are an identifier column, not classes. */
@@ -72,8 +74,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         picked[at++] = x[row * n + c];
       }
     }
-    LabeledData selected = new LabeledData(picked, data.labels(), from.length, data.numClasses());
-    return new CsvDataset(selected, names, labelColumn, classNames);
+    return new CsvDataset(data.withFeatures(picked, from.length), names, labelColumn, classNames);
   }
 
   /** Whether feature names are column indices, as a table without a header row names its features. */
@@ -92,13 +93,25 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
   }
 
   /**
+   * Reads {@code file} as a regression table: the value in {@code targetColumn} (named as in {@link #read(Path,
+   * String)}) is each row's target, a finite number, and the data carry it as one float target per example.
+   */
+  public static CsvDataset readRegression(Path file, String targetColumn) {
+    return read(file, new Reading(file.toString(), targetColumn, null, true));
+  }
+
+  /**
    * Reads {@code file} with the classes fixed (a test file of a training file's classes, or a trained model's): a
    * label that is not one of {@code classNames} is an error, and class i is {@code classNames.get(i)}.
    */
   public static CsvDataset read(Path file, String labelColumn, List<String> classNames) {
+    return read(file, new Reading(file.toString(), labelColumn, classNames, false));
+  }
+
+  private static CsvDataset read(Path file, Reading reading) {
     RegularFiles.require(file); // a missing file says so; a FIFO would block the read
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return new Reading(file.toString(), labelColumn, classNames).read(in);
+      return reading.read(in);
     } catch (CharacterCodingException e) {
       throw new InvalidFileException(file.toString(), "not UTF-8 text (a CSV file is read as UTF-8)", e);
     } catch (IOException e) {
@@ -111,6 +124,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     private final String file;
     private final String labelSpec;
     private final List<String> fixedClasses;
+    /** Whether the label column holds a target value rather than a class. */
+    private final boolean regression;
     private final Map<String, Integer> classIds = new HashMap<>();
     private final List<String> labelsInOrderSeen = new ArrayList<>();
     private final CsvLine cells = new CsvLine();
@@ -118,11 +133,16 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     private boolean header;
     private int labelIndex;
     private float[] features = new float[1024];
-    private int[] labels = new int[64];
+    /** Class ids, or (regression) target values, by row. */
+    private int[] labels;
+    private float[] targets;
     private int rows;
 
-    Reading(String file, String labelSpec, List<String> fixedClasses) {
+    Reading(String file, String labelSpec, List<String> fixedClasses, boolean regression) {
       this.file = file;
+      this.regression = regression;
+      this.labels = regression ? null : new int[64];
+      this.targets = regression ? new float[64] : null;
       this.labelSpec = labelSpec;
       this.fixedClasses = fixedClasses == null ? null : List.copyOf(fixedClasses);
       if (this.fixedClasses != null) {
@@ -227,8 +247,10 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         features = Arrays.copyOf(features, (int) Math.min(Integer.MAX_VALUE - 8L, 2L * features.length
             + featureSize));
       }
-      if (rows == labels.length) {
-        labels = Arrays.copyOf(labels, 2 * labels.length);
+      if (regression && rows == targets.length) {
+        targets = Arrays.copyOf(targets, 2 * rows);
+      } else if (!regression && rows == labels.length) {
+        labels = Arrays.copyOf(labels, 2 * rows);
       }
       int at = rows * featureSize;
       for (int c = 0; c < cells.size(); c++) {
@@ -241,7 +263,23 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         }
         features[at++] = v;
       }
-      labels[rows++] = classOf(cells.text(labelIndex), lineNumber);
+      if (regression) {
+        targets[rows++] = targetOf(cells, lineNumber);
+      } else {
+        labels[rows++] = classOf(cells.text(labelIndex), lineNumber);
+      }
+    }
+
+    private float targetOf(CsvLine cells, int lineNumber) {
+      float v = cells.value(labelIndex);
+      if (Float.isFinite(v)) {
+        return v;
+      }
+      String cell = cells.text(labelIndex);
+      String target = "the target ('" + columns.get(labelIndex) + "')";
+      throw error(lineNumber, cell.isEmpty() ? target + " is empty"
+          : target + " is " + (CsvLine.number(cell) != null ? cell + ", not a finite number"
+              : "'" + cell + "', not a number"));
     }
 
     private InvalidFileException badCell(CsvLine cells, int c, int lineNumber) {
@@ -277,6 +315,13 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
 
     private CsvDataset result() {
       int featureSize = columns.size() - 1;
+      List<String> featureNames = new ArrayList<>(columns);
+      featureNames.remove(labelIndex);
+      if (regression) {
+        LabeledData data = LabeledData.regression(Arrays.copyOf(features, rows * featureSize),
+            Arrays.copyOf(targets, rows), featureSize, 1);
+        return new CsvDataset(data, featureNames, columns.get(labelIndex), List.of());
+      }
       int[] y = Arrays.copyOf(labels, rows);
       List<String> classes = fixedClasses;
       if (classes == null) {
@@ -289,8 +334,6 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
           y[i] = newId[y[i]];
         }
       }
-      List<String> featureNames = new ArrayList<>(columns);
-      featureNames.remove(labelIndex);
       LabeledData data = new LabeledData(Arrays.copyOf(features, rows * featureSize), y, featureSize, classes.size());
       return new CsvDataset(data, featureNames, columns.get(labelIndex), classes);
     }
@@ -305,13 +348,14 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       }
       if (found.size() == rows && rows >= DISTINCT_LABELS_SUSPECT) {
         throw new InvalidFileException(file, column + " has a different value in each of its " + rows + " rows: an "
-            + "identifier or a continuous target, not classes (name the label column)");
+            + "identifier or a continuous target, not classes (name the label column, or read it as a regression "
+            + "target)");
       }
       boolean integers = found.stream().allMatch(Reading::isInteger);
       if (!integers && found.stream().allMatch(Reading::isNumber)) {
         String example = found.stream().filter(s -> !isInteger(s)).findFirst().orElseThrow();
         throw new InvalidFileException(file, column + " holds non-integer numbers ('" + example + "'): a continuous "
-            + "target, not classes");
+            + "target, not classes (read it as a regression target)");
       }
       found.sort(integers ? Comparator.comparing(java.math.BigInteger::new) : Comparator.naturalOrder());
       return found;

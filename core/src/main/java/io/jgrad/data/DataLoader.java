@@ -11,8 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Mini-batches of a {@link LabeledData} as tensors on a backend. Shuffling is seeded per epoch (the order of epoch e
- * depends only on (seed, e)), so a resumed run sees the same batches as an uninterrupted one. On a backend whose
+ * Mini-batches of a {@link LabeledData} as tensors on a backend: features, and labels (int32 [B]) or a regression
+ * set's targets (float32 [B, T]). Shuffling is seeded per epoch (the order of epoch e depends only on (seed, e)), so a
+ * resumed run sees the same batches as an uninterrupted one. On a backend whose
  * buffers are host arrays (the CPU backends) each batch is gathered straight from the dataset into its tensor ({@link
  * BatchAssembly#AUTO}); elsewhere, while the caller trains on one batch, a background thread gathers the next one's
  * rows on the host, which are then uploaded. Augmentation ({@link Builder#augment}) always runs on that thread. Batches
@@ -43,8 +44,8 @@ public final class DataLoader implements AutoCloseable {
     EXAMPLE
   }
 
-  /** Host-side rows of one batch, gathered off the training thread. */
-  private record HostBatch(float[] features, int[] labels, int index) {}
+  /** Host-side rows of one batch, gathered off the training thread: labels, or targets (regression) rows × T. */
+  private record HostBatch(float[] features, int[] labels, float[] targets, int rows, int index) {}
 
   /**
    * Starts the settings of a loader over {@code data}: {@code DataLoader.builder(train).batchSize(128).shuffle(true)
@@ -171,10 +172,13 @@ public final class DataLoader implements AutoCloseable {
       int from = index * batchSize;
       int rows = Math.min(batchSize, data.size() - from);
       int f = data.featureSize();
+      boolean regression = data.isRegression();
+      int t = regression ? data.targetSize() : 0;
       HostBatch reuse = buffers[index % 2];
-      boolean fits = reuse != null && reuse.labels().length == rows;
+      boolean fits = reuse != null && reuse.rows() == rows;
       float[] features = fits ? reuse.features() : new float[rows * f];
-      int[] labels = fits ? reuse.labels() : new int[rows];
+      int[] labels = regression ? null : fits ? reuse.labels() : new int[rows];
+      float[] targets = !regression ? null : fits ? reuse.targets() : new float[rows * t];
       int[] shape = data.exampleShape();
       for (int r = 0; r < rows; r++) {
         int example = order[from + r];
@@ -184,17 +188,22 @@ public final class DataLoader implements AutoCloseable {
           augmentation.apply(data.features(), example * f, shape, Augmentation.draw(seed, epoch, example), features,
               r * f);
         }
-        labels[r] = data.labels()[example];
+        if (regression) {
+          System.arraycopy(data.targets(), example * t, targets, r * t, t);
+        } else {
+          labels[r] = data.labels()[example];
+        }
       }
-      buffers[index % 2] = new HostBatch(features, labels, index);
+      buffers[index % 2] = new HostBatch(features, labels, targets, rows, index);
       return buffers[index % 2];
     }, prefetcher);
   }
 
   private Batch upload(HostBatch host) {
-    int rows = host.labels().length;
+    int rows = host.rows();
     Tensor x = Tensor.of(backend, host.features(), batchShape(rows));
-    Tensor y = Tensor.of(backend, host.labels(), rows);
+    Tensor y = host.targets() != null ? Tensor.of(backend, host.targets(), rows, data.targetSize())
+        : Tensor.of(backend, host.labels(), rows);
     return new Batch(x, y, host.index());
   }
 

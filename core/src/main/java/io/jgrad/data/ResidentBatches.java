@@ -26,7 +26,11 @@ final class ResidentBatches implements AutoCloseable {
   private final int size;
   private final int featureSize;
   private final Buffer features;
+  /** Class labels (int32), or a regression set's targets (float32, {@link #labelWidth} a row). */
   private final Buffer labels;
+  /** 1 for class labels; targets per example for regression data. */
+  private final int labelWidth;
+  private final DType labelType;
   /** Whether features and labels wrap the data, and so each epoch's order wraps its array. */
   private final boolean inPlace;
   /**
@@ -42,6 +46,8 @@ final class ResidentBatches implements AutoCloseable {
     this.featureSize = data.featureSize();
     this.features = features;
     this.labels = labels;
+    this.labelWidth = data.isRegression() ? data.targetSize() : 1;
+    this.labelType = data.isRegression() ? DType.FLOAT32 : DType.INT32;
     this.inPlace = inPlace;
   }
 
@@ -54,7 +60,7 @@ final class ResidentBatches implements AutoCloseable {
     if (f == null) {
       return null;
     }
-    Buffer l = backend.wrap(data.labels());
+    Buffer l = data.isRegression() ? backend.wrap(data.targets()) : backend.wrap(data.labels());
     if (l == null) {
       backend.free(f);
       return null;
@@ -71,7 +77,8 @@ final class ResidentBatches implements AutoCloseable {
     if (shared != null) {
       return shared;
     }
-    long bytes = ((long) data.size() * data.featureSize() + 2L * data.size()) * Float.BYTES;
+    int width = data.isRegression() ? data.targetSize() : 1;
+    long bytes = ((long) data.size() * (data.featureSize() + width) + data.size()) * Float.BYTES;
     if (data.size() == 0 || bytes > backend.memoryCapacity().freeBytes() / 2) {
       return null;
     }
@@ -79,8 +86,13 @@ final class ResidentBatches implements AutoCloseable {
     Buffer l = null;
     try {
       backend.upload(f, data.features());
-      l = backend.allocate(DType.INT32, data.size());
-      backend.upload(l, data.labels());
+      if (data.isRegression()) {
+        l = backend.allocate(DType.FLOAT32, (long) data.size() * width);
+        backend.upload(l, data.targets());
+      } else {
+        l = backend.allocate(DType.INT32, data.size());
+        backend.upload(l, data.labels());
+      }
     } catch (RuntimeException e) {
       backend.free(f);
       if (l != null) {
@@ -131,13 +143,13 @@ final class ResidentBatches implements AutoCloseable {
         Tensor x = Tensor.empty(backend, DType.FLOAT32, Shape.of(shape.apply(rows)));
         Tensor y;
         try {
-          y = Tensor.empty(backend, DType.INT32, Shape.of(rows));
+          y = Tensor.empty(backend, labelType, labelType == DType.INT32 ? Shape.of(rows) : Shape.of(rows, labelWidth));
         } catch (RuntimeException e) {
           x.close();
           throw e;
         }
         backend.gather(features, featureSize, indices, from, rows, buffer(x));
-        backend.gather(labels, 1, indices, from, rows, buffer(y));
+        backend.gather(labels, labelWidth, indices, from, rows, buffer(y));
         if (next == count) {
           // On a device, stream order keeps this safe: the gathers queued above read indices before any later reuse.
           openOrders.remove(indices);

@@ -21,16 +21,23 @@ public final class Standardizer {
 
   /** Population mean and std of each channel plane of {@code train}'s features, in double. */
   public static Standardizer fit(LabeledData train, int channels) {
-    int featureSize = train.featureSize();
-    if (channels <= 0 || featureSize % channels != 0) {
+    return fit(train.features(), train.featureSize(), channels);
+  }
+
+  /**
+   * Population mean and std of each channel plane of {@code x}, rows of {@code featureSize} values (a regression
+   * set's targets, one channel a column, are standardised so too).
+   */
+  public static Standardizer fit(float[] x, int featureSize, int channels) {
+    if (channels <= 0 || featureSize <= 0 || featureSize % channels != 0) {
       throw new IllegalArgumentException(featureSize + " features do not split into " + channels + " channels");
     }
-    if (train.size() == 0) {
-      throw new IllegalArgumentException("cannot fit a standardizer on an empty dataset");
+    if (x.length == 0 || x.length % featureSize != 0) {
+      throw new IllegalArgumentException(x.length == 0 ? "cannot fit a standardizer on an empty dataset"
+          : x.length + " values are not rows of " + featureSize + " features");
     }
     int plane = featureSize / channels;
-    float[] x = train.features();
-    double count = (double) train.size() * plane;
+    double count = (double) (x.length / featureSize) * plane;
     double[] mean = new double[channels];
     double[] std = new double[channels];
     // Row by row, plane by plane: each channel's sum takes the values in the order of the array, as an index loop
@@ -108,6 +115,18 @@ public final class Standardizer {
         }
       }
     }
+  }
+
+  /** Maps standardised rows back to their units in place, x → x·std + mean (a regression model's outputs). */
+  public void invertInPlace(float[] x) {
+    // x·s + m is the standardisation (x − (−m/s)) / (1/s), up to a rounding in double.
+    double[] shift = new double[mean.length];
+    double[] scale = new double[mean.length];
+    for (int c = 0; c < mean.length; c++) {
+      shift[c] = -mean[c] / std[c];
+      scale[c] = 1 / std[c];
+    }
+    new Standardizer(featureSize, shift, scale).applyInPlace(x);
   }
 
   public int channels() {

@@ -1,13 +1,16 @@
 package io.jgrad.data;
 
-/** A dataset's training and test parts, with the same feature size and classes. */
+/** A dataset's training and test parts, with the same feature size and classes (or targets). */
 public record TrainTestSplit(LabeledData train, LabeledData test) {
   public TrainTestSplit {
-    if (train.featureSize() != test.featureSize() || train.numClasses() != test.numClasses()) {
-      throw new IllegalArgumentException(
-          "train has " + train.featureSize() + " features and " + train.numClasses() + " classes, test "
-              + test.featureSize() + " and " + test.numClasses());
+    if (train.featureSize() != test.featureSize() || !outputs(train).equals(outputs(test))) {
+      throw new IllegalArgumentException("train has " + train.featureSize() + " features and " + outputs(train)
+          + ", test " + test.featureSize() + " and " + outputs(test));
     }
+  }
+
+  private static String outputs(LabeledData data) {
+    return data.isRegression() ? data.targetSize() + " targets" : data.numClasses() + " classes";
   }
 
   /**

@@ -39,17 +39,6 @@ public record ValidationSplit(LabeledData train, LabeledData validation) {
     int[] train = Arrays.copyOfRange(order, held, n);
     Arrays.sort(validation);
     Arrays.sort(train);
-    return new ValidationSplit(subset(data, train), subset(data, validation));
-  }
-
-  private static LabeledData subset(LabeledData data, int[] rows) {
-    int f = data.featureSize();
-    float[] x = new float[rows.length * f];
-    int[] y = new int[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(data.features(), rows[i] * f, x, i * f, f);
-      y[i] = data.labels()[rows[i]];
-    }
-    return new LabeledData(x, y, f, data.numClasses(), data.exampleShape());
+    return new ValidationSplit(data.rows(train), data.rows(validation));
   }
 }

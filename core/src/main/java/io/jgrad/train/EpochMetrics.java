@@ -8,9 +8,10 @@ import java.util.Map;
  * @param epoch 1-based
  * @param trainLoss mean training loss over the epoch's steps
  * @param testLoss mean test loss (NaN without a test set)
- * @param testAccuracy fraction of test examples classified right (NaN without a test set)
+ * @param testAccuracy fraction of test examples classified right (NaN without a test set, or for regression data)
  * @param validationLoss mean loss on the validation data (NaN without it; see {@link Trainer#validation})
- * @param validationAccuracy fraction of validation examples classified right (NaN without validation data)
+ * @param validationAccuracy fraction of validation examples classified right (NaN without validation data, or for
+ *     regression data)
  * @param lr the learning rate of the epoch's last step
  * @param samplesPerSec training examples per second (forward, backward, step; evaluation excluded)
  * @param seconds wall time of the epoch, evaluation included

@@ -5,10 +5,11 @@ import io.jgrad.loss.Loss;
 import io.jgrad.nn.Module;
 
 /**
- * Loss and accuracy of a classifier on a data set, in eval mode and without recording a graph.
+ * Loss and accuracy of a model on a data set, in eval mode and without recording a graph.
  *
  * @param loss mean loss per example
- * @param accuracy fraction of examples whose arg-max output is the label
+ * @param accuracy fraction of examples whose arg-max output is the label; NaN for regression data (see {@link
+ *     RegressionReport})
  */
 public record Evaluation(double loss, double accuracy) {
 

@@ -3,6 +3,7 @@ package io.jgrad.train;
 import static io.jgrad.internal.TensorAccess.buffer;
 
 import io.jgrad.Backend;
+import io.jgrad.DType;
 import io.jgrad.NoGrad;
 import io.jgrad.Scope;
 import io.jgrad.Shape;
@@ -64,7 +65,11 @@ final class Evaluator implements AutoCloseable {
           sizes[batches] = batch.size();
         }
       }
-      return batches == 0 ? new Evaluation(Double.NaN, Double.NaN) : summed(table.toDoubleArray(), sizes);
+      if (batches == 0) {
+        return new Evaluation(Double.NaN, Double.NaN);
+      }
+      Evaluation sums = summed(table.toDoubleArray(), sizes);
+      return data.data().isRegression() ? new Evaluation(sums.loss(), Double.NaN) : sums;
     } finally {
       if (table != null) {
         table.close();
@@ -109,21 +114,24 @@ final class Evaluator implements AutoCloseable {
 
   /**
    * One batch's device work into {@link #result}. The arg-max runs on the scores in the loss's dtype (16-bit outputs
-   * widened exactly), so its index is exact for any number of classes, and the count is summed in that dtype.
+   * widened exactly), so its index is exact for any number of classes, and the count is summed in that dtype. A
+   * regression batch (float targets) has no count: its word is left as it is and not read.
    */
   private void work(Batch batch) {
     try (Scope ignored = Scope.open()) {
       Tensor out = model.forward(batch.features());
       Tensor l = loss.apply(out, batch.labels());
-      Tensor predicted = out.to(l.dtype()).argmax(1);
-      Tensor correct = predicted.eq(batch.labels().to(l.dtype())).sum();
       if (result == null) { // the first batch is eager: the recorded work finds it in place
         try (Scope detached = Scope.detached()) {
-          result = Tensor.empty(l.backend(), l.dtype(), Shape.of(2));
+          result = Tensor.zeros(l.backend(), l.dtype(), Shape.of(2));
         }
       }
       l.backend().copy(buffer(l), 0, buffer(result), 0, 1);
-      l.backend().copy(buffer(correct), 0, buffer(result), 1, 1);
+      if (batch.labels().dtype() == DType.INT32) {
+        Tensor predicted = out.to(l.dtype()).argmax(1);
+        Tensor correct = predicted.eq(batch.labels().to(l.dtype())).sum();
+        l.backend().copy(buffer(correct), 0, buffer(result), 1, 1);
+      }
     }
   }
 

@@ -297,8 +297,8 @@ public final class Trainer {
   }
 
   /**
-   * The model on {@code data} in detail, in eval mode and without a graph: loss, accuracy, top-k, confusion matrix and
-   * per-class precision, recall and F1.
+   * The model on {@code data} (classification data) in detail, in eval mode and without a graph: loss, accuracy,
+   * top-k, confusion matrix and per-class precision, recall and F1. Regression data: {@link RegressionReport#of}.
    */
   public ClassificationReport evaluate(DataLoader data) {
     return ClassificationReport.of(model, loss, data);

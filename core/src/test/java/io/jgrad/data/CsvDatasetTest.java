@@ -129,13 +129,14 @@ class CsvDatasetTest {
     assertEquals(dir.resolve("table.csv") + ": label column 'label' holds one class only ('a'): nothing to classify",
         refusal(file("x,label", "1,a", "2,a"), null));
     assertEquals(dir.resolve("table.csv") + ": label column 'price' holds non-integer numbers ('2.5'): a continuous "
-        + "target, not classes", refusal(file("x,price", "1,2", "2,2.5", "3,2"), null));
+        + "target, not classes (read it as a regression target)", refusal(file("x,price", "1,2", "2,2.5", "3,2"), null));
     StringBuilder ids = new StringBuilder("x,id");
     for (int i = 0; i < 10; i++) {
       ids.append('\n').append(i).append(",row").append(i);
     }
     assertEquals(dir.resolve("table.csv") + ": label column 'id' has a different value in each of its 10 rows: an "
-        + "identifier or a continuous target, not classes (name the label column)", refusal(file(ids.toString()), null));
+        + "identifier or a continuous target, not classes (name the label column, or read it as a regression target)",
+        refusal(file(ids.toString()), null));
     assertEquals(dir.resolve("table.csv") + ": no rows of data", refusal(file("x,label", ""), null));
     assertEquals(dir.resolve("table.csv") + ": the first row has 1 cell: a label and at least one feature are needed "
         + "(cells are separated by commas)", refusal(file("x;label", "1;a"), null));
@@ -185,6 +186,40 @@ class CsvDatasetTest {
     assertArrayEquals(new float[] {1, 2, 3, 4}, bare.select(List.of("x", "y")).data().features());
     assertEquals("no header row to find the columns by, and 2 features where 3 are read",
         assertThrows(IllegalArgumentException.class, () -> bare.select(List.of("x", "y", "z"))).getMessage());
+  }
+
+  /** A regression table: the target column's numbers are each row's value, found by name or index, kept by select. */
+  @Test
+  void aRegressionTableCarriesItsTargetColumnsValues() throws IOException {
+    Path f = file("rooms,price,age", "3,250000.5,10", "\"4\",-1e3,2", "2,7,0.5");
+    for (String column : new String[] {"price", "1", "-2"}) {
+      CsvDataset t = CsvDataset.readRegression(f, column);
+      assertTrue(t.data().isRegression(), column);
+      assertArrayEquals(new float[] {250000.5f, -1000, 7}, t.data().targets(), column);
+      assertArrayEquals(new float[] {3, 10, 4, 2, 2, 0.5f}, t.data().features(), column);
+      assertEquals(List.of("rooms", "age"), t.featureNames(), column);
+      assertEquals("price", t.labelColumn(), column);
+      assertEquals(List.of(), t.classNames(), column);
+    }
+    CsvDataset picked = CsvDataset.readRegression(f, "price").select(List.of("age", "rooms"));
+    assertArrayEquals(new float[] {10, 3, 2, 4, 0.5f, 2}, picked.data().features());
+    assertArrayEquals(new float[] {250000.5f, -1000, 7}, picked.data().targets());
+    // One distinct value a row and non-integers, which a classification refuses, are what a target holds.
+    assertEquals(1, CsvDataset.readRegression(file("x,y", "1,5", "2,5"), null).data().targetSize());
+  }
+
+  @Test
+  void aTargetThatIsNotANumberIsRefusedNamingLineAndColumn() throws IOException {
+    String table = dir.resolve("table.csv").toString();
+    assertEquals(table + ": line 3, the target ('price') is empty", assertThrows(InvalidFileException.class,
+        () -> CsvDataset.readRegression(file("x,price", "1,2", "2,"), null)).getMessage());
+    assertEquals(table + ": line 2, the target ('price') is 'cheap', not a number", assertThrows(
+        InvalidFileException.class, () -> CsvDataset.readRegression(file("x,price", "1,cheap"), null)).getMessage());
+    assertEquals(table + ": line 2, the target ('price') is NaN, not a finite number", assertThrows(
+        InvalidFileException.class, () -> CsvDataset.readRegression(file("x,price", "1,NaN"), null)).getMessage());
+    assertEquals(table + ": line 2, column 'x' is 'a', not a number (text columns need encoding as numbers)",
+        assertThrows(InvalidFileException.class,
+            () -> CsvDataset.readRegression(file("x,price", "a,1"), "price")).getMessage());
   }
 
   @Test

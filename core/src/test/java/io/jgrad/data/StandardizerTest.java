@@ -72,6 +72,23 @@ class StandardizerTest {
     assertArrayEquals(expected, data.features(), 0f);
   }
 
+  /**
+   * A regression set's targets: each column its own statistics (columns (1, 3) and (10, 30): means 2 and 20, stds 1
+   * and 10), and the inverse maps standardised values back.
+   */
+  @Test
+  void targetColumnsAreStandardisedEachOnItsOwnAndMappedBack() {
+    float[] targets = {1, 10, 3, 30};
+    Standardizer s = Standardizer.fit(targets, 2, 2);
+    assertArrayEquals(new double[] {2, 20}, s.mean());
+    assertArrayEquals(new double[] {1, 10}, s.std());
+    s.applyInPlace(targets);
+    assertArrayEquals(new float[] {-1, -1, 1, 1}, targets);
+    float[] outputs = {0.5f, -2, 0, 0};
+    s.invertInPlace(outputs);
+    assertArrayEquals(new float[] {2.5f, 0, 2, 20}, outputs);
+  }
+
   @Test
   void rejectsChannelsThatDoNotDivideTheFeatures() {
     LabeledData data = new LabeledData(new float[3], new int[] {0}, 3, 1);

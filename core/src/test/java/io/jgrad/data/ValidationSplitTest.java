@@ -22,6 +22,38 @@ class ValidationSplitTest {
     return new LabeledData(x, y, 2, 5);
   }
 
+  /** Regression data split as classification data are: each row keeps its targets (i/2 and −i here). */
+  @Test
+  void regressionRowsKeepTheirTargets() {
+    LabeledData classes = numbered();
+    float[] targets = new float[100];
+    for (int i = 0; i < 50; i++) {
+      targets[2 * i] = i / 2f;
+      targets[2 * i + 1] = -i;
+    }
+    LabeledData values = LabeledData.regression(classes.features(), targets, 2, 2);
+    ValidationSplit s = ValidationSplit.carve(values, 0.2, 7);
+    assertArrayEquals(origins(ValidationSplit.carve(classes, 0.2, 7).validation()).toArray(),
+        origins(s.validation()).toArray(), "the same rows as classification data of that size");
+    for (LabeledData part : new LabeledData[] {s.train(), s.validation()}) {
+      assertEquals(2, part.targetSize());
+      int[] from = origins(part).toArray();
+      for (int i = 0; i < from.length; i++) {
+        assertEquals(from[i] / 2f, part.targets()[2 * i]);
+        assertEquals(-from[i], part.targets()[2 * i + 1]);
+      }
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.train().labels());
+    assertEquals("regression data carry targets, not class labels", e.getMessage());
+  }
+
+  @Test
+  void aTargetThatIsNotFiniteIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LabeledData.regression(new float[4], new float[] {1, Float.NaN}, 2, 1));
+    assertEquals("target NaN of example 1, expected a finite number", e.getMessage());
+  }
+
   @Test
   void theTwoPartsAreDisjointCoverTheSetAndKeepEachRowWhole() {
     ValidationSplit s = ValidationSplit.carve(numbered(), 0.2, 7);

@@ -2,9 +2,11 @@ package io.jgrad.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.jgrad.Backend;
 import io.jgrad.Backends;
+import io.jgrad.DType;
 import io.jgrad.Scope;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -106,6 +108,55 @@ class ResidentBatchesTest {
             }
           }
         }
+      }
+    }
+  }
+
+  /** 103 examples of 15 features and two targets each (regression data), all values distinct. */
+  private static LabeledData regressionData() {
+    LabeledData images = data();
+    float[] targets = new float[images.size() * 2];
+    for (int i = 0; i < targets.length; i++) {
+      targets[i] = -0.25f * i;
+    }
+    return LabeledData.regression(images.features(), targets, images.featureSize(), 2);
+  }
+
+  /**
+   * Regression targets come as float32 [B, 2] rows, the host loader's row for row, wherever the batches are gathered;
+   * the copying backend uploads features, targets and the epoch's order and frees the order after the last batch.
+   */
+  @ParameterizedTest
+  @CsvSource({"cpu-scalar, RESIDENT, in place", "cpu, AUTO, in place", "cpu, RESIDENT, copying"})
+  void regressionTargetsComeAsTheHostLoadersRows(String name, BatchAssembly assembly, String memory) {
+    try (Backend opened = Backends.create(name)) {
+      Backend backend = memory.equals("copying") ? copying(opened) : opened;
+      DataLoader.Builder settings = DataLoader.builder(regressionData()).batchSize(16).shuffle(true).seed(3);
+      try (DataLoader host = settings.assembly(BatchAssembly.HOST).build(backend);
+          DataLoader resident = settings.assembly(assembly).build(backend);
+          Scope ignored = Scope.open()) {
+        long live = backend.memoryStats().liveBytes();
+        for (int epoch = 0; epoch < 2; epoch++) {
+          Iterator<Batch> expected = host.epoch(epoch, 1);
+          Iterator<Batch> actual = resident.epoch(epoch, 1);
+          int batches = 0;
+          while (expected.hasNext()) {
+            try (Batch e = expected.next(); Batch a = actual.next()) {
+              String where = name + " " + assembly + " " + memory + " epoch " + epoch + " batch " + e.index();
+              assertArrayEquals(new int[] {e.size(), 2}, a.labels().shape().dims(), where);
+              assertEquals(DType.FLOAT32, a.labels().dtype(), where);
+              assertArrayEquals(e.labels().toFloatArray(), a.labels().toFloatArray(), where);
+              assertArrayEquals(e.features().toFloatArray(), a.features().toFloatArray(), where);
+              batches++;
+            }
+          }
+          assertEquals(6, batches); // batches 1..6 of 7
+          assertFalse(actual.hasNext());
+        }
+        long features = 103L * 15 * Float.BYTES;
+        long targets = 103L * 2 * Float.BYTES;
+        assertEquals(live + (memory.equals("copying") ? features + targets : 0), backend.memoryStats().liveBytes(),
+            "kept after the epochs");
       }
     }
   }

@@ -15,14 +15,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code train --dataset csv}: a table of the user's, the classes those found in its training file, and the test part
- * read from a second file or held out of the first.
+ * {@code train --dataset csv}: a table of the user's, the classes those found in its training file (or, for regression,
+ * the label column's values as targets), and the test part read from a second file or held out of the first.
  *
  * @param test the test table (with {@code train}'s columns, found by name, and classes), or null to hold out
  *     {@code testSplit}
  * @param labelColumn a header name or a 0-based index, as {@link CsvDataset#read(Path, String)} takes it
+ * @param regression whether the label column holds values to fit ({@link CsvDataset#readRegression}) or classes
  */
-record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
+record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boolean regression) {
   /** scikit-learn's train_test_split holds out 0.25; a fifth keeps more to train on a small table. */
   static final double DEFAULT_TEST_SPLIT = 0.2;
 
@@ -35,6 +36,9 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
   /** The setting a checkpoint records the label column under: train's option, as {@link RecordedSettings} merges it. */
   static final String LABEL_COLUMN = "label-column";
 
+  /** The setting a checkpoint records the task under (classification or regression). */
+  static final String TASK = "task";
+
   /** The label column a checkpoint records when none was named: the last. */
   static final String LAST_COLUMN = "-1";
 
@@ -43,7 +47,10 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
     return TrainingCheckpoint.recordedConfig(model).getOrDefault(LABEL_COLUMN, LAST_COLUMN);
   }
 
-  /** Both parts, unstandardised, and the names of the classes and of the feature columns. */
+  /**
+   * Both parts, unstandardised, and the names of the classes (a regression table's: its target column's) and of the
+   * feature columns.
+   */
   record Parts(TrainTestSplit split, List<String> classNames, List<String> featureNames) {}
 
   /**
@@ -68,7 +75,8 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
   }
 
   Parts read() {
-    CsvDataset table = CsvDataset.read(train, labelColumn);
+    CsvDataset table = regression ? CsvDataset.readRegression(train, labelColumn) : CsvDataset.read(train, labelColumn);
+    List<String> classNames = regression ? List.of(table.labelColumn()) : table.classNames();
     if (test == null) {
       int held = (int) Math.round(testSplit * table.data().size());
       if (held < 1 || held >= table.data().size()) {
@@ -76,15 +84,15 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn) {
             + testSplit + " holds out " + held + ": the training and test parts each need one at least");
       }
       ValidationSplit carved = ValidationSplit.carve(table.data(), testSplit, TEST_SPLIT_SEED);
-      return new Parts(new TrainTestSplit(carved.train(), carved.validation()), table.classNames(),
-          table.featureNames());
+      return new Parts(new TrainTestSplit(carved.train(), carved.validation()), classNames, table.featureNames());
     }
     CsvDataset tests;
     try { // the training table's columns, found by name as eval finds a model's
-      tests = CsvDataset.read(test, table.labelColumn(), table.classNames()).select(table.featureNames());
+      tests = (regression ? CsvDataset.readRegression(test, table.labelColumn())
+          : CsvDataset.read(test, table.labelColumn(), table.classNames())).select(table.featureNames());
     } catch (IllegalArgumentException e) {
       throw new InvalidFileException(test.toString(), e.getMessage(), e);
     }
-    return new Parts(new TrainTestSplit(table.data(), tests.data()), table.classNames(), table.featureNames());
+    return new Parts(new TrainTestSplit(table.data(), tests.data()), classNames, table.featureNames());
   }
 }

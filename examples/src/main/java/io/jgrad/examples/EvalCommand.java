@@ -7,6 +7,7 @@ import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.ModelFile;
 import io.jgrad.tools.Predictor;
 import io.jgrad.train.ClassificationReport;
+import io.jgrad.train.RegressionReport;
 import io.jgrad.train.TrainingCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,12 +22,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jgrad eval}: a model file on a data set's test part. Prints JSON lines: one per class (precision, recall, F1,
- * support), the confusion matrix, then a summary ({@code event:"eval"}) last.
+ * support), the confusion matrix, then a summary ({@code event:"eval"}) last; a regression model's summary alone, with
+ * its errors and R² in the target's units.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Evaluate a model file: accuracy, top-k, confusion matrix, per-class precision/recall/F1.",
-    footer = "The loss is plain cross-entropy: for a model trained with label smoothing (train's default) it differs "
-        + "from the test_loss train reported, which includes the smoothing.")
+    footer = {"The loss is plain cross-entropy: for a model trained with label smoothing (train's default) it differs "
+        + "from the test_loss train reported, which includes the smoothing.",
+        "A regression model (train --task regression) is scored by mse, rmse and mae in its target's units, and r2 (1 "
+        + "for a perfect fit, 0 for predicting the mean)."})
 final class EvalCommand implements Callable<Integer> {
 
   @Mixin ModelFileOption modelFile;
@@ -66,6 +70,17 @@ final class EvalCommand implements Callable<Integer> {
     if (labelColumn != null && source.images()) {
       throw new IllegalArgumentException("--label-column is for a model of a CSV table; the " + name + " files say their "
           + "labels");
+    }
+    if (description.isRegression()) {
+      if (source.images()) {
+        throw new IllegalArgumentException(model + " fits values of a CSV table (a regression model); the " + name
+            + " files hold classes");
+      }
+      if (topK != null) {
+        throw new IllegalArgumentException("--top-k is for a classifier; " + model + " fits values (a regression "
+            + "model)");
+      }
+      return regression(model, description, name);
     }
     List<String> classes = description.classNames();
     if (source.images() && !classes.equals(source.classNames)) {
@@ -125,14 +140,40 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Every row of the --data table, read with the model's classes, label column and feature columns. */
+  /** The summary line of a regression model on every row of the --data table. */
+  private int regression(Path model, ModelFile description, String name) {
+    LabeledData test = table(model, description);
+    try (Backend backend = backendChoice.open();
+        Predictor predictor = Predictor.load(model, backend)) {
+      RegressionReport report = predictor.evaluateRegression(test);
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("event", "eval");
+      s.put("model", model.toString());
+      s.put("dataset", name);
+      s.put("backend", backend.name());
+      s.put("target", description.classNames().get(0));
+      s.put("examples", report.examples());
+      s.put("mse", report.mse());
+      s.put("rmse", report.rmse());
+      s.put("mae", report.mae());
+      s.put("r2", report.r2());
+      System.out.println(JsonLine.of(s));
+    }
+    return 0;
+  }
+
+  /**
+   * Every row of the --data table, read with the model's classes (or, for a regression model, its target), label column
+   * and feature columns.
+   */
   private LabeledData table(Path model, ModelFile description) {
     if (data == null) {
       throw new IllegalArgumentException(model + " was trained on a CSV table: pass the one to evaluate on as --data "
           + "FILE.csv");
     }
     String column = labelColumn != null ? labelColumn : CsvFiles.recordedLabelColumn(model);
-    CsvDataset table = CsvDataset.read(data, column, description.classNames());
+    CsvDataset table = description.isRegression() ? CsvDataset.readRegression(data, column)
+        : CsvDataset.read(data, column, description.classNames());
     if (description.featureNames().isEmpty()) {
       return table.data();
     }

@@ -18,10 +18,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jgrad predict}: the classes a model file gives examples read from IDX image files, images (PNG, JPEG) or CSV
- * rows, one JSON line per example.
+ * rows, one JSON line per example; a regression model's values.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Predict classes with a model file: one JSON line per example.")
+    description = "Predict classes (or a regression model's values) with a model file: one JSON line per example.")
 final class PredictCommand implements Callable<Integer> {
 
   @Mixin ModelFileOption modelFile;
@@ -33,7 +33,8 @@ final class PredictCommand implements Callable<Integer> {
           + "row is skipped)")
   List<Path> inputs;
 
-  @Option(names = "--top-k", defaultValue = "3", description = "list the K likeliest classes (default: ${DEFAULT-VALUE})")
+  @Option(names = "--top-k", defaultValue = "3", description = "list the K likeliest classes (default: ${DEFAULT-VALUE}; "
+      + "a classifier's)")
   int topK;
 
   @Mixin BackendChoice backendChoice;
@@ -55,6 +56,10 @@ final class PredictCommand implements Callable<Integer> {
           : null;
       InputFiles.Examples examples =
           InputFiles.read(inputs, predictor.description().architecture().inputShape(), units, table);
+      if (predictor.description().isRegression()) {
+        printValues(predictor, examples);
+        return 0;
+      }
       List<Prediction> predictions = predictor.predict(examples.features());
       for (int i = 0; i < predictions.size(); i++) {
         Prediction p = predictions.get(i);
@@ -76,5 +81,26 @@ final class PredictCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** A regression model's line an example: its value in the target's units ("value"; "values" by name for several). */
+  private static void printValues(Predictor predictor, InputFiles.Examples examples) {
+    List<String> targets = predictor.description().classNames();
+    float[] values = predictor.values(examples.features());
+    for (int i = 0; i < examples.names().size(); i++) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("input", examples.names().get(i));
+      if (targets.size() == 1) {
+        line.put("target", targets.get(0));
+        line.put("value", values[i]);
+      } else {
+        Map<String, Object> byName = new LinkedHashMap<>();
+        for (int t = 0; t < targets.size(); t++) {
+          byName.put(targets.get(t), values[i * targets.size() + t]);
+        }
+        line.put("values", byName);
+      }
+      System.out.println(JsonLine.of(line));
+    }
   }
 }

@@ -7,8 +7,10 @@ import io.jgrad.LeakDetection;
 import io.jgrad.LeakDetector;
 import io.jgrad.data.Augmentation;
 import io.jgrad.data.DataLoader;
+import io.jgrad.init.Initializer;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Loss;
+import io.jgrad.loss.MseLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
 import io.jgrad.nn.Sequential;
@@ -29,6 +31,7 @@ import io.jgrad.train.Evaluation;
 import io.jgrad.train.Monitor;
 import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.Precision;
+import io.jgrad.train.RegressionReport;
 import io.jgrad.train.Trainer;
 import io.jgrad.train.TrainingCheckpoint;
 import java.io.IOException;
@@ -67,6 +70,11 @@ final class TrainCommand implements Callable<Integer> {
     MLP, CNN
   }
 
+  /** {@code --task}: a table's label column holds classes, or values to fit (a regression target). */
+  enum Task {
+    CLASSIFICATION, REGRESSION
+  }
+
   /** {@code --augment}: random crops and flips of training images, or none, or as the data set wants. */
   enum Augment {
     AUTO, ON, OFF
@@ -83,6 +91,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
       + "0-based index (default: the last); its values, text or integers, are the classes")
   String labelColumn;
+
+  @Option(names = "--task", description = "csv: classification (the label column's values are classes) or regression "
+      + "(they are numbers to fit: an MLP of one output, trained on the mean squared error of the standardised target; "
+      + "the summary reports test RMSE, MAE and R² in the target's units) (default: classification)")
+  Task task;
 
   @Option(names = "--test-data", paramLabel = "FILE", description = "csv: the table to test on, with the training "
       + "table's columns (default: rows held out of --data by --test-split)")
@@ -252,7 +265,8 @@ final class TrainCommand implements Callable<Integer> {
       Generator dropoutRng = new Generator(seed + 1);
       boolean cnn = modelKind == ModelKind.CNN;
       int[] inputShape = split.inputShape();
-      int classes = split.train().numClasses();
+      boolean regression = split.targetScale() != null;
+      int classes = regression ? split.train().targetSize() : split.train().numClasses();
       Architecture architecture;
       Sequential stack;
       if (cnn) {
@@ -265,10 +279,14 @@ final class TrainCommand implements Callable<Integer> {
             .checkFits(backend.memoryCapacity(), hidden, batch);
         MlpSpec spec = new MlpSpec(inputShape, hidden, activation, dropout, classes);
         architecture = spec;
-        stack = spec.build(backend, init, dropoutRng);
+        stack = regression ? spec.build(backend, init, dropoutRng, Initializer.torchDefault())
+            : spec.build(backend, init, dropoutRng);
       }
       ModelFile description = ModelFile.of(architecture, split.standardizer(), split.classNames(), ds.label())
           .withFeatureNames(split.featureNames());
+      if (regression) {
+        description = description.regression(split.targetScale(), split.classNames());
+      }
       Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
       DataLoader.Layout layout = cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;
       try (DataLoader train = DataLoader.builder(split.train()).batchSize(batch).shuffle(true).seed(seed).layout(layout)
@@ -278,7 +296,7 @@ final class TrainCommand implements Callable<Integer> {
               : DataLoader.builder(split.validation()).batchSize(1000).layout(layout).build(backend);
           Optimizer opt = optimizer(model, (long) scheduleEpochs * train.batchesPerEpoch())) {
         Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
-        Loss loss = new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
+        Loss loss = regression ? new MseLoss() : new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
         Trainer trainer = new Trainer(model, opt, loss)
             .clipNorm(clipNorm)
             .nonFinitePolicy(onNonFinite)
@@ -336,7 +354,9 @@ final class TrainCommand implements Callable<Integer> {
         // or no epoch ran (--epochs 0, or a resumed run at its total). The model as it ends is evaluated instead.
         if (trainer.restoredEpoch() > 0 || history.isEmpty()) {
           Evaluation last = Evaluation.of(model, loss, test);
-          restored.put("test_accuracy", last.accuracy());
+          if (!regression) {
+            restored.put("test_accuracy", last.accuracy());
+          }
           restored.put("test_loss", last.loss());
           if (trainer.restoredEpoch() > 0) {
             restored.put("best_epoch", trainer.restoredEpoch());
@@ -347,7 +367,13 @@ final class TrainCommand implements Callable<Integer> {
         if (trainer.replayedSteps() > 0) {
           summaryContext.put("replayed_steps", trainer.replayedSteps());
         }
-        System.out.println(summary(summaryContext, history, trainer.completedEpochs(), start, restored));
+        if (regression) { // in the target's units, as eval reports them
+          RegressionReport fit = RegressionReport.of(model, test, split.targetScale());
+          restored.put("test_rmse", fit.rmse());
+          restored.put("test_mae", fit.mae());
+          restored.put("test_r2", fit.r2());
+        }
+        System.out.println(summary(summaryContext, history, trainer.completedEpochs(), start, restored, regression));
         model.close();
       }
     }
@@ -426,7 +452,7 @@ final class TrainCommand implements Callable<Integer> {
   private void checkCsvOptions() {
     if (dataset != Datasets.CSV) {
       String stray = labelColumn != null ? "--label-column" : testData != null ? "--test-data"
-          : testSplit != null ? "--test-split" : null;
+          : testSplit != null ? "--test-split" : task != null ? "--task" : null;
       if (stray != null) {
         throw new IllegalArgumentException(stray + " is for --dataset csv (the " + dataset.label() + " files say "
             + "their labels and test part)");
@@ -447,11 +473,15 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException((modelKind == ModelKind.CNN ? "--model cnn" : "--augment on")
           + " needs images; --dataset csv is a table: train an MLP on it (--model mlp, the default)");
     }
+    if (task == Task.REGRESSION && spec.commandLine().getParseResult().hasMatchedOption("--label-smoothing")) {
+      throw new IllegalArgumentException("--label-smoothing is for classes; --task regression fits values (its loss "
+          + "is the mean squared error)");
+    }
   }
 
   private CsvFiles csvFiles() {
     double split = testData != null ? 0 : testSplit != null ? testSplit : CsvFiles.DEFAULT_TEST_SPLIT;
-    return new CsvFiles(data, testData, split, labelColumn);
+    return new CsvFiles(data, testData, split, labelColumn, task == Task.REGRESSION);
   }
 
   /**
@@ -517,7 +547,9 @@ final class TrainCommand implements Callable<Integer> {
     c.put("weight-decay", Double.toString(weightDecay()));
     c.put("schedule", CliEnums.label(schedule));
     c.put(SCHEDULE_EPOCHS, Integer.toString(scheduleEpochs));
-    c.put("label-smoothing", Double.toString(labelSmoothing));
+    if (task != Task.REGRESSION) {
+      c.put("label-smoothing", Double.toString(labelSmoothing));
+    }
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));
     c.put("val-split", Double.toString(valSplit));
@@ -528,6 +560,9 @@ final class TrainCommand implements Callable<Integer> {
     boolean table = dataset == Datasets.CSV;
     if (table || labelColumn != null) {
       c.put(CsvFiles.LABEL_COLUMN, labelColumn != null ? labelColumn : CsvFiles.LAST_COLUMN);
+    }
+    if (table || task != null) {
+      c.put(CsvFiles.TASK, CliEnums.label(task != null ? task : Task.CLASSIFICATION));
     }
     if (table && testData == null || testSplit != null) {
       c.put("test-split", Double.toString(testSplit != null ? testSplit : CsvFiles.DEFAULT_TEST_SPLIT));
@@ -584,15 +619,21 @@ final class TrainCommand implements Callable<Integer> {
     return choice().resolvedWeightDecay();
   }
 
-  /** @param restored the test figures of the weights early stopping put back, replacing the last epoch's */
-  private static String summary(
-      Map<String, Object> context, List<EpochMetrics> history, int epochs, long start, Map<String, Object> restored) {
+  /**
+   * @param restored the test figures of the weights early stopping put back, replacing the last epoch's, and a
+   *     regression model's fit
+   * @param regression whether the model fits values, whose summary has no accuracy
+   */
+  private static String summary(Map<String, Object> context, List<EpochMetrics> history, int epochs, long start,
+      Map<String, Object> restored, boolean regression) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("event", "summary");
     s.putAll(context);
     s.put("epochs", epochs);
     EpochMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
-    s.put("test_accuracy", last == null ? null : last.testAccuracy());
+    if (!regression) {
+      s.put("test_accuracy", last == null ? null : last.testAccuracy());
+    }
     s.put("test_loss", last == null ? null : last.testLoss());
     s.put("train_loss", last == null ? null : last.trainLoss());
     s.put("samples_per_sec", history.stream().mapToDouble(EpochMetrics::samplesPerSec).average().orElse(Double.NaN));

@@ -10,14 +10,15 @@ import java.util.List;
 /**
  * The data of a {@code train} run: the training part, the validation part carved from it ({@code --val-split}; null
  * without it) and the test part, all standardised with statistics of the training part alone, so that neither the
- * validation nor the test examples leak into training.
+ * validation nor the test examples leak into training. A regression table's targets are standardised so too.
  *
  * @param classNames class i's name
  * @param inputShape one example's shape: [channels, height, width] for images, [features] for a table
  * @param featureNames a table's feature columns, in the input's order; empty for images
+ * @param targetScale the targets' standardisation, one channel a target, for regression data; null for classes
  */
 record TrainingData(LabeledData train, LabeledData validation, LabeledData test, Standardizer standardizer,
-    List<String> classNames, int[] inputShape, List<String> featureNames) {
+    List<String> classNames, int[] inputShape, List<String> featureNames, Standardizer targetScale) {
 
   /** @param valSplit the fraction of the training set held out (0: none), picked by {@code seed} */
   static TrainingData prepare(Datasets dataset, Path dir, double valSplit, long seed) {
@@ -48,6 +49,17 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
     if (validation != null) {
       standardizer.applyInPlace(validation);
     }
-    return new TrainingData(train, validation, split.test(), standardizer, classNames, inputShape, featureNames);
+    Standardizer targetScale = null;
+    if (train.isRegression()) {
+      int t = train.targetSize();
+      targetScale = Standardizer.fit(train.targets(), t, t);
+      targetScale.applyInPlace(train.targets());
+      targetScale.applyInPlace(split.test().targets());
+      if (validation != null) {
+        targetScale.applyInPlace(validation.targets());
+      }
+    }
+    return new TrainingData(train, validation, split.test(), standardizer, classNames, inputShape, featureNames,
+        targetScale);
   }
 }

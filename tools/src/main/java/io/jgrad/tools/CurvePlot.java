@@ -20,22 +20,27 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class CurvePlot {
   private CurvePlot() {}
 
-  /** Train, validation (when measured) and test loss (left axis) and test accuracy (right axis) per epoch. */
+  /**
+   * Train, validation (when measured) and test loss (left axis) and test accuracy (right axis; a classifier's) per
+   * epoch.
+   */
   public static void trainingCurves(List<EpochMetrics> history, String title, Path png) throws IOException {
     double[] epochs = history.stream().mapToDouble(EpochMetrics::epoch).toArray();
     XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("epoch").build();
     chart.setYAxisGroupTitle(0, "loss");
-    chart.setYAxisGroupTitle(1, "test accuracy");
     chart.addSeries("train loss", epochs, history.stream().mapToDouble(EpochMetrics::trainLoss).toArray());
     if (history.stream().anyMatch(m -> !Double.isNaN(m.validationLoss()))) {
       chart.addSeries("validation loss", epochs,
           history.stream().mapToDouble(EpochMetrics::validationLoss).toArray());
     }
     chart.addSeries("test loss", epochs, history.stream().mapToDouble(EpochMetrics::testLoss).toArray());
-    XYSeries acc = chart.addSeries("test accuracy", epochs,
-        history.stream().mapToDouble(EpochMetrics::testAccuracy).toArray());
-    acc.setYAxisGroup(1);
-    chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+    if (history.stream().anyMatch(m -> !Double.isNaN(m.testAccuracy()))) {
+      chart.setYAxisGroupTitle(1, "test accuracy");
+      XYSeries acc = chart.addSeries("test accuracy", epochs,
+          history.stream().mapToDouble(EpochMetrics::testAccuracy).toArray());
+      acc.setYAxisGroup(1);
+      chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+    }
     save(chart, png);
   }
 

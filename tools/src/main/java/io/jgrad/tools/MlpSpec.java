@@ -1,7 +1,9 @@
 package io.jgrad.tools;
 
 import io.jgrad.Backend;
+import io.jgrad.DType;
 import io.jgrad.Generator;
+import io.jgrad.init.Initializer;
 import io.jgrad.nn.Activation;
 import io.jgrad.nn.Dropout;
 import io.jgrad.nn.Linear;
@@ -58,19 +60,29 @@ public record MlpSpec(int[] inputShape, int[] hidden, String activation, double 
     return hidden.clone();
   }
 
+  /** The network with He-uniform weights (ReLU's), as {@link Linear}'s default. */
   @Override
   public Sequential build(Backend backend, Generator init, Generator dropoutRng) {
+    return build(backend, init, dropoutRng, Initializer.heUniform());
+  }
+
+  /**
+   * The network with every layer's weights drawn by {@code weights} (biases zero): a regression MLP trains on PyTorch's
+   * default ({@link Initializer#torchDefault}), under which its linear output starts small (docs/benchmarks.md, "CPU:
+   * regression on a table").
+   */
+  public Sequential build(Backend backend, Generator init, Generator dropoutRng, Initializer weights) {
     List<Module> layers = new ArrayList<>();
     int width = featureSize();
     for (int h : hidden) {
-      layers.add(new Linear(backend, width, h, init));
+      layers.add(new Linear(backend, DType.FLOAT32, width, h, true, weights, init));
       layers.add(Activation.named(activation));
       if (dropout > 0) {
         layers.add(new Dropout(dropout, dropoutRng));
       }
       width = h;
     }
-    layers.add(new Linear(backend, width, classes, init));
+    layers.add(new Linear(backend, DType.FLOAT32, width, classes, true, weights, init));
     return new Sequential(layers.toArray(new Module[0]));
   }
 

@@ -24,21 +24,28 @@ import java.util.Map;
  * Hugging Face's tools read it too): the architecture ({@code jgrad.model.*}), the input standardisation fitted on the
  * training set ({@code jgrad.input.mean}/{@code std}, one value per channel plane), the class names
  * ({@code jgrad.classes}, a JSON array), the data set trained on ({@code jgrad.dataset}) and, for a table, the names of
- * its feature columns ({@code jgrad.input.columns}, a JSON array). A training checkpoint written with
+ * its feature columns ({@code jgrad.input.columns}, a JSON array). A regression model records the standardisation its
+ * targets were trained in ({@code jgrad.target.mean}/{@code std}, one value per target), which its outputs are mapped
+ * back through, and names its targets where a classifier names its classes. A training checkpoint written with
  * {@link CheckpointWriter#metadata} carries it too, so either file is a model file.
  *
  * @param mean per channel plane, in the units of the raw features (pixels in [0, 1])
  * @param std per channel plane
  * @param dataset the name of the data set trained on ({@code jgrad eval}'s default), or "" when unknown
+ * @param classNames class i's name; for a regression model, target i's (its column's)
  * @param featureNames the input's columns by name, in order, for a model of a table; empty otherwise
+ * @param targetScale a regression model's target standardisation (outputs are standardised targets); null for a
+ *     classifier
  */
 public record ModelFile(Architecture architecture, double[] mean, double[] std, List<String> classNames,
-    String dataset, List<String> featureNames) {
+    String dataset, List<String> featureNames, Standardizer targetScale) {
   static final String MEAN = "jgrad.input.mean";
   static final String STD = "jgrad.input.std";
   static final String CLASSES = "jgrad.classes";
   static final String DATASET = "jgrad.dataset";
   static final String COLUMNS = "jgrad.input.columns";
+  static final String TARGET_MEAN = "jgrad.target.mean";
+  static final String TARGET_STD = "jgrad.target.std";
   private static final JsonFactory JSON = new JsonFactory();
 
   public ModelFile {
@@ -54,6 +61,10 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
           + " features");
     }
     Standardizer.of(architecture.featureSize(), mean, std); // refuses statistics that do not fit the input
+    if (targetScale != null && targetScale.channels() != architecture.classes()) {
+      throw new IllegalArgumentException(targetScale.channels() + " target statistics for " + architecture.classes()
+          + " outputs");
+    }
   }
 
   /** Standardisation fitted on the training set, and classes named 0, 1, ... when {@code classNames} is null. */
@@ -61,12 +72,25 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
       String dataset) {
     List<String> names = classNames != null ? classNames
         : java.util.stream.IntStream.range(0, architecture.classes()).mapToObj(Integer::toString).toList();
-    return new ModelFile(architecture, standardizer.mean(), standardizer.std(), names, dataset, List.of());
+    return new ModelFile(architecture, standardizer.mean(), standardizer.std(), names, dataset, List.of(), null);
   }
 
   /** This description for a model of a table whose feature columns are {@code names}, in the input's order. */
   public ModelFile withFeatureNames(List<String> names) {
-    return new ModelFile(architecture, mean, std, classNames, dataset, names);
+    return new ModelFile(architecture, mean, std, classNames, dataset, names, targetScale);
+  }
+
+  /**
+   * This description for a regression model whose targets were standardised by {@code scale} (one channel a target)
+   * and are named {@code targetNames}.
+   */
+  public ModelFile regression(Standardizer scale, List<String> targetNames) {
+    return new ModelFile(architecture, mean, std, targetNames, dataset, featureNames, scale);
+  }
+
+  /** Whether the model fits target values (its outputs mapped back through {@link #targetScale}) or classifies. */
+  public boolean isRegression() {
+    return targetScale != null;
   }
 
   @Override
@@ -93,6 +117,10 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     if (!featureNames.isEmpty()) {
       m.put(COLUMNS, jsonArray(featureNames));
     }
+    if (targetScale != null) {
+      m.put(TARGET_MEAN, doubles(targetScale.mean()));
+      m.put(TARGET_STD, doubles(targetScale.std()));
+    }
     return m;
   }
 
@@ -103,7 +131,9 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
       return new ModelFile(architecture, parseDoubles(required(metadata, MEAN, source)),
           parseDoubles(required(metadata, STD, source)), parseJsonArray(required(metadata, CLASSES, source), CLASSES),
           metadata.getOrDefault(DATASET, ""),
-          metadata.containsKey(COLUMNS) ? parseJsonArray(metadata.get(COLUMNS), COLUMNS) : List.of());
+          metadata.containsKey(COLUMNS) ? parseJsonArray(metadata.get(COLUMNS), COLUMNS) : List.of(),
+          !metadata.containsKey(TARGET_MEAN) ? null : Standardizer.of(architecture.classes(),
+              parseDoubles(metadata.get(TARGET_MEAN)), parseDoubles(required(metadata, TARGET_STD, source))));
     } catch (IllegalArgumentException | IOException e) {
       throw new InvalidFileException(source, "bad model description: " + e.getMessage(), e);
     }

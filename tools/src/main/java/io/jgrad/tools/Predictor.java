@@ -14,6 +14,7 @@ import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
 import io.jgrad.train.ClassificationReport;
+import io.jgrad.train.RegressionReport;
 import io.jgrad.train.TrainingCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,6 +76,9 @@ public final class Predictor implements AutoCloseable {
    * standardisation (pixels in [0, 1]); they are standardised on a copy.
    */
   public List<Prediction> predict(float[] raw) {
+    if (description.isRegression()) {
+      throw new IllegalStateException("a regression model predicts values (Predictor.values), not classes");
+    }
     float[] x = standardized(raw);
     int features = description.architecture().featureSize();
     int classes = description.architecture().classes();
@@ -103,10 +107,56 @@ public final class Predictor implements AutoCloseable {
   }
 
   /**
+   * A regression model's predictions for each row of {@code raw} (as {@link #predict} takes it): N × targets values
+   * in the targets' units, row-major.
+   */
+  public float[] values(float[] raw) {
+    if (!description.isRegression()) {
+      throw new IllegalStateException("a classifier predicts classes (Predictor.predict), not values");
+    }
+    float[] x = standardized(raw);
+    int features = description.architecture().featureSize();
+    int outputs = description.architecture().classes();
+    int rows = x.length / features;
+    float[] values = new float[rows * outputs];
+    try (NoGrad ignored = NoGrad.enter()) {
+      for (int start = 0; start < rows; start += BATCH) {
+        int n = Math.min(BATCH, rows - start);
+        try (Scope scope = Scope.open()) {
+          Tensor chunk = Tensor.of(backend, Arrays.copyOfRange(x, start * features, (start + n) * features),
+              n, features);
+          System.arraycopy(model.forward(chunk).toFloatArray(), 0, values, start * outputs, n * outputs);
+        }
+      }
+    }
+    description.targetScale().invertInPlace(values);
+    return values;
+  }
+
+  /**
+   * A regression model on raw data with their targets (a table as {@link io.jgrad.data.CsvDataset#readRegression}
+   * gives it): mean squared and absolute error and R², in the targets' units.
+   */
+  public RegressionReport evaluateRegression(LabeledData raw) {
+    int features = description.architecture().featureSize();
+    int outputs = description.architecture().classes();
+    if (raw.featureSize() != features || !raw.isRegression() || raw.targetSize() != outputs) {
+      throw new IllegalArgumentException("the model reads " + features + " features into " + outputs + " target"
+          + (outputs == 1 ? "" : "s") + "; the data have " + raw.featureSize() + " features and "
+          + (raw.isRegression() ? raw.targetSize() + " targets" : "class labels"));
+    }
+    return RegressionReport.of(values(raw.features()), raw.targets(), outputs);
+  }
+
+  /**
    * The model on labelled raw data (a test set as its reader gives it, not standardised): loss (cross-entropy without
    * smoothing), accuracy, top-k, confusion matrix, per-class precision/recall/F1.
    */
   public ClassificationReport evaluate(LabeledData raw) {
+    if (description.isRegression() || raw.isRegression()) {
+      throw new IllegalArgumentException(description.isRegression()
+          ? "a regression model is scored by Predictor.evaluateRegression" : "the data have targets, not classes");
+    }
     int features = description.architecture().featureSize();
     if (raw.featureSize() != features || raw.numClasses() != description.architecture().classes()) {
       throw new IllegalArgumentException("the model reads " + features + " features into "

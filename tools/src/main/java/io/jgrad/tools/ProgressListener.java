@@ -101,10 +101,15 @@ public final class ProgressListener implements TrainListener {
       progress.close();
       progress = null;
     }
+    // A regression model's epochs have losses only (its accuracies are NaN).
     String validation = Double.isNaN(m.validationLoss()) ? ""
-        : String.format(Locale.ROOT, "  val_loss %.4f  val_accuracy %.4f", m.validationLoss(), m.validationAccuracy());
-    out.printf(Locale.ROOT, "epoch %d/%d  train_loss %.4f%s  test_loss %.4f  test_accuracy %.4f  lr %.2e  %,.0f "
-        + "samples/s  %.1f s%n", m.epoch(), epochs, m.trainLoss(), validation, m.testLoss(), m.testAccuracy(), m.lr(),
+        : String.format(Locale.ROOT, "  val_loss %.4f", m.validationLoss()) + accuracy("val", m.validationAccuracy());
+    out.printf(Locale.ROOT, "epoch %d/%d  train_loss %.4f%s  test_loss %.4f%s  lr %.2e  %,.0f samples/s  %.1f s%n",
+        m.epoch(), epochs, m.trainLoss(), validation, m.testLoss(), accuracy("test", m.testAccuracy()), m.lr(),
         m.samplesPerSec(), m.seconds());
+  }
+
+  private static String accuracy(String part, double value) {
+    return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "  %s_accuracy %.4f", part, value);
   }
 }

@@ -17,6 +17,7 @@ import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Sequential;
 import io.jgrad.optim.AdamW;
 import io.jgrad.train.ClassificationReport;
+import io.jgrad.train.RegressionReport;
 import io.jgrad.train.Trainer;
 import io.jgrad.train.TrainingCheckpoint;
 import java.io.IOException;
@@ -145,6 +146,51 @@ class PredictorTest extends ScalarBackendTest {
     bad.put("jgrad.input.columns", "{\"a\": 1}");
     InvalidFileException invalid = assertThrows(InvalidFileException.class, () -> ModelFile.fromMetadata(bad, "bad"));
     assertEquals("bad: bad model description: jgrad.input.columns is not a JSON array of strings", invalid.getMessage());
+  }
+
+  /**
+   * A regression model's file records its target standardisation: the predictor gives the model's outputs mapped back
+   * to the targets' units (mean 100, std 20 here), scores them there, and refuses to name classes.
+   */
+  @Test
+  void aRegressionModelPredictsValuesInTheTargetsUnits() throws IOException {
+    MlpSpec spec = new MlpSpec(new int[] {8}, new int[] {4}, "relu", 0, 1);
+    Standardizer inputs = Standardizer.of(8, new double[] {1, 2, 3, 4, 5, 6, 7, 8}, new double[] {2, 2, 2, 2, 1, 1, 1, 1});
+    Standardizer targets = Standardizer.of(1, new double[] {100}, new double[] {20});
+    ModelFile description = ModelFile.of(spec, inputs, null, "csv").regression(targets, List.of("price"));
+    float[] raw = ToyRun.clusters(10, 4).features();
+    float[] outputs;
+    Path file = dir.resolve("regression.safetensors");
+    Sequential model = spec.build(backend, new Generator(5), new Generator(6));
+    try {
+      description.save(file, model);
+      float[] x = raw.clone();
+      inputs.applyInPlace(x);
+      try (io.jgrad.NoGrad ignored = io.jgrad.NoGrad.enter()) {
+        outputs = model.forward(io.jgrad.Tensor.of(backend, x, 10, 8)).toFloatArray();
+      }
+    } finally {
+      model.close();
+    }
+    ModelFile read = ModelFile.read(file);
+    assertTrue(read.isRegression());
+    assertArrayEquals(new double[] {100}, read.targetScale().mean());
+    assertArrayEquals(new double[] {20}, read.targetScale().std());
+    assertEquals(List.of("price"), read.classNames());
+    try (Predictor p = Predictor.load(file, backend)) {
+      float[] values = p.values(raw);
+      float[] truth = new float[10];
+      for (int i = 0; i < 10; i++) {
+        assertEquals(outputs[i] * 20 + 100, values[i], 1e-4, "example " + i);
+        truth[i] = values[i] + (i % 2 == 0 ? 1 : -1); // off by one each
+      }
+      RegressionReport r = p.evaluateRegression(LabeledData.regression(raw, truth, 8, 1));
+      assertEquals(1, r.mse(), 1e-6);
+      assertEquals(1, r.mae(), 1e-6);
+      assertEquals("a regression model predicts values (Predictor.values), not classes",
+          assertThrows(IllegalStateException.class, () -> p.predict(raw)).getMessage());
+    }
+    assertFalse(ModelFile.of(spec, inputs, null, "csv").metadata().containsKey("jgrad.target.mean"));
   }
 
   private static int argmax(float[] x, int from, int n) {

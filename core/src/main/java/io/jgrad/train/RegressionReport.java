@@ -1,0 +1,92 @@
+package io.jgrad.train;
+
+import io.jgrad.NoGrad;
+import io.jgrad.Scope;
+import io.jgrad.data.Batch;
+import io.jgrad.data.DataLoader;
+import io.jgrad.data.Standardizer;
+import io.jgrad.nn.Module;
+import java.util.Iterator;
+
+/**
+ * How a regression model does on a data set, in the targets' units (scikit-learn's definitions): mean squared error,
+ * its root, mean absolute error over every target value, and R², 1 − SS_res / SS_tot of each target column averaged
+ * over the columns (a constant column scores 1 where it is predicted exactly, else 0).
+ *
+ * @param examples rows scored
+ */
+public record RegressionReport(long examples, double mse, double mae, double r2) {
+
+  public double rmse() {
+    return Math.sqrt(mse);
+  }
+
+  /**
+   * Runs {@code model} over {@code data} (regression data) in eval mode without recording a graph; outputs and targets
+   * are mapped back through {@code targetScale} (the standardisation the targets were trained in; null: none) first.
+   */
+  public static RegressionReport of(Module model, DataLoader data, Standardizer targetScale) {
+    int width = data.data().targetSize();
+    int n = data.data().size();
+    float[] outputs = new float[n * width];
+    float[] targets = new float[n * width];
+    boolean wasTraining = model.isTraining();
+    model.eval();
+    int at = 0;
+    try (NoGrad ignored = NoGrad.enter()) {
+      for (Iterator<Batch> it = data.epoch(0); it.hasNext(); ) {
+        try (Scope scope = Scope.open(); Batch batch = it.next()) {
+          float[] out = model.forward(batch.features()).toFloatArray();
+          if (out.length != batch.size() * width) {
+            throw new IllegalArgumentException("the model gives " + out.length / batch.size() + " outputs an example, "
+                + "the data have " + width + " targets");
+          }
+          System.arraycopy(out, 0, outputs, at, out.length);
+          System.arraycopy(batch.labels().toFloatArray(), 0, targets, at, out.length);
+          at += out.length;
+        }
+      }
+    } finally {
+      model.train(wasTraining);
+    }
+    if (targetScale != null) {
+      targetScale.invertInPlace(outputs);
+      targetScale.invertInPlace(targets);
+    }
+    return of(outputs, targets, width);
+  }
+
+  /** From outputs computed elsewhere: N × {@code width} predictions and targets, row-major, in the same units. */
+  public static RegressionReport of(float[] outputs, float[] targets, int width) {
+    if (outputs.length != targets.length || width < 1 || targets.length % width != 0) {
+      throw new IllegalArgumentException(outputs.length + " outputs and " + targets.length + " targets are not N × "
+          + width);
+    }
+    int n = targets.length / width;
+    if (n == 0) {
+      return new RegressionReport(0, Double.NaN, Double.NaN, Double.NaN);
+    }
+    double squares = 0;
+    double absolutes = 0;
+    double r2 = 0;
+    for (int c = 0; c < width; c++) {
+      double mean = 0;
+      for (int i = c; i < targets.length; i += width) {
+        mean += targets[i];
+      }
+      mean /= n;
+      double residual = 0;
+      double total = 0;
+      for (int i = c; i < targets.length; i += width) {
+        double e = (double) outputs[i] - targets[i];
+        residual += e * e;
+        absolutes += Math.abs(e);
+        double d = targets[i] - mean;
+        total += d * d;
+      }
+      squares += residual;
+      r2 += total > 0 ? 1 - residual / total : residual == 0 ? 1 : 0;
+    }
+    return new RegressionReport(n, squares / targets.length, absolutes / targets.length, r2 / width);
+  }
+}

@@ -1,0 +1,155 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --dataset csv --task regression} on a table of one's own, then {@code eval} and {@code predict} from
+ * the saved file: a price from three features in units a thousand times apart, one of them through a sine.
+ */
+class CsvRegressionCliTest {
+  @TempDir static Path dir;
+  private static Path table;
+  private static Path model;
+  private static Map<String, String> trained;
+
+  /** price = 50 + 10·sin(a) + 0.01·(area − 5000) + 5·c, with a, c from N(0, 1) and area from N(5000, 1000). */
+  static double price(double a, double area, double c) {
+    return 50 + 10 * Math.sin(a) + 0.01 * (area - 5000) + 5 * c;
+  }
+
+  /** Rows of a, price, area, c: the target in the second column. */
+  static String rows(int count, long seed) {
+    Random random = new Random(seed);
+    StringBuilder csv = new StringBuilder("a,price,area,c\n");
+    for (int i = 0; i < count; i++) {
+      double a = random.nextGaussian();
+      double area = 5000 + 1000 * random.nextGaussian();
+      double c = random.nextGaussian();
+      csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%.1f,%.4f%n", a, price(a, area, c), area, c));
+    }
+    return csv.toString();
+  }
+
+  @BeforeAll
+  static void train() throws IOException {
+    table = Files.writeString(dir.resolve("prices.csv"), rows(500, 1));
+    model = dir.resolve("prices.safetensors");
+    CliRun r = CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--task", "regression",
+        "--label-column", "price", "--hidden", "32", "--dropout", "0", "--batch", "16", "--epochs", "30", "--lr",
+        "0.01", "--threads", "1", "--backend", "cpu", "--no-progress", "--save", model.toString());
+    assertEquals(0, r.code(), r.err());
+    trained = r.summary();
+  }
+
+  /** The summary scores the held-out fifth in the price's units; it has no accuracy to report. */
+  @Test
+  void trainsOnTheTableAndReportsTheFitInTheTargetsUnits() {
+    assertTrue(Double.parseDouble(trained.get("test_r2")) > 0.95, trained.toString());
+    double rmse = Double.parseDouble(trained.get("test_rmse"));
+    assertTrue(rmse < 4, trained.toString()); // the price's spread is about 15
+    assertTrue(Double.parseDouble(trained.get("test_mae")) <= rmse, trained.toString());
+    assertFalse(trained.containsKey("test_accuracy"), trained.toString());
+  }
+
+  @Test
+  void evalScoresAnotherTableInThePricesUnits() throws IOException {
+    Path other = Files.writeString(dir.resolve("other.csv"), rows(200, 2));
+    CliRun r = CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--threads", "1",
+        "--backend", "cpu");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(1, r.lines().size(), r.out());
+    Map<String, String> s = r.summary();
+    assertEquals("price", s.get("target"));
+    assertEquals("200", s.get("examples"));
+    assertTrue(Double.parseDouble(s.get("r2")) > 0.95, r.out());
+    double rmse = Double.parseDouble(s.get("rmse"));
+    assertEquals(rmse * rmse, Double.parseDouble(s.get("mse")), 1e-9 * rmse * rmse);
+    assertTrue(rmse < 4, r.out());
+  }
+
+  /** predict gives the price itself, with or without the price column, close to the formula's. */
+  @Test
+  void predictGivesValuesWithOrWithoutTheTargetColumn() throws IOException {
+    double[][] rows = {{0.5, 6000, -1}, {-1, 4000, 0.25}};
+    StringBuilder labelled = new StringBuilder("a,price,area,c\n");
+    StringBuilder bare = new StringBuilder("c,a,area\n");
+    for (double[] row : rows) {
+      labelled.append(String.format(Locale.ROOT, "%s,0,%s,%s%n", row[0], row[1], row[2]));
+      bare.append(String.format(Locale.ROOT, "%s,%s,%s%n", row[2], row[0], row[1]));
+    }
+    List<Double> values = new ArrayList<>();
+    for (String text : List.of(labelled.toString(), bare.toString())) {
+      Path input = Files.writeString(dir.resolve("input" + values.size() + ".csv"), text);
+      CliRun r = CliRun.run("predict", "--model", model.toString(), input.toString(), "--backend", "cpu");
+      assertEquals(0, r.code(), r.err());
+      for (String line : r.lines()) {
+        Map<String, String> f = CliRun.fields(line);
+        assertEquals("price", f.get("target"), line);
+        values.add(Double.parseDouble(f.get("value")));
+      }
+    }
+    assertEquals(values.subList(0, 2), values.subList(2, 4), "the same rows, columns by name");
+    for (int i = 0; i < rows.length; i++) {
+      double truth = price(rows[i][0], rows[i][1], rows[i][2]);
+      assertEquals(truth, values.get(i), 5, "row " + i);
+    }
+  }
+
+  @Test
+  void aResumedRunKeepsItsTask() throws IOException {
+    Path saved = dir.resolve("resumed.safetensors");
+    CliRun first = CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--task", "regression",
+        "--label-column", "price", "--hidden", "8", "--epochs", "1", "--threads", "1", "--backend", "cpu",
+        "--no-progress", "--save", saved.toString());
+    assertEquals(0, first.code(), first.err());
+    CliRun resumed = CliRun.run("train", "--resume", saved.toString(), "--data", table.toString(), "--epochs", "2",
+        "--threads", "1", "--backend", "cpu", "--no-progress");
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.summary().containsKey("test_r2"), resumed.out());
+    CliRun contradicting = CliRun.run("train", "--resume", saved.toString(), "--data", table.toString(), "--task",
+        "classification", "--epochs", "2", "--backend", "cpu");
+    assertEquals("jgrad train: --task classification contradicts " + saved + ", a run with --task regression; leave "
+        + "--task out to continue that run", contradicting.errorLine());
+  }
+
+  @Test
+  void misusesAreOneLineErrors() {
+    String[][] cases = {
+        {"--task", "regression"},
+        {"--dataset", "csv", "--data", table.toString(), "--task", "regression", "--label-column", "price",
+            "--label-smoothing", "0.1"},
+        {"--dataset", "csv", "--data", table.toString(), "--label-column", "price"},
+    };
+    String[] expected = {
+        "--task is for --dataset csv (the digits files say their labels and test part)",
+        "--label-smoothing is for classes; --task regression fits values (its loss is the mean squared error)",
+        table + ": label column 'price' has a different value in each of its 500 rows: an identifier or a continuous "
+            + "target, not classes (name the label column, or read it as a regression target)",
+    };
+    for (int i = 0; i < cases.length; i++) {
+      List<String> args = new ArrayList<>(List.of("train", "--epochs", "1", "--backend", "cpu"));
+      args.addAll(List.of(cases[i]));
+      CliRun r = CliRun.run(args.toArray(new String[0]));
+      assertEquals(1, r.code(), String.join(" ", cases[i]) + ": " + r.out());
+      assertEquals("jgrad train: " + expected[i], r.errorLine(), String.join(" ", cases[i]));
+    }
+    assertEquals("jgrad eval: --top-k is for a classifier; " + model + " fits values (a regression model)",
+        CliRun.run("eval", "--model", model.toString(), "--data", table.toString(), "--top-k", "2").errorLine());
+    assertEquals("jgrad eval: " + model + " fits values of a CSV table (a regression model); the digits files hold "
+        + "classes", CliRun.run("eval", "--model", model.toString(), "--dataset", "digits").errorLine());
+  }
+}
