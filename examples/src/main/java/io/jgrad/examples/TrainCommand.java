@@ -7,7 +7,6 @@ import io.jgrad.LeakDetection;
 import io.jgrad.LeakDetector;
 import io.jgrad.data.Augmentation;
 import io.jgrad.data.DataLoader;
-import io.jgrad.init.Initializer;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Loss;
 import io.jgrad.loss.MseLoss;
@@ -279,8 +278,7 @@ final class TrainCommand implements Callable<Integer> {
             .checkFits(backend.memoryCapacity(), hidden, batch);
         MlpSpec spec = new MlpSpec(inputShape, hidden, activation, dropout, classes);
         architecture = spec;
-        stack = regression ? spec.build(backend, init, dropoutRng, Initializer.torchDefault())
-            : spec.build(backend, init, dropoutRng);
+        stack = spec.build(backend, init, dropoutRng);
       }
       ModelFile description = ModelFile.of(architecture, split.standardizer(), split.classNames(), ds.label())
           .withFeatureNames(split.featureNames());

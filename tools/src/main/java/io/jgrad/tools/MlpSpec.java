@@ -60,18 +60,13 @@ public record MlpSpec(int[] inputShape, int[] hidden, String activation, double 
     return hidden.clone();
   }
 
-  /** The network with He-uniform weights (ReLU's), as {@link Linear}'s default. */
+  /**
+   * The network with PyTorch's default weights ({@link Initializer#torchDefault}; biases zero), as the CNN's: from
+   * He-uniform weights the recipe trailed, most on regression (docs/benchmarks.md, "Training accuracy").
+   */
   @Override
   public Sequential build(Backend backend, Generator init, Generator dropoutRng) {
-    return build(backend, init, dropoutRng, Initializer.heUniform());
-  }
-
-  /**
-   * The network with every layer's weights drawn by {@code weights} (biases zero): a regression MLP trains on PyTorch's
-   * default ({@link Initializer#torchDefault}), under which its linear output starts small (docs/benchmarks.md, "CPU:
-   * regression on a table").
-   */
-  public Sequential build(Backend backend, Generator init, Generator dropoutRng, Initializer weights) {
+    Initializer weights = Initializer.torchDefault();
     List<Module> layers = new ArrayList<>();
     int width = featureSize();
     for (int h : hidden) {
