@@ -12,34 +12,46 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A table read from a CSV file, as pandas' {@code read_csv} and scikit-learn's {@code LabelEncoder} prepare one: one
- * example per row, its class in one column (text or integers), or its target value ({@link #readRegression}), and a
- * number in every other column.
- * The first row is a header when a feature cell in it is not a number. Cells may be in double quotes (RFC 4180, a
- * quoted cell on one line); blank lines are skipped. A missing or non-numeric feature value, a row of another length
- * or a label outside fixed classes is an {@link InvalidFileException} naming the line and the column: nothing is
- * guessed or filled in.
+ * A table read from a CSV file, as pandas' {@code read_csv}, scikit-learn's {@code LabelEncoder} and its {@code
+ * OneHotEncoder} prepare one: one example per row, its class in one column (text or integers), or its target value
+ * ({@link #readRegression}), and a feature in every other column: a number, or text, whose column is then one-hot
+ * encoded (a column of categories: its first row's cell is text). The first row is a header when a feature cell in it
+ * is not a number, as it is where a column holds categories. Cells may be in double quotes (RFC 4180, a quoted cell on
+ * one line); blank lines are skipped. A missing or non-numeric value in a column of numbers, a row of another length,
+ * or a label or category outside fixed ones is an {@link InvalidFileException} naming the line and the column: nothing
+ * is guessed or filled in.
  *
- * @param data the examples, features in column order without the label's, labels as class indices (or one target
- *     each, {@link LabeledData#regression})
- * @param featureNames the header's names of the feature columns, or their 0-based column indices without a header
+ * @param data the examples, features in column order without the label's (a column of categories as one 0/1 feature
+ *     per category), labels as class indices (or one target each, {@link LabeledData#regression})
+ * @param featureNames the header's names of the feature columns, or their 0-based column indices without a header; a
+ *     column of categories gives one name a category, its own and the category's joined by "_" (pandas'
+ *     {@code get_dummies}): {@code color_red}
  * @param labelColumn the label column's header name, or its 0-based index without a header
  * @param classNames class i's label as the file writes it: the labels found, in numeric order where every label is
  *     an integer and in text order otherwise, or the classes fixed by the caller; empty for a regression table
+ * @param categories each column of categories by name, with its categories in the order of their features: those
+ *     found, ordered as classes are, or those fixed by the caller
  */
-public record CsvDataset(LabeledData data, List<String> featureNames, String labelColumn, List<String> classNames) {
-  /** Labels all distinct over at least this many rows are an identifier column, not classes. */
+public record CsvDataset(LabeledData data, List<String> featureNames, String labelColumn, List<String> classNames,
+    Map<String, List<String>> categories) {
+  /** Labels, or categories, all distinct over at least this many rows are an identifier column, not classes. */
   private static final int DISTINCT_LABELS_SUSPECT = 10;
+
+  /** The most categories a column is one-hot encoded into. */
+  public static final int MAX_CATEGORIES = 1000;
 
   public CsvDataset {
     featureNames = List.copyOf(featureNames);
     classNames = List.copyOf(classNames);
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    categories.forEach((column, values) -> copy.put(column, List.copyOf(values)));
+    categories = Collections.unmodifiableMap(copy);
   }
 
   /**
@@ -74,7 +86,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         picked[at++] = x[row * n + c];
       }
     }
-    return new CsvDataset(data.withFeatures(picked, from.length), names, labelColumn, classNames);
+    return new CsvDataset(data.withFeatures(picked, from.length), names, labelColumn, classNames, categories);
   }
 
   /** Whether feature names are column indices, as a table without a header row names its features. */
@@ -97,7 +109,15 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
    * String)}) is each row's target, a finite number, and the data carry it as one float target per example.
    */
   public static CsvDataset readRegression(Path file, String targetColumn) {
-    return read(file, new Reading(file.toString(), targetColumn, null, true));
+    return readRegression(file, targetColumn, Map.of());
+  }
+
+  /**
+   * {@link #readRegression(Path, String)} with the categories of these columns fixed (a training table's, or a trained
+   * model's): a text there that is not one of them is an error.
+   */
+  public static CsvDataset readRegression(Path file, String targetColumn, Map<String, List<String>> categories) {
+    return read(file, new Reading(file.toString(), targetColumn, null, true, categories));
   }
 
   /**
@@ -105,7 +125,17 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
    * label that is not one of {@code classNames} is an error, and class i is {@code classNames.get(i)}.
    */
   public static CsvDataset read(Path file, String labelColumn, List<String> classNames) {
-    return read(file, new Reading(file.toString(), labelColumn, classNames, false));
+    return read(file, labelColumn, classNames, Map.of());
+  }
+
+  /**
+   * {@link #read(Path, String, List)} with the categories of these columns fixed as well (a training table's, or a
+   * trained model's): a text in such a column that is not one of them is an error, and its features are those
+   * categories in that order. Other columns of text are found as {@link #read(Path, String)} finds them.
+   */
+  public static CsvDataset read(Path file, String labelColumn, List<String> classNames,
+      Map<String, List<String>> categories) {
+    return read(file, new Reading(file.toString(), labelColumn, classNames, false, categories));
   }
 
   private static CsvDataset read(Path file, Reading reading) {
@@ -123,11 +153,12 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
   private static final class Reading {
     private final String file;
     private final String labelSpec;
-    private final List<String> fixedClasses;
     /** Whether the label column holds a target value rather than a class. */
     private final boolean regression;
-    private final Map<String, Integer> classIds = new HashMap<>();
-    private final List<String> labelsInOrderSeen = new ArrayList<>();
+    private final Categories classes;
+    private final Map<String, List<String>> fixedCategories;
+    /** Each column's categories where it holds text, else null; decided on the first row of data. */
+    private Categories[] text;
     private final CsvLine cells = new CsvLine();
     private List<String> columns;
     private boolean header;
@@ -138,18 +169,15 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     private float[] targets;
     private int rows;
 
-    Reading(String file, String labelSpec, List<String> fixedClasses, boolean regression) {
+    Reading(String file, String labelSpec, List<String> fixedClasses, boolean regression,
+        Map<String, List<String>> fixedCategories) {
       this.file = file;
       this.regression = regression;
       this.labels = regression ? null : new int[64];
       this.targets = regression ? new float[64] : null;
       this.labelSpec = labelSpec;
-      this.fixedClasses = fixedClasses == null ? null : List.copyOf(fixedClasses);
-      if (this.fixedClasses != null) {
-        for (int i = 0; i < this.fixedClasses.size(); i++) {
-          classIds.put(this.fixedClasses.get(i), i);
-        }
-      }
+      this.classes = new Categories(fixedClasses);
+      this.fixedCategories = Map.copyOf(fixedCategories);
     }
 
     CsvDataset read(BufferedReader in) throws IOException {
@@ -252,9 +280,16 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       } else if (!regression && rows == labels.length) {
         labels = Arrays.copyOf(labels, 2 * rows);
       }
+      if (text == null) {
+        text = kinds(cells);
+      }
       int at = rows * featureSize;
       for (int c = 0; c < cells.size(); c++) {
         if (c == labelIndex) {
+          continue;
+        }
+        if (text[c] != null) {
+          features[at++] = categoryOf(cells.text(c), c, lineNumber); // its id until result() one-hot encodes it
           continue;
         }
         float v = cells.value(c);
@@ -282,6 +317,31 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
               : "'" + cell + "', not a number"));
     }
 
+    /** Which columns hold categories: those fixed so, and those whose cell in the first row of data is text. */
+    private Categories[] kinds(CsvLine first) {
+      Categories[] kinds = new Categories[columns.size()];
+      for (int c = 0; c < kinds.length; c++) {
+        List<String> fixed = fixedCategories.get(columns.get(c));
+        if (c != labelIndex && (fixed != null || !isNumber(first.text(c)) && !first.text(c).isEmpty())) {
+          kinds[c] = new Categories(fixed);
+        }
+      }
+      return kinds;
+    }
+
+    private int categoryOf(String cell, int c, int lineNumber) {
+      String where = "column '" + columns.get(c) + "'";
+      if (cell.isEmpty()) {
+        throw error(lineNumber, where + " is empty: missing values are not filled in (drop or impute the row)");
+      }
+      int id = text[c].id(cell);
+      if (id < 0) {
+        throw error(lineNumber, where + " is '" + cell + "', not one of its categories (" + listed(text[c].values())
+            + ")");
+      }
+      return id;
+    }
+
     private InvalidFileException badCell(CsvLine cells, int c, int lineNumber) {
       String where = "column '" + columns.get(c) + "'";
       String cell = cells.text(c);
@@ -291,7 +351,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       if (CsvLine.number(cell) != null) {
         return error(lineNumber, where + " is " + cell + ", not a finite number");
       }
-      return error(lineNumber, where + " is '" + cell + "', not a number (text columns need encoding as numbers"
+      return error(lineNumber, where + " is '" + cell + "', not a number (its first row holds a number; a column of "
+          + "categories holds text from its first row"
           + (labelSpec == null ? "; the label is taken from the last column, '" + columns.get(labelIndex) + "'" : "")
           + ")");
     }
@@ -300,48 +361,110 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       if (label.isEmpty()) {
         throw error(lineNumber, "the label ('" + columns.get(labelIndex) + "') is empty");
       }
-      Integer id = classIds.get(label);
-      if (id != null) {
-        return id;
+      int id = classes.id(label);
+      if (id < 0) {
+        throw error(lineNumber, "label '" + label + "' is not one of the classes " + listed(classes.values()));
       }
-      if (fixedClasses != null) {
-        throw error(lineNumber, "label '" + label + "' is not one of the classes " + listed(fixedClasses));
-      }
-      id = labelsInOrderSeen.size();
-      classIds.put(label, id);
-      labelsInOrderSeen.add(label);
       return id;
     }
 
     private CsvDataset result() {
-      int featureSize = columns.size() - 1;
-      List<String> featureNames = new ArrayList<>(columns);
-      featureNames.remove(labelIndex);
+      OneHot encoded = oneHot();
+      String label = columns.get(labelIndex);
       if (regression) {
-        LabeledData data = LabeledData.regression(Arrays.copyOf(features, rows * featureSize),
-            Arrays.copyOf(targets, rows), featureSize, 1);
-        return new CsvDataset(data, featureNames, columns.get(labelIndex), List.of());
+        LabeledData data = LabeledData.regression(encoded.features(), Arrays.copyOf(targets, rows),
+            encoded.names().size(), 1);
+        return new CsvDataset(data, encoded.names(), label, List.of(), encoded.categories());
       }
       int[] y = Arrays.copyOf(labels, rows);
-      List<String> classes = fixedClasses;
-      if (classes == null) {
-        classes = sortedClasses();
-        int[] newId = new int[classes.size()];
-        for (int i = 0; i < classes.size(); i++) {
-          newId[classIds.get(classes.get(i))] = i;
-        }
-        for (int i = 0; i < rows; i++) {
-          y[i] = newId[y[i]];
-        }
+      List<String> names = checkedClasses();
+      int[] renumbered = classes.renumbering(names);
+      for (int i = 0; i < rows; i++) {
+        y[i] = renumbered[y[i]];
       }
-      LabeledData data = new LabeledData(Arrays.copyOf(features, rows * featureSize), y, featureSize, classes.size());
-      return new CsvDataset(data, featureNames, columns.get(labelIndex), classes);
+      LabeledData data = new LabeledData(encoded.features(), y, encoded.names().size(), names.size());
+      return new CsvDataset(data, encoded.names(), label, names, encoded.categories());
     }
 
-    /** The labels found, checked to be classes: numeric order for integers, text order otherwise. */
-    private List<String> sortedClasses() {
-      String column = "label column '" + columns.get(labelIndex) + "'";
-      List<String> found = new ArrayList<>(labelsInOrderSeen);
+    /** The features with each column of categories as one 0/1 feature a category, their names and categories. */
+    private record OneHot(float[] features, List<String> names, Map<String, List<String>> categories) {}
+
+    private OneHot oneHot() {
+      int read = columns.size() - 1;
+      List<String> names = new ArrayList<>();
+      Map<String, List<String>> categories = new LinkedHashMap<>();
+      int[][] renumbered = new int[columns.size()][]; // a column of categories: each id's feature
+      for (int c = 0; c < columns.size(); c++) {
+        String column = columns.get(c);
+        if (c == labelIndex) {
+          continue;
+        }
+        if (text[c] == null) {
+          names.add(column);
+          continue;
+        }
+        List<String> order = checkedCategories(c);
+        categories.put(column, order);
+        renumbered[c] = text[c].renumbering(order);
+        order.forEach(v -> names.add(column + "_" + v));
+      }
+      if (categories.isEmpty()) {
+        return new OneHot(Arrays.copyOf(features, rows * read), names, categories);
+      }
+      if (names.stream().distinct().count() < names.size()) {
+        String twice = names.stream().filter(n -> names.indexOf(n) != names.lastIndexOf(n)).findFirst().orElseThrow();
+        throw new InvalidFileException(file, "two features are named '" + twice + "' (a column of categories names "
+            + "its features column_category): rename the column");
+      }
+      int width = names.size();
+      if ((long) rows * width > Integer.MAX_VALUE - 8) {
+        throw new InvalidFileException(file, rows + " rows of " + width + " features (the categories one-hot "
+            + "encoded) pass 2^31 values, more than one array holds");
+      }
+      float[] x = new float[rows * width];
+      for (int row = 0; row < rows; row++) {
+        int from = row * read;
+        int to = row * width;
+        for (int c = 0; c < columns.size(); c++) {
+          if (c == labelIndex) {
+            continue;
+          }
+          float v = features[from++];
+          if (renumbered[c] == null) {
+            x[to++] = v;
+          } else {
+            x[to + renumbered[c][(int) v]] = 1;
+            to += renumbered[c].length;
+          }
+        }
+      }
+      return new OneHot(x, names, categories);
+    }
+
+    /** Column c's categories in their features' order, checked to be categories (not an identifier, not too many). */
+    private List<String> checkedCategories(int c) {
+      Categories found = text[c];
+      int n = found.values().size();
+      String column = "column '" + columns.get(c) + "'";
+      if (!found.fixed() && n == rows && rows >= DISTINCT_LABELS_SUSPECT) {
+        throw new InvalidFileException(file, column + " has a different text in each of its " + rows + " rows: an "
+            + "identifier or free text, not categories (drop the column)");
+      }
+      if (n > MAX_CATEGORIES) {
+        throw new InvalidFileException(file, column + " has " + n + " different texts, more categories than are "
+            + "one-hot encoded (" + MAX_CATEGORIES + "): drop it or encode it as numbers");
+      }
+      return found.ordered();
+    }
+
+    /** The labels found, checked to be classes, in order: numeric order for integers, text order otherwise. */
+    private List<String> checkedClasses() {
+      if (classes.fixed()) {
+        return classes.values();
+      }
+      String column = "label column '" + columns.get(labelIndex) + "'" + (labelSpec == null ? " (the last; none was "
+          + "named)" : "");
+      List<String> found = classes.values();
       if (found.size() < 2) {
         throw new InvalidFileException(file, column + " holds one class only ('" + found.get(0)
             + "'): nothing to classify");
@@ -351,14 +474,12 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
             + "identifier or a continuous target, not classes (name the label column, or read it as a regression "
             + "target)");
       }
-      boolean integers = found.stream().allMatch(Reading::isInteger);
-      if (!integers && found.stream().allMatch(Reading::isNumber)) {
-        String example = found.stream().filter(s -> !isInteger(s)).findFirst().orElseThrow();
+      if (!found.stream().allMatch(Categories::isInteger) && found.stream().allMatch(Reading::isNumber)) {
+        String example = found.stream().filter(v -> !Categories.isInteger(v)).findFirst().orElseThrow();
         throw new InvalidFileException(file, column + " holds non-integer numbers ('" + example + "'): a continuous "
             + "target, not classes (read it as a regression target)");
       }
-      found.sort(integers ? Comparator.comparing(java.math.BigInteger::new) : Comparator.naturalOrder());
-      return found;
+      return classes.ordered();
     }
 
     private InvalidFileException error(int lineNumber, String what) {
@@ -375,10 +496,6 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
 
     private static boolean isNumber(String cell) {
       return CsvLine.number(cell) != null;
-    }
-
-    private static boolean isInteger(String cell) {
-      return cell.matches("[+-]?\\d+");
     }
 
     /** The first five names and how many in all. */

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,14 +96,17 @@ class CsvDatasetTest {
   void badCellsAreRefusedNamingLineAndColumn() throws IOException {
     assertEquals(dir.resolve("table.csv") + ": line 3, column 'x' is empty: missing values are not filled in (drop or "
         + "impute the row)", refusal(file("x,y,label", "1,2,a", ",2,b"), null));
-    assertEquals(dir.resolve("table.csv") + ": line 2, column 'y' is 'red', not a number (text columns need encoding "
-        + "as numbers; the label is taken from the last column, 'label')", refusal(file("x,y,label", "1,red,a"), null));
-    assertEquals(dir.resolve("table.csv") + ": line 2, column 'y' is 'red', not a number (text columns need encoding "
-        + "as numbers)", refusal(file("x,y,label", "1,red,a"), "label"));
+    assertEquals(dir.resolve("table.csv") + ": line 3, column 'y' is 'red', not a number (its first row holds a number; "
+        + "a column of categories holds text from its first row; the label is taken from the last column, 'label')",
+        refusal(file("x,y,label", "1,2,a", "1,red,b"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 3, column 'y' is 'red', not a number (its first row holds a number; "
+        + "a column of categories holds text from its first row)", refusal(file("x,y,label", "1,2,a", "1,red,b"),
+        "label"));
     assertEquals(dir.resolve("table.csv") + ": line 3, column 'x' is NaN, not a finite number",
         refusal(file("x,label", "1,a", "NaN,b"), null));
-    assertEquals(dir.resolve("table.csv") + ": line 3, column 'x' is '1f', not a number (text columns need encoding "
-        + "as numbers; the label is taken from the last column, 'label')", refusal(file("x,label", "1,a", "1f,b"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 3, column 'x' is '1f', not a number (its first row holds a number; "
+        + "a column of categories holds text from its first row; the label is taken from the last column, 'label')",
+        refusal(file("x,label", "1,a", "1f,b"), null));
     assertEquals(dir.resolve("table.csv") + ": line 4, has 2 cells, the header 3",
         refusal(file("x,y,label", "1,2,a", "3,4,b", "5,c"), null));
     assertEquals(dir.resolve("table.csv") + ": line 2, has 3 cells, the first row 2",
@@ -126,16 +130,18 @@ class CsvDatasetTest {
 
   @Test
   void labelsThatAreNotClassesAreRefused() throws IOException {
-    assertEquals(dir.resolve("table.csv") + ": label column 'label' holds one class only ('a'): nothing to classify",
-        refusal(file("x,label", "1,a", "2,a"), null));
-    assertEquals(dir.resolve("table.csv") + ": label column 'price' holds non-integer numbers ('2.5'): a continuous "
-        + "target, not classes (read it as a regression target)", refusal(file("x,price", "1,2", "2,2.5", "3,2"), null));
+    assertEquals(dir.resolve("table.csv") + ": label column 'label' (the last; none was named) holds one class "
+        + "only ('a'): nothing to classify", refusal(file("x,label", "1,a", "2,a"), null));
+    assertEquals(dir.resolve("table.csv") + ": label column 'price' (the last; none was named) holds non-integer "
+        + "numbers ('2.5'): a continuous target, not classes (read it as a regression target)",
+        refusal(file("x,price", "1,2", "2,2.5", "3,2"), null));
     StringBuilder ids = new StringBuilder("x,id");
     for (int i = 0; i < 10; i++) {
       ids.append('\n').append(i).append(",row").append(i);
     }
-    assertEquals(dir.resolve("table.csv") + ": label column 'id' has a different value in each of its 10 rows: an "
-        + "identifier or a continuous target, not classes (name the label column, or read it as a regression target)",
+    assertEquals(dir.resolve("table.csv") + ": label column 'id' (the last; none was named) has a different value in "
+        + "each of its 10 rows: an identifier or a continuous target, not classes (name the label column, or read it "
+        + "as a regression target)",
         refusal(file(ids.toString()), null));
     assertEquals(dir.resolve("table.csv") + ": no rows of data", refusal(file("x,label", ""), null));
     assertEquals(dir.resolve("table.csv") + ": the first row has 1 cell: a label and at least one feature are needed "
@@ -217,9 +223,60 @@ class CsvDatasetTest {
         InvalidFileException.class, () -> CsvDataset.readRegression(file("x,price", "1,cheap"), null)).getMessage());
     assertEquals(table + ": line 2, the target ('price') is NaN, not a finite number", assertThrows(
         InvalidFileException.class, () -> CsvDataset.readRegression(file("x,price", "1,NaN"), null)).getMessage());
-    assertEquals(table + ": line 2, column 'x' is 'a', not a number (text columns need encoding as numbers)",
+    assertEquals(table + ": line 3, column 'x' is 'a', not a number (its first row holds a number; a column of "
+        + "categories holds text from its first row)", assertThrows(InvalidFileException.class,
+            () -> CsvDataset.readRegression(file("x,price", "1,1", "a,2"), "price")).getMessage());
+  }
+
+  /**
+   * A column whose first row holds text is a column of categories, one-hot encoded as pandas' get_dummies and
+   * scikit-learn's OneHotEncoder do: one 0/1 feature a category, in text order, named column_category.
+   */
+  @Test
+  void aColumnOfTextIsOneHotEncoded() throws IOException {
+    Path f = file("size,color,label", "1,red,a", "2,blue,b", "3,\"red\",a", "4,green,b");
+    CsvDataset t = CsvDataset.read(f, "label");
+    assertEquals(Map.of("color", List.of("blue", "green", "red")), t.categories());
+    assertEquals(List.of("size", "color_blue", "color_green", "color_red"), t.featureNames());
+    assertArrayEquals(new float[] {1, 0, 0, 1, 2, 1, 0, 0, 3, 0, 0, 1, 4, 0, 1, 0}, t.data().features());
+    assertArrayEquals(new int[] {0, 1, 0, 1}, t.data().labels());
+    CsvDataset values = CsvDataset.readRegression(f, "size");
+    assertEquals(List.of("color_blue", "color_green", "color_red", "label_a", "label_b"), values.featureNames());
+    assertEquals(List.of("color", "label"), List.copyOf(values.categories().keySet()));
+    assertArrayEquals(new float[] {1, 2, 3, 4}, values.data().targets());
+    // A model's columns picked by name: the categories' features travel like any other.
+    assertArrayEquals(new float[] {1, 1, 0, 2, 1, 3, 0, 4}, t.select(List.of("color_red", "size")).data().features());
+  }
+
+  /** A trained model's categories: its features in their order, a text among none of them refused. */
+  @Test
+  void fixedCategoriesKeepTheirOrderAndRefuseOthers() throws IOException {
+    Map<String, List<String>> trained = Map.of("color", List.of("red", "blue", "7"));
+    CsvDataset t = CsvDataset.read(file("size,color,label", "1,7,a", "2,blue,b"), "label", List.of("a", "b"), trained);
+    assertEquals(List.of("size", "color_red", "color_blue", "color_7"), t.featureNames());
+    assertArrayEquals(new float[] {1, 0, 0, 1, 2, 0, 1, 0}, t.data().features()); // "7" a category, not a number
+    Path other = file("size,color,label", "1,red,a", "2,purple,b");
+    assertEquals(other + ": line 3, column 'color' is 'purple', not one of its categories (red, blue, 7)",
         assertThrows(InvalidFileException.class,
-            () -> CsvDataset.readRegression(file("x,price", "a,1"), "price")).getMessage());
+            () -> CsvDataset.read(other, "label", List.of("a", "b"), trained)).getMessage());
+  }
+
+  @Test
+  void columnsOfTextThatAreNotCategoriesAreRefused() throws IOException {
+    StringBuilder names = new StringBuilder("x,name,label");
+    for (int i = 0; i < 10; i++) {
+      names.append('\n').append(i).append(",person").append(i).append(',').append(i % 2);
+    }
+    assertEquals(dir.resolve("table.csv") + ": column 'name' has a different text in each of its 10 rows: an "
+        + "identifier or free text, not categories (drop the column)", refusal(file(names.toString()), null));
+    StringBuilder many = new StringBuilder("code,label");
+    for (int i = 0; i < 2 * (CsvDataset.MAX_CATEGORIES + 1); i++) {
+      many.append("\nc").append(i / 2).append(',').append(i % 2);
+    }
+    assertEquals(dir.resolve("table.csv") + ": column 'code' has 1001 different texts, more categories than are "
+        + "one-hot encoded (1000): drop it or encode it as numbers", refusal(file(many.toString()), null));
+    assertEquals(dir.resolve("table.csv") + ": line 3, column 'color' is empty: missing values are not filled in (drop "
+        + "or impute the row)", refusal(file("color,label", "red,a", ",b"), null));
   }
 
   @Test

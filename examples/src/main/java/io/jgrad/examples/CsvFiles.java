@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code train --dataset csv}: a table of the user's, the classes those found in its training file (or, for regression,
@@ -48,10 +49,11 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
   }
 
   /**
-   * Both parts, unstandardised, and the names of the classes (a regression table's: its target column's) and of the
-   * feature columns.
+   * Both parts, unstandardised, and the names of the classes (a regression table's: its target column's), of the
+   * features and the categories of the columns of text ({@link CsvDataset#categories}).
    */
-  record Parts(TrainTestSplit split, List<String> classNames, List<String> featureNames) {}
+  record Parts(TrainTestSplit split, List<String> classNames, List<String> featureNames,
+      Map<String, List<String>> categories) {}
 
   /**
    * The cells of {@code file}'s first non-blank line, or 0 where it cannot be read or holds no such line: the JIT
@@ -84,15 +86,18 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
             + testSplit + " holds out " + held + ": the training and test parts each need one at least");
       }
       ValidationSplit carved = ValidationSplit.carve(table.data(), testSplit, TEST_SPLIT_SEED);
-      return new Parts(new TrainTestSplit(carved.train(), carved.validation()), classNames, table.featureNames());
+      return new Parts(new TrainTestSplit(carved.train(), carved.validation()), classNames, table.featureNames(),
+          table.categories());
     }
     CsvDataset tests;
-    try { // the training table's columns, found by name as eval finds a model's
-      tests = (regression ? CsvDataset.readRegression(test, table.labelColumn())
-          : CsvDataset.read(test, table.labelColumn(), table.classNames())).select(table.featureNames());
+    try { // the training table's columns and categories, found by name as eval finds a model's
+      tests = (regression ? CsvDataset.readRegression(test, table.labelColumn(), table.categories())
+          : CsvDataset.read(test, table.labelColumn(), table.classNames(), table.categories()))
+          .select(table.featureNames());
     } catch (IllegalArgumentException e) {
       throw new InvalidFileException(test.toString(), e.getMessage(), e);
     }
-    return new Parts(new TrainTestSplit(table.data(), tests.data()), classNames, table.featureNames());
+    return new Parts(new TrainTestSplit(table.data(), tests.data()), classNames, table.featureNames(),
+        table.categories());
   }
 }

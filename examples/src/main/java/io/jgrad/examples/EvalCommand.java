@@ -172,8 +172,9 @@ final class EvalCommand implements Callable<Integer> {
           + "FILE.csv");
     }
     String column = labelColumn != null ? labelColumn : CsvFiles.recordedLabelColumn(model);
-    CsvDataset table = description.isRegression() ? CsvDataset.readRegression(data, column)
-        : CsvDataset.read(data, column, description.classNames());
+    CsvDataset table = description.isRegression()
+        ? CsvDataset.readRegression(data, column, description.categories())
+        : CsvDataset.read(data, column, description.classNames(), description.categories());
     if (description.featureNames().isEmpty()) {
       return table.data();
     }

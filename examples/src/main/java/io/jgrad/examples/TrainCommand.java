@@ -281,7 +281,7 @@ final class TrainCommand implements Callable<Integer> {
         stack = spec.build(backend, init, dropoutRng);
       }
       ModelFile description = ModelFile.of(architecture, split.standardizer(), split.classNames(), ds.label())
-          .withFeatureNames(split.featureNames());
+          .withFeatureNames(split.featureNames()).withCategories(split.categories());
       if (regression) {
         description = description.regression(split.targetScale(), split.classNames());
       }

@@ -6,6 +6,7 @@ import io.jgrad.data.TrainTestSplit;
 import io.jgrad.data.ValidationSplit;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The data of a {@code train} run: the training part, the validation part carved from it ({@code --val-split}; null
@@ -16,16 +17,18 @@ import java.util.List;
  * @param inputShape one example's shape: [channels, height, width] for images, [features] for a table
  * @param featureNames a table's feature columns, in the input's order; empty for images
  * @param targetScale the targets' standardisation, one channel a target, for regression data; null for classes
+ * @param categories a table's columns of text, each with the categories of its one-hot features; empty for images
  */
 record TrainingData(LabeledData train, LabeledData validation, LabeledData test, Standardizer standardizer,
-    List<String> classNames, int[] inputShape, List<String> featureNames, Standardizer targetScale) {
+    List<String> classNames, int[] inputShape, List<String> featureNames, Standardizer targetScale,
+    Map<String, List<String>> categories) {
 
   /** @param valSplit the fraction of the training set held out (0: none), picked by {@code seed} */
   static TrainingData prepare(Datasets dataset, Path dir, double valSplit, long seed) {
     TrainTestSplit split = dataset.load(dir);
     int featureSize = split.train().featureSize();
-    return prepare(split, dataset.channels, dataset.classNames, dataset.inputShape(featureSize), List.of(), valSplit,
-        seed);
+    return prepare(split, dataset.channels, dataset.classNames, dataset.inputShape(featureSize), List.of(), Map.of(),
+        valSplit, seed);
   }
 
   /** A table's parts, each feature standardised with its own statistics (the columns' units differ). */
@@ -33,11 +36,11 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
     CsvFiles.Parts parts = csv.read();
     int featureSize = parts.split().train().featureSize();
     return prepare(parts.split(), featureSize, parts.classNames(), new int[] {featureSize}, parts.featureNames(),
-        valSplit, seed);
+        parts.categories(), valSplit, seed);
   }
 
   private static TrainingData prepare(TrainTestSplit split, int channels, List<String> classNames, int[] inputShape,
-      List<String> featureNames, double valSplit, long seed) {
+      List<String> featureNames, Map<String, List<String>> categories, double valSplit, long seed) {
     LabeledData train = split.train();
     LabeledData validation = null;
     if (valSplit > 0) {
@@ -60,6 +63,6 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
       }
     }
     return new TrainingData(train, validation, split.test(), standardizer, classNames, inputShape, featureNames,
-        targetScale);
+        targetScale, categories);
   }
 }

@@ -204,8 +204,8 @@ class CsvTableCliTest {
         "--test-data " + table + " is the test part: --test-split 0.3 would hold out another",
         "--test-split must be in (0, 1), got 1.0",
         wrongColumns + ": no column 'weight' (the columns read are length, weight, depth)",
-        table + ": line 2, column 'species' is 'alpha', not a number (text columns need encoding as numbers; the label "
-            + "is taken from the last column, 'depth')",
+        table + ": label column 'depth' (the last; none was named) holds non-integer numbers ('-0.2728'): a "
+            + "continuous target, not classes (read it as a regression target)",
     };
     CliRun eval = CliRun.run("eval", "--model", model.toString(), "--dataset", "digits", "--label-column", "0");
     assertEquals("jgrad eval: --label-column is for a model of a CSV table; the digits files say their labels",

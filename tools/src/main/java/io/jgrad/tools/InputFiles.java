@@ -17,8 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
@@ -62,14 +64,30 @@ public final class InputFiles {
    * @param features the input's columns by name, in order ({@link ModelFile#featureNames}); column indices, or none,
    *     where the table had no header
    * @param label the table's label column: a header name, or a 0-based index (negative from the end)
+   * @param categories the table's columns of text, each one-hot encoded into the features {@code column_category}
+   *     ({@link ModelFile#categories}); a file for such a model needs a header
    */
-  public record TableColumns(List<String> features, String label) {
+  public record TableColumns(List<String> features, String label, Map<String, List<String>> categories) {
     public TableColumns {
       features = List.copyOf(features);
+      categories = Map.copyOf(categories);
+    }
+
+    /** A table's columns without text columns. */
+    public TableColumns(List<String> features, String label) {
+      this(features, label, Map.of());
     }
 
     boolean named() {
       return !features.isEmpty() && !CsvDataset.namedByIndex(features);
+    }
+
+    /** For each feature, the column of text and the category it is the one-hot feature of; null for a number's. */
+    String[][] oneHot() {
+      Map<String, String[]> byName = new HashMap<>();
+      categories.forEach((column, values) -> values.forEach(v -> byName.put(column + "_" + v, new String[] {column,
+          v})));
+      return features.stream().map(byName::get).toArray(String[][]::new);
     }
   }
 
@@ -188,6 +206,7 @@ public final class InputFiles {
     List<float[]> rows = new ArrayList<>();
     List<String> header = List.of();
     int[] picks = null; // the model's columns in a header's order, where the model knows them by name
+    String[][] oneHot = table == null ? null : table.oneHot();
     CsvLine split = new CsvLine();
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
@@ -201,8 +220,13 @@ public final class InputFiles {
       List<String> cells = new ArrayList<>(split.texts());
       if (rows.isEmpty() && header.isEmpty() && isHeader(cells, table, features)) {
         header = cells;
-        picks = table != null && table.named() ? columnsByName(file, header, table.features()) : null;
+        picks = table != null && table.named() ? columnsByName(file, header, table.features(), oneHot) : null;
         continue;
+      }
+      if (picks == null && table != null && !table.categories().isEmpty()) {
+        throw new InvalidFileException(file.toString(), "line " + (n + 1) + " is a row without a header: the model "
+            + "one-hot encodes the columns " + String.join(", ", table.categories().keySet()) + ", which are found "
+            + "by the header's names");
       }
       if (picks != null) {
         if (cells.size() != header.size()) {
@@ -217,6 +241,10 @@ public final class InputFiles {
       float[] row = new float[cells.size()];
       String labelHint = row.length == features + 1 ? " (a label column? give the features alone)" : "";
       for (int i = 0; i < row.length; i++) {
+        if (picks != null && oneHot[i] != null) {
+          row[i] = category(file, n + 1, cells.get(i), oneHot[i], table) ? 1 : 0;
+          continue;
+        }
         Float v = CsvLine.number(cells.get(i));
         if (v == null) {
           throw new InvalidFileException(file.toString(), "line " + (n + 1) + ", value " + (i + 1) + " is '"
@@ -270,17 +298,41 @@ public final class InputFiles {
     return values.stream().anyMatch(v -> CsvLine.number(v) == null);
   }
 
-  /** Where each of the model's columns is in {@code header}. */
-  private static int[] columnsByName(Path file, List<String> header, List<String> names) {
+  /** Where each of the model's columns is in {@code header}: a one-hot feature's, its column of text. */
+  private static int[] columnsByName(Path file, List<String> header, List<String> names, String[][] oneHot) {
     int[] at = new int[names.size()];
     for (int i = 0; i < at.length; i++) {
-      at[i] = header.indexOf(names.get(i));
+      at[i] = header.indexOf(column(names, oneHot, i));
       if (at[i] < 0) {
-        throw new InvalidFileException(file.toString(), "no column '" + names.get(i) + "' (the model reads "
-            + String.join(", ", names) + ")");
+        List<String> columns = new ArrayList<>();
+        for (int j = 0; j < at.length; j++) {
+          if (!columns.contains(column(names, oneHot, j))) {
+            columns.add(column(names, oneHot, j));
+          }
+        }
+        throw new InvalidFileException(file.toString(), "no column '" + column(names, oneHot, i) + "' (the model "
+            + "reads " + String.join(", ", columns) + ")");
       }
     }
     return at;
+  }
+
+  /** The column feature i is read from: its own, or the column of text it is a category of. */
+  private static String column(List<String> names, String[][] oneHot, int i) {
+    return oneHot[i] != null ? oneHot[i][0] : names.get(i);
+  }
+
+  /**
+   * Whether {@code cell}, in the column of text of {@code feature} ({column, category}), is that category; a text that
+   * is none of the column's categories is refused.
+   */
+  private static boolean category(Path file, int line, String cell, String[] feature, TableColumns table) {
+    List<String> known = table.categories().get(feature[0]);
+    if (!known.contains(cell)) {
+      throw new InvalidFileException(file.toString(), "line " + line + ", column '" + feature[0] + "' is '" + cell
+          + "', not one of the categories the model was trained on (" + String.join(", ", known) + ")");
+    }
+    return cell.equals(feature[1]);
   }
 
   /** Where the label is in a row of {@code width} cells: by the header's names, or by index. */

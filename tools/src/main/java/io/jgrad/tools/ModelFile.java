@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,8 @@ import java.util.Map;
  * Hugging Face's tools read it too): the architecture ({@code jgrad.model.*}), the input standardisation fitted on the
  * training set ({@code jgrad.input.mean}/{@code std}, one value per channel plane), the class names
  * ({@code jgrad.classes}, a JSON array), the data set trained on ({@code jgrad.dataset}) and, for a table, the names of
- * its feature columns ({@code jgrad.input.columns}, a JSON array). A regression model records the standardisation its
+ * its feature columns ({@code jgrad.input.columns}, a JSON array) and the categories of its columns of text, each
+ * one-hot encoded ({@code jgrad.input.categories}, a JSON object of arrays). A regression model records the standardisation its
  * targets were trained in ({@code jgrad.target.mean}/{@code std}, one value per target), which its outputs are mapped
  * back through, and names its targets where a classifier names its classes. A training checkpoint written with
  * {@link CheckpointWriter#metadata} carries it too, so either file is a model file.
@@ -36,14 +38,17 @@ import java.util.Map;
  * @param featureNames the input's columns by name, in order, for a model of a table; empty otherwise
  * @param targetScale a regression model's target standardisation (outputs are standardised targets); null for a
  *     classifier
+ * @param categories a table's columns of text by name, each with the categories its features stand for, in order
+ *     ({@link io.jgrad.data.CsvDataset#categories}); empty otherwise
  */
 public record ModelFile(Architecture architecture, double[] mean, double[] std, List<String> classNames,
-    String dataset, List<String> featureNames, Standardizer targetScale) {
+    String dataset, List<String> featureNames, Standardizer targetScale, Map<String, List<String>> categories) {
   static final String MEAN = "jgrad.input.mean";
   static final String STD = "jgrad.input.std";
   static final String CLASSES = "jgrad.classes";
   static final String DATASET = "jgrad.dataset";
   static final String COLUMNS = "jgrad.input.columns";
+  static final String CATEGORIES = "jgrad.input.categories";
   static final String TARGET_MEAN = "jgrad.target.mean";
   static final String TARGET_STD = "jgrad.target.std";
   private static final JsonFactory JSON = new JsonFactory();
@@ -53,6 +58,9 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     std = std.clone();
     classNames = List.copyOf(classNames);
     featureNames = List.copyOf(featureNames);
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    categories.forEach((column, values) -> copy.put(column, List.copyOf(values)));
+    categories = Collections.unmodifiableMap(copy);
     if (classNames.size() != architecture.classes()) {
       throw new IllegalArgumentException(classNames.size() + " class names for " + architecture.classes() + " classes");
     }
@@ -72,12 +80,18 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
       String dataset) {
     List<String> names = classNames != null ? classNames
         : java.util.stream.IntStream.range(0, architecture.classes()).mapToObj(Integer::toString).toList();
-    return new ModelFile(architecture, standardizer.mean(), standardizer.std(), names, dataset, List.of(), null);
+    return new ModelFile(architecture, standardizer.mean(), standardizer.std(), names, dataset, List.of(), null,
+        Map.of());
   }
 
   /** This description for a model of a table whose feature columns are {@code names}, in the input's order. */
   public ModelFile withFeatureNames(List<String> names) {
-    return new ModelFile(architecture, mean, std, classNames, dataset, names, targetScale);
+    return new ModelFile(architecture, mean, std, classNames, dataset, names, targetScale, categories);
+  }
+
+  /** This description for a model of a table whose columns of text are one-hot encoded with these categories. */
+  public ModelFile withCategories(Map<String, List<String>> columns) {
+    return new ModelFile(architecture, mean, std, classNames, dataset, featureNames, targetScale, columns);
   }
 
   /**
@@ -85,7 +99,7 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
    * and are named {@code targetNames}.
    */
   public ModelFile regression(Standardizer scale, List<String> targetNames) {
-    return new ModelFile(architecture, mean, std, targetNames, dataset, featureNames, scale);
+    return new ModelFile(architecture, mean, std, targetNames, dataset, featureNames, scale, categories);
   }
 
   /** Whether the model fits target values (its outputs mapped back through {@link #targetScale}) or classifies. */
@@ -117,6 +131,9 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     if (!featureNames.isEmpty()) {
       m.put(COLUMNS, jsonArray(featureNames));
     }
+    if (!categories.isEmpty()) {
+      m.put(CATEGORIES, jsonObject(categories));
+    }
     if (targetScale != null) {
       m.put(TARGET_MEAN, doubles(targetScale.mean()));
       m.put(TARGET_STD, doubles(targetScale.std()));
@@ -133,7 +150,8 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
           metadata.getOrDefault(DATASET, ""),
           metadata.containsKey(COLUMNS) ? parseJsonArray(metadata.get(COLUMNS), COLUMNS) : List.of(),
           !metadata.containsKey(TARGET_MEAN) ? null : Standardizer.of(architecture.classes(),
-              parseDoubles(metadata.get(TARGET_MEAN)), parseDoubles(required(metadata, TARGET_STD, source))));
+              parseDoubles(metadata.get(TARGET_MEAN)), parseDoubles(required(metadata, TARGET_STD, source))),
+          metadata.containsKey(CATEGORIES) ? parseJsonObject(metadata.get(CATEGORIES)) : Map.of());
     } catch (IllegalArgumentException | IOException e) {
       throw new InvalidFileException(source, "bad model description: " + e.getMessage(), e);
     }
@@ -180,18 +198,61 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
   }
 
   private static List<String> parseJsonArray(String text, String key) throws IOException {
-    List<String> names = new ArrayList<>();
     try (JsonParser p = JSON.createParser(text)) {
-      if (p.nextToken() != JsonToken.START_ARRAY) {
-        throw new IOException(key + " is not a JSON array of strings");
+      p.nextToken();
+      return strings(p, key + " is not a JSON array of strings");
+    }
+  }
+
+  /** The array of strings {@code p} is at, up to its end. */
+  private static List<String> strings(JsonParser p, String malformed) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw new IOException(malformed);
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      if (t != JsonToken.VALUE_STRING) {
+        throw new IOException(malformed);
       }
-      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-        if (t != JsonToken.VALUE_STRING) {
-          throw new IOException(key + " is not a JSON array of strings");
-        }
-        names.add(p.getText());
-      }
+      names.add(p.getText());
     }
     return names;
+  }
+
+  private static String jsonObject(Map<String, List<String>> columns) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      for (Map.Entry<String, List<String>> e : columns.entrySet()) {
+        g.writeArrayFieldStart(e.getKey());
+        for (String v : e.getValue()) {
+          g.writeString(v);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static Map<String, List<String>> parseJsonObject(String text) throws IOException {
+    String malformed = CATEGORIES + " is not a JSON object of arrays of strings";
+    Map<String, List<String>> columns = new LinkedHashMap<>();
+    try (JsonParser p = JSON.createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException(malformed);
+      }
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        if (t != JsonToken.FIELD_NAME) {
+          throw new IOException(malformed);
+        }
+        String column = p.currentName();
+        p.nextToken();
+        columns.put(column, strings(p, malformed));
+      }
+    }
+    return columns;
   }
 }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,6 +150,33 @@ class InputFilesTest {
     Path bare = Files.writeString(dir.resolve("bare2.csv"), "1,2\n3,4\n"); // no header: in order
     assertArrayEquals(new float[] {1, 2, 3, 4},
         InputFiles.read(List.of(bare), new int[] {2}, InputFiles.CsvUnits.ANY, columns).features());
+  }
+
+  /**
+   * A model that one-hot encodes a column of text reads it by the header's name into its features (color_red, …); a
+   * text that is none of its categories, or a file without a header, is refused.
+   */
+  @Test
+  void aColumnOfTextIsOneHotEncodedAsTheModelWasTrained() throws IOException {
+    InputFiles.TableColumns columns = new InputFiles.TableColumns(List.of("size", "color_blue", "color_red"),
+        "species", Map.of("color", List.of("blue", "red")));
+    Path rows = Files.writeString(dir.resolve("colors.csv"), "color,species,size\nred,a,1\n\"blue\",b,2\n");
+    assertArrayEquals(new float[] {1, 0, 1, 2, 1, 0},
+        InputFiles.read(List.of(rows), new int[] {3}, InputFiles.CsvUnits.ANY, columns).features());
+    Path purple = Files.writeString(dir.resolve("purple.csv"), "size,color\n1,purple\n");
+    InvalidFileException e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(purple), new int[] {3}, InputFiles.CsvUnits.ANY, columns));
+    assertEquals(purple + ": line 2, column 'color' is 'purple', not one of the categories the model was trained on "
+        + "(blue, red)", e.getMessage());
+    Path bare = Files.writeString(dir.resolve("bare-colors.csv"), "1,red\n2,blue\n"); // its first row: a header
+    e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(bare), new int[] {3}, InputFiles.CsvUnits.ANY, columns));
+    assertEquals(bare + ": no column 'size' (the model reads size, color)", e.getMessage());
+    Path numbers = Files.writeString(dir.resolve("numbers.csv"), "1,2\n");
+    e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(numbers), new int[] {3}, InputFiles.CsvUnits.ANY, columns));
+    assertEquals(numbers + ": line 1 is a row without a header: the model one-hot encodes the columns color, which "
+        + "are found by the header's names", e.getMessage());
   }
 
   /**

@@ -142,6 +142,13 @@ class PredictorTest extends ScalarBackendTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> plain.withFeatureNames(List.of("a", "b")));
     assertEquals("2 column names for 8 features", e.getMessage());
+    Map<String, List<String>> categories = Map.of("d", List.of("x, \"y\"", "z"));
+    assertEquals(categories, ModelFile.fromMetadata(table.withCategories(categories).metadata(), "c").categories());
+    assertFalse(table.metadata().containsKey("jgrad.input.categories"));
+    Map<String, String> badCategories = new HashMap<>(table.metadata());
+    badCategories.put("jgrad.input.categories", "{\"d\": [1]}");
+    assertEquals("bad: bad model description: jgrad.input.categories is not a JSON object of arrays of strings",
+        assertThrows(InvalidFileException.class, () -> ModelFile.fromMetadata(badCategories, "bad")).getMessage());
     Map<String, String> bad = new HashMap<>(table.metadata());
     bad.put("jgrad.input.columns", "{\"a\": 1}");
     InvalidFileException invalid = assertThrows(InvalidFileException.class, () -> ModelFile.fromMetadata(bad, "bad"));
