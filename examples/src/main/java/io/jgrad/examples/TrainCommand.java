@@ -49,11 +49,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jgrad train}: an MLP or CNN ({@code --model}) classifier on MNIST-style or CIFAR-10 data. The defaults are a recipe that wins (inputs
- * standardised, AdamW, warmup + cosine learning rate, label smoothing 0.1, dropout 0.2); the last line on stdout is a
- * JSON summary.
+ * {@code jgrad train}: an MLP or CNN ({@code --model}) classifier on MNIST-style or CIFAR-10 data, or an MLP classifier
+ * or regressor ({@code --task}) on a CSV table. The defaults are a recipe that wins (inputs standardised, AdamW, warmup
+ * + cosine learning rate, label smoothing 0.1 for classes, dropout 0.2); the last line on stdout is a JSON summary.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train an MLP or CNN classifier.")
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train an MLP or CNN classifier, or an MLP regressor on a table.")
 final class TrainCommand implements Callable<Integer> {
   /** The recorded setting that is not an option: how many epochs the schedule was planned for. */
   private static final String SCHEDULE_EPOCHS = "schedule_epochs";
@@ -80,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   @Option(names = "--dataset", description = "digits (bundled), mnist, fashion-mnist, cifar10, or csv: a table of "
-      + "your own, one example a row, numbers in every column but the label's (default: digits)")
+      + "your own, one example a row, a number or text (a category) in every column but the label's (default: digits)")
   Datasets dataset;
 
   @Option(names = "--data", description = "directory with the dataset's files (fashion-mnist: default "
@@ -88,7 +89,8 @@ final class TrainCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
-      + "0-based index (default: the last); its values, text or integers, are the classes")
+      + "0-based index (default: the last); its values, text or integers, are the classes (with --task regression, "
+      + "numbers to fit)")
   String labelColumn;
 
   @Option(names = "--task", description = "csv: classification (the label column's values are classes) or regression "
