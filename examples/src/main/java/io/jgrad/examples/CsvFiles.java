@@ -50,10 +50,11 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
 
   /**
    * Both parts, unstandardised, and the names of the classes (a regression table's: its target column's), of the
-   * features and the categories of the columns of text ({@link CsvDataset#categories}).
+   * features and the categories of the columns of text ({@link CsvDataset#categories}), and the label column as the
+   * table names it (its header name, or its 0-based index without a header).
    */
   record Parts(TrainTestSplit split, List<String> classNames, List<String> featureNames,
-      Map<String, List<String>> categories) {}
+      Map<String, List<String>> categories, String labelColumn) {}
 
   /**
    * The cells of {@code file}'s first non-blank line, or 0 where it cannot be read or holds no such line: the JIT
@@ -87,7 +88,7 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
       }
       ValidationSplit carved = ValidationSplit.carve(table.data(), testSplit, TEST_SPLIT_SEED);
       return new Parts(new TrainTestSplit(carved.train(), carved.validation()), classNames, table.featureNames(),
-          table.categories());
+          table.categories(), table.labelColumn());
     }
     CsvDataset tests;
     try { // the training table's columns and categories, found by name as eval finds a model's
@@ -98,6 +99,6 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
       throw new InvalidFileException(test.toString(), e.getMessage(), e);
     }
     return new Parts(new TrainTestSplit(table.data(), tests.data()), classNames, table.featureNames(),
-        table.categories());
+        table.categories(), table.labelColumn());
   }
 }

@@ -262,6 +262,10 @@ final class TrainCommand implements Callable<Integer> {
       TrainingData split = ds == Datasets.CSV ? TrainingData.prepare(csvFiles(), valSplit, seed)
           : TrainingData.prepare(ds, data, valSplit, seed);
       warmUp.join(); // before any step of the run: the two would share the kernel threads
+      if (labelColumn == null && split.labelColumn() != null) {
+        // Recorded by the table's own name for it, so that eval and predict find it in a table of other column order.
+        labelColumn = split.labelColumn();
+      }
       Generator init = new Generator(seed);
       Generator dropoutRng = new Generator(seed + 1);
       boolean cnn = modelKind == ModelKind.CNN;

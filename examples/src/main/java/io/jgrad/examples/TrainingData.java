@@ -18,17 +18,19 @@ import java.util.Map;
  * @param featureNames a table's feature columns, in the input's order; empty for images
  * @param targetScale the targets' standardisation, one channel a target, for regression data; null for classes
  * @param categories a table's columns of text, each with the categories of its one-hot features; empty for images
+ * @param labelColumn a table's label column as the table names it (its header name, or its index without one); null
+ *     for images
  */
 record TrainingData(LabeledData train, LabeledData validation, LabeledData test, Standardizer standardizer,
     List<String> classNames, int[] inputShape, List<String> featureNames, Standardizer targetScale,
-    Map<String, List<String>> categories) {
+    Map<String, List<String>> categories, String labelColumn) {
 
   /** @param valSplit the fraction of the training set held out (0: none), picked by {@code seed} */
   static TrainingData prepare(Datasets dataset, Path dir, double valSplit, long seed) {
     TrainTestSplit split = dataset.load(dir);
     int featureSize = split.train().featureSize();
     return prepare(split, dataset.channels, dataset.classNames, dataset.inputShape(featureSize), List.of(), Map.of(),
-        valSplit, seed);
+        null, valSplit, seed);
   }
 
   /** A table's parts, each feature standardised with its own statistics (the columns' units differ). */
@@ -36,11 +38,12 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
     CsvFiles.Parts parts = csv.read();
     int featureSize = parts.split().train().featureSize();
     return prepare(parts.split(), featureSize, parts.classNames(), new int[] {featureSize}, parts.featureNames(),
-        parts.categories(), valSplit, seed);
+        parts.categories(), parts.labelColumn(), valSplit, seed);
   }
 
   private static TrainingData prepare(TrainTestSplit split, int channels, List<String> classNames, int[] inputShape,
-      List<String> featureNames, Map<String, List<String>> categories, double valSplit, long seed) {
+      List<String> featureNames, Map<String, List<String>> categories, String labelColumn, double valSplit,
+      long seed) {
     LabeledData train = split.train();
     LabeledData validation = null;
     if (valSplit > 0) {
@@ -63,6 +66,6 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
       }
     }
     return new TrainingData(train, validation, split.test(), standardizer, classNames, inputShape, featureNames,
-        targetScale, categories);
+        targetScale, categories, labelColumn);
   }
 }

@@ -44,8 +44,7 @@ class CsvCategoriesCliTest {
   static void train() throws IOException {
     table = Files.writeString(dir.resolve("levels.csv"), rows(400, 1));
     model = dir.resolve("levels.safetensors");
-    CliRun r = CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--label-column", "level",
-        "--hidden", "16", "--batch", "16",
+    CliRun r = CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--hidden", "16", "--batch", "16",
         "--epochs", "20", "--lr", "0.01", "--threads", "1", "--backend", "cpu", "--no-progress", "--save",
         model.toString());
     assertEquals(0, r.code(), r.err());
@@ -60,7 +59,10 @@ class CsvCategoriesCliTest {
     assertEquals(List.of("x", "color_blue", "color_green", "color_red"), description.featureNames());
   }
 
-  /** Another table, its columns in another order: eval encodes its colors with the model's categories. */
+  /**
+   * Another table, its columns in another order: eval encodes its colors with the model's categories, and finds the
+   * label by the name the training table's header gave its last column (no label column was named).
+   */
   @Test
   void evalEncodesAnotherTablesColumnAsTheModelWasTrained() throws IOException {
     StringBuilder reordered = new StringBuilder("level,color,x\n");
