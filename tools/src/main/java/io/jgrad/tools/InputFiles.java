@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +72,7 @@ public final class InputFiles {
   public record TableColumns(List<String> features, String label, Map<String, List<String>> categories) {
     public TableColumns {
       features = List.copyOf(features);
-      categories = Map.copyOf(categories);
+      categories = Collections.unmodifiableMap(new LinkedHashMap<>(categories)); // in the model's column order
     }
 
     /** A table's columns without text columns. */

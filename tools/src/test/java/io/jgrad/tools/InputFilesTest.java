@@ -177,6 +177,14 @@ class InputFilesTest {
         () -> InputFiles.read(List.of(numbers), new int[] {3}, InputFiles.CsvUnits.ANY, columns));
     assertEquals(numbers + ": line 1 is a row without a header: the model one-hot encodes the columns color, which "
         + "are found by the header's names", e.getMessage());
+    Map<String, List<String>> two = new java.util.LinkedHashMap<>();
+    two.put("zeta", List.of("z"));
+    two.put("alpha", List.of("a"));
+    InputFiles.TableColumns ordered = new InputFiles.TableColumns(List.of("zeta_z", "alpha_a", "x"), "y", two);
+    e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(numbers), new int[] {3}, InputFiles.CsvUnits.ANY, ordered));
+    assertEquals(numbers + ": line 1 is a row without a header: the model one-hot encodes the columns zeta, alpha, "
+        + "which are found by the header's names", e.getMessage()); // in the model's order
   }
 
   /**
