@@ -142,9 +142,8 @@ public final class CsvLine {
   static float plainDecimal(CharSequence s, int from, int to) {
     int i = from;
     boolean negative = false;
-    if (i < to && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-      negative = s.charAt(i) == '-';
-      i++;
+    if (signAt(s, i, to)) {
+      negative = s.charAt(i++) == '-';
     }
     long mantissa = 0;
     int exponent = 0;
@@ -173,9 +172,8 @@ public final class CsvLine {
     if (i < to && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
       i++;
       boolean negativeExponent = false;
-      if (i < to && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-        negativeExponent = s.charAt(i) == '-';
-        i++;
+      if (signAt(s, i, to)) {
+        negativeExponent = s.charAt(i++) == '-';
       }
       int written = 0;
       int expDigits = 0;
@@ -193,5 +191,9 @@ public final class CsvLine {
     }
     float magnitude = exponent >= 0 ? mantissa * POWERS_OF_TEN[exponent] : mantissa / POWERS_OF_TEN[-exponent];
     return negative ? -magnitude : magnitude;
+  }
+
+  private static boolean signAt(CharSequence s, int i, int to) {
+    return i < to && (s.charAt(i) == '-' || s.charAt(i) == '+');
   }
 }

@@ -118,11 +118,7 @@ final class EvalCommand implements Callable<Integer> {
       confusion.put("columns", "predicted class");
       confusion.put("matrix", rows);
       System.out.println(JsonLine.of(confusion));
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("event", "eval");
-      s.put("model", model.toString());
-      s.put("dataset", name);
-      s.put("backend", backend.name());
+      Map<String, Object> s = summary(model, name, backend);
       // A checkpoint records the precision it trained in; eval runs the float32 master weights in float32.
       String trained = TrainingCheckpoint.recordedConfig(model).get("precision");
       if (trained != null) {
@@ -146,11 +142,7 @@ final class EvalCommand implements Callable<Integer> {
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(model, backend)) {
       RegressionReport report = predictor.evaluateRegression(test);
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("event", "eval");
-      s.put("model", model.toString());
-      s.put("dataset", name);
-      s.put("backend", backend.name());
+      Map<String, Object> s = summary(model, name, backend);
       s.put("target", description.classNames().get(0));
       s.put("examples", report.examples());
       s.put("mse", report.mse());
@@ -183,6 +175,16 @@ final class EvalCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(data + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The summary line's first fields: what was evaluated, on what. */
+  private static Map<String, Object> summary(Path model, String dataset, Backend backend) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("event", "eval");
+    s.put("model", model.toString());
+    s.put("dataset", dataset);
+    s.put("backend", backend.name());
+    return s;
   }
 
   /** The first three names and how many in all: "0, 1, 2, … (10 classes)". */

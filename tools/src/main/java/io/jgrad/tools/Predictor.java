@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Batch inference from one model file ({@link ModelFile}: a model file or a checkpoint written with its description):
@@ -79,29 +80,16 @@ public final class Predictor implements AutoCloseable {
     if (description.isRegression()) {
       throw new IllegalStateException("a regression model predicts values (Predictor.values), not classes");
     }
-    float[] x = standardized(raw);
-    int features = description.architecture().featureSize();
     int classes = description.architecture().classes();
-    int rows = x.length / features;
-    List<Prediction> out = new ArrayList<>(rows);
-    try (NoGrad ignored = NoGrad.enter()) {
-      for (int start = 0; start < rows; start += BATCH) {
-        int n = Math.min(BATCH, rows - start);
-        float[] probabilities;
-        try (Scope scope = Scope.open()) {
-          Tensor chunk = Tensor.of(backend, Arrays.copyOfRange(x, start * features, (start + n) * features),
-              n, features);
-          probabilities = model.forward(chunk).softmax(1).toFloatArray();
-        }
-        for (int i = 0; i < n; i++) {
-          float[] p = Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes);
-          int label = 0;
-          for (int c = 1; c < classes; c++) {
-            label = p[c] > p[label] ? c : label;
-          }
-          out.add(new Prediction(label, description.classNames().get(label), p, description.classNames()));
-        }
+    float[] probabilities = outputs(raw, scores -> scores.softmax(1));
+    List<Prediction> out = new ArrayList<>(probabilities.length / classes);
+    for (int i = 0; i < probabilities.length / classes; i++) {
+      float[] p = Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes);
+      int label = 0;
+      for (int c = 1; c < classes; c++) {
+        label = p[c] > p[label] ? c : label;
       }
+      out.add(new Prediction(label, description.classNames().get(label), p, description.classNames()));
     }
     return out;
   }
@@ -114,23 +102,32 @@ public final class Predictor implements AutoCloseable {
     if (!description.isRegression()) {
       throw new IllegalStateException("a classifier predicts classes (Predictor.predict), not values");
     }
+    float[] values = outputs(raw, UnaryOperator.identity());
+    description.targetScale().invertInPlace(values);
+    return values;
+  }
+
+  /**
+   * {@code head} of the model's outputs for each row of {@code raw} (standardised on a copy), N × outputs row-major,
+   * in chunks of {@value #BATCH} rows without recording a graph.
+   */
+  private float[] outputs(float[] raw, UnaryOperator<Tensor> head) {
     float[] x = standardized(raw);
     int features = description.architecture().featureSize();
-    int outputs = description.architecture().classes();
+    int width = description.architecture().classes();
     int rows = x.length / features;
-    float[] values = new float[rows * outputs];
+    float[] out = new float[rows * width];
     try (NoGrad ignored = NoGrad.enter()) {
       for (int start = 0; start < rows; start += BATCH) {
         int n = Math.min(BATCH, rows - start);
         try (Scope scope = Scope.open()) {
           Tensor chunk = Tensor.of(backend, Arrays.copyOfRange(x, start * features, (start + n) * features),
               n, features);
-          System.arraycopy(model.forward(chunk).toFloatArray(), 0, values, start * outputs, n * outputs);
+          System.arraycopy(head.apply(model.forward(chunk)).toFloatArray(), 0, out, start * width, n * width);
         }
       }
     }
-    description.targetScale().invertInPlace(values);
-    return values;
+    return out;
   }
 
   /**

@@ -177,14 +177,15 @@ class InputFilesTest {
         () -> InputFiles.read(List.of(numbers), new int[] {3}, InputFiles.CsvUnits.ANY, columns));
     assertEquals(numbers + ": line 1 is a row without a header: the model one-hot encodes the columns color, which "
         + "are found by the header's names", e.getMessage());
-    Map<String, List<String>> two = new java.util.LinkedHashMap<>();
-    two.put("zeta", List.of("z"));
-    two.put("alpha", List.of("a"));
-    InputFiles.TableColumns ordered = new InputFiles.TableColumns(List.of("zeta_z", "alpha_a", "x"), "y", two);
+    // Six columns out of text order: a map that lost their order would keep it by chance once in 720.
+    Map<String, List<String>> six = new java.util.LinkedHashMap<>();
+    List<String> names = List.of("zeta", "alpha", "mu", "beta", "omega", "kappa");
+    names.forEach(name -> six.put(name, List.of("v")));
+    InputFiles.TableColumns ordered = new InputFiles.TableColumns(names.stream().map(n -> n + "_v").toList(), "y", six);
     e = assertThrows(InvalidFileException.class,
-        () -> InputFiles.read(List.of(numbers), new int[] {3}, InputFiles.CsvUnits.ANY, ordered));
-    assertEquals(numbers + ": line 1 is a row without a header: the model one-hot encodes the columns zeta, alpha, "
-        + "which are found by the header's names", e.getMessage()); // in the model's order
+        () -> InputFiles.read(List.of(numbers), new int[] {6}, InputFiles.CsvUnits.ANY, ordered));
+    assertEquals(numbers + ": line 1 is a row without a header: the model one-hot encodes the columns zeta, alpha, mu, "
+        + "beta, omega, kappa, which are found by the header's names", e.getMessage()); // in the model's order
   }
 
   /**
