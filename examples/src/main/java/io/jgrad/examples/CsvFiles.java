@@ -3,7 +3,6 @@ package io.jgrad.examples;
 import io.jgrad.data.CsvDataset;
 import io.jgrad.data.CsvLine;
 import io.jgrad.data.TrainTestSplit;
-import io.jgrad.data.ValidationSplit;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.train.TrainingCheckpoint;
 import java.io.BufferedReader;
@@ -20,20 +19,11 @@ import java.util.Map;
  * the label column's values as targets), and the test part read from a second file or held out of the first.
  *
  * @param test the test table (with {@code train}'s columns, found by name, and classes), or null to hold out
- *     {@code testSplit}
+ *     {@code testSplit} ({@link HeldOut})
  * @param labelColumn a header name or a 0-based index, as {@link CsvDataset#read(Path, String)} takes it
  * @param regression whether the label column holds values to fit ({@link CsvDataset#readRegression}) or classes
  */
 record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boolean regression) {
-  /** scikit-learn's train_test_split holds out 0.25; a fifth keeps more to train on a small table. */
-  static final double DEFAULT_TEST_SPLIT = 0.2;
-
-  /**
-   * The rows held out for testing are picked with this seed, not the run's: runs of other seeds are then scored on the
-   * same test rows.
-   */
-  private static final long TEST_SPLIT_SEED = 0;
-
   /** The setting a checkpoint records the label column under: train's option, as {@link RecordedSettings} merges it. */
   static final String LABEL_COLUMN = "label-column";
 
@@ -81,13 +71,7 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
     CsvDataset table = regression ? CsvDataset.readRegression(train, labelColumn) : CsvDataset.read(train, labelColumn);
     List<String> classNames = regression ? List.of(table.labelColumn()) : table.classNames();
     if (test == null) {
-      int held = (int) Math.round(testSplit * table.data().size());
-      if (held < 1 || held >= table.data().size()) {
-        throw new InvalidFileException(train.toString(), table.data().size() + " rows, of which --test-split "
-            + testSplit + " holds out " + held + ": the training and test parts each need one at least");
-      }
-      ValidationSplit carved = ValidationSplit.carve(table.data(), testSplit, TEST_SPLIT_SEED);
-      return new Parts(new TrainTestSplit(carved.train(), carved.validation()), classNames, table.featureNames(),
+      return new Parts(HeldOut.split(train, table.data(), testSplit, "rows"), classNames, table.featureNames(),
           table.categories(), table.labelColumn());
     }
     CsvDataset tests;

@@ -23,7 +23,12 @@ enum Datasets {
    * A table of the user's in a CSV file ({@link CsvFiles}): its columns, classes and size are known once it is read, and
    * each feature is standardised on its own.
    */
-  CSV(0, 0, List.of());
+  CSV(0, 0, List.of()),
+  /**
+   * Images of the user's, one folder per class ({@link ImageFiles}): their classes, channels and size are known once
+   * the folder is read.
+   */
+  IMAGES(0, 0, List.of());
 
   /** Where Debian's dataset-fashion-mnist package installs the files. */
   static final Path FASHION_MNIST_DEFAULT = Path.of("/usr/share/datasets/fashion-mnist");
@@ -48,6 +53,11 @@ enum Datasets {
     return this != CSV;
   }
 
+  /** Whether the examples' shape and classes are the data set's own, known before its files are read. */
+  boolean known() {
+    return this != CSV && this != IMAGES;
+  }
+
   /** Values per example, as the files hold them. */
   int featureSize() {
     return channels * side * side;
@@ -65,7 +75,7 @@ enum Datasets {
 
   static Datasets named(String name) {
     return find(name).orElseThrow(() -> new IllegalArgumentException("unknown dataset '" + name
-        + "'; expected digits, mnist, fashion-mnist, cifar10 or csv"));
+        + "'; expected digits, mnist, fashion-mnist, cifar10, csv or images"));
   }
 
   /** The data set of this label, if it is one. */
@@ -85,6 +95,7 @@ enum Datasets {
       case FASHION_MNIST -> MnistDataset.load(dir != null ? dir : installed(FASHION_MNIST_DEFAULT));
       case CIFAR10 -> CifarReader.load(required(dir, "cifar10"));
       case CSV -> throw new IllegalStateException("a CSV table is read by CsvFiles");
+      case IMAGES -> throw new IllegalStateException("an image folder is read by ImageFiles");
     };
   }
 

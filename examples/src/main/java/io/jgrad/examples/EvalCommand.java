@@ -3,6 +3,7 @@ package io.jgrad.examples;
 import io.jgrad.Backend;
 import io.jgrad.data.CsvDataset;
 import io.jgrad.data.LabeledData;
+import io.jgrad.tools.ImageFolder;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.ModelFile;
 import io.jgrad.tools.Predictor;
@@ -35,12 +36,12 @@ final class EvalCommand implements Callable<Integer> {
 
   @Mixin ModelFileOption modelFile;
 
-  @Option(names = "--dataset", description = "digits, mnist, fashion-mnist, cifar10 or csv (default: the one the model "
-      + "was trained on)")
+  @Option(names = "--dataset", description = "digits, mnist, fashion-mnist, cifar10, csv or images (default: the one the "
+      + "model was trained on)")
   Datasets dataset;
 
-  @Option(names = "--data", description = "directory with the dataset's files, or the CSV table to evaluate on (all "
-      + "its rows)")
+  @Option(names = "--data", description = "directory with the dataset's files, the CSV table to evaluate on (all its "
+      + "rows), or the folder of class folders of images (all its images)")
   Path data;
 
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
@@ -83,7 +84,7 @@ final class EvalCommand implements Callable<Integer> {
       return regression(model, description, name);
     }
     List<String> classes = description.classNames();
-    if (source.images() && !classes.equals(source.classNames)) {
+    if (source.known() && !classes.equals(source.classNames)) {
       // Same input size, other classes (a digits model on Fashion-MNIST): every label would be scored as a class the
       // model never learned, and the per-class lines would carry the model's names for the data set's classes.
       throw new IllegalArgumentException(model + " classifies " + listed(classes) + "; " + name + "'s classes are "
@@ -96,7 +97,8 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--top-k " + topK + ": the model has " + classes.size()
           + " classes, so top-" + topK + " accuracy is 1 whatever it predicts; give K below " + classes.size());
     }
-    LabeledData test = source.images() ? source.load(data).test() : table(model, description);
+    LabeledData test = source.known() ? source.load(data).test()
+        : source == Datasets.IMAGES ? folder(model, description) : table(model, description);
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(model, backend)) {
       ClassificationReport report = predictor.evaluate(test);
@@ -175,6 +177,18 @@ final class EvalCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(data + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Every image of the --data folder, read at the model's size and channels, each class folder one of the model's
+   * classes.
+   */
+  private LabeledData folder(Path model, ModelFile description) {
+    if (data == null) {
+      throw new IllegalArgumentException(model + " was trained on an image folder: pass the one to evaluate on as --data "
+          + "DIR (one folder of images per class)");
+    }
+    return ImageFolder.read(data, description.classNames(), description.architecture().inputShape()).data();
   }
 
   /** The summary line's first fields: what was evaluated, on what. */

@@ -62,8 +62,8 @@ final class TrainCommand implements Callable<Integer> {
   /** The CNN's peak learning rate under Adam/AdamW when --lr is not given. */
   static final double CNN_ADAM_LR = 5e-3;
 
-  /** The classes the JIT warm-up's network guesses for a table, before the table is read. */
-  private static final int CSV_WARM_UP_CLASSES = 2;
+  /** The classes the JIT warm-up's network guesses for a table or an image folder, before it is read. */
+  private static final int WARM_UP_CLASSES = 2;
 
   /** {@code --model}: a multi-layer perceptron, or the convolutional net of {@link CnnSpec}. */
   enum ModelKind {
@@ -80,12 +80,13 @@ final class TrainCommand implements Callable<Integer> {
     AUTO, ON, OFF
   }
 
-  @Option(names = "--dataset", description = "digits (bundled), mnist, fashion-mnist, cifar10, or csv: a table of "
-      + "your own, one example a row, a number or text (a category) in every column but the label's (default: digits)")
+  @Option(names = "--dataset", description = "digits (bundled), mnist, fashion-mnist, cifar10; csv: a table of your "
+      + "own, one example a row, a number or text (a category) in every column but the label's; or images: images of "
+      + "your own, one folder of them per class, named after it (torchvision's ImageFolder) (default: digits)")
   Datasets dataset;
 
   @Option(names = "--data", description = "directory with the dataset's files (fashion-mnist: default "
-      + "/usr/share/datasets/fashion-mnist), or the CSV file to train on")
+      + "/usr/share/datasets/fashion-mnist), the CSV file to train on, or the folder of class folders of images")
   Path data;
 
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
@@ -99,12 +100,17 @@ final class TrainCommand implements Callable<Integer> {
   Task task;
 
   @Option(names = "--test-data", paramLabel = "FILE", description = "csv: the table to test on, with the training "
-      + "table's columns (default: rows held out of --data by --test-split)")
+      + "table's columns; images: the folder of class folders to test on (default: examples held out of --data by "
+      + "--test-split)")
   Path testData;
 
-  @Option(names = "--test-split", description = "csv without --test-data: the fraction of --data's rows held out for "
-      + "testing, the same rows whatever --seed (default: " + CsvFiles.DEFAULT_TEST_SPLIT + ")")
+  @Option(names = "--test-split", description = "csv or images without --test-data: the fraction of --data's examples "
+      + "held out for testing, the same ones whatever --seed (default: " + HeldOut.DEFAULT_FRACTION + ")")
   Double testSplit;
+
+  @Option(names = "--image-size", paramLabel = "SIZE", description = "images: scale every image to SIZE pixels, a side "
+      + "(28) or HEIGHTxWIDTH (32x48), bilinear (default: the size the images share; one of another size is an error)")
+  String imageSize;
 
   @Option(names = "--model", defaultValue = "mlp",
       description = "mlp, or cnn: 3x3 conv + BatchNorm + 2x2 max-pool + ReLU blocks of 32 and 64 channels (and 128 "
@@ -260,11 +266,16 @@ final class TrainCommand implements Callable<Integer> {
     try (Backend backend = backendChoice.open(BackendOptions.defaults().withLeakDetection(leaks));
         JitWarmUp warmUp = warmUp(backend, ds)) {
       TrainingData split = ds == Datasets.CSV ? TrainingData.prepare(csvFiles(), valSplit, seed)
+          : ds == Datasets.IMAGES ? TrainingData.prepare(imageFiles(), valSplit, seed)
           : TrainingData.prepare(ds, data, valSplit, seed);
       warmUp.join(); // before any step of the run: the two would share the kernel threads
       if (labelColumn == null && split.labelColumn() != null) {
         // Recorded by the table's own name for it, so that eval and predict find it in a table of other column order.
         labelColumn = split.labelColumn();
+      }
+      if (ds == Datasets.IMAGES && imageSize == null) {
+        // Recorded as read, so that a resumed run reads its folder at this size whatever the folder holds then.
+        imageSize = split.inputShape()[1] + "x" + split.inputShape()[2];
       }
       Generator init = new Generator(seed);
       Generator dropoutRng = new Generator(seed + 1);
@@ -429,7 +440,8 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
     }
     if (data != null && dataset == null) {
-      throw new IllegalArgumentException("--data " + data + " needs --dataset (mnist, fashion-mnist, cifar10 or csv)");
+      throw new IllegalArgumentException("--data " + data + " needs --dataset (mnist, fashion-mnist, cifar10, csv or "
+          + "images)");
     }
     if (dataset == null) {
       dataset = Datasets.DIGITS;
@@ -437,7 +449,7 @@ final class TrainCommand implements Callable<Integer> {
     if (data != null && dataset == Datasets.DIGITS) {
       throw new IllegalArgumentException("--dataset digits is bundled and reads no --data (got --data " + data + ")");
     }
-    checkCsvOptions();
+    checkOwnDataOptions();
     if (lr != null) {
       OptionChecks.finitePositive("--lr", lr);
     }
@@ -452,19 +464,34 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** The table options belong to --dataset csv, which needs a file and trains an MLP on it. */
-  private void checkCsvOptions() {
-    if (dataset != Datasets.CSV) {
-      String stray = labelColumn != null ? "--label-column" : testData != null ? "--test-data"
-          : testSplit != null ? "--test-split" : task != null ? "--task" : null;
+  /**
+   * The options of a data set of one's own: the test part's for a table or an image folder, the label column's and the
+   * task's for a table alone, the image size's for a folder alone; a table trains an MLP.
+   */
+  private void checkOwnDataOptions() {
+    String tableOnly = labelColumn != null ? "--label-column" : task != null ? "--task" : null;
+    String testPart = testData != null ? "--test-data" : testSplit != null ? "--test-split" : null;
+    if (dataset.known()) {
+      String stray = tableOnly != null ? tableOnly : testPart != null ? testPart
+          : imageSize != null ? "--image-size" : null;
       if (stray != null) {
-        throw new IllegalArgumentException(stray + " is for --dataset csv (the " + dataset.label() + " files say "
-            + "their labels and test part)");
+        throw new IllegalArgumentException(stray + " is for --dataset " + (tableOnly != null ? "csv"
+            : testPart != null ? "csv or images" : "images") + " (the " + dataset.label() + " files say their "
+            + (stray.equals("--image-size") ? "size" : "labels and test part") + ")");
       }
       return;
     }
+    if (dataset == Datasets.IMAGES && tableOnly != null) {
+      throw new IllegalArgumentException(tableOnly + " is for --dataset csv (an image folder's classes are its "
+          + "folders)");
+    }
+    if (dataset == Datasets.CSV && imageSize != null) {
+      throw new IllegalArgumentException("--image-size is for --dataset images; --dataset csv is a table");
+    }
     if (data == null) {
-      throw new IllegalArgumentException("--dataset csv needs --data FILE.csv (the table to train on)");
+      throw new IllegalArgumentException(dataset == Datasets.CSV
+          ? "--dataset csv needs --data FILE.csv (the table to train on)"
+          : "--dataset images needs --data DIR (a folder holding one folder of images per class, named after it)");
     }
     if (testData != null && testSplit != null) {
       throw new IllegalArgumentException("--test-data " + testData + " is the test part: --test-split "
@@ -472,6 +499,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (testSplit != null && !(testSplit > 0 && testSplit < 1)) {
       throw new IllegalArgumentException("--test-split must be in (0, 1), got " + testSplit);
+    }
+    if (dataset == Datasets.IMAGES) {
+      imageSide(); // checked now, before the folder is read
+      return;
     }
     if (modelKind == ModelKind.CNN || augment == Augment.ON) {
       throw new IllegalArgumentException((modelKind == ModelKind.CNN ? "--model cnn" : "--augment on")
@@ -483,8 +514,33 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code --image-size} as [height, width], or {0, 0} where it is not given. */
+  private int[] imageSide() {
+    if (imageSize == null) {
+      return new int[] {0, 0};
+    }
+    String[] parts = imageSize.split("x", -1);
+    try {
+      int height = Integer.parseInt(parts[0]);
+      int width = parts.length == 2 ? Integer.parseInt(parts[1]) : parts.length == 1 ? height : -1;
+      if (height >= 1 && width >= 1) {
+        return new int[] {height, width};
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException("--image-size must be a side (28) or HEIGHTxWIDTH (32x48) of whole pixels, "
+        + "got '" + imageSize + "'");
+  }
+
+  private ImageFiles imageFiles() {
+    double split = testData != null ? 0 : testSplit != null ? testSplit : HeldOut.DEFAULT_FRACTION;
+    int[] side = imageSide();
+    return new ImageFiles(data, testData, split, side[0], side[1]);
+  }
+
   private CsvFiles csvFiles() {
-    double split = testData != null ? 0 : testSplit != null ? testSplit : CsvFiles.DEFAULT_TEST_SPLIT;
+    double split = testData != null ? 0 : testSplit != null ? testSplit : HeldOut.DEFAULT_FRACTION;
     return new CsvFiles(data, testData, split, labelColumn, task == Task.REGRESSION);
   }
 
@@ -568,8 +624,13 @@ final class TrainCommand implements Callable<Integer> {
     if (table || task != null) {
       c.put(CsvFiles.TASK, CliEnums.label(task != null ? task : Task.CLASSIFICATION));
     }
-    if (table && testData == null || testSplit != null) {
-      c.put("test-split", Double.toString(testSplit != null ? testSplit : CsvFiles.DEFAULT_TEST_SPLIT));
+    boolean ownData = table || dataset == Datasets.IMAGES;
+    if (ownData && testData == null || testSplit != null) {
+      c.put("test-split", Double.toString(testSplit != null ? testSplit : HeldOut.DEFAULT_FRACTION));
+    }
+    if (imageSize != null) {
+      int[] side = imageSide();
+      c.put("image-size", side[0] + "x" + side[1]);
     }
     return c;
   }
@@ -580,14 +641,17 @@ final class TrainCommand implements Callable<Integer> {
    * that takes more than a quarter of the memory the backend has free.
    */
   private JitWarmUp warmUp(Backend backend, Datasets ds) {
-    // A table's width is its first row's, less the label; its classes are known once it is read, and the warm-up's
-    // guess changes only the output layer's width, whose products are small either way.
-    int features = ds.images() ? ds.featureSize() : CsvFiles.cellsInFirstRow(data) - 1;
+    // A table's width is its first row's, less the label, and an image folder's shape its first image's; their classes
+    // are known once they are read, and the warm-up's guess changes only the output layer's width, whose products are
+    // small either way.
+    int[] shape = ds.known() ? ds.inputShape(ds.featureSize())
+        : ds == Datasets.IMAGES ? imageFiles().firstShape()
+        : new int[] {CsvFiles.cellsInFirstRow(data) - 1};
+    int features = shape == null ? 0 : Arrays.stream(shape).reduce(1, Math::multiplyExact);
     if (warmUpSteps == 0 || !backend.name().startsWith("cpu") || features < 1) {
       return JitWarmUp.none();
     }
-    int[] shape = ds.images() ? ds.inputShape(features) : new int[] {features};
-    int classes = ds.images() ? ds.classNames.size() : CSV_WARM_UP_CLASSES;
+    int classes = ds.known() ? ds.classNames.size() : WARM_UP_CLASSES;
     boolean cnn = modelKind == ModelKind.CNN;
     MemoryPlan plan = cnn ? MemoryPlan.of(new CnnSpec(shape, dropout, classes), batch, optimizer, momentum)
         : MemoryPlan.of(features, hidden, classes, batch, optimizer, momentum);

@@ -41,6 +41,13 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
         parts.categories(), parts.labelColumn(), valSplit, seed);
   }
 
+  /** An image folder's parts, standardised per channel as the image sets are. */
+  static TrainingData prepare(ImageFiles images, double valSplit, long seed) {
+    ImageFiles.Parts parts = images.read();
+    int[] shape = parts.inputShape();
+    return prepare(parts.split(), shape[0], parts.classNames(), shape, List.of(), Map.of(), null, valSplit, seed);
+  }
+
   private static TrainingData prepare(TrainTestSplit split, int channels, List<String> classNames, int[] inputShape,
       List<String> featureNames, Map<String, List<String>> categories, String labelColumn, double valSplit,
       long seed) {

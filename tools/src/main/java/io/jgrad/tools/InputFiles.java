@@ -7,9 +7,6 @@ import io.jgrad.data.IdxReader;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.io.IoErrors;
 import io.jgrad.io.RegularFiles;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * Examples to predict on, read from files in the units a model's training data had (pixels in [0, 1], channel planes
@@ -33,6 +29,7 @@ import javax.imageio.ImageIO;
  */
 public final class InputFiles {
   private static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
+
 
   private InputFiles() {}
 
@@ -106,7 +103,7 @@ public final class InputFiles {
     for (Path file : files) {
       RegularFiles.require(file); // a missing file says so; a FIFO would block the read
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-      boolean isImage = IMAGE_SUFFIXES.stream().anyMatch(name::endsWith);
+      boolean isImage = isImageName(file);
       List<float[]> read = isImage ? List.of(image(file, inputShape))
           : name.endsWith(".csv") ? csv(file, features, units, table)
           : idx(file, inputShape);
@@ -122,6 +119,12 @@ public final class InputFiles {
     return new Examples(names, x);
   }
 
+  /** Whether the file's name ends in a suffix of an image format javax.imageio reads, in any case. */
+  static boolean isImageName(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return IMAGE_SUFFIXES.stream().anyMatch(name::endsWith);
+  }
+
   /** An image scaled (bilinear) to the model's width and height, over black where it is transparent. */
   static float[] image(Path file, int[] shape) {
     int channels = shape.length == 3 ? shape[0] : 1;
@@ -131,54 +134,8 @@ public final class InputFiles {
       throw new IllegalArgumentException(file + ": the model's input " + Arrays.toString(shape)
           + " is not a grey or RGB image, so it cannot read images");
     }
-    BufferedImage source;
-    try {
-      source = ImageIO.read(file.toFile());
-    } catch (IOException e) {
-      throw new InvalidFileException(file.toString(), "unreadable image: " + e.getMessage(), e);
-    }
-    if (source == null) {
-      throw new InvalidFileException(file.toString(), "not an image format this JVM reads (PNG, JPEG, GIF, BMP)");
-    }
-    // An 8-bit grey image (MNIST-style PNGs) is scaled grey to grey: Java2D gives TYPE_BYTE_GRAY a linear colour
-    // space, so drawing it into RGB would brighten every pixel (a stored 128 reads back as about 186).
-    boolean grey = source.getType() == BufferedImage.TYPE_BYTE_GRAY;
-    BufferedImage scaled = new BufferedImage(width, height, grey ? BufferedImage.TYPE_BYTE_GRAY
-        : BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = scaled.createGraphics();
-    try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-      g.drawImage(source, 0, 0, width, height, null);
-    } finally {
-      g.dispose();
-    }
-    int plane = width * height;
-    float[] x = new float[channels * plane];
-    if (grey) {
-      for (int p = 0; p < plane; p++) {
-        float v = scaled.getRaster().getSample(p % width, p / width, 0) / 255f;
-        for (int c = 0; c < channels; c++) {
-          x[c * plane + p] = v;
-        }
-      }
-      return x;
-    }
-    for (int y = 0; y < height; y++) {
-      for (int col = 0; col < width; col++) {
-        int rgb = scaled.getRGB(col, y);
-        int r = (rgb >> 16) & 0xff;
-        int gr = (rgb >> 8) & 0xff;
-        int b = rgb & 0xff;
-        int p = y * width + col;
-        if (channels == 1) {
-          x[p] = (float) ((0.299 * r + 0.587 * gr + 0.114 * b) / 255); // ITU-R 601 luma, as PIL's "L"
-        } else {
-          x[p] = r / 255f;
-          x[plane + p] = gr / 255f;
-          x[2 * plane + p] = b / 255f;
-        }
-      }
-    }
+    float[] x = new float[channels * height * width];
+    ImageBytes.planes(file, height, width).unit(channels, x, 0);
     return x;
   }
 

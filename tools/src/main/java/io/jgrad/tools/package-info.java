@@ -12,6 +12,9 @@
  * {@link io.jgrad.tools.Predictor} loads it alone and predicts on raw inputs, read from images, IDX or CSV files by
  * {@link io.jgrad.tools.InputFiles}. The {@code jgrad} command line uses the same classes.
  *
+ * <p>Data: a folder of images, one folder per class, as training data ({@link io.jgrad.tools.ImageFolder}, read in the
+ * units {@link io.jgrad.tools.InputFiles} reads an image to predict on).
+ *
  * <pre>{@code
  * trainer.validation(valLoader)
  *     .earlyStopping(EarlyStopping.on(Monitor.VALIDATION_LOSS, 3, 0).restoreBestWeights())
