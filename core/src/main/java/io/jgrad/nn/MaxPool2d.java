@@ -17,7 +17,7 @@ public final class MaxPool2d extends Module {
     this.window = window;
   }
 
-  Window2d window() {
+  public Window2d window() {
     return window;
   }
 

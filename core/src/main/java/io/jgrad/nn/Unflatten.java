@@ -19,6 +19,11 @@ public final class Unflatten extends Module {
     this.shape = shape.clone();
   }
 
+  /** One example's shape. */
+  public int[] shape() {
+    return shape.clone();
+  }
+
   @Override
   protected String settings() {
     StringJoiner size = new StringJoiner(", ", "(", shape.length == 1 ? ",)" : ")");

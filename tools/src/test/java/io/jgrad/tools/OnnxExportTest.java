@@ -1,0 +1,185 @@
+package io.jgrad.tools;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.jgrad.Generator;
+import io.jgrad.NoGrad;
+import io.jgrad.Tensor;
+import io.jgrad.data.Standardizer;
+import io.jgrad.nn.AvgPool2d;
+import io.jgrad.nn.Module;
+import io.jgrad.nn.Sequential;
+import io.jgrad.nn.Unflatten;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What {@link OnnxExport} writes, run in ONNX Runtime on raw inputs, gives what {@link Predictor} gives on them: the
+ * probabilities (and the logits behind them) of a classifier, a regression model's values in its target's units.
+ */
+class OnnxExportTest extends ScalarBackendTest {
+  /** float32 through other kernels (ONNX Runtime's MLAS against jgrad's reference loops), summed in other orders. */
+  private static final float TOLERANCE = 2e-5f;
+
+  private static float[] uniform(int n, long seed) {
+    Random random = new Random(seed);
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = random.nextFloat();
+    }
+    return x;
+  }
+
+  /** {@code description}'s model, with {@code model}'s weights, saved and loaded again as predict loads it. */
+  private Predictor saved(ModelFile description, Module model) throws IOException {
+    Path file = dir.resolve("m.safetensors");
+    description.save(file, model);
+    model.close();
+    return Predictor.load(file, backend);
+  }
+
+  /** ONNX Runtime's outputs for {@code x}, rows of {@code shape}. */
+  private static Map<String, float[][]> run(byte[] onnx, float[] x, int[] shape) throws OrtException {
+    OrtEnvironment env;
+    try {
+      env = OrtEnvironment.getEnvironment();
+    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      Assumptions.abort("ONNX Runtime does not load here: " + e);
+      throw e;
+    }
+    long[] dims = new long[shape.length + 1];
+    int features = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+    dims[0] = x.length / features;
+    for (int d = 0; d < shape.length; d++) {
+      dims[d + 1] = shape[d];
+    }
+    try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions());
+        OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims);
+        OrtSession.Result result = session.run(Map.of("input", input))) {
+      Map<String, float[][]> outputs = new LinkedHashMap<>();
+      for (Map.Entry<String, OnnxValue> e : result) {
+        outputs.put(e.getKey(), (float[][]) e.getValue().getValue());
+      }
+      return outputs;
+    }
+  }
+
+  /** Predictor's probabilities and ONNX Runtime's for the same raw rows, and the logits' softmax agreeing. */
+  private void assertSameClassifier(Predictor p, int[] shape, float[] x) throws OrtException {
+    byte[] onnx = OnnxExport.of(p.description(), p.model());
+    Map<String, float[][]> out = run(onnx, x, shape);
+    assertEquals(List.of("logits", "probabilities"), List.copyOf(out.keySet()));
+    List<Prediction> expected = p.predict(x);
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i).probabilities(), out.get("probabilities")[i], TOLERANCE, "row " + i);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"relu", "leaky-relu", "elu", "gelu", "tanh", "sigmoid"})
+  void anMlpOnImagesRunsInOnnxRuntimeAsInThePredictor(String activation) throws Exception {
+    int[] shape = {1, 6, 5};
+    MlpSpec spec = new MlpSpec(shape, new int[] {12, 7}, activation, 0.3, 4);
+    Standardizer st = Standardizer.of(30, new double[] {0.4}, new double[] {0.25});
+    ModelFile description = ModelFile.of(spec, st, List.of("a", "b", "c", "d"), "images");
+    try (Predictor p = saved(description, spec.build(backend, new Generator(3), new Generator(4)))) {
+      assertSameClassifier(p, shape, uniform(9 * 30, 5));
+    }
+  }
+
+  /** The CNN: Conv, BatchNormalization with running statistics a few training batches moved, MaxPool, the head. */
+  @Test
+  void aCnnRunsInOnnxRuntimeAsInThePredictor() throws Exception {
+    int[] shape = {3, 8, 8};
+    CnnSpec spec = new CnnSpec(shape, 0.2, 3);
+    Sequential model = spec.build(backend, new Generator(6), new Generator(7));
+    model.train(true);
+    try (NoGrad ignored = NoGrad.enter()) {
+      for (int b = 0; b < 3; b++) {
+        model.forward(Tensor.of(backend, uniform(4 * 192, 10 + b), 4, 192)).close();
+      }
+    }
+    Standardizer st = Standardizer.of(192, new double[] {0.5, 0.4, 0.3}, new double[] {0.2, 0.25, 0.3});
+    try (Predictor p = saved(ModelFile.of(spec, st, List.of("x", "y", "z"), "images"), model)) {
+      assertSameClassifier(p, shape, uniform(5 * 192, 11));
+    }
+  }
+
+  @Test
+  void aRegressionModelGivesValuesInItsTargetsUnits() throws Exception {
+    int[] shape = {5};
+    MlpSpec spec = new MlpSpec(shape, new int[] {8}, "relu", 0, 1);
+    Standardizer st = Standardizer.of(5, new double[] {1, -2, 3, 0, 10}, new double[] {2, 0.5, 1, 3, 4});
+    Standardizer target = Standardizer.of(1, new double[] {250}, new double[] {40});
+    ModelFile description = ModelFile.of(spec, st, List.of("price"), "csv").regression(target, List.of("price"));
+    try (Predictor p = saved(description, spec.build(backend, new Generator(8), new Generator(9)))) {
+      float[] x = uniform(6 * 5, 12);
+      Map<String, float[][]> out = run(OnnxExport.of(p.description(), p.model()), x, shape);
+      assertEquals(List.of("value"), List.copyOf(out.keySet()));
+      float[] expected = p.values(x);
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(expected[i], out.get("value")[i][0], 1e-3, "row " + i); // ~250: the same relative tolerance
+      }
+    }
+  }
+
+  @Test
+  void theModelFilesMetadataTravelsWithIt() throws Exception {
+    MlpSpec spec = new MlpSpec(new int[] {4}, new int[] {3}, "relu", 0, 2);
+    ModelFile description = ModelFile.of(spec, Standardizer.of(4, new double[] {0, 0, 0, 0},
+        new double[] {1, 1, 1, 1}), List.of("no", "yes"), "csv");
+    try (Predictor p = saved(description, spec.build(backend, new Generator(1), new Generator(2)));
+        OrtSession session = OrtEnvironment.getEnvironment().createSession(OnnxExport.of(p.description(), p.model()),
+            new OrtSession.SessionOptions())) {
+      Map<String, String> props = session.getMetadata().getCustomMetadata();
+      assertEquals(description.metadata(), props);
+      assertEquals("jgrad", session.getMetadata().getProducerName());
+      TensorInfo input = (TensorInfo) session.getInputInfo().get("input").getInfo();
+      assertArrayEquals(new long[] {-1, 4}, input.getShape()); // the batch symbolic
+      assertEquals(List.of("logits", "probabilities"), List.copyOf(session.getOutputNames()));
+    } catch (UnsatisfiedLinkError e) {
+      Assumptions.abort("ONNX Runtime does not load here: " + e);
+    }
+  }
+
+  @Test
+  void aLayerWithoutAnOnnxFormIsOneLine() throws IOException {
+    MlpSpec spec = new MlpSpec(new int[] {1, 4, 4}, new int[] {3}, "relu", 0, 2);
+    ModelFile description = ModelFile.of(spec, Standardizer.of(16, new double[] {0}, new double[] {1}),
+        List.of("a", "b"), "images");
+    Sequential odd = new Sequential(new Unflatten(1, 4, 4), new AvgPool2d(2)); // no parameters to close
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxExport.of(description, odd));
+    assertEquals("ONNX export: layer 1 (AvgPool2d) has no ONNX form here", e.getMessage());
+  }
+
+  @Test
+  void writingReplacesTheFileWhole() throws Exception {
+    MlpSpec spec = new MlpSpec(new int[] {3}, new int[] {2}, "tanh", 0, 2);
+    ModelFile description = ModelFile.of(spec, Standardizer.of(3, new double[] {0, 0, 0}, new double[] {1, 1, 1}),
+        List.of("a", "b"), "csv");
+    Path onnx = Files.writeString(dir.resolve("m.onnx"), "an older file");
+    try (Predictor p = saved(description, spec.build(backend, new Generator(1), new Generator(2)))) {
+      OnnxExport.write(p, onnx);
+      assertArrayEquals(OnnxExport.of(p.description(), p.model()), Files.readAllBytes(onnx));
+    }
+  }
+}
