@@ -9,6 +9,7 @@ import io.jgrad.testing.Fifos;
 import io.jgrad.tools.ModelFile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,11 +96,16 @@ class ImageFolderCliTest {
     try (var listed = Files.list(sevens)) {
       files = listed.map(Path::toString).sorted().toList();
     }
-    List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(), "--backend", "cpu"));
-    args.addAll(files);
-    CliRun r = CliRun.run(args.toArray(new String[0]));
+    // The folder itself is an input: its images, in sorted order.
+    CliRun r = CliRun.run("predict", "--model", model.toString(), "--backend", "cpu", sevens.toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals(files.size(), r.lines().size());
+    assertEquals(files, r.lines().stream().map(l -> {
+      try {
+        return CliRun.fields(l).get("input");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }).toList());
     int right = 0;
     for (String line : r.lines()) {
       right += CliRun.fields(line).get("class").equals("seven") ? 1 : 0; // the top-level class, not the top list's

@@ -122,7 +122,7 @@ public record ImageFolder(LabeledData data, List<String> classNames, List<Path> 
     int[] shape = modelShape;
     float[] x;
     if (modelShape != null) {
-      x = floats(files.size(), modelShape, (i, out, at) -> ImageBytes.planes(files.get(i), modelShape[1],
+      x = floats(root, files.size(), modelShape, (i, out, at) -> ImageBytes.planes(files.get(i), modelShape[1],
           modelShape[2]).unit(modelShape[0], out, at));
     } else {
       // The channels and, without a size given, the size are the images' own: each is decoded once, as it is stored.
@@ -138,11 +138,14 @@ public record ImageFolder(LabeledData data, List<String> classNames, List<Path> 
       }
       boolean grey = Arrays.stream(images).allMatch(ImageBytes.Planes::grey);
       int[] own = {grey ? 1 : 3, images[0].height(), images[0].width()};
-      x = floats(images.length, own, (i, out, at) -> images[i].unit(own[0], out, at));
+      x = floats(root, images.length, own, (i, out, at) -> images[i].unit(own[0], out, at));
       shape = own;
     }
     return new ImageFolder(new LabeledData(x, y, x.length / files.size(), classes.size(), shape), classes, files);
   }
+
+  /** The longest array a JVM allocates (a few words below 2³¹ − 1, for the array's header). */
+  private static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
   /** Writes image i's pixels in [0, 1] to {@code out[at …]}. */
   private interface ImageWriter {
@@ -150,9 +153,15 @@ public record ImageFolder(LabeledData data, List<String> classNames, List<Path> 
   }
 
   /** {@code count} images of {@code shape}, written side by side on every core. */
-  private static float[] floats(int count, int[] shape, ImageWriter image) {
+  private static float[] floats(Path root, int count, int[] shape, ImageWriter image) {
+    long values = (long) count * shape[0] * shape[1] * shape[2];
+    if (values > MAX_VALUES) {
+      throw new InvalidFileException(root.toString(), count + " images of " + Arrays.toString(shape) + " are " + values
+          + " values, more than one Java array holds (" + MAX_VALUES + "): give a smaller size to scale them to "
+          + "(train's --image-size)");
+    }
     int features = shape[0] * shape[1] * shape[2];
-    float[] x = new float[Math.multiplyExact(count, features)];
+    float[] x = new float[(int) values];
     IntStream.range(0, count).parallel().forEach(i -> image.write(i, x, i * features));
     return x;
   }
@@ -175,7 +184,7 @@ public record ImageFolder(LabeledData data, List<String> classNames, List<Path> 
   }
 
   /** The image files under {@code folder}, at any depth, in sorted order of their paths; FIFOs and the like left out. */
-  private static List<Path> images(Path folder) {
+  static List<Path> images(Path folder) {
     try (Stream<Path> all = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {
       return all.filter(p -> InputFiles.isImageName(p) && Files.isRegularFile(p)
               && Stream.iterate(folder.relativize(p), q -> q != null, Path::getParent).noneMatch(ImageFolder::hidden))

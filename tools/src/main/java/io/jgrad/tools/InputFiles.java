@@ -25,7 +25,7 @@ import java.util.Map;
  * Examples to predict on, read from files in the units a model's training data had (pixels in [0, 1], channel planes
  * first): images (PNG, JPEG or any format javax.imageio reads), scaled to the model's height and width and turned grey
  * for one channel; IDX image files (MNIST's format, raw or gzip), one example per image; CSV files, one example per
- * row of numbers (a first row that is not numbers is a header and skipped).
+ * row of numbers (a first row that is not numbers is a header and skipped); folders, for the images in them.
  */
 public final class InputFiles {
   private static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
@@ -100,7 +100,7 @@ public final class InputFiles {
     int features = Arrays.stream(inputShape).reduce(1, Math::multiplyExact);
     List<String> names = new ArrayList<>();
     List<float[]> rows = new ArrayList<>();
-    for (Path file : files) {
+    for (Path file : withFoldersOpened(files)) {
       RegularFiles.require(file); // a missing file says so; a FIFO would block the read
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
       boolean isImage = isImageName(file);
@@ -117,6 +117,23 @@ public final class InputFiles {
       System.arraycopy(rows.get(i), 0, x, i * features, features);
     }
     return new Examples(names, x);
+  }
+
+  /** The files, each folder among them replaced by the images in it at any depth, as {@link ImageFolder} finds them. */
+  private static List<Path> withFoldersOpened(List<Path> files) {
+    List<Path> opened = new ArrayList<>();
+    for (Path file : files) {
+      if (!Files.isDirectory(file)) {
+        opened.add(file);
+        continue;
+      }
+      List<Path> images = ImageFolder.images(file);
+      if (images.isEmpty()) {
+        throw new InvalidFileException(file.toString(), "no images (PNG, JPEG, GIF or BMP) in this folder");
+      }
+      opened.addAll(images);
+    }
+    return opened;
   }
 
   /** Whether the file's name ends in a suffix of an image format javax.imageio reads, in any case. */

@@ -175,6 +175,17 @@ class ImageFolderTest {
     return assertThrows(InvalidFileException.class, () -> ImageFolder.read(root)).getMessage();
   }
 
+  /** More values than one Java array holds is one line, before the array is tried. */
+  @Test
+  void aFolderTooLargeForOneArrayIsOneLine() throws IOException {
+    grey("set/a/1.png", 2, 2, 0);
+    grey("set/b/1.png", 2, 2, 0);
+    InvalidFileException e = assertThrows(InvalidFileException.class,
+        () -> ImageFolder.read(dir.resolve("set"), List.of("a", "b"), new int[] {3, 30000, 30000}));
+    assertEquals(dir.resolve("set") + ": 2 images of [3, 30000, 30000] are 5400000000 values, more than one Java "
+        + "array holds (2147483639): give a smaller size to scale them to (train's --image-size)", e.getMessage());
+  }
+
   @Test
   void theFirstShapeIsAGuessFromOneHeader() throws IOException {
     assertNull(ImageFolder.firstShape(dir.resolve("absent"), 0, 0));

@@ -38,6 +38,23 @@ class InputFilesTest {
     assertArrayEquals(new float[] {1, 1, 0, 0, 1, 1, 0, 0}, e.features(), 1e-6f);
   }
 
+  /** A folder stands for the images in it, at any depth, in sorted order; hidden ones and other files left out. */
+  @Test
+  void aFolderIsReadAsItsImages() throws IOException {
+    Files.createDirectories(dir.resolve("photos/sub"));
+    Files.createDirectories(dir.resolve("photos/.cache"));
+    for (String name : new String[] {"photos/b.png", "photos/sub/a.png", "photos/.cache/c.png", "photos/.d.png"}) {
+      BufferedImage img = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
+      img.getRaster().setSample(0, 0, 0, name.length());
+      ImageIO.write(img, "png", dir.resolve(name).toFile());
+    }
+    Files.writeString(dir.resolve("photos/notes.txt"), "not an image");
+    InputFiles.Examples e = InputFiles.read(List.of(dir.resolve("photos")), new int[] {1, 1, 1});
+    assertEquals(List.of(dir.resolve("photos/b.png").toString(), dir.resolve("photos/sub/a.png").toString()),
+        e.names());
+    assertArrayEquals(new float[] {12 / 255f, 16 / 255f}, e.features());
+  }
+
   @Test
   void aGreyImageKeepsItsStoredValues() throws IOException {
     BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
@@ -116,8 +133,10 @@ class InputFilesTest {
     e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(labelled), new int[] {4}));
     assertEquals(labelled + ": line 2 has 5 values, the model reads 4 (a label column? give the features alone)",
         e.getMessage());
-    e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(dir), new int[] {4}));
-    assertEquals(dir + ": not a regular file (a directory): refused", e.getMessage());
+    Path folder = Files.createDirectories(dir.resolve("no-images"));
+    Files.writeString(folder.resolve("notes.txt"), "text");
+    e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(folder), new int[] {4}));
+    assertEquals(folder + ": no images (PNG, JPEG, GIF or BMP) in this folder", e.getMessage());
     Path text = Files.writeString(dir.resolve("text.csv"), "1,2,3,4\n1,2,x,4\n");
     e = assertThrows(InvalidFileException.class, () -> InputFiles.read(List.of(text), new int[] {4}));
     assertEquals(text + ": line 2, value 3 is 'x', not a number", e.getMessage());
