@@ -54,6 +54,10 @@ class LossTest extends ReferenceBackendTest {
             logits),
         new LossCase("cross_entropy_sum_smoothed",
             x -> new CrossEntropyLoss(Reduction.SUM, 0.1).apply(x[0].reshape(4, 3), labels(1, 1, 0, 2)), logits),
+        new LossCase("cross_entropy_weighted_mean_smoothed", x -> new CrossEntropyLoss(Reduction.MEAN, 0.1,
+            new float[] {1, 2, 0.5f}).apply(x[0].reshape(4, 3), labels(0, 2, 1, 2)), logits),
+        new LossCase("cross_entropy_weighted_sum", x -> new CrossEntropyLoss(Reduction.SUM, 0,
+            new float[] {0.25f, 3, 1}).apply(x[0].reshape(4, 3), labels(1, 1, 0, 2)), logits),
         new LossCase("mse", x -> new MseLoss().apply(x[0], x[1]), logits, targets),
         new LossCase("mse_sum", x -> new MseLoss(Reduction.SUM).apply(x[0], x[1]), logits, targets),
         new LossCase("bce_with_logits", x -> new BceWithLogitsLoss().apply(x[0], x[1]), logits, targets),
@@ -95,6 +99,81 @@ class LossTest extends ReferenceBackendTest {
       assertEquals(expectedLoss, loss.item(), EXACT);
       assertArrayEquals(expected, logits.grad().toDoubleArray(), EXACT);
       logits.setGrad(null);
+    }
+  }
+
+  /**
+   * PyTorch 1.13's cross_entropy(weight=[1, 2, 0.5]) in float64, values and gradients, with and without smoothing: the
+   * mean divides by the weight of the batch's labels.
+   */
+  @Test
+  void weightedCrossEntropyIsPyTorchs() {
+    double[] z = {0.5, -1.0, 2.0, 1.5, 0.25, -0.75, -0.5, 0.0, 0.5, 3.0, -2.0, 1.0};
+    int[] y = {2, 0, 1, 1};
+    Object[][] expected = {
+        {Reduction.MEAN, 0.0, 2.3777378302680767, new double[] {0.01593549019454879, 0.0035556884791534044,
+            -0.019491178673702193, -0.05119266524526093, 0.0374248370904821, 0.013767828154778821,
+            0.06775408117303548, -0.25192876882963694, 0.18417468765660147, 0.3184002163865774, -0.3614909998538535,
+            0.04309078346727623}},
+        {Reduction.MEAN, 0.1, 2.3155570523110747, new double[] {0.011999616159882568, -0.008091431844838263,
+            -0.00390818431504431, -0.0368943611811668, 0.025927372254111347, 0.010966988927055436,
+            0.058870388396886277, -0.23234082770415967, 0.17347043930727338, 0.2990729346431973, -0.3373379657690339,
+            0.03826503112583669}},
+        {Reduction.SUM, 0.0, 13.077558066474422, new double[] {0.08764519607001835, 0.019556286635343725,
+            -0.10720148270536206, -0.2815596588489351, 0.20583660399765155, 0.07572305485128351, 0.3726474464516951,
+            -1.3856082285630031, 1.012960782111308, 1.7512011901261757, -1.9882004991961943, 0.23699930907001926}},
+        {Reduction.SUM, 0.1, 12.73556378771091, new double[] {0.06599788887935412, -0.04450287514661044,
+            -0.02149501373274369, -0.20291898649641738, 0.1426005473976124, 0.0603184390988049, 0.3237871361828745,
+            -1.277874552372878, 0.9540874161900036, 1.644901140537585, -1.8553588117296864, 0.2104576711921018}},
+    };
+    for (Object[] c : expected) {
+      try (Scope ignored = Scope.open()) {
+        Tensor logits = values(z, 4, 3).requiresGrad(true);
+        Tensor loss = new CrossEntropyLoss((Reduction) c[0], (double) c[1], new float[] {1, 2, 0.5f})
+            .apply(logits, labels(y));
+        loss.backward();
+        assertEquals((double) c[2], loss.item(), EXACT, c[0] + " " + c[1]);
+        assertArrayEquals((double[]) c[3], logits.grad().toDoubleArray(), EXACT, c[0] + " " + c[1]);
+      }
+    }
+  }
+
+  /** Weights of 1 are no weights: the composed loss equals the fused kernel's. */
+  @Test
+  void unitClassWeightsGiveTheUnweightedLoss() {
+    double[] z = {0.5, -1.0, 2.0, 1.5, 0.25, -0.75, -0.5, 0.0, 0.5};
+    for (Reduction r : Reduction.values()) {
+      try (Scope ignored = Scope.open()) {
+        Tensor plain = values(z, 3, 3).requiresGrad(true);
+        Tensor ones = values(z, 3, 3).requiresGrad(true);
+        Tensor a = new CrossEntropyLoss(r, 0.1).apply(plain, labels(2, 0, 1));
+        Tensor b = new CrossEntropyLoss(r, 0.1, new float[] {1, 1, 1}).apply(ones, labels(2, 0, 1));
+        a.backward();
+        b.backward();
+        assertEquals(a.item(), b.item(), EXACT);
+        assertArrayEquals(plain.grad().toDoubleArray(), ones.grad().toDoubleArray(), EXACT);
+      }
+    }
+  }
+
+  @Test
+  void classWeightsAreCheckedInOneLine() {
+    String[] messages = {
+        assertThrows(IllegalArgumentException.class,
+            () -> new CrossEntropyLoss(Reduction.MEAN, 0, new float[] {1, -1})).getMessage(),
+        assertThrows(IllegalArgumentException.class,
+            () -> new CrossEntropyLoss(Reduction.MEAN, 0, new float[] {1, Float.NaN})).getMessage(),
+        assertThrows(IllegalArgumentException.class,
+            () -> new CrossEntropyLoss(Reduction.MEAN, 0, new float[] {0, 0})).getMessage(),
+    };
+    assertEquals("cross-entropy: class weights must be finite and >= 0, got [1.0, -1.0]", messages[0]);
+    assertEquals("cross-entropy: class weights must be finite and >= 0, got [1.0, NaN]", messages[1]);
+    assertEquals("cross-entropy: class weights are all 0: no example would count", messages[2]);
+    try (Scope ignored = Scope.open()) {
+      CrossEntropyLoss three = new CrossEntropyLoss(Reduction.MEAN, 0, new float[] {1, 2, 3});
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> three.apply(values(new double[] {1, 2, 3, 4}, 2, 2), labels(0, 1)));
+      assertEquals("cross-entropy: 3 class weights for logits of 2 classes", e.getMessage());
     }
   }
 

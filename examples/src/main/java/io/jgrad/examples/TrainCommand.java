@@ -36,6 +36,7 @@ import io.jgrad.train.TrainingCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,6 +157,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--label-smoothing", defaultValue = "0.1", description = "in [0, 1) (default: ${DEFAULT-VALUE})")
   double labelSmoothing;
+
+  @Option(names = "--class-weights", paramLabel = "WEIGHTS", description = "weigh each class in the loss: balanced (a "
+      + "class's weight n / (classes × its examples), as scikit-learn's), or one number a class, comma-separated, in "
+      + "the classes' order (default: every class 1)")
+  String classWeights;
 
   @Option(names = "--dropout", defaultValue = "0.2",
       description = "dropout after each hidden layer, in [0, 1) (default: ${DEFAULT-VALUE})")
@@ -311,7 +317,9 @@ final class TrainCommand implements Callable<Integer> {
               : DataLoader.builder(split.validation()).batchSize(1000).layout(layout).build(backend);
           Optimizer opt = optimizer(model, (long) scheduleEpochs * train.batchesPerEpoch())) {
         Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
-        Loss loss = regression ? new MseLoss() : new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
+        float[] weights = classWeights == null ? null
+            : new ClassWeights(classWeights).resolve(split.train(), split.classNames());
+        Loss loss = regression ? new MseLoss() : new CrossEntropyLoss(Reduction.MEAN, labelSmoothing, weights);
         Trainer trainer = new Trainer(model, opt, loss)
             .clipNorm(clipNorm)
             .nonFinitePolicy(onNonFinite)
@@ -379,6 +387,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         Map<String, Object> summaryContext = new LinkedHashMap<>(context);
         summaryContext.put("precision", mixed.label()); // the summary's, not each metrics line's (a fixed prefix)
+        if (weights != null) {
+          List<Double> resolved = new ArrayList<>();
+          for (float w : weights) {
+            resolved.add((double) w);
+          }
+          summaryContext.put("class_weights", resolved);
+        }
         if (trainer.replayedSteps() > 0) {
           summaryContext.put("replayed_steps", trainer.replayedSteps());
         }
@@ -457,6 +472,9 @@ final class TrainCommand implements Callable<Integer> {
       OptionChecks.finiteAtLeast("--weight-decay", weightDecay, 0);
     }
     OptionChecks.finiteAtLeast("--momentum", momentum, 0);
+    if (classWeights != null) {
+      new ClassWeights(classWeights).given(); // its form, before the data loads
+    }
     OptionChecks.finiteAtLeast("--clip-norm", clipNorm, 0);
     OptionChecks.atLeast("--warm-up", warmUpSteps, 0);
     if (maxSkippedSteps < 1) {
@@ -507,6 +525,9 @@ final class TrainCommand implements Callable<Integer> {
     if (modelKind == ModelKind.CNN || augment == Augment.ON) {
       throw new IllegalArgumentException((modelKind == ModelKind.CNN ? "--model cnn" : "--augment on")
           + " needs images; --dataset csv is a table: train an MLP on it (--model mlp, the default)");
+    }
+    if (task == Task.REGRESSION && classWeights != null) {
+      throw new IllegalArgumentException("--class-weights is for classes; --task regression fits values");
     }
     if (task == Task.REGRESSION && spec.commandLine().getParseResult().hasMatchedOption("--label-smoothing")) {
       throw new IllegalArgumentException("--label-smoothing is for classes; --task regression fits values (its loss "
@@ -609,6 +630,9 @@ final class TrainCommand implements Callable<Integer> {
     c.put(SCHEDULE_EPOCHS, Integer.toString(scheduleEpochs));
     if (task != Task.REGRESSION) {
       c.put("label-smoothing", Double.toString(labelSmoothing));
+    }
+    if (classWeights != null) {
+      c.put("class-weights", classWeights);
     }
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));

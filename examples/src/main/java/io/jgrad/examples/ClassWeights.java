@@ -1,0 +1,69 @@
+package io.jgrad.examples;
+
+import io.jgrad.data.LabeledData;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code train --class-weights}: "balanced", scikit-learn's {@code class_weight="balanced"} (class c weighs n / (C ·
+ * n_c), n_c its training examples, so that every class counts as much in the loss), or one weight a class in the
+ * classes' order, as PyTorch's {@code CrossEntropyLoss(weight=...)} takes them.
+ */
+record ClassWeights(String text) {
+  static final String BALANCED = "balanced";
+
+  /** The weights as given, checked for form before any data is read; null for "balanced". */
+  float[] given() {
+    if (text.equals(BALANCED)) {
+      return null;
+    }
+    String[] parts = text.split(",", -1);
+    float[] w = new float[parts.length];
+    for (int i = 0; i < w.length; i++) {
+      Float v = parse(parts[i].strip());
+      if (v == null || !(v >= 0 && Float.isFinite(v))) {
+        throw new IllegalArgumentException("--class-weights takes 'balanced' or one number >= 0 a class, comma-"
+            + "separated, got '" + text + "'");
+      }
+      w[i] = v;
+    }
+    if (Arrays.stream(parts).allMatch(p -> parse(p.strip()) == 0)) {
+      throw new IllegalArgumentException("--class-weights " + text + ": all 0, no example would count");
+    }
+    return w;
+  }
+
+  /** The weights for {@code train}'s classes: "balanced" from its label counts, or those given, one a class. */
+  float[] resolve(LabeledData train, List<String> classNames) {
+    float[] w = given();
+    int classes = classNames.size();
+    if (w != null) {
+      if (w.length != classes) {
+        throw new IllegalArgumentException("--class-weights " + text + " gives " + w.length + " weights for "
+            + classes + " classes (" + String.join(", ", classNames) + ")");
+      }
+      return w;
+    }
+    long[] counts = new long[classes];
+    for (int label : train.labels()) {
+      counts[label]++;
+    }
+    w = new float[classes];
+    for (int c = 0; c < classes; c++) {
+      if (counts[c] == 0) {
+        throw new IllegalArgumentException("--class-weights balanced: class '" + classNames.get(c) + "' has no "
+            + "training examples, so no weight balances it");
+      }
+      w[c] = (float) ((double) train.size() / ((double) classes * counts[c]));
+    }
+    return w;
+  }
+
+  private static Float parse(String s) {
+    try {
+      return Float.parseFloat(s);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}
