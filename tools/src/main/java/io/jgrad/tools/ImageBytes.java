@@ -8,9 +8,11 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStreamImpl;
 
 /**
@@ -20,6 +22,9 @@ import javax.imageio.stream.ImageInputStreamImpl;
  * on; this one does neither.
  */
 final class ImageBytes extends ImageInputStreamImpl {
+  /** The most pixels an image may have: 2²⁸, a 16,384 × 16,384 photograph (a gigabyte as 32-bit pixels). */
+  static final long MAX_PIXELS = 1L << 28;
+
   private final byte[] bytes;
 
   private ImageBytes(byte[] bytes) {
@@ -108,14 +113,29 @@ final class ImageBytes extends ImageInputStreamImpl {
     return scaled;
   }
 
-  /** The image in {@code file}; one line naming the file where it is none javax.imageio reads. */
+  /**
+   * The image in {@code file}; one line naming the file where it is none javax.imageio reads, or where its header
+   * claims more pixels than {@link #MAX_PIXELS} (a damaged or hostile header would otherwise have the decoder allocate
+   * them, and the run end out of memory).
+   */
   private static BufferedImage decode(Path file) {
-    try { // ImageIO.read closes the stream itself
-      BufferedImage image = ImageIO.read(open(file));
-      if (image == null) {
+    try (ImageBytes in = open(file)) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
         throw notAnImage(file);
       }
-      return image;
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels > MAX_PIXELS) {
+          throw new InvalidFileException(file.toString(), "an image of " + reader.getWidth(0) + "x"
+              + reader.getHeight(0) + " pixels, more than " + MAX_PIXELS + " (its header may be damaged)");
+        }
+        return reader.read(0);
+      } finally {
+        reader.dispose();
+      }
     } catch (IOException | RuntimeException e) {
       throw unreadable(file, e);
     }

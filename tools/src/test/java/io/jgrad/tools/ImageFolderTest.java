@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jgrad.io.InvalidFileException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,6 +172,53 @@ class ImageFolderTest {
         looped);
     Files.delete(loop);
     assertEquals(2, ImageFolder.read(dir.resolve("set")).data().size());
+  }
+
+  /** A header claiming 100,000 × 100,000 pixels is refused from the header, before the decoder allocates them. */
+  @Test
+  void aHeaderClaimingHugeDimensionsIsRefusedBeforeDecoding() throws IOException {
+    Path png = grey("huge.png", 4, 4, 0);
+    byte[] b = Files.readAllBytes(png);
+    ByteBuffer.wrap(b, 16, 8).putInt(100_000).putInt(100_000); // IHDR's width and height
+    CRC32 crc = new CRC32();
+    crc.update(b, 12, 17); // the chunk's type and data
+    ByteBuffer.wrap(b, 29, 4).putInt((int) crc.getValue());
+    Files.write(png, b);
+    InvalidFileException e = assertThrows(InvalidFileException.class, () -> InputFiles.image(png, new int[] {1, 4, 4}));
+    assertEquals(png + ": an image of 100000x100000 pixels, more than 268435456 (its header may be damaged)",
+        e.getMessage());
+  }
+
+  /**
+   * 400 byte-mutated PNGs (grey and colour; bytes flipped, runs overwritten, cut short): each is read, or refused in one
+   * line naming it, within the time limit; never another exception, never a hang.
+   */
+  @Test
+  void mutatedImagesAreReadOrRefusedInOneLine() throws IOException {
+    byte[][] sources = {Files.readAllBytes(grey("g.png", 9, 7, 3)), Files.readAllBytes(rgb("c.png", 6, 5, 0x12ab34))};
+    Random random = new Random(42);
+    int refused = 0;
+    long start = System.nanoTime();
+    for (int i = 0; i < 400; i++) {
+      byte[] b = sources[i % 2].clone();
+      int edits = 1 + random.nextInt(6);
+      for (int e = 0; e < edits; e++) {
+        int at = random.nextInt(b.length);
+        b[at] = (byte) (random.nextInt(3) == 0 ? 0xff : random.nextInt(256));
+      }
+      if (random.nextInt(5) == 0) {
+        b = Arrays.copyOf(b, random.nextInt(b.length));
+      }
+      Path file = Files.write(dir.resolve("m" + i + ".png"), b);
+      try {
+        InputFiles.image(file, new int[] {3, 4, 4});
+      } catch (InvalidFileException e) {
+        assertTrue(e.getMessage().startsWith(file + ": ") && e.getMessage().lines().count() == 1, e.getMessage());
+        refused++;
+      }
+    }
+    assertTrue(refused > 50, refused + " refused"); // the mutations reach the decoder, not only the pixels
+    assertTrue(System.nanoTime() - start < 60e9, "400 small images took over a minute");
   }
 
   private static String refusal(Path root) {
