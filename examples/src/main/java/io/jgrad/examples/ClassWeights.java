@@ -1,7 +1,6 @@
 package io.jgrad.examples;
 
 import io.jgrad.data.LabeledData;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,7 +26,11 @@ record ClassWeights(String text) {
       }
       w[i] = v;
     }
-    if (Arrays.stream(parts).allMatch(p -> parse(p.strip()) == 0)) {
+    boolean anyPositive = false;
+    for (float v : w) {
+      anyPositive |= v > 0;
+    }
+    if (!anyPositive) {
       throw new IllegalArgumentException("--class-weights " + text + ": all 0, no example would count");
     }
     return w;

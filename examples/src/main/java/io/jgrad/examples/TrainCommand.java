@@ -555,14 +555,17 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private ImageFiles imageFiles() {
-    double split = testData != null ? 0 : testSplit != null ? testSplit : HeldOut.DEFAULT_FRACTION;
     int[] side = imageSide();
-    return new ImageFiles(data, testData, split, side[0], side[1]);
+    return new ImageFiles(data, testData, heldOutFraction(), side[0], side[1]);
   }
 
   private CsvFiles csvFiles() {
-    double split = testData != null ? 0 : testSplit != null ? testSplit : HeldOut.DEFAULT_FRACTION;
-    return new CsvFiles(data, testData, split, labelColumn, task == Task.REGRESSION);
+    return new CsvFiles(data, testData, heldOutFraction(), labelColumn, task == Task.REGRESSION);
+  }
+
+  /** The fraction of --data held out for testing: none with --test-data, else --test-split or its default. */
+  private double heldOutFraction() {
+    return testData != null ? 0 : testSplit != null ? testSplit : HeldOut.DEFAULT_FRACTION;
   }
 
   /**

@@ -43,14 +43,16 @@ final class ImageBytes extends ImageInputStreamImpl {
      */
     void unit(int channels, float[] x, int offset) {
       int plane = width * height;
-      for (int p = 0; p < plane; p++) {
-        if (grey) {
+      if (grey) {
+        for (int p = 0; p < plane; p++) {
           float v = (values[p] & 0xff) / 255f;
           for (int c = 0; c < channels; c++) {
             x[offset + c * plane + p] = v;
           }
-          continue;
         }
+        return;
+      }
+      for (int p = 0; p < plane; p++) {
         int r = values[p] & 0xff;
         int g = values[plane + p] & 0xff;
         int b = values[2 * plane + p] & 0xff;
@@ -83,13 +85,8 @@ final class ImageBytes extends ImageInputStreamImpl {
     BufferedImage sized = source.getWidth() == w && source.getHeight() == h && PLAIN_TYPES.contains(source.getType())
         ? source : scaled(source, h, w, grey);
     int plane = w * h;
-    if (grey) {
-      int[] v = sized.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
-      byte[] values = new byte[plane];
-      for (int p = 0; p < plane; p++) {
-        values[p] = (byte) v[p];
-      }
-      return new Planes(w, h, true, values);
+    if (grey) { // one band of bytes: its data elements are the plane
+      return new Planes(w, h, true, (byte[]) sized.getRaster().getDataElements(0, 0, w, h, null));
     }
     int[] rgb = sized.getRGB(0, 0, w, h, null, 0, w);
     byte[] values = new byte[3 * plane];

@@ -30,7 +30,6 @@ import java.util.Map;
 public final class InputFiles {
   private static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
 
-
   private InputFiles() {}
 
   /**

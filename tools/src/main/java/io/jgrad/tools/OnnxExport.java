@@ -12,8 +12,8 @@ import io.jgrad.nn.Flatten;
 import io.jgrad.nn.Linear;
 import io.jgrad.nn.MaxPool2d;
 import io.jgrad.nn.Module;
-import io.jgrad.nn.Sequential;
 import io.jgrad.nn.Parameter;
+import io.jgrad.nn.Sequential;
 import io.jgrad.nn.Unflatten;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -99,9 +99,7 @@ public final class OnnxExport {
       outputs.add("logits");
       outputs.add("probabilities");
     }
-    int width = description.isRegression() ? description.targetScale().mean().length
-        : description.classNames().size();
-    return graph.model(inputShape, outputs, width, description.metadata());
+    return graph.model(inputShape, outputs, description.architecture().classes(), description.metadata());
   }
 
   /** (x − mean) / std per channel (an image's plane, or a table's column), as {@link Predictor} standardises. */
@@ -163,12 +161,7 @@ public final class OnnxExport {
       return node("Flatten", List.of(x), Attribute.integer("axis", 1));
     }
     if (layer instanceof Unflatten unflatten) {
-      long[] shape = new long[unflatten.shape().length + 1];
-      shape[0] = -1;
-      for (int d = 0; d < unflatten.shape().length; d++) {
-        shape[d + 1] = unflatten.shape()[d];
-      }
-      return node("Reshape", List.of(x, int64s(name + ".shape", shape)));
+      return node("Reshape", List.of(x, int64s(name + ".shape", batched(-1, unflatten.shape()))));
     }
     throw new IllegalArgumentException("ONNX export: layer " + i + " (" + layer.getClass().getSimpleName()
         + ") has no ONNX form here");
@@ -284,11 +277,7 @@ public final class OnnxExport {
     nodes.forEach(n -> graph.message(1, n));
     graph.string(2, "jgrad");
     initializers.forEach(t -> graph.message(5, t));
-    long[] in = new long[inputShape.length + 1];
-    for (int d = 0; d < inputShape.length; d++) {
-      in[d + 1] = inputShape[d];
-    }
-    graph.message(11, valueInfo("input", in));
+    graph.message(11, valueInfo("input", batched(0, inputShape)));
     for (String out : outputs) {
       graph.message(12, valueInfo(out, new long[] {0, width}));
     }
@@ -296,6 +285,16 @@ public final class OnnxExport {
         .message(7, graph).message(8, new Protobuf().string(1, "").varint(2, OPSET));
     metadata.forEach((k, v) -> model.message(14, new Protobuf().string(1, k).string(2, v)));
     return model.toByteArray();
+  }
+
+  /** {@code shape} after a leading batch dimension {@code batch} (0: symbolic in a value's shape; −1: Reshape's "any"). */
+  private static long[] batched(long batch, int[] shape) {
+    long[] dims = new long[shape.length + 1];
+    dims[0] = batch;
+    for (int d = 0; d < shape.length; d++) {
+      dims[d + 1] = shape[d];
+    }
+    return dims;
   }
 
   /** A float tensor's name and shape; a 0 in {@code dims} is the batch, left symbolic as "N". */

@@ -12,6 +12,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.jgrad.Generator;
 import io.jgrad.NoGrad;
+import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import io.jgrad.data.Standardizer;
 import io.jgrad.nn.AvgPool2d;
@@ -115,7 +116,9 @@ class OnnxExportTest extends ScalarBackendTest {
     model.train(true);
     try (NoGrad ignored = NoGrad.enter()) {
       for (int b = 0; b < 3; b++) {
-        model.forward(Tensor.of(backend, uniform(4 * 192, 10 + b), 4, 192)).close();
+        try (Scope batch = Scope.open()) { // the batch and every layer's output closed with it
+          model.forward(Tensor.of(backend, uniform(4 * 192, 10 + b), 4, 192));
+        }
       }
     }
     Standardizer st = Standardizer.of(192, new double[] {0.5, 0.4, 0.3}, new double[] {0.2, 0.25, 0.3});
