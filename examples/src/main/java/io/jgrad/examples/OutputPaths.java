@@ -73,6 +73,43 @@ final class OutputPaths {
     return add(option, path);
   }
 
+  /**
+   * Adds a folder a command writes new files into (made, with its parents, where missing): it must be a folder that
+   * takes new files, or the nearest folder above it that exists must be writable.
+   *
+   * @throws IllegalArgumentException naming the option and the path otherwise
+   */
+  OutputPaths addFolder(String option, Path folder) {
+    if (folder == null) {
+      return this;
+    }
+    if (folder.toString().isEmpty()) {
+      throw new IllegalArgumentException(option + ": the path is empty");
+    }
+    Path absolute = folder.toAbsolutePath();
+    if (Files.exists(absolute)) {
+      if (!Files.isDirectory(absolute)) {
+        throw new IllegalArgumentException(option + " " + folder + ": not a folder (a file of that name exists)");
+      }
+      try {
+        AtomicFiles.probe(absolute.resolve("events"));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(option + " " + folder + ": the folder refuses new files ("
+            + IoErrors.why(e) + ")");
+      }
+      return this;
+    }
+    Path above = absolute.getParent();
+    while (above != null && !Files.exists(above)) {
+      above = above.getParent();
+    }
+    if (above == null || !Files.isDirectory(above) || !Files.isWritable(above)) {
+      throw new IllegalArgumentException(option + " " + folder + ": cannot be made" + (above == null ? ""
+          : " (" + above + (Files.isDirectory(above) ? " is not writable)" : " is not a folder)")));
+    }
+    return this;
+  }
+
   /** The file's identity: its folder's real path (symlinked folders resolved) and its name. */
   private static Path canonical(Path destination) {
     try {

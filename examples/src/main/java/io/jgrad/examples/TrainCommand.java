@@ -24,6 +24,7 @@ import io.jgrad.tools.MetricsFile;
 import io.jgrad.tools.MlpSpec;
 import io.jgrad.tools.ModelFile;
 import io.jgrad.tools.ProgressListener;
+import io.jgrad.tools.TensorBoardWriter;
 import io.jgrad.train.EarlyStopping;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.Evaluation;
@@ -198,6 +199,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--plot", description = "write loss and accuracy curves to this PNG")
   Path plot;
 
+  @Option(names = "--tensorboard", paramLabel = "DIR",
+      description = "write the curves for TensorBoard into a new event file in DIR (made if missing): each epoch's "
+          + "figures and every 50th step's loss; view with tensorboard --logdir DIR")
+  Path tensorboard;
+
   @Option(names = "--save",
       description = "write a training checkpoint (weights + optimizer + RNG) here after each epoch")
   Path save;
@@ -370,6 +376,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (plot != null) {
           trainer.listener(new CurvePlotListener(plot, "jgrad train --dataset " + ds.label()));
+        }
+        if (tensorboard != null) {
+          trainer.listener(new TensorBoardWriter(tensorboard));
         }
         List<EpochMetrics> history = trainer.fit(train, test, epochs);
         Map<String, Object> restored = new LinkedHashMap<>();
@@ -574,7 +583,7 @@ final class TrainCommand implements Callable<Integer> {
    */
   private void checkOutputs() {
     new OutputPaths().add("--save", save).add("--save-best", saveBest).add("--metrics", metrics)
-        .addPng("--plot", plot);
+        .addPng("--plot", plot).addFolder("--tensorboard", tensorboard);
     keepOtherRuns("--save", save);
     keepOtherRuns("--save-best", saveBest);
   }

@@ -105,6 +105,34 @@ class TrainToolsCliTest {
     assertTrue(s.errorLine().startsWith("jgrad train: --save-best needs --val-split"), s.errorLine());
   }
 
+  /**
+   * A run and its resumption write one event file each into the folder (made, with its parent), the second's epoch
+   * following the first's. The records' bytes are checked against TensorBoard's in the tools module's test; here, that
+   * the command writes them.
+   */
+  @Test
+  void tensorboardGetsAnEventFilePerRunInOneFolder() throws IOException {
+    Path folder = dir.resolve("runs").resolve("digits");
+    Path checkpoint = dir.resolve("run.safetensors");
+    CliRun first = CliRun.run(TRAIN, "--epochs", "2", "--tensorboard", folder.toString(), "--save",
+        checkpoint.toString());
+    assertEquals(0, first.code(), first.err());
+    CliRun resumed = CliRun.run(TRAIN, "--epochs", "3", "--tensorboard", folder.toString(), "--resume",
+        checkpoint.toString());
+    assertEquals(0, resumed.code(), resumed.err());
+    List<Path> files;
+    try (Stream<Path> listing = Files.list(folder)) {
+      files = listing.sorted().toList();
+    }
+    assertEquals(2, files.size(), files.toString());
+    for (Path f : files) {
+      assertTrue(f.getFileName().toString().startsWith("events.out.tfevents."), f.toString());
+      String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertTrue(text.contains("brain.Event:2") && text.contains("train/loss") && text.contains("test/accuracy")
+          && text.contains("grad_norm/"), f.toString());
+    }
+  }
+
   private static String epochsOf(Path checkpoint) {
     return io.jgrad.io.Safetensors.read(checkpoint).metadata().get("jgrad.epochs");
   }

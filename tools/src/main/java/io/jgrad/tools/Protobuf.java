@@ -4,12 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One protocol-buffers message being written, field by field, in the wire format (varints, 32-bit fields and
- * length-delimited ones: what ONNX's messages as written here need). Nested messages are written into their own
- * instance and added whole.
+ * One protocol-buffers message being written, field by field, in the wire format (varints, 32- and 64-bit fields and
+ * length-delimited ones: what ONNX's and TensorBoard's messages as written here need). Nested messages are written into
+ * their own instance and added whole.
  */
 final class Protobuf {
   private static final int VARINT = 0;
+  private static final int FIXED64 = 1;
   private static final int LENGTH_DELIMITED = 2;
   private static final int FIXED32 = 5;
 
@@ -27,6 +28,15 @@ final class Protobuf {
     tag(field, FIXED32);
     for (int b = 0; b < 4; b++) {
       out.write(bits >>> 8 * b);
+    }
+    return this;
+  }
+
+  /** A double field's bits ({@link Double#doubleToRawLongBits}), or a fixed64, little-endian. */
+  Protobuf fixed64(int field, long bits) {
+    tag(field, FIXED64);
+    for (int b = 0; b < 8; b++) {
+      out.write((int) (bits >>> 8 * b));
     }
     return this;
   }

@@ -122,6 +122,13 @@ class HostileInputTest {
       Path proc = Path.of("/proc/m.safetensors");
       assertOneLine(train("--save", proc.toString()), "--save " + proc + ": the folder /proc ");
     }
+    Path notes = Files.writeString(dir.resolve("notes.txt"), "keep");
+    assertOneLine(train("--tensorboard", notes.toString()), "--tensorboard " + notes + ": not a folder (a file of "
+        + "that name exists)");
+    assertEquals("keep", Files.readString(notes));
+    Path under = notes.resolve("runs");
+    assertOneLine(train("--tensorboard", under.toString()), "--tensorboard " + under + ": cannot be made (" + notes
+        + " is not a folder)");
     Path same = dir.resolve("same.out");
     assertOneLine(train("--save", same.toString(), "--metrics", same.toString()), "--metrics " + same + " and --save "
         + same + " name the same file");
