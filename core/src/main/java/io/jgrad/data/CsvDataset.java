@@ -23,9 +23,10 @@ import java.util.Map;
  * ({@link #readRegression}), and a feature in every other column: a number, or text, whose column is then one-hot
  * encoded (a column of categories: its first row's cell is text). The first row is a header when a feature cell in it
  * is not a number, as it is where a column holds categories. Cells may be in double quotes (RFC 4180, a quoted cell on
- * one line); blank lines are skipped. A missing or non-numeric value in a column of numbers, a row of another length,
- * or a label or category outside fixed ones is an {@link InvalidFileException} naming the line and the column: nothing
- * is guessed or filled in.
+ * one line); blank lines are skipped. A non-numeric value in a column of numbers, a row of another length, or a label
+ * or category outside fixed ones is an {@link InvalidFileException} naming the line and the column. So is a missing
+ * feature ({@link CsvLine#isMissing}: empty, {@code NA}, {@code NaN}…), unless the reading is asked to keep it as NaN
+ * ({@link Missing#AS_NAN}) for an {@link Imputer} to fill; a missing label always is.
  *
  * @param data the examples, features in column order without the label's (a column of categories as one 0/1 feature
  *     per category), labels as class indices (or one target each, {@link LabeledData#regression})
@@ -40,11 +41,25 @@ import java.util.Map;
  */
 public record CsvDataset(LabeledData data, List<String> featureNames, String labelColumn, List<String> classNames,
     Map<String, List<String>> categories) {
+  /** What an error on a missing feature adds. */
+  private static final String NOT_FILLED = "a missing value (filled in only by a model trained with --impute, or an Imputer)";
+
   /** Labels, or categories, all distinct over at least this many rows are an identifier column, not classes. */
   private static final int DISTINCT_LABELS_SUSPECT = 10;
 
   /** The most categories a column is one-hot encoded into. */
   public static final int MAX_CATEGORIES = 1000;
+
+  /** What a missing feature cell reads as. */
+  public enum Missing {
+    /** An error naming the line and the column. */
+    REFUSED,
+    /**
+     * NaN, and in a column of categories NaN in each of its one-hot features; a column's kind (numbers or categories)
+     * is then its first present cell's.
+     */
+    AS_NAN
+  }
 
   public CsvDataset {
     featureNames = List.copyOf(featureNames);
@@ -117,7 +132,13 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
    * model's): a text there that is not one of them is an error.
    */
   public static CsvDataset readRegression(Path file, String targetColumn, Map<String, List<String>> categories) {
-    return read(file, new Reading(file.toString(), targetColumn, null, true, categories));
+    return readRegression(file, targetColumn, categories, Missing.REFUSED);
+  }
+
+  /** {@link #readRegression(Path, String, Map)}, missing feature cells read as {@code missing} says. */
+  public static CsvDataset readRegression(Path file, String targetColumn, Map<String, List<String>> categories,
+      Missing missing) {
+    return read(file, new Reading(file.toString(), targetColumn, null, true, categories, missing));
   }
 
   /**
@@ -135,7 +156,16 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
    */
   public static CsvDataset read(Path file, String labelColumn, List<String> classNames,
       Map<String, List<String>> categories) {
-    return read(file, new Reading(file.toString(), labelColumn, classNames, false, categories));
+    return read(file, labelColumn, classNames, categories, Missing.REFUSED);
+  }
+
+  /**
+   * {@link #read(Path, String, List, Map)} (null {@code classNames}: the classes found), missing feature cells read as
+   * {@code missing} says.
+   */
+  public static CsvDataset read(Path file, String labelColumn, List<String> classNames,
+      Map<String, List<String>> categories, Missing missing) {
+    return read(file, new Reading(file.toString(), labelColumn, classNames, false, categories, missing));
   }
 
   private static CsvDataset read(Path file, Reading reading) {
@@ -157,8 +187,11 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     private final boolean regression;
     private final Categories classes;
     private final Map<String, List<String>> fixedCategories;
+    private final boolean keepMissing;
     /** Each column's categories where it holds text, else null; decided on the first row of data. */
     private Categories[] text;
+    /** Columns whose kind waits for a present cell (every cell so far missing, read as NaN); null until the first row. */
+    private boolean[] undecided;
     private final CsvLine cells = new CsvLine();
     private List<String> columns;
     private boolean header;
@@ -170,7 +203,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     private int rows;
 
     Reading(String file, String labelSpec, List<String> fixedClasses, boolean regression,
-        Map<String, List<String>> fixedCategories) {
+        Map<String, List<String>> fixedCategories, Missing missing) {
+      this.keepMissing = missing == Missing.AS_NAN;
       this.file = file;
       this.regression = regression;
       this.labels = regression ? null : new int[64];
@@ -223,7 +257,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         labelIndex = resolve(index, cells.size());
         header = false;
         for (int i = 0; i < cells.size(); i++) {
-          header |= i != labelIndex && !isNumber(cells.get(i));
+          header |= i != labelIndex && !isNumber(cells.get(i)) && !(keepMissing && CsvLine.isMissing(cells.get(i)));
         }
       }
       if (header) {
@@ -288,13 +322,19 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         if (c == labelIndex) {
           continue;
         }
+        if (undecided[c]) {
+          decide(c, cells.text(c));
+        }
         if (text[c] != null) {
           features[at++] = categoryOf(cells.text(c), c, lineNumber); // its id until result() one-hot encodes it
           continue;
         }
         float v = cells.value(c);
         if (!Float.isFinite(v)) {
-          throw badCell(cells, c, lineNumber);
+          if (!keepMissing || !CsvLine.isMissing(cells.text(c))) {
+            throw badCell(cells, c, lineNumber);
+          }
+          v = Float.NaN;
         }
         features[at++] = v;
       }
@@ -317,22 +357,45 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
               : "'" + cell + "', not a number"));
     }
 
-    /** Which columns hold categories: those fixed so, and those whose cell in the first row of data is text. */
+    /**
+     * Which columns hold categories: those fixed so, and those whose cell in the first row of data is text. Where missing
+     * cells are kept, a column whose first cell is missing waits for its first present one ({@link #decide}).
+     */
     private Categories[] kinds(CsvLine first) {
       Categories[] kinds = new Categories[columns.size()];
+      undecided = new boolean[columns.size()];
       for (int c = 0; c < kinds.length; c++) {
         List<String> fixed = fixedCategories.get(columns.get(c));
-        if (c != labelIndex && (fixed != null || !isNumber(first.text(c)) && !first.text(c).isEmpty())) {
+        String cell = first.text(c);
+        if (c == labelIndex) {
+          continue;
+        }
+        if (fixed != null || !isNumber(cell) && !CsvLine.isMissing(cell)) {
           kinds[c] = new Categories(fixed);
+        } else {
+          undecided[c] = keepMissing && CsvLine.isMissing(cell);
         }
       }
       return kinds;
     }
 
-    private int categoryOf(String cell, int c, int lineNumber) {
+    /** Column c's kind, by {@code cell} where it is present: text makes it a column of categories. */
+    private void decide(int c, String cell) {
+      if (!CsvLine.isMissing(cell)) {
+        undecided[c] = false;
+        if (!isNumber(cell)) {
+          text[c] = new Categories(null);
+        }
+      }
+    }
+
+    private float categoryOf(String cell, int c, int lineNumber) {
       String where = "column '" + columns.get(c) + "'";
-      if (cell.isEmpty()) {
-        throw error(lineNumber, where + " is empty: missing values are not filled in (drop or impute the row)");
+      if (CsvLine.isMissing(cell)) {
+        if (keepMissing) {
+          return Float.NaN;
+        }
+        throw error(lineNumber, where + " is " + (cell.isEmpty() ? "empty" : "'" + cell + "'") + ": " + NOT_FILLED);
       }
       int id = text[c].id(cell);
       if (id < 0) {
@@ -345,8 +408,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     private InvalidFileException badCell(CsvLine cells, int c, int lineNumber) {
       String where = "column '" + columns.get(c) + "'";
       String cell = cells.text(c);
-      if (cell.isEmpty()) {
-        return error(lineNumber, where + " is empty: missing values are not filled in (drop or impute the row)");
+      if (CsvLine.isMissing(cell) && CsvLine.number(cell) == null) {
+        return error(lineNumber, where + " is " + (cell.isEmpty() ? "empty" : "'" + cell + "'") + ": " + NOT_FILLED);
       }
       if (CsvLine.number(cell) != null) {
         return error(lineNumber, where + " is " + cell + ", not a finite number");
@@ -359,7 +422,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
 
     private int classOf(String label, int lineNumber) {
       if (label.isEmpty()) {
-        throw error(lineNumber, "the label ('" + columns.get(labelIndex) + "') is empty");
+        throw error(lineNumber, "the label ('" + columns.get(labelIndex) + "') is empty (a row without its label "
+            + "cannot be trained or scored on: drop it)");
       }
       int id = classes.id(label);
       if (id < 0) {
@@ -390,6 +454,12 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     private record OneHot(float[] features, List<String> names, Map<String, List<String>> categories) {}
 
     private OneHot oneHot() {
+      for (int c = 0; c < columns.size(); c++) {
+        if (undecided[c]) {
+          throw new InvalidFileException(file, "column '" + columns.get(c) + "' is missing in every row: nothing to "
+              + "learn from or fill it with (drop the column)");
+        }
+      }
       int read = columns.size() - 1;
       List<String> names = new ArrayList<>();
       Map<String, List<String>> categories = new LinkedHashMap<>();
@@ -432,6 +502,9 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
           float v = features[from++];
           if (renumbered[c] == null) {
             x[to++] = v;
+          } else if (Float.isNaN(v)) { // missing: each of its features, for an imputer to fill together
+            Arrays.fill(x, to, to + renumbered[c].length, Float.NaN);
+            to += renumbered[c].length;
           } else {
             x[to + renumbered[c][(int) v]] = 1;
             to += renumbered[c].length;

@@ -3,6 +3,7 @@ package io.jgrad.data;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One line of a CSV file split at its commas without copying its cells: a number is read straight from the line's
@@ -16,6 +17,10 @@ public final class CsvLine {
 
   /** Mantissas up to 2^24 are exact in float. */
   private static final long EXACT_MANTISSA = 1 << 24;
+
+  /** The texts pandas' {@code read_csv} reads as a missing value by default, besides an empty cell. */
+  private static final Set<String> MISSING = Set.of("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+      "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null");
 
   private String line = "";
   private int count;
@@ -117,6 +122,11 @@ public final class CsvLine {
       all.add(text(i));
     }
     return all;
+  }
+
+  /** Whether a cell's text marks a missing value as pandas reads one: empty, or {@code NA}, {@code NaN}, {@code null}…. */
+  public static boolean isMissing(String cell) {
+    return cell.isEmpty() || MISSING.contains(cell);
   }
 
   /** The cell's value, or null where it is not a decimal number (Java's "1f" and "0x1p3" are not). */

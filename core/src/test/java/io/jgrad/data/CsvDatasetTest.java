@@ -94,8 +94,8 @@ class CsvDatasetTest {
 
   @Test
   void badCellsAreRefusedNamingLineAndColumn() throws IOException {
-    assertEquals(dir.resolve("table.csv") + ": line 3, column 'x' is empty: missing values are not filled in (drop or "
-        + "impute the row)", refusal(file("x,y,label", "1,2,a", ",2,b"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 3, column 'x' is empty: a missing value (filled in only by a model "
+        + "trained with --impute, or an Imputer)", refusal(file("x,y,label", "1,2,a", ",2,b"), null));
     assertEquals(dir.resolve("table.csv") + ": line 3, column 'y' is 'red', not a number (its first row holds a number; "
         + "a column of categories holds text from its first row; the label is taken from the last column, 'label')",
         refusal(file("x,y,label", "1,2,a", "1,red,b"), null));
@@ -111,8 +111,8 @@ class CsvDatasetTest {
         refusal(file("x,y,label", "1,2,a", "3,4,b", "5,c"), null));
     assertEquals(dir.resolve("table.csv") + ": line 2, has 3 cells, the first row 2",
         refusal(file("1,a", "2,3,b"), null));
-    assertEquals(dir.resolve("table.csv") + ": line 2, the label ('label') is empty",
-        refusal(file("x,label", "1,", "2,b"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 2, the label ('label') is empty (a row without its label cannot "
+        + "be trained or scored on: drop it)", refusal(file("x,label", "1,", "2,b"), null));
     assertEquals(dir.resolve("table.csv") + ": line 2, a quoted cell runs past the end of the line (cells spanning "
         + "lines are not read)", refusal(file("x,label", "1,\"a", "b\""), null));
   }
@@ -275,8 +275,48 @@ class CsvDatasetTest {
     }
     assertEquals(dir.resolve("table.csv") + ": column 'code' has 1001 different texts, more categories than are "
         + "one-hot encoded (1000): drop it or encode it as numbers", refusal(file(many.toString()), null));
-    assertEquals(dir.resolve("table.csv") + ": line 3, column 'color' is empty: missing values are not filled in (drop "
-        + "or impute the row)", refusal(file("color,label", "red,a", ",b"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 3, column 'color' is empty: a missing value (filled in only by a "
+        + "model trained with --impute, or an Imputer)", refusal(file("color,label", "red,a", ",b"), null));
+    assertEquals(dir.resolve("table.csv") + ": line 3, column 'color' is 'NA': a missing value (filled in only by a "
+        + "model trained with --impute, or an Imputer)", refusal(file("color,label", "red,a", "NA,b"), null));
+  }
+
+  /**
+   * Kept as NaN, missing cells are pandas' NA texts and empty ones; a column of categories has NaN in each of its
+   * features where its cell is missing, and a column's kind is its first present cell's.
+   */
+  @Test
+  void missingCellsReadAsNaNWhereAsked() throws IOException {
+    Path f = file("x,color,y,label", ",NA,1,a", "2,red,,b", "NaN,blue,null,a", "4,,5,b");
+    CsvDataset t = CsvDataset.read(f, null, null, Map.of(), CsvDataset.Missing.AS_NAN);
+    assertEquals(List.of("x", "color_blue", "color_red", "y"), t.featureNames());
+    float n = Float.NaN;
+    assertArrayEquals(new float[] {n, n, n, 1, 2, 0, 1, n, n, 1, 0, n, 4, n, n, 5}, t.data().features());
+    assertEquals(List.of("a", "b"), t.classNames());
+    // fixed categories (a model's) read the same way
+    CsvDataset fixed = CsvDataset.read(f, "label", List.of("a", "b"), Map.of("color", List.of("red", "blue", "green")),
+        CsvDataset.Missing.AS_NAN);
+    assertArrayEquals(new float[] {n, n, n, n, 1, 2, 1, 0, 0, n, n, 0, 1, 0, n, 4, n, n, n, 5},
+        fixed.data().features());
+    CsvDataset regression = CsvDataset.readRegression(file("x,t", "1,0.5", "NA,1.5"), "t", Map.of(),
+        CsvDataset.Missing.AS_NAN);
+    assertArrayEquals(new float[] {1, n}, regression.data().features());
+  }
+
+  @Test
+  void withMissingCellsKeptAColumnMissingEverywhereAndAMissingLabelAreStillRefused() throws IOException {
+    Path empty = file("x,gone,label", "1,,a", "2,NA,b");
+    assertEquals(empty + ": column 'gone' is missing in every row: nothing to learn from or fill it with (drop the "
+        + "column)", assertThrows(InvalidFileException.class,
+            () -> CsvDataset.read(empty, null, null, Map.of(), CsvDataset.Missing.AS_NAN)).getMessage());
+    Path unlabelled = file("x,label", "1,a", "2,");
+    assertEquals(unlabelled + ": line 3, the label ('label') is empty (a row without its label cannot be trained or "
+        + "scored on: drop it)", assertThrows(InvalidFileException.class,
+            () -> CsvDataset.read(unlabelled, null, null, Map.of(), CsvDataset.Missing.AS_NAN)).getMessage());
+    Path infinite = file("x,label", "1,a", "-Infinity,b");
+    assertEquals(infinite + ": line 3, column 'x' is -Infinity, not a finite number", assertThrows(
+        InvalidFileException.class, () -> CsvDataset.read(infinite, null, null, Map.of(), CsvDataset.Missing.AS_NAN))
+        .getMessage());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.jgrad.examples;
 
 import io.jgrad.data.CsvDataset;
 import io.jgrad.data.CsvLine;
+import io.jgrad.data.Imputer;
 import io.jgrad.data.TrainTestSplit;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.train.TrainingCheckpoint;
@@ -22,8 +23,11 @@ import java.util.Map;
  *     {@code testSplit} ({@link HeldOut})
  * @param labelColumn a header name or a 0-based index, as {@link CsvDataset#read(Path, String)} takes it
  * @param regression whether the label column holds values to fit ({@link CsvDataset#readRegression}) or classes
+ * @param impute how missing feature cells are filled ({@link TrainingData} learns the values from the training part),
+ *     or null to refuse them
  */
-record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boolean regression) {
+record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boolean regression,
+    Imputer.Strategy impute) {
   /** The setting a checkpoint records the label column under: train's option, as {@link RecordedSettings} merges it. */
   static final String LABEL_COLUMN = "label-column";
 
@@ -67,8 +71,11 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
     return 0;
   }
 
+  /** Both parts, missing feature cells NaN where they are to be imputed. */
   Parts read() {
-    CsvDataset table = regression ? CsvDataset.readRegression(train, labelColumn) : CsvDataset.read(train, labelColumn);
+    CsvDataset.Missing missing = impute != null ? CsvDataset.Missing.AS_NAN : CsvDataset.Missing.REFUSED;
+    CsvDataset table = regression ? CsvDataset.readRegression(train, labelColumn, Map.of(), missing)
+        : CsvDataset.read(train, labelColumn, null, Map.of(), missing);
     List<String> classNames = regression ? List.of(table.labelColumn()) : table.classNames();
     if (test == null) {
       return new Parts(HeldOut.split(train, table.data(), testSplit, "rows"), classNames, table.featureNames(),
@@ -76,8 +83,8 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
     }
     CsvDataset tests;
     try { // the training table's columns and categories, found by name as eval finds a model's
-      tests = (regression ? CsvDataset.readRegression(test, table.labelColumn(), table.categories())
-          : CsvDataset.read(test, table.labelColumn(), table.classNames(), table.categories()))
+      tests = (regression ? CsvDataset.readRegression(test, table.labelColumn(), table.categories(), missing)
+          : CsvDataset.read(test, table.labelColumn(), table.classNames(), table.categories(), missing))
           .select(table.featureNames());
     } catch (IllegalArgumentException e) {
       throw new InvalidFileException(test.toString(), e.getMessage(), e);

@@ -166,9 +166,12 @@ final class EvalCommand implements Callable<Integer> {
           + "FILE.csv");
     }
     String column = labelColumn != null ? labelColumn : CsvFiles.recordedLabelColumn(model);
+    // Missing cells as NaN for a model that fills them (the Predictor does, with the training part's values).
+    CsvDataset.Missing missing = description.fill().length != 0 ? CsvDataset.Missing.AS_NAN
+        : CsvDataset.Missing.REFUSED;
     CsvDataset table = description.isRegression()
-        ? CsvDataset.readRegression(data, column, description.categories())
-        : CsvDataset.read(data, column, description.classNames(), description.categories());
+        ? CsvDataset.readRegression(data, column, description.categories(), missing)
+        : CsvDataset.read(data, column, description.classNames(), description.categories(), missing);
     if (description.featureNames().isEmpty()) {
       return table.data();
     }

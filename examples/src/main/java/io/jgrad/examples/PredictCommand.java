@@ -51,8 +51,7 @@ final class PredictCommand implements Callable<Integer> {
               : InputFiles.CsvUnits.ANY;
       // A table's model reads a header's columns by name and skips the label, as eval reads the table.
       InputFiles.TableColumns table = Datasets.find(trainedOn).filter(d -> !d.images()).isPresent()
-          ? new InputFiles.TableColumns(predictor.description().featureNames(),
-              CsvFiles.recordedLabelColumn(modelFile.path), predictor.description().categories())
+          ? InputFiles.TableColumns.of(predictor.description(), CsvFiles.recordedLabelColumn(modelFile.path))
           : null;
       InputFiles.Examples examples =
           InputFiles.read(inputs, predictor.description().architecture().inputShape(), units, table);

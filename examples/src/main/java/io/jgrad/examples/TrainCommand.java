@@ -7,6 +7,7 @@ import io.jgrad.LeakDetection;
 import io.jgrad.LeakDetector;
 import io.jgrad.data.Augmentation;
 import io.jgrad.data.DataLoader;
+import io.jgrad.data.Imputer;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Loss;
 import io.jgrad.loss.MseLoss;
@@ -60,6 +61,7 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
   /** The recorded setting that is not an option: how many epochs the schedule was planned for. */
   private static final String SCHEDULE_EPOCHS = "schedule_epochs";
+  private static final String IMPUTE = "impute";
 
   /** The CNN's peak learning rate under Adam/AdamW when --lr is not given. */
   static final double CNN_ADAM_LR = 5e-3;
@@ -100,6 +102,12 @@ final class TrainCommand implements Callable<Integer> {
       + "(they are numbers to fit: an MLP of one output, trained on the mean squared error of the standardised target; "
       + "the summary reports test RMSE, MAE and R² in the target's units) (default: classification)")
   Task task;
+
+  @Option(names = "--impute", paramLabel = "STRATEGY", description = "csv: fill missing feature cells (empty, NA, NaN, "
+      + "null, …) instead of refusing them, as scikit-learn's SimpleImputer: each column of numbers with its mean, "
+      + "median or most-frequent value in the training rows, each column of text with its most frequent category; "
+      + "the model keeps the values for eval and predict")
+  Imputer.Strategy impute;
 
   @Option(names = "--test-data", paramLabel = "FILE", description = "csv: the table to test on, with the training "
       + "table's columns; images: the folder of class folders to test on (default: examples held out of --data by "
@@ -311,6 +319,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       ModelFile description = ModelFile.of(architecture, split.standardizer(), split.classNames(), ds.label())
           .withFeatureNames(split.featureNames()).withCategories(split.categories());
+      if (split.imputer() != null) {
+        description = description.withImputer(split.imputer());
+      }
       if (regression) {
         description = description.regression(split.targetScale(), split.classNames());
       }
@@ -402,6 +413,9 @@ final class TrainCommand implements Callable<Integer> {
             resolved.add((double) w);
           }
           summaryContext.put("class_weights", resolved);
+        }
+        if (impute != null) {
+          summaryContext.put(IMPUTE, CliEnums.label(impute));
         }
         if (trainer.replayedSteps() > 0) {
           summaryContext.put("replayed_steps", trainer.replayedSteps());
@@ -496,7 +510,8 @@ final class TrainCommand implements Callable<Integer> {
    * task's for a table alone, the image size's for a folder alone; a table trains an MLP.
    */
   private void checkOwnDataOptions() {
-    String tableOnly = labelColumn != null ? "--label-column" : task != null ? "--task" : null;
+    String tableOnly = labelColumn != null ? "--label-column" : task != null ? "--task"
+        : impute != null ? "--impute" : null;
     String testPart = testData != null ? "--test-data" : testSplit != null ? "--test-split" : null;
     if (dataset.known()) {
       String stray = tableOnly != null ? tableOnly : testPart != null ? testPart
@@ -569,7 +584,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private CsvFiles csvFiles() {
-    return new CsvFiles(data, testData, heldOutFraction(), labelColumn, task == Task.REGRESSION);
+    return new CsvFiles(data, testData, heldOutFraction(), labelColumn, task == Task.REGRESSION, impute);
   }
 
   /** The fraction of --data held out for testing: none with --test-data, else --test-split or its default. */
@@ -645,6 +660,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (classWeights != null) {
       c.put("class-weights", classWeights);
+    }
+    if (impute != null) {
+      c.put(IMPUTE, CliEnums.label(impute));
     }
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));

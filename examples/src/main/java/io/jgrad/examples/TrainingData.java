@@ -1,5 +1,6 @@
 package io.jgrad.examples;
 
+import io.jgrad.data.Imputer;
 import io.jgrad.data.LabeledData;
 import io.jgrad.data.Standardizer;
 import io.jgrad.data.TrainTestSplit;
@@ -11,7 +12,8 @@ import java.util.Map;
 /**
  * The data of a {@code train} run: the training part, the validation part carved from it ({@code --val-split}; null
  * without it) and the test part, all standardised with statistics of the training part alone, so that neither the
- * validation nor the test examples leak into training. A regression table's targets are standardised so too.
+ * validation nor the test examples leak into training. A regression table's targets are standardised so too, and a
+ * table's missing values are filled with values learned from the training part alone ({@code --impute}).
  *
  * @param classNames class i's name
  * @param inputShape one example's shape: [channels, height, width] for images, [features] for a table
@@ -20,17 +22,18 @@ import java.util.Map;
  * @param categories a table's columns of text, each with the categories of its one-hot features; empty for images
  * @param labelColumn a table's label column as the table names it (its header name, or its index without one); null
  *     for images
+ * @param imputer what filled a table's missing values (before standardisation); null where none were to be filled
  */
 record TrainingData(LabeledData train, LabeledData validation, LabeledData test, Standardizer standardizer,
     List<String> classNames, int[] inputShape, List<String> featureNames, Standardizer targetScale,
-    Map<String, List<String>> categories, String labelColumn) {
+    Map<String, List<String>> categories, String labelColumn, Imputer imputer) {
 
   /** @param valSplit the fraction of the training set held out (0: none), picked by {@code seed} */
   static TrainingData prepare(Datasets dataset, Path dir, double valSplit, long seed) {
     TrainTestSplit split = dataset.load(dir);
     int featureSize = split.train().featureSize();
     return prepare(split, dataset.channels, dataset.classNames, dataset.inputShape(featureSize), List.of(), Map.of(),
-        null, valSplit, seed);
+        null, null, valSplit, seed);
   }
 
   /** A table's parts, each feature standardised with its own statistics (the columns' units differ). */
@@ -38,27 +41,36 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
     CsvFiles.Parts parts = csv.read();
     int featureSize = parts.split().train().featureSize();
     return prepare(parts.split(), featureSize, parts.classNames(), new int[] {featureSize}, parts.featureNames(),
-        parts.categories(), parts.labelColumn(), valSplit, seed);
+        parts.categories(), parts.labelColumn(), csv.impute(), valSplit, seed);
   }
 
   /** An image folder's parts, standardised per channel as the image sets are. */
   static TrainingData prepare(ImageFiles images, double valSplit, long seed) {
     ImageFiles.Parts parts = images.read();
     int[] shape = parts.inputShape();
-    return prepare(parts.split(), shape[0], parts.classNames(), shape, List.of(), Map.of(), null, valSplit, seed);
+    return prepare(parts.split(), shape[0], parts.classNames(), shape, List.of(), Map.of(), null, null, valSplit,
+        seed);
   }
 
   private static TrainingData prepare(TrainTestSplit split, int channels, List<String> classNames, int[] inputShape,
-      List<String> featureNames, Map<String, List<String>> categories, String labelColumn, double valSplit,
-      long seed) {
+      List<String> featureNames, Map<String, List<String>> categories, String labelColumn, Imputer.Strategy impute,
+      double valSplit, long seed) {
     LabeledData train = split.train();
+    LabeledData test = split.test();
     LabeledData validation = null;
     if (valSplit > 0) {
       ValidationSplit carved = ValidationSplit.carve(train, valSplit, seed);
       train = carved.train();
       validation = carved.validation();
     }
-    Standardizer standardizer = new TrainTestSplit(train, split.test()).standardize(channels);
+    Imputer imputer = null;
+    if (impute != null) {
+      imputer = Imputer.fit(train, featureNames, categories, impute);
+      train = imputer.apply(train);
+      test = imputer.apply(test);
+      validation = validation == null ? null : imputer.apply(validation);
+    }
+    Standardizer standardizer = new TrainTestSplit(train, test).standardize(channels);
     if (validation != null) {
       standardizer.applyInPlace(validation);
     }
@@ -67,12 +79,12 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
       int t = train.targetSize();
       targetScale = Standardizer.fit(train.targets(), t, t);
       targetScale.applyInPlace(train.targets());
-      targetScale.applyInPlace(split.test().targets());
+      targetScale.applyInPlace(test.targets());
       if (validation != null) {
         targetScale.applyInPlace(validation.targets());
       }
     }
-    return new TrainingData(train, validation, split.test(), standardizer, classNames, inputShape, featureNames,
-        targetScale, categories, labelColumn);
+    return new TrainingData(train, validation, test, standardizer, classNames, inputShape, featureNames,
+        targetScale, categories, labelColumn, imputer);
   }
 }

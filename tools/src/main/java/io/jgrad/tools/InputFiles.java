@@ -64,16 +64,30 @@ public final class InputFiles {
    * @param label the table's label column: a header name, or a 0-based index (negative from the end)
    * @param categories the table's columns of text, each one-hot encoded into the features {@code column_category}
    *     ({@link ModelFile#categories}); a file for such a model needs a header
+   * @param fill each feature's value where its cell is missing ({@link ModelFile#fill}; {@link CsvLine#isMissing}),
+   *     or empty: a missing cell is then refused
    */
-  public record TableColumns(List<String> features, String label, Map<String, List<String>> categories) {
+  public record TableColumns(List<String> features, String label, Map<String, List<String>> categories,
+      float[] fill) {
     public TableColumns {
       features = List.copyOf(features);
       categories = Collections.unmodifiableMap(new LinkedHashMap<>(categories)); // in the model's column order
+      fill = fill.clone();
     }
 
     /** A table's columns without text columns. */
     public TableColumns(List<String> features, String label) {
-      this(features, label, Map.of());
+      this(features, label, Map.of(), new float[0]);
+    }
+
+    /** The columns of the table {@code model} was trained on, read with {@code label} as its label column. */
+    public static TableColumns of(ModelFile model, String label) {
+      return new TableColumns(model.featureNames(), label, model.categories(), model.fill());
+    }
+
+    @Override
+    public float[] fill() {
+      return fill.clone();
     }
 
     boolean named() {
@@ -182,6 +196,7 @@ public final class InputFiles {
     List<String> header = List.of();
     int[] picks = null; // the model's columns in a header's order, where the model knows them by name
     String[][] oneHot = table == null ? null : table.oneHot();
+    float[] fill = table == null ? new float[0] : table.fill;
     CsvLine split = new CsvLine();
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
@@ -216,6 +231,15 @@ public final class InputFiles {
       float[] row = new float[cells.size()];
       String labelHint = row.length == features + 1 ? " (a label column? give the features alone)" : "";
       for (int i = 0; i < row.length; i++) {
+        if (table != null && CsvLine.isMissing(cells.get(i)) && row.length == features) {
+          if (fill.length == 0) {
+            throw new InvalidFileException(file.toString(), "line " + (n + 1) + ", "
+                + (picks != null ? "column '" + column(table.features(), oneHot, i) + "'" : "value " + (i + 1))
+                + " is missing, and the model has no value to fill in (it was trained without --impute)");
+          }
+          row[i] = fill[i]; // a one-hot feature's: its column's most frequent category's 0 or 1
+          continue;
+        }
         if (picks != null && oneHot[i] != null) {
           row[i] = category(file, n + 1, cells.get(i), oneHot[i], table) ? 1 : 0;
           continue;

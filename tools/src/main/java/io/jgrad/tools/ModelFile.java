@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.jgrad.data.Imputer;
 import io.jgrad.data.Standardizer;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.io.ModelWeights;
@@ -26,8 +27,9 @@ import java.util.Map;
  * training set ({@code jgrad.input.mean}/{@code std}, one value per channel plane), the class names
  * ({@code jgrad.classes}, a JSON array), the data set trained on ({@code jgrad.dataset}) and, for a table, the names of
  * its feature columns ({@code jgrad.input.columns}, a JSON array) and the categories of its columns of text, each
- * one-hot encoded ({@code jgrad.input.categories}, a JSON object of arrays). A regression model records the standardisation its
- * targets were trained in ({@code jgrad.target.mean}/{@code std}, one value per target), which its outputs are mapped
+ * one-hot encoded ({@code jgrad.input.categories}, a JSON object of arrays), and where its missing values were imputed,
+ * each feature's fill value ({@code jgrad.input.fill}). A regression model records the standardisation its targets
+ * were trained in ({@code jgrad.target.mean}/{@code std}, one value per target), which its outputs are mapped
  * back through, and names its targets where a classifier names its classes. A training checkpoint written with
  * {@link CheckpointWriter#metadata} carries it too, so either file is a model file.
  *
@@ -40,15 +42,19 @@ import java.util.Map;
  *     classifier
  * @param categories a table's columns of text by name, each with the categories its features stand for, in order
  *     ({@link io.jgrad.data.CsvDataset#categories}); empty otherwise
+ * @param fill a table's missing values' fill value, one per feature, in the raw features' units ({@link
+ *     io.jgrad.data.Imputer#fill}); empty where the model was trained without imputation, and missing values are refused
  */
 public record ModelFile(Architecture architecture, double[] mean, double[] std, List<String> classNames,
-    String dataset, List<String> featureNames, Standardizer targetScale, Map<String, List<String>> categories) {
+    String dataset, List<String> featureNames, Standardizer targetScale, Map<String, List<String>> categories,
+    float[] fill) {
   static final String MEAN = "jgrad.input.mean";
   static final String STD = "jgrad.input.std";
   static final String CLASSES = "jgrad.classes";
   static final String DATASET = "jgrad.dataset";
   static final String COLUMNS = "jgrad.input.columns";
   static final String CATEGORIES = "jgrad.input.categories";
+  static final String FILL = "jgrad.input.fill";
   static final String TARGET_MEAN = "jgrad.target.mean";
   static final String TARGET_STD = "jgrad.target.std";
   private static final JsonFactory JSON = new JsonFactory();
@@ -61,6 +67,13 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     Map<String, List<String>> copy = new LinkedHashMap<>();
     categories.forEach((column, values) -> copy.put(column, List.copyOf(values)));
     categories = Collections.unmodifiableMap(copy);
+    fill = fill.clone();
+    if (fill.length != 0) {
+      Imputer.of(fill); // refuses a value that is not finite
+      if (fill.length != architecture.featureSize()) {
+        throw new IllegalArgumentException(fill.length + " fill values for " + architecture.featureSize() + " features");
+      }
+    }
     if (classNames.size() != architecture.classes()) {
       throw new IllegalArgumentException(classNames.size() + " class names for " + architecture.classes() + " classes");
     }
@@ -81,17 +94,23 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     List<String> names = classNames != null ? classNames
         : java.util.stream.IntStream.range(0, architecture.classes()).mapToObj(Integer::toString).toList();
     return new ModelFile(architecture, standardizer.mean(), standardizer.std(), names, dataset, List.of(), null,
-        Map.of());
+        Map.of(), new float[0]);
   }
 
   /** This description for a model of a table whose feature columns are {@code names}, in the input's order. */
   public ModelFile withFeatureNames(List<String> names) {
-    return new ModelFile(architecture, mean, std, classNames, dataset, names, targetScale, categories);
+    return new ModelFile(architecture, mean, std, classNames, dataset, names, targetScale, categories, fill);
   }
 
   /** This description for a model of a table whose columns of text are one-hot encoded with these categories. */
   public ModelFile withCategories(Map<String, List<String>> columns) {
-    return new ModelFile(architecture, mean, std, classNames, dataset, featureNames, targetScale, columns);
+    return new ModelFile(architecture, mean, std, classNames, dataset, featureNames, targetScale, columns, fill);
+  }
+
+  /** This description for a model of a table whose missing values are filled with {@code imputer}'s values. */
+  public ModelFile withImputer(Imputer imputer) {
+    return new ModelFile(architecture, mean, std, classNames, dataset, featureNames, targetScale, categories,
+        imputer.fill());
   }
 
   /**
@@ -99,7 +118,7 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
    * and are named {@code targetNames}.
    */
   public ModelFile regression(Standardizer scale, List<String> targetNames) {
-    return new ModelFile(architecture, mean, std, targetNames, dataset, featureNames, scale, categories);
+    return new ModelFile(architecture, mean, std, targetNames, dataset, featureNames, scale, categories, fill);
   }
 
   /** Whether the model fits target values (its outputs mapped back through {@link #targetScale}) or classifies. */
@@ -115,6 +134,11 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
   @Override
   public double[] std() {
     return std.clone();
+  }
+
+  @Override
+  public float[] fill() {
+    return fill.clone();
   }
 
   public Standardizer standardizer() {
@@ -134,6 +158,11 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     if (!categories.isEmpty()) {
       m.put(CATEGORIES, jsonObject(categories));
     }
+    if (fill.length != 0) {
+      double[] values = new double[fill.length];
+      Arrays.setAll(values, i -> fill[i]); // each float exactly, as a double's shortest text
+      m.put(FILL, doubles(values));
+    }
     if (targetScale != null) {
       m.put(TARGET_MEAN, doubles(targetScale.mean()));
       m.put(TARGET_STD, doubles(targetScale.std()));
@@ -151,7 +180,8 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
           metadata.containsKey(COLUMNS) ? parseJsonArray(metadata.get(COLUMNS), COLUMNS) : List.of(),
           !metadata.containsKey(TARGET_MEAN) ? null : Standardizer.of(architecture.classes(),
               parseDoubles(metadata.get(TARGET_MEAN)), parseDoubles(required(metadata, TARGET_STD, source))),
-          metadata.containsKey(CATEGORIES) ? parseJsonObject(metadata.get(CATEGORIES)) : Map.of());
+          metadata.containsKey(CATEGORIES) ? parseJsonObject(metadata.get(CATEGORIES)) : Map.of(),
+          metadata.containsKey(FILL) ? floats(parseDoubles(metadata.get(FILL))) : new float[0]);
     } catch (IllegalArgumentException | IOException e) {
       throw new InvalidFileException(source, "bad model description: " + e.getMessage(), e);
     }
@@ -177,6 +207,14 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
 
   private static String doubles(double[] values) {
     return String.join(",", Arrays.stream(values).mapToObj(Double::toString).toList());
+  }
+
+  private static float[] floats(double[] values) {
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) values[i];
+    }
+    return f;
   }
 
   private static double[] parseDoubles(String text) {

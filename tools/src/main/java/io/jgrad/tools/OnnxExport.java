@@ -31,8 +31,8 @@ import java.util.Map;
  * what it prints.
  *
  * <p>The graph: input {@code input}, float [N, …the model's input shape] (pixels in [0, 1] as [N, C, H, W] for images,
- * the features in the recorded order for a table, text columns one-hot encoded); the training set's standardisation
- * (Sub, Div); the layers (Gemm with transB, Conv, BatchNormalization with the running statistics, MaxPool, Flatten,
+ * the features in the recorded order for a table, text columns one-hot encoded, NaN where a value is missing if the
+ * model was trained with imputation); its fill values (IsNaN, Where); the training set's standardisation (Sub, Div); the layers (Gemm with transB, Conv, BatchNormalization with the running statistics, MaxPool, Flatten,
  * the activations, GELU in its tanh form as jgrad computes it; Dropout left out); then {@code logits} and {@code
  * probabilities} (Softmax) for a classifier, or {@code value} in the target's units for a regression model. The model
  * file's metadata (classes, input columns, standardisation) is carried as the ONNX model's metadata_props. Operator
@@ -73,7 +73,8 @@ public final class OnnxExport {
     }
     OnnxExport graph = new OnnxExport();
     int[] inputShape = description.architecture().inputShape();
-    String x = graph.standardised("input", inputShape, description.mean(), description.std());
+    String x = graph.standardised(graph.filled("input", description.fill()), inputShape, description.mean(),
+        description.std());
     int rank = inputShape.length + 1;
     for (int i = 0; i < layers.size(); i++) {
       Module layer = layers.get(i);
@@ -100,6 +101,18 @@ public final class OnnxExport {
       outputs.add("probabilities");
     }
     return graph.model(inputShape, outputs, description.architecture().classes(), description.metadata());
+  }
+
+  /**
+   * x with each NaN feature replaced by its fill value (Where, IsNaN), where the model fills missing values ({@link
+   * ModelFile#fill}): a table's missing number, and a missing category as NaN in each of its column's features.
+   */
+  private String filled(String x, float[] fill) {
+    if (fill.length == 0) {
+      return x;
+    }
+    String missing = node("IsNaN", List.of(x));
+    return node("Where", List.of(missing, constant("input_fill", new int[] {fill.length}, fill), x));
   }
 
   /** (x − mean) / std per channel (an image's plane, or a table's column), as {@link Predictor} standardises. */

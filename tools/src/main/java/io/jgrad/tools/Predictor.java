@@ -74,7 +74,8 @@ public final class Predictor implements AutoCloseable {
 
   /**
    * One prediction per row of {@code raw}: N × features values in the units the training data had before
-   * standardisation (pixels in [0, 1]); they are standardised on a copy.
+   * standardisation (pixels in [0, 1]); they are standardised on a copy. A NaN is a missing value, filled with the
+   * model's fill value where it was trained with imputation ({@link ModelFile#fill}).
    */
   public List<Prediction> predict(float[] raw) {
     if (description.isRegression()) {
@@ -172,6 +173,12 @@ public final class Predictor implements AutoCloseable {
       throw new IllegalArgumentException(raw.length + " values are not rows of the model's " + features + " features");
     }
     float[] x = raw.clone();
+    float[] fill = description.fill();
+    if (fill.length != 0) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = Float.isNaN(x[i]) ? fill[i % features] : x[i];
+      }
+    }
     description.standardizer().applyInPlace(x);
     return x;
   }

@@ -175,10 +175,30 @@ class InputFilesTest {
    * A model that one-hot encodes a column of text reads it by the header's name into its features (color_red, …); a
    * text that is none of its categories, or a file without a header, is refused.
    */
+  /** Missing cells take the model's fill values: a column of text its most frequent category's one-hot features. */
+  @Test
+  void missingCellsTakeTheModelsFillValuesOrAreRefusedWithoutThem() throws IOException {
+    List<String> names = List.of("size", "color_blue", "color_red");
+    Map<String, List<String>> colors = Map.of("color", List.of("blue", "red"));
+    InputFiles.TableColumns imputed = new InputFiles.TableColumns(names, "species", colors, new float[] {2.5f, 0, 1});
+    Path rows = Files.writeString(dir.resolve("gaps.csv"), "color,species,size\n,a,NA\nblue,b,\nNaN,,4\n");
+    assertArrayEquals(new float[] {2.5f, 0, 1, 2.5f, 1, 0, 4, 0, 1},
+        InputFiles.read(List.of(rows), new int[] {3}, InputFiles.CsvUnits.ANY, imputed).features());
+    InputFiles.TableColumns refusing = new InputFiles.TableColumns(names, "species", colors, new float[0]);
+    InvalidFileException e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(rows), new int[] {3}, InputFiles.CsvUnits.ANY, refusing));
+    assertEquals(rows + ": line 2, column 'size' is missing, and the model has no value to fill in (it was trained "
+        + "without --impute)", e.getMessage());
+    Path bare = Files.writeString(dir.resolve("bare-gaps.csv"), "1,2\n,3\n");
+    assertArrayEquals(new float[] {1, 2, 0.5f, 3}, InputFiles.read(List.of(bare), new int[] {2},
+        InputFiles.CsvUnits.ANY, new InputFiles.TableColumns(List.of("0", "1"), "-1", Map.of(),
+            new float[] {0.5f, 0.25f})).features());
+  }
+
   @Test
   void aColumnOfTextIsOneHotEncodedAsTheModelWasTrained() throws IOException {
     InputFiles.TableColumns columns = new InputFiles.TableColumns(List.of("size", "color_blue", "color_red"),
-        "species", Map.of("color", List.of("blue", "red")));
+        "species", Map.of("color", List.of("blue", "red")), new float[0]);
     Path rows = Files.writeString(dir.resolve("colors.csv"), "color,species,size\nred,a,1\n\"blue\",b,2\n");
     assertArrayEquals(new float[] {1, 0, 1, 2, 1, 0},
         InputFiles.read(List.of(rows), new int[] {3}, InputFiles.CsvUnits.ANY, columns).features());
@@ -200,7 +220,8 @@ class InputFilesTest {
     Map<String, List<String>> six = new java.util.LinkedHashMap<>();
     List<String> names = List.of("zeta", "alpha", "mu", "beta", "omega", "kappa");
     names.forEach(name -> six.put(name, List.of("v")));
-    InputFiles.TableColumns ordered = new InputFiles.TableColumns(names.stream().map(n -> n + "_v").toList(), "y", six);
+    InputFiles.TableColumns ordered = new InputFiles.TableColumns(names.stream().map(n -> n + "_v").toList(), "y", six,
+        new float[0]);
     e = assertThrows(InvalidFileException.class,
         () -> InputFiles.read(List.of(numbers), new int[] {6}, InputFiles.CsvUnits.ANY, ordered));
     assertEquals(numbers + ": line 1 is a row without a header: the model one-hot encodes the columns zeta, alpha, mu, "

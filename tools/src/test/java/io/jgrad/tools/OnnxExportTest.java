@@ -145,6 +145,32 @@ class OnnxExportTest extends ScalarBackendTest {
     }
   }
 
+  /** A model trained with imputation fills NaN inputs with its fill values, in ONNX Runtime as in the Predictor. */
+  @Test
+  void missingValuesAreFilledAsThePredictorFillsThem() throws Exception {
+    int[] shape = {5};
+    MlpSpec spec = new MlpSpec(shape, new int[] {8}, "relu", 0, 1);
+    Standardizer st = Standardizer.of(5, new double[] {1, -2, 3, 0, 10}, new double[] {2, 0.5, 1, 3, 4});
+    Standardizer target = Standardizer.of(1, new double[] {250}, new double[] {40});
+    float[] fill = {0.5f, -2, 3.25f, 0, 1};
+    ModelFile description = ModelFile.of(spec, st, List.of("price"), "csv").regression(target, List.of("price"))
+        .withImputer(io.jgrad.data.Imputer.of(fill));
+    try (Predictor p = saved(description, spec.build(backend, new Generator(8), new Generator(9)))) {
+      float[] x = uniform(6 * 5, 13);
+      float[] filled = x.clone();
+      for (int i = 0; i < x.length; i += 3) {
+        x[i] = Float.NaN;
+        filled[i] = fill[i % 5];
+      }
+      float[] expected = p.values(filled);
+      assertArrayEquals(expected, p.values(x)); // the Predictor fills a NaN itself
+      Map<String, float[][]> out = run(OnnxExport.of(p.description(), p.model()), x, shape);
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(expected[i], out.get("value")[i][0], 1e-3, "row " + i);
+      }
+    }
+  }
+
   @Test
   void theModelFilesMetadataTravelsWithIt() throws Exception {
     MlpSpec spec = new MlpSpec(new int[] {4}, new int[] {3}, "relu", 0, 2);

@@ -153,6 +153,18 @@ class PredictorTest extends ScalarBackendTest {
     bad.put("jgrad.input.columns", "{\"a\": 1}");
     InvalidFileException invalid = assertThrows(InvalidFileException.class, () -> ModelFile.fromMetadata(bad, "bad"));
     assertEquals("bad: bad model description: jgrad.input.columns is not a JSON array of strings", invalid.getMessage());
+    // an imputed table's fill values, each float exactly
+    float[] fill = {0.1f, 2.5f, 1e-7f, -3, 0, 1, 7.25f, 1e30f};
+    ModelFile imputed = table.withImputer(io.jgrad.data.Imputer.of(fill));
+    assertArrayEquals(fill, ModelFile.fromMetadata(imputed.metadata(), "imputed").fill());
+    assertTrue(table.fill().length == 0 && !table.metadata().containsKey("jgrad.input.fill"));
+    Map<String, String> badFill = new HashMap<>(imputed.metadata());
+    badFill.put("jgrad.input.fill", "1,2");
+    assertEquals("short: bad model description: 2 fill values for 8 features",
+        assertThrows(InvalidFileException.class, () -> ModelFile.fromMetadata(badFill, "short")).getMessage());
+    badFill.put("jgrad.input.fill", "1,2,3,4,5,6,7,NaN");
+    assertEquals("short: bad model description: fill values must be finite, got NaN",
+        assertThrows(InvalidFileException.class, () -> ModelFile.fromMetadata(badFill, "short")).getMessage());
   }
 
   /**
