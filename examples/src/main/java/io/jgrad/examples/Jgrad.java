@@ -4,14 +4,14 @@ import io.jgrad.examples.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code jgrad} command line: train, eval, predict, xor, regression, bench. */
+/** The {@code jgrad} command line: train, eval, predict, export, serve, xor, regression, bench, backends. */
 @Command(
     name = "jgrad",
     mixinStandardHelpOptions = true,
     version = "jgrad 0.1.0",
     description = "Train neural networks with reverse-mode autodiff on the CPU or an NVIDIA GPU.",
-    subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, XorCommand.class,
-        RegressionCommand.class, BenchCommand.class, BackendsCommand.class})
+    subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, ServeCommand.class,
+        XorCommand.class, RegressionCommand.class, BenchCommand.class, BackendsCommand.class})
 public final class Jgrad implements Runnable {
 
   public static void main(String[] args) {

@@ -4,9 +4,9 @@ import io.jgrad.Backend;
 import io.jgrad.tools.InputFiles;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.Prediction;
+import io.jgrad.tools.PredictionFields;
 import io.jgrad.tools.Predictor;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,21 +61,9 @@ final class PredictCommand implements Callable<Integer> {
       }
       List<Prediction> predictions = predictor.predict(examples.features());
       for (int i = 0; i < predictions.size(); i++) {
-        Prediction p = predictions.get(i);
-        List<Map<String, Object>> top = new ArrayList<>();
-        for (int c : p.top(topK)) {
-          Map<String, Object> entry = new LinkedHashMap<>();
-          entry.put("label", c);
-          entry.put("class", p.classNames().get(c));
-          entry.put("probability", (double) p.probabilities()[c]);
-          top.add(entry);
-        }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("input", examples.names().get(i));
-        line.put("label", p.label());
-        line.put("class", p.className());
-        line.put("probability", p.probability());
-        line.put("top", top);
+        line.putAll(PredictionFields.of(predictions.get(i), topK));
         System.out.println(JsonLine.of(line));
       }
     }
@@ -89,16 +77,7 @@ final class PredictCommand implements Callable<Integer> {
     for (int i = 0; i < examples.names().size(); i++) {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("input", examples.names().get(i));
-      if (targets.size() == 1) {
-        line.put("target", targets.get(0));
-        line.put("value", values[i]);
-      } else {
-        Map<String, Object> byName = new LinkedHashMap<>();
-        for (int t = 0; t < targets.size(); t++) {
-          byName.put(targets.get(t), values[i * targets.size() + t]);
-        }
-        line.put("values", byName);
-      }
+      line.putAll(PredictionFields.values(targets, values, i));
       System.out.println(JsonLine.of(line));
     }
   }

@@ -76,7 +76,12 @@ final class ImageBytes extends ImageInputStreamImpl {
    * transparent; at its own size where they are 0.
    */
   static Planes planes(Path file, int height, int width) {
-    BufferedImage source = decode(file);
+    return planes(file.toString(), read(file), height, width);
+  }
+
+  /** {@link #planes(Path, int, int)} of an image file's bytes, {@code name} naming it in an error. */
+  static Planes planes(String name, byte[] bytes, int height, int width) {
+    BufferedImage source = decode(name, bytes);
     int h = height > 0 ? height : source.getHeight();
     int w = width > 0 ? width : source.getWidth();
     // An 8-bit grey image (MNIST-style PNGs) is scaled grey to grey: Java2D gives TYPE_BYTE_GRAY a linear colour
@@ -116,18 +121,18 @@ final class ImageBytes extends ImageInputStreamImpl {
    * claims more pixels than {@link #MAX_PIXELS} (a damaged or hostile header would otherwise have the decoder allocate
    * them, and the run end out of memory).
    */
-  private static BufferedImage decode(Path file) {
-    try (ImageBytes in = open(file)) {
+  private static BufferedImage decode(String name, byte[] bytes) {
+    try (ImageBytes in = new ImageBytes(bytes)) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw notAnImage(file);
+        throw notAnImage(name);
       }
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
         if (pixels > MAX_PIXELS) {
-          throw new InvalidFileException(file.toString(), "an image of " + reader.getWidth(0) + "x"
+          throw new InvalidFileException(name, "an image of " + reader.getWidth(0) + "x"
               + reader.getHeight(0) + " pixels, more than " + MAX_PIXELS + " (its header may be damaged)");
         }
         return reader.read(0);
@@ -135,26 +140,26 @@ final class ImageBytes extends ImageInputStreamImpl {
         reader.dispose();
       }
     } catch (IOException | RuntimeException e) {
-      throw unreadable(file, e);
+      throw unreadable(name, e);
     }
   }
 
-  private static ImageBytes open(Path file) {
+  private static byte[] read(Path file) {
     try {
-      return new ImageBytes(Files.readAllBytes(file));
+      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new InvalidFileException(file.toString(), "unreadable image: " + IoErrors.reason(e), e);
     }
   }
 
-  private static InvalidFileException notAnImage(Path file) {
-    return new InvalidFileException(file.toString(), "not an image format this JVM reads (PNG, JPEG, GIF, BMP)");
+  private static InvalidFileException notAnImage(String name) {
+    return new InvalidFileException(name, "not an image format this JVM reads (PNG, JPEG, GIF, BMP)");
   }
 
   /** A decoder's failure (a truncated or corrupt file) as one line naming the file; ours pass as they are. */
-  private static InvalidFileException unreadable(Path file, Exception e) {
+  private static InvalidFileException unreadable(String name, Exception e) {
     return e instanceof InvalidFileException invalid ? invalid
-        : new InvalidFileException(file.toString(), "unreadable image: " + e.getMessage(), e);
+        : new InvalidFileException(name, "unreadable image: " + e.getMessage(), e);
   }
 
   @Override

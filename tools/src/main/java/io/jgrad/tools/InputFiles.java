@@ -157,15 +157,28 @@ public final class InputFiles {
 
   /** An image scaled (bilinear) to the model's width and height, over black where it is transparent. */
   static float[] image(Path file, int[] shape) {
+    checkImageInput(file.toString(), shape);
+    return unit(ImageBytes.planes(file, shape[shape.length - 2], shape[shape.length - 1]), shape);
+  }
+
+  /** {@link #image(Path, int[])} of an image file's bytes (a request's body), {@code name} naming it in an error. */
+  static float[] image(String name, byte[] bytes, int[] shape) {
+    checkImageInput(name, shape);
+    return unit(ImageBytes.planes(name, bytes, shape[shape.length - 2], shape[shape.length - 1]), shape);
+  }
+
+  private static void checkImageInput(String name, int[] shape) {
     int channels = shape.length == 3 ? shape[0] : 1;
-    int height = shape.length == 3 ? shape[1] : shape.length == 2 ? shape[0] : 0;
-    int width = shape.length == 3 ? shape[2] : shape.length == 2 ? shape[1] : 0;
-    if (height == 0 || (channels != 1 && channels != 3)) {
-      throw new IllegalArgumentException(file + ": the model's input " + Arrays.toString(shape)
+    if (shape.length < 2 || shape.length > 3 || (channels != 1 && channels != 3)) {
+      throw new IllegalArgumentException(name + ": the model's input " + Arrays.toString(shape)
           + " is not a grey or RGB image, so it cannot read images");
     }
-    float[] x = new float[channels * height * width];
-    ImageBytes.planes(file, height, width).unit(channels, x, 0);
+  }
+
+  private static float[] unit(ImageBytes.Planes planes, int[] shape) {
+    int channels = shape.length == 3 ? shape[0] : 1;
+    float[] x = new float[channels * planes.height() * planes.width()];
+    planes.unit(channels, x, 0);
     return x;
   }
 

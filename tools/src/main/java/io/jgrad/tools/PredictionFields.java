@@ -1,0 +1,51 @@
+package io.jgrad.tools;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One example's answer as JSON fields, the same for {@code jgrad predict}'s lines and {@link PredictionServer}'s
+ * responses: a classifier's class, its probability and the likeliest classes; a regression model's value.
+ */
+public final class PredictionFields {
+  private PredictionFields() {}
+
+  /** {@code label}, {@code class}, {@code probability}, and {@code top}: the {@code topK} likeliest classes. */
+  public static Map<String, Object> of(Prediction p, int topK) {
+    List<Map<String, Object>> top = new ArrayList<>();
+    for (int c : p.top(topK)) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("label", c);
+      entry.put("class", p.classNames().get(c));
+      entry.put("probability", (double) p.probabilities()[c]);
+      top.add(entry);
+    }
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("label", p.label());
+    f.put("class", p.className());
+    f.put("probability", p.probability());
+    f.put("top", top);
+    return f;
+  }
+
+  /**
+   * Example {@code row}'s values of a regression model's outputs ({@link Predictor#values}, row-major): {@code target}
+   * and {@code value} for one target, {@code values} by name for several.
+   */
+  public static Map<String, Object> values(List<String> targets, float[] values, int row) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    if (targets.size() == 1) {
+      f.put("target", targets.get(0));
+      f.put("value", values[row]);
+    } else {
+      Map<String, Object> byName = new LinkedHashMap<>();
+      for (int t = 0; t < targets.size(); t++) {
+        byName.put(targets.get(t), values[row * targets.size() + t]);
+      }
+      f.put("values", byName);
+    }
+    return f;
+  }
+}

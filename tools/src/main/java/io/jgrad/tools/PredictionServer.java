@@ -1,0 +1,204 @@
+package io.jgrad.tools;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.jgrad.io.InvalidFileException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A model file served over HTTP ({@code jgrad serve}), as TensorFlow Serving and KServe serve one:
+ *
+ * <ul>
+ *   <li>{@code POST /predict} with {@code {"instances": [ … ]}} ({@link PredictionRequest}: arrays of input values, or
+ *       a table's columns by name) answers {@code {"predictions": [ … ]}}, one object per instance with the fields
+ *       {@code jgrad predict} prints ({@link PredictionFields}); the body may instead be one image file ({@code
+ *       Content-Type: image/png}, {@code image/jpeg}, …), scaled to the model's input as {@code predict} scales it;
+ *   <li>{@code GET /} describes the model: its input shape, classes or targets, columns and categories;
+ *   <li>{@code GET /health} answers {@code {"status": "ok"}}.
+ * </ul>
+ *
+ * A refused request is {@code {"error": "one line"}} with 400 (bad input), 404, 405, 413 (a body over {@link
+ * #MAX_BODY_BYTES}) or 415 (another content type). Requests are answered one at a time, each one's instances as one
+ * batch through the model: the backend's kernels already spread a batch over every core, and a {@link Predictor} is
+ * used by one thread at a time.
+ */
+public final class PredictionServer implements AutoCloseable {
+  /** The largest request body read: 64 MiB (an image file, or some 10 million values as JSON). */
+  public static final int MAX_BODY_BYTES = 64 << 20;
+
+  private final HttpServer http;
+  private final ExecutorService worker;
+  private final Predictor predictor;
+  private final int topK;
+  private final Map<String, Object> description;
+
+  private PredictionServer(HttpServer http, Predictor predictor, String name, int topK) {
+    this.http = http;
+    this.predictor = predictor;
+    this.topK = topK;
+    this.description = describe(predictor.description(), name);
+    this.worker = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "jgrad-serve");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Serves {@code predictor}'s model at {@code address} (port 0: a free one, see {@link #address}) until {@link
+   * #close}; {@code name} names it in {@code GET /}.
+   *
+   * @throws IOException where the address cannot be listened on (in use, or not this machine's)
+   */
+  public static PredictionServer start(Predictor predictor, String name, InetSocketAddress address, int topK)
+      throws IOException {
+    if (topK < 1) {
+      throw new IllegalArgumentException("top-k must be >= 1, got " + topK);
+    }
+    PredictionServer server = new PredictionServer(HttpServer.create(address, 0), predictor, name, topK);
+    server.http.createContext("/", server::handle);
+    server.http.setExecutor(server.worker);
+    server.http.start();
+    return server;
+  }
+
+  /** Where it listens: the port chosen where 0 was asked for. */
+  public InetSocketAddress address() {
+    return http.getAddress();
+  }
+
+  /** Stops listening at once (a request being answered is cut off) and ends the worker thread. */
+  @Override
+  public void close() {
+    http.stop(0);
+    worker.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      try {
+        route(exchange);
+      } catch (RuntimeException | OutOfMemoryError e) {
+        // The model's own failure (a backend out of memory): said, and the server answers the next request.
+        error(exchange, 500, String.valueOf(e.getMessage()));
+      }
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    String method = exchange.getRequestMethod();
+    switch (path) {
+      case "/predict" -> {
+        if (allowed(exchange, method, "POST")) {
+          predict(exchange);
+        }
+      }
+      case "/", "/health" -> {
+        if (allowed(exchange, method, "GET")) {
+          respond(exchange, 200, path.equals("/") ? description : Map.of("status", "ok"));
+        }
+      }
+      default -> error(exchange, 404, "no " + path + " here: POST /predict, GET / or GET /health");
+    }
+  }
+
+  private static boolean allowed(HttpExchange exchange, String method, String expected) throws IOException {
+    if (method.equals(expected) || method.equals("HEAD") && expected.equals("GET")) {
+      return true;
+    }
+    exchange.getResponseHeaders().set("Allow", expected);
+    error(exchange, 405, method + " " + exchange.getRequestURI().getPath() + ": only " + expected);
+    return false;
+  }
+
+  private void predict(HttpExchange exchange) throws IOException {
+    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    type = type == null ? "application/json" : type.toLowerCase(Locale.ROOT).split(";")[0].strip();
+    boolean image = type.startsWith("image/");
+    if (!image && !type.equals("application/json")) {
+      error(exchange, 415, "Content-Type " + type + ": send application/json ({\"instances\": [...]}) or an image "
+          + "file (image/png, image/jpeg, …)");
+      return;
+    }
+    byte[] body = body(exchange);
+    if (body == null) {
+      error(exchange, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes: send fewer instances a request");
+      return;
+    }
+    ModelFile model = predictor.description();
+    float[] x;
+    try {
+      x = image ? InputFiles.image("the request's image", body, model.architecture().inputShape())
+          : PredictionRequest.instances(body, model);
+    } catch (IllegalArgumentException | InvalidFileException e) { // a damaged image is the latter
+      error(exchange, 400, e.getMessage());
+      return;
+    }
+    List<Map<String, Object>> predictions = new ArrayList<>();
+    if (model.isRegression()) {
+      float[] values = predictor.values(x);
+      for (int i = 0; i < x.length / model.architecture().featureSize(); i++) {
+        predictions.add(PredictionFields.values(model.classNames(), values, i));
+      }
+    } else {
+      predictor.predict(x).forEach(p -> predictions.add(PredictionFields.of(p, topK)));
+    }
+    respond(exchange, 200, Map.of("predictions", predictions));
+  }
+
+  /** The request's body, or null where it passes {@link #MAX_BODY_BYTES}. */
+  private static byte[] body(HttpExchange exchange) throws IOException {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > MAX_BODY_BYTES) {
+      return null;
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+      return bytes.length > MAX_BODY_BYTES ? null : bytes;
+    }
+  }
+
+  private static Map<String, Object> describe(ModelFile model, String name) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("model", name);
+    d.put("task", model.isRegression() ? "regression" : "classification");
+    d.put("input_shape", model.architecture().inputShape());
+    d.put(model.isRegression() ? "targets" : "classes", model.classNames());
+    if (!model.featureNames().isEmpty()) {
+      d.put("columns", model.featureNames());
+    }
+    if (!model.categories().isEmpty()) {
+      d.put("categories", model.categories());
+    }
+    d.put("fills_missing", model.fill().length != 0);
+    return d;
+  }
+
+  private static void error(HttpExchange exchange, int status, String message) throws IOException {
+    respond(exchange, status, Map.of("error", message));
+  }
+
+  private static void respond(HttpExchange exchange, int status, Map<String, ?> fields) throws IOException {
+    byte[] json = (JsonLine.of(fields) + "\n").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(status, head ? -1 : json.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(json);
+      }
+    }
+  }
+}
