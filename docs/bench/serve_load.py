@@ -20,7 +20,7 @@ def main():
     ap.add_argument("--features", type=int, required=True)
     ap.add_argument("--batch", type=int, default=1)
     ap.add_argument("--requests", type=int, default=2000)
-    ap.add_argument("--warm-up", type=int, default=500)
+    ap.add_argument("--warm-up", type=int, default=3000)
     args = ap.parse_args()
     rng = random.Random(0)
     body = json.dumps({"instances": [[round(rng.random(), 4) for _ in range(args.features)]

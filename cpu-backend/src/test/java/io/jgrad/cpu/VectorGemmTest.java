@@ -290,34 +290,56 @@ class VectorGemmTest {
   private static void assertMatchesTripleLoop(VectorGemm gemm, Random rng) {
     for (int[] s : new int[][] {{300, 200, 500}, {50, 40, 2100}, {140, 200, 1000}}) {
       for (int t = 0; t < 8; t++) {
-        boolean ta = (t & 1) != 0;
-        boolean tb = (t & 2) != 0;
         float beta = (t & 4) != 0 ? 0 : -0.75f; // beta = 0 over NaN: C must be stored, never read
-        int m = s[0];
-        int n = s[1];
-        int k = s[2];
-        float[] a = random(rng, m * k);
-        float[] b = random(rng, k * n);
-        float[] c = random(rng, m * n);
-        if (beta == 0) {
-          Arrays.fill(c, Float.NaN);
-        }
-        float[] expected = new float[m * n];
-        for (int i = 0; i < m; i++) {
-          for (int j = 0; j < n; j++) {
-            double sum = 0;
-            for (int p = 0; p < k; p++) {
-              sum += (double) a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j];
-            }
-            expected[i * n + j] = (float) (0.5 * sum + (beta == 0 ? 0 : beta * c[i * n + j]));
+        assertMatchesTripleLoop(gemm, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], beta, 0, rng);
+      }
+    }
+  }
+
+  /**
+   * One row to four times a transposed B (one example through a Linear layer), as dot products along K: a ragged K,
+   * an odd N, offsets into every operand, beta = 0 over NaN, and N × K large enough for the two threads to split N.
+   */
+  @Test
+  void aFewRowsTimesATransposedBMatchTheTripleLoop() {
+    Random rng = new Random(8);
+    try (WorkerTeam team = new WorkerTeam(2)) {
+      VectorGemm gemm = new VectorGemm(team);
+      for (int[] s : new int[][] {{1, 512, 784}, {2, 9, 37}, {3, 33, 5}, {4, 256, 512}, {1, 4099, 1100},
+          {4, 1030, 1200}}) {
+        for (float beta : new float[] {0, -0.75f}) {
+          assertMatchesTripleLoop(gemm, false, true, s[0], s[1], s[2], beta, 3, rng);
+          if (s[0] == 1) { // one row of a transposed A is contiguous too
+            assertMatchesTripleLoop(gemm, true, true, s[0], s[1], s[2], beta, 5, rng);
           }
         }
-        gemm.gemm(ta, tb, m, n, k, 0.5f, a, 0, b, 0, beta, c, 0);
-        for (int i = 0; i < expected.length; i++) {
-          assertEquals(expected[i], c[i], TOLERANCE, "C[" + i + "] of " + m + "×" + n + "×" + k + (ta ? " T" : " N")
-              + (tb ? "T" : "N"));
-        }
       }
+    }
+  }
+
+  /** C = 0.5·op(A)·op(B) + beta·C against a double triple loop, the operands {@code offset} floats into their arrays. */
+  private static void assertMatchesTripleLoop(VectorGemm gemm, boolean ta, boolean tb, int m, int n, int k,
+      float beta, int offset, Random rng) {
+    float[] a = random(rng, offset + m * k);
+    float[] b = random(rng, offset + k * n);
+    float[] c = random(rng, offset + m * n);
+    if (beta == 0) {
+      Arrays.fill(c, Float.NaN);
+    }
+    float[] expected = new float[m * n];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        for (int p = 0; p < k; p++) {
+          sum += (double) a[offset + (ta ? p * m + i : i * k + p)] * b[offset + (tb ? j * k + p : p * n + j)];
+        }
+        expected[i * n + j] = (float) (0.5 * sum + (beta == 0 ? 0 : beta * c[offset + i * n + j]));
+      }
+    }
+    gemm.gemm(ta, tb, m, n, k, 0.5f, a, offset, b, offset, beta, c, offset);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], c[offset + i], TOLERANCE, "C[" + i + "] of " + m + "×" + n + "×" + k
+          + (ta ? " T" : " N") + (tb ? "T" : "N"));
     }
   }
 
