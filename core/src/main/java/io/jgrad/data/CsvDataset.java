@@ -42,7 +42,8 @@ import java.util.Map;
 public record CsvDataset(LabeledData data, List<String> featureNames, String labelColumn, List<String> classNames,
     Map<String, List<String>> categories) {
   /** What an error on a missing feature adds. */
-  private static final String NOT_FILLED = "a missing value (filled in only by a model trained with --impute, or an Imputer)";
+  private static final String NOT_FILLED =
+      "a missing value (filled in only by a model trained with --impute, or an Imputer)";
 
   /** Labels, or categories, all distinct over at least this many rows are an identifier column, not classes. */
   private static final int DISTINCT_LABELS_SUSPECT = 10;
@@ -190,7 +191,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     private final boolean keepMissing;
     /** Each column's categories where it holds text, else null; decided on the first row of data. */
     private Categories[] text;
-    /** Columns whose kind waits for a present cell (every cell so far missing, read as NaN); null until the first row. */
+    /** Columns whose kind waits for a present cell (each so far missing, read as NaN); null until the first row. */
     private boolean[] undecided;
     private final CsvLine cells = new CsvLine();
     private List<String> columns;
@@ -358,8 +359,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     }
 
     /**
-     * Which columns hold categories: those fixed so, and those whose cell in the first row of data is text. Where missing
-     * cells are kept, a column whose first cell is missing waits for its first present one ({@link #decide}).
+     * Which columns hold categories: those fixed so, and those whose cell in the first row of data is text. Where
+     * missing cells are kept, a column whose first cell is missing waits for its first present one ({@link #decide}).
      */
     private Categories[] kinds(CsvLine first) {
       Categories[] kinds = new Categories[columns.size()];

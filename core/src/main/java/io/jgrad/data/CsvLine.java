@@ -124,7 +124,7 @@ public final class CsvLine {
     return all;
   }
 
-  /** Whether a cell's text marks a missing value as pandas reads one: empty, or {@code NA}, {@code NaN}, {@code null}…. */
+  /** Whether a cell's text marks a missing value as pandas reads one: empty, {@code NA}, {@code NaN}, {@code null}… */
   public static boolean isMissing(String cell) {
     return cell.isEmpty() || MISSING.contains(cell);
   }

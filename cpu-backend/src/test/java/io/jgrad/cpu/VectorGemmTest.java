@@ -317,7 +317,7 @@ class VectorGemmTest {
     }
   }
 
-  /** C = 0.5·op(A)·op(B) + beta·C against a double triple loop, the operands {@code offset} floats into their arrays. */
+  /** C = 0.5·op(A)·op(B) + beta·C against a double triple loop, each operand {@code offset} floats into its array. */
   private static void assertMatchesTripleLoop(VectorGemm gemm, boolean ta, boolean tb, int m, int n, int k,
       float beta, int offset, Random rng) {
     float[] a = random(rng, offset + m * k);

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
         + "array of the model's input values (an image's pixels in [0, 1], nested arrays flattened) or a table's "
         + "columns by name ({\"size\": 3.5, \"color\": \"red\"}); or one image file as the body (Content-Type: "
         + "image/png, image/jpeg, ...). It answers {\"predictions\": [...]}, one object per instance. GET / describes "
-        + "the model, GET /health answers {\"status\":\"ok\"}. A bad request is {\"error\": \"...\"} with a 4xx status.",
+        + "the model, GET /health answers {\"status\":\"ok\"}. A bad request is {\"error\": \"...\"} with a 4xx "
+        + "status.",
         "%n  curl -s localhost:8080/predict -d '{\"instances\": [{\"size\": 3.5, \"color\": \"red\"}]}'",
         "  curl -s localhost:8080/predict -H 'Content-Type: image/png' --data-binary @digit.png"})
 final class ServeCommand implements Callable<Integer> {

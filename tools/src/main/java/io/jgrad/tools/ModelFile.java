@@ -43,7 +43,7 @@ import java.util.Map;
  * @param categories a table's columns of text by name, each with the categories its features stand for, in order
  *     ({@link io.jgrad.data.CsvDataset#categories}); empty otherwise
  * @param fill a table's missing values' fill value, one per feature, in the raw features' units ({@link
- *     io.jgrad.data.Imputer#fill}); empty where the model was trained without imputation, and missing values are refused
+ *     io.jgrad.data.Imputer#fill}); empty where the model was trained without imputation (missing values refused)
  */
 public record ModelFile(Architecture architecture, double[] mean, double[] std, List<String> classNames,
     String dataset, List<String> featureNames, Standardizer targetScale, Map<String, List<String>> categories,
@@ -71,7 +71,8 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     if (fill.length != 0) {
       Imputer.of(fill); // refuses a value that is not finite
       if (fill.length != architecture.featureSize()) {
-        throw new IllegalArgumentException(fill.length + " fill values for " + architecture.featureSize() + " features");
+        throw new IllegalArgumentException(fill.length + " fill values for " + architecture.featureSize()
+            + " features");
       }
     }
     if (classNames.size() != architecture.classes()) {

@@ -32,8 +32,9 @@ import java.util.Map;
  *
  * <p>The graph: input {@code input}, float [N, …the model's input shape] (pixels in [0, 1] as [N, C, H, W] for images,
  * the features in the recorded order for a table, text columns one-hot encoded, NaN where a value is missing if the
- * model was trained with imputation); its fill values (IsNaN, Where); the training set's standardisation (Sub, Div); the layers (Gemm with transB, Conv, BatchNormalization with the running statistics, MaxPool, Flatten,
- * the activations, GELU in its tanh form as jgrad computes it; Dropout left out); then {@code logits} and {@code
+ * model was trained with imputation); its fill values (IsNaN, Where); the training set's standardisation (Sub, Div);
+ * the layers (Gemm with transB, Conv, BatchNormalization with the running statistics, MaxPool, Flatten, the
+ * activations, GELU in its tanh form as jgrad computes it; Dropout left out); then {@code logits} and {@code
  * probabilities} (Softmax) for a classifier, or {@code value} in the target's units for a regression model. The model
  * file's metadata (classes, input columns, standardisation) is carried as the ONNX model's metadata_props. Operator
  * set 13 (ONNX 1.8, IR version 7), which runtimes from 2020 on load.

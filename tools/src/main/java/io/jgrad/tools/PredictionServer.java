@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A model file served over HTTP ({@code jgrad serve}), as TensorFlow Serving and KServe serve one:
@@ -34,6 +35,13 @@ import java.util.Map;
 public final class PredictionServer implements AutoCloseable {
   /** The largest request body read: 64 MiB (an image file, or some 10 million values as JSON). */
   public static final int MAX_BODY_BYTES = 64 << 20;
+
+  /**
+   * Content types read as JSON: its own, and those clients send it under unasked (curl's {@code -d} says
+   * application/x-www-form-urlencoded), as TensorFlow Serving reads them.
+   */
+  private static final Set<String> JSON_TYPES = Set.of("application/json", "application/x-www-form-urlencoded",
+      "text/plain");
 
   private final HttpServer http;
   private final Predictor predictor;
@@ -119,7 +127,7 @@ public final class PredictionServer implements AutoCloseable {
     String type = exchange.getRequestHeaders().getFirst("Content-Type");
     type = type == null ? "application/json" : type.toLowerCase(Locale.ROOT).split(";")[0].strip();
     boolean image = type.startsWith("image/");
-    if (!image && !type.equals("application/json")) {
+    if (!image && !JSON_TYPES.contains(type)) {
       error(exchange, 415, "Content-Type " + type + ": send application/json ({\"instances\": [...]}) or an image "
           + "file (image/png, image/jpeg, …)");
       return;

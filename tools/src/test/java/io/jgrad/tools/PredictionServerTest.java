@@ -87,6 +87,10 @@ class PredictionServerTest extends ScalarBackendTest {
       HttpResponse<String> named = post(s, "{\"instances\": [{\"color\": \"red\", \"size\": 1.5, \"id\": 7}, "
           + "{\"size\": \"-2\", \"color\": \"blue\"}]}");
       assertEquals(r.body(), named.body());
+      // curl -d's content type, unasked: read as JSON
+      HttpResponse<String> curl = post(s, "application/x-www-form-urlencoded",
+          "{\"instances\": [[1.5, 0, 1], [-2, 1, 0]]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(r.body(), curl.body());
     }
   }
 
