@@ -366,11 +366,11 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       Categories[] kinds = new Categories[columns.size()];
       undecided = new boolean[columns.size()];
       for (int c = 0; c < kinds.length; c++) {
-        List<String> fixed = fixedCategories.get(columns.get(c));
-        String cell = first.text(c);
         if (c == labelIndex) {
           continue;
         }
+        List<String> fixed = fixedCategories.get(columns.get(c));
+        String cell = first.text(c);
         if (fixed != null || !isNumber(cell) && !CsvLine.isMissing(cell)) {
           kinds[c] = new Categories(fixed);
         } else {

@@ -143,15 +143,26 @@ public final class Imputer {
           + fill.length);
     }
     float[] x = data.features();
-    float[] filled = null;
-    for (int i = 0; i < x.length; i++) {
-      if (Float.isNaN(x[i])) {
-        if (filled == null) {
-          filled = x.clone();
-        }
-        filled[i] = fill[i % fill.length];
+    for (float v : x) {
+      if (Float.isNaN(v)) {
+        float[] filled = x.clone();
+        fillInPlace(filled);
+        return data.withFeatures(filled, fill.length);
       }
     }
-    return filled == null ? data : data.withFeatures(filled, fill.length);
+    return data;
+  }
+
+  /** Replaces each NaN of {@code x}, rows of this imputer's features, by its feature's fill value. */
+  public void fillInPlace(float[] x) {
+    if (x.length % fill.length != 0) {
+      throw new IllegalArgumentException(x.length + " values are not rows of an imputer's " + fill.length
+          + " features");
+    }
+    for (int i = 0; i < x.length; i++) {
+      if (Float.isNaN(x[i])) {
+        x[i] = fill[i % fill.length];
+      }
+    }
   }
 }

@@ -24,8 +24,11 @@ import java.util.Map;
  */
 final class PredictionRequest {
   private static final JsonFactory JSON = new JsonFactory();
+  private static final String FORM = "expected a JSON object {\"instances\": [...]}, each instance an array of the "
+      + "model's input values or an object of a table's columns by name";
 
   private final ModelFile model;
+  private final InputFiles.TableColumns table;
   private final int features;
   private final float[] fill;
   /** For each feature, the column of text and the category it is the one-hot feature of; null for a number's. */
@@ -33,9 +36,10 @@ final class PredictionRequest {
 
   private PredictionRequest(ModelFile model) {
     this.model = model;
+    this.table = InputFiles.TableColumns.of(model, ""); // no label: an instance is its features alone
     this.features = model.architecture().featureSize();
     this.fill = model.fill();
-    this.oneHot = new InputFiles.TableColumns(model.featureNames(), "", model.categories(), fill).oneHot();
+    this.oneHot = table.oneHot();
   }
 
   /** The instances of a JSON body, N × features values. */
@@ -85,9 +89,6 @@ final class PredictionRequest {
     return x;
   }
 
-  private static final String FORM = "expected a JSON object {\"instances\": [...]}, each instance an array of the "
-      + "model's input values or an object of a table's columns by name";
-
   /** An instance given as an array (nested arrays flattened), the parser at its opening bracket. */
   private float[] values(JsonParser p, int instance) throws IOException {
     float[] row = new float[features];
@@ -118,7 +119,7 @@ final class PredictionRequest {
 
   /** An instance given as an object of a table's columns by name, the parser at its opening brace. */
   private float[] columns(JsonParser p, int instance) throws IOException {
-    if (model.featureNames().isEmpty() || io.jgrad.data.CsvDataset.namedByIndex(model.featureNames())) {
+    if (!table.named()) {
       refuse(instance, "is an object, but the model has no named columns: give its " + features + " values as an "
           + "array");
     }

@@ -6,6 +6,7 @@ import io.jgrad.NoGrad;
 import io.jgrad.Scope;
 import io.jgrad.Tensor;
 import io.jgrad.data.DataLoader;
+import io.jgrad.data.Imputer;
 import io.jgrad.data.LabeledData;
 import io.jgrad.io.ModelWeights;
 import io.jgrad.io.Safetensors;
@@ -175,9 +176,7 @@ public final class Predictor implements AutoCloseable {
     float[] x = raw.clone();
     float[] fill = description.fill();
     if (fill.length != 0) {
-      for (int i = 0; i < x.length; i++) {
-        x[i] = Float.isNaN(x[i]) ? fill[i % features] : x[i];
-      }
+      Imputer.of(fill).fillInPlace(x);
     }
     description.standardizer().applyInPlace(x);
     return x;

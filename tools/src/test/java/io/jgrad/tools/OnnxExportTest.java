@@ -127,16 +127,24 @@ class OnnxExportTest extends ScalarBackendTest {
     }
   }
 
-  @Test
-  void aRegressionModelGivesValuesInItsTargetsUnits() throws Exception {
-    int[] shape = {5};
-    MlpSpec spec = new MlpSpec(shape, new int[] {8}, "relu", 0, 1);
+  /** A regression MLP of five features (its input and target standardised) and its model file's description. */
+  private static final MlpSpec REGRESSOR = new MlpSpec(new int[] {5}, new int[] {8}, "relu", 0, 1);
+
+  private static ModelFile regressorDescription() {
     Standardizer st = Standardizer.of(5, new double[] {1, -2, 3, 0, 10}, new double[] {2, 0.5, 1, 3, 4});
     Standardizer target = Standardizer.of(1, new double[] {250}, new double[] {40});
-    ModelFile description = ModelFile.of(spec, st, List.of("price"), "csv").regression(target, List.of("price"));
-    try (Predictor p = saved(description, spec.build(backend, new Generator(8), new Generator(9)))) {
+    return ModelFile.of(REGRESSOR, st, List.of("price"), "csv").regression(target, List.of("price"));
+  }
+
+  private Predictor regressor(ModelFile description) throws IOException {
+    return saved(description, REGRESSOR.build(backend, new Generator(8), new Generator(9)));
+  }
+
+  @Test
+  void aRegressionModelGivesValuesInItsTargetsUnits() throws Exception {
+    try (Predictor p = regressor(regressorDescription())) {
       float[] x = uniform(6 * 5, 12);
-      Map<String, float[][]> out = run(OnnxExport.of(p.description(), p.model()), x, shape);
+      Map<String, float[][]> out = run(OnnxExport.of(p.description(), p.model()), x, REGRESSOR.inputShape());
       assertEquals(List.of("value"), List.copyOf(out.keySet()));
       float[] expected = p.values(x);
       for (int i = 0; i < expected.length; i++) {
@@ -148,14 +156,8 @@ class OnnxExportTest extends ScalarBackendTest {
   /** A model trained with imputation fills NaN inputs with its fill values, in ONNX Runtime as in the Predictor. */
   @Test
   void missingValuesAreFilledAsThePredictorFillsThem() throws Exception {
-    int[] shape = {5};
-    MlpSpec spec = new MlpSpec(shape, new int[] {8}, "relu", 0, 1);
-    Standardizer st = Standardizer.of(5, new double[] {1, -2, 3, 0, 10}, new double[] {2, 0.5, 1, 3, 4});
-    Standardizer target = Standardizer.of(1, new double[] {250}, new double[] {40});
     float[] fill = {0.5f, -2, 3.25f, 0, 1};
-    ModelFile description = ModelFile.of(spec, st, List.of("price"), "csv").regression(target, List.of("price"))
-        .withImputer(io.jgrad.data.Imputer.of(fill));
-    try (Predictor p = saved(description, spec.build(backend, new Generator(8), new Generator(9)))) {
+    try (Predictor p = regressor(regressorDescription().withImputer(io.jgrad.data.Imputer.of(fill)))) {
       float[] x = uniform(6 * 5, 13);
       float[] filled = x.clone();
       for (int i = 0; i < x.length; i += 3) {
@@ -164,7 +166,7 @@ class OnnxExportTest extends ScalarBackendTest {
       }
       float[] expected = p.values(filled);
       assertArrayEquals(expected, p.values(x)); // the Predictor fills a NaN itself
-      Map<String, float[][]> out = run(OnnxExport.of(p.description(), p.model()), x, shape);
+      Map<String, float[][]> out = run(OnnxExport.of(p.description(), p.model()), x, REGRESSOR.inputShape());
       for (int i = 0; i < expected.length; i++) {
         assertEquals(expected[i], out.get("value")[i][0], 1e-3, "row " + i);
       }
