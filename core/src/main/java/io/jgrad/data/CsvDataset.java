@@ -19,9 +19,9 @@ import java.util.Map;
 
 /**
  * A table read from a CSV file, as pandas' {@code read_csv}, scikit-learn's {@code LabelEncoder} and its {@code
- * OneHotEncoder} prepare one: one example per row, its class in one column (text or integers), or its target value
- * ({@link #readRegression}), and a feature in every other column: a number, or text, whose column is then one-hot
- * encoded (a column of categories: its first row's cell is text). The first row is a header when a feature cell in it
+ * OneHotEncoder} prepare one: one example per row, its class in one column (text or integers), or its target values in
+ * one column or several ({@link #readRegression}), and a feature in every other column: a number, or text, whose
+ * column is then one-hot encoded (a column of categories: its first row's cell is text). The first row is a header when a feature cell in it
  * is not a number, as it is where a column holds categories. Cells may be in double quotes (RFC 4180, a quoted cell on
  * one line); blank lines are skipped. A non-numeric value in a column of numbers, a row of another length, or a label
  * or category outside fixed ones is an {@link InvalidFileException} naming the line and the column. So is a missing
@@ -29,18 +29,19 @@ import java.util.Map;
  * ({@link Missing#AS_NAN}) for an {@link Imputer} to fill; a missing label always is.
  *
  * @param data the examples, features in column order without the label's (a column of categories as one 0/1 feature
- *     per category), labels as class indices (or one target each, {@link LabeledData#regression})
+ *     per category), labels as class indices (or the target columns' values, {@link LabeledData#regression})
  * @param featureNames the header's names of the feature columns, or their 0-based column indices without a header; a
  *     column of categories gives one name a category, its own and the category's joined by "_" (pandas'
  *     {@code get_dummies}): {@code color_red}
- * @param labelColumn the label column's header name, or its 0-based index without a header
+ * @param labelColumns the label column's header name, or its 0-based index without a header; a regression table's
+ *     target columns so named, in the order they were asked for (one target each)
  * @param classNames class i's label as the file writes it: the labels found, in numeric order where every label is
  *     an integer and in text order otherwise, or the classes fixed by the caller; empty for a regression table
  * @param categories each column of categories by name, with its categories in the order of their features: those
  *     found, ordered as classes are, or those fixed by the caller
  */
-public record CsvDataset(LabeledData data, List<String> featureNames, String labelColumn, List<String> classNames,
-    Map<String, List<String>> categories) {
+public record CsvDataset(LabeledData data, List<String> featureNames, List<String> labelColumns,
+    List<String> classNames, Map<String, List<String>> categories) {
   /** What an error on a missing feature adds. */
   private static final String NOT_FILLED =
       "a missing value (filled in only by a model trained with --impute, or an Imputer)";
@@ -64,10 +65,23 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
 
   public CsvDataset {
     featureNames = List.copyOf(featureNames);
+    labelColumns = List.copyOf(labelColumns);
     classNames = List.copyOf(classNames);
     Map<String, List<String>> copy = new LinkedHashMap<>();
     categories.forEach((column, values) -> copy.put(column, List.copyOf(values)));
     categories = Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * The label column: a classifier's, or the one target column of a regression table.
+   *
+   * @throws IllegalStateException where the table has several target columns ({@link #labelColumns})
+   */
+  public String labelColumn() {
+    if (labelColumns.size() != 1) {
+      throw new IllegalStateException("a table of " + labelColumns.size() + " target columns: see labelColumns()");
+    }
+    return labelColumns.get(0);
   }
 
   /**
@@ -102,7 +116,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         picked[at++] = x[row * n + c];
       }
     }
-    return new CsvDataset(data.withFeatures(picked, from.length), names, labelColumn, classNames, categories);
+    return new CsvDataset(data.withFeatures(picked, from.length), names, labelColumns, classNames, categories);
   }
 
   /** Whether feature names are column indices, as a table without a header row names its features. */
@@ -139,7 +153,21 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
   /** {@link #readRegression(Path, String, Map)}, missing feature cells read as {@code missing} says. */
   public static CsvDataset readRegression(Path file, String targetColumn, Map<String, List<String>> categories,
       Missing missing) {
-    return read(file, new Reading(file.toString(), targetColumn, null, true, categories, missing));
+    return readRegression(file, targetColumn == null ? null : List.of(targetColumn), categories, missing);
+  }
+
+  /**
+   * Reads {@code file} as a regression table of several targets, as scikit-learn's multi-output regressors take one:
+   * each of {@code targetColumns} (named as in {@link #read(Path, String)}; null: the last column alone) holds a finite
+   * number a row, and the data carry them as that many float targets per example, in that order; every other column is
+   * a feature. Missing feature cells are read as {@code missing} says; the categories of these columns are fixed.
+   */
+  public static CsvDataset readRegression(Path file, List<String> targetColumns,
+      Map<String, List<String>> categories, Missing missing) {
+    if (targetColumns != null && targetColumns.isEmpty()) {
+      throw new IllegalArgumentException("no target column named");
+    }
+    return read(file, new Reading(file.toString(), targetColumns, null, true, categories, missing));
   }
 
   /**
@@ -166,7 +194,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
    */
   public static CsvDataset read(Path file, String labelColumn, List<String> classNames,
       Map<String, List<String>> categories, Missing missing) {
-    return read(file, new Reading(file.toString(), labelColumn, classNames, false, categories, missing));
+    return read(file, new Reading(file.toString(), labelColumn == null ? null : List.of(labelColumn), classNames,
+        false, categories, missing));
   }
 
   private static CsvDataset read(Path file, Reading reading) {
@@ -183,8 +212,9 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
   /** The state of one file's reading: its columns once the first row is seen, and the rows so far. */
   private static final class Reading {
     private final String file;
-    private final String labelSpec;
-    /** Whether the label column holds a target value rather than a class. */
+    /** The label columns as named (null: the last); a classification has one. */
+    private final List<String> labelSpecs;
+    /** Whether the label columns hold target values rather than a class. */
     private final boolean regression;
     private final Categories classes;
     private final Map<String, List<String>> fixedCategories;
@@ -196,21 +226,24 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     private final CsvLine cells = new CsvLine();
     private List<String> columns;
     private boolean header;
-    private int labelIndex;
+    /** The label columns' indices, in the order named. */
+    private int[] labelIndices;
+    /** Whether each column is a label column. */
+    private boolean[] isLabel;
     private float[] features = new float[1024];
-    /** Class ids, or (regression) target values, by row. */
+    /** Class ids, or (regression) the target values, row-major, by row. */
     private int[] labels;
     private float[] targets;
     private int rows;
 
-    Reading(String file, String labelSpec, List<String> fixedClasses, boolean regression,
+    Reading(String file, List<String> labelSpecs, List<String> fixedClasses, boolean regression,
         Map<String, List<String>> fixedCategories, Missing missing) {
       this.keepMissing = missing == Missing.AS_NAN;
       this.file = file;
       this.regression = regression;
       this.labels = regression ? null : new int[64];
       this.targets = regression ? new float[64] : null;
-      this.labelSpec = labelSpec;
+      this.labelSpecs = labelSpecs == null ? null : List.copyOf(labelSpecs);
       this.classes = new Categories(fixedClasses);
       this.fixedCategories = Map.copyOf(fixedCategories);
     }
@@ -250,16 +283,25 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         throw new InvalidFileException(file, "the first row has " + cells.size() + " cell: a label and at least one "
             + "feature are needed (cells are separated by commas)");
       }
-      Integer index = labelSpec == null ? Integer.valueOf(-1) : parseIndex(labelSpec);
-      if (index == null) { // a name: the first row must be a header naming it
-        header = true;
-        labelIndex = find(cells, labelSpec);
-      } else {
-        labelIndex = resolve(index, cells.size());
-        header = false;
-        for (int i = 0; i < cells.size(); i++) {
-          header |= i != labelIndex && !isNumber(cells.get(i)) && !(keepMissing && CsvLine.isMissing(cells.get(i)));
+      List<String> specs = labelSpecs == null ? List.of("-1") : labelSpecs;
+      // A name makes the first row a header, which must name it; indices alone leave it to the cells to say.
+      header = specs.stream().anyMatch(spec -> parseIndex(spec) == null);
+      labelIndices = new int[specs.size()];
+      isLabel = new boolean[cells.size()];
+      for (int l = 0; l < labelIndices.length; l++) {
+        Integer index = parseIndex(specs.get(l));
+        int c = index == null ? find(cells, specs.get(l)) : resolve(index, cells.size());
+        if (isLabel[c]) {
+          throw new InvalidFileException(file, "column " + c + " ('" + cells.get(c) + "') is named twice as a target");
         }
+        isLabel[c] = true;
+        labelIndices[l] = c;
+      }
+      if (labelIndices.length == cells.size()) {
+        throw new InvalidFileException(file, "every column is a target: at least one feature is needed");
+      }
+      for (int i = 0; i < cells.size() && !header; i++) {
+        header = !isLabel[i] && !isNumber(cells.get(i)) && !(keepMissing && CsvLine.isMissing(cells.get(i)));
       }
       if (header) {
         columns = List.copyOf(cells);
@@ -302,7 +344,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
     }
 
     private void add(CsvLine cells, int lineNumber) {
-      int featureSize = columns.size() - 1;
+      int featureSize = columns.size() - labelIndices.length;
       if ((long) (rows + 1) * featureSize > Integer.MAX_VALUE - 8) {
         throw error(lineNumber, "the table passes 2^31 values, more than one array holds");
       }
@@ -310,8 +352,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         features = Arrays.copyOf(features, (int) Math.min(Integer.MAX_VALUE - 8L, 2L * features.length
             + featureSize));
       }
-      if (regression && rows == targets.length) {
-        targets = Arrays.copyOf(targets, 2 * rows);
+      if (regression && (rows + 1) * labelIndices.length > targets.length) {
+        targets = Arrays.copyOf(targets, Math.max(2 * targets.length, (rows + 1) * labelIndices.length));
       } else if (!regression && rows == labels.length) {
         labels = Arrays.copyOf(labels, 2 * rows);
       }
@@ -320,7 +362,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       }
       int at = rows * featureSize;
       for (int c = 0; c < cells.size(); c++) {
-        if (c == labelIndex) {
+        if (isLabel[c]) {
           continue;
         }
         if (undecided[c]) {
@@ -340,19 +382,22 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         features[at++] = v;
       }
       if (regression) {
-        targets[rows++] = targetOf(cells, lineNumber);
+        for (int l = 0; l < labelIndices.length; l++) {
+          targets[rows * labelIndices.length + l] = targetOf(cells, labelIndices[l], lineNumber);
+        }
+        rows++;
       } else {
-        labels[rows++] = classOf(cells.text(labelIndex), lineNumber);
+        labels[rows++] = classOf(cells.text(labelIndices[0]), lineNumber);
       }
     }
 
-    private float targetOf(CsvLine cells, int lineNumber) {
-      float v = cells.value(labelIndex);
+    private float targetOf(CsvLine cells, int c, int lineNumber) {
+      float v = cells.value(c);
       if (Float.isFinite(v)) {
         return v;
       }
-      String cell = cells.text(labelIndex);
-      String target = "the target ('" + columns.get(labelIndex) + "')";
+      String cell = cells.text(c);
+      String target = "the target ('" + columns.get(c) + "')";
       throw error(lineNumber, cell.isEmpty() ? target + " is empty"
           : target + " is " + (CsvLine.number(cell) != null ? cell + ", not a finite number"
               : "'" + cell + "', not a number"));
@@ -366,7 +411,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       Categories[] kinds = new Categories[columns.size()];
       undecided = new boolean[columns.size()];
       for (int c = 0; c < kinds.length; c++) {
-        if (c == labelIndex) {
+        if (isLabel[c]) {
           continue;
         }
         List<String> fixed = fixedCategories.get(columns.get(c));
@@ -417,13 +462,14 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       }
       return error(lineNumber, where + " is '" + cell + "', not a number (its first row holds a number; a column of "
           + "categories holds text from its first row"
-          + (labelSpec == null ? "; the label is taken from the last column, '" + columns.get(labelIndex) + "'" : "")
+          + (labelSpecs == null ? "; the label is taken from the last column, '" + columns.get(labelIndices[0]) + "'"
+              : "")
           + ")");
     }
 
     private int classOf(String label, int lineNumber) {
       if (label.isEmpty()) {
-        throw error(lineNumber, "the label ('" + columns.get(labelIndex) + "') is empty (a row without its label "
+        throw error(lineNumber, "the label ('" + columns.get(labelIndices[0]) + "') is empty (a row without its label "
             + "cannot be trained or scored on: drop it)");
       }
       int id = classes.id(label);
@@ -435,10 +481,10 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
 
     private CsvDataset result() {
       OneHot encoded = oneHot();
-      String label = columns.get(labelIndex);
+      List<String> label = Arrays.stream(labelIndices).mapToObj(columns::get).toList();
       if (regression) {
-        LabeledData data = LabeledData.regression(encoded.features(), Arrays.copyOf(targets, rows),
-            encoded.names().size(), 1);
+        LabeledData data = LabeledData.regression(encoded.features(),
+            Arrays.copyOf(targets, rows * labelIndices.length), encoded.names().size(), labelIndices.length);
         return new CsvDataset(data, encoded.names(), label, List.of(), encoded.categories());
       }
       int[] y = Arrays.copyOf(labels, rows);
@@ -461,13 +507,13 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
               + "learn from or fill it with (drop the column)");
         }
       }
-      int read = columns.size() - 1;
+      int read = columns.size() - labelIndices.length;
       List<String> names = new ArrayList<>();
       Map<String, List<String>> categories = new LinkedHashMap<>();
       int[][] renumbered = new int[columns.size()][]; // a column of categories: each id's feature
       for (int c = 0; c < columns.size(); c++) {
         String column = columns.get(c);
-        if (c == labelIndex) {
+        if (isLabel[c]) {
           continue;
         }
         if (text[c] == null) {
@@ -497,7 +543,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
         int from = row * read;
         int to = row * width;
         for (int c = 0; c < columns.size(); c++) {
-          if (c == labelIndex) {
+          if (isLabel[c]) {
             continue;
           }
           float v = features[from++];
@@ -536,8 +582,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, String lab
       if (classes.fixed()) {
         return classes.values();
       }
-      String column = "label column '" + columns.get(labelIndex) + "'" + (labelSpec == null ? " (the last; none was "
-          + "named)" : "");
+      String column = "label column '" + columns.get(labelIndices[0]) + "'" + (labelSpecs == null ? " (the last; none "
+          + "was named)" : "");
       List<String> found = classes.values();
       if (found.size() < 2) {
         throw new InvalidFileException(file, column + " holds one class only ('" + found.get(0)

@@ -6,7 +6,9 @@ import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Standardizer;
 import io.jgrad.nn.Module;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * How a regression model does on a data set, in the targets' units (scikit-learn's definitions): mean squared error,
@@ -26,6 +28,11 @@ public record RegressionReport(long examples, double mse, double mae, double r2)
    * are mapped back through {@code targetScale} (the standardisation the targets were trained in; null: none) first.
    */
   public static RegressionReport of(Module model, DataLoader data, Standardizer targetScale) {
+    return average(perTarget(model, data, targetScale));
+  }
+
+  /** {@link #of(Module, DataLoader, Standardizer)} for each target column on its own ({@link #perTarget}). */
+  public static List<RegressionReport> perTarget(Module model, DataLoader data, Standardizer targetScale) {
     int width = data.data().targetSize();
     int n = data.data().size();
     float[] outputs = new float[n * width];
@@ -53,15 +60,46 @@ public record RegressionReport(long examples, double mse, double mae, double r2)
       targetScale.invertInPlace(outputs);
       targetScale.invertInPlace(targets);
     }
-    return of(outputs, targets, width);
+    return perTarget(outputs, targets, width);
+  }
+
+  /**
+   * The report of all the columns from each one's ({@link #perTarget}), scikit-learn's {@code
+   * multioutput="uniform_average"}: every column has the same rows, so the errors over every value are the columns'
+   * means, as R² is by definition.
+   */
+  public static RegressionReport average(List<RegressionReport> columns) {
+    if (columns.isEmpty() || columns.stream().anyMatch(c -> c.examples != columns.get(0).examples)) {
+      throw new IllegalArgumentException("no columns, or columns of different lengths, to average");
+    }
+    return new RegressionReport(columns.get(0).examples, columns.stream().mapToDouble(RegressionReport::mse).average()
+        .orElseThrow(), columns.stream().mapToDouble(RegressionReport::mae).average().orElseThrow(),
+        columns.stream().mapToDouble(RegressionReport::r2).average().orElseThrow());
+  }
+
+  /**
+   * Each target column's own report, as scikit-learn's metrics with {@code multioutput="raw_values"}: the report
+   * of column c is {@link #of(float[], float[], int)} of that column alone.
+   */
+  public static List<RegressionReport> perTarget(float[] outputs, float[] targets, int width) {
+    checkShapes(outputs, targets, width);
+    int n = targets.length / width;
+    List<RegressionReport> columns = new ArrayList<>(width);
+    for (int c = 0; c < width; c++) {
+      float[] output = new float[n];
+      float[] target = new float[n];
+      for (int i = 0; i < n; i++) {
+        output[i] = outputs[i * width + c];
+        target[i] = targets[i * width + c];
+      }
+      columns.add(of(output, target, 1));
+    }
+    return columns;
   }
 
   /** From outputs computed elsewhere: N × {@code width} predictions and targets, row-major, in the same units. */
   public static RegressionReport of(float[] outputs, float[] targets, int width) {
-    if (outputs.length != targets.length || width < 1 || targets.length % width != 0) {
-      throw new IllegalArgumentException(outputs.length + " outputs and " + targets.length + " targets are not N × "
-          + width);
-    }
+    checkShapes(outputs, targets, width);
     int n = targets.length / width;
     if (n == 0) {
       return new RegressionReport(0, Double.NaN, Double.NaN, Double.NaN);
@@ -88,5 +126,12 @@ public record RegressionReport(long examples, double mse, double mae, double r2)
       r2 += total > 0 ? 1 - residual / total : residual == 0 ? 1 : 0;
     }
     return new RegressionReport(n, squares / targets.length, absolutes / targets.length, r2 / width);
+  }
+
+  private static void checkShapes(float[] outputs, float[] targets, int width) {
+    if (outputs.length != targets.length || width < 1 || targets.length % width != 0) {
+      throw new IllegalArgumentException(outputs.length + " outputs and " + targets.length + " targets are not N × "
+          + width);
+    }
   }
 }

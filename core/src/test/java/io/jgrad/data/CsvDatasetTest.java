@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -210,6 +211,7 @@ class CsvDatasetTest {
       assertArrayEquals(new float[] {3, 10, 4, 2, 2, 0.5f}, t.data().features(), column);
       assertEquals(List.of("rooms", "age"), t.featureNames(), column);
       assertEquals("price", t.labelColumn(), column);
+      assertEquals(List.of("price"), t.labelColumns(), column);
       assertEquals(List.of(), t.classNames(), column);
     }
     CsvDataset picked = CsvDataset.readRegression(f, "price").select(List.of("age", "rooms"));
@@ -217,6 +219,80 @@ class CsvDatasetTest {
     assertArrayEquals(new float[] {250000.5f, -1000, 7}, picked.data().targets());
     // One distinct value a row and non-integers, which a classification refuses, are what a target holds.
     assertEquals(1, CsvDataset.readRegression(file("x,y", "1,5", "2,5"), null).data().targetSize());
+  }
+
+  /**
+   * Several target columns (scikit-learn's multi-output regression): named or by index in any order and mixed, each row
+   * carries their values in the order asked for, and every other column is a feature.
+   */
+  @Test
+  void aRegressionTableOfSeveralTargetsCarriesThemInTheOrderAsked() throws IOException {
+    Path f = file("rooms,price,age,rent", "3,250000.5,10,900", "4,-1e3,2,1200.25", "2,7,0.5,NA");
+    assertEquals(f + ": line 4, the target ('rent') is 'NA', not a number", assertThrows(InvalidFileException.class,
+        () -> CsvDataset.readRegression(f, List.of("rent", "price"), Map.of(), CsvDataset.Missing.AS_NAN))
+        .getMessage());
+    Path g = file("rooms,price,age,rent", "3,250000.5,10,900", "4,-1e3,2,1200.25", "2,7,0.5,0");
+    for (List<String> columns : List.of(List.of("rent", "price"), List.of("3", "1"), List.of("-1", "price"))) {
+      CsvDataset t = CsvDataset.readRegression(g, columns, Map.of(), CsvDataset.Missing.REFUSED);
+      assertEquals(2, t.data().targetSize(), columns.toString());
+      assertArrayEquals(new float[] {900, 250000.5f, 1200.25f, -1000, 0, 7}, t.data().targets(), columns.toString());
+      assertArrayEquals(new float[] {3, 10, 4, 2, 2, 0.5f}, t.data().features(), columns.toString());
+      assertEquals(List.of("rooms", "age"), t.featureNames(), columns.toString());
+      assertEquals(List.of("rent", "price"), t.labelColumns(), columns.toString());
+      assertEquals("a table of 2 target columns: see labelColumns()",
+          assertThrows(IllegalStateException.class, t::labelColumn).getMessage());
+      assertArrayEquals(new float[] {900, 250000.5f, 1200.25f, -1000, 0, 7},
+          t.select(List.of("age", "rooms")).data().targets(), columns.toString());
+    }
+    // Without a header: the indices name the targets, the other columns are features in their order.
+    CsvDataset bare = CsvDataset.readRegression(file("1,2,3,4", "5,6,7,8"), List.of("0", "2"), Map.of(),
+        CsvDataset.Missing.REFUSED);
+    assertEquals(List.of("0", "2"), bare.labelColumns());
+    assertEquals(List.of("1", "3"), bare.featureNames());
+    assertArrayEquals(new float[] {1, 3, 5, 7}, bare.data().targets());
+    assertArrayEquals(new float[] {2, 4, 6, 8}, bare.data().features());
+  }
+
+  /** More targets than the reader's first buffer holds, over a few rows: every value in its place. */
+  @Test
+  void manyTargetColumnsAreAllCarried() throws IOException {
+    int targets = 150;
+    StringBuilder header = new StringBuilder("x");
+    List<String> columns = new ArrayList<>();
+    for (int t = 0; t < targets; t++) {
+      header.append(",t").append(t);
+      columns.add("t" + t);
+    }
+    String[] lines = new String[4];
+    lines[0] = header.toString();
+    for (int row = 0; row < 3; row++) {
+      StringBuilder line = new StringBuilder(Integer.toString(row));
+      for (int t = 0; t < targets; t++) {
+        line.append(',').append(row * 1000 + t);
+      }
+      lines[row + 1] = line.toString();
+    }
+    CsvDataset table = CsvDataset.readRegression(file(lines), columns, Map.of(), CsvDataset.Missing.REFUSED);
+    float[] y = table.data().targets();
+    assertEquals(3 * targets, y.length);
+    for (int i = 0; i < y.length; i++) {
+      assertEquals((i / targets) * 1000 + i % targets, y[i], 0, "value " + i);
+    }
+    assertArrayEquals(new float[] {0, 1, 2}, table.data().features());
+  }
+
+  @Test
+  void targetColumnsNamedTwiceOrLeavingNoFeatureAreRefused() throws IOException {
+    Path f = file("x,a,b", "1,2,3");
+    assertEquals(f + ": column 2 ('b') is named twice as a target", assertThrows(InvalidFileException.class,
+        () -> CsvDataset.readRegression(f, List.of("b", "-1"), Map.of(), CsvDataset.Missing.REFUSED)).getMessage());
+    assertEquals(f + ": every column is a target: at least one feature is needed", assertThrows(
+        InvalidFileException.class, () -> CsvDataset.readRegression(f, List.of("x", "a", "b"), Map.of(),
+            CsvDataset.Missing.REFUSED)).getMessage());
+    assertEquals(f + ": no column 'c' in the header (x, a, b)", assertThrows(InvalidFileException.class,
+        () -> CsvDataset.readRegression(f, List.of("a", "c"), Map.of(), CsvDataset.Missing.REFUSED)).getMessage());
+    assertEquals("no target column named", assertThrows(IllegalArgumentException.class,
+        () -> CsvDataset.readRegression(f, List.of(), Map.of(), CsvDataset.Missing.REFUSED)).getMessage());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.jgrad.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Worked examples whose figures scikit-learn's mean_squared_error, mean_absolute_error and r2_score give too. */
@@ -30,6 +31,24 @@ class RegressionReportTest {
     assertEquals(0.375, r.mse(), 1e-15);
     assertEquals(0.375, r.mae(), 1e-15);
     assertEquals(0.3, r.r2(), 1e-15);
+  }
+
+  /** Each column on its own, as r2_score(…, multioutput="raw_values") and its kin give them; their mean, the whole. */
+  @Test
+  void eachTargetColumnScoredOnItsOwn() {
+    float[] outputs = OUTPUTS.clone();
+    outputs[1] = 6;
+    List<RegressionReport> columns = RegressionReport.perTarget(outputs, TARGETS, 2);
+    assertEquals(2, columns.size());
+    assertEquals(new RegressionReport(4, 0.5, 0.5, 0.6), columns.get(0));
+    assertEquals(new RegressionReport(4, 0.25, 0.25, 0), columns.get(1));
+    RegressionReport whole = RegressionReport.of(outputs, TARGETS, 2);
+    RegressionReport averaged = RegressionReport.average(columns);
+    assertEquals(4, averaged.examples());
+    assertEquals(whole.r2(), averaged.r2(), 1e-15);
+    assertEquals(whole.mse(), averaged.mse(), 1e-15);
+    assertEquals(whole.mae(), averaged.mae(), 1e-15);
+    assertThrows(IllegalArgumentException.class, () -> RegressionReport.perTarget(new float[3], new float[4], 2));
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +22,9 @@ import java.util.Map;
  *
  * @param test the test table (with {@code train}'s columns, found by name, and classes), or null to hold out
  *     {@code testSplit} ({@link HeldOut})
- * @param labelColumn a header name or a 0-based index, as {@link CsvDataset#read(Path, String)} takes it
- * @param regression whether the label column holds values to fit ({@link CsvDataset#readRegression}) or classes
+ * @param labelColumn a header name or a 0-based index, as {@link CsvDataset#read(Path, String)} takes it; for
+ *     regression, one or several separated by commas ({@link #targetColumns}); null: the last column
+ * @param regression whether the label columns hold values to fit ({@link CsvDataset#readRegression}) or classes
  * @param impute how missing feature cells are filled ({@link TrainingData} learns the values from the training part),
  *     or null to refuse them
  */
@@ -37,15 +39,28 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
   /** The label column a checkpoint records when none was named: the last. */
   static final String LAST_COLUMN = "-1";
 
+  /**
+   * The target columns {@code --label-column} names for regression, comma-separated (a header name that holds a comma
+   * is named by its index).
+   */
+  static List<String> targetColumns(String spec) {
+    List<String> columns = Arrays.stream(spec.split(",", -1)).map(String::strip).toList();
+    if (columns.contains("")) {
+      throw new IllegalArgumentException("--label-column '" + spec + "' names an empty column (targets are separated "
+          + "by single commas)");
+    }
+    return columns;
+  }
+
   /** The label column recorded in a table's model file (the last where none is recorded), for eval and predict. */
   static String recordedLabelColumn(Path model) {
     return TrainingCheckpoint.recordedConfig(model).getOrDefault(LABEL_COLUMN, LAST_COLUMN);
   }
 
   /**
-   * Both parts, unstandardised, and the names of the classes (a regression table's: its target column's), of the
-   * features and the categories of the columns of text ({@link CsvDataset#categories}), and the label column as the
-   * table names it (its header name, or its 0-based index without a header).
+   * Both parts, unstandardised, and the names of the classes (a regression table's: its target columns'), of the
+   * features and the categories of the columns of text ({@link CsvDataset#categories}), and the label columns as the
+   * table names them (header names, or 0-based indices without a header), as {@code --label-column} takes them.
    */
   record Parts(TrainTestSplit split, List<String> classNames, List<String> featureNames,
       Map<String, List<String>> categories, String labelColumn) {}
@@ -74,22 +89,26 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
   /** Both parts, missing feature cells NaN where they are to be imputed. */
   Parts read() {
     CsvDataset.Missing missing = impute != null ? CsvDataset.Missing.AS_NAN : CsvDataset.Missing.REFUSED;
-    CsvDataset table = regression ? CsvDataset.readRegression(train, labelColumn, Map.of(), missing)
+    CsvDataset table = regression
+        ? CsvDataset.readRegression(train, labelColumn == null ? null : targetColumns(labelColumn), Map.of(), missing)
         : CsvDataset.read(train, labelColumn, null, Map.of(), missing);
-    List<String> classNames = regression ? List.of(table.labelColumn()) : table.classNames();
+    List<String> classNames = regression ? table.labelColumns() : table.classNames();
+    // A target named by a header that holds a comma is found again as the last column (it is one only by default).
+    String recorded = table.labelColumns().stream().anyMatch(c -> regression && c.contains(",")) ? LAST_COLUMN
+        : String.join(",", table.labelColumns());
     if (test == null) {
       return new Parts(HeldOut.split(train, table.data(), testSplit, "rows"), classNames, table.featureNames(),
-          table.categories(), table.labelColumn());
+          table.categories(), recorded);
     }
     CsvDataset tests;
     try { // the training table's columns and categories, found by name as eval finds a model's
-      tests = (regression ? CsvDataset.readRegression(test, table.labelColumn(), table.categories(), missing)
+      tests = (regression ? CsvDataset.readRegression(test, table.labelColumns(), table.categories(), missing)
           : CsvDataset.read(test, table.labelColumn(), table.classNames(), table.categories(), missing))
           .select(table.featureNames());
     } catch (IllegalArgumentException e) {
       throw new InvalidFileException(test.toString(), e.getMessage(), e);
     }
     return new Parts(new TrainTestSplit(table.data(), tests.data()), classNames, table.featureNames(),
-        table.categories(), table.labelColumn());
+        table.categories(), recorded);
   }
 }

@@ -24,14 +24,15 @@ import picocli.CommandLine.Option;
 /**
  * {@code jgrad eval}: a model file on a data set's test part. Prints JSON lines: one per class (precision, recall, F1,
  * support), the confusion matrix, then a summary ({@code event:"eval"}) last; a regression model's summary alone, with
- * its errors and R² in the target's units.
+ * its errors and R² in the targets' units ({@link RegressionFigures}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Evaluate a model file: accuracy, top-k, confusion matrix, per-class precision/recall/F1.",
     footer = {"The loss is plain cross-entropy: for a model trained with label smoothing (train's default) it differs "
         + "from the test_loss train reported, which includes the smoothing.",
-        "A regression model (train --task regression) is scored by mse, rmse and mae in its target's units, and r2 (1 "
-        + "for a perfect fit, 0 for predicting the mean)."})
+        "A regression model (train --task regression) is scored by mse, rmse and mae in its targets' units, and r2 (1 "
+        + "for a perfect fit, 0 for predicting the mean); a model of several targets by their averages and, under "
+        + "per_target, each target's own."})
 final class EvalCommand implements Callable<Integer> {
 
   @Mixin ModelFileOption modelFile;
@@ -45,7 +46,8 @@ final class EvalCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
-      + "0-based index (default: the one the model was trained with)")
+      + "0-based index (a regression model's target columns, comma-separated) (default: the ones the model was trained "
+      + "with)")
   String labelColumn;
 
   @Option(names = "--top-k", description = "also report top-K accuracy (default: " + DEFAULT_TOP_K + " for a model "
@@ -143,35 +145,34 @@ final class EvalCommand implements Callable<Integer> {
     LabeledData test = table(model, description);
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(model, backend)) {
-      RegressionReport report = predictor.evaluateRegression(test);
+      List<String> targets = description.classNames();
+      List<RegressionReport> columns = predictor.evaluateRegressionPerTarget(test);
       Map<String, Object> s = summary(model, name, backend);
-      s.put("target", description.classNames().get(0));
-      s.put("examples", report.examples());
-      s.put("mse", report.mse());
-      s.put("rmse", report.rmse());
-      s.put("mae", report.mae());
-      s.put("r2", report.r2());
+      s.put(targets.size() == 1 ? "target" : "targets", targets.size() == 1 ? targets.get(0) : targets);
+      s.put("examples", columns.get(0).examples());
+      s.putAll(RegressionFigures.of(columns, targets, ""));
       System.out.println(JsonLine.of(s));
     }
     return 0;
   }
 
   /**
-   * Every row of the --data table, read with the model's classes (or, for a regression model, its target), label column
-   * and feature columns.
+   * Every row of the --data table, read with the model's classes, label column and feature columns (a regression
+   * model's target columns are those it names its outputs after, unless --label-column names others).
    */
   private LabeledData table(Path model, ModelFile description) {
     if (data == null) {
       throw new IllegalArgumentException(model + " was trained on a CSV table: pass the one to evaluate on as --data "
           + "FILE.csv");
     }
-    String column = labelColumn != null ? labelColumn : CsvFiles.recordedLabelColumn(model);
     // Missing cells as NaN for a model that fills them (the Predictor does, with the training part's values).
     CsvDataset.Missing missing = description.fill().length != 0 ? CsvDataset.Missing.AS_NAN
         : CsvDataset.Missing.REFUSED;
     CsvDataset table = description.isRegression()
-        ? CsvDataset.readRegression(data, column, description.categories(), missing)
-        : CsvDataset.read(data, column, description.classNames(), description.categories(), missing);
+        ? CsvDataset.readRegression(data, labelColumn != null ? CsvFiles.targetColumns(labelColumn)
+            : description.classNames(), description.categories(), missing)
+        : CsvDataset.read(data, labelColumn != null ? labelColumn : CsvFiles.recordedLabelColumn(model),
+            description.classNames(), description.categories(), missing);
     if (description.featureNames().isEmpty()) {
       return table.data();
     }

@@ -3,6 +3,7 @@ package io.jgrad.examples;
 import io.jgrad.Backend;
 import io.jgrad.tools.InputFiles;
 import io.jgrad.tools.JsonLine;
+import io.jgrad.tools.ModelFile;
 import io.jgrad.tools.Prediction;
 import io.jgrad.tools.PredictionFields;
 import io.jgrad.tools.Predictor;
@@ -49,9 +50,12 @@ final class PredictCommand implements Callable<Integer> {
       InputFiles.CsvUnits units =
           Datasets.find(trainedOn).filter(Datasets::images).isPresent() ? InputFiles.CsvUnits.PIXELS
               : InputFiles.CsvUnits.ANY;
-      // A table's model reads a header's columns by name and skips the label, as eval reads the table.
+      // A table's model reads a header's columns by name and skips the label (a regression model's targets, named as
+      // its outputs are), as eval reads the table.
+      ModelFile description = predictor.description();
       InputFiles.TableColumns table = Datasets.find(trainedOn).filter(d -> !d.images()).isPresent()
-          ? InputFiles.TableColumns.of(predictor.description(), CsvFiles.recordedLabelColumn(modelFile.path))
+          ? InputFiles.TableColumns.of(description, description.isRegression() ? description.classNames()
+              : List.of(CsvFiles.recordedLabelColumn(modelFile.path)))
           : null;
       InputFiles.Examples examples =
           InputFiles.read(inputs, predictor.description().architecture().inputShape(), units, table);

@@ -95,12 +95,13 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
       + "0-based index (default: the last); its values, text or integers, are the classes (with --task regression, "
-      + "numbers to fit)")
+      + "numbers to fit; several target columns comma-separated, fitted together by one MLP of as many outputs)")
   String labelColumn;
 
   @Option(names = "--task", description = "csv: classification (the label column's values are classes) or regression "
-      + "(they are numbers to fit: an MLP of one output, trained on the mean squared error of the standardised target; "
-      + "the summary reports test RMSE, MAE and R² in the target's units) (default: classification)")
+      + "(they are numbers to fit: an MLP of one output a target column, trained on the mean squared error of the "
+      + "standardised targets; the summary reports test RMSE, MAE and R² in the targets' units, R² averaged over the "
+      + "targets and each target's own beside) (default: classification)")
   Task task;
 
   @Option(names = "--impute", paramLabel = "STRATEGY", description = "csv: fill missing feature cells (empty, NA, NaN, "
@@ -420,11 +421,9 @@ final class TrainCommand implements Callable<Integer> {
         if (trainer.replayedSteps() > 0) {
           summaryContext.put("replayed_steps", trainer.replayedSteps());
         }
-        if (regression) { // in the target's units, as eval reports them
-          RegressionReport fit = RegressionReport.of(model, test, split.targetScale());
-          restored.put("test_rmse", fit.rmse());
-          restored.put("test_mae", fit.mae());
-          restored.put("test_r2", fit.r2());
+        if (regression) { // in the targets' units, as eval reports them
+          restored.putAll(RegressionFigures.of(RegressionReport.perTarget(model, test, split.targetScale()),
+              split.classNames(), "test_"));
         }
         System.out.println(summary(summaryContext, history, trainer.completedEpochs(), start, restored, regression));
         model.close();
@@ -550,6 +549,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException((modelKind == ModelKind.CNN ? "--model cnn" : "--augment on")
           + " needs images; --dataset csv is a table: train an MLP on it (--model mlp, the default)");
     }
+    labels(); // a list of targets with an empty name is refused before the table is read
     if (task == Task.REGRESSION && classWeights != null) {
       throw new IllegalArgumentException("--class-weights is for classes; --task regression fits values");
     }
@@ -581,6 +581,11 @@ final class TrainCommand implements Callable<Integer> {
   private ImageFiles imageFiles() {
     int[] side = imageSide();
     return new ImageFiles(data, testData, heldOutFraction(), side[0], side[1]);
+  }
+
+  /** How many label columns a row of the table holds: the targets --label-column names for regression, else one. */
+  private int labels() {
+    return task == Task.REGRESSION && labelColumn != null ? CsvFiles.targetColumns(labelColumn).size() : 1;
   }
 
   private CsvFiles csvFiles() {
@@ -700,7 +705,7 @@ final class TrainCommand implements Callable<Integer> {
     // small either way.
     int[] shape = ds.known() ? ds.inputShape(ds.featureSize())
         : ds == Datasets.IMAGES ? imageFiles().firstShape()
-        : new int[] {CsvFiles.cellsInFirstRow(data) - 1};
+        : new int[] {CsvFiles.cellsInFirstRow(data) - labels()};
     int features = shape == null ? 0 : Arrays.stream(shape).reduce(1, Math::multiplyExact);
     if (warmUpSteps == 0 || !backend.name().startsWith("cpu") || features < 1) {
       return JitWarmUp.none();

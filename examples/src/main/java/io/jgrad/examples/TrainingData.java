@@ -20,8 +20,8 @@ import java.util.Map;
  * @param featureNames a table's feature columns, in the input's order; empty for images
  * @param targetScale the targets' standardisation, one channel a target, for regression data; null for classes
  * @param categories a table's columns of text, each with the categories of its one-hot features; empty for images
- * @param labelColumn a table's label column as the table names it (its header name, or its index without one); null
- *     for images
+ * @param labelColumn a table's label columns as the table names them (header names, or indices without a header),
+ *     comma-separated as {@code --label-column} takes them; null for images
  * @param imputer what filled a table's missing values (before standardisation); null where none were to be filled
  */
 record TrainingData(LabeledData train, LabeledData validation, LabeledData test, Standardizer standardizer,

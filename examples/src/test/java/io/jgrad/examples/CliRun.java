@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,6 +55,35 @@ public record CliRun(int code, String out, String err) {
   public Map<String, String> summary() throws IOException {
     List<String> lines = lines();
     return fields(lines.get(lines.size() - 1));
+  }
+
+  /**
+   * The fields holding a value (not an object or array) of the object inside one JSON line that {@code path} names,
+   * object by object ({@code object(line, "per_target", "price")}), in order; empty where there is none.
+   */
+  public static Map<String, String> object(String line, String... path) throws IOException {
+    try (JsonParser p = new JsonFactory().createParser(line)) {
+      assertEquals(JsonToken.START_OBJECT, p.nextToken());
+      return object(p, path, 0);
+    }
+  }
+
+  /** The rest of the object {@code p} is inside, or of the object in it named {@code path[depth]}. */
+  private static Map<String, String> object(JsonParser p, String[] path, int depth) throws IOException {
+    Map<String, String> fields = new LinkedHashMap<>();
+    Map<String, String> found = Map.of();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.getCurrentName();
+      JsonToken value = p.nextToken();
+      if (depth < path.length && name.equals(path[depth]) && value == JsonToken.START_OBJECT) {
+        found = object(p, path, depth + 1);
+      } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+        p.skipChildren();
+      } else {
+        fields.put(name, p.getValueAsString());
+      }
+    }
+    return depth == path.length ? fields : found;
   }
 
   /** The top-level fields of one JSON line; nested objects and arrays are skipped. */

@@ -56,33 +56,35 @@ public final class InputFiles {
 
   /**
    * The columns of a model trained on a table ({@link io.jgrad.data.CsvDataset}): a CSV file with a header is read by
-   * the header's names, in the model's order, other columns left out; in a file without one, a row one value longer
-   * than the input holds the label too, and that cell is left out.
+   * the header's names, in the model's order, other columns left out; in a file without one, a row as many values
+   * longer than the input as there are label columns holds the labels too, and those cells are left out.
    *
    * @param features the input's columns by name, in order ({@link ModelFile#featureNames}); column indices, or none,
    *     where the table had no header
-   * @param label the table's label column: a header name, or a 0-based index (negative from the end)
+   * @param labels the table's label column (a regression model's target columns): each a header name, or a 0-based
+   *     index (negative from the end); none where rows hold the features alone
    * @param categories the table's columns of text, each one-hot encoded into the features {@code column_category}
    *     ({@link ModelFile#categories}); a file for such a model needs a header
    * @param fill each feature's value where its cell is missing ({@link ModelFile#fill}; {@link CsvLine#isMissing}),
    *     or empty: a missing cell is then refused
    */
-  public record TableColumns(List<String> features, String label, Map<String, List<String>> categories,
+  public record TableColumns(List<String> features, List<String> labels, Map<String, List<String>> categories,
       float[] fill) {
     public TableColumns {
       features = List.copyOf(features);
+      labels = List.copyOf(labels);
       categories = Collections.unmodifiableMap(new LinkedHashMap<>(categories)); // in the model's column order
       fill = fill.clone();
     }
 
     /** A table's columns without text columns. */
-    public TableColumns(List<String> features, String label) {
-      this(features, label, Map.of(), new float[0]);
+    public TableColumns(List<String> features, List<String> labels) {
+      this(features, labels, Map.of(), new float[0]);
     }
 
-    /** The columns of the table {@code model} was trained on, read with {@code label} as its label column. */
-    public static TableColumns of(ModelFile model, String label) {
-      return new TableColumns(model.featureNames(), label, model.categories(), model.fill());
+    /** The columns of the table {@code model} was trained on, read with {@code labels} as its label columns. */
+    public static TableColumns of(ModelFile model, List<String> labels) {
+      return new TableColumns(model.featureNames(), labels, model.categories(), model.fill());
     }
 
     @Override
@@ -198,7 +200,7 @@ public final class InputFiles {
   }
 
   private static List<float[]> csv(Path file, int features, CsvUnits units, TableColumns table) {
-    String labelColumn = table == null ? null : table.label();
+    List<String> labelColumns = table == null ? List.of() : table.labels();
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -238,11 +240,17 @@ public final class InputFiles {
         }
         List<String> all = cells;
         cells = new ArrayList<>(Arrays.stream(picks).mapToObj(all::get).toList());
-      } else if (labelColumn != null && cells.size() == features + 1) {
-        cells.remove(labelIndex(file, labelColumn, header, cells.size()));
+      } else if (!labelColumns.isEmpty() && cells.size() == features + labelColumns.size()) {
+        int width = cells.size();
+        List<String> named = header;
+        int[] at = labelColumns.stream().mapToInt(label -> labelIndex(file, label, named, width)).sorted().toArray();
+        for (int i = at.length - 1; i >= 0; i--) {
+          cells.remove(at[i]);
+        }
       }
       float[] row = new float[cells.size()];
-      String labelHint = row.length == features + 1 ? " (a label column? give the features alone)" : "";
+      String labelHint = row.length > features && row.length <= features + Math.max(1, labelColumns.size())
+          ? " (" + (labelColumns.size() > 1 ? "target columns" : "a label column") + "? give the features alone)" : "";
       for (int i = 0; i < row.length; i++) {
         if (table != null && CsvLine.isMissing(cells.get(i)) && row.length == features) {
           if (fill.length == 0) {
@@ -285,29 +293,36 @@ public final class InputFiles {
   }
 
   /**
-   * Whether a first row names the columns: it holds the label column's name, or a value that is not a number (a table's
+   * Whether a first row names the columns: it holds a label column's name, or a value that is not a number (a table's
    * label, text in a row of data, does not count; nor does a row of a table whose label is named and not in it).
    */
   private static boolean isHeader(List<String> cells, TableColumns table, int features) {
     if (table != null && table.named() && cells.containsAll(table.features())) {
       return true;
     }
-    String labelColumn = table == null ? null : table.label();
-    List<String> values = new ArrayList<>(cells);
-    if (labelColumn != null && cells.size() == features + 1) {
-      if (cells.contains(labelColumn)) {
-        return true;
-      }
-      try {
-        int i = Integer.parseInt(labelColumn);
-        values.remove(i < 0 ? cells.size() + i : i);
-      } catch (NumberFormatException e) {
-        return false; // a header would name the label column: a row of data, whose label cannot be found
-      } catch (IndexOutOfBoundsException e) {
-        // an index outside the row: every value counts
+    List<String> labelColumns = table == null ? List.of() : table.labels();
+    boolean[] label = new boolean[cells.size()];
+    if (!labelColumns.isEmpty() && cells.size() == features + labelColumns.size()) {
+      for (String column : labelColumns) {
+        int i;
+        try {
+          i = Integer.parseInt(column); // an index, whatever text a cell of data holds
+        } catch (NumberFormatException e) {
+          // A name: a header would hold it; a row of data without it has labels that cannot be found.
+          return cells.contains(column);
+        }
+        int at = i < 0 ? cells.size() + i : i;
+        if (at >= 0 && at < cells.size()) {
+          label[at] = true;
+        } // an index outside the row: every value counts
       }
     }
-    return values.stream().anyMatch(v -> CsvLine.number(v) == null);
+    for (int i = 0; i < cells.size(); i++) {
+      if (!label[i] && CsvLine.number(cells.get(i)) == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Where each of the model's columns is in {@code header}: a one-hot feature's, its column of text. */

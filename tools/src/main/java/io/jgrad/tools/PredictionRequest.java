@@ -36,7 +36,7 @@ final class PredictionRequest {
 
   private PredictionRequest(ModelFile model) {
     this.model = model;
-    this.table = InputFiles.TableColumns.of(model, ""); // no label: an instance is its features alone
+    this.table = InputFiles.TableColumns.of(model, List.of()); // no label: an instance is its features alone
     this.features = model.architecture().featureSize();
     this.fill = model.fill();
     this.oneHot = table.oneHot();

@@ -137,14 +137,19 @@ public final class Predictor implements AutoCloseable {
    * gives it): mean squared and absolute error and R², in the targets' units.
    */
   public RegressionReport evaluateRegression(LabeledData raw) {
+    return RegressionReport.average(evaluateRegressionPerTarget(raw));
+  }
+
+  /** {@link #evaluateRegression} of each target on its own, in the model's order of targets. */
+  public List<RegressionReport> evaluateRegressionPerTarget(LabeledData raw) {
     int features = description.architecture().featureSize();
     int outputs = description.architecture().classes();
     if (raw.featureSize() != features || !raw.isRegression() || raw.targetSize() != outputs) {
       throw new IllegalArgumentException("the model reads " + features + " features into " + outputs + " target"
           + (outputs == 1 ? "" : "s") + "; the data have " + raw.featureSize() + " features and "
-          + (raw.isRegression() ? raw.targetSize() + " targets" : "class labels"));
+          + (raw.isRegression() ? raw.targetSize() + " target" + (raw.targetSize() == 1 ? "" : "s") : "class labels"));
     }
-    return RegressionReport.of(values(raw.features()), raw.targets(), outputs);
+    return RegressionReport.perTarget(values(raw.features()), raw.targets(), outputs);
   }
 
   /**

@@ -148,13 +148,13 @@ class InputFilesTest {
 
   /** A model of a table without a header: its columns are indices, read in order. */
   private static InputFiles.TableColumns labelled(String label) {
-    return new InputFiles.TableColumns(List.of("0", "1"), label);
+    return new InputFiles.TableColumns(List.of("0", "1"), List.of(label));
   }
 
   /** A table's model finds its columns by the header's names, in any order, and leaves the others out. */
   @Test
   void aTablesColumnsAreFoundByTheHeadersNames() throws IOException {
-    InputFiles.TableColumns columns = new InputFiles.TableColumns(List.of("x", "y"), "species");
+    InputFiles.TableColumns columns = new InputFiles.TableColumns(List.of("x", "y"), List.of("species"));
     Path reordered = Files.writeString(dir.resolve("reordered.csv"), "id,y,species,x\n\"7, a\",2,setosa,1\n8,4,b,3\n");
     assertArrayEquals(new float[] {1, 2, 3, 4},
         InputFiles.read(List.of(reordered), new int[] {2}, InputFiles.CsvUnits.ANY, columns).features());
@@ -180,25 +180,26 @@ class InputFilesTest {
   void missingCellsTakeTheModelsFillValuesOrAreRefusedWithoutThem() throws IOException {
     List<String> names = List.of("size", "color_blue", "color_red");
     Map<String, List<String>> colors = Map.of("color", List.of("blue", "red"));
-    InputFiles.TableColumns imputed = new InputFiles.TableColumns(names, "species", colors, new float[] {2.5f, 0, 1});
+    InputFiles.TableColumns imputed = new InputFiles.TableColumns(names, List.of("species"), colors,
+        new float[] {2.5f, 0, 1});
     Path rows = Files.writeString(dir.resolve("gaps.csv"), "color,species,size\n,a,NA\nblue,b,\nNaN,,4\n");
     assertArrayEquals(new float[] {2.5f, 0, 1, 2.5f, 1, 0, 4, 0, 1},
         InputFiles.read(List.of(rows), new int[] {3}, InputFiles.CsvUnits.ANY, imputed).features());
-    InputFiles.TableColumns refusing = new InputFiles.TableColumns(names, "species", colors, new float[0]);
+    InputFiles.TableColumns refusing = new InputFiles.TableColumns(names, List.of("species"), colors, new float[0]);
     InvalidFileException e = assertThrows(InvalidFileException.class,
         () -> InputFiles.read(List.of(rows), new int[] {3}, InputFiles.CsvUnits.ANY, refusing));
     assertEquals(rows + ": line 2, column 'size' is missing, and the model has no value to fill in (it was trained "
         + "without --impute)", e.getMessage());
     Path bare = Files.writeString(dir.resolve("bare-gaps.csv"), "1,2\n,3\n");
     assertArrayEquals(new float[] {1, 2, 0.5f, 3}, InputFiles.read(List.of(bare), new int[] {2},
-        InputFiles.CsvUnits.ANY, new InputFiles.TableColumns(List.of("0", "1"), "-1", Map.of(),
+        InputFiles.CsvUnits.ANY, new InputFiles.TableColumns(List.of("0", "1"), List.of("-1"), Map.of(),
             new float[] {0.5f, 0.25f})).features());
   }
 
   @Test
   void aColumnOfTextIsOneHotEncodedAsTheModelWasTrained() throws IOException {
     InputFiles.TableColumns columns = new InputFiles.TableColumns(List.of("size", "color_blue", "color_red"),
-        "species", Map.of("color", List.of("blue", "red")), new float[0]);
+        List.of("species"), Map.of("color", List.of("blue", "red")), new float[0]);
     Path rows = Files.writeString(dir.resolve("colors.csv"), "color,species,size\nred,a,1\n\"blue\",b,2\n");
     assertArrayEquals(new float[] {1, 0, 1, 2, 1, 0},
         InputFiles.read(List.of(rows), new int[] {3}, InputFiles.CsvUnits.ANY, columns).features());
@@ -220,8 +221,8 @@ class InputFilesTest {
     Map<String, List<String>> six = new java.util.LinkedHashMap<>();
     List<String> names = List.of("zeta", "alpha", "mu", "beta", "omega", "kappa");
     names.forEach(name -> six.put(name, List.of("v")));
-    InputFiles.TableColumns ordered = new InputFiles.TableColumns(names.stream().map(n -> n + "_v").toList(), "y", six,
-        new float[0]);
+    InputFiles.TableColumns ordered = new InputFiles.TableColumns(names.stream().map(n -> n + "_v").toList(),
+        List.of("y"), six, new float[0]);
     e = assertThrows(InvalidFileException.class,
         () -> InputFiles.read(List.of(numbers), new int[] {6}, InputFiles.CsvUnits.ANY, ordered));
     assertEquals(numbers + ": line 1 is a row without a header: the model one-hot encodes the columns zeta, alpha, mu, "
@@ -243,9 +244,30 @@ class InputFilesTest {
     Path first = Files.writeString(dir.resolve("first.csv"), "7,1,2\n8,3,4\n");
     assertArrayEquals(new float[] {1, 2, 3, 4},
         InputFiles.read(List.of(first), new int[] {2}, InputFiles.CsvUnits.ANY, labelled("0")).features());
+    // A cell whose text is the label's index is a value, not the header naming the label column.
+    Path zero = Files.writeString(dir.resolve("zero.csv"), "5,0,2\n6,3,4\n");
+    assertArrayEquals(new float[] {0, 2, 3, 4},
+        InputFiles.read(List.of(zero), new int[] {2}, InputFiles.CsvUnits.ANY, labelled("0")).features());
     InvalidFileException e = assertThrows(InvalidFileException.class,
         () -> InputFiles.read(List.of(bare), new int[] {2}, InputFiles.CsvUnits.ANY, labelled("species")));
     assertEquals(bare + ": rows of 3 values hold the features and a label, but the model's label column 'species' is "
         + "not in a header row", e.getMessage());
+  }
+
+  /** A model of several targets reads rows with all its target columns (by index or name) or none of them. */
+  @Test
+  void severalTargetColumnsAreLeftOutOfRowsThatHoldThem() throws IOException {
+    InputFiles.TableColumns byIndex = new InputFiles.TableColumns(List.of("1", "3"), List.of("2", "0"));
+    Path bare = Files.writeString(dir.resolve("targets.csv"), "10,1,20,2\n30,3,40,4\n5,6\n");
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6},
+        InputFiles.read(List.of(bare), new int[] {2}, InputFiles.CsvUnits.ANY, byIndex).features());
+    Path headed = Files.writeString(dir.resolve("headed.csv"), "rent,x,price,y\n10,1,20,2\n");
+    assertArrayEquals(new float[] {1, 2}, InputFiles.read(List.of(headed), new int[] {2}, InputFiles.CsvUnits.ANY,
+        new InputFiles.TableColumns(List.of("x", "y"), List.of("price", "rent"))).features());
+    Path oneShort = Files.writeString(dir.resolve("one-short.csv"), "1,2,3\n");
+    InvalidFileException e = assertThrows(InvalidFileException.class,
+        () -> InputFiles.read(List.of(oneShort), new int[] {2}, InputFiles.CsvUnits.ANY, byIndex));
+    assertEquals(oneShort + ": line 1 has 3 values, the model reads 2 (target columns? give the features alone)",
+        e.getMessage());
   }
 }

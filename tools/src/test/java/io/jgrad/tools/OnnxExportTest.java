@@ -153,6 +153,26 @@ class OnnxExportTest extends ScalarBackendTest {
     }
   }
 
+  /** A model of several targets gives each in its own units: the value output is N × targets. */
+  @Test
+  void aModelOfSeveralTargetsGivesEachInItsUnits() throws Exception {
+    MlpSpec three = new MlpSpec(new int[] {5}, new int[] {8}, "relu", 0, 3);
+    Standardizer st = Standardizer.of(5, new double[] {1, -2, 3, 0, 10}, new double[] {2, 0.5, 1, 3, 4});
+    Standardizer targets = Standardizer.of(3, new double[] {250, -3, 0.01}, new double[] {40, 2, 0.001});
+    List<String> names = List.of("price", "rent", "tax");
+    ModelFile description = ModelFile.of(three, st, names, "csv").regression(targets, names);
+    try (Predictor p = saved(description, three.build(backend, new Generator(8), new Generator(9)))) {
+      float[] x = uniform(6 * 5, 14);
+      float[][] out = run(OnnxExport.of(p.description(), p.model()), x, three.inputShape()).get("value");
+      float[] expected = p.values(x);
+      assertEquals(6, out.length);
+      for (int i = 0; i < expected.length; i++) {
+        float tolerance = 1e-5f * (float) targets.std()[i % 3] * 100; // the same relative tolerance each
+        assertEquals(expected[i], out[i / 3][i % 3], tolerance, "row " + i / 3 + ", target " + i % 3);
+      }
+    }
+  }
+
   /** A model trained with imputation fills NaN inputs with its fill values, in ONNX Runtime as in the Predictor. */
   @Test
   void missingValuesAreFilledAsThePredictorFillsThem() throws Exception {
