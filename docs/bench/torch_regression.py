@@ -1,13 +1,13 @@
 """PyTorch CPU reference for `jgrad train --dataset csv --task regression`: training and test CSV tables of numbers
 with a header and the targets in the last --targets columns (default 1), read with numpy, each feature and each target
 standardised with the training part's mean and std, then torch_recipe.py's recipe with one output a target and the mean
-squared error (the same MLP, 512-256 with dropout 0.2, AdamW, warmup + cosine; batch --batch). One JSON line per epoch;
+squared error, or --loss l1 or huber (--huber-delta, in the standardised targets' units) (the same MLP, 512-256 with dropout 0.2, AdamW, warmup + cosine; batch --batch). One JSON line per epoch;
 the summary gives the test MSE, RMSE, MAE and R² in the targets' units (averaged over the targets as scikit-learn's
 uniform average, and each target's own under per_target where there are several), scikit-learn's LinearRegression's R²
 on the same parts beside them, and samples_per_sec as the mean over epochs (as `jgrad train`'s).
 
 Run: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 docs/bench/torch_regression.py \
-         --train TRAIN.csv --test TEST.csv [--targets 1] [--epochs 10] [--batch 128] [--threads 2]
+         --train TRAIN.csv --test TEST.csv [--targets 1] [--loss mse] [--epochs 10] [--batch 128] [--threads 2]
 """
 import json
 import time
@@ -38,6 +38,8 @@ def main():
         ap.add_argument("--test", required=True)
         ap.add_argument("--batch", type=int, default=128)
         ap.add_argument("--targets", type=int, default=1)
+        ap.add_argument("--loss", choices=("mse", "l1", "huber"), default="mse")
+        ap.add_argument("--huber-delta", type=float, default=1.0)
     args = arguments(extra)
     x_train, y_train = read(args.train, args.targets)
     x_test, y_test = read(args.test, args.targets)
@@ -53,7 +55,7 @@ def main():
                        batch_size=args.batch, shuffle=True)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
     schedule = warmup_cosine(opt, args.epochs * len(train))
-    loss_fn = nn.MSELoss()
+    loss_fn = {"mse": nn.MSELoss(), "l1": nn.L1Loss(), "huber": nn.HuberLoss(delta=args.huber_delta)}[args.loss]
     rates = []
     for epoch in range(1, args.epochs + 1):
         t0 = time.perf_counter()
@@ -67,7 +69,7 @@ def main():
     error = predicted.astype(np.float64) - y_test
     each = [figures(error[:, t], y_test[:, t].astype(np.float64)) for t in range(args.targets)]
     summary = {"bench": "regression", "event": "summary", "backend": "torch", "threads": args.threads,
-               "torch": torch.__version__, "epochs": args.epochs}
+               "torch": torch.__version__, "epochs": args.epochs, "loss": args.loss}
     for figure in ("mse", "mae", "r2"):
         summary["test_" + figure] = float(np.mean([e[figure] for e in each]))
     summary["test_rmse"] = float(np.sqrt(summary["test_mse"]))

@@ -60,6 +60,12 @@ class LossTest extends ReferenceBackendTest {
             new float[] {0.25f, 3, 1}).apply(x[0].reshape(4, 3), labels(1, 1, 0, 2)), logits),
         new LossCase("mse", x -> new MseLoss().apply(x[0], x[1]), logits, targets),
         new LossCase("mse_sum", x -> new MseLoss(Reduction.SUM).apply(x[0], x[1]), logits, targets),
+        // Errors from −2.1 to 1.5, on both sides of both joins (the nearest 0.05 from one).
+        new LossCase("huber", x -> new HuberLoss().apply(x[0], x[1]), logits, targets),
+        new LossCase("huber_sum_delta", x -> new HuberLoss(0.8, Reduction.SUM).apply(x[0], x[1]), logits, targets),
+        // Targets moved off the outputs: |d| has a kink at 0, where one LOGITS − TARGETS error lies.
+        new LossCase("l1", x -> new L1Loss().apply(x[0], x[1].add(0.05)), logits, targets),
+        new LossCase("l1_sum", x -> new L1Loss(Reduction.SUM).apply(x[0], x[1].add(0.05)), logits, targets),
         new LossCase("bce_with_logits", x -> new BceWithLogitsLoss().apply(x[0], x[1]), logits, targets),
         new LossCase("hinge", x -> new HingeLoss().apply(x[0].reshape(3, 3), labels(SCORE_LABELS)), SCORES),
         new LossCase("hinge_sum_margin",
@@ -185,6 +191,33 @@ class LossTest extends ReferenceBackendTest {
       assertEquals(2 * mean, new CrossEntropyLoss(Reduction.SUM, 0).apply(logits, labels(0, 0)).item(), EXACT);
     }
     assertThrows(IllegalArgumentException.class, () -> new CrossEntropyLoss(Reduction.MEAN, 1));
+  }
+
+  /**
+   * PyTorch 1.13's HuberLoss and L1Loss in float64 on errors 0, 2, −1, 1.5: values, and gradients with an error at
+   * the join (|d| = delta, gradient delta·sign) and one of 0 (gradient 0 for both).
+   */
+  @Test
+  void huberAndL1ArePyTorchs() {
+    try (Scope ignored = Scope.open()) {
+      Tensor target = values(new double[] {1, 0, 4, 2.5}, 4);
+      Tensor out = values(new double[] {1, 2, 3, 4}, 4).requiresGrad(true);
+      assertEquals(0.75, new HuberLoss().apply(out, target).item(), EXACT);
+      assertEquals(1.875, new HuberLoss(0.5, Reduction.SUM).apply(out, target).item(), EXACT);
+      assertEquals(1.125, new L1Loss().apply(out, target).item(), EXACT);
+      assertEquals(4.5, new L1Loss(Reduction.SUM).apply(out, target).item(), EXACT);
+      new HuberLoss(1.5, Reduction.MEAN).apply(out, target).backward();
+      assertArrayEquals(new double[] {0, 0.375, -0.25, 0.375}, out.grad().toDoubleArray(), EXACT);
+      out.setGrad(null);
+      new L1Loss().apply(out, target).backward();
+      assertArrayEquals(new double[] {0, 0.25, -0.25, 0.25}, out.grad().toDoubleArray(), EXACT);
+      out.setGrad(null);
+      assertThrows(IllegalArgumentException.class, () -> new L1Loss().apply(out, values(new double[3], 3)));
+    }
+    for (double delta : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+      assertEquals("huber: delta must be positive and finite, got " + delta,
+          assertThrows(IllegalArgumentException.class, () -> new HuberLoss(delta, Reduction.MEAN)).getMessage());
+    }
   }
 
   @Test

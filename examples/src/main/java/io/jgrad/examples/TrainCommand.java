@@ -9,6 +9,8 @@ import io.jgrad.data.Augmentation;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Imputer;
 import io.jgrad.loss.CrossEntropyLoss;
+import io.jgrad.loss.HuberLoss;
+import io.jgrad.loss.L1Loss;
 import io.jgrad.loss.Loss;
 import io.jgrad.loss.MseLoss;
 import io.jgrad.loss.Reduction;
@@ -62,6 +64,9 @@ final class TrainCommand implements Callable<Integer> {
   /** The recorded setting that is not an option: how many epochs the schedule was planned for. */
   private static final String SCHEDULE_EPOCHS = "schedule_epochs";
   private static final String IMPUTE = "impute";
+  private static final String LOSS = "loss";
+  private static final String HUBER_DELTA = "huber-delta";
+  private static final double DEFAULT_HUBER_DELTA = 1;
 
   /** The CNN's peak learning rate under Adam/AdamW when --lr is not given. */
   static final double CNN_ADAM_LR = 5e-3;
@@ -77,6 +82,11 @@ final class TrainCommand implements Callable<Integer> {
   /** {@code --task}: a table's label column holds classes, or values to fit (a regression target). */
   enum Task {
     CLASSIFICATION, REGRESSION
+  }
+
+  /** {@code --loss} of a regression: PyTorch's MSELoss, L1Loss or HuberLoss on the standardised targets. */
+  enum RegressionLoss {
+    MSE, L1, HUBER
   }
 
   /** {@code --augment}: random crops and flips of training images, or none, or as the data set wants. */
@@ -99,10 +109,19 @@ final class TrainCommand implements Callable<Integer> {
   String labelColumn;
 
   @Option(names = "--task", description = "csv: classification (the label column's values are classes) or regression "
-      + "(they are numbers to fit: an MLP of one output a target column, trained on the mean squared error of the "
-      + "standardised targets; the summary reports test RMSE, MAE and R² in the targets' units, R² averaged over the "
+      + "(they are numbers to fit: an MLP of one output a target column, trained on the mean squared error (or --loss) "
+      + "of the standardised targets; the summary reports test RMSE, MAE and R² in the targets' units, R² averaged over the "
       + "targets and each target's own beside) (default: classification)")
   Task task;
+
+  @Option(names = "--loss", description = "--task regression: mse (the mean squared error), l1 (the mean absolute "
+      + "error, PyTorch's L1Loss) or huber (squared within --huber-delta of the target, linear beyond, PyTorch's "
+      + "HuberLoss): l1 and huber let a few gross errors in the targets pull the fit less (default: mse)")
+  RegressionLoss regressionLoss;
+
+  @Option(names = "--huber-delta", paramLabel = "DELTA", description = "--loss huber: the error where its square turns "
+      + "linear, in standard deviations of the target (the targets are standardised) (default: 1, PyTorch's)")
+  Double huberDelta;
 
   @Option(names = "--impute", paramLabel = "STRATEGY", description = "csv: fill missing feature cells (empty, NA, NaN, "
       + "null, …) instead of refusing them, as scikit-learn's SimpleImputer: each column of numbers with its mean, "
@@ -337,7 +356,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
         float[] weights = classWeights == null ? null
             : new ClassWeights(classWeights).resolve(split.train(), split.classNames());
-        Loss loss = regression ? new MseLoss() : new CrossEntropyLoss(Reduction.MEAN, labelSmoothing, weights);
+        Loss loss = regression ? regressionLoss() : new CrossEntropyLoss(Reduction.MEAN, labelSmoothing, weights);
         Trainer trainer = new Trainer(model, opt, loss)
             .clipNorm(clipNorm)
             .nonFinitePolicy(onNonFinite)
@@ -418,6 +437,12 @@ final class TrainCommand implements Callable<Integer> {
         if (impute != null) {
           summaryContext.put(IMPUTE, CliEnums.label(impute));
         }
+        if (regression) {
+          summaryContext.put(LOSS, CliEnums.label(lossKind()));
+          if (lossKind() == RegressionLoss.HUBER) {
+            summaryContext.put("huber_delta", huberDelta());
+          }
+        }
         if (trainer.replayedSteps() > 0) {
           summaryContext.put("replayed_steps", trainer.replayedSteps());
         }
@@ -487,6 +512,16 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--dataset digits is bundled and reads no --data (got --data " + data + ")");
     }
     checkOwnDataOptions();
+    if ((regressionLoss != null || huberDelta != null) && task != Task.REGRESSION) {
+      throw new IllegalArgumentException((regressionLoss != null ? "--loss" : "--huber-delta") + " is for --task "
+          + "regression (a classifier trains on cross-entropy)");
+    }
+    if (huberDelta != null) {
+      if (lossKind() != RegressionLoss.HUBER) {
+        throw new IllegalArgumentException("--huber-delta is for --loss huber");
+      }
+      OptionChecks.finitePositive("--huber-delta", huberDelta);
+    }
     if (lr != null) {
       OptionChecks.finitePositive("--lr", lr);
     }
@@ -581,6 +616,23 @@ final class TrainCommand implements Callable<Integer> {
   private ImageFiles imageFiles() {
     int[] side = imageSide();
     return new ImageFiles(data, testData, heldOutFraction(), side[0], side[1]);
+  }
+
+  private RegressionLoss lossKind() {
+    return regressionLoss != null ? regressionLoss : RegressionLoss.MSE;
+  }
+
+  private double huberDelta() {
+    return huberDelta != null ? huberDelta : DEFAULT_HUBER_DELTA;
+  }
+
+  /** The criterion of a regression, on the standardised targets. */
+  private Loss regressionLoss() {
+    return switch (lossKind()) {
+      case MSE -> new MseLoss();
+      case L1 -> new L1Loss();
+      case HUBER -> new HuberLoss(huberDelta(), Reduction.MEAN);
+    };
   }
 
   /** How many label columns a row of the table holds: the targets --label-column names for regression, else one. */
@@ -682,6 +734,13 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (table || task != null) {
       c.put(CsvFiles.TASK, CliEnums.label(task != null ? task : Task.CLASSIFICATION));
+    }
+    // A checkpoint from before --loss was recorded resumes with mse, the only loss then.
+    if (task == Task.REGRESSION || regressionLoss != null) {
+      c.put(LOSS, CliEnums.label(lossKind()));
+    }
+    if (lossKind() == RegressionLoss.HUBER || huberDelta != null) {
+      c.put(HUBER_DELTA, Double.toString(huberDelta()));
     }
     boolean ownData = table || dataset == Datasets.IMAGES;
     if (ownData && testData == null || testSplit != null) {

@@ -109,6 +109,52 @@ class CsvRegressionCliTest {
     }
   }
 
+  /**
+   * A tenth of the training prices 100–200 too high (one-sided, as a stuck sensor's): the squared error's fit is pulled
+   * up, Huber's and the absolute error's much less, scored on a clean table.
+   */
+  @Test
+  void huberAndL1LossesResistGrossErrorsInTheTargets() throws IOException {
+    String[] lines = rows(500, 3).split("\n");
+    Random random = new Random(4);
+    for (int i = 1; i < lines.length; i += 10) {
+      String[] cells = lines[i].split(",");
+      cells[1] = Double.toString(Double.parseDouble(cells[1]) + 100 + 100 * random.nextDouble());
+      lines[i] = String.join(",", cells);
+    }
+    Path dirty = Files.writeString(dir.resolve("dirty.csv"), String.join("\n", lines) + "\n");
+    Path clean = Files.writeString(dir.resolve("clean.csv"), rows(200, 5));
+    Map<String, Double> rmse = new java.util.HashMap<>();
+    for (String loss : List.of("mse", "huber", "l1")) {
+      Path saved = dir.resolve(loss + ".safetensors");
+      CliRun r = CliRun.run("train", "--dataset", "csv", "--data", dirty.toString(), "--test-data", clean.toString(),
+          "--task", "regression", "--label-column", "price", "--loss", loss, "--hidden", "32", "--dropout", "0",
+          "--batch", "16", "--epochs", "30", "--lr", "0.01", "--threads", "1", "--backend", "cpu", "--no-progress",
+          "--save", saved.toString());
+      assertEquals(0, r.code(), r.err());
+      assertEquals(loss, r.summary().get("loss"));
+      rmse.put(loss, Double.parseDouble(r.summary().get("test_rmse")));
+    }
+    assertTrue(rmse.get("mse") > 8, rmse.toString()); // pulled about 15 up: a tenth of 150
+    assertTrue(rmse.get("huber") < rmse.get("mse") / 2, rmse.toString());
+    assertTrue(rmse.get("l1") < rmse.get("mse") / 2, rmse.toString());
+    // Resumed with its loss and delta; a contradicting one refused.
+    Path huber = dir.resolve("huber-delta.safetensors");
+    CliRun first = CliRun.run("train", "--dataset", "csv", "--data", dirty.toString(), "--task", "regression",
+        "--label-column", "price", "--loss", "huber", "--huber-delta", "0.5", "--hidden", "8", "--epochs", "1",
+        "--threads", "1", "--backend", "cpu", "--no-progress", "--save", huber.toString());
+    assertEquals(0, first.code(), first.err());
+    assertEquals("0.5", first.summary().get("huber_delta"));
+    CliRun resumed = CliRun.run("train", "--resume", huber.toString(), "--data", dirty.toString(), "--epochs", "2",
+        "--threads", "1", "--backend", "cpu", "--no-progress");
+    assertEquals(0, resumed.code(), resumed.err());
+    assertEquals("huber", resumed.summary().get("loss"));
+    assertEquals("0.5", resumed.summary().get("huber_delta"));
+    assertEquals("jgrad train: --loss l1 contradicts " + huber + ", a run with --loss huber; leave --loss out to "
+        + "continue that run", CliRun.run("train", "--resume", huber.toString(), "--data", dirty.toString(), "--loss",
+            "l1", "--epochs", "2", "--backend", "cpu").errorLine());
+  }
+
   @Test
   void aResumedRunKeepsItsTask() throws IOException {
     Path saved = dir.resolve("resumed.safetensors");
@@ -133,12 +179,23 @@ class CsvRegressionCliTest {
         {"--dataset", "csv", "--data", table.toString(), "--task", "regression", "--label-column", "price",
             "--label-smoothing", "0.1"},
         {"--dataset", "csv", "--data", table.toString(), "--label-column", "price"},
+        {"--dataset", "csv", "--data", table.toString(), "--loss", "l1"},
+        {"--huber-delta", "2"},
+        {"--dataset", "csv", "--data", table.toString(), "--task", "regression", "--huber-delta", "2"},
+        {"--dataset", "csv", "--data", table.toString(), "--task", "regression", "--loss", "huber", "--huber-delta",
+            "0"},
+        {"--dataset", "csv", "--data", table.toString(), "--task", "regression", "--loss", "cauchy"},
     };
     String[] expected = {
         "--task is for --dataset csv (the digits files say their labels and test part)",
         "--label-smoothing is for classes; --task regression fits values (its loss is the mean squared error)",
         table + ": label column 'price' has a different value in each of its 500 rows: an identifier or a continuous "
             + "target, not classes (name the label column, or read it as a regression target)",
+        "--loss is for --task regression (a classifier trains on cross-entropy)",
+        "--huber-delta is for --task regression (a classifier trains on cross-entropy)",
+        "--huber-delta is for --loss huber",
+        "--huber-delta must be a finite number > 0, got 0.0",
+        "unknown --loss 'cauchy'; expected mse, l1 or huber",
     };
     for (int i = 0; i < cases.length; i++) {
       List<String> args = new ArrayList<>(List.of("train", "--epochs", "1", "--backend", "cpu"));
