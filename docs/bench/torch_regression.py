@@ -4,7 +4,10 @@ standardised with the training part's mean and std, then torch_recipe.py's recip
 squared error, or --loss l1 or huber (--huber-delta, in the standardised targets' units) (the same MLP, 512-256 with dropout 0.2, AdamW, warmup + cosine; batch --batch). One JSON line per epoch;
 the summary gives the test MSE, RMSE, MAE and R² in the targets' units (averaged over the targets as scikit-learn's
 uniform average, and each target's own under per_target where there are several), scikit-learn's LinearRegression's R²
-on the same parts beside them, and samples_per_sec as the mean over epochs (as `jgrad train`'s).
+on the same parts beside them, and samples_per_sec as the mean over epochs (as `jgrad train`'s). With --importance,
+scikit-learn's permutation_importance of the trained model on the test part (R², --repeats shuffles, random_state 0)
+follows, one JSON line a column, most important first, and a line with its seconds (`jgrad eval --importance`'s
+anchor).
 
 Run: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 docs/bench/torch_regression.py \
          --train TRAIN.csv --test TEST.csv [--targets 1] [--loss mse] [--epochs 10] [--batch 128] [--threads 2]
@@ -40,11 +43,14 @@ def main():
         ap.add_argument("--targets", type=int, default=1)
         ap.add_argument("--loss", choices=("mse", "l1", "huber"), default="mse")
         ap.add_argument("--huber-delta", type=float, default=1.0)
+        ap.add_argument("--importance", action="store_true")
+        ap.add_argument("--repeats", type=int, default=5)
     args = arguments(extra)
     x_train, y_train = read(args.train, args.targets)
     x_test, y_test = read(args.test, args.targets)
     with open(args.train) as f:
-        names = f.readline().strip().split(",")[-args.targets:]
+        header = f.readline().strip().split(",")
+    names, columns = header[-args.targets:], header[:-args.targets]
     mean, std = x_train.mean(axis=0), x_train.std(axis=0)
     std[std == 0] = 1
     y_mean, y_std = y_train.mean(axis=0), y_train.std(axis=0)
@@ -82,6 +88,34 @@ def main():
     except ImportError:
         pass
     print(json.dumps(summary))
+    if args.importance:
+        importance(model, x_test, y_test, y_mean, y_std, columns, args.repeats)
+
+
+def importance(model, x_test, y_test, y_mean, y_std, columns, repeats):
+    """scikit-learn's permutation_importance of the model (its inputs already standardised) on the test part."""
+    from sklearn.inspection import permutation_importance
+    from sklearn.metrics import r2_score
+
+    class Fitted:
+        def fit(self, x, y):
+            return self
+
+        def predict(self, x):
+            with torch.no_grad():
+                return model(torch.from_numpy(np.ascontiguousarray(x))).numpy() * y_std + y_mean
+
+        def score(self, x, y):
+            return r2_score(y, self.predict(x))
+
+    t0 = time.perf_counter()
+    result = permutation_importance(Fitted(), x_test, y_test, n_repeats=repeats, random_state=0)
+    seconds = time.perf_counter() - t0
+    for rank, c in enumerate(np.argsort(-result.importances_mean), start=1):
+        print(json.dumps({"event": "importance", "rank": rank, "column": columns[c],
+                          "importance": float(result.importances_mean[c]),
+                          "std": float(result.importances_std[c])}))
+    print(json.dumps({"event": "importance_time", "seconds": seconds, "rows": len(x_test), "repeats": repeats}))
 
 
 if __name__ == "__main__":

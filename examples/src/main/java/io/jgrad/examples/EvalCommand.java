@@ -6,6 +6,7 @@ import io.jgrad.data.LabeledData;
 import io.jgrad.tools.ImageFolder;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.ModelFile;
+import io.jgrad.tools.PermutationImportance;
 import io.jgrad.tools.Predictor;
 import io.jgrad.train.ClassificationReport;
 import io.jgrad.train.RegressionReport;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code jgrad eval}: a model file on a data set's test part. Prints JSON lines: one per class (precision, recall, F1,
  * support), the confusion matrix, then a summary ({@code event:"eval"}) last; a regression model's summary alone, with
- * its errors and R² in the targets' units ({@link RegressionFigures}).
+ * its errors and R² in the targets' units ({@link RegressionFigures}). With {@code --importance}, a line for each input
+ * column of a table comes before the summary ({@link PermutationImportance}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Evaluate a model file: accuracy, top-k, confusion matrix, per-class precision/recall/F1.",
@@ -56,6 +58,20 @@ final class EvalCommand implements Callable<Integer> {
 
   static final int DEFAULT_TOP_K = 5;
 
+  /** scikit-learn's n_repeats. */
+  static final int DEFAULT_REPEATS = 5;
+
+  @Option(names = "--importance", description = "csv: also each input column's permutation importance, as "
+      + "scikit-learn's permutation_importance: the accuracy (a regression model's R²) lost when the column's values "
+      + "are shuffled across the rows, a line a column, most important first")
+  boolean importance;
+
+  @Option(names = "--repeats", description = "--importance: shuffles a column (default: 5, scikit-learn's)")
+  Integer repeats;
+
+  @Option(names = "--seed", description = "--importance: the shuffles' seed (default: 0)")
+  Long seed;
+
   @Mixin BackendChoice backendChoice;
 
   @Override
@@ -70,6 +86,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(model + " does not say which data set it was trained on: pass --dataset");
     }
     Datasets source = Datasets.named(name);
+    checkImportanceOptions(source, name);
     if (labelColumn != null && source.images()) {
       throw new IllegalArgumentException("--label-column is for a model of a CSV table; the " + name + " files say their "
           + "labels");
@@ -122,6 +139,7 @@ final class EvalCommand implements Callable<Integer> {
       confusion.put("columns", "predicted class");
       confusion.put("matrix", rows);
       System.out.println(JsonLine.of(confusion));
+      printImportance(predictor, test);
       Map<String, Object> s = summary(model, name, backend);
       // A checkpoint records the precision it trained in; eval runs the float32 master weights in float32.
       String trained = TrainingCheckpoint.recordedConfig(model).get("precision");
@@ -147,6 +165,7 @@ final class EvalCommand implements Callable<Integer> {
         Predictor predictor = Predictor.load(model, backend)) {
       List<String> targets = description.classNames();
       List<RegressionReport> columns = predictor.evaluateRegressionPerTarget(test);
+      printImportance(predictor, test);
       Map<String, Object> s = summary(model, name, backend);
       s.put(targets.size() == 1 ? "target" : "targets", targets.size() == 1 ? targets.get(0) : targets);
       s.put("examples", columns.get(0).examples());
@@ -193,6 +212,43 @@ final class EvalCommand implements Callable<Integer> {
           + "DIR (one folder of images per class)");
     }
     return ImageFolder.read(data, description.classNames(), description.architecture().inputShape()).data();
+  }
+
+  private void checkImportanceOptions(Datasets source, String name) {
+    if (!importance) {
+      String stray = repeats != null ? "--repeats" : seed != null ? "--seed" : null;
+      if (stray != null) {
+        throw new IllegalArgumentException(stray + " is for --importance");
+      }
+      return;
+    }
+    if (source != Datasets.CSV) {
+      throw new IllegalArgumentException("--importance is for a model of a CSV table (it shuffles the table's "
+          + "columns); the " + name + " examples are images");
+    }
+    if (repeats != null) {
+      OptionChecks.atLeast("--repeats", repeats, 1);
+    }
+  }
+
+  /** With --importance, a line an input column, most important first, each with its score lost and their spread. */
+  private void printImportance(Predictor predictor, LabeledData test) {
+    if (!importance) {
+      return;
+    }
+    List<PermutationImportance.Column> columns = PermutationImportance.of(predictor, test,
+        repeats != null ? repeats : DEFAULT_REPEATS, seed != null ? seed : 0);
+    String score = predictor.description().isRegression() ? "r2" : "accuracy";
+    for (int i = 0; i < columns.size(); i++) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("event", "importance");
+      line.put("rank", i + 1);
+      line.put("column", columns.get(i).name());
+      line.put("score", score);
+      line.put("importance", columns.get(i).mean());
+      line.put("std", columns.get(i).std());
+      System.out.println(JsonLine.of(line));
+    }
   }
 
   /** The summary line's first fields: what was evaluated, on what. */

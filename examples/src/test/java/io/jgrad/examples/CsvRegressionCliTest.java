@@ -81,6 +81,40 @@ class CsvRegressionCliTest {
     assertTrue(rmse < 4, r.out());
   }
 
+  /**
+   * --importance: a line a column before the summary, most important first. The price's variance is about 100 from
+   * area, 43 from sin(a) and 25 from c, so shuffling each loses R² in that order.
+   */
+  @Test
+  void evalRanksTheColumnsByTheR2TheirShuffleLoses() throws IOException {
+    Path other = Files.writeString(dir.resolve("ranked.csv"), rows(400, 6));
+    CliRun r = CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--importance",
+        "--repeats", "3", "--threads", "1", "--backend", "cpu");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(4, r.lines().size(), r.out());
+    List<String> ranked = new ArrayList<>();
+    double last = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < 3; i++) {
+      Map<String, String> line = CliRun.fields(r.lines().get(i));
+      assertEquals("importance", line.get("event"));
+      assertEquals(Integer.toString(i + 1), line.get("rank"));
+      assertEquals("r2", line.get("score"));
+      double importance = Double.parseDouble(line.get("importance"));
+      assertTrue(importance > 0.1 && importance < last, r.out());
+      last = importance;
+      ranked.add(line.get("column"));
+    }
+    assertEquals(List.of("area", "a", "c"), ranked);
+    assertEquals("eval", r.summary().get("event"));
+    assertEquals("jgrad eval: --repeats is for --importance", CliRun.run("eval", "--model", model.toString(),
+        "--data", other.toString(), "--repeats", "3").errorLine());
+    assertEquals("jgrad eval: --repeats must be >= 1, got 0", CliRun.run("eval", "--model", model.toString(),
+        "--data", other.toString(), "--importance", "--repeats", "0").errorLine());
+    assertEquals("jgrad eval: --importance is for a model of a CSV table (it shuffles the table's columns); the "
+        + "digits examples are images", CliRun.run("eval", "--model", model.toString(), "--dataset", "digits",
+            "--importance").errorLine());
+  }
+
   /** predict gives the price itself, with or without the price column, close to the formula's. */
   @Test
   void predictGivesValuesWithOrWithoutTheTargetColumn() throws IOException {

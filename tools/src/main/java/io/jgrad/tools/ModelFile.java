@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +121,24 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
    */
   public ModelFile regression(Standardizer scale, List<String> targetNames) {
     return new ModelFile(architecture, mean, std, targetNames, dataset, featureNames, scale, categories, fill);
+  }
+
+  /**
+   * A table model's input columns as the table has them, in the input's order, each with the features it becomes: a
+   * column of numbers one, a column of text one a category ({@code color} → {@code color_blue}, {@code color_red});
+   * empty for a model of images.
+   */
+  public Map<String, int[]> inputColumns() {
+    Map<String, String> columnOf = new HashMap<>();
+    categories.forEach((column, values) -> values.forEach(v -> columnOf.put(column + "_" + v, column)));
+    Map<String, List<Integer>> features = new LinkedHashMap<>();
+    for (int i = 0; i < featureNames.size(); i++) {
+      String name = featureNames.get(i);
+      features.computeIfAbsent(columnOf.getOrDefault(name, name), c -> new ArrayList<>()).add(i);
+    }
+    Map<String, int[]> columns = new LinkedHashMap<>();
+    features.forEach((column, at) -> columns.put(column, at.stream().mapToInt(Integer::intValue).toArray()));
+    return columns;
   }
 
   /** Whether the model fits target values (its outputs mapped back through {@link #targetScale}) or classifies. */
