@@ -46,6 +46,10 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
   private static final String NOT_FILLED =
       "a missing value (filled in only by a model trained with --impute, or an Imputer)";
 
+  /** What a number written with a decimal comma is told. */
+  private static final String DECIMAL_COMMA = "a decimal comma? numbers are read with a decimal point (1.5), as "
+      + "pandas reads them by default";
+
   /** Labels, or categories, all distinct over at least this many rows are an identifier column, not classes. */
   private static final int DISTINCT_LABELS_SUSPECT = 10;
 
@@ -223,7 +227,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
     private Categories[] text;
     /** Columns whose kind waits for a present cell (each so far missing, read as NaN); null until the first row. */
     private boolean[] undecided;
-    private final CsvLine cells = new CsvLine();
+    /** The first line's delimiter's ({@link CsvLine#sniff}); null before it. */
+    private CsvLine cells;
     private List<String> columns;
     private boolean header;
     /** The label columns' indices, in the order named. */
@@ -258,6 +263,9 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
         if (line.isBlank()) {
           continue;
         }
+        if (cells == null) {
+          cells = new CsvLine(CsvLine.sniff(line));
+        }
         if (!cells.split(line)) {
           throw error(lineNumber, "a quoted cell runs past the end of the line (cells spanning lines are not read)");
         }
@@ -281,7 +289,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
     private boolean firstRow(List<String> cells) {
       if (cells.size() < 2) {
         throw new InvalidFileException(file, "the first row has " + cells.size() + " cell: a label and at least one "
-            + "feature are needed (cells are separated by commas)");
+            + "feature are needed (cells are separated by commas, semicolons, tabs or bars)");
       }
       List<String> specs = labelSpecs == null ? List.of("-1") : labelSpecs;
       // A name makes the first row a header, which must name it; indices alone leave it to the cells to say.
@@ -358,7 +366,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
         labels = Arrays.copyOf(labels, 2 * rows);
       }
       if (text == null) {
-        text = kinds(cells);
+        text = kinds(cells, lineNumber);
       }
       int at = rows * featureSize;
       for (int c = 0; c < cells.size(); c++) {
@@ -366,7 +374,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
           continue;
         }
         if (undecided[c]) {
-          decide(c, cells.text(c));
+          decide(c, cells.text(c), lineNumber);
         }
         if (text[c] != null) {
           features[at++] = categoryOf(cells.text(c), c, lineNumber); // its id until result() one-hot encodes it
@@ -407,7 +415,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
      * Which columns hold categories: those fixed so, and those whose cell in the first row of data is text. Where
      * missing cells are kept, a column whose first cell is missing waits for its first present one ({@link #decide}).
      */
-    private Categories[] kinds(CsvLine first) {
+    private Categories[] kinds(CsvLine first, int lineNumber) {
       Categories[] kinds = new Categories[columns.size()];
       undecided = new boolean[columns.size()];
       for (int c = 0; c < kinds.length; c++) {
@@ -417,6 +425,9 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
         List<String> fixed = fixedCategories.get(columns.get(c));
         String cell = first.text(c);
         if (fixed != null || !isNumber(cell) && !CsvLine.isMissing(cell)) {
+          if (fixed == null) {
+            refuseDecimalComma(c, cell, lineNumber);
+          }
           kinds[c] = new Categories(fixed);
         } else {
           undecided[c] = keepMissing && CsvLine.isMissing(cell);
@@ -426,10 +437,11 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
     }
 
     /** Column c's kind, by {@code cell} where it is present: text makes it a column of categories. */
-    private void decide(int c, String cell) {
+    private void decide(int c, String cell, int lineNumber) {
       if (!CsvLine.isMissing(cell)) {
         undecided[c] = false;
         if (!isNumber(cell)) {
+          refuseDecimalComma(c, cell, lineNumber);
           text[c] = new Categories(null);
         }
       }
@@ -451,6 +463,16 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
       return id;
     }
 
+    /**
+     * A column whose first value is a number written with a decimal comma, in a file not delimited by commas (a
+     * spreadsheet's, in a language that writes 1,5), would otherwise be taken for a column of categories.
+     */
+    private void refuseDecimalComma(int c, String cell, int lineNumber) {
+      if (cells.delimiter() != ',' && isNumber(cell.replace(',', '.'))) {
+        throw error(lineNumber, "column '" + columns.get(c) + "' is '" + cell + "': " + DECIMAL_COMMA);
+      }
+    }
+
     private InvalidFileException badCell(CsvLine cells, int c, int lineNumber) {
       String where = "column '" + columns.get(c) + "'";
       String cell = cells.text(c);
@@ -459,6 +481,9 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
       }
       if (CsvLine.number(cell) != null) {
         return error(lineNumber, where + " is " + cell + ", not a finite number");
+      }
+      if (cells.delimiter() != ',' && CsvLine.number(cell.replace(',', '.')) != null) {
+        return error(lineNumber, where + " is '" + cell + "': " + DECIMAL_COMMA);
       }
       return error(lineNumber, where + " is '" + cell + "', not a number (its first row holds a number; a column of "
           + "categories holds text from its first row"

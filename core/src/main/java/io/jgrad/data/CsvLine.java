@@ -6,12 +6,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One line of a CSV file split at its commas without copying its cells: a number is read straight from the line's
- * characters, and a cell becomes text only when asked (a label, a header, an error). A cell in double quotes (RFC 4180:
- * commas inside, {@code ""} for a quote) is unquoted into text as the line is split. Cells are stripped of whitespace.
- * {@link CsvDataset} reads tables with it, and {@code predict} its input files. One instance serves line after line.
+ * One line of a CSV file split at its commas (or another {@link #delimiter}) without copying its cells: a number is
+ * read straight from the line's characters, and a cell becomes text only when asked (a label, a header, an error). A
+ * cell in double quotes (RFC 4180: delimiters inside, {@code ""} for a quote) is unquoted into text as the line is
+ * split. Cells are stripped of whitespace. {@link CsvDataset} reads tables with it, and {@code predict} its input
+ * files. One instance serves line after line.
  */
 public final class CsvLine {
+  /** The delimiters {@link #sniff} tells apart: comma, semicolon (a spreadsheet's where decimals take a comma), tab. */
+  private static final String DELIMITERS = ",;\t|";
+
   /** 10^0 … 10^10: each exact in float (5^10 < 2^24). */
   private static final float[] POWERS_OF_TEN = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
 
@@ -22,11 +26,53 @@ public final class CsvLine {
   private static final Set<String> MISSING = Set.of("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
       "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null");
 
+  private final char delimiter;
   private String line = "";
   private int count;
   private int[] start = new int[16];
   private int[] end = new int[16];
   private String[] quoted = new String[16];
+
+  /** A line of comma-separated cells. */
+  public CsvLine() {
+    this(',');
+  }
+
+  /** A line of cells separated by {@code delimiter}. */
+  public CsvLine(char delimiter) {
+    if (delimiter == '"' || Character.isLetterOrDigit(delimiter) || delimiter == '\n' || delimiter == '\r') {
+      throw new IllegalArgumentException("a cell delimiter cannot be '" + delimiter + "'");
+    }
+    this.delimiter = delimiter;
+  }
+
+  /**
+   * The delimiter of a file whose first line is {@code firstLine} (its header, or its first row): whichever of comma,
+   * semicolon, tab and bar it holds most often outside double quotes, a comma where none is there or two tie, as
+   * Python's {@code csv.Sniffer} would settle it for a table whose every row has as many cells.
+   */
+  public static char sniff(String firstLine) {
+    int[] counts = new int[DELIMITERS.length()];
+    boolean quoted = false;
+    for (int i = 0; i < firstLine.length(); i++) {
+      char ch = firstLine.charAt(i);
+      if (ch == '"') {
+        quoted = !quoted;
+      } else if (!quoted && DELIMITERS.indexOf(ch) >= 0) {
+        counts[DELIMITERS.indexOf(ch)]++;
+      }
+    }
+    int best = 0;
+    for (int d = 1; d < counts.length; d++) {
+      best = counts[d] > counts[best] ? d : best;
+    }
+    return DELIMITERS.charAt(best);
+  }
+
+  /** What separates this line's cells. */
+  public char delimiter() {
+    return delimiter;
+  }
 
   /** Splits {@code text}; returns false where a quoted cell is not closed on the line. */
   public boolean split(String text) {
@@ -54,12 +100,12 @@ public final class CsvLine {
             cell.append(ch);
           }
         }
-        e = text.indexOf(',', j + 1);
+        e = text.indexOf(delimiter, j + 1);
         e = e < 0 ? n : e;
         cell.append(text, j + 1, e); // what follows the closing quote, as a spreadsheet keeps it
         add(-1, -1, cell.toString().strip());
       } else {
-        e = text.indexOf(',', s);
+        e = text.indexOf(delimiter, s);
         e = e < 0 ? n : e;
         int stripped = e;
         while (stripped > s && Character.isWhitespace(text.charAt(stripped - 1))) {
@@ -75,7 +121,7 @@ public final class CsvLine {
   }
 
   private int skipSpace(int i, int n) {
-    while (i < n && Character.isWhitespace(line.charAt(i))) {
+    while (i < n && Character.isWhitespace(line.charAt(i)) && line.charAt(i) != delimiter) { // a tab may delimit
       i++;
     }
     return i;

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -146,7 +147,7 @@ class CsvDatasetTest {
         refusal(file(ids.toString()), null));
     assertEquals(dir.resolve("table.csv") + ": no rows of data", refusal(file("x,label", ""), null));
     assertEquals(dir.resolve("table.csv") + ": the first row has 1 cell: a label and at least one feature are needed "
-        + "(cells are separated by commas)", refusal(file("x;label", "1;a"), null));
+        + "(cells are separated by commas, semicolons, tabs or bars)", refusal(file("x label", "1 a"), null));
   }
 
   /** Seeded corruptions of a valid table: each reads to a consistent table or is refused in one line. */
@@ -251,6 +252,39 @@ class CsvDatasetTest {
     assertEquals(List.of("1", "3"), bare.featureNames());
     assertArrayEquals(new float[] {1, 3, 5, 7}, bare.data().targets());
     assertArrayEquals(new float[] {2, 4, 6, 8}, bare.data().features());
+  }
+
+  /**
+   * A table delimited by semicolons (a spreadsheet's where decimals take a comma), tabs or bars reads as the same table
+   * with commas: the delimiter is the first line's, as pandas' sep=None sniffs it.
+   */
+  @Test
+  void semicolonTabAndBarDelimitedTablesReadAsCommaDelimitedOnes() throws IOException {
+    String[] rows = {"size,color,note,label", "1.5,red,\"x\",a", ",blue,,b", "3,red,\"y\",a"};
+    CsvDataset commas = CsvDataset.read(file(rows), null, null, Map.of(), CsvDataset.Missing.AS_NAN);
+    for (String delimiter : new String[] {";", "\t", "|"}) {
+      String[] other = new String[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        other[i] = rows[i].replace(",", delimiter);
+      }
+      other[1] = other[1].replace("\"x\"", "\"x" + delimiter + "z\""); // the delimiter inside quotes is text
+      other[3] = other[3].replace("\"y\"", "\"y" + delimiter + "z\"");
+      CsvDataset t = CsvDataset.read(file(other), null, null, Map.of(), CsvDataset.Missing.AS_NAN);
+      assertEquals(List.of("size", "color_blue", "color_red", "note_x" + delimiter + "z", "note_y" + delimiter + "z"),
+          t.featureNames(), delimiter);
+      assertEquals(commas.classNames(), t.classNames(), delimiter);
+      assertArrayEquals(commas.data().labels(), t.data().labels(), delimiter);
+      float[] x = t.data().features();
+      assertArrayEquals(new float[] {1.5f, 0, 1}, Arrays.copyOfRange(x, 0, 3), delimiter);
+      assertTrue(Float.isNaN(x[5]), delimiter); // the empty cell of line 3, kept apart from its neighbours
+    }
+    // Decimal commas in a table of semicolons: one line, not a column of categories or an identifier.
+    Path decimals = file("size;label", "1,5;a", "2,25;b");
+    assertEquals(decimals + ": line 2, column 'size' is '1,5': a decimal comma? numbers are read with a decimal point "
+        + "(1.5), as pandas reads them by default", refusal(decimals, null));
+    Path later = file("size;label", "1.5;a", "2,25;b");
+    assertEquals(later + ": line 3, column 'size' is '2,25': a decimal comma? numbers are read with a decimal point "
+        + "(1.5), as pandas reads them by default", refusal(later, null));
   }
 
   /** More targets than the reader's first buffer holds, over a few rows: every value in its place. */

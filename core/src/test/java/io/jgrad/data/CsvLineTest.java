@@ -2,6 +2,7 @@ package io.jgrad.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -11,6 +12,32 @@ import org.junit.jupiter.api.Test;
 
 /** The line splitter and its number fast path, which must give {@link Float#parseFloat}'s bits or step aside. */
 class CsvLineTest {
+  /** The first line's most frequent delimiter outside quotes; a comma where none is there or two tie. */
+  @Test
+  void theDelimiterIsSniffedFromTheFirstLine() {
+    assertEquals(',', CsvLine.sniff("a,b,c"));
+    assertEquals(';', CsvLine.sniff("a;b;\"c,d,e\""));
+    assertEquals('\t', CsvLine.sniff("price (usd)\trooms\tcity, state"));
+    assertEquals('|', CsvLine.sniff("a|b|c"));
+    assertEquals(',', CsvLine.sniff("a;b,c"));
+    assertEquals(',', CsvLine.sniff("one column"));
+  }
+
+  /** Tabs, semicolons and bars split as commas do: empty cells kept, quotes holding the delimiter, spaces stripped. */
+  @Test
+  void otherDelimitersSplitAsCommasDo() {
+    CsvLine tabs = new CsvLine('\t');
+    assertTrue(tabs.split("\t 1.5 \t\"a\tb\"\t\t"));
+    assertEquals(List.of("", "1.5", "a\tb", "", ""), tabs.texts());
+    assertEquals(1.5f, tabs.value(1));
+    CsvLine semicolons = new CsvLine(';');
+    assertTrue(semicolons.split("x; \"1;2\" ;a,b"));
+    assertEquals(List.of("x", "1;2", "a,b"), semicolons.texts());
+    for (char bad : new char[] {'"', 'a', '7', '\n'}) {
+      assertThrows(IllegalArgumentException.class, () -> new CsvLine(bad), String.valueOf(bad));
+    }
+  }
+
   @Test
   void plainDecimalsReadToParseFloatsBitsInEveryFormat() {
     Random random = new Random(20261206);

@@ -74,9 +74,9 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
       return 0; // a FIFO would block the read
     }
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      CsvLine cells = new CsvLine();
       for (String line; (line = in.readLine()) != null; ) {
         if (!line.isBlank()) {
+          CsvLine cells = new CsvLine(CsvLine.sniff(line));
           return cells.split(line) ? cells.size() : 0;
         }
       }

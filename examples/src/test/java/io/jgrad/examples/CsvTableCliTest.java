@@ -139,6 +139,32 @@ class CsvTableCliTest {
         refused.errorLine());
   }
 
+  /**
+   * The same table delimited by tabs (a .tsv file) trains to the same model as with commas, and a table of semicolons
+   * (a spreadsheet's) scores as its comma-delimited copy does.
+   */
+  @Test
+  void tabAndSemicolonDelimitedTablesTrainAndScoreAsCommaDelimitedOnes() throws IOException {
+    Path tsv = Files.writeString(dir.resolve("table.tsv"), rows(300, 1).replace(',', '\t'));
+    CliRun r = CliRun.run("train", "--dataset", "csv", "--data", tsv.toString(), "--label-column", "species",
+        "--hidden", "16", "--batch", "16", "--epochs", "20", "--lr", "0.01", "--threads", "1", "--backend", "cpu",
+        "--no-progress");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(trained.get("test_accuracy"), r.summary().get("test_accuracy"));
+    assertEquals(trained.get("train_loss"), r.summary().get("train_loss"));
+    Path other = Files.writeString(dir.resolve("commas.csv"), rows(90, 4));
+    Path semicolons = Files.writeString(dir.resolve("semicolons.csv"), rows(90, 4).replace(',', ';'));
+    Map<String, String> commas = CliRun.run("eval", "--model", model.toString(), "--data", other.toString(),
+        "--backend", "cpu").summary();
+    CliRun scored = CliRun.run("eval", "--model", model.toString(), "--data", semicolons.toString(), "--backend",
+        "cpu");
+    assertEquals(0, scored.code(), scored.err());
+    assertEquals(commas.get("loss"), scored.summary().get("loss"));
+    CliRun predicted = CliRun.run("predict", "--model", model.toString(), semicolons.toString(), "--backend", "cpu");
+    assertEquals(0, predicted.code(), predicted.err());
+    assertEquals(90, predicted.lines().size());
+  }
+
   @Test
   void predictReadsRowsWithOrWithoutTheLabelColumn() throws IOException {
     Path labelled = Files.writeString(dir.resolve("labelled.csv"), "length,species,weight,depth\n2,gamma,2000,-2\n"

@@ -24,8 +24,9 @@ import java.util.Map;
 /**
  * Examples to predict on, read from files in the units a model's training data had (pixels in [0, 1], channel planes
  * first): images (PNG, JPEG or any format javax.imageio reads), scaled to the model's height and width and turned grey
- * for one channel; IDX image files (MNIST's format, raw or gzip), one example per image; CSV files, one example per
- * row of numbers (a first row that is not numbers is a header and skipped); folders, for the images in them.
+ * for one channel; IDX image files (MNIST's format, raw or gzip), one example per image; CSV files ({@code .csv}, or
+ * {@code .tsv}; cells delimited as the first line's are, {@link CsvLine#sniff}), one example per row of numbers (a
+ * first row that is not numbers is a header and skipped); folders, for the images in them.
  */
 public final class InputFiles {
   private static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
@@ -120,7 +121,7 @@ public final class InputFiles {
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
       boolean isImage = isImageName(file);
       List<float[]> read = isImage ? List.of(image(file, inputShape))
-          : name.endsWith(".csv") ? csv(file, features, units, table)
+          : name.endsWith(".csv") || name.endsWith(".tsv") ? csv(file, features, units, table)
           : idx(file, inputShape);
       for (int i = 0; i < read.size(); i++) {
         names.add(isImage ? file.toString() : file + "#" + i);
@@ -212,11 +213,14 @@ public final class InputFiles {
     int[] picks = null; // the model's columns in a header's order, where the model knows them by name
     String[][] oneHot = table == null ? null : table.oneHot();
     float[] fill = table == null ? new float[0] : table.fill;
-    CsvLine split = new CsvLine();
+    CsvLine split = null; // the first line's delimiter's
     for (int n = 0; n < lines.size(); n++) {
-      String line = lines.get(n).strip();
-      if (line.isEmpty()) {
+      String line = lines.get(n);
+      if (line.isBlank()) {
         continue;
+      }
+      if (split == null) {
+        split = new CsvLine(CsvLine.sniff(line));
       }
       if (!split.split(line)) {
         throw new InvalidFileException(file.toString(), "line " + (n + 1) + ", a quoted cell runs past the end of the "

@@ -254,6 +254,19 @@ class InputFilesTest {
         + "not in a header row", e.getMessage());
   }
 
+  /** A .tsv file, or a .csv file of semicolons, reads as the same rows with commas; an empty first cell stays one. */
+  @Test
+  void tabsAndSemicolonsDelimitAsTheFirstLineDoes() throws IOException {
+    InputFiles.TableColumns columns = new InputFiles.TableColumns(List.of("x", "y"), List.of("species"),
+        Map.of(), new float[] {7, 8});
+    Path tabs = Files.writeString(dir.resolve("rows.tsv"), "y\tspecies\tx\n2\ta\t1\n\tb\t3\n");
+    assertArrayEquals(new float[] {1, 2, 3, 8},
+        InputFiles.read(List.of(tabs), new int[] {2}, InputFiles.CsvUnits.ANY, columns).features());
+    Path semicolons = Files.writeString(dir.resolve("rows.csv"), "y;species;x\n2;a;1\n;b;3\n");
+    assertArrayEquals(new float[] {1, 2, 3, 8},
+        InputFiles.read(List.of(semicolons), new int[] {2}, InputFiles.CsvUnits.ANY, columns).features());
+  }
+
   /** A model of several targets reads rows with all its target columns (by index or name) or none of them. */
   @Test
   void severalTargetColumnsAreLeftOutOfRowsThatHoldThem() throws IOException {
