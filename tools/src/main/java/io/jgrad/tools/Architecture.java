@@ -2,6 +2,7 @@ package io.jgrad.tools;
 
 import io.jgrad.Backend;
 import io.jgrad.Generator;
+import io.jgrad.init.Initializer;
 import io.jgrad.nn.Module;
 import java.util.Arrays;
 import java.util.Map;
@@ -22,8 +23,17 @@ public interface Architecture {
 
   int classes();
 
-  /** A new model with initial weights, in training mode. */
-  Module build(Backend backend, Generator init, Generator dropout);
+  /** A new model with its initial weights (PyTorch's defaults, drawn from {@code init}), in training mode. */
+  default Module build(Backend backend, Generator init, Generator dropout) {
+    return build(backend, Initializer.torchDefault(), init, dropout);
+  }
+
+  /**
+   * A new model whose layers' weights are made by {@code weights} (biases and norms as always), in training mode:
+   * {@link Initializer#zeros} where a file's weights are loaded next, which then draws nothing (at a JVM's start the
+   * vector random draws run interpreted, half a second for an MLP of 140,000 weights).
+   */
+  Module build(Backend backend, Initializer weights, Generator init, Generator dropout);
 
   /** This record as metadata entries under {@link #PREFIX}, the kind included. */
   Map<String, String> metadata();

@@ -111,7 +111,11 @@ public record CnnSpec(int[] inputShape, double dropout, int classes) implements 
 
   @Override
   public Sequential build(Backend backend, Generator init, Generator dropoutRng) {
-    Initializer weights = Initializer.torchDefault();
+    return build(backend, Initializer.torchDefault(), init, dropoutRng);
+  }
+
+  @Override
+  public Sequential build(Backend backend, Initializer weights, Generator init, Generator dropoutRng) {
     List<Module> layers = new ArrayList<>();
     layers.add(new Unflatten(inputShape));
     int channels = inputShape[0];

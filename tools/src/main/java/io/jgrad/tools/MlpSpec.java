@@ -66,7 +66,11 @@ public record MlpSpec(int[] inputShape, int[] hidden, String activation, double 
    */
   @Override
   public Sequential build(Backend backend, Generator init, Generator dropoutRng) {
-    Initializer weights = Initializer.torchDefault();
+    return build(backend, Initializer.torchDefault(), init, dropoutRng);
+  }
+
+  @Override
+  public Sequential build(Backend backend, Initializer weights, Generator init, Generator dropoutRng) {
     List<Module> layers = new ArrayList<>();
     int width = featureSize();
     for (int h : hidden) {

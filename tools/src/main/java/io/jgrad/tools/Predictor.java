@@ -8,6 +8,7 @@ import io.jgrad.Tensor;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Imputer;
 import io.jgrad.data.LabeledData;
+import io.jgrad.init.Initializer;
 import io.jgrad.io.ModelWeights;
 import io.jgrad.io.Safetensors;
 import io.jgrad.io.SafetensorsFile;
@@ -52,8 +53,8 @@ public final class Predictor implements AutoCloseable {
   public static Predictor load(Path file, Backend backend) {
     SafetensorsFile f = Safetensors.read(file);
     ModelFile description = ModelFile.fromMetadata(f.metadata(), file.toString());
-    // initial weights are overwritten at once; fixed seeds keep the build deterministic
-    Module model = description.architecture().build(backend, new Generator(0), new Generator(1));
+    // Zeros, overwritten at once: drawing weights to throw away was most of a small model's load.
+    Module model = description.architecture().build(backend, Initializer.zeros(), new Generator(0), new Generator(1));
     try {
       ModelWeights.apply(model, f.tensors(), file.toString(), TrainingCheckpoint.weightPrefix(f.metadata()));
     } catch (RuntimeException e) {

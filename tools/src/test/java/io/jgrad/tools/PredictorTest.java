@@ -10,6 +10,7 @@ import io.jgrad.Generator;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
 import io.jgrad.data.Standardizer;
+import io.jgrad.init.Initializer;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.io.ModelWeights;
 import io.jgrad.loss.CrossEntropyLoss;
@@ -100,6 +101,29 @@ class PredictorTest extends ScalarBackendTest {
         assertEquals(t.report().loss(), r.loss(), 1e-6);
         assertArrayEquals(t.report().confusion()[1], r.confusion()[1]);
       }
+    }
+  }
+
+  /**
+   * The build a load fills draws nothing: its weights are zeros (a file's come next), its generator untouched, for the
+   * MLP and the CNN alike; the default build draws PyTorch's initial weights.
+   */
+  @Test
+  void aBuildForLoadingDrawsNoWeights() {
+    for (Architecture spec : List.of(SPEC, new CnnSpec(new int[] {1, 8, 8}, 0.1, 3))) {
+      Generator init = new Generator(5);
+      io.jgrad.nn.Module zeros = spec.build(backend, Initializer.zeros(), init, new Generator(6));
+      assertEquals(0, init.offset(), spec.kind());
+      for (var p : zeros.namedParameters().entrySet()) {
+        if (p.getKey().endsWith("weight") && p.getValue().value().shape().rank() > 1) {
+          for (double v : p.getValue().value().toDoubleArray()) {
+            assertEquals(0, v, spec.kind() + " " + p.getKey());
+          }
+        }
+      }
+      zeros.close();
+      spec.build(backend, init, new Generator(6)).close();
+      assertTrue(init.offset() > 0, spec.kind());
     }
   }
 
