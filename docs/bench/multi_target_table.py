@@ -28,11 +28,15 @@ def main():
     inner = b * c - 1 / (b * d)
     y2 = np.sqrt(a ** 2 + inner ** 2) + rng.normal(0, 50, args.rows)
     y3 = np.arctan(inner / a) + rng.normal(0, 0.1, args.rows)
-    table = np.column_stack([x, y1, y2, y3])
-    header = ",".join([f"x{i}" for i in range(20)] + ["y1", "y2", "y3"])
-    os.makedirs(args.out, exist_ok=True)
-    for name, part in (("train", table[:args.train]), ("test", table[args.train:])):
-        np.savetxt(os.path.join(args.out, name + ".csv"), part, fmt="%.6g", delimiter=",", header=header,
+    write_parts(args.out, np.column_stack([x, y1, y2, y3]), [f"x{i}" for i in range(20)] + ["y1", "y2", "y3"],
+                args.train)
+
+
+def write_parts(out, table, columns, train):
+    """OUT/train.csv (the first `train` rows) and OUT/test.csv (the rest), %.6g under a header of `columns`."""
+    os.makedirs(out, exist_ok=True)
+    for name, part in (("train", table[:train]), ("test", table[train:])):
+        np.savetxt(os.path.join(out, name + ".csv"), part, fmt="%.6g", delimiter=",", header=",".join(columns),
                    comments="")
 
 

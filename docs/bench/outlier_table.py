@@ -8,10 +8,11 @@ Run: /usr/bin/python3 docs/bench/outlier_table.py OUT_DIR [--rows 250000] [--tra
          [--shift 50] [--seed 0]
 """
 import argparse
-import os
 
 import numpy as np
 from sklearn.datasets import make_friedman1
+
+from multi_target_table import write_parts
 
 
 def main():
@@ -28,12 +29,7 @@ def main():
     wrong = rng.choice(args.train, size=int(args.outliers * args.train), replace=False)
     y = y.copy()
     y[wrong] += args.shift + rng.uniform(0, args.shift, wrong.size)
-    table = np.column_stack([x, y])
-    header = ",".join([f"x{i}" for i in range(20)] + ["y"])
-    os.makedirs(args.out, exist_ok=True)
-    for name, part in (("train", table[:args.train]), ("test", table[args.train:])):
-        np.savetxt(os.path.join(args.out, name + ".csv"), part, fmt="%.6g", delimiter=",", header=header,
-                   comments="")
+    write_parts(args.out, np.column_stack([x, y]), [f"x{i}" for i in range(20)] + ["y"], args.train)
 
 
 if __name__ == "__main__":

@@ -168,10 +168,20 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
    */
   public static CsvDataset readRegression(Path file, List<String> targetColumns,
       Map<String, List<String>> categories, Missing missing) {
+    return readRegression(file, targetColumns, categories, missing, List.of());
+  }
+
+  /**
+   * {@link #readRegression(Path, List, Map, Missing)} with the columns {@code ignored} (header names or 0-based indices,
+   * as the label's) left out, as pandas' {@code drop(columns=...)} leaves them: an identifier, free text, a column that
+   * would leak the target.
+   */
+  public static CsvDataset readRegression(Path file, List<String> targetColumns,
+      Map<String, List<String>> categories, Missing missing, List<String> ignored) {
     if (targetColumns != null && targetColumns.isEmpty()) {
       throw new IllegalArgumentException("no target column named");
     }
-    return read(file, new Reading(file.toString(), targetColumns, null, true, categories, missing));
+    return read(file, new Reading(file.toString(), targetColumns, null, true, categories, missing, ignored));
   }
 
   /**
@@ -198,8 +208,17 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
    */
   public static CsvDataset read(Path file, String labelColumn, List<String> classNames,
       Map<String, List<String>> categories, Missing missing) {
+    return read(file, labelColumn, classNames, categories, missing, List.of());
+  }
+
+  /**
+   * {@link #read(Path, String, List, Map, Missing)} with the columns {@code ignored} (header names or 0-based indices,
+   * as the label's) left out, as pandas' {@code drop(columns=...)} leaves them.
+   */
+  public static CsvDataset read(Path file, String labelColumn, List<String> classNames,
+      Map<String, List<String>> categories, Missing missing, List<String> ignored) {
     return read(file, new Reading(file.toString(), labelColumn == null ? null : List.of(labelColumn), classNames,
-        false, categories, missing));
+        false, categories, missing, ignored));
   }
 
   private static CsvDataset read(Path file, Reading reading) {
@@ -231,10 +250,16 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
     private CsvLine cells;
     private List<String> columns;
     private boolean header;
+    /** The columns left out, as named. */
+    private final List<String> ignoredSpecs;
     /** The label columns' indices, in the order named. */
     private int[] labelIndices;
     /** Whether each column is a label column. */
     private boolean[] isLabel;
+    /** Whether each column is a label column or left out: not a feature. */
+    private boolean[] skip;
+    /** The columns that are features. */
+    private int featureColumns;
     private float[] features = new float[1024];
     /** Class ids, or (regression) the target values, row-major, by row. */
     private int[] labels;
@@ -242,7 +267,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
     private int rows;
 
     Reading(String file, List<String> labelSpecs, List<String> fixedClasses, boolean regression,
-        Map<String, List<String>> fixedCategories, Missing missing) {
+        Map<String, List<String>> fixedCategories, Missing missing, List<String> ignored) {
+      this.ignoredSpecs = List.copyOf(ignored);
       this.keepMissing = missing == Missing.AS_NAN;
       this.file = file;
       this.regression = regression;
@@ -293,7 +319,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
       }
       List<String> specs = labelSpecs == null ? List.of("-1") : labelSpecs;
       // A name makes the first row a header, which must name it; indices alone leave it to the cells to say.
-      header = specs.stream().anyMatch(spec -> parseIndex(spec) == null);
+      header = specs.stream().anyMatch(spec -> parseIndex(spec) == null)
+          || ignoredSpecs.stream().anyMatch(spec -> parseIndex(spec) == null);
       labelIndices = new int[specs.size()];
       isLabel = new boolean[cells.size()];
       for (int l = 0; l < labelIndices.length; l++) {
@@ -305,11 +332,26 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
         isLabel[c] = true;
         labelIndices[l] = c;
       }
-      if (labelIndices.length == cells.size()) {
-        throw new InvalidFileException(file, "every column is a target: at least one feature is needed");
+      skip = isLabel.clone();
+      for (String spec : ignoredSpecs) {
+        Integer index = parseIndex(spec);
+        int c = index == null ? find(cells, spec) : resolve(index, cells.size());
+        if (isLabel[c]) {
+          throw new InvalidFileException(file, "column " + c + " ('" + cells.get(c) + "') is both "
+              + (regression ? "a target" : "the label") + " and left out");
+        }
+        skip[c] = true;
+      }
+      featureColumns = 0;
+      for (boolean skipped : skip) {
+        featureColumns += skipped ? 0 : 1;
+      }
+      if (featureColumns == 0) {
+        throw new InvalidFileException(file, "every column is a " + (regression ? "target" : "label")
+            + (ignoredSpecs.isEmpty() ? "" : " or left out") + ": at least one feature is needed");
       }
       for (int i = 0; i < cells.size() && !header; i++) {
-        header = !isLabel[i] && !isNumber(cells.get(i)) && !(keepMissing && CsvLine.isMissing(cells.get(i)));
+        header = !skip[i] && !isNumber(cells.get(i)) && !(keepMissing && CsvLine.isMissing(cells.get(i)));
       }
       if (header) {
         columns = List.copyOf(cells);
@@ -352,7 +394,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
     }
 
     private void add(CsvLine cells, int lineNumber) {
-      int featureSize = columns.size() - labelIndices.length;
+      int featureSize = featureColumns;
       if ((long) (rows + 1) * featureSize > Integer.MAX_VALUE - 8) {
         throw error(lineNumber, "the table passes 2^31 values, more than one array holds");
       }
@@ -370,7 +412,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
       }
       int at = rows * featureSize;
       for (int c = 0; c < cells.size(); c++) {
-        if (isLabel[c]) {
+        if (skip[c]) {
           continue;
         }
         if (undecided[c]) {
@@ -419,7 +461,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
       Categories[] kinds = new Categories[columns.size()];
       undecided = new boolean[columns.size()];
       for (int c = 0; c < kinds.length; c++) {
-        if (isLabel[c]) {
+        if (skip[c]) {
           continue;
         }
         List<String> fixed = fixedCategories.get(columns.get(c));
@@ -532,13 +574,13 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
               + "learn from or fill it with (drop the column)");
         }
       }
-      int read = columns.size() - labelIndices.length;
+      int read = featureColumns;
       List<String> names = new ArrayList<>();
       Map<String, List<String>> categories = new LinkedHashMap<>();
       int[][] renumbered = new int[columns.size()][]; // a column of categories: each id's feature
       for (int c = 0; c < columns.size(); c++) {
         String column = columns.get(c);
-        if (isLabel[c]) {
+        if (skip[c]) {
           continue;
         }
         if (text[c] == null) {
@@ -568,7 +610,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
         int from = row * read;
         int to = row * width;
         for (int c = 0; c < columns.size(); c++) {
-          if (isLabel[c]) {
+          if (skip[c]) {
             continue;
           }
           float v = features[from++];

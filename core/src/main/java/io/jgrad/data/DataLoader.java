@@ -150,21 +150,8 @@ public final class DataLoader implements AutoCloseable {
 
   /** The example order of an epoch: a seeded Fisher–Yates shuffle, or 0..n−1. */
   int[] order(int epoch) {
-    int n = data.size();
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    if (shuffle) {
-      SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
-      for (int i = n - 1; i > 0; i--) {
-        int j = rng.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
-    return order;
+    return shuffle ? Shuffle.permutation(data.size(), new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch))
+        : Shuffle.identity(data.size());
   }
 
   private CompletableFuture<HostBatch> gather(int epoch, int[] order, int index, HostBatch[] buffers) {

@@ -26,15 +26,7 @@ public record ValidationSplit(LabeledData train, LabeledData validation) {
       throw new IllegalArgumentException("a validation fraction of " + fraction + " of " + n + " examples leaves "
           + held + " to validate and " + (n - held) + " to train; each part needs at least one");
     }
-    int[] order = new int[n];
-    Arrays.setAll(order, i -> i);
-    SplittableRandom rng = new SplittableRandom(seed);
-    for (int i = n - 1; i > 0; i--) { // Fisher-Yates
-      int j = rng.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    int[] order = Shuffle.permutation(n, new SplittableRandom(seed));
     int[] validation = Arrays.copyOf(order, held);
     int[] train = Arrays.copyOfRange(order, held, n);
     Arrays.sort(validation);

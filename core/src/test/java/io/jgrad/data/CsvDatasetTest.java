@@ -287,6 +287,43 @@ class CsvDatasetTest {
         + "(1.5), as pandas reads them by default", refusal(later, null));
   }
 
+  /**
+   * Columns left out (pandas' drop(columns=...)): an identifier that would be refused, text that would be one-hot
+   * encoded, by name or index; the rest reads as the table without them.
+   */
+  @Test
+  void ignoredColumnsAreLeftOutAsIfTheTableLackedThem() throws IOException {
+    StringBuilder rows = new StringBuilder("id,size,note,label");
+    StringBuilder without = new StringBuilder("size,label");
+    for (int i = 0; i < 12; i++) {
+      rows.append("\nrow").append(i).append(',').append(i * 0.5).append(",n").append(i % 3).append(',').append(i % 2);
+      without.append('\n').append(i * 0.5).append(',').append(i % 2);
+    }
+    Path f = file(rows.toString());
+    assertEquals(f + ": column 'id' has a different text in each of its 12 rows: an identifier or free text, not "
+        + "categories (drop the column)", refusal(f, "label"));
+    CsvDataset expected = CsvDataset.read(Files.writeString(dir.resolve("without.csv"), without + "\n"), "label");
+    for (List<String> ignored : List.of(List.of("id", "note"), List.of("0", "-2"), List.of("note", "0", "id"))) {
+      CsvDataset t = CsvDataset.read(f, "label", null, Map.of(), CsvDataset.Missing.REFUSED, ignored);
+      assertEquals(List.of("size"), t.featureNames(), ignored.toString());
+      assertArrayEquals(expected.data().features(), t.data().features(), ignored.toString());
+      assertArrayEquals(expected.data().labels(), t.data().labels(), ignored.toString());
+      assertEquals(Map.of(), t.categories(), ignored.toString());
+    }
+    CsvDataset values = CsvDataset.readRegression(f, List.of("size"), Map.of(), CsvDataset.Missing.REFUSED,
+        List.of("id"));
+    assertEquals(List.of("note_n0", "note_n1", "note_n2", "label"), values.featureNames());
+    assertEquals(f + ": column 3 ('label') is both the label and left out", assertThrows(InvalidFileException.class,
+        () -> CsvDataset.read(f, "label", null, Map.of(), CsvDataset.Missing.REFUSED, List.of("label")))
+        .getMessage());
+    assertEquals(f + ": every column is a label or left out: at least one feature is needed", assertThrows(
+        InvalidFileException.class, () -> CsvDataset.read(f, "label", null, Map.of(), CsvDataset.Missing.REFUSED,
+            List.of("id", "size", "note"))).getMessage());
+    assertEquals(f + ": no column 'ID2' in the header (id, size, note, label)", assertThrows(
+        InvalidFileException.class, () -> CsvDataset.read(f, "label", null, Map.of(), CsvDataset.Missing.REFUSED,
+            List.of("ID2"))).getMessage());
+  }
+
   /** More targets than the reader's first buffer holds, over a few rows: every value in its place. */
   @Test
   void manyTargetColumnsAreAllCarried() throws IOException {

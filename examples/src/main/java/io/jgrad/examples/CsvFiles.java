@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -23,13 +24,14 @@ import java.util.Map;
  * @param test the test table (with {@code train}'s columns, found by name, and classes), or null to hold out
  *     {@code testSplit} ({@link HeldOut})
  * @param labelColumn a header name or a 0-based index, as {@link CsvDataset#read(Path, String)} takes it; for
- *     regression, one or several separated by commas ({@link #targetColumns}); null: the last column
+ *     regression, one or several separated by commas ({@link #columns}); null: the last column
  * @param regression whether the label columns hold values to fit ({@link CsvDataset#readRegression}) or classes
  * @param impute how missing feature cells are filled ({@link TrainingData} learns the values from the training part),
  *     or null to refuse them
+ * @param ignored the columns left out of both tables ({@code --ignore-columns}), by header name or index
  */
 record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boolean regression,
-    Imputer.Strategy impute) {
+    Imputer.Strategy impute, List<String> ignored) {
   /** The setting a checkpoint records the label column under: train's option, as {@link RecordedSettings} merges it. */
   static final String LABEL_COLUMN = "label-column";
 
@@ -39,17 +41,30 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
   /** The label column a checkpoint records when none was named: the last. */
   static final String LAST_COLUMN = "-1";
 
+  /** The setting a checkpoint records the columns left out under. */
+  static final String IGNORE_COLUMNS = "ignore-columns";
+
   /**
-   * The target columns {@code --label-column} names for regression, comma-separated (a header name that holds a comma
-   * is named by its index).
+   * The columns an option names, comma-separated ({@code --label-column}'s targets for regression, {@code
+   * --ignore-columns}); a header name that holds a comma is named by its index.
    */
-  static List<String> targetColumns(String spec) {
+  static List<String> columns(String option, String spec) {
     List<String> columns = Arrays.stream(spec.split(",", -1)).map(String::strip).toList();
     if (columns.contains("")) {
-      throw new IllegalArgumentException("--label-column '" + spec + "' names an empty column (targets are separated "
-          + "by single commas)");
+      throw new IllegalArgumentException(option + " '" + spec + "' names an empty column (columns are separated by "
+          + "single commas)");
     }
     return columns;
+  }
+
+  /**
+   * The columns of {@code file}'s header besides {@code kept} (a model's input and label columns), for a reading that
+   * leaves them out: whatever else another table holds (an identifier, free text) is then never read. None where the
+   * first line is no header holding every kept name, or cannot be read (the reading says what is wrong).
+   */
+  static List<String> columnsBesides(Path file, Collection<String> kept) {
+    List<String> first = firstRow(file);
+    return first.containsAll(kept) ? first.stream().filter(c -> !kept.contains(c)).distinct().toList() : List.of();
   }
 
   /** The label column recorded in a table's model file (the last where none is recorded), for eval and predict. */
@@ -70,28 +85,35 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
    * warm-up's guess at the table's width before it loads (the reading that follows reports what is wrong).
    */
   static int cellsInFirstRow(Path file) {
+    return firstRow(file).size();
+  }
+
+  /** The cells of {@code file}'s first non-blank line; none where it cannot be read (its reading says why). */
+  private static List<String> firstRow(Path file) {
     if (!Files.isRegularFile(file)) {
-      return 0; // a FIFO would block the read
+      return List.of(); // a FIFO would block the read
     }
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       for (String line; (line = in.readLine()) != null; ) {
         if (!line.isBlank()) {
+          line = line.startsWith("\uFEFF") ? line.substring(1) : line; // a spreadsheet's byte-order mark
           CsvLine cells = new CsvLine(CsvLine.sniff(line));
-          return cells.split(line) ? cells.size() : 0;
+          return cells.split(line) ? cells.texts() : List.of();
         }
       }
     } catch (IOException | UncheckedIOException e) {
       // the table's own reading says what is wrong
     }
-    return 0;
+    return List.of();
   }
 
   /** Both parts, missing feature cells NaN where they are to be imputed. */
   Parts read() {
     CsvDataset.Missing missing = impute != null ? CsvDataset.Missing.AS_NAN : CsvDataset.Missing.REFUSED;
     CsvDataset table = regression
-        ? CsvDataset.readRegression(train, labelColumn == null ? null : targetColumns(labelColumn), Map.of(), missing)
-        : CsvDataset.read(train, labelColumn, null, Map.of(), missing);
+        ? CsvDataset.readRegression(train, labelColumn == null ? null : columns("--label-column", labelColumn),
+            Map.of(), missing, ignored)
+        : CsvDataset.read(train, labelColumn, null, Map.of(), missing, ignored);
     List<String> classNames = regression ? table.labelColumns() : table.classNames();
     // A target named by a header that holds a comma is found again as the last column (it is one only by default).
     String recorded = table.labelColumns().stream().anyMatch(c -> regression && c.contains(",")) ? LAST_COLUMN
@@ -102,8 +124,8 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
     }
     CsvDataset tests;
     try { // the training table's columns and categories, found by name as eval finds a model's
-      tests = (regression ? CsvDataset.readRegression(test, table.labelColumns(), table.categories(), missing)
-          : CsvDataset.read(test, table.labelColumn(), table.classNames(), table.categories(), missing))
+      tests = (regression ? CsvDataset.readRegression(test, table.labelColumns(), table.categories(), missing, ignored)
+          : CsvDataset.read(test, table.labelColumn(), table.classNames(), table.categories(), missing, ignored))
           .select(table.featureNames());
     } catch (IllegalArgumentException e) {
       throw new InvalidFileException(test.toString(), e.getMessage(), e);

@@ -187,11 +187,16 @@ final class EvalCommand implements Callable<Integer> {
     // Missing cells as NaN for a model that fills them (the Predictor does, with the training part's values).
     CsvDataset.Missing missing = description.fill().length != 0 ? CsvDataset.Missing.AS_NAN
         : CsvDataset.Missing.REFUSED;
+    List<String> labels = description.isRegression()
+        ? labelColumn != null ? CsvFiles.columns("--label-column", labelColumn) : description.classNames()
+        : List.of(labelColumn != null ? labelColumn : CsvFiles.recordedLabelColumn(model));
+    // The model's columns and the label's alone are read: another column (an identifier, free text) is never parsed.
+    List<String> kept = new ArrayList<>(description.inputColumns().keySet());
+    kept.addAll(labels);
+    List<String> others = CsvFiles.columnsBesides(data, kept);
     CsvDataset table = description.isRegression()
-        ? CsvDataset.readRegression(data, labelColumn != null ? CsvFiles.targetColumns(labelColumn)
-            : description.classNames(), description.categories(), missing)
-        : CsvDataset.read(data, labelColumn != null ? labelColumn : CsvFiles.recordedLabelColumn(model),
-            description.classNames(), description.categories(), missing);
+        ? CsvDataset.readRegression(data, labels, description.categories(), missing, others)
+        : CsvDataset.read(data, labels.get(0), description.classNames(), description.categories(), missing, others);
     if (description.featureNames().isEmpty()) {
       return table.data();
     }

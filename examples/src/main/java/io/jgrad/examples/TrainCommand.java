@@ -114,6 +114,11 @@ final class TrainCommand implements Callable<Integer> {
       + "targets and each target's own beside) (default: classification)")
   Task task;
 
+  @Option(names = "--ignore-columns", paramLabel = "COLUMNS", description = "csv: columns to leave out, by header "
+      + "name or 0-based index, comma-separated (an identifier, free text, a column that leaks the label), as pandas' "
+      + "drop(columns=...)")
+  String ignoreColumns;
+
   @Option(names = "--loss", description = "--task regression: mse (the mean squared error), l1 (the mean absolute "
       + "error, PyTorch's L1Loss) or huber (squared within --huber-delta of the target, linear beyond, PyTorch's "
       + "HuberLoss): l1 and huber let a few gross errors in the targets pull the fit less (default: mse)")
@@ -545,7 +550,7 @@ final class TrainCommand implements Callable<Integer> {
    */
   private void checkOwnDataOptions() {
     String tableOnly = labelColumn != null ? "--label-column" : task != null ? "--task"
-        : impute != null ? "--impute" : null;
+        : impute != null ? "--impute" : ignoreColumns != null ? "--ignore-columns" : null;
     String testPart = testData != null ? "--test-data" : testSplit != null ? "--test-split" : null;
     if (dataset.known()) {
       String stray = tableOnly != null ? tableOnly : testPart != null ? testPart
@@ -584,7 +589,8 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException((modelKind == ModelKind.CNN ? "--model cnn" : "--augment on")
           + " needs images; --dataset csv is a table: train an MLP on it (--model mlp, the default)");
     }
-    labels(); // a list of targets with an empty name is refused before the table is read
+    labels(); // a list of targets, or of columns left out, with an empty name is refused before the table is read
+    ignoredColumns();
     if (task == Task.REGRESSION && classWeights != null) {
       throw new IllegalArgumentException("--class-weights is for classes; --task regression fits values");
     }
@@ -637,11 +643,18 @@ final class TrainCommand implements Callable<Integer> {
 
   /** How many label columns a row of the table holds: the targets --label-column names for regression, else one. */
   private int labels() {
-    return task == Task.REGRESSION && labelColumn != null ? CsvFiles.targetColumns(labelColumn).size() : 1;
+    return task == Task.REGRESSION && labelColumn != null ? CsvFiles.columns("--label-column", labelColumn).size()
+        : 1;
+  }
+
+  /** The columns --ignore-columns leaves out; none without it. */
+  private List<String> ignoredColumns() {
+    return ignoreColumns == null ? List.of() : CsvFiles.columns("--ignore-columns", ignoreColumns);
   }
 
   private CsvFiles csvFiles() {
-    return new CsvFiles(data, testData, heldOutFraction(), labelColumn, task == Task.REGRESSION, impute);
+    return new CsvFiles(data, testData, heldOutFraction(), labelColumn, task == Task.REGRESSION, impute,
+        ignoredColumns());
   }
 
   /** The fraction of --data held out for testing: none with --test-data, else --test-split or its default. */
@@ -721,6 +734,9 @@ final class TrainCommand implements Callable<Integer> {
     if (impute != null) {
       c.put(IMPUTE, CliEnums.label(impute));
     }
+    if (ignoreColumns != null) {
+      c.put(CsvFiles.IGNORE_COLUMNS, String.join(",", ignoredColumns()));
+    }
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));
     c.put("val-split", Double.toString(valSplit));
@@ -764,7 +780,7 @@ final class TrainCommand implements Callable<Integer> {
     // small either way.
     int[] shape = ds.known() ? ds.inputShape(ds.featureSize())
         : ds == Datasets.IMAGES ? imageFiles().firstShape()
-        : new int[] {CsvFiles.cellsInFirstRow(data) - labels()};
+        : new int[] {CsvFiles.cellsInFirstRow(data) - labels() - ignoredColumns().size()};
     int features = shape == null ? 0 : Arrays.stream(shape).reduce(1, Math::multiplyExact);
     if (warmUpSteps == 0 || !backend.name().startsWith("cpu") || features < 1) {
       return JitWarmUp.none();

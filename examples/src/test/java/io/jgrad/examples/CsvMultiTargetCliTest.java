@@ -158,7 +158,7 @@ class CsvMultiTargetCliTest {
   void targetListsThatCannotBeReadAreOneLineErrors() {
     String[] specs = {"price,,rent", "price,price", "price,area,rent,a,c"};
     String[] expected = {
-        "--label-column 'price,,rent' names an empty column (targets are separated by single commas)",
+        "--label-column 'price,,rent' names an empty column (columns are separated by single commas)",
         table + ": column 3 ('price') is named twice as a target",
         table + ": every column is a target: at least one feature is needed",
     };

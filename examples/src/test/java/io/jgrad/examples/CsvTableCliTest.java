@@ -165,6 +165,57 @@ class CsvTableCliTest {
     assertEquals(90, predicted.lines().size());
   }
 
+  /** {@code rows} with an identifier first and free text last: columns a table of one's own often has. */
+  private static String withIdentifierAndNote(String rows) {
+    String[] lines = rows.split("\n");
+    StringBuilder out = new StringBuilder("id," + lines[0] + ",note\n");
+    for (int i = 1; i < lines.length; i++) {
+      out.append("row-").append(i).append(',').append(lines[i]).append(",\"said ").append(i).append("\"\n");
+    }
+    return out.toString();
+  }
+
+  /**
+   * --ignore-columns leaves an identifier and free text out (by name or index), training the model the table without
+   * them trains; eval of another table reads the model's columns alone, whatever else it holds; --resume keeps them out.
+   */
+  @Test
+  void ignoredColumnsAreLeftOutOfTrainingAndOtherColumnsOutOfEval() throws IOException {
+    Path wide = Files.writeString(dir.resolve("wide.csv"), withIdentifierAndNote(rows(300, 1)));
+    Path saved = dir.resolve("wide.safetensors");
+    List<String> common = List.of("--dataset", "csv", "--data", wide.toString(), "--label-column", "species",
+        "--hidden", "16", "--batch", "16", "--epochs", "20", "--lr", "0.01", "--threads", "1", "--backend", "cpu",
+        "--no-progress");
+    List<String> args = new ArrayList<>(List.of("train"));
+    args.addAll(common);
+    args.addAll(List.of("--ignore-columns", "id, 5", "--save", saved.toString()));
+    CliRun r = CliRun.run(args.toArray(new String[0]));
+    assertEquals(0, r.code(), r.err());
+    assertEquals(trained.get("train_loss"), r.summary().get("train_loss"));
+    assertEquals(trained.get("test_accuracy"), r.summary().get("test_accuracy"));
+    Path other = Files.writeString(dir.resolve("wide-other.csv"), withIdentifierAndNote(rows(90, 2)));
+    Path plain = Files.writeString(dir.resolve("plain-other.csv"), rows(90, 2));
+    for (Path m : List.of(saved, model)) { // either model scores the wide table as the table without the columns
+      CliRun scored = CliRun.run("eval", "--model", m.toString(), "--data", other.toString(), "--backend", "cpu");
+      assertEquals(0, scored.code(), scored.err());
+      assertEquals(CliRun.run("eval", "--model", m.toString(), "--data", plain.toString(), "--backend", "cpu")
+          .summary().get("loss"), scored.summary().get("loss"), m.toString());
+    }
+    CliRun resumed = CliRun.run("train", "--resume", saved.toString(), "--data", wide.toString(), "--epochs", "21",
+        "--threads", "1", "--backend", "cpu", "--no-progress");
+    assertEquals(0, resumed.code(), resumed.err());
+    args = new ArrayList<>(List.of("train"));
+    args.addAll(common);
+    args.addAll(List.of("--ignore-columns", "species"));
+    assertEquals("jgrad train: " + wide + ": column 2 ('species') is both the label and left out",
+        CliRun.run(args.toArray(new String[0])).errorLine());
+    assertEquals("jgrad train: --ignore-columns is for --dataset csv (the digits files say their labels and test "
+        + "part)", CliRun.run("train", "--ignore-columns", "id", "--epochs", "1").errorLine());
+    assertEquals("jgrad train: --ignore-columns 'id,' names an empty column (columns are separated by single commas)",
+        CliRun.run("train", "--dataset", "csv", "--data", wide.toString(), "--ignore-columns", "id,", "--epochs", "1")
+            .errorLine());
+  }
+
   @Test
   void predictReadsRowsWithOrWithoutTheLabelColumn() throws IOException {
     Path labelled = Files.writeString(dir.resolve("labelled.csv"), "length,species,weight,depth\n2,gamma,2000,-2\n"

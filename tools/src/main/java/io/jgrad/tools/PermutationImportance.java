@@ -1,6 +1,7 @@
 package io.jgrad.tools;
 
 import io.jgrad.data.LabeledData;
+import io.jgrad.data.Shuffle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -62,7 +63,7 @@ public final class PermutationImportance {
     for (Map.Entry<String, int[]> column : columns.entrySet()) {
       double[] drops = new double[repeats];
       for (int r = 0; r < repeats; r++) {
-        int[] order = permutation(rows, random);
+        int[] order = Shuffle.permutation(rows, random);
         for (int row = 0; row < rows; row++) {
           for (int f : column.getValue()) {
             shuffled[row * width + f] = original[order[row] * width + f];
@@ -87,20 +88,5 @@ public final class PermutationImportance {
   private static double score(Predictor predictor, LabeledData raw) {
     return predictor.description().isRegression() ? predictor.evaluateRegression(raw).r2()
         : predictor.evaluate(raw).accuracy();
-  }
-
-  /** A uniformly random order of {@code n} rows (Fisher–Yates). */
-  private static int[] permutation(int n, SplittableRandom random) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
   }
 }
