@@ -139,6 +139,14 @@ public final class CsvLine {
     count++;
   }
 
+  /**
+   * {@code text} as a CSV cell delimited by commas (RFC 4180, what {@link #split} reads back): as it is, or in double
+   * quotes, its quotes doubled, where it holds a comma, a quote or a line break.
+   */
+  public static String quote(String text) {
+    return text.matches("[^\",\r\n]*") ? text : "\"" + text.replace("\"", "\"\"") + "\"";
+  }
+
   /** The cells of the line split last. */
   public int size() {
     return count;

@@ -38,6 +38,19 @@ class CsvLineTest {
     }
   }
 
+  /** A quoted cell reads back as the text it quotes; a plain one is left as it is. */
+  @Test
+  void quotedCellsSplitBackToTheirText() {
+    List<String> texts = List.of("plain", "a,b", "say \"hi\"", "two\nlines", "", "1.5");
+    assertEquals("plain", CsvLine.quote("plain"));
+    assertEquals("\"say \"\"hi\"\"\"", CsvLine.quote("say \"hi\""));
+    CsvLine cells = new CsvLine();
+    assertTrue(cells.split(String.join(",", texts.stream().filter(t -> !t.contains("\n")).map(CsvLine::quote)
+        .toList())));
+    assertEquals(texts.stream().filter(t -> !t.contains("\n")).toList(), cells.texts());
+    assertEquals("\"two\nlines\"", CsvLine.quote("two\nlines"));
+  }
+
   @Test
   void plainDecimalsReadToParseFloatsBitsInEveryFormat() {
     Random random = new Random(20261206);

@@ -1,6 +1,7 @@
 package io.jgrad.examples;
 
 import io.jgrad.Backend;
+import io.jgrad.data.CsvLine;
 import io.jgrad.tools.InputFiles;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.ModelFile;
@@ -8,22 +9,29 @@ import io.jgrad.tools.Prediction;
 import io.jgrad.tools.PredictionFields;
 import io.jgrad.tools.Predictor;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jgrad predict}: the classes a model file gives examples read from IDX image files, images (PNG, JPEG) or CSV
- * rows, one JSON line per example; a regression model's values.
+ * rows, one JSON line per example; a regression model's values. {@code --format csv} prints a CSV table instead, a
+ * row an example, every class's probability in a column of its own (scikit-learn's {@code predict_proba}).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = "Predict classes (or a regression model's values) with a model file: one JSON line per example.")
 final class PredictCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Mixin ModelFileOption modelFile;
 
@@ -35,14 +43,28 @@ final class PredictCommand implements Callable<Integer> {
   List<Path> inputs;
 
   @Option(names = "--top-k", defaultValue = "3", description = "list the K likeliest classes (default: ${DEFAULT-VALUE}; "
-      + "a classifier's)")
+      + "a classifier's, in JSON lines)")
   int topK;
+
+  /** {@code --format}: a JSON line an example, or one CSV table. */
+  enum Format {
+    JSONL, CSV
+  }
+
+  @Option(names = "--format", description = "jsonl (a JSON line an example) or csv (a header, then a row an example: "
+      + "input, label, class, probability and every class's probability as probability_<class>; a regression model's "
+      + "value a target) (default: jsonl)")
+  Format format;
 
   @Mixin BackendChoice backendChoice;
 
   @Override
   public Integer call() {
     OptionChecks.atLeast("--top-k", topK, 1);
+    boolean csv = format == Format.CSV;
+    if (csv && spec.commandLine().getParseResult().hasMatchedOption("--top-k")) {
+      throw new IllegalArgumentException("--top-k is for JSON lines; --format csv gives every class's probability");
+    }
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(modelFile.path, backend)) {
       // train's image sets are pixels in [0, 1]; a table's model, or one trained elsewhere, may take any numbers.
@@ -60,24 +82,60 @@ final class PredictCommand implements Callable<Integer> {
       InputFiles.Examples examples =
           InputFiles.read(inputs, predictor.description().architecture().inputShape(), units, table);
       if (predictor.description().isRegression()) {
-        printValues(predictor, examples);
+        printValues(predictor, examples, csv);
         return 0;
       }
       List<Prediction> predictions = predictor.predict(examples.features());
+      if (csv) {
+        List<String> header = new ArrayList<>(List.of("input", "label", "class", "probability"));
+        description.classNames().forEach(c -> header.add("probability_" + c));
+        printCsvRow(header);
+      }
       for (int i = 0; i < predictions.size(); i++) {
+        Prediction p = predictions.get(i);
+        if (csv) {
+          List<Object> row = new ArrayList<>(List.of(examples.names().get(i), p.label(), p.className(),
+              p.probability()));
+          for (float probability : p.probabilities()) {
+            row.add(probability);
+          }
+          printCsvRow(row);
+          continue;
+        }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("input", examples.names().get(i));
-        line.putAll(PredictionFields.of(predictions.get(i), topK));
+        line.putAll(PredictionFields.of(p, topK));
         System.out.println(JsonLine.of(line));
       }
     }
     return 0;
   }
 
-  /** A regression model's line an example: its value in the target's units ("value"; "values" by name for several). */
-  private static void printValues(Predictor predictor, InputFiles.Examples examples) {
+  /** One CSV row of {@code cells}, each quoted where it must be (RFC 4180). */
+  private static void printCsvRow(List<?> cells) {
+    System.out.println(cells.stream().map(c -> CsvLine.quote(String.valueOf(c))).collect(Collectors.joining(",")));
+  }
+
+  /**
+   * A regression model's line an example: its value in the target's units ("value"; "values" by name for several); as
+   * CSV, a column a target, named after it.
+   */
+  private static void printValues(Predictor predictor, InputFiles.Examples examples, boolean csv) {
     List<String> targets = predictor.description().classNames();
     float[] values = predictor.values(examples.features());
+    if (csv) {
+      List<String> header = new ArrayList<>(List.of("input"));
+      header.addAll(targets);
+      printCsvRow(header);
+      for (int i = 0; i < examples.names().size(); i++) {
+        List<Object> row = new ArrayList<>(List.of(examples.names().get(i)));
+        for (int t = 0; t < targets.size(); t++) {
+          row.add(values[i * targets.size() + t]);
+        }
+        printCsvRow(row);
+      }
+      return;
+    }
     for (int i = 0; i < examples.names().size(); i++) {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("input", examples.names().get(i));

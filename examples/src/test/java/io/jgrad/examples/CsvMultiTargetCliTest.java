@@ -128,6 +128,17 @@ class CsvMultiTargetCliTest {
       }
     }
     assertEquals(values.subList(0, 2), values.subList(2, 4), "the same rows, columns by name");
+    // As a CSV table: a column a target, named after it, the JSON lines' values.
+    CliRun csv = CliRun.run("predict", "--model", model.toString(), dir.resolve("input0.csv").toString(), "--format",
+        "csv", "--backend", "cpu");
+    assertEquals(0, csv.code(), csv.err());
+    assertEquals("input,price,rent", csv.lines().get(0));
+    io.jgrad.data.CsvLine cells = new io.jgrad.data.CsvLine();
+    for (int i = 0; i < 2; i++) {
+      assertTrue(cells.split(csv.lines().get(i + 1)));
+      assertEquals(values.get(i).get("price"), cells.text(1));
+      assertEquals(values.get(i).get("rent"), cells.text(2));
+    }
     for (int i = 0; i < rows.length; i++) {
       assertEquals(List.of("price", "rent"), List.copyOf(values.get(i).keySet()));
       assertEquals(CsvRegressionCliTest.price(rows[i][0], rows[i][1], rows[i][2]),

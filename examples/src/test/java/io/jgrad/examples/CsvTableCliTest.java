@@ -216,6 +216,39 @@ class CsvTableCliTest {
             .errorLine());
   }
 
+  /**
+   * --format csv: a header, then a row an example with the JSON line's label, class and probability, and every class's
+   * probability in a column of its own, summing to 1.
+   */
+  @Test
+  void predictWritesACsvTableWithEveryClasssProbability() throws IOException {
+    Path rows = Files.writeString(dir.resolve("to-predict.csv"), rows(12, 7));
+    CliRun json = CliRun.run("predict", "--model", model.toString(), rows.toString(), "--backend", "cpu");
+    CliRun csv = CliRun.run("predict", "--model", model.toString(), rows.toString(), "--format", "csv", "--backend",
+        "cpu");
+    assertEquals(0, csv.code(), csv.err());
+    assertEquals(13, csv.lines().size(), csv.out());
+    assertEquals("input,label,class,probability,probability_alpha,probability_beta,probability_gamma",
+        csv.lines().get(0));
+    io.jgrad.data.CsvLine cells = new io.jgrad.data.CsvLine();
+    for (int i = 0; i < 12; i++) {
+      Map<String, String> expected = CliRun.fields(json.lines().get(i));
+      assertTrue(cells.split(csv.lines().get(i + 1)));
+      assertEquals(List.of(expected.get("input"), expected.get("label"), expected.get("class"),
+          expected.get("probability")), cells.texts().subList(0, 4), "row " + i);
+      double sum = 0;
+      for (int c = 4; c < 7; c++) {
+        sum += cells.value(c);
+      }
+      assertEquals(1, sum, 1e-5, "row " + i);
+      assertEquals(Double.parseDouble(expected.get("probability")),
+          cells.value(4 + Integer.parseInt(expected.get("label"))), 1e-7, "row " + i);
+    }
+    assertEquals("jgrad predict: --top-k is for JSON lines; --format csv gives every class's probability",
+        CliRun.run("predict", "--model", model.toString(), rows.toString(), "--format", "csv", "--top-k", "2")
+            .errorLine());
+  }
+
   @Test
   void predictReadsRowsWithOrWithoutTheLabelColumn() throws IOException {
     Path labelled = Files.writeString(dir.resolve("labelled.csv"), "length,species,weight,depth\n2,gamma,2000,-2\n"

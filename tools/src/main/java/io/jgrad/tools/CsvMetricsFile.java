@@ -1,5 +1,6 @@
 package io.jgrad.tools;
 
+import io.jgrad.data.CsvLine;
 import io.jgrad.io.AtomicFiles;
 import io.jgrad.io.IoErrors;
 import io.jgrad.train.EpochMetrics;
@@ -114,7 +115,6 @@ public final class CsvMetricsFile implements TrainListener {
     if (v instanceof Double d && !Double.isFinite(d)) {
       return "";
     }
-    String s = String.valueOf(v);
-    return s.matches("[^\",\r\n]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
+    return CsvLine.quote(String.valueOf(v));
   }
 }
