@@ -3,6 +3,8 @@ package io.jgrad.examples;
 import io.jgrad.data.CsvDataset;
 import io.jgrad.data.CsvLine;
 import io.jgrad.data.Imputer;
+import io.jgrad.data.LabeledData;
+import io.jgrad.data.Shuffle;
 import io.jgrad.data.TrainTestSplit;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.train.TrainingCheckpoint;
@@ -12,10 +14,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * {@code train --dataset csv}: a table of the user's, the classes those found in its training file (or, for regression,
@@ -109,18 +113,10 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
 
   /** Both parts, missing feature cells NaN where they are to be imputed. */
   Parts read() {
-    CsvDataset.Missing missing = impute != null ? CsvDataset.Missing.AS_NAN : CsvDataset.Missing.REFUSED;
-    CsvDataset table = regression
-        ? CsvDataset.readRegression(train, labelColumn == null ? null : columns("--label-column", labelColumn),
-            Map.of(), missing, ignored)
-        : CsvDataset.read(train, labelColumn, null, Map.of(), missing, ignored);
-    List<String> classNames = regression ? table.labelColumns() : table.classNames();
-    // A target named by a header that holds a comma is found again as the last column (it is one only by default).
-    String recorded = table.labelColumns().stream().anyMatch(c -> regression && c.contains(",")) ? LAST_COLUMN
-        : String.join(",", table.labelColumns());
+    CsvDataset.Missing missing = missing();
+    CsvDataset table = readTraining(missing);
     if (test == null) {
-      return new Parts(HeldOut.split(train, table.data(), testSplit, "rows"), classNames, table.featureNames(),
-          table.categories(), recorded);
+      return parts(table, HeldOut.split(train, table.data(), testSplit, "rows"));
     }
     CsvDataset tests;
     try { // the training table's columns and categories, found by name as eval finds a model's
@@ -130,7 +126,54 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
     } catch (IllegalArgumentException e) {
       throw new InvalidFileException(test.toString(), e.getMessage(), e);
     }
-    return new Parts(new TrainTestSplit(table.data(), tests.data()), classNames, table.featureNames(),
-        table.categories(), recorded);
+    return parts(table, new TrainTestSplit(table.data(), tests.data()));
+  }
+
+  /**
+   * The training table's {@code k} folds, as scikit-learn's {@code KFold(n_splits=k, shuffle=True)} makes them: its
+   * rows shuffled by {@code seed} and cut into k slices whose sizes differ by one at most, fold i testing on slice i
+   * and training on the others (both in the table's row order).
+   */
+  List<Parts> folds(int k, long seed) {
+    CsvDataset table = readTraining(missing());
+    LabeledData all = table.data();
+    int n = all.size();
+    if (k > n) {
+      throw new InvalidFileException(train.toString(), n + " rows cannot be cut into " + k + " folds");
+    }
+    int[] order = Shuffle.permutation(n, new SplittableRandom(seed));
+    List<Parts> folds = new ArrayList<>();
+    for (int f = 0; f < k; f++) {
+      int from = (int) ((long) f * n / k);
+      int to = (int) ((long) (f + 1) * n / k);
+      int[] tested = Arrays.copyOfRange(order, from, to);
+      int[] trained = new int[n - tested.length];
+      System.arraycopy(order, 0, trained, 0, from);
+      System.arraycopy(order, to, trained, from, n - to);
+      Arrays.sort(tested);
+      Arrays.sort(trained);
+      folds.add(parts(table, new TrainTestSplit(all.rows(trained), all.rows(tested))));
+    }
+    return folds;
+  }
+
+  private CsvDataset.Missing missing() {
+    return impute != null ? CsvDataset.Missing.AS_NAN : CsvDataset.Missing.REFUSED;
+  }
+
+  private CsvDataset readTraining(CsvDataset.Missing missing) {
+    return regression
+        ? CsvDataset.readRegression(train, labelColumn == null ? null : columns("--label-column", labelColumn),
+            Map.of(), missing, ignored)
+        : CsvDataset.read(train, labelColumn, null, Map.of(), missing, ignored);
+  }
+
+  /** {@code split} of {@code table}'s rows with its names: classes (a regression table's targets), features. */
+  private Parts parts(CsvDataset table, TrainTestSplit split) {
+    List<String> classNames = regression ? table.labelColumns() : table.classNames();
+    // A target named by a header that holds a comma is found again as the last column (it is one only by default).
+    String recorded = table.labelColumns().stream().anyMatch(c -> regression && c.contains(",")) ? LAST_COLUMN
+        : String.join(",", table.labelColumns());
+    return new Parts(split, classNames, table.featureNames(), table.categories(), recorded);
   }
 }

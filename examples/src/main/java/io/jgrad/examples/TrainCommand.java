@@ -114,6 +114,11 @@ final class TrainCommand implements Callable<Integer> {
       + "targets and each target's own beside) (default: classification)")
   Task task;
 
+  @Option(names = "--cv", paramLabel = "K", description = "csv: K-fold cross-validation instead of one test part, as "
+      + "scikit-learn's KFold(shuffle=True) and cross_validate: the table's rows cut into K folds, a model trained on "
+      + "each K − 1 and tested on the one left, a line each, then the test figures' means and standard deviations")
+  Integer folds;
+
   @Option(names = "--ignore-columns", paramLabel = "COLUMNS", description = "csv: columns to leave out, by header "
       + "name or 0-based index, comma-separated (an identifier, free text, a column that leaks the label), as pandas' "
       + "drop(columns=...)")
@@ -310,6 +315,12 @@ final class TrainCommand implements Callable<Integer> {
         leakDetection != null ? leakDetection : LeakDetection.fromSystemProperty();
     try (Backend backend = backendChoice.open(BackendOptions.defaults().withLeakDetection(leaks));
         JitWarmUp warmUp = warmUp(backend, ds)) {
+      if (folds != null) {
+        List<TrainingData> parts = TrainingData.folds(csvFiles(), folds, valSplit, seed);
+        warmUp.join();
+        crossValidate(backend, parts, ds, mixed, start);
+        return 0;
+      }
       TrainingData split = ds == Datasets.CSV ? TrainingData.prepare(csvFiles(), valSplit, seed)
           : ds == Datasets.IMAGES ? TrainingData.prepare(imageFiles(), valSplit, seed)
           : TrainingData.prepare(ds, data, valSplit, seed);
@@ -322,144 +333,201 @@ final class TrainCommand implements Callable<Integer> {
         // Recorded as read, so that a resumed run reads its folder at this size whatever the folder holds then.
         imageSize = split.inputShape()[1] + "x" + split.inputShape()[2];
       }
-      Generator init = new Generator(seed);
-      Generator dropoutRng = new Generator(seed + 1);
-      boolean cnn = modelKind == ModelKind.CNN;
-      int[] inputShape = split.inputShape();
-      boolean regression = split.targetScale() != null;
-      int classes = regression ? split.train().targetSize() : split.train().numClasses();
-      Architecture architecture;
-      Sequential stack;
-      if (cnn) {
-        CnnSpec spec = new CnnSpec(inputShape, dropout, classes);
-        MemoryPlan.of(spec, batch, optimizer, momentum).checkFits(backend.memoryCapacity(), batch);
-        architecture = spec;
-        stack = spec.build(backend, init, dropoutRng);
-      } else {
-        MemoryPlan.of(split.train().featureSize(), hidden, classes, batch, optimizer, momentum)
-            .checkFits(backend.memoryCapacity(), hidden, batch);
-        MlpSpec spec = new MlpSpec(inputShape, hidden, activation, dropout, classes);
-        architecture = spec;
-        stack = spec.build(backend, init, dropoutRng);
-      }
-      ModelFile description = ModelFile.of(architecture, split.standardizer(), split.classNames(), ds.label())
-          .withFeatureNames(split.featureNames()).withCategories(split.categories());
-      if (split.imputer() != null) {
-        description = description.withImputer(split.imputer());
-      }
-      if (regression) {
-        description = description.regression(split.targetScale(), split.classNames());
-      }
-      Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
-      DataLoader.Layout layout = cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;
-      try (DataLoader train = DataLoader.builder(split.train()).batchSize(batch).shuffle(true).seed(seed).layout(layout)
-              .augment(augmentation(ds)).build(backend);
-          DataLoader test = DataLoader.builder(split.test()).batchSize(1000).layout(layout).build(backend);
-          DataLoader validation = split.validation() == null ? null
-              : DataLoader.builder(split.validation()).batchSize(1000).layout(layout).build(backend);
-          Optimizer opt = optimizer(model, (long) scheduleEpochs * train.batchesPerEpoch())) {
-        Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
-        float[] weights = classWeights == null ? null
-            : new ClassWeights(classWeights).resolve(split.train(), split.classNames());
-        Loss loss = regression ? regressionLoss() : new CrossEntropyLoss(Reduction.MEAN, labelSmoothing, weights);
-        Trainer trainer = new Trainer(model, opt, loss)
-            .clipNorm(clipNorm)
-            .nonFinitePolicy(onNonFinite)
-            .precision(mixed)
-            .validation(validation)
-            .maxSkippedInARow(maxSkippedSteps);
-        if (graphs) {
-          trainer.graphs(true);
-        }
-        Map<String, String> resumed = Map.of(); // what the resumed checkpoint recorded: the best validation loss
-        if (resumeFile != null) {
-          TrainingCheckpoint.Restored restoredRun = TrainingCheckpoint.load(resumeFile, model, opt, rngs);
-          trainer.setCompletedEpochs(restoredRun.epochs());
-          resumed = restoredRun.metadata();
-          if (epochs < trainer.completedEpochs()) {
-            throw new IllegalArgumentException("--epochs " + epochs + " is the total, and " + resumeFile + " has done "
-                + trainer.completedEpochs() + " already");
-          }
-          System.err.println("resumed from " + resumeFile + " after epoch " + trainer.completedEpochs());
-        }
-        if (earlyStop > 0) {
-          EarlyStopping stopping = EarlyStopping.on(Monitor.VALIDATION_LOSS, earlyStop, 0).restoreBestWeights();
-          stopping.restore(resumed, trainer.completedEpochs());
-          trainer.earlyStopping(stopping);
-        }
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("dataset", ds.label());
-        context.put("backend", backend.name());
-        trainer.listener(noProgress ? ProgressListener.lines(System.out, System.err) : ProgressListener.onConsole());
-        if (metrics != null && metrics.toString().endsWith(".csv")) {
-          CsvMetricsFile csv = new CsvMetricsFile(metrics, context);
-          csv.checkColumns(validation != null); // before an epoch is spent, not at its end
-          trainer.listener(csv);
-        } else if (metrics != null) {
-          trainer.listener(new MetricsFile(metrics, context));
-        }
-        if (save != null) {
-          CheckpointWriter writer = new CheckpointWriter(save, model, opt, rngs, config()).every(saveEvery)
-              .metadata(description.metadata());
-          if (validation != null) {
-            writer.recordBest(Monitor.VALIDATION_LOSS, 0).restoreBest(resumed);
-          }
-          trainer.listener(writer);
-        }
-        if (saveBest != null) {
-          trainer.listener(new CheckpointWriter(saveBest, model, opt, rngs, config())
-              .onlyWhenBest(Monitor.VALIDATION_LOSS, 0).restoreBest(resumed).metadata(description.metadata()));
-        }
-        if (plot != null) {
-          trainer.listener(new CurvePlotListener(plot, "jgrad train --dataset " + ds.label()));
-        }
-        if (tensorboard != null) {
-          trainer.listener(new TensorBoardWriter(tensorboard));
-        }
-        List<EpochMetrics> history = trainer.fit(train, test, epochs);
-        Map<String, Object> restored = new LinkedHashMap<>();
-        // No last epoch's test figures that are the final model's: early stopping put back an earlier epoch's weights,
-        // or no epoch ran (--epochs 0, or a resumed run at its total). The model as it ends is evaluated instead.
-        if (trainer.restoredEpoch() > 0 || history.isEmpty()) {
-          Evaluation last = Evaluation.of(model, loss, test);
-          if (!regression) {
-            restored.put("test_accuracy", last.accuracy());
-          }
-          restored.put("test_loss", last.loss());
-          if (trainer.restoredEpoch() > 0) {
-            restored.put("best_epoch", trainer.restoredEpoch());
-          }
-        }
-        Map<String, Object> summaryContext = new LinkedHashMap<>(context);
-        summaryContext.put("precision", mixed.label()); // the summary's, not each metrics line's (a fixed prefix)
-        if (weights != null) {
-          List<Double> resolved = new ArrayList<>();
-          for (float w : weights) {
-            resolved.add((double) w);
-          }
-          summaryContext.put("class_weights", resolved);
-        }
-        if (impute != null) {
-          summaryContext.put(IMPUTE, CliEnums.label(impute));
-        }
-        if (regression) {
-          summaryContext.put(LOSS, CliEnums.label(lossKind()));
-          if (lossKind() == RegressionLoss.HUBER) {
-            summaryContext.put("huber_delta", huberDelta());
-          }
-        }
-        if (trainer.replayedSteps() > 0) {
-          summaryContext.put("replayed_steps", trainer.replayedSteps());
-        }
-        if (regression) { // in the targets' units, as eval reports them
-          restored.putAll(RegressionFigures.of(RegressionReport.perTarget(model, test, split.targetScale()),
-              split.classNames(), "test_"));
-        }
-        System.out.println(summary(summaryContext, history, trainer.completedEpochs(), start, restored, regression));
-        model.close();
-      }
+      System.out.println(JsonLine.of(run(backend, split, ds, mixed, resumeFile, start)));
     }
     return 0;
+  }
+
+  /** The figures of a run's summary that cross-validation averages over its folds, where the run has them. */
+  private static final List<String> FOLD_FIGURES = List.of("test_accuracy", "test_loss", "test_mse", "test_rmse",
+      "test_mae", "test_r2");
+
+  /**
+   * {@code --cv}: a run on each fold, its summary printed as a line of {@code event:"fold"}, then the summary of all,
+   * each test figure's mean over the folds, its standard deviation (numpy's, ddof 0) and the folds' values, as
+   * scikit-learn's {@code cross_validate} scores a model.
+   */
+  private void crossValidate(Backend backend, List<TrainingData> parts, Datasets ds, Precision mixed, long start)
+      throws Exception {
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (int f = 0; f < parts.size(); f++) {
+      TrainingData fold = parts.get(f);
+      Map<String, Object> run = run(backend, fold, ds, mixed, null, System.nanoTime());
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("event", "fold");
+      line.put("fold", f + 1);
+      line.put("train_examples", fold.train().size());
+      line.put("test_examples", fold.test().size());
+      run.forEach(line::putIfAbsent);
+      System.out.println(JsonLine.of(line));
+      runs.add(run);
+    }
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("event", "summary");
+    s.put("dataset", ds.label());
+    s.put("backend", backend.name());
+    s.put("folds", parts.size());
+    s.put("epochs", runs.get(0).get("epochs"));
+    for (String figure : FOLD_FIGURES) {
+      if (runs.get(0).get(figure) instanceof Number) {
+        double[] values = runs.stream().mapToDouble(r -> ((Number) r.get(figure)).doubleValue()).toArray();
+        double mean = Arrays.stream(values).average().orElseThrow();
+        s.put(figure, mean);
+        s.put(figure + "_std", Math.sqrt(Arrays.stream(values).map(v -> (v - mean) * (v - mean)).average()
+            .orElseThrow()));
+        s.put(figure + "_folds", Arrays.stream(values).boxed().toList());
+      }
+    }
+    s.put("samples_per_sec", runs.stream().mapToDouble(r -> ((Number) r.get("samples_per_sec")).doubleValue())
+        .average().orElseThrow());
+    s.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+    System.out.println(JsonLine.of(s));
+  }
+
+  /**
+   * One run on {@code split}: the model built, trained for --epochs with the listeners the options ask for, and
+   * scored; returns its summary (the last line of {@code train}'s output).
+   */
+  private Map<String, Object> run(Backend backend, TrainingData split, Datasets ds, Precision mixed, Path resumeFile,
+      long start) throws Exception {
+    Generator init = new Generator(seed);
+    Generator dropoutRng = new Generator(seed + 1);
+    boolean cnn = modelKind == ModelKind.CNN;
+    int[] inputShape = split.inputShape();
+    boolean regression = split.targetScale() != null;
+    int classes = regression ? split.train().targetSize() : split.train().numClasses();
+    Architecture architecture;
+    Sequential stack;
+    if (cnn) {
+      CnnSpec spec = new CnnSpec(inputShape, dropout, classes);
+      MemoryPlan.of(spec, batch, optimizer, momentum).checkFits(backend.memoryCapacity(), batch);
+      architecture = spec;
+      stack = spec.build(backend, init, dropoutRng);
+    } else {
+      MemoryPlan.of(split.train().featureSize(), hidden, classes, batch, optimizer, momentum)
+          .checkFits(backend.memoryCapacity(), hidden, batch);
+      MlpSpec spec = new MlpSpec(inputShape, hidden, activation, dropout, classes);
+      architecture = spec;
+      stack = spec.build(backend, init, dropoutRng);
+    }
+    ModelFile description = ModelFile.of(architecture, split.standardizer(), split.classNames(), ds.label())
+        .withFeatureNames(split.featureNames()).withCategories(split.categories());
+    if (split.imputer() != null) {
+      description = description.withImputer(split.imputer());
+    }
+    if (regression) {
+      description = description.regression(split.targetScale(), split.classNames());
+    }
+    Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
+    DataLoader.Layout layout = cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;
+    try (DataLoader train = DataLoader.builder(split.train()).batchSize(batch).shuffle(true).seed(seed).layout(layout)
+            .augment(augmentation(ds)).build(backend);
+        DataLoader test = DataLoader.builder(split.test()).batchSize(1000).layout(layout).build(backend);
+        DataLoader validation = split.validation() == null ? null
+            : DataLoader.builder(split.validation()).batchSize(1000).layout(layout).build(backend);
+        Optimizer opt = optimizer(model, (long) scheduleEpochs * train.batchesPerEpoch())) {
+      Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
+      float[] weights = classWeights == null ? null
+          : new ClassWeights(classWeights).resolve(split.train(), split.classNames());
+      Loss loss = regression ? regressionLoss() : new CrossEntropyLoss(Reduction.MEAN, labelSmoothing, weights);
+      Trainer trainer = new Trainer(model, opt, loss)
+          .clipNorm(clipNorm)
+          .nonFinitePolicy(onNonFinite)
+          .precision(mixed)
+          .validation(validation)
+          .maxSkippedInARow(maxSkippedSteps);
+      if (graphs) {
+        trainer.graphs(true);
+      }
+      Map<String, String> resumed = Map.of(); // what the resumed checkpoint recorded: the best validation loss
+      if (resumeFile != null) {
+        TrainingCheckpoint.Restored restoredRun = TrainingCheckpoint.load(resumeFile, model, opt, rngs);
+        trainer.setCompletedEpochs(restoredRun.epochs());
+        resumed = restoredRun.metadata();
+        if (epochs < trainer.completedEpochs()) {
+          throw new IllegalArgumentException("--epochs " + epochs + " is the total, and " + resumeFile + " has done "
+              + trainer.completedEpochs() + " already");
+        }
+        System.err.println("resumed from " + resumeFile + " after epoch " + trainer.completedEpochs());
+      }
+      if (earlyStop > 0) {
+        EarlyStopping stopping = EarlyStopping.on(Monitor.VALIDATION_LOSS, earlyStop, 0).restoreBestWeights();
+        stopping.restore(resumed, trainer.completedEpochs());
+        trainer.earlyStopping(stopping);
+      }
+      Map<String, Object> context = new LinkedHashMap<>();
+      context.put("dataset", ds.label());
+      context.put("backend", backend.name());
+      trainer.listener(noProgress ? ProgressListener.lines(System.out, System.err) : ProgressListener.onConsole());
+      if (metrics != null && metrics.toString().endsWith(".csv")) {
+        CsvMetricsFile csv = new CsvMetricsFile(metrics, context);
+        csv.checkColumns(validation != null); // before an epoch is spent, not at its end
+        trainer.listener(csv);
+      } else if (metrics != null) {
+        trainer.listener(new MetricsFile(metrics, context));
+      }
+      if (save != null) {
+        CheckpointWriter writer = new CheckpointWriter(save, model, opt, rngs, config()).every(saveEvery)
+            .metadata(description.metadata());
+        if (validation != null) {
+          writer.recordBest(Monitor.VALIDATION_LOSS, 0).restoreBest(resumed);
+        }
+        trainer.listener(writer);
+      }
+      if (saveBest != null) {
+        trainer.listener(new CheckpointWriter(saveBest, model, opt, rngs, config())
+            .onlyWhenBest(Monitor.VALIDATION_LOSS, 0).restoreBest(resumed).metadata(description.metadata()));
+      }
+      if (plot != null) {
+        trainer.listener(new CurvePlotListener(plot, "jgrad train --dataset " + ds.label()));
+      }
+      if (tensorboard != null) {
+        trainer.listener(new TensorBoardWriter(tensorboard));
+      }
+      List<EpochMetrics> history = trainer.fit(train, test, epochs);
+      Map<String, Object> restored = new LinkedHashMap<>();
+      // No last epoch's test figures that are the final model's: early stopping put back an earlier epoch's weights,
+      // or no epoch ran (--epochs 0, or a resumed run at its total). The model as it ends is evaluated instead.
+      if (trainer.restoredEpoch() > 0 || history.isEmpty()) {
+        Evaluation last = Evaluation.of(model, loss, test);
+        if (!regression) {
+          restored.put("test_accuracy", last.accuracy());
+        }
+        restored.put("test_loss", last.loss());
+        if (trainer.restoredEpoch() > 0) {
+          restored.put("best_epoch", trainer.restoredEpoch());
+        }
+      }
+      Map<String, Object> summaryContext = new LinkedHashMap<>(context);
+      summaryContext.put("precision", mixed.label()); // the summary's, not each metrics line's (a fixed prefix)
+      if (weights != null) {
+        List<Double> resolved = new ArrayList<>();
+        for (float w : weights) {
+          resolved.add((double) w);
+        }
+        summaryContext.put("class_weights", resolved);
+      }
+      if (impute != null) {
+        summaryContext.put(IMPUTE, CliEnums.label(impute));
+      }
+      if (regression) {
+        summaryContext.put(LOSS, CliEnums.label(lossKind()));
+        if (lossKind() == RegressionLoss.HUBER) {
+          summaryContext.put("huber_delta", huberDelta());
+        }
+      }
+      if (trainer.replayedSteps() > 0) {
+        summaryContext.put("replayed_steps", trainer.replayedSteps());
+      }
+      if (regression) { // in the targets' units, as eval reports them
+        restored.putAll(RegressionFigures.of(RegressionReport.perTarget(model, test, split.targetScale()),
+            split.classNames(), "test_"));
+      }
+      Map<String, Object> summary = summary(summaryContext, history, trainer.completedEpochs(), start, restored,
+          regression);
+      model.close();
+      return summary;
+    }
   }
 
   /**
@@ -521,6 +589,16 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException((regressionLoss != null ? "--loss" : "--huber-delta") + " is for --task "
           + "regression (a classifier trains on cross-entropy)");
     }
+    if (folds != null) {
+      OptionChecks.atLeast("--cv", folds, 2);
+      String oneRun = testData != null ? "--test-data" : testSplit != null ? "--test-split" : save != null ? "--save"
+          : saveBest != null ? "--save-best" : resume != null ? "--resume" : metrics != null ? "--metrics"
+          : plot != null ? "--plot" : tensorboard != null ? "--tensorboard" : null;
+      if (oneRun != null) {
+        throw new IllegalArgumentException(oneRun + " is for one run; --cv " + folds + " trains " + folds + " models, "
+            + "each tested on its own fold");
+      }
+    }
     if (huberDelta != null) {
       if (lossKind() != RegressionLoss.HUBER) {
         throw new IllegalArgumentException("--huber-delta is for --loss huber");
@@ -550,7 +628,7 @@ final class TrainCommand implements Callable<Integer> {
    */
   private void checkOwnDataOptions() {
     String tableOnly = labelColumn != null ? "--label-column" : task != null ? "--task"
-        : impute != null ? "--impute" : ignoreColumns != null ? "--ignore-columns" : null;
+        : impute != null ? "--impute" : ignoreColumns != null ? "--ignore-columns" : folds != null ? "--cv" : null;
     String testPart = testData != null ? "--test-data" : testSplit != null ? "--test-split" : null;
     if (dataset.known()) {
       String stray = tableOnly != null ? tableOnly : testPart != null ? testPart
@@ -826,8 +904,8 @@ final class TrainCommand implements Callable<Integer> {
    *     regression model's fit
    * @param regression whether the model fits values, whose summary has no accuracy
    */
-  private static String summary(Map<String, Object> context, List<EpochMetrics> history, int epochs, long start,
-      Map<String, Object> restored, boolean regression) {
+  private static Map<String, Object> summary(Map<String, Object> context, List<EpochMetrics> history, int epochs,
+      long start, Map<String, Object> restored, boolean regression) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("event", "summary");
     s.putAll(context);
@@ -842,6 +920,6 @@ final class TrainCommand implements Callable<Integer> {
     s.put("peak_activation_bytes", history.stream().mapToLong(EpochMetrics::peakActivationBytes).max().orElse(0));
     s.put("wall_seconds", (System.nanoTime() - start) / 1e9);
     s.putAll(restored);
-    return JsonLine.of(s);
+    return s;
   }
 }

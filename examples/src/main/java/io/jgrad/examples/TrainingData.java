@@ -6,6 +6,7 @@ import io.jgrad.data.Standardizer;
 import io.jgrad.data.TrainTestSplit;
 import io.jgrad.data.ValidationSplit;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -38,10 +39,25 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
 
   /** A table's parts, each feature standardised with its own statistics (the columns' units differ). */
   static TrainingData prepare(CsvFiles csv, double valSplit, long seed) {
-    CsvFiles.Parts parts = csv.read();
+    return prepare(csv.read(), csv.impute(), valSplit, seed);
+  }
+
+  /**
+   * A table's {@code k} folds for cross-validation ({@link CsvFiles#folds}), each prepared as {@link #prepare(CsvFiles,
+   * double, long)} prepares the one split: its statistics, fill values and validation carve from its training part.
+   */
+  static List<TrainingData> folds(CsvFiles csv, int k, double valSplit, long seed) {
+    List<TrainingData> folds = new ArrayList<>();
+    for (CsvFiles.Parts parts : csv.folds(k, seed)) {
+      folds.add(prepare(parts, csv.impute(), valSplit, seed));
+    }
+    return folds;
+  }
+
+  private static TrainingData prepare(CsvFiles.Parts parts, Imputer.Strategy impute, double valSplit, long seed) {
     int featureSize = parts.split().train().featureSize();
     return prepare(parts.split(), featureSize, parts.classNames(), new int[] {featureSize}, parts.featureNames(),
-        parts.categories(), parts.labelColumn(), csv.impute(), valSplit, seed);
+        parts.categories(), parts.labelColumn(), impute, valSplit, seed);
   }
 
   /** An image folder's parts, standardised per channel as the image sets are. */

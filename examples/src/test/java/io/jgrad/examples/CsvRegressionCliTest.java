@@ -189,6 +189,22 @@ class CsvRegressionCliTest {
             "l1", "--epochs", "2", "--backend", "cpu").errorLine());
   }
 
+  /** --cv of a regression: the folds' R², RMSE and MAE averaged, no accuracy. */
+  @Test
+  void crossValidationOfARegressionAveragesItsFit() throws IOException {
+    CliRun r = CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--task", "regression",
+        "--label-column", "price", "--cv", "4", "--hidden", "8", "--epochs", "2", "--threads", "1", "--backend", "cpu",
+        "--no-progress");
+    assertEquals(0, r.code(), r.err());
+    Map<String, String> s = r.summary();
+    assertEquals("4", s.get("folds"));
+    assertFalse(s.containsKey("test_accuracy"), r.out());
+    for (String figure : List.of("test_r2", "test_rmse", "test_mae", "test_mse", "test_r2_std")) {
+      assertTrue(Double.isFinite(Double.parseDouble(s.get(figure))), figure + ": " + r.out());
+    }
+    assertEquals(4, r.lines().stream().filter(l -> l.contains("\"event\":\"fold\"")).count());
+  }
+
   @Test
   void aResumedRunKeepsItsTask() throws IOException {
     Path saved = dir.resolve("resumed.safetensors");

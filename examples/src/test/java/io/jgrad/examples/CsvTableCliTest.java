@@ -249,6 +249,52 @@ class CsvTableCliTest {
             .errorLine());
   }
 
+  /**
+   * --cv 3: a model a fold, each trained on 200 rows and tested on the other 100 (every row tested once), then the
+   * folds' mean, standard deviation and values of each test figure.
+   */
+  @Test
+  void crossValidationTrainsAModelAFoldAndAveragesTheirTestFigures() throws IOException {
+    CliRun r = CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--label-column", "species",
+        "--cv", "3", "--hidden", "16", "--batch", "16", "--epochs", "10", "--lr", "0.01", "--threads", "1",
+        "--backend", "cpu", "--no-progress");
+    assertEquals(0, r.code(), r.err());
+    List<Double> accuracies = new ArrayList<>();
+    for (String line : r.lines()) {
+      Map<String, String> f = line.startsWith("{") ? CliRun.fields(line) : Map.of(); // epoch lines are text
+      if ("fold".equals(f.get("event"))) {
+        assertEquals(Integer.toString(accuracies.size() + 1), f.get("fold"));
+        assertEquals("200", f.get("train_examples"));
+        assertEquals("100", f.get("test_examples"));
+        accuracies.add(Double.parseDouble(f.get("test_accuracy")));
+      }
+    }
+    assertEquals(3, accuracies.size(), r.out());
+    Map<String, String> s = r.summary();
+    assertEquals("summary", s.get("event"));
+    assertEquals("3", s.get("folds"));
+    double mean = accuracies.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    assertEquals(mean, Double.parseDouble(s.get("test_accuracy")), 1e-12);
+    assertTrue(mean >= 0.9, r.out());
+    double variance = accuracies.stream().mapToDouble(a -> (a - mean) * (a - mean)).average().orElseThrow();
+    assertEquals(Math.sqrt(variance), Double.parseDouble(s.get("test_accuracy_std")), 1e-12);
+    String last = r.lines().get(r.lines().size() - 1);
+    assertTrue(last.contains("\"test_accuracy_folds\":[" + accuracies.get(0) + "," + accuracies.get(1) + ","
+        + accuracies.get(2) + "]"), last);
+    String[][] misuses = {{"--cv", "1"}, {"--cv", "3", "--save", dir.resolve("cv.safetensors").toString()},
+        {"--cv", "3", "--test-split", "0.3"}};
+    String[] expected = {"--cv must be >= 2, got 1", "--save is for one run; --cv 3 trains 3 models, each tested on "
+        + "its own fold", "--test-split is for one run; --cv 3 trains 3 models, each tested on its own fold"};
+    for (int i = 0; i < misuses.length; i++) {
+      List<String> args = new ArrayList<>(List.of("train", "--dataset", "csv", "--data", table.toString(),
+          "--epochs", "1", "--backend", "cpu"));
+      args.addAll(List.of(misuses[i]));
+      assertEquals("jgrad train: " + expected[i], CliRun.run(args.toArray(new String[0])).errorLine());
+    }
+    assertEquals("jgrad train: --cv is for --dataset csv (the digits files say their labels and test part)",
+        CliRun.run("train", "--cv", "3", "--epochs", "1").errorLine());
+  }
+
   @Test
   void predictReadsRowsWithOrWithoutTheLabelColumn() throws IOException {
     Path labelled = Files.writeString(dir.resolve("labelled.csv"), "length,species,weight,depth\n2,gamma,2000,-2\n"
