@@ -17,9 +17,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * {@code train --dataset csv}: a table of the user's, the classes those found in its training file (or, for regression,
@@ -130,9 +132,11 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
   }
 
   /**
-   * The training table's {@code k} folds, as scikit-learn's {@code KFold(n_splits=k, shuffle=True)} makes them: its
-   * rows shuffled by {@code seed} and cut into k slices whose sizes differ by one at most, fold i testing on slice i
-   * and training on the others (both in the table's row order).
+   * The training table's {@code k} folds, as scikit-learn's cross-validation makes them by default: its rows shuffled
+   * by {@code seed} and dealt into k folds whose sizes differ by one at most, for classes stratified ({@code
+   * StratifiedKFold(shuffle=True)}: each class's rows dealt in turn, so that every fold holds each class in its share)
+   * and for regression in k slices ({@code KFold(shuffle=True)}). Fold i tests on its rows and trains on the others,
+   * both in the table's row order.
    */
   List<Parts> folds(int k, long seed) {
     CsvDataset table = readTraining(missing());
@@ -142,16 +146,24 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
       throw new InvalidFileException(train.toString(), n + " rows cannot be cut into " + k + " folds");
     }
     int[] order = Shuffle.permutation(n, new SplittableRandom(seed));
+    int[] foldOf = new int[n];
+    if (regression) {
+      for (int p = 0; p < n; p++) {
+        foldOf[order[p]] = (int) ((long) p * k / n);
+      }
+    } else {
+      int[] labels = all.labels();
+      int[] byClass = Arrays.stream(order).boxed().sorted(Comparator.comparingInt(row -> labels[row]))
+          .mapToInt(Integer::intValue).toArray(); // stable: shuffled within each class
+      for (int p = 0; p < n; p++) {
+        foldOf[byClass[p]] = p % k;
+      }
+    }
     List<Parts> folds = new ArrayList<>();
     for (int f = 0; f < k; f++) {
-      int from = (int) ((long) f * n / k);
-      int to = (int) ((long) (f + 1) * n / k);
-      int[] tested = Arrays.copyOfRange(order, from, to);
-      int[] trained = new int[n - tested.length];
-      System.arraycopy(order, 0, trained, 0, from);
-      System.arraycopy(order, to, trained, from, n - to);
-      Arrays.sort(tested);
-      Arrays.sort(trained);
+      int fold = f;
+      int[] tested = IntStream.range(0, n).filter(row -> foldOf[row] == fold).toArray();
+      int[] trained = IntStream.range(0, n).filter(row -> foldOf[row] != fold).toArray();
       folds.add(parts(table, new TrainTestSplit(all.rows(trained), all.rows(tested))));
     }
     return folds;

@@ -115,8 +115,9 @@ final class TrainCommand implements Callable<Integer> {
   Task task;
 
   @Option(names = "--cv", paramLabel = "K", description = "csv: K-fold cross-validation instead of one test part, as "
-      + "scikit-learn's KFold(shuffle=True) and cross_validate: the table's rows cut into K folds, a model trained on "
-      + "each K − 1 and tested on the one left, a line each, then the test figures' means and standard deviations")
+      + "scikit-learn's cross_validate: the table's rows shuffled into K folds (stratified for classes, as "
+      + "StratifiedKFold; slices for regression, as KFold), a model trained on each K − 1 and tested on the one left, "
+      + "a line each, then the test figures' means and standard deviations")
   Integer folds;
 
   @Option(names = "--ignore-columns", paramLabel = "COLUMNS", description = "csv: columns to leave out, by header "

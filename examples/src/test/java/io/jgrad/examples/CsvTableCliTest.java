@@ -295,6 +295,38 @@ class CsvTableCliTest {
         CliRun.run("train", "--cv", "3", "--epochs", "1").errorLine());
   }
 
+  /**
+   * The folds of a table of classes are stratified (scikit-learn's StratifiedKFold): of 60 rows of one class and 30 of
+   * another, each of three folds tests on 20 and 10, and together they test on every row once; a regression table's
+   * are three slices of 30.
+   */
+  @Test
+  void foldsOfClassesHoldEachClassInItsShare() throws IOException {
+    StringBuilder rows = new StringBuilder("x,label\n");
+    for (int i = 0; i < 90; i++) {
+      rows.append(i).append(',').append(i % 3 == 0 ? "rare" : "common").append('\n');
+    }
+    Path f = Files.writeString(dir.resolve("imbalanced.csv"), rows);
+    List<Float> tested = new ArrayList<>();
+    for (CsvFiles.Parts fold : new CsvFiles(f, null, 0, "label", false, null, List.of()).folds(3, 7)) {
+      io.jgrad.data.LabeledData test = fold.split().test();
+      int rare = fold.classNames().indexOf("rare");
+      assertEquals(10, java.util.Arrays.stream(test.labels()).filter(l -> l == rare).count());
+      assertEquals(20, test.size() - 10);
+      assertEquals(60, fold.split().train().size());
+      for (float x : test.features()) {
+        tested.add(x);
+      }
+    }
+    tested.sort(null);
+    for (int i = 0; i < 90; i++) {
+      assertEquals(i, tested.get(i), 0);
+    }
+    for (CsvFiles.Parts fold : new CsvFiles(f, null, 0, "x", true, null, List.of()).folds(3, 7)) {
+      assertEquals(30, fold.split().test().size());
+    }
+  }
+
   @Test
   void predictReadsRowsWithOrWithoutTheLabelColumn() throws IOException {
     Path labelled = Files.writeString(dir.resolve("labelled.csv"), "length,species,weight,depth\n2,gamma,2000,-2\n"
