@@ -83,49 +83,41 @@ public record RegressionReport(long examples, double mse, double mae, double r2)
    */
   public static List<RegressionReport> perTarget(float[] outputs, float[] targets, int width) {
     checkShapes(outputs, targets, width);
-    int n = targets.length / width;
     List<RegressionReport> columns = new ArrayList<>(width);
     for (int c = 0; c < width; c++) {
-      float[] output = new float[n];
-      float[] target = new float[n];
-      for (int i = 0; i < n; i++) {
-        output[i] = outputs[i * width + c];
-        target[i] = targets[i * width + c];
-      }
-      columns.add(of(output, target, 1));
+      columns.add(column(outputs, targets, width, c));
     }
     return columns;
   }
 
   /** From outputs computed elsewhere: N × {@code width} predictions and targets, row-major, in the same units. */
   public static RegressionReport of(float[] outputs, float[] targets, int width) {
-    checkShapes(outputs, targets, width);
+    return average(perTarget(outputs, targets, width));
+  }
+
+  /** Column {@code c} of N × {@code width} outputs and targets, read in place. */
+  private static RegressionReport column(float[] outputs, float[] targets, int width, int c) {
     int n = targets.length / width;
     if (n == 0) {
       return new RegressionReport(0, Double.NaN, Double.NaN, Double.NaN);
     }
-    double squares = 0;
-    double absolutes = 0;
-    double r2 = 0;
-    for (int c = 0; c < width; c++) {
-      double mean = 0;
-      for (int i = c; i < targets.length; i += width) {
-        mean += targets[i];
-      }
-      mean /= n;
-      double residual = 0;
-      double total = 0;
-      for (int i = c; i < targets.length; i += width) {
-        double e = (double) outputs[i] - targets[i];
-        residual += e * e;
-        absolutes += Math.abs(e);
-        double d = targets[i] - mean;
-        total += d * d;
-      }
-      squares += residual;
-      r2 += total > 0 ? 1 - residual / total : residual == 0 ? 1 : 0;
+    double mean = 0;
+    for (int i = c; i < targets.length; i += width) {
+      mean += targets[i];
     }
-    return new RegressionReport(n, squares / targets.length, absolutes / targets.length, r2 / width);
+    mean /= n;
+    double residual = 0;
+    double absolutes = 0;
+    double total = 0;
+    for (int i = c; i < targets.length; i += width) {
+      double e = (double) outputs[i] - targets[i];
+      residual += e * e;
+      absolutes += Math.abs(e);
+      double d = targets[i] - mean;
+      total += d * d;
+    }
+    return new RegressionReport(n, residual / n, absolutes / n, total > 0 ? 1 - residual / total
+        : residual == 0 ? 1 : 0);
   }
 
   private static void checkShapes(float[] outputs, float[] targets, int width) {
