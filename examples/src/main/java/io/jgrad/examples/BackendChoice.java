@@ -14,15 +14,10 @@ final class BackendChoice {
   @Option(names = "--threads", description = "CPU threads (default: all cores)")
   Integer threads;
 
-  /**
-   * Opens the chosen backend with {@code options} and the chosen thread count (all cores when not given); on a CPU
-   * backend, with C2 kept for the kernels ({@link JitDirectives}).
-   */
+  /** Opens the chosen backend with {@code options} and the chosen thread count (all cores when not given). */
   Backend open(BackendOptions options) {
     int count = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    Backend backend = Backends.create(name, options.withThreads(count));
-    JitDirectives.installFor(backend);
-    return backend;
+    return Backends.create(name, options.withThreads(count));
   }
 
   Backend open() {

@@ -314,7 +314,7 @@ final class TrainCommand implements Callable<Integer> {
     Datasets ds = dataset;
     LeakDetection leaks =
         leakDetection != null ? leakDetection : LeakDetection.fromSystemProperty();
-    try (Backend backend = backendChoice.open(BackendOptions.defaults().withLeakDetection(leaks));
+    try (Backend backend = openBackend(leaks);
         JitWarmUp warmUp = warmUp(backend, ds)) {
       if (folds != null) {
         List<TrainingData> parts = TrainingData.folds(csvFiles(), folds, valSplit, seed);
@@ -846,6 +846,16 @@ final class TrainCommand implements Callable<Integer> {
       c.put("image-size", side[0] + "x" + side[1]);
     }
     return c;
+  }
+
+  /**
+   * The chosen backend; on a CPU backend with C2 kept for the kernels ({@link JitDirectives}), measured on training
+   * runs. A command that only evaluates is over before C2 would reach the bookkeeping, so it installs none.
+   */
+  private Backend openBackend(LeakDetection leaks) {
+    Backend backend = backendChoice.open(BackendOptions.defaults().withLeakDetection(leaks));
+    JitDirectives.installFor(backend);
+    return backend;
   }
 
   /**
