@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * A table read from a CSV file, as pandas' {@code read_csv}, scikit-learn's {@code LabelEncoder} and its {@code
  * OneHotEncoder} prepare one: one example per row, its class in one column (text or integers), or its target values in
- * one column or several ({@link #readRegression}), and a feature in every other column: a number, or text, whose
+ * one column or several ({@link #readRegression}), or whether each of several labels applies ({@link #readMultiLabel}),
+ * and a feature in every other column: a number, or text, whose
  * column is then one-hot encoded (a column of categories: its first row's cell is text). The first row is a header when a feature cell in it
  * is not a number, as it is where a column holds categories. Cells may be in double quotes (RFC 4180, a quoted cell on
  * one line); blank lines are skipped. A non-numeric value in a column of numbers, a row of another length, or a label
@@ -29,14 +30,16 @@ import java.util.Map;
  * ({@link Missing#AS_NAN}) for an {@link Imputer} to fill; a missing label always is.
  *
  * @param data the examples, features in column order without the label's (a column of categories as one 0/1 feature
- *     per category), labels as class indices (or the target columns' values, {@link LabeledData#regression})
+ *     per category), labels as class indices (or the target columns' values, {@link LabeledData#regression}, or a
+ *     multi-label table's 0/1 presences)
  * @param featureNames the header's names of the feature columns, or their 0-based column indices without a header; a
  *     column of categories gives one name a category, its own and the category's joined by "_" (pandas'
  *     {@code get_dummies}): {@code color_red}
  * @param labelColumns the label column's header name, or its 0-based index without a header; a regression table's
- *     target columns so named, in the order they were asked for (one target each)
+ *     target columns (a multi-label table's label columns) so named, in the order they were asked for (one target each)
  * @param classNames class i's label as the file writes it: the labels found, in numeric order where every label is
- *     an integer and in text order otherwise, or the classes fixed by the caller; empty for a regression table
+ *     an integer and in text order otherwise, or the classes fixed by the caller; empty for a regression or
+ *     multi-label table
  * @param categories each column of categories by name, with its categories in the order of their features: those
  *     found, ordered as classes are, or those fixed by the caller
  */
@@ -181,7 +184,24 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
     if (targetColumns != null && targetColumns.isEmpty()) {
       throw new IllegalArgumentException("no target column named");
     }
-    return read(file, new Reading(file.toString(), targetColumns, null, true, categories, missing, ignored));
+    return read(file, new Reading(file.toString(), targetColumns, null, LabelKind.VALUES, categories, missing,
+        ignored));
+  }
+
+  /**
+   * Reads {@code file} as a multi-label table, as scikit-learn's classifiers take a label indicator matrix: each of
+   * {@code labelColumns} (named as in {@link #read(Path, String)}; null: the last column alone) marks its label present
+   * in a row with 1 (or {@code true}, as pandas writes a column of booleans) and absent with 0 ({@code false}), and the
+   * data carry them as that many 0/1 float targets per example, in that order; every other column is a feature, read
+   * as {@link #readRegression(Path, List, Map, Missing, List)} reads them.
+   */
+  public static CsvDataset readMultiLabel(Path file, List<String> labelColumns, Map<String, List<String>> categories,
+      Missing missing, List<String> ignored) {
+    if (labelColumns != null && labelColumns.isEmpty()) {
+      throw new IllegalArgumentException("no label column named");
+    }
+    return read(file, new Reading(file.toString(), labelColumns, null, LabelKind.PRESENCE, categories, missing,
+        ignored));
   }
 
   /**
@@ -218,7 +238,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
   public static CsvDataset read(Path file, String labelColumn, List<String> classNames,
       Map<String, List<String>> categories, Missing missing, List<String> ignored) {
     return read(file, new Reading(file.toString(), labelColumn == null ? null : List.of(labelColumn), classNames,
-        false, categories, missing, ignored));
+        LabelKind.CLASS, categories, missing, ignored));
   }
 
   private static CsvDataset read(Path file, Reading reading) {
@@ -232,12 +252,18 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
     }
   }
 
+  /** What a row's label columns hold: its one class, its target values, or whether each of its labels is present. */
+  private enum LabelKind {
+    CLASS, VALUES, PRESENCE
+  }
+
   /** The state of one file's reading: its columns once the first row is seen, and the rows so far. */
   private static final class Reading {
     private final String file;
     /** The label columns as named (null: the last); a classification has one. */
     private final List<String> labelSpecs;
-    /** Whether the label columns hold target values rather than a class. */
+    private final LabelKind kind;
+    /** Whether the label columns hold numbers (target values, or 0/1 presences) rather than a class. */
     private final boolean regression;
     private final Categories classes;
     private final Map<String, List<String>> fixedCategories;
@@ -266,12 +292,13 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
     private float[] targets;
     private int rows;
 
-    Reading(String file, List<String> labelSpecs, List<String> fixedClasses, boolean regression,
+    Reading(String file, List<String> labelSpecs, List<String> fixedClasses, LabelKind kind,
         Map<String, List<String>> fixedCategories, Missing missing, List<String> ignored) {
       this.ignoredSpecs = List.copyOf(ignored);
       this.keepMissing = missing == Missing.AS_NAN;
       this.file = file;
-      this.regression = regression;
+      this.kind = kind;
+      this.regression = kind != LabelKind.CLASS;
       this.labels = regression ? null : new int[64];
       this.targets = regression ? new float[64] : null;
       this.labelSpecs = labelSpecs == null ? null : List.copyOf(labelSpecs);
@@ -327,7 +354,8 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
         Integer index = parseIndex(specs.get(l));
         int c = index == null ? find(cells, specs.get(l)) : resolve(index, cells.size());
         if (isLabel[c]) {
-          throw new InvalidFileException(file, "column " + c + " ('" + cells.get(c) + "') is named twice as a target");
+          throw new InvalidFileException(file, "column " + c + " ('" + cells.get(c) + "') is named twice as "
+              + aLabel());
         }
         isLabel[c] = true;
         labelIndices[l] = c;
@@ -338,7 +366,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
         int c = index == null ? find(cells, spec) : resolve(index, cells.size());
         if (isLabel[c]) {
           throw new InvalidFileException(file, "column " + c + " ('" + cells.get(c) + "') is both "
-              + (regression ? "a target" : "the label") + " and left out");
+              + aLabel() + " and left out");
         }
         skip[c] = true;
       }
@@ -347,7 +375,7 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
         featureColumns += skipped ? 0 : 1;
       }
       if (featureColumns == 0) {
-        throw new InvalidFileException(file, "every column is a " + (regression ? "target" : "label")
+        throw new InvalidFileException(file, "every column is a " + (kind == LabelKind.VALUES ? "target" : "label")
             + (ignoredSpecs.isEmpty() ? "" : " or left out") + ": at least one feature is needed");
       }
       for (int i = 0; i < cells.size() && !header; i++) {
@@ -442,6 +470,9 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
     }
 
     private float targetOf(CsvLine cells, int c, int lineNumber) {
+      if (kind == LabelKind.PRESENCE) {
+        return presenceOf(cells.text(c), c, lineNumber);
+      }
       float v = cells.value(c);
       if (Float.isFinite(v)) {
         return v;
@@ -451,6 +482,25 @@ public record CsvDataset(LabeledData data, List<String> featureNames, List<Strin
       throw error(lineNumber, cell.isEmpty() ? target + " is empty"
           : target + " is " + (CsvLine.number(cell) != null ? cell + ", not a finite number"
               : "'" + cell + "', not a number"));
+    }
+
+    /** What one label column is called in an error. */
+    private String aLabel() {
+      return kind == LabelKind.VALUES ? "a target" : kind == LabelKind.PRESENCE ? "a label" : "the label";
+    }
+
+    /** A multi-label table's cell: 1 or true (present), 0 or false (absent), as pandas writes booleans or numbers. */
+    private float presenceOf(String cell, int c, int lineNumber) {
+      String v = cell.strip();
+      if (v.equals("1") || v.equalsIgnoreCase("true") || v.equals("1.0")) {
+        return 1;
+      }
+      if (v.equals("0") || v.equalsIgnoreCase("false") || v.equals("0.0")) {
+        return 0;
+      }
+      String label = "the label ('" + columns.get(c) + "')";
+      throw error(lineNumber, (v.isEmpty() ? label + " is empty" : label + " is '" + cell + "'")
+          + ": a multi-label table marks a label present with 1 (or true) and absent with 0 (or false)");
     }
 
     /**

@@ -1,13 +1,9 @@
 package io.jgrad.train;
 
-import io.jgrad.NoGrad;
-import io.jgrad.Scope;
-import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Standardizer;
 import io.jgrad.nn.Module;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -33,34 +29,12 @@ public record RegressionReport(long examples, double mse, double mae, double r2)
 
   /** {@link #of(Module, DataLoader, Standardizer)} for each target column on its own ({@link #perTarget}). */
   public static List<RegressionReport> perTarget(Module model, DataLoader data, Standardizer targetScale) {
-    int width = data.data().targetSize();
-    int n = data.data().size();
-    float[] outputs = new float[n * width];
-    float[] targets = new float[n * width];
-    boolean wasTraining = model.isTraining();
-    model.eval();
-    int at = 0;
-    try (NoGrad ignored = NoGrad.enter()) {
-      for (Iterator<Batch> it = data.epoch(0); it.hasNext(); ) {
-        try (Scope scope = Scope.open(); Batch batch = it.next()) {
-          float[] out = model.forward(batch.features()).toFloatArray();
-          if (out.length != batch.size() * width) {
-            throw new IllegalArgumentException("the model gives " + out.length / batch.size() + " outputs an example, "
-                + "the data have " + width + " targets");
-          }
-          System.arraycopy(out, 0, outputs, at, out.length);
-          System.arraycopy(batch.labels().toFloatArray(), 0, targets, at, out.length);
-          at += out.length;
-        }
-      }
-    } finally {
-      model.train(wasTraining);
-    }
+    ModelOutputs run = ModelOutputs.of(model, data, "target");
     if (targetScale != null) {
-      targetScale.invertInPlace(outputs);
-      targetScale.invertInPlace(targets);
+      targetScale.invertInPlace(run.outputs());
+      targetScale.invertInPlace(run.targets());
     }
-    return perTarget(outputs, targets, width);
+    return perTarget(run.outputs(), run.targets(), data.data().targetSize());
   }
 
   /**

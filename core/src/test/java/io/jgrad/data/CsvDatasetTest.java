@@ -255,6 +255,36 @@ class CsvDatasetTest {
   }
 
   /**
+   * A multi-label table (scikit-learn's label indicator matrix): each label column marks its label present with 1 or
+   * true and absent with 0 or false, as pandas writes numbers or booleans; each row carries them as 0/1 targets in the
+   * order asked for, and anything else in a label column is one line naming it.
+   */
+  @Test
+  void aMultiLabelTableCarriesEachLabelsPresenceInTheOrderAsked() throws IOException {
+    Path f = file("size,sports,color,news", "1.5,1,red,False", "2,0,blue,TRUE", "-3,1.0,red,0");
+    CsvDataset t = CsvDataset.readMultiLabel(f, List.of("news", "sports"), Map.of(), CsvDataset.Missing.REFUSED,
+        List.of());
+    assertEquals(2, t.data().targetSize());
+    assertArrayEquals(new float[] {0, 1, 1, 0, 0, 1}, t.data().targets());
+    assertEquals(List.of("size", "color_blue", "color_red"), t.featureNames());
+    assertEquals(List.of("news", "sports"), t.labelColumns());
+    assertEquals(List.of(), t.classNames());
+    assertEquals(f + ": column 1 ('sports') is named twice as a label", assertThrows(InvalidFileException.class,
+        () -> CsvDataset.readMultiLabel(f, List.of("sports", "1"), Map.of(), CsvDataset.Missing.REFUSED, List.of()))
+        .getMessage());
+    assertEquals(f + ": column 3 ('news') is both a label and left out", assertThrows(InvalidFileException.class,
+        () -> CsvDataset.readMultiLabel(f, List.of("news"), Map.of(), CsvDataset.Missing.REFUSED, List.of("news")))
+        .getMessage());
+    for (String cell : new String[] {"2", "yes", ""}) { // (the same file's path, rewritten)
+      Path g = file("size,sports", "1.5,1", "2," + cell);
+      assertEquals(g + ": line 3, the label ('sports') is " + (cell.isEmpty() ? "empty" : "'" + cell + "'")
+          + ": a multi-label table marks a label present with 1 (or true) and absent with 0 (or false)",
+          assertThrows(InvalidFileException.class, () -> CsvDataset.readMultiLabel(g, List.of("sports"), Map.of(),
+              CsvDataset.Missing.AS_NAN, List.of())).getMessage(), cell);
+    }
+  }
+
+  /**
    * A table delimited by semicolons (a spreadsheet's where decimals take a comma), tabs or bars reads as the same table
    * with commas: the delimiter is the first line's, as pandas' sep=None sniffs it.
    */

@@ -25,23 +25,26 @@ import java.util.stream.IntStream;
 
 /**
  * {@code train --dataset csv}: a table of the user's, the classes those found in its training file (or, for regression,
- * the label column's values as targets), and the test part read from a second file or held out of the first.
+ * the label columns' values as targets; for multi-label classification, each label column's 0/1 presences), and the
+ * test part read from a second file or held out of the first.
  *
  * @param test the test table (with {@code train}'s columns, found by name, and classes), or null to hold out
  *     {@code testSplit} ({@link HeldOut})
  * @param labelColumn a header name or a 0-based index, as {@link CsvDataset#read(Path, String)} takes it; for
- *     regression, one or several separated by commas ({@link #columns}); null: the last column
- * @param regression whether the label columns hold values to fit ({@link CsvDataset#readRegression}) or classes
+ *     regression and multi-label classification, one or several separated by commas ({@link #columns}); null: the
+ *     last column
+ * @param task whether the label columns hold classes, values to fit ({@link CsvDataset#readRegression}) or labels'
+ *     presences ({@link CsvDataset#readMultiLabel})
  * @param impute how missing feature cells are filled ({@link TrainingData} learns the values from the training part),
  *     or null to refuse them
  * @param ignored the columns left out of both tables ({@code --ignore-columns}), by header name or index
  */
-record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boolean regression,
+record CsvFiles(Path train, Path test, double testSplit, String labelColumn, TrainCommand.Task task,
     Imputer.Strategy impute, List<String> ignored) {
   /** The setting a checkpoint records the label column under: train's option, as {@link RecordedSettings} merges it. */
   static final String LABEL_COLUMN = "label-column";
 
-  /** The setting a checkpoint records the task under (classification or regression). */
+  /** The setting a checkpoint records the task under (classification, regression or multilabel). */
   static final String TASK = "task";
 
   /** The label column a checkpoint records when none was named: the last. */
@@ -122,9 +125,12 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
     }
     CsvDataset tests;
     try { // the training table's columns and categories, found by name as eval finds a model's
-      tests = (regression ? CsvDataset.readRegression(test, table.labelColumns(), table.categories(), missing, ignored)
-          : CsvDataset.read(test, table.labelColumn(), table.classNames(), table.categories(), missing, ignored))
-          .select(table.featureNames());
+      tests = (switch (task) {
+        case REGRESSION -> CsvDataset.readRegression(test, table.labelColumns(), table.categories(), missing, ignored);
+        case MULTILABEL -> CsvDataset.readMultiLabel(test, table.labelColumns(), table.categories(), missing, ignored);
+        case CLASSIFICATION ->
+            CsvDataset.read(test, table.labelColumn(), table.classNames(), table.categories(), missing, ignored);
+      }).select(table.featureNames());
     } catch (IllegalArgumentException e) {
       throw new InvalidFileException(test.toString(), e.getMessage(), e);
     }
@@ -135,7 +141,8 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
    * The training table's {@code k} folds, as scikit-learn's cross-validation makes them by default: its rows shuffled
    * by {@code seed} and dealt into k folds whose sizes differ by one at most, for classes stratified ({@code
    * StratifiedKFold(shuffle=True)}: each class's rows dealt in turn, so that every fold holds each class in its share)
-   * and for regression in k slices ({@code KFold(shuffle=True)}). Fold i tests on its rows and trains on the others,
+   * and for regression and multi-label classification in k slices ({@code KFold(shuffle=True)}, scikit-learn's
+   * stratification taking one class a row). Fold i tests on its rows and trains on the others,
    * both in the table's row order.
    */
   List<Parts> folds(int k, long seed) {
@@ -147,7 +154,7 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
     }
     int[] order = Shuffle.permutation(n, new SplittableRandom(seed));
     int[] foldOf = new int[n];
-    if (regression) {
+    if (task != TrainCommand.Task.CLASSIFICATION) {
       for (int p = 0; p < n; p++) {
         foldOf[order[p]] = (int) ((long) p * k / n);
       }
@@ -174,17 +181,24 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, boo
   }
 
   private CsvDataset readTraining(CsvDataset.Missing missing) {
-    return regression
-        ? CsvDataset.readRegression(train, labelColumn == null ? null : columns("--label-column", labelColumn),
-            Map.of(), missing, ignored)
-        : CsvDataset.read(train, labelColumn, null, Map.of(), missing, ignored);
+    List<String> labels = labelColumn == null ? null : columns("--label-column", labelColumn);
+    return switch (task) {
+      case REGRESSION -> CsvDataset.readRegression(train, labels, Map.of(), missing, ignored);
+      case MULTILABEL -> CsvDataset.readMultiLabel(train, labels, Map.of(), missing, ignored);
+      case CLASSIFICATION -> CsvDataset.read(train, labelColumn, null, Map.of(), missing, ignored);
+    };
   }
 
-  /** {@code split} of {@code table}'s rows with its names: classes (a regression table's targets), features. */
+  /**
+   * {@code split} of {@code table}'s rows with its names: classes (a regression table's targets, a multi-label table's
+   * labels), features.
+   */
   private Parts parts(CsvDataset table, TrainTestSplit split) {
-    List<String> classNames = regression ? table.labelColumns() : table.classNames();
-    // A target named by a header that holds a comma is found again as the last column (it is one only by default).
-    String recorded = table.labelColumns().stream().anyMatch(c -> regression && c.contains(",")) ? LAST_COLUMN
+    boolean columnsNamed = task != TrainCommand.Task.CLASSIFICATION;
+    List<String> classNames = columnsNamed ? table.labelColumns() : table.classNames();
+    // A label column named by a header that holds a comma is found again as the last column (it is one only by
+    // default).
+    String recorded = table.labelColumns().stream().anyMatch(c -> columnsNamed && c.contains(",")) ? LAST_COLUMN
         : String.join(",", table.labelColumns());
     return new Parts(split, classNames, table.featureNames(), table.categories(), recorded);
   }

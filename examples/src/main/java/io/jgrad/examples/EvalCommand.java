@@ -9,6 +9,7 @@ import io.jgrad.tools.ModelFile;
 import io.jgrad.tools.PermutationImportance;
 import io.jgrad.tools.Predictor;
 import io.jgrad.train.ClassificationReport;
+import io.jgrad.train.MultiLabelReport;
 import io.jgrad.train.RegressionReport;
 import io.jgrad.train.TrainingCheckpoint;
 import java.nio.file.Path;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code jgrad eval}: a model file on a data set's test part. Prints JSON lines: one per class (precision, recall, F1,
  * support), the confusion matrix, then a summary ({@code event:"eval"}) last; a regression model's summary alone, with
- * its errors and R² in the targets' units ({@link RegressionFigures}). With {@code --importance}, a line for each input
+ * its errors and R² in the targets' units ({@link RegressionFigures}); a multi-label model's with its subset accuracy,
+ * Hamming loss, F1 and each label's figures ({@link MultiLabelFigures}). With {@code --importance}, a line for each
+ * input
  * column of a table comes before the summary ({@link PermutationImportance}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -34,7 +37,10 @@ import picocli.CommandLine.Option;
         + "from the test_loss train reported, which includes the smoothing.",
         "A regression model (train --task regression) is scored by mse, rmse and mae in its targets' units, and r2 (1 "
         + "for a perfect fit, 0 for predicting the mean); a model of several targets by their averages and, under "
-        + "per_target, each target's own."})
+        + "per_target, each target's own.",
+        "A multi-label model (train --task multilabel) is scored by its subset accuracy (every label of a row right), "
+        + "Hamming loss (the fraction of label decisions wrong), F1 micro and macro, and each label's precision, "
+        + "recall, F1 and support under per_label, a label predicted where its probability is above 0.5."})
 final class EvalCommand implements Callable<Integer> {
 
   @Mixin ModelFileOption modelFile;
@@ -48,8 +54,8 @@ final class EvalCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
-      + "0-based index (a regression model's target columns, comma-separated) (default: the ones the model was trained "
-      + "with)")
+      + "0-based index (a regression model's target columns, a multi-label model's label columns, comma-separated) "
+      + "(default: the ones the model was trained with)")
   String labelColumn;
 
   @Option(names = "--top-k", description = "also report top-K accuracy (default: " + DEFAULT_TOP_K + " for a model "
@@ -62,8 +68,8 @@ final class EvalCommand implements Callable<Integer> {
   static final int DEFAULT_REPEATS = 5;
 
   @Option(names = "--importance", description = "csv: also each input column's permutation importance, as "
-      + "scikit-learn's permutation_importance: the accuracy (a regression model's R²) lost when the column's values "
-      + "are shuffled across the rows, a line a column, most important first")
+      + "scikit-learn's permutation_importance: the accuracy (a regression model's R², a multi-label model's subset "
+      + "accuracy) lost when the column's values are shuffled across the rows, a line a column, most important first")
   boolean importance;
 
   @Option(names = "--repeats", description = "--importance: shuffles a column (default: 5, scikit-learn's)")
@@ -101,6 +107,17 @@ final class EvalCommand implements Callable<Integer> {
             + "model)");
       }
       return regression(model, description, name);
+    }
+    if (description.isMultiLabel()) {
+      if (source.images()) {
+        throw new IllegalArgumentException(model + " tells the labels of a CSV table's rows (a multi-label model); "
+            + "the " + name + " files hold one class an image");
+      }
+      if (topK != null) {
+        throw new IllegalArgumentException("--top-k is for a classifier of exclusive classes; " + model + " tells "
+            + "each label on its own (a multi-label model)");
+      }
+      return multiLabel(model, description, name);
     }
     List<String> classes = description.classNames();
     if (source.known() && !classes.equals(source.classNames)) {
@@ -175,9 +192,26 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The summary line of a multi-label model on every row of the --data table. */
+  private int multiLabel(Path model, ModelFile description, String name) {
+    LabeledData test = table(model, description);
+    try (Backend backend = backendChoice.open();
+        Predictor predictor = Predictor.load(model, backend)) {
+      MultiLabelReport report = predictor.evaluateMultiLabel(test);
+      printImportance(predictor, test);
+      Map<String, Object> s = summary(model, name, backend);
+      s.put("labels", description.classNames());
+      s.put("examples", report.examples());
+      s.putAll(MultiLabelFigures.of(report, description.classNames(), ""));
+      System.out.println(JsonLine.of(s));
+    }
+    return 0;
+  }
+
   /**
    * Every row of the --data table, read with the model's classes, label column and feature columns (a regression
-   * model's target columns are those it names its outputs after, unless --label-column names others).
+   * model's target columns, or a multi-label model's label columns, are those it names its outputs after, unless
+   * --label-column names others).
    */
   private LabeledData table(Path model, ModelFile description) {
     if (data == null) {
@@ -187,7 +221,7 @@ final class EvalCommand implements Callable<Integer> {
     // Missing cells as NaN for a model that fills them (the Predictor does, with the training part's values).
     CsvDataset.Missing missing = description.fill().length != 0 ? CsvDataset.Missing.AS_NAN
         : CsvDataset.Missing.REFUSED;
-    List<String> labels = description.isRegression()
+    List<String> labels = description.isRegression() || description.isMultiLabel()
         ? labelColumn != null ? CsvFiles.columns("--label-column", labelColumn) : description.classNames()
         : List.of(labelColumn != null ? labelColumn : CsvFiles.recordedLabelColumn(model));
     // The model's columns and the label's alone are read: another column (an identifier, free text) is never parsed.
@@ -196,6 +230,8 @@ final class EvalCommand implements Callable<Integer> {
     List<String> others = CsvFiles.columnsBesides(data, kept);
     CsvDataset table = description.isRegression()
         ? CsvDataset.readRegression(data, labels, description.categories(), missing, others)
+        : description.isMultiLabel()
+        ? CsvDataset.readMultiLabel(data, labels, description.categories(), missing, others)
         : CsvDataset.read(data, labels.get(0), description.classNames(), description.categories(), missing, others);
     if (description.featureNames().isEmpty()) {
       return table.data();
@@ -243,7 +279,8 @@ final class EvalCommand implements Callable<Integer> {
     }
     List<PermutationImportance.Column> columns = PermutationImportance.of(predictor, test,
         repeats != null ? repeats : DEFAULT_REPEATS, seed != null ? seed : 0);
-    String score = predictor.description().isRegression() ? "r2" : "accuracy";
+    String score = predictor.description().isRegression() ? "r2"
+        : predictor.description().isMultiLabel() ? "subset_accuracy" : "accuracy";
     for (int i = 0; i < columns.size(); i++) {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("event", "importance");

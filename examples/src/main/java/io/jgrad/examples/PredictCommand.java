@@ -8,6 +8,7 @@ import io.jgrad.tools.ModelFile;
 import io.jgrad.tools.Prediction;
 import io.jgrad.tools.PredictionFields;
 import io.jgrad.tools.Predictor;
+import io.jgrad.train.MultiLabelReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,17 +73,21 @@ final class PredictCommand implements Callable<Integer> {
       InputFiles.CsvUnits units =
           Datasets.find(trainedOn).filter(Datasets::images).isPresent() ? InputFiles.CsvUnits.PIXELS
               : InputFiles.CsvUnits.ANY;
-      // A table's model reads a header's columns by name and skips the label (a regression model's targets, named as
-      // its outputs are), as eval reads the table.
+      // A table's model reads a header's columns by name and skips the label (a regression model's targets, a
+      // multi-label model's labels, named as its outputs are), as eval reads the table.
       ModelFile description = predictor.description();
       InputFiles.TableColumns table = Datasets.find(trainedOn).filter(d -> !d.images()).isPresent()
-          ? InputFiles.TableColumns.of(description, description.isRegression() ? description.classNames()
-              : List.of(CsvFiles.recordedLabelColumn(modelFile.path)))
+          ? InputFiles.TableColumns.of(description, description.isRegression() || description.isMultiLabel()
+              ? description.classNames() : List.of(CsvFiles.recordedLabelColumn(modelFile.path)))
           : null;
       InputFiles.Examples examples =
           InputFiles.read(inputs, predictor.description().architecture().inputShape(), units, table);
       if (predictor.description().isRegression()) {
         printValues(predictor, examples, csv);
+        return 0;
+      }
+      if (predictor.description().isMultiLabel()) {
+        printLabels(predictor, examples, csv);
         return 0;
       }
       List<Prediction> predictions = predictor.predict(examples.features());
@@ -114,6 +119,39 @@ final class PredictCommand implements Callable<Integer> {
   /** One CSV row of {@code cells}, each quoted where it must be (RFC 4180). */
   private static void printCsvRow(List<?> cells) {
     System.out.println(cells.stream().map(c -> CsvLine.quote(String.valueOf(c))).collect(Collectors.joining(",")));
+  }
+
+  /**
+   * A multi-label model's line an example: the labels predicted ("labels", those whose probability is above 0.5) and
+   * each label's probability; as CSV, a column a label of 1 or 0 (a table as the model was trained on), then each
+   * label's probability as {@code probability_<label>}.
+   */
+  private static void printLabels(Predictor predictor, InputFiles.Examples examples, boolean csv) {
+    List<String> labels = predictor.description().classNames();
+    float[] probabilities = predictor.labelProbabilities(examples.features());
+    if (csv) {
+      List<String> header = new ArrayList<>(List.of("input"));
+      header.addAll(labels);
+      labels.forEach(l -> header.add("probability_" + l));
+      printCsvRow(header);
+    }
+    for (int i = 0; i < examples.names().size(); i++) {
+      if (csv) {
+        List<Object> row = new ArrayList<>(List.of(examples.names().get(i)));
+        for (int l = 0; l < labels.size(); l++) {
+          row.add(MultiLabelReport.present(probabilities[i * labels.size() + l]) ? 1 : 0);
+        }
+        for (int l = 0; l < labels.size(); l++) {
+          row.add(probabilities[i * labels.size() + l]);
+        }
+        printCsvRow(row);
+        continue;
+      }
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("input", examples.names().get(i));
+      line.putAll(PredictionFields.labels(labels, probabilities, i));
+      System.out.println(JsonLine.of(line));
+    }
   }
 
   /**

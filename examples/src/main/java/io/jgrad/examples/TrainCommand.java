@@ -8,6 +8,7 @@ import io.jgrad.LeakDetector;
 import io.jgrad.data.Augmentation;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Imputer;
+import io.jgrad.loss.BceWithLogitsLoss;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.HuberLoss;
 import io.jgrad.loss.L1Loss;
@@ -32,6 +33,7 @@ import io.jgrad.train.EarlyStopping;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.Evaluation;
 import io.jgrad.train.Monitor;
+import io.jgrad.train.MultiLabelReport;
 import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.Precision;
 import io.jgrad.train.RegressionReport;
@@ -54,12 +56,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jgrad train}: an MLP or CNN ({@code --model}) classifier on MNIST-style or CIFAR-10 data, or an MLP classifier
- * or regressor ({@code --task}) on a CSV table. The defaults are a recipe that wins (inputs standardised, AdamW, warmup
- * + cosine learning rate, label smoothing 0.1 for classes, dropout 0.2); the last line on stdout is a JSON summary.
+ * {@code jgrad train}: an MLP or CNN ({@code --model}) classifier on MNIST-style or CIFAR-10 data, or an MLP classifier,
+ * regressor or multi-label classifier ({@code --task}) on a CSV table. The defaults are a recipe that wins (inputs
+ * standardised, AdamW, warmup + cosine learning rate, label smoothing 0.1 for classes, dropout 0.2); the last line on
+ * stdout is a JSON summary.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train an MLP or CNN classifier, or an MLP regressor on a table.")
+    description = "Train an MLP or CNN classifier, or an MLP regressor or multi-label classifier on a table.")
 final class TrainCommand implements Callable<Integer> {
   /** The recorded setting that is not an option: how many epochs the schedule was planned for. */
   private static final String SCHEDULE_EPOCHS = "schedule_epochs";
@@ -79,9 +82,12 @@ final class TrainCommand implements Callable<Integer> {
     MLP, CNN
   }
 
-  /** {@code --task}: a table's label column holds classes, or values to fit (a regression target). */
+  /**
+   * {@code --task}: a table's label column holds classes, or values to fit (a regression target), or its label columns
+   * each say whether one label applies (multi-label classification: any number of them at once).
+   */
   enum Task {
-    CLASSIFICATION, REGRESSION
+    CLASSIFICATION, REGRESSION, MULTILABEL
   }
 
   /** {@code --loss} of a regression: PyTorch's MSELoss, L1Loss or HuberLoss on the standardised targets. */
@@ -105,13 +111,18 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
       + "0-based index (default: the last); its values, text or integers, are the classes (with --task regression, "
-      + "numbers to fit; several target columns comma-separated, fitted together by one MLP of as many outputs)")
+      + "numbers to fit; several target columns comma-separated, fitted together by one MLP of as many outputs; with "
+      + "--task multilabel, the label columns, comma-separated, each 1 or true where its label applies, else 0 or "
+      + "false)")
   String labelColumn;
 
   @Option(names = "--task", description = "csv: classification (the label column's values are classes) or regression "
       + "(they are numbers to fit: an MLP of one output a target column, trained on the mean squared error (or --loss) "
       + "of the standardised targets; the summary reports test RMSE, MAE and R² in the targets' units, R² averaged over the "
-      + "targets and each target's own beside) (default: classification)")
+      + "targets and each target's own beside), or multilabel (each label column says whether its label applies, any "
+      + "number at once: an MLP of one output a label, trained on binary cross-entropy, a label predicted where its "
+      + "probability is above 0.5; the summary reports subset accuracy, Hamming loss, F1 micro and macro, and each "
+      + "label's precision, recall and F1) (default: classification)")
   Task task;
 
   @Option(names = "--cv", paramLabel = "K", description = "csv: K-fold cross-validation instead of one test part, as "
@@ -341,7 +352,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The figures of a run's summary that cross-validation averages over its folds, where the run has them. */
   private static final List<String> FOLD_FIGURES = List.of("test_accuracy", "test_loss", "test_mse", "test_rmse",
-      "test_mae", "test_r2");
+      "test_mae", "test_r2", "test_subset_accuracy", "test_hamming_loss", "test_f1_micro", "test_f1_macro");
 
   /**
    * {@code --cv}: a run on each fold, its summary printed as a line of {@code event:"fold"}, then the summary of all,
@@ -396,7 +407,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean cnn = modelKind == ModelKind.CNN;
     int[] inputShape = split.inputShape();
     boolean regression = split.targetScale() != null;
-    int classes = regression ? split.train().targetSize() : split.train().numClasses();
+    boolean multiLabel = task == Task.MULTILABEL;
+    int classes = regression || multiLabel ? split.train().targetSize() : split.train().numClasses();
     Architecture architecture;
     Sequential stack;
     if (cnn) {
@@ -418,6 +430,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (regression) {
       description = description.regression(split.targetScale(), split.classNames());
+    } else if (multiLabel) {
+      description = description.multiLabel(split.classNames());
     }
     Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
     DataLoader.Layout layout = cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;
@@ -430,7 +444,8 @@ final class TrainCommand implements Callable<Integer> {
       Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
       float[] weights = classWeights == null ? null
           : new ClassWeights(classWeights).resolve(split.train(), split.classNames());
-      Loss loss = regression ? regressionLoss() : new CrossEntropyLoss(Reduction.MEAN, labelSmoothing, weights);
+      Loss loss = regression ? regressionLoss() : multiLabel ? new BceWithLogitsLoss()
+          : new CrossEntropyLoss(Reduction.MEAN, labelSmoothing, weights);
       Trainer trainer = new Trainer(model, opt, loss)
           .clipNorm(clipNorm)
           .nonFinitePolicy(onNonFinite)
@@ -491,7 +506,7 @@ final class TrainCommand implements Callable<Integer> {
       // or no epoch ran (--epochs 0, or a resumed run at its total). The model as it ends is evaluated instead.
       if (trainer.restoredEpoch() > 0 || history.isEmpty()) {
         Evaluation last = Evaluation.of(model, loss, test);
-        if (!regression) {
+        if (!regression && !multiLabel) {
           restored.put("test_accuracy", last.accuracy());
         }
         restored.put("test_loss", last.loss());
@@ -523,9 +538,11 @@ final class TrainCommand implements Callable<Integer> {
       if (regression) { // in the targets' units, as eval reports them
         restored.putAll(RegressionFigures.of(RegressionReport.perTarget(model, test, split.targetScale()),
             split.classNames(), "test_"));
+      } else if (multiLabel) {
+        restored.putAll(MultiLabelFigures.of(MultiLabelReport.of(model, test), split.classNames(), "test_"));
       }
       Map<String, Object> summary = summary(summaryContext, history, trainer.completedEpochs(), start, restored,
-          regression);
+          !regression && !multiLabel);
       model.close();
       return summary;
     }
@@ -673,9 +690,15 @@ final class TrainCommand implements Callable<Integer> {
     if (task == Task.REGRESSION && classWeights != null) {
       throw new IllegalArgumentException("--class-weights is for classes; --task regression fits values");
     }
-    if (task == Task.REGRESSION && spec.commandLine().getParseResult().hasMatchedOption("--label-smoothing")) {
-      throw new IllegalArgumentException("--label-smoothing is for classes; --task regression fits values (its loss "
-          + "is the mean squared error)");
+    if (task == Task.MULTILABEL && classWeights != null) {
+      throw new IllegalArgumentException("--class-weights is for exclusive classes; --task multilabel weighs every "
+          + "label's decision alike (binary cross-entropy)");
+    }
+    if (task != null && task != Task.CLASSIFICATION
+        && spec.commandLine().getParseResult().hasMatchedOption("--label-smoothing")) {
+      throw new IllegalArgumentException(task == Task.REGRESSION ? "--label-smoothing is for classes; --task "
+          + "regression fits values (its loss is the mean squared error)" : "--label-smoothing is for exclusive classes; "
+          + "--task multilabel trains on each label's binary cross-entropy");
     }
   }
 
@@ -720,10 +743,13 @@ final class TrainCommand implements Callable<Integer> {
     };
   }
 
-  /** How many label columns a row of the table holds: the targets --label-column names for regression, else one. */
+  /**
+   * How many label columns a row of the table holds: the targets or labels --label-column names for regression or
+   * multi-label classification, else one.
+   */
   private int labels() {
-    return task == Task.REGRESSION && labelColumn != null ? CsvFiles.columns("--label-column", labelColumn).size()
-        : 1;
+    return task != null && task != Task.CLASSIFICATION && labelColumn != null
+        ? CsvFiles.columns("--label-column", labelColumn).size() : 1;
   }
 
   /** The columns --ignore-columns leaves out; none without it. */
@@ -732,8 +758,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private CsvFiles csvFiles() {
-    return new CsvFiles(data, testData, heldOutFraction(), labelColumn, task == Task.REGRESSION, impute,
-        ignoredColumns());
+    return new CsvFiles(data, testData, heldOutFraction(), labelColumn, task != null ? task : Task.CLASSIFICATION,
+        impute, ignoredColumns());
   }
 
   /** The fraction of --data held out for testing: none with --test-data, else --test-split or its default. */
@@ -804,7 +830,7 @@ final class TrainCommand implements Callable<Integer> {
     c.put("weight-decay", Double.toString(weightDecay()));
     c.put("schedule", CliEnums.label(schedule));
     c.put(SCHEDULE_EPOCHS, Integer.toString(scheduleEpochs));
-    if (task != Task.REGRESSION) {
+    if (task == null || task == Task.CLASSIFICATION) {
       c.put("label-smoothing", Double.toString(labelSmoothing));
     }
     if (classWeights != null) {
@@ -913,16 +939,17 @@ final class TrainCommand implements Callable<Integer> {
   /**
    * @param restored the test figures of the weights early stopping put back, replacing the last epoch's, and a
    *     regression model's fit
-   * @param regression whether the model fits values, whose summary has no accuracy
+   * @param classifier whether the model picks one class an example, whose summary has its accuracy (a regression
+   *     or multi-label model's has its own figures in {@code restored})
    */
   private static Map<String, Object> summary(Map<String, Object> context, List<EpochMetrics> history, int epochs,
-      long start, Map<String, Object> restored, boolean regression) {
+      long start, Map<String, Object> restored, boolean classifier) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("event", "summary");
     s.putAll(context);
     s.put("epochs", epochs);
     EpochMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
-    if (!regression) {
+    if (classifier) {
       s.put("test_accuracy", last == null ? null : last.testAccuracy());
     }
     s.put("test_loss", last == null ? null : last.testLoss());

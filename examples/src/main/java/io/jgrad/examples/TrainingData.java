@@ -34,12 +34,12 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
     TrainTestSplit split = dataset.load(dir);
     int featureSize = split.train().featureSize();
     return prepare(split, dataset.channels, dataset.classNames, dataset.inputShape(featureSize), List.of(), Map.of(),
-        null, null, valSplit, seed);
+        null, null, TrainCommand.Task.CLASSIFICATION, valSplit, seed);
   }
 
   /** A table's parts, each feature standardised with its own statistics (the columns' units differ). */
   static TrainingData prepare(CsvFiles csv, double valSplit, long seed) {
-    return prepare(csv.read(), csv.impute(), valSplit, seed);
+    return prepare(csv.read(), csv, valSplit, seed);
   }
 
   /**
@@ -49,28 +49,28 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
   static List<TrainingData> folds(CsvFiles csv, int k, double valSplit, long seed) {
     List<TrainingData> folds = new ArrayList<>();
     for (CsvFiles.Parts parts : csv.folds(k, seed)) {
-      folds.add(prepare(parts, csv.impute(), valSplit, seed));
+      folds.add(prepare(parts, csv, valSplit, seed));
     }
     return folds;
   }
 
-  private static TrainingData prepare(CsvFiles.Parts parts, Imputer.Strategy impute, double valSplit, long seed) {
+  private static TrainingData prepare(CsvFiles.Parts parts, CsvFiles csv, double valSplit, long seed) {
     int featureSize = parts.split().train().featureSize();
     return prepare(parts.split(), featureSize, parts.classNames(), new int[] {featureSize}, parts.featureNames(),
-        parts.categories(), parts.labelColumn(), impute, valSplit, seed);
+        parts.categories(), parts.labelColumn(), csv.impute(), csv.task(), valSplit, seed);
   }
 
   /** An image folder's parts, standardised per channel as the image sets are. */
   static TrainingData prepare(ImageFiles images, double valSplit, long seed) {
     ImageFiles.Parts parts = images.read();
     int[] shape = parts.inputShape();
-    return prepare(parts.split(), shape[0], parts.classNames(), shape, List.of(), Map.of(), null, null, valSplit,
-        seed);
+    return prepare(parts.split(), shape[0], parts.classNames(), shape, List.of(), Map.of(), null, null,
+        TrainCommand.Task.CLASSIFICATION, valSplit, seed);
   }
 
   private static TrainingData prepare(TrainTestSplit split, int channels, List<String> classNames, int[] inputShape,
       List<String> featureNames, Map<String, List<String>> categories, String labelColumn, Imputer.Strategy impute,
-      double valSplit, long seed) {
+      TrainCommand.Task task, double valSplit, long seed) {
     LabeledData train = split.train();
     LabeledData test = split.test();
     LabeledData validation = null;
@@ -91,7 +91,7 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
       standardizer.applyInPlace(validation);
     }
     Standardizer targetScale = null;
-    if (train.isRegression()) {
+    if (task == TrainCommand.Task.REGRESSION) { // a multi-label table's 0/1 targets are BCE's as they are
       int t = train.targetSize();
       targetScale = Standardizer.fit(train.targets(), t, t);
       targetScale.applyInPlace(train.targets());

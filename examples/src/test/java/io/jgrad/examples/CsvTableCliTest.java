@@ -308,7 +308,8 @@ class CsvTableCliTest {
     }
     Path f = Files.writeString(dir.resolve("imbalanced.csv"), rows);
     List<Float> tested = new ArrayList<>();
-    for (CsvFiles.Parts fold : new CsvFiles(f, null, 0, "label", false, null, List.of()).folds(3, 7)) {
+    CsvFiles classes = new CsvFiles(f, null, 0, "label", TrainCommand.Task.CLASSIFICATION, null, List.of());
+    for (CsvFiles.Parts fold : classes.folds(3, 7)) {
       io.jgrad.data.LabeledData test = fold.split().test();
       int rare = fold.classNames().indexOf("rare");
       assertEquals(10, java.util.Arrays.stream(test.labels()).filter(l -> l == rare).count());
@@ -322,7 +323,8 @@ class CsvTableCliTest {
     for (int i = 0; i < 90; i++) {
       assertEquals(i, tested.get(i), 0);
     }
-    for (CsvFiles.Parts fold : new CsvFiles(f, null, 0, "x", true, null, List.of()).folds(3, 7)) {
+    CsvFiles values = new CsvFiles(f, null, 0, "x", TrainCommand.Task.REGRESSION, null, List.of());
+    for (CsvFiles.Parts fold : values.folds(3, 7)) {
       assertEquals(30, fold.split().test().size());
     }
   }

@@ -31,7 +31,8 @@ import java.util.Map;
  * one-hot encoded ({@code jgrad.input.categories}, a JSON object of arrays), and where its missing values were imputed,
  * each feature's fill value ({@code jgrad.input.fill}). A regression model records the standardisation its targets
  * were trained in ({@code jgrad.target.mean}/{@code std}, one value per target), which its outputs are mapped
- * back through, and names its targets where a classifier names its classes. A training checkpoint written with
+ * back through, and names its targets where a classifier names its classes; a multi-label model ({@code jgrad.task}
+ * {@code multilabel}) names its labels, each output a label's logit. A training checkpoint written with
  * {@link CheckpointWriter#metadata} carries it too, so either file is a model file.
  *
  * @param mean per channel plane, in the units of the raw features (pixels in [0, 1])
@@ -45,10 +46,12 @@ import java.util.Map;
  *     ({@link io.jgrad.data.CsvDataset#categories}); empty otherwise
  * @param fill a table's missing values' fill value, one per feature, in the raw features' units ({@link
  *     io.jgrad.data.Imputer#fill}); empty where the model was trained without imputation (missing values refused)
+ * @param multiLabel whether each output is one label's logit, any number of labels present at once ({@code
+ *     classNames} the labels), rather than a class's score among exclusive classes
  */
 public record ModelFile(Architecture architecture, double[] mean, double[] std, List<String> classNames,
     String dataset, List<String> featureNames, Standardizer targetScale, Map<String, List<String>> categories,
-    float[] fill) {
+    float[] fill, boolean multiLabel) {
   static final String MEAN = "jgrad.input.mean";
   static final String STD = "jgrad.input.std";
   static final String CLASSES = "jgrad.classes";
@@ -58,6 +61,9 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
   static final String FILL = "jgrad.input.fill";
   static final String TARGET_MEAN = "jgrad.target.mean";
   static final String TARGET_STD = "jgrad.target.std";
+  static final String TASK = "jgrad.task";
+  /** {@value #TASK}'s value for a multi-label model; a classifier or a regression model records none. */
+  static final String MULTI_LABEL = "multilabel";
   private static final JsonFactory JSON = new JsonFactory();
 
   public ModelFile {
@@ -84,6 +90,9 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
           + " features");
     }
     Standardizer.of(architecture.featureSize(), mean, std); // refuses statistics that do not fit the input
+    if (multiLabel && targetScale != null) {
+      throw new IllegalArgumentException("a multi-label model has no target standardisation");
+    }
     if (targetScale != null && targetScale.channels() != architecture.classes()) {
       throw new IllegalArgumentException(targetScale.channels() + " target statistics for " + architecture.classes()
           + " outputs");
@@ -96,23 +105,25 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     List<String> names = classNames != null ? classNames
         : java.util.stream.IntStream.range(0, architecture.classes()).mapToObj(Integer::toString).toList();
     return new ModelFile(architecture, standardizer.mean(), standardizer.std(), names, dataset, List.of(), null,
-        Map.of(), new float[0]);
+        Map.of(), new float[0], false);
   }
 
   /** This description for a model of a table whose feature columns are {@code names}, in the input's order. */
   public ModelFile withFeatureNames(List<String> names) {
-    return new ModelFile(architecture, mean, std, classNames, dataset, names, targetScale, categories, fill);
+    return new ModelFile(architecture, mean, std, classNames, dataset, names, targetScale, categories, fill,
+        multiLabel);
   }
 
   /** This description for a model of a table whose columns of text are one-hot encoded with these categories. */
   public ModelFile withCategories(Map<String, List<String>> columns) {
-    return new ModelFile(architecture, mean, std, classNames, dataset, featureNames, targetScale, columns, fill);
+    return new ModelFile(architecture, mean, std, classNames, dataset, featureNames, targetScale, columns, fill,
+        multiLabel);
   }
 
   /** This description for a model of a table whose missing values are filled with {@code imputer}'s values. */
   public ModelFile withImputer(Imputer imputer) {
     return new ModelFile(architecture, mean, std, classNames, dataset, featureNames, targetScale, categories,
-        imputer.fill());
+        imputer.fill(), multiLabel);
   }
 
   /**
@@ -120,7 +131,13 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
    * and are named {@code targetNames}.
    */
   public ModelFile regression(Standardizer scale, List<String> targetNames) {
-    return new ModelFile(architecture, mean, std, targetNames, dataset, featureNames, scale, categories, fill);
+    return new ModelFile(architecture, mean, std, targetNames, dataset, featureNames, scale, categories, fill,
+        false);
+  }
+
+  /** This description for a multi-label model whose outputs are the logits of the labels {@code labelNames}. */
+  public ModelFile multiLabel(List<String> labelNames) {
+    return new ModelFile(architecture, mean, std, labelNames, dataset, featureNames, null, categories, fill, true);
   }
 
   /**
@@ -144,6 +161,11 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
   /** Whether the model fits target values (its outputs mapped back through {@link #targetScale}) or classifies. */
   public boolean isRegression() {
     return targetScale != null;
+  }
+
+  /** Whether each output is one label's logit, any number of the labels present at once ({@link #multiLabel}). */
+  public boolean isMultiLabel() {
+    return multiLabel;
   }
 
   @Override
@@ -187,6 +209,9 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
       m.put(TARGET_MEAN, doubles(targetScale.mean()));
       m.put(TARGET_STD, doubles(targetScale.std()));
     }
+    if (multiLabel) {
+      m.put(TASK, MULTI_LABEL);
+    }
     return m;
   }
 
@@ -201,7 +226,8 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
           !metadata.containsKey(TARGET_MEAN) ? null : Standardizer.of(architecture.classes(),
               parseDoubles(metadata.get(TARGET_MEAN)), parseDoubles(required(metadata, TARGET_STD, source))),
           metadata.containsKey(CATEGORIES) ? parseJsonObject(metadata.get(CATEGORIES)) : Map.of(),
-          metadata.containsKey(FILL) ? floats(parseDoubles(metadata.get(FILL))) : new float[0]);
+          metadata.containsKey(FILL) ? floats(parseDoubles(metadata.get(FILL))) : new float[0],
+          multiLabel(metadata.get(TASK)));
     } catch (IllegalArgumentException | IOException e) {
       throw new InvalidFileException(source, "bad model description: " + e.getMessage(), e);
     }
@@ -215,6 +241,14 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
   /** Writes {@code model}'s weights with this description, atomically: the file {@link Predictor} loads. */
   public void save(Path file, Module model) throws IOException {
     ModelWeights.save(model, file, metadata());
+  }
+
+  /** A {@value #TASK} entry: absent for a classifier or a regression model, {@value #MULTI_LABEL} for multi-label. */
+  private static boolean multiLabel(String task) throws IOException {
+    if (task != null && !task.equals(MULTI_LABEL)) {
+      throw new IOException(TASK + " '" + task + "' is not " + MULTI_LABEL + " (a model of a newer jgrad?)");
+    }
+    return task != null;
   }
 
   private static String required(Map<String, String> metadata, String key, String source) {

@@ -35,7 +35,8 @@ import java.util.Map;
  * model was trained with imputation); its fill values (IsNaN, Where); the training set's standardisation (Sub, Div);
  * the layers (Gemm with transB, Conv, BatchNormalization with the running statistics, MaxPool, Flatten, the
  * activations, GELU in its tanh form as jgrad computes it; Dropout left out); then {@code logits} and {@code
- * probabilities} (Softmax) for a classifier, or {@code value} in the target's units for a regression model. The model
+ * probabilities} (Softmax) for a classifier, each label's {@code probabilities} (Sigmoid) beside the {@code logits} for
+ * a multi-label model, or {@code value} in the target's units for a regression model. The model
  * file's metadata (classes, input columns, standardisation) is carried as the ONNX model's metadata_props. Operator
  * set 13 (ONNX 1.8, IR version 7), which runtimes from 2020 on load.
  */
@@ -95,6 +96,11 @@ public final class OnnxExport {
       graph.node("Add", List.of(scaled, graph.constant("target_mean", new int[] {shift.length}, floats(shift))),
           "value");
       outputs.add("value");
+    } else if (description.isMultiLabel()) {
+      graph.node("Identity", List.of(x), "logits");
+      graph.node("Sigmoid", List.of("logits"), "probabilities");
+      outputs.add("logits");
+      outputs.add("probabilities");
     } else {
       graph.node("Identity", List.of(x), "logits");
       graph.node("Softmax", List.of("logits"), "probabilities", Attribute.integer("axis", 1));

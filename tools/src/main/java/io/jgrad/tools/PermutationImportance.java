@@ -12,8 +12,9 @@ import java.util.SplittableRandom;
 /**
  * How much a model leans on each input column of a table, as scikit-learn's {@code permutation_importance} measures
  * it: the column's values are shuffled across the rows (breaking its link to the target and keeping its distribution),
- * and its importance is the score lost, repeated with fresh shuffles. The score is a classifier's accuracy or a
- * regression model's R² (averaged over its targets), scikit-learn's default scorers; a column of text is shuffled
+ * and its importance is the score lost, repeated with fresh shuffles. The score is a classifier's accuracy, a
+ * multi-label model's subset accuracy or a regression model's R² (averaged over its targets), scikit-learn's default
+ * scorers; a column of text is shuffled
  * whole, all its one-hot features together, as scikit-learn shuffles a column ahead of its encoder.
  *
  * <p>Importance is the model's, not the data's: a column the model ignores scores 0 exactly, and of two columns that
@@ -84,9 +85,11 @@ public final class PermutationImportance {
     return result;
   }
 
-  /** A classifier's accuracy or a regression model's R², scikit-learn's default scores. */
+  /** A classifier's accuracy, a multi-label model's subset accuracy or a regression model's R², scikit-learn's. */
   private static double score(Predictor predictor, LabeledData raw) {
-    return predictor.description().isRegression() ? predictor.evaluateRegression(raw).r2()
+    ModelFile model = predictor.description();
+    return model.isRegression() ? predictor.evaluateRegression(raw).r2()
+        : model.isMultiLabel() ? predictor.evaluateMultiLabel(raw).subsetAccuracy()
         : predictor.evaluate(raw).accuracy();
   }
 }

@@ -1,5 +1,6 @@
 package io.jgrad.tools;
 
+import io.jgrad.train.MultiLabelReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.Map;
 
 /**
  * One example's answer as JSON fields, the same for {@code jgrad predict}'s lines and {@link PredictionServer}'s
- * responses: a classifier's class, its probability and the likeliest classes; a regression model's value.
+ * responses: a classifier's class, its probability and the likeliest classes; a multi-label model's labels present and
+ * each label's probability; a regression model's value.
  */
 public final class PredictionFields {
   private PredictionFields() {}
@@ -27,6 +29,26 @@ public final class PredictionFields {
     f.put("class", p.className());
     f.put("probability", p.probability());
     f.put("top", top);
+    return f;
+  }
+
+  /**
+   * Example {@code row}'s answer from a multi-label model's probabilities ({@link Predictor#labelProbabilities},
+   * row-major): {@code labels}, those above 0.5 in the model's order, and {@code probabilities} by label.
+   */
+  public static Map<String, Object> labels(List<String> labels, float[] probabilities, int row) {
+    List<String> present = new ArrayList<>();
+    Map<String, Object> byName = new LinkedHashMap<>();
+    for (int l = 0; l < labels.size(); l++) {
+      float p = probabilities[row * labels.size() + l];
+      if (MultiLabelReport.present(p)) {
+        present.add(labels.get(l));
+      }
+      byName.put(labels.get(l), (double) p);
+    }
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("labels", present);
+    f.put("probabilities", byName);
     return f;
   }
 

@@ -147,10 +147,16 @@ public final class PredictionServer implements AutoCloseable {
       return;
     }
     List<Map<String, Object>> predictions = new ArrayList<>();
+    int rows = x.length / model.architecture().featureSize();
     if (model.isRegression()) {
       float[] values = predictor.values(x);
-      for (int i = 0; i < x.length / model.architecture().featureSize(); i++) {
+      for (int i = 0; i < rows; i++) {
         predictions.add(PredictionFields.values(model.classNames(), values, i));
+      }
+    } else if (model.isMultiLabel()) {
+      float[] probabilities = predictor.labelProbabilities(x);
+      for (int i = 0; i < rows; i++) {
+        predictions.add(PredictionFields.labels(model.classNames(), probabilities, i));
       }
     } else {
       predictor.predict(x).forEach(p -> predictions.add(PredictionFields.of(p, topK)));
@@ -183,9 +189,9 @@ public final class PredictionServer implements AutoCloseable {
   private static Map<String, Object> describe(ModelFile model, String name) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("model", name);
-    d.put("task", model.isRegression() ? "regression" : "classification");
+    d.put("task", model.isRegression() ? "regression" : model.isMultiLabel() ? "multilabel" : "classification");
     d.put("input_shape", model.architecture().inputShape());
-    d.put(model.isRegression() ? "targets" : "classes", model.classNames());
+    d.put(model.isRegression() ? "targets" : model.isMultiLabel() ? "labels" : "classes", model.classNames());
     if (!model.featureNames().isEmpty()) {
       d.put("columns", model.featureNames());
     }

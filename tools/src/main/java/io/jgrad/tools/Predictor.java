@@ -16,6 +16,7 @@ import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
 import io.jgrad.train.ClassificationReport;
+import io.jgrad.train.MultiLabelReport;
 import io.jgrad.train.RegressionReport;
 import io.jgrad.train.TrainingCheckpoint;
 import java.nio.file.Path;
@@ -83,6 +84,10 @@ public final class Predictor implements AutoCloseable {
     if (description.isRegression()) {
       throw new IllegalStateException("a regression model predicts values (Predictor.values), not classes");
     }
+    if (description.isMultiLabel()) {
+      throw new IllegalStateException("a multi-label model gives each label's probability "
+          + "(Predictor.labelProbabilities), not one class");
+    }
     int classes = description.architecture().classes();
     float[] probabilities = outputs(raw, scores -> scores.softmax(1));
     List<Prediction> out = new ArrayList<>(probabilities.length / classes);
@@ -108,6 +113,26 @@ public final class Predictor implements AutoCloseable {
     float[] values = outputs(raw, UnaryOperator.identity());
     description.targetScale().invertInPlace(values);
     return values;
+  }
+
+  /**
+   * A multi-label model's probabilities for each row of {@code raw} (as {@link #predict} takes it): N × labels,
+   * row-major, each label's σ(logit) ({@link MultiLabelReport#probability}); a label is present where it is above 0.5.
+   */
+  public float[] labelProbabilities(float[] raw) {
+    float[] p = logits(raw);
+    for (int i = 0; i < p.length; i++) {
+      p[i] = MultiLabelReport.probability(p[i]);
+    }
+    return p;
+  }
+
+  private float[] logits(float[] raw) {
+    if (!description.isMultiLabel()) {
+      throw new IllegalStateException("not a multi-label model: a " + (description.isRegression()
+          ? "regression model predicts values (Predictor.values)" : "classifier predicts classes (Predictor.predict)"));
+    }
+    return outputs(raw, UnaryOperator.identity());
   }
 
   /**
@@ -154,13 +179,31 @@ public final class Predictor implements AutoCloseable {
   }
 
   /**
+   * A multi-label model on raw data with their labels' 0/1 presences (a table as {@link
+   * io.jgrad.data.CsvDataset#readMultiLabel} gives it): subset accuracy, Hamming loss, F1 and each label's figures.
+   */
+  public MultiLabelReport evaluateMultiLabel(LabeledData raw) {
+    int features = description.architecture().featureSize();
+    int labels = description.architecture().classes();
+    if (raw.featureSize() != features || !raw.isRegression() || raw.targetSize() != labels) {
+      throw new IllegalArgumentException("the model reads " + features + " features into " + labels + " label"
+          + (labels == 1 ? "" : "s") + "; the data have " + raw.featureSize() + " features and "
+          + (raw.isRegression() ? raw.targetSize() + " label column" + (raw.targetSize() == 1 ? "" : "s")
+              : "one class label"));
+    }
+    return MultiLabelReport.ofLogits(logits(raw.features()), raw.targets(), labels);
+  }
+
+  /**
    * The model on labelled raw data (a test set as its reader gives it, not standardised): loss (cross-entropy without
    * smoothing), accuracy, top-k, confusion matrix, per-class precision/recall/F1.
    */
   public ClassificationReport evaluate(LabeledData raw) {
-    if (description.isRegression() || raw.isRegression()) {
+    if (description.isRegression() || description.isMultiLabel() || raw.isRegression()) {
       throw new IllegalArgumentException(description.isRegression()
-          ? "a regression model is scored by Predictor.evaluateRegression" : "the data have targets, not classes");
+          ? "a regression model is scored by Predictor.evaluateRegression"
+          : description.isMultiLabel() ? "a multi-label model is scored by Predictor.evaluateMultiLabel"
+          : "the data have targets, not classes");
     }
     int features = description.architecture().featureSize();
     if (raw.featureSize() != features || raw.numClasses() != description.architecture().classes()) {

@@ -3,6 +3,7 @@ package io.jgrad.tools;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -19,6 +20,7 @@ import io.jgrad.nn.AvgPool2d;
 import io.jgrad.nn.Module;
 import io.jgrad.nn.Sequential;
 import io.jgrad.nn.Unflatten;
+import io.jgrad.train.MultiLabelReport;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -169,6 +171,31 @@ class OnnxExportTest extends ScalarBackendTest {
       for (int i = 0; i < expected.length; i++) {
         float tolerance = 1e-5f * (float) targets.std()[i % 3] * 100; // the same relative tolerance each
         assertEquals(expected[i], out[i / 3][i % 3], tolerance, "row " + i / 3 + ", target " + i % 3);
+      }
+    }
+  }
+
+  /**
+   * A multi-label model gives each label's logit and its probability, the sigmoid, as the Predictor's; the file
+   * records the task, so that predict and eval read it as multi-label again.
+   */
+  @Test
+  void aMultiLabelModelGivesEachLabelsProbability() throws Exception {
+    MlpSpec three = new MlpSpec(new int[] {5}, new int[] {8}, "relu", 0, 3);
+    Standardizer st = Standardizer.of(5, new double[] {1, -2, 3, 0, 10}, new double[] {2, 0.5, 1, 3, 4});
+    List<String> labels = List.of("sports", "news", "arts");
+    ModelFile description = ModelFile.of(three, st, null, "csv").multiLabel(labels);
+    try (Predictor p = saved(description, three.build(backend, new Generator(8), new Generator(9)))) {
+      assertTrue(p.description().isMultiLabel());
+      assertEquals(labels, p.description().classNames());
+      float[] x = uniform(6 * 5, 15);
+      Map<String, float[][]> out = run(OnnxExport.of(p.description(), p.model()), x, three.inputShape());
+      assertEquals(List.of("logits", "probabilities"), List.copyOf(out.keySet()));
+      float[] expected = p.labelProbabilities(x);
+      for (int i = 0; i < expected.length; i++) {
+        String at = "row " + i / 3 + ", label " + i % 3;
+        assertEquals(expected[i], out.get("probabilities")[i / 3][i % 3], TOLERANCE, at);
+        assertEquals(expected[i], MultiLabelReport.probability(out.get("logits")[i / 3][i % 3]), TOLERANCE, at);
       }
     }
   }

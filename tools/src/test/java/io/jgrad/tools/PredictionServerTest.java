@@ -159,6 +159,26 @@ class PredictionServerTest extends ScalarBackendTest {
   }
 
   @Test
+  void aMultiLabelModelAnswersEachLabelsProbabilityAndGetDescribesTheModel() throws Exception {
+    MlpSpec spec = new MlpSpec(new int[] {2}, new int[] {4}, "tanh", 0, 2);
+    List<String> labels = List.of("sports", "news");
+    ModelFile description = ModelFile.of(spec, Standardizer.of(2, new double[] {0, 0}, new double[] {1, 1}), null,
+        "csv").multiLabel(labels);
+    try (Predictor p = saved(description, spec.build(backend, new Generator(1), new Generator(2)));
+        PredictionServer s = serve(p)) {
+      HttpResponse<String> r = post(s, "{\"instances\": [[0.5, -1], [2, 3]]}");
+      float[] probabilities = p.labelProbabilities(new float[] {0.5f, -1, 2, 3});
+      assertEquals(JsonLine.of(Map.of("predictions", List.of(PredictionFields.labels(labels, probabilities, 0),
+          PredictionFields.labels(labels, probabilities, 1)))) + "\n", r.body());
+      assertTrue(r.body().contains("\"probabilities\":{\"sports\":"), r.body());
+      HttpResponse<String> d = CLIENT.send(HttpRequest.newBuilder(url(s, "/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals("{\"model\":\"m.safetensors\",\"task\":\"multilabel\",\"input_shape\":[2],"
+          + "\"labels\":[\"sports\",\"news\"],\"fills_missing\":false}\n", d.body());
+    }
+  }
+
+  @Test
   void badRequestsAreAStatusAndOneLine() throws Exception {
     try (Predictor p = tableModel(null); PredictionServer s = serve(p)) {
       assertRefused(post(s, "{\"instances\": [[1, 0]]}"), 400, "instance 0 has 2 values, the model reads 3");

@@ -18,6 +18,7 @@ import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Sequential;
 import io.jgrad.optim.AdamW;
 import io.jgrad.train.ClassificationReport;
+import io.jgrad.train.MultiLabelReport;
 import io.jgrad.train.RegressionReport;
 import io.jgrad.train.Trainer;
 import io.jgrad.train.TrainingCheckpoint;
@@ -202,19 +203,8 @@ class PredictorTest extends ScalarBackendTest {
     Standardizer targets = Standardizer.of(1, new double[] {100}, new double[] {20});
     ModelFile description = ModelFile.of(spec, inputs, null, "csv").regression(targets, List.of("price"));
     float[] raw = ToyRun.clusters(10, 4).features();
-    float[] outputs;
     Path file = dir.resolve("regression.safetensors");
-    Sequential model = spec.build(backend, new Generator(5), new Generator(6));
-    try {
-      description.save(file, model);
-      float[] x = raw.clone();
-      inputs.applyInPlace(x);
-      try (io.jgrad.NoGrad ignored = io.jgrad.NoGrad.enter()) {
-        outputs = model.forward(io.jgrad.Tensor.of(backend, x, 10, 8)).toFloatArray();
-      }
-    } finally {
-      model.close();
-    }
+    float[] outputs = savedOutputs(spec, description, file, raw);
     ModelFile read = ModelFile.read(file);
     assertTrue(read.isRegression());
     assertArrayEquals(new double[] {100}, read.targetScale().mean());
@@ -234,6 +224,68 @@ class PredictorTest extends ScalarBackendTest {
           assertThrows(IllegalStateException.class, () -> p.predict(raw)).getMessage());
     }
     assertFalse(ModelFile.of(spec, inputs, null, "csv").metadata().containsKey("jgrad.target.mean"));
+  }
+
+  /**
+   * A multi-label model's file records its task: the predictor gives each label's σ(logit) of the model's outputs,
+   * scores them as MultiLabelReport does on the logits, and refuses to name one class; an unknown task is refused.
+   */
+  @Test
+  void aMultiLabelModelGivesEachLabelsProbability() throws IOException {
+    MlpSpec spec = new MlpSpec(new int[] {8}, new int[] {4}, "relu", 0, 3);
+    Standardizer inputs = Standardizer.of(8, new double[] {1, 2, 3, 4, 5, 6, 7, 8}, new double[] {2, 2, 2, 2, 1, 1, 1, 1});
+    List<String> labels = List.of("sports", "news", "arts");
+    ModelFile description = ModelFile.of(spec, inputs, null, "csv").multiLabel(labels);
+    float[] raw = ToyRun.clusters(10, 4).features();
+    Path file = dir.resolve("multilabel.safetensors");
+    float[] logits = savedOutputs(spec, description, file, raw);
+    ModelFile read = ModelFile.read(file);
+    assertTrue(read.isMultiLabel() && !read.isRegression());
+    assertEquals(labels, read.classNames());
+    assertEquals("multilabel", read.metadata().get("jgrad.task"));
+    float[] truth = new float[30];
+    for (int i = 0; i < 30; i++) {
+      truth[i] = (i * 7) % 3 == 0 ? 1 : 0;
+    }
+    try (Predictor p = Predictor.load(file, backend)) {
+      float[] probabilities = p.labelProbabilities(raw);
+      for (int i = 0; i < 30; i++) {
+        assertEquals(1 / (1 + Math.exp(-logits[i])), probabilities[i], 1e-6, "output " + i);
+      }
+      MultiLabelReport expected = MultiLabelReport.ofLogits(logits, truth, 3);
+      MultiLabelReport r = p.evaluateMultiLabel(LabeledData.regression(raw, truth, 8, 3));
+      assertEquals(expected.subsetAccuracy(), r.subsetAccuracy());
+      assertEquals(expected.f1Macro(), r.f1Macro());
+      assertEquals(expected.loss(), r.loss(), 1e-6);
+      assertEquals("a multi-label model gives each label's probability (Predictor.labelProbabilities), not one class",
+          assertThrows(IllegalStateException.class, () -> p.predict(raw)).getMessage());
+      assertEquals("the model reads 8 features into 3 labels; the data have 8 features and 2 label columns",
+          assertThrows(IllegalArgumentException.class,
+              () -> p.evaluateMultiLabel(LabeledData.regression(raw, new float[20], 8, 2))).getMessage());
+    }
+    assertFalse(ModelFile.of(spec, inputs, null, "csv").metadata().containsKey("jgrad.task"));
+    Map<String, String> newer = new HashMap<>(description.metadata());
+    newer.put("jgrad.task", "ranking");
+    assertEquals("newer: bad model description: jgrad.task 'ranking' is not multilabel (a model of a newer jgrad?)",
+        assertThrows(InvalidFileException.class, () -> ModelFile.fromMetadata(newer, "newer")).getMessage());
+  }
+
+  /**
+   * Saves a model {@code spec} builds (seeds 5, 6) to {@code file} with {@code description}, and returns its outputs
+   * for {@code raw} standardised as the description says: what the predictor of the file is to give.
+   */
+  private float[] savedOutputs(MlpSpec spec, ModelFile description, Path file, float[] raw) throws IOException {
+    Sequential model = spec.build(backend, new Generator(5), new Generator(6));
+    try {
+      description.save(file, model);
+      float[] x = raw.clone();
+      description.standardizer().applyInPlace(x);
+      try (io.jgrad.NoGrad ignored = io.jgrad.NoGrad.enter()) {
+        return model.forward(io.jgrad.Tensor.of(backend, x, x.length / 8, 8)).toFloatArray();
+      }
+    } finally {
+      model.close();
+    }
   }
 
   private static int argmax(float[] x, int from, int n) {
