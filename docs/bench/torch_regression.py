@@ -1,7 +1,10 @@
 """PyTorch CPU reference for `jgrad train --dataset csv --task regression`: training and test CSV tables of numbers
 with a header and the targets in the last --targets columns (default 1), read with numpy, each feature and each target
 standardised with the training part's mean and std, then torch_recipe.py's recipe with one output a target and the mean
-squared error, or --loss l1 or huber (--huber-delta, in the standardised targets' units) (the same MLP, 512-256 with dropout 0.2, AdamW, warmup + cosine; batch --batch). One JSON line per epoch;
+squared error, or --loss l1 or huber (--huber-delta, in the standardised targets' units), or quantile (the pinball loss
+of --quantile, as scikit-learn's mean_pinball_loss; the summary adds its test value and the coverage, the share of
+targets at or below the prediction, and scikit-learn's HistGradientBoostingRegressor(loss="quantile") beside them)
+(the same MLP, 512-256 with dropout 0.2, AdamW, warmup + cosine; batch --batch). One JSON line per epoch;
 the summary gives the test MSE, RMSE, MAE and R² in the targets' units (averaged over the targets as scikit-learn's
 uniform average, and each target's own under per_target where there are several), scikit-learn's LinearRegression's R²
 on the same parts beside them, and samples_per_sec as the mean over epochs (as `jgrad train`'s). With --importance,
@@ -10,7 +13,8 @@ follows, one JSON line a column, most important first, and a line with its secon
 anchor).
 
 Run: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 docs/bench/torch_regression.py \
-         --train TRAIN.csv --test TEST.csv [--targets 1] [--loss mse] [--epochs 10] [--batch 128] [--threads 2]
+         --train TRAIN.csv --test TEST.csv [--targets 1] [--loss mse] [--quantile 0.5] [--epochs 10] [--batch 128]
+         [--threads 2]
 """
 import json
 import time
@@ -28,6 +32,14 @@ def read(path, targets):
     return table[:, :-targets].astype(np.float32), table[:, -targets:].astype(np.float32)
 
 
+def pinball(q):
+    """The pinball loss of quantile q, scikit-learn's mean_pinball_loss on (target, output)."""
+    def loss(output, target):
+        e = target - output
+        return torch.where(e >= 0, q * e, (q - 1) * e).mean()
+    return loss
+
+
 def figures(error, truth):
     """MSE, RMSE, MAE and R² of one target column's errors (float64)."""
     mse = float((error ** 2).mean())
@@ -41,8 +53,9 @@ def main():
         ap.add_argument("--test", required=True)
         ap.add_argument("--batch", type=int, default=128)
         ap.add_argument("--targets", type=int, default=1)
-        ap.add_argument("--loss", choices=("mse", "l1", "huber"), default="mse")
+        ap.add_argument("--loss", choices=("mse", "l1", "huber", "quantile"), default="mse")
         ap.add_argument("--huber-delta", type=float, default=1.0)
+        ap.add_argument("--quantile", type=float, default=0.5)
         ap.add_argument("--importance", action="store_true")
         ap.add_argument("--repeats", type=int, default=5)
     args = arguments(extra)
@@ -61,7 +74,8 @@ def main():
                        batch_size=args.batch, shuffle=True)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
     schedule = warmup_cosine(opt, args.epochs * len(train))
-    loss_fn = {"mse": nn.MSELoss(), "l1": nn.L1Loss(), "huber": nn.HuberLoss(delta=args.huber_delta)}[args.loss]
+    loss_fn = {"mse": nn.MSELoss(), "l1": nn.L1Loss(), "huber": nn.HuberLoss(delta=args.huber_delta),
+               "quantile": pinball(args.quantile)}[args.loss]
     rates = []
     for epoch in range(1, args.epochs + 1):
         t0 = time.perf_counter()
@@ -82,6 +96,20 @@ def main():
     if args.targets > 1:
         summary["test_per_target"] = dict(zip(names, each))
     summary["samples_per_sec"] = round(sum(rates) / len(rates))
+    if args.loss == "quantile":
+        from sklearn.ensemble import HistGradientBoostingRegressor
+        from sklearn.metrics import mean_pinball_loss
+        q = args.quantile
+        summary["quantile"] = q
+        summary["test_pinball_loss"] = float(np.mean([mean_pinball_loss(y_test[:, t], predicted[:, t], alpha=q)
+                                                      for t in range(args.targets)]))
+        summary["test_coverage"] = float((y_test <= predicted).mean())
+        boosted = [HistGradientBoostingRegressor(loss="quantile", quantile=q, random_state=0)
+                   .fit(x_train, y_train[:, t]).predict(x_test) for t in range(args.targets)]
+        summary["hist_gradient_boosting_pinball_loss"] = float(np.mean([
+            mean_pinball_loss(y_test[:, t], boosted[t], alpha=q) for t in range(args.targets)]))
+        summary["hist_gradient_boosting_coverage"] = float(np.mean([(y_test[:, t] <= boosted[t]).mean()
+                                                                    for t in range(args.targets)]))
     try:
         from sklearn.linear_model import LinearRegression
         summary["linear_regression_r2"] = LinearRegression().fit(x_train, y_train).score(x_test, y_test)

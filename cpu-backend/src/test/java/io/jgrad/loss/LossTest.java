@@ -66,6 +66,10 @@ class LossTest extends ReferenceBackendTest {
         // Targets moved off the outputs: |d| has a kink at 0, where one LOGITS − TARGETS error lies.
         new LossCase("l1", x -> new L1Loss().apply(x[0], x[1].add(0.05)), logits, targets),
         new LossCase("l1_sum", x -> new L1Loss(Reduction.SUM).apply(x[0], x[1].add(0.05)), logits, targets),
+        // Targets moved off the outputs, as for l1: the pinball loss's kink is at an error of 0.
+        new LossCase("quantile", x -> new QuantileLoss(0.9).apply(x[0], x[1].add(0.05)), logits, targets),
+        new LossCase("quantile_sum", x -> new QuantileLoss(0.25, Reduction.SUM).apply(x[0], x[1].add(0.05)), logits,
+            targets),
         new LossCase("bce_with_logits", x -> new BceWithLogitsLoss().apply(x[0], x[1]), logits, targets),
         new LossCase("hinge", x -> new HingeLoss().apply(x[0].reshape(3, 3), labels(SCORE_LABELS)), SCORES),
         new LossCase("hinge_sum_margin",
@@ -217,6 +221,30 @@ class LossTest extends ReferenceBackendTest {
     for (double delta : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
       assertEquals("huber: delta must be positive and finite, got " + delta,
           assertThrows(IllegalArgumentException.class, () -> new HuberLoss(delta, Reduction.MEAN)).getMessage());
+    }
+  }
+
+  /**
+   * The pinball loss on errors 0, −2, 1, −1.5 as PyTorch 1.13 computes it in float64 written as scikit-learn's
+   * mean_pinball_loss (torch.where(e >= 0, q·e, (q − 1)·e), e = target − output): values, and gradients with the error
+   * of 0 in the q branch (−q/n), as scikit-learn's sign puts it.
+   */
+  @Test
+  void quantileIsThePinballLoss() {
+    try (Scope ignored = Scope.open()) {
+      Tensor target = values(new double[] {1, 0, 4, 2.5}, 4);
+      Tensor out = values(new double[] {1, 2, 3, 4}, 4).requiresGrad(true);
+      assertEquals(0.3125, new QuantileLoss(0.9).apply(out, target).item(), EXACT);
+      assertEquals(2.875, new QuantileLoss(0.25, Reduction.SUM).apply(out, target).item(), EXACT);
+      new QuantileLoss(0.9).apply(out, target).backward();
+      assertArrayEquals(new double[] {-0.225, 0.025, -0.225, 0.025}, out.grad().toDoubleArray(), EXACT);
+      out.setGrad(null);
+      new QuantileLoss(0.25).apply(out, target).backward();
+      assertArrayEquals(new double[] {-0.0625, 0.1875, -0.0625, 0.1875}, out.grad().toDoubleArray(), EXACT);
+    }
+    for (double q : new double[] {0, 1, -0.5, Double.NaN}) {
+      assertEquals("quantile: q must be in (0, 1), got " + q,
+          assertThrows(IllegalArgumentException.class, () -> new QuantileLoss(q)).getMessage());
     }
   }
 

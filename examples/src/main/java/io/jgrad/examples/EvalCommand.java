@@ -10,6 +10,7 @@ import io.jgrad.tools.PermutationImportance;
 import io.jgrad.tools.Predictor;
 import io.jgrad.train.ClassificationReport;
 import io.jgrad.train.MultiLabelReport;
+import io.jgrad.train.QuantileReport;
 import io.jgrad.train.RegressionReport;
 import io.jgrad.train.TrainingCheckpoint;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Option;
         + "from the test_loss train reported, which includes the smoothing.",
         "A regression model (train --task regression) is scored by mse, rmse and mae in its targets' units, and r2 (1 "
         + "for a perfect fit, 0 for predicting the mean); a model of several targets by their averages and, under "
-        + "per_target, each target's own.",
+        + "per_target, each target's own; a model of a quantile (train --loss quantile) also by its pinball_loss and "
+        + "coverage (the share of targets at or below the prediction).",
         "A multi-label model (train --task multilabel) is scored by its subset accuracy (every label of a row right), "
         + "Hamming loss (the fraction of label decisions wrong), F1 micro and macro, and each label's precision, "
         + "recall, F1 and support under per_label, a label predicted where its probability is above 0.5."})
@@ -186,7 +188,15 @@ final class EvalCommand implements Callable<Integer> {
       Map<String, Object> s = summary(model, name, backend);
       s.put(targets.size() == 1 ? "target" : "targets", targets.size() == 1 ? targets.get(0) : targets);
       s.put("examples", columns.get(0).examples());
-      s.putAll(RegressionFigures.of(columns, targets, ""));
+      // A model trained on a quantile's pinball loss (train --loss quantile) is scored on it too.
+      Map<String, String> recorded = TrainingCheckpoint.recordedConfig(model);
+      List<QuantileReport> quantiles = List.of();
+      if (CliEnums.label(TrainCommand.RegressionLoss.QUANTILE).equals(recorded.get(TrainCommand.LOSS))) {
+        double q = Double.parseDouble(recorded.get(TrainCommand.QUANTILE));
+        s.put(TrainCommand.QUANTILE, q);
+        quantiles = QuantileReport.perTarget(predictor.values(test.features()), test.targets(), targets.size(), q);
+      }
+      s.putAll(RegressionFigures.of(columns, quantiles, targets, ""));
       System.out.println(JsonLine.of(s));
     }
     return 0;

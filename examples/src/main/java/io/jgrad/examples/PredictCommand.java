@@ -54,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Option(names = "--format", description = "jsonl (a JSON line an example) or csv (a header, then a row an example: "
       + "input, label, class, probability and every class's probability as probability_<class>; a regression model's "
-      + "value a target) (default: jsonl)")
+      + "value a target; a multi-label model's 0/1 a label, then each label's probability) (default: jsonl)")
   Format format;
 
   @Mixin BackendChoice backendChoice;
@@ -68,6 +68,14 @@ final class PredictCommand implements Callable<Integer> {
     }
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(modelFile.path, backend)) {
+      ModelFile description = predictor.description();
+      if ((description.isRegression() || description.isMultiLabel())
+          && spec.commandLine().getParseResult().hasMatchedOption("--top-k")) {
+        throw new IllegalArgumentException(description.isRegression()
+            ? "--top-k is for a classifier; " + modelFile.path + " fits values (a regression model)"
+            : "--top-k is for a classifier of exclusive classes; " + modelFile.path + " tells each label on its own "
+                + "(a multi-label model)");
+      }
       // train's image sets are pixels in [0, 1]; a table's model, or one trained elsewhere, may take any numbers.
       String trainedOn = predictor.description().dataset();
       InputFiles.CsvUnits units =
@@ -75,7 +83,6 @@ final class PredictCommand implements Callable<Integer> {
               : InputFiles.CsvUnits.ANY;
       // A table's model reads a header's columns by name and skips the label (a regression model's targets, a
       // multi-label model's labels, named as its outputs are), as eval reads the table.
-      ModelFile description = predictor.description();
       InputFiles.TableColumns table = Datasets.find(trainedOn).filter(d -> !d.images()).isPresent()
           ? InputFiles.TableColumns.of(description, description.isRegression() || description.isMultiLabel()
               ? description.classNames() : List.of(CsvFiles.recordedLabelColumn(modelFile.path)))

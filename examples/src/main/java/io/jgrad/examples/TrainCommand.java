@@ -14,6 +14,7 @@ import io.jgrad.loss.HuberLoss;
 import io.jgrad.loss.L1Loss;
 import io.jgrad.loss.Loss;
 import io.jgrad.loss.MseLoss;
+import io.jgrad.loss.QuantileLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
 import io.jgrad.nn.Sequential;
@@ -36,6 +37,7 @@ import io.jgrad.train.Monitor;
 import io.jgrad.train.MultiLabelReport;
 import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.Precision;
+import io.jgrad.train.QuantileReport;
 import io.jgrad.train.RegressionReport;
 import io.jgrad.train.Trainer;
 import io.jgrad.train.TrainingCheckpoint;
@@ -67,9 +69,13 @@ final class TrainCommand implements Callable<Integer> {
   /** The recorded setting that is not an option: how many epochs the schedule was planned for. */
   private static final String SCHEDULE_EPOCHS = "schedule_epochs";
   private static final String IMPUTE = "impute";
-  private static final String LOSS = "loss";
+  /** The settings a checkpoint records a regression's loss and its quantile under, which eval reads back. */
+  static final String LOSS = "loss";
+  static final String QUANTILE = "quantile";
   private static final String HUBER_DELTA = "huber-delta";
   private static final double DEFAULT_HUBER_DELTA = 1;
+  /** The median, scikit-learn's QuantileRegressor's default. */
+  private static final double DEFAULT_QUANTILE = 0.5;
 
   /** The CNN's peak learning rate under Adam/AdamW when --lr is not given. */
   static final double CNN_ADAM_LR = 5e-3;
@@ -90,9 +96,12 @@ final class TrainCommand implements Callable<Integer> {
     CLASSIFICATION, REGRESSION, MULTILABEL
   }
 
-  /** {@code --loss} of a regression: PyTorch's MSELoss, L1Loss or HuberLoss on the standardised targets. */
+  /**
+   * {@code --loss} of a regression: PyTorch's MSELoss, L1Loss or HuberLoss on the standardised targets, or the pinball
+   * loss of a quantile.
+   */
   enum RegressionLoss {
-    MSE, L1, HUBER
+    MSE, L1, HUBER, QUANTILE
   }
 
   /** {@code --augment}: random crops and flips of training images, or none, or as the data set wants. */
@@ -138,12 +147,19 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--loss", description = "--task regression: mse (the mean squared error), l1 (the mean absolute "
       + "error, PyTorch's L1Loss) or huber (squared within --huber-delta of the target, linear beyond, PyTorch's "
-      + "HuberLoss): l1 and huber let a few gross errors in the targets pull the fit less (default: mse)")
+      + "HuberLoss): l1 and huber let a few gross errors in the targets pull the fit less; or quantile (the pinball loss "
+      + "of --quantile: the model predicts that quantile of the target, not its mean; two models, at 0.1 and 0.9, bound "
+      + "an 80%% prediction interval) (default: mse)")
   RegressionLoss regressionLoss;
 
   @Option(names = "--huber-delta", paramLabel = "DELTA", description = "--loss huber: the error where its square turns "
       + "linear, in standard deviations of the target (the targets are standardised) (default: 1, PyTorch's)")
   Double huberDelta;
+
+  @Option(names = "--quantile", paramLabel = "Q", description = "--loss quantile: the quantile of the target to "
+      + "predict, in (0, 1); the summary's test_coverage is the fraction of test targets at or below the prediction, "
+      + "Q for a calibrated model (default: 0.5, the median)")
+  Double quantile;
 
   @Option(names = "--impute", paramLabel = "STRATEGY", description = "csv: fill missing feature cells (empty, NA, NaN, "
       + "null, …) instead of refusing them, as scikit-learn's SimpleImputer: each column of numbers with its mean, "
@@ -531,13 +547,17 @@ final class TrainCommand implements Callable<Integer> {
         if (lossKind() == RegressionLoss.HUBER) {
           summaryContext.put("huber_delta", huberDelta());
         }
+        if (lossKind() == RegressionLoss.QUANTILE) {
+          summaryContext.put(QUANTILE, quantile());
+        }
       }
       if (trainer.replayedSteps() > 0) {
         summaryContext.put("replayed_steps", trainer.replayedSteps());
       }
       if (regression) { // in the targets' units, as eval reports them
         restored.putAll(RegressionFigures.of(RegressionReport.perTarget(model, test, split.targetScale()),
-            split.classNames(), "test_"));
+            lossKind() == RegressionLoss.QUANTILE ? QuantileReport.perTarget(model, test, split.targetScale(),
+                quantile()) : List.of(), split.classNames(), "test_"));
       } else if (multiLabel) {
         restored.putAll(MultiLabelFigures.of(MultiLabelReport.of(model, test), split.classNames(), "test_"));
       }
@@ -603,9 +623,9 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--dataset digits is bundled and reads no --data (got --data " + data + ")");
     }
     checkOwnDataOptions();
-    if ((regressionLoss != null || huberDelta != null) && task != Task.REGRESSION) {
-      throw new IllegalArgumentException((regressionLoss != null ? "--loss" : "--huber-delta") + " is for --task "
-          + "regression (a classifier trains on cross-entropy)");
+    if ((regressionLoss != null || huberDelta != null || quantile != null) && task != Task.REGRESSION) {
+      throw new IllegalArgumentException((regressionLoss != null ? "--loss" : huberDelta != null ? "--huber-delta"
+          : "--quantile") + " is for --task regression (a classifier trains on cross-entropy)");
     }
     if (folds != null) {
       OptionChecks.atLeast("--cv", folds, 2);
@@ -622,6 +642,14 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--huber-delta is for --loss huber");
       }
       OptionChecks.finitePositive("--huber-delta", huberDelta);
+    }
+    if (quantile != null) {
+      if (lossKind() != RegressionLoss.QUANTILE) {
+        throw new IllegalArgumentException("--quantile is for --loss quantile");
+      }
+      if (!(quantile > 0 && quantile < 1)) {
+        throw new IllegalArgumentException("--quantile must be in (0, 1), got " + quantile);
+      }
     }
     if (lr != null) {
       OptionChecks.finitePositive("--lr", lr);
@@ -734,12 +762,17 @@ final class TrainCommand implements Callable<Integer> {
     return huberDelta != null ? huberDelta : DEFAULT_HUBER_DELTA;
   }
 
+  private double quantile() {
+    return quantile != null ? quantile : DEFAULT_QUANTILE;
+  }
+
   /** The criterion of a regression, on the standardised targets. */
   private Loss regressionLoss() {
     return switch (lossKind()) {
       case MSE -> new MseLoss();
       case L1 -> new L1Loss();
       case HUBER -> new HuberLoss(huberDelta(), Reduction.MEAN);
+      case QUANTILE -> new QuantileLoss(quantile());
     };
   }
 
@@ -862,6 +895,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (lossKind() == RegressionLoss.HUBER || huberDelta != null) {
       c.put(HUBER_DELTA, Double.toString(huberDelta()));
+    }
+    if (lossKind() == RegressionLoss.QUANTILE || quantile != null) {
+      c.put(QUANTILE, Double.toString(quantile()));
     }
     boolean ownData = table || dataset == Datasets.IMAGES;
     if (ownData && testData == null || testSplit != null) {

@@ -220,8 +220,12 @@ class CsvMultiLabelCliTest {
     assertEquals("jgrad train: " + two + ": line 3, the label ('sports') is '2': a multi-label table marks a label "
         + "present with 1 (or true) and absent with 0 (or false)", CliRun.run("train", "--dataset", "csv", "--data",
             two.toString(), "--task", "multilabel", "--label-column", "sports", "--backend", "cpu").errorLine());
-    assertEquals("jgrad eval: --top-k is for a classifier of exclusive classes; " + model + " tells each label on "
-        + "its own (a multi-label model)", CliRun.run("eval", "--model", model.toString(), "--data",
-            table.toString(), "--top-k", "2", "--backend", "cpu").errorLine());
+    for (String command : List.of("eval", "predict")) {
+      String[] args = command.equals("eval") ? new String[] {"eval", "--model", model.toString(), "--data",
+          table.toString(), "--top-k", "2", "--backend", "cpu"}
+          : new String[] {"predict", "--model", model.toString(), table.toString(), "--top-k", "2", "--backend", "cpu"};
+      assertEquals("jgrad " + command + ": --top-k is for a classifier of exclusive classes; " + model + " tells each "
+          + "label on its own (a multi-label model)", CliRun.run(args).errorLine());
+    }
   }
 }

@@ -190,6 +190,52 @@ class CsvRegressionCliTest {
   }
 
   /** --cv of a regression: the folds' R², RMSE and MAE averaged, no accuracy. */
+  /**
+   * With the noise's column left out (price's 5·c, c from N(0, 1), unseen), a model on the pinball loss of 0.9 predicts
+   * about 5·1.28 above the mean and one of 0.1 as far below: each covers its share of another table's prices, eval
+   * scores that share as train did, and a resumed run keeps its quantile.
+   */
+  @Test
+  void quantileModelsBoundThePricesTheyCannotPredict() throws IOException {
+    Path noisy = Files.writeString(dir.resolve("noisy.csv"), rows(1000, 7));
+    Path other = Files.writeString(dir.resolve("noisy-other.csv"), rows(500, 8));
+    Map<Double, Path> models = new java.util.TreeMap<>();
+    for (double q : new double[] {0.1, 0.9}) {
+      Path saved = dir.resolve("q" + q + ".safetensors");
+      CliRun r = CliRun.run("train", "--dataset", "csv", "--data", noisy.toString(), "--task", "regression",
+          "--label-column", "price", "--ignore-columns", "c", "--loss", "quantile", "--quantile", Double.toString(q),
+          "--hidden", "32", "--dropout", "0", "--batch", "16", "--epochs", "20", "--lr", "0.01", "--threads", "1",
+          "--backend", "cpu", "--no-progress", "--save", saved.toString());
+      assertEquals(0, r.code(), r.err());
+      Map<String, String> summary = r.summary();
+      assertEquals("quantile", summary.get("loss"));
+      assertEquals(Double.toString(q), summary.get("quantile"));
+      CliRun eval = CliRun.run("eval", "--model", saved.toString(), "--data", other.toString(), "--threads", "1",
+          "--backend", "cpu");
+      assertEquals(0, eval.code(), eval.err());
+      Map<String, String> scored = eval.summary();
+      assertEquals(Double.toString(q), scored.get("quantile"));
+      double coverage = Double.parseDouble(scored.get("coverage"));
+      assertEquals(q, coverage, 0.07, "the share of prices at or below the predicted " + q + " quantile");
+      assertTrue(Double.parseDouble(scored.get("pinball_loss")) < 2.5, scored.toString()); // the median's 0.5·E|5c| = 2
+      models.put(q, saved);
+    }
+    // The two models' predictions for one row differ by about 2·1.28·5 = 12.8 (the noise's 10% and 90% points).
+    Path row = Files.writeString(dir.resolve("row.csv"), "a,area\n0.3,5200\n");
+    double[] values = new double[2];
+    int i = 0;
+    for (Path saved : models.values()) {
+      CliRun r = CliRun.run("predict", "--model", saved.toString(), row.toString(), "--backend", "cpu");
+      assertEquals(0, r.code(), r.err());
+      values[i++] = Double.parseDouble(CliRun.fields(r.lines().get(0)).get("value"));
+    }
+    assertEquals(12.8, values[1] - values[0], 4, java.util.Arrays.toString(values));
+    CliRun resumed = CliRun.run("train", "--resume", models.get(0.9).toString(), "--data", noisy.toString(),
+        "--epochs", "21", "--threads", "1", "--backend", "cpu", "--no-progress");
+    assertEquals(0, resumed.code(), resumed.err());
+    assertEquals("0.9", resumed.summary().get("quantile"));
+  }
+
   @Test
   void crossValidationOfARegressionAveragesItsFit() throws IOException {
     CliRun r = CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--task", "regression",
@@ -235,6 +281,10 @@ class CsvRegressionCliTest {
         {"--dataset", "csv", "--data", table.toString(), "--task", "regression", "--loss", "huber", "--huber-delta",
             "0"},
         {"--dataset", "csv", "--data", table.toString(), "--task", "regression", "--loss", "cauchy"},
+        {"--quantile", "0.9"},
+        {"--dataset", "csv", "--data", table.toString(), "--task", "regression", "--quantile", "0.9"},
+        {"--dataset", "csv", "--data", table.toString(), "--task", "regression", "--loss", "quantile", "--quantile",
+            "1"},
     };
     String[] expected = {
         "--task is for --dataset csv (the digits files say their labels and test part)",
@@ -245,7 +295,10 @@ class CsvRegressionCliTest {
         "--huber-delta is for --task regression (a classifier trains on cross-entropy)",
         "--huber-delta is for --loss huber",
         "--huber-delta must be a finite number > 0, got 0.0",
-        "unknown --loss 'cauchy'; expected mse, l1 or huber",
+        "unknown --loss 'cauchy'; expected mse, l1, huber or quantile",
+        "--quantile is for --task regression (a classifier trains on cross-entropy)",
+        "--quantile is for --loss quantile",
+        "--quantile must be in (0, 1), got 1.0",
     };
     for (int i = 0; i < cases.length; i++) {
       List<String> args = new ArrayList<>(List.of("train", "--epochs", "1", "--backend", "cpu"));
@@ -256,6 +309,8 @@ class CsvRegressionCliTest {
     }
     assertEquals("jgrad eval: --top-k is for a classifier; " + model + " fits values (a regression model)",
         CliRun.run("eval", "--model", model.toString(), "--data", table.toString(), "--top-k", "2").errorLine());
+    assertEquals("jgrad predict: --top-k is for a classifier; " + model + " fits values (a regression model)",
+        CliRun.run("predict", "--model", model.toString(), table.toString(), "--top-k", "2").errorLine());
     assertEquals("jgrad eval: " + model + " fits values of a CSV table (a regression model); the digits files hold "
         + "classes", CliRun.run("eval", "--model", model.toString(), "--dataset", "digits").errorLine());
   }
