@@ -4,17 +4,19 @@ part's mean and std, then torch_recipe.py's recipe with one output a label and B
 with dropout 0.2, AdamW, warmup + cosine; batch --batch), a label predicted where sigmoid(output) > 0.5. One JSON line
 per epoch; the summary gives scikit-learn's figures on the test part (subset accuracy, Hamming loss, F1 micro and
 macro, each label's F1), a one-vs-rest logistic regression's subset accuracy on the same parts beside them, and
-samples_per_sec as the mean over epochs (as `jgrad train`'s).
+samples_per_sec as the mean over epochs (as `jgrad train`'s). --pos-weight balanced weighs each label's present
+examples by its absent / present training examples (BCEWithLogitsLoss's pos_weight, `--class-weights balanced`).
 
 Run: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 docs/bench/torch_multilabel.py \
-         --train TRAIN.csv --test TEST.csv --labels 5 [--epochs 10] [--batch 128] [--threads 2]
+         --train TRAIN.csv --test TEST.csv --labels 5 [--pos-weight balanced] [--epochs 10] [--batch 128]
+         [--threads 2]
 """
 import json
 import time
 
 import numpy as np
 import torch
-from sklearn.metrics import accuracy_score, f1_score, hamming_loss
+from sklearn.metrics import accuracy_score, f1_score, hamming_loss, precision_score, recall_score
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -28,6 +30,7 @@ def main():
         ap.add_argument("--test", required=True)
         ap.add_argument("--batch", type=int, default=128)
         ap.add_argument("--labels", type=int, required=True)
+        ap.add_argument("--pos-weight", choices=("none", "balanced"), default="none")
     args = arguments(extra)
     x_train, y_train = read(args.train, args.labels)
     x_test, y_test = read(args.test, args.labels)
@@ -42,7 +45,9 @@ def main():
                        shuffle=True)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
     schedule = warmup_cosine(opt, args.epochs * len(train))
-    loss_fn = nn.BCEWithLogitsLoss()
+    present = y_train.sum(axis=0)
+    pos_weight = torch.from_numpy(((len(y_train) - present) / present).astype(np.float32))
+    loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight if args.pos_weight == "balanced" else None)
     rates = []
     for epoch in range(1, args.epochs + 1):
         t0 = time.perf_counter()
@@ -62,6 +67,9 @@ def main():
                "test_f1_macro": f1_score(truth, predicted, average="macro", zero_division=0),
                "test_f1_per_label": dict(zip(names, f1_score(truth, predicted, average=None,
                                                              zero_division=0).tolist())),
+               "test_recall_macro": recall_score(truth, predicted, average="macro", zero_division=0),
+               "test_precision_macro": precision_score(truth, predicted, average="macro", zero_division=0),
+               "pos_weight": pos_weight.tolist() if args.pos_weight == "balanced" else None,
                "samples_per_sec": round(sum(rates) / len(rates))}
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier

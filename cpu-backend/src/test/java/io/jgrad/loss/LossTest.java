@@ -71,6 +71,8 @@ class LossTest extends ReferenceBackendTest {
         new LossCase("quantile_sum", x -> new QuantileLoss(0.25, Reduction.SUM).apply(x[0], x[1].add(0.05)), logits,
             targets),
         new LossCase("bce_with_logits", x -> new BceWithLogitsLoss().apply(x[0], x[1]), logits, targets),
+        new LossCase("bce_with_logits_pos_weight", x -> new BceWithLogitsLoss(Reduction.MEAN,
+            new float[] {3, 0.5f, 1.5f}).apply(x[0].reshape(4, 3), x[1].reshape(4, 3)), logits, targets),
         new LossCase("hinge", x -> new HingeLoss().apply(x[0].reshape(3, 3), labels(SCORE_LABELS)), SCORES),
         new LossCase("hinge_sum_margin",
             x -> new HingeLoss(0.5, Reduction.SUM).apply(x[0].reshape(3, 3), labels(SCORE_LABELS)), SCORES),
@@ -271,6 +273,30 @@ class LossTest extends ReferenceBackendTest {
       assertArrayEquals(new double[] {0, 0, 1, -1, -0.5}, x.grad().toDoubleArray(), EXACT); // σ(x) − y
       x.setGrad(null);
     }
+  }
+
+  /**
+   * PyTorch 1.13's BCEWithLogitsLoss(pos_weight=[3, 0.5]) in float64 on logits 0, 2, −1, 1.5 and targets 1, 0, 1,
+   * 0.25 (a soft one): the mean, the sum, and the mean's gradient, the logit of 0 at the kinks of |x|; a count of
+   * weights other than the labels' is one line.
+   */
+  @Test
+  void bceWithLogitsPositiveWeightsArePyTorchs() {
+    try (Scope ignored = Scope.open()) {
+      Tensor x = values(new double[] {0, 2, -1, 1.5}, 2, 2).requiresGrad(true);
+      Tensor y = values(new double[] {1, 0, 1, 0.25}, 2, 2);
+      float[] weights = {3, 0.5f};
+      Tensor loss = new BceWithLogitsLoss(Reduction.MEAN, weights).apply(x, y);
+      assertEquals(2.3618478083780965, loss.item(), 1e-12);
+      assertEquals(9.447391233512386, new BceWithLogitsLoss(Reduction.SUM, weights).apply(x, y).item(), 1e-12);
+      loss.backward();
+      assertArrayEquals(new double[] {-0.375, 0.22019926949447058, -0.5482939339725037, 0.14759441666735956},
+          x.grad().toDoubleArray(), 1e-12);
+      assertEquals("bce_with_logits: 3 positive weights for logits of 2 labels", assertThrows(
+          IllegalArgumentException.class, () -> new BceWithLogitsLoss(Reduction.MEAN, new float[3]).apply(x, y))
+          .getMessage());
+    }
+    assertThrows(IllegalArgumentException.class, () -> new BceWithLogitsLoss(Reduction.MEAN, new float[] {-1}));
   }
 
   @Test

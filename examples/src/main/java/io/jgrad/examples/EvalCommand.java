@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -179,40 +180,50 @@ final class EvalCommand implements Callable<Integer> {
 
   /** The summary line of a regression model on every row of the --data table. */
   private int regression(Path model, ModelFile description, String name) {
-    LabeledData test = table(model, description);
-    try (Backend backend = backendChoice.open();
-        Predictor predictor = Predictor.load(model, backend)) {
+    return tableSummary(model, description, name, (predictor, test) -> {
       List<String> targets = description.classNames();
       List<RegressionReport> columns = predictor.evaluateRegressionPerTarget(test);
-      printImportance(predictor, test);
-      Map<String, Object> s = summary(model, name, backend);
-      s.put(targets.size() == 1 ? "target" : "targets", targets.size() == 1 ? targets.get(0) : targets);
-      s.put("examples", columns.get(0).examples());
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put(targets.size() == 1 ? "target" : "targets", targets.size() == 1 ? targets.get(0) : targets);
+      f.put("examples", columns.get(0).examples());
       // A model trained on a quantile's pinball loss (train --loss quantile) is scored on it too.
       Map<String, String> recorded = TrainingCheckpoint.recordedConfig(model);
       List<QuantileReport> quantiles = List.of();
       if (CliEnums.label(TrainCommand.RegressionLoss.QUANTILE).equals(recorded.get(TrainCommand.LOSS))) {
         double q = Double.parseDouble(recorded.get(TrainCommand.QUANTILE));
-        s.put(TrainCommand.QUANTILE, q);
+        f.put(TrainCommand.QUANTILE, q);
         quantiles = QuantileReport.perTarget(predictor.values(test.features()), test.targets(), targets.size(), q);
       }
-      s.putAll(RegressionFigures.of(columns, quantiles, targets, ""));
-      System.out.println(JsonLine.of(s));
-    }
-    return 0;
+      f.putAll(RegressionFigures.of(columns, quantiles, targets, ""));
+      return f;
+    });
   }
 
   /** The summary line of a multi-label model on every row of the --data table. */
   private int multiLabel(Path model, ModelFile description, String name) {
+    return tableSummary(model, description, name, (predictor, test) -> {
+      MultiLabelReport report = predictor.evaluateMultiLabel(test);
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("labels", description.classNames());
+      f.put("examples", report.examples());
+      f.putAll(MultiLabelFigures.of(report, description.classNames(), ""));
+      return f;
+    });
+  }
+
+  /**
+   * The summary line of a model of a table scored by {@code figures} on every row of the --data table, after the
+   * importance lines where --importance asks for them.
+   */
+  private int tableSummary(Path model, ModelFile description, String name,
+      BiFunction<Predictor, LabeledData, Map<String, Object>> figures) {
     LabeledData test = table(model, description);
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(model, backend)) {
-      MultiLabelReport report = predictor.evaluateMultiLabel(test);
+      Map<String, Object> scored = figures.apply(predictor, test);
       printImportance(predictor, test);
       Map<String, Object> s = summary(model, name, backend);
-      s.put("labels", description.classNames());
-      s.put("examples", report.examples());
-      s.putAll(MultiLabelFigures.of(report, description.classNames(), ""));
+      s.putAll(scored);
       System.out.println(JsonLine.of(s));
     }
     return 0;

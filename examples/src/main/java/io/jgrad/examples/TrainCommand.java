@@ -227,7 +227,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--class-weights", paramLabel = "WEIGHTS", description = "weigh each class in the loss: balanced (a "
       + "class's weight n / (classes × its examples), as scikit-learn's), or one number a class, comma-separated, in "
-      + "the classes' order (default: every class 1)")
+      + "the classes' order; with --task multilabel, each label's present examples (PyTorch's BCEWithLogitsLoss "
+      + "pos_weight): balanced (its absent / its present training examples), or one number a label (default: every "
+      + "class 1)")
   String classWeights;
 
   @Option(names = "--dropout", defaultValue = "0.2",
@@ -458,9 +460,10 @@ final class TrainCommand implements Callable<Integer> {
             : DataLoader.builder(split.validation()).batchSize(1000).layout(layout).build(backend);
         Optimizer opt = optimizer(model, (long) scheduleEpochs * train.batchesPerEpoch())) {
       Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
-      float[] weights = classWeights == null ? null
+      float[] weights = classWeights == null ? null : multiLabel
+          ? new ClassWeights(classWeights).resolvePresent(split.train(), split.classNames())
           : new ClassWeights(classWeights).resolve(split.train(), split.classNames());
-      Loss loss = regression ? regressionLoss() : multiLabel ? new BceWithLogitsLoss()
+      Loss loss = regression ? regressionLoss() : multiLabel ? new BceWithLogitsLoss(Reduction.MEAN, weights)
           : new CrossEntropyLoss(Reduction.MEAN, labelSmoothing, weights);
       Trainer trainer = new Trainer(model, opt, loss)
           .clipNorm(clipNorm)
@@ -537,7 +540,7 @@ final class TrainCommand implements Callable<Integer> {
         for (float w : weights) {
           resolved.add((double) w);
         }
-        summaryContext.put("class_weights", resolved);
+        summaryContext.put(multiLabel ? "pos_weight" : "class_weights", resolved);
       }
       if (impute != null) {
         summaryContext.put(IMPUTE, CliEnums.label(impute));
@@ -717,10 +720,6 @@ final class TrainCommand implements Callable<Integer> {
     ignoredColumns();
     if (task == Task.REGRESSION && classWeights != null) {
       throw new IllegalArgumentException("--class-weights is for classes; --task regression fits values");
-    }
-    if (task == Task.MULTILABEL && classWeights != null) {
-      throw new IllegalArgumentException("--class-weights is for exclusive classes; --task multilabel weighs every "
-          + "label's decision alike (binary cross-entropy)");
     }
     if (task != null && task != Task.CLASSIFICATION
         && spec.commandLine().getParseResult().hasMatchedOption("--label-smoothing")) {

@@ -206,12 +206,44 @@ class CsvMultiLabelCliTest {
     assertEquals(mean, Double.parseDouble(cv.summary().get("test_subset_accuracy")), 1e-12);
   }
 
+  /**
+   * --class-weights of a multi-label table weighs each label's present examples (PyTorch's pos_weight): as given, or
+   * balanced, the label's absent examples over its present ones in the training part (here the whole table).
+   */
+  @Test
+  void classWeightsWeighEachLabelsPresentExamples() throws IOException {
+    Path test = Files.writeString(dir.resolve("weights-test.csv"), rows(100, 4));
+    String[] base = {"train", "--dataset", "csv", "--data", table.toString(), "--test-data", test.toString(), "--task",
+        "multilabel", "--label-column", "sports,news,arts", "--hidden", "8", "--epochs", "1", "--threads", "1",
+        "--backend", "cpu", "--no-progress"};
+    CliRun given = CliRun.run(base, "--class-weights", "1, 2,0.5");
+    assertEquals(0, given.code(), given.err());
+    String line = given.lines().get(given.lines().size() - 1);
+    assertTrue(line.contains("\"pos_weight\":[1.0,2.0,0.5]"), line);
+    CliRun balanced = CliRun.run(base, "--class-weights", "balanced");
+    assertEquals(0, balanced.code(), balanced.err());
+    long[] present = new long[3];
+    List<String> rows = Files.readAllLines(table).subList(1, 801);
+    for (String row : rows) {
+      String[] cells = row.split(",");
+      present[0] += cells[1].equals("1") ? 1 : 0;
+      present[1] += cells[4].equals("True") ? 1 : 0;
+      present[2] += cells[6].equals("1") ? 1 : 0;
+    }
+    StringBuilder expected = new StringBuilder();
+    for (long p : present) {
+      expected.append(expected.length() == 0 ? "" : ",").append((double) (float) ((800.0 - p) / p));
+    }
+    String weighted = balanced.lines().get(balanced.lines().size() - 1);
+    assertTrue(weighted.contains("\"pos_weight\":[" + expected + "]"), expected + " in " + weighted);
+  }
+
   @Test
   void optionsOfExclusiveClassesAndLabelsOtherThanZeroOrOneAreOneLineErrors() throws IOException {
     String[] base = {"train", "--dataset", "csv", "--data", table.toString(), "--task", "multilabel",
         "--label-column", "sports,news,arts", "--epochs", "1", "--backend", "cpu"};
-    assertEquals("jgrad train: --class-weights is for exclusive classes; --task multilabel weighs every label's "
-        + "decision alike (binary cross-entropy)", CliRun.run(base, "--class-weights", "balanced").errorLine());
+    assertEquals("jgrad train: --class-weights 1,2 gives 2 weights for 3 labels (sports, news, arts)",
+        CliRun.run(base, "--class-weights", "1,2").errorLine());
     assertEquals("jgrad train: --label-smoothing is for exclusive classes; --task multilabel trains on each label's "
         + "binary cross-entropy", CliRun.run(base, "--label-smoothing", "0.1").errorLine());
     assertEquals("jgrad train: --loss is for --task regression (a classifier trains on cross-entropy)",
