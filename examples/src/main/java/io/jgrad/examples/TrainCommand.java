@@ -33,6 +33,7 @@ import io.jgrad.tools.TensorBoardWriter;
 import io.jgrad.train.EarlyStopping;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.Evaluation;
+import io.jgrad.train.LrFinder;
 import io.jgrad.train.Monitor;
 import io.jgrad.train.MultiLabelReport;
 import io.jgrad.train.NonFinitePolicy;
@@ -308,6 +309,17 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "plain progress lines instead of a progress bar")
   boolean noProgress;
 
+  @Option(names = "--find-lr", description = "train nothing to keep: run the learning-rate range test (fastai's "
+      + "lr_find, PyTorch Lightning's Tuner.lr_find) on this run's model, optimizer and batches, 100 steps from 1e-7 to "
+      + "10 or until the loss diverges, a JSON line a step, then suggested_lr (a tenth of the rate at the lowest "
+      + "smoothed loss, fastai's lr_min) and steepest_lr (Lightning's) for --lr")
+  boolean findLr;
+
+  /** --find-lr's range and steps, fastai's lr_find defaults. */
+  private static final double FIND_LR_MIN = 1e-7;
+  private static final double FIND_LR_MAX = 10;
+  private static final int FIND_LR_STEPS = 100;
+
   @Option(names = "--on-nonfinite", defaultValue = "skip",
       description =
           "when the loss or a gradient is NaN/Inf: skip the step and warn, or stop (default: ${DEFAULT-VALUE})")
@@ -474,6 +486,12 @@ final class TrainCommand implements Callable<Integer> {
       if (graphs) {
         trainer.graphs(true);
       }
+      if (findLr) {
+        Map<String, Object> readings = findLr(trainer.nonFinitePolicy(NonFinitePolicy.STOP), opt, train, ds, backend,
+            start);
+        model.close();
+        return readings;
+      }
       Map<String, String> resumed = Map.of(); // what the resumed checkpoint recorded: the best validation loss
       if (resumeFile != null) {
         TrainingCheckpoint.Restored restoredRun = TrainingCheckpoint.load(resumeFile, model, opt, rngs);
@@ -572,6 +590,39 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
+   * {@code --find-lr}: the range test ({@link LrFinder}) on this run's model, optimizer (its schedule set aside) and
+   * training batches, a JSON line a step; returns the summary with its readings of the curve.
+   */
+  private Map<String, Object> findLr(Trainer trainer, Optimizer opt, DataLoader train, Datasets ds, Backend backend,
+      long start) {
+    LrFinder.Result r = LrFinder.run(trainer, opt, train, FIND_LR_MIN, FIND_LR_MAX, FIND_LR_STEPS);
+    double[] lrs = r.lrs();
+    double[] losses = r.losses();
+    double[] smoothed = r.smoothed();
+    for (int i = 0; i < lrs.length; i++) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("event", "lr_find");
+      line.put("step", i + 1);
+      line.put("lr", lrs[i]);
+      line.put("loss", losses[i]);
+      line.put("smoothed_loss", smoothed[i]);
+      System.out.println(JsonLine.of(line));
+    }
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("event", "summary");
+    s.put("dataset", ds.label());
+    s.put("backend", backend.name());
+    s.put("optimizer", CliEnums.label(optimizer));
+    s.put("find_lr_steps", lrs.length);
+    s.put("diverged", r.diverged());
+    s.put("suggested_lr", r.suggestion());
+    s.put("minimum_lr", r.minimumLr());
+    s.put("steepest_lr", r.steepestLr());
+    s.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+    return s;
+  }
+
+  /**
    * Takes the settings recorded in the checkpoint to resume for every option not given, and refuses an option that
    * contradicts them; returns the checkpoint file.
    */
@@ -629,6 +680,15 @@ final class TrainCommand implements Callable<Integer> {
     if ((regressionLoss != null || huberDelta != null || quantile != null) && task != Task.REGRESSION) {
       throw new IllegalArgumentException((regressionLoss != null ? "--loss" : huberDelta != null ? "--huber-delta"
           : "--quantile") + " is for --task regression (a classifier trains on cross-entropy)");
+    }
+    if (findLr) {
+      String kept = save != null ? "--save" : saveBest != null ? "--save-best" : resume != null ? "--resume"
+          : folds != null ? "--cv" : metrics != null ? "--metrics" : plot != null ? "--plot"
+          : tensorboard != null ? "--tensorboard" : earlyStop > 0 ? "--early-stop" : null;
+      if (kept != null) {
+        throw new IllegalArgumentException(kept + " is for a training run; --find-lr trains nothing it keeps (run it, "
+            + "then train with --lr set to its suggestion)");
+      }
     }
     if (folds != null) {
       OptionChecks.atLeast("--cv", folds, 2);
