@@ -23,6 +23,7 @@ import io.jgrad.tools.Architecture;
 import io.jgrad.tools.CheckpointWriter;
 import io.jgrad.tools.CnnSpec;
 import io.jgrad.tools.CsvMetricsFile;
+import io.jgrad.tools.CurvePlot;
 import io.jgrad.tools.CurvePlotListener;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.MetricsFile;
@@ -265,7 +266,8 @@ final class TrainCommand implements Callable<Integer> {
           + "(0: off; needs --val-split)")
   int earlyStop;
 
-  @Option(names = "--plot", description = "write loss and accuracy curves to this PNG")
+  @Option(names = "--plot", description = "write loss and accuracy curves to this PNG (with --find-lr, the range "
+      + "test's loss against the rate)")
   Path plot;
 
   @Option(names = "--tensorboard", paramLabel = "DIR",
@@ -312,7 +314,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--find-lr", description = "train nothing to keep: run the learning-rate range test (fastai's "
       + "lr_find, PyTorch Lightning's Tuner.lr_find) on this run's model, optimizer and batches, 100 steps from 1e-7 to "
       + "10 or until the loss diverges, a JSON line a step, then suggested_lr (a tenth of the rate at the lowest "
-      + "smoothed loss, fastai's lr_min) and steepest_lr (Lightning's) for --lr")
+      + "smoothed loss, fastai's lr_min) and steepest_lr (Lightning's) for --lr; --plot draws the curve")
   boolean findLr;
 
   /** --find-lr's range and steps, fastai's lr_find defaults. */
@@ -594,7 +596,7 @@ final class TrainCommand implements Callable<Integer> {
    * training batches, a JSON line a step; returns the summary with its readings of the curve.
    */
   private Map<String, Object> findLr(Trainer trainer, Optimizer opt, DataLoader train, Datasets ds, Backend backend,
-      long start) {
+      long start) throws IOException {
     LrFinder.Result r = LrFinder.run(trainer, opt, train, FIND_LR_MIN, FIND_LR_MAX, FIND_LR_STEPS);
     double[] lrs = r.lrs();
     double[] losses = r.losses();
@@ -618,6 +620,10 @@ final class TrainCommand implements Callable<Integer> {
     s.put("suggested_lr", r.suggestion());
     s.put("minimum_lr", r.minimumLr());
     s.put("steepest_lr", r.steepestLr());
+    if (plot != null && lrs.length > 0) {
+      CurvePlot.lrRangeTest(lrs, losses, smoothed, r.suggestion(), "jgrad train --find-lr --dataset " + ds.label()
+          + " --optimizer " + CliEnums.label(optimizer), plot);
+    }
     s.put("wall_seconds", (System.nanoTime() - start) / 1e9);
     return s;
   }
@@ -683,8 +689,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (findLr) {
       String kept = save != null ? "--save" : saveBest != null ? "--save-best" : resume != null ? "--resume"
-          : folds != null ? "--cv" : metrics != null ? "--metrics" : plot != null ? "--plot"
-          : tensorboard != null ? "--tensorboard" : earlyStop > 0 ? "--early-stop" : null;
+          : folds != null ? "--cv" : metrics != null ? "--metrics" : tensorboard != null ? "--tensorboard"
+          : earlyStop > 0 ? "--early-stop" : null;
       if (kept != null) {
         throw new IllegalArgumentException(kept + " is for a training run; --find-lr trains nothing it keeps (run it, "
             + "then train with --lr set to its suggestion)");

@@ -21,8 +21,9 @@ class FindLrCliTest {
 
   @Test
   void theRangeTestPrintsEachStepAndReadsTheCurve() throws IOException {
+    Path png = dir.resolve("lr.png");
     CliRun r = CliRun.run("train", "--find-lr", "--hidden", "64", "--threads", "1", "--backend", "cpu",
-        "--no-progress");
+        "--no-progress", "--plot", png.toString());
     assertEquals(0, r.code(), r.err());
     List<String> steps = r.lines().stream().filter(l -> l.contains("\"event\":\"lr_find\"")).toList();
     Map<String, String> s = r.summary();
@@ -47,6 +48,9 @@ class FindLrCliTest {
     double suggested = Double.parseDouble(s.get("suggested_lr"));
     assertTrue(suggested > 1e-4 && suggested < 0.1, "AdamW's suggested rate " + suggested);
     assertFalse(s.containsKey("test_accuracy"), "nothing was trained to test");
+    java.awt.image.BufferedImage chart = javax.imageio.ImageIO.read(png.toFile());
+    assertEquals(800, chart.getWidth(), "the curve drawn as a PNG");
+    assertEquals(500, chart.getHeight());
   }
 
   @Test

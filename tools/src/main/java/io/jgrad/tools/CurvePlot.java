@@ -15,7 +15,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * PNG charts: training curves per epoch ({@code train --plot}; {@link CurvePlotListener} redraws them as training
- * goes) and a fitted curve ({@code regression --plot}).
+ * goes), a learning-rate range test ({@code train --find-lr --plot}) and a fitted curve ({@code regression --plot}).
  */
 public final class CurvePlot {
   private CurvePlot() {}
@@ -40,6 +40,28 @@ public final class CurvePlot {
           history.stream().mapToDouble(EpochMetrics::testAccuracy).toArray());
       acc.setYAxisGroup(1);
       chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+    }
+    save(chart, png);
+  }
+
+  /**
+   * A learning-rate range test ({@link io.jgrad.train.LrFinder}): each step's loss and the smoothed loss against the
+   * rate on a log axis, as fastai's {@code lr_find} plots it, and the suggested rate as a vertical line. The loss axis
+   * stops at twice the first smoothed loss, so that the divergence at the end does not flatten the rest.
+   */
+  public static void lrRangeTest(double[] lrs, double[] losses, double[] smoothed, double suggestion, String title,
+      Path png) throws IOException {
+    XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("learning rate")
+        .yAxisTitle("loss").build();
+    chart.getStyler().setXAxisLogarithmic(true);
+    double top = 2 * smoothed[0];
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(top);
+    chart.addSeries("loss", lrs, losses).setMarker(SeriesMarkers.NONE);
+    chart.addSeries("smoothed loss", lrs, smoothed).setMarker(SeriesMarkers.NONE);
+    if (Double.isFinite(suggestion)) {
+      chart.addSeries(String.format(Locale.ROOT, "suggested lr %.3g", suggestion), new double[] {suggestion,
+          suggestion}, new double[] {0, top}).setMarker(SeriesMarkers.NONE);
     }
     save(chart, png);
   }
