@@ -30,8 +30,7 @@ import picocli.CommandLine.Option;
  * support), the confusion matrix, then a summary ({@code event:"eval"}) last; a regression model's summary alone, with
  * its errors and R² in the targets' units ({@link RegressionFigures}); a multi-label model's with its subset accuracy,
  * Hamming loss, F1 and each label's figures ({@link MultiLabelFigures}). With {@code --importance}, a line for each
- * input
- * column of a table comes before the summary ({@link PermutationImportance}).
+ * input column of a table comes before the summary ({@link PermutationImportance}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Evaluate a model file: accuracy, top-k, confusion matrix, per-class precision/recall/F1.",
@@ -106,8 +105,7 @@ final class EvalCommand implements Callable<Integer> {
             + " files hold classes");
       }
       if (topK != null) {
-        throw new IllegalArgumentException("--top-k is for a classifier; " + model + " fits values (a regression "
-            + "model)");
+        throw new IllegalArgumentException(topKRefused(description, model));
       }
       return regression(model, description, name);
     }
@@ -117,8 +115,7 @@ final class EvalCommand implements Callable<Integer> {
             + "the " + name + " files hold one class an image");
       }
       if (topK != null) {
-        throw new IllegalArgumentException("--top-k is for a classifier of exclusive classes; " + model + " tells "
-            + "each label on its own (a multi-label model)");
+        throw new IllegalArgumentException(topKRefused(description, model));
       }
       return multiLabel(model, description, name);
     }
@@ -312,6 +309,13 @@ final class EvalCommand implements Callable<Integer> {
       line.put("std", columns.get(i).std());
       System.out.println(JsonLine.of(line));
     }
+  }
+
+  /** Why --top-k means nothing for a regression or multi-label model {@code description} of the file {@code model}. */
+  static String topKRefused(ModelFile description, Path model) {
+    return description.isRegression() ? "--top-k is for a classifier; " + model + " fits values (a regression model)"
+        : "--top-k is for a classifier of exclusive classes; " + model + " tells each label on its own (a multi-label "
+            + "model)";
   }
 
   /** The summary line's first fields: what was evaluated, on what. */

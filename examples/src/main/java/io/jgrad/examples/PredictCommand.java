@@ -71,10 +71,7 @@ final class PredictCommand implements Callable<Integer> {
       ModelFile description = predictor.description();
       if ((description.isRegression() || description.isMultiLabel())
           && spec.commandLine().getParseResult().hasMatchedOption("--top-k")) {
-        throw new IllegalArgumentException(description.isRegression()
-            ? "--top-k is for a classifier; " + modelFile.path + " fits values (a regression model)"
-            : "--top-k is for a classifier of exclusive classes; " + modelFile.path + " tells each label on its own "
-                + "(a multi-label model)");
+        throw new IllegalArgumentException(EvalCommand.topKRefused(description, modelFile.path));
       }
       // train's image sets are pixels in [0, 1]; a table's model, or one trained elsewhere, may take any numbers.
       String trainedOn = predictor.description().dataset();

@@ -227,7 +227,7 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
               parseDoubles(metadata.get(TARGET_MEAN)), parseDoubles(required(metadata, TARGET_STD, source))),
           metadata.containsKey(CATEGORIES) ? parseJsonObject(metadata.get(CATEGORIES)) : Map.of(),
           metadata.containsKey(FILL) ? floats(parseDoubles(metadata.get(FILL))) : new float[0],
-          multiLabel(metadata.get(TASK)));
+          isMultiLabelTask(metadata.get(TASK)));
     } catch (IllegalArgumentException | IOException e) {
       throw new InvalidFileException(source, "bad model description: " + e.getMessage(), e);
     }
@@ -244,7 +244,7 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
   }
 
   /** A {@value #TASK} entry: absent for a classifier or a regression model, {@value #MULTI_LABEL} for multi-label. */
-  private static boolean multiLabel(String task) throws IOException {
+  private static boolean isMultiLabelTask(String task) throws IOException {
     if (task != null && !task.equals(MULTI_LABEL)) {
       throw new IOException(TASK + " '" + task + "' is not " + MULTI_LABEL + " (a model of a newer jgrad?)");
     }

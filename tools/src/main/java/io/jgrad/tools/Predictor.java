@@ -108,7 +108,9 @@ public final class Predictor implements AutoCloseable {
    */
   public float[] values(float[] raw) {
     if (!description.isRegression()) {
-      throw new IllegalStateException("a classifier predicts classes (Predictor.predict), not values");
+      throw new IllegalStateException(description.isMultiLabel()
+          ? "a multi-label model gives each label's probability (Predictor.labelProbabilities), not values"
+          : "a classifier predicts classes (Predictor.predict), not values");
     }
     float[] values = outputs(raw, UnaryOperator.identity());
     description.targetScale().invertInPlace(values);
