@@ -9,12 +9,12 @@ import java.util.Iterator;
 /**
  * The learning-rate range test (L. Smith, "Cyclical Learning Rates for Training Neural Networks", 2017), as PyTorch
  * Lightning's {@code Tuner.lr_find} runs it: from a fresh model, one step a batch with the learning rate growing
- * geometrically from {@code minLr} to {@code maxLr}, the loss smoothed (an exponential average, β 0.98, bias-corrected),
- * stopping early once the smoothed loss passes 4× its best (the run has diverged) or a loss is not finite. Two readings
- * of the curve: fastai's {@code lr_min}, the rate of the lowest smoothed loss divided by 10, the suggestion (the
- * lowest point itself is already too fast, and a tenth of it is robust to a noisy curve); and Lightning's, the rate at
- * the steepest fall of the smoothed loss (the most negative central difference, leaving out the first 10 steps and the
- * last), which on noisy small batches can fall on noise early in the curve.
+ * geometrically from {@code minLr} to {@code maxLr}, the loss smoothed (an exponential average, β 0.98,
+ * bias-corrected), stopping early once the smoothed loss passes 4× its best (the run has diverged) or a loss is not
+ * finite. Two readings of the curve: fastai's {@code lr_min}, the rate of the lowest smoothed loss divided by 10, the
+ * suggestion (the lowest point itself is already too fast, and a tenth of it is robust to a noisy curve); and
+ * Lightning's, the rate at the steepest fall of the smoothed loss (the most negative central difference, leaving out
+ * the first 10 steps and the last), which on noisy small batches can fall on noise early in the curve.
  *
  * <p>The steps change the model and the optimizer's state: run it on a model built for it, then train another.
  */

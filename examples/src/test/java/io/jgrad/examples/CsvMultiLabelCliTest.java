@@ -28,7 +28,7 @@ class CsvMultiLabelCliTest {
   private static Path model;
   private static String summary;
 
-  /** Each label's rule: sports where x0 + x1/2 > 0; news where x2 > 0.3 or the color is red; arts where x0 − x2 > 0.5. */
+  /** The rules: sports where x0 + x1/2 > 0, news where x2 > 0.3 or the color is red, arts where x0 − x2 > 0.5. */
   static boolean[] labels(double x0, double x1, double x2, String color) {
     return new boolean[] {x0 + 0.5 * x1 > 0, x2 > 0.3 || color.equals("red"), x0 - x2 > 0.5};
   }
