@@ -8,8 +8,9 @@ import io.jgrad.nn.Module;
  * Loss and accuracy of a model on a data set, in eval mode and without recording a graph.
  *
  * @param loss mean loss per example
- * @param accuracy fraction of examples whose arg-max output is the label; NaN for regression data (see {@link
- *     RegressionReport})
+ * @param accuracy fraction of examples whose arg-max output is the label; under binary cross-entropy, of examples
+ *     whose every label is decided right ({@link MultiLabelReport#subsetAccuracy}); NaN for regression data (see
+ *     {@link RegressionReport})
  */
 public record Evaluation(double loss, double accuracy) {
 

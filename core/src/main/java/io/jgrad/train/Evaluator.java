@@ -10,6 +10,7 @@ import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
+import io.jgrad.loss.BceWithLogitsLoss;
 import io.jgrad.loss.Loss;
 import io.jgrad.nn.Module;
 import java.util.Iterator;
@@ -69,7 +70,7 @@ final class Evaluator implements AutoCloseable {
         return new Evaluation(Double.NaN, Double.NaN);
       }
       Evaluation sums = summed(table.toDoubleArray(), sizes);
-      return data.data().isRegression() ? new Evaluation(sums.loss(), Double.NaN) : sums;
+      return data.data().isRegression() && !presences() ? new Evaluation(sums.loss(), Double.NaN) : sums;
     } finally {
       if (table != null) {
         table.close();
@@ -112,10 +113,18 @@ final class Evaluator implements AutoCloseable {
     return new Evaluation(lossSum / seen, correct / seen);
   }
 
+  /** Whether the targets are labels' presences (binary cross-entropy): counted by their exact matches. */
+  private boolean presences() {
+    return loss instanceof BceWithLogitsLoss;
+  }
+
   /**
    * One batch's device work into {@link #result}. The arg-max runs on the scores in the loss's dtype (16-bit outputs
-   * widened exactly), so its index is exact for any number of classes, and the count is summed in that dtype. A
-   * regression batch (float targets) has no count: its word is left as it is and not read.
+   * widened exactly), so its index is exact for any number of classes, and the count is summed in that dtype. A batch
+   * of labels' presences (binary cross-entropy) counts the examples whose every label is decided right, a label
+   * present where its logit is above 0: {@link MultiLabelReport}'s subset accuracy (which asks σ above 0.5; the two
+   * differ only for a logit within 6e-8 of 0, where σ rounds to 0.5 in float32). A regression batch
+   * (float targets of another loss) has no count: its word is left as it is and not read.
    */
   private void work(Batch batch) {
     try (Scope ignored = Scope.open()) {
@@ -130,6 +139,12 @@ final class Evaluator implements AutoCloseable {
       if (batch.labels().dtype() == DType.INT32) {
         Tensor predicted = out.to(l.dtype()).argmax(1);
         Tensor correct = predicted.eq(batch.labels().to(l.dtype())).sum();
+        l.backend().copy(buffer(correct), 0, buffer(result), 1, 1);
+      } else if (presences() && out.rank() == 2) {
+        Tensor zero = Tensor.zeros(l.backend(), l.dtype(), Shape.of(1));
+        Tensor present = out.to(l.dtype()).relu().eq(zero).neg().add(1); // 1 where the logit is above 0
+        Tensor right = present.eq(batch.labels().to(l.dtype())).sum(1, false);
+        Tensor correct = right.eq(zero.add(out.shape().dim(1))).sum();
         l.backend().copy(buffer(correct), 0, buffer(result), 1, 1);
       }
     }

@@ -11,6 +11,7 @@ import io.jgrad.NoGrad;
 import io.jgrad.Tensor;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
+import io.jgrad.loss.BceWithLogitsLoss;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Linear;
@@ -55,6 +56,48 @@ class EvaluatorTest {
         assertEquals(everyBatch.loss(), pass.loss(), "mean loss");
         assertEquals(everyBatch.accuracy(), pass.accuracy(), "accuracy");
         assertTrue(pass.accuracy() > 0.5 && pass.accuracy() < 1, "a mix of right and wrong: " + pass.accuracy());
+      } finally {
+        model.close();
+      }
+    }
+  }
+
+  /**
+   * Under binary cross-entropy the pass counts the examples whose every label is decided right: its accuracy is the
+   * subset accuracy {@link MultiLabelReport} reads from every batch's logits, and its loss theirs, on 3 labels of which
+   * half the examples carry the model's own decisions (each label present where its logit is above 0) and the rest
+   * random ones.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"cpu-scalar", "cpu"})
+  void underBinaryCrossEntropyThePassCountsExamplesWithEveryLabelRight(String backendName) {
+    int labels = 3;
+    try (Backend backend = Backends.create(backendName)) {
+      Generator g = new Generator(4);
+      Sequential model = new Sequential(new Linear(backend, FEATURES, 16, g), new ReLU(),
+          new Linear(backend, 16, labels, g));
+      SplittableRandom rng = new SplittableRandom(19);
+      float[] x = new float[EXAMPLES * FEATURES];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rng.nextGaussian();
+      }
+      float[] logits;
+      try (NoGrad ng = NoGrad.enter(); Tensor features = Tensor.of(backend, x, EXAMPLES, FEATURES);
+          Tensor out = model.forward(features)) {
+        logits = out.toFloatArray();
+      }
+      float[] y = new float[EXAMPLES * labels];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = i / labels % 2 == 0 ? (logits[i] > 0 ? 1 : 0) : rng.nextInt(2);
+      }
+      try (DataLoader loader = DataLoader.builder(LabeledData.regression(x, y, FEATURES, labels)).batchSize(200)
+          .build(backend)) {
+        Evaluation pass = Evaluation.of(model, new BceWithLogitsLoss(), loader);
+        MultiLabelReport everyBatch = MultiLabelReport.of(model, loader);
+        assertEquals(everyBatch.subsetAccuracy(), pass.accuracy(), "subset accuracy");
+        assertEquals(everyBatch.loss(), pass.loss(), 1e-5, "mean loss (float32 sums against float64)");
+        assertTrue(pass.accuracy() > 0.5 && pass.accuracy() < 0.7, "half right by design, an eighth of the rest: "
+            + pass.accuracy());
       } finally {
         model.close();
       }

@@ -27,6 +27,8 @@ class CsvMultiLabelCliTest {
   private static Path table;
   private static Path model;
   private static String summary;
+  /** The training run's whole output, its epoch lines included. */
+  private static String output;
 
   /** The rules: sports where x0 + x1/2 > 0, news where x2 > 0.3 or the color is red, arts where x0 − x2 > 0.5. */
   static boolean[] labels(double x0, double x1, double x2, String color) {
@@ -59,6 +61,7 @@ class CsvMultiLabelCliTest {
         "--lr", "0.01", "--threads", "1", "--backend", "cpu", "--no-progress", "--save", model.toString());
     assertEquals(0, r.code(), r.err());
     summary = r.lines().get(r.lines().size() - 1);
+    output = r.out() + r.err();
   }
 
   /** The summary scores the labels together (subset accuracy, Hamming loss, F1 micro and macro) and each on its own. */
@@ -70,6 +73,11 @@ class CsvMultiLabelCliTest {
     assertTrue(Double.parseDouble(s.get("test_subset_accuracy")) > 0.85, summary);
     assertTrue(Double.parseDouble(s.get("test_hamming_loss")) < 0.06, summary);
     assertTrue(!s.containsKey("test_accuracy") && !s.containsKey("label-smoothing"), summary);
+    // Each epoch's line gives the test part's subset accuracy as its accuracy: the last one's is the summary's.
+    String last = output.lines().filter(l -> l.startsWith("epoch 15/15") && l.contains("test_accuracy")).findFirst()
+        .orElseThrow(() -> new AssertionError("no last epoch line with an accuracy in " + output));
+    assertEquals(String.format(Locale.ROOT, "%.4f", Double.parseDouble(s.get("test_subset_accuracy"))),
+        last.replaceFirst(".*test_accuracy (\\S+).*", "$1"), last);
     double macro = 0;
     long support = 0;
     for (String label : LABELS) {
