@@ -12,16 +12,14 @@ Run: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 
          [--threads 2]
 """
 import json
-import time
 
 import numpy as np
 import torch
 from sklearn.metrics import accuracy_score, f1_score, hamming_loss, precision_score, recall_score
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
 
-from torch_recipe import arguments, train_epoch, warmup_cosine
-from torch_regression import read
+from torch_recipe import arguments
+from torch_regression import read, standardised, train_mlp
 
 
 def main():
@@ -36,26 +34,11 @@ def main():
     x_test, y_test = read(args.test, args.labels)
     with open(args.train) as f:
         names = f.readline().strip().split(",")[-args.labels:]
-    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
-    std[std == 0] = 1
-    x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
-    model = nn.Sequential(nn.Linear(x_train.shape[1], 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
-                          nn.Dropout(0.2), nn.Linear(256, args.labels))
-    train = DataLoader(TensorDataset(torch.from_numpy(x_train), torch.from_numpy(y_train)), batch_size=args.batch,
-                       shuffle=True)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
-    schedule = warmup_cosine(opt, args.epochs * len(train))
+    x_train, x_test = standardised(x_train, x_test)
     present = y_train.sum(axis=0)
     pos_weight = torch.from_numpy(((len(y_train) - present) / present).astype(np.float32))
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight if args.pos_weight == "balanced" else None)
-    rates = []
-    for epoch in range(1, args.epochs + 1):
-        t0 = time.perf_counter()
-        loss_sum, seen = train_epoch(model, train, opt, schedule, loss_fn)
-        rates.append(seen / (time.perf_counter() - t0))
-        print(json.dumps({"bench": "multilabel", "event": "epoch", "backend": "torch", "epoch": epoch,
-                          "train_loss": round(loss_sum / seen, 4), "samples_per_sec": round(rates[-1])}), flush=True)
-    model.eval()
+    model, rates = train_mlp(args, "multilabel", x_train, y_train, args.labels, loss_fn)
     with torch.no_grad():
         predicted = (torch.sigmoid(model(torch.from_numpy(x_test))) > 0.5).numpy().astype(int)
     truth = y_test.astype(int)

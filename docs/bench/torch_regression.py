@@ -40,6 +40,34 @@ def pinball(q):
     return loss
 
 
+def standardised(x_train, x_test):
+    """Both parts' features standardised with the training part's mean and std (a constant column's std taken as 1)."""
+    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+    std[std == 0] = 1
+    return (x_train - mean) / std, (x_test - mean) / std
+
+
+def train_mlp(args, bench, x_train, y_train, outputs, loss_fn):
+    """torch_recipe.py's MLP (512-256, dropout 0.2) of `outputs` outputs on float tables: AdamW, warmup + cosine per
+    batch, batch args.batch shuffled, args.epochs epochs, a JSON line an epoch. Returns the model in eval mode and each
+    epoch's training samples/s."""
+    model = nn.Sequential(nn.Linear(x_train.shape[1], 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
+                          nn.Dropout(0.2), nn.Linear(256, outputs))
+    train = DataLoader(TensorDataset(torch.from_numpy(x_train), torch.from_numpy(y_train)), batch_size=args.batch,
+                       shuffle=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    schedule = warmup_cosine(opt, args.epochs * len(train))
+    rates = []
+    for epoch in range(1, args.epochs + 1):
+        t0 = time.perf_counter()
+        loss_sum, seen = train_epoch(model, train, opt, schedule, loss_fn)
+        rates.append(seen / (time.perf_counter() - t0))
+        print(json.dumps({"bench": bench, "event": "epoch", "backend": "torch", "epoch": epoch,
+                          "train_loss": round(loss_sum / seen, 4), "samples_per_sec": round(rates[-1])}), flush=True)
+    model.eval()
+    return model, rates
+
+
 def figures(error, truth):
     """MSE, RMSE, MAE and R² of one target column's errors (float64)."""
     mse = float((error ** 2).mean())
@@ -64,26 +92,11 @@ def main():
     with open(args.train) as f:
         header = f.readline().strip().split(",")
     names, columns = header[-args.targets:], header[:-args.targets]
-    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
-    std[std == 0] = 1
     y_mean, y_std = y_train.mean(axis=0), y_train.std(axis=0)
-    x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
-    model = nn.Sequential(nn.Linear(x_train.shape[1], 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
-                          nn.Dropout(0.2), nn.Linear(256, args.targets))
-    train = DataLoader(TensorDataset(torch.from_numpy(x_train), torch.from_numpy((y_train - y_mean) / y_std)),
-                       batch_size=args.batch, shuffle=True)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
-    schedule = warmup_cosine(opt, args.epochs * len(train))
+    x_train, x_test = standardised(x_train, x_test)
     loss_fn = {"mse": nn.MSELoss(), "l1": nn.L1Loss(), "huber": nn.HuberLoss(delta=args.huber_delta),
                "quantile": pinball(args.quantile)}[args.loss]
-    rates = []
-    for epoch in range(1, args.epochs + 1):
-        t0 = time.perf_counter()
-        loss_sum, seen = train_epoch(model, train, opt, schedule, loss_fn)
-        rates.append(seen / (time.perf_counter() - t0))
-        print(json.dumps({"bench": "regression", "event": "epoch", "backend": "torch", "epoch": epoch,
-                          "train_loss": round(loss_sum / seen, 4), "samples_per_sec": round(rates[-1])}), flush=True)
-    model.eval()
+    model, rates = train_mlp(args, "regression", x_train, (y_train - y_mean) / y_std, args.targets, loss_fn)
     with torch.no_grad():
         predicted = model(torch.from_numpy(x_test)).numpy() * y_std + y_mean
     error = predicted.astype(np.float64) - y_test

@@ -31,6 +31,8 @@ final class Evaluator implements AutoCloseable {
   private final GraphedStep graphed;
   /** What one batch's work writes: [0] its mean loss, [1] its correct predictions; in the loss's dtype. */
   private Tensor result;
+  /** A 0 in the loss's dtype that the count of labels' presences compares with; made beside {@link #result}. */
+  private Tensor zero;
 
   /** @param recorder the backend that records a batch's work, or null to run every batch eagerly */
   Evaluator(Module model, Loss loss, Backend recorder) {
@@ -130,9 +132,10 @@ final class Evaluator implements AutoCloseable {
     try (Scope ignored = Scope.open()) {
       Tensor out = model.forward(batch.features());
       Tensor l = loss.apply(out, batch.labels());
-      if (result == null) { // the first batch is eager: the recorded work finds it in place
+      if (result == null) { // the first batch is eager: the recorded work finds them in place
         try (Scope detached = Scope.detached()) {
           result = Tensor.zeros(l.backend(), l.dtype(), Shape.of(2));
+          zero = Tensor.zeros(l.backend(), l.dtype(), Shape.of(1));
         }
       }
       l.backend().copy(buffer(l), 0, buffer(result), 0, 1);
@@ -141,7 +144,6 @@ final class Evaluator implements AutoCloseable {
         Tensor correct = predicted.eq(batch.labels().to(l.dtype())).sum();
         l.backend().copy(buffer(correct), 0, buffer(result), 1, 1);
       } else if (presences() && out.rank() == 2) {
-        Tensor zero = Tensor.zeros(l.backend(), l.dtype(), Shape.of(1));
         Tensor present = out.to(l.dtype()).relu().eq(zero).neg().add(1); // 1 where the logit is above 0
         Tensor right = present.eq(batch.labels().to(l.dtype())).sum(1, false);
         Tensor correct = right.eq(zero.add(out.shape().dim(1))).sum();
@@ -157,7 +159,9 @@ final class Evaluator implements AutoCloseable {
     }
     if (result != null) {
       result.close();
+      zero.close();
       result = null;
+      zero = null;
     }
   }
 }
