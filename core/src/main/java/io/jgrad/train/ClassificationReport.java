@@ -7,29 +7,38 @@ import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.loss.Loss;
 import io.jgrad.nn.Module;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.function.ToDoubleFunction;
 
 /**
  * How a classifier does on a data set: mean loss, accuracy, top-k accuracy for any k, the confusion matrix and each
- * class's precision, recall and F1 (scikit-learn's definitions; 0 where a denominator is 0).
+ * class's precision, recall and F1 (scikit-learn's definitions; 0 where a denominator is 0), and how its probabilities
+ * rank each class against the rest: the area under the ROC curve and the average precision ({@link ScoreRanking}).
  */
 public final class ClassificationReport {
   private final long[][] confusion; // [true class][predicted class]
   private final long[] labelRanks; // [r]: examples whose label was the (r+1)-th highest output
   private final double loss;
   private final long examples;
+  private final float[] outputs; // N × C logits, kept for the rankings
+  private final int[] labels;
+  private ScoreRanking[] rankings; // each class's against the rest, made when first asked for
 
-  private ClassificationReport(long[][] confusion, long[] labelRanks, double loss, long examples) {
+  private ClassificationReport(long[][] confusion, long[] labelRanks, double loss, long examples, float[] outputs,
+      int[] labels) {
     this.confusion = confusion;
     this.labelRanks = labelRanks;
     this.loss = loss;
     this.examples = examples;
+    this.outputs = outputs;
+    this.labels = labels;
   }
 
   /** Runs {@code model} over {@code data} in eval mode without recording a graph. */
   public static ClassificationReport of(Module model, Loss loss, DataLoader data) {
     int classes = data.data().numClasses();
-    Tally tally = new Tally(classes);
+    Tally tally = new Tally(classes, data.data().size());
     boolean wasTraining = model.isTraining();
     model.eval();
     double lossSum = 0;
@@ -48,27 +57,31 @@ public final class ClassificationReport {
   }
 
   /**
-   * From outputs computed elsewhere: {@code outputs} is N × C scores (logits or probabilities, higher is likelier),
-   * {@code labels} N classes in 0..C-1.
+   * From outputs computed elsewhere: {@code outputs} is N × C logits (higher is likelier; their softmax is what the
+   * rankings read), {@code labels} N classes in 0..C-1.
    */
   public static ClassificationReport of(float[] outputs, int[] labels, int classes, double loss) {
     if ((long) labels.length * classes != outputs.length) {
       throw new IllegalArgumentException(outputs.length + " outputs are not " + labels.length + " × " + classes);
     }
-    Tally tally = new Tally(classes);
+    Tally tally = new Tally(classes, labels.length);
     tally.add(outputs, labels);
     return tally.report(loss);
   }
 
-  /** Counts, batch by batch. */
+  /** Counts, batch by batch, and the outputs themselves. */
   private static final class Tally {
     final long[][] confusion;
     final long[] ranks;
-    long examples;
+    final float[] outputs;
+    final int[] labels;
+    int examples;
 
-    Tally(int classes) {
+    Tally(int classes, int capacity) {
       confusion = new long[classes][classes];
       ranks = new long[classes];
+      outputs = new float[Math.multiplyExact(capacity, classes)];
+      labels = new int[capacity];
     }
 
     /** Ties go to the lower class index, as arg-max's do. */
@@ -95,11 +108,13 @@ public final class ClassificationReport {
         confusion[y][predicted]++;
         ranks[rank]++;
       }
+      System.arraycopy(outputs, 0, this.outputs, examples * classes, outputs.length);
+      System.arraycopy(labels, 0, this.labels, examples, labels.length);
       examples += labels.length;
     }
 
     ClassificationReport report(double loss) {
-      return new ClassificationReport(confusion, ranks, loss, examples);
+      return new ClassificationReport(confusion, ranks, loss, examples, outputs, labels);
     }
   }
 
@@ -177,6 +192,77 @@ public final class ClassificationReport {
       sum += f1(c);
     }
     return sum / classes();
+  }
+
+  /**
+   * Class {@code c} against the rest, ranked by its softmax probability (as scikit-learn's one-vs-rest metrics read
+   * {@code predict_proba}); the scores are its log-probabilities in float64, the same order without the ties that
+   * probabilities rounded near 1 would make. Null where an output is not finite (a diverged model's).
+   */
+  public ScoreRanking ranking(int c) {
+    ScoreRanking[] r = rankings();
+    return r == null ? null : r[c];
+  }
+
+  /**
+   * The area under the ROC curve: of a two-class model, the second class's probability ranking it against the first
+   * (scikit-learn's {@code roc_auc_score(y, p[:, 1])}); of more classes, each class's against the rest averaged
+   * ({@code multi_class="ovr", average="macro"}), a class absent from the data left out. NaN where none is defined.
+   */
+  public double rocAuc() {
+    return overClasses(ScoreRanking::rocAuc);
+  }
+
+  /** The average precision, of a two-class model the second class's, of more their mean, as {@link #rocAuc()}. */
+  public double averagePrecision() {
+    return overClasses(ScoreRanking::averagePrecision);
+  }
+
+  private double overClasses(ToDoubleFunction<ScoreRanking> figure) {
+    ScoreRanking[] r = rankings();
+    if (r == null) {
+      return Double.NaN;
+    }
+    return r.length == 2 ? figure.applyAsDouble(r[1]) : ScoreRanking.macro(Arrays.stream(r).mapToDouble(figure)
+        .toArray());
+  }
+
+  private synchronized ScoreRanking[] rankings() {
+    if (rankings == null) {
+      int classes = classes();
+      int n = (int) examples;
+      for (int i = 0; i < n * classes; i++) {
+        if (!Float.isFinite(outputs[i])) {
+          return null;
+        }
+      }
+      double[][] logProbabilities = new double[classes][n];
+      for (int i = 0; i < n; i++) {
+        int row = i * classes;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+          max = Math.max(max, outputs[row + c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+          sum += Math.exp(outputs[row + c] - max);
+        }
+        double logSum = max + Math.log(sum);
+        for (int c = 0; c < classes; c++) {
+          logProbabilities[c][i] = outputs[row + c] - logSum;
+        }
+      }
+      ScoreRanking[] r = new ScoreRanking[classes];
+      boolean[] positive = new boolean[n];
+      for (int c = 0; c < classes; c++) {
+        for (int i = 0; i < n; i++) {
+          positive[i] = labels[i] == c;
+        }
+        r[c] = ScoreRanking.of(logProbabilities[c], positive);
+      }
+      rankings = r;
+    }
+    return rankings;
   }
 
   private static double ratio(long num, long den) {

@@ -2,6 +2,7 @@ package io.jgrad.train;
 
 import io.jgrad.data.DataLoader;
 import io.jgrad.nn.Module;
+import java.util.Arrays;
 
 /**
  * How a multi-label classifier does on a data set: each example has any number of L labels, target 1 (present) or 0,
@@ -10,7 +11,9 @@ import io.jgrad.nn.Module;
  * The figures are scikit-learn's: the subset accuracy ({@code accuracy_score}: every label of the example right), the
  * Hamming loss (the fraction of label decisions wrong), each label's precision, recall, F1 and support, and F1 micro
  * (over every decision) and macro (the labels' F1s averaged); 0 where a denominator is 0. The loss is the mean binary
- * cross-entropy over every decision, PyTorch's {@code BCEWithLogitsLoss}.
+ * cross-entropy over every decision, PyTorch's {@code BCEWithLogitsLoss}. Each label's probabilities also rank the
+ * examples that have it above those that lack it, over every threshold: its area under the ROC curve and average
+ * precision ({@link ScoreRanking}), and their means over the labels.
  */
 public final class MultiLabelReport {
   private final long[] truePositives;
@@ -19,15 +22,20 @@ public final class MultiLabelReport {
   private final long examples;
   private final long exactExamples;
   private final double loss;
+  private final float[] logits; // N × L, kept for the rankings
+  private final float[] targets;
+  private ScoreRanking[] rankings; // each label's, made when first asked for
 
   private MultiLabelReport(long[] truePositives, long[] falsePositives, long[] falseNegatives, long examples,
-      long exactExamples, double loss) {
+      long exactExamples, double loss, float[] logits, float[] targets) {
     this.truePositives = truePositives;
     this.falsePositives = falsePositives;
     this.falseNegatives = falseNegatives;
     this.examples = examples;
     this.exactExamples = exactExamples;
     this.loss = loss;
+    this.logits = logits;
+    this.targets = targets;
   }
 
   /** Runs {@code model} (logits out) over {@code data} (0/1 targets, one a label) in eval mode without a graph. */
@@ -68,7 +76,8 @@ public final class MultiLabelReport {
       exact += allRight ? 1 : 0;
     }
     long n = targets.length / labels;
-    return new MultiLabelReport(tp, fp, fn, n, exact, n == 0 ? Double.NaN : lossSum / targets.length);
+    return new MultiLabelReport(tp, fp, fn, n, exact, n == 0 ? Double.NaN : lossSum / targets.length, logits.clone(),
+        targets.clone());
   }
 
   /**
@@ -148,6 +157,55 @@ public final class MultiLabelReport {
       sum += f1(l);
     }
     return sum / labels();
+  }
+
+  /**
+   * Label {@code l}'s probabilities ranking the examples that have it above those that lack it; the scores are the
+   * logits, the probabilities' order without the ties that rounding them to float32 near 0 and 1 makes. Null where a
+   * logit is NaN (a diverged model's).
+   */
+  public ScoreRanking ranking(int l) {
+    ScoreRanking[] r = rankings();
+    return r == null ? null : r[l];
+  }
+
+  /**
+   * The labels' areas under the ROC curve averaged, as scikit-learn's {@code roc_auc_score(Y, P)} ({@code
+   * average="macro"}), a label present in every example or in none left out (scikit-learn raises an error there).
+   */
+  public double rocAucMacro() {
+    ScoreRanking[] r = rankings();
+    return r == null ? Double.NaN : ScoreRanking.macro(Arrays.stream(r).mapToDouble(ScoreRanking::rocAuc).toArray());
+  }
+
+  /** The labels' average precisions averaged ({@code average_precision_score(Y, P)}), a label never present left out. */
+  public double averagePrecisionMacro() {
+    ScoreRanking[] r = rankings();
+    return r == null ? Double.NaN : ScoreRanking.macro(Arrays.stream(r).mapToDouble(ScoreRanking::averagePrecision)
+        .toArray());
+  }
+
+  private synchronized ScoreRanking[] rankings() {
+    if (rankings == null) {
+      int labels = labels();
+      int n = (int) examples;
+      ScoreRanking[] r = new ScoreRanking[labels];
+      double[] scores = new double[n];
+      boolean[] present = new boolean[n];
+      for (int l = 0; l < labels; l++) {
+        for (int i = 0; i < n; i++) {
+          float x = logits[i * labels + l];
+          if (Float.isNaN(x)) {
+            return null;
+          }
+          scores[i] = x;
+          present[i] = targets[i * labels + l] == 1;
+        }
+        r[l] = ScoreRanking.of(scores, present);
+      }
+      rankings = r;
+    }
+    return rankings;
   }
 
   /** 2·tp / (2·tp + fp + fn), which is 2PR / (P + R), and 0 where no decision was positive or present. */

@@ -2,7 +2,9 @@ package io.jgrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +61,67 @@ class ClassificationReportTest {
     ClassificationReport r = ClassificationReport.of(new float[] {1, 0, 1, 0}, new int[] {0, 1}, 2, 0);
     assertEquals(0, r.precision(1));
     assertEquals(0, r.f1(1));
+  }
+
+  /**
+   * scikit-learn 1.2.1 on the softmax of the sample's logits: roc_auc_score(y, p, multi_class="ovr") and each
+   * class's roc_auc_score and average_precision_score against the rest.
+   */
+  @Test
+  void eachClassRankedAgainstTheRestByItsProbability() {
+    ClassificationReport r = sample();
+    double[] auc = {0.888888888888889, 1, 1};
+    double[] ap = {0.9166666666666665, 1, 1};
+    for (int c = 0; c < 3; c++) {
+      assertEquals(auc[c], r.ranking(c).rocAuc(), 1e-15, "class " + c);
+      assertEquals(ap[c], r.ranking(c).averagePrecision(), 1e-15, "class " + c);
+    }
+    assertEquals(0.9629629629629629, r.rocAuc(), 1e-15);
+    assertEquals(0.9722222222222222, r.averagePrecision(), 1e-15);
+  }
+
+  /**
+   * Of two classes, the second's probability σ(z₁ − z₀) ranks the examples, as roc_auc_score(y, p[:, 1]) reads it:
+   * scikit-learn 1.2.1 gives 0.64 and 0.6676190476190476 for these differences (ScoreRankingTest's scores, ties
+   * included). The first class's ranking is the same one turned over, with the same area.
+   */
+  @Test
+  void aTwoClassModelIsRankedByItsSecondClass() {
+    float[] differences = {0.1f, 0.4f, 0.35f, 0.8f, 0.4f, 0.2f, 0.9f, 0.35f, 0.8f, 0.1f};
+    int[] labels = {0, 0, 1, 1, 1, 0, 1, 0, 0, 1};
+    float[] outputs = new float[20];
+    for (int i = 0; i < 10; i++) {
+      outputs[2 * i] = -1; // z₀, the same in every row: only z₁ − z₀ orders them
+      outputs[2 * i + 1] = differences[i] - 1;
+    }
+    ClassificationReport r = ClassificationReport.of(outputs, labels, 2, 0);
+    assertEquals(0.64, r.rocAuc(), 1e-15);
+    assertEquals(0.6676190476190476, r.averagePrecision(), 1e-15);
+    assertEquals(0.64, r.ranking(0).rocAuc(), 1e-15);
+  }
+
+  /** Confident outputs: probabilities that float32 would round to 1 keep their order as log-probabilities. */
+  @Test
+  void confidentOutputsKeepTheirOrder() {
+    float[] outputs = {0, 30, 0, 25, 0, 20, 0, 35};
+    ClassificationReport r = ClassificationReport.of(outputs, new int[] {1, 0, 0, 1}, 2, 0);
+    assertEquals(1, r.rocAuc());
+  }
+
+  @Test
+  void aClassAbsentFromTheDataIsLeftOutOfTheMean() {
+    float[] outputs = {3, 1, 0, 2, 1, 1, 0, 1, 4, 2, 0, 2};
+    ClassificationReport r = ClassificationReport.of(outputs, new int[] {0, 0, 2, 2}, 3, 0);
+    assertTrue(Double.isNaN(r.ranking(1).rocAuc()));
+    assertEquals((r.ranking(0).rocAuc() + r.ranking(2).rocAuc()) / 2, r.rocAuc(), 1e-15);
+  }
+
+  @Test
+  void nonFiniteOutputsRankNothing() {
+    ClassificationReport r = ClassificationReport.of(new float[] {Float.NaN, 0, 1, 0}, new int[] {0, 1}, 2, 0);
+    assertNull(r.ranking(0));
+    assertTrue(Double.isNaN(r.rocAuc()));
+    assertTrue(Double.isNaN(r.averagePrecision()));
   }
 
   @Test

@@ -54,6 +54,26 @@ class MultiLabelReportTest {
     assertEquals(0.3806325603243825, r.loss(), 1e-12);
   }
 
+  /**
+   * scikit-learn 1.2.1 on σ(logits): roc_auc_score and average_precision_score of labels 0 and 1, and of both columns
+   * (macro); label 2, never present, has neither and is left out of the means (where scikit-learn raises an error).
+   */
+  @Test
+  void eachLabelsRankingAndTheirMeans() {
+    MultiLabelReport r = MultiLabelReport.ofLogits(LOGITS, TARGETS, 3);
+    assertEquals(1, r.ranking(0).rocAuc(), 1e-15);
+    assertEquals(1, r.ranking(0).averagePrecision(), 1e-15);
+    assertEquals(0.75, r.ranking(1).rocAuc(), 1e-15);
+    assertEquals(0.6791666666666667, r.ranking(1).averagePrecision(), 1e-15);
+    assertTrue(Double.isNaN(r.ranking(2).rocAuc()));
+    assertTrue(Double.isNaN(r.ranking(2).averagePrecision()));
+    assertEquals(0.875, r.rocAucMacro(), 1e-15);
+    assertEquals(0.8395833333333333, r.averagePrecisionMacro(), 1e-15);
+    float[] diverged = LOGITS.clone();
+    diverged[4] = Float.NaN;
+    assertTrue(Double.isNaN(MultiLabelReport.ofLogits(diverged, TARGETS, 3).rocAucMacro()));
+  }
+
   /** σ(0) is 0.5, not above it: PyTorch's and scikit-learn's threshold leaves the label absent. */
   @Test
   void aLabelIsPresentWhereItsProbabilityIsAboveOneHalf() {

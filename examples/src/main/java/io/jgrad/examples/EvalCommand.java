@@ -3,6 +3,8 @@ package io.jgrad.examples;
 import io.jgrad.Backend;
 import io.jgrad.data.CsvDataset;
 import io.jgrad.data.LabeledData;
+import io.jgrad.io.IoErrors;
+import io.jgrad.tools.CurvePlot;
 import io.jgrad.tools.ImageFolder;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.ModelFile;
@@ -12,7 +14,10 @@ import io.jgrad.train.ClassificationReport;
 import io.jgrad.train.MultiLabelReport;
 import io.jgrad.train.QuantileReport;
 import io.jgrad.train.RegressionReport;
+import io.jgrad.train.ScoreRanking;
 import io.jgrad.train.TrainingCheckpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,14 +32,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jgrad eval}: a model file on a data set's test part. Prints JSON lines: one per class (precision, recall, F1,
- * support), the confusion matrix, then a summary ({@code event:"eval"}) last; a regression model's summary alone, with
+ * support, and the ROC AUC and average precision of its probability against the rest), the confusion matrix, then a
+ * summary ({@code event:"eval"}) last; a regression model's summary alone, with
  * its errors and R² in the targets' units ({@link RegressionFigures}); a multi-label model's with its subset accuracy,
  * Hamming loss, F1 and each label's figures ({@link MultiLabelFigures}). With {@code --importance}, a line for each
  * input column of a table comes before the summary ({@link PermutationImportance}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = "Evaluate a model file: accuracy, top-k, confusion matrix, per-class precision/recall/F1.",
-    footer = {"The loss is plain cross-entropy: for a model trained with label smoothing (train's default) it differs "
+    description = "Evaluate a model file: accuracy, top-k, confusion matrix, per-class precision/recall/F1, ROC AUC.",
+    footer = {"roc_auc and average_precision rank the examples by a class's probability over every threshold, as "
+        + "scikit-learn's roc_auc_score and average_precision_score: of a two-class model, the second class's "
+        + "(roc_auc_score(y, p[:, 1])); of more, each class's against the rest, averaged (multi_class=\"ovr\"); a "
+        + "multi-label model's, each label's and their mean.","The loss is plain cross-entropy: for a model trained with label smoothing (train's default) it differs "
         + "from the test_loss train reported, which includes the smoothing.",
         "A regression model (train --task regression) is scored by mse, rmse and mae in its targets' units, and r2 (1 "
         + "for a perfect fit, 0 for predicting the mean); a model of several targets by their averages and, under "
@@ -74,6 +83,11 @@ final class EvalCommand implements Callable<Integer> {
       + "accuracy) lost when the column's values are shuffled across the rows, a line a column, most important first")
   boolean importance;
 
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "draw the ROC curve of each class against the rest "
+      + "(of a two-class model, the second class's; of a multi-label model, each label's), its area in the legend, to "
+      + "this PNG")
+  Path plot;
+
   @Option(names = "--repeats", description = "--importance: shuffles a column (default: 5, scikit-learn's)")
   Integer repeats;
 
@@ -95,6 +109,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     Datasets source = Datasets.named(name);
     checkImportanceOptions(source, name);
+    checkPlot(model);
     if (labelColumn != null && source.images()) {
       throw new IllegalArgumentException("--label-column is for a model of a CSV table; the " + name + " files say their "
           + "labels");
@@ -106,6 +121,10 @@ final class EvalCommand implements Callable<Integer> {
       }
       if (topK != null) {
         throw new IllegalArgumentException(topKRefused(description, model));
+      }
+      if (plot != null) {
+        throw new IllegalArgumentException("--plot draws a classifier's ROC curves; " + model + " fits values (a "
+            + "regression model)");
       }
       return regression(model, description, name);
     }
@@ -147,6 +166,9 @@ final class EvalCommand implements Callable<Integer> {
         line.put("recall", report.recall(c));
         line.put("f1", report.f1(c));
         line.put("support", report.support(c));
+        ScoreRanking ranking = report.ranking(c);
+        line.put("roc_auc", ranking == null ? null : ranking.rocAuc());
+        line.put("average_precision", ranking == null ? null : ranking.averagePrecision());
         System.out.println(JsonLine.of(line));
       }
       List<long[]> rows = new ArrayList<>(Arrays.asList(report.confusion()));
@@ -170,9 +192,44 @@ final class EvalCommand implements Callable<Integer> {
         s.put("top_" + topK + "_accuracy", report.topK(topK));
       }
       s.put("macro_f1", report.macroF1());
+      s.put("roc_auc", report.rocAuc());
+      s.put("average_precision", report.averagePrecision());
+      if (plot != null) {
+        // Of two classes, the second's curve alone: the first's is the same ranking turned over.
+        int first = classes.size() == 2 ? 1 : 0;
+        List<ScoreRanking> curves = new ArrayList<>();
+        for (int c = first; c < classes.size(); c++) {
+          curves.add(report.ranking(c));
+        }
+        drawRocCurves(classes.subList(first, classes.size()), curves, model, name);
+      }
       System.out.println(JsonLine.of(s));
     }
     return 0;
+  }
+
+  /** Refuses a --plot path that cannot be written, or that would overwrite the model or the data evaluated. */
+  private void checkPlot(Path model) {
+    if (plot == null) {
+      return;
+    }
+    new OutputPaths().addPng("--plot", plot);
+    Path chart = plot.toAbsolutePath().normalize();
+    if (chart.equals(model.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("--plot " + plot + " would overwrite the model " + model);
+    }
+    if (data != null && chart.startsWith(data.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("--plot " + plot + " would overwrite the data evaluated (" + data + "): write "
+          + "the chart elsewhere");
+    }
+  }
+
+  private void drawRocCurves(List<String> names, List<ScoreRanking> rankings, Path model, String dataset) {
+    try {
+      CurvePlot.rocCurves(names, rankings, "ROC curves of " + model.getFileName() + " on " + dataset, plot);
+    } catch (IOException e) {
+      throw new UncheckedIOException("--plot " + plot + ": " + IoErrors.why(e), e);
+    }
   }
 
   /** The summary line of a regression model on every row of the --data table. */
@@ -204,6 +261,13 @@ final class EvalCommand implements Callable<Integer> {
       f.put("labels", description.classNames());
       f.put("examples", report.examples());
       f.putAll(MultiLabelFigures.of(report, description.classNames(), ""));
+      if (plot != null) {
+        List<ScoreRanking> curves = new ArrayList<>();
+        for (int l = 0; l < report.labels(); l++) {
+          curves.add(report.ranking(l));
+        }
+        drawRocCurves(description.classNames(), curves, model, name);
+      }
       return f;
     });
   }

@@ -32,6 +32,7 @@ import io.jgrad.tools.ModelFile;
 import io.jgrad.tools.ProgressListener;
 import io.jgrad.tools.TensorBoardWriter;
 import io.jgrad.train.EarlyStopping;
+import io.jgrad.train.ClassificationReport;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.Evaluation;
 import io.jgrad.train.LrFinder;
@@ -383,8 +384,9 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** The figures of a run's summary that cross-validation averages over its folds, where the run has them. */
-  private static final List<String> FOLD_FIGURES = List.of("test_accuracy", "test_loss", "test_mse", "test_rmse",
-      "test_mae", "test_r2", "test_subset_accuracy", "test_hamming_loss", "test_f1_micro", "test_f1_macro");
+  private static final List<String> FOLD_FIGURES = List.of("test_accuracy", "test_loss", "test_macro_f1",
+      "test_mse", "test_rmse", "test_mae", "test_r2", "test_subset_accuracy", "test_hamming_loss", "test_f1_micro",
+      "test_f1_macro", "test_roc_auc", "test_average_precision");
 
   /**
    * {@code --cv}: a run on each fold, its summary printed as a line of {@code event:"fold"}, then the summary of all,
@@ -583,6 +585,12 @@ final class TrainCommand implements Callable<Integer> {
                 quantile()) : List.of(), split.classNames(), "test_"));
       } else if (multiLabel) {
         restored.putAll(MultiLabelFigures.of(MultiLabelReport.of(model, test), split.classNames(), "test_"));
+      } else if (!ds.known()) {
+        // A data set of the user's own, where two classes are common: how the model ranks them, not only its accuracy.
+        ClassificationReport report = ClassificationReport.of(model, new CrossEntropyLoss(Reduction.MEAN, 0), test);
+        restored.put("test_macro_f1", report.macroF1());
+        restored.put("test_roc_auc", report.rocAuc());
+        restored.put("test_average_precision", report.averagePrecision());
       }
       Map<String, Object> summary = summary(summaryContext, history, trainer.completedEpochs(), start, restored,
           !regression && !multiLabel);

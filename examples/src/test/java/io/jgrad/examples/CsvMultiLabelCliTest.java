@@ -128,6 +128,25 @@ class CsvMultiLabelCliTest {
     assertEquals(exact / 200.0, Double.parseDouble(s.get("subset_accuracy")), 1e-12);
     assertEquals(wrong / 600.0, Double.parseDouble(s.get("hamming_loss")), 1e-12);
     assertTrue(exact > 170, line);
+    // Each label's area under the ROC curve is that of predict's probabilities; the summary's is their mean.
+    double meanArea = 0;
+    for (int l = 0; l < LABELS.length; l++) {
+      double[] probabilities = new double[rows.size()];
+      boolean[] present = new boolean[rows.size()];
+      for (int i = 0; i < rows.size(); i++) {
+        probabilities[i] = Double.parseDouble(CliRun.object(predict.lines().get(i), "probabilities").get(LABELS[l]));
+        String cell = rows.get(i).split(",")[new int[] {1, 4, 6}[l]];
+        present[i] = cell.equals("1") || cell.equals("True");
+      }
+      double area = Double.parseDouble(CliRun.object(line, "per_label", LABELS[l]).get("roc_auc"));
+      RankingCliTest.assertArea(probabilities, present, area);
+      meanArea += area / LABELS.length;
+    }
+    assertEquals(meanArea, Double.parseDouble(s.get("roc_auc")), 1e-12);
+    Path png = dir.resolve("labels.png");
+    assertEquals(0, CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--plot",
+        png.toString(), "--threads", "1", "--backend", "cpu").code());
+    assertEquals(800, javax.imageio.ImageIO.read(png.toFile()).getWidth());
     // Each input column decides a label, so shuffling any of them costs subset accuracy.
     CliRun importance = CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--importance",
         "--repeats", "2", "--threads", "1", "--backend", "cpu");

@@ -79,6 +79,9 @@ class CsvRegressionCliTest {
     double rmse = Double.parseDouble(s.get("rmse"));
     assertEquals(rmse * rmse, Double.parseDouble(s.get("mse")), 1e-9 * rmse * rmse);
     assertTrue(rmse < 4, r.out());
+    assertEquals("jgrad eval: --plot draws a classifier's ROC curves; " + model + " fits values (a regression model)",
+        CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--plot",
+            dir.resolve("roc.png").toString()).errorLine());
   }
 
   /**

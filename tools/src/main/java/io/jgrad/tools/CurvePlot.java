@@ -2,6 +2,8 @@ package io.jgrad.tools;
 
 import io.jgrad.io.AtomicFiles;
 import io.jgrad.train.EpochMetrics;
+import io.jgrad.train.ScoreRanking;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,11 +13,13 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * PNG charts: training curves per epoch ({@code train --plot}; {@link CurvePlotListener} redraws them as training
- * goes), a learning-rate range test ({@code train --find-lr --plot}) and a fitted curve ({@code regression --plot}).
+ * goes), a learning-rate range test ({@code train --find-lr --plot}), a classifier's ROC curves ({@code eval --plot})
+ * and a fitted curve ({@code regression --plot}).
  */
 public final class CurvePlot {
   private CurvePlot() {}
@@ -63,6 +67,34 @@ public final class CurvePlot {
       chart.addSeries(String.format(Locale.ROOT, "suggested lr %.3g", suggestion), new double[] {suggestion,
           suggestion}, new double[] {0, top}).setMarker(SeriesMarkers.NONE);
     }
+    save(chart, png);
+  }
+
+  /**
+   * ROC curves ({@code eval --plot}): for each class or label, its true positive rate against its false positive rate
+   * over every threshold, named with its area, beside the diagonal of scores that know nothing, as scikit-learn's
+   * {@code RocCurveDisplay} draws one. A class without a curve (absent from the data, or in every example) is left out.
+   */
+  public static void rocCurves(List<String> names, List<ScoreRanking> rankings, String title, Path png)
+      throws IOException {
+    if (names.size() != rankings.size()) {
+      throw new IllegalArgumentException(names.size() + " names for " + rankings.size() + " curves");
+    }
+    XYChart chart = new XYChartBuilder().width(800).height(600).title(title).xAxisTitle("false positive rate")
+        .yAxisTitle("true positive rate").build();
+    chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+    for (int i = 0; i < names.size(); i++) {
+      ScoreRanking.Curve curve = rankings.get(i) == null ? null : rankings.get(i).rocCurve();
+      if (curve != null) {
+        chart.addSeries(String.format(Locale.ROOT, "%s (AUC %.4f)", names.get(i), rankings.get(i).rocAuc()),
+            curve.falsePositiveRate(), curve.truePositiveRate()).setMarker(SeriesMarkers.NONE);
+      }
+    }
+    XYSeries chance = chart.addSeries("chance (AUC 0.5)", new double[] {0, 1}, new double[] {0, 1});
+    chance.setMarker(SeriesMarkers.NONE);
+    chance.setLineStyle(SeriesLines.DASH_DASH);
+    chance.setLineColor(Color.GRAY);
     save(chart, png);
   }
 

@@ -198,7 +198,7 @@ public final class Predictor implements AutoCloseable {
 
   /**
    * The model on labelled raw data (a test set as its reader gives it, not standardised): loss (cross-entropy without
-   * smoothing), accuracy, top-k, confusion matrix, per-class precision/recall/F1.
+   * smoothing), accuracy, top-k, confusion matrix, per-class precision/recall/F1, and each class's ranking.
    */
   public ClassificationReport evaluate(LabeledData raw) {
     if (description.isRegression() || description.isMultiLabel() || raw.isRegression()) {
