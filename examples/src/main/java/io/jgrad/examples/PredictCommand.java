@@ -3,6 +3,7 @@ package io.jgrad.examples;
 import io.jgrad.Backend;
 import io.jgrad.data.CsvLine;
 import io.jgrad.tools.InputFiles;
+import io.jgrad.tools.IntegratedGradients;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.ModelFile;
 import io.jgrad.tools.Prediction;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code jgrad predict}: the classes a model file gives examples read from IDX image files, images (PNG, JPEG) or CSV
  * rows, one JSON line per example; a regression model's values. {@code --format csv} prints a CSV table instead, a
- * row an example, every class's probability in a column of its own (scikit-learn's {@code predict_proba}).
+ * row an example, every class's probability in a column of its own (scikit-learn's {@code predict_proba}). {@code
+ * --explain} adds each example's integrated gradients ({@link IntegratedGradients}).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = "Predict classes (or a regression model's values) with a model file: one JSON line per example.")
@@ -57,11 +59,28 @@ final class PredictCommand implements Callable<Integer> {
       + "value a target; a multi-label model's 0/1 a label, then each label's probability) (default: jsonl)")
   Format format;
 
+  @Option(names = "--explain", description = "also each input's attributions by integrated gradients (Captum's "
+      + "IntegratedGradients): how much each of a table's columns (an image's pixels) moved the prediction away from "
+      + "its value at the training data's average example, in the prediction's units: the predicted class's "
+      + "probability, each label's probability, or each target's value; they add up to the prediction less the "
+      + "baseline's, up to the integration's error (delta)")
+  boolean explain;
+
+  @Option(names = "--explain-steps", paramLabel = "STEPS", description = "--explain: points of the path from the "
+      + "average example integrated over (default: " + IntegratedGradients.DEFAULT_STEPS + ", Captum's)")
+  Integer explainSteps;
+
   @Mixin BackendChoice backendChoice;
 
   @Override
   public Integer call() {
     OptionChecks.atLeast("--top-k", topK, 1);
+    if (explainSteps != null) {
+      if (!explain) {
+        throw new IllegalArgumentException("--explain-steps is for --explain");
+      }
+      OptionChecks.atLeast("--explain-steps", explainSteps, 1);
+    }
     boolean csv = format == Format.CSV;
     if (csv && spec.commandLine().getParseResult().hasMatchedOption("--top-k")) {
       throw new IllegalArgumentException("--top-k is for JSON lines; --format csv gives every class's probability");
@@ -86,18 +105,22 @@ final class PredictCommand implements Callable<Integer> {
           : null;
       InputFiles.Examples examples =
           InputFiles.read(inputs, predictor.description().architecture().inputShape(), units, table);
+      Explanations explanations = explain ? new Explanations(IntegratedGradients.explain(predictor,
+          examples.features(), explainSteps != null ? explainSteps : IntegratedGradients.DEFAULT_STEPS),
+          description) : Explanations.NONE;
       if (predictor.description().isRegression()) {
-        printValues(predictor, examples, csv);
+        printValues(predictor, examples, csv, explanations);
         return 0;
       }
       if (predictor.description().isMultiLabel()) {
-        printLabels(predictor, examples, csv);
+        printLabels(predictor, examples, csv, explanations);
         return 0;
       }
       List<Prediction> predictions = predictor.predict(examples.features());
       if (csv) {
         List<String> header = new ArrayList<>(List.of("input", "label", "class", "probability"));
         description.classNames().forEach(c -> header.add("probability_" + c));
+        header.addAll(explanations.header());
         printCsvRow(header);
       }
       for (int i = 0; i < predictions.size(); i++) {
@@ -108,12 +131,14 @@ final class PredictCommand implements Callable<Integer> {
           for (float probability : p.probabilities()) {
             row.add(probability);
           }
+          row.addAll(explanations.cells(i));
           printCsvRow(row);
           continue;
         }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("input", examples.names().get(i));
         line.putAll(PredictionFields.of(p, topK));
+        line.putAll(explanations.fields(i));
         System.out.println(JsonLine.of(line));
       }
     }
@@ -130,13 +155,15 @@ final class PredictCommand implements Callable<Integer> {
    * each label's probability; as CSV, a column a label of 1 or 0 (a table as the model was trained on), then each
    * label's probability as {@code probability_<label>}.
    */
-  private static void printLabels(Predictor predictor, InputFiles.Examples examples, boolean csv) {
+  private static void printLabels(Predictor predictor, InputFiles.Examples examples, boolean csv,
+      Explanations explanations) {
     List<String> labels = predictor.description().classNames();
     float[] probabilities = predictor.labelProbabilities(examples.features());
     if (csv) {
       List<String> header = new ArrayList<>(List.of("input"));
       header.addAll(labels);
       labels.forEach(l -> header.add("probability_" + l));
+      header.addAll(explanations.header());
       printCsvRow(header);
     }
     for (int i = 0; i < examples.names().size(); i++) {
@@ -148,12 +175,14 @@ final class PredictCommand implements Callable<Integer> {
         for (int l = 0; l < labels.size(); l++) {
           row.add(probabilities[i * labels.size() + l]);
         }
+        row.addAll(explanations.cells(i));
         printCsvRow(row);
         continue;
       }
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("input", examples.names().get(i));
       line.putAll(PredictionFields.labels(labels, probabilities, i));
+      line.putAll(explanations.fields(i));
       System.out.println(JsonLine.of(line));
     }
   }
@@ -162,18 +191,21 @@ final class PredictCommand implements Callable<Integer> {
    * A regression model's line an example: its value in the target's units ("value"; "values" by name for several); as
    * CSV, a column a target, named after it.
    */
-  private static void printValues(Predictor predictor, InputFiles.Examples examples, boolean csv) {
+  private static void printValues(Predictor predictor, InputFiles.Examples examples, boolean csv,
+      Explanations explanations) {
     List<String> targets = predictor.description().classNames();
     float[] values = predictor.values(examples.features());
     if (csv) {
       List<String> header = new ArrayList<>(List.of("input"));
       header.addAll(targets);
+      header.addAll(explanations.header());
       printCsvRow(header);
       for (int i = 0; i < examples.names().size(); i++) {
         List<Object> row = new ArrayList<>(List.of(examples.names().get(i)));
         for (int t = 0; t < targets.size(); t++) {
           row.add(values[i * targets.size() + t]);
         }
+        row.addAll(explanations.cells(i));
         printCsvRow(row);
       }
       return;
@@ -182,7 +214,69 @@ final class PredictCommand implements Callable<Integer> {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("input", examples.names().get(i));
       line.putAll(PredictionFields.values(targets, values, i));
+      line.putAll(explanations.fields(i));
       System.out.println(JsonLine.of(line));
+    }
+  }
+
+  /**
+   * {@code --explain}'s attributions of every example, as JSON fields ({@link PredictionFields#attributions}) or CSV
+   * cells: {@code attribution_<column>} a column (an image's {@code attribution_<i>} a pixel), then {@code baseline}
+   * and {@code delta}; each named {@code <output>_…} after its output where several are explained.
+   */
+  private record Explanations(List<List<IntegratedGradients.Attribution>> rows, ModelFile description) {
+    static final Explanations NONE = new Explanations(List.of(), null);
+
+    Map<String, Object> fields(int example) {
+      return rows.isEmpty() ? Map.of() : PredictionFields.attributions(rows.get(example),
+          description.inputColumns());
+    }
+
+    List<String> header() {
+      if (rows.isEmpty()) {
+        return List.of();
+      }
+      List<String> header = new ArrayList<>();
+      for (IntegratedGradients.Attribution a : rows.get(0)) {
+        String prefix = rows.get(0).size() == 1 ? "" : a.output() + "_";
+        for (String input : inputs(a)) {
+          header.add("attribution_" + prefix + input);
+        }
+        header.add(prefix + "baseline");
+        header.add(prefix + "delta");
+      }
+      return header;
+    }
+
+    List<Object> cells(int example) {
+      List<Object> cells = new ArrayList<>();
+      for (IntegratedGradients.Attribution a : rows.isEmpty() ? List.<IntegratedGradients.Attribution>of()
+          : rows.get(example)) {
+        Map<String, int[]> columns = description.inputColumns();
+        if (columns.isEmpty()) {
+          for (double v : a.features()) {
+            cells.add(v);
+          }
+        } else {
+          cells.addAll(a.byColumn(columns).values());
+        }
+        cells.add(a.baselineValue());
+        cells.add(a.delta());
+      }
+      return cells;
+    }
+
+    /** The names of what is attributed: a table's input columns, or an image's pixel indices. */
+    private List<String> inputs(IntegratedGradients.Attribution a) {
+      Map<String, int[]> columns = description.inputColumns();
+      if (!columns.isEmpty()) {
+        return List.copyOf(columns.keySet());
+      }
+      List<String> pixels = new ArrayList<>();
+      for (int i = 0; i < a.features().length; i++) {
+        pixels.add(Integer.toString(i));
+      }
+      return pixels;
     }
   }
 }

@@ -180,4 +180,35 @@ class CsvMultiTargetCliTest {
       assertEquals("jgrad train: " + expected[i], r.errorLine(), specs[i]);
     }
   }
+
+  /**
+   * predict --explain of two targets: each its own attributions in its units. The rent does not depend on c, the price
+   * does (5 a unit of c), so c's share of the rent's attributions is small beside its share of the price's.
+   */
+  @Test
+  void predictExplainsEachTargetOnItsOwn() throws IOException {
+    Path rows = Files.writeString(dir.resolve("explain.csv"), rows(40, 9));
+    CliRun r = CliRun.run("predict", "--model", model.toString(), rows.toString(), "--explain", "--backend", "cpu");
+    assertEquals(0, r.code(), r.err());
+    Map<String, Double> shareOfC = new java.util.HashMap<>();
+    for (String line : r.lines()) {
+      for (String target : List.of("price", "rent")) {
+        Map<String, String> a = CliRun.object(line, "attributions", target);
+        assertEquals(List.of("a", "area", "c"), List.copyOf(a.keySet()), line);
+        double sum = a.values().stream().mapToDouble(Double::parseDouble).sum();
+        double value = Double.parseDouble(CliRun.object(line, "values").get(target)); // printed in float32's digits
+        double change = value - Double.parseDouble(CliRun.object(line, "baseline").get(target));
+        assertEquals(sum - change, Double.parseDouble(CliRun.object(line, "delta").get(target)), 1e-6 * value, line);
+        // The midpoint rule's error over 50 steps: a few percent of the attributions at most.
+        double size = a.values().stream().mapToDouble(v -> Math.abs(Double.parseDouble(v))).sum();
+        assertTrue(Math.abs(sum - change) < 0.05 * size + 0.01, line);
+      }
+      for (String target : List.of("price", "rent")) {
+        Map<String, String> a = CliRun.object(line, "attributions", target);
+        double size = a.values().stream().mapToDouble(v -> Math.abs(Double.parseDouble(v))).sum();
+        shareOfC.merge(target, Math.abs(Double.parseDouble(a.get("c"))) / size, Double::sum);
+      }
+    }
+    assertTrue(shareOfC.get("rent") < 0.3 * shareOfC.get("price"), "c's shares: " + shareOfC);
+  }
 }

@@ -250,6 +250,47 @@ class CsvTableCliTest {
   }
 
   /**
+   * predict --explain: each row's integrated gradients by column, in the model's column order, adding up to the
+   * predicted class's probability less the average row's, the rest printed as delta; as CSV, the same
+   * numbers in columns of their own.
+   */
+  @Test
+  void predictExplainsEachRowByItsColumns() throws IOException {
+    Path rows = Files.writeString(dir.resolve("to-explain.csv"), rows(12, 8));
+    CliRun json = CliRun.run("predict", "--model", model.toString(), rows.toString(), "--explain", "--backend",
+        "cpu");
+    assertEquals(0, json.code(), json.err());
+    Map<String, String> baselines = new java.util.HashMap<>();
+    for (String line : json.lines()) {
+      Map<String, String> attributions = CliRun.object(line, "attributions");
+      assertEquals(List.of("length", "weight", "depth"), List.copyOf(attributions.keySet()), line);
+      Map<String, String> f = CliRun.fields(line);
+      double sum = attributions.values().stream().mapToDouble(Double::parseDouble).sum();
+      double change = Double.parseDouble(f.get("probability")) - Double.parseDouble(f.get("baseline"));
+      assertEquals(sum - change, Double.parseDouble(f.get("delta")), 1e-9, line);
+      assertTrue(Math.abs(sum - change) < 0.02, line);
+      // The baseline is the average row's probability of the class explained: the same for every row of that class.
+      assertEquals(baselines.computeIfAbsent(f.get("class"), c -> f.get("baseline")), f.get("baseline"), line);
+    }
+    CliRun csv = CliRun.run("predict", "--model", model.toString(), rows.toString(), "--explain", "--format", "csv",
+        "--backend", "cpu");
+    assertEquals(0, csv.code(), csv.err());
+    assertTrue(csv.lines().get(0).endsWith(",probability_gamma,attribution_length,attribution_weight,"
+        + "attribution_depth,baseline,delta"), csv.lines().get(0));
+    io.jgrad.data.CsvLine cells = new io.jgrad.data.CsvLine();
+    for (int i = 0; i < 12; i++) {
+      assertTrue(cells.split(csv.lines().get(i + 1)));
+      Map<String, String> attributions = CliRun.object(json.lines().get(i), "attributions");
+      assertEquals(attributions.get("weight"), cells.texts().get(8), "row " + i);
+      assertEquals(CliRun.fields(json.lines().get(i)).get("delta"), cells.texts().get(11), "row " + i);
+    }
+    assertEquals("jgrad predict: --explain-steps is for --explain", CliRun.run("predict", "--model",
+        model.toString(), rows.toString(), "--explain-steps", "10").errorLine());
+    assertEquals("jgrad predict: --explain-steps must be >= 1, got 0", CliRun.run("predict", "--model",
+        model.toString(), rows.toString(), "--explain", "--explain-steps", "0").errorLine());
+  }
+
+  /**
    * --cv 3: a model a fold, each trained on 200 rows and tested on the other 100 (every row tested once), then the
    * folds' mean, standard deviation and values of each test figure.
    */

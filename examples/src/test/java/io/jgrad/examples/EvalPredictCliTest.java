@@ -114,6 +114,27 @@ class EvalPredictCliTest {
     assertTrue(r.lines().get(1).contains("\"top\":[{\"label\":" + first.get("label")), r.out());
   }
 
+  /** predict --explain of an image: an attribution a pixel, in the image's order, adding up to the class's change. */
+  @Test
+  void predictExplainsAnImageByItsPixels() throws IOException {
+    LabeledData test = Datasets.DIGITS.load(null).test();
+    StringJoiner row = new StringJoiner(",");
+    for (int i = 0; i < 784; i++) {
+      row.add(Float.toString(test.features()[784 + i]));
+    }
+    Path csv = Files.writeString(dir.resolve("explain.csv"), row + "\n");
+    CliRun r = CliRun.run("predict", "--model", model.toString(), "--backend", "cpu", "--threads", "1", "--explain",
+        csv.toString());
+    assertEquals(0, r.code(), r.err());
+    String line = r.lines().get(0);
+    String list = line.replaceFirst(".*\"attributions\":\\[([^]]*)].*", "$1");
+    double[] pixels = java.util.Arrays.stream(list.split(",")).mapToDouble(Double::parseDouble).toArray();
+    assertEquals(784, pixels.length, line);
+    Map<String, String> f = CliRun.fields(line);
+    double change = Double.parseDouble(f.get("probability")) - Double.parseDouble(f.get("baseline"));
+    assertEquals(change, java.util.Arrays.stream(pixels).sum(), 0.02, line);
+  }
+
   @Test
   void predictNamesAnInputItCannotRead() throws IOException {
     Path bad = Files.writeString(dir.resolve("bad.csv"), "1,2\n");

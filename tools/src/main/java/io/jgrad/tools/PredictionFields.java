@@ -2,6 +2,7 @@ package io.jgrad.tools;
 
 import io.jgrad.train.MultiLabelReport;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,34 @@ public final class PredictionFields {
       }
       f.put("values", byName);
     }
+    return f;
+  }
+
+  /**
+   * Example {@code row}'s integrated gradients ({@link IntegratedGradients#explain}) as fields: {@code attributions}
+   * (by input column, a table's; or a list in the input's order, an image's pixels), {@code baseline} (the output at
+   * the training data's average example) and {@code delta} (the attributions' sum less the output's change from the
+   * baseline); each an object by output name where several outputs are explained (a multi-label or multi-target
+   * model's).
+   *
+   * @param columns the model's input columns ({@link ModelFile#inputColumns}); empty for an image model
+   */
+  public static Map<String, Object> attributions(List<IntegratedGradients.Attribution> row,
+      Map<String, int[]> columns) {
+    Map<String, Object> attributions = new LinkedHashMap<>();
+    Map<String, Object> baselines = new LinkedHashMap<>();
+    Map<String, Object> deltas = new LinkedHashMap<>();
+    for (IntegratedGradients.Attribution a : row) {
+      attributions.put(a.output(), columns.isEmpty() ? Arrays.stream(a.features()).boxed().toList()
+          : a.byColumn(columns));
+      baselines.put(a.output(), a.baselineValue());
+      deltas.put(a.output(), a.delta());
+    }
+    Map<String, Object> f = new LinkedHashMap<>();
+    boolean one = row.size() == 1;
+    f.put("attributions", one ? attributions.values().iterator().next() : attributions);
+    f.put("baseline", one ? baselines.values().iterator().next() : baselines);
+    f.put("delta", one ? deltas.values().iterator().next() : deltas);
     return f;
   }
 }

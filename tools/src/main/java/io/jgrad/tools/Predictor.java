@@ -70,6 +70,10 @@ public final class Predictor implements AutoCloseable {
     return description;
   }
 
+  Backend backend() {
+    return backend;
+  }
+
   /** The model, in eval mode. */
   public Module model() {
     return model;
@@ -142,7 +146,11 @@ public final class Predictor implements AutoCloseable {
    * in chunks of {@value #BATCH} rows without recording a graph.
    */
   private float[] outputs(float[] raw, UnaryOperator<Tensor> head) {
-    float[] x = standardized(raw);
+    return forward(standardized(raw), head);
+  }
+
+  /** As {@link #outputs}, of rows standardised already. */
+  float[] forward(float[] x, UnaryOperator<Tensor> head) {
     int features = description.architecture().featureSize();
     int width = description.architecture().classes();
     int rows = x.length / features;
@@ -219,7 +227,8 @@ public final class Predictor implements AutoCloseable {
     }
   }
 
-  private float[] standardized(float[] raw) {
+  /** {@code raw} as the model reads it: missing values filled, each feature standardised, on a copy. */
+  float[] standardized(float[] raw) {
     int features = description.architecture().featureSize();
     if (raw.length % features != 0) {
       throw new IllegalArgumentException(raw.length + " values are not rows of the model's " + features + " features");
