@@ -38,7 +38,7 @@ public final class ClassificationReport {
   /** Runs {@code model} over {@code data} in eval mode without recording a graph. */
   public static ClassificationReport of(Module model, Loss loss, DataLoader data) {
     int classes = data.data().numClasses();
-    Tally tally = new Tally(classes, data.data().size());
+    Tally tally = new Tally(classes, data.data().size(), Double.NaN);
     boolean wasTraining = model.isTraining();
     model.eval();
     double lossSum = 0;
@@ -64,8 +64,27 @@ public final class ClassificationReport {
     if ((long) labels.length * classes != outputs.length) {
       throw new IllegalArgumentException(outputs.length + " outputs are not " + labels.length + " × " + classes);
     }
-    Tally tally = new Tally(classes, labels.length);
+    Tally tally = new Tally(classes, labels.length, Double.NaN);
     tally.add(outputs, labels);
+    return tally.report(loss);
+  }
+
+  /**
+   * The same outputs decided by a threshold instead of the likelier class: of a two-class model, the second class
+   * wherever its probability is above {@code threshold} (0.5 decides as this report does), as scikit-learn's {@code
+   * FixedThresholdClassifier} decides; the confusion matrix, accuracy, precision, recall and F1 follow, the loss and
+   * rankings are the same.
+   */
+  public ClassificationReport atThreshold(double threshold) {
+    if (classes() != 2) {
+      throw new IllegalArgumentException("a threshold decides between two classes; the model has " + classes());
+    }
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("a threshold is a probability in (0, 1), got " + threshold);
+    }
+    int n = (int) examples;
+    Tally tally = new Tally(2, n, threshold);
+    tally.add(Arrays.copyOf(outputs, 2 * n), Arrays.copyOf(labels, n));
     return tally.report(loss);
   }
 
@@ -75,16 +94,19 @@ public final class ClassificationReport {
     final long[] ranks;
     final float[] outputs;
     final int[] labels;
+    /** Of two classes, the second's probability above which it is predicted; NaN: the likelier class. */
+    final double threshold;
     int examples;
 
-    Tally(int classes, int capacity) {
+    Tally(int classes, int capacity, double threshold) {
+      this.threshold = threshold;
       confusion = new long[classes][classes];
       ranks = new long[classes];
       outputs = new float[Math.multiplyExact(capacity, classes)];
       labels = new int[capacity];
     }
 
-    /** Ties go to the lower class index, as arg-max's do. */
+    /** Ties go to the lower class index, as arg-max's do (a probability at the threshold to the first class). */
     void add(float[] outputs, int[] labels) {
       int classes = ranks.length;
       for (int i = 0; i < labels.length; i++) {
@@ -104,6 +126,9 @@ public final class ClassificationReport {
           if (v > target || (v == target && c < y)) {
             rank++;
           }
+        }
+        if (!Double.isNaN(threshold)) {
+          predicted = 1 / (1 + Math.exp((double) outputs[row] - outputs[row + 1])) > threshold ? 1 : 0;
         }
         confusion[y][predicted]++;
         ranks[rank]++;
@@ -131,8 +156,13 @@ public final class ClassificationReport {
     return loss;
   }
 
+  /** The fraction of examples whose predicted class is their label. */
   public double accuracy() {
-    return topK(1);
+    long right = 0;
+    for (int c = 0; c < classes(); c++) {
+      right += confusion[c][c];
+    }
+    return (double) right / examples;
   }
 
   /** The fraction of examples whose label is among the {@code k} highest outputs. */

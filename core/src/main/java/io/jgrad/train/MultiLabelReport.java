@@ -46,6 +46,18 @@ public final class MultiLabelReport {
 
   /** From logits computed elsewhere: N × {@code labels} logits and 0/1 targets, row-major. */
   public static MultiLabelReport ofLogits(float[] logits, float[] targets, int labels) {
+    return ofLogits(logits, targets, labels, THRESHOLD);
+  }
+
+  /**
+   * As {@link #ofLogits(float[], float[], int)}, a label predicted present where its probability is above {@code
+   * threshold} (scikit-learn's {@code FixedThresholdClassifier}'s decision): lower finds more of the labels present,
+   * at the cost of precision. The loss and rankings do not depend on it.
+   */
+  public static MultiLabelReport ofLogits(float[] logits, float[] targets, int labels, double threshold) {
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("a threshold is a probability in (0, 1), got " + threshold);
+    }
     if (logits.length != targets.length || labels < 1 || targets.length % labels != 0) {
       throw new IllegalArgumentException(logits.length + " logits and " + targets.length + " targets are not N × "
           + labels);
@@ -64,7 +76,7 @@ public final class MultiLabelReport {
           throw new IllegalArgumentException("target " + y + " at example " + row / labels + ", label " + l
               + " is neither 0 nor 1");
         }
-        boolean predicted = present(probability(x));
+        boolean predicted = present(probability(x), threshold);
         boolean present = y == 1;
         allRight &= predicted == present;
         tp[l] += predicted && present ? 1 : 0;
@@ -88,9 +100,17 @@ public final class MultiLabelReport {
     return (float) (1 / (1 + Math.exp(-(double) logit)));
   }
 
-  /** Whether a label of this probability is predicted present: above 0.5, as scikit-learn and PyTorch users decide. */
+  /** The probability above which a label is present by default: 0.5, as scikit-learn and PyTorch users decide. */
+  public static final double THRESHOLD = 0.5;
+
+  /** Whether a label of this probability is predicted present by default: above 0.5. */
   public static boolean present(float probability) {
-    return probability > 0.5f;
+    return present(probability, THRESHOLD);
+  }
+
+  /** Whether a label of this probability is predicted present: above {@code threshold}. */
+  public static boolean present(float probability, double threshold) {
+    return probability > threshold;
   }
 
   public long examples() {

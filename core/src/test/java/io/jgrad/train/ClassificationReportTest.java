@@ -124,6 +124,34 @@ class ClassificationReportTest {
     assertTrue(Double.isNaN(r.averagePrecision()));
   }
 
+  /**
+   * Second-class probabilities σ(d) of 0.119, 0.378, 0.550 and 0.818 for labels 0, 1, 0, 1: at 0.5 the likelier class;
+   * at 0.3 the second class once more (a true positive); at 0.6 once less (a false positive gone).
+   */
+  @Test
+  void aThresholdDecidesBetweenTwoClasses() {
+    float[] d = {-2, -0.5f, 0.2f, 1.5f};
+    float[] outputs = new float[8];
+    for (int i = 0; i < 4; i++) {
+      outputs[2 * i + 1] = d[i];
+    }
+    ClassificationReport likelier = ClassificationReport.of(outputs, new int[] {0, 1, 0, 1}, 2, 0.125);
+    assertArrayEquals(likelier.confusion(), likelier.atThreshold(0.5).confusion());
+    ClassificationReport low = likelier.atThreshold(0.3);
+    assertArrayEquals(new long[] {1, 1}, low.confusion()[0]);
+    assertArrayEquals(new long[] {0, 2}, low.confusion()[1]);
+    assertEquals(0.75, low.accuracy());
+    assertEquals(1, low.recall(1));
+    ClassificationReport high = likelier.atThreshold(0.6);
+    assertArrayEquals(new long[] {2, 0}, high.confusion()[0]);
+    assertArrayEquals(new long[] {1, 1}, high.confusion()[1]);
+    assertEquals(1, high.precision(1));
+    assertEquals(0.125, high.loss());
+    assertEquals(likelier.rocAuc(), high.rocAuc());
+    assertThrows(IllegalArgumentException.class, () -> sample().atThreshold(0.5)); // three classes
+    assertThrows(IllegalArgumentException.class, () -> likelier.atThreshold(1));
+  }
+
   @Test
   void badShapesAndKAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> ClassificationReport.of(new float[5], new int[2], 3, 0));

@@ -74,6 +74,24 @@ class MultiLabelReportTest {
     assertTrue(Double.isNaN(MultiLabelReport.ofLogits(diverged, TARGETS, 3).rocAucMacro()));
   }
 
+  /** Probabilities 0.622, 0.378 and 0.881 of one label, present in the first two rows, at three thresholds. */
+  @Test
+  void aThresholdMovesTheDecisions() {
+    float[] logits = {0.5f, -0.5f, 2};
+    float[] targets = {1, 1, 0};
+    MultiLabelReport half = MultiLabelReport.ofLogits(logits, targets, 1);
+    MultiLabelReport low = MultiLabelReport.ofLogits(logits, targets, 1, 0.3);
+    MultiLabelReport high = MultiLabelReport.ofLogits(logits, targets, 1, 0.7);
+    assertEquals(0.5, half.recall(0));
+    assertEquals(0.5, half.precision(0));
+    assertEquals(1, low.recall(0));
+    assertEquals(2 / 3.0, low.precision(0), 1e-15);
+    assertEquals(0, high.recall(0));
+    assertEquals(1, high.hammingLoss()); // every decision wrong
+    assertEquals(half.loss(), high.loss());
+    assertThrows(IllegalArgumentException.class, () -> MultiLabelReport.ofLogits(logits, targets, 1, 0));
+  }
+
   /** σ(0) is 0.5, not above it: PyTorch's and scikit-learn's threshold leaves the label absent. */
   @Test
   void aLabelIsPresentWhereItsProbabilityIsAboveOneHalf() {

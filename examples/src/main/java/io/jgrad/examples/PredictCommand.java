@@ -59,6 +59,11 @@ final class PredictCommand implements Callable<Integer> {
       + "value a target; a multi-label model's 0/1 a label, then each label's probability) (default: jsonl)")
   Format format;
 
+  @Option(names = "--threshold", paramLabel = "P", description = "predict a two-class model's second class where "
+      + "its probability is above P (a multi-label model's labels likewise) instead of at 0.5, as scikit-learn's "
+      + "FixedThresholdClassifier")
+  Double threshold;
+
   @Option(names = "--explain", description = "also each input's attributions by integrated gradients (Captum's "
       + "IntegratedGradients): how much each of a table's columns (an image's pixels) moved the prediction away from "
       + "its value at the training data's average example, in the prediction's units: the predicted class's "
@@ -81,6 +86,9 @@ final class PredictCommand implements Callable<Integer> {
       }
       OptionChecks.atLeast("--explain-steps", explainSteps, 1);
     }
+    if (threshold != null && !(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("--threshold must be a probability in (0, 1), got " + threshold);
+    }
     boolean csv = format == Format.CSV;
     if (csv && spec.commandLine().getParseResult().hasMatchedOption("--top-k")) {
       throw new IllegalArgumentException("--top-k is for JSON lines; --format csv gives every class's probability");
@@ -91,6 +99,12 @@ final class PredictCommand implements Callable<Integer> {
       if ((description.isRegression() || description.isMultiLabel())
           && spec.commandLine().getParseResult().hasMatchedOption("--top-k")) {
         throw new IllegalArgumentException(EvalCommand.topKRefused(description, modelFile.path));
+      }
+      if (threshold != null && (description.isRegression()
+          || !description.isMultiLabel() && description.architecture().classes() != 2)) {
+        throw new IllegalArgumentException(description.isRegression() ? "--threshold decides classes; "
+            + modelFile.path + " fits values (a regression model)"
+            : EvalCommand.thresholdRefused(description.architecture().classes(), modelFile.path));
       }
       // train's image sets are pixels in [0, 1]; a table's model, or one trained elsewhere, may take any numbers.
       String trainedOn = predictor.description().dataset();
@@ -113,10 +127,12 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
       }
       if (predictor.description().isMultiLabel()) {
-        printLabels(predictor, examples, csv, explanations);
+        printLabels(predictor, examples, csv, explanations,
+            threshold != null ? threshold : MultiLabelReport.THRESHOLD);
         return 0;
       }
-      List<Prediction> predictions = predictor.predict(examples.features());
+      List<Prediction> predictions = threshold != null ? predictor.predict(examples.features(), threshold)
+          : predictor.predict(examples.features());
       if (csv) {
         List<String> header = new ArrayList<>(List.of("input", "label", "class", "probability"));
         description.classNames().forEach(c -> header.add("probability_" + c));
@@ -151,12 +167,12 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   /**
-   * A multi-label model's line an example: the labels predicted ("labels", those whose probability is above 0.5) and
-   * each label's probability; as CSV, a column a label of 1 or 0 (a table as the model was trained on), then each
-   * label's probability as {@code probability_<label>}.
+   * A multi-label model's line an example: the labels predicted ("labels", those whose probability is above {@code
+   * threshold}) and each label's probability; as CSV, a column a label of 1 or 0 (a table as the model was trained
+   * on), then each label's probability as {@code probability_<label>}.
    */
   private static void printLabels(Predictor predictor, InputFiles.Examples examples, boolean csv,
-      Explanations explanations) {
+      Explanations explanations, double threshold) {
     List<String> labels = predictor.description().classNames();
     float[] probabilities = predictor.labelProbabilities(examples.features());
     if (csv) {
@@ -170,7 +186,7 @@ final class PredictCommand implements Callable<Integer> {
       if (csv) {
         List<Object> row = new ArrayList<>(List.of(examples.names().get(i)));
         for (int l = 0; l < labels.size(); l++) {
-          row.add(MultiLabelReport.present(probabilities[i * labels.size() + l]) ? 1 : 0);
+          row.add(MultiLabelReport.present(probabilities[i * labels.size() + l], threshold) ? 1 : 0);
         }
         for (int l = 0; l < labels.size(); l++) {
           row.add(probabilities[i * labels.size() + l]);
@@ -181,7 +197,7 @@ final class PredictCommand implements Callable<Integer> {
       }
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("input", examples.names().get(i));
-      line.putAll(PredictionFields.labels(labels, probabilities, i));
+      line.putAll(PredictionFields.labels(labels, probabilities, i, threshold));
       line.putAll(explanations.fields(i));
       System.out.println(JsonLine.of(line));
     }

@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
     footer = {"%nPOST /predict takes {\"instances\": [...]} (TensorFlow Serving's and KServe's form): each instance an "
         + "array of the model's input values (an image's pixels in [0, 1], nested arrays flattened) or a table's "
         + "columns by name ({\"size\": 3.5, \"color\": \"red\"}); or one image file as the body (Content-Type: "
-        + "image/png, image/jpeg, ...). It answers {\"predictions\": [...]}, one object per instance. GET / describes "
+        + "image/png, image/jpeg, ...). It answers {\"predictions\": [...]}, one object per instance; POST "
+        + "/predict?explain=true adds each one's attributions, as predict --explain (&steps=N: the integration's "
+        + "points, 50 by default). GET / describes "
         + "the model, GET /health answers {\"status\":\"ok\"}. A bad request is {\"error\": \"...\"} with a 4xx "
         + "status.",
         "%n  curl -s localhost:8080/predict -d '{\"instances\": [{\"size\": 3.5, \"color\": \"red\"}]}'",

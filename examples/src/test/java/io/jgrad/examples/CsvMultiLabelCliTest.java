@@ -147,6 +147,21 @@ class CsvMultiLabelCliTest {
     assertEquals(0, CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--plot",
         png.toString(), "--threads", "1", "--backend", "cpu").code());
     assertEquals(800, javax.imageio.ImageIO.read(png.toFile()).getWidth());
+    // --threshold 0.1: more labels present in eval's figures and in predict's lines alike.
+    CliRun low = CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--threshold", "0.1",
+        "--threads", "1", "--backend", "cpu");
+    double recall = Double.parseDouble(CliRun.object(line, "per_label", "news").get("recall"));
+    String lowLine = low.lines().get(low.lines().size() - 1);
+    assertTrue(Double.parseDouble(CliRun.object(lowLine, "per_label", "news").get("recall")) >= recall, lowLine);
+    CliRun predictLow = CliRun.run("predict", "--model", model.toString(), other.toString(), "--threshold", "0.1",
+        "--backend", "cpu");
+    int present = 0;
+    int presentLow = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      present += labelsOf(predict.lines().get(i)).size();
+      presentLow += labelsOf(predictLow.lines().get(i)).size();
+    }
+    assertTrue(presentLow > present, presentLow + " labels at 0.1 against " + present);
     // Each input column decides a label, so shuffling any of them costs subset accuracy.
     CliRun importance = CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--importance",
         "--repeats", "2", "--threads", "1", "--backend", "cpu");

@@ -284,6 +284,9 @@ class CsvTableCliTest {
       assertEquals(attributions.get("weight"), cells.texts().get(8), "row " + i);
       assertEquals(CliRun.fields(json.lines().get(i)).get("delta"), cells.texts().get(11), "row " + i);
     }
+    assertEquals("jgrad predict: --threshold decides between two classes (or each of a multi-label model's labels); "
+        + model + " has 3 classes, each predicted where it is the likeliest", CliRun.run("predict", "--model",
+        model.toString(), rows.toString(), "--threshold", "0.3").errorLine());
     assertEquals("jgrad predict: --explain-steps is for --explain", CliRun.run("predict", "--model",
         model.toString(), rows.toString(), "--explain-steps", "10").errorLine());
     assertEquals("jgrad predict: --explain-steps must be >= 1, got 0", CliRun.run("predict", "--model",

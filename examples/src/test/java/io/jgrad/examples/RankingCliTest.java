@@ -165,4 +165,38 @@ class RankingCliTest {
     assertEquals(areas.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
         Double.parseDouble(r.summary().get("test_roc_auc")), 1e-12);
   }
+
+  /**
+   * --threshold 0.2: "yes" predicted wherever its probability is above 0.2, so eval finds more of them (recall up,
+   * precision down) with the same area, and its confusion matrix counts predict's decisions at the same threshold.
+   */
+  @Test
+  void aLowerThresholdFindsMoreOfTheSecondClass() throws IOException {
+    String text = rows(300, 3);
+    Path other = Files.writeString(dir.resolve("threshold.csv"), text);
+    String[] base = {"eval", "--model", model.toString(), "--data", other.toString(), "--threads", "1", "--backend",
+        "cpu"};
+    CliRun plain = CliRun.run(base);
+    CliRun low = CliRun.run(base, "--threshold", "0.2");
+    assertEquals(0, low.code(), low.err());
+    Map<String, String> yesPlain = CliRun.fields(plain.lines().get(1));
+    Map<String, String> yesLow = CliRun.fields(low.lines().get(1));
+    assertTrue(Double.parseDouble(yesLow.get("recall")) > Double.parseDouble(yesPlain.get("recall")), low.out());
+    assertTrue(Double.parseDouble(yesLow.get("precision")) < Double.parseDouble(yesPlain.get("precision")), low.out());
+    assertEquals("0.2", low.summary().get("threshold"));
+    assertEquals(plain.summary().get("roc_auc"), low.summary().get("roc_auc"));
+    CliRun predict = CliRun.run("predict", "--model", model.toString(), other.toString(), "--threshold", "0.2",
+        "--backend", "cpu");
+    List<String> truth = text.lines().skip(1).map(l -> l.substring(l.lastIndexOf(',') + 1)).toList();
+    long[][] confusion = new long[2][2];
+    for (int i = 0; i < truth.size(); i++) {
+      String predicted = CliRun.fields(predict.lines().get(i)).get("class");
+      confusion[truth.get(i).equals("yes") ? 1 : 0][predicted.equals("yes") ? 1 : 0]++;
+    }
+    String matrix = low.lines().get(2);
+    assertTrue(matrix.contains("\"matrix\":[[" + confusion[0][0] + "," + confusion[0][1] + "],[" + confusion[1][0] + ","
+        + confusion[1][1] + "]]"), matrix + " against predict's " + java.util.Arrays.deepToString(confusion));
+    assertEquals("jgrad eval: --threshold must be a probability in (0, 1), got 1.5", CliRun.run(base, "--threshold",
+        "1.5").errorLine());
+  }
 }

@@ -7,7 +7,8 @@ import java.util.stream.IntStream;
 /**
  * A classifier's answer for one example.
  *
- * @param label the most likely class (the lower index on a tie)
+ * @param label the class predicted: the likeliest (the lower index on a tie), or a two-class model's second where its
+ *     probability is above a threshold ({@link Predictor#predict(float[], double)})
  * @param probabilities softmax of the outputs, one per class
  */
 public record Prediction(int label, String className, float[] probabilities, List<String> classNames) {

@@ -38,11 +38,16 @@ public final class PredictionFields {
    * row-major): {@code labels}, those above 0.5 in the model's order, and {@code probabilities} by label.
    */
   public static Map<String, Object> labels(List<String> labels, float[] probabilities, int row) {
+    return labels(labels, probabilities, row, MultiLabelReport.THRESHOLD);
+  }
+
+  /** As {@link #labels(List, float[], int)}, the labels present those whose probability is above {@code threshold}. */
+  public static Map<String, Object> labels(List<String> labels, float[] probabilities, int row, double threshold) {
     List<String> present = new ArrayList<>();
     Map<String, Object> byName = new LinkedHashMap<>();
     for (int l = 0; l < labels.size(); l++) {
       float p = probabilities[row * labels.size() + l];
-      if (MultiLabelReport.present(p)) {
+      if (MultiLabelReport.present(p, threshold)) {
         present.add(labels.get(l));
       }
       byName.put(labels.get(l), (double) p);

@@ -3,12 +3,14 @@ package io.jgrad.tools;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.jgrad.io.InvalidFileException;
+import io.jgrad.train.MultiLabelReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +25,10 @@ import java.util.Set;
  *       a table's columns by name) answers {@code {"predictions": [ … ]}}, one object per instance with the fields
  *       {@code jgrad predict} prints ({@link PredictionFields}); the body may instead be one image file ({@code
  *       Content-Type: image/png}, {@code image/jpeg}, …), scaled to the model's input as {@code predict} scales it;
+ *       {@code POST /predict?explain=true} adds each instance's integrated gradients, as {@code predict --explain}
+ *       ({@link IntegratedGradients}; {@code &steps=N} points of the path, 50 unless given), and {@code
+ *       ?threshold=T} decides a two-class model's second class, or a multi-label model's labels, where their
+ *       probability is above T;
  *   <li>{@code GET /} describes the model: its input shape, classes or targets, columns and categories;
  *   <li>{@code GET /health} answers {@code {"status": "ok"}}.
  * </ul>
@@ -33,6 +39,9 @@ import java.util.Set;
  * used by one thread at a time.
  */
 public final class PredictionServer implements AutoCloseable {
+  /** The most steps a request may ask an explanation to integrate over: 20 times Captum's default. */
+  static final int MAX_EXPLAIN_STEPS = 1000;
+
   /** The largest request body read: 64 MiB (an image file, or some 10 million values as JSON). */
   public static final int MAX_BODY_BYTES = 64 << 20;
 
@@ -138,6 +147,13 @@ public final class PredictionServer implements AutoCloseable {
       return;
     }
     ModelFile model = predictor.description();
+    Asked asked;
+    try {
+      asked = Asked.of(exchange.getRequestURI().getRawQuery(), model);
+    } catch (IllegalArgumentException e) {
+      error(exchange, 400, e.getMessage());
+      return;
+    }
     float[] x;
     try {
       x = image ? InputFiles.image("the request's image", body, model.architecture().inputShape())
@@ -156,12 +172,83 @@ public final class PredictionServer implements AutoCloseable {
     } else if (model.isMultiLabel()) {
       float[] probabilities = predictor.labelProbabilities(x);
       for (int i = 0; i < rows; i++) {
-        predictions.add(PredictionFields.labels(model.classNames(), probabilities, i));
+        predictions.add(PredictionFields.labels(model.classNames(), probabilities, i,
+            Double.isNaN(asked.threshold()) ? MultiLabelReport.THRESHOLD : asked.threshold()));
       }
     } else {
-      predictor.predict(x).forEach(p -> predictions.add(PredictionFields.of(p, topK)));
+      (Double.isNaN(asked.threshold()) ? predictor.predict(x) : predictor.predict(x, asked.threshold()))
+          .forEach(p -> predictions.add(PredictionFields.of(p, topK)));
+    }
+    if (asked.explainSteps() > 0) {
+      List<List<IntegratedGradients.Attribution>> explained = IntegratedGradients.explain(predictor, x,
+          asked.explainSteps());
+      for (int i = 0; i < rows; i++) {
+        predictions.get(i).putAll(PredictionFields.attributions(explained.get(i), model.inputColumns()));
+      }
     }
     respond(exchange, 200, Map.of("predictions", predictions));
+  }
+
+  /**
+   * What a request's query asks besides the predictions: {@code explain=true} (with {@code steps}, the integration's
+   * points, {@link IntegratedGradients#DEFAULT_STEPS} unless given) and a {@code threshold} (a two-class model's second
+   * class, a multi-label model's labels, predicted above it; NaN where not asked, the model's own decision).
+   */
+  record Asked(int explainSteps, double threshold) {
+    static Asked of(String query, ModelFile model) {
+      Map<String, String> asked = new HashMap<>();
+      for (String pair : query == null || query.isEmpty() ? new String[0] : query.split("&")) {
+        int eq = pair.indexOf('=');
+        asked.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+      }
+      return new Asked(explainSteps(asked), threshold(asked.get("threshold"), model));
+    }
+
+    private static int explainSteps(Map<String, String> asked) {
+      String explain = asked.getOrDefault("explain", "false");
+      if (!explain.equals("true") && !explain.equals("false")) {
+        throw new IllegalArgumentException("explain=" + explain + ": expected true or false");
+      }
+      String steps = asked.get("steps");
+      if (explain.equals("false")) {
+        if (steps != null) {
+          throw new IllegalArgumentException("steps is for explain=true");
+        }
+        return 0;
+      }
+      if (steps == null) {
+        return IntegratedGradients.DEFAULT_STEPS;
+      }
+      try {
+        int n = Integer.parseInt(steps);
+        if (n >= 1 && n <= MAX_EXPLAIN_STEPS) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // said below
+      }
+      throw new IllegalArgumentException("steps=" + steps + ": expected a whole number from 1 to "
+          + MAX_EXPLAIN_STEPS);
+    }
+
+    private static double threshold(String threshold, ModelFile model) {
+      if (threshold == null) {
+        return Double.NaN;
+      }
+      if (model.isRegression() || !model.isMultiLabel() && model.architecture().classes() != 2) {
+        throw new IllegalArgumentException("threshold is for a model of two classes or of labels; this one "
+            + (model.isRegression() ? "fits values" : "has " + model.architecture().classes() + " classes"));
+      }
+      try {
+        double t = Double.parseDouble(threshold);
+        if (t > 0 && t < 1) {
+          return t;
+        }
+      } catch (NumberFormatException e) {
+        // said below
+      }
+      throw new IllegalArgumentException("threshold=" + threshold + ": expected a probability in (0, 1)");
+    }
   }
 
   /**

@@ -85,6 +85,29 @@ public final class Predictor implements AutoCloseable {
    * model's fill value where it was trained with imputation ({@link ModelFile#fill}).
    */
   public List<Prediction> predict(float[] raw) {
+    return predictions(raw, Double.NaN);
+  }
+
+  /**
+   * As {@link #predict(float[])}, a two-class model predicting its second class wherever that class's probability is
+   * above {@code threshold} instead of where it is the likelier (scikit-learn's {@code FixedThresholdClassifier}):
+   * lower finds more of the second class, at the cost of precision.
+   */
+  public List<Prediction> predict(float[] raw, double threshold) {
+    int classes = description.architecture().classes();
+    if (description.isRegression() || description.isMultiLabel() || classes != 2) {
+      throw new IllegalStateException(description.isRegression() || description.isMultiLabel()
+          ? "a threshold here decides between two classes (a multi-label model's is Predictor.evaluateMultiLabel's)"
+          : "a threshold decides between two classes; the model has " + classes);
+    }
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("a threshold is a probability in (0, 1), got " + threshold);
+    }
+    return predictions(raw, threshold);
+  }
+
+  /** Of a two-class model with a {@code threshold}, the second class where its probability is above it. */
+  private List<Prediction> predictions(float[] raw, double threshold) {
     if (description.isRegression()) {
       throw new IllegalStateException("a regression model predicts values (Predictor.values), not classes");
     }
@@ -98,8 +121,12 @@ public final class Predictor implements AutoCloseable {
     for (int i = 0; i < probabilities.length / classes; i++) {
       float[] p = Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes);
       int label = 0;
-      for (int c = 1; c < classes; c++) {
-        label = p[c] > p[label] ? c : label;
+      if (Double.isNaN(threshold)) {
+        for (int c = 1; c < classes; c++) {
+          label = p[c] > p[label] ? c : label;
+        }
+      } else {
+        label = p[1] > threshold ? 1 : 0;
       }
       out.add(new Prediction(label, description.classNames().get(label), p, description.classNames()));
     }
@@ -193,6 +220,11 @@ public final class Predictor implements AutoCloseable {
    * io.jgrad.data.CsvDataset#readMultiLabel} gives it): subset accuracy, Hamming loss, F1 and each label's figures.
    */
   public MultiLabelReport evaluateMultiLabel(LabeledData raw) {
+    return evaluateMultiLabel(raw, MultiLabelReport.THRESHOLD);
+  }
+
+  /** As {@link #evaluateMultiLabel(LabeledData)}, a label present where its probability is above {@code threshold}. */
+  public MultiLabelReport evaluateMultiLabel(LabeledData raw, double threshold) {
     int features = description.architecture().featureSize();
     int labels = description.architecture().classes();
     if (raw.featureSize() != features || !raw.isRegression() || raw.targetSize() != labels) {
@@ -201,7 +233,7 @@ public final class Predictor implements AutoCloseable {
           + (raw.isRegression() ? raw.targetSize() + " label column" + (raw.targetSize() == 1 ? "" : "s")
               : "one class label"));
     }
-    return MultiLabelReport.ofLogits(logits(raw.features()), raw.targets(), labels);
+    return MultiLabelReport.ofLogits(logits(raw.features()), raw.targets(), labels, threshold);
   }
 
   /**

@@ -56,7 +56,12 @@ class PredictionServerTest extends ScalarBackendTest {
   }
 
   private static HttpResponse<String> post(PredictionServer s, String type, byte[] body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(url(s, "/predict")).header("Content-Type", type)
+    return post(s, "/predict", type, body);
+  }
+
+  private static HttpResponse<String> post(PredictionServer s, String path, String type, byte[] body)
+      throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(url(s, path)).header("Content-Type", type)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
   }
@@ -91,6 +96,60 @@ class PredictionServerTest extends ScalarBackendTest {
       HttpResponse<String> curl = post(s, "application/x-www-form-urlencoded",
           "{\"instances\": [[1.5, 0, 1], [-2, 1, 0]]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       assertEquals(r.body(), curl.body());
+    }
+  }
+
+  /**
+   * ?explain=true: each prediction with its integrated gradients by column, what predict --explain prints for the same
+   * rows (IntegratedGradients over the same steps); bad parameters are a 400 and one line.
+   */
+  @Test
+  void explainAddsEachInstancesAttributions() throws Exception {
+    try (Predictor p = tableModel(null); PredictionServer s = serve(p)) {
+      byte[] body = "{\"instances\": [[1.5, 0, 1], {\"size\": -2, \"color\": \"blue\"}]}".getBytes(
+          java.nio.charset.StandardCharsets.UTF_8);
+      HttpResponse<String> r = post(s, "/predict?explain=true&steps=20", "application/json", body);
+      assertEquals(200, r.statusCode(), r.body());
+      float[] x = {1.5f, 0, 1, -2, 1, 0};
+      List<List<IntegratedGradients.Attribution>> explained = IntegratedGradients.explain(p, x, 20);
+      List<Map<String, Object>> fields = new ArrayList<>();
+      List<Prediction> predictions = p.predict(x);
+      for (int i = 0; i < 2; i++) {
+        Map<String, Object> f = PredictionFields.of(predictions.get(i), 2);
+        f.putAll(PredictionFields.attributions(explained.get(i), p.description().inputColumns()));
+        fields.add(f);
+      }
+      assertEquals(JsonLine.of(Map.of("predictions", fields)) + "\n", r.body());
+      assertTrue(r.body().contains("\"attributions\":{\"size\":"), r.body());
+      assertEquals(post(s, "{\"instances\": [[1.5, 0, 1]]}").body(),
+          post(s, "/predict?explain=false", "application/json", "{\"instances\": [[1.5, 0, 1]]}".getBytes(
+              java.nio.charset.StandardCharsets.UTF_8)).body());
+      assertRefused(post(s, "/predict?explain=yes", "application/json", body), 400,
+          "explain=yes: expected true or false");
+      assertRefused(post(s, "/predict?explain=true&steps=0", "application/json", body), 400,
+          "steps=0: expected a whole number from 1 to 1000");
+      assertRefused(post(s, "/predict?steps=5", "application/json", body), 400, "steps is for explain=true");
+    }
+  }
+
+  /** ?threshold=T: a two-class model's second class where its probability is above T, as Predictor.predict(x, T). */
+  @Test
+  void aThresholdDecidesATwoClassModelsClass() throws Exception {
+    try (Predictor p = tableModel(null); PredictionServer s = serve(p)) {
+      float[] x = {1.5f, 0, 1, -2, 1, 0, 0.5f, 1, 0};
+      String body = "{\"instances\": [[1.5, 0, 1], [-2, 1, 0], [0.5, 1, 0]]}";
+      List<String> answers = new ArrayList<>();
+      for (double t : new double[] {0.05, 0.5, 0.95}) {
+        HttpResponse<String> r = post(s, "/predict?threshold=" + t, "application/json",
+            body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(expected(p.predict(x, t), 2), r.body());
+        answers.add(r.body());
+      }
+      assertEquals(post(s, body).body(), answers.get(1)); // 0.5: the likelier class
+      assertTrue(answers.get(0).split("\"class\":\"yes\"").length > answers.get(2).split("\"class\":\"yes\"")
+          .length, answers.toString());
+      assertRefused(post(s, "/predict?threshold=1", "application/json", body.getBytes(
+          java.nio.charset.StandardCharsets.UTF_8)), 400, "threshold=1: expected a probability in (0, 1)");
     }
   }
 
