@@ -57,7 +57,7 @@ def fit(model, bench, args, x_train, y_train, x_test, y_test, lr=1e-3):
     test = DataLoader(TensorDataset(x_test, y_test), batch_size=1000)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     schedule = warmup_cosine(opt, args.epochs * len(train))
-    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=getattr(args, "label_smoothing", 0.1))
 
     rates = []
     for epoch in range(1, args.epochs + 1):
@@ -65,12 +65,13 @@ def fit(model, bench, args, x_train, y_train, x_test, y_test, lr=1e-3):
         loss_sum, seen = train_epoch(model, train, opt, schedule, loss_fn)
         train_seconds = time.perf_counter() - t0
         model.eval()
-        correct, test_loss = 0, 0.0
+        correct, test_loss, outputs = 0, 0.0, []
         with torch.no_grad():
             for x, y in test:
                 out = model(x)
                 test_loss += loss_fn(out, y).item() * len(y)
                 correct += (out.argmax(1) == y).sum().item()
+                outputs.append(out)
         rates.append(seen / train_seconds)
         print(json.dumps({"bench": bench, "event": "epoch", "backend": "torch", "epoch": epoch,
                           "train_loss": round(loss_sum / seen, 4), "test_loss": round(test_loss / len(y_test), 4),
@@ -78,7 +79,22 @@ def fit(model, bench, args, x_train, y_train, x_test, y_test, lr=1e-3):
                           "wall_seconds": round(time.perf_counter() - t0, 3)}), flush=True)
     print(json.dumps({"bench": bench, "event": "summary", "backend": "torch", "threads": args.threads,
                       "torch": torch.__version__, "epochs": args.epochs,
-                      "samples_per_sec": round(sum(rates) / len(rates))}))
+                      "samples_per_sec": round(sum(rates) / len(rates)),
+                      "test_accuracy": correct / len(y_test), "test_ece": ece(torch.cat(outputs), y_test)}))
+
+
+def ece(logits, labels, bins=15):
+    """Guo et al.'s expected calibration error of the predicted class's softmax probability, bins (b/15, (b+1)/15]."""
+    p = torch.softmax(logits.double(), dim=1)
+    confidence, predicted = p.max(dim=1)
+    right = (predicted == labels).double()
+    index = (torch.ceil(confidence * bins).long() - 1).clamp(0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        inside = index == b
+        if inside.any():
+            total += inside.sum().item() * abs(right[inside].mean().item() - confidence[inside].mean().item())
+    return total / len(labels)
 
 
 def warmup_cosine(opt, total):
@@ -125,7 +141,7 @@ def arguments(extra=None):
 
 
 def main():
-    args = arguments()
+    args = arguments(lambda ap: ap.add_argument("--label-smoothing", type=float, default=0.1))
     data = standardised(args.data)
     model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
                           nn.Dropout(0.2), nn.Linear(256, 10))

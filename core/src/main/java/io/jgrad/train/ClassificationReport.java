@@ -7,8 +7,10 @@ import io.jgrad.data.Batch;
 import io.jgrad.data.DataLoader;
 import io.jgrad.loss.Loss;
 import io.jgrad.nn.Module;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -79,11 +81,8 @@ public final class ClassificationReport {
     if (classes() != 2) {
       throw new IllegalArgumentException("a threshold decides between two classes; the model has " + classes());
     }
-    if (!(threshold > 0 && threshold < 1)) {
-      throw new IllegalArgumentException("a threshold is a probability in (0, 1), got " + threshold);
-    }
     int n = (int) examples;
-    Tally tally = new Tally(2, n, threshold);
+    Tally tally = new Tally(2, n, MultiLabelReport.requireThreshold(threshold));
     tally.add(Arrays.copyOf(outputs, 2 * n), Arrays.copyOf(labels, n));
     return tally.report(loss);
   }
@@ -255,6 +254,72 @@ public final class ClassificationReport {
     }
     return r.length == 2 ? figure.applyAsDouble(r[1]) : ScoreRanking.macro(Arrays.stream(r).mapToDouble(figure)
         .toArray());
+  }
+
+  /** The bins of Guo et al.'s expected calibration error (2017), and torchmetrics' default. */
+  public static final int CALIBRATION_BINS = 15;
+
+  /**
+   * One bin of a reliability diagram: the examples whose confidence (the probability of the class predicted, the
+   * likelier) lies in (lower, upper], their mean confidence and the fraction of them predicted right.
+   */
+  public record CalibrationBin(double lower, double upper, long examples, double confidence, double accuracy) {}
+
+  /**
+   * The reliability diagram's {@code bins} equal-width bins over (0, 1] (Guo, Pleiss, Sun and Weinberger, 2017): a
+   * calibrated model is right as often as it is confident in every bin. Empty where an output is not finite.
+   */
+  public List<CalibrationBin> calibrationBins(int bins) {
+    if (bins < 1) {
+      throw new IllegalArgumentException("a reliability diagram needs at least 1 bin, got " + bins);
+    }
+    int classes = classes();
+    long[] count = new long[bins];
+    long[] right = new long[bins];
+    double[] confidence = new double[bins];
+    for (int i = 0; i < examples; i++) {
+      int row = i * classes;
+      int predicted = 0;
+      for (int c = 0; c < classes; c++) {
+        if (!Float.isFinite(outputs[row + c])) {
+          return List.of();
+        }
+        predicted = outputs[row + c] > outputs[row + predicted] ? c : predicted;
+      }
+      double sum = 0; // of exp(z − max): the top probability is its inverse
+      for (int c = 0; c < classes; c++) {
+        sum += Math.exp((double) outputs[row + c] - outputs[row + predicted]);
+      }
+      double p = 1 / sum;
+      int b = Math.min(bins - 1, Math.max(0, (int) Math.ceil(p * bins) - 1)); // (b/bins, (b+1)/bins]
+      count[b]++;
+      right[b] += predicted == labels[i] ? 1 : 0;
+      confidence[b] += p;
+    }
+    List<CalibrationBin> out = new ArrayList<>(bins);
+    for (int b = 0; b < bins; b++) {
+      out.add(new CalibrationBin((double) b / bins, (double) (b + 1) / bins, count[b],
+          count[b] == 0 ? Double.NaN : confidence[b] / count[b], count[b] == 0 ? Double.NaN
+              : (double) right[b] / count[b]));
+    }
+    return out;
+  }
+
+  /**
+   * The expected calibration error: Σ |B|/N · |accuracy(B) − confidence(B)| over the {@code bins} bins, how far the
+   * predicted class's probability is from how often it is right (0 for a calibrated model); NaN where an output is not
+   * finite.
+   */
+  public double calibrationError(int bins) {
+    List<CalibrationBin> diagram = calibrationBins(bins);
+    if (diagram.isEmpty()) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (CalibrationBin b : diagram) {
+      sum += b.examples() == 0 ? 0 : b.examples() * Math.abs(b.accuracy() - b.confidence());
+    }
+    return sum / examples;
   }
 
   private synchronized ScoreRanking[] rankings() {

@@ -55,9 +55,7 @@ public final class MultiLabelReport {
    * at the cost of precision. The loss and rankings do not depend on it.
    */
   public static MultiLabelReport ofLogits(float[] logits, float[] targets, int labels, double threshold) {
-    if (!(threshold > 0 && threshold < 1)) {
-      throw new IllegalArgumentException("a threshold is a probability in (0, 1), got " + threshold);
-    }
+    requireThreshold(threshold);
     if (logits.length != targets.length || labels < 1 || targets.length % labels != 0) {
       throw new IllegalArgumentException(logits.length + " logits and " + targets.length + " targets are not N × "
           + labels);
@@ -102,6 +100,18 @@ public final class MultiLabelReport {
 
   /** The probability above which a label is present by default: 0.5, as scikit-learn and PyTorch users decide. */
   public static final double THRESHOLD = 0.5;
+
+  /**
+   * {@code threshold}, if it is a probability strictly between 0 and 1 (at 0 or 1 every decision would be the same).
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static double requireThreshold(double threshold) {
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("a threshold is a probability in (0, 1), got " + threshold);
+    }
+    return threshold;
+  }
 
   /** Whether a label of this probability is predicted present by default: above 0.5. */
   public static boolean present(float probability) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ClassificationReportTest {
@@ -150,6 +151,34 @@ class ClassificationReportTest {
     assertEquals(likelier.rocAuc(), high.rocAuc());
     assertThrows(IllegalArgumentException.class, () -> sample().atThreshold(0.5)); // three classes
     assertThrows(IllegalArgumentException.class, () -> likelier.atThreshold(1));
+  }
+
+  /**
+   * Four two-class examples: confident (0.9) and right, confident (0.9) and wrong, 0.75 and right, a tie (0.5, the
+   * first class) and wrong. Five bins: (0.8, 1] holds two at 0.9 with accuracy 0.5, (0.6, 0.8] one at 0.75 right, (0.4,
+   * 0.6] one at 0.5 wrong; the error is (2·0.4 + 0.25 + 0.5) / 4.
+   */
+  @Test
+  void theCalibrationErrorOfAWorkedExample() {
+    float nine = (float) Math.log(9);
+    float three = (float) Math.log(3);
+    float[] outputs = {0, nine, 0, nine, three, 0, 0, 0};
+    ClassificationReport r = ClassificationReport.of(outputs, new int[] {1, 0, 0, 1}, 2, 0);
+    List<ClassificationReport.CalibrationBin> bins = r.calibrationBins(5);
+    assertEquals(5, bins.size());
+    assertEquals(0, bins.get(0).examples());
+    assertTrue(Double.isNaN(bins.get(0).accuracy()));
+    assertEquals(1, bins.get(2).examples());
+    assertEquals(0.5, bins.get(2).confidence(), 1e-15);
+    assertEquals(0, bins.get(2).accuracy());
+    assertEquals(0.75, bins.get(3).confidence(), 1e-7);
+    assertEquals(2, bins.get(4).examples());
+    assertEquals(0.9, bins.get(4).confidence(), 1e-7);
+    assertEquals(0.5, bins.get(4).accuracy());
+    assertEquals((2 * 0.4 + 0.25 + 0.5) / 4, r.calibrationError(5), 1e-7);
+    assertTrue(Double.isNaN(ClassificationReport.of(new float[] {Float.NaN, 0}, new int[] {0}, 2, 0)
+        .calibrationError(15)));
+    assertThrows(IllegalArgumentException.class, () -> r.calibrationBins(0));
   }
 
   @Test

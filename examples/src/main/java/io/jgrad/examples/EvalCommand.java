@@ -40,7 +40,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Evaluate a model file: accuracy, top-k, confusion matrix, per-class precision/recall/F1, ROC AUC.",
-    footer = {"roc_auc and average_precision rank the examples by a class's probability over every threshold, as "
+    footer = {"ece is the expected calibration error (Guo et al., 2017; 15 bins): how far the predicted class's "
+        + "probability is, on average, from how often the model is right at that probability (0 for a calibrated "
+        + "model).",
+        "roc_auc and average_precision rank the examples by a class's probability over every threshold, as "
         + "scikit-learn's roc_auc_score and average_precision_score: of a two-class model, the second class's "
         + "(roc_auc_score(y, p[:, 1])); of more, each class's against the rest, averaged (multi_class=\"ovr\"); a "
         + "multi-label model's, each label's and their mean.","The loss is plain cross-entropy: for a model trained with label smoothing (train's default) it differs "
@@ -94,6 +97,11 @@ final class EvalCommand implements Callable<Integer> {
       + "this PNG")
   Path plot;
 
+  @Option(names = "--calibration-plot", paramLabel = "FILE.png", description = "draw the reliability diagram to this "
+      + "PNG: in 15 bins of confidence (the predicted class's probability), how often the model is right against how "
+      + "confident it is (a classifier of exclusive classes)")
+  Path calibrationPlot;
+
   @Option(names = "--repeats", description = "--importance: shuffles a column (default: 5, scikit-learn's)")
   Integer repeats;
 
@@ -115,9 +123,9 @@ final class EvalCommand implements Callable<Integer> {
     }
     Datasets source = Datasets.named(name);
     checkImportanceOptions(source, name);
-    checkPlot(model);
-    if (threshold != null && !(threshold > 0 && threshold < 1)) {
-      throw new IllegalArgumentException("--threshold must be a probability in (0, 1), got " + threshold);
+    checkPlots(model);
+    if (threshold != null) {
+      OptionChecks.probability("--threshold", threshold);
     }
     if (labelColumn != null && source.images()) {
       throw new IllegalArgumentException("--label-column is for a model of a CSV table; the " + name + " files say their "
@@ -131,8 +139,9 @@ final class EvalCommand implements Callable<Integer> {
       if (topK != null) {
         throw new IllegalArgumentException(topKRefused(description, model));
       }
-      if (plot != null || threshold != null) {
+      if (plot != null || calibrationPlot != null || threshold != null) {
         throw new IllegalArgumentException((plot != null ? "--plot draws a classifier's ROC curves; "
+            : calibrationPlot != null ? "--calibration-plot draws a classifier's reliability; "
             : "--threshold decides classes; ") + model + " fits values (a regression model)");
       }
       return regression(model, description, name);
@@ -144,6 +153,10 @@ final class EvalCommand implements Callable<Integer> {
       }
       if (topK != null) {
         throw new IllegalArgumentException(topKRefused(description, model));
+      }
+      if (calibrationPlot != null) {
+        throw new IllegalArgumentException("--calibration-plot draws a classifier of exclusive classes; " + model
+            + " tells each label on its own (a multi-label model)");
       }
       return multiLabel(model, description, name);
     }
@@ -212,6 +225,16 @@ final class EvalCommand implements Callable<Integer> {
       s.put("macro_f1", report.macroF1());
       s.put("roc_auc", report.rocAuc());
       s.put("average_precision", report.averagePrecision());
+      s.put("ece", report.calibrationError(ClassificationReport.CALIBRATION_BINS));
+      if (calibrationPlot != null) {
+        try {
+          CurvePlot.reliabilityDiagram(report.calibrationBins(ClassificationReport.CALIBRATION_BINS),
+              report.calibrationError(ClassificationReport.CALIBRATION_BINS), "Reliability of " + model.getFileName()
+              + " on " + name, calibrationPlot);
+        } catch (IOException e) {
+          throw new UncheckedIOException("--calibration-plot " + calibrationPlot + ": " + IoErrors.why(e), e);
+        }
+      }
       if (plot != null) {
         // Of two classes, the second's curve alone: the first's is the same ranking turned over.
         int first = classes.size() == 2 ? 1 : 0;
@@ -226,19 +249,22 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Refuses a --plot path that cannot be written, or that would overwrite the model or the data evaluated. */
-  private void checkPlot(Path model) {
-    if (plot == null) {
-      return;
-    }
-    new OutputPaths().addPng("--plot", plot);
-    Path chart = plot.toAbsolutePath().normalize();
-    if (chart.equals(model.toAbsolutePath().normalize())) {
-      throw new IllegalArgumentException("--plot " + plot + " would overwrite the model " + model);
-    }
-    if (data != null && chart.startsWith(data.toAbsolutePath().normalize())) {
-      throw new IllegalArgumentException("--plot " + plot + " would overwrite the data evaluated (" + data + "): write "
-          + "the chart elsewhere");
+  /** Refuses a chart's path that cannot be written, or that would overwrite the model or the data evaluated. */
+  private void checkPlots(Path model) {
+    new OutputPaths().addPng("--plot", plot).addPng("--calibration-plot", calibrationPlot);
+    for (String option : List.of("--plot", "--calibration-plot")) {
+      Path given = option.equals("--plot") ? plot : calibrationPlot;
+      if (given == null) {
+        continue;
+      }
+      Path chart = given.toAbsolutePath().normalize();
+      if (chart.equals(model.toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException(option + " " + given + " would overwrite the model " + model);
+      }
+      if (data != null && chart.startsWith(data.toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException(option + " " + given + " would overwrite the data evaluated (" + data
+            + "): write the chart elsewhere");
+      }
     }
   }
 

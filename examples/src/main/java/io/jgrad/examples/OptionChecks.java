@@ -42,4 +42,12 @@ public final class OptionChecks {
     }
     return value;
   }
+
+  /** A probability strictly between 0 and 1 (a decision threshold). */
+  public static double probability(String option, double value) {
+    if (!(value > 0 && value < 1)) {
+      throw new IllegalArgumentException(option + " must be a probability in (0, 1), got " + value);
+    }
+    return value;
+  }
 }

@@ -86,8 +86,8 @@ final class PredictCommand implements Callable<Integer> {
       }
       OptionChecks.atLeast("--explain-steps", explainSteps, 1);
     }
-    if (threshold != null && !(threshold > 0 && threshold < 1)) {
-      throw new IllegalArgumentException("--threshold must be a probability in (0, 1), got " + threshold);
+    if (threshold != null) {
+      OptionChecks.probability("--threshold", threshold);
     }
     boolean csv = format == Format.CSV;
     if (csv && spec.commandLine().getParseResult().hasMatchedOption("--top-k")) {

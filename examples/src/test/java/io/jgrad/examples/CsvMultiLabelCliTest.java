@@ -162,6 +162,9 @@ class CsvMultiLabelCliTest {
       presentLow += labelsOf(predictLow.lines().get(i)).size();
     }
     assertTrue(presentLow > present, presentLow + " labels at 0.1 against " + present);
+    assertEquals("jgrad eval: --calibration-plot draws a classifier of exclusive classes; " + model + " tells each "
+        + "label on its own (a multi-label model)", CliRun.run("eval", "--model", model.toString(), "--data",
+        other.toString(), "--calibration-plot", dir.resolve("r.png").toString()).errorLine());
     // Each input column decides a label, so shuffling any of them costs subset accuracy.
     CliRun importance = CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--importance",
         "--repeats", "2", "--threads", "1", "--backend", "cpu");

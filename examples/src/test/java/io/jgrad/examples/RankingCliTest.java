@@ -103,6 +103,21 @@ class RankingCliTest {
       assertTrue(ap > 0.6 && ap <= 1, line.toString());
     }
     Map<String, String> s = eval.summary();
+    // The calibration error of the same probabilities: 15 bins of the likelier class's, (b/15, (b+1)/15].
+    long[] count = new long[15];
+    double[] gap = new double[15];
+    for (int i = 0; i < truth.size(); i++) {
+      int predicted = probabilities[1][i] > probabilities[0][i] ? 1 : 0;
+      double confidence = probabilities[predicted][i];
+      int b = Math.min(14, (int) Math.ceil(confidence * 15) - 1);
+      count[b]++;
+      gap[b] += (truth.get(i).equals(names[predicted]) ? 1 : 0) - confidence;
+    }
+    double ece = 0;
+    for (int b = 0; b < 15; b++) {
+      ece += Math.abs(gap[b]) / truth.size();
+    }
+    assertEquals(ece, Double.parseDouble(s.get("ece")), 1e-6, s.toString());
     Map<String, String> yes = CliRun.fields(eval.lines().get(1));
     assertEquals(yes.get("roc_auc"), s.get("roc_auc"));
     assertEquals(yes.get("average_precision"), s.get("average_precision"));
@@ -130,7 +145,10 @@ class RankingCliTest {
     assertEquals((wins + ties / 2.0) / pairs, area, (ties / 2.0) / pairs + 1e-12);
   }
 
-  /** eval --plot draws the curves as a PNG; a name that is not .png, and a regression model, are one line each. */
+  /**
+   * eval --plot draws the curves as a PNG, --calibration-plot the reliability diagram; a name that is not .png and one
+   * inside the data evaluated are one line each.
+   */
   @Test
   void evalPlotsTheRocCurve() throws IOException {
     Path png = dir.resolve("roc.png");
@@ -140,6 +158,10 @@ class RankingCliTest {
     BufferedImage image = ImageIO.read(png.toFile());
     assertEquals(800, image.getWidth());
     assertEquals(600, image.getHeight());
+    Path reliability = dir.resolve("reliability.png");
+    assertEquals(0, CliRun.run("eval", "--model", model.toString(), "--data", table.toString(), "--calibration-plot",
+        reliability.toString(), "--threads", "1", "--backend", "cpu").code());
+    assertEquals(600, ImageIO.read(reliability.toFile()).getHeight());
     assertEquals("jgrad eval: --plot " + dir.resolve("roc.svg") + ": unsupported image format; charts are written as "
         + "PNG, so the name must end in .png", CliRun.run("eval", "--model", model.toString(), "--data",
         table.toString(), "--plot", dir.resolve("roc.svg").toString()).errorLine());

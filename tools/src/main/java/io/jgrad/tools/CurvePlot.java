@@ -1,6 +1,7 @@
 package io.jgrad.tools;
 
 import io.jgrad.io.AtomicFiles;
+import io.jgrad.train.ClassificationReport;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.ScoreRanking;
 import java.awt.Color;
@@ -19,7 +20,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * PNG charts: training curves per epoch ({@code train --plot}; {@link CurvePlotListener} redraws them as training
  * goes), a learning-rate range test ({@code train --find-lr --plot}), a classifier's ROC curves ({@code eval --plot})
- * and a fitted curve ({@code regression --plot}).
+ * and reliability diagram ({@code eval --calibration-plot}), and a fitted curve ({@code regression --plot}).
  */
 public final class CurvePlot {
   private CurvePlot() {}
@@ -95,6 +96,30 @@ public final class CurvePlot {
     chance.setMarker(SeriesMarkers.NONE);
     chance.setLineStyle(SeriesLines.DASH_DASH);
     chance.setLineColor(Color.GRAY);
+    save(chart, png);
+  }
+
+  /**
+   * A reliability diagram ({@code eval --calibration-plot}): each bin's accuracy against its mean confidence, beside
+   * the diagonal a calibrated model follows, as scikit-learn's {@code CalibrationDisplay} draws one; the expected
+   * calibration error in the legend. Empty bins are left out.
+   */
+  public static void reliabilityDiagram(List<ClassificationReport.CalibrationBin> bins, double error, String title,
+      Path png) throws IOException {
+    XYChart chart = new XYChartBuilder().width(800).height(600).title(title).xAxisTitle("confidence (the predicted "
+        + "class's probability)").yAxisTitle("accuracy").build();
+    chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    List<ClassificationReport.CalibrationBin> filled = bins.stream().filter(b -> b.examples() > 0).toList();
+    if (!filled.isEmpty()) {
+      chart.addSeries(String.format(Locale.ROOT, "model (ECE %.4f)", error),
+          filled.stream().mapToDouble(ClassificationReport.CalibrationBin::confidence).toArray(),
+          filled.stream().mapToDouble(ClassificationReport.CalibrationBin::accuracy).toArray());
+    }
+    XYSeries diagonal = chart.addSeries("perfectly calibrated", new double[] {0, 1}, new double[] {0, 1});
+    diagonal.setMarker(SeriesMarkers.NONE);
+    diagonal.setLineStyle(SeriesLines.DASH_DASH);
+    diagonal.setLineColor(Color.GRAY);
     save(chart, png);
   }
 

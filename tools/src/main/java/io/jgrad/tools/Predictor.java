@@ -100,10 +100,7 @@ public final class Predictor implements AutoCloseable {
           ? "a threshold here decides between two classes (a multi-label model's is Predictor.evaluateMultiLabel's)"
           : "a threshold decides between two classes; the model has " + classes);
     }
-    if (!(threshold > 0 && threshold < 1)) {
-      throw new IllegalArgumentException("a threshold is a probability in (0, 1), got " + threshold);
-    }
-    return predictions(raw, threshold);
+    return predictions(raw, MultiLabelReport.requireThreshold(threshold));
   }
 
   /** Of a two-class model with a {@code threshold}, the second class where its probability is above it. */
