@@ -256,6 +256,31 @@ public final class ClassificationReport {
         .toArray());
   }
 
+  /**
+   * The temperature that calibrates these outputs: the one minimising their negative log-likelihood ({@link
+   * TemperatureScaling#fit}), to be fitted on held-out examples, not on those a model is judged by.
+   */
+  public double fittedTemperature() {
+    int n = (int) examples;
+    return TemperatureScaling.fit(Arrays.copyOf(outputs, n * classes()), Arrays.copyOf(labels, n), classes());
+  }
+
+  /**
+   * The report of the same examples with every output divided by {@code temperature}: the same predictions, other
+   * probabilities; the loss is the plain cross-entropy of the tempered outputs ({@link TemperatureScaling#nll}).
+   */
+  public ClassificationReport tempered(double temperature) {
+    int n = (int) examples;
+    int classes = classes();
+    float[] scaled = new float[n * classes];
+    for (int i = 0; i < scaled.length; i++) {
+      scaled[i] = (float) (outputs[i] / temperature);
+    }
+    int[] y = Arrays.copyOf(labels, n);
+    return of(scaled, y, classes, TemperatureScaling.nll(Arrays.copyOf(outputs, n * classes), y, classes,
+        temperature));
+  }
+
   /** The bins of Guo et al.'s expected calibration error (2017), and torchmetrics' default. */
   public static final int CALIBRATION_BINS = 15;
 

@@ -213,6 +213,9 @@ final class EvalCommand implements Callable<Integer> {
       if (trained != null) {
         s.put("trained_precision", trained);
       }
+      if (description.temperature() != 1) {
+        s.put("temperature", description.temperature()); // train --calibrate's: the probabilities are tempered
+      }
       s.put("examples", report.examples());
       if (threshold != null) {
         s.put("threshold", threshold);

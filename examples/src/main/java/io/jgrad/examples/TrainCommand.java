@@ -284,6 +284,13 @@ final class TrainCommand implements Callable<Integer> {
       description = "write --save every N epochs and after the last; {epoch} in its name keeps one file per save")
   int saveEvery;
 
+  @Option(names = "--calibrate", paramLabel = "FILE", description = "after training, fit a temperature to the "
+      + "validation part (Guo et al.'s temperature scaling: the logits divided by T before the softmax, T minimising "
+      + "the validation examples' cross-entropy) and write the calibrated model to FILE, for eval, predict, serve and "
+      + "export; the predictions stay the same, the probabilities move towards how often they are right (needs "
+      + "--val-split; a classifier)")
+  Path calibrate;
+
   @Option(names = "--save-best", description = "write a checkpoint here after each epoch with the lowest validation "
       + "loss so far (needs --val-split)")
   Path saveBest;
@@ -585,18 +592,43 @@ final class TrainCommand implements Callable<Integer> {
                 quantile()) : List.of(), split.classNames(), "test_"));
       } else if (multiLabel) {
         restored.putAll(MultiLabelFigures.of(MultiLabelReport.of(model, test), split.classNames(), "test_"));
-      } else if (!ds.known()) {
+      }
+      if (!regression && !multiLabel && !ds.known()) {
         // A data set of the user's own, where two classes are common: how the model ranks them, not only its accuracy.
         ClassificationReport report = ClassificationReport.of(model, new CrossEntropyLoss(Reduction.MEAN, 0), test);
         restored.put("test_macro_f1", report.macroF1());
         restored.put("test_roc_auc", report.rocAuc());
         restored.put("test_average_precision", report.averagePrecision());
       }
+      if (calibrate != null) {
+        restored.putAll(calibrated(description, stack, validation, test));
+      }
       Map<String, Object> summary = summary(summaryContext, history, trainer.completedEpochs(), start, restored,
           !regression && !multiLabel);
       model.close();
       return summary;
     }
+  }
+
+  /**
+   * {@code --calibrate}: the temperature fitted to the validation part's outputs, the model written with it, and the
+   * test part's cross-entropy and calibration error without and with it (the predictions are the same).
+   */
+  private Map<String, Object> calibrated(ModelFile description, Module model, DataLoader validation, DataLoader test)
+      throws IOException {
+    Loss plain = new CrossEntropyLoss(Reduction.MEAN, 0);
+    double t = ClassificationReport.of(model, plain, validation).fittedTemperature();
+    description.withTemperature(t).save(calibrate, model);
+    ClassificationReport before = ClassificationReport.of(model, plain, test);
+    ClassificationReport after = before.tempered(t);
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("temperature", t);
+    f.put("calibrated_model", calibrate.toString());
+    f.put("test_nll_uncalibrated", before.loss());
+    f.put("test_nll_calibrated", after.loss());
+    f.put("test_ece_uncalibrated", before.calibrationError(ClassificationReport.CALIBRATION_BINS));
+    f.put("test_ece_calibrated", after.calibrationError(ClassificationReport.CALIBRATION_BINS));
+    return f;
   }
 
   /**
@@ -673,6 +705,13 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(earlyStop < 0 ? "--early-stop must be >= 0, got " + earlyStop
           : "--save-every must be >= 1, got " + saveEvery);
     }
+    if (calibrate != null && (task == Task.REGRESSION || task == Task.MULTILABEL)) {
+      throw new IllegalArgumentException("--calibrate fits a classifier's softmax temperature; --task "
+          + CliEnums.label(task) + " has none");
+    }
+    if (valSplit == 0 && calibrate != null) {
+      throw new IllegalArgumentException("--calibrate fits the temperature to held-out examples: give --val-split");
+    }
     if (valSplit == 0 && (earlyStop > 0 || saveBest != null)) {
       throw new IllegalArgumentException((earlyStop > 0 ? "--early-stop" : "--save-best") + " needs --val-split "
           + "(a fraction of the training set to watch; the test set never picks a model)");
@@ -696,7 +735,8 @@ final class TrainCommand implements Callable<Integer> {
           : "--quantile") + " is for --task regression (a classifier trains on cross-entropy)");
     }
     if (findLr) {
-      String kept = save != null ? "--save" : saveBest != null ? "--save-best" : resume != null ? "--resume"
+      String kept = save != null ? "--save" : saveBest != null ? "--save-best" : calibrate != null ? "--calibrate"
+          : resume != null ? "--resume"
           : folds != null ? "--cv" : metrics != null ? "--metrics" : tensorboard != null ? "--tensorboard"
           : earlyStop > 0 ? "--early-stop" : null;
       if (kept != null) {
@@ -707,7 +747,8 @@ final class TrainCommand implements Callable<Integer> {
     if (folds != null) {
       OptionChecks.atLeast("--cv", folds, 2);
       String oneRun = testData != null ? "--test-data" : testSplit != null ? "--test-split" : save != null ? "--save"
-          : saveBest != null ? "--save-best" : resume != null ? "--resume" : metrics != null ? "--metrics"
+          : saveBest != null ? "--save-best" : calibrate != null ? "--calibrate" : resume != null ? "--resume"
+          : metrics != null ? "--metrics"
           : plot != null ? "--plot" : tensorboard != null ? "--tensorboard" : null;
       if (oneRun != null) {
         throw new IllegalArgumentException(oneRun + " is for one run; --cv " + folds + " trains " + folds + " models, "
@@ -878,7 +919,8 @@ final class TrainCommand implements Callable<Integer> {
    * this run does not resume from is another run's checkpoint, kept unless --overwrite says otherwise.
    */
   private void checkOutputs() {
-    new OutputPaths().add("--save", save).add("--save-best", saveBest).add("--metrics", metrics)
+    new OutputPaths().add("--save", save).add("--save-best", saveBest).add("--calibrate", calibrate)
+        .add("--metrics", metrics)
         .addPng("--plot", plot).addFolder("--tensorboard", tensorboard);
     keepOtherRuns("--save", save);
     keepOtherRuns("--save-best", saveBest);

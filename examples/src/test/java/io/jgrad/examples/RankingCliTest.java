@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.data.CsvLine;
+import io.jgrad.train.TemperatureScaling;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -220,5 +221,46 @@ class RankingCliTest {
         + confusion[1][1] + "]]"), matrix + " against predict's " + java.util.Arrays.deepToString(confusion));
     assertEquals("jgrad eval: --threshold must be a probability in (0, 1), got 1.5", CliRun.run(base, "--threshold",
         "1.5").errorLine());
+  }
+
+  /**
+   * --calibrate: a temperature fitted to the validation part, the calibrated model written beside the run's checkpoint
+   * of the same weights; both predict the same classes, the calibrated one with probabilities σ(d / T) where the other
+   * gives σ(d), and eval reports its temperature. Without --val-split, or for a regression, one line each.
+   */
+  @Test
+  void calibrateWritesTheModelWithItsTemperature() throws IOException {
+    Path raw = dir.resolve("raw.safetensors");
+    Path calibrated = dir.resolve("calibrated.safetensors");
+    CliRun r = CliRun.run(new String[] {"train", "--dataset", "csv", "--data", table.toString(), "--label-column",
+        "churn", "--val-split", "0.2", "--save", raw.toString(), "--calibrate", calibrated.toString()}, RUN);
+    assertEquals(0, r.code(), r.err());
+    Map<String, String> s = r.summary();
+    double t = Double.parseDouble(s.get("temperature"));
+    assertTrue(t > TemperatureScaling.MIN && t < TemperatureScaling.MAX, s.toString());
+    assertTrue(Double.parseDouble(s.get("test_nll_calibrated")) > 0, s.toString());
+    assertEquals(calibrated.toString(), s.get("calibrated_model"));
+    Path rows = Files.writeString(dir.resolve("calibrate.csv"), rows(20, 4));
+    CliRun before = CliRun.run("predict", "--model", raw.toString(), rows.toString(), "--format", "csv", "--backend",
+        "cpu");
+    CliRun after = CliRun.run("predict", "--model", calibrated.toString(), rows.toString(), "--format", "csv",
+        "--backend", "cpu");
+    CsvLine cells = new CsvLine();
+    for (int i = 1; i <= 20; i++) {
+      assertTrue(cells.split(before.lines().get(i)));
+      String label = cells.texts().get(1);
+      double d = Math.log(cells.value(5) / cells.value(4)); // the logits' difference
+      assertTrue(cells.split(after.lines().get(i)));
+      assertEquals(label, cells.texts().get(1), "row " + i);
+      assertEquals(1 / (1 + Math.exp(-d / t)), cells.value(5), 2e-5, "row " + i);
+    }
+    CliRun eval = CliRun.run("eval", "--model", calibrated.toString(), "--data", rows.toString(), "--backend", "cpu");
+    assertEquals(Double.toString(t), eval.summary().get("temperature"));
+    assertEquals("jgrad train: --calibrate fits the temperature to held-out examples: give --val-split",
+        CliRun.run(new String[] {"train", "--dataset", "csv", "--data", table.toString(), "--calibrate",
+            calibrated.toString()}, RUN).errorLine());
+    assertEquals("jgrad train: --calibrate fits a classifier's softmax temperature; --task regression has none",
+        CliRun.run(new String[] {"train", "--dataset", "csv", "--data", table.toString(), "--label-column", "x0",
+            "--task", "regression", "--val-split", "0.2", "--calibrate", calibrated.toString()}, RUN).errorLine());
   }
 }

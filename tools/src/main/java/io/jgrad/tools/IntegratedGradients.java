@@ -188,9 +188,10 @@ public final class IntegratedGradients {
       return new Head(description, scale);
     }
 
-    /** The model's outputs as probabilities (softmax or sigmoid), or standardised targets. */
+    /** The model's outputs as probabilities (softmax, of a calibrated model's tempered logits, or sigmoid). */
     Tensor apply(Tensor logits) {
-      return description.isRegression() ? logits : description.isMultiLabel() ? logits.sigmoid() : logits.softmax(1);
+      return description.isRegression() ? logits : description.isMultiLabel() ? logits.sigmoid()
+          : (description.temperature() == 1 ? logits : logits.div(description.temperature())).softmax(1);
     }
 
     /** The outputs explained of row {@code r}: the likeliest class (ties to the first), or every output. */

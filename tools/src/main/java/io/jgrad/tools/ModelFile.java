@@ -48,10 +48,12 @@ import java.util.Map;
  *     io.jgrad.data.Imputer#fill}); empty where the model was trained without imputation (missing values refused)
  * @param multiLabel whether each output is one label's logit, any number of labels present at once ({@code
  *     classNames} the labels), rather than a class's score among exclusive classes
+ * @param temperature what a classifier's logits are divided by before the softmax ({@link
+ *     io.jgrad.train.TemperatureScaling}, {@code train --calibrate}); 1 for a model not calibrated
  */
 public record ModelFile(Architecture architecture, double[] mean, double[] std, List<String> classNames,
     String dataset, List<String> featureNames, Standardizer targetScale, Map<String, List<String>> categories,
-    float[] fill, boolean multiLabel) {
+    float[] fill, boolean multiLabel, double temperature) {
   static final String MEAN = "jgrad.input.mean";
   static final String STD = "jgrad.input.std";
   static final String CLASSES = "jgrad.classes";
@@ -62,6 +64,7 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
   static final String TARGET_MEAN = "jgrad.target.mean";
   static final String TARGET_STD = "jgrad.target.std";
   static final String TASK = "jgrad.task";
+  static final String TEMPERATURE = "jgrad.temperature";
   /** {@value #TASK}'s value for a multi-label model; a classifier or a regression model records none. */
   static final String MULTI_LABEL = "multilabel";
   private static final JsonFactory JSON = new JsonFactory();
@@ -93,6 +96,13 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     if (multiLabel && targetScale != null) {
       throw new IllegalArgumentException("a multi-label model has no target standardisation");
     }
+    if (!(temperature > 0 && Double.isFinite(temperature))) {
+      throw new IllegalArgumentException("a temperature must be finite and > 0, got " + temperature);
+    }
+    if (temperature != 1 && (multiLabel || targetScale != null)) {
+      throw new IllegalArgumentException("a temperature scales a classifier's softmax, not a "
+          + (multiLabel ? "multi-label" : "regression") + " model's outputs");
+    }
     if (targetScale != null && targetScale.channels() != architecture.classes()) {
       throw new IllegalArgumentException(targetScale.channels() + " target statistics for " + architecture.classes()
           + " outputs");
@@ -105,25 +115,25 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     List<String> names = classNames != null ? classNames
         : java.util.stream.IntStream.range(0, architecture.classes()).mapToObj(Integer::toString).toList();
     return new ModelFile(architecture, standardizer.mean(), standardizer.std(), names, dataset, List.of(), null,
-        Map.of(), new float[0], false);
+        Map.of(), new float[0], false, 1);
   }
 
   /** This description for a model of a table whose feature columns are {@code names}, in the input's order. */
   public ModelFile withFeatureNames(List<String> names) {
     return new ModelFile(architecture, mean, std, classNames, dataset, names, targetScale, categories, fill,
-        multiLabel);
+        multiLabel, temperature);
   }
 
   /** This description for a model of a table whose columns of text are one-hot encoded with these categories. */
   public ModelFile withCategories(Map<String, List<String>> columns) {
     return new ModelFile(architecture, mean, std, classNames, dataset, featureNames, targetScale, columns, fill,
-        multiLabel);
+        multiLabel, temperature);
   }
 
   /** This description for a model of a table whose missing values are filled with {@code imputer}'s values. */
   public ModelFile withImputer(Imputer imputer) {
     return new ModelFile(architecture, mean, std, classNames, dataset, featureNames, targetScale, categories,
-        imputer.fill(), multiLabel);
+        imputer.fill(), multiLabel, temperature);
   }
 
   /**
@@ -132,12 +142,19 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
    */
   public ModelFile regression(Standardizer scale, List<String> targetNames) {
     return new ModelFile(architecture, mean, std, targetNames, dataset, featureNames, scale, categories, fill,
-        false);
+        false, 1);
   }
 
   /** This description for a multi-label model whose outputs are the logits of the labels {@code labelNames}. */
   public ModelFile multiLabel(List<String> labelNames) {
-    return new ModelFile(architecture, mean, std, labelNames, dataset, featureNames, null, categories, fill, true);
+    return new ModelFile(architecture, mean, std, labelNames, dataset, featureNames, null, categories, fill, true,
+        1);
+  }
+
+  /** This classifier's description with its logits divided by {@code t} before the softmax (a fitted temperature). */
+  public ModelFile withTemperature(double t) {
+    return new ModelFile(architecture, mean, std, classNames, dataset, featureNames, targetScale, categories, fill,
+        multiLabel, t);
   }
 
   /**
@@ -212,6 +229,9 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
     if (multiLabel) {
       m.put(TASK, MULTI_LABEL);
     }
+    if (temperature != 1) {
+      m.put(TEMPERATURE, Double.toString(temperature));
+    }
     return m;
   }
 
@@ -227,7 +247,8 @@ public record ModelFile(Architecture architecture, double[] mean, double[] std, 
               parseDoubles(metadata.get(TARGET_MEAN)), parseDoubles(required(metadata, TARGET_STD, source))),
           metadata.containsKey(CATEGORIES) ? parseJsonObject(metadata.get(CATEGORIES)) : Map.of(),
           metadata.containsKey(FILL) ? floats(parseDoubles(metadata.get(FILL))) : new float[0],
-          isMultiLabelTask(metadata.get(TASK)));
+          isMultiLabelTask(metadata.get(TASK)),
+          metadata.containsKey(TEMPERATURE) ? Double.parseDouble(metadata.get(TEMPERATURE)) : 1);
     } catch (IllegalArgumentException | IOException e) {
       throw new InvalidFileException(source, "bad model description: " + e.getMessage(), e);
     }

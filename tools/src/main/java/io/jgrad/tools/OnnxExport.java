@@ -103,7 +103,10 @@ public final class OnnxExport {
       outputs.add("probabilities");
     } else {
       graph.node("Identity", List.of(x), "logits");
-      graph.node("Softmax", List.of("logits"), "probabilities", Attribute.integer("axis", 1));
+      // A calibrated model's probabilities are those of its logits divided by its temperature, as predict's.
+      String scores = description.temperature() == 1 ? "logits" : graph.node("Div", List.of("logits",
+          graph.constant("temperature", new int[] {1}, new float[] {(float) description.temperature()})));
+      graph.node("Softmax", List.of(scores), "probabilities", Attribute.integer("axis", 1));
       outputs.add("logits");
       outputs.add("probabilities");
     }

@@ -113,7 +113,7 @@ public final class Predictor implements AutoCloseable {
           + "(Predictor.labelProbabilities), not one class");
     }
     int classes = description.architecture().classes();
-    float[] probabilities = outputs(raw, scores -> scores.softmax(1));
+    float[] probabilities = outputs(raw, scores -> tempered(scores).softmax(1));
     List<Prediction> out = new ArrayList<>(probabilities.length / classes);
     for (int i = 0; i < probabilities.length / classes; i++) {
       float[] p = Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes);
@@ -252,8 +252,20 @@ public final class Predictor implements AutoCloseable {
     }
     LabeledData data = new LabeledData(standardized(raw.features()), raw.labels(), features, raw.numClasses());
     try (DataLoader loader = DataLoader.builder(data).batchSize(BATCH).build(backend)) {
-      return ClassificationReport.of(model, new CrossEntropyLoss(Reduction.MEAN, 0), loader);
+      Module scored = description.temperature() == 1 ? model : new Module() {
+        @Override
+        public Tensor forward(Tensor x) {
+          return tempered(model.forward(x));
+        }
+      };
+      return ClassificationReport.of(scored, new CrossEntropyLoss(Reduction.MEAN, 0), loader);
     }
+  }
+
+  /** A classifier's logits divided by its temperature ({@link ModelFile#temperature}), what its softmax reads. */
+  Tensor tempered(Tensor logits) {
+    double t = description.temperature();
+    return t == 1 ? logits : logits.div(t);
   }
 
   /** {@code raw} as the model reads it: missing values filled, each feature standardised, on a copy. */

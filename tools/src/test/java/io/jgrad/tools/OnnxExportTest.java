@@ -109,6 +109,43 @@ class OnnxExportTest extends ScalarBackendTest {
     }
   }
 
+  /**
+   * A calibrated model ({@code train --calibrate}): its probabilities in ONNX Runtime are the Predictor's, the softmax
+   * of the logits divided by the temperature, and its predictions those of the same weights uncalibrated.
+   */
+  @Test
+  void aCalibratedModelsProbabilitiesAreTempered() throws Exception {
+    int[] shape = {6};
+    MlpSpec spec = new MlpSpec(shape, new int[] {10}, "relu", 0, 3);
+    ModelFile plain = ModelFile.of(spec, Standardizer.of(6, new double[6], new double[] {1, 1, 1, 1, 1, 1}), null,
+        "csv");
+    Module model = spec.build(backend, new Generator(7), new Generator(8));
+    Path raw = dir.resolve("raw.safetensors");
+    plain.save(raw, model);
+    float[] x = uniform(8 * 6, 9);
+    try (Predictor calibrated = saved(plain.withTemperature(0.5), model); Predictor uncalibrated =
+        Predictor.load(raw, backend)) {
+      assertEquals(0.5, calibrated.description().temperature()); // read back from the file's metadata
+      assertSameClassifier(calibrated, shape, x);
+      assertThrows(IllegalArgumentException.class, () -> plain.withTemperature(0));
+      assertThrows(IllegalArgumentException.class, () -> plain.multiLabel(List.of("a", "b", "c")).withTemperature(2));
+      List<Prediction> sharp = calibrated.predict(x);
+      List<Prediction> soft = uncalibrated.predict(x);
+      for (int i = 0; i < 8; i++) {
+        assertEquals(soft.get(i).label(), sharp.get(i).label(), "row " + i);
+        // softmax(z / 0.5) is softmax(z) squared, normalised
+        float[] p = soft.get(i).probabilities();
+        double norm = 0;
+        for (float v : p) {
+          norm += (double) v * v;
+        }
+        for (int c = 0; c < 3; c++) {
+          assertEquals(p[c] * p[c] / norm, sharp.get(i).probabilities()[c], 1e-5, "row " + i + ", class " + c);
+        }
+      }
+    }
+  }
+
   /** The CNN: Conv, BatchNormalization with running statistics a few training batches moved, MaxPool, the head. */
   @Test
   void aCnnRunsInOnnxRuntimeAsInThePredictor() throws Exception {
