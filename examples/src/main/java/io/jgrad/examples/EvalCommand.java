@@ -102,6 +102,12 @@ final class EvalCommand implements Callable<Integer> {
       + "confident it is (a classifier of exclusive classes)")
   Path calibrationPlot;
 
+  @Option(names = "--scoring", description = "--importance: the score a shuffled column loses: default (accuracy, a "
+      + "multi-label model's subset accuracy, a regression model's R²) or roc-auc (a classifier's ROC AUC, "
+      + "scikit-learn's scoring=\"roc_auc\": the ranking a column carries, where an imbalanced table's accuracy has "
+      + "little room to fall) (default: default)")
+  PermutationImportance.Scoring scoring;
+
   @Option(names = "--repeats", description = "--importance: shuffles a column (default: 5, scikit-learn's)")
   Integer repeats;
 
@@ -390,7 +396,7 @@ final class EvalCommand implements Callable<Integer> {
 
   private void checkImportanceOptions(Datasets source, String name) {
     if (!importance) {
-      String stray = repeats != null ? "--repeats" : seed != null ? "--seed" : null;
+      String stray = repeats != null ? "--repeats" : seed != null ? "--seed" : scoring != null ? "--scoring" : null;
       if (stray != null) {
         throw new IllegalArgumentException(stray + " is for --importance");
       }
@@ -410,9 +416,11 @@ final class EvalCommand implements Callable<Integer> {
     if (!importance) {
       return;
     }
+    PermutationImportance.Scoring by = scoring != null ? scoring : PermutationImportance.Scoring.DEFAULT;
     List<PermutationImportance.Column> columns = PermutationImportance.of(predictor, test,
-        repeats != null ? repeats : DEFAULT_REPEATS, seed != null ? seed : 0);
-    String score = predictor.description().isRegression() ? "r2"
+        repeats != null ? repeats : DEFAULT_REPEATS, seed != null ? seed : 0, by);
+    String score = by == PermutationImportance.Scoring.ROC_AUC ? "roc_auc"
+        : predictor.description().isRegression() ? "r2"
         : predictor.description().isMultiLabel() ? "subset_accuracy" : "accuracy";
     for (int i = 0; i < columns.size(); i++) {
       Map<String, Object> line = new LinkedHashMap<>();

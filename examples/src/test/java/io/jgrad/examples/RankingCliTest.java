@@ -263,4 +263,28 @@ class RankingCliTest {
         CliRun.run(new String[] {"train", "--dataset", "csv", "--data", table.toString(), "--label-column", "x0",
             "--task", "regression", "--val-split", "0.2", "--calibrate", calibrated.toString()}, RUN).errorLine());
   }
+
+  /**
+   * eval --importance --scoring roc-auc: x0 weighs 1.5 and x1 −1 in the rule, so x0's shuffle costs the ranking more;
+   * both cost something; the lines name the score.
+   */
+  @Test
+  void importanceByTheRocAuc() throws IOException {
+    CliRun r = CliRun.run("eval", "--model", model.toString(), "--data", table.toString(), "--importance",
+        "--scoring", "roc-auc", "--repeats", "3", "--threads", "1", "--backend", "cpu");
+    assertEquals(0, r.code(), r.err());
+    List<Map<String, String>> lines = new ArrayList<>();
+    for (String line : r.lines()) {
+      if (line.contains("\"event\":\"importance\"")) {
+        lines.add(CliRun.fields(line));
+      }
+    }
+    assertEquals(List.of("x0", "x1"), lines.stream().map(l -> l.get("column")).toList(), r.out());
+    for (Map<String, String> line : lines) {
+      assertEquals("roc_auc", line.get("score"));
+      assertTrue(Double.parseDouble(line.get("importance")) > 0.02, line.toString());
+    }
+    assertEquals("jgrad eval: --scoring is for --importance", CliRun.run("eval", "--model", model.toString(),
+        "--data", table.toString(), "--scoring", "roc-auc").errorLine());
+  }
 }

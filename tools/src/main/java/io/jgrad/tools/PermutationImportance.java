@@ -14,14 +14,24 @@ import java.util.SplittableRandom;
  * it: the column's values are shuffled across the rows (breaking its link to the target and keeping its distribution),
  * and its importance is the score lost, repeated with fresh shuffles. The score is a classifier's accuracy, a
  * multi-label model's subset accuracy or a regression model's R² (averaged over its targets), scikit-learn's default
- * scorers; a column of text is shuffled
- * whole, all its one-hot features together, as scikit-learn shuffles a column ahead of its encoder.
+ * scorers, or a classifier's area under the ROC curve ({@link Scoring#ROC_AUC}, scikit-learn's {@code
+ * scoring="roc_auc"}: the ranking a column carries, where an imbalanced table's accuracy has little room to fall); a
+ * column of text is shuffled whole, all its one-hot features together, as scikit-learn shuffles a column ahead of its
+ * encoder.
  *
  * <p>Importance is the model's, not the data's: a column the model ignores scores 0 exactly, and of two columns that
  * carry the same information each may score low, the other standing in for it.
  */
 public final class PermutationImportance {
   private PermutationImportance() {}
+
+  /** The score whose loss is a column's importance. */
+  public enum Scoring {
+    /** A classifier's accuracy, a multi-label model's subset accuracy or a regression model's R². */
+    DEFAULT,
+    /** A classifier's ROC AUC ({@link io.jgrad.train.ClassificationReport#rocAuc}; a multi-label model's mean). */
+    ROC_AUC
+  }
 
   /**
    * One column's importance.
@@ -47,6 +57,18 @@ public final class PermutationImportance {
    * @throws IllegalArgumentException for a model of images (it has no columns) or fewer than 1 repeat
    */
   public static List<Column> of(Predictor predictor, LabeledData raw, int repeats, long seed) {
+    return of(predictor, raw, repeats, seed, Scoring.DEFAULT);
+  }
+
+  /**
+   * As {@link #of(Predictor, LabeledData, int, long)}, the importance the loss of {@code scoring}'s score.
+   *
+   * @throws IllegalArgumentException for the ROC AUC of a regression model
+   */
+  public static List<Column> of(Predictor predictor, LabeledData raw, int repeats, long seed, Scoring scoring) {
+    if (scoring == Scoring.ROC_AUC && predictor.description().isRegression()) {
+      throw new IllegalArgumentException("a regression model has no ROC AUC: score its importance by R²");
+    }
     Map<String, int[]> columns = predictor.description().inputColumns();
     if (columns.isEmpty()) {
       throw new IllegalArgumentException("permutation importance is for a model of a table (its columns)");
@@ -54,7 +76,7 @@ public final class PermutationImportance {
     if (repeats < 1) {
       throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
     }
-    double baseline = score(predictor, raw);
+    double baseline = score(predictor, raw, scoring);
     int rows = raw.size();
     int width = raw.featureSize();
     float[] original = raw.features();
@@ -70,7 +92,7 @@ public final class PermutationImportance {
             shuffled[row * width + f] = original[order[row] * width + f];
           }
         }
-        drops[r] = baseline - score(predictor, raw.withFeatures(shuffled, width));
+        drops[r] = baseline - score(predictor, raw.withFeatures(shuffled, width), scoring);
       }
       for (int row = 0; row < rows; row++) { // back to the original for the next column
         for (int f : column.getValue()) {
@@ -85,9 +107,15 @@ public final class PermutationImportance {
     return result;
   }
 
-  /** A classifier's accuracy, a multi-label model's subset accuracy or a regression model's R², scikit-learn's. */
-  private static double score(Predictor predictor, LabeledData raw) {
+  /**
+   * The model's score on {@code raw}: by default a classifier's accuracy, a multi-label model's subset accuracy or a
+   * regression model's R², scikit-learn's; or the ROC AUC.
+   */
+  private static double score(Predictor predictor, LabeledData raw, Scoring scoring) {
     ModelFile model = predictor.description();
+    if (scoring == Scoring.ROC_AUC) {
+      return model.isMultiLabel() ? predictor.evaluateMultiLabel(raw).rocAucMacro() : predictor.evaluate(raw).rocAuc();
+    }
     return model.isRegression() ? predictor.evaluateRegression(raw).r2()
         : model.isMultiLabel() ? predictor.evaluateMultiLabel(raw).subsetAccuracy()
         : predictor.evaluate(raw).accuracy();

@@ -97,26 +97,53 @@ class PermutationImportanceTest extends ScalarBackendTest {
     }
   }
 
+  /** A classifier's weights (2 × 4) that read the color alone: class 1's logit is color_red, class 0's color_blue. */
+  private static final float[] COLOR = {0, 0, 1, 0, 0, 0, 0, 1};
+
+  /** The rows labelled by their color: 1 where red. */
+  private static LabeledData byColor(float[] x) {
+    int[] labels = new int[ROWS];
+    for (int i = 0; i < ROWS; i++) {
+      labels[i] = x[i * 4 + 3] == 1 ? 1 : 0;
+    }
+    return new LabeledData(x, labels, 4, 2);
+  }
+
   /**
    * A classifier that reads the color alone (its two one-hot features shuffled together, as one column): its accuracy
    * falls from 1 to the chance that a shuffled row keeps its color, about 1/2.
    */
   @Test
   void aClassifierLosesAccuracyForTheColumnOfTextItReads() throws IOException {
-    float[] x = rows(2);
-    int[] labels = new int[ROWS];
-    for (int i = 0; i < ROWS; i++) {
-      labels[i] = x[i * 4 + 3] == 1 ? 1 : 0;
-    }
-    try (Predictor p = linear(new float[] {0, 0, 1, 0, 0, 0, 0, 1}, 2, false)) {
-      List<PermutationImportance.Column> columns =
-          PermutationImportance.of(p, new LabeledData(x, labels, 4, 2), 5, 3);
+    try (Predictor p = linear(COLOR, 2, false)) {
+      List<PermutationImportance.Column> columns = PermutationImportance.of(p, byColor(rows(2)), 5, 3);
       assertEquals("color", columns.get(0).name());
       assertEquals(0.5, columns.get(0).mean(), 0.05);
       assertEquals(List.of("x0", "x1"), columns.subList(1, 3).stream().map(PermutationImportance.Column::name)
           .toList());
       assertEquals(0, columns.get(1).mean());
       assertEquals(0, columns.get(2).mean());
+    }
+  }
+
+  /**
+   * The same classifier scored by its ROC AUC: 1 with the color, about 1/2 (scores that know nothing) with it
+   * shuffled; the columns it ignores lose exactly nothing. A regression model has no AUC.
+   */
+  @Test
+  void theRocAucLostScoresTheRanking() throws IOException {
+    try (Predictor p = linear(COLOR, 2, false)) {
+      List<PermutationImportance.Column> columns = PermutationImportance.of(p, byColor(rows(4)), 5, 3,
+          PermutationImportance.Scoring.ROC_AUC);
+      assertEquals("color", columns.get(0).name());
+      assertEquals(0.5, columns.get(0).mean(), 0.05);
+      assertArrayEquals(new double[5], columns.get(1).drops());
+      assertArrayEquals(new double[5], columns.get(2).drops());
+    }
+    try (Predictor p = linear(new float[] {2, 0, 0, 0}, 1, true)) {
+      LabeledData data = LabeledData.regression(rows(3), new float[ROWS], 4, 1);
+      assertThrows(IllegalArgumentException.class,
+          () -> PermutationImportance.of(p, data, 1, 1, PermutationImportance.Scoring.ROC_AUC));
     }
   }
 
