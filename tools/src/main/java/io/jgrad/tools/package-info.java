@@ -10,7 +10,10 @@
  * <p>Inference: a model file carries its architecture ({@link io.jgrad.tools.Architecture}, e.g.
  * {@link io.jgrad.tools.MlpSpec}), the input standardisation and the class names ({@link io.jgrad.tools.ModelFile});
  * {@link io.jgrad.tools.Predictor} loads it alone and predicts on raw inputs, read from images, IDX or CSV files by
- * {@link io.jgrad.tools.InputFiles}. The {@code jgrad} command line uses the same classes.
+ * {@link io.jgrad.tools.InputFiles}; {@link io.jgrad.tools.IntegratedGradients} says how much each input moved a
+ * prediction, and {@link io.jgrad.tools.PermutationImportance} how much a model leans on each column of a table. A
+ * calibrated model's temperature travels in its file ({@link io.jgrad.tools.ModelFile#temperature}). The {@code jgrad}
+ * command line uses the same classes.
  *
  * <p>Data: a folder of images, one folder per class, as training data ({@link io.jgrad.tools.ImageFolder}, read in the
  * units {@link io.jgrad.tools.InputFiles} reads an image to predict on).
