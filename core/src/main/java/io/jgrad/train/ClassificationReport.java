@@ -247,6 +247,21 @@ public final class ClassificationReport {
     return overClasses(ScoreRanking::averagePrecision);
   }
 
+  /**
+   * Of a two-class model, the threshold on the second class's probability of the highest F1 of that class on these
+   * examples ({@link ScoreRanking#bestF1}): halfway between the probability of the cut and the next lower one, so that
+   * deciding "above it" ({@link #atThreshold}) decides as the cut does. NaN without a positive example or where an
+   * output is not finite. Fitted on the examples it is judged by, it flatters: choose it on held-out data.
+   */
+  public double bestF1Threshold() {
+    if (classes() != 2) {
+      throw new IllegalArgumentException("a threshold decides between two classes; the model has " + classes());
+    }
+    ScoreRanking second = ranking(1);
+    ScoreRanking.Cut cut = second == null ? null : second.bestF1();
+    return cut == null ? Double.NaN : (Math.exp(cut.score()) + Math.exp(cut.nextScore())) / 2;
+  }
+
   private double overClasses(ToDoubleFunction<ScoreRanking> figure) {
     ScoreRanking[] r = rankings();
     if (r == null) {

@@ -10,11 +10,13 @@ import java.util.Arrays;
  * negative counts half, as the trapezoid under scikit-learn's curve counts it.
  */
 public final class ScoreRanking {
-  /** [k]: the positives and the negatives scoring at or above the k-th highest distinct score. */
+  /** [k]: the k-th highest distinct score, and the positives and the negatives scoring at or above it. */
+  private final double[] thresholds;
   private final long[] truePositives;
   private final long[] falsePositives;
 
-  private ScoreRanking(long[] truePositives, long[] falsePositives) {
+  private ScoreRanking(double[] thresholds, long[] truePositives, long[] falsePositives) {
+    this.thresholds = thresholds;
     this.truePositives = truePositives;
     this.falsePositives = falsePositives;
   }
@@ -51,6 +53,7 @@ public final class ScoreRanking {
     // Each side sorted on its own, then walked together from the top: a threshold at every distinct score.
     Arrays.sort(pos);
     Arrays.sort(neg);
+    double[] at = new double[scores.length];
     long[] tp = new long[scores.length];
     long[] fp = new long[scores.length];
     int k = 0;
@@ -65,11 +68,12 @@ public final class ScoreRanking {
       while (in >= 0 && neg[in] == threshold) {
         in--;
       }
+      at[k] = threshold;
       tp[k] = pos.length - 1 - ip;
       fp[k] = neg.length - 1 - in;
       k++;
     }
-    return new ScoreRanking(Arrays.copyOf(tp, k), Arrays.copyOf(fp, k));
+    return new ScoreRanking(Arrays.copyOf(at, k), Arrays.copyOf(tp, k), Arrays.copyOf(fp, k));
   }
 
   public long positives() {
@@ -123,6 +127,38 @@ public final class ScoreRanking {
       tpBefore = tp;
     }
     return sum / p;
+  }
+
+  /**
+   * Where to cut the scores: every example scoring at or above {@code score} decided positive, none below, where the
+   * next lower score is {@code nextScore} (−∞ where none is lower).
+   */
+  public record Cut(double score, double nextScore, double f1, double precision, double recall) {}
+
+  /**
+   * The cut of the highest F1 of the positives, the first (the highest score) of equals: the best point of
+   * scikit-learn's {@code precision_recall_curve} by F1, what {@code TunedThresholdClassifierCV(scoring="f1")} looks
+   * for. Null without positives.
+   */
+  public Cut bestF1() {
+    long p = positives();
+    if (p == 0) {
+      return null;
+    }
+    int best = 0;
+    for (int k = 1; k < thresholds.length; k++) {
+      // 2·tp / (2·tp + fp + fn), fn = p − tp: compared as fractions, exactly
+      long num = 2 * truePositives[k];
+      long den = truePositives[k] + falsePositives[k] + p;
+      long bestNum = 2 * truePositives[best];
+      long bestDen = truePositives[best] + falsePositives[best] + p;
+      if (num * bestDen > bestNum * den) {
+        best = k;
+      }
+    }
+    long tp = truePositives[best];
+    return new Cut(thresholds[best], best + 1 < thresholds.length ? thresholds[best + 1] : Double.NEGATIVE_INFINITY,
+        2.0 * tp / (tp + falsePositives[best] + p), (double) tp / (tp + falsePositives[best]), (double) tp / p);
   }
 
   /** ROC curve points: false and true positive rates, from (0, 0) to (1, 1). */

@@ -99,6 +99,14 @@ class ClassificationReportTest {
     assertEquals(0.64, r.rocAuc(), 1e-15);
     assertEquals(0.6676190476190476, r.averagePrecision(), 1e-15);
     assertEquals(0.64, r.ranking(0).rocAuc(), 1e-15);
+    // The highest F1 cuts at a difference of 0.35 (ScoreRankingTest): halfway to the next probability, σ(0.2)'s.
+    double t = r.bestF1Threshold();
+    assertEquals((sigmoid(0.35f) + sigmoid(0.2f)) / 2, t, 1e-7);
+    assertEquals(2 / 3.0, r.atThreshold(t).f1(1), 1e-15);
+  }
+
+  private static double sigmoid(float d) {
+    return 1 / (1 + Math.exp(-d));
   }
 
   /** Confident outputs: probabilities that float32 would round to 1 keep their order as log-probabilities. */

@@ -28,6 +28,23 @@ class ScoreRankingTest {
     assertArrayEquals(new double[] {0, 0.2, 0.8, 0.8, 1}, curve.truePositiveRate(), 1e-15);
   }
 
+  /**
+   * F1 at each cut of the worked example (5 positives): 0.9 1/3, 0.8 1/2, 0.4 3/5, 0.35 2/3, 0.2 8/13, 0.1 2/3; of
+   * the two at 2/3 the higher cut, 0.35 (precision 4/7, recall 4/5), the next score below it 0.2.
+   */
+  @Test
+  void theCutOfTheHighestF1() {
+    ScoreRanking.Cut cut = ScoreRanking.of(SCORES, POSITIVE).bestF1();
+    assertEquals(0.35, cut.score());
+    assertEquals(0.2, cut.nextScore());
+    assertEquals(2 / 3.0, cut.f1(), 1e-15);
+    assertEquals(4 / 7.0, cut.precision(), 1e-15);
+    assertEquals(0.8, cut.recall(), 1e-15);
+    ScoreRanking.Cut all = ScoreRanking.of(new double[] {1, 1}, new boolean[] {true, false}).bestF1();
+    assertEquals(Double.NEGATIVE_INFINITY, all.nextScore());
+    assertNull(ScoreRanking.of(new double[] {1}, new boolean[] {false}).bestF1());
+  }
+
   /** Against the definitions, pair by pair and threshold by threshold, on scores rounded so that many tie. */
   @Test
   void equalsTheMannWhitneyCountAndThePrecisionAtEachThreshold() {

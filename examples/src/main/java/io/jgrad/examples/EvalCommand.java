@@ -43,6 +43,8 @@ import picocli.CommandLine.Option;
     footer = {"ece is the expected calibration error (Guo et al., 2017; 15 bins): how far the predicted class's "
         + "probability is, on average, from how often the model is right at that probability (0 for a calibrated "
         + "model).",
+        "best_f1_threshold (a two-class model's) is the --threshold of the second class's highest F1 on the data "
+        + "evaluated, best_f1 that F1: choose it on held-out data, not on the test set it is then judged by.",
         "roc_auc and average_precision rank the examples by a class's probability over every threshold, as "
         + "scikit-learn's roc_auc_score and average_precision_score: of a two-class model, the second class's "
         + "(roc_auc_score(y, p[:, 1])); of more, each class's against the rest, averaged (multi_class=\"ovr\"); a "
@@ -234,6 +236,13 @@ final class EvalCommand implements Callable<Integer> {
       s.put("macro_f1", report.macroF1());
       s.put("roc_auc", report.rocAuc());
       s.put("average_precision", report.averagePrecision());
+      if (classes.size() == 2) {
+        // Where a --threshold would give the second class its highest F1 on these examples.
+        ScoreRanking second = report.ranking(1);
+        ScoreRanking.Cut cut = second == null ? null : second.bestF1();
+        s.put("best_f1_threshold", report.bestF1Threshold());
+        s.put("best_f1", cut == null ? null : cut.f1());
+      }
       s.put("ece", report.calibrationError(ClassificationReport.CALIBRATION_BINS));
       if (calibrationPlot != null) {
         try {

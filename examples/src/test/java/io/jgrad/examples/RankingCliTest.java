@@ -221,6 +221,12 @@ class RankingCliTest {
         + confusion[1][1] + "]]"), matrix + " against predict's " + java.util.Arrays.deepToString(confusion));
     assertEquals("jgrad eval: --threshold must be a probability in (0, 1), got 1.5", CliRun.run(base, "--threshold",
         "1.5").errorLine());
+    // The summary's best_f1_threshold, given back as --threshold, gives "yes" its best_f1, no lower than at 0.5.
+    Map<String, String> s = plain.summary();
+    CliRun best = CliRun.run(base, "--threshold", s.get("best_f1_threshold"));
+    assertEquals(Double.parseDouble(s.get("best_f1")), Double.parseDouble(CliRun.fields(best.lines().get(1))
+        .get("f1")), 1e-12, best.out());
+    assertTrue(Double.parseDouble(s.get("best_f1")) >= Double.parseDouble(yesPlain.get("f1")), s.toString());
   }
 
   /**
