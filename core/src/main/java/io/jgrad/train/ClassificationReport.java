@@ -374,15 +374,7 @@ public final class ClassificationReport {
       double[][] logProbabilities = new double[classes][n];
       for (int i = 0; i < n; i++) {
         int row = i * classes;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < classes; c++) {
-          max = Math.max(max, outputs[row + c]);
-        }
-        double sum = 0;
-        for (int c = 0; c < classes; c++) {
-          sum += Math.exp(outputs[row + c] - max);
-        }
-        double logSum = max + Math.log(sum);
+        double logSum = TemperatureScaling.logSumExp(outputs, row, classes, 1);
         for (int c = 0; c < classes; c++) {
           logProbabilities[c][i] = outputs[row + c] - logSum;
         }

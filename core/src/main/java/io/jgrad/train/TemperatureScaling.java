@@ -57,17 +57,25 @@ public final class TemperatureScaling {
     double sum = 0;
     for (int i = 0; i < labels.length; i++) {
       int row = i * classes;
-      double max = Double.NEGATIVE_INFINITY;
-      for (int c = 0; c < classes; c++) {
-        max = Math.max(max, logits[row + c] / temperature);
-      }
-      double z = 0;
-      for (int c = 0; c < classes; c++) {
-        z += Math.exp(logits[row + c] / temperature - max);
-      }
-      sum += max + Math.log(z) - logits[row + labels[i]] / temperature;
+      sum += logSumExp(logits, row, classes, temperature) - logits[row + labels[i]] / temperature;
     }
     return sum / labels.length;
+  }
+
+  /**
+   * log Σ_c exp(z_c / temperature) over the {@code classes} logits from {@code row}, in float64 without overflow: the
+   * softmax's normaliser, a log-probability being z / temperature less it.
+   */
+  static double logSumExp(float[] logits, int row, int classes, double temperature) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < classes; c++) {
+      max = Math.max(max, logits[row + c] / temperature);
+    }
+    double z = 0;
+    for (int c = 0; c < classes; c++) {
+      z += Math.exp(logits[row + c] / temperature - max);
+    }
+    return max + Math.log(z);
   }
 
   /**

@@ -81,9 +81,9 @@ public final class IntegratedGradients {
     int width = description.architecture().classes();
     float[] x = predictor.standardized(raw);
     int rows = x.length / features;
-    Head head = Head.of(description);
-    float[] values = head.outputs(predictor, x);
-    float[] baseline = head.outputs(predictor, new float[features]);
+    Head head = Head.of(predictor);
+    float[] values = head.outputs(x);
+    float[] baseline = head.outputs(new float[features]);
     int[][] explained = new int[rows][];
     for (int r = 0; r < rows; r++) {
       explained[r] = head.explained(values, r, width);
@@ -175,8 +175,9 @@ public final class IntegratedGradients {
   }
 
   /** What of the model's outputs is explained, and in which units. */
-  private record Head(ModelFile description, double[] scale) {
-    static Head of(ModelFile description) {
+  private record Head(Predictor predictor, ModelFile description, double[] scale) {
+    static Head of(Predictor predictor) {
+      ModelFile description = predictor.description();
       double[] scale = new double[description.architecture().classes()];
       Arrays.fill(scale, 1);
       if (description.isRegression()) {
@@ -185,13 +186,13 @@ public final class IntegratedGradients {
           scale[t] = std[t % std.length];
         }
       }
-      return new Head(description, scale);
+      return new Head(predictor, description, scale);
     }
 
     /** The model's outputs as probabilities (softmax, of a calibrated model's tempered logits, or sigmoid). */
     Tensor apply(Tensor logits) {
       return description.isRegression() ? logits : description.isMultiLabel() ? logits.sigmoid()
-          : (description.temperature() == 1 ? logits : logits.div(description.temperature())).softmax(1);
+          : predictor.tempered(logits).softmax(1);
     }
 
     /** The outputs explained of row {@code r}: the likeliest class (ties to the first), or every output. */
@@ -216,7 +217,7 @@ public final class IntegratedGradients {
     }
 
     /** Each row's outputs in the units explained (probabilities, or values in the targets' units, as predicted). */
-    float[] outputs(Predictor predictor, float[] x) {
+    float[] outputs(float[] x) {
       float[] out = predictor.forward(x, this::apply);
       if (description.isRegression()) {
         description.targetScale().invertInPlace(out);
