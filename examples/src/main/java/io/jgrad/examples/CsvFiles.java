@@ -3,8 +3,6 @@ package io.jgrad.examples;
 import io.jgrad.data.CsvDataset;
 import io.jgrad.data.CsvLine;
 import io.jgrad.data.Imputer;
-import io.jgrad.data.LabeledData;
-import io.jgrad.data.Shuffle;
 import io.jgrad.data.TrainTestSplit;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.train.TrainingCheckpoint;
@@ -14,14 +12,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * {@code train --dataset csv}: a table of the user's, the classes those found in its training file (or, for regression,
@@ -137,43 +131,10 @@ record CsvFiles(Path train, Path test, double testSplit, String labelColumn, Tra
     return parts(table, new TrainTestSplit(table.data(), tests.data()));
   }
 
-  /**
-   * The training table's {@code k} folds, as scikit-learn's cross-validation makes them by default: its rows shuffled
-   * by {@code seed} and dealt into k folds whose sizes differ by one at most, for classes stratified ({@code
-   * StratifiedKFold(shuffle=True)}: each class's rows dealt in turn, so that every fold holds each class in its share)
-   * and for regression and multi-label classification in k slices ({@code KFold(shuffle=True)}, scikit-learn's
-   * stratification taking one class a row). Fold i tests on its rows and trains on the others,
-   * both in the table's row order.
-   */
+  /** The training table's {@code k} folds for {@code --cv} ({@link Folds}). */
   List<Parts> folds(int k, long seed) {
     CsvDataset table = readTraining(missing());
-    LabeledData all = table.data();
-    int n = all.size();
-    if (k > n) {
-      throw new InvalidFileException(train.toString(), n + " rows cannot be cut into " + k + " folds");
-    }
-    int[] order = Shuffle.permutation(n, new SplittableRandom(seed));
-    int[] foldOf = new int[n];
-    if (task != TrainCommand.Task.CLASSIFICATION) {
-      for (int p = 0; p < n; p++) {
-        foldOf[order[p]] = (int) ((long) p * k / n);
-      }
-    } else {
-      int[] labels = all.labels();
-      int[] byClass = Arrays.stream(order).boxed().sorted(Comparator.comparingInt(row -> labels[row]))
-          .mapToInt(Integer::intValue).toArray(); // stable: shuffled within each class
-      for (int p = 0; p < n; p++) {
-        foldOf[byClass[p]] = p % k;
-      }
-    }
-    List<Parts> folds = new ArrayList<>();
-    for (int f = 0; f < k; f++) {
-      int fold = f;
-      int[] tested = IntStream.range(0, n).filter(row -> foldOf[row] == fold).toArray();
-      int[] trained = IntStream.range(0, n).filter(row -> foldOf[row] != fold).toArray();
-      folds.add(parts(table, new TrainTestSplit(all.rows(trained), all.rows(tested))));
-    }
-    return folds;
+    return Folds.of(table.data(), k, seed, train, "rows").stream().map(split -> parts(table, split)).toList();
   }
 
   private CsvDataset.Missing missing() {

@@ -28,7 +28,12 @@ enum Datasets {
    * Images of the user's, one folder per class ({@link ImageFiles}): their classes, channels and size are known once
    * the folder is read.
    */
-  IMAGES(0, 0, List.of());
+  IMAGES(0, 0, List.of()),
+  /**
+   * Arrays of the user's in a NumPy .npz archive ({@link NpzFiles}): images or a table, as the inputs' shape says,
+   * their classes known once they are read.
+   */
+  NPZ(0, 0, List.of());
 
   /** Where Debian's dataset-fashion-mnist package installs the files. */
   static final Path FASHION_MNIST_DEFAULT = Path.of("/usr/share/datasets/fashion-mnist");
@@ -48,14 +53,17 @@ enum Datasets {
     this.classNames = classNames;
   }
 
-  /** Whether the examples are images, read as pixels in [0, 1]. */
+  /**
+   * Whether the examples are images, read as pixels in [0, 1], whatever the files hold (an archive's arrays may hold
+   * either).
+   */
   boolean images() {
-    return this != CSV;
+    return this != CSV && this != NPZ;
   }
 
   /** Whether the examples' shape and classes are the data set's own, known before its files are read. */
   boolean known() {
-    return this != CSV && this != IMAGES;
+    return this != CSV && this != IMAGES && this != NPZ;
   }
 
   /** Values per example, as the files hold them. */
@@ -75,7 +83,7 @@ enum Datasets {
 
   static Datasets named(String name) {
     return find(name).orElseThrow(() -> new IllegalArgumentException("unknown dataset '" + name
-        + "'; expected digits, mnist, fashion-mnist, cifar10, csv or images"));
+        + "'; expected digits, mnist, fashion-mnist, cifar10, csv, images or npz"));
   }
 
   /** The data set of this label, if it is one. */
@@ -96,6 +104,7 @@ enum Datasets {
       case CIFAR10 -> CifarReader.load(required(dir, "cifar10"));
       case CSV -> throw new IllegalStateException("a CSV table is read by CsvFiles");
       case IMAGES -> throw new IllegalStateException("an image folder is read by ImageFiles");
+      case NPZ -> throw new IllegalStateException("a NumPy archive is read by NpzFiles");
     };
   }
 

@@ -61,12 +61,13 @@ final class EvalCommand implements Callable<Integer> {
 
   @Mixin ModelFileOption modelFile;
 
-  @Option(names = "--dataset", description = "digits, mnist, fashion-mnist, cifar10, csv or images (default: the one the "
-      + "model was trained on)")
+  @Option(names = "--dataset", description = "digits, mnist, fashion-mnist, cifar10, csv, images or npz (default: the "
+      + "one the model was trained on)")
   Datasets dataset;
 
   @Option(names = "--data", description = "directory with the dataset's files, the CSV table to evaluate on (all its "
-      + "rows), or the folder of class folders of images (all its images)")
+      + "rows), the folder of class folders of images (all its images), or the .npz archive (its x_test and y_test, or "
+      + "x and y)")
   Path data;
 
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
@@ -130,14 +131,14 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(model + " does not say which data set it was trained on: pass --dataset");
     }
     Datasets source = Datasets.named(name);
-    checkImportanceOptions(source, name);
+    checkImportanceOptions(source, name, description);
     checkPlots(model);
     if (threshold != null) {
       OptionChecks.probability("--threshold", threshold);
     }
-    if (labelColumn != null && source.images()) {
-      throw new IllegalArgumentException("--label-column is for a model of a CSV table; the " + name + " files say their "
-          + "labels");
+    if (labelColumn != null && source != Datasets.CSV) {
+      throw new IllegalArgumentException("--label-column is for a model of a CSV table; " + (source == Datasets.NPZ
+          ? "an archive's labels are its y array" : "the " + name + " files say their labels"));
     }
     if (description.isRegression()) {
       if (source.images()) {
@@ -183,7 +184,7 @@ final class EvalCommand implements Callable<Integer> {
           + " classes, so top-" + topK + " accuracy is 1 whatever it predicts; give K below " + classes.size());
     }
     LabeledData test = source.known() ? source.load(data).test()
-        : source == Datasets.IMAGES ? folder(model, description) : table(model, description);
+        : source == Datasets.IMAGES ? folder(model, description) : table(model, description, source);
     if (threshold != null && classes.size() != 2) {
       throw new IllegalArgumentException(thresholdRefused(classes.size(), model));
     }
@@ -344,7 +345,7 @@ final class EvalCommand implements Callable<Integer> {
    */
   private int tableSummary(Path model, ModelFile description, String name,
       BiFunction<Predictor, LabeledData, Map<String, Object>> figures) {
-    LabeledData test = table(model, description);
+    LabeledData test = table(model, description, Datasets.named(name));
     try (Backend backend = backendChoice.open();
         Predictor predictor = Predictor.load(model, backend)) {
       Map<String, Object> scored = figures.apply(predictor, test);
@@ -359,9 +360,16 @@ final class EvalCommand implements Callable<Integer> {
   /**
    * Every row of the --data table, read with the model's classes, label column and feature columns (a regression
    * model's target columns, or a multi-label model's label columns, are those it names its outputs after, unless
-   * --label-column names others).
+   * --label-column names others); or every example of the --data archive, for a model of NumPy arrays.
    */
-  private LabeledData table(Path model, ModelFile description) {
+  private LabeledData table(Path model, ModelFile description, Datasets source) {
+    if (source == Datasets.NPZ) {
+      if (data == null) {
+        throw new IllegalArgumentException(model + " was trained on NumPy arrays: pass the archive to evaluate on as "
+            + "--data FILE.npz (its x_test and y_test, or x and y)");
+      }
+      return NpzFiles.evaluated(data, description);
+    }
     if (data == null) {
       throw new IllegalArgumentException(model + " was trained on a CSV table: pass the one to evaluate on as --data "
           + "FILE.csv");
@@ -403,7 +411,7 @@ final class EvalCommand implements Callable<Integer> {
     return ImageFolder.read(data, description.classNames(), description.architecture().inputShape()).data();
   }
 
-  private void checkImportanceOptions(Datasets source, String name) {
+  private void checkImportanceOptions(Datasets source, String name, ModelFile description) {
     if (!importance) {
       String stray = repeats != null ? "--repeats" : seed != null ? "--seed" : scoring != null ? "--scoring" : null;
       if (stray != null) {
@@ -411,9 +419,9 @@ final class EvalCommand implements Callable<Integer> {
       }
       return;
     }
-    if (source != Datasets.CSV) {
-      throw new IllegalArgumentException("--importance is for a model of a CSV table (it shuffles the table's "
-          + "columns); the " + name + " examples are images");
+    if (source.images() || description.featureNames().isEmpty()) { // an archive's images have no columns either
+      throw new IllegalArgumentException("--importance is for a model of a table (it shuffles the table's columns); "
+          + "the " + name + " examples are images");
     }
     if (repeats != null) {
       OptionChecks.atLeast("--repeats", repeats, 1);

@@ -8,6 +8,7 @@ import io.jgrad.LeakDetector;
 import io.jgrad.data.Augmentation;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.Imputer;
+import io.jgrad.data.NumpyDataset;
 import io.jgrad.loss.BceWithLogitsLoss;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.HuberLoss;
@@ -114,11 +115,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--dataset", description = "digits (bundled), mnist, fashion-mnist, cifar10; csv: a table of your "
       + "own, one example a row, a number or text (a category) in every column but the label's; or images: images of "
-      + "your own, one folder of them per class, named after it (torchvision's ImageFolder) (default: digits)")
+      + "your own, one folder of them per class, named after it (torchvision's ImageFolder); or npz: NumPy arrays of "
+      + "your own in an .npz archive, x and y (or Keras' x_train, y_train, x_test, y_test), x a table (N, F) or images "
+      + "(N, H, W), (N, H, W, C), (N, C, H, W) (default: digits)")
   Datasets dataset;
 
   @Option(names = "--data", description = "directory with the dataset's files (fashion-mnist: default "
-      + "/usr/share/datasets/fashion-mnist), the CSV file to train on, or the folder of class folders of images")
+      + "/usr/share/datasets/fashion-mnist), the CSV file to train on, the folder of class folders of images, or the "
+      + ".npz archive")
   Path data;
 
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "
@@ -128,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
       + "false)")
   String labelColumn;
 
-  @Option(names = "--task", description = "csv: classification (the label column's values are classes) or regression "
+  @Option(names = "--task", description = "csv or npz: classification (the label column's values are classes) or regression "
       + "(they are numbers to fit: an MLP of one output a target column, trained on the mean squared error (or --loss) "
       + "of the standardised targets; the summary reports test RMSE, MAE and R² in the targets' units, R² averaged over the "
       + "targets and each target's own beside), or multilabel (each label column says whether its label applies, any "
@@ -137,8 +141,8 @@ final class TrainCommand implements Callable<Integer> {
       + "label's precision, recall and F1) (default: classification)")
   Task task;
 
-  @Option(names = "--cv", paramLabel = "K", description = "csv: K-fold cross-validation instead of one test part, as "
-      + "scikit-learn's cross_validate: the table's rows shuffled into K folds (stratified for classes, as "
+  @Option(names = "--cv", paramLabel = "K", description = "csv or npz: K-fold cross-validation instead of one test part, as "
+      + "scikit-learn's cross_validate: the examples shuffled into K folds (stratified for classes, as "
       + "StratifiedKFold; slices for regression, as KFold), a model trained on each K − 1 and tested on the one left, "
       + "a line each, then the test figures' means and standard deviations")
   Integer folds;
@@ -171,11 +175,12 @@ final class TrainCommand implements Callable<Integer> {
   Imputer.Strategy impute;
 
   @Option(names = "--test-data", paramLabel = "FILE", description = "csv: the table to test on, with the training "
-      + "table's columns; images: the folder of class folders to test on (default: examples held out of --data by "
+      + "table's columns; images: the folder of class folders to test on; npz: the archive to test on, its x_test and "
+      + "y_test or x and y (default: an npz archive's own x_test and y_test, else examples held out of --data by "
       + "--test-split)")
   Path testData;
 
-  @Option(names = "--test-split", description = "csv or images without --test-data: the fraction of --data's examples "
+  @Option(names = "--test-split", description = "csv, images or npz without --test-data: the fraction of --data's examples "
       + "held out for testing, the same ones whatever --seed (default: " + HeldOut.DEFAULT_FRACTION + ")")
   Double testSplit;
 
@@ -368,13 +373,15 @@ final class TrainCommand implements Callable<Integer> {
     try (Backend backend = openBackend(leaks);
         JitWarmUp warmUp = warmUp(backend, ds)) {
       if (folds != null) {
-        List<TrainingData> parts = TrainingData.folds(csvFiles(), folds, valSplit, seed);
+        List<TrainingData> parts = ds == Datasets.NPZ ? TrainingData.folds(npzFiles(), folds, valSplit, seed)
+            : TrainingData.folds(csvFiles(), folds, valSplit, seed);
         warmUp.join();
         crossValidate(backend, parts, ds, mixed, start);
         return 0;
       }
       TrainingData split = ds == Datasets.CSV ? TrainingData.prepare(csvFiles(), valSplit, seed)
           : ds == Datasets.IMAGES ? TrainingData.prepare(imageFiles(), valSplit, seed)
+          : ds == Datasets.NPZ ? TrainingData.prepare(npzFiles(), valSplit, seed)
           : TrainingData.prepare(ds, data, valSplit, seed);
       warmUp.join(); // before any step of the run: the two would share the kernel threads
       if (labelColumn == null && split.labelColumn() != null) {
@@ -720,8 +727,8 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
     }
     if (data != null && dataset == null) {
-      throw new IllegalArgumentException("--data " + data + " needs --dataset (mnist, fashion-mnist, cifar10, csv or "
-          + "images)");
+      throw new IllegalArgumentException("--data " + data + " needs --dataset (mnist, fashion-mnist, cifar10, csv, "
+          + "images or npz)");
     }
     if (dataset == null) {
       dataset = Datasets.DIGITS;
@@ -799,7 +806,7 @@ final class TrainCommand implements Callable<Integer> {
           : imageSize != null ? "--image-size" : null;
       if (stray != null) {
         throw new IllegalArgumentException(stray + " is for --dataset " + (tableOnly != null ? "csv"
-            : testPart != null ? "csv or images" : "images") + " (the " + dataset.label() + " files say their "
+            : testPart != null ? "csv, images or npz" : "images") + " (the " + dataset.label() + " files say their "
             + (stray.equals("--image-size") ? "size" : "labels and test part") + ")");
       }
       return;
@@ -808,12 +815,14 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(tableOnly + " is for --dataset csv (an image folder's classes are its "
           + "folders)");
     }
-    if (dataset == Datasets.CSV && imageSize != null) {
-      throw new IllegalArgumentException("--image-size is for --dataset images; --dataset csv is a table");
+    if (dataset != Datasets.IMAGES && imageSize != null) {
+      throw new IllegalArgumentException("--image-size is for --dataset images; " + (dataset == Datasets.CSV
+          ? "--dataset csv is a table" : "an archive's arrays have their size"));
     }
     if (data == null) {
       throw new IllegalArgumentException(dataset == Datasets.CSV
           ? "--dataset csv needs --data FILE.csv (the table to train on)"
+          : dataset == Datasets.NPZ ? "--dataset npz needs --data FILE.npz (the arrays to train on, x and y)"
           : "--dataset images needs --data DIR (a folder holding one folder of images per class, named after it)");
     }
     if (testData != null && testSplit != null) {
@@ -827,12 +836,21 @@ final class TrainCommand implements Callable<Integer> {
       imageSide(); // checked now, before the folder is read
       return;
     }
+    if (dataset == Datasets.NPZ) {
+      checkArrayOptions(tableOnly);
+      return;
+    }
     if (modelKind == ModelKind.CNN || augment == Augment.ON) {
       throw new IllegalArgumentException((modelKind == ModelKind.CNN ? "--model cnn" : "--augment on")
           + " needs images; --dataset csv is a table: train an MLP on it (--model mlp, the default)");
     }
     labels(); // a list of targets, or of columns left out, with an empty name is refused before the table is read
     ignoredColumns();
+    checkTaskOptions();
+  }
+
+  /** The options a table's task refuses: class weights for values, label smoothing for other than exclusive classes. */
+  private void checkTaskOptions() {
     if (task == Task.REGRESSION && classWeights != null) {
       throw new IllegalArgumentException("--class-weights is for classes; --task regression fits values");
     }
@@ -842,6 +860,26 @@ final class TrainCommand implements Callable<Integer> {
           + "regression fits values (its loss is the mean squared error)" : "--label-smoothing is for exclusive classes; "
           + "--task multilabel trains on each label's binary cross-entropy");
     }
+  }
+
+  /**
+   * The options of a NumPy archive: a table's (--task) where its inputs are a table, an image set's (--model cnn,
+   * --augment on) where they are images; a CSV table's columns are none of its.
+   */
+  private void checkArrayOptions(String tableOnly) {
+    if (tableOnly != null && !tableOnly.equals("--task") && !tableOnly.equals("--cv")) {
+      throw new IllegalArgumentException(tableOnly + " is for --dataset csv (an archive's labels are its y array)");
+    }
+    if (NumpyDataset.isImages(NpzFiles.inputs(data))) {
+      if (task == Task.REGRESSION || task == Task.MULTILABEL) {
+        throw new IllegalArgumentException("--task " + CliEnums.label(task) + " fits a table; " + data + " holds "
+            + "images (a classifier's, --task classification)");
+      }
+    } else if (modelKind == ModelKind.CNN || augment == Augment.ON) {
+      throw new IllegalArgumentException((modelKind == ModelKind.CNN ? "--model cnn" : "--augment on")
+          + " needs images; " + data + " holds a table (N, F): train an MLP on it (--model mlp, the default)");
+    }
+    checkTaskOptions();
   }
 
   /** {@code --image-size} as [height, width], or {0, 0} where it is not given. */
@@ -902,6 +940,10 @@ final class TrainCommand implements Callable<Integer> {
   /** The columns --ignore-columns leaves out; none without it. */
   private List<String> ignoredColumns() {
     return ignoreColumns == null ? List.of() : CsvFiles.columns("--ignore-columns", ignoreColumns);
+  }
+
+  private NpzFiles npzFiles() {
+    return new NpzFiles(data, testData, testSplit, task != null ? task : Task.CLASSIFICATION);
   }
 
   private CsvFiles csvFiles() {
@@ -1001,7 +1043,7 @@ final class TrainCommand implements Callable<Integer> {
     if (table || labelColumn != null) {
       c.put(CsvFiles.LABEL_COLUMN, labelColumn != null ? labelColumn : CsvFiles.LAST_COLUMN);
     }
-    if (table || task != null) {
+    if (table || dataset == Datasets.NPZ || task != null) {
       c.put(CsvFiles.TASK, CliEnums.label(task != null ? task : Task.CLASSIFICATION));
     }
     // A checkpoint from before --loss was recorded resumes with mse, the only loss then.
@@ -1014,7 +1056,7 @@ final class TrainCommand implements Callable<Integer> {
     if (lossKind() == RegressionLoss.QUANTILE || quantile != null) {
       c.put(QUANTILE, Double.toString(quantile()));
     }
-    boolean ownData = table || dataset == Datasets.IMAGES;
+    boolean ownData = dataset != null && !dataset.known();
     if (ownData && testData == null || testSplit != null) {
       c.put("test-split", Double.toString(testSplit != null ? testSplit : HeldOut.DEFAULT_FRACTION));
     }
@@ -1046,6 +1088,7 @@ final class TrainCommand implements Callable<Integer> {
     // small either way.
     int[] shape = ds.known() ? ds.inputShape(ds.featureSize())
         : ds == Datasets.IMAGES ? imageFiles().firstShape()
+        : ds == Datasets.NPZ ? npzFiles().firstShape()
         : new int[] {CsvFiles.cellsInFirstRow(data) - labels() - ignoredColumns().size()};
     int features = shape == null ? 0 : Arrays.stream(shape).reduce(1, Math::multiplyExact);
     if (warmUpSteps == 0 || !backend.name().startsWith("cpu") || features < 1) {

@@ -6,9 +6,9 @@ import io.jgrad.data.Standardizer;
 import io.jgrad.data.TrainTestSplit;
 import io.jgrad.data.ValidationSplit;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The data of a {@code train} run: the training part, the validation part carved from it ({@code --val-split}; null
@@ -47,11 +47,7 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
    * double, long)} prepares the one split: its statistics, fill values and validation carve from its training part.
    */
   static List<TrainingData> folds(CsvFiles csv, int k, double valSplit, long seed) {
-    List<TrainingData> folds = new ArrayList<>();
-    for (CsvFiles.Parts parts : csv.folds(k, seed)) {
-      folds.add(prepare(parts, csv, valSplit, seed));
-    }
-    return folds;
+    return csv.folds(k, seed).stream().map(parts -> prepare(parts, csv, valSplit, seed)).toList();
   }
 
   private static TrainingData prepare(CsvFiles.Parts parts, CsvFiles csv, double valSplit, long seed) {
@@ -66,6 +62,29 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
     int[] shape = parts.inputShape();
     return prepare(parts.split(), shape[0], parts.classNames(), shape, List.of(), Map.of(), null, null,
         TrainCommand.Task.CLASSIFICATION, valSplit, seed);
+  }
+
+  /**
+   * A NumPy archive's parts: images standardised per channel as the image sets are, a table's features each on its
+   * own.
+   */
+  static TrainingData prepare(NpzFiles arrays, double valSplit, long seed) {
+    return prepare(arrays.read(), arrays, valSplit, seed);
+  }
+
+  /** A NumPy archive's {@code k} folds for cross-validation, each prepared as its one split is. */
+  static List<TrainingData> folds(NpzFiles arrays, int k, double valSplit, long seed) {
+    return arrays.folds(k, seed).stream().map(parts -> prepare(parts, arrays, valSplit, seed)).toList();
+  }
+
+  private static TrainingData prepare(NpzFiles.Parts parts, NpzFiles arrays, double valSplit, long seed) {
+    int[] shape = parts.inputShape();
+    // A table's columns named by their indices, as a CSV file's without a header: predict and --importance read and
+    // name them so. Images' [C, H, W] are standardised per channel, a table's [F] features each on its own.
+    List<String> columns = shape.length == 1 ? IntStream.range(0, shape[0]).mapToObj(Integer::toString).toList()
+        : List.of();
+    return prepare(parts.split(), shape[0], parts.classNames(), shape, columns, Map.of(), null, null, arrays.task(),
+        valSplit, seed);
   }
 
   private static TrainingData prepare(TrainTestSplit split, int channels, List<String> classNames, int[] inputShape,

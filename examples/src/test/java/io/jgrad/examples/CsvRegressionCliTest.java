@@ -116,7 +116,7 @@ class CsvRegressionCliTest {
         "--data", other.toString(), "--repeats", "3").errorLine());
     assertEquals("jgrad eval: --repeats must be >= 1, got 0", CliRun.run("eval", "--model", model.toString(),
         "--data", other.toString(), "--importance", "--repeats", "0").errorLine());
-    assertEquals("jgrad eval: --importance is for a model of a CSV table (it shuffles the table's columns); the "
+    assertEquals("jgrad eval: --importance is for a model of a table (it shuffles the table's columns); the "
         + "digits examples are images", CliRun.run("eval", "--model", model.toString(), "--dataset", "digits",
             "--importance").errorLine());
   }

@@ -184,7 +184,7 @@ class ImageFolderCliTest {
         "--image-size must be a side (28) or HEIGHTxWIDTH (32x48) of whole pixels, got '0'",
         "--image-size must be a side (28) or HEIGHTxWIDTH (32x48) of whole pixels, got '28x'",
         "--image-size is for --dataset images (the digits files say their size)",
-        "--test-split is for --dataset csv or images (the digits files say their labels and test part)",
+        "--test-split is for --dataset csv, images or npz (the digits files say their labels and test part)",
         "--label-column is for --dataset csv (an image folder's classes are its folders)",
         "--image-size is for --dataset images; --dataset csv is a table",
         lonely + ": one class folder (cat); a classifier needs two at least",

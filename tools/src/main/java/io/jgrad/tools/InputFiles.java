@@ -4,8 +4,11 @@ import io.jgrad.data.CsvDataset;
 import io.jgrad.data.CsvLine;
 import io.jgrad.data.IdxImages;
 import io.jgrad.data.IdxReader;
+import io.jgrad.data.NumpyDataset;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.io.IoErrors;
+import io.jgrad.io.NpyArray;
+import io.jgrad.io.NpzArchive;
 import io.jgrad.io.RegularFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +29,8 @@ import java.util.Map;
  * first): images (PNG, JPEG or any format javax.imageio reads), scaled to the model's height and width and turned grey
  * for one channel; IDX image files (MNIST's format, raw or gzip), one example per image; CSV files ({@code .csv}, or
  * {@code .tsv}; cells delimited as the first line's are, {@link CsvLine#sniff}), one example per row of numbers (a
- * first row that is not numbers is a header and skipped); folders, for the images in them.
+ * first row that is not numbers is a header and skipped); NumPy arrays ({@code .npy}, or an {@code .npz} archive's
+ * inputs), one example a row; folders, for the images in them.
  */
 public final class InputFiles {
   private static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
@@ -122,6 +126,7 @@ public final class InputFiles {
       boolean isImage = isImageName(file);
       List<float[]> read = isImage ? List.of(image(file, inputShape))
           : name.endsWith(".csv") || name.endsWith(".tsv") ? csv(file, features, units, table)
+          : name.endsWith(".npy") || name.endsWith(".npz") ? array(file, name.endsWith(".npz"), inputShape, table)
           : idx(file, inputShape);
       for (int i = 0; i < read.size(); i++) {
         names.add(isImage ? file.toString() : file + "#" + i);
@@ -198,6 +203,42 @@ public final class InputFiles {
       rows.add(Arrays.copyOfRange(all, i * features, (i + 1) * features));
     }
     return rows;
+  }
+
+  /**
+   * The rows of a NumPy array ({@code .npy}, or an {@code .npz} archive's {@link NumpyDataset#inputKey}), read as
+   * {@link NumpyDataset#features} reads training inputs: of the model's own example shape, a table's columns in the
+   * model's order (a table's columns of text, found by a header's names, are a CSV file's), images as pixels in [0, 1].
+   */
+  private static List<float[]> array(Path file, boolean archive, int[] shape, TableColumns table) {
+    NpyArray x;
+    if (archive) {
+      NpzArchive npz = NpzArchive.open(file);
+      x = npz.array(NumpyDataset.inputKey(npz));
+    } else {
+      x = NpyArray.read(file);
+    }
+    if (table != null && !table.categories().isEmpty()) {
+      throw new InvalidFileException(x.source(), "the model one-hot encodes the columns " + String.join(", ",
+          table.categories().keySet()) + ", which are read by a CSV file's header names: predict on the CSV rows");
+    }
+    int[] rows = x.shape();
+    int[] example = NumpyDataset.exampleShape(x.header(), x.source());
+    if (!Arrays.equals(example, shape)) {
+      throw new InvalidFileException(x.source(), "shape " + x.header().shapeText() + ", examples of "
+          + Arrays.toString(example) + ", but the model reads " + Arrays.toString(shape) + " (" + (shape.length == 1
+          ? "a table: (N, " + shape[0] + ")" : "images: (N, H, W), (N, H, W, C) or (N, C, H, W)") + ")");
+    }
+    float[] all = NumpyDataset.features(x);
+    int features = all.length / Math.max(rows[0], 1);
+    List<float[]> read = new ArrayList<>(rows[0]);
+    for (int i = 0; i < rows[0]; i++) {
+      read.add(Arrays.copyOfRange(all, i * features, (i + 1) * features));
+    }
+    if (read.isEmpty()) {
+      throw new InvalidFileException(x.source(), "no examples (shape " + x.header().shapeText() + ")");
+    }
+    return read;
   }
 
   private static List<float[]> csv(Path file, int features, CsvUnits units, TableColumns table) {

@@ -32,7 +32,7 @@ class CliMisuseTest {
       --optimizer sgd --momentum -1   | --momentum must be a finite number >= 0, got -1.0
       --max-skipped-steps 0           | --max-skipped-steps must be >= 1, got 0
       --threads 100000                | threads must be at most
-      --data /tmp                     | --data /tmp needs --dataset (mnist, fashion-mnist, cifar10, csv or images)
+      --data /tmp                     | --data /tmp needs --dataset (mnist, fashion-mnist, cifar10, csv, images or npz)
       --dataset digits --data /tmp    | --dataset digits is bundled and reads no --data (got --data /tmp)
       --optimizer rmsprop             | unknown --optimizer 'rmsprop'; expected sgd, adam or adamw
       --schedule linear               | unknown --schedule 'linear'; expected cosine, onecycle or constant
@@ -42,7 +42,7 @@ class CliMisuseTest {
       --optimizer SGD                 | unknown --optimizer 'SGD'; expected sgd, adam or adamw
       --activation swish              | unknown activation 'swish'
       --backend tpu                   | unknown backend tpu
-      --dataset imagenet              | unknown --dataset 'imagenet'; expected digits, mnist, fashion-mnist, cifar10, csv or images
+      --dataset imagenet              | unknown --dataset 'imagenet'; expected digits, mnist, fashion-mnist, cifar10, csv, images or npz
       --dataset mnist                 | --dataset mnist needs --data DIR (the directory holding its files)
       --resume /nonexistent/ckpt.safetensors | /nonexistent/ckpt.safetensors: no such file
       --lr abc                        | Invalid value for option '--lr': 'abc' is not a double (see jgrad train --help)
