@@ -304,6 +304,13 @@ final class TrainCommand implements Callable<Integer> {
       + "with the settings it recorded (an option given that contradicts them is an error)")
   Path resume;
 
+  @Option(names = "--init-from", paramLabel = "MODEL", description = "start from a model file's weights (train's "
+      + "--save or --save-best, jgrad import) instead of random ones, to fine-tune it: the network is the file's (its "
+      + "--model, --hidden and --activation unless given, and then they must agree), its classes (or targets, labels) "
+      + "must be the data's, and the inputs are standardised with the statistics it recorded, as its weights were "
+      + "trained; the optimizer, the schedule and the epochs start afresh")
+  Path initFrom;
+
   @Option(names = "--precision", defaultValue = "fp32",
       description = "fp32, or mixed precision with bf16 or fp16 GEMMs (fp16 adds loss scaling) (default: ${DEFAULT-VALUE})")
   Precision precision;
@@ -356,15 +363,39 @@ final class TrainCommand implements Callable<Integer> {
   /** The epochs the learning-rate schedule is planned over: --epochs, or on resume what the checkpoint recorded. */
   private int scheduleEpochs;
 
+  /**
+   * The model file whose statistics standardise the data: --init-from's, or on resuming a run that began from one, the
+   * checkpoint's own; null where the run fits its own.
+   */
+  private ModelFile base;
+
+  /** The setting a run started from a model file records (not an option: a resumed run has its weights already). */
+  static final String INITIALIZED_FROM = "initialized_from";
+
+  /** The model file this run, or the run it resumes, started from; null for random weights. */
+  private String initializedFrom;
+
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
     scheduleEpochs = Math.max(1, epochs); // with --epochs 0 no step is taken; one epoch keeps the schedule well-formed
+    if (resume != null && initFrom != null) {
+      throw new IllegalArgumentException("--init-from starts a new run from a model's weights; --resume continues a "
+          + "run (its weights, optimizer and epochs): give one of them");
+    }
     if (resume != null && resume.toString().isEmpty()) {
       throw new IllegalArgumentException("--resume: the path is empty"); // else it would resume from "." silently
     }
     Path resumeFile = resume == null ? null : adoptRecordedSettings();
     checkOptions();
+    if (initFrom != null) {
+      base = ModelFile.read(initFrom);
+      adoptArchitecture(base);
+      initializedFrom = initFrom.toString();
+    } else if (resumeFile != null) {
+      initializedFrom = TrainingCheckpoint.recordedConfig(resumeFile).get(INITIALIZED_FROM);
+      base = initializedFrom == null ? null : ModelFile.read(resumeFile); // its statistics, not refitted ones
+    }
     Precision mixed = precision;
     checkOutputs();
     Datasets ds = dataset;
@@ -373,16 +404,18 @@ final class TrainCommand implements Callable<Integer> {
     try (Backend backend = openBackend(leaks);
         JitWarmUp warmUp = warmUp(backend, ds)) {
       if (folds != null) {
-        List<TrainingData> parts = ds == Datasets.NPZ ? TrainingData.folds(npzFiles(), folds, valSplit, seed)
-            : TrainingData.folds(csvFiles(), folds, valSplit, seed);
+        List<TrainingData> parts = ds == Datasets.NPZ ? TrainingData.folds(npzFiles(), folds, preparation())
+            : TrainingData.folds(csvFiles(), folds, preparation());
+        parts.forEach(this::checkBase);
         warmUp.join();
         crossValidate(backend, parts, ds, mixed, start);
         return 0;
       }
-      TrainingData split = ds == Datasets.CSV ? TrainingData.prepare(csvFiles(), valSplit, seed)
-          : ds == Datasets.IMAGES ? TrainingData.prepare(imageFiles(), valSplit, seed)
-          : ds == Datasets.NPZ ? TrainingData.prepare(npzFiles(), valSplit, seed)
-          : TrainingData.prepare(ds, data, valSplit, seed);
+      TrainingData split = ds == Datasets.CSV ? TrainingData.prepare(csvFiles(), preparation())
+          : ds == Datasets.IMAGES ? TrainingData.prepare(imageFiles(), preparation())
+          : ds == Datasets.NPZ ? TrainingData.prepare(npzFiles(), preparation())
+          : TrainingData.prepare(ds, data, preparation());
+      checkBase(split);
       warmUp.join(); // before any step of the run: the two would share the kernel threads
       if (labelColumn == null && split.labelColumn() != null) {
         // Recorded by the table's own name for it, so that eval and predict find it in a table of other column order.
@@ -395,6 +428,40 @@ final class TrainCommand implements Callable<Integer> {
       System.out.println(JsonLine.of(run(backend, split, ds, mixed, resumeFile, start)));
     }
     return 0;
+  }
+
+  /**
+   * --init-from's network: the file's kind, hidden widths and activation for the options not given; one given that
+   * differs is an error (the weights are the file's).
+   */
+  private void adoptArchitecture(ModelFile file) {
+    CommandLine.ParseResult given = spec.commandLine().getParseResult();
+    Architecture a = file.architecture();
+    MlpSpec mlp = a instanceof MlpSpec m ? m : null;
+    ModelKind kind = mlp == null ? ModelKind.CNN : ModelKind.MLP;
+    if (given.hasMatchedOption("--model") && modelKind != kind
+        || mlp != null && given.hasMatchedOption("--hidden") && !Arrays.equals(hidden, mlp.hidden())
+        || mlp != null && given.hasMatchedOption("--activation") && !activation.equals(mlp.activation())) {
+      throw new IllegalArgumentException(initFrom + " holds " + (mlp == null ? "a CNN" : "an MLP of hidden widths "
+          + RecordedSettings.widths(mlp.hidden()) + " and " + mlp.activation()) + ": leave --model, --hidden and "
+          + "--activation out to fine-tune it");
+    }
+    modelKind = kind;
+    if (mlp != null) {
+      hidden = mlp.hidden();
+      activation = mlp.activation();
+    }
+  }
+
+  private TrainingData.Preparation preparation() {
+    return new TrainingData.Preparation(valSplit, seed, base);
+  }
+
+  /** With --init-from, refuses data the model file was not trained for: other inputs, classes or task. */
+  private void checkBase(TrainingData split) {
+    if (initFrom != null) {
+      InitialWeights.check(initFrom, base, split, task != null ? task : Task.CLASSIFICATION);
+    }
   }
 
   /** The figures of a run's summary that cross-validation averages over its folds, where the run has them. */
@@ -480,6 +547,9 @@ final class TrainCommand implements Callable<Integer> {
       description = description.regression(split.targetScale(), split.classNames());
     } else if (multiLabel) {
       description = description.multiLabel(split.classNames());
+    }
+    if (initFrom != null) {
+      InitialWeights.copy(initFrom, stack, backend);
     }
     Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
     DataLoader.Layout layout = cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;
@@ -1036,6 +1106,9 @@ final class TrainCommand implements Callable<Integer> {
     c.put("batch", Integer.toString(batch));
     c.put("val-split", Double.toString(valSplit));
     c.put("seed", Long.toString(seed));
+    if (initializedFrom != null) {
+      c.put(INITIALIZED_FROM, initializedFrom);
+    }
     c.put("precision", precision.label()); // a checkpoint from before it was recorded resumes in fp32, the default then
     // eval reads the label column from here; the files are named again on resume. Before --resume has filled in the
     // data set, what was given stands for itself.

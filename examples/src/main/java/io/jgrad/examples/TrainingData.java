@@ -5,6 +5,7 @@ import io.jgrad.data.LabeledData;
 import io.jgrad.data.Standardizer;
 import io.jgrad.data.TrainTestSplit;
 import io.jgrad.data.ValidationSplit;
+import io.jgrad.tools.ModelFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,72 +30,80 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
     List<String> classNames, int[] inputShape, List<String> featureNames, Standardizer targetScale,
     Map<String, List<String>> categories, String labelColumn, Imputer imputer) {
 
-  /** @param valSplit the fraction of the training set held out (0: none), picked by {@code seed} */
-  static TrainingData prepare(Datasets dataset, Path dir, double valSplit, long seed) {
+  /**
+   * How a run's data is prepared.
+   *
+   * @param valSplit the fraction of the training set held out for validation (0: none), picked by {@code seed}
+   * @param base the model file a run starts from ({@code --init-from}), whose input (and a regression's target)
+   *     statistics standardise the data, as its weights were trained with; null to fit them to the training part
+   */
+  record Preparation(double valSplit, long seed, ModelFile base) {}
+
+  static TrainingData prepare(Datasets dataset, Path dir, Preparation how) {
     TrainTestSplit split = dataset.load(dir);
     int featureSize = split.train().featureSize();
     return prepare(split, dataset.channels, dataset.classNames, dataset.inputShape(featureSize), List.of(), Map.of(),
-        null, null, TrainCommand.Task.CLASSIFICATION, valSplit, seed);
+        null, null, TrainCommand.Task.CLASSIFICATION, how);
   }
 
   /** A table's parts, each feature standardised with its own statistics (the columns' units differ). */
-  static TrainingData prepare(CsvFiles csv, double valSplit, long seed) {
-    return prepare(csv.read(), csv, valSplit, seed);
+  static TrainingData prepare(CsvFiles csv, Preparation how) {
+    return prepare(csv.read(), csv, how);
   }
 
   /**
    * A table's {@code k} folds for cross-validation ({@link CsvFiles#folds}), each prepared as {@link #prepare(CsvFiles,
-   * double, long)} prepares the one split: its statistics, fill values and validation carve from its training part.
+   * Preparation)} prepares the one split: its statistics, fill values and validation carve from its training part.
    */
-  static List<TrainingData> folds(CsvFiles csv, int k, double valSplit, long seed) {
-    return csv.folds(k, seed).stream().map(parts -> prepare(parts, csv, valSplit, seed)).toList();
+  static List<TrainingData> folds(CsvFiles csv, int k, Preparation how) {
+    return csv.folds(k, how.seed()).stream().map(parts -> prepare(parts, csv, how)).toList();
   }
 
-  private static TrainingData prepare(CsvFiles.Parts parts, CsvFiles csv, double valSplit, long seed) {
+  private static TrainingData prepare(CsvFiles.Parts parts, CsvFiles csv, Preparation how) {
     int featureSize = parts.split().train().featureSize();
     return prepare(parts.split(), featureSize, parts.classNames(), new int[] {featureSize}, parts.featureNames(),
-        parts.categories(), parts.labelColumn(), csv.impute(), csv.task(), valSplit, seed);
+        parts.categories(), parts.labelColumn(), csv.impute(), csv.task(), how);
   }
 
   /** An image folder's parts, standardised per channel as the image sets are. */
-  static TrainingData prepare(ImageFiles images, double valSplit, long seed) {
+  static TrainingData prepare(ImageFiles images, Preparation how) {
     ImageFiles.Parts parts = images.read();
     int[] shape = parts.inputShape();
     return prepare(parts.split(), shape[0], parts.classNames(), shape, List.of(), Map.of(), null, null,
-        TrainCommand.Task.CLASSIFICATION, valSplit, seed);
+        TrainCommand.Task.CLASSIFICATION, how);
   }
 
   /**
    * A NumPy archive's parts: images standardised per channel as the image sets are, a table's features each on its
    * own.
    */
-  static TrainingData prepare(NpzFiles arrays, double valSplit, long seed) {
-    return prepare(arrays.read(), arrays, valSplit, seed);
+  static TrainingData prepare(NpzFiles arrays, Preparation how) {
+    return prepare(arrays.read(), arrays, how);
   }
 
   /** A NumPy archive's {@code k} folds for cross-validation, each prepared as its one split is. */
-  static List<TrainingData> folds(NpzFiles arrays, int k, double valSplit, long seed) {
-    return arrays.folds(k, seed).stream().map(parts -> prepare(parts, arrays, valSplit, seed)).toList();
+  static List<TrainingData> folds(NpzFiles arrays, int k, Preparation how) {
+    return arrays.folds(k, how.seed()).stream().map(parts -> prepare(parts, arrays, how)).toList();
   }
 
-  private static TrainingData prepare(NpzFiles.Parts parts, NpzFiles arrays, double valSplit, long seed) {
+  private static TrainingData prepare(NpzFiles.Parts parts, NpzFiles arrays, Preparation how) {
     int[] shape = parts.inputShape();
     // A table's columns named by their indices, as a CSV file's without a header: predict and --importance read and
     // name them so. Images' [C, H, W] are standardised per channel, a table's [F] features each on its own.
     List<String> columns = shape.length == 1 ? IntStream.range(0, shape[0]).mapToObj(Integer::toString).toList()
         : List.of();
     return prepare(parts.split(), shape[0], parts.classNames(), shape, columns, Map.of(), null, null, arrays.task(),
-        valSplit, seed);
+        how);
   }
 
   private static TrainingData prepare(TrainTestSplit split, int channels, List<String> classNames, int[] inputShape,
       List<String> featureNames, Map<String, List<String>> categories, String labelColumn, Imputer.Strategy impute,
-      TrainCommand.Task task, double valSplit, long seed) {
+      TrainCommand.Task task, Preparation how) {
     LabeledData train = split.train();
     LabeledData test = split.test();
     LabeledData validation = null;
-    if (valSplit > 0) {
-      ValidationSplit carved = ValidationSplit.carve(train, valSplit, seed);
+    if (how.valSplit() > 0) {
+      ValidationSplit carved = ValidationSplit.carve(train, how.valSplit(), how.seed());
       train = carved.train();
       validation = carved.validation();
     }
@@ -105,14 +114,22 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
       test = imputer.apply(test);
       validation = validation == null ? null : imputer.apply(validation);
     }
-    Standardizer standardizer = new TrainTestSplit(train, test).standardize(channels);
+    Standardizer standardizer;
+    if (how.base() == null) {
+      standardizer = new TrainTestSplit(train, test).standardize(channels);
+    } else { // the statistics the weights were trained with
+      standardizer = how.base().standardizer();
+      standardizer.applyInPlace(train);
+      standardizer.applyInPlace(test);
+    }
     if (validation != null) {
       standardizer.applyInPlace(validation);
     }
     Standardizer targetScale = null;
     if (task == TrainCommand.Task.REGRESSION) { // a multi-label table's 0/1 targets are BCE's as they are
       int t = train.targetSize();
-      targetScale = Standardizer.fit(train.targets(), t, t);
+      targetScale = how.base() != null && how.base().targetScale() != null ? how.base().targetScale()
+          : Standardizer.fit(train.targets(), t, t);
       targetScale.applyInPlace(train.targets());
       targetScale.applyInPlace(test.targets());
       if (validation != null) {

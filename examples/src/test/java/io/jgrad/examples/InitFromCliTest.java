@@ -1,0 +1,111 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.jgrad.io.Safetensors;
+import io.jgrad.io.TensorData;
+import io.jgrad.tools.MlpSpec;
+import io.jgrad.tools.ModelFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --init-from}: a model file (here one {@code jgrad import} made of a 784-32-10 state dict, standardising
+ * its inputs with statistics of its own, not the digits') as the starting point of a run on the bundled digits.
+ */
+class InitFromCliTest {
+  @TempDir static Path dir;
+  private static Path base;
+
+  private static final String[] SMALL = {"--threads", "1", "--backend", "cpu", "--no-progress", "--batch", "64"};
+
+  @BeforeAll
+  static void importABase() throws IOException {
+    Random random = new Random(7);
+    Map<String, TensorData> state = new LinkedHashMap<>();
+    state.put("0.weight", TensorData.ofFloats(new int[] {32, 784}, gaussian(random, 32 * 784, 0.05)));
+    state.put("0.bias", TensorData.ofFloats(new int[] {32}, gaussian(random, 32, 0.05)));
+    state.put("2.weight", TensorData.ofFloats(new int[] {10, 32}, gaussian(random, 320, 0.2)));
+    state.put("2.bias", TensorData.ofFloats(new int[] {10}, new float[10]));
+    Path weights = dir.resolve("torch.safetensors");
+    Safetensors.write(weights, state, Map.of());
+    base = dir.resolve("base.safetensors");
+    CliRun r = CliRun.run("import", "--weights", weights.toString(), "--output", base.toString(), "--input-shape",
+        "1,28,28", "--mean", "0.5", "--std", "0.25");
+    assertEquals(0, r.code(), r.err());
+  }
+
+  private static float[] gaussian(Random random, int n, double scale) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (random.nextGaussian() * scale);
+    }
+    return v;
+  }
+
+  private static Map<String, String> summary(String... args) throws IOException {
+    CliRun r = CliRun.run(args, SMALL);
+    assertEquals(0, r.code(), r.err());
+    return CliRun.fields(r.lines().get(r.lines().size() - 1));
+  }
+
+  /** No step taken, the run's model is the file's: its weights, and its inputs standardised as the file says. */
+  @Test
+  void beforeAStepTheRunScoresWhatTheFileScores() throws IOException {
+    Map<String, String> run = summary("train", "--init-from", base.toString(), "--epochs", "0");
+    CliRun evaluated = CliRun.run("eval", "--model", base.toString(), "--dataset", "digits");
+    assertEquals(0, evaluated.code(), evaluated.err());
+    Map<String, String> eval = CliRun.fields(evaluated.lines().get(evaluated.lines().size() - 1));
+    assertEquals(eval.get("accuracy"), run.get("test_accuracy"));
+    Map<String, String> fresh = summary("train", "--hidden", "32", "--epochs", "0");
+    assertNotEquals(fresh.get("test_accuracy"), run.get("test_accuracy"), "random weights score otherwise");
+  }
+
+  /**
+   * A fine-tuned run, saved after one epoch and resumed, ends as the run of two epochs in one go: the resumed run keeps
+   * the file's statistics rather than fitting the digits' own. Its model file records them for eval and predict.
+   */
+  @Test
+  void aFineTunedRunResumesExactlyAndKeepsTheFilesStatistics() throws IOException {
+    Map<String, String> whole = summary("train", "--init-from", base.toString(), "--epochs", "2", "--schedule",
+        "constant");
+    Path checkpoint = dir.resolve("tuned.safetensors");
+    summary("train", "--init-from", base.toString(), "--epochs", "1", "--schedule", "constant", "--save",
+        checkpoint.toString());
+    Map<String, String> resumed = summary("train", "--resume", checkpoint.toString(), "--epochs", "2", "--save",
+        checkpoint.toString());
+    for (String figure : List.of("train_loss", "test_loss", "test_accuracy")) {
+      assertEquals(whole.get(figure), resumed.get(figure), figure);
+    }
+    ModelFile tuned = ModelFile.read(checkpoint);
+    assertArrayEquals(new double[] {0.5}, tuned.mean());
+    assertArrayEquals(new double[] {0.25}, tuned.std());
+    assertArrayEquals(new int[] {32}, ((MlpSpec) tuned.architecture()).hidden(), "the file's network, adopted");
+  }
+
+  @Test
+  void misuseIsOneLine() throws IOException {
+    CliRun wider = CliRun.run("train", "--init-from", base.toString(), "--hidden", "64");
+    assertEquals("jgrad train: " + base + " holds an MLP of hidden widths 32 and relu: leave --model, --hidden and "
+        + "--activation out to fine-tune it", wider.err().strip());
+    CliRun both = CliRun.run("train", "--init-from", base.toString(), "--resume", base.toString());
+    assertEquals("jgrad train: --init-from starts a new run from a model's weights; --resume continues a run (its "
+        + "weights, optimizer and epochs): give one of them", both.err().strip());
+    Path named = dir.resolve("named.safetensors");
+    CliRun imported = CliRun.run("import", "--weights", dir.resolve("torch.safetensors").toString(), "--output",
+        named.toString(), "--input-shape", "1,28,28", "--classes", "a,b,c,d,e,f,g,h,i,j");
+    assertEquals(0, imported.code(), imported.err());
+    CliRun classes = CliRun.run(new String[] {"train", "--init-from", named.toString()}, SMALL);
+    assertEquals("jgrad train: --init-from " + named + " has the classes [a, b, c, d, e, f, g, h, i, j]; the data's "
+        + "are [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] (a new output layer is not made here)", classes.err().strip());
+  }
+}
