@@ -307,9 +307,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--init-from", paramLabel = "MODEL", description = "start from a model file's weights (train's "
       + "--save or --save-best, jgrad import) instead of random ones, to fine-tune it: the network is the file's (its "
       + "--model, --hidden and --activation unless given, and then they must agree), its classes (or targets, labels) "
-      + "must be the data's, and the inputs are standardised with the statistics it recorded, as its weights were "
+      + "must be the data's unless --new-head, and the inputs are standardised with the statistics it recorded, as its weights were "
       + "trained; the optimizer, the schedule and the epochs start afresh")
   Path initFrom;
+
+  @Option(names = "--new-head", description = "--init-from: a new output layer for the data's classes (or targets, "
+      + "labels), drawn afresh, the file's other layers kept: transfer learning to another task, as a PyTorch user "
+      + "replaces a pretrained model's last Linear")
+  boolean newHead;
 
   @Option(names = "--precision", defaultValue = "fp32",
       description = "fp32, or mixed precision with bf16 or fp16 GEMMs (fp16 adds loss scaling) (default: ${DEFAULT-VALUE})")
@@ -379,6 +384,9 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long start = System.nanoTime();
     scheduleEpochs = Math.max(1, epochs); // with --epochs 0 no step is taken; one epoch keeps the schedule well-formed
+    if (newHead && initFrom == null) {
+      throw new IllegalArgumentException("--new-head replaces the output layer of --init-from's model: give --init-from");
+    }
     if (resume != null && initFrom != null) {
       throw new IllegalArgumentException("--init-from starts a new run from a model's weights; --resume continues a "
           + "run (its weights, optimizer and epochs): give one of them");
@@ -454,13 +462,18 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private TrainingData.Preparation preparation() {
-    return new TrainingData.Preparation(valSplit, seed, base);
+    // A new head's targets are other than the file's: their statistics are the data's.
+    return new TrainingData.Preparation(valSplit, seed, base == null ? null : base.standardizer(),
+        base == null || newHead ? null : base.targetScale());
   }
 
-  /** With --init-from, refuses data the model file was not trained for: other inputs, classes or task. */
+  /**
+   * With --init-from, refuses data the model file was not trained for: other inputs, or (without --new-head) other
+   * classes or task.
+   */
   private void checkBase(TrainingData split) {
     if (initFrom != null) {
-      InitialWeights.check(initFrom, base, split, task != null ? task : Task.CLASSIFICATION);
+      InitialWeights.check(initFrom, base, split, task != null ? task : Task.CLASSIFICATION, newHead);
     }
   }
 
@@ -549,7 +562,7 @@ final class TrainCommand implements Callable<Integer> {
       description = description.multiLabel(split.classNames());
     }
     if (initFrom != null) {
-      InitialWeights.copy(initFrom, stack, backend);
+      InitialWeights.copy(initFrom, stack, backend, newHead);
     }
     Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
     DataLoader.Layout layout = cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;

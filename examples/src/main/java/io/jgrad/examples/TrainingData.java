@@ -5,7 +5,6 @@ import io.jgrad.data.LabeledData;
 import io.jgrad.data.Standardizer;
 import io.jgrad.data.TrainTestSplit;
 import io.jgrad.data.ValidationSplit;
-import io.jgrad.tools.ModelFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +33,11 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
    * How a run's data is prepared.
    *
    * @param valSplit the fraction of the training set held out for validation (0: none), picked by {@code seed}
-   * @param base the model file a run starts from ({@code --init-from}), whose input (and a regression's target)
-   *     statistics standardise the data, as its weights were trained with; null to fit them to the training part
+   * @param inputs the statistics that standardise the inputs, those of the model file a run starts from ({@code
+   *     --init-from}), as its weights were trained with; null to fit them to the training part
+   * @param targets likewise a regression's targets'
    */
-  record Preparation(double valSplit, long seed, ModelFile base) {}
+  record Preparation(double valSplit, long seed, Standardizer inputs, Standardizer targets) {}
 
   static TrainingData prepare(Datasets dataset, Path dir, Preparation how) {
     TrainTestSplit split = dataset.load(dir);
@@ -115,10 +115,10 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
       validation = validation == null ? null : imputer.apply(validation);
     }
     Standardizer standardizer;
-    if (how.base() == null) {
+    if (how.inputs() == null) {
       standardizer = new TrainTestSplit(train, test).standardize(channels);
     } else { // the statistics the weights were trained with
-      standardizer = how.base().standardizer();
+      standardizer = how.inputs();
       standardizer.applyInPlace(train);
       standardizer.applyInPlace(test);
     }
@@ -128,8 +128,7 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
     Standardizer targetScale = null;
     if (task == TrainCommand.Task.REGRESSION) { // a multi-label table's 0/1 targets are BCE's as they are
       int t = train.targetSize();
-      targetScale = how.base() != null && how.base().targetScale() != null ? how.base().targetScale()
-          : Standardizer.fit(train.targets(), t, t);
+      targetScale = how.targets() != null ? how.targets() : Standardizer.fit(train.targets(), t, t);
       targetScale.applyInPlace(train.targets());
       targetScale.applyInPlace(test.targets());
       if (validation != null) {

@@ -3,7 +3,11 @@ package io.jgrad.examples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.data.LabeledData;
+import io.jgrad.datasets.Digits;
+import io.jgrad.io.NumpyFiles;
 import io.jgrad.io.Safetensors;
 import io.jgrad.io.TensorData;
 import io.jgrad.tools.MlpSpec;
@@ -92,6 +96,41 @@ class InitFromCliTest {
     assertArrayEquals(new int[] {32}, ((MlpSpec) tuned.architecture()).hidden(), "the file's network, adopted");
   }
 
+  /**
+   * --new-head: the digits told apart as even or odd (an archive of the same images, two classes of text), from the
+   * file's hidden layer and a new output layer of two classes.
+   */
+  @Test
+  void aNewHeadForOtherClassesKeepsTheFilesOtherLayers() throws IOException {
+    LabeledData digits = Digits.load().train();
+    int n = 2000;
+    byte[] pixels = new byte[n * 784];
+    String[] parity = new String[n];
+    for (int i = 0; i < n; i++) {
+      for (int p = 0; p < 784; p++) {
+        pixels[i * 784 + p] = (byte) Math.round(digits.features()[i * 784 + p] * 255);
+      }
+      parity[i] = digits.labels()[i] % 2 == 0 ? "even" : "odd";
+    }
+    Path archive = NumpyFiles.npz(dir.resolve("parity.npz"), new LinkedHashMap<>(Map.of("x",
+        NumpyFiles.uint8(new int[] {n, 28, 28}, pixels), "y", NumpyFiles.text(parity))));
+    Path tuned = dir.resolve("parity.safetensors");
+    summary("train", "--dataset", "npz", "--data", archive.toString(), "--init-from", base.toString(), "--new-head",
+        "--epochs", "1", "--lr", "1e-30", "--save", tuned.toString());
+    assertEquals(List.of("even", "odd"), ModelFile.read(tuned).classNames());
+    Map<String, TensorData> before = Safetensors.read(base).tensors();
+    Map<String, TensorData> after = Safetensors.read(tuned).tensors();
+    // A step of 1e-30 moves no float32 weight: the hidden layer is the file's.
+    assertArrayEquals(before.get("0.weight").toFloats(), after.get("model.0.weight").toFloats(), "the hidden layer");
+    assertArrayEquals(new int[] {2, 32}, after.get("model.3.weight").shape(), "a head of two classes after dropout");
+    Map<String, String> trained = summary("train", "--dataset", "npz", "--data", archive.toString(), "--init-from",
+        base.toString(), "--new-head", "--epochs", "3");
+    assertTrue(Double.parseDouble(trained.get("test_accuracy")) > 0.8, trained.toString());
+    CliRun stray = CliRun.run("train", "--new-head");
+    assertEquals("jgrad train: --new-head replaces the output layer of --init-from's model: give --init-from",
+        stray.err().strip());
+  }
+
   @Test
   void misuseIsOneLine() throws IOException {
     CliRun wider = CliRun.run("train", "--init-from", base.toString(), "--hidden", "64");
@@ -106,6 +145,6 @@ class InitFromCliTest {
     assertEquals(0, imported.code(), imported.err());
     CliRun classes = CliRun.run(new String[] {"train", "--init-from", named.toString()}, SMALL);
     assertEquals("jgrad train: --init-from " + named + " has the classes [a, b, c, d, e, f, g, h, i, j]; the data's "
-        + "are [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] (a new output layer is not made here)", classes.err().strip());
+        + "are [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] (--new-head makes an output layer for them)", classes.err().strip());
   }
 }
