@@ -108,6 +108,17 @@ final class TrainCommand implements Callable<Integer> {
     MSE, L1, HUBER, QUANTILE
   }
 
+  /** {@code --monitor}: what early stopping and --save-best watch, named as Keras' {@code monitor=} names it. */
+  enum Watched {
+    VAL_LOSS(Monitor.VALIDATION_LOSS), VAL_ACCURACY(Monitor.VALIDATION_ACCURACY);
+
+    final Monitor monitor;
+
+    Watched(Monitor monitor) {
+      this.monitor = monitor;
+    }
+  }
+
   /** {@code --augment}: random crops and flips of training images, or none, or as the data set wants. */
   enum Augment {
     AUTO, ON, OFF
@@ -268,9 +279,14 @@ final class TrainCommand implements Callable<Integer> {
   double valSplit;
 
   @Option(names = "--early-stop", defaultValue = "0", paramLabel = "PATIENCE",
-      description = "stop after PATIENCE epochs without a lower validation loss, and end with the best epoch's weights "
-          + "(0: off; needs --val-split)")
+      description = "stop after PATIENCE epochs without a better validation loss (or --monitor), and end with the best "
+          + "epoch's weights (0: off; needs --val-split)")
   int earlyStop;
+
+  @Option(names = "--monitor", description = "what --early-stop and --save-best watch: val-loss (the validation loss, "
+      + "lower is better) or val-accuracy (the validation accuracy, higher is better; a multi-label model's subset "
+      + "accuracy), as Keras' monitor= (default: val-loss)")
+  Watched monitor;
 
   @Option(names = "--plot", description = "write loss and accuracy curves to this PNG (with --find-lr, the range "
       + "test's loss against the rate)")
@@ -296,8 +312,8 @@ final class TrainCommand implements Callable<Integer> {
       + "--val-split; a classifier)")
   Path calibrate;
 
-  @Option(names = "--save-best", description = "write a checkpoint here after each epoch with the lowest validation "
-      + "loss so far (needs --val-split)")
+  @Option(names = "--save-best", description = "write a checkpoint here after each epoch with the best validation "
+      + "loss (or --monitor) so far (needs --val-split)")
   Path saveBest;
 
   @Option(names = "--resume", description = "continue from a checkpoint file, or the newest valid one in a directory, "
@@ -461,6 +477,10 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  private Monitor watched() {
+    return (monitor != null ? monitor : Watched.VAL_LOSS).monitor;
+  }
+
   private TrainingData.Preparation preparation() {
     // A new head's targets are other than the file's: their statistics are the data's.
     return new TrainingData.Preparation(valSplit, seed, base == null ? null : base.standardizer(),
@@ -605,7 +625,7 @@ final class TrainCommand implements Callable<Integer> {
         System.err.println("resumed from " + resumeFile + " after epoch " + trainer.completedEpochs());
       }
       if (earlyStop > 0) {
-        EarlyStopping stopping = EarlyStopping.on(Monitor.VALIDATION_LOSS, earlyStop, 0).restoreBestWeights();
+        EarlyStopping stopping = EarlyStopping.on(watched(), earlyStop, 0).restoreBestWeights();
         stopping.restore(resumed, trainer.completedEpochs());
         trainer.earlyStopping(stopping);
       }
@@ -624,13 +644,13 @@ final class TrainCommand implements Callable<Integer> {
         CheckpointWriter writer = new CheckpointWriter(save, model, opt, rngs, config()).every(saveEvery)
             .metadata(description.metadata());
         if (validation != null) {
-          writer.recordBest(Monitor.VALIDATION_LOSS, 0).restoreBest(resumed);
+          writer.recordBest(watched(), 0).restoreBest(resumed);
         }
         trainer.listener(writer);
       }
       if (saveBest != null) {
         trainer.listener(new CheckpointWriter(saveBest, model, opt, rngs, config())
-            .onlyWhenBest(Monitor.VALIDATION_LOSS, 0).restoreBest(resumed).metadata(description.metadata()));
+            .onlyWhenBest(watched(), 0).restoreBest(resumed).metadata(description.metadata()));
       }
       if (plot != null) {
         trainer.listener(new CurvePlotListener(plot, "jgrad train --dataset " + ds.label()));
@@ -663,6 +683,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (impute != null) {
         summaryContext.put(IMPUTE, CliEnums.label(impute));
+      }
+      if (monitor != null) {
+        summaryContext.put("monitor", CliEnums.label(monitor));
       }
       if (regression) {
         summaryContext.put(LOSS, CliEnums.label(lossKind()));
@@ -801,6 +824,12 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (valSplit == 0 && calibrate != null) {
       throw new IllegalArgumentException("--calibrate fits the temperature to held-out examples: give --val-split");
+    }
+    if (monitor != null && earlyStop == 0 && saveBest == null) {
+      throw new IllegalArgumentException("--monitor is for --early-stop and --save-best (what they watch)");
+    }
+    if (monitor == Watched.VAL_ACCURACY && task == Task.REGRESSION) {
+      throw new IllegalArgumentException("--monitor val-accuracy: --task regression has no accuracy; watch val-loss");
     }
     if (valSplit == 0 && (earlyStop > 0 || saveBest != null)) {
       throw new IllegalArgumentException((earlyStop > 0 ? "--early-stop" : "--save-best") + " needs --val-split "
@@ -1121,6 +1150,9 @@ final class TrainCommand implements Callable<Integer> {
     c.put("seed", Long.toString(seed));
     if (initializedFrom != null) {
       c.put(INITIALIZED_FROM, initializedFrom);
+    }
+    if (monitor != null) { // a resumed run's early stopping and save-best go on watching it
+      c.put("monitor", CliEnums.label(monitor));
     }
     c.put("precision", precision.label()); // a checkpoint from before it was recorded resumes in fp32, the default then
     // eval reads the label column from here; the files are named again on resume. Before --resume has filled in the
