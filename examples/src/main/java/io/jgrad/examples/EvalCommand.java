@@ -105,6 +105,11 @@ final class EvalCommand implements Callable<Integer> {
       + "confident it is (a classifier of exclusive classes)")
   Path calibrationPlot;
 
+  @Option(names = "--confusion-plot", paramLabel = "FILE.png", description = "draw the confusion matrix to this PNG, "
+      + "as scikit-learn's ConfusionMatrixDisplay: the true classes down, the predicted ones across, each cell's count "
+      + "(a classifier of exclusive classes)")
+  Path confusionPlot;
+
   @Option(names = "--scoring", description = "--importance: the score a shuffled column loses: default (accuracy, a "
       + "multi-label model's subset accuracy, a regression model's R²) or roc-auc (a classifier's ROC AUC, "
       + "scikit-learn's scoring=\"roc_auc\": the ranking a column carries, where an imbalanced table's accuracy has "
@@ -148,9 +153,10 @@ final class EvalCommand implements Callable<Integer> {
       if (topK != null) {
         throw new IllegalArgumentException(topKRefused(description, model));
       }
-      if (plot != null || calibrationPlot != null || threshold != null) {
+      if (plot != null || calibrationPlot != null || confusionPlot != null || threshold != null) {
         throw new IllegalArgumentException((plot != null ? "--plot draws a classifier's ROC curves; "
             : calibrationPlot != null ? "--calibration-plot draws a classifier's reliability; "
+            : confusionPlot != null ? "--confusion-plot draws a classifier's decisions; "
             : "--threshold decides classes; ") + model + " fits values (a regression model)");
       }
       return regression(model, description, name);
@@ -163,9 +169,10 @@ final class EvalCommand implements Callable<Integer> {
       if (topK != null) {
         throw new IllegalArgumentException(topKRefused(description, model));
       }
-      if (calibrationPlot != null) {
-        throw new IllegalArgumentException("--calibration-plot draws a classifier of exclusive classes; " + model
-            + " tells each label on its own (a multi-label model)");
+      if (calibrationPlot != null || confusionPlot != null) {
+        throw new IllegalArgumentException((calibrationPlot != null ? "--calibration-plot" : "--confusion-plot")
+            + " draws a classifier of exclusive classes; " + model + " tells each label on its own (a multi-label "
+            + "model)");
       }
       return multiLabel(model, description, name);
     }
@@ -254,6 +261,14 @@ final class EvalCommand implements Callable<Integer> {
           throw new UncheckedIOException("--calibration-plot " + calibrationPlot + ": " + IoErrors.why(e), e);
         }
       }
+      if (confusionPlot != null) {
+        try {
+          CurvePlot.confusionMatrix(classes, report.confusion(), "Confusion matrix of " + model.getFileName() + " on "
+              + name, confusionPlot);
+        } catch (IOException e) {
+          throw new UncheckedIOException("--confusion-plot " + confusionPlot + ": " + IoErrors.why(e), e);
+        }
+      }
       if (plot != null) {
         // Of two classes, the second's curve alone: the first's is the same ranking turned over.
         int first = classes.size() == 2 ? 1 : 0;
@@ -270,9 +285,14 @@ final class EvalCommand implements Callable<Integer> {
 
   /** Refuses a chart's path that cannot be written, or that would overwrite the model or the data evaluated. */
   private void checkPlots(Path model) {
-    new OutputPaths().addPng("--plot", plot).addPng("--calibration-plot", calibrationPlot);
-    for (String option : List.of("--plot", "--calibration-plot")) {
-      Path given = option.equals("--plot") ? plot : calibrationPlot;
+    new OutputPaths().addPng("--plot", plot).addPng("--calibration-plot", calibrationPlot)
+        .addPng("--confusion-plot", confusionPlot);
+    Map<String, Path> charts = new LinkedHashMap<>();
+    charts.put("--plot", plot);
+    charts.put("--calibration-plot", calibrationPlot);
+    charts.put("--confusion-plot", confusionPlot);
+    for (String option : charts.keySet()) {
+      Path given = charts.get(option);
       if (given == null) {
         continue;
       }

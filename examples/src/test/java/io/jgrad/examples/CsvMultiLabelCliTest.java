@@ -165,6 +165,9 @@ class CsvMultiLabelCliTest {
     assertEquals("jgrad eval: --calibration-plot draws a classifier of exclusive classes; " + model + " tells each "
         + "label on its own (a multi-label model)", CliRun.run("eval", "--model", model.toString(), "--data",
         other.toString(), "--calibration-plot", dir.resolve("r.png").toString()).errorLine());
+    assertEquals("jgrad eval: --confusion-plot draws a classifier of exclusive classes; " + model + " tells each "
+        + "label on its own (a multi-label model)", CliRun.run("eval", "--model", model.toString(), "--data",
+        other.toString(), "--confusion-plot", dir.resolve("c.png").toString()).errorLine());
     // Each input column decides a label, so shuffling any of them costs subset accuracy.
     CliRun importance = CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--importance",
         "--repeats", "2", "--threads", "1", "--backend", "cpu");

@@ -82,6 +82,9 @@ class CsvRegressionCliTest {
     assertEquals("jgrad eval: --plot draws a classifier's ROC curves; " + model + " fits values (a regression model)",
         CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--plot",
             dir.resolve("roc.png").toString()).errorLine());
+    assertEquals("jgrad eval: --confusion-plot draws a classifier's decisions; " + model + " fits values (a regression "
+        + "model)", CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--confusion-plot",
+            dir.resolve("cm.png").toString()).errorLine());
     assertEquals("jgrad eval: --threshold decides classes; " + model + " fits values (a regression model)",
         CliRun.run("eval", "--model", model.toString(), "--data", other.toString(), "--threshold", "0.3")
             .errorLine());

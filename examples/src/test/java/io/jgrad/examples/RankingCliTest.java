@@ -147,8 +147,8 @@ class RankingCliTest {
   }
 
   /**
-   * eval --plot draws the curves as a PNG, --calibration-plot the reliability diagram; a name that is not .png and one
-   * inside the data evaluated are one line each.
+   * eval --plot draws the curves as a PNG, --calibration-plot the reliability diagram, --confusion-plot the confusion
+   * matrix; a name that is not .png and one inside the data evaluated are one line each.
    */
   @Test
   void evalPlotsTheRocCurve() throws IOException {
@@ -163,6 +163,10 @@ class RankingCliTest {
     assertEquals(0, CliRun.run("eval", "--model", model.toString(), "--data", table.toString(), "--calibration-plot",
         reliability.toString(), "--threads", "1", "--backend", "cpu").code());
     assertEquals(600, ImageIO.read(reliability.toFile()).getHeight());
+    Path confusion = dir.resolve("confusion.png");
+    assertEquals(0, CliRun.run("eval", "--model", model.toString(), "--data", table.toString(), "--confusion-plot",
+        confusion.toString(), "--threads", "1", "--backend", "cpu").code());
+    assertEquals(400, ImageIO.read(confusion.toFile()).getHeight(), "two classes: the smallest chart");
     assertEquals("jgrad eval: --plot " + dir.resolve("roc.svg") + ": unsupported image format; charts are written as "
         + "PNG, so the name must end in .png", CliRun.run("eval", "--model", model.toString(), "--data",
         table.toString(), "--plot", dir.resolve("roc.svg").toString()).errorLine());

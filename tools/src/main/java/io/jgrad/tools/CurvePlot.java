@@ -7,12 +7,17 @@ import io.jgrad.train.ScoreRanking;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -123,6 +128,36 @@ public final class CurvePlot {
     save(chart, png);
   }
 
+  /**
+   * A confusion matrix ({@code eval --confusion-plot}) as scikit-learn's {@code ConfusionMatrixDisplay} draws one: the
+   * true classes down (the first at the top), the predicted ones across, each cell's count written in it and shaded by
+   * it.
+   *
+   * @param confusion row i, column j: the examples of class i predicted as class j
+   */
+  public static void confusionMatrix(List<String> names, long[][] confusion, String title, Path png)
+      throws IOException {
+    int side = Math.max(400, Math.min(1600, 200 + 60 * names.size()));
+    HeatMapChart chart = new HeatMapChartBuilder().width(side + 100).height(side).title(title)
+        .xAxisTitle("predicted class").yAxisTitle("true class").build();
+    chart.getStyler().setShowValue(true).setHeatMapValueDecimalPattern("#");
+    chart.getStyler().setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x9ECAE1), new Color(0x4292C6)});
+    chart.getStyler().setLegendVisible(false);
+    List<String> rows = new ArrayList<>(names);
+    Collections.reverse(rows); // the chart counts rows from the bottom
+    List<Number[]> cells = new ArrayList<>();
+    long most = 0;
+    for (int i = 0; i < names.size(); i++) {
+      for (int j = 0; j < names.size(); j++) {
+        cells.add(new Number[] {j, names.size() - 1 - i, confusion[i][j]});
+        most = Math.max(most, confusion[i][j]);
+      }
+    }
+    chart.getStyler().setMin(0).setMax(Math.max(1, most));
+    chart.addSeries("examples", names, rows, cells);
+    save(chart, png);
+  }
+
   /** The true curve as a line and the model's predictions as points. */
   public static void fit(double[] x, double[] truth, double[] predicted, String title, Path png) throws IOException {
     XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("x").yAxisTitle("y").build();
@@ -147,7 +182,7 @@ public final class CurvePlot {
   }
 
   /** Written at exactly {@code file}, atomically: a full disk or a crash leaves the old chart, never half an image. */
-  private static void save(XYChart chart, Path file) throws IOException {
+  private static void save(Chart<?, ?> chart, Path file) throws IOException {
     byte[] image = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     AtomicFiles.write(requirePng(file), out -> out.write(image));
   }
