@@ -129,6 +129,11 @@ public final class Standardizer {
     new Standardizer(featureSize, shift, scale).applyInPlace(x);
   }
 
+  /** Values a row, as fitted. */
+  public int featureSize() {
+    return featureSize;
+  }
+
   public int channels() {
     return mean.length;
   }

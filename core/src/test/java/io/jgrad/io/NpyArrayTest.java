@@ -73,7 +73,8 @@ class NpyArrayTest {
     NpyArray text = NpyArray.read(resource("text.npy"));
     assertEquals(NpyArray.Kind.TEXT, text.kind());
     assertEquals("<U7", text.header().descr());
-    assertEquals(List.of("cat", "dog", "ünïcode", ""), List.of(text.text(0), text.text(1), text.text(2), text.text(3)));
+    assertEquals(List.of("cat", "dog", "ünïcode", ""),
+        List.of(text.text(0), text.text(1), text.text(2), text.text(3)));
     NpyArray bytes = NpyArray.read(resource("bytes.npy"));
     assertEquals(List.of("ab", "c"), List.of(bytes.text(0), bytes.text(1)));
     assertThrows(IllegalStateException.class, text::floats);

@@ -13,12 +13,12 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * {@code train --cv K}'s folds of a data set of one's own, as scikit-learn's cross-validation makes them by default: the
- * examples shuffled by the seed and dealt into k folds whose sizes differ by one at most, classes stratified ({@code
- * StratifiedKFold(shuffle=True)}: each class's examples dealt in turn, so that every fold holds each class in its
- * share) and a regression's or a multi-label table's examples in k slices ({@code KFold(shuffle=True)}, scikit-learn's
- * stratification taking one class an example). Fold i tests on its examples and trains on the others, both in the
- * data's order.
+ * {@code train --cv K}'s folds of a data set of one's own, as scikit-learn's cross-validation makes them by default:
+ * the examples shuffled by the seed and dealt into k folds whose sizes differ by one at most, classes stratified
+ * ({@code StratifiedKFold(shuffle=True)}: each class's examples dealt in turn, so that every fold holds each class in
+ * its share) and a regression's or a multi-label table's examples in k slices ({@code KFold(shuffle=True)},
+ * scikit-learn's stratification taking one class an example). Fold i tests on its examples and trains on the others,
+ * both in the data's order.
  */
 final class Folds {
   private Folds() {}

@@ -79,7 +79,8 @@ final class ImportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     new OutputPaths().add("--output", output);
     if (Files.exists(output) && Files.exists(weights) && Files.isSameFile(output, weights)) {
-      throw new IllegalArgumentException("--output " + output + " is the PyTorch file itself: write the model beside it");
+      throw new IllegalArgumentException("--output " + output + " is the PyTorch file itself: write the model beside "
+          + "it");
     }
     if ((mean == null) != (std == null)) {
       throw new IllegalArgumentException(mean == null ? "--std needs --mean" : "--mean needs --std");

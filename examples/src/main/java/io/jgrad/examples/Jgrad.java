@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "jgrad 0.1.0",
     description = "Train neural networks with reverse-mode autodiff on the CPU or an NVIDIA GPU.",
-    subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, ImportCommand.class,
-        ServeCommand.class, XorCommand.class, RegressionCommand.class, BenchCommand.class, BackendsCommand.class})
+    subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class,
+        ImportCommand.class, ServeCommand.class, XorCommand.class, RegressionCommand.class, BenchCommand.class,
+        BackendsCommand.class})
 public final class Jgrad implements Runnable {
 
   public static void main(String[] args) {

@@ -42,8 +42,8 @@ final class PredictCommand implements Callable<Integer> {
       description = "IDX image files (.gz or raw), images (PNG, JPEG, GIF, BMP: scaled to the model's input, grey for "
           + "one channel) or CSV files (one example per row, values as the training data had them: pixels in [0, 1], "
           + "a table's raw values, its columns found by the header's names, or in order without the label; a header "
-          + "row is skipped), NumPy arrays (.npy, or an .npz archive's x: one example a row, of the model's shape; uint8 "
-          + "images divided by 255), or folders of images (every image in one, at any depth, in sorted order)")
+          + "row is skipped), NumPy arrays (.npy, or an .npz archive's x: one example a row, of the model's shape; "
+          + "uint8 images divided by 255), or folders of images (every image in one, at any depth, in sorted order)")
   List<Path> inputs;
 
   @Option(names = "--top-k", defaultValue = "3", description = "list the K likeliest classes (default: ${DEFAULT-VALUE}; "

@@ -143,17 +143,17 @@ final class TrainCommand implements Callable<Integer> {
       + "false)")
   String labelColumn;
 
-  @Option(names = "--task", description = "csv or npz: classification (the label column's values are classes) or regression "
-      + "(they are numbers to fit: an MLP of one output a target column, trained on the mean squared error (or --loss) "
-      + "of the standardised targets; the summary reports test RMSE, MAE and R² in the targets' units, R² averaged over the "
-      + "targets and each target's own beside), or multilabel (each label column says whether its label applies, any "
-      + "number at once: an MLP of one output a label, trained on binary cross-entropy, a label predicted where its "
-      + "probability is above 0.5; the summary reports subset accuracy, Hamming loss, F1 micro and macro, and each "
-      + "label's precision, recall and F1) (default: classification)")
+  @Option(names = "--task", description = "csv or npz: classification (the label column's values are classes) or "
+      + "regression (they are numbers to fit: an MLP of one output a target column, trained on the mean squared error "
+      + "(or --loss) of the standardised targets; the summary reports test RMSE, MAE and R² in the targets' units, "
+      + "R² averaged over the targets and each target's own beside), or multilabel (each label column says whether "
+      + "its label applies, any number at once: an MLP of one output a label, trained on binary cross-entropy, a "
+      + "label predicted where its probability is above 0.5; the summary reports subset accuracy, Hamming loss, F1 "
+      + "micro and macro, and each label's precision, recall and F1) (default: classification)")
   Task task;
 
-  @Option(names = "--cv", paramLabel = "K", description = "csv or npz: K-fold cross-validation instead of one test part, as "
-      + "scikit-learn's cross_validate: the examples shuffled into K folds (stratified for classes, as "
+  @Option(names = "--cv", paramLabel = "K", description = "csv or npz: K-fold cross-validation instead of one test "
+      + "part, as scikit-learn's cross_validate: the examples shuffled into K folds (stratified for classes, as "
       + "StratifiedKFold; slices for regression, as KFold), a model trained on each K − 1 and tested on the one left, "
       + "a line each, then the test figures' means and standard deviations")
   Integer folds;
@@ -191,8 +191,8 @@ final class TrainCommand implements Callable<Integer> {
       + "--test-split)")
   Path testData;
 
-  @Option(names = "--test-split", description = "csv, images or npz without --test-data: the fraction of --data's examples "
-      + "held out for testing, the same ones whatever --seed (default: " + HeldOut.DEFAULT_FRACTION + ")")
+  @Option(names = "--test-split", description = "csv, images or npz without --test-data: the fraction of --data's "
+      + "examples held out for testing, the same ones whatever --seed (default: " + HeldOut.DEFAULT_FRACTION + ")")
   Double testSplit;
 
   @Option(names = "--image-size", paramLabel = "SIZE", description = "images: scale every image to SIZE pixels, a side "
@@ -323,8 +323,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--init-from", paramLabel = "MODEL", description = "start from a model file's weights (train's "
       + "--save or --save-best, jgrad import) instead of random ones, to fine-tune it: the network is the file's (its "
       + "--model, --hidden and --activation unless given, and then they must agree), its classes (or targets, labels) "
-      + "must be the data's unless --new-head, and the inputs are standardised with the statistics it recorded, as its weights were "
-      + "trained; the optimizer, the schedule and the epochs start afresh")
+      + "must be the data's unless --new-head, and the inputs are standardised with the statistics it recorded, as its "
+      + "weights were trained; the optimizer, the schedule and the epochs start afresh")
   Path initFrom;
 
   @Option(names = "--new-head", description = "--init-from: a new output layer for the data's classes (or targets, "
@@ -401,7 +401,8 @@ final class TrainCommand implements Callable<Integer> {
     long start = System.nanoTime();
     scheduleEpochs = Math.max(1, epochs); // with --epochs 0 no step is taken; one epoch keeps the schedule well-formed
     if (newHead && initFrom == null) {
-      throw new IllegalArgumentException("--new-head replaces the output layer of --init-from's model: give --init-from");
+      throw new IllegalArgumentException("--new-head replaces the output layer of --init-from's model: give "
+          + "--init-from");
     }
     if (resume != null && initFrom != null) {
       throw new IllegalArgumentException("--init-from starts a new run from a model's weights; --resume continues a "
@@ -1174,7 +1175,8 @@ final class TrainCommand implements Callable<Integer> {
     if (lossKind() == RegressionLoss.QUANTILE || quantile != null) {
       c.put(QUANTILE, Double.toString(quantile()));
     }
-    boolean ownData = dataset != null && !dataset.known();
+    // An archive may hold its test part (x_test, y_test), where a test split is refused: it records one given alone.
+    boolean ownData = dataset != null && !dataset.known() && dataset != Datasets.NPZ;
     if (ownData && testData == null || testSplit != null) {
       c.put("test-split", Double.toString(testSplit != null ? testSplit : HeldOut.DEFAULT_FRACTION));
     }

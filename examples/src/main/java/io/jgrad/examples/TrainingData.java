@@ -119,6 +119,10 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
       standardizer = new TrainTestSplit(train, test).standardize(channels);
     } else { // the statistics the weights were trained with
       standardizer = how.inputs();
+      if (standardizer.featureSize() != train.featureSize()) {
+        throw new IllegalArgumentException("--init-from's model reads " + standardizer.featureSize() + " values an "
+            + "example; the data's examples have " + train.featureSize());
+      }
       standardizer.applyInPlace(train);
       standardizer.applyInPlace(test);
     }
@@ -128,7 +132,8 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
     Standardizer targetScale = null;
     if (task == TrainCommand.Task.REGRESSION) { // a multi-label table's 0/1 targets are BCE's as they are
       int t = train.targetSize();
-      targetScale = how.targets() != null ? how.targets() : Standardizer.fit(train.targets(), t, t);
+      targetScale = how.targets() != null && how.targets().channels() == t ? how.targets()
+          : Standardizer.fit(train.targets(), t, t); // another count of targets is refused once prepared
       targetScale.applyInPlace(train.targets());
       targetScale.applyInPlace(test.targets());
       if (validation != null) {

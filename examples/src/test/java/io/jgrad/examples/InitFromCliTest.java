@@ -13,6 +13,7 @@ import io.jgrad.io.TensorData;
 import io.jgrad.tools.MlpSpec;
 import io.jgrad.tools.ModelFile;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,6 +127,11 @@ class InitFromCliTest {
     Map<String, String> trained = summary("train", "--dataset", "npz", "--data", archive.toString(), "--init-from",
         base.toString(), "--new-head", "--epochs", "3");
     assertTrue(Double.parseDouble(trained.get("test_accuracy")) > 0.8, trained.toString());
+    Path table = Files.writeString(dir.resolve("table.csv"), "a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,1,x\n");
+    CliRun narrower = CliRun.run(new String[] {"train", "--dataset", "csv", "--data", table.toString(), "--init-from",
+        base.toString(), "--new-head"}, SMALL);
+    assertEquals("jgrad train: --init-from's model reads 784 values an example; the data's examples have 2",
+        narrower.err().strip());
     CliRun stray = CliRun.run("train", "--new-head");
     assertEquals("jgrad train: --new-head replaces the output layer of --init-from's model: give --init-from",
         stray.err().strip());

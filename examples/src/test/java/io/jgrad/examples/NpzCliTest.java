@@ -82,6 +82,20 @@ class NpzCliTest {
     assertTrue(fromArchive.containsKey("test_roc_auc"), "a data set of one's own gets the ranking figures");
   }
 
+  /** A run on an archive that holds its own test part resumes from its checkpoint, finding the same parts. */
+  @Test
+  void aRunOnAnArchiveResumes() throws IOException {
+    Path checkpoint = dir.resolve("resumed.safetensors");
+    summary(train("train", "--dataset", "npz", "--data", digits.toString(), "--epochs", "1", "--schedule", "constant",
+        "--save", checkpoint.toString()));
+    Map<String, String> resumed = summary(train("train", "--resume", checkpoint.toString(), "--data",
+        digits.toString(), "--epochs", "2"));
+    Map<String, String> whole = summary(train("train", "--dataset", "npz", "--data", digits.toString(), "--epochs",
+        "2", "--schedule", "constant"));
+    assertEquals(whole.get("train_loss"), resumed.get("train_loss"));
+    assertEquals(whole.get("test_accuracy"), resumed.get("test_accuracy"));
+  }
+
   /** eval on the archive's x_test and y_test counts what predict on its images decides, in either channel layout. */
   @Test
   void evalAndPredictReadTheArchivesImages() throws IOException {
@@ -205,14 +219,14 @@ class NpzCliTest {
       assertEquals("jgrad train: " + c[0], r.err().strip());
     }
     CliRun images = CliRun.run("train", "--dataset", "npz", "--data", digits.toString(), "--task", "regression");
-    assertEquals("jgrad train: --task regression fits a table; " + digits + " holds images (a classifier's, --task classification)",
-        images.err().strip());
+    assertEquals("jgrad train: --task regression fits a table; " + digits + " holds images (a classifier's, --task "
+        + "classification)", images.err().strip());
     CliRun split = train("train", "--dataset", "npz", "--data", digits.toString(), "--test-split", "0.1");
-    assertEquals("jgrad train: --test-split 0.1 would hold out part of the training arrays, but " + digits + " holds the test part, "
-        + "x_test and y_test: train without it", split.err().strip());
+    assertEquals("jgrad train: --test-split 0.1 would hold out part of the training arrays, but " + digits + " holds "
+        + "the test part, x_test and y_test: train without it", split.err().strip());
     CliRun noData = CliRun.run("eval", "--model", digitsModel.toString());
-    assertEquals("jgrad eval: " + digitsModel + " was trained on NumPy arrays: pass the archive to evaluate on as --data FILE.npz (its "
-        + "x_test and y_test, or x and y)", noData.err().strip());
+    assertEquals("jgrad eval: " + digitsModel + " was trained on NumPy arrays: pass the archive to evaluate on as "
+        + "--data FILE.npz (its x_test and y_test, or x and y)", noData.err().strip());
     Path rows = Files.write(dir.resolve("wrong.npy"), NumpyFiles.float32(new int[] {2, 3}, new float[6]));
     CliRun wrongShape = CliRun.run("predict", "--model", digitsModel.toString(), rows.toString());
     assertEquals("jgrad predict: " + rows + ": shape (2, 3), examples of [3], but the model reads [1, 28, 28] (images: "

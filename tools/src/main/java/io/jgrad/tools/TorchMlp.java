@@ -76,8 +76,8 @@ public record TorchMlp(List<String> names, List<TensorData> weights, List<Tensor
       int in = w.shape()[1];
       if (width >= 0 && in != width) {
         throw new InvalidFileException(file.toString(), "layer " + name + " takes " + in + " inputs, but the layer "
-            + "before it, " + names.get(names.size() - 1) + ", gives " + width + " (the layers in order: " + shapes(layers)
-            + ")");
+            + "before it, " + names.get(names.size() - 1) + ", gives " + width + " (the layers in order: "
+            + shapes(layers) + ")");
       }
       if (b != null && !Arrays.equals(b.shape(), new int[] {out})) {
         throw new InvalidFileException(file.toString(), "layer " + name + "'s bias has shape "
