@@ -3,6 +3,7 @@ package io.jgrad.data;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.io.NpyArray;
 import io.jgrad.io.NpzArchive;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -203,6 +204,15 @@ public record NumpyDataset(LabeledData data, List<String> classNames, int[] inpu
    *     that is not one of them is refused
    */
   public static NumpyDataset classes(NpyArray x, NpyArray y, List<String> classNames) {
+    return classes(x, y, null, classNames);
+  }
+
+  /**
+   * {@link #classes(NpyArray, NpyArray, List)} of integer labels that index {@code names}, the classes' names saved
+   * beside them ({@link #namesKey}): class i is {@code names[i]}, in that order, whether or not y holds it. Null
+   * {@code names}: the labels as they are.
+   */
+  public static NumpyDataset classes(NpyArray x, NpyArray y, NpyArray names, List<String> classNames) {
     int n = rows(x, y);
     int[] s = y.shape();
     if (!(s.length == 1 || s.length == 2 && s[1] == 1)) {
@@ -211,6 +221,11 @@ public record NumpyDataset(LabeledData data, List<String> classNames, int[] inpu
     }
     String[] labels = new String[n];
     boolean text = y.kind() == NpyArray.Kind.TEXT;
+    List<String> named = names == null ? null : names(names);
+    if (named != null && text) {
+      throw new InvalidFileException(names.source(), "names classes by their indices, but " + y.source() + " holds "
+          + "text: leave the names out, or save the labels as integers");
+    }
     for (int i = 0; i < n; i++) {
       if (text) {
         labels[i] = y.text(i);
@@ -221,9 +236,13 @@ public record NumpyDataset(LabeledData data, List<String> classNames, int[] inpu
         throw new InvalidFileException(y.source(), "row " + i + " holds the label " + v + ": expected classes as "
             + "integers or text (a float label is a regression's target: --task regression)");
       }
-      labels[i] = Long.toString((long) v);
+      if (named != null && (v < 0 || v >= named.size())) {
+        throw new InvalidFileException(y.source(), "row " + i + " holds the label " + (long) v + ", but "
+            + names.source() + " names " + named.size() + " classes, 0 to " + (named.size() - 1));
+      }
+      labels[i] = named != null ? named.get((int) v) : Long.toString((long) v);
     }
-    List<String> classes = classNames != null ? classNames : found(labels, text);
+    List<String> classes = classNames != null ? classNames : named != null ? named : found(labels, text);
     Map<String, Integer> index = new HashMap<>();
     for (int c = 0; c < classes.size(); c++) {
       index.put(classes.get(c), c);
@@ -241,6 +260,28 @@ public record NumpyDataset(LabeledData data, List<String> classNames, int[] inpu
     float[] features = features(x);
     return new NumpyDataset(new LabeledData(features, indices, features.length / Math.max(n, 1), classes.size(),
         shape), classes, shape);
+  }
+
+  /** The key of an archive's class names, {@code class_names} or scikit-learn's {@code target_names}; null if none. */
+  public static String namesKey(NpzArchive archive) {
+    return archive.has("class_names") ? "class_names" : archive.has("target_names") ? "target_names" : null;
+  }
+
+  /** A 1-D text array of distinct names. */
+  private static List<String> names(NpyArray names) {
+    if (names.kind() != NpyArray.Kind.TEXT || names.shape().length != 1) {
+      throw new InvalidFileException(names.source(), "'" + names.header().descr() + "' of shape "
+          + names.header().shapeText() + ": expected the classes' names as one row of text");
+    }
+    List<String> list = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.text(i);
+      if (list.contains(name)) {
+        throw new InvalidFileException(names.source(), "names the class '" + name + "' twice");
+      }
+      list.add(name);
+    }
+    return list;
   }
 
   /** The distinct labels: numbers in numeric order, text in text order. */

@@ -102,6 +102,23 @@ class NumpyDatasetTest {
     assertArrayEquals(new int[] {1, 0, 1, 1}, keras.data().labels());
   }
 
+  /** Names saved beside integer labels (class_names) name the classes in their order, present in y or not. */
+  @Test
+  void classNamesSavedBesideTheLabelsNameThemInTheirOrder() {
+    NpyArray x = floats(new float[3], 3, 1);
+    NpyArray names = array(NumpyFiles.text("cat", "ant", "dog", "bee"));
+    NumpyDataset named = NumpyDataset.classes(x, longs(2, 0, 2), names, null);
+    assertEquals(List.of("cat", "ant", "dog", "bee"), named.classNames(), "the names' order, not text order");
+    assertArrayEquals(new int[] {2, 0, 2}, named.data().labels());
+    refused(() -> NumpyDataset.classes(x, longs(2, 4, 0), names, null),
+        "a.npy: row 1 holds the label 4, but a.npy names 4 classes, 0 to 3");
+    refused(() -> NumpyDataset.classes(x, array(NumpyFiles.text("a", "b", "a")), names, null),
+        "a.npy: names classes by their indices, but a.npy holds text: leave the names out, or save the labels as "
+            + "integers");
+    refused(() -> NumpyDataset.classes(x, longs(0, 1, 0), array(NumpyFiles.text("a", "b", "a")), null),
+        "a.npy: names the class 'a' twice");
+  }
+
   @Test
   void regressionTargetsAndLabelPresences() {
     NpyArray x = floats(new float[] {1, 2, 3, 4, 5, 6}, 3, 2);

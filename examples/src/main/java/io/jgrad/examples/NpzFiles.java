@@ -95,7 +95,12 @@ record NpzFiles(Path train, Path test, Double testSplit, TrainCommand.Task task)
       List<String> names, int[] shape) {
     NpyArray x = archive.array(keys.x());
     NpyArray y = archive.array(keys.y());
-    NumpyDataset data = of(x, y, task, task == TrainCommand.Task.CLASSIFICATION ? names : null);
+    String namesKey = NumpyDataset.namesKey(archive);
+    NumpyDataset data = switch (task) {
+      case CLASSIFICATION -> NumpyDataset.classes(x, y, namesKey == null ? null : archive.array(namesKey), names);
+      case REGRESSION -> NumpyDataset.regression(x, y);
+      case MULTILABEL -> NumpyDataset.multiLabel(x, y);
+    };
     if (shape != null && !Arrays.equals(data.inputShape(), shape)) {
       throw new InvalidFileException(x.source(), "examples of shape " + Arrays.toString(data.inputShape())
           + ", but the model reads " + Arrays.toString(shape));
@@ -105,18 +110,6 @@ record NpzFiles(Path train, Path test, Double testSplit, TrainCommand.Task task)
           ? " targets a row, but the model fits " : " labels a row, but the model tells ") + names.size());
     }
     return data;
-  }
-
-  /**
-   * {@code x} and {@code y} as {@code task}'s examples; a classifier's labels among {@code classNames} (null: those y
-   * holds).
-   */
-  static NumpyDataset of(NpyArray x, NpyArray y, TrainCommand.Task task, List<String> classNames) {
-    return switch (task) {
-      case CLASSIFICATION -> NumpyDataset.classes(x, y, classNames);
-      case REGRESSION -> NumpyDataset.regression(x, y);
-      case MULTILABEL -> NumpyDataset.multiLabel(x, y);
-    };
   }
 
   private static Parts parts(NumpyDataset training, TrainTestSplit split) {

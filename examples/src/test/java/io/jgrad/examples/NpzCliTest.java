@@ -82,6 +82,26 @@ class NpzCliTest {
     assertTrue(fromArchive.containsKey("test_roc_auc"), "a data set of one's own gets the ranking figures");
   }
 
+  /** Names saved beside the labels (class_names) name the model's classes, as eval and predict print them. */
+  @Test
+  void classNamesBesideTheLabels() throws IOException {
+    String[] words = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
+    TrainTestSplit split = Digits.load();
+    Map<String, byte[]> arrays = images(split.train(), 1000, "train");
+    arrays.putAll(images(split.test(), 200, "test"));
+    arrays.put("class_names", NumpyFiles.text(words));
+    Path archive = NumpyFiles.npz(dir.resolve("named.npz"), arrays);
+    Path model = dir.resolve("named.safetensors");
+    summary(train("train", "--dataset", "npz", "--data", archive.toString(), "--epochs", "1", "--save",
+        model.toString()));
+    CliRun eval = CliRun.run("eval", "--model", model.toString(), "--data", archive.toString());
+    assertEquals(0, eval.code(), eval.err());
+    for (int c = 0; c < 10; c++) {
+      String line = eval.lines().get(c);
+      assertTrue(line.contains("\"class\":" + c + ",\"name\":\"" + words[c] + "\""), line);
+    }
+  }
+
   /** A run on an archive that holds its own test part resumes from its checkpoint, finding the same parts. */
   @Test
   void aRunOnAnArchiveResumes() throws IOException {
