@@ -90,6 +90,24 @@ class ImportCliTest {
   }
 
   @Test
+  void aMultiLabelModelsLabelsEachBySigmoid() throws IOException {
+    Path model = dir.resolve("labels.safetensors");
+    CliRun r = CliRun.run("import", "--weights", weights.toString(), "--output", model.toString(), "--task",
+        "multilabel", "--classes", "red,round", "--mean", "1,2", "--std", "2,4");
+    assertEquals(0, r.code(), r.err());
+    Path rows = Files.writeString(dir.resolve("labels.csv"), "5,2\n-4,10\n");
+    CliRun predicted = CliRun.run("predict", "--model", model.toString(), rows.toString());
+    assertEquals(0, predicted.code(), predicted.err());
+    double[][] inputs = {{5, 2}, {-4, 10}};
+    for (int i = 0; i < inputs.length; i++) {
+      double[] z = logits(inputs[i][0], inputs[i][1]);
+      Map<String, String> p = CliRun.object(predicted.lines().get(i), "probabilities");
+      assertEquals(1 / (1 + Math.exp(-z[0])), Double.parseDouble(p.get("red")), 1e-6);
+      assertEquals(1 / (1 + Math.exp(-z[1])), Double.parseDouble(p.get("round")), 1e-6);
+    }
+  }
+
+  @Test
   void misuseIsOneLine() throws IOException {
     String out = dir.resolve("x.safetensors").toString();
     Map<List<String>, String> cases = new LinkedHashMap<>();
