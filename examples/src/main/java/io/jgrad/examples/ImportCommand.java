@@ -48,6 +48,11 @@ final class ImportCommand implements Callable<Integer> {
       + "the first layer's inputs, a table)")
   int[] inputShape;
 
+  @Option(names = "--dataset", description = "the data set the network was trained on, recorded so that eval needs "
+      + "no --dataset: one jgrad knows (digits, mnist, fashion-mnist, cifar10) also gives the input shape and the "
+      + "classes' names where --input-shape and --classes are not given")
+  Datasets dataset;
+
   @Option(names = "--activation", defaultValue = "relu", description = "the activation between the layers: relu, "
       + "leaky-relu (slope 0.01), elu, gelu (PyTorch's GELU(approximate='tanh')), tanh or sigmoid "
       + "(default: ${DEFAULT-VALUE})")
@@ -86,7 +91,9 @@ final class ImportCommand implements Callable<Integer> {
       throw new IllegalArgumentException(mean == null ? "--std needs --mean" : "--mean needs --std");
     }
     TorchMlp torch = TorchMlp.read(weights);
-    int[] shape = inputShape != null ? inputShape : new int[] {torch.inputs()};
+    boolean known = dataset != null && dataset.known();
+    int[] shape = inputShape != null ? inputShape
+        : known ? dataset.inputShape(dataset.featureSize()) : new int[] {torch.inputs()};
     Activation.named(activation); // an unknown name is a line of its own
     MlpSpec spec;
     try {
@@ -95,10 +102,11 @@ final class ImportCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--input-shape " + Arrays.toString(shape) + ": " + e.getMessage(), e);
     }
     TrainCommand.Task kind = task != null ? task : TrainCommand.Task.CLASSIFICATION;
-    List<String> names = classes != null ? classes : IntStream.range(0, torch.outputs()).mapToObj(Integer::toString)
-        .toList();
+    List<String> names = classes != null ? classes : known ? dataset.classNames
+        : IntStream.range(0, torch.outputs()).mapToObj(Integer::toString).toList();
     if (names.size() != torch.outputs()) {
-      throw new IllegalArgumentException("--classes names " + names.size() + " outputs; the last layer, "
+      throw new IllegalArgumentException((classes != null ? "--classes names " : "--dataset " + dataset.label()
+          + " has ") + names.size() + (classes != null ? " outputs" : " classes") + "; the last layer, "
           + torch.names().get(torch.names().size() - 1) + ", has " + torch.outputs());
     }
     boolean table = shape.length == 1;
@@ -106,7 +114,8 @@ final class ImportCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--columns names " + columns.size() + " features; the input "
           + (table ? "has " + shape[0] : "is images, " + Arrays.toString(shape)));
     }
-    ModelFile description = ModelFile.of(spec, standardizer(spec, shape), names, "");
+    ModelFile description = ModelFile.of(spec, standardizer(spec, shape), names,
+        dataset == null ? "" : dataset.label());
     if (table) { // a table's model: predict reads a CSV file's columns as the model names them
       description = description.withFeatureNames(columns != null ? columns
           : IntStream.range(0, shape[0]).mapToObj(Integer::toString).toList());
@@ -137,6 +146,7 @@ final class ImportCommand implements Callable<Integer> {
     line.put("hidden", spec.hidden());
     line.put("activation", activation);
     line.put("task", CliEnums.label(kind));
+    line.put("dataset", dataset == null ? null : dataset.label());
     line.put("outputs", names);
     System.out.println(JsonLine.of(line));
     return 0;

@@ -63,6 +63,29 @@ class InitFromCliTest {
     return CliRun.fields(r.lines().get(r.lines().size() - 1));
   }
 
+  /**
+   * import --dataset digits: the data set's input shape and classes, and recorded, so that eval needs no --dataset; the
+   * model scores what the one imported with them given by hand scores.
+   */
+  @Test
+  void importingForAKnownDataSetTakesItsShapeAndClasses() throws IOException {
+    Path known = dir.resolve("known.safetensors");
+    CliRun r = CliRun.run("import", "--weights", dir.resolve("torch.safetensors").toString(), "--output",
+        known.toString(), "--dataset", "digits", "--mean", "0.5", "--std", "0.25");
+    assertEquals(0, r.code(), r.err());
+    ModelFile file = ModelFile.read(known);
+    assertArrayEquals(new int[] {1, 28, 28}, file.architecture().inputShape());
+    assertEquals("digits", file.dataset());
+    CliRun withoutDataset = CliRun.run("eval", "--model", known.toString());
+    CliRun byHand = CliRun.run("eval", "--model", base.toString(), "--dataset", "digits");
+    assertEquals(0, withoutDataset.code(), withoutDataset.err());
+    assertEquals(CliRun.fields(byHand.lines().get(byHand.lines().size() - 1)).get("accuracy"),
+        CliRun.fields(withoutDataset.lines().get(withoutDataset.lines().size() - 1)).get("accuracy"));
+    CliRun cifar = CliRun.run("import", "--weights", dir.resolve("torch.safetensors").toString(), "--output",
+        dir.resolve("cifar.safetensors").toString(), "--dataset", "cifar10", "--input-shape", "784");
+    assertEquals(0, cifar.code(), "explicit options win: " + cifar.err());
+  }
+
   /** No step taken, the run's model is the file's: its weights, and its inputs standardised as the file says. */
   @Test
   void beforeAStepTheRunScoresWhatTheFileScores() throws IOException {
