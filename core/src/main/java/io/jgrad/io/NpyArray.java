@@ -1,12 +1,15 @@
 package io.jgrad.io;
 
 import io.jgrad.spi.ReducedFloats;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -67,10 +70,6 @@ public final class NpyArray {
     public String shapeText() {
       return NpyArray.shapeText(shape);
     }
-
-    boolean isText() {
-      return kind == Kind.TEXT;
-    }
   }
 
   private final String source;
@@ -85,9 +84,9 @@ public final class NpyArray {
   }
 
   /** Reads the {@code .npy} file {@code file}. */
-  public static NpyArray read(java.nio.file.Path file) {
+  public static NpyArray read(Path file) {
     RegularFiles.require(file);
-    try (InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file))) {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
       return read(file.toString(), in);
     } catch (IOException e) {
       throw new InvalidFileException(file.toString(), "cannot read: " + IoErrors.reason(e), e);
@@ -298,7 +297,7 @@ public final class NpyArray {
 
   /** Element {@code i} of a text array, its trailing NULs (NumPy's padding) left out. */
   public String text(int i) {
-    if (!header.isText()) {
+    if (header.kind() != Kind.TEXT) {
       throw new IllegalStateException(source + " holds numbers ('" + header.descr() + "'), not text");
     }
     int width = header.itemSize();

@@ -102,11 +102,10 @@ final class ImportCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--input-shape " + Arrays.toString(shape) + ": " + e.getMessage(), e);
     }
     TrainCommand.Task kind = task != null ? task : TrainCommand.Task.CLASSIFICATION;
-    List<String> names = classes != null ? classes : known ? dataset.classNames
-        : IntStream.range(0, torch.outputs()).mapToObj(Integer::toString).toList();
-    if (names.size() != torch.outputs()) {
+    List<String> given = classes != null ? classes : known ? dataset.classNames : null; // null: 0, 1, ...
+    if (given != null && given.size() != torch.outputs()) {
       throw new IllegalArgumentException((classes != null ? "--classes names " : "--dataset " + dataset.label()
-          + " has ") + names.size() + (classes != null ? " outputs" : " classes") + "; the last layer, "
+          + " has ") + given.size() + (classes != null ? " outputs" : " classes") + "; the last layer, "
           + torch.names().get(torch.names().size() - 1) + ", has " + torch.outputs());
     }
     boolean table = shape.length == 1;
@@ -114,8 +113,9 @@ final class ImportCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--columns names " + columns.size() + " features; the input "
           + (table ? "has " + shape[0] : "is images, " + Arrays.toString(shape)));
     }
-    ModelFile description = ModelFile.of(spec, standardizer(spec, shape), names,
+    ModelFile description = ModelFile.of(spec, standardizer(spec, shape), given,
         dataset == null ? "" : dataset.label());
+    List<String> names = description.classNames();
     if (table) { // a table's model: predict reads a CSV file's columns as the model names them
       description = description.withFeatureNames(columns != null ? columns
           : IntStream.range(0, shape[0]).mapToObj(Integer::toString).toList());

@@ -41,9 +41,7 @@ record NpzFiles(Path train, Path test, Double testSplit, TrainCommand.Task task)
   /** One training example's shape, channels first, or null where the archive cannot be read yet (for the warm-up). */
   int[] firstShape() {
     try {
-      NpzArchive archive = NpzArchive.open(train);
-      String x = NumpyDataset.trainingKeys(archive).x();
-      return NumpyDataset.exampleShape(archive.header(x), archive.source(x));
+      return NumpyDataset.exampleShape(inputs(train), train.toString());
     } catch (InvalidFileException e) {
       return null; // the reading that follows says what is wrong
     }

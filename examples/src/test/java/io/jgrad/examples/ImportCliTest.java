@@ -45,26 +45,38 @@ class ImportCliTest {
     return new double[] {W[0] * za + W[1] * zb + B[0], W[2] * za + W[3] * zb + B[1]};
   }
 
+  /** The state dict imported as {@code model} with the layer's standardisation and these options. */
+  private static CliRun importAs(Path model, String... options) {
+    CliRun r = CliRun.run(new String[] {"import", "--weights", weights.toString(), "--output", model.toString(),
+        "--mean", "1,2", "--std", "2,4"}, options);
+    assertEquals(0, r.code(), r.err());
+    return r;
+  }
+
+  /** predict's lines for these CSV rows, written to {@code name}. */
+  private static List<String> predict(Path model, String name, String csv) throws IOException {
+    Path rows = Files.writeString(dir.resolve(name), csv);
+    CliRun predicted = CliRun.run("predict", "--model", model.toString(), rows.toString());
+    assertEquals(0, predicted.code(), predicted.err());
+    return predicted.lines();
+  }
+
   @Test
   void aClassifiersColumnsClassesAndStandardisation() throws IOException {
     Path model = dir.resolve("classes.safetensors");
-    CliRun r = CliRun.run("import", "--weights", weights.toString(), "--output", model.toString(), "--classes",
-        "no,yes", "--columns", "a,b", "--mean", "1,2", "--std", "2,4");
-    assertEquals(0, r.code(), r.err());
+    CliRun r = importAs(model, "--classes", "no,yes", "--columns", "a,b");
     Map<String, String> line = CliRun.fields(r.lines().get(0));
     assertEquals("import", line.get("event"));
     assertTrue(r.lines().get(0).contains("\"layers\":[\"net.0\"]"), r.out());
     assertTrue(r.lines().get(0).contains("\"outputs\":[\"no\",\"yes\"]"), r.out());
     // A table with the model's columns in another order and one it does not read.
-    Path rows = Files.writeString(dir.resolve("rows.csv"), "id,b,a\nr1,2,1\nr2,-3,4.5\nr3,10,-2\n");
-    CliRun predicted = CliRun.run("predict", "--model", model.toString(), rows.toString());
-    assertEquals(0, predicted.code(), predicted.err());
+    List<String> predicted = predict(model, "rows.csv", "id,b,a\nr1,2,1\nr2,-3,4.5\nr3,10,-2\n");
     double[][] inputs = {{1, 2}, {4.5, -3}, {-2, 10}};
     for (int i = 0; i < inputs.length; i++) {
       double[] z = logits(inputs[i][0], inputs[i][1]);
       double yes = 1 / (1 + Math.exp(z[0] - z[1]));
-      Map<String, String> p = CliRun.fields(predicted.lines().get(i));
-      assertEquals(yes > 0.5 ? "yes" : "no", p.get("class"), predicted.lines().get(i));
+      Map<String, String> p = CliRun.fields(predicted.get(i));
+      assertEquals(yes > 0.5 ? "yes" : "no", p.get("class"), predicted.get(i));
       assertEquals(Math.max(yes, 1 - yes), Double.parseDouble(p.get("probability")), 1e-6);
     }
     CliRun onnx = CliRun.run("export", "--model", model.toString(), "--output", dir.resolve("m.onnx").toString());
@@ -74,16 +86,12 @@ class ImportCliTest {
   @Test
   void aRegressionsValuesAsTheLayerGivesThem() throws IOException {
     Path model = dir.resolve("values.safetensors");
-    CliRun r = CliRun.run("import", "--weights", weights.toString(), "--output", model.toString(), "--task",
-        "regression", "--classes", "price,rent", "--mean", "1,2", "--std", "2,4");
-    assertEquals(0, r.code(), r.err());
-    Path rows = Files.writeString(dir.resolve("values.csv"), "0,0\n3,-1\n");
-    CliRun predicted = CliRun.run("predict", "--model", model.toString(), rows.toString());
-    assertEquals(0, predicted.code(), predicted.err());
+    importAs(model, "--task", "regression", "--classes", "price,rent");
+    List<String> predicted = predict(model, "values.csv", "0,0\n3,-1\n");
     double[][] inputs = {{0, 0}, {3, -1}};
     for (int i = 0; i < inputs.length; i++) {
       double[] z = logits(inputs[i][0], inputs[i][1]);
-      Map<String, String> values = CliRun.object(predicted.lines().get(i), "values");
+      Map<String, String> values = CliRun.object(predicted.get(i), "values");
       assertEquals(z[0], Double.parseDouble(values.get("price")), 1e-6);
       assertEquals(z[1], Double.parseDouble(values.get("rent")), 1e-6);
     }
@@ -92,16 +100,12 @@ class ImportCliTest {
   @Test
   void aMultiLabelModelsLabelsEachBySigmoid() throws IOException {
     Path model = dir.resolve("labels.safetensors");
-    CliRun r = CliRun.run("import", "--weights", weights.toString(), "--output", model.toString(), "--task",
-        "multilabel", "--classes", "red,round", "--mean", "1,2", "--std", "2,4");
-    assertEquals(0, r.code(), r.err());
-    Path rows = Files.writeString(dir.resolve("labels.csv"), "5,2\n-4,10\n");
-    CliRun predicted = CliRun.run("predict", "--model", model.toString(), rows.toString());
-    assertEquals(0, predicted.code(), predicted.err());
+    importAs(model, "--task", "multilabel", "--classes", "red,round");
+    List<String> predicted = predict(model, "labels.csv", "5,2\n-4,10\n");
     double[][] inputs = {{5, 2}, {-4, 10}};
     for (int i = 0; i < inputs.length; i++) {
       double[] z = logits(inputs[i][0], inputs[i][1]);
-      Map<String, String> p = CliRun.object(predicted.lines().get(i), "probabilities");
+      Map<String, String> p = CliRun.object(predicted.get(i), "probabilities");
       assertEquals(1 / (1 + Math.exp(-z[0])), Double.parseDouble(p.get("red")), 1e-6);
       assertEquals(1 / (1 + Math.exp(-z[1])), Double.parseDouble(p.get("round")), 1e-6);
     }

@@ -2,6 +2,7 @@ package io.jgrad.tools;
 
 import io.jgrad.Backend;
 import io.jgrad.Generator;
+import io.jgrad.init.Initializer;
 import io.jgrad.io.InvalidFileException;
 import io.jgrad.io.ModelWeights;
 import io.jgrad.io.Safetensors;
@@ -122,7 +123,8 @@ public record TorchMlp(List<String> names, List<TensorData> weights, List<Tensor
 
   /** The network of {@code spec} ({@link #spec}) on {@code backend}, holding these weights. */
   public Sequential build(MlpSpec spec, Backend backend) {
-    Sequential model = spec.build(backend, new Generator(0), new Generator(0));
+    // Zeros, overwritten at once, as Predictor.load builds a model: nothing drawn to be thrown away.
+    Sequential model = spec.build(backend, Initializer.zeros(), new Generator(0), new Generator(0));
     Map<String, TensorData> tensors = new LinkedHashMap<>();
     List<String> linear = model.namedParameters().keySet().stream()
         .map(n -> n.substring(0, n.lastIndexOf('.'))).distinct().toList(); // 0, 2, 4: the Linear layers in order
