@@ -18,6 +18,7 @@ public abstract class Module {
   private final Map<String, Tensor[]> buffers = new LinkedHashMap<>();
   private final Map<String, Module> children = new LinkedHashMap<>();
   private boolean training = true;
+  private boolean frozen;
 
   protected Module() {}
 
@@ -82,11 +83,43 @@ public abstract class Module {
     return Collections.unmodifiableMap(children);
   }
 
-  /** Training mode (dropout active, batch statistics) for this module and its descendants. Returns this. */
+  /**
+   * Training mode (dropout active, batch statistics) for this module and its descendants, but for {@link #freeze()
+   * frozen} ones, which stay in evaluation mode. Returns this.
+   */
   public Module train(boolean on) {
-    training = on;
+    training = on && !frozen;
     children.values().forEach(c -> c.train(on));
     return this;
+  }
+
+  /**
+   * Every parameter of this module and its descendants frozen (false) or trainable (true), as PyTorch's {@code
+   * requires_grad_}: see {@link Parameter#requiresGrad(boolean)}. Running statistics still update in training mode,
+   * as PyTorch's do; {@link #freeze()} stops them too. Returns this.
+   */
+  public Module requiresGrad(boolean requires) {
+    parameters().forEach(p -> p.requiresGrad(requires));
+    return this;
+  }
+
+  /**
+   * Keeps this module and its descendants as they are while the rest of a model trains, as Keras' {@code
+   * trainable = False}: their parameters take no gradient and no step ({@link #requiresGrad(boolean)}), and they stay
+   * in evaluation mode, so a batch norm normalises with its running statistics and leaves them unchanged (in PyTorch,
+   * {@code requires_grad_(False)} and {@code eval()} on the frozen part, called again after each {@code train()}).
+   * Returns this.
+   */
+  public Module freeze() {
+    requiresGrad(false);
+    markFrozen();
+    return this;
+  }
+
+  private void markFrozen() {
+    frozen = true;
+    training = false;
+    children.values().forEach(Module::markFrozen);
   }
 
   public final Module eval() {

@@ -9,9 +9,9 @@ import io.jgrad.Tensor;
 import io.jgrad.internal.TensorAccess;
 
 /**
- * A trainable tensor owned by a module: a leaf that requires a gradient, created outside every {@link Scope}. The value
- * is replaced, never mutated from outside, by {@link #to(Backend)} and {@link #set(Tensor)}; optimizers update it in
- * place through its buffer.
+ * A trainable tensor owned by a module: a leaf that requires a gradient (unless {@link #requiresGrad(boolean)
+ * frozen}), created outside every {@link Scope}. The value is replaced, never mutated from outside, by {@link
+ * #to(Backend)} and {@link #set(Tensor)}; optimizers update it in place through its buffer.
  */
 public final class Parameter {
   private Tensor value;
@@ -28,6 +28,25 @@ public final class Parameter {
 
   public Tensor value() {
     return value;
+  }
+
+  /** Whether backward computes this parameter's gradient and optimizers step it: true unless frozen. */
+  public boolean requiresGrad() {
+    return value.requiresGrad();
+  }
+
+  /**
+   * Freezes the parameter (false) or lets it train again (true), as PyTorch's {@code requires_grad_}: a frozen value
+   * takes no gradient, so backward does no work for it alone, and no optimizer step, weight decay included. Its
+   * accumulated gradient is dropped (PyTorch's optimizers would still step a frozen parameter that kept one). Returns
+   * this.
+   */
+  public Parameter requiresGrad(boolean requires) {
+    value.requiresGrad(requires);
+    if (!requires) {
+      value.setGrad(null);
+    }
+    return this;
   }
 
   /**
@@ -85,7 +104,7 @@ public final class Parameter {
               + newValue.dtype().label());
     }
     Tensor old = value;
-    value = newValue.requiresGrad(true);
+    value = newValue.requiresGrad(old.requiresGrad());
     old.close();
     dropCopy();
   }
@@ -95,10 +114,10 @@ public final class Parameter {
     if (value.backend() == backend) {
       return;
     }
-    Tensor moved = detachedCopy(value, backend);
+    Tensor moved = detachedCopy(value, backend).requiresGrad(value.requiresGrad());
     value.setGrad(null);
     value.close();
-    value = moved.requiresGrad(true);
+    value = moved;
     dropCopy();
   }
 

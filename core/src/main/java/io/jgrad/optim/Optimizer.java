@@ -19,7 +19,8 @@ import java.util.Set;
  * optimizer's state exports as named tensors ("0.weight.exp_avg", PyTorch's state names) for a checkpoint.
  *
  * <p>State tensors are created lazily at a parameter's first update, outside every scope, and freed by {@link
- * #close()}. A parameter without a gradient is skipped, its state untouched.
+ * #close()}. A parameter without a gradient is skipped, its state untouched; so is a frozen one ({@link
+ * Parameter#requiresGrad(boolean)}), which keeps no state.
  */
 public abstract class Optimizer implements AutoCloseable {
   private final Map<String, Parameter> params;
@@ -204,8 +205,8 @@ public abstract class Optimizer implements AutoCloseable {
 
   /**
    * Throws what {@link #loadState} would, changing nothing: a name that is not "parameter.kind" of this optimizer, a
-   * shape that is not the parameter's, or, after {@code steps > 0}, a state tensor missing (loading without it would
-   * silently restart that momentum or moment from zero).
+   * shape that is not the parameter's, or, after {@code steps > 0}, a state tensor of a trainable parameter missing
+   * (loading without it would silently restart that momentum or moment from zero; a frozen one has none).
    */
   public final void checkState(Map<String, Tensor> saved, long steps) {
     if (steps < 0) {
@@ -223,8 +224,8 @@ public abstract class Optimizer implements AutoCloseable {
     });
     if (steps > 0) {
       List<String> missing = new ArrayList<>();
-      params.keySet().forEach(name -> stateKinds().stream().sorted().map(kind -> name + "." + kind)
-          .filter(key -> !saved.containsKey(key)).forEach(missing::add));
+      params.forEach((name, p) -> stateKinds().stream().sorted().map(kind -> name + "." + kind)
+          .filter(key -> p.requiresGrad() && !saved.containsKey(key)).forEach(missing::add));
       if (!missing.isEmpty()) {
         problems.add("missing after " + steps + " steps: " + String.join(", ", missing));
       }

@@ -332,6 +332,13 @@ final class TrainCommand implements Callable<Integer> {
       + "replaces a pretrained model's last Linear")
   boolean newHead;
 
+  @Option(names = "--freeze", defaultValue = "0", paramLabel = "K", description = "keep the first K layers with "
+      + "weights as they are while the others train (an MLP's Linear layers; a CNN's convolutions, each with its batch "
+      + "norm, then its Linear layers): no gradient and no step for their weights, their batch norms on their running "
+      + "statistics, as Keras' trainable=False; with --init-from and --new-head, K one less than the layers trains the "
+      + "new output layer alone (linear probing) (default: ${DEFAULT-VALUE})")
+  int freeze;
+
   @Option(names = "--precision", defaultValue = "fp32",
       description = "fp32, or mixed precision with bf16 or fp16 GEMMs (fp16 adds loss scaling) (default: ${DEFAULT-VALUE})")
   Precision precision;
@@ -585,6 +592,7 @@ final class TrainCommand implements Callable<Integer> {
     if (initFrom != null) {
       InitialWeights.copy(initFrom, stack, backend, newHead);
     }
+    long trainable = FrozenLayers.freezeFirst(stack, freeze); // before a checkpoint's optimizer state is checked
     Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
     DataLoader.Layout layout = cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;
     try (DataLoader train = DataLoader.builder(split.train()).batchSize(batch).shuffle(true).seed(seed).layout(layout)
@@ -687,6 +695,10 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (monitor != null) {
         summaryContext.put("monitor", CliEnums.label(monitor));
+      }
+      if (freeze > 0) {
+        summaryContext.put("freeze", freeze);
+        summaryContext.put("trainable_parameters", trainable);
       }
       if (regression) {
         summaryContext.put(LOSS, CliEnums.label(lossKind()));
@@ -836,6 +848,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException((earlyStop > 0 ? "--early-stop" : "--save-best") + " needs --val-split "
           + "(a fraction of the training set to watch; the test set never picks a model)");
     }
+    OptionChecks.atLeast("--freeze", freeze, 0);
     if (checkpointSegments < 0) {
       throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
     }
@@ -1145,6 +1158,7 @@ final class TrainCommand implements Callable<Integer> {
     if (ignoreColumns != null) {
       c.put(CsvFiles.IGNORE_COLUMNS, String.join(",", ignoredColumns()));
     }
+    c.put("freeze", Integer.toString(freeze)); // a checkpoint from before it was recorded trained every layer
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));
     c.put("val-split", Double.toString(valSplit));
