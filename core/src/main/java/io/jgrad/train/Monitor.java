@@ -30,6 +30,11 @@ public enum Monitor {
     return higherIsBetter ? candidate - best : best - candidate;
   }
 
+  /** Whether a higher value is better (an accuracy) rather than a lower one (a loss). */
+  public boolean higherIsBetter() {
+    return higherIsBetter;
+  }
+
   /** True for the metrics a trainer measures only with validation data. */
   public boolean needsValidation() {
     return this == VALIDATION_LOSS || this == VALIDATION_ACCURACY;

@@ -61,6 +61,7 @@ public final class Trainer {
   /** Loss scaling for FP16, else null. */
   private GradScaler scaler;
   private EarlyStopping earlyStopping;
+  private ReduceLrOnPlateau plateau;
   private DataLoader validation;
   private int restoredEpoch;
   private int completedEpochs;
@@ -182,6 +183,15 @@ public final class Trainer {
   }
 
   /**
+   * After each epoch, before the listeners hear of it (so that a checkpoint records its state), lowers the learning
+   * rate where {@code plateau}'s metric has stopped improving; the optimizer must have no schedule.
+   */
+  public Trainer lrOnPlateau(ReduceLrOnPlateau plateau) {
+    this.plateau = plateau;
+    return this;
+  }
+
+  /**
    * Evaluates on {@code data} after each epoch ({@link EpochMetrics#validationLoss}): data held out of the training set
    * (see {@link io.jgrad.data.ValidationSplit}), never the test set, for early stopping and picking the best epoch.
    */
@@ -217,6 +227,10 @@ public final class Trainer {
   public List<EpochMetrics> fit(DataLoader train, DataLoader test, int epochs) {
     if (earlyStopping != null && earlyStopping.monitor().needsValidation() && validation == null) {
       throw new IllegalStateException("early stopping watches " + earlyStopping.monitor().label()
+          + ", but the trainer has no validation data (Trainer.validation)");
+    }
+    if (plateau != null && plateau.monitor().needsValidation() && validation == null) {
+      throw new IllegalStateException("the learning rate's plateau is watched on " + plateau.monitor().label()
           + ", but the trainer has no validation data (Trainer.validation)");
     }
     List<EpochMetrics> history = new ArrayList<>();
@@ -270,6 +284,9 @@ public final class Trainer {
             (System.nanoTime() - start) / 1e9, ActivationMemory.peakBytes(), skippedSteps - skippedBefore,
             monitor.norms());
         history.add(m);
+        if (plateau != null) {
+          plateau.step(m, optimizer);
+        }
         listeners.forEach(l -> l.epochFinished(m));
         if (earlyStopping != null) {
           boolean stop = earlyStopping.shouldStop(m);

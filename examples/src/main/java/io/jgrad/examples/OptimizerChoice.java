@@ -29,11 +29,12 @@ public record OptimizerChoice(Kind name, Double lr, double momentum, Double weig
   }
 
   /**
-   * {@code --schedule}: cosine (linear warmup over the first 1/20 of the steps, then down to lr/100), one-cycle, or a
-   * constant rate.
+   * {@code --schedule}: cosine (linear warmup over the first 1/20 of the steps, then down to lr/100), one-cycle, a
+   * constant rate, or a rate lowered on a plateau of the validation metrics ({@link
+   * io.jgrad.train.ReduceLrOnPlateau}, which the trainer runs after each epoch: no step-count schedule).
    */
   public enum Schedule {
-    COSINE, ONECYCLE, CONSTANT
+    COSINE, ONECYCLE, CONSTANT, PLATEAU
   }
 
   /** The peak learning rate: the one given, or the optimizer's default. */
@@ -60,7 +61,7 @@ public record OptimizerChoice(Kind name, Double lr, double momentum, Double weig
       case COSINE -> opt.setSchedule(
           new WarmupCosineLR(peak, Math.min(Math.max(1, totalSteps / 20), totalSteps - 1), totalSteps, peak / 100));
       case ONECYCLE -> opt.setSchedule(new OneCycleLR(peak, Math.max(2, totalSteps)));
-      case CONSTANT -> {}
+      case CONSTANT, PLATEAU -> {}
     }
     return opt;
   }

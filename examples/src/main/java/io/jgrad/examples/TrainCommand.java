@@ -42,6 +42,7 @@ import io.jgrad.train.MultiLabelReport;
 import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.Precision;
 import io.jgrad.train.QuantileReport;
+import io.jgrad.train.ReduceLrOnPlateau;
 import io.jgrad.train.RegressionReport;
 import io.jgrad.train.Trainer;
 import io.jgrad.train.TrainingCheckpoint;
@@ -238,8 +239,18 @@ final class TrainCommand implements Callable<Integer> {
   Double weightDecay;
 
   @Option(names = "--schedule", defaultValue = "cosine",
-      description = "cosine (with warmup), onecycle or constant (default: ${DEFAULT-VALUE})")
+      description = "cosine (with warmup), onecycle, constant, or plateau: the rate lowered when the validation loss (or "
+          + "--monitor) stops improving, as PyTorch's ReduceLROnPlateau (needs --val-split) (default: ${DEFAULT-VALUE})")
   OptimizerChoice.Schedule schedule;
+
+  @Option(names = "--plateau-patience", paramLabel = "EPOCHS", description = "--schedule plateau: lower the rate after "
+      + "more than this many epochs in a row without an improvement (default: "
+      + ReduceLrOnPlateau.DEFAULT_PATIENCE + ", PyTorch's)")
+  Integer plateauPatience;
+
+  @Option(names = "--plateau-factor", description = "--schedule plateau: what the rate is multiplied by, in (0, 1) "
+      + "(default: " + ReduceLrOnPlateau.DEFAULT_FACTOR + ", PyTorch's)")
+  Double plateauFactor;
 
   @Option(names = "--label-smoothing", defaultValue = "0.1", description = "in [0, 1) (default: ${DEFAULT-VALUE})")
   double labelSmoothing;
@@ -283,9 +294,9 @@ final class TrainCommand implements Callable<Integer> {
           + "epoch's weights (0: off; needs --val-split)")
   int earlyStop;
 
-  @Option(names = "--monitor", description = "what --early-stop and --save-best watch: val-loss (the validation loss, "
-      + "lower is better) or val-accuracy (the validation accuracy, higher is better; a multi-label model's subset "
-      + "accuracy), as Keras' monitor= (default: val-loss)")
+  @Option(names = "--monitor", description = "what --early-stop, --save-best and --schedule plateau watch: val-loss "
+      + "(the validation loss, lower is better) or val-accuracy (the validation accuracy, higher is better; a "
+      + "multi-label model's subset accuracy), as Keras' monitor= (default: val-loss)")
   Watched monitor;
 
   @Option(names = "--plot", description = "write loss and accuracy curves to this PNG (with --find-lr, the range "
@@ -489,6 +500,14 @@ final class TrainCommand implements Callable<Integer> {
     return (monitor != null ? monitor : Watched.VAL_LOSS).monitor;
   }
 
+  private int plateauPatience() {
+    return plateauPatience != null ? plateauPatience : ReduceLrOnPlateau.DEFAULT_PATIENCE;
+  }
+
+  private double plateauFactor() {
+    return plateauFactor != null ? plateauFactor : ReduceLrOnPlateau.DEFAULT_FACTOR;
+  }
+
   private TrainingData.Preparation preparation() {
     // A new head's targets are other than the file's: their statistics are the data's.
     return new TrainingData.Preparation(valSplit, seed, base == null ? null : base.standardizer(),
@@ -616,6 +635,11 @@ final class TrainCommand implements Callable<Integer> {
       if (graphs) {
         trainer.graphs(true);
       }
+      ReduceLrOnPlateau plateau = schedule == OptimizerChoice.Schedule.PLATEAU
+          ? ReduceLrOnPlateau.on(watched(), plateauPatience(), plateauFactor()) : null;
+      if (plateau != null) {
+        trainer.lrOnPlateau(plateau);
+      }
       if (findLr) {
         Map<String, Object> readings = findLr(trainer.nonFinitePolicy(NonFinitePolicy.STOP), opt, train, ds, backend,
             start);
@@ -627,6 +651,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainingCheckpoint.Restored restoredRun = TrainingCheckpoint.load(resumeFile, model, opt, rngs);
         trainer.setCompletedEpochs(restoredRun.epochs());
         resumed = restoredRun.metadata();
+        if (plateau != null) {
+          plateau.restore(resumed, opt);
+        }
         if (epochs < trainer.completedEpochs()) {
           throw new IllegalArgumentException("--epochs " + epochs + " is the total, and " + resumeFile + " has done "
               + trainer.completedEpochs() + " already");
@@ -655,11 +682,18 @@ final class TrainCommand implements Callable<Integer> {
         if (validation != null) {
           writer.recordBest(watched(), 0).restoreBest(resumed);
         }
+        if (plateau != null) {
+          writer.recordPlateau(plateau);
+        }
         trainer.listener(writer);
       }
       if (saveBest != null) {
-        trainer.listener(new CheckpointWriter(saveBest, model, opt, rngs, config())
-            .onlyWhenBest(watched(), 0).restoreBest(resumed).metadata(description.metadata()));
+        CheckpointWriter best = new CheckpointWriter(saveBest, model, opt, rngs, config())
+            .onlyWhenBest(watched(), 0).restoreBest(resumed).metadata(description.metadata());
+        if (plateau != null) {
+          best.recordPlateau(plateau);
+        }
+        trainer.listener(best);
       }
       if (plot != null) {
         trainer.listener(new CurvePlotListener(plot, "jgrad train --dataset " + ds.label()));
@@ -806,7 +840,8 @@ final class TrainCommand implements Callable<Integer> {
     CliEnums.install(new CommandLine(this)).parseArgs(merged);
     String planned = recorded.get(SCHEDULE_EPOCHS);
     scheduleEpochs = planned != null ? Integer.parseInt(planned) : Math.max(1, epochs);
-    if (scheduleEpochs < epochs && schedule != OptimizerChoice.Schedule.CONSTANT) {
+    if (scheduleEpochs < epochs && schedule != OptimizerChoice.Schedule.CONSTANT
+        && schedule != OptimizerChoice.Schedule.PLATEAU) {
       System.err.println("the " + CliEnums.label(schedule) + " learning-rate schedule of " + file + " was planned for "
           + scheduleEpochs + " epochs; the epochs after it run at its final rate");
     }
@@ -838,8 +873,25 @@ final class TrainCommand implements Callable<Integer> {
     if (valSplit == 0 && calibrate != null) {
       throw new IllegalArgumentException("--calibrate fits the temperature to held-out examples: give --val-split");
     }
-    if (monitor != null && earlyStop == 0 && saveBest == null) {
-      throw new IllegalArgumentException("--monitor is for --early-stop and --save-best (what they watch)");
+    boolean plateau = schedule == OptimizerChoice.Schedule.PLATEAU;
+    if (monitor != null && earlyStop == 0 && saveBest == null && !plateau) {
+      throw new IllegalArgumentException("--monitor is for --early-stop, --save-best and --schedule plateau (what they "
+          + "watch)");
+    }
+    if (!plateau && (plateauPatience != null || plateauFactor != null)) {
+      throw new IllegalArgumentException((plateauPatience != null ? "--plateau-patience" : "--plateau-factor")
+          + " is for --schedule plateau");
+    }
+    if (plateau) {
+      OptionChecks.atLeast("--plateau-patience", plateauPatience(), 0);
+      if (!(plateauFactor() > 0 && plateauFactor() < 1)) {
+        throw new IllegalArgumentException("--plateau-factor must be in (0, 1), got " + plateauFactor());
+      }
+      if (valSplit == 0) {
+        throw new IllegalArgumentException("--schedule plateau lowers the rate when the validation "
+            + (watched() == Monitor.VALIDATION_ACCURACY ? "accuracy" : "loss") + " stops improving: give --val-split "
+            + "(the test set never picks a rate)");
+      }
     }
     if (monitor == Watched.VAL_ACCURACY && task == Task.REGRESSION) {
       throw new IllegalArgumentException("--monitor val-accuracy: --task regression has no accuracy; watch val-loss");
@@ -1145,6 +1197,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     c.put("weight-decay", Double.toString(weightDecay()));
     c.put("schedule", CliEnums.label(schedule));
+    if (schedule == OptimizerChoice.Schedule.PLATEAU || plateauPatience != null || plateauFactor != null) {
+      c.put("plateau-patience", Integer.toString(plateauPatience()));
+      c.put("plateau-factor", Double.toString(plateauFactor()));
+    }
     c.put(SCHEDULE_EPOCHS, Integer.toString(scheduleEpochs));
     if (task == null || task == Task.CLASSIFICATION) {
       c.put("label-smoothing", Double.toString(labelSmoothing));

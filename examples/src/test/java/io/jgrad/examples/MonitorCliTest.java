@@ -64,7 +64,8 @@ class MonitorCliTest {
   @Test
   void misuseIsOneLine() {
     CliRun alone = CliRun.run(new String[] {"train", "--monitor", "val-accuracy"}, SMALL);
-    assertEquals("jgrad train: --monitor is for --early-stop and --save-best (what they watch)", alone.err().strip());
+    assertEquals("jgrad train: --monitor is for --early-stop, --save-best and --schedule plateau (what they "
+        + "watch)", alone.err().strip());
     CliRun test = CliRun.run(new String[] {"train", "--monitor", "test-accuracy", "--early-stop", "2"}, SMALL);
     assertEquals("jgrad train: unknown --monitor 'test-accuracy'; expected val-loss or val-accuracy",
         test.err().strip());

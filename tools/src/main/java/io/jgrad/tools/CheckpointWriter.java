@@ -7,6 +7,7 @@ import io.jgrad.optim.Optimizer;
 import io.jgrad.train.BestMetric;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.Monitor;
+import io.jgrad.train.ReduceLrOnPlateau;
 import io.jgrad.train.TrainListener;
 import io.jgrad.train.TrainingCheckpoint;
 import java.io.IOException;
@@ -33,6 +34,7 @@ public final class CheckpointWriter implements TrainListener {
   private Map<String, String> metadata = Map.of();
   private int every = 1;
   private BestMetric best;
+  private ReduceLrOnPlateau plateau;
   private boolean onlyWhenBest;
   private int lastEpoch;
 
@@ -82,6 +84,15 @@ public final class CheckpointWriter implements TrainListener {
     return this;
   }
 
+  /**
+   * Records in each checkpoint {@code plateau}'s state and the learning rate it has set, so that a resumed run goes on
+   * at that rate ({@link ReduceLrOnPlateau#restore}).
+   */
+  public CheckpointWriter recordPlateau(ReduceLrOnPlateau plateau) {
+    this.plateau = plateau;
+    return this;
+  }
+
   /** Metadata written as given into every checkpoint: what inference needs (architecture, standardisation, classes). */
   public CheckpointWriter metadata(Map<String, String> metadata) {
     this.metadata = Map.copyOf(metadata);
@@ -104,6 +115,9 @@ public final class CheckpointWriter implements TrainListener {
     Map<String, String> meta = new LinkedHashMap<>(metadata);
     if (best != null) {
       meta.putAll(best.metadata());
+    }
+    if (plateau != null) {
+      meta.putAll(plateau.metadata(optimizer));
     }
     try {
       TrainingCheckpoint.save(target, model, optimizer, m.epoch(), rngs, config, meta);

@@ -143,6 +143,10 @@ final class TrainBench implements Runnable {
     OptionChecks.atLeast("--windows", windows, 1);
     OptionChecks.atLeast("--steps", steps, 1);
     OptionChecks.finiteAtLeast("--max-warmup", maxWarmup, 0);
+    if (schedule == OptimizerChoice.Schedule.PLATEAU) {
+      throw new IllegalArgumentException("--schedule plateau watches validation epochs, which bench train does not "
+          + "run: time it as constant");
+    }
     try (Backend opened = backend.open()) {
       BackendProfile kernels = profile ? new BackendProfile(opened) : null;
       Backend b = kernels != null ? kernels.backend() : opened;
