@@ -83,6 +83,14 @@ public final class DataLoader implements AutoCloseable {
     return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
   }
 
+  /** The examples in batch {@code index} of an epoch: the batch size, but for a last, partial batch. */
+  public int batchRows(int index) {
+    if (index < 0 || index >= batchesPerEpoch()) {
+      throw new IndexOutOfBoundsException("batch " + index + " of " + batchesPerEpoch());
+    }
+    return Math.min(batchSize, data.size() - index * batchSize);
+  }
+
   public LabeledData data() {
     return data;
   }

@@ -62,6 +62,14 @@ public final class Trainer {
   private GradScaler scaler;
   private EarlyStopping earlyStopping;
   private ReduceLrOnPlateau plateau;
+  /** Batches whose gradients add up before each optimizer step; see {@link #accumulate(int)}. */
+  private int accumulation = 1;
+  /**
+   * Within a group of batches (accumulation): on the host, its first non-finite loss, else its last; on the device,
+   * the group's mean loss so far (kept until the next group opens: the guard's kernels read it).
+   */
+  private double groupLoss;
+  private Tensor groupMeanLoss;
   private DataLoader validation;
   private int restoredEpoch;
   private int completedEpochs;
@@ -183,6 +191,21 @@ public final class Trainer {
   }
 
   /**
+   * Adds up the gradients of {@code batches} consecutive batches before each optimizer step (PyTorch Lightning's
+   * {@code accumulate_grad_batches}), each batch's mean loss weighted by its share of the group's examples: the step
+   * of one batch of all of them, at the activation memory of one batch. An epoch's last group may be shorter and steps
+   * with what it holds. Batch norm still normalises each batch alone, a group with a non-finite loss or gradient is
+   * skipped whole, and {@link #graphs} records no step (the batches of a group do different work). Default 1.
+   */
+  public Trainer accumulate(int batches) {
+    if (batches < 1) {
+      throw new IllegalArgumentException("accumulate: batches per step must be >= 1, got " + batches);
+    }
+    this.accumulation = batches;
+    return this;
+  }
+
+  /**
    * After each epoch, before the listeners hear of it (so that a checkpoint records its state), lowers the learning
    * rate where {@code plateau}'s metric has stopped improving; the optimizer must have no schedule.
    */
@@ -240,14 +263,18 @@ public final class Trainer {
     try (DeviceGuard guard = deviceGuard && optimizer.stepsOnTheDevice()
             ? new DeviceGuard(optimizer.parameters(), optimizer.steps(), skippedInARow, scaler) : null;
         Backend.DeferredChecks checks = guard == null ? null : guard.backend().deferChecks();
-        GraphedStep graphed = guard == null || !graphs ? null
-            : new GraphedStep(guard.backend(), "the training step", optimizer::lr, b -> deviceWork(b, guard));
+        GraphedStep graphed = guard == null || !graphs || accumulation > 1 ? null
+            : new GraphedStep(guard.backend(), "the training step", optimizer::lr,
+                b -> deviceWork(b, AccumulationPart.whole(b.size()), guard));
         Evaluator evaluator = new Evaluator(model, loss, graphed == null ? null : guard.backend())) {
       replayedSteps = 0;
       if (graphs && guard == null) {
         log.log(Level.INFO, "graphs: this fit checks each step on the host (" + (!deviceGuard ? "the device guard is off"
             : optimizer.getClass().getSimpleName() + " has no guarded step") + "), which reads the device every step, "
             + "so no step is recorded");
+      } else if (graphs && accumulation > 1) {
+        log.log(Level.INFO, "graphs: this fit accumulates the gradients of " + accumulation + " batches a step, so no "
+            + "step is recorded");
       }
       while (completedEpochs < epochs) {
         int epoch = completedEpochs + 1;
@@ -262,7 +289,9 @@ public final class Trainer {
         int step = 0;
         for (Iterator<Batch> it = train.epoch(completedEpochs); it.hasNext(); step++) {
           try (Batch batch = it.next()) {
-            StepProgress progress = guard == null ? hostStep(batch) : guardedStep(batch, guard, graphed);
+            AccumulationPart part = accumulation == 1 ? AccumulationPart.whole(batch.size())
+                : AccumulationPart.of(train, step, accumulation);
+            StepProgress progress = guard == null ? hostStep(batch, part) : guardedStep(batch, part, guard, graphed);
             int s = step;
             listeners.forEach(li -> li.stepFinished(epoch, s, progress));
             if (guard != null && (step + 1) % GUARD_READ_INTERVAL == 0) {
@@ -299,6 +328,8 @@ public final class Trainer {
           }
         }
       }
+    } finally {
+      dropGroupMeanLoss();
     }
     if (bestWeights != null && earlyStopping.bestEpoch() != completedEpochs) {
       ModelWeights.apply(model, bestWeights, "the weights of epoch " + earlyStopping.bestEpoch(), "");
@@ -331,8 +362,8 @@ public final class Trainer {
   }
 
   /** {@link #step}, with the epoch's sums kept on the host. */
-  private StepProgress hostStep(Batch batch) {
-    double l = step(batch);
+  private StepProgress hostStep(Batch batch, AccumulationPart part) {
+    double l = step(batch, part);
     epochLossSum += l * batch.size();
     epochExamples += batch.size();
     return StepProgress.known(batch.size(), l, epochLossSum / epochExamples);
@@ -342,12 +373,14 @@ public final class Trainer {
    * One step decided on the device: forward, loss, backward, the guard (norms, finite flag, clipping factor) and the
    * guarded optimizer step, with nothing read back. The progress reads the device only when a listener asks.
    */
-  private StepProgress guardedStep(Batch batch, DeviceGuard guard, GraphedStep graphed) {
-    optimizer.beginStep();
+  private StepProgress guardedStep(Batch batch, AccumulationPart part, DeviceGuard guard, GraphedStep graphed) {
+    if (part.closes()) {
+      optimizer.beginStep();
+    }
     if (graphed != null) {
       graphed.run(batch);
     } else {
-      deviceWork(batch, guard);
+      deviceWork(batch, part, guard);
     }
     epochExamples += batch.size();
     return new StepProgress() {
@@ -369,17 +402,45 @@ public final class Trainer {
     };
   }
 
-  /** The device's part of a guarded step, which reads nothing back: a backend can record it. */
-  private void deviceWork(Batch batch, DeviceGuard guard) {
+  /**
+   * The device's part of a guarded step, which reads nothing back: a backend can record it. In a group of batches, each
+   * adds its gradients and its weighted loss to the group's; the guard and the step follow the last.
+   */
+  private void deviceWork(Batch batch, AccumulationPart part, DeviceGuard guard) {
     try (Scope ignored = Scope.open()) {
       Tensor l;
       try (Autocast region = precision.enter()) {
         l = loss.apply(model.forward(batch.features()), batch.labels());
       }
-      optimizer.zeroGrad();
-      (guard.lossScale() == null ? l : l.mul(guard.lossScale())).backward();
-      guard.decide(l, batch.size(), clipNorm, nonFinitePolicy == NonFinitePolicy.STOP ? 1 : maxSkippedInARow);
-      optimizer.updateOnTheDevice(guard.state());
+      if (part.opens()) {
+        optimizer.zeroGrad();
+      }
+      double share = part.share(batch.size());
+      Tensor weighted = share == 1 ? l : l.mul(share);
+      (guard.lossScale() == null ? weighted : weighted.mul(guard.lossScale())).backward();
+      Tensor mean = l;
+      if (!(part.opens() && part.closes())) {
+        Tensor counted = weighted.detach(); // the step's scope owns it; the sum outlives the step
+        Tensor sum;
+        try (Scope kept = Scope.detached()) {
+          sum = part.opens() ? counted.mul(1) : groupMeanLoss.add(counted);
+        }
+        dropGroupMeanLoss();
+        groupMeanLoss = sum;
+        mean = sum;
+      }
+      if (part.closes()) {
+        guard.decide(mean, part.groupExamples(), clipNorm,
+            nonFinitePolicy == NonFinitePolicy.STOP ? 1 : maxSkippedInARow);
+        optimizer.updateOnTheDevice(guard.state());
+      }
+    }
+  }
+
+  private void dropGroupMeanLoss() {
+    if (groupMeanLoss != null) {
+      groupMeanLoss.close();
+      groupMeanLoss = null;
     }
   }
 
@@ -425,30 +486,46 @@ public final class Trainer {
 
   /** One optimisation step on one batch; returns its loss. The model is unchanged when the step is skipped. */
   public double step(Batch batch) {
+    return step(batch, AccumulationPart.whole(batch.size()));
+  }
+
+  /**
+   * One batch's part of a step: its gradients added to its group's, the step taken (or skipped) after the group's last
+   * batch; returns the batch's loss.
+   */
+  private double step(Batch batch, AccumulationPart part) {
     try (Scope ignored = Scope.open()) {
       Tensor l;
       try (Autocast region = precision.enter()) { // backward runs outside: its dtypes are fixed by the forward
         l = loss.apply(model.forward(batch.features()), batch.labels());
       }
-      optimizer.zeroGrad();
-      if (scaler == null) {
-        l.backward();
-      } else {
-        scaler.scale(l).backward();
+      if (part.opens()) {
+        optimizer.zeroGrad();
+      }
+      double share = part.share(batch.size());
+      Tensor weighted = share == 1 ? l : l.mul(share);
+      (scaler == null ? weighted : scaler.scale(weighted)).backward();
+      double value = l.item();
+      if (part.opens() || Double.isFinite(groupLoss)) {
+        groupLoss = value;
+      }
+      if (!part.closes()) {
+        return value;
+      }
+      if (scaler != null) {
         scaler.unscale(optimizer.parameters().values());
       }
-      double value = l.item();
-      String nonFinite = Double.isFinite(value) ? monitor.inspect() : "the loss";
+      String nonFinite = Double.isFinite(groupLoss) ? monitor.inspect() : "the loss";
       if (scaler != null) {
-        scaler.update(nonFinite != null && Double.isFinite(value));
+        scaler.update(nonFinite != null && Double.isFinite(groupLoss));
       }
       if (nonFinite != null) {
-        if (scaler != null && Double.isFinite(value)) {
+        if (scaler != null && Double.isFinite(groupLoss)) {
           skippedSteps++; // a float16 overflow at this scale: the scaler has halved it, the next step retries
           log.log(Level.DEBUG, "fp16 gradients overflowed in " + nonFinite + ": step skipped, loss scale now "
               + scaler.scale());
         } else {
-          refuse(nonFinite, value);
+          refuse(nonFinite, groupLoss);
         }
         return value;
       }

@@ -343,6 +343,11 @@ final class TrainCommand implements Callable<Integer> {
       + "replaces a pretrained model's last Linear")
   boolean newHead;
 
+  @Option(names = "--accumulate", defaultValue = "1", paramLabel = "K", description = "add up the gradients of K "
+      + "batches before each optimizer step (Lightning's accumulate_grad_batches): the step of a batch of K times --batch "
+      + "examples at the activation memory of one (default: ${DEFAULT-VALUE})")
+  int accumulate;
+
   @Option(names = "--freeze", defaultValue = "0", paramLabel = "K", description = "keep the first K layers with "
       + "weights as they are while the others train (an MLP's Linear layers; a CNN's convolutions, each with its batch "
       + "norm, then its Linear layers): no gradient and no step for their weights, their batch norms on their running "
@@ -619,7 +624,8 @@ final class TrainCommand implements Callable<Integer> {
         DataLoader test = DataLoader.builder(split.test()).batchSize(1000).layout(layout).build(backend);
         DataLoader validation = split.validation() == null ? null
             : DataLoader.builder(split.validation()).batchSize(1000).layout(layout).build(backend);
-        Optimizer opt = optimizer(model, (long) scheduleEpochs * train.batchesPerEpoch())) {
+        Optimizer opt = optimizer(model, (long) scheduleEpochs * ((train.batchesPerEpoch() + accumulate - 1)
+            / accumulate))) {
       Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
       float[] weights = classWeights == null ? null : multiLabel
           ? new ClassWeights(classWeights).resolvePresent(split.train(), split.classNames())
@@ -631,7 +637,8 @@ final class TrainCommand implements Callable<Integer> {
           .nonFinitePolicy(onNonFinite)
           .precision(mixed)
           .validation(validation)
-          .maxSkippedInARow(maxSkippedSteps);
+          .maxSkippedInARow(maxSkippedSteps)
+          .accumulate(accumulate);
       if (graphs) {
         trainer.graphs(true);
       }
@@ -729,6 +736,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (monitor != null) {
         summaryContext.put("monitor", CliEnums.label(monitor));
+      }
+      if (accumulate > 1) {
+        summaryContext.put("accumulate", accumulate);
       }
       if (freeze > 0) {
         summaryContext.put("freeze", freeze);
@@ -901,6 +911,7 @@ final class TrainCommand implements Callable<Integer> {
           + "(a fraction of the training set to watch; the test set never picks a model)");
     }
     OptionChecks.atLeast("--freeze", freeze, 0);
+    OptionChecks.atLeast("--accumulate", accumulate, 1);
     if (checkpointSegments < 0) {
       throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
     }
@@ -918,6 +929,10 @@ final class TrainCommand implements Callable<Integer> {
     if ((regressionLoss != null || huberDelta != null || quantile != null) && task != Task.REGRESSION) {
       throw new IllegalArgumentException((regressionLoss != null ? "--loss" : huberDelta != null ? "--huber-delta"
           : "--quantile") + " is for --task regression (a classifier trains on cross-entropy)");
+    }
+    if (findLr && accumulate > 1) {
+      throw new IllegalArgumentException("--find-lr steps after every batch: leave --accumulate out (a rate for "
+          + "--accumulate " + accumulate + " is one for --batch " + (long) batch * accumulate + ")");
     }
     if (findLr) {
       String kept = save != null ? "--save" : saveBest != null ? "--save-best" : calibrate != null ? "--calibrate"
@@ -1214,7 +1229,8 @@ final class TrainCommand implements Callable<Integer> {
     if (ignoreColumns != null) {
       c.put(CsvFiles.IGNORE_COLUMNS, String.join(",", ignoredColumns()));
     }
-    c.put("freeze", Integer.toString(freeze)); // a checkpoint from before it was recorded trained every layer
+    c.put("freeze", Integer.toString(freeze));
+    c.put("accumulate", Integer.toString(accumulate)); // a checkpoint from before it was recorded stepped every batch // a checkpoint from before it was recorded trained every layer
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));
     c.put("val-split", Double.toString(valSplit));

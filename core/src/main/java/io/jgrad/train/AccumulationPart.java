@@ -1,0 +1,32 @@
+package io.jgrad.train;
+
+import io.jgrad.data.DataLoader;
+
+/**
+ * A batch's place in the group of batches whose gradients add up before one optimizer step ({@link
+ * Trainer#accumulate}): whether it opens the group (the gradients are zeroed first) and closes it (the step follows
+ * it), and the examples of the whole group. Each batch's mean loss counts by its share of those examples, so the group
+ * steps as one batch of all of them would, the epoch's last and shorter group included.
+ */
+record AccumulationPart(boolean opens, boolean closes, int groupExamples) {
+  /** A batch stepped on alone. */
+  static AccumulationPart whole(int examples) {
+    return new AccumulationPart(true, true, examples);
+  }
+
+  /** Batch {@code index} of {@code train}'s epochs, in groups of {@code batches}. */
+  static AccumulationPart of(DataLoader train, int index, int batches) {
+    int first = index - index % batches;
+    int last = Math.min(first + batches, train.batchesPerEpoch()) - 1;
+    int examples = 0;
+    for (int b = first; b <= last; b++) {
+      examples += train.batchRows(b);
+    }
+    return new AccumulationPart(index == first, index == last, examples);
+  }
+
+  /** What a batch of {@code examples}'s mean loss is multiplied by before backward: 1 for a batch alone. */
+  double share(int examples) {
+    return (double) examples / groupExamples;
+  }
+}
