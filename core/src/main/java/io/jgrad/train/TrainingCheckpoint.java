@@ -136,6 +136,18 @@ public final class TrainingCheckpoint {
     return metadata.containsKey(EPOCHS) ? MODEL : "";
   }
 
+  /**
+   * What a checkpoint's metadata says of its run, nothing loaded: the epochs and optimizer steps done and the settings;
+   * null for a model file's (no training state).
+   */
+  public static Restored recorded(Path file, Map<String, String> metadata) {
+    if (!metadata.containsKey(EPOCHS)) {
+      return null;
+    }
+    return new Restored((int) longField(file, metadata, EPOCHS), longField(file, metadata, STEPS), config(metadata),
+        metadata);
+  }
+
   /** The run's settings recorded in {@code file} (read before building the model, which they describe). */
   public static Map<String, String> recordedConfig(Path file) {
     return config(Safetensors.read(file).metadata());

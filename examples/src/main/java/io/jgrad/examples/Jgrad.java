@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     version = "jgrad 0.1.0",
     description = "Train neural networks with reverse-mode autodiff on the CPU or an NVIDIA GPU.",
     subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class,
-        ImportCommand.class, ServeCommand.class, XorCommand.class, RegressionCommand.class, BenchCommand.class,
+        ImportCommand.class, SummaryCommand.class, ServeCommand.class, XorCommand.class, RegressionCommand.class,
+        BenchCommand.class,
         BackendsCommand.class})
 public final class Jgrad implements Runnable {
 
