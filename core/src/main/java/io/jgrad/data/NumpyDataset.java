@@ -59,6 +59,10 @@ public record NumpyDataset(LabeledData data, List<String> classNames, int[] inpu
     public static final Keys PLAIN = new Keys("x", "y");
     /** scikit-learn's names, {@code np.savez(f, X=X, y=y)}. */
     public static final Keys SKLEARN = new Keys("X", "y");
+    /** scikit-learn's {@code train_test_split} names: {@code X_train, X_test, y_train, y_test = train_test_split(X, y)}. */
+    public static final Keys SKLEARN_TRAIN = new Keys("X_train", "y_train");
+    /** Their test arrays. */
+    public static final Keys SKLEARN_TEST = new Keys("X_test", "y_test");
 
     /** Whether {@code archive} holds both arrays. */
     public boolean in(NpzArchive archive) {
@@ -66,22 +70,27 @@ public record NumpyDataset(LabeledData data, List<String> classNames, int[] inpu
     }
   }
 
-  /** The arrays an archive trains on: Keras' x_train and y_train, else x and y (or X and y). */
+  /** The arrays an archive trains on: Keras' x_train and y_train (or X_train and y_train), else x and y (or X and y). */
   public static Keys trainingKeys(NpzArchive archive) {
-    return firstOf(archive, Keys.KERAS_TRAIN, Keys.PLAIN, Keys.SKLEARN);
+    return firstOf(archive, Keys.KERAS_TRAIN, Keys.SKLEARN_TRAIN, Keys.PLAIN, Keys.SKLEARN);
+  }
+
+  /** Whether an archive holds its own test part beside its training arrays: x_test and y_test (or X_test, y_test). */
+  public static boolean holdsTestPart(NpzArchive archive) {
+    return Keys.KERAS_TEST.in(archive) || Keys.SKLEARN_TEST.in(archive);
   }
 
   /**
-   * The arrays an archive is evaluated on, or tests a training run: Keras' x_test and y_test, else x and y (or X and
-   * y).
+   * The arrays an archive is evaluated on, or tests a training run: Keras' x_test and y_test (or X_test and y_test),
+   * else x and y (or X and y).
    */
   public static Keys testKeys(NpzArchive archive) {
-    return firstOf(archive, Keys.KERAS_TEST, Keys.PLAIN, Keys.SKLEARN);
+    return firstOf(archive, Keys.KERAS_TEST, Keys.SKLEARN_TEST, Keys.PLAIN, Keys.SKLEARN);
   }
 
-  /** The inputs of an archive to predict on: x (or X), else x_test, else its one array. */
+  /** The inputs of an archive to predict on: x (or X), else x_test (or X_test), else its one array. */
   public static String inputKey(NpzArchive archive) {
-    for (String key : List.of("x", "X", "x_test")) {
+    for (String key : List.of("x", "X", "x_test", "X_test")) {
       if (archive.has(key)) {
         return key;
       }
@@ -101,7 +110,7 @@ public record NumpyDataset(LabeledData data, List<String> classNames, int[] inpu
     }
     throw new InvalidFileException(archive.file().toString(), "holds the arrays " + String.join(", ", archive.keys())
         + ": expected the inputs and labels as x and y (np.savez(f, x=x, y=y)), or as Keras' x_train, y_train, x_test "
-        + "and y_test");
+        + "and y_test (or train_test_split's X_train, y_train, X_test and y_test)");
   }
 
   /**

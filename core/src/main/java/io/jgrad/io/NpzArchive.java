@@ -3,33 +3,41 @@ package io.jgrad.io;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
  * A NumPy {@code .npz} archive as {@code np.savez} and {@code np.savez_compressed} write it: a zip file holding one
- * {@code .npy} array ({@link NpyArray}) an entry, named {@code <key>.npy} after the keyword it was saved under. An
- * array is read when it is asked for, and its header alone when only its shape is.
+ * {@code .npy} array ({@link NpyArray}) an entry, named {@code <key>.npy} after the keyword it was saved under; or a
+ * folder of such files, one array a file named after its key, as {@code np.save("X_train.npy", X_train)} leaves them
+ * (or an archive unzipped). An array is read when it is asked for, and its header alone when only its shape is.
  */
 public final class NpzArchive {
   private static final String SUFFIX = ".npy";
 
   private final Path file;
-  /** The arrays' keys, in the archive's order. */
+  /** The arrays' keys, in the archive's order (a folder's: sorted). */
   private final List<String> keys;
+  private final boolean folder;
 
-  private NpzArchive(Path file, List<String> keys) {
+  private NpzArchive(Path file, List<String> keys, boolean folder) {
     this.file = file;
     this.keys = Collections.unmodifiableList(keys);
+    this.folder = folder;
   }
 
-  /** Lists the arrays of the archive {@code file}. */
+  /** Lists the arrays of the archive {@code file}, or of the {@code .npy} files of the folder {@code file}. */
   public static NpzArchive open(Path file) {
+    if (Files.isDirectory(file)) {
+      return folder(file);
+    }
     RegularFiles.require(file);
     List<String> keys = new ArrayList<>();
     try (ZipFile zip = new ZipFile(file.toFile())) {
@@ -47,7 +55,23 @@ public final class NpzArchive {
     if (keys.isEmpty()) {
       throw new InvalidFileException(file.toString(), "holds no .npy array (a zip file, not one np.savez wrote)");
     }
-    return new NpzArchive(file, keys);
+    return new NpzArchive(file, keys, false);
+  }
+
+  private static NpzArchive folder(Path dir) {
+    List<String> keys;
+    try (Stream<Path> files = Files.list(dir)) {
+      keys = files.map(f -> f.getFileName().toString())
+          .filter(name -> name.endsWith(SUFFIX) && !name.startsWith("."))
+          .map(name -> name.substring(0, name.length() - SUFFIX.length())).sorted().toList();
+    } catch (IOException e) {
+      throw new InvalidFileException(dir.toString(), "cannot list: " + IoErrors.reason(e), e);
+    }
+    if (keys.isEmpty()) {
+      throw new InvalidFileException(dir.toString(), "holds no .npy file (a folder of arrays as np.save writes them, "
+          + "one a file named after its key: X_train.npy, y_train.npy, ...)");
+    }
+    return new NpzArchive(dir, keys, true);
   }
 
   public Path file() {
@@ -73,9 +97,9 @@ public final class NpzArchive {
     return read(key, in -> NpyArray.readHeader(source(key), in));
   }
 
-  /** How an array of the archive is named in messages: {@code train.npz:x}. */
+  /** How an array of the archive is named in messages: {@code train.npz:x}, or a folder's file. */
   public String source(String key) {
-    return file + ":" + key;
+    return folder ? file.resolve(key + SUFFIX).toString() : file + ":" + key;
   }
 
   private interface Reading<T> {
@@ -86,6 +110,15 @@ public final class NpzArchive {
     if (!has(key)) {
       throw new InvalidFileException(file.toString(), "holds no array '" + key + "' (its arrays: "
           + String.join(", ", keys) + ")");
+    }
+    if (folder) {
+      Path array = file.resolve(key + SUFFIX);
+      RegularFiles.require(array);
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(array), 1 << 16)) {
+        return reading.from(in);
+      } catch (IOException e) {
+        throw new InvalidFileException(source(key), "cannot read: " + IoErrors.reason(e), e);
+      }
     }
     try (ZipFile zip = new ZipFile(file.toFile());
         InputStream in = new BufferedInputStream(zip.getInputStream(zip.getEntry(key + SUFFIX)), 1 << 16)) {

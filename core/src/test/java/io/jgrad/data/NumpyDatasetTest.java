@@ -2,6 +2,7 @@ package io.jgrad.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -177,10 +178,22 @@ class NumpyDatasetTest {
     NpzArchive sklearn = NpzArchive.open(NumpyFiles.npz(dir.resolve("s.npz"), Map.of("X", x, "y", y)));
     assertEquals(NumpyDataset.Keys.SKLEARN, NumpyDataset.trainingKeys(sklearn));
     assertEquals(NumpyDataset.Keys.SKLEARN, NumpyDataset.testKeys(sklearn));
+    Map<String, byte[]> split = new LinkedHashMap<>();
+    split.put("X_train", x);
+    split.put("X_test", x);
+    split.put("y_train", y);
+    split.put("y_test", y);
+    NpzArchive trainTestSplit = NpzArchive.open(NumpyFiles.npz(dir.resolve("t.npz"), split));
+    assertEquals(NumpyDataset.Keys.SKLEARN_TRAIN, NumpyDataset.trainingKeys(trainTestSplit));
+    assertEquals(NumpyDataset.Keys.SKLEARN_TEST, NumpyDataset.testKeys(trainTestSplit));
+    assertEquals("X_test", NumpyDataset.inputKey(trainTestSplit));
+    assertTrue(NumpyDataset.holdsTestPart(trainTestSplit) && NumpyDataset.holdsTestPart(both));
+    assertFalse(NumpyDataset.holdsTestPart(sklearn));
     Path odd = NumpyFiles.npz(dir.resolve("o.npz"), new LinkedHashMap<>(Map.of("inputs", x)));
     assertEquals("inputs", NumpyDataset.inputKey(NpzArchive.open(odd)), "an archive's one array");
     refused(() -> NumpyDataset.trainingKeys(NpzArchive.open(odd)), odd + ": holds the arrays inputs: expected the "
-        + "inputs and labels as x and y (np.savez(f, x=x, y=y)), or as Keras' x_train, y_train, x_test and y_test");
+        + "inputs and labels as x and y (np.savez(f, x=x, y=y)), or as Keras' x_train, y_train, x_test and y_test (or "
+        + "train_test_split's X_train, y_train, X_test and y_test)");
   }
 
   private static void refused(Executable reading, String message) {

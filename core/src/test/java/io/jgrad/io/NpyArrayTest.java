@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.testing.Fifos;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -148,8 +149,31 @@ class NpyArrayTest {
     Files.write(notZip, whole);
     assertTrue(assertThrows(InvalidFileException.class, () -> NpzArchive.open(notZip)).getMessage()
         .startsWith(notZip + ": not a NumPy .npz archive"));
-    assertTrue(assertThrows(InvalidFileException.class, () -> NpzArchive.open(dir)).getMessage()
-        .endsWith("not a regular file (a directory): refused"));
+  }
+
+  /**
+   * A folder of .npy files, one an array named after its key, reads as an archive of them (hidden files left out); a
+   * FIFO among them is refused when read, not waited on; a folder without one is one line.
+   */
+  @Test
+  void aFolderOfNpyFilesIsAnArchive(@TempDir Path dir) throws Exception {
+    Files.write(dir.resolve("y_train.npy"), NumpyFiles.int64(new int[] {3}, new long[] {2, 0, 1}));
+    Files.write(dir.resolve("X_train.npy"), NumpyFiles.float32(new int[] {3, 2}, new float[] {0, 1, 2, 3, 4, 5}));
+    Files.writeString(dir.resolve(".X_train.npy"), "an editor's backup");
+    Files.writeString(dir.resolve("notes.txt"), "not an array");
+    NpzArchive folder = NpzArchive.open(dir);
+    assertEquals(List.of("X_train", "y_train"), folder.keys());
+    assertArrayEquals(new int[] {3, 2}, folder.header("X_train").shape());
+    assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, folder.array("X_train").floats());
+    assertArrayEquals(new float[] {2, 0, 1}, folder.array("y_train").floats());
+    assertEquals(dir.resolve("y_train.npy").toString(), folder.source("y_train"));
+    Fifos.make(dir.resolve("z.npy"));
+    assertEquals(dir.resolve("z.npy") + ": not a regular file (a FIFO, socket or device): refused",
+        assertThrows(InvalidFileException.class, () -> NpzArchive.open(dir).array("z")).getMessage());
+    Path empty = Files.createDirectory(dir.resolve("empty"));
+    assertEquals(empty + ": holds no .npy file (a folder of arrays as np.save writes them, one a file named after "
+        + "its key: X_train.npy, y_train.npy, ...)",
+        assertThrows(InvalidFileException.class, () -> NpzArchive.open(empty)).getMessage());
   }
 
   @Test

@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.DType;
-import io.jgrad.Generator;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
 import io.jgrad.data.DataLoader;
 import io.jgrad.data.LabeledData;
 import io.jgrad.loss.CrossEntropyLoss;
 import io.jgrad.loss.Reduction;
-import io.jgrad.nn.Linear;
 import io.jgrad.nn.Parameter;
-import io.jgrad.nn.ReLU;
 import io.jgrad.nn.Sequential;
 import io.jgrad.optim.AdamW;
 import io.jgrad.optim.Optimizer;
@@ -106,14 +103,8 @@ class ReduceLrOnPlateauTest extends ReferenceBackendTest {
   @Test
   void aTrainerLowersTheRateForTheNextEpoch() {
     LabeledData train = TrainerTest.clusters(128, 1);
-    int[] shifted = train.labels().clone();
-    for (int i = 0; i < shifted.length; i++) {
-      shifted[i] = (shifted[i] + 1) % train.numClasses();
-    }
-    LabeledData misleading = new LabeledData(train.features(), shifted, train.featureSize(), train.numClasses());
-    Generator init = new Generator(5);
-    Sequential model = new Sequential(new Linear(backend, train.featureSize(), 16, init), new ReLU(),
-        new Linear(backend, 16, train.numClasses(), init));
+    LabeledData misleading = RestoreBestTest.labelsMovedOn(train);
+    Sequential model = RestoreBestTest.smallNetwork(train);
     try (DataLoader trainLoader = DataLoader.builder(train).batchSize(32).shuffle(true).seed(3).build(backend);
         DataLoader val = DataLoader.builder(misleading).batchSize(64).build(backend);
         AdamW opt = new AdamW(model.namedParameters(), 0.01)) {

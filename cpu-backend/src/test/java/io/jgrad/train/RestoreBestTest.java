@@ -23,20 +23,33 @@ import org.junit.jupiter.api.Test;
 class RestoreBestTest extends ReferenceBackendTest {
 
   /**
+   * {@code data}'s points with every label moved one class on: the better a model learns {@code data}, the worse its
+   * loss on these, so as validation data they make each epoch worse than the one before.
+   */
+  static LabeledData labelsMovedOn(LabeledData data) {
+    int[] shifted = data.labels().clone();
+    for (int i = 0; i < shifted.length; i++) {
+      shifted[i] = (shifted[i] + 1) % data.numClasses();
+    }
+    return new LabeledData(data.features(), shifted, data.featureSize(), data.numClasses());
+  }
+
+  /** A small MLP for {@code data}, the same weights each call. */
+  static Sequential smallNetwork(LabeledData data) {
+    Generator init = new Generator(5);
+    return new Sequential(new Linear(backend, data.featureSize(), 16, init), new ReLU(),
+        new Linear(backend, 16, data.numClasses(), init));
+  }
+
+  /**
    * The validation data are the training points with every label moved one class on: the better the model learns the
    * training set, the worse its validation loss, so epoch 1 is the best and patience 2 stops after epoch 3.
    */
   @Test
   void theBestEpochsWeightsArePutBack() {
     LabeledData train = TrainerTest.clusters(128, 1);
-    int[] shifted = train.labels().clone();
-    for (int i = 0; i < shifted.length; i++) {
-      shifted[i] = (shifted[i] + 1) % train.numClasses();
-    }
-    LabeledData misleading = new LabeledData(train.features(), shifted, train.featureSize(), train.numClasses());
-    Generator init = new Generator(5);
-    Sequential model = new Sequential(new Linear(backend, train.featureSize(), 16, init), new ReLU(),
-        new Linear(backend, 16, train.numClasses(), init));
+    LabeledData misleading = labelsMovedOn(train);
+    Sequential model = smallNetwork(train);
     List<float[][]> weightsAfter = new ArrayList<>();
     try (DataLoader trainLoader = DataLoader.builder(train).batchSize(32).shuffle(true).seed(3).build(backend);
         DataLoader val = DataLoader.builder(misleading).batchSize(64).build(backend);

@@ -66,8 +66,8 @@ final class EvalCommand implements Callable<Integer> {
   Datasets dataset;
 
   @Option(names = "--data", description = "directory with the dataset's files, the CSV table to evaluate on (all its "
-      + "rows), the folder of class folders of images (all its images), or the .npz archive (its x_test and y_test, or "
-      + "x and y)")
+      + "rows), the folder of class folders of images (all its images), or the .npz archive or folder of .npy files "
+      + "(its x_test and y_test, X_test and y_test, or x and y)")
   Path data;
 
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "

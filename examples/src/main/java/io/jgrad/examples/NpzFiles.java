@@ -50,10 +50,11 @@ record NpzFiles(Path train, Path test, Double testSplit, TrainCommand.Task task)
   Parts read() {
     NpzArchive archive = NpzArchive.open(train);
     NumpyDataset training = read(archive, NumpyDataset.trainingKeys(archive), task, null, null);
-    boolean ownTest = NumpyDataset.Keys.KERAS_TEST.in(archive);
+    boolean ownTest = NumpyDataset.holdsTestPart(archive);
     if (ownTest && testSplit != null) {
       throw new IllegalArgumentException("--test-split " + testSplit + " would hold out part of the training arrays, "
-          + "but " + train + " holds the test part, x_test and y_test: train without it");
+          + "but " + train + " holds the test part, " + String.join(" and ", NumpyDataset.testKeys(archive).x(),
+          NumpyDataset.testKeys(archive).y()) + ": train without it");
     }
     if (test == null && !ownTest) {
       return parts(training, HeldOut.split(train, training.data(), testSplit != null ? testSplit

@@ -134,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--data", description = "directory with the dataset's files (fashion-mnist: default "
       + "/usr/share/datasets/fashion-mnist), the CSV file to train on, the folder of class folders of images, or the "
-      + ".npz archive")
+      + ".npz archive (or a folder of .npy files, one an array named after its key)")
   Path data;
 
   @Option(names = "--label-column", paramLabel = "COLUMN", description = "csv: the label's column, by header name or "

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jgrad.io.Safetensors;
 import io.jgrad.io.TensorData;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -75,10 +74,7 @@ class FreezeCliTest {
    */
   @Test
   void aCnnsFrozenBlocksKeepTheirBatchNormStatistics() throws IOException {
-    Path data = Files.createDirectory(dir.resolve("cifar"));
-    JgradCliTest.writeSyntheticCifar(data, 12);
-    String[] cnn = {"train", "--model", "cnn", "--dataset", "cifar10", "--data", data.toString(), "--batch", "20",
-      "--no-progress", "--backend", "cpu", "--epochs", "1"};
+    String[] cnn = JgradCliTest.cnnOnSyntheticCifar(dir, "--epochs", "1");
     Path base = dir.resolve("cnn.safetensors");
     assertEquals(0, CliRun.run(cnn, "--save", base.toString()).code());
     Path tuned = dir.resolve("cnn-tuned.safetensors");

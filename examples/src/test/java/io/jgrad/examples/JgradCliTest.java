@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,20 @@ class JgradCliTest {
     CliRun r = CliRun.run("xor");
     assertEquals(0, r.code(), r.err());
     assertEquals("true", r.summary().get("solved"));
+  }
+
+  /**
+   * A CNN's training run on CIFAR-10's six files of 12 synthetic records each, written into a new folder "cifar" of
+   * {@code dir}: {@code train --model cnn --dataset cifar10 --data … --batch 20 --no-progress --backend cpu}, then
+   * {@code more}.
+   */
+  static String[] cnnOnSyntheticCifar(Path dir, String... more) throws IOException {
+    Path data = Files.createDirectory(dir.resolve("cifar"));
+    writeSyntheticCifar(data, 12);
+    List<String> args = new ArrayList<>(List.of("train", "--model", "cnn", "--dataset", "cifar10", "--data",
+        data.toString(), "--batch", "20", "--no-progress", "--backend", "cpu"));
+    args.addAll(List.of(more));
+    return args.toArray(new String[0]);
   }
 
   /** CIFAR-10's six binary files in {@code folder}, {@code records} synthetic records each (see below). */

@@ -82,6 +82,36 @@ class NpzCliTest {
     assertTrue(fromArchive.containsKey("test_roc_auc"), "a data set of one's own gets the ranking figures");
   }
 
+  /**
+   * The same arrays as np.save leaves them, a file each in a folder under train_test_split's names (X_train.npy,
+   * y_train.npy, X_test.npy, y_test.npy): the archive's run, to the last digit; eval reads the folder's test part.
+   */
+  @Test
+  void aFolderOfNpyFilesUnderScikitLearnsNamesIsTheArchive() throws IOException {
+    TrainTestSplit split = Digits.load();
+    Path folder = Files.createDirectory(dir.resolve("arrays"));
+    Map<String, byte[]> arrays = images(split.train(), split.train().size(), "train");
+    arrays.putAll(images(split.test(), split.test().size(), "test"));
+    for (Map.Entry<String, byte[]> a : arrays.entrySet()) {
+      Files.write(folder.resolve(a.getKey().replace("x_", "X_") + ".npy"), a.getValue());
+    }
+    Files.writeString(folder.resolve(".notes.npy"), "hidden: left out");
+    Map<String, String> fromFolder = summary(train("train", "--dataset", "npz", "--data", folder.toString(),
+        "--epochs", "1"));
+    for (String figure : List.of("train_loss", "test_loss", "test_accuracy")) {
+      assertEquals(fromArchive.get(figure), fromFolder.get(figure), figure);
+    }
+    CliRun eval = CliRun.run("eval", "--model", digitsModel.toString(), "--data", folder.toString());
+    assertEquals(fromArchive.get("test_accuracy"), summary(eval).get("accuracy"));
+    CliRun split30 = train("train", "--dataset", "npz", "--data", folder.toString(), "--test-split", "0.3");
+    assertEquals("jgrad train: --test-split 0.3 would hold out part of the training arrays, but " + folder
+        + " holds the test part, X_test and y_test: train without it", split30.err().strip());
+    Path empty = Files.createDirectory(dir.resolve("empty"));
+    assertEquals("jgrad train: " + empty + ": holds no .npy file (a folder of arrays as np.save writes them, one a "
+        + "file named after its key: X_train.npy, y_train.npy, ...)",
+        train("train", "--dataset", "npz", "--data", empty.toString()).err().strip());
+  }
+
   /** Names saved beside the labels (class_names) name the model's classes, as eval and predict print them. */
   @Test
   void classNamesBesideTheLabels() throws IOException {

@@ -3,7 +3,6 @@ package io.jgrad.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,10 +24,7 @@ class WarmUpCliTest {
 
   @Test
   void theCnnRunIsTheSameWithAndWithoutTheWarmUp() throws IOException {
-    Path data = Files.createDirectory(dir.resolve("cifar"));
-    JgradCliTest.writeSyntheticCifar(data, 12);
-    String[] run = {"train", "--model", "cnn", "--dataset", "cifar10", "--data", data.toString(), "--batch", "20",
-      "--epochs", "1", "--no-progress", "--backend", "cpu"};
+    String[] run = JgradCliTest.cnnOnSyntheticCifar(dir, "--epochs", "1");
     assertSameResults(CliRun.run(run, "--warm-up", "0"), CliRun.run(run, "--warm-up", "2"));
   }
 
