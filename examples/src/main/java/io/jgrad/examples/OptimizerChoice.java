@@ -30,11 +30,13 @@ public record OptimizerChoice(Kind name, Double lr, double momentum, Double weig
 
   /**
    * {@code --schedule}: cosine (linear warmup over the first 1/20 of the steps, then down to lr/100), one-cycle, a
-   * constant rate, or a rate lowered on a plateau of the validation metrics ({@link
-   * io.jgrad.train.ReduceLrOnPlateau}, which the trainer runs after each epoch: no step-count schedule).
+   * constant rate, a rate lowered on a plateau of the validation metrics ({@link
+   * io.jgrad.train.ReduceLrOnPlateau}, which the trainer runs after each epoch: no step-count schedule), or a rate
+   * multiplied by a factor every few epochs ({@link io.jgrad.optim.StepLR}, which {@code train} sets: it knows the
+   * epochs' steps).
    */
   public enum Schedule {
-    COSINE, ONECYCLE, CONSTANT, PLATEAU
+    COSINE, ONECYCLE, CONSTANT, PLATEAU, STEP
   }
 
   /** The peak learning rate: the one given, or the optimizer's default. */
@@ -61,7 +63,7 @@ public record OptimizerChoice(Kind name, Double lr, double momentum, Double weig
       case COSINE -> opt.setSchedule(
           new WarmupCosineLR(peak, Math.min(Math.max(1, totalSteps / 20), totalSteps - 1), totalSteps, peak / 100));
       case ONECYCLE -> opt.setSchedule(new OneCycleLR(peak, Math.max(2, totalSteps)));
-      case CONSTANT, PLATEAU -> {}
+      case CONSTANT, PLATEAU, STEP -> {}
     }
     return opt;
   }

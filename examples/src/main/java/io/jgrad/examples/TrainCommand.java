@@ -20,6 +20,7 @@ import io.jgrad.loss.Reduction;
 import io.jgrad.nn.Module;
 import io.jgrad.nn.Sequential;
 import io.jgrad.optim.Optimizer;
+import io.jgrad.optim.StepLR;
 import io.jgrad.tools.Architecture;
 import io.jgrad.tools.CheckpointWriter;
 import io.jgrad.tools.CnnSpec;
@@ -71,6 +72,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train an MLP or CNN classifier, or an MLP regressor or multi-label classifier on a table.")
 final class TrainCommand implements Callable<Integer> {
+  /** StepLR's gamma unless --lr-gamma says otherwise. */
+  static final double DEFAULT_LR_GAMMA = 0.1;
+
   /** The recorded setting that is not an option: how many epochs the schedule was planned for. */
   private static final String SCHEDULE_EPOCHS = "schedule_epochs";
   private static final String IMPUTE = "impute";
@@ -239,9 +243,18 @@ final class TrainCommand implements Callable<Integer> {
   Double weightDecay;
 
   @Option(names = "--schedule", defaultValue = "cosine",
-      description = "cosine (with warmup), onecycle, constant, or plateau: the rate lowered when the validation loss (or "
-          + "--monitor) stops improving, as PyTorch's ReduceLROnPlateau (needs --val-split) (default: ${DEFAULT-VALUE})")
+      description = "cosine (with warmup), onecycle, constant; plateau: the rate lowered when the validation loss (or "
+          + "--monitor) stops improving, as PyTorch's ReduceLROnPlateau (needs --val-split); or step: the rate "
+          + "multiplied by --lr-gamma every --lr-step-epochs epochs, as PyTorch's StepLR (default: ${DEFAULT-VALUE})")
   OptimizerChoice.Schedule schedule;
+
+  @Option(names = "--lr-step-epochs", paramLabel = "EPOCHS", description = "--schedule step: the epochs between two "
+      + "reductions of the rate (StepLR's step_size)")
+  Integer lrStepEpochs;
+
+  @Option(names = "--lr-gamma", description = "--schedule step: what the rate is multiplied by (default: "
+      + DEFAULT_LR_GAMMA + ", PyTorch's)")
+  Double lrGamma;
 
   @Option(names = "--plateau-patience", paramLabel = "EPOCHS", description = "--schedule plateau: lower the rate after "
       + "more than this many epochs in a row without an improvement (default: "
@@ -505,6 +518,10 @@ final class TrainCommand implements Callable<Integer> {
     return (monitor != null ? monitor : Watched.VAL_LOSS).monitor;
   }
 
+  private double lrGamma() {
+    return lrGamma != null ? lrGamma : DEFAULT_LR_GAMMA;
+  }
+
   private int plateauPatience() {
     return plateauPatience != null ? plateauPatience : ReduceLrOnPlateau.DEFAULT_PATIENCE;
   }
@@ -624,8 +641,7 @@ final class TrainCommand implements Callable<Integer> {
         DataLoader test = DataLoader.builder(split.test()).batchSize(1000).layout(layout).build(backend);
         DataLoader validation = split.validation() == null ? null
             : DataLoader.builder(split.validation()).batchSize(1000).layout(layout).build(backend);
-        Optimizer opt = optimizer(model, (long) scheduleEpochs * ((train.batchesPerEpoch() + accumulate - 1)
-            / accumulate))) {
+        Optimizer opt = optimizer(model, (train.batchesPerEpoch() + accumulate - 1) / accumulate)) {
       Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
       float[] weights = classWeights == null ? null : multiLabel
           ? new ClassWeights(classWeights).resolvePresent(split.train(), split.classNames())
@@ -850,8 +866,8 @@ final class TrainCommand implements Callable<Integer> {
     CliEnums.install(new CommandLine(this)).parseArgs(merged);
     String planned = recorded.get(SCHEDULE_EPOCHS);
     scheduleEpochs = planned != null ? Integer.parseInt(planned) : Math.max(1, epochs);
-    if (scheduleEpochs < epochs && schedule != OptimizerChoice.Schedule.CONSTANT
-        && schedule != OptimizerChoice.Schedule.PLATEAU) {
+    if (scheduleEpochs < epochs && (schedule == OptimizerChoice.Schedule.COSINE
+        || schedule == OptimizerChoice.Schedule.ONECYCLE)) {
       System.err.println("the " + CliEnums.label(schedule) + " learning-rate schedule of " + file + " was planned for "
           + scheduleEpochs + " epochs; the epochs after it run at its final rate");
     }
@@ -891,6 +907,19 @@ final class TrainCommand implements Callable<Integer> {
     if (!plateau && (plateauPatience != null || plateauFactor != null)) {
       throw new IllegalArgumentException((plateauPatience != null ? "--plateau-patience" : "--plateau-factor")
           + " is for --schedule plateau");
+    }
+    boolean step = schedule == OptimizerChoice.Schedule.STEP;
+    if (!step && (lrStepEpochs != null || lrGamma != null)) {
+      throw new IllegalArgumentException((lrStepEpochs != null ? "--lr-step-epochs" : "--lr-gamma")
+          + " is for --schedule step");
+    }
+    if (step) {
+      if (lrStepEpochs == null) {
+        throw new IllegalArgumentException("--schedule step needs --lr-step-epochs (the epochs between two reductions "
+            + "of the rate, StepLR's step_size)");
+      }
+      OptionChecks.atLeast("--lr-step-epochs", lrStepEpochs, 1);
+      OptionChecks.finitePositive("--lr-gamma", lrGamma());
     }
     if (plateau) {
       OptionChecks.atLeast("--plateau-patience", plateauPatience(), 0);
@@ -1189,8 +1218,13 @@ final class TrainCommand implements Callable<Integer> {
     return on ? Augmentation.CROP_AND_FLIP : Augmentation.NONE;
   }
 
-  private Optimizer optimizer(Module model, long totalSteps) {
-    return choice().build(model.namedParameters(), totalSteps);
+  /** The run's optimizer and schedule, for epochs of {@code stepsPerEpoch} optimizer steps. */
+  private Optimizer optimizer(Module model, long stepsPerEpoch) {
+    Optimizer opt = choice().build(model.namedParameters(), scheduleEpochs * stepsPerEpoch);
+    if (schedule == OptimizerChoice.Schedule.STEP) {
+      opt.setSchedule(new StepLR(peakLr(), lrStepEpochs * stepsPerEpoch, lrGamma()));
+    }
+    return opt;
   }
 
   /**
@@ -1212,6 +1246,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     c.put("weight-decay", Double.toString(weightDecay()));
     c.put("schedule", CliEnums.label(schedule));
+    if (schedule == OptimizerChoice.Schedule.STEP || lrStepEpochs != null || lrGamma != null) {
+      c.put("lr-step-epochs", String.valueOf(lrStepEpochs));
+      c.put("lr-gamma", Double.toString(lrGamma()));
+    }
     if (schedule == OptimizerChoice.Schedule.PLATEAU || plateauPatience != null || plateauFactor != null) {
       c.put("plateau-patience", Integer.toString(plateauPatience()));
       c.put("plateau-factor", Double.toString(plateauFactor()));

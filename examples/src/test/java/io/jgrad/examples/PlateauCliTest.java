@@ -85,7 +85,7 @@ class PlateauCliTest {
         CliRun.run("train", "--plateau-patience", "2").err().strip());
     assertEquals("jgrad train: --plateau-factor must be in (0, 1), got 1.0", CliRun.run("train", "--schedule",
         "plateau", "--val-split", "0.1", "--plateau-factor", "1").err().strip());
-    assertEquals("jgrad bench train: --schedule plateau watches validation epochs, which bench train does not run: time it "
-        + "as constant", CliRun.run("bench", "train", "--schedule", "plateau").err().strip());
+    assertEquals("jgrad bench train: --schedule plateau counts epochs, which bench train does not run: time it as "
+        + "constant", CliRun.run("bench", "train", "--schedule", "plateau").err().strip());
   }
 }

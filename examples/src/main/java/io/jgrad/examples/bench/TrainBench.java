@@ -143,9 +143,9 @@ final class TrainBench implements Runnable {
     OptionChecks.atLeast("--windows", windows, 1);
     OptionChecks.atLeast("--steps", steps, 1);
     OptionChecks.finiteAtLeast("--max-warmup", maxWarmup, 0);
-    if (schedule == OptimizerChoice.Schedule.PLATEAU) {
-      throw new IllegalArgumentException("--schedule plateau watches validation epochs, which bench train does not "
-          + "run: time it as constant");
+    if (schedule == OptimizerChoice.Schedule.PLATEAU || schedule == OptimizerChoice.Schedule.STEP) {
+      throw new IllegalArgumentException("--schedule " + CliEnums.label(schedule) + " counts epochs, which bench train "
+          + "does not run: time it as constant");
     }
     try (Backend opened = backend.open()) {
       BackendProfile kernels = profile ? new BackendProfile(opened) : null;

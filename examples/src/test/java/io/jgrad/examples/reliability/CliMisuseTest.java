@@ -35,7 +35,7 @@ class CliMisuseTest {
       --data /tmp                     | --data /tmp needs --dataset (mnist, fashion-mnist, cifar10, csv, images or npz)
       --dataset digits --data /tmp    | --dataset digits is bundled and reads no --data (got --data /tmp)
       --optimizer rmsprop             | unknown --optimizer 'rmsprop'; expected sgd, adam or adamw
-      --schedule linear               | unknown --schedule 'linear'; expected cosine, onecycle, constant or plateau
+      --schedule linear               | unknown --schedule 'linear'; expected cosine, onecycle, constant, plateau or step
       --model resnet                  | unknown --model 'resnet'; expected mlp or cnn
       --augment maybe                 | unknown --augment 'maybe'; expected auto, on or off
       --leak-detection some           | unknown --leak-detection 'some'; expected off, sampled or all
