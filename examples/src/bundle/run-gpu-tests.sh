@@ -5,7 +5,7 @@
 #
 #   ./run-gpu-tests.sh [STAGE...]   STAGE: tests, digits, fashion, bench, cnn; none = all of them
 #     tests    the CUDA tests (JUnit, 60 s per test at most)
-#     digits   jgrad train on the bundled digits, cuda and cpu
+#     digits   jgrad train on the bundled digits, cuda and cpu (also with --accumulate 2, and --freeze 2 on cuda)
 #     fashion  (needs JGRAD_FASHION=DIR with the four Fashion-MNIST IDX files, raw or gzipped) the default recipe
 #              `jgrad train --backend cuda` in fp32 and bf16, each eager and with --graphs, beside PyTorch's recipe on
 #              the GPU, eager and graphed
@@ -53,6 +53,12 @@ fi
 if wants digits; then
   record train-digits-cuda jgrad train --backend cuda --no-progress --metrics "$results/train-digits-cuda.jsonl"
   record train-digits-cpu jgrad train --backend cpu --no-progress --metrics "$results/train-digits-cpu.jsonl"
+  # Two batches of 64 a step on the device-decided step, beside the CPU's; and two layers frozen.
+  for backend in cuda cpu; do
+    record train-digits-$backend-accumulate jgrad train --backend $backend --batch 64 --accumulate 2 --dropout 0 \
+      --no-progress --metrics "$results/train-digits-$backend-accumulate.jsonl"
+  done
+  record train-digits-cuda-freeze jgrad train --backend cuda --freeze 2 --no-progress
 fi
 
 if wants fashion && [ -n "$fashion" ]; then

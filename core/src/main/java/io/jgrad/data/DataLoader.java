@@ -25,6 +25,8 @@ public final class DataLoader implements AutoCloseable {
   private final LabeledData data;
   private final int batchSize;
   private final boolean shuffle;
+  /** Each row's weight when each epoch samples rows ({@link Builder#sampleWeights}); null to visit every row once. */
+  private final double[] sampleWeights;
   private final boolean dropLast;
   private final long seed;
   private final Backend backend;
@@ -66,6 +68,7 @@ public final class DataLoader implements AutoCloseable {
     this.data = b.data;
     this.batchSize = b.batchSize;
     this.shuffle = b.shuffle;
+    this.sampleWeights = b.sampleWeights;
     this.dropLast = b.dropLast;
     this.seed = b.seed;
     this.layout = b.layout;
@@ -158,8 +161,9 @@ public final class DataLoader implements AutoCloseable {
 
   /** The example order of an epoch: a seeded Fisher–Yates shuffle, or 0..n−1. */
   int[] order(int epoch) {
-    return shuffle ? Shuffle.permutation(data.size(), new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch))
-        : Shuffle.identity(data.size());
+    SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+    return sampleWeights != null ? Shuffle.weighted(sampleWeights, data.size(), rng)
+        : shuffle ? Shuffle.permutation(data.size(), rng) : Shuffle.identity(data.size());
   }
 
   private CompletableFuture<HostBatch> gather(int epoch, int[] order, int index, HostBatch[] buffers) {
@@ -227,6 +231,7 @@ public final class DataLoader implements AutoCloseable {
     private final LabeledData data;
     private int batchSize = 1;
     private boolean shuffle;
+    private double[] sampleWeights;
     private boolean dropLast;
     private long seed;
     private Layout layout = Layout.FLAT;
@@ -247,6 +252,48 @@ public final class DataLoader implements AutoCloseable {
     public Builder shuffle(boolean on) {
       this.shuffle = on;
       return this;
+    }
+
+    /**
+     * Each epoch draws as many rows as the data holds, with replacement, row i with probability proportional to {@code
+     * weights[i]}, as PyTorch's {@code WeightedRandomSampler(weights, len(data))} (seeded by (seed, epoch); shuffling
+     * is then moot). One weight a row, each finite and at least 0, not all 0.
+     */
+    public Builder sampleWeights(double[] weights) {
+      if (weights.length != data.size()) {
+        throw new IllegalArgumentException("sample weights: " + weights.length + " for " + data.size() + " rows");
+      }
+      double sum = 0;
+      for (double w : weights) {
+        if (!(w >= 0) || Double.isInfinite(w)) {
+          throw new IllegalArgumentException("sample weights must be finite and >= 0, got " + w);
+        }
+        sum += w;
+      }
+      if (!(sum > 0)) {
+        throw new IllegalArgumentException("sample weights are all 0: no row can be drawn");
+      }
+      this.sampleWeights = weights.clone();
+      return this;
+    }
+
+    /**
+     * Samples each epoch's rows so that every class is drawn as often (each row weighted by one over its class's rows),
+     * the usual use of PyTorch's {@code WeightedRandomSampler} for imbalanced classes. Classification data only.
+     */
+    public Builder balanceClasses() {
+      if (data.isRegression()) {
+        throw new IllegalArgumentException("balanced classes: the data has targets, not classes");
+      }
+      int[] counts = new int[data.numClasses()];
+      for (int label : data.labels()) {
+        counts[label]++;
+      }
+      double[] weights = new double[data.size()];
+      for (int i = 0; i < weights.length; i++) {
+        weights[i] = 1.0 / counts[data.labels()[i]];
+      }
+      return sampleWeights(weights);
     }
 
     /** Whether an epoch's last batch, when shorter than the batch size, is left out. */

@@ -59,7 +59,7 @@ public record NumpyDataset(LabeledData data, List<String> classNames, int[] inpu
     public static final Keys PLAIN = new Keys("x", "y");
     /** scikit-learn's names, {@code np.savez(f, X=X, y=y)}. */
     public static final Keys SKLEARN = new Keys("X", "y");
-    /** scikit-learn's {@code train_test_split} names: {@code X_train, X_test, y_train, y_test = train_test_split(X, y)}. */
+    /** scikit-learn's names after {@code X_train, X_test, y_train, y_test = train_test_split(X, y)}. */
     public static final Keys SKLEARN_TRAIN = new Keys("X_train", "y_train");
     /** Their test arrays. */
     public static final Keys SKLEARN_TEST = new Keys("X_test", "y_test");
@@ -70,7 +70,7 @@ public record NumpyDataset(LabeledData data, List<String> classNames, int[] inpu
     }
   }
 
-  /** The arrays an archive trains on: Keras' x_train and y_train (or X_train and y_train), else x and y (or X and y). */
+  /** The arrays an archive trains on: Keras' x_train and y_train (or X_train, y_train), else x and y (or X and y). */
   public static Keys trainingKeys(NpzArchive archive) {
     return firstOf(archive, Keys.KERAS_TRAIN, Keys.SKLEARN_TRAIN, Keys.PLAIN, Keys.SKLEARN);
   }

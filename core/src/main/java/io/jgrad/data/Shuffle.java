@@ -1,5 +1,6 @@
 package io.jgrad.data;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Random orders of rows, drawn one way everywhere so that the same seed gives the same order. */
@@ -16,6 +17,31 @@ public final class Shuffle {
       order[j] = t;
     }
     return order;
+  }
+
+  /**
+   * {@code n} rows drawn with replacement, row i with probability {@code weights[i] / Σ weights} (PyTorch's {@code
+   * WeightedRandomSampler(weights, n, replacement=True)}), from {@code rng}: a uniform draw found in the running
+   * sums.
+   */
+  public static int[] weighted(double[] weights, int n, SplittableRandom rng) {
+    double[] cumulative = new double[weights.length];
+    double sum = 0;
+    for (int i = 0; i < weights.length; i++) {
+      sum += weights[i];
+      cumulative[i] = sum;
+    }
+    int[] rows = new int[n];
+    for (int k = 0; k < n; k++) {
+      double u = rng.nextDouble() * sum;
+      int i = Arrays.binarySearch(cumulative, u);
+      i = i >= 0 ? i + 1 : -i - 1; // the first running sum above u
+      while (i < weights.length - 1 && weights[i] == 0) {
+        i++; // a zero-weight row shares its running sum with the row before: never drawn
+      }
+      rows[k] = Math.min(i, weights.length - 1);
+    }
+    return rows;
   }
 
   /** 0..n−1 in order. */

@@ -153,7 +153,7 @@ public abstract class Module {
     namedBuffers().values().forEach(slot -> slot[0].close());
   }
 
-  /** Total number of trainable elements. */
+  /** Total number of parameter elements, frozen ones included. */
   public final long parameterCount() {
     return parameters().stream().mapToLong(p -> p.value().size()).sum();
   }

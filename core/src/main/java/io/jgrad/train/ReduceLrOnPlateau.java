@@ -81,7 +81,7 @@ public final class ReduceLrOnPlateau {
         KEY + "bad_epochs", Integer.toString(badEpochs));
   }
 
-  /** Continues from what {@link #metadata} recorded (nothing there: from the start), the rate set on {@code optimizer}. */
+  /** Continues from what {@link #metadata} recorded (nothing there: from the start), and sets the rate it had. */
   public void restore(Map<String, String> metadata, Optimizer optimizer) {
     String lr = metadata.get(KEY + "lr");
     String recordedBest = metadata.get(KEY + "best");

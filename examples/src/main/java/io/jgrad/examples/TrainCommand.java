@@ -124,6 +124,11 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code --sampler}: each epoch every training example once, shuffled; or drawn so that the classes come equally. */
+  enum Sampler {
+    SHUFFLE, BALANCED
+  }
+
   /** {@code --augment}: random crops and flips of training images, or none, or as the data set wants. */
   enum Augment {
     AUTO, ON, OFF
@@ -275,6 +280,12 @@ final class TrainCommand implements Callable<Integer> {
       + "class 1)")
   String classWeights;
 
+  @Option(names = "--sampler", defaultValue = "shuffle", description = "shuffle (each training example once an "
+      + "epoch), or balanced: an epoch of as many examples drawn with replacement, each class as often, as PyTorch's "
+      + "WeightedRandomSampler with one over the class's examples (a classifier; instead of --class-weights) "
+      + "(default: ${DEFAULT-VALUE})")
+  Sampler sampler;
+
   @Option(names = "--dropout", defaultValue = "0.2",
       description = "dropout after each hidden layer, in [0, 1) (default: ${DEFAULT-VALUE})")
   double dropout;
@@ -357,8 +368,8 @@ final class TrainCommand implements Callable<Integer> {
   boolean newHead;
 
   @Option(names = "--accumulate", defaultValue = "1", paramLabel = "K", description = "add up the gradients of K "
-      + "batches before each optimizer step (Lightning's accumulate_grad_batches): the step of a batch of K times --batch "
-      + "examples at the activation memory of one (default: ${DEFAULT-VALUE})")
+      + "batches before each optimizer step (Lightning's accumulate_grad_batches): the step of a batch of K times "
+      + "--batch examples at the activation memory of one (default: ${DEFAULT-VALUE})")
   int accumulate;
 
   @Option(names = "--freeze", defaultValue = "0", paramLabel = "K", description = "keep the first K layers with "
@@ -636,8 +647,12 @@ final class TrainCommand implements Callable<Integer> {
     long trainable = FrozenLayers.freezeFirst(stack, freeze); // before a checkpoint's optimizer state is checked
     Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
     DataLoader.Layout layout = cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;
-    try (DataLoader train = DataLoader.builder(split.train()).batchSize(batch).shuffle(true).seed(seed).layout(layout)
-            .augment(augmentation(ds)).build(backend);
+    DataLoader.Builder training = DataLoader.builder(split.train()).batchSize(batch).shuffle(true).seed(seed)
+        .layout(layout).augment(augmentation(ds));
+    if (sampler == Sampler.BALANCED) {
+      training.balanceClasses();
+    }
+    try (DataLoader train = training.build(backend);
         DataLoader test = DataLoader.builder(split.test()).batchSize(1000).layout(layout).build(backend);
         DataLoader validation = split.validation() == null ? null
             : DataLoader.builder(split.validation()).batchSize(1000).layout(layout).build(backend);
@@ -755,6 +770,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (accumulate > 1) {
         summaryContext.put("accumulate", accumulate);
+      }
+      if (sampler == Sampler.BALANCED) {
+        summaryContext.put("sampler", CliEnums.label(sampler));
       }
       if (freeze > 0) {
         summaryContext.put("freeze", freeze);
@@ -941,6 +959,14 @@ final class TrainCommand implements Callable<Integer> {
     }
     OptionChecks.atLeast("--freeze", freeze, 0);
     OptionChecks.atLeast("--accumulate", accumulate, 1);
+    if (sampler == Sampler.BALANCED && (task == Task.REGRESSION || task == Task.MULTILABEL)) {
+      throw new IllegalArgumentException("--sampler balanced draws the classes equally; --task " + CliEnums.label(task)
+          + " has none");
+    }
+    if (sampler == Sampler.BALANCED && classWeights != null) {
+      throw new IllegalArgumentException("--sampler balanced and --class-weights both make up for rare classes: give "
+          + "one");
+    }
     if (checkpointSegments < 0) {
       throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
     }
@@ -1267,8 +1293,10 @@ final class TrainCommand implements Callable<Integer> {
     if (ignoreColumns != null) {
       c.put(CsvFiles.IGNORE_COLUMNS, String.join(",", ignoredColumns()));
     }
+    // A checkpoint from before these were recorded trained every layer, stepped every batch and shuffled.
     c.put("freeze", Integer.toString(freeze));
-    c.put("accumulate", Integer.toString(accumulate)); // a checkpoint from before it was recorded stepped every batch // a checkpoint from before it was recorded trained every layer
+    c.put("accumulate", Integer.toString(accumulate));
+    c.put("sampler", CliEnums.label(sampler));
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));
     c.put("val-split", Double.toString(valSplit));
