@@ -1,5 +1,6 @@
 package io.jgrad.train;
 
+import io.jgrad.Tensor;
 import io.jgrad.data.DataLoader;
 
 /**
@@ -25,8 +26,11 @@ record AccumulationPart(boolean opens, boolean closes, int groupExamples) {
     return new AccumulationPart(index == first, index == last, examples);
   }
 
-  /** What a batch of {@code examples}'s mean loss is multiplied by before backward: 1 for a batch alone. */
-  double share(int examples) {
-    return (double) examples / groupExamples;
+  /**
+   * A batch's mean loss as its part of the group's: times its share of the group's examples; the loss itself for a
+   * batch alone (no op, so that a step without accumulation runs as it always has).
+   */
+  Tensor weigh(Tensor batchLoss, int examples) {
+    return examples == groupExamples ? batchLoss : batchLoss.mul((double) examples / groupExamples);
   }
 }

@@ -415,8 +415,7 @@ public final class Trainer {
       if (part.opens()) {
         optimizer.zeroGrad();
       }
-      double share = part.share(batch.size());
-      Tensor weighted = share == 1 ? l : l.mul(share);
+      Tensor weighted = part.weigh(l, batch.size());
       (guard.lossScale() == null ? weighted : weighted.mul(guard.lossScale())).backward();
       Tensor mean = l;
       if (!(part.opens() && part.closes())) {
@@ -502,8 +501,7 @@ public final class Trainer {
       if (part.opens()) {
         optimizer.zeroGrad();
       }
-      double share = part.share(batch.size());
-      Tensor weighted = share == 1 ? l : l.mul(share);
+      Tensor weighted = part.weigh(l, batch.size());
       (scaler == null ? weighted : scaler.scale(weighted)).backward();
       double value = l.item();
       if (part.opens() || Double.isFinite(groupLoss)) {

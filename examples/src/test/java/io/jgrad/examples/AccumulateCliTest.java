@@ -16,9 +16,7 @@ class AccumulateCliTest {
     "--no-progress"};
 
   private static Map<String, String> summary(String... args) throws IOException {
-    CliRun r = CliRun.run(args, SMALL);
-    assertEquals(0, r.code(), r.err());
-    return CliRun.fields(r.lines().get(r.lines().size() - 1));
+    return CliRun.summaryOf(args, SMALL);
   }
 
   /**

@@ -9,6 +9,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,6 +58,22 @@ public record CliRun(int code, String out, String err) {
   public Map<String, String> summary() throws IOException {
     List<String> lines = lines();
     return fields(lines.get(lines.size() - 1));
+  }
+
+  /** Runs {@code jgrad base... more...}, which must succeed (else its stderr is the failure), and gives its summary. */
+  public static Map<String, String> summaryOf(String[] base, String... more) throws IOException {
+    CliRun r = run(base, more);
+    assertEquals(0, r.code(), r.err());
+    return r.summary();
+  }
+
+  /** The top-level fields of each line of a JSON-lines file ({@code --metrics run.jsonl}: one line an epoch). */
+  public static List<Map<String, String>> jsonLines(Path file) throws IOException {
+    List<Map<String, String>> out = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      out.add(fields(line));
+    }
+    return out;
   }
 
   /**

@@ -23,9 +23,7 @@ class FreezeCliTest {
     "--hidden", "32,16"};
 
   private Map<String, String> summary(String... args) throws IOException {
-    CliRun r = CliRun.run(args, SMALL);
-    assertEquals(0, r.code(), r.err());
-    return CliRun.fields(r.lines().get(r.lines().size() - 1));
+    return CliRun.summaryOf(args, SMALL);
   }
 
   /** The model's tensors in a checkpoint, by name. */

@@ -58,9 +58,7 @@ class InitFromCliTest {
   }
 
   private static Map<String, String> summary(String... args) throws IOException {
-    CliRun r = CliRun.run(args, SMALL);
-    assertEquals(0, r.code(), r.err());
-    return CliRun.fields(r.lines().get(r.lines().size() - 1));
+    return CliRun.summaryOf(args, SMALL);
   }
 
   /**
@@ -79,8 +77,8 @@ class InitFromCliTest {
     CliRun withoutDataset = CliRun.run("eval", "--model", known.toString());
     CliRun byHand = CliRun.run("eval", "--model", base.toString(), "--dataset", "digits");
     assertEquals(0, withoutDataset.code(), withoutDataset.err());
-    assertEquals(CliRun.fields(byHand.lines().get(byHand.lines().size() - 1)).get("accuracy"),
-        CliRun.fields(withoutDataset.lines().get(withoutDataset.lines().size() - 1)).get("accuracy"));
+    assertEquals(byHand.summary().get("accuracy"),
+        withoutDataset.summary().get("accuracy"));
     CliRun cifar = CliRun.run("import", "--weights", dir.resolve("torch.safetensors").toString(), "--output",
         dir.resolve("cifar.safetensors").toString(), "--dataset", "cifar10", "--input-shape", "784");
     assertEquals(0, cifar.code(), "explicit options win: " + cifar.err());
@@ -92,7 +90,7 @@ class InitFromCliTest {
     Map<String, String> run = summary("train", "--init-from", base.toString(), "--epochs", "0");
     CliRun evaluated = CliRun.run("eval", "--model", base.toString(), "--dataset", "digits");
     assertEquals(0, evaluated.code(), evaluated.err());
-    Map<String, String> eval = CliRun.fields(evaluated.lines().get(evaluated.lines().size() - 1));
+    Map<String, String> eval = evaluated.summary();
     assertEquals(eval.get("accuracy"), run.get("test_accuracy"));
     Map<String, String> fresh = summary("train", "--hidden", "32", "--epochs", "0");
     assertNotEquals(fresh.get("test_accuracy"), run.get("test_accuracy"), "random weights score otherwise");

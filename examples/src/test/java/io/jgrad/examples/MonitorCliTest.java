@@ -30,7 +30,7 @@ class MonitorCliTest {
     CliRun r = CliRun.run(new String[] {"train", "--epochs", "8", "--early-stop", "2", "--monitor", "val-accuracy",
         "--metrics", metrics.toString(), "--save-best", best.toString()}, SMALL);
     assertEquals(0, r.code(), r.err());
-    Map<String, String> summary = CliRun.fields(r.lines().get(r.lines().size() - 1));
+    Map<String, String> summary = r.summary();
     assertEquals("val-accuracy", summary.get("monitor"));
     List<String> epochs = Files.readAllLines(metrics);
     int first = 0;

@@ -57,7 +57,7 @@ class NpzCliTest {
 
   private static Map<String, String> summary(CliRun r) throws IOException {
     assertEquals(0, r.code(), r.err());
-    return CliRun.fields(r.lines().get(r.lines().size() - 1));
+    return r.summary();
   }
 
   @BeforeAll

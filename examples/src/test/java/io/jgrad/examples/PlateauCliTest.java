@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,14 +22,6 @@ class PlateauCliTest {
     "--val-split", "0.1", "--optimizer", "sgd", "--lr", "0.5", "--schedule", "plateau", "--plateau-patience", "0",
     "--plateau-factor", "0.5"};
 
-  private List<Map<String, String>> epochs(Path metrics) throws IOException {
-    List<Map<String, String>> out = new ArrayList<>();
-    for (String line : Files.readAllLines(metrics)) {
-      out.add(CliRun.fields(line));
-    }
-    return out;
-  }
-
   /**
    * Each epoch's rate is the last one's, halved after an epoch whose validation loss was no lower than the best by
    * PyTorch's relative 1e-4; the run saved after two epochs and resumed ends as the four-epoch run.
@@ -41,7 +31,7 @@ class PlateauCliTest {
     Path whole = dir.resolve("whole.jsonl");
     CliRun r = CliRun.run(new String[] {"train", "--epochs", "4", "--metrics", whole.toString()}, JUMPY);
     assertEquals(0, r.code(), r.err());
-    List<Map<String, String>> lines = epochs(whole);
+    List<Map<String, String>> lines = CliRun.jsonLines(whole);
     double best = Double.POSITIVE_INFINITY;
     double lr = 0.5;
     int lowered = 0;
@@ -65,7 +55,7 @@ class PlateauCliTest {
     CliRun resumed = CliRun.run("train", "--resume", checkpoint.toString(), "--epochs", "4", "--metrics",
         parts.toString(), "--no-progress", "--threads", "1");
     assertEquals(0, resumed.code(), resumed.err());
-    List<Map<String, String>> continued = epochs(parts);
+    List<Map<String, String>> continued = CliRun.jsonLines(parts);
     for (int e = 0; e < 4; e++) {
       for (String figure : List.of("lr", "train_loss", "validation_loss", "test_accuracy")) {
         assertEquals(lines.get(e).get(figure), continued.get(e).get(figure), "epoch " + (e + 1) + " " + figure);

@@ -3,9 +3,7 @@ package io.jgrad.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,14 +16,6 @@ class StepScheduleCliTest {
   private static final String[] SMALL = {"--hidden", "32", "--threads", "1", "--backend", "cpu", "--no-progress",
     "--schedule", "step", "--lr-step-epochs", "2", "--lr-gamma", "0.5", "--accumulate", "3"};
 
-  private static List<Map<String, String>> epochs(Path metrics) throws IOException {
-    List<Map<String, String>> out = new ArrayList<>();
-    for (String line : Files.readAllLines(metrics)) {
-      out.add(CliRun.fields(line));
-    }
-    return out;
-  }
-
   /**
    * Epochs 1–5 at 1e-3, 1e-3, 5e-4, 5e-4, 2.5e-4 (PyTorch's StepLR(step_size=2, gamma=0.5) stepped once an epoch),
    * with the epochs' steps counted as optimizer steps (here three batches each); resumed after epoch 2, the same.
@@ -35,7 +25,7 @@ class StepScheduleCliTest {
     Path whole = dir.resolve("whole.jsonl");
     CliRun r = CliRun.run(new String[] {"train", "--epochs", "5", "--metrics", whole.toString()}, SMALL);
     assertEquals(0, r.code(), r.err());
-    List<Map<String, String>> lines = epochs(whole);
+    List<Map<String, String>> lines = CliRun.jsonLines(whole);
     double[] rates = {1e-3, 1e-3, 5e-4, 5e-4, 2.5e-4};
     for (int e = 0; e < 5; e++) {
       assertEquals(rates[e], Double.parseDouble(lines.get(e).get("lr")), 1e-18, "epoch " + (e + 1));
@@ -47,7 +37,7 @@ class StepScheduleCliTest {
     CliRun resumed = CliRun.run("train", "--resume", checkpoint.toString(), "--epochs", "5", "--metrics",
         parts.toString(), "--no-progress", "--threads", "1");
     assertEquals(0, resumed.code(), resumed.err());
-    List<Map<String, String>> continued = epochs(parts);
+    List<Map<String, String>> continued = CliRun.jsonLines(parts);
     for (int e = 0; e < 5; e++) {
       assertEquals(lines.get(e).get("lr"), continued.get(e).get("lr"), "epoch " + (e + 1));
       assertEquals(lines.get(e).get("train_loss"), continued.get(e).get("train_loss"), "epoch " + (e + 1));
