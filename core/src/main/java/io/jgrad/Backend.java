@@ -440,6 +440,17 @@ public interface Backend extends AutoCloseable {
         decoupled, guard);
   }
 
+  /**
+   * An exponential moving average's step on every (average, value) pair of the lists, in place: average += weight ·
+   * (value − average), each product and sum rounded to the buffers' dtype (no fused multiply-add, so every backend
+   * gives the same bits); only if guard is null or guard[{@link StepGuard#APPLY}] is 1, so a skipped step leaves every
+   * average as it was. The pairs share a shape and a floating dtype. The default runs the element-wise kernels with
+   * the guard's flag folded into the weight on the device, reading nothing back; a backend may do it in one pass.
+   */
+  default void emaSteps(List<Buffer> averages, List<Buffer> values, double weight, Buffer guard) {
+    StepGuard.emaStepsByKernels(this, averages, values, weight, guard);
+  }
+
   // ---- random ----
 
   /**

@@ -67,19 +67,21 @@ public final class ModelWeights {
    */
   public static void apply(Module model, Map<String, TensorData> tensors, String source, String prefix) {
     Map<String, Tensor> targets = check(model, tensors, source, prefix);
-    targets.forEach((name, t) -> {
-      TensorData d = tensors.get(prefix + name);
-      if (d.dtype() == SafetensorsDtype.F64) { // the backend rounds or widens to the tensor's dtype
-        t.backend().upload(buffer(t), d.toDoubles());
-      } else if (samePattern(t.dtype(), d.dtype())) { // 16 bits to 16 bits of one kind: the patterns, NaNs included
-        t.backend().upload(buffer(t), d.toShortBits());
-      } else if (d.dtype() == SafetensorsDtype.I64 && t.dtype().isFloating()) { // PyTorch's num_batches_tracked
-        t.backend().upload(buffer(t), Arrays.stream(d.toLongs()).asDoubleStream().toArray());
-      } else {
-        t.backend().upload(buffer(t), d.toFloats());
-      }
-    });
+    targets.forEach((name, t) -> upload(t, tensors.get(prefix + name)));
     model.namedParameters().values().forEach(Parameter::valueChanged);
+  }
+
+  /** Copies {@code d} into {@code t} (of its shape), converting float precision where needed. */
+  public static void upload(Tensor t, TensorData d) {
+    if (d.dtype() == SafetensorsDtype.F64) { // the backend rounds or widens to the tensor's dtype
+      t.backend().upload(buffer(t), d.toDoubles());
+    } else if (samePattern(t.dtype(), d.dtype())) { // 16 bits to 16 bits of one kind: the patterns, NaNs included
+      t.backend().upload(buffer(t), d.toShortBits());
+    } else if (d.dtype() == SafetensorsDtype.I64 && t.dtype().isFloating()) { // PyTorch's num_batches_tracked
+      t.backend().upload(buffer(t), Arrays.stream(d.toLongs()).asDoubleStream().toArray());
+    } else {
+      t.backend().upload(buffer(t), d.toFloats());
+    }
   }
 
   /**

@@ -4,7 +4,9 @@ import io.jgrad.Backend;
 import io.jgrad.DType;
 import io.jgrad.Shape;
 import io.jgrad.UnaryOp;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The non-finite guard of a training step, decided where the gradients live (see {@link Backend#stepGuard}): one
@@ -345,6 +347,67 @@ public final class StepGuard {
       scale(backend, grads.get(i), g[SCALE]);
       backend.adamStep(params.get(i), paramCopies == null ? null : paramCopies.get(i), grads.get(i), ms.get(i),
           vs.get(i), lr, beta1, beta2, eps, weightDecay, decoupled, (long) g[APPLIED_STEPS]);
+    }
+  }
+
+  /**
+   * {@link Backend#emaSteps}'s default, which reads nothing back: the weight times the guard's flag (1 without a guard)
+   * in a one-element buffer, then per pair d = value − average, d = d · that weight, average = average + d.
+   */
+  public static void emaStepsByKernels(Backend backend, List<Buffer> averages, List<Buffer> values, double weight,
+      Buffer guard) {
+    checkEmaSteps(averages, values, guard);
+    Map<DType, Buffer> weights = new EnumMap<>(DType.class);
+    try {
+      for (int i = 0; i < averages.size(); i++) {
+        Buffer average = averages.get(i);
+        Buffer w = weights.computeIfAbsent(average.dtype(), dtype -> emaWeight(backend, dtype, weight, guard));
+        Shape shape = Shape.of(Math.toIntExact(average.length()));
+        Buffer d = backend.allocate(average.dtype(), average.length());
+        try {
+          backend.binary(BinaryOp.SUB, values.get(i), shape, average, shape, d, shape);
+          backend.binary(BinaryOp.MUL, d, shape, w, Shape.of(1), d, shape);
+          backend.binary(BinaryOp.ADD, average, shape, d, shape, average, shape);
+        } finally {
+          backend.free(d);
+        }
+      }
+    } finally {
+      weights.values().forEach(backend::free);
+    }
+  }
+
+  /** weight · guard[APPLY] (weight without a guard) as one element of {@code dtype}. */
+  private static Buffer emaWeight(Backend backend, DType dtype, double weight, Buffer guard) {
+    Buffer w = backend.allocate(dtype, 1);
+    if (guard == null) {
+      backend.fill(w, weight);
+      return w;
+    }
+    Buffer flag = dtype == DType.FLOAT32 ? w : backend.allocate(DType.FLOAT32, 1);
+    backend.copy(guard, APPLY, flag, 0, 1);
+    if (flag != w) {
+      backend.cast(flag, w);
+      backend.free(flag);
+    }
+    backend.unary(UnaryOp.MUL_SCALAR, weight, w, w);
+    return w;
+  }
+
+  /** The argument checks of {@link Backend#emaSteps}: pairs of one floating dtype and length, a float32 guard. */
+  public static void checkEmaSteps(List<Buffer> averages, List<Buffer> values, Buffer guard) {
+    checkLists("emaSteps", averages, values);
+    for (int i = 0; i < averages.size(); i++) {
+      Buffer a = averages.get(i);
+      Buffer v = values.get(i);
+      if (!a.dtype().isFloating() || a.dtype() != v.dtype() || a.length() != v.length()) {
+        throw new IllegalArgumentException("emaSteps: pair " + i + " must be one floating dtype and length, got "
+            + a.dtype().label() + " of " + a.length() + " and " + v.dtype().label() + " of " + v.length());
+      }
+    }
+    if (guard != null && (guard.dtype() != DType.FLOAT32 || guard.length() < HEADER)) {
+      throw new IllegalArgumentException("emaSteps: the guard state must be float32 of at least " + HEADER
+          + " elements, got " + guard.dtype().label() + " of " + guard.length());
     }
   }
 

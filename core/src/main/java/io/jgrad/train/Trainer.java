@@ -62,6 +62,7 @@ public final class Trainer {
   private GradScaler scaler;
   private EarlyStopping earlyStopping;
   private ReduceLrOnPlateau plateau;
+  private ExponentialMovingAverage average;
   /** Batches whose gradients add up before each optimizer step; see {@link #accumulate(int)}. */
   private int accumulation = 1;
   /**
@@ -215,6 +216,20 @@ public final class Trainer {
   }
 
   /**
+   * Keeps {@code average} of the weights after every applied optimizer step (a skipped step moves neither), evaluates
+   * it rather than the last weights after each epoch (so the epoch's figures, early stopping and its best weights are
+   * the average's), and ends the fit with it in the model, as Keras' {@code use_ema} does. It must be of this trainer's
+   * model; null: none.
+   */
+  public Trainer averageWeights(ExponentialMovingAverage average) {
+    if (average != null && average.model() != model) {
+      throw new IllegalArgumentException("averageWeights: the average is of another model than the trainer's");
+    }
+    this.average = average;
+    return this;
+  }
+
+  /**
    * Evaluates on {@code data} after each epoch ({@link EpochMetrics#validationLoss}): data held out of the training set
    * (see {@link io.jgrad.data.ValidationSplit}), never the test set, for early stopping and picking the best epoch.
    */
@@ -304,8 +319,13 @@ public final class Trainer {
         }
         replayedSteps = graphed == null ? 0 : graphed.replays();
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        Evaluation eval = evaluateOrNaN(evaluator, test);
-        Evaluation val = evaluateOrNaN(evaluator, validation);
+        Evaluation eval;
+        Evaluation val;
+        try (ExponentialMovingAverage.Swapped ignored = average == null || test == null && validation == null ? null
+            : average.swapIn()) {
+          eval = evaluateOrNaN(evaluator, test);
+          val = evaluateOrNaN(evaluator, validation);
+        }
         completedEpochs = epoch;
         EpochMetrics m = new EpochMetrics(
             epoch, epochLossSum / epochExamples, eval.loss(), eval.accuracy(), val.loss(), val.accuracy(),
@@ -320,7 +340,8 @@ public final class Trainer {
         if (earlyStopping != null) {
           boolean stop = earlyStopping.shouldStop(m);
           if (earlyStopping.improved() && earlyStopping.restoresBestWeights()) {
-            bestWeights = ModelWeights.export(model); // a host copy: the next step must not move it
+            // a host copy: the next step must not move it
+            bestWeights = average == null ? ModelWeights.export(model) : average.export();
           }
           if (stop) {
             log.log(Level.INFO, "early stopping after epoch " + epoch);
@@ -330,6 +351,9 @@ public final class Trainer {
       }
     } finally {
       dropGroupMeanLoss();
+    }
+    if (average != null) {
+      average.copyToModel();
     }
     if (bestWeights != null && earlyStopping.bestEpoch() != completedEpochs) {
       ModelWeights.apply(model, bestWeights, "the weights of epoch " + earlyStopping.bestEpoch(), "");
@@ -432,6 +456,9 @@ public final class Trainer {
         guard.decide(mean, part.groupExamples(), clipNorm,
             nonFinitePolicy == NonFinitePolicy.STOP ? 1 : maxSkippedInARow);
         optimizer.updateOnTheDevice(guard.state());
+        if (average != null) {
+          average.update(guard.state());
+        }
       }
     }
   }
@@ -531,6 +558,9 @@ public final class Trainer {
         GradClip.byNorm(optimizer.parameters().values(), clipNorm, monitor.globalNorm()); // measured: no 2nd pass
       }
       optimizer.step();
+      if (average != null) {
+        average.update();
+      }
       skippedInARow = 0;
       return value;
     }

@@ -26,8 +26,9 @@ import java.util.stream.Stream;
 
 /**
  * A training checkpoint in one safetensors file: the model's weights ("model.*"), the optimizer's state
- * ("optimizer.*"), and in the metadata the epochs done, the optimizer's step count, the random generators' positions
- * and the run's configuration. Written atomically with a checksum (see {@link Safetensors}), so a crash mid-save leaves
+ * ("optimizer.*"), the moving average of the weights where the run keeps one ("average.*", {@link
+ * ExponentialMovingAverage}: then the weights a model file's readers take), and in the metadata the epochs done, the
+ * optimizer's step count, the random generators' positions and the run's configuration. Written atomically with a checksum (see {@link Safetensors}), so a crash mid-save leaves
  * the previous checkpoint intact and a damaged file is reported, never half-loaded.
  */
 public final class TrainingCheckpoint {
@@ -35,6 +36,8 @@ public final class TrainingCheckpoint {
 
   static final String MODEL = "model.";
   static final String OPTIMIZER = "optimizer.";
+  static final String AVERAGE = "average.";
+  static final String AVERAGE_DECAY = "jgrad.average_decay";
   static final String EPOCHS = "jgrad.epochs";
   static final String STEPS = "jgrad.optimizer_steps";
   static final String RNG = "jgrad.rng.";
@@ -65,10 +68,20 @@ public final class TrainingCheckpoint {
    */
   public static void save(Path file, Module model, Optimizer optimizer, int epochs, Map<String, Generator> rngs,
       Map<String, String> config, Map<String, String> metadata) throws IOException {
+    save(file, model, optimizer, null, epochs, rngs, config, metadata);
+  }
+
+  /** As {@link #save(Path, Module, Optimizer, int, Map, Map, Map)}, with the weights' moving average (or null). */
+  public static void save(Path file, Module model, Optimizer optimizer, ExponentialMovingAverage average, int epochs,
+      Map<String, Generator> rngs, Map<String, String> config, Map<String, String> metadata) throws IOException {
     Map<String, TensorData> tensors = new LinkedHashMap<>();
     ModelWeights.export(model).forEach((name, data) -> tensors.put(MODEL + name, data));
     optimizer.state().forEach((name, t) -> tensors.put(OPTIMIZER + name, ModelWeights.toData(t)));
     Map<String, String> meta = new LinkedHashMap<>(metadata);
+    if (average != null) {
+      average.export().forEach((name, data) -> tensors.put(AVERAGE + name, data));
+      meta.put(AVERAGE_DECAY, Double.toString(average.decay()));
+    }
     meta.put(EPOCHS, Integer.toString(epochs));
     meta.put(STEPS, Long.toString(optimizer.steps()));
     rngs.forEach((name, g) -> meta.put(RNG + name, g.seed() + ":" + g.offset()));
@@ -82,6 +95,15 @@ public final class TrainingCheckpoint {
    * or optimizer value, and optimizer state missing after steps were taken.
    */
   public static Restored load(Path file, Module model, Optimizer optimizer, Map<String, Generator> rngs) {
+    return load(file, model, optimizer, null, rngs);
+  }
+
+  /**
+   * As {@link #load(Path, Module, Optimizer, Map)}, and the moving average of the weights into {@code average} (when
+   * not null), which the file must hold.
+   */
+  public static Restored load(Path file, Module model, Optimizer optimizer, ExponentialMovingAverage average,
+      Map<String, Generator> rngs) {
     SafetensorsFile f = Safetensors.read(file);
     Map<String, String> meta = f.metadata();
     if (!meta.containsKey(Safetensors.CHECKSUM_KEY)) {
@@ -104,6 +126,13 @@ public final class TrainingCheckpoint {
       offsets[i++] = Long.parseLong(v.substring(expected.length()));
     }
     ModelWeights.check(model, f.tensors(), file.toString(), MODEL);
+    if (average != null) {
+      if (!meta.containsKey(AVERAGE_DECAY)) {
+        throw new InvalidFileException(file.toString(), "holds no moving average of the weights (" + AVERAGE
+            + "*): its run kept none");
+      }
+      ModelWeights.check(model, f.tensors(), file.toString(), AVERAGE);
+    }
     Map<String, Tensor> state = new LinkedHashMap<>();
     try {
       f.tensors().forEach((name, data) -> {
@@ -118,6 +147,9 @@ public final class TrainingCheckpoint {
       }
       ModelWeights.apply(model, f.tensors(), file.toString(), MODEL);
       optimizer.loadState(state, steps);
+      if (average != null) {
+        average.load(f.tensors(), file.toString(), AVERAGE);
+      }
     } finally {
       state.values().forEach(Tensor::close);
     }
@@ -129,11 +161,18 @@ public final class TrainingCheckpoint {
   }
 
   /**
-   * Where a model's weights are among the tensors of a file with this metadata: under "model." in a checkpoint (next
-   * to the optimizer's state), at the top in a plain weights file ({@link ModelWeights#save}).
+   * Where a model's weights are among the tensors of a file with this metadata: under "average." in a checkpoint of a
+   * run that kept a moving average of them, else under "model." in a checkpoint (next to the optimizer's state), at the
+   * top in a plain weights file ({@link ModelWeights#save}).
    */
   public static String weightPrefix(Map<String, String> metadata) {
-    return metadata.containsKey(EPOCHS) ? MODEL : "";
+    return metadata.containsKey(AVERAGE_DECAY) ? AVERAGE : metadata.containsKey(EPOCHS) ? MODEL : "";
+  }
+
+  /** The decay of the moving average of the weights a checkpoint with this metadata holds, or NaN: none. */
+  public static double averageDecay(Map<String, String> metadata) {
+    String v = metadata.get(AVERAGE_DECAY);
+    return v == null ? Double.NaN : Double.parseDouble(v);
   }
 
   /**

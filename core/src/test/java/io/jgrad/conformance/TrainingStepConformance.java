@@ -1,5 +1,6 @@
 package io.jgrad.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -231,6 +232,50 @@ public abstract class TrainingStepConformance extends KernelConformance {
             + Arrays.toString(g));
       }
     }
+  }
+
+  /**
+   * Moving-average steps against the formula in the buffers' precision, bit for bit (the difference, the product and
+   * the sum each rounded, no fused multiply-add): an applied step, a skipped one (every average as it was), one
+   * without a guard.
+   */
+  @EachFloatType
+  void emaStepsFollowTheFormulaBitForBit(DType dtype) {
+    assumeSupported(dtype);
+    double weight = 1 - 0.99;
+    List<Buffer> averages = new ArrayList<>();
+    double[][] expected = new double[LIST_SIZES.length][];
+    for (int i = 0; i < LIST_SIZES.length; i++) {
+      expected[i] = values(dtype, LIST_SIZES[i], -1, 1);
+      averages.add(put(dtype, expected[i]));
+    }
+    double[][] guards = {{1, 1, 1}, {0, 1, 1}, null};
+    for (double[] g : guards) {
+      List<Buffer> values = new ArrayList<>();
+      double[][] v = new double[LIST_SIZES.length][];
+      for (int i = 0; i < LIST_SIZES.length; i++) {
+        v[i] = values(dtype, LIST_SIZES[i], -2, 2);
+        values.add(put(dtype, v[i]));
+      }
+      backend.emaSteps(averages, values, weight, g == null ? null : guardState(g));
+      for (int i = 0; i < LIST_SIZES.length; i++) {
+        if (g == null || g[0] != 0) {
+          for (int j = 0; j < v[i].length; j++) {
+            expected[i][j] = lerp(dtype, expected[i][j], v[i][j], weight);
+          }
+        }
+        assertArrayEquals(expected[i], get(averages.get(i)), "emaSteps of " + LIST_SIZES[i] + ", guard "
+            + Arrays.toString(g));
+      }
+    }
+  }
+
+  /** a + (v − a)·w, each operation rounded to {@code dtype}. */
+  private static double lerp(DType dtype, double a, double v, double w) {
+    if (dtype == DType.FLOAT32) {
+      return (float) a + ((float) v - (float) a) * (float) w;
+    }
+    return a + (v - a) * w;
   }
 
   /** Equal within 1e-6 relative, or both NaN (a kernel's NaN need not have Java's bits), or the same infinity. */

@@ -12,6 +12,8 @@ import io.jgrad.spi.Distribution;
 import io.jgrad.spi.GemmArgs;
 import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.spi.ReduceOp;
+import io.jgrad.spi.StepGuard;
+import java.util.List;
 
 /**
  * "cpu": the float32 kernels MLP training spends its time in run as SIMD {@link FloatKernels} (a packed,
@@ -473,6 +475,24 @@ public final class CpuBackend extends ArrayBackend {
     simd.adamStep(p.floats(), copy == null ? null : copy.shorts(), copy == null ? null : copy.dtype(), g.floats(),
         cm.floats(), cv.floats(), p.size(), (float) lr, (float) beta1, (float) beta2, (float) eps, (float) weightDecay,
         decoupled, (float) (1 - Math.pow(beta1, step)), (float) (1 - Math.pow(beta2, step)));
+  }
+
+  /** Float32 pairs in one SIMD pass each, the guard read on the host (a copy here); others by the default's kernels. */
+  @Override
+  public void emaSteps(List<Buffer> averages, List<Buffer> values, double weight, Buffer guard) {
+    StepGuard.checkEmaSteps(averages, values, guard);
+    if (simd == null || averages.stream().anyMatch(a -> a.dtype() != DType.FLOAT32)) {
+      StepGuard.emaStepsByKernels(this, averages, values, weight, guard);
+      return;
+    }
+    if (guard != null && StepGuard.read(this, guard)[StepGuard.APPLY] == 0) {
+      return;
+    }
+    for (int i = 0; i < averages.size(); i++) {
+      CpuBuffer a = floating("emaSteps", "averages[" + i + "]", averages.get(i));
+      simd.lerp(a.floats(), floating("emaSteps", "values[" + i + "]", values.get(i)).floats(), a.size(),
+          (float) weight);
+    }
   }
 
   @Override

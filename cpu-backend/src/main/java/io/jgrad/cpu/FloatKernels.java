@@ -70,6 +70,12 @@ interface FloatKernels extends AutoCloseable {
       float dampening, float weightDecay, boolean nesterov, boolean firstStep);
 
   /**
+   * a[i] += weight·(b[i] − a[i]) for i &lt; n, the difference, the product and the sum each rounded to float: an
+   * exponential moving average's step ({@link io.jgrad.Backend#emaSteps}).
+   */
+  void lerp(float[] a, float[] b, int n, float weight);
+
+  /**
    * In-place Adam/AdamW, the equations of {@link io.jgrad.Backend#adamStep}; bias corrections precomputed; copy as in
    * {@link #sgdStep}.
    */

@@ -358,6 +358,20 @@ final class VectorKernels implements FloatKernels {
   }
 
   @Override
+  public void lerp(float[] a, float[] b, int n, float weight) {
+    split.run(n, (from, to) -> {
+      int i = from;
+      for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
+        FloatVector av = FloatVector.fromArray(F, a, i);
+        av.add(FloatVector.fromArray(F, b, i).sub(av).mul(weight)).intoArray(a, i);
+      }
+      for (; i < to; i++) {
+        a[i] += (b[i] - a[i]) * weight;
+      }
+    });
+  }
+
+  @Override
   public void adamStep(float[] p, short[] copy, DType copyType, float[] g, float[] m, float[] v, int n, float lr,
       float beta1, float beta2, float eps, float weightDecay, boolean decoupled, float bias1, float bias2) {
     split.run(n, (from, to) -> adamRange(p, copy, copyType, g, m, v, from, to, lr, beta1, beta2, eps, weightDecay,

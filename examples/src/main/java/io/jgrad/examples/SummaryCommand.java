@@ -79,6 +79,10 @@ final class SummaryCommand implements Callable<Integer> {
     if (run != null) {
       s.put("epochs", run.epochs());
       s.put("optimizer_steps", run.optimizerSteps());
+      double decay = TrainingCheckpoint.averageDecay(file.metadata());
+      if (!Double.isNaN(decay)) { // what eval, predict, export and serve read: the average, not the last weights
+        s.put("weights", "exponential moving average, decay " + decay);
+      }
       s.put("settings", run.config());
     }
     System.out.println(JsonLine.of(s));

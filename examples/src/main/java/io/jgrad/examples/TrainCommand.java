@@ -43,6 +43,7 @@ import io.jgrad.train.MultiLabelReport;
 import io.jgrad.train.NonFinitePolicy;
 import io.jgrad.train.Precision;
 import io.jgrad.train.QuantileReport;
+import io.jgrad.train.ExponentialMovingAverage;
 import io.jgrad.train.ReduceLrOnPlateau;
 import io.jgrad.train.RegressionReport;
 import io.jgrad.train.Trainer;
@@ -54,6 +55,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -372,6 +374,12 @@ final class TrainCommand implements Callable<Integer> {
       + "--batch examples at the activation memory of one (default: ${DEFAULT-VALUE})")
   int accumulate;
 
+  @Option(names = "--ema", defaultValue = "0", paramLabel = "DECAY", description = "keep an exponential moving average "
+      + "of the weights, average += (1 − DECAY)·(weights − average) after every optimizer step (about the last "
+      + "1/(1 − DECAY) steps' weights; often 0.999), score it after each epoch and keep it as the model, as timm's "
+      + "ModelEmaV2, Keras' use_ema and PyTorch's AveragedModel with get_ema_multi_avg_fn do (0: off, the default)")
+  double ema;
+
   @Option(names = "--freeze", defaultValue = "0", paramLabel = "K", description = "keep the first K layers with "
       + "weights as they are while the others train (an MLP's Linear layers; a CNN's convolutions, each with its batch "
       + "norm, then its Linear layers): no gradient and no step for their weights, their batch norms on their running "
@@ -557,6 +565,9 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /** The share of the average's starting weights past which {@code --ema} warns (see {@link #warnIfShort}). */
+  private static final double EMA_START_SHARE = 0.05;
+
   /** The figures of a run's summary that cross-validation averages over its folds, where the run has them. */
   private static final List<String> FOLD_FIGURES = List.of("test_accuracy", "test_loss", "test_macro_f1",
       "test_mse", "test_rmse", "test_mae", "test_r2", "test_subset_accuracy", "test_hamming_loss", "test_f1_micro",
@@ -656,7 +667,8 @@ final class TrainCommand implements Callable<Integer> {
         DataLoader test = DataLoader.builder(split.test()).batchSize(1000).layout(layout).build(backend);
         DataLoader validation = split.validation() == null ? null
             : DataLoader.builder(split.validation()).batchSize(1000).layout(layout).build(backend);
-        Optimizer opt = optimizer(model, (train.batchesPerEpoch() + accumulate - 1) / accumulate)) {
+        Optimizer opt = optimizer(model, (train.batchesPerEpoch() + accumulate - 1) / accumulate);
+        ExponentialMovingAverage average = ema > 0 && !findLr ? new ExponentialMovingAverage(model, ema) : null) {
       Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
       float[] weights = classWeights == null ? null : multiLabel
           ? new ClassWeights(classWeights).resolvePresent(split.train(), split.classNames())
@@ -686,7 +698,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       Map<String, String> resumed = Map.of(); // what the resumed checkpoint recorded: the best validation loss
       if (resumeFile != null) {
-        TrainingCheckpoint.Restored restoredRun = TrainingCheckpoint.load(resumeFile, model, opt, rngs);
+        TrainingCheckpoint.Restored restoredRun = TrainingCheckpoint.load(resumeFile, model, opt, average, rngs);
         trainer.setCompletedEpochs(restoredRun.epochs());
         resumed = restoredRun.metadata();
         if (plateau != null) {
@@ -697,6 +709,11 @@ final class TrainCommand implements Callable<Integer> {
               + trainer.completedEpochs() + " already");
         }
         System.err.println("resumed from " + resumeFile + " after epoch " + trainer.completedEpochs());
+      }
+      if (average != null) {
+        trainer.averageWeights(average);
+        warnIfShort(average, (long) (train.batchesPerEpoch() + accumulate - 1) / accumulate
+            * (epochs - trainer.completedEpochs()));
       }
       if (earlyStop > 0) {
         EarlyStopping stopping = EarlyStopping.on(watched(), earlyStop, 0).restoreBestWeights();
@@ -723,7 +740,7 @@ final class TrainCommand implements Callable<Integer> {
         if (plateau != null) {
           writer.recordPlateau(plateau);
         }
-        trainer.listener(writer);
+        trainer.listener(writer.average(average));
       }
       if (saveBest != null) {
         CheckpointWriter best = new CheckpointWriter(saveBest, model, opt, rngs, config())
@@ -731,7 +748,7 @@ final class TrainCommand implements Callable<Integer> {
         if (plateau != null) {
           best.recordPlateau(plateau);
         }
-        trainer.listener(best);
+        trainer.listener(best.average(average));
       }
       if (plot != null) {
         trainer.listener(new CurvePlotListener(plot, "jgrad train --dataset " + ds.label()));
@@ -774,6 +791,9 @@ final class TrainCommand implements Callable<Integer> {
       if (sampler == Sampler.BALANCED) {
         summaryContext.put("sampler", CliEnums.label(sampler));
       }
+      if (average != null) {
+        summaryContext.put("ema", ema);
+      }
       if (freeze > 0) {
         summaryContext.put("freeze", freeze);
         summaryContext.put("trainable_parameters", trainable);
@@ -811,6 +831,19 @@ final class TrainCommand implements Callable<Integer> {
           !regression && !multiLabel);
       model.close();
       return summary;
+    }
+  }
+
+  /**
+   * Says so when the starting weights would still weigh more than {@value #EMA_START_SHARE} of the average at the end
+   * of this fit ({@code decay^steps}): a decay too near 1 for the run's length averages mostly its starting point.
+   */
+  private static void warnIfShort(ExponentialMovingAverage average, long steps) {
+    double start = Math.pow(average.decay(), steps);
+    if (steps > 0 && start > EMA_START_SHARE) {
+      System.err.println(String.format(Locale.ROOT, "--ema %s leaves the starting weights %.2f of the average after "
+          + "this run's %d steps (DECAY^steps): a smaller DECAY suits a run this short", average.decay(), start,
+          steps));
     }
   }
 
@@ -959,6 +992,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     OptionChecks.atLeast("--freeze", freeze, 0);
     OptionChecks.atLeast("--accumulate", accumulate, 1);
+    if (ema != 0 && !(ema > 0 && ema < 1)) {
+      throw new IllegalArgumentException("--ema must be in (0, 1), a decay such as 0.999 (0: off), got " + ema);
+    }
     if (sampler == Sampler.BALANCED && (task == Task.REGRESSION || task == Task.MULTILABEL)) {
       throw new IllegalArgumentException("--sampler balanced draws the classes equally; --task " + CliEnums.label(task)
           + " has none");
@@ -1297,6 +1333,7 @@ final class TrainCommand implements Callable<Integer> {
     c.put("freeze", Integer.toString(freeze));
     c.put("accumulate", Integer.toString(accumulate));
     c.put("sampler", CliEnums.label(sampler));
+    c.put("ema", Double.toString(ema));
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));
     c.put("val-split", Double.toString(valSplit));

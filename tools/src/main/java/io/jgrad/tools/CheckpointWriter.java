@@ -6,6 +6,7 @@ import io.jgrad.nn.Module;
 import io.jgrad.optim.Optimizer;
 import io.jgrad.train.BestMetric;
 import io.jgrad.train.EpochMetrics;
+import io.jgrad.train.ExponentialMovingAverage;
 import io.jgrad.train.Monitor;
 import io.jgrad.train.ReduceLrOnPlateau;
 import io.jgrad.train.TrainListener;
@@ -35,6 +36,7 @@ public final class CheckpointWriter implements TrainListener {
   private int every = 1;
   private BestMetric best;
   private ReduceLrOnPlateau plateau;
+  private ExponentialMovingAverage average;
   private boolean onlyWhenBest;
   private int lastEpoch;
 
@@ -93,6 +95,15 @@ public final class CheckpointWriter implements TrainListener {
     return this;
   }
 
+  /**
+   * Writes {@code average} of the weights into each checkpoint, which is then the model its readers (eval, predict,
+   * export, serve, {@code --init-from}) take, while a resume restores both.
+   */
+  public CheckpointWriter average(ExponentialMovingAverage average) {
+    this.average = average;
+    return this;
+  }
+
   /** Metadata written as given into every checkpoint: what inference needs (architecture, standardisation, classes). */
   public CheckpointWriter metadata(Map<String, String> metadata) {
     this.metadata = Map.copyOf(metadata);
@@ -120,7 +131,7 @@ public final class CheckpointWriter implements TrainListener {
       meta.putAll(plateau.metadata(optimizer));
     }
     try {
-      TrainingCheckpoint.save(target, model, optimizer, m.epoch(), rngs, config, meta);
+      TrainingCheckpoint.save(target, model, optimizer, average, m.epoch(), rngs, config, meta);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + target + ": " + IoErrors.reason(e), e);
     }
