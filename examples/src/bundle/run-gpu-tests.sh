@@ -5,7 +5,8 @@
 #
 #   ./run-gpu-tests.sh [STAGE...]   STAGE: tests, digits, fashion, bench, cnn; none = all of them
 #     tests    the CUDA tests (JUnit, 60 s per test at most)
-#     digits   jgrad train on the bundled digits, cuda and cpu (also with --accumulate 2, and --freeze 2 on cuda)
+#     digits   jgrad train on the bundled digits, cuda and cpu (also with --accumulate 2 and --ema 0.99, and --freeze 2
+#              and --ema 0.99 --graphs on cuda)
 #     fashion  (needs JGRAD_FASHION=DIR with the four Fashion-MNIST IDX files, raw or gzipped) the default recipe
 #              `jgrad train --backend cuda` in fp32 and bf16, each eager and with --graphs, beside PyTorch's recipe on
 #              the GPU, eager and graphed
@@ -59,6 +60,11 @@ if wants digits; then
       --no-progress --metrics "$results/train-digits-$backend-accumulate.jsonl"
   done
   record train-digits-cuda-freeze jgrad train --backend cuda --freeze 2 --no-progress
+  # The weights' moving average (Backend.emaSteps' default kernels) eager on both, and recorded into the step's graph.
+  for backend in cuda cpu; do
+    record train-digits-$backend-ema jgrad train --backend $backend --ema 0.99 --no-progress
+  done
+  record train-digits-cuda-ema-graphs jgrad train --backend cuda --ema 0.99 --graphs --no-progress
 fi
 
 if wants fashion && [ -n "$fashion" ]; then

@@ -12,6 +12,10 @@ import java.util.Map;
  * @param validationLoss mean loss on the validation data (NaN without it; see {@link Trainer#validation})
  * @param validationAccuracy fraction of validation examples classified right (NaN without validation data, or for
  *     regression data)
+ * @param validationMacroF1 the validation examples' macro F1, the mean over classes of each class's F1 (NaN unless the
+ *     trainer {@link Trainer#rankValidation ranks the validation data})
+ * @param validationRocAuc the validation examples' ROC AUC, of a two-class model the second class's, of more the mean
+ *     of each class's one against the rest ({@link ClassificationReport#rocAuc}; NaN as validationMacroF1)
  * @param lr the learning rate of the epoch's last step
  * @param samplesPerSec training examples per second (forward, backward, step; evaluation excluded)
  * @param seconds wall time of the epoch, evaluation included
@@ -26,6 +30,8 @@ public record EpochMetrics(
     double testAccuracy,
     double validationLoss,
     double validationAccuracy,
+    double validationMacroF1,
+    double validationRocAuc,
     double lr,
     double samplesPerSec,
     double seconds,

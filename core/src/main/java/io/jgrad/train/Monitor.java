@@ -9,6 +9,10 @@ import java.util.function.ToDoubleFunction;
 public enum Monitor {
   VALIDATION_LOSS(EpochMetrics::validationLoss, false),
   VALIDATION_ACCURACY(EpochMetrics::validationAccuracy, true),
+  /** Needs a trainer that {@link Trainer#rankValidation ranks the validation data}. */
+  VALIDATION_MACRO_F1(EpochMetrics::validationMacroF1, true),
+  /** Needs a trainer that {@link Trainer#rankValidation ranks the validation data}. */
+  VALIDATION_ROC_AUC(EpochMetrics::validationRocAuc, true),
   TRAIN_LOSS(EpochMetrics::trainLoss, false),
   TEST_LOSS(EpochMetrics::testLoss, false),
   TEST_ACCURACY(EpochMetrics::testAccuracy, true);
@@ -37,7 +41,12 @@ public enum Monitor {
 
   /** True for the metrics a trainer measures only with validation data. */
   public boolean needsValidation() {
-    return this == VALIDATION_LOSS || this == VALIDATION_ACCURACY;
+    return this == VALIDATION_LOSS || this == VALIDATION_ACCURACY || needsRanking();
+  }
+
+  /** True for the metrics that need every validation example's probabilities ({@link Trainer#rankValidation}). */
+  public boolean needsRanking() {
+    return this == VALIDATION_MACRO_F1 || this == VALIDATION_ROC_AUC;
   }
 
   /** As in metrics files: "validation_loss". */

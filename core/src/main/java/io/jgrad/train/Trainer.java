@@ -63,6 +63,7 @@ public final class Trainer {
   private EarlyStopping earlyStopping;
   private ReduceLrOnPlateau plateau;
   private ExponentialMovingAverage average;
+  private boolean rankValidation;
   /** Batches whose gradients add up before each optimizer step; see {@link #accumulate(int)}. */
   private int accumulation = 1;
   /**
@@ -230,6 +231,17 @@ public final class Trainer {
   }
 
   /**
+   * Also scores the validation data's macro F1 and ROC AUC after each epoch ({@link EpochMetrics#validationMacroF1},
+   * {@link EpochMetrics#validationRocAuc}; NaN otherwise), for a listener whose {@link Monitor} watches them
+   * (save-best): a second pass over the validation data that keeps every example's probabilities ({@link ClassificationReport}),
+   * for a classifier. Early stopping and a plateau that watch them turn it on themselves.
+   */
+  public Trainer rankValidation(boolean on) {
+    this.rankValidation = on;
+    return this;
+  }
+
+  /**
    * Evaluates on {@code data} after each epoch ({@link EpochMetrics#validationLoss}): data held out of the training set
    * (see {@link io.jgrad.data.ValidationSplit}), never the test set, for early stopping and picking the best epoch.
    */
@@ -271,6 +283,9 @@ public final class Trainer {
       throw new IllegalStateException("the learning rate's plateau is watched on " + plateau.monitor().label()
           + ", but the trainer has no validation data (Trainer.validation)");
     }
+    boolean ranked = validation != null && (rankValidation
+        || earlyStopping != null && earlyStopping.monitor().needsRanking()
+        || plateau != null && plateau.monitor().needsRanking());
     List<EpochMetrics> history = new ArrayList<>();
     restoredEpoch = 0;
     Map<String, TensorData> bestWeights = null;
@@ -321,14 +336,21 @@ public final class Trainer {
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Evaluation eval;
         Evaluation val;
+        ClassificationReport ranking = null;
         try (ExponentialMovingAverage.Swapped ignored = average == null || test == null && validation == null ? null
             : average.swapIn()) {
           eval = evaluateOrNaN(evaluator, test);
           val = evaluateOrNaN(evaluator, validation);
+          if (ranked) {
+            try (Autocast region = precision.enter()) {
+              ranking = ClassificationReport.of(model, loss, validation);
+            }
+          }
         }
         completedEpochs = epoch;
         EpochMetrics m = new EpochMetrics(
             epoch, epochLossSum / epochExamples, eval.loss(), eval.accuracy(), val.loss(), val.accuracy(),
+            ranking == null ? Double.NaN : ranking.macroF1(), ranking == null ? Double.NaN : ranking.rocAuc(),
             optimizer.lr(), epochExamples / trainSeconds,
             (System.nanoTime() - start) / 1e9, ActivationMemory.peakBytes(), skippedSteps - skippedBefore,
             monitor.norms());

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class EarlyStoppingTest {
   private static EpochMetrics epoch(int n, double testLoss, double accuracy) {
-    return new EpochMetrics(n, 1, testLoss, accuracy, Double.NaN, Double.NaN, 1e-3, 1, 1, 0, 0, Map.of());
+    return new EpochMetrics(n, 1, testLoss, accuracy, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 1e-3, 1, 1, 0, 0,
+        Map.of());
   }
 
   @Test

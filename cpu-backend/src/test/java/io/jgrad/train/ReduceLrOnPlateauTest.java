@@ -30,7 +30,7 @@ class ReduceLrOnPlateauTest extends ReferenceBackendTest {
 
   /** An epoch whose validation loss and accuracy are both {@code v}. */
   private static EpochMetrics epoch(int n, double v) {
-    return new EpochMetrics(n, 1, 1, 0.5, v, v, 0, 1, 1, 0, 0, Map.of());
+    return new EpochMetrics(n, 1, 1, 0.5, v, v, Double.NaN, Double.NaN, 0, 1, 1, 0, 0, Map.of());
   }
 
   private static Optimizer sgd(double lr) {

@@ -117,12 +117,16 @@ final class TrainCommand implements Callable<Integer> {
 
   /** {@code --monitor}: what early stopping and --save-best watch, named as Keras' {@code monitor=} names it. */
   enum Watched {
-    VAL_LOSS(Monitor.VALIDATION_LOSS), VAL_ACCURACY(Monitor.VALIDATION_ACCURACY);
+    VAL_LOSS(Monitor.VALIDATION_LOSS, "loss"), VAL_ACCURACY(Monitor.VALIDATION_ACCURACY, "accuracy"),
+    VAL_MACRO_F1(Monitor.VALIDATION_MACRO_F1, "macro F1"), VAL_ROC_AUC(Monitor.VALIDATION_ROC_AUC, "ROC AUC");
 
     final Monitor monitor;
+    /** What it is, in a sentence. */
+    final String words;
 
-    Watched(Monitor monitor) {
+    Watched(Monitor monitor, String words) {
       this.monitor = monitor;
+      this.words = words;
     }
   }
 
@@ -321,8 +325,10 @@ final class TrainCommand implements Callable<Integer> {
   int earlyStop;
 
   @Option(names = "--monitor", description = "what --early-stop, --save-best and --schedule plateau watch: val-loss "
-      + "(the validation loss, lower is better) or val-accuracy (the validation accuracy, higher is better; a "
-      + "multi-label model's subset accuracy), as Keras' monitor= (default: val-loss)")
+      + "(the validation loss, lower is better), val-accuracy (the validation accuracy, higher is better; a "
+      + "multi-label model's subset accuracy), or a classifier's val-macro-f1 (the mean of the classes' F1) or "
+      + "val-roc-auc (of two classes the second's, of more the mean of each against the rest), higher is better, for "
+      + "rare classes, as Keras' monitor= (default: val-loss)")
   Watched monitor;
 
   @Option(names = "--plot", description = "write loss and accuracy curves to this PNG (with --find-lr, the range "
@@ -534,7 +540,11 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private Monitor watched() {
-    return (monitor != null ? monitor : Watched.VAL_LOSS).monitor;
+    return watching().monitor;
+  }
+
+  private Watched watching() {
+    return monitor != null ? monitor : Watched.VAL_LOSS;
   }
 
   private double lrGamma() {
@@ -681,7 +691,8 @@ final class TrainCommand implements Callable<Integer> {
           .precision(mixed)
           .validation(validation)
           .maxSkippedInARow(maxSkippedSteps)
-          .accumulate(accumulate);
+          .accumulate(accumulate)
+          .rankValidation(watched().needsRanking());
       if (graphs) {
         trainer.graphs(true);
       }
@@ -726,7 +737,8 @@ final class TrainCommand implements Callable<Integer> {
       trainer.listener(noProgress ? ProgressListener.lines(System.out, System.err) : ProgressListener.onConsole());
       if (metrics != null && metrics.toString().endsWith(".csv")) {
         CsvMetricsFile csv = new CsvMetricsFile(metrics, context);
-        csv.checkColumns(validation != null); // before an epoch is spent, not at its end
+        // before an epoch is spent, not at its end
+        csv.checkColumns(validation != null, validation != null && watched().needsRanking());
         trainer.listener(csv);
       } else if (metrics != null) {
         trainer.listener(new MetricsFile(metrics, context));
@@ -979,12 +991,16 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (valSplit == 0) {
         throw new IllegalArgumentException("--schedule plateau lowers the rate when the validation "
-            + (watched() == Monitor.VALIDATION_ACCURACY ? "accuracy" : "loss") + " stops improving: give --val-split "
+            + watching().words + " stops improving: give --val-split "
             + "(the test set never picks a rate)");
       }
     }
     if (monitor == Watched.VAL_ACCURACY && task == Task.REGRESSION) {
       throw new IllegalArgumentException("--monitor val-accuracy: --task regression has no accuracy; watch val-loss");
+    }
+    if (watched().needsRanking() && (task == Task.REGRESSION || task == Task.MULTILABEL)) {
+      throw new IllegalArgumentException("--monitor " + CliEnums.label(monitor) + " ranks a classifier's validation "
+          + "examples; --task " + CliEnums.label(task) + " has no classes to rank: watch val-loss");
     }
     if (valSplit == 0 && (earlyStop > 0 || saveBest != null)) {
       throw new IllegalArgumentException((earlyStop > 0 ? "--early-stop" : "--save-best") + " needs --val-split "

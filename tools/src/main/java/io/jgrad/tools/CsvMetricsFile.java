@@ -45,8 +45,14 @@ public final class CsvMetricsFile implements TrainListener {
    * epoch is spent.
    */
   public void checkColumns(boolean validation) {
+    checkColumns(validation, false);
+  }
+
+  /** {@link #checkColumns(boolean)}, where {@code ranked} says the fit ranks its validation data (two more columns). */
+  public void checkColumns(boolean validation, boolean ranked) {
     double v = validation ? 0 : Double.NaN;
-    checkHeader(row(new EpochMetrics(1, 0, 0, 0, v, v, 0, 0, 0, 0, 0, Map.of())).keySet());
+    double r = ranked ? 0 : Double.NaN;
+    checkHeader(row(new EpochMetrics(1, 0, 0, 0, v, v, r, r, 0, 0, 0, 0, 0, Map.of())).keySet());
   }
 
   @Override

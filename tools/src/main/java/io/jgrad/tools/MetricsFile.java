@@ -41,6 +41,10 @@ public final class MetricsFile implements TrainListener {
       f.put("validation_loss", m.validationLoss());
       f.put("validation_accuracy", m.validationAccuracy());
     }
+    if (!Double.isNaN(m.validationMacroF1()) || !Double.isNaN(m.validationRocAuc())) {
+      f.put("validation_macro_f1", m.validationMacroF1());
+      f.put("validation_roc_auc", m.validationRocAuc());
+    }
     f.put("lr", m.lr());
     f.put("samples_per_sec", m.samplesPerSec());
     f.put("seconds", m.seconds());

@@ -103,13 +103,19 @@ public final class ProgressListener implements TrainListener {
     }
     // A regression model's epochs have losses only (its accuracies are NaN).
     String validation = Double.isNaN(m.validationLoss()) ? ""
-        : String.format(Locale.ROOT, "  val_loss %.4f", m.validationLoss()) + accuracy("val", m.validationAccuracy());
+        : String.format(Locale.ROOT, "  val_loss %.4f", m.validationLoss()) + accuracy("val", m.validationAccuracy())
+            + measured("val_macro_f1", m.validationMacroF1()) + measured("val_roc_auc", m.validationRocAuc());
     out.printf(Locale.ROOT, "epoch %d/%d  train_loss %.4f%s  test_loss %.4f%s  lr %.2e  %,.0f samples/s  %.1f s%n",
         m.epoch(), epochs, m.trainLoss(), validation, m.testLoss(), accuracy("test", m.testAccuracy()), m.lr(),
         m.samplesPerSec(), m.seconds());
   }
 
   private static String accuracy(String part, double value) {
-    return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "  %s_accuracy %.4f", part, value);
+    return measured(part + "_accuracy", value);
+  }
+
+  /** "  name value", or nothing for a figure the run did not measure (NaN). */
+  private static String measured(String name, double value) {
+    return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "  %s %.4f", name, value);
   }
 }

@@ -77,6 +77,8 @@ public final class TensorBoardWriter implements TrainListener {
     putMeasured(s, "test/accuracy", m.testAccuracy());
     putMeasured(s, "validation/loss", m.validationLoss());
     putMeasured(s, "validation/accuracy", m.validationAccuracy());
+    putMeasured(s, "validation/macro_f1", m.validationMacroF1());
+    putMeasured(s, "validation/roc_auc", m.validationRocAuc());
     s.put("lr", m.lr());
     s.put("samples_per_sec", m.samplesPerSec());
     s.put("skipped_steps", (double) m.skippedSteps());

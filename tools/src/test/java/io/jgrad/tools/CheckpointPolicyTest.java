@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /** When {@link CheckpointWriter} writes: every n epochs and the last, or only at a new best; where: {epoch}. */
 class CheckpointPolicyTest extends ScalarBackendTest {
   static EpochMetrics epoch(int n, double validationLoss) {
-    return new EpochMetrics(n, 1, 1, 0.5, validationLoss, 0.5, 1e-3, 1, 1, 0, 0, Map.of());
+    return new EpochMetrics(n, 1, 1, 0.5, validationLoss, 0.5, Double.NaN, Double.NaN, 1e-3, 1, 1, 0, 0,
+        Map.of());
   }
 
   @Test

@@ -107,8 +107,8 @@ class TensorBoardWriterTest extends ScalarBackendTest {
     TensorBoardWriter writer = new TensorBoardWriter(dir).everySteps(0);
     writer.epochStarted(1, 1, 10);
     writer.stepFinished(1, 9, null); // never read: no step losses asked for
-    writer.epochFinished(new EpochMetrics(1, 0.5, 0.25, Double.NaN, Double.NaN, Double.NaN, 1e-3, 100, 1, 0, 0,
-        Map.of()));
+    double nan = Double.NaN;
+    writer.epochFinished(new EpochMetrics(1, 0.5, 0.25, nan, nan, nan, nan, nan, 1e-3, 100, 1, 0, 0, Map.of()));
     List<Event> events = read(writer.file());
     assertEquals(2, events.size());
     assertEquals(10, events.get(1).step);
