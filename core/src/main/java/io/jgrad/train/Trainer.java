@@ -64,6 +64,10 @@ public final class Trainer {
   private ReduceLrOnPlateau plateau;
   private ExponentialMovingAverage average;
   private boolean rankValidation;
+  private Mixup mixup;
+  /** The epoch and the step (both 0-based) that the next batch belongs to: mixup's λ is drawn from them. */
+  private int epochIndex;
+  private int stepIndex;
   /** Batches whose gradients add up before each optimizer step; see {@link #accumulate(int)}. */
   private int accumulation = 1;
   /**
@@ -231,6 +235,15 @@ public final class Trainer {
   }
 
   /**
+   * Trains on mixed batches ({@link Mixup}: each example blended with another, the loss with both their labels), a
+   * classifier's regulariser; null: none. No step is recorded into a graph (each batch mixes by its own λ).
+   */
+  public Trainer mixup(Mixup mixup) {
+    this.mixup = mixup;
+    return this;
+  }
+
+  /**
    * Also scores the validation data's macro F1 and ROC AUC after each epoch ({@link EpochMetrics#validationMacroF1},
    * {@link EpochMetrics#validationRocAuc}; NaN otherwise), for a listener whose {@link Monitor} watches them
    * (save-best): a second pass over the validation data that keeps every example's probabilities ({@link ClassificationReport}),
@@ -293,7 +306,7 @@ public final class Trainer {
     try (DeviceGuard guard = deviceGuard && optimizer.stepsOnTheDevice()
             ? new DeviceGuard(optimizer.parameters(), optimizer.steps(), skippedInARow, scaler) : null;
         Backend.DeferredChecks checks = guard == null ? null : guard.backend().deferChecks();
-        GraphedStep graphed = guard == null || !graphs || accumulation > 1 ? null
+        GraphedStep graphed = guard == null || !graphs || accumulation > 1 || mixup != null ? null
             : new GraphedStep(guard.backend(), "the training step", optimizer::lr,
                 b -> deviceWork(b, AccumulationPart.whole(b.size()), guard));
         Evaluator evaluator = new Evaluator(model, loss, graphed == null ? null : guard.backend())) {
@@ -305,6 +318,8 @@ public final class Trainer {
       } else if (graphs && accumulation > 1) {
         log.log(Level.INFO, "graphs: this fit accumulates the gradients of " + accumulation + " batches a step, so no "
             + "step is recorded");
+      } else if (graphs && mixup != null) {
+        log.log(Level.INFO, "graphs: this fit mixes each batch by its own weight (mixup), so no step is recorded");
       }
       while (completedEpochs < epochs) {
         int epoch = completedEpochs + 1;
@@ -319,6 +334,8 @@ public final class Trainer {
         int step = 0;
         for (Iterator<Batch> it = train.epoch(completedEpochs); it.hasNext(); step++) {
           try (Batch batch = it.next()) {
+            epochIndex = completedEpochs;
+            stepIndex = step;
             AccumulationPart part = accumulation == 1 ? AccumulationPart.whole(batch.size())
                 : AccumulationPart.of(train, step, accumulation);
             StepProgress progress = guard == null ? hostStep(batch, part) : guardedStep(batch, part, guard, graphed);
@@ -456,7 +473,7 @@ public final class Trainer {
     try (Scope ignored = Scope.open()) {
       Tensor l;
       try (Autocast region = precision.enter()) {
-        l = loss.apply(model.forward(batch.features()), batch.labels());
+        l = batchLoss(batch);
       }
       if (part.opens()) {
         optimizer.zeroGrad();
@@ -483,6 +500,12 @@ public final class Trainer {
         }
       }
     }
+  }
+
+  /** The loss of the model on {@code batch}, mixed with its mirror under {@link #mixup}. */
+  private Tensor batchLoss(Batch batch) {
+    return mixup == null ? loss.apply(model.forward(batch.features()), batch.labels())
+        : mixup.loss(model, loss, batch, mixup.lambda(epochIndex, stepIndex));
   }
 
   private void dropGroupMeanLoss() {
@@ -545,7 +568,7 @@ public final class Trainer {
     try (Scope ignored = Scope.open()) {
       Tensor l;
       try (Autocast region = precision.enter()) { // backward runs outside: its dtypes are fixed by the forward
-        l = loss.apply(model.forward(batch.features()), batch.labels());
+        l = batchLoss(batch);
       }
       if (part.opens()) {
         optimizer.zeroGrad();

@@ -38,6 +38,7 @@ import io.jgrad.train.ClassificationReport;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.Evaluation;
 import io.jgrad.train.LrFinder;
+import io.jgrad.train.Mixup;
 import io.jgrad.train.Monitor;
 import io.jgrad.train.MultiLabelReport;
 import io.jgrad.train.NonFinitePolicy;
@@ -386,6 +387,12 @@ final class TrainCommand implements Callable<Integer> {
       + "ModelEmaV2, Keras' use_ema and PyTorch's AveragedModel with get_ema_multi_avg_fn do (0: off, the default)")
   double ema;
 
+  @Option(names = "--mixup", defaultValue = "0", paramLabel = "ALPHA", description = "train on mixed examples, as "
+      + "timm's Mixup(mixup_alpha=ALPHA): each batch blended with itself in mirrored order by a weight drawn from "
+      + "Beta(ALPHA, ALPHA), the loss with both examples' classes in those shares (a classifier; often 0.2, or 1 "
+      + "for an even blend) (0: off, the default)")
+  double mixup;
+
   @Option(names = "--freeze", defaultValue = "0", paramLabel = "K", description = "keep the first K layers with "
       + "weights as they are while the others train (an MLP's Linear layers; a CNN's convolutions, each with its batch "
       + "norm, then its Linear layers): no gradient and no step for their weights, their batch norms on their running "
@@ -692,7 +699,8 @@ final class TrainCommand implements Callable<Integer> {
           .validation(validation)
           .maxSkippedInARow(maxSkippedSteps)
           .accumulate(accumulate)
-          .rankValidation(watched().needsRanking());
+          .rankValidation(watched().needsRanking())
+          .mixup(mixup > 0 ? new Mixup(mixup, seed) : null);
       if (graphs) {
         trainer.graphs(true);
       }
@@ -805,6 +813,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (average != null) {
         summaryContext.put("ema", ema);
+      }
+      if (mixup > 0) {
+        summaryContext.put("mixup", mixup);
       }
       if (freeze > 0) {
         summaryContext.put("freeze", freeze);
@@ -1008,6 +1019,14 @@ final class TrainCommand implements Callable<Integer> {
     }
     OptionChecks.atLeast("--freeze", freeze, 0);
     OptionChecks.atLeast("--accumulate", accumulate, 1);
+    if (!(mixup >= 0 && Double.isFinite(mixup))) {
+      throw new IllegalArgumentException("--mixup must be > 0, Beta(ALPHA, ALPHA)'s parameter such as 0.2 (0: off), "
+          + "got " + mixup);
+    }
+    if (mixup > 0 && (task == Task.REGRESSION || task == Task.MULTILABEL)) {
+      throw new IllegalArgumentException("--mixup blends a classifier's examples with their classes; --task "
+          + CliEnums.label(task) + " has none");
+    }
     if (ema != 0 && !(ema > 0 && ema < 1)) {
       throw new IllegalArgumentException("--ema must be in (0, 1), a decay such as 0.999 (0: off), got " + ema);
     }
@@ -1350,6 +1369,7 @@ final class TrainCommand implements Callable<Integer> {
     c.put("accumulate", Integer.toString(accumulate));
     c.put("sampler", CliEnums.label(sampler));
     c.put("ema", Double.toString(ema));
+    c.put("mixup", Double.toString(mixup));
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));
     c.put("val-split", Double.toString(valSplit));

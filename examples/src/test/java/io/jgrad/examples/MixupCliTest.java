@@ -1,0 +1,49 @@
+package io.jgrad.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code train --mixup ALPHA}: a classifier trained on mixed batches; a resumed run mixes alike; misuse is a line. */
+class MixupCliTest {
+  @TempDir Path dir;
+
+  private static final String[] SMALL = {"--hidden", "64", "--threads", "1", "--backend", "cpu", "--no-progress",
+    "--schedule", "constant"};
+
+  private static Map<String, String> summary(String... args) throws IOException {
+    return CliRun.summaryOf(args, SMALL);
+  }
+
+  /** One epoch, then a resume to two: the same λs, so the same figures, as two epochs in one run. */
+  @Test
+  void aResumedRunMixesAsTheUninterruptedOne() throws IOException {
+    Path file = dir.resolve("run.safetensors");
+    Map<String, String> straight = summary("train", "--epochs", "2", "--mixup", "0.4");
+    Map<String, String> plain = summary("train", "--epochs", "2");
+    assertEquals("0.4", straight.get("mixup"));
+    assertNotEquals(plain.get("train_loss"), straight.get("train_loss"), "the mixed batches' loss is another");
+    summary("train", "--epochs", "1", "--mixup", "0.4", "--save", file.toString());
+    Map<String, String> resumed = summary("train", "--epochs", "2", "--resume", file.toString());
+    assertEquals("0.4", resumed.get("mixup"));
+    for (String figure : new String[] {"test_accuracy", "test_loss"}) {
+      assertEquals(straight.get(figure), resumed.get(figure), figure);
+    }
+  }
+
+  @Test
+  void misuseIsOneLine() throws IOException {
+    assertEquals("jgrad train: --mixup must be > 0, Beta(ALPHA, ALPHA)'s parameter such as 0.2 (0: off), got -1.0",
+        CliRun.run("train", "--mixup", "-1").errorLine());
+    Path table = Files.writeString(dir.resolve("prices.csv"), "x,y\n1,2\n2,4\n3,6\n4,8\n5,10\n");
+    assertEquals("jgrad train: --mixup blends a classifier's examples with their classes; --task regression has none",
+        CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--task", "regression", "--mixup", "0.2")
+            .errorLine());
+  }
+}
