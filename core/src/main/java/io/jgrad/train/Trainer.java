@@ -235,8 +235,9 @@ public final class Trainer {
   }
 
   /**
-   * Trains on mixed batches ({@link Mixup}: each example blended with another, the loss with both their labels), a
-   * classifier's regulariser; null: none. No step is recorded into a graph (each batch mixes by its own λ).
+   * Trains on mixed batches ({@link Mixup}: each example blended with another or a box of it pasted in, the loss with
+   * both their labels), a classifier's regulariser; null: none. No step is recorded into a graph (each batch mixes by
+   * its own draw).
    */
   public Trainer mixup(Mixup mixup) {
     this.mixup = mixup;
@@ -505,7 +506,7 @@ public final class Trainer {
   /** The loss of the model on {@code batch}, mixed with its mirror under {@link #mixup}. */
   private Tensor batchLoss(Batch batch) {
     return mixup == null ? loss.apply(model.forward(batch.features()), batch.labels())
-        : mixup.loss(model, loss, batch, mixup.lambda(epochIndex, stepIndex));
+        : mixup.loss(model, loss, batch, mixup.draw(epochIndex, stepIndex));
   }
 
   private void dropGroupMeanLoss() {

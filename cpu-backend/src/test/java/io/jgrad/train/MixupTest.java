@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Mixup}: λ is a draw from Beta(α, α) fixed by the seed, the epoch and the step; the loss is λ times the
- * labels' loss plus 1 − λ times the mirrored labels', both of the blend of the batch with its mirror; a fit with it is
+ * labels' loss plus 1 − λ times the mirrored labels', both of the blend of the batch with its mirror, or under CutMix of
+ * the batch with a box of its mirror's pixels, λ then the share of the image outside the box; a fit with it is
  * reproducible.
  */
 class MixupTest extends ReferenceBackendTest {
@@ -39,7 +40,7 @@ class MixupTest extends ReferenceBackendTest {
       double sum = 0;
       double squares = 0;
       for (int step = 0; step < n; step++) {
-        double lambda = mixup.lambda(3, step);
+        double lambda = mixup.draw(3, step).lambda();
         assertTrue(lambda >= 0 && lambda <= 1, "λ " + lambda);
         sum += lambda;
         squares += lambda * lambda;
@@ -51,9 +52,9 @@ class MixupTest extends ReferenceBackendTest {
       assertEquals(expected, variance, 0.05 * expected, "α " + alpha);
     }
     Mixup mixup = new Mixup(0.2, 7);
-    assertEquals(mixup.lambda(2, 5), new Mixup(0.2, 7).lambda(2, 5), "the same seed, epoch and step: the same λ");
-    assertNotEquals(mixup.lambda(2, 5), new Mixup(0.2, 8).lambda(2, 5));
-    assertNotEquals(mixup.lambda(2, 5), mixup.lambda(3, 5));
+    assertEquals(mixup.draw(2, 5), new Mixup(0.2, 7).draw(2, 5), "the same seed, epoch and step: the same λ");
+    assertNotEquals(mixup.draw(2, 5), new Mixup(0.2, 8).draw(2, 5));
+    assertNotEquals(mixup.draw(2, 5), mixup.draw(3, 5));
     assertThrows(IllegalArgumentException.class, () -> new Mixup(0, 1));
   }
 
@@ -81,7 +82,65 @@ class MixupTest extends ReferenceBackendTest {
       double expected = lambda * loss.apply(out, Tensor.of(backend, y, n)).item()
           + (1 - lambda) * loss.apply(out, Tensor.of(backend, mirrored, n)).item();
       Batch batch = new Batch(Tensor.of(backend, x, n, features), Tensor.of(backend, y, n), 0);
-      assertEquals(expected, new Mixup(1, 0).loss(model, loss, batch, lambda).item(), 1e-15);
+      assertEquals(expected, new Mixup(1, 0).loss(model, loss, batch, new Mixup.Draw(lambda, false, 0, 0, 0, 0))
+          .item(), 1e-15);
+    }
+    model.close();
+  }
+
+  /** Boxes inside the image, λ the share outside them; with mixup beside it, about half the batches cut. */
+  @Test
+  void cutMixBoxesLieInTheImageAndLambdaIsTheShareOutside() {
+    int[] image = {3, 7, 5};
+    Mixup cut = Mixup.cutMix(1, image, 4);
+    for (int step = 0; step < 2_000; step++) {
+      Mixup.Draw d = cut.draw(0, step);
+      assertTrue(d.cutMix() && 0 <= d.top() && d.top() <= d.bottom() && d.bottom() <= 7 && 0 <= d.left()
+          && d.left() <= d.right() && d.right() <= 5, d.toString());
+      assertEquals(1 - (d.bottom() - d.top()) * (d.right() - d.left()) / 35.0, d.lambda(), 1e-15, d.toString());
+    }
+    Mixup both = new Mixup(0.2, 4).withCutMix(1, image);
+    long cuts = java.util.stream.IntStream.range(0, 2_000).filter(step -> both.draw(1, step).cutMix()).count();
+    assertTrue(cuts > 900 && cuts < 1_100, cuts + " of 2,000 batches cut");
+    assertThrows(IllegalArgumentException.class, () -> Mixup.cutMix(1, new int[] {20}, 0));
+  }
+
+  /** In float64, a box of the mirror's pixels pasted into each example, and the loss weighed by the box's area. */
+  @Test
+  void cutMixPastesTheMirrorsBoxIntoEveryChannel() {
+    int[] image = {2, 4, 3};
+    int features = 24;
+    int n = 3;
+    double[] x = new double[n * features];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i * 7 % 13) / 4.0 - 1;
+    }
+    int[] y = {1, 0, 2};
+    Mixup cut = Mixup.cutMix(1, image, 9);
+    Mixup.Draw d = java.util.stream.IntStream.range(0, 100).mapToObj(step -> cut.draw(0, step))
+        .filter(dr -> dr.lambda() > 0 && dr.lambda() < 1).findFirst().orElseThrow();
+    Sequential model = new Sequential(new Linear(backend, DType.FLOAT64, features, 3, true, Initializer.heUniform(),
+        new Generator(3)));
+    Loss loss = new CrossEntropyLoss(Reduction.MEAN, 0);
+    try (Scope ignored = Scope.open()) {
+      double[] pasted = x.clone();
+      int[] mirrored = new int[n];
+      for (int i = 0; i < n; i++) {
+        mirrored[i] = y[n - 1 - i];
+        for (int c = 0; c < 2; c++) {
+          for (int r = d.top(); r < d.bottom(); r++) {
+            for (int col = d.left(); col < d.right(); col++) {
+              int at = c * 12 + r * 3 + col;
+              pasted[i * features + at] = x[(n - 1 - i) * features + at];
+            }
+          }
+        }
+      }
+      Tensor out = model.forward(Tensor.of(backend, pasted, n, features));
+      double expected = d.lambda() * loss.apply(out, Tensor.of(backend, y, n)).item()
+          + (1 - d.lambda()) * loss.apply(out, Tensor.of(backend, mirrored, n)).item();
+      Batch batch = new Batch(Tensor.of(backend, x, n, features), Tensor.of(backend, y, n), 0);
+      assertEquals(expected, cut.loss(model, loss, batch, d).item(), 1e-15);
     }
     model.close();
   }

@@ -393,6 +393,12 @@ final class TrainCommand implements Callable<Integer> {
       + "for an even blend) (0: off, the default)")
   double mixup;
 
+  @Option(names = "--cutmix", defaultValue = "0", paramLabel = "ALPHA", description = "train on images with a box of "
+      + "another's pasted in, as timm's Mixup(cutmix_alpha=ALPHA): each batch takes from its mirrored order a box of "
+      + "about 1 − λ of the area, λ from Beta(ALPHA, ALPHA), the loss with both images' classes by the areas; with "
+      + "--mixup, each batch takes one of the two, half the batches each (image data; often 1) (0: off, the default)")
+  double cutmix;
+
   @Option(names = "--freeze", defaultValue = "0", paramLabel = "K", description = "keep the first K layers with "
       + "weights as they are while the others train (an MLP's Linear layers; a CNN's convolutions, each with its batch "
       + "norm, then its Linear layers): no gradient and no step for their weights, their batch norms on their running "
@@ -700,7 +706,7 @@ final class TrainCommand implements Callable<Integer> {
           .maxSkippedInARow(maxSkippedSteps)
           .accumulate(accumulate)
           .rankValidation(watched().needsRanking())
-          .mixup(mixup > 0 ? new Mixup(mixup, seed) : null);
+          .mixup(mixing(inputShape));
       if (graphs) {
         trainer.graphs(true);
       }
@@ -817,6 +823,9 @@ final class TrainCommand implements Callable<Integer> {
       if (mixup > 0) {
         summaryContext.put("mixup", mixup);
       }
+      if (cutmix > 0) {
+        summaryContext.put("cutmix", cutmix);
+      }
       if (freeze > 0) {
         summaryContext.put("freeze", freeze);
         summaryContext.put("trainable_parameters", trainable);
@@ -855,6 +864,18 @@ final class TrainCommand implements Callable<Integer> {
       model.close();
       return summary;
     }
+  }
+
+  /** {@code --mixup} and {@code --cutmix}: how the batches are mixed, or null. */
+  private Mixup mixing(int[] inputShape) {
+    if (cutmix > 0 && (inputShape.length != 3 || inputShape[1] < 2 || inputShape[2] < 2)) {
+      throw new IllegalArgumentException("--cutmix pastes a box of one image into another; this data's examples are "
+          + "of shape " + Arrays.toString(inputShape) + ", not images: use --mixup");
+    }
+    if (cutmix == 0) {
+      return mixup > 0 ? new Mixup(mixup, seed) : null;
+    }
+    return mixup == 0 ? Mixup.cutMix(cutmix, inputShape, seed) : new Mixup(mixup, seed).withCutMix(cutmix, inputShape);
   }
 
   /**
@@ -1023,9 +1044,13 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--mixup must be > 0, Beta(ALPHA, ALPHA)'s parameter such as 0.2 (0: off), "
           + "got " + mixup);
     }
-    if (mixup > 0 && (task == Task.REGRESSION || task == Task.MULTILABEL)) {
-      throw new IllegalArgumentException("--mixup blends a classifier's examples with their classes; --task "
-          + CliEnums.label(task) + " has none");
+    if (!(cutmix >= 0 && Double.isFinite(cutmix))) {
+      throw new IllegalArgumentException("--cutmix must be > 0, Beta(ALPHA, ALPHA)'s parameter such as 1 (0: off), "
+          + "got " + cutmix);
+    }
+    if ((mixup > 0 || cutmix > 0) && (task == Task.REGRESSION || task == Task.MULTILABEL)) {
+      throw new IllegalArgumentException((mixup > 0 ? "--mixup" : "--cutmix") + " blends a classifier's examples "
+          + "with their classes; --task " + CliEnums.label(task) + " has none");
     }
     if (ema != 0 && !(ema > 0 && ema < 1)) {
       throw new IllegalArgumentException("--ema must be in (0, 1), a decay such as 0.999 (0: off), got " + ema);
@@ -1370,6 +1395,7 @@ final class TrainCommand implements Callable<Integer> {
     c.put("sampler", CliEnums.label(sampler));
     c.put("ema", Double.toString(ema));
     c.put("mixup", Double.toString(mixup));
+    c.put("cutmix", Double.toString(cutmix));
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));
     c.put("val-split", Double.toString(valSplit));

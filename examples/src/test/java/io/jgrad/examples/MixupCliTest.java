@@ -10,7 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code train --mixup ALPHA}: a classifier trained on mixed batches; a resumed run mixes alike; misuse is a line. */
+/**
+ * {@code train --mixup ALPHA} and {@code --cutmix ALPHA}: a classifier trained on mixed batches; a resumed run mixes
+ * alike; misuse is a line.
+ */
 class MixupCliTest {
   @TempDir Path dir;
 
@@ -21,17 +24,21 @@ class MixupCliTest {
     return CliRun.summaryOf(args, SMALL);
   }
 
-  /** One epoch, then a resume to two: the same λs, so the same figures, as two epochs in one run. */
+  /** One epoch, then a resume to two: the same draws (blends and boxes), so the same figures, as two epochs in one run. */
   @Test
   void aResumedRunMixesAsTheUninterruptedOne() throws IOException {
     Path file = dir.resolve("run.safetensors");
-    Map<String, String> straight = summary("train", "--epochs", "2", "--mixup", "0.4");
+    Map<String, String> straight = summary("train", "--epochs", "2", "--mixup", "0.4", "--cutmix", "1");
     Map<String, String> plain = summary("train", "--epochs", "2");
+    Map<String, String> blended = summary("train", "--epochs", "2", "--mixup", "0.4");
     assertEquals("0.4", straight.get("mixup"));
-    assertNotEquals(plain.get("train_loss"), straight.get("train_loss"), "the mixed batches' loss is another");
-    summary("train", "--epochs", "1", "--mixup", "0.4", "--save", file.toString());
+    assertEquals("1.0", straight.get("cutmix"));
+    assertNotEquals(plain.get("train_loss"), blended.get("train_loss"), "the mixed batches' loss is another");
+    assertNotEquals(blended.get("train_loss"), straight.get("train_loss"), "half the batches cut instead");
+    summary("train", "--epochs", "1", "--mixup", "0.4", "--cutmix", "1", "--save", file.toString());
     Map<String, String> resumed = summary("train", "--epochs", "2", "--resume", file.toString());
     assertEquals("0.4", resumed.get("mixup"));
+    assertEquals("1.0", resumed.get("cutmix"));
     for (String figure : new String[] {"test_accuracy", "test_loss"}) {
       assertEquals(straight.get(figure), resumed.get(figure), figure);
     }
@@ -45,5 +52,9 @@ class MixupCliTest {
     assertEquals("jgrad train: --mixup blends a classifier's examples with their classes; --task regression has none",
         CliRun.run("train", "--dataset", "csv", "--data", table.toString(), "--task", "regression", "--mixup", "0.2")
             .errorLine());
+    Path rows = Files.writeString(dir.resolve("churn.csv"), RankingCliTest.rows(40, 1));
+    assertEquals("jgrad train: --cutmix pastes a box of one image into another; this data's examples are of shape [2], "
+        + "not images: use --mixup", CliRun.run(new String[] {"train", "--dataset", "csv", "--data", rows.toString(),
+            "--cutmix", "1"}, SMALL).errorLine());
   }
 }
