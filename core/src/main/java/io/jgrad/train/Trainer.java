@@ -247,8 +247,8 @@ public final class Trainer {
   /**
    * Also scores the validation data's macro F1 and ROC AUC after each epoch ({@link EpochMetrics#validationMacroF1},
    * {@link EpochMetrics#validationRocAuc}; NaN otherwise), for a listener whose {@link Monitor} watches them
-   * (save-best): a second pass over the validation data that keeps every example's probabilities ({@link ClassificationReport}),
-   * for a classifier. Early stopping and a plateau that watch them turn it on themselves.
+   * (save-best): a second pass over the validation data that keeps every example's probabilities ({@link
+   * ClassificationReport}), for a classifier. Early stopping and a plateau that watch them turn it on themselves.
    */
   public Trainer rankValidation(boolean on) {
     this.rankValidation = on;

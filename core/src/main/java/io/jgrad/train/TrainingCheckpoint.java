@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  * A training checkpoint in one safetensors file: the model's weights ("model.*"), the optimizer's state
  * ("optimizer.*"), the moving average of the weights where the run keeps one ("average.*", {@link
  * ExponentialMovingAverage}: then the weights a model file's readers take), and in the metadata the epochs done, the
- * optimizer's step count, the random generators' positions and the run's configuration. Written atomically with a checksum (see {@link Safetensors}), so a crash mid-save leaves
- * the previous checkpoint intact and a damaged file is reported, never half-loaded.
+ * optimizer's step count, the random generators' positions and the run's configuration. Written atomically with a
+ * checksum (see {@link Safetensors}), so a crash mid-save leaves the previous checkpoint intact and a damaged file is
+ * reported, never half-loaded.
  */
 public final class TrainingCheckpoint {
   private static final Logger log = System.getLogger(TrainingCheckpoint.class.getName());

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Mixup}: λ is a draw from Beta(α, α) fixed by the seed, the epoch and the step; the loss is λ times the
- * labels' loss plus 1 − λ times the mirrored labels', both of the blend of the batch with its mirror, or under CutMix of
- * the batch with a box of its mirror's pixels, λ then the share of the image outside the box; a fit with it is
+ * labels' loss plus 1 − λ times the mirrored labels', both of the blend of the batch with its mirror, or under CutMix
+ * of the batch with a box of its mirror's pixels, λ then the share of the image outside the box; a fit with it is
  * reproducible.
  */
 class MixupTest extends ReferenceBackendTest {

@@ -24,7 +24,7 @@ class MixupCliTest {
     return CliRun.summaryOf(args, SMALL);
   }
 
-  /** One epoch, then a resume to two: the same draws (blends and boxes), so the same figures, as two epochs in one run. */
+  /** One epoch, then a resume to two: the same draws (blends and boxes), so the figures of two epochs in one run. */
   @Test
   void aResumedRunMixesAsTheUninterruptedOne() throws IOException {
     Path file = dir.resolve("run.safetensors");
