@@ -65,6 +65,7 @@ public final class Trainer {
   private ExponentialMovingAverage average;
   private boolean rankValidation;
   private Mixup mixup;
+  private Distillation distillation;
   /** The epoch and the step (both 0-based) that the next batch belongs to: mixup's λ is drawn from them. */
   private int epochIndex;
   private int stepIndex;
@@ -245,6 +246,15 @@ public final class Trainer {
   }
 
   /**
+   * Trains the model as a student of a teacher ({@link Distillation}): its loss adds the teacher's softened
+   * probabilities as targets to the labels'; null: none. Not beside {@link #mixup}.
+   */
+  public Trainer distill(Distillation distillation) {
+    this.distillation = distillation;
+    return this;
+  }
+
+  /**
    * Also scores the validation data's macro F1 and ROC AUC after each epoch ({@link EpochMetrics#validationMacroF1},
    * {@link EpochMetrics#validationRocAuc}; NaN otherwise), for a listener whose {@link Monitor} watches them
    * (save-best): a second pass over the validation data that keeps every example's probabilities ({@link
@@ -292,6 +302,9 @@ public final class Trainer {
     if (earlyStopping != null && earlyStopping.monitor().needsValidation() && validation == null) {
       throw new IllegalStateException("early stopping watches " + earlyStopping.monitor().label()
           + ", but the trainer has no validation data (Trainer.validation)");
+    }
+    if (mixup != null && distillation != null) {
+      throw new IllegalStateException("a fit mixes its batches (mixup) or distils a teacher, not both");
     }
     if (plateau != null && plateau.monitor().needsValidation() && validation == null) {
       throw new IllegalStateException("the learning rate's plateau is watched on " + plateau.monitor().label()
@@ -503,10 +516,14 @@ public final class Trainer {
     }
   }
 
-  /** The loss of the model on {@code batch}, mixed with its mirror under {@link #mixup}. */
+  /** The loss of the model on {@code batch}: mixed with its mirror under {@link #mixup}, taught under distillation. */
   private Tensor batchLoss(Batch batch) {
-    return mixup == null ? loss.apply(model.forward(batch.features()), batch.labels())
-        : mixup.loss(model, loss, batch, mixup.draw(epochIndex, stepIndex));
+    if (mixup != null) {
+      return mixup.loss(model, loss, batch, mixup.draw(epochIndex, stepIndex));
+    }
+    Tensor out = model.forward(batch.features());
+    return distillation == null ? loss.apply(out, batch.labels())
+        : distillation.loss(out, batch.features(), batch.labels(), loss);
   }
 
   private void dropGroupMeanLoss() {

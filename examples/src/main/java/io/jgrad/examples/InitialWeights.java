@@ -25,33 +25,36 @@ final class InitialWeights {
 
   /**
    * Refuses data of other inputs, outputs or task than the model in {@code file} ({@code model}) was trained for; with
-   * a new head ({@code newHead}), of other inputs alone.
+   * a new head ({@code newHead}), of other inputs alone. {@code option} names the file in the messages.
    */
-  static void check(Path file, ModelFile model, TrainingData data, TrainCommand.Task task, boolean newHead) {
+  static void check(String option, Path file, ModelFile model, TrainingData data, TrainCommand.Task task,
+      boolean newHead) {
     int[] shape = model.architecture().inputShape();
     if (!Arrays.equals(shape, data.inputShape())) {
-      throw new IllegalArgumentException("--init-from " + file + " reads examples of " + Arrays.toString(shape)
+      throw new IllegalArgumentException(option + " " + file + " reads examples of " + Arrays.toString(shape)
           + "; the data's are " + Arrays.toString(data.inputShape()));
     }
     if (!model.featureNames().isEmpty() && !data.featureNames().isEmpty()
         && !model.featureNames().equals(data.featureNames())) {
-      throw new IllegalArgumentException("--init-from " + file + " reads the columns " + model.featureNames()
+      throw new IllegalArgumentException(option + " " + file + " reads the columns " + model.featureNames()
           + "; the data's are " + data.featureNames());
     }
     if (newHead) {
       return;
     }
+    // A teacher's outputs are targets as they are; a model to fine-tune can take a new output layer.
+    String remedy = option.equals("--init-from") ? " (--new-head makes an output layer for %s)" : "";
     TrainCommand.Task trained = model.isRegression() ? TrainCommand.Task.REGRESSION
         : model.isMultiLabel() ? TrainCommand.Task.MULTILABEL : TrainCommand.Task.CLASSIFICATION;
     if (trained != task) {
-      throw new IllegalArgumentException("--init-from " + file + " is a model of --task " + CliEnums.label(trained)
-          + "; this run is --task " + CliEnums.label(task) + " (--new-head makes an output layer for it)");
+      throw new IllegalArgumentException(option + " " + file + " is a model of --task " + CliEnums.label(trained)
+          + "; this run is --task " + CliEnums.label(task) + String.format(remedy, "it"));
     }
     if (!model.classNames().equals(data.classNames())) {
       String what = task == TrainCommand.Task.CLASSIFICATION ? "classes" : task == TrainCommand.Task.REGRESSION
           ? "targets" : "labels";
-      throw new IllegalArgumentException("--init-from " + file + " has the " + what + " " + model.classNames()
-          + "; the data's are " + data.classNames() + " (--new-head makes an output layer for them)");
+      throw new IllegalArgumentException(option + " " + file + " has the " + what + " " + model.classNames()
+          + "; the data's are " + data.classNames() + String.format(remedy, "them"));
     }
   }
 

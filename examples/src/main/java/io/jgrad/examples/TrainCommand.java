@@ -31,8 +31,10 @@ import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.MetricsFile;
 import io.jgrad.tools.MlpSpec;
 import io.jgrad.tools.ModelFile;
+import io.jgrad.tools.Predictor;
 import io.jgrad.tools.ProgressListener;
 import io.jgrad.tools.TensorBoardWriter;
+import io.jgrad.train.Distillation;
 import io.jgrad.train.EarlyStopping;
 import io.jgrad.train.ClassificationReport;
 import io.jgrad.train.EpochMetrics;
@@ -399,6 +401,20 @@ final class TrainCommand implements Callable<Integer> {
       + "--mixup, each batch takes one of the two, half the batches each (image data; often 1) (0: off, the default)")
   double cutmix;
 
+  @Option(names = "--teacher", paramLabel = "MODEL", description = "knowledge distillation: a trained model file of the "
+      + "data's classes (train's --save or --save-best) whose logits, softened by --distill-temperature, are targets "
+      + "beside the labels, as PyTorch's knowledge-distillation tutorial: the loss w·T²·KL(teacher ‖ student) + "
+      + "(1 − w)·cross-entropy; the inputs are standardised with the teacher's statistics")
+  Path teacher;
+
+  @Option(names = "--distill-temperature", paramLabel = "T", description = "--teacher: the temperature the logits "
+      + "are divided by before the softmax (default: " + Distillation.DEFAULT_TEMPERATURE + ", the tutorial's)")
+  Double distillTemperature;
+
+  @Option(names = "--distill-weight", paramLabel = "W", description = "--teacher: the soft term's share of the loss, "
+      + "in [0, 1] (default: " + Distillation.DEFAULT_WEIGHT + ", the tutorial's)")
+  Double distillWeight;
+
   @Option(names = "--freeze", defaultValue = "0", paramLabel = "K", description = "keep the first K layers with "
       + "weights as they are while the others train (an MLP's Linear layers; a CNN's convolutions, each with its batch "
       + "norm, then its Linear layers): no gradient and no step for their weights, their batch norms on their running "
@@ -478,6 +494,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--new-head replaces the output layer of --init-from's model: give "
           + "--init-from");
     }
+    if (teacher != null && initFrom != null) {
+      throw new IllegalArgumentException("--teacher's statistics standardise the inputs, and --init-from's would too: "
+          + "give one of them");
+    }
     if (resume != null && initFrom != null) {
       throw new IllegalArgumentException("--init-from starts a new run from a model's weights; --resume continues a "
           + "run (its weights, optimizer and epochs): give one of them");
@@ -491,6 +511,8 @@ final class TrainCommand implements Callable<Integer> {
       base = ModelFile.read(initFrom);
       adoptArchitecture(base);
       initializedFrom = initFrom.toString();
+    } else if (teacher != null) { // the teacher's statistics, so that both read the same inputs (a resume's: the same)
+      base = ModelFile.read(resumeFile != null ? resumeFile : teacher);
     } else if (resumeFile != null) {
       initializedFrom = TrainingCheckpoint.recordedConfig(resumeFile).get(INITIALIZED_FROM);
       base = initializedFrom == null ? null : ModelFile.read(resumeFile); // its statistics, not refitted ones
@@ -560,6 +582,14 @@ final class TrainCommand implements Callable<Integer> {
     return monitor != null ? monitor : Watched.VAL_LOSS;
   }
 
+  private double distillTemperature() {
+    return distillTemperature != null ? distillTemperature : Distillation.DEFAULT_TEMPERATURE;
+  }
+
+  private double distillWeight() {
+    return distillWeight != null ? distillWeight : Distillation.DEFAULT_WEIGHT;
+  }
+
   private double lrGamma() {
     return lrGamma != null ? lrGamma : DEFAULT_LR_GAMMA;
   }
@@ -575,16 +605,18 @@ final class TrainCommand implements Callable<Integer> {
   private TrainingData.Preparation preparation() {
     // A new head's targets are other than the file's: their statistics are the data's.
     return new TrainingData.Preparation(valSplit, seed, base == null ? null : base.standardizer(),
-        base == null || newHead ? null : base.targetScale());
+        base == null || newHead ? null : base.targetScale(), teacher != null ? "--teacher" : "--init-from");
   }
 
   /**
    * With --init-from, refuses data the model file was not trained for: other inputs, or (without --new-head) other
-   * classes or task.
+   * classes or task; with --teacher, other inputs, classes or task than the teacher's.
    */
   private void checkBase(TrainingData split) {
     if (initFrom != null) {
-      InitialWeights.check(initFrom, base, split, task != null ? task : Task.CLASSIFICATION, newHead);
+      InitialWeights.check("--init-from", initFrom, base, split, task != null ? task : Task.CLASSIFICATION, newHead);
+    } else if (teacher != null) {
+      InitialWeights.check("--teacher", teacher, base, split, task != null ? task : Task.CLASSIFICATION, false);
     }
   }
 
@@ -691,7 +723,8 @@ final class TrainCommand implements Callable<Integer> {
         DataLoader validation = split.validation() == null ? null
             : DataLoader.builder(split.validation()).batchSize(1000).layout(layout).build(backend);
         Optimizer opt = optimizer(model, (train.batchesPerEpoch() + accumulate - 1) / accumulate);
-        ExponentialMovingAverage average = ema > 0 && !findLr ? new ExponentialMovingAverage(model, ema) : null) {
+        ExponentialMovingAverage average = ema > 0 && !findLr ? new ExponentialMovingAverage(model, ema) : null;
+        Predictor taught = teacher == null ? null : Predictor.load(teacher, backend)) {
       Map<String, Generator> rngs = Map.of("dropout", dropoutRng);
       float[] weights = classWeights == null ? null : multiLabel
           ? new ClassWeights(classWeights).resolvePresent(split.train(), split.classNames())
@@ -706,7 +739,8 @@ final class TrainCommand implements Callable<Integer> {
           .maxSkippedInARow(maxSkippedSteps)
           .accumulate(accumulate)
           .rankValidation(watched().needsRanking())
-          .mixup(mixing(inputShape));
+          .mixup(mixing(inputShape))
+          .distill(taught == null ? null : new Distillation(taught.model(), distillTemperature(), distillWeight()));
       if (graphs) {
         trainer.graphs(true);
       }
@@ -825,6 +859,11 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (cutmix > 0) {
         summaryContext.put("cutmix", cutmix);
+      }
+      if (teacher != null) {
+        summaryContext.put("teacher", teacher.toString());
+        summaryContext.put("distill_temperature", distillTemperature());
+        summaryContext.put("distill_weight", distillWeight());
       }
       if (freeze > 0) {
         summaryContext.put("freeze", freeze);
@@ -1051,6 +1090,22 @@ final class TrainCommand implements Callable<Integer> {
     if ((mixup > 0 || cutmix > 0) && (task == Task.REGRESSION || task == Task.MULTILABEL)) {
       throw new IllegalArgumentException((mixup > 0 ? "--mixup" : "--cutmix") + " blends a classifier's examples "
           + "with their classes; --task " + CliEnums.label(task) + " has none");
+    }
+    if (teacher == null && (distillTemperature != null || distillWeight != null)) {
+      throw new IllegalArgumentException((distillTemperature != null ? "--distill-temperature" : "--distill-weight")
+          + " is for --teacher");
+    }
+    if (teacher != null) {
+      if (mixup > 0 || cutmix > 0) {
+        throw new IllegalArgumentException("--teacher and " + (mixup > 0 ? "--mixup" : "--cutmix") + " both change "
+            + "what the loss compares with: give one");
+      }
+      if (!(distillTemperature() > 0 && Double.isFinite(distillTemperature()))) {
+        throw new IllegalArgumentException("--distill-temperature must be > 0, got " + distillTemperature());
+      }
+      if (!(distillWeight() >= 0 && distillWeight() <= 1)) {
+        throw new IllegalArgumentException("--distill-weight must be in [0, 1], got " + distillWeight());
+      }
     }
     if (ema != 0 && !(ema > 0 && ema < 1)) {
       throw new IllegalArgumentException("--ema must be in (0, 1), a decay such as 0.999 (0: off), got " + ema);
@@ -1396,6 +1451,11 @@ final class TrainCommand implements Callable<Integer> {
     c.put("ema", Double.toString(ema));
     c.put("mixup", Double.toString(mixup));
     c.put("cutmix", Double.toString(cutmix));
+    if (teacher != null) {
+      c.put("teacher", teacher.toString());
+      c.put("distill-temperature", Double.toString(distillTemperature()));
+      c.put("distill-weight", Double.toString(distillWeight()));
+    }
     c.put("clip-norm", Double.toString(clipNorm));
     c.put("batch", Integer.toString(batch));
     c.put("val-split", Double.toString(valSplit));

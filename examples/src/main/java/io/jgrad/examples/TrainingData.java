@@ -34,10 +34,12 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
    *
    * @param valSplit the fraction of the training set held out for validation (0: none), picked by {@code seed}
    * @param inputs the statistics that standardise the inputs, those of the model file a run starts from ({@code
-   *     --init-from}), as its weights were trained with; null to fit them to the training part
+   *     --init-from}), as its weights were trained with, or learns from ({@code --teacher}); null to fit them to the
+   *     training part
    * @param targets likewise a regression's targets'
+   * @param inputsFrom the option that names that model file, for the messages
    */
-  record Preparation(double valSplit, long seed, Standardizer inputs, Standardizer targets) {}
+  record Preparation(double valSplit, long seed, Standardizer inputs, Standardizer targets, String inputsFrom) {}
 
   static TrainingData prepare(Datasets dataset, Path dir, Preparation how) {
     TrainTestSplit split = dataset.load(dir);
@@ -120,8 +122,8 @@ record TrainingData(LabeledData train, LabeledData validation, LabeledData test,
     } else { // the statistics the weights were trained with
       standardizer = how.inputs();
       if (standardizer.featureSize() != train.featureSize()) {
-        throw new IllegalArgumentException("--init-from's model reads " + standardizer.featureSize() + " values an "
-            + "example; the data's examples have " + train.featureSize());
+        throw new IllegalArgumentException(how.inputsFrom() + "'s model reads " + standardizer.featureSize()
+            + " values an example; the data's examples have " + train.featureSize());
       }
       standardizer.applyInPlace(train);
       standardizer.applyInPlace(test);
