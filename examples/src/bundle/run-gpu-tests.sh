@@ -5,8 +5,8 @@
 #
 #   ./run-gpu-tests.sh [STAGE...]   STAGE: tests, digits, fashion, bench, cnn; none = all of them
 #     tests    the CUDA tests (JUnit, 60 s per test at most)
-#     digits   jgrad train on the bundled digits, cuda and cpu (also with --accumulate 2 and --ema 0.99, and --freeze 2
-#              and --ema 0.99 --graphs on cuda)
+#     digits   jgrad train on the bundled digits, cuda and cpu (also with --accumulate 2 and --ema 0.99, and --freeze 2,
+#              --ema 0.99 --graphs and a --teacher's student on cuda)
 #     fashion  (needs JGRAD_FASHION=DIR with the four Fashion-MNIST IDX files, raw or gzipped) the default recipe
 #              `jgrad train --backend cuda` in fp32 and bf16, each eager and with --graphs, beside PyTorch's recipe on
 #              the GPU, eager and graphed
@@ -65,6 +65,12 @@ if wants digits; then
     record train-digits-$backend-ema jgrad train --backend $backend --ema 0.99 --no-progress
   done
   record train-digits-cuda-ema-graphs jgrad train --backend cuda --ema 0.99 --graphs --no-progress
+  # A small student taught by a digits model on the device (the teacher's forward inside the step), eager and recorded.
+  teacher="$(mktemp -d)/teacher.safetensors"
+  record train-digits-cuda-teacher jgrad train --backend cuda --epochs 3 --no-progress --save "$teacher"
+  record train-digits-cuda-student jgrad train --backend cuda --hidden 64 --teacher "$teacher" --no-progress
+  record train-digits-cuda-student-graphs jgrad train --backend cuda --hidden 64 --teacher "$teacher" --graphs \
+    --no-progress
 fi
 
 if wants fashion && [ -n "$fashion" ]; then
