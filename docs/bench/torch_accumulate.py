@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from torch_recipe import arguments, standardised, warmup_cosine
+from torch_recipe import arguments, recipe_mlp, standardised, warmup_cosine
 
 
 def main():
@@ -23,8 +23,7 @@ def main():
     x, y, x_test, y_test = standardised(args.data)
     train = DataLoader(TensorDataset(x, y), batch_size=128 // k, shuffle=True)
     test = DataLoader(TensorDataset(x_test, y_test), batch_size=1000)
-    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
-                          nn.Dropout(0.2), nn.Linear(256, 10))
+    model = recipe_mlp()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
     schedule = warmup_cosine(opt, args.epochs * -(-len(train) // k))
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)

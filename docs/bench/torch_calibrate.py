@@ -11,7 +11,7 @@ import json
 import torch
 from torch import nn
 
-from torch_recipe import arguments, ece, fit, standardised
+from torch_recipe import arguments, ece, fit, recipe_mlp, standardised
 
 
 def logits(model, x):
@@ -26,8 +26,7 @@ def main():
     order = torch.randperm(len(x_train))
     held = order[:len(order) // 10]
     kept = order[len(order) // 10:]
-    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
-                          nn.Dropout(0.2), nn.Linear(256, 10))
+    model = recipe_mlp()
     fit(model, "calibrate", args, x_train[kept], y_train[kept], x_test, y_test)
     val = logits(model, x_train[held]).double()
     log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)

@@ -16,7 +16,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel
 from torch.utils.data import DataLoader, TensorDataset
 
-from torch_recipe import arguments, standardised, warmup_cosine
+from torch_recipe import arguments, recipe_mlp, standardised, warmup_cosine
 
 
 def averaged(model, decay):
@@ -41,8 +41,7 @@ def main():
     x, y, x_test, y_test = standardised(args.data)
     train = DataLoader(TensorDataset(x, y), batch_size=128, shuffle=True)
     test = DataLoader(TensorDataset(x_test, y_test), batch_size=1000)
-    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
-                          nn.Dropout(0.2), nn.Linear(256, 10))
+    model = recipe_mlp()
     ema = averaged(model, args.ema)
     ema.update_parameters(model)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)

@@ -8,13 +8,12 @@ Run: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 
 """
 from torch import nn
 
-from torch_recipe import arguments, fit, standardised
+from torch_recipe import arguments, fit, recipe_mlp, standardised
 
 
 def main():
     args = arguments(lambda ap: ap.add_argument("--freeze", type=int, default=0))
-    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
-                          nn.Dropout(0.2), nn.Linear(256, 10))
+    model = recipe_mlp()
     linear = [m for m in model if isinstance(m, nn.Linear)]
     for layer in linear[:args.freeze]:
         layer.requires_grad_(False)

@@ -19,7 +19,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from torch_cnn import cnn
-from torch_recipe import arguments, standardised, warmup_cosine
+from torch_recipe import arguments, recipe_mlp, standardised, warmup_cosine
 
 
 def mixed(xb, rng, mixup, cutmix):
@@ -51,9 +51,7 @@ def main():
         x, x_test = x.view(-1, 1, 28, 28), x_test.view(-1, 1, 28, 28)
     train = DataLoader(TensorDataset(x, y), batch_size=128, shuffle=True)
     test = DataLoader(TensorDataset(x_test, y_test), batch_size=1000)
-    model = cnn() if args.model == "cnn" else nn.Sequential(
-        nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(), nn.Dropout(0.2),
-        nn.Linear(256, 10))
+    model = cnn() if args.model == "cnn" else recipe_mlp()
     opt = torch.optim.AdamW(model.parameters(), lr=5e-3 if args.model == "cnn" else 1e-3, weight_decay=0.01)
     schedule = warmup_cosine(opt, args.epochs * len(train))
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from torch_recipe import arguments, standardised, train_epoch
+from torch_recipe import arguments, recipe_mlp, standardised, train_epoch
 
 
 class NoSchedule:
@@ -44,8 +44,7 @@ def main():
     train = DataLoader(TensorDataset(x[fit], y[fit]), batch_size=128, shuffle=True)
     validation = DataLoader(TensorDataset(x[val], y[val]), batch_size=1000)
     test = DataLoader(TensorDataset(x_test, y_test), batch_size=1000)
-    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
-                          nn.Dropout(0.2), nn.Linear(256, 10))
+    model = recipe_mlp()
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.1, patience=args.patience)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)

@@ -97,6 +97,12 @@ def ece(logits, labels, bins=15):
     return total / len(labels)
 
 
+def recipe_mlp():
+    """The recipe's network: 784-512-256-10, ReLU, dropout 0.2 after each hidden layer (jgrad train's default MLP)."""
+    return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
+                         nn.Dropout(0.2), nn.Linear(256, 10))
+
+
 def warmup_cosine(opt, total):
     """jgrad's WarmupCosineLR(peak, total/20, total, peak/100), stepped once a batch."""
     warmup = max(1, total // 20)
@@ -143,8 +149,7 @@ def arguments(extra=None):
 def main():
     args = arguments(lambda ap: ap.add_argument("--label-smoothing", type=float, default=0.1))
     data = standardised(args.data)
-    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),
-                          nn.Dropout(0.2), nn.Linear(256, 10))
+    model = recipe_mlp()
     fit(model, "recipe", args, *data)
 
 

@@ -20,6 +20,12 @@ import java.util.Map;
 
 /** A {@code jgrad} command run in this JVM, as a user or a script sees it: exit code, stdout, stderr. */
 public record CliRun(int code, String out, String err) {
+  /**
+   * A small MLP on one CPU thread at a constant rate, without a progress bar: quick, and a run saved and resumed ends as
+   * the uninterrupted one (a cosine schedule is planned over the epochs given).
+   */
+  static final String[] SMALL_CONSTANT_RATE = {"--hidden", "64", "--threads", "1", "--backend", "cpu", "--no-progress",
+    "--schedule", "constant"};
 
   /** Runs {@code jgrad args...}; synchronized because it swaps the process-wide System.out and System.err. */
   public static synchronized CliRun run(String... args) {

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmaCliTest {
   @TempDir Path dir;
 
-  private static final String[] SMALL = {"--hidden", "64", "--threads", "1", "--backend", "cpu", "--no-progress",
-    "--schedule", "constant"};
+  private static final String[] SMALL = CliRun.SMALL_CONSTANT_RATE;
 
   private static Map<String, String> summary(String... args) throws IOException {
     return CliRun.summaryOf(args, SMALL);
