@@ -285,10 +285,7 @@ public final class DataLoader implements AutoCloseable {
       if (data.isRegression()) {
         throw new IllegalArgumentException("balanced classes: the data has targets, not classes");
       }
-      int[] counts = new int[data.numClasses()];
-      for (int label : data.labels()) {
-        counts[label]++;
-      }
+      int[] counts = data.classCounts();
       double[] weights = new double[data.size()];
       for (int i = 0; i < weights.length; i++) {
         weights[i] = 1.0 / counts[data.labels()[i]];

@@ -123,6 +123,15 @@ public final class LabeledData {
     return numClasses;
   }
 
+  /** How many examples each class has, by class. Classification data only. */
+  public int[] classCounts() {
+    int[] counts = new int[numClasses()];
+    for (int label : labels) {
+      counts[label]++;
+    }
+    return counts;
+  }
+
   /** Targets per example of regression data. */
   public int targetSize() {
     if (targets == null) {

@@ -105,15 +105,11 @@ public final class ExponentialMovingAverage implements AutoCloseable {
    */
   public Swapped swapIn() {
     weights.forEach((name, w) -> {
-      Tensor weight = w.get();
       Tensor kept = held.get(name);
-      if (kept == null || !kept.shape().equals(weight.shape()) || kept.dtype() != weight.dtype()) {
-        if (kept != null) {
-          kept.close();
-        }
-        held.put(name, copyOf(weight));
+      if (kept == null) {
+        held.put(name, copyOf(w.get()));
       } else {
-        copy(weight, kept);
+        copy(w.get(), kept);
       }
     });
     copyToModel();

@@ -45,10 +45,7 @@ record ClassWeights(String text) {
       return w;
     }
     int classes = classNames.size();
-    long[] counts = new long[classes];
-    for (int label : train.labels()) {
-      counts[label]++;
-    }
+    int[] counts = train.classCounts();
     w = new float[classes];
     for (int c = 0; c < classes; c++) {
       if (counts[c] == 0) {

@@ -27,6 +27,11 @@ public record CliRun(int code, String out, String err) {
   static final String[] SMALL_CONSTANT_RATE = {"--hidden", "64", "--threads", "1", "--backend", "cpu", "--no-progress",
     "--schedule", "constant"};
 
+  /** Runs {@code jgrad args...} as {@link #SMALL_CONSTANT_RATE}'s run, which must succeed, and gives its summary. */
+  static Map<String, String> smallSummary(String... args) throws IOException {
+    return summaryOf(args, SMALL_CONSTANT_RATE);
+  }
+
   /** Runs {@code jgrad args...}; synchronized because it swaps the process-wide System.out and System.err. */
   public static synchronized CliRun run(String... args) {
     PrintStream out = System.out;

@@ -17,17 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 class EmaCliTest {
   @TempDir Path dir;
 
-  private static final String[] SMALL = CliRun.SMALL_CONSTANT_RATE;
-
-  private static Map<String, String> summary(String... args) throws IOException {
-    return CliRun.summaryOf(args, SMALL);
-  }
-
   @Test
   void theSavedModelIsTheAverageThatTheRunScored() throws IOException {
     Path file = dir.resolve("ema.safetensors");
-    Map<String, String> averaged = summary("train", "--epochs", "2", "--ema", "0.9", "--save", file.toString());
-    Map<String, String> plain = summary("train", "--epochs", "2");
+    Map<String, String> averaged = CliRun.smallSummary("train", "--epochs", "2", "--ema", "0.9", "--save",
+        file.toString());
+    Map<String, String> plain = CliRun.smallSummary("train", "--epochs", "2");
     assertEquals("0.9", averaged.get("ema"));
     assertEquals(plain.get("train_loss"), averaged.get("train_loss"), "the average leaves the training as it was");
     assertNotEquals(plain.get("test_loss"), averaged.get("test_loss"), "the average is scored, not the last weights");
@@ -42,9 +37,9 @@ class EmaCliTest {
   @Test
   void aResumedRunContinuesTheAverageExactly() throws IOException {
     Path file = dir.resolve("run.safetensors");
-    Map<String, String> straight = summary("train", "--epochs", "2", "--ema", "0.95");
-    summary("train", "--epochs", "1", "--ema", "0.95", "--save", file.toString());
-    Map<String, String> resumed = summary("train", "--epochs", "2", "--resume", file.toString());
+    Map<String, String> straight = CliRun.smallSummary("train", "--epochs", "2", "--ema", "0.95");
+    CliRun.smallSummary("train", "--epochs", "1", "--ema", "0.95", "--save", file.toString());
+    Map<String, String> resumed = CliRun.smallSummary("train", "--epochs", "2", "--resume", file.toString());
     assertEquals("0.95", resumed.get("ema"));
     for (String figure : new String[] {"test_accuracy", "test_loss"}) {
       assertEquals(straight.get(figure), resumed.get(figure), figure);
@@ -60,7 +55,7 @@ class EmaCliTest {
       assertEquals("jgrad train: --ema must be in (0, 1), a decay such as 0.999 (0: off), got "
           + Double.parseDouble(decay), CliRun.run("train", "--ema", decay).errorLine());
     }
-    CliRun longer = CliRun.run(new String[] {"train", "--epochs", "1", "--ema", "0.999"}, SMALL);
+    CliRun longer = CliRun.run(new String[] {"train", "--epochs", "1", "--ema", "0.999"}, CliRun.SMALL_CONSTANT_RATE);
     assertEquals(0, longer.code(), longer.err());
     assertTrue(longer.err().contains("--ema 0.999 leaves the starting weights 0.94 of the average after this run's 63 "
         + "steps"), longer.err());

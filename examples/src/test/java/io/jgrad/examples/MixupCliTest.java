@@ -17,25 +17,20 @@ import org.junit.jupiter.api.io.TempDir;
 class MixupCliTest {
   @TempDir Path dir;
 
-  private static final String[] SMALL = CliRun.SMALL_CONSTANT_RATE;
-
-  private static Map<String, String> summary(String... args) throws IOException {
-    return CliRun.summaryOf(args, SMALL);
-  }
-
   /** One epoch, then a resume to two: the same draws (blends and boxes), so the figures of two epochs in one run. */
   @Test
   void aResumedRunMixesAsTheUninterruptedOne() throws IOException {
     Path file = dir.resolve("run.safetensors");
-    Map<String, String> straight = summary("train", "--epochs", "2", "--mixup", "0.4", "--cutmix", "1");
-    Map<String, String> plain = summary("train", "--epochs", "2");
-    Map<String, String> blended = summary("train", "--epochs", "2", "--mixup", "0.4");
+    Map<String, String> straight = CliRun.smallSummary("train", "--epochs", "2", "--mixup", "0.4", "--cutmix",
+        "1");
+    Map<String, String> plain = CliRun.smallSummary("train", "--epochs", "2");
+    Map<String, String> blended = CliRun.smallSummary("train", "--epochs", "2", "--mixup", "0.4");
     assertEquals("0.4", straight.get("mixup"));
     assertEquals("1.0", straight.get("cutmix"));
     assertNotEquals(plain.get("train_loss"), blended.get("train_loss"), "the mixed batches' loss is another");
     assertNotEquals(blended.get("train_loss"), straight.get("train_loss"), "half the batches cut instead");
-    summary("train", "--epochs", "1", "--mixup", "0.4", "--cutmix", "1", "--save", file.toString());
-    Map<String, String> resumed = summary("train", "--epochs", "2", "--resume", file.toString());
+    CliRun.smallSummary("train", "--epochs", "1", "--mixup", "0.4", "--cutmix", "1", "--save", file.toString());
+    Map<String, String> resumed = CliRun.smallSummary("train", "--epochs", "2", "--resume", file.toString());
     assertEquals("0.4", resumed.get("mixup"));
     assertEquals("1.0", resumed.get("cutmix"));
     for (String figure : new String[] {"test_accuracy", "test_loss"}) {
@@ -54,6 +49,6 @@ class MixupCliTest {
     Path rows = Files.writeString(dir.resolve("churn.csv"), RankingCliTest.rows(40, 1));
     assertEquals("jgrad train: --cutmix pastes a box of one image into another; this data's examples are of shape [2], "
         + "not images: use --mixup", CliRun.run(new String[] {"train", "--dataset", "csv", "--data", rows.toString(),
-            "--cutmix", "1"}, SMALL).errorLine());
+            "--cutmix", "1"}, CliRun.SMALL_CONSTANT_RATE).errorLine());
   }
 }
