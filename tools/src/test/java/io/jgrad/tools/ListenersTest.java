@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.TrainingCheckpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,6 +55,24 @@ class ListenersTest extends ScalarBackendTest {
     assertTrue(out.startsWith("epoch 1/2  train_loss ") && out.contains("\nepoch 2/2  train_loss "), out);
     // 6 steps an epoch: a line at every step (a tenth of 6 rounds down to 1)
     assertEquals(12, progress.toString(StandardCharsets.UTF_8).lines().count());
+  }
+
+  /** An epoch's line carries the validation ranking figures where the fit measured them, and leaves them out else. */
+  @Test
+  void theProgressLineShowsTheValidationRankingWhereMeasured() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ProgressListener listener = ProgressListener.lines(utf8(out), utf8(new ByteArrayOutputStream()));
+    listener.epochStarted(1, 2, 4);
+    listener.epochFinished(new EpochMetrics(1, 0.5, 0.25, 0.75, 0.375, 0.625, 0.5625, 0.875, 1e-3, 100, 1, 0, 0,
+        Map.of()));
+    listener.epochStarted(2, 2, 4);
+    double nan = Double.NaN;
+    listener.epochFinished(new EpochMetrics(2, 0.5, 0.25, 0.75, 0.375, 0.625, nan, nan, 1e-3, 100, 1, 0, 0, Map.of()));
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertTrue(lines.get(0).contains("val_accuracy 0.6250  val_macro_f1 0.5625  val_roc_auc 0.8750  test_loss"),
+        lines.get(0));
+    assertTrue(lines.get(1).contains("val_accuracy 0.6250  test_loss") && !lines.get(1).contains("val_roc_auc"),
+        lines.get(1));
   }
 
   @Test

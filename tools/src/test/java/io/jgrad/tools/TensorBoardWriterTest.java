@@ -116,6 +116,19 @@ class TensorBoardWriterTest extends ScalarBackendTest {
         new ArrayList<>(events.get(1).scalars.keySet()));
   }
 
+  /** A fit that ranks its validation data ({@code Trainer.rankValidation}) gets those figures' curves too. */
+  @Test
+  void aRankedRunHasItsValidationRankingCurves() throws IOException {
+    TensorBoardWriter writer = new TensorBoardWriter(dir).everySteps(0);
+    writer.epochStarted(1, 1, 10);
+    writer.epochFinished(new EpochMetrics(1, 0.5, 0.25, 0.75, 0.375, 0.625, 0.5625, 0.875, 1e-3, 100, 1, 0, 0,
+        Map.of()));
+    Map<String, Float> scalars = read(writer.file()).get(1).scalars;
+    assertEquals(0.5625f, scalars.get("validation/macro_f1"));
+    assertEquals(0.875f, scalars.get("validation/roc_auc"));
+    assertEquals(0.625f, scalars.get("validation/accuracy"));
+  }
+
   /** What a test needs of an Event: its wall time, step, file version and scalars. */
   private static final class Event {
     double wallTime;
