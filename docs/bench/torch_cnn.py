@@ -9,19 +9,24 @@ warmup over the first 1/20 of the steps then cosine down to lr/100 (per batch), 
 10,000 test images (batch 1000) after each epoch. One JSON line per epoch with the training samples/s (evaluation
 excluded, as jgrad's `samples_per_sec`), then a summary whose samples_per_sec is the mean over epochs.
 
+With `--model resnet [--depth 20]`, the network of `jgrad train --model resnet`: He et al.'s CIFAR-10 ResNet of 6n + 2
+layers, torchvision's BasicBlock (its downsample a 1x1 conv and a BatchNorm2d) in stages of 16, 32 and 64 channels after
+a 3x3 conv + BatchNorm2d + ReLU stem, then global average pooling, Dropout 0.2 and Linear; the same recipe.
+
 With `--dataset cifar10` (`--data` then a folder of CIFAR-10's binary batches, data_batch_1.bin … data_batch_5.bin and
 test_batch.bin, of any number of records), the network of `jgrad train --model cnn --dataset cifar10`: a third block of
 128 channels on the 32x32x3 images (Flatten 2048), inputs standardised per channel with the training set's statistics.
 
 Run beside `examples/target/jgrad train --model cnn --dataset fashion-mnist --epochs 10` in a quiet window:
     /usr/bin/python3 docs/bench/torch_cnn.py [--epochs 10] [--threads 2] [--data /usr/share/datasets/fashion-mnist]
-        [--relu-first] [--dataset cifar10 --data DIR]
+        [--relu-first] [--model resnet [--depth 20]] [--dataset cifar10 --data DIR]
 """
 import os
 
 import numpy as np
 import torch
 from torch import nn
+from torchvision.models.resnet import BasicBlock
 
 from torch_recipe import arguments, fit, standardised
 
@@ -34,6 +39,29 @@ def cnn(channels=(1, 32, 64), side=28, relu_first=False):
     features = channels[-1] * (side >> (len(channels) - 1)) ** 2
     return nn.Sequential(*blocks, nn.Flatten(), nn.Linear(features, 128), nn.ReLU(), nn.Dropout(0.2),
                          nn.Linear(128, 10))
+
+
+def resnet(shape=(1, 28, 28), depth=20, classes=10, dropout=0.2, unflatten=False):
+    """jgrad's ResNetSpec: the same layers in the same nn.Sequential order, so the state dicts' names agree."""
+    n = (depth - 2) // 6
+    layers = [nn.Unflatten(1, shape)] if unflatten else []
+    layers += [nn.Conv2d(shape[0], 16, 3, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU()]
+    cin = 16
+    for stage, cout in enumerate((16, 32, 64)):
+        for b in range(n):
+            stride = 2 if stage > 0 and b == 0 else 1
+            down = None if stride == 1 and cin == cout else nn.Sequential(
+                nn.Conv2d(cin, cout, 1, stride=stride, bias=False), nn.BatchNorm2d(cout))
+            layers.append(BasicBlock(cin, cout, stride, down))
+            cin = cout
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+    layers += [nn.Dropout(dropout)] if dropout > 0 else []
+    return nn.Sequential(*layers, nn.Linear(cin, classes))
+
+
+def network(args, shape):
+    return resnet(shape, args.depth) if args.model == "resnet" else cnn(
+        (shape[0], 32, 64) + ((128,) if shape[1] >= 32 else ()), shape[1], args.relu_first)
 
 
 def cifar(root):
@@ -55,16 +83,19 @@ def main():
     def extra(ap):
         ap.add_argument("--relu-first", action="store_true", help="ReLU before max-pool (the textbook order)")
         ap.add_argument("--dataset", choices=["fashion-mnist", "cifar10"], default="fashion-mnist")
+        ap.add_argument("--model", choices=["cnn", "resnet"], default="cnn")
+        ap.add_argument("--depth", type=int, default=20, help="--model resnet: 6n + 2")
+        ap.add_argument("--lr", type=float, default=5e-3)
     args = arguments(extra)
-    # jgrad's CNN default under AdamW (TrainCommand.CNN_ADAM_LR).
+    # jgrad's default under AdamW for both networks (TrainCommand.CONV_NET_ADAM_LR).
+    name = args.model if args.model == "cnn" else "resnet%d" % args.depth
     if args.dataset == "cifar10":
         x_train, y_train, x_test, y_test = cifar(args.data)
-        fit(cnn((3, 32, 64, 128), 32, args.relu_first), "cnn_cifar10", args, x_train, y_train, x_test, y_test,
-            lr=5e-3)
+        fit(network(args, (3, 32, 32)), name + "_cifar10", args, x_train, y_train, x_test, y_test, lr=args.lr)
         return
     x_train, y_train, x_test, y_test = standardised(args.data)
-    fit(cnn(relu_first=args.relu_first), "cnn", args, x_train.view(-1, 1, 28, 28), y_train,
-        x_test.view(-1, 1, 28, 28), y_test, lr=5e-3)
+    fit(network(args, (1, 28, 28)), name, args, x_train.view(-1, 1, 28, 28), y_train, x_test.view(-1, 1, 28, 28),
+        y_test, lr=args.lr)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@
 #              `jgrad train --backend cuda` in fp32 and bf16, each eager and with --graphs, beside PyTorch's recipe on
 #              the GPU, eager and graphed
 #     bench    jgrad bench gemm|train --backend cuda in fp32 and bf16, beside PyTorch's matmul and autocast
-#     cnn      jgrad bench conv, and (with JGRAD_FASHION) 2 epochs of `--model cnn` beside PyTorch+cuDNN
+#     cnn      jgrad bench conv (the CNN's layers and the ResNet's), 2 epochs of a digits `--model resnet --depth 8`,
+#              and (with JGRAD_FASHION) 2 epochs of `--model cnn` beside PyTorch+cuDNN
 #
 # JUnit XML goes to ./results/, and each command's output to ./results/*.txt and *.jsonl. PyTorch's anchors run
 # where python3 has torch with CUDA.
@@ -107,6 +108,8 @@ fi
 
 if wants cnn; then
   record bench-conv-cuda jgrad bench conv --backend cuda
+  record bench-conv-cuda-resnet jgrad bench conv --backend cuda --model resnet
+  record train-digits-cuda-resnet jgrad train --backend cuda --model resnet --depth 8 --epochs 2 --no-progress
   if [ -n "$fashion" ]; then
     record train-fashion-cuda-cnn jgrad train --dataset fashion-mnist --data "$fashion" --backend cuda --model cnn \
       --epochs 2 --no-progress --metrics "$results/train-fashion-cuda-cnn.jsonl"

@@ -4,7 +4,8 @@
  * io.jgrad.nn.LeakyReLU}, {@link io.jgrad.nn.ELU}, {@link io.jgrad.nn.GELU}, {@link io.jgrad.nn.Tanh}, {@link
  * io.jgrad.nn.Sigmoid}); {@link io.jgrad.nn.Dropout}; {@link io.jgrad.nn.BatchNorm1d} and {@link
  * io.jgrad.nn.LayerNorm}; the containers {@link io.jgrad.nn.Sequential} (which fuses Linear + activation into one
- * kernel) and {@link io.jgrad.nn.Residual}; {@link io.jgrad.nn.Flatten}.
+ * kernel) and {@link io.jgrad.nn.Residual}; {@link io.jgrad.nn.BasicBlock}, a ResNet's residual block; {@link
+ * io.jgrad.nn.Flatten}.
  *
  * <p>Modules take their backend and dtype when built; parameters and buffers are created outside every scope and live
  * until {@link io.jgrad.nn.Module#close()}. A forward's intermediates belong to the caller's scope.

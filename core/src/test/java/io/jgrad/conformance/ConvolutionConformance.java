@@ -43,10 +43,13 @@ public abstract class ConvolutionConformance extends CnnConformance {
     // from dy's rows): no padding, and a batch whose runs of samples exceed one group of eight.
     new Conv2dGeometry(2, 2, 9, 20, 2, 1, Window2d.of(3, 1, 0)),
     new Conv2dGeometry(130, 1, 4, 17, 6, 1, Window2d.of(3, 1, 1)),
-    // Whole panels of channels (16 or 32: the CPU's weight gradient from a channels-last copy): a "same" convolution,
-    // stride, dilation and uneven padding over two panels and more, and more output positions than one K block of the
-    // CPU's GEMM (2,256 on a 1×2 window).
+    // Whole vectors of channels (the CPU's weight gradient from a channels-last copy): a "same" convolution, stride,
+    // dilation and uneven padding over two panels and more, and more output positions than one K block of the CPU's
+    // GEMM (2,256 on a 1×2 window); 16 and 48 channels, an odd number of 16-float vectors (a panel of 32 columns
+    // spanning two taps, and the last ending past the columns), a ResNet's downsampling block on 16 of stride 2.
     new Conv2dGeometry(2, 32, 5, 6, 7, 1, Window2d.of(3, 1, 1)),
+    new Conv2dGeometry(3, 16, 9, 7, 5, 1, Window2d.of(3, 2, 1)),
+    new Conv2dGeometry(2, 48, 5, 4, 3, 1, Window2d.of(3, 1, 1)),
     new Conv2dGeometry(1, 64, 7, 6, 5, 1, new Window2d(3, 2, 2, 1, 1, 0, 2, 1)),
     new Conv2dGeometry(1, 32, 48, 48, 2, 1, new Window2d(1, 2, 1, 1, 0, 0, 1, 1)),
   };

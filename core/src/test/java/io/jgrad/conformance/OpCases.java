@@ -17,6 +17,7 @@ import io.jgrad.init.Initializer;
 import io.jgrad.nn.Activation;
 import io.jgrad.nn.AdaptiveAvgPool2d;
 import io.jgrad.nn.AvgPool2d;
+import io.jgrad.nn.BasicBlock;
 import io.jgrad.nn.BatchNorm1d;
 import io.jgrad.nn.BatchNorm2d;
 import io.jgrad.nn.Conv2d;
@@ -210,6 +211,10 @@ public final class OpCases {
         .options(Conv2dOptions.DEFAULTS.padding(1)).build(g), withAffine(new BatchNorm2d(b, d, 2), b, d, g),
         new ReLU(), new MaxPool2d(2), new AvgPool2d(1), new AdaptiveAvgPool2d(1), new Flatten(),
         linear(b, d, g, 2, 3, true)), 3, 1, 6, 4);
+    // In training mode, so the batch norms' statistics are the batch's and their gradients flow through them.
+    cnnModule("basic_block", (b, d, g) -> new BasicBlock(b, d, 2, 2, 1, Initializer.torchDefault(), g), 2, 2, 4, 4);
+    cnnModule("basic_block_downsample", (b, d, g) -> new BasicBlock(b, d, 2, 3, 2, Initializer.torchDefault(), g), 2,
+        2, 5, 5);
     module("mlp", (b, d, g) -> new Sequential(linear(b, d, g, 3, 5, true), new Tanh(), new LayerNorm(b, d, 5),
         linear(b, d, g, 5, 2, true)), -1, 1, 4, 3);
   }

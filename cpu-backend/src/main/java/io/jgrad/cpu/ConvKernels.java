@@ -236,9 +236,8 @@ final class ConvKernels {
     /** Short columns of stride 1 on rows of at least a vector: the forward pass without im2col. */
     final PaddedConvolution padded;
     /**
-     * One group of whole {@link VectorGemm#panelWidth} channels, not short and not 1×1: the weight gradient's B
-     * operand, colsᵀ, is packed from a channels-last copy of the sample ({@link #packTaps}) rather than transposed
-     * from the column matrix.
+     * One group of whole vectors of channels, not short and not 1×1: the weight gradient's B operand, colsᵀ, is packed
+     * from a channels-last copy of the sample ({@link #packTaps}) rather than transposed from the column matrix.
      */
     final boolean channelsLast;
 
@@ -254,43 +253,44 @@ final class ConvKernels {
           && w.padW() == 0;
       shortK = g.groups() == 1 && k <= SHORT_K;
       padded = PaddedConvolution.applies(g) ? new PaddedConvolution(g) : null;
-      channelsLast = g.groups() == 1 && !shortK && !direct && g.inChannels() % VectorGemm.panelWidth() == 0;
+      channelsLast = g.groups() == 1 && !shortK && !direct && g.inChannels() % F.length() == 0;
     }
   }
 
   /**
    * The weight gradient's B, colsᵀ [P, KH·KW·C] with its columns by tap then channel, packed from xT (one sample
-   * channels-last, [H·W, C]): a panel's step is a whole panel's width of one tap's channels at one output position,
-   * contiguous in xT (two vector copies), or zeros where the tap falls in the padding. The column matrix instead needed
-   * writing and then a transposing pack: together 30% of CIFAR-10's weight gradients (JFR); transposing the sample
-   * moves a ninth of the data.
+   * channels-last, [H·W, C]): a panel's step at one output position is a vector of one tap's channels, contiguous in
+   * xT, or zeros where the tap falls in the padding or the columns end, for each of the panel's vectors (a panel may
+   * span two taps where C is an odd number of vectors: ResNet's 16 channels in panels of 32). The column matrix
+   * instead needed writing and then a transposing pack: together 30% of CIFAR-10's weight gradients (JFR); transposing
+   * the sample moves a ninth of the data.
    */
   private static void packTaps(Conv2dGeometry g, float[] xT, VectorGemm.PackedB into) {
     Window2d k = g.window();
     int channels = g.inChannels();
     int oh = g.outHeight();
     int ow = g.outWidth();
-    int width = VectorGemm.panelWidth();
-    into.reset(oh * ow, k.kernelH() * k.kernelW() * channels);
+    int columns = k.kernelH() * k.kernelW() * channels;
+    into.reset(oh * ow, columns);
     float[] dst = into.panels();
     FloatVector zero = FloatVector.zero(F);
-    for (int j = 0; j < k.kernelH() * k.kernelW() * channels; j += width) {
-      int tap = j / channels;
-      int c0 = j % channels;
-      int down = tap / k.kernelW() * k.dilationH() - k.padH();
-      int right = tap % k.kernelW() * k.dilationW() - k.padW();
-      for (int i = 0; i < oh; i++) {
-        int h = i * k.strideH() + down;
-        for (int jj = 0; jj < ow; jj++) {
-          int w = jj * k.strideW() + right;
-          int at = into.at(i * ow + jj, j);
-          if (h >= 0 && h < g.height() && w >= 0 && w < g.width()) {
-            int src = (h * g.width() + w) * channels + c0;
-            FloatVector.fromArray(F, xT, src).intoArray(dst, at);
-            FloatVector.fromArray(F, xT, src + F.length()).intoArray(dst, at + F.length());
-          } else {
-            zero.intoArray(dst, at);
-            zero.intoArray(dst, at + F.length());
+    for (int j = 0; j < columns; j += VectorGemm.panelWidth()) {
+      for (int v = j; v < j + VectorGemm.panelWidth(); v += F.length()) {
+        int tap = v / channels;
+        int c0 = v % channels;
+        int down = tap / k.kernelW() * k.dilationH() - k.padH();
+        int right = tap % k.kernelW() * k.dilationW() - k.padW();
+        for (int i = 0; i < oh; i++) {
+          int h = i * k.strideH() + down;
+          boolean row = v < columns && h >= 0 && h < g.height();
+          for (int jj = 0; jj < ow; jj++) {
+            int w = jj * k.strideW() + right;
+            int at = into.at(i * ow + jj, j) + v - j;
+            if (row && w >= 0 && w < g.width()) {
+              FloatVector.fromArray(F, xT, (h * g.width() + w) * channels + c0).intoArray(dst, at);
+            } else {
+              zero.intoArray(dst, at);
+            }
           }
         }
       }

@@ -2,7 +2,7 @@ package io.jgrad.examples;
 
 import io.jgrad.MemoryCapacity;
 import io.jgrad.examples.OptimizerChoice.Kind;
-import io.jgrad.tools.CnnSpec;
+import io.jgrad.tools.ImageArchitecture;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -13,8 +13,8 @@ import java.util.Locale;
  *
  * <p>float32 throughout. Parameters and their gradients: 2·P·4 bytes; optimizer state: Adam's two moments 2·P·4,
  * SGD's momentum P·4; activations: about {@link #TENSORS_PER_UNIT} tensors of batch × width per layer (the linear
- * output, the activation's saved output, dropout's mask and output, and backward's gradient of each); a CNN's
- * from its {@link CnnSpec}'s layer shapes.
+ * output, the activation's saved output, dropout's mask and output, and backward's gradient of each); a CNN's or
+ * ResNet's from its {@link ImageArchitecture}'s layer shapes.
  *
  * @param parameterBytes parameters and their gradients
  * @param optimizerBytes the optimizer's state
@@ -35,9 +35,9 @@ record MemoryPlan(long parameterBytes, long optimizerBytes, long activationBytes
     return of(parameters, TENSORS_PER_UNIT * 4L * batch * (units + inputs), optimizer, momentum);
   }
 
-  /** The CNN's plan, from the spec's own sizes: each layer output it keeps, and backward's gradient of each. */
-  static MemoryPlan of(CnnSpec cnn, int batch, Kind optimizer, double momentum) {
-    return of(cnn.parameterCount(), 2 * 4L * batch * cnn.activationFloatsPerSample(), optimizer, momentum);
+  /** A CNN's or ResNet's plan, from its own sizes: each layer output it keeps, and backward's gradient of each. */
+  static MemoryPlan of(ImageArchitecture net, int batch, Kind optimizer, double momentum) {
+    return of(net.parameterCount(), 2 * 4L * batch * net.activationFloatsPerSample(), optimizer, momentum);
   }
 
   private static MemoryPlan of(long parameters, long activationBytes, Kind optimizer, double momentum) {
@@ -68,7 +68,7 @@ record MemoryPlan(long parameterBytes, long optimizerBytes, long activationBytes
         : "--batch " + batch);
   }
 
-  /** As {@link #checkFits(MemoryCapacity, int[], int)} for a CNN, whose only size option is --batch. */
+  /** As {@link #checkFits(MemoryCapacity, int[], int)} for a CNN or ResNet, whose only size option is --batch. */
   void checkFits(MemoryCapacity capacity, int batch) {
     checkFits(capacity, "--batch " + batch);
   }

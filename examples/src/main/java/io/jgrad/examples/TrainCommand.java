@@ -27,12 +27,14 @@ import io.jgrad.tools.CnnSpec;
 import io.jgrad.tools.CsvMetricsFile;
 import io.jgrad.tools.CurvePlot;
 import io.jgrad.tools.CurvePlotListener;
+import io.jgrad.tools.ImageArchitecture;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.MetricsFile;
 import io.jgrad.tools.MlpSpec;
 import io.jgrad.tools.ModelFile;
 import io.jgrad.tools.Predictor;
 import io.jgrad.tools.ProgressListener;
+import io.jgrad.tools.ResNetSpec;
 import io.jgrad.tools.TensorBoardWriter;
 import io.jgrad.train.Distillation;
 import io.jgrad.train.EarlyStopping;
@@ -91,15 +93,15 @@ final class TrainCommand implements Callable<Integer> {
   /** The median, scikit-learn's QuantileRegressor's default. */
   private static final double DEFAULT_QUANTILE = 0.5;
 
-  /** The CNN's peak learning rate under Adam/AdamW when --lr is not given. */
-  static final double CNN_ADAM_LR = 5e-3;
+  /** The CNN's and the ResNet's peak learning rate under Adam/AdamW when --lr is not given. */
+  static final double CONV_NET_ADAM_LR = 5e-3;
 
   /** The classes the JIT warm-up's network guesses for a table or an image folder, before it is read. */
   private static final int WARM_UP_CLASSES = 2;
 
-  /** {@code --model}: a multi-layer perceptron, or the convolutional net of {@link CnnSpec}. */
+  /** {@code --model}: a multi-layer perceptron, the convolutional net of {@link CnnSpec} or {@link ResNetSpec}'s. */
   enum ModelKind {
-    MLP, CNN
+    MLP, CNN, RESNET
   }
 
   /**
@@ -219,9 +221,16 @@ final class TrainCommand implements Callable<Integer> {
   String imageSize;
 
   @Option(names = "--model", defaultValue = "mlp",
-      description = "mlp, or cnn: 3x3 conv + BatchNorm + 2x2 max-pool + ReLU blocks of 32 and 64 channels (and 128 "
-          + "for 32x32 images), then linear 128 + dropout + linear (default: ${DEFAULT-VALUE})")
+      description = "mlp; cnn: 3x3 conv + BatchNorm + 2x2 max-pool + ReLU blocks of 32 and 64 channels (and 128 "
+          + "for 32x32 images), then linear 128 + dropout + linear; or resnet: He et al.'s residual network for "
+          + "CIFAR-10 (ResNet-20 by default: --depth), 3x3 conv + BatchNorm + ReLU, then three stages of residual "
+          + "blocks of 16, 32 and 64 channels (the last two halving the sides), global average pooling, dropout and "
+          + "linear (default: ${DEFAULT-VALUE})")
   ModelKind modelKind;
+
+  @Option(names = "--depth", paramLabel = "LAYERS", description = "--model resnet: its layers with weights, 6n + 2 for "
+      + "n residual blocks a stage: 8, 14, 20 (ResNet-20, the default), 32, 44, 56 or 110")
+  Integer depth;
 
   @Option(names = "--augment", defaultValue = "auto",
       description = "random 4-pixel-padded crops and horizontal flips of training images: on, off, or auto (on for "
@@ -247,7 +256,7 @@ final class TrainCommand implements Callable<Integer> {
   OptimizerChoice.Kind optimizer;
 
   @Option(names = "--lr", description = "peak learning rate (default: 0.05 for sgd, 0.001 for adam/adamw, 0.005 for "
-      + "adam/adamw with --model cnn)")
+      + "adam/adamw with --model cnn or resnet)")
   Double lr;
 
   @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE})")
@@ -417,7 +426,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--freeze", defaultValue = "0", paramLabel = "K", description = "keep the first K layers with "
       + "weights as they are while the others train (an MLP's Linear layers; a CNN's convolutions, each with its batch "
-      + "norm, then its Linear layers): no gradient and no step for their weights, their batch norms on their running "
+      + "norm, then its Linear layers; a ResNet's first convolution with its batch norm, then each residual block, "
+      + "then its Linear layer): no gradient and no step for their weights, their batch norms on their running "
       + "statistics, as Keras' trainable=False; with --init-from and --new-head, K one less than the layers trains the "
       + "new output layer alone (linear probing) (default: ${DEFAULT-VALUE})")
   int freeze;
@@ -559,18 +569,27 @@ final class TrainCommand implements Callable<Integer> {
     CommandLine.ParseResult given = spec.commandLine().getParseResult();
     Architecture a = file.architecture();
     MlpSpec mlp = a instanceof MlpSpec m ? m : null;
-    ModelKind kind = mlp == null ? ModelKind.CNN : ModelKind.MLP;
+    ResNetSpec resnet = a instanceof ResNetSpec r ? r : null;
+    ModelKind kind = mlp != null ? ModelKind.MLP : resnet != null ? ModelKind.RESNET : ModelKind.CNN;
+    String held = initFrom + " holds " + (mlp != null ? "an MLP of hidden widths "
+        + RecordedSettings.widths(mlp.hidden()) + " and " + mlp.activation()
+        : resnet != null ? "a ResNet of depth " + resnet.depth() : "a CNN");
+    if (depth != null && resnet == null) {
+      throw new IllegalArgumentException("--depth is for --model resnet; " + held);
+    }
     if (given.hasMatchedOption("--model") && modelKind != kind
         || mlp != null && given.hasMatchedOption("--hidden") && !Arrays.equals(hidden, mlp.hidden())
-        || mlp != null && given.hasMatchedOption("--activation") && !activation.equals(mlp.activation())) {
-      throw new IllegalArgumentException(initFrom + " holds " + (mlp == null ? "a CNN" : "an MLP of hidden widths "
-          + RecordedSettings.widths(mlp.hidden()) + " and " + mlp.activation()) + ": leave --model, --hidden and "
-          + "--activation out to fine-tune it");
+        || mlp != null && given.hasMatchedOption("--activation") && !activation.equals(mlp.activation())
+        || resnet != null && depth != null && depth != resnet.depth()) {
+      throw new IllegalArgumentException(held + ": leave " + (mlp != null ? "--model, --hidden and --activation"
+          : resnet != null ? "--model and --depth" : "--model") + " out to fine-tune it");
     }
     modelKind = kind;
     if (mlp != null) {
       hidden = mlp.hidden();
       activation = mlp.activation();
+    } else if (resnet != null) {
+      depth = resnet.depth();
     }
   }
 
@@ -678,15 +697,15 @@ final class TrainCommand implements Callable<Integer> {
       long start) throws Exception {
     Generator init = new Generator(seed);
     Generator dropoutRng = new Generator(seed + 1);
-    boolean cnn = modelKind == ModelKind.CNN;
+    boolean images = modelKind != ModelKind.MLP;
     int[] inputShape = split.inputShape();
     boolean regression = split.targetScale() != null;
     boolean multiLabel = task == Task.MULTILABEL;
     int classes = regression || multiLabel ? split.train().targetSize() : split.train().numClasses();
     Architecture architecture;
     Sequential stack;
-    if (cnn) {
-      CnnSpec spec = new CnnSpec(inputShape, dropout, classes);
+    if (images) {
+      ImageArchitecture spec = imageArchitecture(inputShape, classes);
       MemoryPlan.of(spec, batch, optimizer, momentum).checkFits(backend.memoryCapacity(), batch);
       architecture = spec;
       stack = spec.build(backend, init, dropoutRng);
@@ -712,7 +731,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     long trainable = FrozenLayers.freezeFirst(stack, freeze); // before a checkpoint's optimizer state is checked
     Module model = checkpointSegments > 0 ? stack.checkpointed(checkpointSegments) : stack;
-    DataLoader.Layout layout = cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;
+    DataLoader.Layout layout = images ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT;
     DataLoader.Builder training = DataLoader.builder(split.train()).batchSize(batch).shuffle(true).seed(seed)
         .layout(layout).augment(augmentation(ds));
     if (sampler == Sampler.BALANCED) {
@@ -1022,6 +1041,12 @@ final class TrainCommand implements Callable<Integer> {
     if (!(valSplit >= 0 && valSplit < 1)) {
       throw new IllegalArgumentException("--val-split must be in [0, 1), got " + valSplit);
     }
+    if (depth != null) {
+      if (modelKind != ModelKind.RESNET && initFrom == null) { // --init-from's model kind is known once it is read
+        throw new IllegalArgumentException("--depth is for --model resnet");
+      }
+      ResNetSpec.checkDepth(depth);
+    }
     if (earlyStop < 0 || saveEvery < 1) {
       throw new IllegalArgumentException(earlyStop < 0 ? "--early-stop must be >= 0, got " + earlyStop
           : "--save-every must be >= 1, got " + saveEvery);
@@ -1239,9 +1264,9 @@ final class TrainCommand implements Callable<Integer> {
       checkArrayOptions(tableOnly);
       return;
     }
-    if (modelKind == ModelKind.CNN || augment == Augment.ON) {
-      throw new IllegalArgumentException((modelKind == ModelKind.CNN ? "--model cnn" : "--augment on")
-          + " needs images; --dataset csv is a table: train an MLP on it (--model mlp, the default)");
+    if (modelKind != ModelKind.MLP || augment == Augment.ON) {
+      throw new IllegalArgumentException(imageOption() + " needs images; --dataset csv is a table: train an MLP on it "
+          + "(--model mlp, the default)");
     }
     labels(); // a list of targets, or of columns left out, with an empty name is refused before the table is read
     ignoredColumns();
@@ -1262,8 +1287,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * The options of a NumPy archive: a table's (--task) where its inputs are a table, an image set's (--model cnn,
-   * --augment on) where they are images; a CSV table's columns are none of its.
+   * The options of a NumPy archive: a table's (--task) where its inputs are a table, an image set's (--model cnn or
+   * resnet, --augment on) where they are images; a CSV table's columns are none of its.
    */
   private void checkArrayOptions(String tableOnly) {
     if (tableOnly != null && !tableOnly.equals("--task") && !tableOnly.equals("--cv")) {
@@ -1274,9 +1299,9 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--task " + CliEnums.label(task) + " fits a table; " + data + " holds "
             + "images (a classifier's, --task classification)");
       }
-    } else if (modelKind == ModelKind.CNN || augment == Augment.ON) {
-      throw new IllegalArgumentException((modelKind == ModelKind.CNN ? "--model cnn" : "--augment on")
-          + " needs images; " + data + " holds a table (N, F): train an MLP on it (--model mlp, the default)");
+    } else if (modelKind != ModelKind.MLP || augment == Augment.ON) {
+      throw new IllegalArgumentException(imageOption() + " needs images; " + data + " holds a table (N, F): train an "
+          + "MLP on it (--model mlp, the default)");
     }
     checkTaskOptions();
   }
@@ -1412,6 +1437,9 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("dataset", CliEnums.label(dataset));
     c.put("model", CliEnums.label(modelKind));
+    if (modelKind == ModelKind.RESNET) {
+      c.put("depth", Integer.toString(resNetDepth()));
+    }
     c.put("augment", CliEnums.label(augment));
     c.put("hidden", RecordedSettings.widths(hidden));
     c.put("activation", activation);
@@ -1526,19 +1554,34 @@ final class TrainCommand implements Callable<Integer> {
       return JitWarmUp.none();
     }
     int classes = ds.known() ? ds.classNames.size() : WARM_UP_CLASSES;
-    boolean cnn = modelKind == ModelKind.CNN;
-    MemoryPlan plan = cnn ? MemoryPlan.of(new CnnSpec(shape, dropout, classes), batch, optimizer, momentum)
+    boolean images = modelKind != ModelKind.MLP;
+    MemoryPlan plan = images ? MemoryPlan.of(imageArchitecture(shape, classes), batch, optimizer, momentum)
         : MemoryPlan.of(features, hidden, classes, batch, optimizer, momentum);
     if (!plan.fitsIn(backend.memoryCapacity(), 0.25)) {
       return JitWarmUp.none(); // its copy beside the loading data would crowd the run; the run reports what is too big
     }
-    Supplier<Module> network = () -> cnn
-        ? new CnnSpec(shape, dropout, classes).build(backend, new Generator(1), new Generator(2))
+    Supplier<Module> network = () -> images
+        ? imageArchitecture(shape, classes).build(backend, new Generator(1), new Generator(2))
         : new MlpSpec(shape, hidden, activation, dropout, classes).build(backend, new Generator(1), new Generator(2));
     JitWarmUp.Recipe recipe = new JitWarmUp.Recipe(network,
         model -> choice().build(model.namedParameters(), warmUpSteps), new CrossEntropyLoss(Reduction.MEAN,
-        labelSmoothing), precision, batch, shape, classes, cnn ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT);
+        labelSmoothing), precision, batch, shape, classes, images ? DataLoader.Layout.EXAMPLE : DataLoader.Layout.FLAT);
     return JitWarmUp.start(backend, recipe, warmUpSteps);
+  }
+
+  /** --model cnn's or resnet's network for images of {@code shape}. */
+  private ImageArchitecture imageArchitecture(int[] shape, int classes) {
+    return modelKind == ModelKind.RESNET ? new ResNetSpec(shape, resNetDepth(), dropout, classes)
+        : new CnnSpec(shape, dropout, classes);
+  }
+
+  private int resNetDepth() {
+    return depth == null ? ResNetSpec.DEFAULT_DEPTH : depth;
+  }
+
+  /** The option that asked for images: --model cnn or resnet, or --augment on. */
+  private String imageOption() {
+    return modelKind != ModelKind.MLP ? "--model " + CliEnums.label(modelKind) : "--augment on";
   }
 
   private OptimizerChoice choice() {
@@ -1546,11 +1589,12 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * The CNN's own default under Adam/AdamW, or null for the optimizer's: 10 epochs on Fashion-MNIST reach 0.9314 and
-   * 0.9309 at 5e-3 (seeds 0, 1) against 0.9258–0.9265 at 1e-3 (docs/benchmarks.md, "CPU: the CNN").
+   * The convolutional networks' own default under Adam/AdamW, or null for the optimizer's: 10 epochs of the CNN on
+   * Fashion-MNIST reach 0.9314 and 0.9309 at 5e-3 (seeds 0, 1) against 0.9258–0.9265 at 1e-3, 3 of ResNet-20 0.9245
+   * against 0.9217 (docs/benchmarks.md, "CPU: the CNN", "CPU: the ResNet").
    */
   private Double defaultLr() {
-    return modelKind == ModelKind.CNN && optimizer != OptimizerChoice.Kind.SGD ? CNN_ADAM_LR : null;
+    return modelKind != ModelKind.MLP && optimizer != OptimizerChoice.Kind.SGD ? CONV_NET_ADAM_LR : null;
   }
 
   private double peakLr() {

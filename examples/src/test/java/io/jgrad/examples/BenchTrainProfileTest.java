@@ -120,7 +120,7 @@ class BenchTrainProfileTest {
   void anUnknownModelIsAOneLineErrorNamingIt() {
     CliRun r = CliRun.run("bench", "train", "--model", "rnn");
     assertEquals(1, r.code(), r.out());
-    assertEquals("jgrad bench train: unknown --model 'rnn'; expected mlp or cnn", r.errorLine());
+    assertEquals("jgrad bench train: unknown --model 'rnn'; expected mlp, cnn or resnet", r.errorLine());
   }
 
   /** Kernel → calls per step, from the profile lines of a run that must have succeeded. */

@@ -7,11 +7,13 @@ import java.util.function.Function;
 
 /**
  * The architecture kinds a model file may name in {@code jgrad.model.kind}, each with the reader of its record. A new
- * kind adds one entry here and a record like {@link MlpSpec} or {@link CnnSpec}.
+ * kind adds one entry here and a record like {@link MlpSpec}, {@link CnnSpec} or
+ * {@link ResNetSpec}.
  */
 public final class Architectures {
   private static final Map<String, Function<Fields, Architecture>> KINDS =
-      Map.of(MlpSpec.KIND, MlpSpec::fromMetadata, CnnSpec.KIND, CnnSpec::fromMetadata);
+      Map.of(MlpSpec.KIND, MlpSpec::fromMetadata, CnnSpec.KIND, CnnSpec::fromMetadata, ResNetSpec.KIND,
+          ResNetSpec::fromMetadata);
 
   private Architectures() {}
 

@@ -41,7 +41,7 @@ import java.util.Map;
  * @param inputShape [C, H, W]
  * @param dropout before the last Linear, in [0, 1) (0: no Dropout layer)
  */
-public record CnnSpec(int[] inputShape, double dropout, int classes) implements Architecture {
+public record CnnSpec(int[] inputShape, double dropout, int classes) implements ImageArchitecture {
   public static final String KIND = "cnn";
   /** Width of the hidden linear layer of the head. */
   public static final int HEAD = 128;
@@ -65,10 +65,8 @@ public record CnnSpec(int[] inputShape, double dropout, int classes) implements 
     return Math.min(inputShape[1], inputShape[2]) >= 32 ? new int[] {32, 64, 128} : new int[] {32, 64};
   }
 
-  /**
-   * Trainable elements of what {@link #build} makes, known before building it so that {@code train} can refuse a run
-   * that would not fit: per block the conv's weights (no bias) and the batch norm's scale and shift, then the head.
-   */
+  /** Per block the conv's weights (no bias) and the batch norm's scale and shift, then the head. */
+  @Override
   public long parameterCount() {
     long count = 0;
     long channels = inputShape[0];
@@ -79,7 +77,7 @@ public record CnnSpec(int[] inputShape, double dropout, int classes) implements 
     return count + headFeatures() * HEAD + HEAD + (long) HEAD * classes + classes;
   }
 
-  /** Floats one example's forward pass keeps: the input and every layer's output (backward adds as many). */
+  @Override
   public long activationFloatsPerSample() {
     long floats = (long) inputShape[0] * inputShape[1] * inputShape[2];
     long h = inputShape[1];

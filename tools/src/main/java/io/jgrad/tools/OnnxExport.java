@@ -5,6 +5,8 @@ import io.jgrad.Tensor;
 import io.jgrad.Window2d;
 import io.jgrad.io.AtomicFiles;
 import io.jgrad.nn.Activation;
+import io.jgrad.nn.AdaptiveAvgPool2d;
+import io.jgrad.nn.BasicBlock;
 import io.jgrad.nn.BatchNorm2d;
 import io.jgrad.nn.Conv2d;
 import io.jgrad.nn.Dropout;
@@ -33,12 +35,12 @@ import java.util.Map;
  * <p>The graph: input {@code input}, float [N, …the model's input shape] (pixels in [0, 1] as [N, C, H, W] for images,
  * the features in the recorded order for a table, text columns one-hot encoded, NaN where a value is missing if the
  * model was trained with imputation); its fill values (IsNaN, Where); the training set's standardisation (Sub, Div);
- * the layers (Gemm with transB, Conv, BatchNormalization with the running statistics, MaxPool, Flatten, the
- * activations, GELU in its tanh form as jgrad computes it; Dropout left out); then {@code logits} and {@code
- * probabilities} (Softmax) for a classifier, each label's {@code probabilities} (Sigmoid) beside the {@code logits} for
- * a multi-label model, or {@code value} in the target's units for a regression model. The model
- * file's metadata (classes, input columns, standardisation) is carried as the ONNX model's metadata_props. Operator
- * set 13 (ONNX 1.8, IR version 7), which runtimes from 2020 on load.
+ * the layers (Gemm with transB, Conv, BatchNormalization with the running statistics, MaxPool, a residual block's
+ * Add, GlobalAveragePool, Flatten, the activations, GELU in its tanh form as jgrad computes it; Dropout left out);
+ * then {@code logits} and {@code probabilities} (Softmax) for a classifier, each label's {@code probabilities}
+ * (Sigmoid) beside the {@code logits} for a multi-label model, or {@code value} in the target's units for a
+ * regression model. The model file's metadata (classes, input columns, standardisation) is carried as the ONNX
+ * model's metadata_props. Operator set 13 (ONNX 1.8, IR version 7), which runtimes from 2020 on load.
  */
 public final class OnnxExport {
   /** The ONNX operator set written: every operator used here has had its present meaning since. */
@@ -154,22 +156,21 @@ public final class OnnxExport {
       return x; // the identity in inference
     }
     if (layer instanceof Conv2d conv) {
-      List<String> in = new ArrayList<>(List.of(x, parameter(name + ".weight", conv.weight())));
-      if (conv.bias() != null) {
-        in.add(parameter(name + ".bias", conv.bias()));
-      }
-      Conv2dOptions o = conv.options();
-      long[] kernel = Arrays.stream(conv.weight().value().shape().dims()).skip(2).mapToLong(d -> d).toArray();
-      return node("Conv", in, Attribute.ints("kernel_shape", kernel),
-          Attribute.ints("strides", o.strideH(), o.strideW()),
-          Attribute.ints("pads", o.padH(), o.padW(), o.padH(), o.padW()),
-          Attribute.ints("dilations", o.dilationH(), o.dilationW()), Attribute.integer("group", o.groups()));
+      return conv(name, conv, x);
     }
     if (layer instanceof BatchNorm2d norm) {
-      Map<String, Parameter> p = norm.namedParameters();
-      return node("BatchNormalization", List.of(x, parameter(name + ".weight", p.get("weight")),
-          parameter(name + ".bias", p.get("bias")), parameter(name + ".running_mean", norm.runningMean()),
-          parameter(name + ".running_var", norm.runningVar())), Attribute.real("epsilon", BatchNorm2d.EPS));
+      return batchNorm(name, norm, x);
+    }
+    if (layer instanceof BasicBlock block) {
+      String h = node("Relu", List.of(batchNorm(name + ".bn1", block.bn1(), conv(name + ".conv1", block.conv1(), x))));
+      String y = batchNorm(name + ".bn2", block.bn2(), conv(name + ".conv2", block.conv2(), h));
+      Sequential down = block.downsample();
+      String shortcut = down == null ? x : batchNorm(name + ".downsample.1", (BatchNorm2d) down.get(1),
+          conv(name + ".downsample.0", (Conv2d) down.get(0), x));
+      return node("Relu", List.of(node("Add", List.of(y, shortcut))));
+    }
+    if (layer instanceof AdaptiveAvgPool2d) {
+      return node("GlobalAveragePool", List.of(x));
     }
     if (layer instanceof MaxPool2d pool) {
       Window2d w = pool.window();
@@ -188,6 +189,26 @@ public final class OnnxExport {
     }
     throw new IllegalArgumentException("ONNX export: layer " + i + " (" + layer.getClass().getSimpleName()
         + ") has no ONNX form here");
+  }
+
+  private String conv(String name, Conv2d conv, String x) {
+    List<String> in = new ArrayList<>(List.of(x, parameter(name + ".weight", conv.weight())));
+    if (conv.bias() != null) {
+      in.add(parameter(name + ".bias", conv.bias()));
+    }
+    Conv2dOptions o = conv.options();
+    long[] kernel = Arrays.stream(conv.weight().value().shape().dims()).skip(2).mapToLong(d -> d).toArray();
+    return node("Conv", in, Attribute.ints("kernel_shape", kernel), Attribute.ints("strides", o.strideH(), o.strideW()),
+        Attribute.ints("pads", o.padH(), o.padW(), o.padH(), o.padW()),
+        Attribute.ints("dilations", o.dilationH(), o.dilationW()), Attribute.integer("group", o.groups()));
+  }
+
+  /** Inference's batch norm, with the running statistics. */
+  private String batchNorm(String name, BatchNorm2d norm, String x) {
+    Map<String, Parameter> p = norm.namedParameters();
+    return node("BatchNormalization", List.of(x, parameter(name + ".weight", p.get("weight")),
+        parameter(name + ".bias", p.get("bias")), parameter(name + ".running_mean", norm.runningMean()),
+        parameter(name + ".running_var", norm.runningVar())), Attribute.real("epsilon", BatchNorm2d.EPS));
   }
 
   private String activation(Activation activation, String x) {

@@ -34,4 +34,34 @@ class ModelSummaryTest extends ScalarBackendTest {
     assertTrue(model.isTraining(), "left in training mode");
     model.close();
   }
+
+  /**
+   * ResNet-8 on 28×28 grey images: the stem, a block of each stage (the second and third halving the sides through
+   * their shortcuts' 1×1 convolutions), global pooling and the Linear, each block one row with its parameters.
+   */
+  @Test
+  void aResNetsBlocksAndTheirShapes() {
+    ResNetSpec spec = new ResNetSpec(new int[] {1, 28, 28}, 8, 0.2, 10);
+    Module model = spec.build(backend, new Generator(0), new Generator(1));
+    List<ModelSummary.Layer> layers = ModelSummary.of(model, 784, backend);
+    int[][] shapes = {{-1, 1, 28, 28}, {-1, 16, 28, 28}, {-1, 16, 28, 28}, {-1, 16, 28, 28}, {-1, 16, 28, 28},
+      {-1, 32, 14, 14}, {-1, 64, 7, 7}, {-1, 64, 1, 1}, {-1, 64}, {-1, 64}, {-1, 10}};
+    // a block: two 3×3 convolutions and two batch norms; the shortcut's 1×1 convolution and batch norm where it halves
+    long[] parameters = {0, 144, 32, 0, 2 * 16 * 16 * 9 + 4 * 16, 16 * 32 * 9 + 32 * 32 * 9 + 4 * 32 + 16 * 32 + 2 * 32,
+      32 * 64 * 9 + 64 * 64 * 9 + 4 * 64 + 32 * 64 + 2 * 64, 0, 0, 0, 650};
+    assertEquals(shapes.length, layers.size());
+    for (int i = 0; i < layers.size(); i++) {
+      assertArrayEquals(shapes[i], layers.get(i).outputShape(), layers.get(i).toString());
+      assertEquals(parameters[i], layers.get(i).parameters(), layers.get(i).module());
+    }
+    assertEquals(spec.parameterCount(), layers.stream().mapToLong(ModelSummary.Layer::parameters).sum());
+    assertTrue(layers.get(5).module().startsWith("BasicBlock( (conv1): Conv2d(16, 32, kernel_size=(3, 3), "
+        + "stride=(2, 2)"), layers.get(5).module());
+    assertEquals(272_474, new ResNetSpec(new int[] {3, 32, 32}, 20, 0, 10).parameterCount(), "ResNet-20's");
+    // The input; the stem's conv, batch norm and ReLU; a block's seven outputs (nine with a downsampling shortcut);
+    // the pooled and flattened features, dropout's and the logits.
+    assertEquals(784 + 3 * 16 * 784 + 7 * 16 * 784 + 9 * 32 * 196 + 9 * 64 * 49 + 3 * 64 + 10,
+        spec.activationFloatsPerSample());
+    model.close();
+  }
 }

@@ -166,6 +166,29 @@ class OnnxExportTest extends ScalarBackendTest {
     }
   }
 
+  /**
+   * The ResNet: a stem, blocks with the identity and with a downsampling shortcut (Add), GlobalAveragePool, the
+   * Linear; batch norms with running statistics a few training batches moved.
+   */
+  @Test
+  void aResNetRunsInOnnxRuntimeAsInThePredictor() throws Exception {
+    int[] shape = {3, 9, 7};
+    ResNetSpec spec = new ResNetSpec(shape, 8, 0.1, 4);
+    Sequential model = spec.build(backend, new Generator(6), new Generator(7));
+    int features = spec.featureSize();
+    try (NoGrad ignored = NoGrad.enter()) {
+      for (int b = 0; b < 3; b++) {
+        try (Scope batch = Scope.open()) {
+          model.forward(Tensor.of(backend, uniform(4 * features, 20 + b), 4, features));
+        }
+      }
+    }
+    Standardizer st = Standardizer.of(features, new double[] {0.5, 0.4, 0.3}, new double[] {0.2, 0.25, 0.3});
+    try (Predictor p = saved(ModelFile.of(spec, st, List.of("a", "b", "c", "d"), "images"), model)) {
+      assertSameClassifier(p, shape, uniform(5 * features, 21));
+    }
+  }
+
   /** A regression MLP of five features (its input and target standardised) and its model file's description. */
   private static final MlpSpec REGRESSOR = new MlpSpec(new int[] {5}, new int[] {8}, "relu", 0, 1);
 

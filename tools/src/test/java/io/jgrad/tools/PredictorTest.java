@@ -107,11 +107,12 @@ class PredictorTest extends ScalarBackendTest {
 
   /**
    * The build a load fills draws nothing: its weights are zeros (a file's come next), its generator untouched, for the
-   * MLP and the CNN alike; the default build draws PyTorch's initial weights.
+   * MLP, the CNN and the ResNet alike; the default build draws PyTorch's initial weights.
    */
   @Test
   void aBuildForLoadingDrawsNoWeights() {
-    for (Architecture spec : List.of(SPEC, new CnnSpec(new int[] {1, 8, 8}, 0.1, 3))) {
+    for (Architecture spec : List.of(SPEC, new CnnSpec(new int[] {1, 8, 8}, 0.1, 3),
+        new ResNetSpec(new int[] {1, 8, 8}, 8, 0.1, 3))) {
       Generator init = new Generator(5);
       io.jgrad.nn.Module zeros = spec.build(backend, Initializer.zeros(), init, new Generator(6));
       assertEquals(0, init.offset(), spec.kind());
@@ -143,7 +144,7 @@ class PredictorTest extends ScalarBackendTest {
       Path unknown = dir.resolve("unknown.safetensors");
       ModelWeights.save(model, unknown, meta);
       e = assertThrows(InvalidFileException.class, () -> Predictor.load(unknown, backend));
-      assertTrue(e.getMessage().contains("unknown model kind 'transformer' (known: cnn, mlp)"), e.getMessage());
+      assertTrue(e.getMessage().contains("unknown model kind 'transformer' (known: cnn, mlp, resnet)"), e.getMessage());
       meta.put("jgrad.model.kind", "mlp");
       meta.put("jgrad.model.hidden", "16,x");
       Path bad = dir.resolve("bad.safetensors");

@@ -18,15 +18,19 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jgrad bench conv}: GFLOP/s of the convolution kernels, forward and each backward pass, for the layers of
- * {@code jgrad train --model cnn} at batch 128 (Fashion-MNIST's two blocks, CIFAR-10's three), one JSON line per layer
- * and pass. A pass does B·O·OH·OW·(C/G)·KH·KW multiply-adds (2 flops each); the median of 5 timed runs is reported.
+ * {@code jgrad train --model cnn} at batch 128 (Fashion-MNIST's two blocks, CIFAR-10's three), or with {@code --model
+ * resnet} the 3×3 layers of {@code --model resnet} on Fashion-MNIST (each shape once), one JSON line per layer and
+ * pass. A pass does B·O·OH·OW·(C/G)·KH·KW multiply-adds (2 flops each); the median of 5 timed runs is reported.
  */
 @Command(name = "conv", mixinStandardHelpOptions = true,
     description = "Convolution GFLOP/s per layer shape: forward, input gradient, weight gradient.")
 final class ConvBench implements Callable<Integer> {
-  /** {C, H, W, O} of 3×3, padding 1 layers: the CNN's blocks on 28×28 and on 32×32 images. */
-  private static final int[][] LAYERS = {{1, 28, 28, 32}, {32, 14, 14, 64}, {3, 32, 32, 32}, {32, 16, 16, 64},
-    {64, 8, 8, 128}};
+  /** {C, H, W, O, stride} of 3×3, padding 1 layers: the CNN's blocks on 28×28 and on 32×32 images. */
+  private static final int[][] CNN_LAYERS = {{1, 28, 28, 32, 1}, {32, 14, 14, 64, 1}, {3, 32, 32, 32, 1},
+    {32, 16, 16, 64, 1}, {64, 8, 8, 128, 1}};
+  /** The ResNet's on 28×28 images: the stem, each stage's blocks and the second and third stages' first convolution. */
+  private static final int[][] RESNET_LAYERS = {{1, 28, 28, 16, 1}, {16, 28, 28, 16, 1}, {16, 28, 28, 32, 2},
+    {32, 14, 14, 32, 1}, {32, 14, 14, 64, 2}, {64, 7, 7, 64, 1}};
   /** Aim for about this much timed work per run, so small layers repeat enough to be measured. */
   private static final double TARGET_SECONDS = 0.05;
   /**
@@ -41,14 +45,21 @@ final class ConvBench implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "128", description = "batch size (default: ${DEFAULT-VALUE})")
   int batch;
 
+  @Option(names = "--model", defaultValue = "cnn", description = "cnn or resnet: whose layers (default: "
+      + "${DEFAULT-VALUE})")
+  String model;
+
   @Override
   public Integer call() {
     if (batch < 1) {
       throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
     }
+    if (!model.equals("cnn") && !model.equals("resnet")) {
+      throw new IllegalArgumentException("--model must be cnn or resnet, got '" + model + "'");
+    }
     try (Backend backend = backendChoice.open()) {
-      for (int[] l : LAYERS) {
-        Conv2dGeometry g = new Conv2dGeometry(batch, l[0], l[1], l[2], l[3], 1, Window2d.of(3, 1, 1));
+      for (int[] l : model.equals("cnn") ? CNN_LAYERS : RESNET_LAYERS) {
+        Conv2dGeometry g = new Conv2dGeometry(batch, l[0], l[1], l[2], l[3], 1, Window2d.of(3, l[4], 1));
         Buffer x = random(backend, g.inputSize());
         Buffer w = random(backend, g.weightSize());
         Buffer y = random(backend, g.outputSize());
@@ -106,6 +117,7 @@ final class ConvBench implements Callable<Integer> {
     line.put("width", g.width());
     line.put("out_channels", g.outChannels());
     line.put("kernel", g.window().kernelH());
+    line.put("stride", g.window().strideH());
     line.put("gflops", Math.round(2.0 * g.multiplyAdds() / median / 1e5) / 10.0);
     line.put("median_ms", Math.round(median * 1000) / 1000.0);
     System.out.println(JsonLine.of(line));

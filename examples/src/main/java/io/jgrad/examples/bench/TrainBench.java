@@ -19,6 +19,7 @@ import io.jgrad.optim.Optimizer;
 import io.jgrad.tools.CnnSpec;
 import io.jgrad.tools.JsonLine;
 import io.jgrad.tools.MlpSpec;
+import io.jgrad.tools.ResNetSpec;
 import io.jgrad.tools.ProgressListener;
 import io.jgrad.train.EpochMetrics;
 import io.jgrad.train.Precision;
@@ -37,8 +38,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * Training throughput of an MLP (784-hidden…-10, ReLU, cross-entropy), or with {@code --model cnn} of the CNN of
- * {@code jgrad train --model cnn} on 28×28 images or {@code --image}'s ({@link CnnSpec}; --hidden is then ignored),
+ * Training throughput of an MLP (784-hidden…-10, ReLU, cross-entropy), or with {@code --model cnn} or {@code resnet}
+ * of the network of {@code jgrad train --model cnn} ({@link CnnSpec}) or {@code resnet} ({@link ResNetSpec}, of
+ * {@code --depth}) on 28×28 images or {@code --image}'s (--hidden is then ignored),
  * with the recipe's options (optimizer, schedule, dropout, label smoothing). Two loops: {@code --loop preloaded} (the
  * default) times forward + backward + optimizer step over batches already on the backend; {@code --loop trainer} times
  * what {@code jgrad train} runs, the {@link Trainer} with its progress listener (writing to a null sink) and
@@ -49,7 +51,7 @@ import picocli.CommandLine;
  * median, and the bytes the JVM allocated per step (all threads); with {@code --profile}, then one line per kernel
  * (GEMMs by shape) with its time per step, measured in the same windows.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "MLP or CNN training samples/s.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "MLP, CNN or ResNet training samples/s.")
 final class TrainBench implements Runnable {
   private static final int INPUTS = 784;
   private static final int CLASSES = 10;
@@ -63,18 +65,23 @@ final class TrainBench implements Runnable {
 
   /** {@code --model}: the network whose steps are timed. */
   enum Model {
-    MLP, CNN
+    MLP, CNN, RESNET
   }
 
   @CommandLine.Mixin BenchCommand.BackendChoice backend;
 
   @Option(names = "--model", defaultValue = "mlp",
-      description = "mlp, or cnn: train --model cnn's network for --image's images (default: ${DEFAULT-VALUE})")
+      description = "mlp, or cnn or resnet: train --model cnn's or resnet's network for --image's images (default: "
+          + "${DEFAULT-VALUE})")
   Model model;
 
+  @Option(names = "--depth", defaultValue = "20", paramLabel = "LAYERS",
+      description = "with --model resnet, its depth, 6n + 2 (default: ${DEFAULT-VALUE})")
+  int depth;
+
   @Option(names = "--image", defaultValue = "1,28,28", split = ",", paramLabel = "C,H,W",
-      description = "with --model cnn, the images' channels, height and width: 1,28,28 (Fashion-MNIST's network) or "
-          + "3,32,32 (CIFAR-10's, with a third block) (default: ${DEFAULT-VALUE})")
+      description = "with --model cnn or resnet, the images' channels, height and width: 1,28,28 (Fashion-MNIST's "
+          + "network) or 3,32,32 (CIFAR-10's, with a third block) (default: ${DEFAULT-VALUE})")
   int[] image;
 
   @Option(names = "--hidden", defaultValue = "512,256", split = ",")
@@ -151,8 +158,8 @@ final class TrainBench implements Runnable {
       BackendProfile kernels = profile ? new BackendProfile(opened) : null;
       Backend b = kernels != null ? kernels.backend() : opened;
       Generator gen = new Generator(1);
-      Module net = model == Model.CNN
-          ? new CnnSpec(image, dropout, CLASSES).build(b, gen, new Generator(2))
+      Module net = model == Model.CNN ? new CnnSpec(image, dropout, CLASSES).build(b, gen, new Generator(2))
+          : model == Model.RESNET ? new ResNetSpec(image, depth, dropout, CLASSES).build(b, gen, new Generator(2))
           : new MlpSpec(new int[] {INPUTS}, hidden, "relu", dropout, CLASSES).build(b, gen, new Generator(2));
       CrossEntropyLoss loss = new CrossEntropyLoss(Reduction.MEAN, labelSmoothing);
       Double peakLr = lr != null ? lr : optimizer == OptimizerChoice.Kind.SGD ? 0.01 : null;
@@ -335,9 +342,9 @@ final class TrainBench implements Runnable {
     }
   }
 
-  /** Features of one example: an --image for the CNN, 784 for the MLP. */
+  /** Features of one example: an --image for the CNN and the ResNet, 784 for the MLP. */
   private int inputs() {
-    return model == Model.CNN ? image[0] * image[1] * image[2] : INPUTS;
+    return model != Model.MLP ? image[0] * image[1] * image[2] : INPUTS;
   }
 
   /** n examples of standard-normal inputs with {@link #label}'s labels, on the host. */
@@ -363,6 +370,9 @@ final class TrainBench implements Runnable {
       f.put("hidden", Arrays.toString(hidden).replace(" ", ""));
     } else {
       f.put("image", Arrays.toString(image).replace(" ", ""));
+    }
+    if (model == Model.RESNET) {
+      f.put("depth", depth);
     }
     f.put("batch", batch);
     f.put("optimizer", CliEnums.label(optimizer));

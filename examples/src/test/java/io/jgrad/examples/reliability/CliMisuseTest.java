@@ -36,7 +36,8 @@ class CliMisuseTest {
       --dataset digits --data /tmp    | --dataset digits is bundled and reads no --data (got --data /tmp)
       --optimizer rmsprop             | unknown --optimizer 'rmsprop'; expected sgd, adam or adamw
       --schedule linear               | unknown --schedule 'linear'; expected cosine, onecycle, constant, plateau or step
-      --model resnet                  | unknown --model 'resnet'; expected mlp or cnn
+      --model vgg                     | unknown --model 'vgg'; expected mlp, cnn or resnet
+      --depth 21                      | --depth is for --model resnet
       --augment maybe                 | unknown --augment 'maybe'; expected auto, on or off
       --leak-detection some           | unknown --leak-detection 'some'; expected off, sampled or all
       --optimizer SGD                 | unknown --optimizer 'SGD'; expected sgd, adam or adamw
