@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Float32 convolution on the CPU as im2col + the packed SIMD GEMM, one sample per thread at a time: a sample's
  * products (conv2 of the Fashion CNN: 64×196×288) are below the size at which {@link VectorGemm} splits one product
- * over threads, so the threads split the batch instead, each with its own single-threaded GEMM and column buffer.
+ * over threads, so the threads split the batch instead, each with its own single-threaded GEMM and column buffer (a
+ * few samples side by side where one sample's plane would leave a GEMM tile partly empty: {@link #samplesPerProduct}).
  * Short columns of stride 1 (an image net's first layer) skip im2col in the forward pass: {@link PaddedConvolution},
  * and, for 3×3 windows, in the weight gradient: {@link ShortWeightGradient}; the weight gradient of an input with whole
  * GEMM panels of channels packs its B from a channels-last copy of the sample instead of the column matrix ({@link
@@ -25,6 +26,11 @@ import jdk.incubator.vector.VectorSpecies;
 final class ConvKernels {
   /** Partials of the weight gradient: enough runs to keep every thread busy, few enough to add cheaply. */
   private static final int CHUNKS = 16;
+  /**
+   * Columns a forward product reaches by taking samples side by side where one sample's plane is not a whole number
+   * of GEMM tiles (see {@link #samplesPerProduct}).
+   */
+  private static final int BATCHED_COLUMNS = 512;
   /** The longest column (C·KH·KW) whose forward pass is {@link #shortProduct} rather than the GEMM. */
   private static final int SHORT_K = PaddedConvolution.MAX_TAPS;
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -67,6 +73,12 @@ final class ConvKernels {
       return;
     }
     VectorGemm.PackedA[] panels = s.shortK ? null : packWeights(s, g.groups(), w, false);
+    int per = samplesPerProduct(g, s);
+    if (per > 1) {
+      forEachSample((g.batch() + per - 1) / per, (part, run) -> samplesSideBySide(g, s, panels[0], x, bias, y, part,
+          run * per, Math.min(per, g.batch() - run * per)));
+      return;
+    }
     forEachSample(g.batch(), (part, b) -> {
       float[] c = columns(part, s, g, x, b);
       int cOff = s.direct ? b * s.inPlane : 0;
@@ -89,10 +101,77 @@ final class ConvKernels {
     });
   }
 
+  /**
+   * How many samples one forward product takes: one, or where a sample's P leaves its last tile of {@link
+   * VectorGemm#panelWidth} columns partly empty, enough for about {@link #BATCHED_COLUMNS} columns, so that the empty
+   * part is a small share (ResNet's 7×7 planes: 49 of 64 columns computed were used, 490 of 512 side by side). One
+   * group, im2col's columns (not a 1×1 window's sample itself, not short ones).
+   */
+  private static int samplesPerProduct(Conv2dGeometry g, Shape s) {
+    if (s.shortK || s.direct || g.groups() != 1 || s.p % VectorGemm.panelWidth() == 0) {
+      return 1;
+    }
+    return Math.max(1, Math.min(g.batch(), BATCHED_COLUMNS / s.p));
+  }
+
+  /**
+   * Samples b0 to b0 + count − 1 in one product: their column matrices side by side, [K, count·P], then W times that
+   * into [O, count·P] (behind them in the thread's buffer), copied out to each sample's [O, P] with the bias. Each
+   * output is the same sum over K as the sample's own product.
+   */
+  private void samplesSideBySide(Conv2dGeometry g, Shape s, VectorGemm.PackedA weights, float[] x, float[] bias,
+      float[] y, int part, int b0, int count) {
+    int n = count * s.p;
+    float[] c = scratch(part, (s.k + s.og) * n);
+    for (int i = 0; i < count; i++) {
+      im2col(g, x, (b0 + i) * s.inPlane, c, i * s.p, n);
+    }
+    int product = s.k * n;
+    gemms[part].gemm(weights, false, n, 1f, c, 0, 0f, c, product);
+    for (int i = 0; i < count; i++) {
+      for (int o = 0; o < s.og; o++) {
+        int out = (b0 + i) * s.outPlane + o * s.p;
+        System.arraycopy(c, product + o * n + i * s.p, y, out, s.p);
+        if (bias != null) {
+          float v = bias[o];
+          for (int j = out; j < out + s.p; j++) {
+            y[j] += v;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #samplesSideBySide}'s adjoint: the samples' dy side by side, [O, count·P] (behind the columns in the
+   * thread's buffer), Wᵀ times that into the columns' gradient [K, count·P], each sample's part added into its dx.
+   */
+  private void gradientsSideBySide(Conv2dGeometry g, Shape s, VectorGemm.PackedA weightsT, float[] dy, float[] dx,
+      int part, int b0, int count) {
+    int n = count * s.p;
+    float[] c = scratch(part, (s.k + s.og) * n);
+    int gathered = s.k * n;
+    for (int i = 0; i < count; i++) {
+      for (int o = 0; o < s.og; o++) {
+        System.arraycopy(dy, (b0 + i) * s.outPlane + o * s.p, c, gathered + o * n + i * s.p, s.p);
+      }
+    }
+    gemms[part].gemm(weightsT, false, n, 1f, c, gathered, 0f, c, 0);
+    for (int i = 0; i < count; i++) {
+      col2im(g, c, i * s.p, n, dx, (b0 + i) * s.inPlane);
+    }
+  }
+
   /** dx_b = col2im(Wᵀ · dy_b) per group. */
   void conv2dBackwardInput(Conv2dGeometry g, float[] dy, float[] w, float[] dx) {
     Shape s = new Shape(g);
     VectorGemm.PackedA[] panels = packWeights(s, g.groups(), w, true);
+    int per = samplesPerProduct(g, s);
+    if (per > 1) {
+      forEachSample((g.batch() + per - 1) / per, (part, run) -> gradientsSideBySide(g, s, panels[0], dy, dx, part,
+          run * per, Math.min(per, g.batch() - run * per)));
+      return;
+    }
     forEachSample(g.batch(), (part, b) -> {
       float[] c = s.direct ? dx : scratch(part, s.rows * s.p);
       int cOff = s.direct ? b * s.inPlane : 0;
@@ -101,7 +180,7 @@ final class ConvKernels {
             cOff + gi * s.k * s.p);
       }
       if (!s.direct) {
-        col2im(g, c, dx, b * s.inPlane);
+        col2im(g, c, 0, s.p, dx, b * s.inPlane);
       }
     });
   }
@@ -323,7 +402,7 @@ final class ConvKernels {
       return x;
     }
     float[] c = scratch(part, s.rows * s.p);
-    im2col(g, x, b * s.inPlane, c);
+    im2col(g, x, b * s.inPlane, c, 0, s.p);
     return c;
   }
 
@@ -357,9 +436,10 @@ final class ConvKernels {
 
   /**
    * cols[(c·KH + p)·KW + q, i·OW + j] = x[c, i·strideH − padH + p·dilationH, j·strideW − padW + q·dilationW] of the
-   * sample at xOff, 0 in the padding.
+   * sample at xOff, 0 in the padding: a matrix whose rows start rowStride apart (P, or more where samples lie side by
+   * side), its first at colsOff.
    */
-  static void im2col(Conv2dGeometry g, float[] x, int xOff, float[] cols) {
+  static void im2col(Conv2dGeometry g, float[] x, int xOff, float[] cols, int colsOff, int rowStride) {
     Window2d k = g.window();
     int oh = g.outHeight();
     int ow = g.outWidth();
@@ -372,11 +452,11 @@ final class ConvKernels {
           int j0 = firstInside(shift, k.strideW());
           int j1 = Math.max(j0, Math.min(ow, firstInside(shift - g.width(), k.strideW())));
           if (k.strideH() == 1 && k.strideW() == 1 && ow == g.width()) {
-            sameSizeRow(g, x, plane, cols, row * oh * ow, p * k.dilationH() - k.padH(), shift, j0, j1);
+            sameSizeRow(g, x, plane, cols, colsOff + row * rowStride, p * k.dilationH() - k.padH(), shift, j0, j1);
             continue;
           }
           for (int i = 0; i < oh; i++) {
-            int dst = (row * oh + i) * ow;
+            int dst = colsOff + row * rowStride + i * ow;
             int h = i * k.strideH() - k.padH() + p * k.dilationH();
             if (h < 0 || h >= g.height()) {
               Arrays.fill(cols, dst, dst + ow, 0f);
@@ -392,7 +472,7 @@ final class ConvKernels {
             }
             // The padding at the row's ends is a column or two: plain stores, as Arrays.fill's call per end took 9% of
             // CIFAR-10's CNN step (two per row of every column matrix).
-            setPadding(cols, row * oh * ow, ow, i, i + 1, j0, j1, 0f);
+            setPadding(cols, colsOff + row * rowStride, ow, i, i + 1, j0, j1, 0f);
           }
         }
       }
@@ -447,11 +527,11 @@ final class ConvKernels {
   }
 
   /**
-   * im2col's adjoint: dx of the sample at dxOff = Σ of the column entries that read each element (written). For a
-   * "same" convolution of stride 1 the entries of cols that fall in the padding are overwritten (see {@link
-   * #sameSizeAdd}).
+   * im2col's adjoint: dx of the sample at dxOff = Σ of the column entries that read each element (written), the
+   * columns' rows rowStride apart from colsOff. For a "same" convolution of stride 1 the entries of cols that fall in
+   * the padding are overwritten (see {@link #sameSizeAdd}).
    */
-  static void col2im(Conv2dGeometry g, float[] cols, float[] dx, int dxOff) {
+  static void col2im(Conv2dGeometry g, float[] cols, int colsOff, int rowStride, float[] dx, int dxOff) {
     Window2d k = g.window();
     int oh = g.outHeight();
     int ow = g.outWidth();
@@ -465,7 +545,7 @@ final class ConvKernels {
           int j0 = firstInside(shift, k.strideW());
           int j1 = Math.max(j0, Math.min(ow, firstInside(shift - g.width(), k.strideW())));
           if (k.strideH() == 1 && k.strideW() == 1 && ow == g.width()) {
-            sameSizeAdd(g, cols, row * oh * ow, dx, plane, p * k.dilationH() - k.padH(), shift, j0, j1);
+            sameSizeAdd(g, cols, colsOff + row * rowStride, dx, plane, p * k.dilationH() - k.padH(), shift, j0, j1);
             continue;
           }
           for (int i = 0; i < oh; i++) {
@@ -473,7 +553,7 @@ final class ConvKernels {
             if (h < 0 || h >= g.height()) {
               continue;
             }
-            int src = (row * oh + i) * ow;
+            int src = colsOff + row * rowStride + i * ow;
             int dst = plane + h * g.width() + shift;
             if (k.strideW() == 1) {
               for (int j = j0; j < j1; j++) {
