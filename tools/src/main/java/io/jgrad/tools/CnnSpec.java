@@ -108,11 +108,6 @@ public record CnnSpec(int[] inputShape, double dropout, int classes) implements 
   }
 
   @Override
-  public Sequential build(Backend backend, Generator init, Generator dropoutRng) {
-    return build(backend, Initializer.torchDefault(), init, dropoutRng);
-  }
-
-  @Override
   public Sequential build(Backend backend, Initializer weights, Generator init, Generator dropoutRng) {
     List<Module> layers = new ArrayList<>();
     layers.add(new Unflatten(inputShape));

@@ -2,6 +2,7 @@ package io.jgrad.tools;
 
 import io.jgrad.Backend;
 import io.jgrad.Generator;
+import io.jgrad.init.Initializer;
 import io.jgrad.nn.Sequential;
 
 /**
@@ -10,7 +11,12 @@ import io.jgrad.nn.Sequential;
  */
 public sealed interface ImageArchitecture extends Architecture permits CnnSpec, ResNetSpec {
   @Override
-  Sequential build(Backend backend, Generator init, Generator dropout);
+  default Sequential build(Backend backend, Generator init, Generator dropout) {
+    return build(backend, Initializer.torchDefault(), init, dropout);
+  }
+
+  @Override
+  Sequential build(Backend backend, Initializer weights, Generator init, Generator dropout);
 
   /** Trainable elements of what {@link #build} makes. */
   long parameterCount();

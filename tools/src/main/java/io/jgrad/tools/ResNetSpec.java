@@ -128,11 +128,6 @@ public record ResNetSpec(int[] inputShape, int depth, double dropout, int classe
   }
 
   @Override
-  public Sequential build(Backend backend, Generator init, Generator dropoutRng) {
-    return build(backend, Initializer.torchDefault(), init, dropoutRng);
-  }
-
-  @Override
   public Sequential build(Backend backend, Initializer weights, Generator init, Generator dropoutRng) {
     List<Module> layers = new ArrayList<>();
     layers.add(new Unflatten(inputShape));
