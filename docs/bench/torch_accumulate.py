@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from torch_recipe import arguments, recipe_mlp, standardised, warmup_cosine
+from torch_recipe import accuracy, arguments, recipe_mlp, standardised, warmup_cosine
 
 
 def main():
@@ -38,14 +38,12 @@ def main():
                 schedule.step()
                 opt.zero_grad()
         rates.append(len(x) / (time.perf_counter() - t0))
-        model.eval()
-        with torch.no_grad():
-            correct = sum((model(xb).argmax(1) == yb).sum().item() for xb, yb in test)
+        test_accuracy = accuracy(model, test, len(y_test))
         print(json.dumps({"bench": "accumulate", "event": "epoch", "epoch": epoch, "samples_per_sec": round(rates[-1]),
-                          "test_accuracy": correct / len(y_test)}), flush=True)
+                          "test_accuracy": test_accuracy}), flush=True)
     print(json.dumps({"bench": "accumulate", "event": "summary", "backend": "torch", "accumulate": k,
                       "epochs": args.epochs, "samples_per_sec": round(sum(rates) / len(rates)),
-                      "test_accuracy": correct / len(y_test)}))
+                      "test_accuracy": test_accuracy}))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel
 from torch.utils.data import DataLoader, TensorDataset
 
-from torch_recipe import arguments, recipe_mlp, standardised, warmup_cosine
+from torch_recipe import accuracy, arguments, recipe_mlp, standardised, warmup_cosine
 
 
 def averaged(model, decay):
@@ -25,12 +25,6 @@ def averaged(model, decay):
         return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
     except ImportError:
         return AveragedModel(model, use_buffers=True, avg_fn=lambda a, m, n: torch.lerp(a, m, 1 - decay))
-
-
-def accuracy(model, test, n):
-    model.eval()
-    with torch.no_grad():
-        return sum((model(xb).argmax(1) == yb).sum().item() for xb, yb in test) / n
 
 
 def main():

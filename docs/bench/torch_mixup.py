@@ -19,7 +19,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from torch_cnn import cnn
-from torch_recipe import arguments, recipe_mlp, standardised, warmup_cosine
+from torch_recipe import accuracy, arguments, recipe_mlp, standardised, warmup_cosine
 
 
 def mixed(xb, rng, mixup, cutmix):
@@ -68,15 +68,13 @@ def main():
             opt.step()
             schedule.step()
         rates.append(len(x) / (time.perf_counter() - t0))
-        model.eval()
-        with torch.no_grad():
-            correct = sum((model(xb).argmax(1) == yb).sum().item() for xb, yb in test)
+        test_accuracy = accuracy(model, test, len(y_test))
         print(json.dumps({"bench": "mixup", "event": "epoch", "epoch": epoch, "samples_per_sec": round(rates[-1]),
-                          "test_accuracy": correct / len(y_test)}), flush=True)
+                          "test_accuracy": test_accuracy}), flush=True)
     print(json.dumps({"bench": "mixup", "event": "summary", "backend": "torch", "mixup": args.mixup,
                       "cutmix": args.cutmix, "model": args.model, "epochs": args.epochs,
                       "samples_per_sec": round(sum(rates) / len(rates)),
-                      "test_accuracy": correct / len(y_test)}))
+                      "test_accuracy": test_accuracy}))
 
 
 if __name__ == "__main__":

@@ -97,6 +97,13 @@ def ece(logits, labels, bins=15):
     return total / len(labels)
 
 
+def accuracy(model, test, n):
+    """The share of n test examples whose largest logit is their label, in eval mode."""
+    model.eval()
+    with torch.no_grad():
+        return sum((model(xb).argmax(1) == yb).sum().item() for xb, yb in test) / n
+
+
 def recipe_mlp():
     """The recipe's network: 784-512-256-10, ReLU, dropout 0.2 after each hidden layer (jgrad train's default MLP)."""
     return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 256), nn.ReLU(),

@@ -36,9 +36,14 @@ public final class BasicBlock extends Module {
     conv2 = registerModule("conv2", Conv2d.builder(backend, out, out, 3).dtype(dtype).options(same).bias(false)
         .init(weights).build(gen));
     bn2 = registerModule("bn2", new BatchNorm2d(backend, dtype, out));
-    downsample = stride == 1 && in == out ? null : registerModule("downsample", new Sequential(
+    downsample = !downsamples(in, out, stride) ? null : registerModule("downsample", new Sequential(
         Conv2d.builder(backend, in, out, 1).dtype(dtype).options(Conv2dOptions.DEFAULTS.stride(stride)).bias(false)
             .init(weights).build(gen), new BatchNorm2d(backend, dtype, out)));
+  }
+
+  /** Whether a block of these sizes changes the shape, so that its shortcut is a 1×1 convolution and a batch norm. */
+  public static boolean downsamples(int in, int out, int stride) {
+    return stride != 1 || in != out;
   }
 
   public Conv2d conv1() {

@@ -58,4 +58,17 @@ class CnnCliTest {
       assertTrue(Double.parseDouble(f.get("gflops")) > 0, line);
     }
   }
+
+  /** The ResNet's six layer shapes, three passes each, its two stride-2 layers among them. */
+  @Test
+  void benchConvTimesTheResNetsLayers() throws IOException {
+    CliRun r = CliRun.run("bench", "conv", "--model", "resnet", "--batch", "2", "--backend", "cpu");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(18, r.lines().size(), r.out());
+    long strided = 0;
+    for (String line : r.lines()) {
+      strided += CliRun.fields(line).get("stride").equals("2") ? 1 : 0;
+    }
+    assertEquals(6, strided, r.out());
+  }
 }

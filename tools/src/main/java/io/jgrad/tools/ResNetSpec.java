@@ -74,22 +74,37 @@ public record ResNetSpec(int[] inputShape, int depth, double dropout, int classe
     return (depth - 2) / 6;
   }
 
+  /** One residual block's channels and stride. */
+  private record Block(int in, int out, int stride) {
+    boolean downsamples() {
+      return BasicBlock.downsamples(in, out, stride);
+    }
+  }
+
+  /** The blocks in order: each stage's, the second and third stages' first of stride 2. */
+  private List<Block> blocks() {
+    List<Block> blocks = new ArrayList<>();
+    int in = STEM;
+    for (int stage = 0; stage < STAGE_CHANNELS.length; stage++) {
+      for (int block = 0; block < blocksPerStage(); block++) {
+        blocks.add(new Block(in, STAGE_CHANNELS[stage], stage > 0 && block == 0 ? 2 : 1));
+        in = STAGE_CHANNELS[stage];
+      }
+    }
+    return blocks;
+  }
+
   /** Stem, blocks (with their downsampling shortcuts), then the Linear. */
   @Override
   public long parameterCount() {
     long count = (long) inputShape[0] * STEM * 9 + 2L * STEM;
-    int in = STEM;
-    for (int stage = 0; stage < STAGE_CHANNELS.length; stage++) {
-      int out = STAGE_CHANNELS[stage];
-      for (int block = 0; block < blocksPerStage(); block++) {
-        count += (long) in * out * 9 + (long) out * out * 9 + 4L * out;
-        if (in != out || stride(stage, block) != 1) {
-          count += (long) in * out + 2L * out;
-        }
-        in = out;
+    for (Block b : blocks()) {
+      count += (long) b.in * b.out * 9 + (long) b.out * b.out * 9 + 4L * b.out;
+      if (b.downsamples()) {
+        count += (long) b.in * b.out + 2L * b.out;
       }
     }
-    return count + (long) in * classes + classes;
+    return count + (long) lastChannels() * classes + classes;
   }
 
   @Override
@@ -97,24 +112,18 @@ public record ResNetSpec(int[] inputShape, int depth, double dropout, int classe
     long h = inputShape[1];
     long w = inputShape[2];
     long floats = (long) inputShape[0] * h * w + 3L * STEM * h * w; // input; conv, batch norm, ReLU
-    int in = STEM;
-    for (int stage = 0; stage < STAGE_CHANNELS.length; stage++) {
-      int out = STAGE_CHANNELS[stage];
-      for (int block = 0; block < blocksPerStage(); block++) {
-        int stride = stride(stage, block);
-        h = (h - 1) / stride + 1;
-        w = (w - 1) / stride + 1;
-        // conv, batch norm, ReLU, conv, batch norm, the sum and its ReLU; the shortcut's conv and batch norm
-        long tensors = in != out || stride != 1 ? 9 : 7;
-        floats += tensors * out * h * w;
-        in = out;
-      }
+    for (Block b : blocks()) {
+      h = (h - 1) / b.stride + 1;
+      w = (w - 1) / b.stride + 1;
+      // conv, batch norm, ReLU, conv, batch norm, the sum and its ReLU; the shortcut's conv and batch norm
+      floats += (b.downsamples() ? 9L : 7L) * b.out * h * w;
     }
-    return floats + 2L * in + (dropout > 0 ? 1L : 0L) * in + classes; // pooled, flattened, [Dropout], Linear
+    int last = lastChannels();
+    return floats + 2L * last + (dropout > 0 ? 1L : 0L) * last + classes; // pooled, flattened, [Dropout], Linear
   }
 
-  private static int stride(int stage, int block) {
-    return stage > 0 && block == 0 ? 2 : 1;
+  private static int lastChannels() {
+    return STAGE_CHANNELS[STAGE_CHANNELS.length - 1];
   }
 
   @Override
@@ -135,20 +144,15 @@ public record ResNetSpec(int[] inputShape, int depth, double dropout, int classe
         .init(weights).build(init));
     layers.add(new BatchNorm2d(backend, DType.FLOAT32, STEM));
     layers.add(new ReLU());
-    int in = STEM;
-    for (int stage = 0; stage < STAGE_CHANNELS.length; stage++) {
-      int out = STAGE_CHANNELS[stage];
-      for (int block = 0; block < blocksPerStage(); block++) {
-        layers.add(new BasicBlock(backend, DType.FLOAT32, in, out, stride(stage, block), weights, init));
-        in = out;
-      }
+    for (Block b : blocks()) {
+      layers.add(new BasicBlock(backend, DType.FLOAT32, b.in, b.out, b.stride, weights, init));
     }
     layers.add(new AdaptiveAvgPool2d(1));
     layers.add(new Flatten());
     if (dropout > 0) {
       layers.add(new Dropout(dropout, dropoutRng));
     }
-    layers.add(new Linear(backend, DType.FLOAT32, in, classes, true, weights, init));
+    layers.add(new Linear(backend, DType.FLOAT32, lastChannels(), classes, true, weights, init));
     return new Sequential(layers.toArray(new Module[0]));
   }
 

@@ -45,20 +45,22 @@ final class ConvBench implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "128", description = "batch size (default: ${DEFAULT-VALUE})")
   int batch;
 
+  /** {@code --model}: whose layers are timed. */
+  enum Model {
+    CNN, RESNET
+  }
+
   @Option(names = "--model", defaultValue = "cnn", description = "cnn or resnet: whose layers (default: "
       + "${DEFAULT-VALUE})")
-  String model;
+  Model model;
 
   @Override
   public Integer call() {
     if (batch < 1) {
       throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
     }
-    if (!model.equals("cnn") && !model.equals("resnet")) {
-      throw new IllegalArgumentException("--model must be cnn or resnet, got '" + model + "'");
-    }
     try (Backend backend = backendChoice.open()) {
-      for (int[] l : model.equals("cnn") ? CNN_LAYERS : RESNET_LAYERS) {
+      for (int[] l : model == Model.CNN ? CNN_LAYERS : RESNET_LAYERS) {
         Conv2dGeometry g = new Conv2dGeometry(batch, l[0], l[1], l[2], l[3], 1, Window2d.of(3, l[4], 1));
         Buffer x = random(backend, g.inputSize());
         Buffer w = random(backend, g.weightSize());
