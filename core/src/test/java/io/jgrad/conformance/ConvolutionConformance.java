@@ -52,6 +52,22 @@ public abstract class ConvolutionConformance extends CnnConformance {
     new Conv2dGeometry(2, 48, 5, 4, 3, 1, Window2d.of(3, 1, 1)),
     new Conv2dGeometry(1, 64, 7, 6, 5, 1, new Window2d(3, 2, 2, 1, 1, 0, 2, 1)),
     new Conv2dGeometry(1, 32, 48, 48, 2, 1, new Window2d(1, 2, 1, 1, 0, 0, 1, 1)),
+    // The CPU's direct convolutions (more than 32 taps, one group, planes that are no whole number of 32-wide GEMM
+    // tiles and that they compute with little waste) beyond those above: a "same" 3×3 on 5 channels; stride 2 on an
+    // odd width, and on even widths, whose planes are split into even and odd columns in vectors and a scalar tail,
+    // with even and odd padding (the phases swap) and 9 output channels (a tile of 8 and one more); strides 2 and 1
+    // with dilations 2 and 1; padding wider than the window reaches (3 for a 3×3), where rows keep their own padding
+    // and the input gradient is no convolution of dy; dilation with uneven padding. The weight gradient of 16 channels
+    // over a batch of 40 (runs of samples within each of 16 chunks), and of 32 channels into 40 outputs (the GEMM's).
+    new Conv2dGeometry(2, 5, 12, 23, 9, 1, Window2d.of(3, 1, 1)),
+    new Conv2dGeometry(1, 16, 15, 29, 4, 1, Window2d.of(3, 2, 1)),
+    new Conv2dGeometry(1, 16, 24, 30, 5, 1, Window2d.of(3, 2, 1)),
+    new Conv2dGeometry(1, 8, 10, 30, 9, 1, new Window2d(3, 5, 2, 2, 1, 2, 1, 1)),
+    new Conv2dGeometry(1, 16, 13, 20, 3, 1, new Window2d(3, 2, 2, 1, 1, 0, 2, 1)),
+    new Conv2dGeometry(2, 4, 5, 20, 3, 1, Window2d.of(3, 1, 3)),
+    new Conv2dGeometry(1, 4, 9, 22, 3, 1, new Window2d(3, 3, 1, 1, 2, 1, 2, 1)),
+    new Conv2dGeometry(40, 16, 5, 6, 8, 1, Window2d.of(3, 1, 1)),
+    new Conv2dGeometry(1, 32, 6, 5, 40, 1, Window2d.of(3, 1, 1)),
   };
 
   protected ConvolutionConformance(BackendConformanceTest suite) {

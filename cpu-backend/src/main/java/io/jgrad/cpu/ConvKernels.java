@@ -8,14 +8,17 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float32 convolution on the CPU as im2col + the packed SIMD GEMM, one sample per thread at a time: a sample's
- * products (conv2 of the Fashion CNN: 64×196×288) are below the size at which {@link VectorGemm} splits one product
- * over threads, so the threads split the batch instead, each with its own single-threaded GEMM and column buffer (a
- * few samples side by side where one sample's plane would leave a GEMM tile partly empty: {@link #samplesPerProduct}).
- * Short columns of stride 1 (an image net's first layer) skip im2col in the forward pass: {@link PaddedConvolution},
- * and, for 3×3 windows, in the weight gradient: {@link ShortWeightGradient}; the weight gradient of an input with whole
- * GEMM panels of channels packs its B from a channels-last copy of the sample instead of the column matrix ({@link
- * #packTaps}).
+ * Float32 convolution on the CPU, one sample per thread at a time: a sample's products (conv2 of the Fashion CNN:
+ * 64×196×288) are below the size at which {@link VectorGemm} splits one product over threads, so the threads split the
+ * batch instead, each with its own scratch. One group of more than {@link #SHORT_K} taps runs its forward pass, and
+ * where the stride is 1 its input gradient, as a {@link DirectConvolution} over a padded copy of the sample wherever
+ * the plane is no whole number of GEMM tiles and the copy's padding costs little (ResNet's 28×28, 14×14 and 7×7
+ * planes; not CIFAR-10's 16×16 and 8×8); its weight gradient, where the channels are whole vectors and the output
+ * channels few, as a {@link DirectWeightGradient} over a channels-last copy. The rest is im2col + the packed SIMD GEMM (a few samples side by side where one sample's plane
+ * would leave a GEMM tile partly empty: {@link #samplesPerProduct}). Short columns of stride 1 (an image net's first
+ * layer) skip im2col in the forward pass: {@link PaddedConvolution}, and, for 3×3 windows, in the weight gradient:
+ * {@link ShortWeightGradient}; the weight gradient of more output channels, with whole vectors of input channels,
+ * packs its B from a channels-last copy of the sample instead of the column matrix ({@link #packTaps}).
  * Nothing but the sizes of a call is allocated once the buffers have grown to the largest layer. Legend: B = batch,
  * C = input channels, O = output channels, G = groups, K = C/G·KH·KW (a column's length), P = OH·OW (output
  * positions).
@@ -38,8 +41,9 @@ final class ConvKernels {
   private final WorkerTeam team;
   private final VectorGemm[] gemms;
   /**
-   * Per thread: the im2col matrix [C·KH·KW, P] of one sample (or its gradient), or the sample channels-last, [H·W, C],
-   * where the weight gradient packs its B from that (see packTaps).
+   * Per thread: the im2col matrix [C·KH·KW, P] of one sample (or its gradient), the sample channels-last, [H·W, C],
+   * where the weight gradient packs its B from that (see packTaps), or the copies a {@link DirectConvolution} or
+   * {@link DirectWeightGradient} computes from.
    */
   private final float[][] cols;
   /** Per thread: the weight gradient's B packed from a channels-last sample (see packTaps). */
@@ -47,6 +51,8 @@ final class ConvKernels {
   private float[] partials = new float[0];
   /** The weights of each group, packed for the GEMM once per call (see {@link #packWeights}). */
   private VectorGemm.PackedA[] weightPanels = new VectorGemm.PackedA[0];
+  /** The weights packed for {@link DirectConvolution}, once per call. */
+  private float[] directPanels = new float[0];
   private final AtomicInteger next = new AtomicInteger();
 
   ConvKernels(WorkerTeam team) {
@@ -72,6 +78,11 @@ final class ConvKernels {
       });
       return;
     }
+    DirectConvolution d = DirectConvolution.forward(g);
+    if (d != null) {
+      direct(g, d, w, x, s.inPlane, bias, y, s.outPlane);
+      return;
+    }
     VectorGemm.PackedA[] panels = s.shortK ? null : packWeights(s, g.groups(), w, false);
     int per = samplesPerProduct(g, s);
     if (per > 1) {
@@ -81,7 +92,7 @@ final class ConvKernels {
     }
     forEachSample(g.batch(), (part, b) -> {
       float[] c = columns(part, s, g, x, b);
-      int cOff = s.direct ? b * s.inPlane : 0;
+      int cOff = s.pointwise ? b * s.inPlane : 0;
       if (s.shortK) {
         shortProduct(s, w, c, cOff, bias, y, b * s.outPlane);
         return;
@@ -101,6 +112,14 @@ final class ConvKernels {
     });
   }
 
+  /** Each sample of in (planes inPlane apart) through the direct convolution d into out (outPlane apart). */
+  private void direct(Conv2dGeometry g, DirectConvolution d, float[] w, float[] in, int inPlane, float[] bias,
+      float[] out, int outPlane) {
+    float[] panels = directPanels = d.pack(w, directPanels);
+    forEachSample(g.batch(), (part, b) -> d.compute(panels, in, b * inPlane, bias, out, b * outPlane,
+        scratch(part, d.scratchLength())));
+  }
+
   /**
    * How many samples one forward product takes: one, or where a sample's P leaves its last tile of {@link
    * VectorGemm#panelWidth} columns partly empty, enough for about {@link #BATCHED_COLUMNS} columns, so that the empty
@@ -108,7 +127,7 @@ final class ConvKernels {
    * group, im2col's columns (not a 1×1 window's sample itself, not short ones).
    */
   private static int samplesPerProduct(Conv2dGeometry g, Shape s) {
-    if (s.shortK || s.direct || g.groups() != 1 || s.p % VectorGemm.panelWidth() == 0) {
+    if (s.shortK || s.pointwise || g.groups() != 1 || s.p % VectorGemm.panelWidth() == 0) {
       return 1;
     }
     return Math.max(1, Math.min(g.batch(), BATCHED_COLUMNS / s.p));
@@ -165,6 +184,11 @@ final class ConvKernels {
   /** dx_b = col2im(Wᵀ · dy_b) per group. */
   void conv2dBackwardInput(Conv2dGeometry g, float[] dy, float[] w, float[] dx) {
     Shape s = new Shape(g);
+    DirectConvolution d = DirectConvolution.inputGradient(g);
+    if (d != null) {
+      direct(g, d, w, dy, s.outPlane, null, dx, s.inPlane);
+      return;
+    }
     VectorGemm.PackedA[] panels = packWeights(s, g.groups(), w, true);
     int per = samplesPerProduct(g, s);
     if (per > 1) {
@@ -173,13 +197,13 @@ final class ConvKernels {
       return;
     }
     forEachSample(g.batch(), (part, b) -> {
-      float[] c = s.direct ? dx : scratch(part, s.rows * s.p);
-      int cOff = s.direct ? b * s.inPlane : 0;
+      float[] c = s.pointwise ? dx : scratch(part, s.rows * s.p);
+      int cOff = s.pointwise ? b * s.inPlane : 0;
       for (int gi = 0; gi < g.groups(); gi++) {
         gemms[part].gemm(panels[gi], false, s.p, 1f, dy, b * s.outPlane + gi * s.og * s.p, 0f, c,
             cOff + gi * s.k * s.p);
       }
-      if (!s.direct) {
+      if (!s.pointwise) {
         col2im(g, c, 0, s.p, dx, b * s.inPlane);
       }
     });
@@ -196,6 +220,7 @@ final class ConvKernels {
   void conv2dBackwardWeight(Conv2dGeometry g, float[] x, float[] dy, float[] dw, float[] dbias) {
     Shape s = new Shape(g);
     ShortWeightGradient fromRows = ShortWeightGradient.applies(g) ? new ShortWeightGradient(g) : null;
+    DirectWeightGradient direct = DirectWeightGradient.applies(g) ? new DirectWeightGradient(g) : null;
     int size = dw.length;
     int chunks = Math.max(1, Math.min(CHUNKS, g.batch()));
     if (partials.length < chunks * size) {
@@ -213,6 +238,13 @@ final class ConvKernels {
         return;
       }
       for (int b = b0; b < b1; b++) {
+        if (direct != null) {
+          int count = Math.min(direct.samplesPerRun(b1 - b0), b1 - b);
+          direct.accumulate(x, dy, b, count, sums, chunk * size, b == b0,
+              scratch(part, direct.scratchLength(count)));
+          b += count - 1;
+          continue;
+        }
         if (s.channelsLast) {
           float[] xT = scratch(part, s.inPlane);
           VectorGemm.transpose(x, b * s.inPlane, g.inChannels(), g.height() * g.width(), xT, 0);
@@ -222,7 +254,7 @@ final class ConvKernels {
           continue;
         }
         float[] c = columns(part, s, g, x, b);
-        int cOff = s.direct ? b * s.inPlane : 0;
+        int cOff = s.pointwise ? b * s.inPlane : 0;
         if (s.shortK) {
           gemms[part].gemm(false, true, s.k, s.og, s.p, 1f, c, cOff, dy, b * s.outPlane, b == b0 ? 0f : 1f, sums,
               chunk * size);
@@ -238,7 +270,7 @@ final class ConvKernels {
     // another order (short columns: dWᵀ; channels-last: each row by tap then channel), into the first partial, which
     // is then transposed into dW.
     boolean transposed = s.shortK && fromRows == null;
-    boolean reordered = transposed || s.channelsLast;
+    boolean reordered = transposed || s.channelsLast; // a DirectWeightGradient's too: it applies to these only
     team.run((part, parts) -> {
       int i0 = (int) ((long) part * size / parts);
       int i1 = (int) ((long) (part + 1) * size / parts);
@@ -296,6 +328,12 @@ final class ConvKernels {
     return weightPanels;
   }
 
+  /** A 1×1 window of stride 1 and no padding: a sample is its own column matrix. */
+  static boolean pointwise(Window2d w) {
+    return w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padH() == 0
+        && w.padW() == 0;
+  }
+
   /** The sizes every kernel here uses, computed once per call. */
   private static final class Shape {
     final int og;
@@ -305,7 +343,7 @@ final class ConvKernels {
     final int inPlane;
     final int outPlane;
     /** A 1×1 window of stride 1 and no padding: x_b itself is the column matrix, no im2col needed. */
-    final boolean direct;
+    final boolean pointwise;
     /**
      * One group with columns of at most {@link #SHORT_K} (the first layer of an image net: K = C·9 = 9 or 27): a GEMM
      * that short spends its time packing and storing, so the forward pass runs as row updates (or {@link
@@ -315,8 +353,9 @@ final class ConvKernels {
     /** Short columns of stride 1 on rows of at least a vector: the forward pass without im2col. */
     final PaddedConvolution padded;
     /**
-     * One group of whole vectors of channels, not short and not 1×1: the weight gradient's B operand, colsᵀ, is packed
-     * from a channels-last copy of the sample ({@link #packTaps}) rather than transposed from the column matrix.
+     * One group of whole vectors of channels, not short and not 1×1: the weight gradient is a {@link
+     * DirectWeightGradient}'s, or where that does not apply its B operand, colsᵀ, is packed from a channels-last copy
+     * of the sample ({@link #packTaps}) rather than transposed from the column matrix.
      */
     final boolean channelsLast;
 
@@ -328,11 +367,10 @@ final class ConvKernels {
       rows = g.inChannels() * w.kernelH() * w.kernelW();
       inPlane = g.inChannels() * g.height() * g.width();
       outPlane = g.outChannels() * p;
-      direct = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padH() == 0
-          && w.padW() == 0;
+      pointwise = pointwise(w);
       shortK = g.groups() == 1 && k <= SHORT_K;
       padded = PaddedConvolution.applies(g) ? new PaddedConvolution(g) : null;
-      channelsLast = g.groups() == 1 && !shortK && !direct && g.inChannels() % F.length() == 0;
+      channelsLast = g.groups() == 1 && !shortK && !pointwise && g.inChannels() % F.length() == 0;
     }
   }
 
@@ -396,9 +434,9 @@ final class ConvKernels {
     }
   }
 
-  /** The column matrix of sample b: x itself for a direct (1×1) convolution, else the thread's im2col buffer. */
+  /** The column matrix of sample b: x itself for a pointwise (1×1) convolution, else the thread's im2col buffer. */
   private float[] columns(int part, Shape s, Conv2dGeometry g, float[] x, int b) {
-    if (s.direct) {
+    if (s.pointwise) {
       return x;
     }
     float[] c = scratch(part, s.rows * s.p);

@@ -8,8 +8,10 @@ import io.jgrad.spi.Distribution;
 import io.jgrad.Window2d;
 import io.jgrad.examples.bench.BenchCommand.BackendChoice;
 import io.jgrad.tools.JsonLine;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,9 +36,11 @@ final class ConvBench implements Callable<Integer> {
   /** Aim for about this much timed work per run, so small layers repeat enough to be measured. */
   private static final double TARGET_SECONDS = 0.05;
   /**
-   * Each pass runs this long before it is timed: the JIT compiles a code path while its first layer runs, on the
-   * same two cores, and three warm-up calls left Fashion-MNIST's second layer's forward pass (the first through
-   * im2col and the GEMM) at half its speed.
+   * Each pass runs this long, every layer's before any is timed: the JIT compiles a code path while its first layer
+   * runs, on the same two cores, and three warm-up calls left Fashion-MNIST's second layer's forward pass (the first
+   * through im2col and the GEMM) at half its speed; and code compiled before a later layer's passes had run (the
+   * ResNet's first weight gradient from a channels-last copy, the first to transpose a sample) ran at a fifth of its
+   * speed until recompiled, as it is within the first steps of training.
    */
   private static final double WARM_UP_SECONDS = 0.5;
 
@@ -60,6 +64,8 @@ final class ConvBench implements Callable<Integer> {
       throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
     }
     try (Backend backend = backendChoice.open()) {
+      List<Pass> passes = new ArrayList<>();
+      List<Buffer> buffers = new ArrayList<>();
       for (int[] l : model == Model.CNN ? CNN_LAYERS : RESNET_LAYERS) {
         Conv2dGeometry g = new Conv2dGeometry(batch, l[0], l[1], l[2], l[3], 1, Window2d.of(3, l[4], 1));
         Buffer x = random(backend, g.inputSize());
@@ -67,16 +73,24 @@ final class ConvBench implements Callable<Integer> {
         Buffer y = random(backend, g.outputSize());
         Buffer dx = random(backend, g.inputSize());
         Buffer dw = random(backend, g.weightSize());
-        measure(backend, g, "forward", () -> backend.conv2d(g, x, w, null, y));
-        measure(backend, g, "backward_input", () -> backend.conv2dBackwardInput(g, y, w, dx));
-        measure(backend, g, "backward_weight", () -> backend.conv2dBackwardWeight(g, x, y, dw, null));
-        for (Buffer b : new Buffer[] {x, w, y, dx, dw}) {
-          backend.free(b);
-        }
+        buffers.addAll(List.of(x, w, y, dx, dw));
+        passes.add(new Pass(g, "forward", () -> backend.conv2d(g, x, w, null, y)));
+        passes.add(new Pass(g, "backward_input", () -> backend.conv2dBackwardInput(g, y, w, dx)));
+        passes.add(new Pass(g, "backward_weight", () -> backend.conv2dBackwardWeight(g, x, y, dw, null)));
       }
+      for (Pass pass : passes) {
+        warmUp(backend, pass.kernel());
+      }
+      for (Pass pass : passes) {
+        measure(backend, pass);
+      }
+      buffers.forEach(backend::free);
     }
     return 0;
   }
+
+  /** One kernel call of one layer. */
+  private record Pass(Conv2dGeometry g, String name, Runnable kernel) {}
 
   private static Buffer random(Backend backend, long size) {
     Buffer b = backend.allocate(DType.FLOAT32, size);
@@ -84,8 +98,8 @@ final class ConvBench implements Callable<Integer> {
     return b;
   }
 
-  private static void measure(Backend backend, Conv2dGeometry g, String pass, Runnable kernel) {
-    // Warm-up: the JIT, and the CPU backend's column buffers grow to this layer.
+  /** The JIT, and the CPU backend's column buffers grow to this layer. */
+  private static void warmUp(Backend backend, Runnable kernel) {
     long warmUpStart = System.nanoTime();
     int warmUpRuns = 0;
     while (warmUpRuns < 3 || System.nanoTime() - warmUpStart < WARM_UP_SECONDS * 1e9) {
@@ -93,6 +107,13 @@ final class ConvBench implements Callable<Integer> {
       backend.synchronize();
       warmUpRuns++;
     }
+  }
+
+  private static void measure(Backend backend, Pass pass) {
+    Conv2dGeometry g = pass.g();
+    Runnable kernel = pass.kernel();
+    kernel.run(); // the buffers grow back to this layer where a larger one came last
+    backend.synchronize();
     long t0 = System.nanoTime();
     kernel.run();
     backend.synchronize();
@@ -112,7 +133,7 @@ final class ConvBench implements Callable<Integer> {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("bench", "conv");
     line.put("backend", backend.name());
-    line.put("pass", pass);
+    line.put("pass", pass.name());
     line.put("batch", g.batch());
     line.put("in_channels", g.inChannels());
     line.put("height", g.height());
