@@ -334,6 +334,15 @@ final class ConvKernels {
         && w.padW() == 0;
   }
 
+  /**
+   * One group, more than {@link #SHORT_K} taps and not {@link #pointwise}: a convolution whose column matrix im2col
+   * would write, the kind {@link DirectConvolution} and {@link DirectWeightGradient} compute without it.
+   */
+  static boolean longColumns(Conv2dGeometry g) {
+    Window2d w = g.window();
+    return g.groups() == 1 && g.inChannels() * w.kernelH() * w.kernelW() > SHORT_K && !pointwise(w);
+  }
+
   /** The sizes every kernel here uses, computed once per call. */
   private static final class Shape {
     final int og;
@@ -370,7 +379,7 @@ final class ConvKernels {
       pointwise = pointwise(w);
       shortK = g.groups() == 1 && k <= SHORT_K;
       padded = PaddedConvolution.applies(g) ? new PaddedConvolution(g) : null;
-      channelsLast = g.groups() == 1 && !shortK && !pointwise && g.inChannels() % F.length() == 0;
+      channelsLast = longColumns(g) && g.inChannels() % F.length() == 0;
     }
   }
 

@@ -68,21 +68,19 @@ final class DirectConvolution {
    * matrix for the GEMM), or where this would compute more than a third more positions than the plane has.
    */
   static DirectConvolution forward(Conv2dGeometry g) {
-    Window2d k = g.window();
-    boolean fits = g.groups() == 1 && g.inChannels() * k.kernelH() * k.kernelW() > PaddedConvolution.MAX_TAPS
-        && !ConvKernels.pointwise(k);
-    return fits ? worthwhile(new DirectConvolution(g, false)) : null;
+    return ConvKernels.longColumns(g) ? worthwhile(new DirectConvolution(g, false)) : null;
   }
 
   /**
    * dx as this convolution of dy (O channels in, C out, the same window with the complementary padding), or null:
-   * where {@link #forward} would be, or the stride is not 1, or the padding reaches past the window.
+   * where g's columns are not long ({@link ConvKernels#longColumns}), the stride is not 1, the padding reaches past
+   * the window, or dx's plane is not worth it (see {@link #worthwhile}).
    */
   static DirectConvolution inputGradient(Conv2dGeometry g) {
     Window2d k = g.window();
     int padH = k.dilationH() * (k.kernelH() - 1) - k.padH();
     int padW = k.dilationW() * (k.kernelW() - 1) - k.padW();
-    if (forward(g) == null || k.strideH() != 1 || k.strideW() != 1 || padH < 0 || padW < 0) {
+    if (!ConvKernels.longColumns(g) || k.strideH() != 1 || k.strideW() != 1 || padH < 0 || padW < 0) {
       return null;
     }
     Window2d adjoint = new Window2d(k.kernelH(), k.kernelW(), 1, 1, padH, padW, k.dilationH(), k.dilationW());
@@ -92,10 +90,10 @@ final class DirectConvolution {
 
   /**
    * d, or null where its output plane is a whole number of the GEMM's column tiles (which then computes nothing
-   * twice and reads aligned panels: CIFAR-10's 32→64 on 16×16 ran at 151–157 GFLOP/s in the GEMM against 132–154
-   * here, its 64→128 on 8×8 at 151–158 against 119–124), or where d computes more than a third more positions than
-   * the plane has. Elsewhere the GEMM's last tile is partly empty too, and this ran faster: ResNet's 16→16 on 28×28
-   * 120–140 against 95–98, 64→64 on 7×7 (64 positions for 49) 114–145 against 90–106.
+   * twice and reads aligned panels: CIFAR-10's 32→64 on 16×16 and 64→128 on 8×8 ran at 132–154 and 119–124 GFLOP/s
+   * here against the GEMM's 151–158), or where d computes more than a third more positions than the plane has.
+   * Elsewhere the GEMM's last tile is partly empty too, and this ran faster (medians): ResNet's 16→16 on 28×28 104 →
+   * 132, 64→64 on 7×7 (64 positions for 49) 100 → 135 (docs/benchmarks.md, "CPU: the ResNet").
    */
   private static DirectConvolution worthwhile(DirectConvolution d) {
     int plane = d.outH * d.outW;
@@ -157,7 +155,7 @@ final class DirectConvolution {
   }
 
   /** Floats of {@link #pack}'s panels. */
-  int packedLength() {
+  private int packedLength() {
     return roundedChannels() * taps.length;
   }
 

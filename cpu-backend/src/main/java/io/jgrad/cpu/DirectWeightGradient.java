@@ -24,7 +24,7 @@ final class DirectWeightGradient {
   /**
    * The most output channels: with more, the GEMM's packed colsᵀ, read from L1 by each 8-row panel of dW, ran faster
    * than the copy read in place (CIFAR-10's 64→128 on 8×8: 132–144 against 106–118 GFLOP/s); with 16 and 32 this ran
-   * faster (ResNet's 16→16 on 28×28: 109–125 against 74–93).
+   * faster (medians: ResNet's 16→16 on 28×28 93 → 121, 16→32 of stride 2 87 → 102; docs/benchmarks.md).
    */
   static final int MAX_OUT_CHANNELS = 32;
   /** The floats a run of samples' copies may take (128 KB): with more, the 28×28 layers ran slower. */
@@ -39,13 +39,11 @@ final class DirectWeightGradient {
   private final int[] vectors;
 
   /**
-   * Whether g is one this class computes: one group of whole vectors of channels, not a 1×1 window of stride 1, more
-   * than a short column, and at most {@link #MAX_OUT_CHANNELS} output channels.
+   * Whether g is one this class computes: long columns ({@link ConvKernels#longColumns}) of whole vectors of
+   * channels, and at most {@link #MAX_OUT_CHANNELS} output channels.
    */
   static boolean applies(Conv2dGeometry g) {
-    Window2d k = g.window();
-    return g.groups() == 1 && g.inChannels() % L == 0 && g.outChannels() <= MAX_OUT_CHANNELS
-        && g.inChannels() * k.kernelH() * k.kernelW() > PaddedConvolution.MAX_TAPS && !ConvKernels.pointwise(k);
+    return ConvKernels.longColumns(g) && g.inChannels() % L == 0 && g.outChannels() <= MAX_OUT_CHANNELS;
   }
 
   DirectWeightGradient(Conv2dGeometry g) {
