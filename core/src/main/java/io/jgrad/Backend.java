@@ -329,6 +329,35 @@ public interface Backend extends AutoCloseable {
     }
   }
 
+  /**
+   * y = RELU({@link #batchNorm}(x) + residual), residual [B, C, S] as x or null (then y = RELU(batchNorm(x))): a
+   * residual block's batch norm, shortcut sum and ReLU. The default runs batchNorm, the ADD and the RELU over y, each
+   * a pass over memory; a backend may make them one, with the same values (y = r where r = batchNorm(x) + residual is
+   * positive or NaN, else 0).
+   */
+  default void batchNormRelu(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var, double eps,
+      Buffer gamma, Buffer beta, Buffer residual, Buffer y) {
+    batchNorm(x, batch, channels, spatial, mean, var, eps, gamma, beta, y);
+    if (residual != null) {
+      Shape shape = Shape.of(batch, channels, spatial);
+      binary(BinaryOp.ADD, y, shape, residual, shape, y, shape);
+    }
+    unary(UnaryOp.RELU, 0, y, y);
+  }
+
+  /**
+   * Gradients of {@link #batchNormRelu} from its output y: dz = dy where y &gt; 0 or is NaN, else 0 (RELU's
+   * {@link #unaryBackward}), written, for it is also the residual's gradient; then dx, dgamma and dbeta as {@link
+   * #batchNormBackward} gives them for dz. The default runs those two kernels; a backend may read dz back while it is
+   * still in cache.
+   */
+  default void batchNormReluBackward(BatchNormStatistics statistics, Buffer x, int batch, int channels, int spatial,
+      Buffer mean, Buffer var, double eps, Buffer gamma, Buffer y, Buffer dy, Buffer dz, Buffer dx, Buffer dgamma,
+      Buffer dbeta) {
+    unaryBackward(UnaryOp.RELU, 0, y, dy, dz);
+    batchNormBackward(statistics, x, batch, channels, spatial, mean, var, eps, gamma, dz, dx, dgamma, dbeta);
+  }
+
   // ---- fused loss ----
 
   /**

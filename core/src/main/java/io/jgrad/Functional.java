@@ -55,6 +55,16 @@ public final class Functional {
   }
 
   /**
+   * relu(batchNorm(x, …) + residual) as one op (residual null: relu(batchNorm(x, …))), residual of x's shape and
+   * dtype: a residual block's batch norm, shortcut sum and ReLU ({@code io.jgrad.nn.BasicBlock}'s), the same values
+   * and gradients without the normalised activation or the sum in memory.
+   */
+  public static Tensor batchNormRelu(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+      BatchNormStatistics statistics, double momentum, double eps, Tensor residual) {
+    return BatchNormRelu.apply(x, gamma, beta, runningMean, runningVar, statistics, momentum, eps, residual);
+  }
+
+  /**
    * The cross-entropy of each row of logits [R, C] against INT32 labels [R], with label smoothing s (the target
    * (1 − s)·onehot + s/C), fused and stable: R losses, for the caller to reduce.
    */

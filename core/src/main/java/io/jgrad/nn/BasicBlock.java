@@ -69,8 +69,9 @@ public final class BasicBlock extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
-    Tensor h = bn1.forward(conv1.forward(x)).relu();
-    Tensor y = bn2.forward(conv2.forward(h));
-    return y.add(downsample == null ? x : downsample.forward(x)).relu();
+    // Each batch norm runs with the ReLU (and the shortcut's sum) after it as one op: the same values, without the
+    // normalised activation or the sum in memory.
+    Tensor h = bn1.forwardRelu(conv1.forward(x), null);
+    return bn2.forwardRelu(conv2.forward(h), downsample == null ? x : downsample.forward(x));
   }
 }

@@ -85,6 +85,26 @@ public final class BatchNorm2d extends Module {
    * Functional#batchNormMaxPool2d}): {@link Sequential} runs a BatchNorm2d followed by a MaxPool2d through it.
    */
   Tensor forward(Tensor x, Window2d pool) {
+    return normalise(x, (gamma, beta, mean, var, statistics) -> pool == null
+        ? Functional.batchNorm(x, gamma, beta, mean, var, statistics, MOMENTUM, EPS)
+        : Functional.batchNormMaxPool2d(x, gamma, beta, mean, var, statistics, MOMENTUM, EPS, pool));
+  }
+
+  /**
+   * ReLU(this layer's output + residual) (residual null: ReLU(output)) as one op ({@link Functional#batchNormRelu}):
+   * {@link BasicBlock}'s batch norms with the ReLU and the shortcut's sum after them.
+   */
+  Tensor forwardRelu(Tensor x, Tensor residual) {
+    return normalise(x, (gamma, beta, mean, var, statistics) ->
+        Functional.batchNormRelu(x, gamma, beta, mean, var, statistics, MOMENTUM, EPS, residual));
+  }
+
+  /** One of the ops above, given this layer's parameters, the running estimates to move (or null) and the mode. */
+  private interface Normalisation {
+    Tensor apply(Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, BatchNormStatistics statistics);
+  }
+
+  private Tensor normalise(Tensor x, Normalisation op) {
     if (x.rank() != 4 || x.dim(1) != channels) {
       throw new IllegalArgumentException(
           "BatchNorm2d(" + channels + "): input must be [B, " + channels + ", H, W], got " + x.shape());
@@ -97,10 +117,7 @@ public final class BatchNorm2d extends Module {
       count.backend().unary(UnaryOp.ADD_SCALAR, 1, buffer(count), buffer(count));
     }
     boolean running = statistics == BatchNormStatistics.RUNNING || update;
-    Tensor mean = running ? runningMean[0] : null;
-    Tensor var = running ? runningVar[0] : null;
-    return pool == null
-        ? Functional.batchNorm(x, weight.value(), bias.value(), mean, var, statistics, MOMENTUM, EPS)
-        : Functional.batchNormMaxPool2d(x, weight.value(), bias.value(), mean, var, statistics, MOMENTUM, EPS, pool);
+    return op.apply(weight.value(), bias.value(), running ? runningMean[0] : null, running ? runningVar[0] : null,
+        statistics);
   }
 }

@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>A {@link BatchNorm2d} directly followed by a {@link MaxPool2d} runs as one op ({@link
  * io.jgrad.Functional#batchNormMaxPool2d}), which never holds the normalised activations: the same outputs and
- * indices as the two modules, and gradients equal up to the order of the batch-norm sums.
+ * indices as the two modules, and gradients equal up to the order of the batch-norm sums. One followed by a {@link
+ * ReLU} runs as {@link io.jgrad.Functional#batchNormRelu}: the same values, normalised and rectified in one pass.
  */
 public final class Sequential extends Module {
   private final List<Module> layers;
@@ -60,6 +61,11 @@ public final class Sequential extends Module {
         i++;
         continue;
       }
+      if (m instanceof BatchNorm2d norm && i + 1 < n && layers.get(i + 1) instanceof ReLU) {
+        h = norm.forwardRelu(h, null);
+        i++;
+        continue;
+      }
       if (!(m instanceof Linear linear)) {
         h = m.forward(h);
         continue;
@@ -85,6 +91,6 @@ public final class Sequential extends Module {
   /** Whether forward runs {@code first} and {@code second}, adjacent in that order, as one fused op. */
   static boolean fuses(Module first, Module second) {
     return first instanceof Linear && second instanceof Activation
-        || first instanceof BatchNorm2d && second instanceof MaxPool2d;
+        || first instanceof BatchNorm2d && (second instanceof MaxPool2d || second instanceof ReLU);
   }
 }

@@ -165,6 +165,15 @@ public final class OpCases {
     cnn("batch_norm2d_max_pool2d_running_overlapping", x -> Functional.batchNormMaxPool2d(x[0], x[1], x[2],
         constant(x[0], 2), constant(x[0], 2).add(1.0), BatchNormStatistics.RUNNING, 0.1, 1e-5, Window2d.of(3, 2, 1)),
         new int[] {2, 2, 5, 4}, new int[] {2}, new int[] {2});
+    // Batch norm, the shortcut's sum and ReLU as one op (a residual block's), without and with the residual.
+    cnn("batch_norm2d_relu_batch_statistics", x -> Functional.batchNormRelu(x[0], x[1], x[2], null, null,
+        BatchNormStatistics.BATCH, 0.1, 1e-5, null), new int[] {3, 2, 2, 3}, new int[] {2}, new int[] {2});
+    cnn("batch_norm2d_add_relu_batch_statistics", x -> Functional.batchNormRelu(x[0], x[1], x[2], null, null,
+        BatchNormStatistics.BATCH, 0.1, 1e-5, x[3]), new int[] {3, 2, 2, 3}, new int[] {2}, new int[] {2},
+        new int[] {3, 2, 2, 3});
+    cnn("batch_norm2d_add_relu_running_statistics", x -> Functional.batchNormRelu(x[0], x[1], x[2],
+        constant(x[0], 2), constant(x[0], 2).add(1.0), BatchNormStatistics.RUNNING, 0.1, 1e-5, x[3]),
+        new int[] {2, 2, 3, 3}, new int[] {2}, new int[] {2}, new int[] {2, 2, 3, 3});
     // A value used twice gets the sum of both paths.
     op("fan_out", x -> x[0].mul(x[0]).add(x[0].exp()).mul(x[0]), -1, 1, new int[] {3, 4});
     op("mlp_layer", x -> x[0].matmul(x[1]).tanh().sum(1, false).mul(x[0].sum(1, false)), -1, 1, new int[] {3, 4},

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import io.jgrad.Backend;
 import io.jgrad.spi.BatchNormStatistics;
+import io.jgrad.spi.BinaryOp;
 import io.jgrad.spi.Buffer;
 import io.jgrad.DType;
+import io.jgrad.Shape;
+import io.jgrad.UnaryOp;
 import io.jgrad.spi.Pool2dGeometry;
 import io.jgrad.Window2d;
 import java.util.ArrayList;
@@ -339,6 +342,66 @@ public abstract class PoolingBatchNormConformance extends CnnConformance {
             gotDx, gotDgamma, gotDbeta);
         checkBatchNormGradients(dtype, what + " backward " + mode, mode, s, x, mean, var, gamma, dy, eps, gotDx,
             gotDgamma, gotDbeta);
+      }
+    }
+  }
+
+  /**
+   * The fused batch norm, shortcut sum and ReLU against batchNorm, ADD and RELU on this backend, with and without
+   * the residual: the same y bit for bit (a NaN in the residual passing through, and then dy); dz as RELU's unaryBackward gives it
+   * from y, bit for bit, and dx, dgamma and dbeta, in both modes, against float64 ones for that dz.
+   */
+  @EachFloatType
+  void batchNormReluIsBatchNormAddRelu(DType dtype) {
+    assumeSupported(dtype);
+    double eps = 1e-5;
+    for (int[] s : NORMS) {
+      for (boolean withResidual : new boolean[] {false, true}) {
+        int channels = s[1];
+        double[] x = values(dtype, s[0] * channels * s[2]);
+        double[] mean = values(dtype, channels);
+        double[] var = positive(dtype, channels);
+        double[] gamma = values(dtype, channels);
+        Buffer bx = put(dtype, x);
+        Buffer bmean = put(dtype, mean);
+        Buffer bvar = put(dtype, var);
+        Buffer bgamma = put(dtype, gamma);
+        Buffer bbeta = put(dtype, values(dtype, channels));
+        Buffer residual = null;
+        if (withResidual) {
+          double[] r = values(dtype, x.length);
+          r[x.length / 2] = Double.NaN;
+          residual = put(dtype, r);
+        }
+        Buffer parts = poisoned(dtype, x.length);
+        backend.batchNorm(bx, s[0], channels, s[2], bmean, bvar, eps, bgamma, bbeta, parts);
+        if (withResidual) {
+          Shape shape = Shape.of(s[0], channels, s[2]);
+          backend.binary(BinaryOp.ADD, parts, shape, residual, shape, parts, shape);
+        }
+        backend.unary(UnaryOp.RELU, 0, parts, parts);
+        Buffer y = poisoned(dtype, x.length);
+        backend.batchNormRelu(bx, s[0], channels, s[2], bmean, bvar, eps, bgamma, bbeta, residual, y);
+        String what = "batchNormRelu " + Arrays.toString(s) + (withResidual ? " with a residual" : "");
+        double[] gotY = get(y);
+        assertArrayEquals(get(parts), gotY, what);
+
+        Buffer by = put(dtype, gotY); // its NaN passes dy, as RELU's gradient does
+        Buffer bdy = put(dtype, values(dtype, x.length));
+        Buffer expectedDz = poisoned(dtype, x.length);
+        backend.unaryBackward(UnaryOp.RELU, 0, by, bdy, expectedDz);
+        double[] dz = get(expectedDz);
+        for (BatchNormStatistics mode : BatchNormStatistics.values()) {
+          Buffer gotDz = poisoned(dtype, x.length);
+          Buffer gotDx = poisoned(dtype, x.length);
+          Buffer gotDgamma = poisoned(dtype, channels);
+          Buffer gotDbeta = poisoned(dtype, channels);
+          backend.batchNormReluBackward(mode, bx, s[0], channels, s[2], bmean, bvar, eps, bgamma, by, bdy, gotDz,
+              gotDx, gotDgamma, gotDbeta);
+          assertArrayEquals(dz, get(gotDz), what + " backward " + mode + " dz");
+          checkBatchNormGradients(dtype, what + " backward " + mode, mode, s, x, mean, var, gamma, dz, eps, gotDx,
+              gotDgamma, gotDbeta);
+        }
       }
     }
   }

@@ -367,6 +367,41 @@ public final class CpuBackend extends ArrayBackend {
         b[4].floats(), cy.floats());
   }
 
+  @Override
+  public void batchNormRelu(Buffer x, int batch, int channels, int spatial, Buffer mean, Buffer var, double eps,
+      Buffer gamma, Buffer beta, Buffer residual, Buffer y) {
+    String kernel = "batchNormRelu";
+    CpuBuffer[] b = cnn.batchNorm(kernel, x, batch, channels, spatial, new String[] {"mean", "var", "gamma", "beta"},
+        mean, var, gamma, beta);
+    CpuBuffer cr = residual == null ? null : cnn.sameAsX(kernel, "residual", residual, b[0]);
+    CpuBuffer cy = cnn.sameAsX(kernel, "y", y, b[0]);
+    if (!fast(b[0])) {
+      super.batchNormRelu(x, batch, channels, spatial, mean, var, eps, gamma, beta, residual, y);
+      return;
+    }
+    simd.batchNormRelu(b[0].floats(), batch, channels, spatial, b[1].floats(), b[2].floats(), eps, b[3].floats(),
+        b[4].floats(), cr == null ? null : cr.floats(), cy.floats());
+  }
+
+  @Override
+  public void batchNormReluBackward(BatchNormStatistics statistics, Buffer x, int batch, int channels, int spatial,
+      Buffer mean, Buffer var, double eps, Buffer gamma, Buffer y, Buffer dy, Buffer dz, Buffer dx, Buffer dgamma,
+      Buffer dbeta) {
+    String kernel = "batchNormReluBackward";
+    CpuBuffer[] b = cnn.batchNorm(kernel, x, batch, channels, spatial,
+        new String[] {"mean", "var", "gamma", "dgamma", "dbeta"}, mean, var, gamma, dgamma, dbeta);
+    CpuBuffer[] planes = {cnn.sameAsX(kernel, "y", y, b[0]), cnn.sameAsX(kernel, "dy", dy, b[0]),
+      cnn.sameAsX(kernel, "dz", dz, b[0]), cnn.sameAsX(kernel, "dx", dx, b[0])};
+    if (!fast(b[0])) {
+      super.batchNormReluBackward(statistics, x, batch, channels, spatial, mean, var, eps, gamma, y, dy, dz, dx,
+          dgamma, dbeta);
+      return;
+    }
+    simd.batchNormReluBackward(statistics, b[0].floats(), batch, channels, spatial, b[1].floats(), b[2].floats(),
+        eps, b[3].floats(), planes[0].floats(), planes[1].floats(), planes[2].floats(), planes[3].floats(),
+        b[4].floats(), b[5].floats());
+  }
+
   /** 2×2 windows of stride 2 in SIMD, each window normalised as it is pooled; other windows as the default. */
   @Override
   public void batchNormMaxPool2d(Pool2dGeometry g, Buffer x, Buffer mean, Buffer var, double eps, Buffer gamma,

@@ -122,6 +122,15 @@ interface FloatKernels extends AutoCloseable {
   void batchNormBackward(BatchNormStatistics statistics, float[] x, int batch, int channels, int spatial,
       float[] mean, float[] var, double eps, float[] gamma, float[] dy, float[] dx, float[] dgamma, float[] dbeta);
 
+  /** RELU(batchNorm(x) + residual) in one pass; residual may be null. */
+  void batchNormRelu(float[] x, int batch, int channels, int spatial, float[] mean, float[] var, double eps,
+      float[] gamma, float[] beta, float[] residual, float[] y);
+
+  /** The backward of {@link #batchNormRelu} from its output y: dz written, then dx, dgamma and dbeta for dz. */
+  void batchNormReluBackward(BatchNormStatistics statistics, float[] x, int batch, int channels, int spatial,
+      float[] mean, float[] var, double eps, float[] gamma, float[] y, float[] dy, float[] dz, float[] dx,
+      float[] dgamma, float[] dbeta);
+
   /** maxPool2d over batchNorm's output, for 2×2 windows of stride 2 ({@link PoolNormKernels#pairs}) only. */
   void batchNormMaxPool2d(Pool2dGeometry g, float[] x, float[] mean, float[] var, double eps, float[] gamma,
       float[] beta, float[] y, int[] indices);

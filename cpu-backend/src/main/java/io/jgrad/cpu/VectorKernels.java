@@ -478,6 +478,20 @@ final class VectorKernels implements FloatKernels {
   }
 
   @Override
+  public void batchNormRelu(float[] x, int batch, int channels, int spatial, float[] mean, float[] var, double eps,
+      float[] gamma, float[] beta, float[] residual, float[] y) {
+    poolNorm.batchNormRelu(x, batch, channels, spatial, mean, var, eps, gamma, beta, residual, y);
+  }
+
+  @Override
+  public void batchNormReluBackward(BatchNormStatistics statistics, float[] x, int batch, int channels, int spatial,
+      float[] mean, float[] var, double eps, float[] gamma, float[] y, float[] dy, float[] dz, float[] dx,
+      float[] dgamma, float[] dbeta) {
+    poolNorm.batchNormReluBackward(statistics, x, batch, channels, spatial, mean, var, eps, gamma, y, dy, dz, dx,
+        dgamma, dbeta);
+  }
+
+  @Override
   public void batchNormMaxPool2d(Pool2dGeometry g, float[] x, float[] mean, float[] var, double eps, float[] gamma,
       float[] beta, float[] y, int[] indices) {
     poolNorm.batchNormMaxPool2d(g, x, mean, var, eps, gamma, beta, y, indices);

@@ -7,6 +7,7 @@ import io.jgrad.Backend;
 import io.jgrad.BackendOptions;
 import io.jgrad.Backends;
 import io.jgrad.DType;
+import io.jgrad.Functional;
 import io.jgrad.Generator;
 import io.jgrad.Shape;
 import io.jgrad.Tensor;
@@ -31,6 +32,7 @@ import io.jgrad.optim.Optimizer;
 import io.jgrad.optim.SGD;
 import io.jgrad.optim.SgdOptions;
 import io.jgrad.optim.StepLR;
+import io.jgrad.spi.BatchNormStatistics;
 import io.jgrad.optim.WarmupCosineLR;
 import io.jgrad.train.Trainer;
 import java.util.List;
@@ -127,6 +129,9 @@ class MisuseTest {
             () -> new BatchNorm1d(scalar, DType.FLOAT32, 4).forward(m(2, 5))),
         iae("LayerNorm fed the wrong width", "last axis must be 4, got [2,5]",
             () -> new LayerNorm(scalar, DType.FLOAT32, 4).forward(m(2, 5))),
+        iae("batch norm's residual of another shape", "batchNormRelu: residual [2,2,3] float32 must match the input, "
+            + "[2,2,2] float32", () -> Functional.batchNormRelu(Tensor.zeros(scalar, 2, 2, 2), Tensor.zeros(scalar, 2),
+            Tensor.zeros(scalar, 2), null, null, BatchNormStatistics.BATCH, 0.1, 1e-5, Tensor.zeros(scalar, 2, 2, 3))),
         // Optimizers and schedules.
         iae("SGD lr 0", "learning rate must be > 0", () -> new SGD(params(), 0)),
         iae("Adam lr NaN", "learning rate must be > 0", () -> new Adam(params(), Double.NaN)),

@@ -111,12 +111,13 @@ public record ResNetSpec(int[] inputShape, int depth, double dropout, int classe
   public long activationFloatsPerSample() {
     long h = inputShape[1];
     long w = inputShape[2];
-    long floats = (long) inputShape[0] * h * w + 3L * STEM * h * w; // input; conv, batch norm, ReLU
+    long floats = (long) inputShape[0] * h * w + 2L * STEM * h * w; // input; conv, batch norm with its ReLU
     for (Block b : blocks()) {
       h = (h - 1) / b.stride + 1;
       w = (w - 1) / b.stride + 1;
-      // conv, batch norm, ReLU, conv, batch norm, the sum and its ReLU; the shortcut's conv and batch norm
-      floats += (b.downsamples() ? 9L : 7L) * b.out * h * w;
+      // conv, batch norm with its ReLU, conv, batch norm with the sum and its ReLU (Functional.batchNormRelu); the
+      // shortcut's conv and batch norm
+      floats += (b.downsamples() ? 6L : 4L) * b.out * h * w;
     }
     int last = lastChannels();
     return floats + 2L * last + (dropout > 0 ? 1L : 0L) * last + classes; // pooled, flattened, [Dropout], Linear

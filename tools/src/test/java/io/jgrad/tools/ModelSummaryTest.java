@@ -58,9 +58,10 @@ class ModelSummaryTest extends ScalarBackendTest {
     assertTrue(layers.get(5).module().startsWith("BasicBlock( (conv1): Conv2d(16, 32, kernel_size=(3, 3), "
         + "stride=(2, 2)"), layers.get(5).module());
     assertEquals(272_474, new ResNetSpec(new int[] {3, 32, 32}, 20, 0, 10).parameterCount(), "ResNet-20's");
-    // The input; the stem's conv, batch norm and ReLU; a block's seven outputs (nine with a downsampling shortcut);
-    // the pooled and flattened features, dropout's and the logits.
-    assertEquals(784 + 3 * 16 * 784 + 7 * 16 * 784 + 9 * 32 * 196 + 9 * 64 * 49 + 3 * 64 + 10,
+    // The input; the stem's conv and its batch norm with the ReLU; a block's four outputs (each batch norm runs with
+    // the ReLU and the sum after it), six with a downsampling shortcut; the pooled and flattened features, dropout's
+    // and the logits.
+    assertEquals(784 + 2 * 16 * 784 + 4 * 16 * 784 + 6 * 32 * 196 + 6 * 64 * 49 + 3 * 64 + 10,
         spec.activationFloatsPerSample());
     model.close();
   }

@@ -12,8 +12,8 @@ import io.jgrad.spi.Buffer;
 import io.jgrad.spi.Pool2dGeometry;
 import org.junit.jupiter.api.Test;
 
-/** The fused batch norm and max pooling's argument errors name it, not the pooling whose checks it shares. */
-class BatchNormMaxPoolArgumentsTest {
+/** The fused batch-norm kernels' argument errors name them, not the pooling or batch norm whose checks they share. */
+class FusedBatchNormArgumentsTest {
 
   @Test
   void wrongSizedBuffersAreReportedUnderTheFusedKernelsName() {
@@ -29,6 +29,21 @@ class BatchNormMaxPoolArgumentsTest {
       e = assertThrows(IllegalArgumentException.class, () -> cpu.batchNormMaxPool2dBackward(BatchNormStatistics.BATCH,
           g, x, perChannel, perChannel, 1e-5, perChannel, indices, wrong, x, perChannel, perChannel));
       assertTrue(e.getMessage().startsWith("batchNormMaxPool2dBackward: dy"), e.getMessage());
+    }
+  }
+
+  @Test
+  void wrongSizedBuffersAreReportedUnderTheReluKernelsNames() {
+    try (Backend cpu = new CpuBackend(BackendOptions.defaults().withThreads(1))) {
+      Buffer x = cpu.allocate(DType.FLOAT32, 24);
+      Buffer perChannel = cpu.allocate(DType.FLOAT32, 3);
+      Buffer wrong = cpu.allocate(DType.FLOAT32, 25);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cpu.batchNormRelu(x, 2, 3, 4,
+          perChannel, perChannel, 1e-5, perChannel, perChannel, wrong, x));
+      assertTrue(e.getMessage().startsWith("batchNormRelu: residual"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> cpu.batchNormReluBackward(BatchNormStatistics.BATCH, x, 2,
+          3, 4, perChannel, perChannel, 1e-5, perChannel, x, x, wrong, x, perChannel, perChannel));
+      assertTrue(e.getMessage().startsWith("batchNormReluBackward: dz"), e.getMessage());
     }
   }
 }
