@@ -327,23 +327,7 @@ final class PoolNormKernels {
 
   void batchNorm(float[] x, int batch, int channels, int spatial, float[] mean, float[] var, double eps,
       float[] gamma, float[] beta, float[] y) {
-    split(batch * channels, (from, to) -> {
-      for (int bc = from; bc < to; bc++) {
-        int c = bc % channels;
-        float scale = scale(gamma, var, eps, c);
-        float shift = shift(beta, mean, scale, c);
-        int off = bc * spatial;
-        FloatVector vs = FloatVector.broadcast(F, scale);
-        FloatVector vt = FloatVector.broadcast(F, shift);
-        int i = off;
-        for (; i + L <= off + spatial; i += L) {
-          FloatVector.fromArray(F, x, i).fma(vs, vt).intoArray(y, i);
-        }
-        for (; i < off + spatial; i++) {
-          y[i] = Math.fma(x[i], scale, shift); // as the vectors round it: the pooling fused below relies on it
-        }
-      }
-    });
+    normalise(x, batch, channels, spatial, mean, var, eps, gamma, beta, null, false, y);
   }
 
   void batchNormBackward(BatchNormStatistics statistics, float[] x, int batch, int channels, int spatial,
@@ -351,12 +335,18 @@ final class PoolNormKernels {
     planeGradient(statistics, x, batch, channels, spatial, mean, var, eps, gamma, null, dy, dy, dx, dgamma, dbeta);
   }
 
-  /**
-   * y = RELU(batchNorm(x) + residual) (residual null: RELU(batchNorm(x))) in one pass, plane by plane: the values of
-   * {@link #batchNorm}, the ADD and the RELU in turn, rounded as they round them.
-   */
+  /** y = RELU(batchNorm(x) + residual) (residual null: RELU(batchNorm(x))) in one pass ({@link #normalise}). */
   void batchNormRelu(float[] x, int batch, int channels, int spatial, float[] mean, float[] var, double eps,
       float[] gamma, float[] beta, float[] residual, float[] y) {
+    normalise(x, batch, channels, spatial, mean, var, eps, gamma, beta, residual, true, y);
+  }
+
+  /**
+   * y = batchNorm(x), plus residual where it is not null, then RELU where {@code rectify}: plane by plane, each value
+   * rounded as the separate kernels round it (the fused pooling relies on the normalisation's fma).
+   */
+  private void normalise(float[] x, int batch, int channels, int spatial, float[] mean, float[] var, double eps,
+      float[] gamma, float[] beta, float[] residual, boolean rectify, float[] y) {
     split(batch * channels, (from, to) -> {
       FloatVector zero = FloatVector.zero(F);
       for (int bc = from; bc < to; bc++) {
@@ -372,14 +362,17 @@ final class PoolNormKernels {
           if (residual != null) {
             v = v.add(FloatVector.fromArray(F, residual, i));
           }
-          v.blend(zero, v.compare(VectorOperators.LE, 0f)).intoArray(y, i);
+          if (rectify) {
+            v = v.blend(zero, v.compare(VectorOperators.LE, 0f));
+          }
+          v.intoArray(y, i);
         }
         for (; i < off + spatial; i++) {
           float v = Math.fma(x[i], scale, shift);
           if (residual != null) {
             v += residual[i];
           }
-          y[i] = v <= 0 ? 0f : v;
+          y[i] = rectify && v <= 0 ? 0f : v;
         }
       }
     });
