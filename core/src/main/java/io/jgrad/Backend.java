@@ -348,8 +348,8 @@ public interface Backend extends AutoCloseable {
   /**
    * Gradients of {@link #batchNormRelu} from its output y: dz = dy where y &gt; 0 or is NaN, else 0 (RELU's
    * {@link #unaryBackward}), written, for it is also the residual's gradient; then dx, dgamma and dbeta as {@link
-   * #batchNormBackward} gives them for dz. The default runs those two kernels; a backend may read dz back while it is
-   * still in cache.
+   * #batchNormBackward} gives them for dz. The default runs those two kernels; a backend may compute dz and batch
+   * norm's sums in one pass.
    */
   default void batchNormReluBackward(BatchNormStatistics statistics, Buffer x, int batch, int channels, int spatial,
       Buffer mean, Buffer var, double eps, Buffer gamma, Buffer y, Buffer dy, Buffer dz, Buffer dx, Buffer dgamma,
