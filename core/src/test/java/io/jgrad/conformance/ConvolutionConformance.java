@@ -68,6 +68,10 @@ public abstract class ConvolutionConformance extends CnnConformance {
     new Conv2dGeometry(1, 4, 9, 22, 3, 1, new Window2d(3, 3, 1, 1, 2, 1, 2, 1)),
     new Conv2dGeometry(40, 16, 5, 6, 8, 1, Window2d.of(3, 1, 1)),
     new Conv2dGeometry(1, 32, 6, 5, 40, 1, Window2d.of(3, 1, 1)),
+    // The direct convolution's samples copied together, rows interleaved: a ResNet's 7×7 in runs of four and a last
+    // run of one, and 14×14 in runs of eight with a last of three.
+    new Conv2dGeometry(5, 16, 7, 7, 9, 1, Window2d.of(3, 1, 1)),
+    new Conv2dGeometry(11, 4, 14, 14, 8, 1, Window2d.of(3, 1, 1)),
   };
 
   protected ConvolutionConformance(BackendConformanceTest suite) {

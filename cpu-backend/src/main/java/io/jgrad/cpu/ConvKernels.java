@@ -112,12 +112,16 @@ final class ConvKernels {
     });
   }
 
-  /** Each sample of in (planes inPlane apart) through the direct convolution d into out (outPlane apart). */
+  /**
+   * Each sample of in (planes inPlane apart) through the direct convolution d into out (outPlane apart), in runs of
+   * d's samples.
+   */
   private void direct(Conv2dGeometry g, DirectConvolution d, float[] w, float[] in, int inPlane, float[] bias,
       float[] out, int outPlane) {
     float[] panels = directPanels = d.pack(w, directPanels);
-    forEachSample(g.batch(), (part, b) -> d.compute(panels, in, b * inPlane, bias, out, b * outPlane,
-        scratch(part, d.scratchLength())));
+    int run = d.samplesPerRun();
+    forEachSample((g.batch() + run - 1) / run, (part, r) -> d.compute(panels, in, r * run * inPlane,
+        Math.min(run, g.batch() - r * run), bias, out, r * run * outPlane, scratch(part, d.scratchLength())));
   }
 
   /**

@@ -19,7 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * n + (r div sh)·Wq + s div sw: for every tap a vector of consecutive positions is a vector of consecutive floats.
  * The positions j ≥ OW of each row are computed and dropped (28×28 rows of ResNet's first stage: 811 positions for
  * 784, 832 in whole tiles). im2col wrote K·P floats a sample and the GEMM then packed them again; here the sample is
- * copied once, a K-th of that.
+ * copied once, a K-th of that. Where a plane would leave much of its last tile empty, several samples are copied
+ * together with their rows interleaved (row i of each sample in turn, Wq apart, so a phase's rows lie Wq·samples
+ * apart and sample s's position (i, j) is i·Wq·samples + s·Wq + j): a tile then runs across samples.
  *
  * <p>The input gradient of a stride-1 convolution is this convolution of dy with the weights transposed and flipped
  * and padding dilation·(kernel − 1) − pad ({@link #inputGradient}); only where that is not negative.
@@ -36,6 +38,8 @@ final class DirectConvolution {
   private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(F, i -> 2 * i % L);
   private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(F, i -> (2 * i + 1) % L);
   private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(F, (-1L << L / 2) & ((1L << L) - 1));
+  /** The most samples copied together: ResNet's 14×14 rows of 15 positions fill tiles best in runs of 8. */
+  private static final int MAX_SAMPLES = 8;
 
   private final int channels;
   private final int height;
@@ -49,7 +53,15 @@ final class DirectConvolution {
   private final int padW;
   private final int strideH;
   private final int strideW;
-  /** Wq: the distance between rows of a phase in the copy. */
+  /**
+   * Samples copied together, their rows interleaved (stride 1 with shared padding only; else 1): row i of each sample
+   * in turn, Wq apart, so a tile runs across samples and each computes only its padding columns, not its plane
+   * rounded up to whole tiles (7×7 planes in runs of 4: 56 positions a sample against 64 alone).
+   */
+  private final int samples;
+  /** Wq: the distance between one sample's row and the next sample's (or, alone, its next row's) in the copy. */
+  private final int sampleStride;
+  /** The distance between rows of a phase in the copy: Wq·samples. */
   private final int rowStride;
   /** The floats of one phase of one channel. */
   private final int phaseSize;
@@ -97,7 +109,7 @@ final class DirectConvolution {
    */
   private static DirectConvolution worthwhile(DirectConvolution d) {
     int plane = d.outH * d.outW;
-    return plane % VectorGemm.panelWidth() != 0 && 3 * d.span <= 4 * plane ? d : null;
+    return plane % VectorGemm.panelWidth() != 0 && 3 * d.span <= 4 * plane * d.samples ? d : null;
   }
 
   private DirectConvolution(Conv2dGeometry g, boolean flipped) {
@@ -117,10 +129,11 @@ final class DirectConvolution {
     strideW = k.strideW();
     // Rows share their padding only where no output position lies in it: with a wider padding, some would.
     boolean shared = strideW == 1 && padW <= k.dilationW() * (kernelW - 1);
-    rowStride = shared ? width + padW : ceilDiv(width + 2 * padW, strideW);
+    sampleStride = shared ? width + padW : ceilDiv(width + 2 * padW, strideW);
+    samples = shared && strideH == 1 ? samplesPerRun(g.batch(), outH, outW, sampleStride) : 1;
+    rowStride = samples * sampleStride;
     phaseSize = ceilDiv(height + 2 * padH, strideH) * rowStride;
-    int positions = (outH - 1) * rowStride + outW;
-    span = ceilDiv(positions, TILE) * TILE;
+    span = span(outH, outW, sampleStride, samples);
     taps = new int[channels * kernelH * kernelW];
     int t = 0;
     int farthest = 0;
@@ -135,6 +148,28 @@ final class DirectConvolution {
       }
     }
     copyLength = Math.max(channels * strideH * strideW * phaseSize, span + farthest);
+  }
+
+  /** The positions a run of n samples computes, rows interleaved Wq apart: whole tiles. */
+  private static int span(int outH, int outW, int wq, int n) {
+    return ceilDiv((outH - 1) * n * wq + (n - 1) * wq + outW, TILE) * TILE;
+  }
+
+  /**
+   * Up to {@link #MAX_SAMPLES} (and the batch): the fewest positions computed a sample, the fewest samples on a tie;
+   * one where that spares less than a twentieth of them. ResNet's 7×7 in runs of 4 (56 positions a sample for 64)
+   * ran 1.17–1.18× alone, its 14×14 in runs of 8 (212 for 224) 1.01–1.05×, its 28×28 in runs of 2 (816 for 832)
+   * 0.97× (medians, docs/benchmarks.md, "CPU: the ResNet").
+   */
+  private static int samplesPerRun(int batch, int outH, int outW, int wq) {
+    int best = 1;
+    for (int n = 2; n <= Math.min(batch, MAX_SAMPLES); n++) {
+      if ((long) span(outH, outW, wq, n) * best < (long) span(outH, outW, wq, best) * n) {
+        best = n;
+      }
+    }
+    long alone = span(outH, outW, wq, 1);
+    return 20L * span(outH, outW, wq, best) <= 19L * alone * best ? best : 1;
   }
 
   /** The phase of channel c holding padded row r and column s (mod the strides), counted over all channels. */
@@ -182,9 +217,19 @@ final class DirectConvolution {
     return panels;
   }
 
-  /** y [O, OH, OW] at yOff = the packed weights ⊛ the sample x [C, H, W] at xOff, plus bias [O] (null: none). */
-  void compute(float[] panels, float[] x, int xOff, float[] bias, float[] y, int yOff, float[] scratch) {
-    pad(x, xOff, scratch);
+  /** Samples a call to {@link #compute} takes at most. */
+  int samplesPerRun() {
+    return samples;
+  }
+
+  /**
+   * y [count, O, OH, OW] at yOff = the packed weights ⊛ the samples x [count, C, H, W] at xOff (at most {@link
+   * #samplesPerRun}), plus bias [O] (null: none).
+   */
+  void compute(float[] panels, float[] x, int xOff, int count, float[] bias, float[] y, int yOff, float[] scratch) {
+    for (int s = 0; s < count; s++) {
+      pad(x, xOff + s * channels * height * width, s * sampleStride, s == 0, scratch);
+    }
     int k = taps.length;
     for (int o = 0; o < outChannels; o += ROWS) {
       int out = copyLength + o * span;
@@ -192,21 +237,29 @@ final class DirectConvolution {
         tile(panels, o * k, k, scratch, n, out + n);
       }
     }
-    for (int o = 0; o < outChannels; o++) {
-      float v = bias == null ? 0f : bias[o];
-      for (int i = 0; i < outH; i++) {
-        int from = copyLength + o * span + i * rowStride;
-        int to = yOff + (o * outH + i) * outW;
-        for (int j = 0; j < outW; j++) {
-          y[to + j] = scratch[from + j] + v;
+    for (int s = 0; s < count; s++) {
+      for (int o = 0; o < outChannels; o++) {
+        float v = bias == null ? 0f : bias[o];
+        for (int i = 0; i < outH; i++) {
+          int from = copyLength + o * span + i * rowStride + s * sampleStride;
+          int to = yOff + ((s * outChannels + o) * outH + i) * outW;
+          for (int j = 0; j < outW; j++) {
+            y[to + j] = scratch[from + j] + v;
+          }
         }
       }
     }
   }
 
-  /** The sample at xOff into the flat layout at the start of scratch, zeros around it and after. */
-  private void pad(float[] x, int xOff, float[] scratch) {
-    Arrays.fill(scratch, 0, copyLength, 0f);
+  /**
+   * The sample at xOff into the flat layout at the start of scratch, its rows at column {@code slot} of the copy's
+   * (another sample's rows beside them where runs interleave), zeros around it and after ({@code first}: the whole
+   * copy zeroed first).
+   */
+  private void pad(float[] x, int xOff, int slot, boolean first, float[] scratch) {
+    if (first) {
+      Arrays.fill(scratch, 0, copyLength, 0f);
+    }
     int staging = copyLength + roundedChannels() * span;
     int half = height * width / 2;
     for (int c = 0; c < channels; c++) {
@@ -219,7 +272,7 @@ final class DirectConvolution {
         int from = plane + h * width;
         int row = r / strideH * rowStride;
         if (strideW == 1) {
-          System.arraycopy(x, from, scratch, phase(c, r, 0) * phaseSize + row + padW, width);
+          System.arraycopy(x, from, scratch, phase(c, r, 0) * phaseSize + row + slot + padW, width);
           continue;
         }
         for (int b = 0; b < strideW; b++) { // the columns of one phase: every strideW-th from w0
