@@ -39,7 +39,7 @@ final class BatchNormRelu extends Function {
     }
     int batch = x.dim(0);
     int channels = x.dim(1);
-    int spatial = (int) (x.size() / ((long) batch * channels));
+    int spatial = BatchNormalization.spatial(x);
     Backend backend = x.backend();
     Tensor[] meanVar = BatchNormalization.statistics(x, runningMean, runningVar, statistics, momentum);
     Tensor y = Tensor.empty(backend, x.dtype(), x.shape());
@@ -69,7 +69,7 @@ final class BatchNormRelu extends Function {
   protected Tensor[] backward(Tensor dy) {
     int batch = x.dim(0);
     int channels = x.dim(1);
-    int spatial = (int) (x.size() / ((long) batch * channels));
+    int spatial = BatchNormalization.spatial(x);
     Backend backend = dy.backend();
     Tensor dz = Tensor.empty(backend, dy.dtype(), x.shape());
     Tensor dx = Tensor.empty(backend, dy.dtype(), x.shape());

@@ -32,7 +32,7 @@ final class BatchNormalization extends Function {
     check(x, gamma, beta, runningMean, runningVar, statistics);
     int batch = x.dim(0);
     int channels = x.dim(1);
-    int spatial = (int) (x.size() / ((long) batch * channels));
+    int spatial = spatial(x);
     Backend backend = x.backend();
     Tensor[] meanVar = statistics(x, runningMean, runningVar, statistics, momentum);
     Tensor mean = meanVar[0];
@@ -69,7 +69,7 @@ final class BatchNormalization extends Function {
     Backend backend = x.backend();
     Tensor mean = Tensor.empty(backend, x.dtype(), Shape.of(channels));
     Tensor var = Tensor.empty(backend, x.dtype(), Shape.of(channels));
-    backend.batchNormStatistics(x.buffer(), batch, channels, (int) (x.size() / ((long) batch * channels)),
+    backend.batchNormStatistics(x.buffer(), batch, channels, spatial(x),
         mean.buffer(), var.buffer(), momentum, runningMean == null ? null : runningMean.buffer(),
         runningVar == null ? null : runningVar.buffer());
     return new Tensor[] {mean, var};
@@ -79,7 +79,7 @@ final class BatchNormalization extends Function {
   protected Tensor[] backward(Tensor dy) {
     int batch = x.dim(0);
     int channels = x.dim(1);
-    int spatial = (int) (x.size() / ((long) batch * channels));
+    int spatial = spatial(x);
     Backend backend = dy.backend();
     Tensor dx = Tensor.empty(backend, dy.dtype(), x.shape());
     Tensor dgamma = Tensor.empty(backend, dy.dtype(), gamma.shape());
@@ -87,6 +87,11 @@ final class BatchNormalization extends Function {
     backend.batchNormBackward(statistics, x.buffer(), batch, channels, spatial, mean.buffer(), var.buffer(), eps,
         gamma.buffer(), dy.buffer(), dx.buffer(), dgamma.buffer(), dbeta.buffer());
     return new Tensor[] {keep(dx, needsGrad(0)), keep(dgamma, needsGrad(1)), keep(dbeta, needsGrad(2))};
+  }
+
+  /** S of x [B, C, …]: the product of its trailing axes (1 for [B, C]). */
+  static int spatial(Tensor x) {
+    return (int) (x.size() / ((long) x.dim(0) * x.dim(1)));
   }
 
   /** The kernel writes every gradient; one that no input needs is freed at once. */
