@@ -237,13 +237,30 @@ final class DirectConvolution {
         tile(panels, o * k, k, scratch, n, out + n);
       }
     }
+    extract(bias, count, y, yOff, scratch);
+  }
+
+  /**
+   * The computed positions of each output row (less its dropped ones) plus the bias into y, whole vectors at a time:
+   * a row's last vector runs on into the rows after it, which this call writes later (rows go to y in order), so
+   * only the call's last floats of y, and reads past the scratch, are left to single floats. The rows as loops of
+   * single floats ran at a float a nanosecond, a fifth to a quarter of a 16→16 layer's time on 28×28 planes.
+   */
+  private void extract(float[] bias, int count, float[] y, int yOff, float[] scratch) {
+    int lastVector = yOff + count * outChannels * outH * outW - L;
+    int lastRead = scratch.length - L;
     for (int s = 0; s < count; s++) {
       for (int o = 0; o < outChannels; o++) {
         float v = bias == null ? 0f : bias[o];
-        for (int i = 0; i < outH; i++) {
+        FloatVector b = FloatVector.broadcast(F, v);
+        int to = yOff + (s * outChannels + o) * outH * outW;
+        for (int i = 0; i < outH; i++, to += outW) {
           int from = copyLength + o * span + i * rowStride + s * sampleStride;
-          int to = yOff + ((s * outChannels + o) * outH + i) * outW;
-          for (int j = 0; j < outW; j++) {
+          int j = 0;
+          for (; j < outW && to + j <= lastVector && from + j <= lastRead; j += L) {
+            FloatVector.fromArray(F, scratch, from + j).add(b).intoArray(y, to + j);
+          }
+          for (; j < outW; j++) {
             y[to + j] = scratch[from + j] + v;
           }
         }
