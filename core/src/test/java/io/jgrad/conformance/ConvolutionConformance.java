@@ -72,6 +72,11 @@ public abstract class ConvolutionConformance extends CnnConformance {
     // run of one, and 14×14 in runs of eight with a last of three.
     new Conv2dGeometry(5, 16, 7, 7, 9, 1, Window2d.of(3, 1, 1)),
     new Conv2dGeometry(11, 4, 14, 14, 8, 1, Window2d.of(3, 1, 1)),
+    // The CPU's input gradient of stride 2 through dx's four phases (a plane halved, rows of 24 and more): a ResNet's
+    // downsampling 3×3 with samples side by side, a dilated 3×3 sample by sample, and a 2×2 window without padding.
+    new Conv2dGeometry(2, 4, 6, 28, 5, 1, Window2d.of(3, 2, 1)),
+    new Conv2dGeometry(1, 3, 8, 32, 2, 1, Window2d.of(3, 2, 2, 2)),
+    new Conv2dGeometry(3, 5, 4, 24, 3, 1, Window2d.of(2, 2, 0)),
   };
 
   protected ConvolutionConformance(BackendConformanceTest suite) {
