@@ -16,11 +16,13 @@ import jdk.incubator.vector.VectorSpecies;
  * where the stride is 1 its input gradient, as a {@link DirectConvolution} over a padded copy of the sample wherever
  * the plane is no whole number of GEMM tiles and the copy's padding costs little (ResNet's 28×28, 14×14 and 7×7
  * planes; not CIFAR-10's 16×16 and 8×8); its weight gradient, where the channels are whole vectors and the output
- * channels few, as a {@link DirectWeightGradient} over a channels-last copy. The rest is im2col + the packed SIMD GEMM (a few samples side by side where one sample's plane
- * would leave a GEMM tile partly empty: {@link #samplesPerProduct}). Short columns of stride 1 (an image net's first
- * layer) skip im2col in the forward pass: {@link PaddedConvolution}, and, for 3×3 windows, in the weight gradient:
- * {@link ShortWeightGradient}; the weight gradient of more output channels, with whole vectors of input channels,
- * packs its B from a channels-last copy of the sample instead of the column matrix ({@link #packTaps}).
+ * channels few, as a {@link DirectWeightGradient} over a channels-last copy. The rest is im2col + the packed SIMD
+ * GEMM (a few samples side by side where one sample's plane would leave a GEMM tile partly empty: {@link
+ * #samplesPerProduct}), and for the input gradient the GEMM + col2im (of stride 2 through dx's phases where the plane
+ * halves: {@link #col2imPhases}). Short columns of stride 1 (an image net's first layer) skip im2col in the forward
+ * pass: {@link PaddedConvolution}, and, for 3×3 windows, in the weight gradient: {@link ShortWeightGradient}; the
+ * weight gradient of more output channels, with whole vectors of input channels, packs its B from a channels-last
+ * copy of the sample instead of the column matrix ({@link #packTaps}).
  * Nothing but the sizes of a call is allocated once the buffers have grown to the largest layer. Legend: B = batch,
  * C = input channels, O = output channels, G = groups, K = C/G·KH·KW (a column's length), P = OH·OW (output
  * positions).
