@@ -13,18 +13,15 @@ import io.jgrad.spi.BatchNormStatistics;
 final class BatchNormRelu extends Function {
   private final BatchNormStatistics statistics;
   private final double eps;
-  /** Whether the residual is the fourth input, whose gradient is dz. */
-  private final boolean hasResidual;
   private Tensor x;
   private Tensor gamma;
   private Tensor mean;
   private Tensor var;
   private Tensor y;
 
-  private BatchNormRelu(BatchNormStatistics statistics, double eps, boolean hasResidual) {
+  private BatchNormRelu(BatchNormStatistics statistics, double eps) {
     this.statistics = statistics;
     this.eps = eps;
-    this.hasResidual = hasResidual;
   }
 
   /** The arguments of {@link BatchNormalization#apply} and the residual (null: none). */
@@ -46,7 +43,7 @@ final class BatchNormRelu extends Function {
     backend.batchNormRelu(x.buffer(), batch, channels, spatial, meanVar[0].buffer(), meanVar[1].buffer(), eps,
         gamma.buffer(), beta.buffer(), residual == null ? null : residual.buffer(), y.buffer());
     if (isRecording(x, gamma, beta, residual)) {
-      BatchNormRelu f = new BatchNormRelu(statistics, eps, residual != null);
+      BatchNormRelu f = new BatchNormRelu(statistics, eps);
       if (residual == null) {
         f.connect(y, x, gamma, beta);
       } else {
@@ -77,12 +74,15 @@ final class BatchNormRelu extends Function {
     Tensor dbeta = Tensor.empty(backend, dy.dtype(), gamma.shape());
     backend.batchNormReluBackward(statistics, x.buffer(), batch, channels, spatial, mean.buffer(), var.buffer(), eps,
         gamma.buffer(), y.buffer(), dy.buffer(), dz.buffer(), dx.buffer(), dgamma.buffer(), dbeta.buffer());
-    Tensor[] grads = {BatchNormalization.keep(dx, needsGrad(0)), BatchNormalization.keep(dgamma, needsGrad(1)),
-      BatchNormalization.keep(dbeta, needsGrad(2))};
-    if (!hasResidual) {
+    Tensor[] grads = new Tensor[inputs().length];
+    grads[0] = BatchNormalization.keep(dx, needsGrad(0));
+    grads[1] = BatchNormalization.keep(dgamma, needsGrad(1));
+    grads[2] = BatchNormalization.keep(dbeta, needsGrad(2));
+    if (grads.length == 4) { // the residual, whose gradient is dz
+      grads[3] = BatchNormalization.keep(dz, needsGrad(3));
+    } else {
       dz.close();
-      return grads;
     }
-    return new Tensor[] {grads[0], grads[1], grads[2], BatchNormalization.keep(dz, needsGrad(3))};
+    return grads;
   }
 }

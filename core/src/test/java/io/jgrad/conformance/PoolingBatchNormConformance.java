@@ -348,8 +348,9 @@ public abstract class PoolingBatchNormConformance extends CnnConformance {
 
   /**
    * The fused batch norm, shortcut sum and ReLU against batchNorm, ADD and RELU on this backend, with and without
-   * the residual: the same y bit for bit (a NaN in the residual passing through, and then dy); dz as RELU's unaryBackward gives it
-   * from y, bit for bit, and dx, dgamma and dbeta, in both modes, against float64 ones for that dz.
+   * the residual: the same y bit for bit (a NaN in the residual passing through, and then dy); dz as RELU's
+   * unaryBackward gives it from y, bit for bit, and dx, dgamma and dbeta, in both modes, against float64 ones for that
+   * dz.
    */
   @EachFloatType
   void batchNormReluIsBatchNormAddRelu(DType dtype) {

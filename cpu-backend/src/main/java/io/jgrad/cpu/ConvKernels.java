@@ -700,8 +700,8 @@ final class ConvKernels {
         for (int q = 0; q < k.kernelW(); q++, row++) {
           int s = q * k.dilationW() - k.padW();
           int shift = Math.floorDiv(s, 2);
-          int j0 = Math.min(g.outWidth(), Math.max(0, -shift));
-          int j1 = Math.max(j0, Math.min(g.outWidth(), g.outWidth() - shift));
+          int j0 = Math.min(g.outWidth(), firstInside(shift, 1));
+          int j1 = Math.max(j0, Math.min(g.outWidth(), firstInside(shift - g.outWidth(), 1)));
           int phase = phases + (Math.floorMod(r, 2) * 2 + Math.floorMod(s, 2)) * quarter;
           sameSizeAdd(g, cols, colsOff + row * rowStride, cols, phase, g.outHeight(), Math.floorDiv(r, 2), shift,
               j0, j1);

@@ -227,8 +227,9 @@ final class DirectConvolution {
    * #samplesPerRun}), plus bias [O] (null: none).
    */
   void compute(float[] panels, float[] x, int xOff, int count, float[] bias, float[] y, int yOff, float[] scratch) {
+    Arrays.fill(scratch, 0, copyLength, 0f);
     for (int s = 0; s < count; s++) {
-      pad(x, xOff + s * channels * height * width, s * sampleStride, s == 0, scratch);
+      pad(x, xOff + s * channels * height * width, s * sampleStride, scratch);
     }
     int k = taps.length;
     for (int o = 0; o < outChannels; o += ROWS) {
@@ -244,7 +245,8 @@ final class DirectConvolution {
    * The computed positions of each output row (less its dropped ones) plus the bias into y, whole vectors at a time:
    * a row's last vector runs on into the rows after it, which this call writes later (rows go to y in order), so
    * only the call's last floats of y, and reads past the scratch, are left to single floats. The rows as loops of
-   * single floats ran at a float a nanosecond, a fifth to a quarter of a 16→16 layer's time on 28×28 planes.
+   * single floats took a fifth to a quarter of a 16→16 layer's time on 28×28 planes (docs/benchmarks.md, "The output
+   * rows in vectors").
    */
   private void extract(float[] bias, int count, float[] y, int yOff, float[] scratch) {
     int lastVector = yOff + count * outChannels * outH * outW - L;
@@ -269,14 +271,10 @@ final class DirectConvolution {
   }
 
   /**
-   * The sample at xOff into the flat layout at the start of scratch, its rows at column {@code slot} of the copy's
-   * (another sample's rows beside them where runs interleave), zeros around it and after ({@code first}: the whole
-   * copy zeroed first).
+   * The sample at xOff into the flat layout at the start of scratch (zeroed), its rows at column {@code slot} of the
+   * copy's (another sample's rows beside them where runs interleave).
    */
-  private void pad(float[] x, int xOff, int slot, boolean first, float[] scratch) {
-    if (first) {
-      Arrays.fill(scratch, 0, copyLength, 0f);
-    }
+  private void pad(float[] x, int xOff, int slot, float[] scratch) {
     int staging = copyLength + roundedChannels() * span;
     int half = height * width / 2;
     for (int c = 0; c < channels; c++) {
