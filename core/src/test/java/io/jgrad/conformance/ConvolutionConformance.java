@@ -58,7 +58,8 @@ public abstract class ConvolutionConformance extends CnnConformance {
     // with even and odd padding (the phases swap) and 9 output channels (a tile of 8 and one more); strides 2 and 1
     // with dilations 2 and 1; padding wider than the window reaches (3 for a 3×3), where rows keep their own padding
     // and the input gradient is no convolution of dy; dilation with uneven padding. The weight gradient of 16 channels
-    // over a batch of 40 (runs of samples within each of 16 chunks), and of 32 channels into 40 outputs (the GEMM's).
+    // over a batch of 40 (runs of samples within each of 16 chunks), and of 32 channels into 40 outputs (five groups of
+    // eight) and into 72 (the GEMM's).
     new Conv2dGeometry(2, 5, 12, 23, 9, 1, Window2d.of(3, 1, 1)),
     new Conv2dGeometry(1, 16, 15, 29, 4, 1, Window2d.of(3, 2, 1)),
     new Conv2dGeometry(1, 16, 24, 30, 5, 1, Window2d.of(3, 2, 1)),
@@ -68,6 +69,7 @@ public abstract class ConvolutionConformance extends CnnConformance {
     new Conv2dGeometry(1, 4, 9, 22, 3, 1, new Window2d(3, 3, 1, 1, 2, 1, 2, 1)),
     new Conv2dGeometry(40, 16, 5, 6, 8, 1, Window2d.of(3, 1, 1)),
     new Conv2dGeometry(1, 32, 6, 5, 40, 1, Window2d.of(3, 1, 1)),
+    new Conv2dGeometry(1, 32, 6, 5, 72, 1, Window2d.of(3, 1, 1)),
     // The direct convolution's samples copied together, rows interleaved: a ResNet's 7×7 in runs of four and a last
     // run of one, and 14×14 in runs of eight with a last of three.
     new Conv2dGeometry(5, 16, 7, 7, 9, 1, Window2d.of(3, 1, 1)),
@@ -77,6 +79,11 @@ public abstract class ConvolutionConformance extends CnnConformance {
     new Conv2dGeometry(2, 4, 6, 28, 5, 1, Window2d.of(3, 2, 1)),
     new Conv2dGeometry(1, 3, 8, 32, 2, 1, Window2d.of(3, 2, 2, 2)),
     new Conv2dGeometry(3, 5, 4, 24, 3, 1, Window2d.of(2, 2, 0)),
+    // The CPU's weight gradient from dy's rows interleaved eight at a time (whole vectors of positions and a tail) in
+    // tiles of three vectors of columns: a group of eight output channels and a group of four, three samples in one
+    // run; a 1×5 window on 16 channels, five vectors of columns (a last tile of two).
+    new Conv2dGeometry(3, 16, 12, 11, 12, 1, Window2d.of(3, 1, 1)),
+    new Conv2dGeometry(2, 16, 6, 9, 10, 1, new Window2d(1, 5, 1, 1, 0, 2, 1, 1)),
   };
 
   protected ConvolutionConformance(BackendConformanceTest suite) {

@@ -466,9 +466,10 @@ final class ConvKernels {
     return c;
   }
 
+  /** The thread's scratch of at least {@code length} floats, element {@link AlignedFloats#OFFSET} on a cache line. */
   private float[] scratch(int part, int length) {
     if (cols[part].length < length) {
-      cols[part] = new float[length];
+      cols[part] = AlignedFloats.allocate(length);
     }
     return cols[part];
   }

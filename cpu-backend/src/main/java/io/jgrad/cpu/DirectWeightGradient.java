@@ -10,25 +10,35 @@ import jdk.incubator.vector.VectorSpecies;
  * The weight gradient of a convolution of one group whose input channels are whole vectors, a run of samples at a
  * time, as the GEMM dW' [O, KH·KW·C] += dy [O, P] · colsᵀ [P, KH·KW·C] (dW' by tap then channel) with neither operand
  * packed: colsᵀ is read from a zero-padded channels-last copy of the sample, where row n of colsᵀ at columns (tap,
- * c..c+L−1) is the vector of the tap's channels at position n's input pixel, and dy's entries are broadcast from
- * where they lie. The micro-tile is the GEMM's, 8 output channels × 2 vectors of columns, summed over every output
- * position of the run. Packing colsᵀ wrote P·K floats a sample (as im2col does) for the GEMM to read once per 8 output channels;
- * here the copy is C·(H + 2·padH)·(W + 2·padW) floats. Any stride, padding and dilation.
+ * c..c+L−1) is the vector of the tap's channels at position n's input pixel, and dy's entries are broadcast from a
+ * copy of eight of its rows interleaved. The micro-tile is 8 output channels × 3 vectors of columns, summed over
+ * every output position of the run. Packing colsᵀ wrote P·K floats a sample (as im2col does) for the GEMM to read
+ * once per 8 output channels; here the copy is C·(H + 2·padH)·(W + 2·padW) floats. Any stride, padding and dilation.
  * Legend: C = input channels, O = output channels, K = KH·KW·C, P = OH·OW.
  */
 final class DirectWeightGradient {
   /** Output channels of a tile. */
   private static final int ROWS = 8;
+  /** Vectors of columns of a tile. */
+  private static final int WIDTH = 3;
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int L = F.length();
   /**
    * The most output channels: with more, the GEMM's packed colsᵀ, read from L1 by each 8-row panel of dW, ran faster
-   * than the copy read in place (CIFAR-10's 64→128 on 8×8: 132–144 against 106–118 GFLOP/s); with 16 and 32 this ran
-   * faster (medians: ResNet's 16→16 on 28×28 93 → 121, 16→32 of stride 2 87 → 102; docs/benchmarks.md).
+   * than the copy read in place (CIFAR-10's 64→128 on 8×8: 132–144 against 106–118 GFLOP/s, with tiles of two
+   * vectors); with 16 and 32 this ran faster (medians: ResNet's 16→16 on 28×28 93 → 121, 16→32 of stride 2 87 → 102),
+   * and with 64 since the tiles hold three vectors (ResNet's 64→64 on 7×7 178–193 → 215–244 GFLOP/s, 32→64 of stride
+   * 2 157–161 → 182–199; docs/benchmarks.md).
    */
-  static final int MAX_OUT_CHANNELS = 32;
+  static final int MAX_OUT_CHANNELS = 64;
   /** The floats a run of samples' copies may take (128 KB): with more, the 28×28 layers ran slower. */
   private static final int RUN_FLOATS = 1 << 15;
+  /**
+   * Where the copies start in a scratch from {@link AlignedFloats#allocate}: on a cache line, so that every vector the
+   * tile loads lies on one (a copy's length and each vector's offset are whole vectors). Off a line each load split
+   * two, and the layers ran 8–15% slower (docs/benchmarks.md, "The weight gradient's copies on a cache line").
+   */
+  private static final int START = AlignedFloats.OFFSET;
 
   private final Conv2dGeometry g;
   private final int channels;
@@ -69,9 +79,12 @@ final class DirectWeightGradient {
     return Math.max(1, Math.min(samples, RUN_FLOATS / copyLength));
   }
 
-  /** Scratch floats a run of count samples needs: their copies, a sample transposed before it is padded, a tile. */
+  /**
+   * Scratch floats a run of count samples needs: their copies from {@link #START}, a sample transposed before it is
+   * padded, a tile, and eight rows of dy interleaved.
+   */
   int scratchLength(int count) {
-    return tileAt(count) + ROWS * 2 * L;
+    return interleavedAt(count) + count * g.outHeight() * g.outWidth() * ROWS;
   }
 
   /**
@@ -82,127 +95,171 @@ final class DirectWeightGradient {
       float[] scratch) {
     Window2d k = g.window();
     int plane = g.height() * g.width();
-    int staging = count * copyLength;
-    Arrays.fill(scratch, 0, staging, 0f);
+    int staging = START + count * copyLength;
+    Arrays.fill(scratch, START, staging, 0f);
     for (int i = 0; i < count; i++) {
       VectorGemm.transpose(x, (b0 + i) * channels * plane, channels, plane, scratch, staging);
       for (int h = 0; h < g.height(); h++) {
         System.arraycopy(scratch, staging + h * g.width() * channels, scratch,
-            i * copyLength + ((h + k.padH()) * paddedW + k.padW()) * channels, g.width() * channels);
+            START + i * copyLength + ((h + k.padH()) * paddedW + k.padW()) * channels, g.width() * channels);
       }
     }
     int columns = vectors.length * L;
     for (int o = 0; o < g.outChannels(); o += ROWS) {
-      for (int v = 0; v < vectors.length; v += 2) {
-        tile(dy, b0 * g.outChannels() * g.outHeight() * g.outWidth(), count, o, scratch, v, dw,
-            dwOff + o * columns + v * L, columns, first);
+      interleave(dy, b0, count, o, scratch, interleavedAt(count));
+      for (int v = 0; v < vectors.length; v += WIDTH) {
+        tile(scratch, interleavedAt(count), count, o, v, dw, dwOff + o * columns + v * L, columns, first);
       }
     }
   }
 
   /**
-   * Output channels o..o+7 (those below O) at the columns of vectors v and v + 1 (v alone where it is the last),
-   * summed over every output position of count samples from dy's at dyOff: for each, eight broadcast entries of dy
-   * and two vectors of the copy.
+   * dy's rows o..o+7 of samples b0 to b0 + count − 1 into s from at on, position by position: the eight entries a tile
+   * broadcasts at an output position side by side, where the tile's loop index alone finds them. Read from eight
+   * rows a plane apart, they were eight indices more than the registers hold, each with its own range check: the tile
+   * ran 15–22% slower with 32 and 64 output channels (docs/benchmarks.md, "The weight gradient's dy interleaved").
+   * Rows past O repeat the last one (the tile does not store them).
    */
-  private void tile(float[] dy, int dyOff, int count, int o, float[] s, int v, float[] dw, int at, int columns,
-      boolean first) {
+  private void interleave(float[] dy, int b0, int count, int o, float[] s, int at) {
+    int rows = Math.min(ROWS, g.outChannels() - o);
+    int p = g.outHeight() * g.outWidth();
+    for (int i = 0; i < count; i++) {
+      int from = ((b0 + i) * g.outChannels() + o) * p;
+      int to = at + i * p * ROWS;
+      int n0 = 0;
+      if (L == 16 && rows == ROWS) {
+        for (; n0 + L <= p; n0 += L) {
+          VectorGemm.interleave8(dy, from + n0, p, s, to + n0 * ROWS);
+        }
+      }
+      for (int r = 0; r < ROWS; r++) {
+        int row = from + Math.min(r, rows - 1) * p;
+        for (int n = n0; n < p; n++) {
+          s[to + n * ROWS + r] = dy[row + n];
+        }
+      }
+    }
+  }
+
+  /**
+   * Output channels o..o+7 (those below O) at the columns of vectors v, v + 1 and v + 2 (where those are past the
+   * last, it is read again and not stored), summed over every output position of count samples, dy's entries
+   * interleaved in s from dyAt ({@link #interleave}): for each position, eight broadcast entries of dy and three
+   * vectors of the copy, 24 FMAs. With two vectors (16 accumulators, the GEMM's tile) the same sums ran 10–20% slower:
+   * AVX-512's 32 registers hold 24 and the loop's loads and bookkeeping are shared by more FMAs (docs/benchmarks.md).
+   */
+  private void tile(float[] s, int dyAt, int count, int o, int v, float[] dw, int at, int columns, boolean first) {
     Window2d k = g.window();
     int rows = Math.min(ROWS, g.outChannels() - o);
     int p = g.outHeight() * g.outWidth();
-    // Rows past O read the last one again and are not stored; a missing second vector reads the first again.
-    int a0 = o * p;
-    int a1 = (o + Math.min(1, rows - 1)) * p;
-    int a2 = (o + Math.min(2, rows - 1)) * p;
-    int a3 = (o + Math.min(3, rows - 1)) * p;
-    int a4 = (o + Math.min(4, rows - 1)) * p;
-    int a5 = (o + Math.min(5, rows - 1)) * p;
-    int a6 = (o + Math.min(6, rows - 1)) * p;
-    int a7 = (o + Math.min(7, rows - 1)) * p;
-    boolean pair = v + 1 < vectors.length;
+    int width = Math.min(WIDTH, vectors.length - v);
     int b0 = vectors[v];
-    int b1 = vectors[pair ? v + 1 : v];
+    int b1 = vectors[v + Math.min(1, width - 1)];
+    int b2 = vectors[v + width - 1];
     FloatVector c00 = FloatVector.zero(F);
     FloatVector c01 = c00;
+    FloatVector c02 = c00;
     FloatVector c10 = c00;
     FloatVector c11 = c00;
+    FloatVector c12 = c00;
     FloatVector c20 = c00;
     FloatVector c21 = c00;
+    FloatVector c22 = c00;
     FloatVector c30 = c00;
     FloatVector c31 = c00;
+    FloatVector c32 = c00;
     FloatVector c40 = c00;
     FloatVector c41 = c00;
+    FloatVector c42 = c00;
     FloatVector c50 = c00;
     FloatVector c51 = c00;
+    FloatVector c52 = c00;
     FloatVector c60 = c00;
     FloatVector c61 = c00;
+    FloatVector c62 = c00;
     FloatVector c70 = c00;
     FloatVector c71 = c00;
-    // One loop over the samples' positions, the pixel and dy's entry stepped along: accumulators carried through
-    // nested loops were left boxed by C2 (JDK 17), a tenth of the speed.
+    FloatVector c72 = c00;
+    // One loop over the samples' positions, the pixel stepped along: accumulators carried through nested loops were
+    // left boxed by C2 (JDK 17), a tenth of the speed.
     int ow = g.outWidth();
     int step = k.strideW() * channels;
     int nextRow = k.strideH() * paddedW * channels - ow * step;
-    int nextSample = g.outChannels() * p - p;
-    for (int n = 0, e = dyOff, j = 0, i = 0, pixel = 0; n < count * p; n++, e++) {
+    for (int n = 0, j = 0, i = 0, pixel = START; n < count * p; n++) {
         FloatVector x0 = FloatVector.fromArray(F, s, pixel + b0);
         FloatVector x1 = FloatVector.fromArray(F, s, pixel + b1);
-        FloatVector d = FloatVector.broadcast(F, dy[e + a0]);
+        FloatVector x2 = FloatVector.fromArray(F, s, pixel + b2);
+        FloatVector d = FloatVector.broadcast(F, s[dyAt + ROWS * n]);
         c00 = d.fma(x0, c00);
         c01 = d.fma(x1, c01);
-        d = FloatVector.broadcast(F, dy[e + a1]);
+        c02 = d.fma(x2, c02);
+        d = FloatVector.broadcast(F, s[dyAt + ROWS * n + 1]);
         c10 = d.fma(x0, c10);
         c11 = d.fma(x1, c11);
-        d = FloatVector.broadcast(F, dy[e + a2]);
+        c12 = d.fma(x2, c12);
+        d = FloatVector.broadcast(F, s[dyAt + ROWS * n + 2]);
         c20 = d.fma(x0, c20);
         c21 = d.fma(x1, c21);
-        d = FloatVector.broadcast(F, dy[e + a3]);
+        c22 = d.fma(x2, c22);
+        d = FloatVector.broadcast(F, s[dyAt + ROWS * n + 3]);
         c30 = d.fma(x0, c30);
         c31 = d.fma(x1, c31);
-        d = FloatVector.broadcast(F, dy[e + a4]);
+        c32 = d.fma(x2, c32);
+        d = FloatVector.broadcast(F, s[dyAt + ROWS * n + 4]);
         c40 = d.fma(x0, c40);
         c41 = d.fma(x1, c41);
-        d = FloatVector.broadcast(F, dy[e + a5]);
+        c42 = d.fma(x2, c42);
+        d = FloatVector.broadcast(F, s[dyAt + ROWS * n + 5]);
         c50 = d.fma(x0, c50);
         c51 = d.fma(x1, c51);
-        d = FloatVector.broadcast(F, dy[e + a6]);
+        c52 = d.fma(x2, c52);
+        d = FloatVector.broadcast(F, s[dyAt + ROWS * n + 6]);
         c60 = d.fma(x0, c60);
         c61 = d.fma(x1, c61);
-        d = FloatVector.broadcast(F, dy[e + a7]);
+        c62 = d.fma(x2, c62);
+        d = FloatVector.broadcast(F, s[dyAt + ROWS * n + 7]);
         c70 = d.fma(x0, c70);
         c71 = d.fma(x1, c71);
+        c72 = d.fma(x2, c72);
         pixel += step;
         if (++j == ow) {
           j = 0;
           pixel += nextRow;
-          if (++i == g.outHeight()) { // the next sample's copy and dy
+          if (++i == g.outHeight()) { // the next sample's copy
             i = 0;
-            pixel = n / p * copyLength + copyLength;
-            e += nextSample;
+            pixel = START + n / p * copyLength + copyLength;
           }
         }
     }
     int t = tileAt(count);
     c00.intoArray(s, t);
     c01.intoArray(s, t + L);
-    c10.intoArray(s, t + 2 * L);
-    c11.intoArray(s, t + 3 * L);
-    c20.intoArray(s, t + 4 * L);
-    c21.intoArray(s, t + 5 * L);
-    c30.intoArray(s, t + 6 * L);
-    c31.intoArray(s, t + 7 * L);
-    c40.intoArray(s, t + 8 * L);
-    c41.intoArray(s, t + 9 * L);
-    c50.intoArray(s, t + 10 * L);
-    c51.intoArray(s, t + 11 * L);
-    c60.intoArray(s, t + 12 * L);
-    c61.intoArray(s, t + 13 * L);
-    c70.intoArray(s, t + 14 * L);
-    c71.intoArray(s, t + 15 * L);
+    c02.intoArray(s, t + 2 * L);
+    c10.intoArray(s, t + 3 * L);
+    c11.intoArray(s, t + 4 * L);
+    c12.intoArray(s, t + 5 * L);
+    c20.intoArray(s, t + 6 * L);
+    c21.intoArray(s, t + 7 * L);
+    c22.intoArray(s, t + 8 * L);
+    c30.intoArray(s, t + 9 * L);
+    c31.intoArray(s, t + 10 * L);
+    c32.intoArray(s, t + 11 * L);
+    c40.intoArray(s, t + 12 * L);
+    c41.intoArray(s, t + 13 * L);
+    c42.intoArray(s, t + 14 * L);
+    c50.intoArray(s, t + 15 * L);
+    c51.intoArray(s, t + 16 * L);
+    c52.intoArray(s, t + 17 * L);
+    c60.intoArray(s, t + 18 * L);
+    c61.intoArray(s, t + 19 * L);
+    c62.intoArray(s, t + 20 * L);
+    c70.intoArray(s, t + 21 * L);
+    c71.intoArray(s, t + 22 * L);
+    c72.intoArray(s, t + 23 * L);
     for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < (pair ? 2 : 1); c++) {
+      for (int c = 0; c < width; c++) {
         int to = at + r * columns + c * L;
-        FloatVector sum = FloatVector.fromArray(F, s, t + (2 * r + c) * L);
+        FloatVector sum = FloatVector.fromArray(F, s, t + (WIDTH * r + c) * L);
         (first ? sum : sum.add(FloatVector.fromArray(F, dw, to))).intoArray(dw, to);
       }
     }
@@ -210,6 +267,11 @@ final class DirectWeightGradient {
 
   /** Where in the scratch a tile's sums wait to be added into dw: after the copies and a transposed sample. */
   private int tileAt(int count) {
-    return count * copyLength + channels * g.height() * g.width();
+    return START + count * copyLength + channels * g.height() * g.width();
+  }
+
+  /** Where in the scratch dy's rows lie interleaved: after a tile. */
+  private int interleavedAt(int count) {
+    return tileAt(count) + ROWS * WIDTH * L;
   }
 }
