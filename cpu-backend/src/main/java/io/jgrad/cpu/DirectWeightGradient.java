@@ -27,16 +27,17 @@ final class DirectWeightGradient {
    * The most output channels: with more, the GEMM's packed colsᵀ, read from L1 by each 8-row panel of dW, ran faster
    * than the copy read in place (CIFAR-10's 64→128 on 8×8: 132–144 against 106–118 GFLOP/s, with tiles of two
    * vectors); with 16 and 32 this ran faster (medians: ResNet's 16→16 on 28×28 93 → 121, 16→32 of stride 2 87 → 102),
-   * and with 64 since the tiles hold three vectors (ResNet's 64→64 on 7×7 178–193 → 215–244 GFLOP/s, 32→64 of stride
-   * 2 157–161 → 182–199; docs/benchmarks.md).
+   * and with 64 where vectors are 512 bits, since the tiles hold three (ResNet's 64→64 on 7×7 178–193 → 215–244
+   * GFLOP/s, 32→64 of stride 2 157–161 → 182–199); with 256-bit vectors (16 registers) 64 outputs ran slower than
+   * through the GEMM (70–97 against 112–124; docs/benchmarks.md).
    */
-  static final int MAX_OUT_CHANNELS = 64;
+  static final int MAX_OUT_CHANNELS = L >= 16 ? 64 : 32;
   /** The floats a run of samples' copies may take (128 KB): with more, the 28×28 layers ran slower. */
   private static final int RUN_FLOATS = 1 << 15;
   /**
    * Where the copies start in a scratch from {@link AlignedFloats#allocate}: on a cache line, so that every vector the
    * tile loads lies on one (a copy's length and each vector's offset are whole vectors). Off a line each load split
-   * two, and the layers ran 8–15% slower (docs/benchmarks.md, "The weight gradient's copies on a cache line").
+   * two, and the layers ran 7–15% slower (docs/benchmarks.md, "The weight gradient's copies on a cache line").
    */
   private static final int START = AlignedFloats.OFFSET;
 
@@ -116,9 +117,9 @@ final class DirectWeightGradient {
   /**
    * dy's rows o..o+7 of samples b0 to b0 + count − 1 into s from at on, position by position: the eight entries a tile
    * broadcasts at an output position side by side, where the tile's loop index alone finds them. Read from eight
-   * rows a plane apart, they were eight indices more than the registers hold, each with its own range check: the tile
-   * ran 15–22% slower with 32 and 64 output channels (docs/benchmarks.md, "The weight gradient's dy interleaved").
-   * Rows past O repeat the last one (the tile does not store them).
+   * rows a plane apart, they were eight indices more than the registers hold, each with its own range check: ResNet's
+   * 32→32, 32→64 and 64→64 layers ran 15–22% slower, 16→16 7% (docs/benchmarks.md, "The weight gradient's copies on a
+   * cache line"). Rows past O repeat the last one (the tile does not store them).
    */
   private void interleave(float[] dy, int b0, int count, int o, float[] s, int at) {
     int rows = Math.min(ROWS, g.outChannels() - o);
