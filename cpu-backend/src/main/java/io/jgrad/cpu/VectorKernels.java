@@ -193,7 +193,9 @@ final class VectorKernels implements FloatKernels {
   @Override
   public void binary(BinaryOp op, float[] a, float[] b, boolean bRow, float[] out, int rows, int cols) {
     if (!bRow) {
-      binaryRange(op, a, b, 0, out, 0, rows * cols);
+      // Split as unary is: autograd's gradient sums where a tensor feeds two ops (a residual block's input) ran on
+      // one core, 10 ms of the ResNet-20 step on the Intel VM (docs/benchmarks.md, "Gradient sums on both cores").
+      split.run(rows * cols, (from, to) -> binaryRange(op, a, b, from, out, from, to - from));
       return;
     }
     for (int r = 0; r < rows; r++) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jgrad.DType;
 import io.jgrad.UnaryOp;
+import io.jgrad.spi.BinaryOp;
 import io.jgrad.spi.ReducedFloats;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * The element-wise loops split over the kernel threads: every element once, pieces starting where the vector body
  * of a whole-array loop would, and AdamW, SGD and the element-wise ops on two and three threads bit-identical to one
  * thread (the code path the conformance suite checks against the equations) at a recipe layer's size and at ragged
- * sizes around the split, a 16-bit copy of the params holding the updated params rounded in every piece.
+ * sizes around the split, the binary ops also in place, a 16-bit copy of the params holding the updated params rounded
+ * in every piece.
  */
 class SplitLoopTest {
 
@@ -79,6 +81,17 @@ class SplitLoopTest {
         }
         assertArrayEquals(y[0], y[1], op + " on " + three);
         assertArrayEquals(dx[0], dx[1], op + "'s gradient on " + three);
+      }
+      for (BinaryOp op : BinaryOp.values()) {
+        float[][] z = new float[2][n];
+        float[][] inPlace = {x.clone(), x.clone()}; // out = a, as autograd's gradient sums are
+        VectorKernels[] kernels = {one, three};
+        for (int k = 0; k < 2; k++) {
+          kernels[k].binary(op, x, dy, false, z[k], 1, n);
+          kernels[k].binary(op, inPlace[k], dy, false, inPlace[k], 1, n);
+        }
+        assertArrayEquals(z[0], z[1], op + " on " + three);
+        assertArrayEquals(z[0], inPlace[1], op + " in place on " + three);
       }
     }
   }
