@@ -59,7 +59,7 @@ public abstract class ConvolutionConformance extends CnnConformance {
     // with dilations 2 and 1; padding wider than the window reaches (3 for a 3×3), where rows keep their own padding
     // and the input gradient is no convolution of dy; dilation with uneven padding. The weight gradient of 16 channels
     // over a batch of 40 (runs of samples within each of 16 chunks), and of 32 channels into 40 outputs (five groups of
-    // eight) and into 72 (the GEMM's).
+    // eight where vectors are 512 bits, the GEMM's below) and into 72 (the GEMM's).
     new Conv2dGeometry(2, 5, 12, 23, 9, 1, Window2d.of(3, 1, 1)),
     new Conv2dGeometry(1, 16, 15, 29, 4, 1, Window2d.of(3, 2, 1)),
     new Conv2dGeometry(1, 16, 24, 30, 5, 1, Window2d.of(3, 2, 1)),

@@ -117,9 +117,11 @@ final class DirectWeightGradient {
   /**
    * dy's rows o..o+7 of samples b0 to b0 + count − 1 into s from at on, position by position: the eight entries a tile
    * broadcasts at an output position side by side, where the tile's loop index alone finds them. Read from eight
-   * rows a plane apart, they were eight indices more than the registers hold, each with its own range check: ResNet's
-   * 32→32, 32→64 and 64→64 layers ran 15–22% slower, 16→16 7% (docs/benchmarks.md, "The weight gradient's copies on a
-   * cache line"). Rows past O repeat the last one (the tile does not store them).
+   * rows a plane apart, they were eight indices more than the registers hold, each with its own range check (one core,
+   * ResNet's 32→32: 96–98 against 117 GFLOP/s, 64→64 99–101 against 120–124; docs/benchmarks.md, "The weight
+   * gradient's copies on a cache line"). Rows past O repeat the last one (the tile does not store them).
+   * {@link VectorGemm#interleave8} is the GEMM's A pack for 512-bit vectors; with others, and for a partial group or
+   * the positions past the last whole vector, element by element.
    */
   private void interleave(float[] dy, int b0, int count, int o, float[] s, int at) {
     int rows = Math.min(ROWS, g.outChannels() - o);
@@ -128,7 +130,7 @@ final class DirectWeightGradient {
       int from = ((b0 + i) * g.outChannels() + o) * p;
       int to = at + i * p * ROWS;
       int n0 = 0;
-      if (L == 16 && rows == ROWS) {
+      if (L == 16 && rows == ROWS) { // interleave8's vectors
         for (; n0 + L <= p; n0 += L) {
           VectorGemm.interleave8(dy, from + n0, p, s, to + n0 * ROWS);
         }
@@ -146,7 +148,7 @@ final class DirectWeightGradient {
    * Output channels o..o+7 (those below O) at the columns of vectors v, v + 1 and v + 2 (where those are past the
    * last, it is read again and not stored), summed over every output position of count samples, dy's entries
    * interleaved in s from dyAt ({@link #interleave}): for each position, eight broadcast entries of dy and three
-   * vectors of the copy, 24 FMAs. With two vectors (16 accumulators, the GEMM's tile) the same sums ran 10–20% slower:
+   * vectors of the copy, 24 FMAs. With two vectors (16 accumulators, the GEMM's tile) the same sums ran 9–20% slower:
    * AVX-512's 32 registers hold 24 and the loop's loads and bookkeeping are shared by more FMAs (docs/benchmarks.md).
    */
   private void tile(float[] s, int dyAt, int count, int o, int v, float[] dw, int at, int columns, boolean first) {
